@@ -1,0 +1,82 @@
+//! Research speed: indicators over 1M bars, one sma_cross backtest over 1M bars in memory,
+//! and the whole `run` (load Parquet, simulate, metrics, artifacts, index) on 1M bars.
+//!
+//! `cargo bench --bench research`; figures and peak-memory commands are in docs/performance.md.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use quantlab::engine::backtest::{simulate, BacktestConfig};
+use quantlab::engine::data::{store, synth, Bars};
+use quantlab::engine::indicators as ind;
+use quantlab::engine::research::RunRequest;
+use quantlab::engine::strategy;
+use quantlab::engine::workspace::Workspace;
+use quantlab::engine::Engine;
+
+const N: usize = 1_000_000;
+
+fn bars() -> Bars {
+    synth::random_walk(N, 1_577_836_800_000, 60_000, 0.001, 42)
+}
+
+fn indicators(c: &mut Criterion) {
+    let b = bars();
+    let mut g = c.benchmark_group("indicators_1m");
+    g.throughput(Throughput::Elements(N as u64)).sample_size(20);
+    g.bench_function("sma_50", |x| x.iter(|| ind::sma(black_box(&b.close), 50)));
+    g.bench_function("ema_50", |x| x.iter(|| ind::ema(black_box(&b.close), 50)));
+    g.bench_function("rsi_14", |x| x.iter(|| ind::rsi(black_box(&b.close), 14)));
+    g.bench_function("macd_12_26_9", |x| x.iter(|| ind::macd(black_box(&b.close), 12, 26, 9)));
+    g.bench_function("bollinger_20_2", |x| x.iter(|| ind::bollinger(black_box(&b.close), 20, 2.0)));
+    g.bench_function("atr_14", |x| x.iter(|| ind::atr(&b.high, &b.low, black_box(&b.close), 14)));
+    g.bench_function("donchian_20", |x| x.iter(|| ind::donchian(&b.high, black_box(&b.low), 20)));
+    g.bench_function("zscore_20", |x| x.iter(|| ind::zscore(black_box(&b.close), 20)));
+    g.finish();
+}
+
+fn backtest(c: &mut Criterion) {
+    let b = bars();
+    let params =
+        [("fast", "20"), ("slow", "100")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let (s, _) = strategy::build("sma_cross", &params).unwrap();
+    let targets = s.targets(&b);
+    let cfg = BacktestConfig { fee_bps: 10.0, slippage_bps: 2.0, ..BacktestConfig::default() };
+    let mut g = c.benchmark_group("backtest_1m");
+    g.throughput(Throughput::Elements(N as u64)).sample_size(20);
+    g.bench_function("simulate_sma_cross", |x| x.iter(|| simulate(black_box(&b), &targets, &cfg)));
+    g.bench_function("signals_and_simulate_sma_cross", |x| {
+        x.iter(|| simulate(black_box(&b), &s.targets(&b), &cfg))
+    });
+    g.finish();
+}
+
+fn whole_run(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bars_1m.parquet");
+    store::write_bars(&file, &bars()).unwrap();
+    let req = RunRequest {
+        data: file.to_string_lossy().into_owned(),
+        strategy: "sma_cross".into(),
+        params: [("fast", "20"), ("slow", "100")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        backtest: BacktestConfig { fee_bps: 10.0, ..BacktestConfig::default() },
+        ..RunRequest::default()
+    };
+    let mut g = c.benchmark_group("run_1m_parquet");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    g.bench_function("quantlab_run_sma_cross", |x| {
+        x.iter_batched(
+            || tempfile::tempdir().unwrap(),
+            |ws| Engine::open(Workspace::at(ws.path())).run(&req).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, indicators, backtest, whole_run);
+criterion_main!(benches);

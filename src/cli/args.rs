@@ -1,0 +1,171 @@
+//! The command tree.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "quantlab",
+    about = "Quant research, paper trading and supervised live execution",
+    long_about = "QuantLab: research -> paper -> supervised live, one gated stage at a time.\n\
+                  Every command takes --json for scripts; exit codes: 0 ok, 1 runtime error, \
+                  2 usage or bad input, 3 refused by policy, 4 venue error, 5 not found.",
+    disable_version_flag = true
+)]
+pub struct Cli {
+    /// Workspace directory (default ./outputs, or $QUANTLAB_WORKSPACE).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Also log to stderr (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Print version, git commit and artifact contract version.
+    #[arg(short = 'V', long)]
+    pub version: bool,
+
+    /// Same as the `check` subcommand.
+    #[arg(long)]
+    pub check: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the workspace, data, config and keyring; exit 0 only if all pass.
+    Check,
+    /// Print version, git commit and artifact contract version.
+    Version,
+    /// Market data: import, list, resample, indicators, synthetic series.
+    #[command(subcommand)]
+    Data(DataCmd),
+    /// List the built-in strategies with their parameters and defaults.
+    Strategies,
+    /// Backtest one strategy on one dataset and record the run.
+    Run(RunArgs),
+    /// The runs index: list, show, compare, rebuild.
+    #[command(subcommand)]
+    Runs(RunsCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DataCmd {
+    /// Import a CSV or Parquet file as a normalized dataset.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        symbol: String,
+        /// Bar interval: 1m, 5m, 15m, 1h, 4h, 1d, 1w ...
+        #[arg(long)]
+        timeframe: String,
+    },
+    /// List the stored datasets.
+    List,
+    /// Aggregate a dataset to a coarser timeframe (stored as a new dataset).
+    Resample {
+        /// Dataset id, unique prefix, or SYMBOL:TIMEFRAME.
+        id: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// Compute indicators and write them as CSV.
+    Indicators {
+        /// Dataset id, SYMBOL:TIMEFRAME, or a CSV/Parquet path.
+        data: String,
+        /// e.g. rsi:14, macd:12,26,9, bollinger:20,2 (repeatable).
+        #[arg(long = "indicator", value_name = "SPEC")]
+        indicators: Vec<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write a deterministic synthetic random-walk series (for benchmarks).
+    Synth {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        bars: usize,
+        #[arg(long, default_value = "1m")]
+        timeframe: String,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Dataset id, unique prefix, SYMBOL:TIMEFRAME, or a CSV/Parquet path.
+    #[arg(long)]
+    pub data: String,
+    #[arg(long)]
+    pub strategy: String,
+    /// Strategy parameter, name=value (repeatable).
+    #[arg(long = "param", value_name = "K=V")]
+    pub params: Vec<String>,
+    /// Fee in basis points of traded notional, charged on every fill.
+    #[arg(long, allow_negative_numbers = true)]
+    pub fee_bps: Option<f64>,
+    /// Adverse slippage in basis points applied to every fill price.
+    #[arg(long, allow_negative_numbers = true)]
+    pub slippage_bps: Option<f64>,
+    /// next-open (default) or close.
+    #[arg(long)]
+    pub fill: Option<String>,
+    /// fraction:F of equity (default fraction:1) or qty:Q units.
+    #[arg(long)]
+    pub sizing: Option<String>,
+    /// Round entry sizes down to whole units.
+    #[arg(long)]
+    pub whole_units: bool,
+    /// Honour short targets (long-only otherwise).
+    #[arg(long)]
+    pub allow_short: bool,
+    /// Close a position still open on the last bar at its close.
+    #[arg(long)]
+    pub close_at_end: bool,
+    /// Starting cash (default 10000).
+    #[arg(long, allow_negative_numbers = true)]
+    pub cash: Option<f64>,
+    /// First bar to use (date or datetime, UTC).
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Last bar to use (date or datetime, UTC).
+    #[arg(long)]
+    pub end: Option<String>,
+    /// Free text stored with the run.
+    #[arg(long)]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunsCmd {
+    /// List runs from the index.
+    List {
+        /// Sort by a metric or field (e.g. sharpe, total_return, created_at).
+        #[arg(long)]
+        sort: Option<String>,
+        #[arg(long)]
+        desc: bool,
+        /// field=value, field~text, metric>x, metric<=x ... (repeatable, all must match).
+        #[arg(long = "filter", value_name = "EXPR")]
+        filters: Vec<String>,
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Show one run's report.
+    Show { id: String },
+    /// Metrics side by side and the config diff of two or more runs.
+    Compare {
+        #[arg(num_args = 2.., required = true)]
+        ids: Vec<String>,
+    },
+    /// Rebuild the index from the run folders (corrupt folders are reported and skipped).
+    RebuildIndex,
+}

@@ -1,0 +1,122 @@
+//! The scripting client of the engine: parse, dispatch, print, exit code.
+
+mod args;
+mod data;
+mod logging;
+mod output;
+mod research;
+
+use std::io::IsTerminal;
+
+use clap::Parser;
+
+pub use args::Cli;
+use args::Command;
+use output::{print, print_error, Outcome};
+
+use crate::engine::contract::CONTRACT_VERSION;
+use crate::engine::workspace::Workspace;
+use crate::engine::{Engine, Error, Result};
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const GIT_COMMIT: &str = env!("QUANTLAB_GIT_COMMIT");
+
+/// Parse the process arguments, run, and return the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) if !e.use_stderr() => {
+            // --help and friends: not an error.
+            let _ = e.print();
+            return 0;
+        }
+        Err(e) => {
+            // Scripts asked for JSON: a usage error is JSON too, on stdout.
+            let as_json = std::env::args().any(|a| a == "--json");
+            let err = Error::bad_input(e.render().to_string().trim().to_string());
+            if as_json {
+                print_error("usage", &err, true);
+            } else {
+                let _ = e.print();
+            }
+            return 2;
+        }
+    };
+    let ws = Workspace::resolve(cli.workspace.as_deref());
+    let _log = logging::init(&ws, cli.verbose);
+    let engine = Engine::open(ws);
+    let (name, result) = dispatch(&engine, &cli);
+    match result {
+        Ok(o) => {
+            print(&o, cli.json);
+            o.exit_code
+        }
+        Err(e) => {
+            tracing::warn!(command = name, code = e.kind.code(), "{}", e.message);
+            print_error(name, &e, cli.json);
+            e.kind.exit_code()
+        }
+    }
+}
+
+fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
+    if cli.version || matches!(cli.command, Some(Command::Version)) {
+        return ("version", Ok(version()));
+    }
+    if cli.check || matches!(cli.command, Some(Command::Check)) {
+        return ("check", Ok(check(engine)));
+    }
+    match &cli.command {
+        Some(Command::Data(cmd)) => data::dispatch(engine, cmd),
+        Some(Command::Strategies) => ("strategies", Ok(research::strategies(engine))),
+        Some(Command::Run(a)) => ("run", research::run(engine, a)),
+        Some(Command::Runs(cmd)) => research::dispatch_runs(engine, cmd),
+        Some(Command::Check | Command::Version) => unreachable!("handled above"),
+        None => ("console", Err(no_console())),
+    }
+}
+
+/// Until the console lands, no subcommand is a usage error that points to the subcommands.
+fn no_console() -> Error {
+    let why = if std::io::stdout().is_terminal() {
+        "the operator console is not part of this build yet"
+    } else {
+        "no subcommand given and stdout is not a terminal"
+    };
+    Error::bad_input(format!(
+        "{why}; use a subcommand: check, data, strategies, run, runs (see `quantlab --help`)"
+    ))
+}
+
+fn version() -> Outcome {
+    let v = serde_json::json!({
+        "name": "quantlab",
+        "version": VERSION,
+        "git_commit": GIT_COMMIT,
+        "contract_version": CONTRACT_VERSION,
+    });
+    Outcome::ok(
+        "version",
+        &v,
+        format!("quantlab {VERSION} (commit {GIT_COMMIT}, artifact contract v{CONTRACT_VERSION})"),
+    )
+}
+
+fn check(engine: &Engine) -> Outcome {
+    let lines = engine.check();
+    let all_ok = lines.iter().all(|l| l.ok);
+    let mut text = String::new();
+    for l in &lines {
+        text.push_str(&format!("{:<4} {:<9} {}\n", if l.ok { "ok" } else { "FAIL" }, l.name, l.detail));
+        if let Some(h) = &l.hint {
+            text.push_str(&format!("               fix: {h}\n"));
+        }
+    }
+    let doc = serde_json::json!({
+        "schema": crate::engine::contract::CHECK_SCHEMA,
+        "schema_version": CONTRACT_VERSION,
+        "ok": all_ok,
+        "checks": lines,
+    });
+    Outcome::ok("check", &doc, text).with_exit(if all_ok { 0 } else { 1 })
+}

@@ -1,0 +1,170 @@
+//! `quantlab strategies`, `quantlab run`, `quantlab runs ...`
+
+use serde_json::json;
+
+use super::args::{RunArgs, RunsCmd};
+use super::output::Outcome;
+use crate::engine::backtest::{BacktestConfig, FillMode, Sizing};
+use crate::engine::config::Config;
+use crate::engine::research::index::IndexEntry;
+use crate::engine::research::query::{Filter, Query};
+use crate::engine::research::{RunReport, RunRequest, RunStatus};
+use crate::engine::strategy::params::parse_pairs;
+use crate::engine::{Engine, Result};
+
+pub fn strategies(engine: &Engine) -> Outcome {
+    let list = engine.strategies();
+    let mut text = String::new();
+    for s in &list {
+        let params: Vec<String> = s.params.iter().map(|p| format!("{}={}", p.name, p.default)).collect();
+        text.push_str(&format!("{:<20} {}\n{:<20} {}\n", s.name, params.join(" "), "", s.description));
+    }
+    Outcome::ok("strategies", &json!({ "strategies": list }), text)
+}
+
+/// Flags win over the workspace config, which wins over the built-in defaults.
+fn request(engine: &Engine, a: &RunArgs) -> Result<RunRequest> {
+    let cfg = Config::load(engine.workspace())?.research;
+    let d = BacktestConfig::default();
+    let fill = a.fill.clone().or(cfg.fill);
+    let sizing = a.sizing.clone().or(cfg.sizing);
+    Ok(RunRequest {
+        data: a.data.clone(),
+        strategy: a.strategy.clone(),
+        params: parse_pairs(&a.params)?,
+        backtest: BacktestConfig {
+            cash: a.cash.or(cfg.cash).unwrap_or(d.cash),
+            fee_bps: a.fee_bps.or(cfg.fee_bps).unwrap_or(d.fee_bps),
+            slippage_bps: a.slippage_bps.or(cfg.slippage_bps).unwrap_or(d.slippage_bps),
+            fill: fill.as_deref().map(FillMode::parse).transpose()?.unwrap_or(d.fill),
+            sizing: sizing.as_deref().map(Sizing::parse).transpose()?.unwrap_or(d.sizing),
+            whole_units: a.whole_units,
+            allow_short: a.allow_short,
+            close_at_end: a.close_at_end,
+        },
+        start: a.start.clone(),
+        end: a.end.clone(),
+        label: a.label.clone(),
+    })
+}
+
+pub fn run(engine: &Engine, a: &RunArgs) -> Result<Outcome> {
+    let req = request(engine, a)?;
+    let report = engine.run(&req)?;
+    Ok(Outcome::ok("run", &report, summary(&report)))
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("n/a".into(), |x| format!("{:.2}%", x * 100.0))
+}
+
+fn summary(r: &RunReport) -> String {
+    let mut s = format!("{} {:?}\n", r.run_id, r.status);
+    if let Some(m) = &r.metrics {
+        s.push_str(&format!(
+            "return {}  cagr {}  sharpe {}  max dd {}  trades {} (+{} open)  win {}  b&h {}\n",
+            pct(Some(m.total_return)),
+            pct(m.cagr),
+            m.sharpe.map_or("n/a".into(), |x| format!("{x:.2}")),
+            pct(Some(m.max_drawdown)),
+            m.trade_count,
+            m.open_trades,
+            pct(m.win_rate),
+            pct(Some(m.buy_and_hold_return)),
+        ));
+    }
+    if let Some(e) = &r.error {
+        s.push_str(&format!("failed: {}\n", e.message));
+    }
+    s.push_str(&format!("report: {}\n", r.artifacts.report_json));
+    s
+}
+
+pub fn dispatch_runs(engine: &Engine, cmd: &RunsCmd) -> (&'static str, Result<Outcome>) {
+    match cmd {
+        RunsCmd::List { sort, desc, filters, limit } => (
+            "runs list",
+            (|| {
+                let q = Query {
+                    filters: filters.iter().map(|f| Filter::parse(f)).collect::<Result<_>>()?,
+                    sort: sort.clone(),
+                    desc: *desc,
+                    limit: *limit,
+                };
+                let runs = engine.list_runs(&q)?;
+                Ok(Outcome::ok("runs list", &json!({ "count": runs.len(), "runs": runs }), table(&runs)))
+            })(),
+        ),
+        RunsCmd::Show { id } => (
+            "runs show",
+            (|| {
+                let r = engine.show_run(id)?;
+                let text = format!("{}{}", summary(&r), serde_json::to_string_pretty(&r.config)?);
+                Ok(Outcome::ok("runs show", &r, text))
+            })(),
+        ),
+        RunsCmd::Compare { ids } => (
+            "runs compare",
+            (|| {
+                let c = engine.compare_runs(ids)?;
+                let mut text = format!("{:<28}", "metric");
+                for id in &c.runs {
+                    text.push_str(&format!(" {:>28}", id));
+                }
+                text.push('\n');
+                for (k, vals) in &c.metrics {
+                    text.push_str(&format!("{k:<28}"));
+                    for v in vals {
+                        text.push_str(&format!(" {:>28}", v.map_or("-".into(), |x| format!("{x:.6}"))));
+                    }
+                    text.push('\n');
+                }
+                text.push_str("\nconfig differences:\n");
+                if c.config_diff.is_empty() {
+                    text.push_str("  none\n");
+                }
+                for (k, vals) in &c.config_diff {
+                    let vs: Vec<String> = vals.iter().map(|v| v.to_string()).collect();
+                    text.push_str(&format!("  {k}: {}\n", vs.join(" | ")));
+                }
+                Ok(Outcome::ok("runs compare", &c, text))
+            })(),
+        ),
+        RunsCmd::RebuildIndex => (
+            "runs rebuild-index",
+            (|| {
+                let o = engine.rebuild_index()?;
+                let mut text = format!("indexed {} run(s)\n", o.indexed);
+                for s in &o.skipped {
+                    text.push_str(&format!("skipped {}: {}\n", s.folder, s.reason));
+                }
+                Ok(Outcome::ok("runs rebuild-index", &o, text))
+            })(),
+        ),
+    }
+}
+
+fn table(runs: &[IndexEntry]) -> String {
+    if runs.is_empty() {
+        return "no runs\n".into();
+    }
+    let mut s = format!(
+        "{:<34} {:<7} {:<20} {:<22} {:>9} {:>7} {:>8} {:>6}\n",
+        "run", "status", "strategy", "params", "return", "sharpe", "max dd", "trades"
+    );
+    for r in runs {
+        let m = |k: &str| r.metrics.get(k).copied().flatten();
+        s.push_str(&format!(
+            "{:<34} {:<7} {:<20} {:<22} {:>9} {:>7} {:>8} {:>6}\n",
+            r.run_id,
+            if r.status == RunStatus::Success { "ok" } else { "failed" },
+            r.strategy,
+            r.params,
+            pct(m("total_return")),
+            m("sharpe").map_or("-".into(), |x| format!("{x:.2}")),
+            pct(m("max_drawdown")),
+            m("trade_count").map_or("-".into(), |x| format!("{x}")),
+        ));
+    }
+    s
+}

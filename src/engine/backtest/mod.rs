@@ -1,0 +1,12 @@
+//! The simulation: targets -> fills, fees, slippage, sizing -> trades and equity; and metrics.
+
+pub mod config;
+pub mod metrics;
+pub mod result;
+pub mod simulate;
+pub mod trade;
+
+pub use config::{BacktestConfig, FillMode, Sizing};
+pub use result::BacktestResult;
+pub use simulate::simulate;
+pub use trade::{Side, Trade};

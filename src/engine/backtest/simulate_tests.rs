@@ -1,0 +1,159 @@
+//! Hand-worked checks of fills, fees, slippage and sizing.
+
+use super::*;
+use crate::engine::backtest::config::{BacktestConfig, FillMode, Sizing};
+use crate::engine::data::Bars;
+
+/// Four hourly bars; opens 100, 110, 120, 90 and closes 105, 115, 125, 95.
+fn bars() -> Bars {
+    let mut b = Bars::default();
+    for (i, (o, c)) in [(100.0, 105.0), (110.0, 115.0), (120.0, 125.0), (90.0, 95.0)].into_iter().enumerate()
+    {
+        b.push(i as i64 * 3_600_000, o, o.max(c) + 1.0, o.min(c) - 1.0, c, 1.0);
+    }
+    b
+}
+
+fn cfg() -> BacktestConfig {
+    BacktestConfig { cash: 1000.0, ..BacktestConfig::default() }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+#[test]
+fn next_open_fills_on_the_following_bar() {
+    // Long decided on bar 0's close, flat on bar 1's: buy at open[1]=110, sell at open[2]=120.
+    let r = simulate(&bars(), &[1, 0, 0, 0], &cfg());
+    assert_eq!(r.trades.len(), 1);
+    let t = &r.trades[0];
+    assert_eq!((t.entry_bar, t.exit_bar), (1, 2));
+    assert_eq!((t.entry_price, t.exit_price), (110.0, 120.0));
+    // qty = 1000/110; pnl = 10 * 1000/110 = 90.909...
+    assert!(close(t.qty, 1000.0 / 110.0));
+    assert!(close(t.pnl, 10.0 * 1000.0 / 110.0));
+    assert!(!t.open);
+    // Bar 0 flat; bar 1 holds qty marked at close 115.
+    assert!(close(r.equity[0], 1000.0));
+    assert!(close(r.equity[1], 1000.0 / 110.0 * 115.0));
+    assert!(close(r.equity[3], 1000.0 + 10.0 * 1000.0 / 110.0));
+}
+
+#[test]
+fn close_fills_on_the_deciding_bar() {
+    // Long decided and filled at close[0]=105, flat at close[1]=115.
+    let mut c = cfg();
+    c.fill = FillMode::Close;
+    let r = simulate(&bars(), &[1, 0, 0, 0], &c);
+    let t = &r.trades[0];
+    assert_eq!((t.entry_bar, t.exit_bar), (0, 1));
+    assert_eq!((t.entry_price, t.exit_price), (105.0, 115.0));
+    assert!(close(t.pnl, 10.0 * 1000.0 / 105.0));
+}
+
+#[test]
+fn fees_and_slippage_are_charged_separately() {
+    // 10 bps fee, 50 bps slippage. Buy fill 110*1.005 = 110.55, sell fill 120*0.995 = 119.4.
+    let mut c = cfg();
+    c.fee_bps = 10.0;
+    c.slippage_bps = 50.0;
+    let r = simulate(&bars(), &[1, 0, 0, 0], &c);
+    let t = &r.trades[0];
+    assert!(close(t.entry_price, 110.55));
+    assert!(close(t.exit_price, 119.4));
+    // qty so that notional + fee = cash: 1000 / (110.55 * 1.001)
+    let qty = 1000.0 / (110.55 * 1.001);
+    assert!(close(t.qty, qty));
+    let fees = qty * 110.55 * 0.001 + qty * 119.4 * 0.001;
+    assert!(close(t.fees, fees));
+    assert!(close(t.pnl, (119.4 - 110.55) * qty - fees));
+    // Cash after the round trip: everything spent returned with the net pnl.
+    assert!(close(r.equity[3], 1000.0 + t.pnl));
+    assert!(close(r.total_fees, fees));
+}
+
+#[test]
+fn whole_units_round_down_after_fees() {
+    // 1000 / (110 * 1.001) = 9.08... -> 9 units.
+    let mut c = cfg();
+    c.fee_bps = 10.0;
+    c.whole_units = true;
+    let r = simulate(&bars(), &[1, 0, 0, 0], &c);
+    assert_eq!(r.trades[0].qty, 9.0);
+    let fees = 9.0 * 110.0 * 0.001 + 9.0 * 120.0 * 0.001;
+    assert!(close(r.trades[0].pnl, 90.0 - fees));
+}
+
+#[test]
+fn too_small_for_one_unit_never_trades() {
+    let mut c = cfg();
+    c.cash = 50.0;
+    c.whole_units = true;
+    let r = simulate(&bars(), &[1, 1, 1, 1], &c);
+    assert!(r.trades.is_empty());
+    assert!(r.equity.iter().all(|&e| e == 50.0));
+}
+
+#[test]
+fn fixed_quantity_sizing() {
+    let mut c = cfg();
+    c.sizing = Sizing::Qty(2.0);
+    let r = simulate(&bars(), &[1, 0, 0, 0], &c);
+    assert_eq!(r.trades[0].qty, 2.0);
+    assert!(close(r.trades[0].pnl, 20.0));
+    // More than the cash can pay for: refused, not financed.
+    c.sizing = Sizing::Qty(100.0);
+    assert!(simulate(&bars(), &[1, 0, 0, 0], &c).trades.is_empty());
+}
+
+#[test]
+fn long_only_ignores_short_targets_and_shorts_when_allowed() {
+    let r = simulate(&bars(), &[-1, -1, -1, -1], &cfg());
+    assert!(r.trades.is_empty());
+    let mut c = cfg();
+    c.allow_short = true;
+    // Short at open[1]=110, still open at the end, marked to close[3]=95.
+    let r = simulate(&bars(), &[-1, -1, -1, -1], &c);
+    let t = &r.trades[0];
+    assert_eq!(t.side, Side::Short);
+    assert!(t.open);
+    assert!(close(t.pnl, 15.0 * 1000.0 / 110.0));
+    assert!(r.position[3] < 0.0);
+    assert!(close(r.equity[3], 1000.0 + 15.0 * 1000.0 / 110.0));
+}
+
+#[test]
+fn reversal_closes_then_opens() {
+    let mut c = cfg();
+    c.allow_short = true;
+    let r = simulate(&bars(), &[1, -1, -1, -1], &c);
+    assert_eq!(r.trades.len(), 2);
+    assert_eq!(r.trades[0].side, Side::Long);
+    assert_eq!(r.trades[1].side, Side::Short);
+    assert_eq!(r.trades[1].entry_bar, 2);
+}
+
+#[test]
+fn open_trade_is_reported_or_closed_at_end() {
+    let r = simulate(&bars(), &[1, 1, 1, 1], &cfg());
+    assert!(r.trades[0].open);
+    assert_eq!(r.trades[0].exit_price, 95.0);
+    let mut c = cfg();
+    c.close_at_end = true;
+    c.fee_bps = 10.0;
+    let r = simulate(&bars(), &[1, 1, 1, 1], &c);
+    let t = &r.trades[0];
+    assert!(!t.open);
+    assert_eq!((t.exit_bar, t.exit_price), (3, 95.0));
+    assert!(r.position[3] == 0.0);
+    assert!(close(r.equity[3], 1000.0 + t.pnl));
+}
+
+#[test]
+fn exposure_tracks_the_position() {
+    let r = simulate(&bars(), &[1, 0, 0, 0], &cfg());
+    assert_eq!(r.exposure[0], 0.0);
+    assert!(close(r.exposure[1], 1.0));
+    assert_eq!(r.exposure[2], 0.0);
+}

@@ -1,0 +1,77 @@
+//! `quantlab check`: is this machine and workspace ready? One line per check.
+
+use serde::Serialize;
+
+use crate::engine::config::Config;
+use crate::engine::data::catalog;
+use crate::engine::secrets;
+use crate::engine::workspace::{write_atomic, Workspace};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckLine {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
+    /// How to fix it, when it failed.
+    pub hint: Option<String>,
+}
+
+pub fn run_checks(ws: &Workspace) -> Vec<CheckLine> {
+    vec![workspace_writable(ws), data_readable(ws), config_parses(ws), keyring_reachable()]
+}
+
+fn line(name: &'static str, r: Result<String, (String, String)>) -> CheckLine {
+    match r {
+        Ok(detail) => CheckLine { name, ok: true, detail, hint: None },
+        Err((detail, hint)) => CheckLine { name, ok: false, detail, hint: Some(hint) },
+    }
+}
+
+fn workspace_writable(ws: &Workspace) -> CheckLine {
+    let r = ws
+        .ensure()
+        .and_then(|_| {
+            let probe = ws.root().join(".check-probe");
+            write_atomic(&probe, b"ok")?;
+            std::fs::remove_file(&probe)
+                .map_err(|e| crate::engine::error::Error::io("cannot remove", &probe, e))
+        })
+        .map(|_| format!("{} is writable", ws.root().display()))
+        .map_err(|e| {
+            (e.message, "choose a writable workspace with --workspace DIR or QUANTLAB_WORKSPACE".into())
+        });
+    line("workspace", r)
+}
+
+fn data_readable(ws: &Workspace) -> CheckLine {
+    let r = (|| {
+        let sets = catalog::list(ws).map_err(|e| e.message)?;
+        for m in &sets {
+            let p = ws.root().join(&m.path);
+            std::fs::File::open(&p)
+                .map_err(|e| format!("dataset {}: cannot read {}: {e}", m.id, p.display()))?;
+        }
+        Ok(format!("{} dataset(s) readable", sets.len()))
+    })()
+    .map_err(|d: String| (d, "re-import the dataset with `quantlab data import`".into()));
+    line("data", r)
+}
+
+fn config_parses(ws: &Workspace) -> CheckLine {
+    let path = ws.config_path();
+    let r = match Config::load(ws) {
+        Ok(_) if path.exists() => Ok(format!("{} parses", path.display())),
+        Ok(_) => Ok(format!("no {} (defaults in use)", path.display())),
+        Err(e) => Err((e.message, "fix the file; docs/configuration.md lists every key".into())),
+    };
+    line("config", r)
+}
+
+fn keyring_reachable() -> CheckLine {
+    line(
+        "keyring",
+        secrets::probe()
+            .map(|_| "OS keyring stores and returns entries".to_string())
+            .map_err(|e| (e, secrets::KEYRING_HELP.into())),
+    )
+}

@@ -1,0 +1,265 @@
+//! Reading OHLCV from CSV or Parquet into validated [`Bars`].
+//!
+//! Polars does the file parsing; cell interpretation is ours, so every refusal can name the
+//! file, the row and the column the operator has to look at.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::bars::Bars;
+use super::columns::{looks_like_header, map_columns, ColumnMap};
+use crate::engine::error::{Error, Result};
+use crate::engine::time::parse_timestamp;
+
+/// Bars read from a file, and what was done to make them usable.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub bars: Bars,
+    pub format: &'static str,
+    /// Quirks handled on the way in (banner skipped, order reversed), for the operator.
+    pub notes: Vec<String>,
+}
+
+/// How many leading lines we search for the header (banner lines come before it).
+const HEADER_SEARCH_LINES: usize = 5;
+
+pub fn load_file(path: &Path) -> Result<Loaded> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if !path.exists() {
+        return Err(Error::not_found(format!("data file {} does not exist", path.display())));
+    }
+    match ext.as_str() {
+        "csv" | "txt" => load_csv(path),
+        "parquet" | "pq" => load_parquet(path),
+        _ => Err(Error::bad_input(format!(
+            "{}: unknown data format '{ext}'; use .csv or .parquet",
+            path.display()
+        ))),
+    }
+}
+
+/// Split a header line into cells (headers are plain; quotes are stripped).
+fn header_cells(line: &str) -> Vec<String> {
+    line.trim_end_matches(['\r', '\n']).split(',').map(|c| c.trim().trim_matches('"').to_string()).collect()
+}
+
+fn load_csv(path: &Path) -> Result<Loaded> {
+    let source = path.display().to_string();
+    let file = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
+    let mut lines = Vec::new();
+    for line in BufReader::new(file).lines().take(HEADER_SEARCH_LINES) {
+        lines.push(line.map_err(|e| Error::bad_input(format!("{source}: not readable as text: {e}")))?);
+    }
+    let header_line = lines
+        .iter()
+        .position(|l| looks_like_header(&header_cells(l)))
+        .ok_or_else(|| {
+            Error::bad_input(format!(
+                "{source}: no header naming the open, high, low and close columns in the first {HEADER_SEARCH_LINES} lines"
+            ))
+        })?;
+    let cells = header_cells(&lines[header_line]);
+    let map = map_columns(&source, &cells)?;
+    let mut notes = Vec::new();
+    if header_line > 0 {
+        notes.push(format!("skipped {header_line} banner line(s) before the header"));
+    }
+
+    let df = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_skip_lines(header_line)
+        .with_infer_schema_length(Some(0)) // every column as text: we parse and report per cell
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .and_then(|r| r.finish())
+        .map_err(|e| Error::bad_input(format!("{source}: malformed CSV: {e}")))?;
+    if df.width() != cells.len() {
+        return Err(Error::bad_input(format!(
+            "{source}: header has {} columns but the data has {}",
+            cells.len(),
+            df.width()
+        )));
+    }
+    // Line numbers in the file, 1-based: banner lines, the header, then data.
+    let first_data_line = header_line + 2;
+    let text = |idx: usize| -> Result<&StringChunked> { Ok(df.columns()[idx].str()?) };
+    let ts_col = text(map.timestamp.0)?;
+    let n = df.height();
+    let mut bars = Bars::with_capacity(n);
+    let price = |col: &StringChunked, name: &str, i: usize| -> Result<f64> {
+        let cell = col.get(i).unwrap_or("");
+        parse_price(cell).map_err(|why| {
+            Error::bad_input(format!("{source}: row {}, column '{name}': {why}", first_data_line + i))
+        })
+    };
+    let (o, h, l, c) = (text(map.open.0)?, text(map.high.0)?, text(map.low.0)?, text(map.close.0)?);
+    let v = map.volume.as_ref().map(|(i, _)| text(*i)).transpose()?;
+    for i in 0..n {
+        let ts = parse_timestamp(ts_col.get(i).unwrap_or("")).map_err(|why| {
+            Error::bad_input(format!(
+                "{source}: row {}, column '{}': {why}",
+                first_data_line + i,
+                map.timestamp.1
+            ))
+        })?;
+        let vol = match (&v, &map.volume) {
+            (Some(col), Some((_, name))) => price(col, name, i)?,
+            _ => 0.0,
+        };
+        bars.push(
+            ts,
+            price(o, &map.open.1, i)?,
+            price(h, &map.high.1, i)?,
+            price(l, &map.low.1, i)?,
+            price(c, &map.close.1, i)?,
+            vol,
+        );
+    }
+    finish(&source, bars, notes, "csv", &|i| first_data_line + i, &map)
+}
+
+/// A numeric cell. NaN and infinities parse here and are refused by validation with the row.
+fn parse_price(cell: &str) -> std::result::Result<f64, String> {
+    let t = cell.trim();
+    if t.is_empty() {
+        return Err("empty value".into());
+    }
+    t.parse::<f64>().map_err(|_| format!("'{t}' is not a number"))
+}
+
+fn load_parquet(path: &Path) -> Result<Loaded> {
+    let source = path.display().to_string();
+    let file = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
+    let df = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| Error::bad_input(format!("{source}: not a readable Parquet file: {e}")))?;
+    let cells: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
+    let map = map_columns(&source, &cells)?;
+    let n = df.height();
+    let ts = parquet_timestamps(&source, &df, &map)?;
+    let float = |(idx, name): &(usize, String)| -> Result<Vec<f64>> {
+        let s = df.columns()[*idx]
+            .cast(&DataType::Float64)
+            .map_err(|e| Error::bad_input(format!("{source}: column '{name}' is not numeric: {e}")))?;
+        let ca = s.f64()?;
+        (0..n)
+            .map(|i| {
+                ca.get(i).ok_or_else(|| {
+                    Error::bad_input(format!("{source}: row {}, column '{name}': empty value", i + 1))
+                })
+            })
+            .collect()
+    };
+    let bars = Bars {
+        ts,
+        open: float(&map.open)?,
+        high: float(&map.high)?,
+        low: float(&map.low)?,
+        close: float(&map.close)?,
+        volume: match &map.volume {
+            Some(v) => float(v)?,
+            None => vec![0.0; n],
+        },
+    };
+    finish(&source, bars, Vec::new(), "parquet", &|i| i + 1, &map)
+}
+
+fn parquet_timestamps(source: &str, df: &DataFrame, map: &ColumnMap) -> Result<Vec<i64>> {
+    let (idx, name) = &map.timestamp;
+    let col = &df.columns()[*idx];
+    let missing =
+        |i: usize| Error::bad_input(format!("{source}: row {}, column '{name}': empty value", i + 1));
+    match col.dtype() {
+        DataType::Datetime(unit, _) => {
+            let per_ms = match unit {
+                TimeUnit::Nanoseconds => 1_000_000,
+                TimeUnit::Microseconds => 1_000,
+                TimeUnit::Milliseconds => 1,
+            };
+            let phys = col.to_physical_repr();
+            let ca = phys.i64()?;
+            (0..df.height())
+                .map(|i| ca.get(i).map(|v| v.div_euclid(per_ms)).ok_or_else(|| missing(i)))
+                .collect()
+        }
+        DataType::Date => {
+            let phys = col.cast(&DataType::Int32)?;
+            let ca = phys.i32()?;
+            (0..df.height())
+                .map(|i| {
+                    ca.get(i).map(|d| d as i64 * crate::engine::time::MS_PER_DAY).ok_or_else(|| missing(i))
+                })
+                .collect()
+        }
+        DataType::String => {
+            let ca = col.str()?;
+            (0..df.height())
+                .map(|i| {
+                    let cell = ca.get(i).ok_or_else(|| missing(i))?;
+                    parse_timestamp(cell).map_err(|why| {
+                        Error::bad_input(format!("{source}: row {}, column '{name}': {why}", i + 1))
+                    })
+                })
+                .collect()
+        }
+        dt if dt.is_integer() => {
+            let phys = col.cast(&DataType::Int64)?;
+            let ca = phys.i64()?;
+            (0..df.height())
+                .map(|i| {
+                    let v = ca.get(i).ok_or_else(|| missing(i))?;
+                    parse_timestamp(&v.to_string()).map_err(|why| {
+                        Error::bad_input(format!("{source}: row {}, column '{name}': {why}", i + 1))
+                    })
+                })
+                .collect()
+        }
+        other => Err(Error::bad_input(format!(
+            "{source}: column '{name}' has type {other}; expected a datetime, date, epoch integer or ISO text"
+        ))),
+    }
+}
+
+/// Fix what is unambiguous (a wholly newest-first file), then refuse anything else that breaks
+/// the invariants, naming the source row.
+fn finish(
+    source: &str,
+    mut bars: Bars,
+    mut notes: Vec<String>,
+    format: &'static str,
+    row_of: &dyn Fn(usize) -> usize,
+    map: &ColumnMap,
+) -> Result<Loaded> {
+    let n = bars.len();
+    if n == 0 {
+        return Err(Error::bad_input(format!("{source}: no data rows")));
+    }
+    let descending = n > 1 && bars.ts[0] > bars.ts[n - 1];
+    if descending {
+        // Check the whole file is newest-first before reversing; report breaks in file order.
+        for i in 1..n {
+            if bars.ts[i] >= bars.ts[i - 1] {
+                let why = if bars.ts[i] == bars.ts[i - 1] {
+                    "duplicate timestamp (same as the row before)".to_string()
+                } else {
+                    "out of order: the file is newest-first but this row is newer than the one before"
+                        .to_string()
+                };
+                return Err(Error::bad_input(format!(
+                    "{source}: row {}, column '{}': {why} ({})",
+                    row_of(i),
+                    map.timestamp.1,
+                    crate::engine::time::fmt_ms(bars.ts[i])
+                )));
+            }
+        }
+        bars.reverse();
+        notes.push("file was newest-first; reversed to oldest-first".into());
+        bars.validate(source, &|i| row_of(n - 1 - i))?;
+    } else {
+        bars.validate(source, row_of)?;
+    }
+    Ok(Loaded { bars, format, notes })
+}

@@ -1,0 +1,93 @@
+//! One error type for the engine, classified by the exit code a script should see.
+
+use std::fmt;
+
+/// The classes of failure a caller can act on; each maps to a stable exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// Anything unexpected at run time (I/O, a corrupt artifact): exit 1.
+    Runtime,
+    /// Bad command line or bad input data: exit 2.
+    BadInput,
+    /// Refused by the execution policy or a safety gate: exit 3.
+    Refused,
+    /// Venue error, unreachable or timeout: exit 4.
+    Venue,
+    /// A named thing (run, dataset, strategy) does not exist: exit 5.
+    NotFound,
+}
+
+impl ErrorKind {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            ErrorKind::Runtime => 1,
+            ErrorKind::BadInput => 2,
+            ErrorKind::Refused => 3,
+            ErrorKind::Venue => 4,
+            ErrorKind::NotFound => 5,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::Runtime => "runtime_error",
+            ErrorKind::BadInput => "bad_input",
+            ErrorKind::Refused => "refused",
+            ErrorKind::Venue => "venue_error",
+            ErrorKind::NotFound => "not_found",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error { kind, message: message.into() }
+    }
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::BadInput, message)
+    }
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotFound, message)
+    }
+    pub fn runtime(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Runtime, message)
+    }
+    /// An I/O failure on `path`, with what we were doing.
+    pub fn io(what: &str, path: &std::path::Path, err: std::io::Error) -> Self {
+        Self::runtime(format!("{what} {}: {err}", path.display()))
+    }
+    /// Prefix the message with context, keeping the kind.
+    pub fn context(mut self, ctx: impl fmt::Display) -> Self {
+        self.message = format!("{ctx}: {}", self.message);
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<polars::error::PolarsError> for Error {
+    fn from(e: polars::error::PolarsError) -> Self {
+        Error::runtime(format!("data engine: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::runtime(format!("json: {e}"))
+    }
+}

@@ -1,0 +1,20 @@
+//! Everything that is not drawing. The CLI and the console are two clients of [`Engine`].
+
+pub mod backtest;
+pub mod check;
+pub mod config;
+pub mod contract;
+pub mod data;
+pub mod error;
+pub mod indicator_spec;
+pub mod indicators;
+pub mod research;
+pub mod secrets;
+pub mod strategy;
+pub mod time;
+pub mod workspace;
+
+mod api;
+
+pub use api::Engine;
+pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,94 @@
+//! `runs/<run_id>/report.json`: the record of one run, for people and for scripts.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::backtest::metrics::Metrics;
+use crate::engine::backtest::BacktestConfig;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunStatus {
+    Success,
+    Failed,
+}
+
+/// Everything that determined the result, fully resolved (defaults filled in).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunConfig {
+    pub strategy: String,
+    pub params: BTreeMap<String, f64>,
+    #[serde(flatten)]
+    pub backtest: BacktestConfig,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub periods_per_year: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataRef {
+    /// Catalogue id, or null when the run read a file directly.
+    pub id: Option<String>,
+    pub path: String,
+    pub symbol: String,
+    pub timeframe: String,
+    pub fingerprint: String,
+    /// Rows used by the run (after --start/--end) and their range.
+    pub rows: usize,
+    pub first: Option<String>,
+    pub last: Option<String>,
+}
+
+/// Artifact paths relative to the workspace root.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Artifacts {
+    pub report_json: String,
+    pub report_md: Option<String>,
+    pub trades_csv: Option<String>,
+    pub equity_parquet: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunError {
+    pub code: String,
+    pub message: String,
+}
+
+/// The block scripts read: stable, small, versioned with the contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MachineContract {
+    pub contract_version: u32,
+    pub run_id: String,
+    pub status: RunStatus,
+    pub headline: BTreeMap<String, Option<f64>>,
+    pub artifacts: Artifacts,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunReport {
+    pub schema: String,
+    pub schema_version: u32,
+    pub run_id: String,
+    pub created_at: String,
+    pub status: RunStatus,
+    pub label: Option<String>,
+    pub config: RunConfig,
+    pub data: DataRef,
+    pub metrics: Option<Metrics>,
+    pub trades_hash: Option<String>,
+    pub artifacts: Artifacts,
+    pub error: Option<RunError>,
+    pub duration_ms: u64,
+    pub machine_contract: MachineContract,
+}
+
+/// Metrics a script most often needs, in the machine contract.
+pub const HEADLINE: [&str; 7] =
+    ["total_return", "cagr", "sharpe", "max_drawdown", "trade_count", "win_rate", "final_equity"];
+
+pub fn headline(metrics: Option<&Metrics>) -> BTreeMap<String, Option<f64>> {
+    HEADLINE.iter().map(|k| (k.to_string(), metrics.and_then(|m| m.get(k)))).collect()
+}

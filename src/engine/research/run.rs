@@ -1,0 +1,171 @@
+//! One backtest run, end to end: resolve inputs, simulate, measure, write artifacts, index.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use super::artifacts::{report_md, sha256_hex, trades_csv, write_equity};
+use super::index;
+use super::report::*;
+use crate::engine::backtest::metrics::{self, MetricsInput};
+use crate::engine::backtest::{simulate, BacktestConfig};
+use crate::engine::contract::{make_id, CONTRACT_VERSION, RUN_REPORT_SCHEMA};
+use crate::engine::data::catalog::{resolve, ResolvedData};
+use crate::engine::error::{Error, Result};
+use crate::engine::strategy;
+use crate::engine::time::{fmt_ms, fmt_timeframe, now_ms, parse_bound};
+use crate::engine::workspace::{write_atomic, write_json, Workspace};
+
+/// What to run. Strings as the operator typed them; everything is validated before any
+/// file is written.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RunRequest {
+    pub data: String,
+    pub strategy: String,
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    #[serde(default)]
+    pub backtest: BacktestConfig,
+    #[serde(default)]
+    pub start: Option<String>,
+    #[serde(default)]
+    pub end: Option<String>,
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// Run and record. Bad input (unknown strategy, bad parameter, bad data) is refused before a
+/// run id exists, so nothing is written. Once the run exists, a failure still leaves a
+/// report.json with status `failed`; the returned error carries the exit class.
+pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
+    let started = Instant::now();
+    req.backtest.validate()?;
+    let (strat, params) = strategy::build(&req.strategy, &req.params)?;
+    let start = req.start.as_deref().map(|s| parse_bound("--start", s)).transpose()?;
+    let end = req.end.as_deref().map(|s| parse_bound("--end", s)).transpose()?;
+    if let (Some(s), Some(e)) = (start, end) {
+        if s > e {
+            return Err(Error::bad_input("--start is after --end"));
+        }
+    }
+    let data = resolve(ws, &req.data)?;
+    ws.ensure()?;
+
+    let created = now_ms();
+    let config = RunConfig {
+        strategy: req.strategy.clone(),
+        params,
+        backtest: req.backtest.clone(),
+        start: start.map(fmt_ms),
+        end: end.map(fmt_ms),
+        periods_per_year: metrics::periods_per_year(data.timeframe_ms, data.weekend_bars),
+    };
+    let run_id = make_id(
+        "run",
+        created,
+        format!("{}{}{}", serde_json::to_string(&config)?, data.fingerprint, created).as_bytes(),
+    );
+    let bars = data.bars.slice_time(start, end);
+    let dir = ws.run_dir(&run_id);
+    let rel = |f: &str| format!("runs/{run_id}/{f}");
+    let mut report = RunReport {
+        schema: RUN_REPORT_SCHEMA.into(),
+        schema_version: CONTRACT_VERSION,
+        run_id: run_id.clone(),
+        created_at: fmt_ms(created),
+        status: RunStatus::Success,
+        label: req.label.clone(),
+        config,
+        data: data_ref(&data, &bars),
+        metrics: None,
+        trades_hash: None,
+        artifacts: Artifacts {
+            report_json: rel("report.json"),
+            report_md: None,
+            trades_csv: None,
+            equity_parquet: None,
+        },
+        error: None,
+        duration_ms: 0,
+        machine_contract: MachineContract {
+            contract_version: CONTRACT_VERSION,
+            run_id: run_id.clone(),
+            status: RunStatus::Success,
+            headline: BTreeMap::new(),
+            artifacts: Artifacts {
+                report_json: rel("report.json"),
+                report_md: None,
+                trades_csv: None,
+                equity_parquet: None,
+            },
+            error_code: None,
+            error_message: None,
+        },
+    };
+
+    let outcome = (|| -> Result<()> {
+        if bars.is_empty() {
+            return Err(Error::bad_input(format!(
+                "no bars between {} and {} in {}",
+                report.config.start.as_deref().unwrap_or("the start"),
+                report.config.end.as_deref().unwrap_or("the end"),
+                data.path
+            )));
+        }
+        let targets = strat.targets(&bars);
+        let result = simulate(&bars, &targets, &report.config.backtest);
+        let m = metrics::compute(&MetricsInput {
+            ts: &bars.ts,
+            equity: &result.equity,
+            exposure: &result.exposure,
+            close: &bars.close,
+            trades: &result.trades,
+            initial_cash: result.initial_cash,
+            periods_per_year: report.config.periods_per_year,
+        });
+        let csv = trades_csv(&result.trades);
+        write_atomic(&dir.join("trades.csv"), csv.as_bytes())?;
+        report.artifacts.trades_csv = Some(rel("trades.csv"));
+        write_equity(&dir.join("equity.parquet"), &bars, &result)?;
+        report.artifacts.equity_parquet = Some(rel("equity.parquet"));
+        report.trades_hash = Some(sha256_hex(csv.as_bytes()));
+        report.metrics = Some(m);
+        Ok(())
+    })();
+
+    if let Err(e) = &outcome {
+        report.status = RunStatus::Failed;
+        report.error = Some(RunError { code: e.kind.code().into(), message: e.message.clone() });
+    }
+    report.artifacts.report_md = Some(rel("report.md"));
+    report.duration_ms = started.elapsed().as_millis() as u64;
+    report.machine_contract.status = report.status;
+    report.machine_contract.headline = headline(report.metrics.as_ref());
+    report.machine_contract.artifacts = report.artifacts.clone();
+    report.machine_contract.error_code = report.error.as_ref().map(|e| e.code.clone());
+    report.machine_contract.error_message = report.error.as_ref().map(|e| e.message.clone());
+
+    write_atomic(&dir.join("report.md"), report_md(&report).as_bytes())?;
+    // report.json last: its presence means the run folder is complete.
+    write_json(&dir.join("report.json"), &report)?;
+    index::upsert(ws, &report)?;
+    tracing::info!(run_id = %report.run_id, status = ?report.status, "run recorded");
+    match outcome {
+        Ok(()) => Ok(report),
+        Err(e) => Err(Error::new(e.kind, format!("run {} failed: {}", report.run_id, e.message))),
+    }
+}
+
+fn data_ref(d: &ResolvedData, used: &crate::engine::data::Bars) -> DataRef {
+    DataRef {
+        id: d.id.clone(),
+        path: d.path.clone(),
+        symbol: d.symbol.clone(),
+        timeframe: fmt_timeframe(d.timeframe_ms),
+        fingerprint: d.fingerprint.clone(),
+        rows: used.len(),
+        first: used.ts.first().map(|&t| fmt_ms(t)),
+        last: used.ts.last().map(|&t| fmt_ms(t)),
+    }
+}

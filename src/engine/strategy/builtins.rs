@@ -1,0 +1,156 @@
+//! The built-in strategies.
+
+use super::{cross_targets, Strategy, Target, FLAT, LONG, SHORT};
+use crate::engine::data::Bars;
+use crate::engine::indicators;
+
+pub struct BuyAndHold;
+
+impl Strategy for BuyAndHold {
+    fn name(&self) -> &'static str {
+        "buy_and_hold"
+    }
+    fn targets(&self, bars: &Bars) -> Vec<Target> {
+        vec![LONG; bars.len()]
+    }
+}
+
+pub struct SmaCross {
+    pub fast: usize,
+    pub slow: usize,
+}
+
+impl Strategy for SmaCross {
+    fn name(&self) -> &'static str {
+        "sma_cross"
+    }
+    fn targets(&self, bars: &Bars) -> Vec<Target> {
+        cross_targets(&indicators::sma(&bars.close, self.fast), &indicators::sma(&bars.close, self.slow))
+    }
+}
+
+pub struct EmaCross {
+    pub fast: usize,
+    pub slow: usize,
+}
+
+impl Strategy for EmaCross {
+    fn name(&self) -> &'static str {
+        "ema_cross"
+    }
+    fn targets(&self, bars: &Bars) -> Vec<Target> {
+        cross_targets(&indicators::ema(&bars.close, self.fast), &indicators::ema(&bars.close, self.slow))
+    }
+}
+
+pub struct MacdCross {
+    pub fast: usize,
+    pub slow: usize,
+    pub signal: usize,
+}
+
+impl Strategy for MacdCross {
+    fn name(&self) -> &'static str {
+        "macd_cross"
+    }
+    fn targets(&self, bars: &Bars) -> Vec<Target> {
+        let m = indicators::macd(&bars.close, self.fast, self.slow, self.signal);
+        cross_targets(&m.line, &m.signal)
+    }
+}
+
+/// Long when RSI is below `lower`, short when above `upper`, otherwise hold.
+pub struct RsiReversion {
+    pub period: usize,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+impl Strategy for RsiReversion {
+    fn name(&self) -> &'static str {
+        "rsi_reversion"
+    }
+    fn targets(&self, bars: &Bars) -> Vec<Target> {
+        let rsi = indicators::rsi(&bars.close, self.period);
+        hold_between(rsi.len(), |t| {
+            if rsi[t] < self.lower {
+                Some(LONG)
+            } else if rsi[t] > self.upper {
+                Some(SHORT)
+            } else {
+                None
+            }
+        })
+    }
+}
+
+/// Long when the close falls below the lower band, short above the upper band; either
+/// position is closed when the close returns to the middle band.
+pub struct BollingerReversion {
+    pub period: usize,
+    pub k: f64,
+}
+
+impl Strategy for BollingerReversion {
+    fn name(&self) -> &'static str {
+        "bollinger_reversion"
+    }
+    fn targets(&self, bars: &Bars) -> Vec<Target> {
+        let b = indicators::bollinger(&bars.close, self.period, self.k);
+        let c = &bars.close;
+        let mut out = vec![FLAT; c.len()];
+        let mut cur = FLAT;
+        for t in 0..c.len() {
+            if c[t] < b.lower[t] {
+                cur = LONG;
+            } else if c[t] > b.upper[t] {
+                cur = SHORT;
+            } else if (cur == LONG && c[t] >= b.mid[t]) || (cur == SHORT && c[t] <= b.mid[t]) {
+                cur = FLAT;
+            }
+            out[t] = cur;
+        }
+        out
+    }
+}
+
+/// Long when the close breaks above the highest high of the previous `period` bars, short
+/// when it breaks below the lowest low; hold otherwise. The channel excludes the current bar,
+/// which could never be exceeded by its own close.
+pub struct DonchianBreakout {
+    pub period: usize,
+}
+
+impl Strategy for DonchianBreakout {
+    fn name(&self) -> &'static str {
+        "donchian_breakout"
+    }
+    fn targets(&self, bars: &Bars) -> Vec<Target> {
+        let ch = indicators::donchian(&bars.high, &bars.low, self.period);
+        let c = &bars.close;
+        hold_between(c.len(), |t| {
+            if t == 0 {
+                None
+            } else if c[t] > ch.upper[t - 1] {
+                Some(LONG)
+            } else if c[t] < ch.lower[t - 1] {
+                Some(SHORT)
+            } else {
+                None
+            }
+        })
+    }
+}
+
+/// Targets that change only when `decide` says so and otherwise hold the last decision.
+fn hold_between(n: usize, mut decide: impl FnMut(usize) -> Option<Target>) -> Vec<Target> {
+    let mut out = vec![FLAT; n];
+    let mut cur = FLAT;
+    for (t, slot) in out.iter_mut().enumerate() {
+        if let Some(d) = decide(t) {
+            cur = d;
+        }
+        *slot = cur;
+    }
+    out
+}

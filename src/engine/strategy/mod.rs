@@ -1,0 +1,82 @@
+//! Strategies decide a target position on each bar's close.
+//!
+//! A strategy maps a bar series to one target per bar, computed causally: the target at bar
+//! t depends only on bars 0..=t. Whole-series evaluation lets indicator kernels run as tight
+//! loops (research speed); a live or replayed feed calls it on the series so far.
+
+mod builtins;
+pub mod params;
+mod registry;
+
+pub use params::{ParamKind, ParamSpec, Params};
+pub use registry::{build, catalogue, StrategyInfo};
+
+use crate::engine::data::Bars;
+
+/// Target position: short, flat or long.
+pub type Target = i8;
+pub const SHORT: Target = -1;
+pub const FLAT: Target = 0;
+pub const LONG: Target = 1;
+
+pub trait Strategy: Send + Sync {
+    /// Registry name, e.g. `sma_cross`.
+    fn name(&self) -> &'static str;
+    /// The target position decided on each bar's close, one per bar.
+    fn targets(&self, bars: &Bars) -> Vec<Target>;
+}
+
+/// True when `a` crosses above `b` at `t`: strictly below on the previous bar, strictly above
+/// on this one. NaN (warm-up) compares false, so no cross fires before both series exist.
+#[inline]
+pub fn crossed_above(a: &[f64], b: &[f64], t: usize) -> bool {
+    t > 0 && a[t - 1] < b[t - 1] && a[t] > b[t]
+}
+
+/// Mirror of [`crossed_above`].
+#[inline]
+pub fn crossed_below(a: &[f64], b: &[f64], t: usize) -> bool {
+    t > 0 && a[t - 1] > b[t - 1] && a[t] < b[t]
+}
+
+/// Targets for a crossover system: long after `a` crosses above `b`, short after it crosses
+/// below, holding the last decision in between; flat before the first cross.
+pub fn cross_targets(a: &[f64], b: &[f64]) -> Vec<Target> {
+    let mut out = vec![FLAT; a.len()];
+    let mut cur = FLAT;
+    for (t, slot) in out.iter_mut().enumerate().skip(1) {
+        if crossed_above(a, b, t) {
+            cur = LONG;
+        } else if crossed_below(a, b, t) {
+            cur = SHORT;
+        }
+        *slot = cur;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cross_needs_strict_inequality_on_both_bars() {
+        let a = [1.0, 2.0, 3.0, 3.0, 2.0];
+        let b = [2.0, 2.0, 2.0, 3.0, 3.0];
+        // t=1: a touches b (not strictly above) -> no cross; t=2: previous not strictly below.
+        assert!(!crossed_above(&a, &b, 1));
+        assert!(!crossed_above(&a, &b, 2));
+        assert!(!crossed_below(&a, &b, 3)); // equal is not below
+        assert_eq!(cross_targets(&a, &b), vec![0, 0, 0, 0, 0]);
+        let a = [1.0, 3.0, 1.0];
+        let b = [2.0, 2.0, 2.0];
+        assert_eq!(cross_targets(&a, &b), vec![0, 1, -1]);
+    }
+
+    #[test]
+    fn nan_never_crosses() {
+        let a = [f64::NAN, 3.0];
+        let b = [2.0, 2.0];
+        assert!(!crossed_above(&a, &b, 1));
+    }
+}

@@ -1,0 +1,168 @@
+//! UTC time helpers: epoch milliseconds inside, RFC 3339 outside.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+
+use crate::engine::error::{Error, Result};
+
+pub const MS_PER_DAY: i64 = 86_400_000;
+
+/// RFC 3339 with a `Z` suffix, seconds precision unless the value has milliseconds.
+pub fn fmt_ms(ms: i64) -> String {
+    match Utc.timestamp_millis_opt(ms).single() {
+        Some(t) if ms % 1000 == 0 => t.to_rfc3339_opts(SecondsFormat::Secs, true),
+        Some(t) => t.to_rfc3339_opts(SecondsFormat::Millis, true),
+        None => format!("<invalid time {ms}>"),
+    }
+}
+
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// `yyyymmddThhmmssZ`, the time part of every id.
+pub fn id_stamp(ms: i64) -> String {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.format("%Y%m%dT%H%M%SZ").to_string())
+        .unwrap_or_else(|| "00000000T000000Z".into())
+}
+
+/// Epoch values at or above this are milliseconds; below, seconds. 1e11 seconds is the
+/// year 5138, and 1e11 ms is 1973, so real data cannot fall in the ambiguous band.
+const EPOCH_MS_THRESHOLD: i64 = 100_000_000_000;
+
+/// Parse one timestamp cell into UTC epoch ms. Accepts ISO 8601 dates and datetimes (with
+/// `T` or a space, optional fractional seconds, `Z` or a numeric offset; no offset means UTC)
+/// and integer epoch seconds or milliseconds. Anything else is refused rather than guessed:
+/// day-first and 12-hour formats are ambiguous or lossy in the wild.
+pub fn parse_timestamp(s: &str) -> std::result::Result<i64, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("empty timestamp".into());
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) || (s.starts_with('-') && s.len() > 1) {
+        if let Ok(v) = s.parse::<i64>() {
+            return Ok(if v.abs() >= EPOCH_MS_THRESHOLD { v } else { v * 1000 });
+        }
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.timestamp_millis());
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+        if let Ok(t) = DateTime::parse_from_str(s, fmt) {
+            return Ok(t.timestamp_millis());
+        }
+    }
+    let naive = s.strip_suffix('Z').unwrap_or(s);
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(naive, fmt) {
+            return Ok(t.and_utc().timestamp_millis());
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(naive, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp_millis());
+    }
+    let upper = s.to_ascii_uppercase();
+    if upper.ends_with("AM") || upper.ends_with("PM") {
+        return Err(format!(
+            "'{s}' uses a 12-hour clock; convert it to ISO 8601 (e.g. 2019-10-17T09:00:00Z)"
+        ));
+    }
+    Err(format!(
+        "'{s}' is not an ISO 8601 date/datetime or an epoch in seconds/milliseconds \
+         (day-first and month-first dates are refused as ambiguous)"
+    ))
+}
+
+/// Parse a user-supplied bound (`--start`/`--end`): a date or datetime.
+pub fn parse_bound(flag: &str, s: &str) -> Result<i64> {
+    parse_timestamp(s).map_err(|e| Error::bad_input(format!("{flag}: {e}")))
+}
+
+/// A bar interval like `1m`, `15m`, `1h`, `4h`, `1d`, `1w`, in milliseconds.
+pub fn parse_timeframe(s: &str) -> Result<i64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: i64 = num.parse().unwrap_or(0);
+    let unit_ms = match unit {
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => MS_PER_DAY,
+        "w" => 7 * MS_PER_DAY,
+        _ => 0,
+    };
+    if n <= 0 || unit_ms == 0 {
+        return Err(Error::bad_input(format!(
+            "timeframe '{s}' is not valid: use a positive count and a unit s, m, h, d or w (e.g. 1h, 4h, 1d)"
+        )));
+    }
+    Ok(n * unit_ms)
+}
+
+/// The canonical text of a timeframe in ms (`3600000` -> `1h`).
+pub fn fmt_timeframe(ms: i64) -> String {
+    for (unit, size) in
+        [("w", 7 * MS_PER_DAY), ("d", MS_PER_DAY), ("h", 3_600_000), ("m", 60_000), ("s", 1_000)]
+    {
+        if ms % size == 0 {
+            return format!("{}{unit}", ms / size);
+        }
+    }
+    format!("{ms}ms")
+}
+
+/// Day of week of an epoch-ms timestamp, 0 = Monday .. 6 = Sunday.
+pub fn weekday(ms: i64) -> u32 {
+    // 1970-01-01 was a Thursday (3 with Monday = 0).
+    ((ms.div_euclid(MS_PER_DAY) + 3).rem_euclid(7)) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_accepted_forms() {
+        let h = 1_498_906_800_000; // 2017-07-01T11:00:00Z
+        assert_eq!(parse_timestamp("2017-07-01T11:00:00Z"), Ok(h));
+        assert_eq!(parse_timestamp("2017-07-01 11:00:00"), Ok(h));
+        assert_eq!(parse_timestamp("2017-07-01 11:00"), Ok(h));
+        assert_eq!(parse_timestamp("2017-07-01T13:00:00+02:00"), Ok(h));
+        assert_eq!(parse_timestamp("1498906800"), Ok(h));
+        assert_eq!(parse_timestamp("1498906800000"), Ok(h));
+        assert_eq!(parse_timestamp("2017-07-01"), Ok(h - 11 * 3_600_000));
+    }
+
+    #[test]
+    fn refuses_ambiguous_forms() {
+        assert!(parse_timestamp("2019-10-17 09-AM").unwrap_err().contains("12-hour"));
+        assert!(parse_timestamp("01.01.2017 22:00:00.000").is_err());
+        assert!(parse_timestamp("10/17/2019").is_err());
+        assert!(parse_timestamp("").is_err());
+    }
+
+    #[test]
+    fn timeframes_round_trip() {
+        for s in ["1m", "15m", "1h", "4h", "1d", "1w"] {
+            assert_eq!(fmt_timeframe(parse_timeframe(s).unwrap()), s);
+        }
+        assert!(parse_timeframe("0h").is_err());
+        assert!(parse_timeframe("1y").is_err());
+        assert!(parse_timeframe("h").is_err());
+    }
+
+    #[test]
+    fn weekday_is_monday_based() {
+        assert_eq!(weekday(0), 3); // Thursday
+        assert_eq!(weekday(1_498_906_800_000), 5); // 2017-07-01 was a Saturday
+    }
+
+    #[test]
+    fn ids_and_formatting() {
+        assert_eq!(id_stamp(1_498_906_800_000), "20170701T110000Z");
+        assert_eq!(fmt_ms(1_498_906_800_000), "2017-07-01T11:00:00Z");
+        assert_eq!(fmt_ms(1_498_906_800_123), "2017-07-01T11:00:00.123Z");
+    }
+}

@@ -1,0 +1,161 @@
+//! The workspace: the `outputs/` tree every artifact lives in, atomic writes and the lock
+//! that serializes index updates between concurrent processes.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::engine::error::{Error, Result};
+
+/// Environment variable that overrides the default workspace (`./outputs`).
+pub const WORKSPACE_ENV: &str = "QUANTLAB_WORKSPACE";
+
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    root: PathBuf,
+}
+
+impl Workspace {
+    /// `explicit` (from `--workspace`) wins over the environment, which wins over `./outputs`.
+    pub fn resolve(explicit: Option<&Path>) -> Workspace {
+        let root = explicit
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os(WORKSPACE_ENV).filter(|v| !v.is_empty()).map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("outputs"));
+        Workspace { root }
+    }
+
+    pub fn at(root: impl Into<PathBuf>) -> Workspace {
+        Workspace { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn runs_dir(&self) -> PathBuf {
+        self.root.join("runs")
+    }
+    pub fn run_dir(&self, run_id: &str) -> PathBuf {
+        self.runs_dir().join(run_id)
+    }
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.join("data")
+    }
+    pub fn logs_dir(&self) -> PathBuf {
+        self.root.join("logs")
+    }
+    pub fn config_path(&self) -> PathBuf {
+        self.root.join("quantlab.toml")
+    }
+    pub fn runs_index_path(&self, ext: &str) -> PathBuf {
+        self.root.join(format!("runs_index.{ext}"))
+    }
+
+    /// Create the root if needed and make sure we can write into it.
+    pub fn ensure(&self) -> Result<()> {
+        fs::create_dir_all(&self.root).map_err(|e| Error::io("cannot create workspace", &self.root, e))
+    }
+
+    /// An exclusive, process-wide lock on the workspace for read-modify-write of shared files
+    /// (the runs index, the data catalogue). Released when the guard drops.
+    pub fn lock(&self) -> Result<WorkspaceLock> {
+        self.ensure()?;
+        let path = self.root.join(".lock");
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io("cannot open lock file", &path, e))?;
+        file.lock().map_err(|e| Error::io("cannot lock", &path, e))?;
+        Ok(WorkspaceLock { _file: file })
+    }
+}
+
+/// Holds the workspace lock; the OS releases it when the file closes.
+pub struct WorkspaceLock {
+    _file: File,
+}
+
+/// Write `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename,
+/// then fsync the directory so the rename itself survives a crash. Readers see the old file or
+/// the new one, never a torn write.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |f| f.write_all(bytes).map_err(|e| Error::io("cannot write", path, e)))
+}
+
+/// Like [`write_atomic`], with a writer callback (for Parquet and CSV writers).
+pub fn write_atomic_with(path: &Path, write: impl FnOnce(&mut File) -> Result<()>) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| Error::io("cannot create directory", dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("cannot create temporary file in", dir, e))?;
+    write(tmp.as_file_mut())?;
+    tmp.as_file().sync_all().map_err(|e| Error::io("cannot fsync", path, e))?;
+    tmp.persist(path).map_err(|e| Error::io("cannot rename into", path, e.error))?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Serialize as pretty JSON (with a trailing newline) and write atomically.
+pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
+    let mut bytes = serde_json::to_vec_pretty(value)?;
+    bytes.push(b'\n');
+    write_atomic(path, &bytes)
+}
+
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let bytes = fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::not_found(format!("{} does not exist", path.display())),
+        _ => Error::io("cannot read", path, e),
+    })?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::runtime(format!("{}: invalid JSON: {e}", path.display())))
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) {
+    // Best effort: some filesystems refuse fsync on directories; the data file is already synced.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_whole_file_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a/b.json");
+        write_atomic(&p, b"first").unwrap();
+        write_atomic(&p, b"second").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"second");
+        let names: Vec<_> =
+            fs::read_dir(p.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "temporary files left behind: {names:?}");
+    }
+
+    #[test]
+    fn failed_writer_keeps_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.txt");
+        write_atomic(&p, b"kept").unwrap();
+        let r = write_atomic_with(&p, |_| Err(Error::runtime("boom")));
+        assert!(r.is_err());
+        assert_eq!(fs::read(&p).unwrap(), b"kept");
+    }
+
+    #[test]
+    fn explicit_workspace_wins() {
+        let ws = Workspace::resolve(Some(Path::new("/tmp/elsewhere")));
+        assert_eq!(ws.root(), Path::new("/tmp/elsewhere"));
+    }
+}

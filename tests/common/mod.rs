@@ -1,0 +1,83 @@
+//! Helpers shared by the integration tests: a temporary workspace and the real binary.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+pub fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample").join(name)
+}
+
+pub struct Ws {
+    pub dir: tempfile::TempDir,
+}
+
+impl Ws {
+    pub fn new() -> Ws {
+        Ws { dir: tempfile::tempdir().unwrap() }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The binary, pointed at this workspace, with --json.
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("quantlab").unwrap();
+        c.arg("--workspace").arg(self.path()).arg("--json").env_remove("QUANTLAB_WORKSPACE");
+        c
+    }
+
+    /// Run with args, return (exit code, parsed stdout JSON).
+    pub fn json(&self, args: &[&str]) -> (i32, serde_json::Value) {
+        let out = self.cmd().args(args).output().unwrap();
+        let code = out.status.code().unwrap_or(-1);
+        let text = String::from_utf8_lossy(&out.stdout);
+        let v = serde_json::from_str(&text).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {text}"));
+        (code, v)
+    }
+
+    /// Every file under the workspace except logs, with its bytes: to prove nothing changed.
+    pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        walk(self.path(), self.path(), &mut out);
+        out
+    }
+
+    /// Import the bundled hourly BTC series and return its dataset id.
+    pub fn import_btc(&self) -> String {
+        let (code, v) = self.json(&[
+            "data",
+            "import",
+            sample("BTCUSD_1h.csv").to_str().unwrap(),
+            "--symbol",
+            "BTCUSD",
+            "--timeframe",
+            "1h",
+        ]);
+        assert_eq!(code, 0, "{v}");
+        v["result"]["dataset"]["id"].as_str().unwrap().to_string()
+    }
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+        if rel == "logs" || rel == ".lock" {
+            continue;
+        }
+        if p.is_dir() {
+            walk(root, &p, out);
+        } else {
+            out.insert(rel, std::fs::read(&p).unwrap());
+        }
+    }
+}

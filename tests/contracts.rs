@@ -1,0 +1,58 @@
+//! Real outputs validated against the JSON Schemas in docs/contracts/.
+
+mod common;
+
+use common::Ws;
+use serde_json::Value;
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/contracts").join(name);
+    let s: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    jsonschema::validator_for(&s).unwrap_or_else(|e| panic!("{name} is not a valid schema: {e}"))
+}
+
+fn assert_valid(name: &str, doc: &Value) {
+    let v = schema(name);
+    let errors: Vec<String> = v.iter_errors(doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{name}: {errors:#?}\n{doc:#}");
+}
+
+fn read(ws: &Ws, rel: &str) -> Value {
+    serde_json::from_slice(&std::fs::read(ws.path().join(rel)).unwrap()).unwrap()
+}
+
+#[test]
+fn artifacts_match_their_schemas() {
+    let ws = Ws::new();
+    let id = ws.import_btc();
+    assert_valid("dataset.schema.json", &read(&ws, &format!("data/{id}/dataset.json")));
+
+    let (code, ok) = ws.json(&["run", "--data", &id, "--strategy", "rsi_reversion", "--allow-short"]);
+    assert_eq!(code, 0, "{ok}");
+    let rel = ok["result"]["artifacts"]["report_json"].as_str().unwrap();
+    assert_valid("run_report.schema.json", &read(&ws, rel));
+
+    let (code, _) = ws.json(&["run", "--data", &id, "--strategy", "buy_and_hold", "--end", "2001-01-01"]);
+    assert_eq!(code, 2);
+    let index = read(&ws, "runs_index.json");
+    assert_valid("runs_index.schema.json", &index);
+    let failed = index["runs"].as_array().unwrap().iter().find(|r| r["status"] == "failed").unwrap();
+    assert_valid(
+        "run_report.schema.json",
+        &read(&ws, &format!("runs/{}/report.json", failed["run_id"].as_str().unwrap())),
+    );
+
+    let (_, check) = ws.json(&["check"]);
+    assert_valid("check.schema.json", &check["result"]);
+}
+
+#[test]
+fn schemas_reject_a_broken_report() {
+    // The contract test must be able to fail: a report without its machine contract is invalid.
+    let ws = Ws::new();
+    let id = ws.import_btc();
+    let (_, ok) = ws.json(&["run", "--data", &id, "--strategy", "buy_and_hold"]);
+    let mut report = read(&ws, ok["result"]["artifacts"]["report_json"].as_str().unwrap());
+    report.as_object_mut().unwrap().remove("machine_contract");
+    assert!(!schema("run_report.schema.json").is_valid(&report));
+}
