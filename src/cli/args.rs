@@ -54,6 +54,13 @@ pub enum Command {
     /// The runs index: list, show, compare, rebuild.
     #[command(subcommand)]
     Runs(RunsCmd),
+    /// Sweep a parameter grid (or `sweep merge` shard folders).
+    Sweep(SweepCmd),
+    /// The sweeps in the workspace: list, show.
+    #[command(subcommand)]
+    Sweeps(SweepsCmd),
+    /// Walk-forward: optimize on each training window, test on the next, stitch out of sample.
+    Walkforward(WalkforwardArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +116,16 @@ pub struct RunArgs {
     /// Strategy parameter, name=value (repeatable).
     #[arg(long = "param", value_name = "K=V")]
     pub params: Vec<String>,
+    #[command(flatten)]
+    pub bt: BacktestArgs,
+    /// Free text stored with the run.
+    #[arg(long)]
+    pub label: Option<String>,
+}
+
+/// Simulation settings shared by run, sweep and walkforward.
+#[derive(Debug, Args, Clone)]
+pub struct BacktestArgs {
     /// Fee in basis points of traded notional, charged on every fill.
     #[arg(long, allow_negative_numbers = true)]
     pub fee_bps: Option<f64>,
@@ -139,9 +156,101 @@ pub struct RunArgs {
     /// Last bar to use (date or datetime, UTC).
     #[arg(long)]
     pub end: Option<String>,
-    /// Free text stored with the run.
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SweepCmd {
+    #[command(subcommand)]
+    pub sub: Option<SweepSub>,
+    #[command(flatten)]
+    pub args: SweepArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SweepSub {
+    /// Merge the shard folders of one sweep into the sweep a single machine would produce.
+    Merge {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Dataset id, unique prefix, SYMBOL:TIMEFRAME, or a CSV/Parquet path.
+    #[arg(long, required = true)]
+    pub data: Option<String>,
+    #[arg(long, required = true)]
+    pub strategy: Option<String>,
+    /// name=start:end:step or name=v1,v2,... (repeatable, one per parameter).
+    #[arg(long = "grid", value_name = "AXIS")]
+    pub grid: Vec<String>,
+    /// e.g. fast<slow (repeatable).
+    #[arg(long = "constraint", value_name = "EXPR")]
+    pub constraints: Vec<String>,
+    /// Metric to rank by: sharpe, cagr, calmar, profit_factor, total_return, sortino ...
+    #[arg(long, default_value = "sharpe")]
+    pub objective: String,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// K/N (0-based) or auto (JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID).
+    #[arg(long)]
+    pub shard: Option<String>,
+    /// top:N writes full runs for the best N combinations.
+    #[arg(long)]
+    pub save_runs: Option<String>,
+    /// Progress on stderr: bar (default on a terminal), json (JSON lines) or none.
+    #[arg(long)]
+    pub progress: Option<String>,
+    #[command(flatten)]
+    pub bt: BacktestArgs,
     #[arg(long)]
     pub label: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WalkforwardArgs {
+    /// Dataset id, unique prefix, SYMBOL:TIMEFRAME, or a CSV/Parquet path.
+    #[arg(long)]
+    pub data: String,
+    #[arg(long)]
+    pub strategy: String,
+    /// name=start:end:step or name=v1,v2,... (repeatable).
+    #[arg(long = "grid", value_name = "AXIS")]
+    pub grid: Vec<String>,
+    /// e.g. fast<slow (repeatable).
+    #[arg(long = "constraint", value_name = "EXPR")]
+    pub constraints: Vec<String>,
+    #[arg(long, default_value = "sharpe")]
+    pub objective: String,
+    /// Training window, in bars.
+    #[arg(long)]
+    pub train: usize,
+    /// Test window, in bars.
+    #[arg(long)]
+    pub test: usize,
+    /// Bars between fold starts (default: the test length).
+    #[arg(long)]
+    pub step: Option<usize>,
+    /// Train on everything from the first bar (expanding window).
+    #[arg(long)]
+    pub anchored: bool,
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub bt: BacktestArgs,
+    #[arg(long)]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SweepsCmd {
+    /// List the sweeps in the workspace.
+    List,
+    /// Show one sweep (ranking and best combination).
+    Show { id: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@ mod data;
 mod logging;
 mod output;
 mod research;
+mod sweep;
 
 use std::io::IsTerminal;
 
@@ -71,6 +72,9 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Strategies) => ("strategies", Ok(research::strategies(engine))),
         Some(Command::Run(a)) => ("run", research::run(engine, a)),
         Some(Command::Runs(cmd)) => research::dispatch_runs(engine, cmd),
+        Some(Command::Sweep(cmd)) => sweep::dispatch(engine, cmd),
+        Some(Command::Sweeps(cmd)) => sweep::dispatch_sweeps(engine, cmd),
+        Some(Command::Walkforward(a)) => ("walkforward", sweep::walkforward(engine, a)),
         Some(Command::Check | Command::Version) => unreachable!("handled above"),
         None => ("console", Err(no_console())),
     }
@@ -84,7 +88,7 @@ fn no_console() -> Error {
         "no subcommand given and stdout is not a terminal"
     };
     Error::bad_input(format!(
-        "{why}; use a subcommand: check, data, strategies, run, runs (see `quantlab --help`)"
+        "{why}; use a subcommand: check, data, strategies, run, runs, sweep, sweeps, walkforward (see `quantlab --help`)"
     ))
 }
 

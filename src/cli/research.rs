@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::args::{RunArgs, RunsCmd};
+use super::args::{BacktestArgs, RunArgs, RunsCmd};
 use super::output::Outcome;
 use crate::engine::backtest::{BacktestConfig, FillMode, Sizing};
 use crate::engine::config::Config;
@@ -23,27 +23,31 @@ pub fn strategies(engine: &Engine) -> Outcome {
 }
 
 /// Flags win over the workspace config, which wins over the built-in defaults.
-fn request(engine: &Engine, a: &RunArgs) -> Result<RunRequest> {
+pub fn backtest_config(engine: &Engine, a: &BacktestArgs) -> Result<BacktestConfig> {
     let cfg = Config::load(engine.workspace())?.research;
     let d = BacktestConfig::default();
     let fill = a.fill.clone().or(cfg.fill);
     let sizing = a.sizing.clone().or(cfg.sizing);
+    Ok(BacktestConfig {
+        cash: a.cash.or(cfg.cash).unwrap_or(d.cash),
+        fee_bps: a.fee_bps.or(cfg.fee_bps).unwrap_or(d.fee_bps),
+        slippage_bps: a.slippage_bps.or(cfg.slippage_bps).unwrap_or(d.slippage_bps),
+        fill: fill.as_deref().map(FillMode::parse).transpose()?.unwrap_or(d.fill),
+        sizing: sizing.as_deref().map(Sizing::parse).transpose()?.unwrap_or(d.sizing),
+        whole_units: a.whole_units,
+        allow_short: a.allow_short,
+        close_at_end: a.close_at_end,
+    })
+}
+
+fn request(engine: &Engine, a: &RunArgs) -> Result<RunRequest> {
     Ok(RunRequest {
         data: a.data.clone(),
         strategy: a.strategy.clone(),
         params: parse_pairs(&a.params)?,
-        backtest: BacktestConfig {
-            cash: a.cash.or(cfg.cash).unwrap_or(d.cash),
-            fee_bps: a.fee_bps.or(cfg.fee_bps).unwrap_or(d.fee_bps),
-            slippage_bps: a.slippage_bps.or(cfg.slippage_bps).unwrap_or(d.slippage_bps),
-            fill: fill.as_deref().map(FillMode::parse).transpose()?.unwrap_or(d.fill),
-            sizing: sizing.as_deref().map(Sizing::parse).transpose()?.unwrap_or(d.sizing),
-            whole_units: a.whole_units,
-            allow_short: a.allow_short,
-            close_at_end: a.close_at_end,
-        },
-        start: a.start.clone(),
-        end: a.end.clone(),
+        backtest: backtest_config(engine, &a.bt)?,
+        start: a.bt.start.clone(),
+        end: a.bt.end.clone(),
         label: a.label.clone(),
     })
 }
@@ -54,7 +58,7 @@ pub fn run(engine: &Engine, a: &RunArgs) -> Result<Outcome> {
     Ok(Outcome::ok("run", &report, summary(&report)))
 }
 
-fn pct(v: Option<f64>) -> String {
+pub fn pct(v: Option<f64>) -> String {
     v.map_or("n/a".into(), |x| format!("{:.2}%", x * 100.0))
 }
 

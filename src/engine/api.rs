@@ -10,6 +10,8 @@ use crate::engine::indicator_spec::{compute, IndicatorSpec};
 use crate::engine::research::compare::{compare, Comparison};
 use crate::engine::research::index::{self, IndexEntry, RebuildOutcome};
 use crate::engine::research::query::{select, Query};
+use crate::engine::research::sweep::{self, Progress, SweepReport, SweepRequest, SweepSummary};
+use crate::engine::research::walkforward::{self, WalkForwardReport, WalkForwardRequest};
 use crate::engine::research::{run, RunReport, RunRequest};
 use crate::engine::strategy::{catalogue, StrategyInfo};
 use crate::engine::time::{fmt_ms, parse_timeframe};
@@ -124,6 +126,30 @@ impl Engine {
     pub fn compare_runs(&self, ids: &[String]) -> Result<Comparison> {
         let reports = ids.iter().map(|i| self.show_run(i)).collect::<Result<Vec<_>>>()?;
         compare(&reports)
+    }
+
+    pub fn sweep(&self, req: &SweepRequest, progress: Progress) -> Result<SweepReport> {
+        sweep::sweep(&self.ws, req, progress)
+    }
+
+    pub fn merge_sweeps(&self, dirs: &[std::path::PathBuf]) -> Result<SweepReport> {
+        sweep::merge(&self.ws, dirs)
+    }
+
+    pub fn list_sweeps(&self) -> Result<Vec<SweepSummary>> {
+        sweep::list(&self.ws)
+    }
+
+    pub fn show_sweep(&self, id: &str) -> Result<SweepReport> {
+        sweep::load(&self.ws, id)
+    }
+
+    pub fn walkforward(
+        &self,
+        req: &WalkForwardRequest,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<WalkForwardReport> {
+        walkforward::walkforward(&self.ws, req, progress)
     }
 
     pub fn rebuild_index(&self) -> Result<RebuildOutcome> {

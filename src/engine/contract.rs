@@ -8,6 +8,8 @@ pub const RUN_REPORT_SCHEMA: &str = "quantlab.run_report";
 pub const RUNS_INDEX_SCHEMA: &str = "quantlab.runs_index";
 pub const RUN_COMPARE_SCHEMA: &str = "quantlab.run_compare";
 pub const CHECK_SCHEMA: &str = "quantlab.check";
+pub const SWEEP_SCHEMA: &str = "quantlab.sweep";
+pub const WALKFORWARD_SCHEMA: &str = "quantlab.walkforward";
 
 /// `<kind>_<UTC yyyymmddThhmmssZ>_<8 hex>`: sortable by time, readable, unique by the hash.
 pub fn make_id(kind: &str, at_ms: i64, hash_input: &[u8]) -> String {

@@ -1,4 +1,4 @@
-//! Research: runs and their artifacts, the runs index, queries and comparison.
+//! Research: runs and their artifacts, the runs index, queries, comparison, sweeps.
 
 pub mod artifacts;
 pub mod compare;
@@ -6,6 +6,8 @@ pub mod index;
 pub mod query;
 pub mod report;
 pub mod run;
+pub mod sweep;
+pub mod walkforward;
 
 pub use report::{RunReport, RunStatus};
 pub use run::{run, RunRequest};

@@ -40,6 +40,23 @@ pub struct DataRef {
     pub last: Option<String>,
 }
 
+impl DataRef {
+    /// The reference for `used`, the bars of `d` a run or sweep actually read.
+    pub fn of(d: &crate::engine::data::catalog::ResolvedData, used: &crate::engine::data::Bars) -> DataRef {
+        use crate::engine::time::{fmt_ms, fmt_timeframe};
+        DataRef {
+            id: d.id.clone(),
+            path: d.path.clone(),
+            symbol: d.symbol.clone(),
+            timeframe: fmt_timeframe(d.timeframe_ms),
+            fingerprint: d.fingerprint.clone(),
+            rows: used.len(),
+            first: used.ts.first().map(|&t| fmt_ms(t)),
+            last: used.ts.last().map(|&t| fmt_ms(t)),
+        }
+    }
+}
+
 /// Artifact paths relative to the workspace root.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Artifacts {

@@ -11,10 +11,10 @@ use super::report::*;
 use crate::engine::backtest::metrics::{self, MetricsInput};
 use crate::engine::backtest::{simulate, BacktestConfig};
 use crate::engine::contract::{make_id, CONTRACT_VERSION, RUN_REPORT_SCHEMA};
-use crate::engine::data::catalog::{resolve, ResolvedData};
+use crate::engine::data::catalog::resolve;
 use crate::engine::error::{Error, Result};
 use crate::engine::strategy;
-use crate::engine::time::{fmt_ms, fmt_timeframe, now_ms, parse_bound};
+use crate::engine::time::{fmt_ms, now_ms, parse_bound};
 use crate::engine::workspace::{write_atomic, write_json, Workspace};
 
 /// What to run. Strings as the operator typed them; everything is validated before any
@@ -77,7 +77,7 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
         status: RunStatus::Success,
         label: req.label.clone(),
         config,
-        data: data_ref(&data, &bars),
+        data: DataRef::of(&data, &bars),
         metrics: None,
         trades_hash: None,
         artifacts: Artifacts {
@@ -154,18 +154,5 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
     match outcome {
         Ok(()) => Ok(report),
         Err(e) => Err(Error::new(e.kind, format!("run {} failed: {}", report.run_id, e.message))),
-    }
-}
-
-fn data_ref(d: &ResolvedData, used: &crate::engine::data::Bars) -> DataRef {
-    DataRef {
-        id: d.id.clone(),
-        path: d.path.clone(),
-        symbol: d.symbol.clone(),
-        timeframe: fmt_timeframe(d.timeframe_ms),
-        fingerprint: d.fingerprint.clone(),
-        rows: used.len(),
-        first: used.ts.first().map(|&t| fmt_ms(t)),
-        last: used.ts.last().map(|&t| fmt_ms(t)),
     }
 }

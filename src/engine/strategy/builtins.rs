@@ -1,8 +1,7 @@
 //! The built-in strategies.
 
-use super::{cross_targets, Strategy, Target, FLAT, LONG, SHORT};
+use super::{cross_targets, Inputs, Key, Strategy, Target, FLAT, LONG, SHORT};
 use crate::engine::data::Bars;
-use crate::engine::indicators;
 
 pub struct BuyAndHold;
 
@@ -10,7 +9,10 @@ impl Strategy for BuyAndHold {
     fn name(&self) -> &'static str {
         "buy_and_hold"
     }
-    fn targets(&self, bars: &Bars) -> Vec<Target> {
+    fn needs(&self) -> Vec<Key> {
+        vec![]
+    }
+    fn decide(&self, bars: &Bars, _: &Inputs) -> Vec<Target> {
         vec![LONG; bars.len()]
     }
 }
@@ -24,8 +26,11 @@ impl Strategy for SmaCross {
     fn name(&self) -> &'static str {
         "sma_cross"
     }
-    fn targets(&self, bars: &Bars) -> Vec<Target> {
-        cross_targets(&indicators::sma(&bars.close, self.fast), &indicators::sma(&bars.close, self.slow))
+    fn needs(&self) -> Vec<Key> {
+        vec![Key::Sma(self.fast), Key::Sma(self.slow)]
+    }
+    fn decide(&self, _: &Bars, inp: &Inputs) -> Vec<Target> {
+        cross_targets(inp.line(Key::Sma(self.fast)), inp.line(Key::Sma(self.slow)))
     }
 }
 
@@ -38,8 +43,11 @@ impl Strategy for EmaCross {
     fn name(&self) -> &'static str {
         "ema_cross"
     }
-    fn targets(&self, bars: &Bars) -> Vec<Target> {
-        cross_targets(&indicators::ema(&bars.close, self.fast), &indicators::ema(&bars.close, self.slow))
+    fn needs(&self) -> Vec<Key> {
+        vec![Key::Ema(self.fast), Key::Ema(self.slow)]
+    }
+    fn decide(&self, _: &Bars, inp: &Inputs) -> Vec<Target> {
+        cross_targets(inp.line(Key::Ema(self.fast)), inp.line(Key::Ema(self.slow)))
     }
 }
 
@@ -49,12 +57,21 @@ pub struct MacdCross {
     pub signal: usize,
 }
 
+impl MacdCross {
+    fn key(&self) -> Key {
+        Key::Macd(self.fast, self.slow, self.signal)
+    }
+}
+
 impl Strategy for MacdCross {
     fn name(&self) -> &'static str {
         "macd_cross"
     }
-    fn targets(&self, bars: &Bars) -> Vec<Target> {
-        let m = indicators::macd(&bars.close, self.fast, self.slow, self.signal);
+    fn needs(&self) -> Vec<Key> {
+        vec![self.key()]
+    }
+    fn decide(&self, _: &Bars, inp: &Inputs) -> Vec<Target> {
+        let m = inp.macd(self.key());
         cross_targets(&m.line, &m.signal)
     }
 }
@@ -70,8 +87,11 @@ impl Strategy for RsiReversion {
     fn name(&self) -> &'static str {
         "rsi_reversion"
     }
-    fn targets(&self, bars: &Bars) -> Vec<Target> {
-        let rsi = indicators::rsi(&bars.close, self.period);
+    fn needs(&self) -> Vec<Key> {
+        vec![Key::Rsi(self.period)]
+    }
+    fn decide(&self, _: &Bars, inp: &Inputs) -> Vec<Target> {
+        let rsi = inp.line(Key::Rsi(self.period));
         hold_between(rsi.len(), |t| {
             if rsi[t] < self.lower {
                 Some(LONG)
@@ -95,12 +115,15 @@ impl Strategy for BollingerReversion {
     fn name(&self) -> &'static str {
         "bollinger_reversion"
     }
-    fn targets(&self, bars: &Bars) -> Vec<Target> {
-        let b = indicators::bollinger(&bars.close, self.period, self.k);
+    fn needs(&self) -> Vec<Key> {
+        vec![Key::bollinger(self.period, self.k)]
+    }
+    fn decide(&self, bars: &Bars, inp: &Inputs) -> Vec<Target> {
+        let b = inp.bands(Key::bollinger(self.period, self.k));
         let c = &bars.close;
         let mut out = vec![FLAT; c.len()];
         let mut cur = FLAT;
-        for t in 0..c.len() {
+        for (t, slot) in out.iter_mut().enumerate() {
             if c[t] < b.lower[t] {
                 cur = LONG;
             } else if c[t] > b.upper[t] {
@@ -108,7 +131,7 @@ impl Strategy for BollingerReversion {
             } else if (cur == LONG && c[t] >= b.mid[t]) || (cur == SHORT && c[t] <= b.mid[t]) {
                 cur = FLAT;
             }
-            out[t] = cur;
+            *slot = cur;
         }
         out
     }
@@ -125,8 +148,11 @@ impl Strategy for DonchianBreakout {
     fn name(&self) -> &'static str {
         "donchian_breakout"
     }
-    fn targets(&self, bars: &Bars) -> Vec<Target> {
-        let ch = indicators::donchian(&bars.high, &bars.low, self.period);
+    fn needs(&self) -> Vec<Key> {
+        vec![Key::Donchian(self.period)]
+    }
+    fn decide(&self, bars: &Bars, inp: &Inputs) -> Vec<Target> {
+        let ch = inp.channel(Key::Donchian(self.period));
         let c = &bars.close;
         hold_between(c.len(), |t| {
             if t == 0 {

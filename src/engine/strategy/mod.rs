@@ -5,11 +5,13 @@
 //! loops (research speed); a live or replayed feed calls it on the series so far.
 
 mod builtins;
+pub mod inputs;
 pub mod params;
 mod registry;
 
+pub use inputs::{Inputs, Key};
 pub use params::{ParamKind, ParamSpec, Params};
-pub use registry::{build, catalogue, StrategyInfo};
+pub use registry::{build, catalogue, info as registry_info, StrategyInfo};
 
 use crate::engine::data::Bars;
 
@@ -22,8 +24,15 @@ pub const LONG: Target = 1;
 pub trait Strategy: Send + Sync {
     /// Registry name, e.g. `sma_cross`.
     fn name(&self) -> &'static str;
-    /// The target position decided on each bar's close, one per bar.
-    fn targets(&self, bars: &Bars) -> Vec<Target>;
+    /// The indicator series [`Strategy::decide`] reads.
+    fn needs(&self) -> Vec<Key>;
+    /// The target position decided on each bar's close, one per bar, from precomputed inputs
+    /// (which must hold every key of [`Strategy::needs`]).
+    fn decide(&self, bars: &Bars, inputs: &Inputs) -> Vec<Target>;
+    /// Compute the inputs, then decide: the single-run path.
+    fn targets(&self, bars: &Bars) -> Vec<Target> {
+        self.decide(bars, &Inputs::compute(bars, &self.needs()))
+    }
 }
 
 /// True when `a` crosses above `b` at `t`: strictly below on the previous bar, strictly above

@@ -1,0 +1,208 @@
+//! `quantlab sweep`, `quantlab sweep merge`, `quantlab sweeps ...`
+
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::json;
+
+use super::args::{SweepCmd, SweepSub, SweepsCmd, WalkforwardArgs};
+use super::output::Outcome;
+use super::research::backtest_config;
+use crate::engine::research::sweep::shard::parse_shard;
+use crate::engine::research::sweep::{SweepReport, SweepRequest};
+use crate::engine::research::walkforward::{WalkForwardReport, WalkForwardRequest};
+use crate::engine::{Engine, Error, Result};
+
+pub fn dispatch(engine: &Engine, cmd: &SweepCmd) -> (&'static str, Result<Outcome>) {
+    match &cmd.sub {
+        Some(SweepSub::Merge { dirs }) => (
+            "sweep merge",
+            (|| {
+                let r = engine.merge_sweeps(dirs)?;
+                Ok(Outcome::ok("sweep merge", &r, summary(&r)))
+            })(),
+        ),
+        None => ("sweep", run(engine, cmd)),
+    }
+}
+
+fn run(engine: &Engine, cmd: &SweepCmd) -> Result<Outcome> {
+    let a = &cmd.args;
+    let save_top = a
+        .save_runs
+        .as_deref()
+        .map(|s| {
+            s.strip_prefix("top:")
+                .and_then(|n| n.parse::<usize>().ok())
+                .ok_or_else(|| Error::bad_input(format!("--save-runs '{s}': use top:N")))
+        })
+        .transpose()?;
+    let req = SweepRequest {
+        data: a.data.clone().unwrap_or_default(),
+        strategy: a.strategy.clone().unwrap_or_default(),
+        grid: a.grid.clone(),
+        constraints: a.constraints.clone(),
+        objective: a.objective.clone(),
+        backtest: backtest_config(engine, &a.bt)?,
+        start: a.bt.start.clone(),
+        end: a.bt.end.clone(),
+        jobs: a.jobs,
+        shard: a.shard.as_deref().map(|s| parse_shard(s, &|k| std::env::var(k).ok())).transpose()?,
+        save_top,
+        label: a.label.clone(),
+    };
+    let mode = match a.progress.as_deref() {
+        None if std::io::stderr().is_terminal() => "bar",
+        None => "none",
+        Some(m @ ("bar" | "json" | "none")) => m,
+        Some(other) => return Err(Error::bad_input(format!("--progress '{other}': use bar, json or none"))),
+    };
+    let last_pct = AtomicUsize::new(usize::MAX);
+    let progress = |done: usize, total: usize| {
+        let pct = done * 100 / total.max(1);
+        // Report each percent once, whatever thread finishes it.
+        if last_pct.swap(pct, Ordering::Relaxed) == pct && done != total {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        match mode {
+            "bar" => {
+                let filled = pct / 4;
+                let _ = write!(
+                    err,
+                    "\rsweep [{}{}] {done}/{total} {pct:>3}%",
+                    "#".repeat(filled),
+                    " ".repeat(25 - filled)
+                );
+                if done == total {
+                    let _ = writeln!(err);
+                }
+            }
+            "json" => {
+                let _ = writeln!(
+                    err,
+                    "{}",
+                    json!({ "event": "progress", "done": done, "total": total, "percent": pct })
+                );
+            }
+            _ => {}
+        }
+    };
+    let r = engine.sweep(&req, &progress)?;
+    Ok(Outcome::ok("sweep", &r, summary(&r)))
+}
+
+fn summary(r: &SweepReport) -> String {
+    let mut s = format!(
+        "{}: {} combination(s){} of {} by {}\n",
+        r.sweep_id,
+        r.combinations.len(),
+        r.shard.as_ref().map(|sh| format!(" (shard {}/{})", sh.index, sh.count)).unwrap_or_default(),
+        r.config.strategy,
+        r.config.objective
+    );
+    let mut top: Vec<_> = r.combinations.iter().collect();
+    top.sort_by_key(|c| c.rank);
+    for c in top.iter().take(5) {
+        let p: Vec<String> = c.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        s.push_str(&format!(
+            "  #{:<3} {:<28} {} {}\n",
+            c.rank,
+            p.join(" "),
+            r.config.objective,
+            c.objective.map_or("n/a".into(), |v| format!("{v:.4}"))
+        ));
+    }
+    if !r.saved_runs.is_empty() {
+        s.push_str(&format!("saved runs: {}\n", r.saved_runs.join(", ")));
+    }
+    s.push_str(&format!("results: {}\n", r.artifacts.results_csv));
+    s
+}
+
+pub fn dispatch_sweeps(engine: &Engine, cmd: &SweepsCmd) -> (&'static str, Result<Outcome>) {
+    match cmd {
+        SweepsCmd::List => (
+            "sweeps list",
+            (|| {
+                let all = engine.list_sweeps()?;
+                let mut text = String::new();
+                for s in &all {
+                    let p: Vec<String> =
+                        s.best_params.iter().flatten().map(|(k, v)| format!("{k}={v}")).collect();
+                    text.push_str(&format!(
+                        "{}  {} {} {}  {} combos  best {} = {}  ({})\n",
+                        s.sweep_id,
+                        s.strategy,
+                        s.symbol,
+                        s.timeframe,
+                        s.combinations,
+                        s.objective,
+                        s.best_objective.map_or("n/a".into(), |v| format!("{v:.4}")),
+                        p.join(" ")
+                    ));
+                }
+                if all.is_empty() {
+                    text.push_str("no sweeps\n");
+                }
+                Ok(Outcome::ok("sweeps list", &json!({ "count": all.len(), "sweeps": all }), text))
+            })(),
+        ),
+        SweepsCmd::Show { id } => (
+            "sweeps show",
+            (|| {
+                let r = engine.show_sweep(id)?;
+                Ok(Outcome::ok("sweeps show", &r, summary(&r)))
+            })(),
+        ),
+    }
+}
+
+pub fn walkforward(engine: &Engine, a: &WalkforwardArgs) -> Result<Outcome> {
+    let req = WalkForwardRequest {
+        data: a.data.clone(),
+        strategy: a.strategy.clone(),
+        grid: a.grid.clone(),
+        constraints: a.constraints.clone(),
+        objective: a.objective.clone(),
+        backtest: backtest_config(engine, &a.bt)?,
+        train: a.train,
+        test: a.test,
+        step: a.step,
+        anchored: a.anchored,
+        start: a.bt.start.clone(),
+        end: a.bt.end.clone(),
+        jobs: a.jobs,
+        label: a.label.clone(),
+    };
+    let r = engine.walkforward(&req, &|_, _| {})?;
+    Ok(Outcome::ok("walkforward", &r, wf_summary(&r)))
+}
+
+fn wf_summary(r: &WalkForwardReport) -> String {
+    let f = |v: Option<f64>| v.map_or("n/a".into(), |x| format!("{x:.3}"));
+    let mut s = format!(
+        "{}: {} fold(s), {} candidates, objective {}\n",
+        r.wf_id, r.summary.folds, r.candidates, r.config.objective
+    );
+    for fold in &r.folds {
+        let p: Vec<String> = fold.chosen.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        s.push_str(&format!(
+            "  fold {:<3} test {} .. {}  {:<24} IS {:>8}  OOS {:>8}\n",
+            fold.index,
+            fold.test_first,
+            fold.test_last,
+            p.join(" "),
+            f(fold.in_sample_objective),
+            f(fold.out_of_sample_objective)
+        ));
+    }
+    s.push_str(&format!(
+        "mean IS {}  mean OOS {}  efficiency {}  stitched OOS return {:.2}%\n",
+        f(r.summary.mean_in_sample_objective),
+        f(r.summary.mean_out_of_sample_objective),
+        f(r.summary.efficiency),
+        r.out_of_sample.total_return * 100.0
+    ));
+    s
+}

@@ -1,0 +1,219 @@
+//! Running a sweep: every combination of the grid, in parallel, indicators shared.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::grid::{combinations, parse_axis, parse_constraint};
+use super::rank::{check_objective, ranks, score};
+use super::types::*;
+use crate::engine::backtest::metrics::{self, Metrics, MetricsInput};
+use crate::engine::backtest::{simulate, BacktestConfig};
+use crate::engine::data::catalog::{resolve, ResolvedData};
+use crate::engine::data::Bars;
+use crate::engine::error::{Error, Result};
+use crate::engine::strategy::{self, Inputs, Params, Strategy};
+use crate::engine::time::{fmt_ms, parse_bound};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SweepRequest {
+    pub data: String,
+    pub strategy: String,
+    pub grid: Vec<String>,
+    #[serde(default)]
+    pub constraints: Vec<String>,
+    pub objective: String,
+    #[serde(default)]
+    pub backtest: BacktestConfig,
+    #[serde(default)]
+    pub start: Option<String>,
+    #[serde(default)]
+    pub end: Option<String>,
+    /// Worker threads; default: every core.
+    #[serde(default)]
+    pub jobs: Option<usize>,
+    #[serde(default)]
+    pub shard: Option<Shard>,
+    /// Write full runs for the best N combinations.
+    #[serde(default)]
+    pub save_top: Option<usize>,
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// A validated, ready-to-evaluate sweep: every check that can refuse the request has passed.
+pub struct Plan {
+    pub config: SweepConfig,
+    pub data: ResolvedData,
+    pub bars: Bars,
+    /// (index in the full grid, params, strategy) for this shard.
+    pub combos: Vec<(usize, Params, Box<dyn Strategy>)>,
+    pub total: usize,
+    pub skipped_invalid: usize,
+}
+
+pub fn plan(ws: &crate::engine::workspace::Workspace, req: &SweepRequest) -> Result<Plan> {
+    req.backtest.validate()?;
+    check_objective(&req.objective)?;
+    let info = strategy::registry_info(&req.strategy)?;
+    if req.grid.is_empty() {
+        return Err(Error::bad_input("--grid: give at least one axis, e.g. --grid fast=5:50:5"));
+    }
+    let axes =
+        req.grid.iter().map(|g| parse_axis(g, &info.params, &req.strategy)).collect::<Result<Vec<_>>>()?;
+    for (i, a) in axes.iter().enumerate() {
+        if axes[..i].iter().any(|b| b.name == a.name) {
+            return Err(Error::bad_input(format!("--grid: parameter '{}' is swept twice", a.name)));
+        }
+    }
+    let constraints =
+        req.constraints.iter().map(|c| parse_constraint(c, &axes)).collect::<Result<Vec<_>>>()?;
+    if let Some(s) = &req.shard {
+        if s.count == 0 || s.index >= s.count {
+            return Err(Error::bad_input(format!(
+                "--shard: {}/{} is not a shard; need 0 <= K < N",
+                s.index, s.count
+            )));
+        }
+    }
+    if req.jobs == Some(0) {
+        return Err(Error::bad_input("--jobs must be at least 1"));
+    }
+    let start = req.start.as_deref().map(|s| parse_bound("--start", s)).transpose()?;
+    let end = req.end.as_deref().map(|s| parse_bound("--end", s)).transpose()?;
+    let grid_points = combinations(&axes, &constraints)?;
+    let enumerated = grid_points.len();
+    let mut valid = Vec::with_capacity(enumerated);
+    for p in grid_points {
+        let given: BTreeMap<String, String> = p.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
+        if let Ok((s, resolved)) = strategy::build(&req.strategy, &given) {
+            valid.push((resolved, s));
+        }
+    }
+    if valid.is_empty() {
+        return Err(Error::bad_input(format!(
+            "--grid: no valid combination among {enumerated} grid point(s) after the constraints{}",
+            if constraints.is_empty() { "" } else { " (check --constraint)" }
+        )));
+    }
+    let data = resolve(ws, &req.data)?;
+    let bars = data.bars.slice_time(start, end);
+    if bars.is_empty() {
+        return Err(Error::bad_input("--start/--end: no bars in the window"));
+    }
+    let total = valid.len();
+    let skipped_invalid = enumerated - total;
+    let combos = valid
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| req.shard.as_ref().is_none_or(|s| i % s.count == s.index))
+        .map(|(i, (p, s))| (i, p, s))
+        .collect();
+    let config = SweepConfig {
+        strategy: req.strategy.clone(),
+        grid: axes.into_iter().map(|a| (a.name, a.values)).collect(),
+        constraints: constraints.into_iter().map(|c| c.text).collect(),
+        objective: req.objective.clone(),
+        backtest: req.backtest.clone(),
+        start: start.map(fmt_ms),
+        end: end.map(fmt_ms),
+        periods_per_year: metrics::periods_per_year(data.timeframe_ms, data.weekend_bars),
+    };
+    Ok(Plan { config, data, bars, combos, total, skipped_invalid })
+}
+
+/// Evaluate one combination: the same simulation and metrics as a single run.
+pub fn evaluate(bars: &Bars, inputs: &Inputs, s: &dyn Strategy, cfg: &BacktestConfig, ppy: f64) -> Metrics {
+    let targets = s.decide(bars, inputs);
+    let r = simulate(bars, &targets, cfg);
+    metrics::compute(&MetricsInput {
+        ts: &bars.ts,
+        equity: &r.equity,
+        exposure: &r.exposure,
+        close: &bars.close,
+        trades: &r.trades,
+        initial_cash: r.initial_cash,
+        periods_per_year: ppy,
+    })
+}
+
+/// Progress callback: (done, total). Called from worker threads.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Evaluate every combination of the plan and rank them. Pure compute: no files.
+pub fn execute(plan: &Plan, jobs: usize, progress: Progress) -> Result<Vec<Combination>> {
+    let combos: Vec<(usize, &Params, &dyn Strategy)> =
+        plan.combos.iter().map(|(i, p, s)| (*i, p, s.as_ref())).collect();
+    evaluate_all(
+        &plan.bars,
+        &combos,
+        &plan.config.backtest,
+        plan.config.periods_per_year,
+        &plan.config.objective,
+        jobs,
+        progress,
+    )
+}
+
+/// Evaluate `combos` over `bars` on `jobs` threads, indicators computed once, and rank them.
+/// Sees nothing but `bars`: walk-forward relies on that to keep test windows out of sight.
+pub fn evaluate_all(
+    bars: &Bars,
+    combos: &[(usize, &Params, &dyn Strategy)],
+    cfg: &BacktestConfig,
+    ppy: f64,
+    objective: &str,
+    jobs: usize,
+    progress: Progress,
+) -> Result<Vec<Combination>> {
+    let needs: Vec<_> = combos.iter().flat_map(|(_, _, s)| s.needs()).collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| Error::runtime(format!("cannot start {jobs} worker threads: {e}")))?;
+    let done = AtomicUsize::new(0);
+    let n = combos.len();
+    let evaluated: Vec<(usize, Params, Metrics)> = pool.install(|| {
+        let inputs = Inputs::compute(bars, &needs);
+        combos
+            .par_iter()
+            .map(|(i, p, s)| {
+                let m = evaluate(bars, &inputs, *s, cfg, ppy);
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, n);
+                (*i, (*p).clone(), m)
+            })
+            .collect()
+    });
+    Ok(rank_all(evaluated, objective))
+}
+
+/// Attach objective values and ranks; the result is ordered by grid index.
+pub fn rank_all(mut evaluated: Vec<(usize, Params, Metrics)>, objective: &str) -> Vec<Combination> {
+    evaluated.sort_by_key(|(i, _, _)| *i);
+    let scores: Vec<(usize, Option<f64>)> =
+        evaluated.iter().map(|(i, _, m)| (*i, score(objective, Some(m)))).collect();
+    let r = ranks(&scores);
+    evaluated
+        .into_iter()
+        .zip(r)
+        .map(|((index, params, metrics), rank)| Combination {
+            index,
+            params,
+            rank,
+            objective: metrics.get(objective).filter(|v| v.is_finite()),
+            metrics,
+        })
+        .collect()
+}
+
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+/// Wall-clock helper for reports.
+pub fn elapsed_ms(t: Instant) -> u64 {
+    t.elapsed().as_millis() as u64
+}

@@ -1,0 +1,91 @@
+//! `sweeps/<sweep_id>/sweep.json`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::backtest::metrics::Metrics;
+use crate::engine::backtest::BacktestConfig;
+use crate::engine::research::report::{DataRef, RunStatus};
+
+/// Everything that determines the results; shards must agree on it to be merged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepConfig {
+    pub strategy: String,
+    /// Axis name -> values, in grid order.
+    pub grid: Vec<(String, Vec<f64>)>,
+    pub constraints: Vec<String>,
+    pub objective: String,
+    #[serde(flatten)]
+    pub backtest: BacktestConfig,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub periods_per_year: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Combination {
+    /// Position in the full, constraint-filtered grid.
+    pub index: usize,
+    pub params: BTreeMap<String, f64>,
+    /// 1 = best by the objective.
+    pub rank: usize,
+    /// The objective's value (null when undefined for this combination).
+    pub objective: Option<f64>,
+    pub metrics: Metrics,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shard {
+    /// 0-based.
+    pub index: usize,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepArtifacts {
+    pub sweep_json: String,
+    pub results_csv: String,
+    pub results_parquet: String,
+    /// One per pair of swept parameters; the first pair is also `heatmap.csv`.
+    pub heatmaps: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepMachineContract {
+    pub contract_version: u32,
+    pub sweep_id: String,
+    pub status: RunStatus,
+    pub objective: String,
+    pub combinations: usize,
+    pub best_params: Option<BTreeMap<String, f64>>,
+    pub best_objective: Option<f64>,
+    pub artifacts: SweepArtifacts,
+    pub saved_runs: Vec<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepReport {
+    pub schema: String,
+    pub schema_version: u32,
+    pub sweep_id: String,
+    pub created_at: String,
+    pub status: RunStatus,
+    pub label: Option<String>,
+    pub config: SweepConfig,
+    pub data: DataRef,
+    /// Combinations in the whole grid after constraints (all shards together).
+    pub total_combinations: usize,
+    /// Grid points the strategy refused (e.g. fast >= slow without a constraint saying so).
+    pub skipped_invalid: usize,
+    pub shard: Option<Shard>,
+    pub merged_from: Vec<String>,
+    pub jobs: usize,
+    pub combinations: Vec<Combination>,
+    pub saved_runs: Vec<String>,
+    pub artifacts: SweepArtifacts,
+    pub duration_ms: u64,
+    pub machine_contract: SweepMachineContract,
+}

@@ -1,0 +1,9 @@
+//! Walk-forward: optimize on each training window, evaluate out of sample on the next window,
+//! stitch the out-of-sample results. `walkforward/<wf_id>/`.
+
+mod compute;
+pub mod folds;
+mod write;
+
+pub use compute::{compute, Fold, WalkForwardResult};
+pub use write::{load, walkforward, WalkForwardReport, WalkForwardRequest};
