@@ -42,6 +42,22 @@ fn artifacts_match_their_schemas() {
         &read(&ws, &format!("runs/{}/report.json", failed["run_id"].as_str().unwrap())),
     );
 
+    let (code, sw) = ws.json(&[
+        "sweep",
+        "--data",
+        &id,
+        "--strategy",
+        "sma_cross",
+        "--grid",
+        "fast=10,20",
+        "--grid",
+        "slow=50,100",
+        "--progress",
+        "none",
+    ]);
+    assert_eq!(code, 0, "{sw}");
+    assert_valid("sweep.schema.json", &read(&ws, sw["result"]["artifacts"]["sweep_json"].as_str().unwrap()));
+
     let (_, check) = ws.json(&["check"]);
     assert_valid("check.schema.json", &check["result"]);
 }

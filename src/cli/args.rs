@@ -34,6 +34,16 @@ pub struct Cli {
     #[arg(long)]
     pub check: bool,
 
+    /// Run the command described by a JSON request (FILE, or - for stdin); prints one JSON
+    /// response. See docs/contracts.md.
+    #[arg(long, value_name = "FILE", conflicts_with = "check")]
+    pub json_request: Option<String>,
+
+    /// When done (success or failure), also write the final JSON status document to FILE,
+    /// atomically.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub signal_file: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -61,6 +71,26 @@ pub enum Command {
     Sweeps(SweepsCmd),
     /// Walk-forward: optimize on each training window, test on the next, stitch out of sample.
     Walkforward(WalkforwardArgs),
+    /// Combine runs into a portfolio (recorded and indexed like a run).
+    Portfolio(PortfolioArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PortfolioArgs {
+    /// Run ids (or unique prefixes), comma separated.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub runs: Vec<String>,
+    /// One weight per run, comma separated (default equal); normalized to sum to 1.
+    #[arg(long, value_delimiter = ',')]
+    pub weights: Option<Vec<f64>>,
+    /// none (weights drift) or monthly.
+    #[arg(long, default_value = "none")]
+    pub rebalance: String,
+    /// Starting capital (default 10000).
+    #[arg(long, default_value_t = 10_000.0)]
+    pub cash: f64,
+    #[arg(long)]
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@ mod args;
 mod data;
 mod logging;
 mod output;
+mod request;
 mod research;
 mod sweep;
 
@@ -24,7 +25,9 @@ pub const GIT_COMMIT: &str = env!("QUANTLAB_GIT_COMMIT");
 
 /// Parse the process arguments, run, and return the exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let args: Vec<String> = std::env::args().collect();
+    let as_json = args.iter().any(|a| a == "--json");
+    let cli = match Cli::try_parse_from(&args) {
         Ok(c) => c,
         Err(e) if !e.use_stderr() => {
             // --help and friends: not an error.
@@ -32,30 +35,62 @@ pub fn main() -> i32 {
             return 0;
         }
         Err(e) => {
-            // Scripts asked for JSON: a usage error is JSON too, on stdout.
-            let as_json = std::env::args().any(|a| a == "--json");
-            let err = Error::bad_input(e.render().to_string().trim().to_string());
+            let err = request::usage_error(&e);
             if as_json {
                 print_error("usage", &err, true);
             } else {
                 let _ = e.print();
             }
+            signal(signal_file_arg(&args).as_deref(), &output::error_doc("usage", &err));
             return 2;
         }
     };
+    if let Some(source) = &cli.json_request {
+        let (code, doc) = request::handle(source, cli.workspace.as_deref(), cli.verbose);
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        signal(cli.signal_file.as_deref(), &doc);
+        return code;
+    }
+    let (code, doc) = execute(&cli, true);
+    signal(cli.signal_file.as_deref(), &doc);
+    code
+}
+
+/// Run a parsed command line; print it when `print_out`. Returns the exit code and the JSON
+/// document (the --json output) for signal files and JSON requests.
+pub(crate) fn execute(cli: &Cli, print_out: bool) -> (i32, serde_json::Value) {
     let ws = Workspace::resolve(cli.workspace.as_deref());
     let _log = logging::init(&ws, cli.verbose);
     let engine = Engine::open(ws);
-    let (name, result) = dispatch(&engine, &cli);
+    let (name, result) = dispatch(&engine, cli);
     match result {
         Ok(o) => {
-            print(&o, cli.json);
-            o.exit_code
+            if print_out {
+                print(&o, cli.json);
+            }
+            (o.exit_code, o.doc())
         }
         Err(e) => {
             tracing::warn!(command = name, code = e.kind.code(), "{}", e.message);
-            print_error(name, &e, cli.json);
-            e.kind.exit_code()
+            if print_out {
+                print_error(name, &e, cli.json);
+            }
+            (e.kind.exit_code(), output::error_doc(name, &e))
+        }
+    }
+}
+
+/// `--signal-file` even when the command line itself did not parse.
+fn signal_file_arg(args: &[String]) -> Option<std::path::PathBuf> {
+    let i = args.iter().position(|a| a == "--signal-file")?;
+    args.get(i + 1).map(std::path::PathBuf::from)
+}
+
+/// Write the final status document atomically, so a supervisor can wait on the file.
+fn signal(path: Option<&std::path::Path>, doc: &serde_json::Value) {
+    if let Some(p) = path {
+        if let Err(e) = crate::engine::workspace::write_json(p, doc) {
+            eprintln!("error: cannot write the signal file: {e}");
         }
     }
 }
@@ -75,6 +110,7 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Sweep(cmd)) => sweep::dispatch(engine, cmd),
         Some(Command::Sweeps(cmd)) => sweep::dispatch_sweeps(engine, cmd),
         Some(Command::Walkforward(a)) => ("walkforward", sweep::walkforward(engine, a)),
+        Some(Command::Portfolio(a)) => ("portfolio", research::portfolio(engine, a)),
         Some(Command::Check | Command::Version) => unreachable!("handled above"),
         None => ("console", Err(no_console())),
     }
@@ -88,7 +124,7 @@ fn no_console() -> Error {
         "no subcommand given and stdout is not a terminal"
     };
     Error::bad_input(format!(
-        "{why}; use a subcommand: check, data, strategies, run, runs, sweep, sweeps, walkforward (see `quantlab --help`)"
+        "{why}; use a subcommand: check, data, strategies, run, runs, sweep, sweeps, walkforward, portfolio (see `quantlab --help`)"
     ))
 }
 

@@ -2,40 +2,53 @@
 //! to stderr as text, or into the JSON document, and always set the exit code.
 
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::engine::error::Error;
 
 /// The outcome of one command, ready to print.
 pub struct Outcome {
     pub command: &'static str,
-    pub json: serde_json::Value,
+    pub json: Value,
     pub text: String,
     pub exit_code: i32,
 }
 
 impl Outcome {
     pub fn ok<T: Serialize>(command: &'static str, result: &T, text: String) -> Outcome {
-        Outcome {
-            command,
-            json: serde_json::to_value(result).unwrap_or(serde_json::Value::Null),
-            text,
-            exit_code: 0,
-        }
+        Outcome { command, json: serde_json::to_value(result).unwrap_or(Value::Null), text, exit_code: 0 }
     }
 
-    /// A result that is also a failure (a failed check, a failed run): printed in full, with
-    /// a non-zero exit code.
+    /// A result that is also a failure (a failed check): printed in full, non-zero exit code.
     pub fn with_exit(mut self, code: i32) -> Outcome {
         self.exit_code = code;
         self
     }
+
+    pub fn doc(&self) -> Value {
+        json!({ "ok": self.exit_code == 0, "command": self.command, "exit_code": self.exit_code, "result": self.json })
+    }
+}
+
+/// The field an error is about, when its message starts with a flag (`--grid: ...`).
+pub fn error_field(e: &Error) -> Option<String> {
+    let m = e.message.strip_prefix("--")?;
+    let end = m.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))?;
+    Some(m[..end].replace('-', "_"))
+}
+
+pub fn error_doc(command: &str, e: &Error) -> Value {
+    json!({
+        "ok": false,
+        "command": command,
+        "exit_code": e.kind.exit_code(),
+        "error": { "code": e.kind.code(), "message": e.message, "field": error_field(e) },
+    })
 }
 
 pub fn print(o: &Outcome, as_json: bool) {
     if as_json {
-        let doc = json!({ "ok": o.exit_code == 0, "command": o.command, "result": o.json });
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        println!("{}", serde_json::to_string_pretty(&o.doc()).unwrap_or_default());
     } else if !o.text.is_empty() {
         print!("{}", o.text);
         if !o.text.ends_with('\n') {
@@ -44,15 +57,22 @@ pub fn print(o: &Outcome, as_json: bool) {
     }
 }
 
-pub fn print_error(command: &'static str, e: &Error, as_json: bool) {
+pub fn print_error(command: &str, e: &Error, as_json: bool) {
     if as_json {
-        let doc = json!({
-            "ok": false,
-            "command": command,
-            "error": { "code": e.kind.code(), "exit_code": e.kind.exit_code(), "message": e.message },
-        });
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        println!("{}", serde_json::to_string_pretty(&error_doc(command, e)).unwrap_or_default());
     } else {
         eprintln!("error: {}", e.message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_come_from_flag_prefixes() {
+        assert_eq!(error_field(&Error::bad_input("--fee-bps must be in [0, 1000)")), Some("fee_bps".into()));
+        assert_eq!(error_field(&Error::bad_input("--grid: no valid combination")), Some("grid".into()));
+        assert_eq!(error_field(&Error::bad_input("f.csv: row 3")), None);
     }
 }

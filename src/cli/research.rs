@@ -2,11 +2,12 @@
 
 use serde_json::json;
 
-use super::args::{BacktestArgs, RunArgs, RunsCmd};
+use super::args::{BacktestArgs, PortfolioArgs, RunArgs, RunsCmd};
 use super::output::Outcome;
 use crate::engine::backtest::{BacktestConfig, FillMode, Sizing};
 use crate::engine::config::Config;
 use crate::engine::research::index::IndexEntry;
+use crate::engine::research::portfolio::{PortfolioRequest, Rebalance};
 use crate::engine::research::query::{Filter, Query};
 use crate::engine::research::{RunReport, RunRequest, RunStatus};
 use crate::engine::strategy::params::parse_pairs;
@@ -171,4 +172,23 @@ fn table(runs: &[IndexEntry]) -> String {
         ));
     }
     s
+}
+
+pub fn portfolio(engine: &Engine, a: &PortfolioArgs) -> Result<Outcome> {
+    let req = PortfolioRequest {
+        runs: a.runs.clone(),
+        weights: a.weights.clone(),
+        rebalance: Rebalance::parse(&a.rebalance)?,
+        cash: a.cash,
+        label: a.label.clone(),
+    };
+    let (report, detail) = engine.portfolio(&req)?;
+    let mut text = summary(&report);
+    text.push_str("correlation of returns:\n");
+    for (id, row) in detail.runs.iter().zip(&detail.correlation) {
+        let cells: Vec<String> =
+            row.iter().map(|c| c.map_or("   n/a".into(), |x| format!("{x:>6.3}"))).collect();
+        text.push_str(&format!("  {id:<32} {}\n", cells.join(" ")));
+    }
+    Ok(Outcome::ok("portfolio", &serde_json::json!({ "report": report, "portfolio": detail }), text))
 }

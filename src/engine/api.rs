@@ -9,6 +9,7 @@ use crate::engine::error::{Error, Result};
 use crate::engine::indicator_spec::{compute, IndicatorSpec};
 use crate::engine::research::compare::{compare, Comparison};
 use crate::engine::research::index::{self, IndexEntry, RebuildOutcome};
+use crate::engine::research::portfolio::{self, PortfolioDetail, PortfolioRequest};
 use crate::engine::research::query::{select, Query};
 use crate::engine::research::sweep::{self, Progress, SweepReport, SweepRequest, SweepSummary};
 use crate::engine::research::walkforward::{self, WalkForwardReport, WalkForwardRequest};
@@ -150,6 +151,13 @@ impl Engine {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<WalkForwardReport> {
         walkforward::walkforward(&self.ws, req, progress)
+    }
+
+    /// Combine runs; returns the run-like report and the portfolio detail.
+    pub fn portfolio(&self, req: &PortfolioRequest) -> Result<(RunReport, PortfolioDetail)> {
+        let report = portfolio::portfolio(&self.ws, req, &|id| self.show_run(id))?;
+        let detail = portfolio::detail(&self.ws, &report.run_id)?;
+        Ok((report, detail))
     }
 
     pub fn rebuild_index(&self) -> Result<RebuildOutcome> {

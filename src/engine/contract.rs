@@ -10,6 +10,8 @@ pub const RUN_COMPARE_SCHEMA: &str = "quantlab.run_compare";
 pub const CHECK_SCHEMA: &str = "quantlab.check";
 pub const SWEEP_SCHEMA: &str = "quantlab.sweep";
 pub const WALKFORWARD_SCHEMA: &str = "quantlab.walkforward";
+pub const PORTFOLIO_SCHEMA: &str = "quantlab.portfolio";
+pub const RESPONSE_SCHEMA: &str = "quantlab.response";
 
 /// `<kind>_<UTC yyyymmddThhmmssZ>_<8 hex>`: sortable by time, readable, unique by the hash.
 pub fn make_id(kind: &str, at_ms: i64, hash_input: &[u8]) -> String {

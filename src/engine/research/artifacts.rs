@@ -49,9 +49,35 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Per-bar equity, drawdown from the running peak, position and exposure.
 pub fn write_equity(path: &std::path::Path, bars: &Bars, r: &BacktestResult) -> Result<()> {
-    let mut peak = r.initial_cash;
-    let drawdown: Vec<f64> = r
-        .equity
+    write_equity_series(path, &bars.ts, &r.equity, &r.position, &r.exposure, r.initial_cash)
+}
+
+/// The equity.parquet layout: timestamp, equity, drawdown (from the running peak, which
+/// starts at `initial`), position, exposure.
+pub fn write_equity_series(
+    path: &std::path::Path,
+    ts: &[i64],
+    equity: &[f64],
+    position: &[f64],
+    exposure: &[f64],
+    initial: f64,
+) -> Result<()> {
+    let drawdown = drawdown(equity, initial);
+    let ts = Series::new("timestamp".into(), ts).cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?;
+    let mut df = DataFrame::new_infer_height(vec![
+        ts.into(),
+        Column::new("equity".into(), equity),
+        Column::new("drawdown".into(), drawdown),
+        Column::new("position".into(), position),
+        Column::new("exposure".into(), exposure),
+    ])?;
+    write_parquet(path, &mut df)
+}
+
+/// equity / running peak - 1, the peak starting at `initial`.
+pub fn drawdown(equity: &[f64], initial: f64) -> Vec<f64> {
+    let mut peak = initial;
+    equity
         .iter()
         .map(|&e| {
             peak = peak.max(e);
@@ -61,17 +87,34 @@ pub fn write_equity(path: &std::path::Path, bars: &Bars, r: &BacktestResult) -> 
                 0.0
             }
         })
-        .collect();
-    let ts =
-        Series::new("timestamp".into(), &bars.ts).cast(&DataType::Datetime(TimeUnit::Milliseconds, None))?;
-    let mut df = DataFrame::new_infer_height(vec![
-        ts.into(),
-        Column::new("equity".into(), &r.equity),
-        Column::new("drawdown".into(), drawdown),
-        Column::new("position".into(), &r.position),
-        Column::new("exposure".into(), &r.exposure),
-    ])?;
-    write_parquet(path, &mut df)
+        .collect()
+}
+
+/// A run's per-bar series as written by [`write_equity_series`].
+#[derive(Debug, Clone, Default)]
+pub struct EquitySeries {
+    pub ts: Vec<i64>,
+    pub equity: Vec<f64>,
+    pub drawdown: Vec<f64>,
+    pub position: Vec<f64>,
+    pub exposure: Vec<f64>,
+}
+
+pub fn read_equity(path: &std::path::Path) -> Result<EquitySeries> {
+    let file =
+        std::fs::File::open(path).map_err(|e| crate::engine::error::Error::io("cannot open", path, e))?;
+    let df = ParquetReader::new(file).finish().map_err(|e| {
+        crate::engine::error::Error::runtime(format!("{}: corrupt equity file: {e}", path.display()))
+    })?;
+    let f = |name: &str| -> Result<Vec<f64>> { Ok(df.column(name)?.f64()?.into_no_null_iter().collect()) };
+    let ts_phys = df.column("timestamp")?.to_physical_repr();
+    Ok(EquitySeries {
+        ts: ts_phys.i64()?.into_no_null_iter().collect(),
+        equity: f("equity")?,
+        drawdown: f("drawdown")?,
+        position: f("position")?,
+        exposure: f("exposure")?,
+    })
 }
 
 fn pct(x: Option<f64>) -> String {

@@ -3,6 +3,7 @@
 pub mod artifacts;
 pub mod compare;
 pub mod index;
+pub mod portfolio;
 pub mod query;
 pub mod report;
 pub mod run;

@@ -32,7 +32,7 @@ pub fn resolve(strategy: &str, specs: &[ParamSpec], given: &BTreeMap<String, Str
     for (k, raw) in given {
         let spec = specs.iter().find(|s| s.name == k).ok_or_else(|| {
             Error::bad_input(format!(
-                "strategy {strategy} has no parameter '{k}'; valid: {}",
+                "--param: strategy {strategy} has no parameter '{k}'; valid: {}",
                 if specs.is_empty() { "none".into() } else { valid() }
             ))
         })?;

@@ -73,7 +73,7 @@ pub fn info(name: &str) -> Result<StrategyInfo> {
     let all = catalogue();
     all.iter().find(|s| s.name == name).cloned().ok_or_else(|| {
         Error::bad_input(format!(
-            "unknown strategy '{name}'; valid: {}",
+            "--strategy: unknown strategy '{name}'; valid: {}",
             all.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
         ))
     })

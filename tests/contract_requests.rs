@@ -1,0 +1,156 @@
+//! The JSON request contract: every fixture request gives its recorded response (after
+//! normalizing what changes per run), responses match their schema, and --signal-file holds
+//! the same document.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::Ws;
+use serde_json::Value;
+
+const VOLATILE: [&str; 7] =
+    ["run_id", "sweep_id", "created_at", "updated_at", "duration_ms", "git_commit", "jobs"];
+const ID_KINDS: [&str; 5] = ["run_", "sweep_", "ds_", "wf_", "pf_"];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `<kind>_yyyymmddThhmmssZ_xxxxxxxx` -> `<id>` inside any string.
+fn strip_ids(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    'outer: while i < b.len() {
+        for k in ID_KINDS {
+            let n = k.len() + 8 + 1 + 6 + 1 + 1 + 8;
+            if s[i..].starts_with(k) && i + n <= b.len() {
+                let t = &b[i + k.len()..i + n];
+                let ok = t[..8].iter().all(u8::is_ascii_digit)
+                    && t[8] == b'T'
+                    && t[9..15].iter().all(u8::is_ascii_digit)
+                    && t[15] == b'Z'
+                    && t[16] == b'_'
+                    && t[17..].iter().all(|c| c.is_ascii_hexdigit());
+                if ok {
+                    out.push_str("<id>");
+                    i += n;
+                    continue 'outer;
+                }
+            }
+        }
+        let ch = s[i..].chars().next().unwrap();
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
+}
+
+fn normalize(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if VOLATILE.contains(&k.as_str()) && !x.is_null() {
+                    *x = Value::String("<volatile>".into());
+                } else {
+                    normalize(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(normalize),
+        Value::String(s) => *s = strip_ids(s),
+        _ => {}
+    }
+}
+
+fn validator(name: &str) -> jsonschema::Validator {
+    let s: Value =
+        serde_json::from_slice(&std::fs::read(root().join("docs/contracts").join(name)).unwrap()).unwrap();
+    jsonschema::validator_for(&s).unwrap()
+}
+
+fn requests() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/contract"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".request.json"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn run_request(ws: &Ws, req: &Path, signal: Option<&Path>) -> (i32, Value) {
+    let mut cmd = ws.cmd();
+    cmd.current_dir(root()).arg("--json-request").arg(req);
+    if let Some(s) = signal {
+        cmd.arg("--signal-file").arg(s);
+    }
+    let out = cmd.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    (
+        out.status.code().unwrap(),
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON ({e}): {text}", req.display())),
+    )
+}
+
+#[test]
+fn every_fixture_request_gives_its_recorded_response() {
+    let bless = std::env::var_os("QUANTLAB_BLESS").is_some();
+    let schema = validator("response.schema.json");
+    let request_schema = validator("request.schema.json");
+    assert!(requests().len() >= 8);
+    for req in requests() {
+        let ws = Ws::new();
+        if let Ok(doc) = serde_json::from_slice::<Value>(&std::fs::read(&req).unwrap()) {
+            assert!(request_schema.is_valid(&doc), "{} does not match request.schema.json", req.display());
+        }
+        let (code, mut got) = run_request(&ws, &req, None);
+        let errors: Vec<String> =
+            schema.iter_errors(&got).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", req.display());
+        assert_eq!(got["exit_code"], code, "{}", req.display());
+        normalize(&mut got);
+        let expected_path = PathBuf::from(req.to_string_lossy().replace(".request.json", ".response.json"));
+        if bless {
+            std::fs::write(&expected_path, serde_json::to_string_pretty(&got).unwrap() + "\n").unwrap();
+            continue;
+        }
+        let expected: Value = serde_json::from_slice(&std::fs::read(&expected_path).unwrap_or_else(|_| {
+            panic!(
+                "{} missing: run QUANTLAB_BLESS=1 cargo test --test contract_requests",
+                expected_path.display()
+            )
+        }))
+        .unwrap();
+        assert_eq!(got, expected, "{} gave a different response", req.display());
+    }
+}
+
+#[test]
+fn signal_file_holds_the_final_document_on_success_and_failure() {
+    for (name, ok) in [("run_sma_cross", true), ("run_unknown_strategy", false)] {
+        let ws = Ws::new();
+        let signal = ws.path().join("done.json");
+        let req = root().join(format!("tests/fixtures/contract/{name}.request.json"));
+        let (code, got) = run_request(&ws, &req, Some(&signal));
+        assert_eq!(code == 0, ok);
+        let written: Value = serde_json::from_slice(&std::fs::read(&signal).unwrap()).unwrap();
+        assert_eq!(written, got);
+    }
+    // Plain commands write their --json document too, and so does a usage error.
+    let ws = Ws::new();
+    let signal = ws.path().join("s.json");
+    let out = ws.cmd().args(["strategies", "--signal-file"]).arg(&signal).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(serde_json::from_slice::<Value>(&std::fs::read(&signal).unwrap()).unwrap()["ok"], true);
+    let out = ws.cmd().args(["run", "--bogus", "--signal-file"]).arg(&signal).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(serde_json::from_slice::<Value>(&std::fs::read(&signal).unwrap()).unwrap()["exit_code"], 2);
+}
+
+#[test]
+fn ids_are_normalized() {
+    assert_eq!(strip_ids("runs/run_20261125T151518Z_f72b6bbf/report.json"), "runs/<id>/report.json");
+    assert_eq!(strip_ids("run_2026"), "run_2026");
+}
