@@ -1,5 +1,6 @@
 //! Research speed: indicators over 1M bars, one sma_cross backtest over 1M bars in memory,
-//! and the whole `run` (load Parquet, simulate, metrics, artifacts, index) on 1M bars.
+//! the whole `run` (load Parquet, simulate, metrics, artifacts, index) on 1M bars, and a
+//! 1,000-combination sweep over 1M bars.
 //!
 //! `cargo bench --bench research`; figures and peak-memory commands are in docs/performance.md.
 
@@ -10,6 +11,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use quantlab::engine::backtest::{simulate, BacktestConfig};
 use quantlab::engine::data::{store, synth, Bars};
 use quantlab::engine::indicators as ind;
+use quantlab::engine::research::sweep::SweepRequest;
 use quantlab::engine::research::RunRequest;
 use quantlab::engine::strategy;
 use quantlab::engine::workspace::Workspace;
@@ -78,5 +80,30 @@ fn whole_run(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, indicators, backtest, whole_run);
+/// 1,000 sma_cross combinations (fast 1..50 x slow 60..250 step 10) over 1M bars, all cores.
+fn sweep_1000(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bars_1m.parquet");
+    store::write_bars(&file, &bars()).unwrap();
+    let req = SweepRequest {
+        data: file.to_string_lossy().into_owned(),
+        strategy: "sma_cross".into(),
+        grid: vec!["fast=1:50:1".into(), "slow=60:250:10".into()],
+        objective: "sharpe".into(),
+        backtest: BacktestConfig { fee_bps: 10.0, ..BacktestConfig::default() },
+        ..SweepRequest::default()
+    };
+    let mut g = c.benchmark_group("sweep_1000x1m");
+    g.sample_size(10).measurement_time(Duration::from_secs(60));
+    g.bench_function("sma_cross_1000_combinations", |x| {
+        x.iter_batched(
+            || tempfile::tempdir().unwrap(),
+            |ws| Engine::open(Workspace::at(ws.path())).sweep(&req, &|_, _| {}).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, indicators, backtest, whole_run, sweep_1000);
 criterion_main!(benches);

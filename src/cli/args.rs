@@ -73,6 +73,25 @@ pub enum Command {
     Walkforward(WalkforwardArgs),
     /// Combine runs into a portfolio (recorded and indexed like a run).
     Portfolio(PortfolioArgs),
+    /// Alerts: list, acknowledge.
+    #[command(subcommand)]
+    Alerts(AlertsCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlertsCmd {
+    /// List alerts, newest first (unacknowledged only unless --all).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Acknowledge one alert by id, or every unacknowledged alert with --all.
+    Ack {
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        id: Option<String>,
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
 //! The scripting client of the engine: parse, dispatch, print, exit code.
 
+mod alerts;
 mod args;
 mod data;
 mod logging;
@@ -111,6 +112,7 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Sweeps(cmd)) => sweep::dispatch_sweeps(engine, cmd),
         Some(Command::Walkforward(a)) => ("walkforward", sweep::walkforward(engine, a)),
         Some(Command::Portfolio(a)) => ("portfolio", research::portfolio(engine, a)),
+        Some(Command::Alerts(cmd)) => alerts::dispatch(engine, cmd),
         Some(Command::Check | Command::Version) => unreachable!("handled above"),
         None => ("console", Err(no_console())),
     }
@@ -124,7 +126,7 @@ fn no_console() -> Error {
         "no subcommand given and stdout is not a terminal"
     };
     Error::bad_input(format!(
-        "{why}; use a subcommand: check, data, strategies, run, runs, sweep, sweeps, walkforward, portfolio (see `quantlab --help`)"
+        "{why}; use a subcommand: check, data, strategies, run, runs, sweep, sweeps, walkforward, portfolio, alerts (see `quantlab --help`)"
     ))
 }
 

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use crate::engine::alerts::{self, AlertView};
 use crate::engine::check::{run_checks, CheckLine};
 use crate::engine::data::catalog::{self, DatasetMeta};
 use crate::engine::data::{store, synth};
@@ -158,6 +159,15 @@ impl Engine {
         let report = portfolio::portfolio(&self.ws, req, &|id| self.show_run(id))?;
         let detail = portfolio::detail(&self.ws, &report.run_id)?;
         Ok((report, detail))
+    }
+
+    pub fn alerts(&self) -> Result<Vec<AlertView>> {
+        alerts::list(&self.ws)
+    }
+
+    /// Acknowledge one alert, or all unacknowledged ones with `None`.
+    pub fn ack_alerts(&self, id: Option<&str>) -> Result<Vec<String>> {
+        alerts::ack(&self.ws, id)
     }
 
     pub fn rebuild_index(&self) -> Result<RebuildOutcome> {

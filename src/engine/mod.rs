@@ -1,5 +1,6 @@
 //! Everything that is not drawing. The CLI and the console are two clients of [`Engine`].
 
+pub mod alerts;
 pub mod backtest;
 pub mod check;
 pub mod config;

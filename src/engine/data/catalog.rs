@@ -240,6 +240,14 @@ pub fn resolve(ws: &Workspace, spec: &str) -> Result<ResolvedData> {
     let bars = read_bars(&path)?;
     let fp = fingerprint(&bars);
     if fp != meta.fingerprint {
+        let msg =
+            format!("dataset {} ({}) no longer matches its recorded fingerprint", meta.id, path.display());
+        crate::engine::alerts::raise(
+            ws,
+            crate::engine::alerts::codes::DATA_FINGERPRINT_MISMATCH,
+            &meta.id,
+            &msg,
+        )?;
         return Err(Error::new(
             ErrorKind::Runtime,
             format!(

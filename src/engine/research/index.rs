@@ -97,10 +97,17 @@ pub fn upsert(ws: &Workspace, report: &RunReport) -> Result<()> {
 
 /// Rebuild the index from the run folders; corrupt folders are reported and skipped.
 pub fn rebuild(ws: &Workspace) -> Result<RebuildOutcome> {
-    let _lock = ws.lock()?;
-    let (mut ix, skipped) = scan(ws)?;
-    save(ws, &mut ix)?;
-    Ok(RebuildOutcome { indexed: ix.runs.len(), skipped })
+    let (indexed, skipped) = {
+        let _lock = ws.lock()?;
+        let (mut ix, skipped) = scan(ws)?;
+        save(ws, &mut ix)?;
+        (ix.runs.len(), skipped)
+    };
+    for s in &skipped {
+        let msg = format!("run folder {} skipped by the index rebuild: {}", s.folder, s.reason);
+        crate::engine::alerts::raise(ws, crate::engine::alerts::codes::INDEX_SKIPPED_RUN, &s.folder, &msg)?;
+    }
+    Ok(RebuildOutcome { indexed, skipped })
 }
 
 fn scan(ws: &Workspace) -> Result<(RunsIndex, Vec<Skipped>)> {

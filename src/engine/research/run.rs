@@ -151,6 +151,10 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
     write_json(&dir.join("report.json"), &report)?;
     index::upsert(ws, &report)?;
     tracing::info!(run_id = %report.run_id, status = ?report.status, "run recorded");
+    if let Some(e) = &report.error {
+        let msg = format!("run {} failed: {}", report.run_id, e.message);
+        crate::engine::alerts::raise(ws, crate::engine::alerts::codes::RUN_FAILED, &report.run_id, &msg)?;
+    }
     match outcome {
         Ok(()) => Ok(report),
         Err(e) => Err(Error::new(e.kind, format!("run {} failed: {}", report.run_id, e.message))),

@@ -11,7 +11,8 @@ const MS_PER_DAY: f64 = 86_400_000.0;
 const MS_PER_HOUR: f64 = 3_600_000.0;
 /// Most points drawn per line; longer series are reduced with [`downsample`].
 pub const MAX_POINTS: usize = 1500;
-pub const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+pub const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 // ----------------------------------------------------------------------------------------------------------
 // Dates (proleptic Gregorian, UTC), after Howard Hinnant's civil_from_days / days_from_civil.
@@ -72,11 +73,12 @@ pub fn decimals_for(step: f64) -> usize {
     if !(step.is_finite() && step > 0.0) {
         return 0;
     }
-    (0..6).find(|&d| {
-        let x = step * 10f64.powi(d as i32);
-        (x - x.round()).abs() < 1e-6 * x.abs().max(1.0)
-    })
-    .unwrap_or(6)
+    (0..6)
+        .find(|&d| {
+            let x = step * 10f64.powi(d as i32);
+            (x - x.round()).abs() < 1e-6 * x.abs().max(1.0)
+        })
+        .unwrap_or(6)
 }
 
 /// "1234567.5" to "1,234,567.5" (sign and fraction kept).
@@ -113,9 +115,11 @@ pub struct Ticks {
     pub values: Vec<f64>,
 }
 
-/// Round ticks covering `lo..hi`, about `target` intervals. Constant or non-finite input gets a padded domain.
+/// Round ticks covering `lo..hi`, about `target` intervals. Constant or non-finite input gets a padded
+/// domain.
 pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Ticks {
-    let (mut lo, mut hi) = if lo.is_finite() && hi.is_finite() { (lo.min(hi), lo.max(hi)) } else { (0.0, 1.0) };
+    let (mut lo, mut hi) =
+        if lo.is_finite() && hi.is_finite() { (lo.min(hi), lo.max(hi)) } else { (0.0, 1.0) };
     if hi - lo <= 1e-9 * lo.abs().max(hi.abs()) || hi - lo < f64::MIN_POSITIVE {
         let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.05 };
         lo -= pad;
@@ -303,7 +307,7 @@ pub fn time_ticks(t0: f64, t1: f64) -> Vec<(f64, String)> {
             out.push((t, label));
         }
     };
-    if span_days > 900.0 {
+    if span_days > 1500.0 {
         let step = step_for((y1 - y0) as f64, &[1, 2, 5, 10, 20, 50, 100], 9.0);
         let mut y = y0.div_euclid(step) * step;
         while y <= y1 {
@@ -368,6 +372,9 @@ fn y_label(v: f64, ticks: &Ticks, fmt: YFormat) -> String {
                 _ => (1.0, ""),
             };
             let x = v / div;
+            if x.abs() < ticks.step / div * 1e-6 {
+                return "0".to_string();
+            }
             let d = decimals_for(ticks.step / div);
             let s = format!("{:.*}", d, if x.abs() < 1e-12 { 0.0 } else { x });
             format!("{}{suffix}", if suffix.is_empty() { group_thousands(&s) } else { s })
@@ -397,15 +404,19 @@ pub fn line_chart(c: &LineChart) -> String {
     }
     if c.area {
         (lo, hi) = (lo.min(0.0), hi.max(0.0));
+        if lo == hi {
+            lo = -0.01;
+        }
     }
-    let ticks = nice_ticks(lo, hi, ((ph / 42.0) as usize).clamp(2, 6));
+    let ticks = nice_ticks(lo, hi, ((ph / 34.0) as usize).clamp(3, 7));
     let py = |v: f64| top + ph - (v - ticks.lo) / (ticks.hi - ticks.lo) * ph;
     let px = |i: usize| x.px(x.value(i), left, pw);
 
     let mut o = String::with_capacity(16 * 1024);
     let _ = write!(
         o,
-        "<svg class=\"chart\" data-chart=\"{}\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" \
+        "<svg class=\"chart\" data-chart=\"{}\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" \
+         role=\"img\" \
          aria-label=\"{}\">",
         c.name,
         num(w),
@@ -414,7 +425,14 @@ pub fn line_chart(c: &LineChart) -> String {
         num(h),
         c.aria_label
     );
-    let _ = write!(o, "<rect class=\"plot\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>", num(left), num(top), num(pw), num(ph));
+    let _ = write!(
+        o,
+        "<rect class=\"plot\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+        num(left),
+        num(top),
+        num(pw),
+        num(ph)
+    );
 
     // Grid, axis labels.
     let xt = x.ticks(!empty);
@@ -429,7 +447,13 @@ pub fn line_chart(c: &LineChart) -> String {
         let _ = write!(o, "<path class=\"gl\" d=\"{grid}\"/>");
     }
     for &v in &ticks.values {
-        let _ = write!(o, "<text class=\"yl\" x=\"{}\" y=\"{}\">{}</text>", num(left - 8.0), num(py(v)), y_label(v, &ticks, c.y_format));
+        let _ = write!(
+            o,
+            "<text class=\"yl\" x=\"{}\" y=\"{}\">{}</text>",
+            num(left - 8.0),
+            num(py(v)),
+            y_label(v, &ticks, c.y_format)
+        );
     }
     for (t, label) in &xt {
         let xp = x.px(*t, left, pw);
@@ -440,7 +464,12 @@ pub fn line_chart(c: &LineChart) -> String {
         } else {
             "xl"
         };
-        let _ = write!(o, "<text class=\"{class}\" x=\"{}\" y=\"{}\">{label}</text>", num(xp), num(top + ph + 16.0));
+        let _ = write!(
+            o,
+            "<text class=\"{class}\" x=\"{}\" y=\"{}\">{label}</text>",
+            num(xp),
+            num(top + ph + 16.0)
+        );
     }
     let zero_y = py(if c.area { 0.0 } else { ticks.lo });
     let _ = write!(o, "<path class=\"ax\" d=\"M{} {}H{}\"/>", num(left), num(zero_y), num(left + pw));
@@ -451,7 +480,13 @@ pub fn line_chart(c: &LineChart) -> String {
     // Series.
     for (l, k) in c.lines.iter().zip(&kept) {
         if k.len() == 1 {
-            let _ = write!(o, "<circle class=\"{}\" cx=\"{}\" cy=\"{}\" r=\"3\"/>", l.class, num(px(k[0])), num(py(l.ys[k[0]])));
+            let _ = write!(
+                o,
+                "<circle class=\"{}\" cx=\"{}\" cy=\"{}\" r=\"3\"/>",
+                l.class,
+                num(px(k[0])),
+                num(py(l.ys[k[0]]))
+            );
             continue;
         }
         if k.is_empty() {
@@ -469,12 +504,22 @@ pub fn line_chart(c: &LineChart) -> String {
         if c.area {
             let (x0, x1) = (num(px(k[0])), num(px(k[k.len() - 1])));
             let z = num(py(0.0));
-            let _ = write!(o, "<path class=\"{}a\" d=\"M{x0} {z}L{}L{x1} {z}Z\"/>", l.class, pts.replace(' ', "L").replace(',', " "));
+            let _ = write!(
+                o,
+                "<path class=\"{}a\" d=\"M{x0} {z}L{}L{x1} {z}Z\"/>",
+                l.class,
+                pts.replace(' ', "L").replace(',', " ")
+            );
         }
         let _ = write!(o, "<polyline class=\"{}\" points=\"{pts}\"/>", l.class);
     }
     if empty {
-        let _ = write!(o, "<text class=\"xl\" x=\"{}\" y=\"{}\">No data</text>", num(left + pw / 2.0), num(top + ph / 2.0));
+        let _ = write!(
+            o,
+            "<text class=\"xl\" x=\"{}\" y=\"{}\">No data</text>",
+            num(left + pw / 2.0),
+            num(top + ph / 2.0)
+        );
     }
     o.push_str("</svg>");
     o
@@ -522,20 +567,23 @@ pub fn fmt_value(v: f64) -> String {
 /// value labels when the grid is at most 20x20, the best cell outlined, and a colour legend.
 pub fn heatmap(hm: &Heatmap) -> String {
     let (cols, rows) = (hm.x_values.len(), hm.y_values.len());
-    let value = |r: usize, c: usize| hm.cells.get(r).and_then(|row| row.get(c)).copied().flatten().filter(|v| v.is_finite());
+    let value = |r: usize, c: usize| {
+        hm.cells.get(r).and_then(|row| row.get(c)).copied().flatten().filter(|v| v.is_finite())
+    };
     let w = 960.0;
     let (left, right, top, bottom) = (104.0, 132.0, 12.0, 50.0);
     let pw = w - left - right;
     let cw = pw / cols.max(1) as f64;
     let ch = ((cw * 0.62).clamp(18.0, 56.0) * rows.max(1) as f64).min(480.0) / rows.max(1) as f64;
     let ph = ch * rows.max(1) as f64;
-    let legend_h = ph.clamp(110.0, 240.0);
-    let h = top + ph.max(legend_h + 40.0) + bottom;
+    let legend_h = ph.clamp(80.0, 240.0);
+    let h = top + (ph + bottom).max(legend_h + 40.0);
 
     let mut o = String::with_capacity(32 * 1024);
     let _ = write!(
         o,
-        "<svg class=\"chart\" data-chart=\"heatmap\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" \
+        "<svg class=\"chart\" data-chart=\"heatmap\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" \
+         role=\"img\" \
          aria-label=\"{}\">",
         num(w),
         num(h),
@@ -598,7 +646,8 @@ pub fn heatmap(hm: &Heatmap) -> String {
             let shown = v.map_or_else(|| "no value".to_string(), fmt_value);
             let _ = write!(
                 o,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"><title>{}={}, {}={}: {shown}</title></rect>",
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\">\
+                 <title>{}={}, {}={}: {shown}</title></rect>",
                 num(x),
                 num(y),
                 num(cw),
@@ -610,7 +659,12 @@ pub fn heatmap(hm: &Heatmap) -> String {
             );
             if let (true, Some(v)) = (labels, v) {
                 let class = if needs_light_text(tone(v)) { "hv w" } else { "hv" };
-                let _ = write!(texts, "<text class=\"{class}\" x=\"{}\" y=\"{}\">{shown}</text>", num(x + cw / 2.0), num(y + ch / 2.0));
+                let _ = write!(
+                    texts,
+                    "<text class=\"{class}\" x=\"{}\" y=\"{}\">{shown}</text>",
+                    num(x + cw / 2.0),
+                    num(y + ch / 2.0)
+                );
             }
         }
     }
@@ -620,25 +674,60 @@ pub fn heatmap(hm: &Heatmap) -> String {
         let _ = write!(o, "<g style=\"font-size:{}px\">{texts}</g>", num(fs));
     }
     if let Some((r, c)) = best {
-        let _ = write!(o, "<rect class=\"best\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>", num(cell_x(c)), num(cell_y(r)), num(cw), num(ch));
+        let _ = write!(
+            o,
+            "<rect class=\"best\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+            num(cell_x(c)),
+            num(cell_y(r)),
+            num(cw),
+            num(ch)
+        );
     }
 
     // Axes: values (thinned so labels do not collide) and parameter names.
     let kx = (46.0 / cw).ceil().max(1.0) as usize;
     for c in (0..cols).step_by(kx) {
-        let _ = write!(o, "<text class=\"xl\" x=\"{}\" y=\"{}\">{}</text>", num(cell_x(c) + cw / 2.0), num(top + ph + 15.0), fmt_param(hm.x_values[c]));
+        let _ = write!(
+            o,
+            "<text class=\"xl\" x=\"{}\" y=\"{}\">{}</text>",
+            num(cell_x(c) + cw / 2.0),
+            num(top + ph + 15.0),
+            fmt_param(hm.x_values[c])
+        );
     }
     let ky = (14.0 / ch).ceil().max(1.0) as usize;
     for r in (0..rows).step_by(ky) {
-        let _ = write!(o, "<text class=\"yl\" x=\"{}\" y=\"{}\">{}</text>", num(left - 8.0), num(cell_y(r) + ch / 2.0), fmt_param(hm.y_values[r]));
+        let _ = write!(
+            o,
+            "<text class=\"yl\" x=\"{}\" y=\"{}\">{}</text>",
+            num(left - 8.0),
+            num(cell_y(r) + ch / 2.0),
+            fmt_param(hm.y_values[r])
+        );
     }
-    let _ = write!(o, "<text class=\"an\" x=\"{}\" y=\"{}\">{}</text>", num(left + pw / 2.0), num(top + ph + 38.0), hm.x_name);
+    let _ = write!(
+        o,
+        "<text class=\"an\" x=\"{}\" y=\"{}\">{}</text>",
+        num(left + pw / 2.0),
+        num(top + ph + 38.0),
+        hm.x_name
+    );
     let (yx, yy) = (num(18.0), num(top + ph / 2.0));
-    let _ = write!(o, "<text class=\"an\" x=\"{yx}\" y=\"{yy}\" transform=\"rotate(-90 {yx} {yy})\">{}</text>", hm.y_name);
+    let _ = write!(
+        o,
+        "<text class=\"an\" x=\"{yx}\" y=\"{yy}\" transform=\"rotate(-90 {yx} {yy})\">{}</text>",
+        hm.y_name
+    );
 
     // Legend.
     let lx = left + pw + 30.0;
-    let _ = write!(o, "<rect class=\"lg\" x=\"{}\" y=\"{}\" width=\"14\" height=\"{}\" fill=\"url(#hm-grad)\"/>", num(lx), num(top), num(legend_h));
+    let _ = write!(
+        o,
+        "<rect class=\"lg\" x=\"{}\" y=\"{}\" width=\"14\" height=\"{}\" fill=\"url(#hm-grad)\"/>",
+        num(lx),
+        num(top),
+        num(legend_h)
+    );
     let tx = num(lx + 20.0);
     if hi >= lo {
         let mid = (lo + hi) / 2.0;
@@ -646,13 +735,15 @@ pub fn heatmap(hm: &Heatmap) -> String {
             let _ = write!(o, "<text class=\"ll\" x=\"{tx}\" y=\"{}\">{}</text>", num(y), fmt_value(v));
         }
     } else {
-        let _ = write!(o, "<text class=\"ll\" x=\"{tx}\" y=\"{}\">no values</text>", num(top + legend_h / 2.0));
+        let _ =
+            write!(o, "<text class=\"ll\" x=\"{tx}\" y=\"{}\">no values</text>", num(top + legend_h / 2.0));
     }
     if missing {
         let y = top + legend_h + 16.0;
         let _ = write!(
             o,
-            "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"14\" fill=\"url(#hm-hatch)\"/><text class=\"ll\" x=\"{tx}\" y=\"{}\">no value</text>",
+            "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"14\" fill=\"url(#hm-hatch)\"/>\
+             <text class=\"ll\" x=\"{tx}\" y=\"{}\">no value</text>",
             num(lx),
             num(y),
             num(y + 7.0)

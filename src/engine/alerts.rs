@@ -1,0 +1,222 @@
+//! Alerts: canonical codes with severities, appended to `alerts/alerts.jsonl`; acknowledgements
+//! appended to `alerts/acks.jsonl`. Both files are append-only and fsynced, so nothing an
+//! operator has seen or acknowledged is ever lost or rewritten.
+
+use std::collections::HashMap;
+use std::fs::OpenOptions;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::contract::{make_id, CONTRACT_VERSION};
+use crate::engine::error::{Error, Result};
+use crate::engine::time::{fmt_ms, now_ms};
+use crate::engine::workspace::Workspace;
+
+pub const ALERT_SCHEMA: &str = "quantlab.alert";
+pub const ACK_SCHEMA: &str = "quantlab.alert_ack";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl Severity {
+    /// A word, so severity never depends on colour alone.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Info => "INFO",
+            Severity::Warning => "WARN",
+            Severity::Critical => "CRIT",
+        }
+    }
+}
+
+/// The canonical alert codes and their severities.
+pub mod codes {
+    use super::Severity;
+    /// A research run ended with status failed.
+    pub const RUN_FAILED: (&str, Severity) = ("RUN_FAILED", Severity::Warning);
+    /// An index rebuild skipped a corrupt run folder.
+    pub const INDEX_SKIPPED_RUN: (&str, Severity) = ("INDEX_SKIPPED_RUN", Severity::Warning);
+    /// A stored dataset no longer matches its fingerprint.
+    pub const DATA_FINGERPRINT_MISMATCH: (&str, Severity) = ("DATA_FINGERPRINT_MISMATCH", Severity::Critical);
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alert {
+    pub schema: String,
+    pub schema_version: u32,
+    pub id: String,
+    pub time: String,
+    pub severity: Severity,
+    pub code: String,
+    pub source: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ack {
+    pub schema: String,
+    pub schema_version: u32,
+    pub alert_id: String,
+    pub acknowledged_at: String,
+}
+
+/// An alert with its acknowledgement, if any.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlertView {
+    #[serde(flatten)]
+    pub alert: Alert,
+    pub acknowledged_at: Option<String>,
+}
+
+fn dir(ws: &Workspace) -> PathBuf {
+    ws.root().join("alerts")
+}
+
+fn append_line<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    if let Some(d) = path.parent() {
+        std::fs::create_dir_all(d).map_err(|e| Error::io("cannot create", d, e))?;
+    }
+    let mut line = serde_json::to_vec(value)?;
+    line.push(b'\n');
+    let mut f = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| Error::io("cannot open", path, e))?;
+    // One write of a whole line: concurrent appenders never interleave inside a line.
+    f.write_all(&line).map_err(|e| Error::io("cannot append to", path, e))?;
+    f.sync_all().map_err(|e| Error::io("cannot fsync", path, e))
+}
+
+/// Lines that parse; a torn last line (a crash mid-write) is skipped, never fatal.
+fn read_lines<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
+    let Ok(f) = std::fs::File::open(path) else {
+        return Ok(Vec::new());
+    };
+    Ok(BufReader::new(f)
+        .lines()
+        .map_while(|l| l.ok())
+        .filter_map(|l| serde_json::from_str(&l).ok())
+        .collect())
+}
+
+/// Record an alert. `code` is one of [`codes`].
+pub fn raise(ws: &Workspace, code: (&str, Severity), source: &str, message: &str) -> Result<Alert> {
+    let now = now_ms();
+    let alert = Alert {
+        schema: ALERT_SCHEMA.into(),
+        schema_version: CONTRACT_VERSION,
+        id: make_id("al", now, format!("{}{source}{message}{now}", code.0).as_bytes()),
+        time: fmt_ms(now),
+        severity: code.1,
+        code: code.0.into(),
+        source: source.into(),
+        message: message.into(),
+    };
+    let _lock = ws.lock()?;
+    append_line(&dir(ws).join("alerts.jsonl"), &alert)?;
+    tracing::warn!(code = %alert.code, source, "{message}");
+    Ok(alert)
+}
+
+/// Every alert, newest first, with its acknowledgement.
+pub fn list(ws: &Workspace) -> Result<Vec<AlertView>> {
+    let alerts: Vec<Alert> = read_lines(&dir(ws).join("alerts.jsonl"))?;
+    let acks: HashMap<String, String> = read_lines::<Ack>(&dir(ws).join("acks.jsonl"))?
+        .into_iter()
+        .map(|a| (a.alert_id, a.acknowledged_at))
+        .collect();
+    let mut out: Vec<AlertView> = alerts
+        .into_iter()
+        .map(|a| AlertView { acknowledged_at: acks.get(&a.id).cloned(), alert: a })
+        .collect();
+    out.sort_by(|a, b| b.alert.id.cmp(&a.alert.id));
+    Ok(out)
+}
+
+/// Acknowledge alerts by id (or all unacknowledged with `None`); returns the ids acknowledged.
+pub fn ack(ws: &Workspace, id: Option<&str>) -> Result<Vec<String>> {
+    let all = list(ws)?;
+    let targets: Vec<&AlertView> = match id {
+        Some(id) => {
+            let a = all
+                .iter()
+                .find(|a| a.alert.id == id)
+                .ok_or_else(|| Error::not_found(format!("no alert '{id}'")))?;
+            vec![a]
+        }
+        None => all.iter().filter(|a| a.acknowledged_at.is_none()).collect(),
+    };
+    let _lock = ws.lock()?;
+    let now = fmt_ms(now_ms());
+    let mut done = Vec::new();
+    for a in targets.into_iter().filter(|a| a.acknowledged_at.is_none()) {
+        let rec = Ack {
+            schema: ACK_SCHEMA.into(),
+            schema_version: CONTRACT_VERSION,
+            alert_id: a.alert.id.clone(),
+            acknowledged_at: now.clone(),
+        };
+        append_line(&dir(ws).join("acks.jsonl"), &rec)?;
+        done.push(a.alert.id.clone());
+    }
+    Ok(done)
+}
+
+/// Counts of unacknowledged alerts by severity, and the most severe (newest first) of them.
+pub fn summary(views: &[AlertView]) -> (HashMap<Severity, usize>, Option<&AlertView>) {
+    let open: Vec<&AlertView> = views.iter().filter(|a| a.acknowledged_at.is_none()).collect();
+    let mut counts = HashMap::new();
+    for a in &open {
+        *counts.entry(a.alert.severity).or_insert(0) += 1;
+    }
+    let worst = open
+        .iter()
+        .max_by(|a, b| a.alert.severity.cmp(&b.alert.severity).then(a.alert.id.cmp(&b.alert.id)))
+        .copied();
+    (counts, worst)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raise_list_ack_persist() {
+        let d = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(d.path());
+        let a = raise(&ws, codes::RUN_FAILED, "run_x", "no bars").unwrap();
+        let c = raise(&ws, codes::DATA_FINGERPRINT_MISMATCH, "ds_y", "changed").unwrap();
+        let views = list(&ws).unwrap();
+        assert_eq!(views.len(), 2);
+        let (counts, worst) = summary(&views);
+        assert_eq!(counts[&Severity::Critical], 1);
+        assert_eq!(worst.unwrap().alert.id, c.id);
+        assert_eq!(ack(&ws, Some(&c.id)).unwrap(), vec![c.id.clone()]);
+        // Acknowledging twice records nothing new.
+        assert!(ack(&ws, Some(&c.id)).unwrap().is_empty());
+        let (_, worst) = summary(&list(&ws).unwrap());
+        assert_eq!(worst.unwrap().alert.id, a.id);
+        assert_eq!(ack(&ws, None).unwrap(), vec![a.id]);
+        assert!(summary(&list(&ws).unwrap()).1.is_none());
+        assert!(ack(&ws, Some("al_nope")).is_err());
+    }
+
+    #[test]
+    fn a_torn_last_line_is_skipped() {
+        let d = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(d.path());
+        raise(&ws, codes::RUN_FAILED, "run_x", "m").unwrap();
+        let p = dir(&ws).join("alerts.jsonl");
+        let mut f = OpenOptions::new().append(true).open(&p).unwrap();
+        f.write_all(b"{\"schema\":\"quantlab.al").unwrap();
+        assert_eq!(list(&ws).unwrap().len(), 1);
+    }
+}
