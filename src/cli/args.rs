@@ -76,6 +76,17 @@ pub enum Command {
     /// Alerts: list, acknowledge.
     #[command(subcommand)]
     Alerts(AlertsCmd),
+    /// Write a self-contained HTML tearsheet of a run, portfolio or sweep.
+    Report {
+        /// Run id, portfolio id, sweep id (or unique prefixes).
+        id: String,
+        /// HTML output (the only format today; required for clarity in scripts).
+        #[arg(long, required = true)]
+        html: bool,
+        /// Output file (default: report.html beside the run's or sweep's report).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -113,6 +113,14 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Walkforward(a)) => ("walkforward", sweep::walkforward(engine, a)),
         Some(Command::Portfolio(a)) => ("portfolio", research::portfolio(engine, a)),
         Some(Command::Alerts(cmd)) => alerts::dispatch(engine, cmd),
+        Some(Command::Report { id, out, .. }) => (
+            "report",
+            (|| {
+                let path = engine.html_report(id, out.as_deref())?;
+                let text = format!("wrote {}\n", path.display());
+                Ok(Outcome::ok("report", &serde_json::json!({ "path": path }), text))
+            })(),
+        ),
         Some(Command::Check | Command::Version) => unreachable!("handled above"),
         None => ("console", Err(no_console())),
     }
@@ -126,7 +134,7 @@ fn no_console() -> Error {
         "no subcommand given and stdout is not a terminal"
     };
     Error::bad_input(format!(
-        "{why}; use a subcommand: check, data, strategies, run, runs, sweep, sweeps, walkforward, portfolio, alerts (see `quantlab --help`)"
+        "{why}; use a subcommand: check, data, strategies, run, runs, sweep, sweeps, walkforward, portfolio, alerts, report (see `quantlab --help`)"
     ))
 }
 

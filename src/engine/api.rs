@@ -170,6 +170,11 @@ impl Engine {
         alerts::ack(&self.ws, id)
     }
 
+    /// Write the HTML tearsheet of a run, portfolio or sweep; returns the file written.
+    pub fn html_report(&self, id: &str, out: Option<&Path>) -> Result<std::path::PathBuf> {
+        crate::engine::research::html_report::write_report(&self.ws, id, out, &|i| self.show_run(i))
+    }
+
     pub fn rebuild_index(&self) -> Result<RebuildOutcome> {
         index::rebuild(&self.ws)
     }

@@ -94,6 +94,7 @@ pub fn write_atomic_with(path: &Path, write: impl FnOnce(&mut File) -> Result<()
         .tempfile_in(dir)
         .map_err(|e| Error::io("cannot create temporary file in", dir, e))?;
     write(tmp.as_file_mut())?;
+    make_readable(tmp.as_file());
     tmp.as_file().sync_all().map_err(|e| Error::io("cannot fsync", path, e))?;
     tmp.persist(path).map_err(|e| Error::io("cannot rename into", path, e.error))?;
     sync_dir(dir);
@@ -115,6 +116,16 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     serde_json::from_slice(&bytes)
         .map_err(|e| Error::runtime(format!("{}: invalid JSON: {e}", path.display())))
 }
+
+/// Temporary files are created 0600; artifacts are reports people open and share (0644).
+#[cfg(unix)]
+fn make_readable(f: &File) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = f.set_permissions(std::fs::Permissions::from_mode(0o644));
+}
+
+#[cfg(not(unix))]
+fn make_readable(_f: &File) {}
 
 #[cfg(unix)]
 fn sync_dir(dir: &Path) {

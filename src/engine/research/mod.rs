@@ -1,13 +1,17 @@
 //! Research: runs and their artifacts, the runs index, queries, comparison, sweeps.
 
 pub mod artifacts;
+pub mod chart_scale;
 pub mod compare;
+pub mod html_report;
 pub mod index;
 pub mod portfolio;
 pub mod query;
 pub mod report;
 pub mod run;
+pub mod svg;
 pub mod sweep;
+pub mod tearsheet;
 pub mod walkforward;
 
 pub use report::{RunReport, RunStatus};

@@ -1,0 +1,236 @@
+//! `quantlab report ID --html`: a run or a sweep as one self-contained HTML file.
+
+use std::path::{Path, PathBuf};
+
+use super::artifacts::read_equity;
+use super::report::RunReport;
+use super::sweep::{self, SweepReport};
+use super::tearsheet::{run_html, sweep_html, Kv, RunSheet, SweepSheet, TradeRow};
+use crate::engine::data::catalog;
+use crate::engine::error::{Error, Result};
+use crate::engine::workspace::{write_atomic, Workspace};
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("n/a".into(), |x| format!("{:.2}%", x * 100.0))
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map_or("n/a".into(), |x| format!("{x:.3}"))
+}
+
+fn kv(label: &str, value: String) -> Kv {
+    Kv { label: label.into(), value }
+}
+
+fn params_text(p: &std::collections::BTreeMap<String, f64>) -> String {
+    p.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
+}
+
+/// trades.csv cells for reading: prices and cash to 2 decimals, units to 6, returns as %.
+fn trade_cell(col: usize, cell: &str) -> String {
+    let Ok(x) = cell.parse::<f64>() else {
+        return cell.to_string();
+    };
+    match col {
+        4 | 7 | 9 | 10 => format!("{x:.2}"),
+        8 => format!("{x:.6}"),
+        11 => format!("{:.2}%", x * 100.0),
+        _ => cell.to_string(),
+    }
+}
+
+/// Flattened config as label/value rows.
+fn config_rows(v: &serde_json::Value) -> Vec<Kv> {
+    let mut out = Vec::new();
+    if let serde_json::Value::Object(m) = v {
+        for (k, x) in m {
+            let value = match x {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => "-".into(),
+                other => other.to_string(),
+            };
+            out.push(kv(k, value));
+        }
+    }
+    out
+}
+
+/// Render a run (or portfolio) report; returns the HTML.
+pub fn run_page(ws: &Workspace, r: &RunReport) -> Result<String> {
+    let m = r
+        .metrics
+        .as_ref()
+        .ok_or_else(|| Error::bad_input(format!("run {} failed; it has no results to report", r.run_id)))?;
+    let eq_path =
+        r.artifacts.equity_parquet.as_deref().ok_or_else(|| Error::runtime("the run has no equity file"))?;
+    let eq = read_equity(&ws.root().join(eq_path))?;
+    // Buy and hold over the same bars, when the data is still at hand.
+    let benchmark: Option<Vec<f64>> =
+        catalog::resolve(ws, r.data.id.as_deref().unwrap_or(&r.data.path)).ok().and_then(|d| {
+            let first = d.bars.ts.binary_search(eq.ts.first()?).ok()?;
+            let c0 = d.bars.close[first];
+            Some(
+                d.bars.close[first..first + eq.ts.len()]
+                    .iter()
+                    .map(|c| r.config.backtest.cash * c / c0)
+                    .collect(),
+            )
+        });
+    let headline = vec![
+        kv("Total return", pct(Some(m.total_return))),
+        kv("CAGR", pct(m.cagr)),
+        kv("Sharpe", num(m.sharpe)),
+        kv("Max drawdown", pct(Some(m.max_drawdown))),
+        kv("Trades", format!("{}", m.trade_count)),
+        kv("Win rate", pct(m.win_rate)),
+    ];
+    let metrics = vec![
+        kv("Initial cash", format!("{:.2}", m.initial_cash)),
+        kv("Final equity", format!("{:.2}", m.final_equity)),
+        kv("Volatility (ann.)", pct(m.volatility_ann)),
+        kv("Sortino", num(m.sortino)),
+        kv("Calmar", num(m.calmar)),
+        kv("Max drawdown duration", format!("{:.1} days", m.max_drawdown_duration_days)),
+        kv("Profit factor", num(m.profit_factor)),
+        kv("Expectancy", num(m.expectancy)),
+        kv("Average trade", pct(m.avg_trade_return)),
+        kv("Best trade", pct(m.best_trade_return)),
+        kv("Worst trade", pct(m.worst_trade_return)),
+        kv("Exposure", pct(Some(m.exposure))),
+        kv("Buy and hold", pct(Some(m.buy_and_hold_return))),
+        kv("Fees", format!("{:.2}", m.total_fees)),
+        kv("Open trades", format!("{}", m.open_trades)),
+    ];
+    let mut config = config_rows(&serde_json::to_value(&r.config)?);
+    config.push(kv("data", format!("{} {} ({} rows)", r.data.symbol, r.data.timeframe, r.data.rows)));
+    config.push(kv("fingerprint", r.data.fingerprint.clone()));
+    let (trade_header, trades) = match &r.artifacts.trades_csv {
+        Some(p) => {
+            let text = std::fs::read_to_string(ws.root().join(p))
+                .map_err(|e| Error::io("cannot read", Path::new(p), e))?;
+            let mut lines = text.lines();
+            let header = lines.next().unwrap_or_default().split(',').map(String::from).collect();
+            (
+                header,
+                lines
+                    .map(|l| TradeRow {
+                        cells: l.split(',').enumerate().map(|(i, c)| trade_cell(i, c)).collect(),
+                    })
+                    .collect(),
+            )
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let subtitle = format!(
+        "{} {} on {} {}, {} .. {}",
+        r.config.strategy,
+        params_text(&r.config.params),
+        r.data.symbol,
+        r.data.timeframe,
+        r.data.first.as_deref().unwrap_or("-"),
+        r.data.last.as_deref().unwrap_or("-")
+    );
+    Ok(run_html(&RunSheet {
+        title: &format!("Run {}", r.run_id),
+        subtitle: &subtitle,
+        headline: &headline,
+        metrics: &metrics,
+        config: &config,
+        ts: &eq.ts,
+        equity: &eq.equity,
+        drawdown: &eq.drawdown,
+        benchmark: benchmark.as_deref(),
+        trade_header: &trade_header,
+        trades: &trades,
+    }))
+}
+
+pub fn sweep_page(r: &SweepReport) -> String {
+    let names: Vec<&str> = r.config.grid.iter().map(|(n, _)| n.as_str()).collect();
+    let values = |i: usize| r.config.grid.get(i).map(|(_, v)| v.clone()).unwrap_or_default();
+    // Columns: the second parameter (or the first when there is only one); rows: the first.
+    let (xi, yi) = if names.len() >= 2 { (1, 0) } else { (0, usize::MAX) };
+    let (xv, yv) = (values(xi), if yi == usize::MAX { vec![0.0] } else { values(yi) });
+    let score = |c: &super::sweep::Combination| sweep::rank::score(&r.config.objective, Some(&c.metrics));
+    let cells: Vec<Vec<Option<f64>>> = yv
+        .iter()
+        .map(|y| {
+            xv.iter()
+                .map(|x| {
+                    r.combinations
+                        .iter()
+                        .filter(|c| {
+                            c.params[names[xi]] == *x && (yi == usize::MAX || c.params[names[yi]] == *y)
+                        })
+                        .filter_map(|c| score(c).map(|s| (s, c.objective)))
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .and_then(|(_, v)| v)
+                })
+                .collect()
+        })
+        .collect();
+    let mut ranked: Vec<&super::sweep::Combination> = r.combinations.iter().collect();
+    ranked.sort_by_key(|c| c.rank);
+    let ranking_header: Vec<String> =
+        ["rank", "params", &r.config.objective, "total return", "sharpe", "max dd", "trades"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+    let ranking: Vec<TradeRow> = ranked
+        .iter()
+        .map(|c| TradeRow {
+            cells: vec![
+                c.rank.to_string(),
+                params_text(&c.params),
+                num(c.objective),
+                pct(Some(c.metrics.total_return)),
+                num(c.metrics.sharpe),
+                pct(Some(c.metrics.max_drawdown)),
+                c.metrics.trade_count.to_string(),
+            ],
+        })
+        .collect();
+    let best = ranked.first();
+    let headline = vec![
+        kv("Combinations", r.combinations.len().to_string()),
+        kv(&format!("Best {}", r.config.objective), num(best.and_then(|c| c.objective))),
+        kv("Best params", best.map(|c| params_text(&c.params)).unwrap_or_default()),
+        kv("Data rows", r.data.rows.to_string()),
+    ];
+    let mut config = config_rows(&serde_json::to_value(&r.config).unwrap_or_default());
+    config.push(kv("data", format!("{} {} ({})", r.data.symbol, r.data.timeframe, r.data.fingerprint)));
+    sweep_html(&SweepSheet {
+        title: &format!("Sweep {}", r.sweep_id),
+        subtitle: &format!("{} on {} {}", r.config.strategy, r.data.symbol, r.data.timeframe),
+        objective: &r.config.objective,
+        headline: &headline,
+        config: &config,
+        x_name: names.get(xi).copied().unwrap_or(""),
+        x_values: &xv,
+        y_name: if yi == usize::MAX { "" } else { names[yi] },
+        y_values: &yv,
+        cells: &cells,
+        ranking_header: &ranking_header,
+        ranking: &ranking,
+    })
+}
+
+/// Write the HTML report of a run or sweep id to `out` (default: beside its report). Returns
+/// the path written.
+pub fn write_report(
+    ws: &Workspace,
+    id: &str,
+    out: Option<&Path>,
+    show_run: &dyn Fn(&str) -> Result<RunReport>,
+) -> Result<PathBuf> {
+    let (html, default) = if id.starts_with("sweep_") {
+        let r = sweep::load(ws, id)?;
+        (sweep_page(&r), ws.root().join("sweeps").join(&r.sweep_id).join("report.html"))
+    } else {
+        let r = show_run(id)?;
+        (run_page(ws, &r)?, ws.run_dir(&r.run_id).join("report.html"))
+    };
+    let path = out.map(Path::to_path_buf).unwrap_or(default);
+    write_atomic(&path, html.as_bytes())?;
+    Ok(path)
+}
