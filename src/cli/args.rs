@@ -22,6 +22,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Console theme: default, light, high-contrast, mono, or a path to a theme file.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+
     /// Also log to stderr (-v info, -vv debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -50,6 +54,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the operator console (the default on a terminal with no subcommand).
+    Console,
+    /// Build the demo workspace from the bundled data (once) and open the console on it.
+    Demo {
+        /// Build (or find) the demo workspace and print it; do not open the console.
+        #[arg(long)]
+        no_console: bool,
+    },
     /// Check the workspace, data, config and keyring; exit 0 only if all pass.
     Check,
     /// Print version, git commit and artifact contract version.

@@ -60,7 +60,16 @@ pub fn main() -> i32 {
 /// Run a parsed command line; print it when `print_out`. Returns the exit code and the JSON
 /// document (the --json output) for signal files and JSON requests.
 pub(crate) fn execute(cli: &Cli, print_out: bool) -> (i32, serde_json::Value) {
-    let ws = Workspace::resolve(cli.workspace.as_deref());
+    let ws = match (&cli.command, cli.workspace.as_deref()) {
+        // The demo gets a workspace of its own unless told otherwise: it must not mix its runs
+        // into the operator's research.
+        (Some(Command::Demo { .. }), None)
+            if std::env::var_os(crate::engine::workspace::WORKSPACE_ENV).is_none() =>
+        {
+            Workspace::at("outputs/demo")
+        }
+        _ => Workspace::resolve(cli.workspace.as_deref()),
+    };
     let _log = logging::init(&ws, cli.verbose);
     let engine = Engine::open(ws);
     let (name, result) = dispatch(&engine, cli);
@@ -122,19 +131,48 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
             })(),
         ),
         Some(Command::Check | Command::Version) => unreachable!("handled above"),
-        None => ("console", Err(no_console())),
+        Some(Command::Console) | None => ("console", console(engine, cli)),
+        Some(Command::Demo { no_console }) => ("demo", demo(engine, cli, *no_console)),
     }
 }
 
-/// Until the console lands, no subcommand is a usage error that points to the subcommands.
-fn no_console() -> Error {
-    let why = if std::io::stdout().is_terminal() {
-        "the operator console is not part of this build yet"
-    } else {
-        "no subcommand given and stdout is not a terminal"
-    };
-    Error::bad_input(format!(
-        "{why}; use a subcommand: check, data, strategies, run, runs, sweep, sweeps, walkforward, portfolio, alerts, report (see `quantlab --help`)"
+fn is_terminal() -> bool {
+    std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
+}
+
+/// The console needs a terminal; scripts are pointed at the subcommands.
+fn console(engine: &Engine, cli: &Cli) -> Result<Outcome> {
+    if !is_terminal() || cli.json {
+        return Err(Error::bad_input(
+            "the console needs a terminal; for scripts use a subcommand: check, data, strategies, run, runs, \
+             sweep, sweeps, walkforward, portfolio, alerts, report, demo --no-console (see `quantlab --help`)",
+        ));
+    }
+    crate::tui::run(engine, &crate::tui::Options { theme: cli.theme.clone(), keymap: None })?;
+    Ok(Outcome::ok("console", &serde_json::json!({}), String::new()))
+}
+
+fn demo(engine: &Engine, cli: &Cli, no_console: bool) -> Result<Outcome> {
+    let (m, existed) = crate::engine::demo::ensure(engine)?;
+    if !no_console && is_terminal() && !cli.json {
+        crate::tui::run(engine, &crate::tui::Options { theme: cli.theme.clone(), keymap: None })?;
+        return Ok(Outcome::ok("demo", &m, String::new()));
+    }
+    let text = format!(
+        "demo workspace {} {}: {} datasets, {} runs, sweep {}, walk-forward {}, portfolio {}\nopen it with: quantlab --workspace {} console\n",
+        engine.workspace().root().display(),
+        if existed { "(already built)" } else { "built" },
+        m.datasets.len(),
+        m.runs.len(),
+        m.sweep,
+        m.walkforward,
+        m.portfolio,
+        engine.workspace().root().display()
+    );
+    Ok(Outcome::ok(
+        "demo",
+        &serde_json::json!({ "workspace": engine.workspace().root(), "existing": existed, "manifest": m }),
+        text,
     ))
 }
 

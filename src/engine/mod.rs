@@ -6,6 +6,7 @@ pub mod check;
 pub mod config;
 pub mod contract;
 pub mod data;
+pub mod demo;
 pub mod error;
 pub mod indicator_spec;
 pub mod indicators;

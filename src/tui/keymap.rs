@@ -27,14 +27,17 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[rustfmt::skip]
-pub enum Context { Global, Runs, RunDetail, Compare, Sweeps, SweepDetail, Alerts, Form, Filter, Confirm, Help }
+pub enum Context {
+    Global, Runs, RunDetail, Compare, Sweeps, SweepDetail, Alerts, Form, Filter, Confirm, Help,
+}
 
 impl Context {
     /// Every context, in help-overlay order.
     #[rustfmt::skip]
     pub const ALL: [Context; 11] = [
         Context::Global, Context::Runs, Context::RunDetail, Context::Compare, Context::Sweeps,
-        Context::SweepDetail, Context::Alerts, Context::Form, Context::Filter, Context::Confirm, Context::Help,
+        Context::SweepDetail, Context::Alerts, Context::Form, Context::Filter, Context::Confirm,
+        Context::Help,
     ];
 
     /// Config-file spelling, e.g. `run_detail`.

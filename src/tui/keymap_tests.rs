@@ -191,6 +191,15 @@ fn override_in_global_and_unbind() {
 }
 
 #[test]
+fn entries_for_the_same_action_add_up() {
+    let entry = |k: &str| format!("[[bind]]\ncontext = \"runs\"\nkeys = [\"{k}\"]\naction = \"open\"\n");
+    let km = Keymap::from_toml(&(entry("o") + &entry("p"))).unwrap();
+    assert_eq!(km.action(C::Runs, &ch('o')), Some(A::Open));
+    assert_eq!(km.action(C::Runs, &ch('p')), Some(A::Open));
+    assert_eq!(km.footer(C::Runs)[8], ("o/p/Enter".to_string(), "open"), "global Enter merges in");
+}
+
+#[test]
 fn bad_toml_gives_clear_errors() {
     let err = |t: &str| Keymap::from_toml(t).unwrap_err();
     let e = err("[[bind]]\ncontext = \"runs\"\nkeys = [\"o\"]\naction = \"opne\"\n");
@@ -198,7 +207,8 @@ fn bad_toml_gives_clear_errors() {
         e.contains("entry 1") && e.contains("line 4") && e.contains("\"opne\"") && e.contains("open"),
         "{e}"
     );
-    let e = err("[[bind]]\ncontext = \"runs\"\nkeys = [\"o\"]\naction = \"open\"\n[[bind]]\ncontext = \"run\"\nkeys = [\"p\"]\naction = \"open\"\n");
+    const OPEN_O: &str = "[[bind]]\ncontext = \"runs\"\nkeys = [\"o\"]\naction = \"open\"\n";
+    let e = err(&format!("{OPEN_O}[[bind]]\ncontext = \"run\"\nkeys = [\"p\"]\naction = \"open\"\n"));
     assert!(
         e.contains("entry 2") && e.contains("line 6") && e.contains("\"run\"") && e.contains("run_detail"),
         "{e}"
@@ -211,7 +221,7 @@ fn bad_toml_gives_clear_errors() {
     assert!(e.contains("line 3"), "{e}");
     let e = err("[[bind]\n");
     assert!(e.contains("line 1"), "{e}");
-    let e = err("[[bind]]\ncontext = \"runs\"\nkeys = [\"o\"]\naction = \"open\"\n[[bind]]\ncontext = \"runs\"\nkeys = [\"o\"]\naction = \"mark\"\n");
+    let e = err(&format!("{OPEN_O}[[bind]]\ncontext = \"runs\"\nkeys = [\"o\"]\naction = \"mark\"\n"));
     assert!(e.contains("entry 2") && e.contains("already bound") && e.contains("entry 1"), "{e}");
     let e = err("[[bind]]\ncontext = \"confirm\"\nkeys = []\naction = \"deny\"\n");
     assert!(e.contains("deny") && e.contains("confirm"), "{e}");

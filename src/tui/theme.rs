@@ -123,7 +123,10 @@ pub fn parse_color(s: &str) -> Result<Color, String> {
         return Err(format!("bad colour \"{s}\"; hex colours are written #rrggbb"));
     }
     if let Some(n) = s.strip_prefix('@') {
-        return n.parse::<u8>().map(Color::Indexed).map_err(|_| format!("bad colour \"{s}\"; use @0 to @255"));
+        return n
+            .parse::<u8>()
+            .map(Color::Indexed)
+            .map_err(|_| format!("bad colour \"{s}\"; use @0 to @255"));
     }
     let name: String =
         s.chars().filter(|c| !matches!(c, '-' | '_' | ' ')).collect::<String>().to_ascii_lowercase();
@@ -178,10 +181,11 @@ impl Theme {
         let mut styles = file.styles;
         let mut theme = Theme::blank(name);
         for (key, slot) in theme.styles_mut() {
-            let value = styles.remove(key).ok_or_else(|| err(format!("missing style \"{key}\" in [styles]")))?;
-            let spec: StyleSpec = value.try_into().map_err(|e: toml::de::Error| {
-                err(format!("styles.{key}: {}", e.message().trim_end()))
-            })?;
+            let value =
+                styles.remove(key).ok_or_else(|| err(format!("missing style \"{key}\" in [styles]")))?;
+            let spec: StyleSpec = value
+                .try_into()
+                .map_err(|e: toml::de::Error| err(format!("styles.{key}: {}", e.message().trim_end())))?;
             *slot = spec.to_style(key).map_err(err)?;
         }
         if let Some(key) = styles.keys().next() {
@@ -248,22 +252,21 @@ impl Theme {
         let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
         let (lo, mid, hi) = (self.heat_low, self.heat_mid, self.heat_high);
         let (a, b, f) = if t <= 0.5 { (lo, mid, t * 2.0) } else { (mid, hi, t * 2.0 - 1.0) };
-        let lerp = |x: (u8, u8, u8), y: (u8, u8, u8)| {
+        let lerp = || {
+            let (x, y) = (rgb_of(a), rgb_of(b));
             let ch = |p: u8, q: u8| (f64::from(p) + (f64::from(q) - f64::from(p)) * f).round() as u8;
-            (ch(x.0, y.0), ch(x.1, y.1), ch(x.2, y.2))
+            Color::Rgb(ch(x.0, y.0), ch(x.1, y.1), ch(x.2, y.2))
         };
-        match (a, b) {
-            (Color::Rgb(r1, g1, b1), Color::Rgb(r2, g2, b2)) if matches!(self.heat_high, Color::Rgb(..)) => {
-                let (r, g, b) = lerp((r1, g1, b1), (r2, g2, b2));
-                Color::Rgb(r, g, b)
-            }
-            (Color::Indexed(i), Color::Indexed(j)) if [i, j].iter().all(|&n| n >= 16) => {
-                let (r, g, b) = lerp(indexed_rgb(i), indexed_rgb(j));
-                ansi256(Color::Rgb(r, g, b))
-            }
-            _ if t < 1.0 / 3.0 => lo,
-            _ if t < 2.0 / 3.0 => mid,
-            _ => hi,
+        if [lo, mid, hi].iter().all(|c| matches!(c, Color::Rgb(..))) {
+            lerp()
+        } else if [lo, mid, hi].iter().all(|c| matches!(c, Color::Indexed(i) if *i >= 16)) {
+            ansi256(lerp())
+        } else if t < 1.0 / 3.0 {
+            lo
+        } else if t < 2.0 / 3.0 {
+            mid
+        } else {
+            hi
         }
     }
 
@@ -331,50 +334,27 @@ pub fn supports_256(env: &dyn Fn(&str) -> Option<String>) -> bool {
 /// Whether 24-bit colour is safe. Terminals known to support it are trusted by TERM alone because
 /// SSH drops COLORTERM.
 pub fn supports_truecolor(env: &dyn Fn(&str) -> Option<String>) -> bool {
-    const TRUECOLOR_TERMS: [&str; 7] = ["direct", "kitty", "alacritty", "wezterm", "foot", "ghostty", "contour"];
+    const TRUECOLOR_TERMS: [&str; 7] =
+        ["direct", "kitty", "alacritty", "wezterm", "foot", "ghostty", "contour"];
     let colorterm = env("COLORTERM").unwrap_or_default().to_ascii_lowercase();
     let term = env("TERM").unwrap_or_default();
     matches!(colorterm.as_str(), "truecolor" | "24bit") || TRUECOLOR_TERMS.iter().any(|t| term.contains(t))
 }
 
+#[rustfmt::skip]
 const ANSI16: [Color; 16] = [
-    Color::Black,
-    Color::Red,
-    Color::Green,
-    Color::Yellow,
-    Color::Blue,
-    Color::Magenta,
-    Color::Cyan,
-    Color::Gray,
-    Color::DarkGray,
-    Color::LightRed,
-    Color::LightGreen,
-    Color::LightYellow,
-    Color::LightBlue,
-    Color::LightMagenta,
-    Color::LightCyan,
-    Color::White,
+    Color::Black, Color::Red, Color::Green, Color::Yellow, Color::Blue, Color::Magenta, Color::Cyan,
+    Color::Gray, Color::DarkGray, Color::LightRed, Color::LightGreen, Color::LightYellow,
+    Color::LightBlue, Color::LightMagenta, Color::LightCyan, Color::White,
 ];
 
 /// RGB of a palette index (xterm defaults for 0-15; the 6x6x6 cube and gray ramp above).
 fn indexed_rgb(i: u8) -> (u8, u8, u8) {
+    #[rustfmt::skip]
     const LOW: [(u8, u8, u8); 16] = [
-        (0, 0, 0),
-        (205, 0, 0),
-        (0, 205, 0),
-        (205, 205, 0),
-        (0, 0, 238),
-        (205, 0, 205),
-        (0, 205, 205),
-        (229, 229, 229),
-        (127, 127, 127),
-        (255, 0, 0),
-        (0, 255, 0),
-        (255, 255, 0),
-        (92, 92, 255),
-        (255, 0, 255),
-        (0, 255, 255),
-        (255, 255, 255),
+        (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
+        (229, 229, 229), (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255),
+        (255, 0, 255), (0, 255, 255), (255, 255, 255),
     ];
     const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
     match i {
@@ -387,6 +367,14 @@ fn indexed_rgb(i: u8) -> (u8, u8, u8) {
             let v = 8 + 10 * (i - 232);
             (v, v, v)
         }
+    }
+}
+
+fn rgb_of(c: Color) -> (u8, u8, u8) {
+    match c {
+        Color::Rgb(r, g, b) => (r, g, b),
+        Color::Indexed(i) => indexed_rgb(i),
+        _ => (0, 0, 0),
     }
 }
 
@@ -403,7 +391,7 @@ fn ansi16(c: Color) -> Color {
     let sat = if chroma == 0.0 { 0.0 } else { chroma / (1.0 - (2.0 * light - 1.0).abs()) };
     if chroma < 0.12 || sat < 0.25 {
         return match light {
-            l if l < 0.3 => Color::Black,
+            l if l < 0.2 => Color::Black,
             l if l < 0.55 => Color::DarkGray,
             l if l < 0.85 => Color::Gray,
             _ => Color::White,

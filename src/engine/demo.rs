@@ -1,0 +1,138 @@
+//! `quantlab demo`: a workspace with real data, runs of several strategies, a sweep, a
+//! walk-forward and a portfolio, built once from the data bundled in the binary.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::backtest::BacktestConfig;
+use crate::engine::error::Result;
+use crate::engine::research::portfolio::{PortfolioRequest, Rebalance};
+use crate::engine::research::sweep::SweepRequest;
+use crate::engine::research::RunRequest;
+use crate::engine::time::{fmt_ms, now_ms};
+use crate::engine::workspace::{read_json, write_atomic, write_json};
+use crate::engine::Engine;
+
+/// Real sample data, bundled so the demo works from any directory (see data/sample/NOTICE.md).
+const SAMPLES: [(&str, &str, &str, &[u8]); 5] = [
+    ("BTCUSD_1h.csv", "BTCUSD", "1h", include_bytes!("../../data/sample/BTCUSD_1h.csv")),
+    ("AAPL.csv", "AAPL", "1d", include_bytes!("../../data/sample/AAPL.csv")),
+    ("MSFT.csv", "MSFT", "1d", include_bytes!("../../data/sample/MSFT.csv")),
+    ("GOOG.csv", "GOOG", "1d", include_bytes!("../../data/sample/GOOG.csv")),
+    ("IBM.csv", "IBM", "1d", include_bytes!("../../data/sample/IBM.csv")),
+];
+const NOTICE: &[u8] = include_bytes!("../../data/sample/NOTICE.md");
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemoManifest {
+    pub schema: String,
+    pub schema_version: u32,
+    pub created_at: String,
+    pub datasets: Vec<String>,
+    pub runs: Vec<String>,
+    pub sweep: String,
+    pub walkforward: String,
+    pub portfolio: String,
+}
+
+fn run(
+    engine: &Engine,
+    data: &str,
+    strategy: &str,
+    params: &[(&str, &str)],
+    bt: BacktestConfig,
+) -> Result<String> {
+    let req = RunRequest {
+        data: data.into(),
+        strategy: strategy.into(),
+        params: params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        backtest: bt,
+        label: Some("demo".into()),
+        ..RunRequest::default()
+    };
+    Ok(engine.run(&req)?.run_id)
+}
+
+/// Build the demo once; later calls return the existing manifest untouched.
+pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
+    let ws = engine.workspace();
+    let marker = ws.root().join("demo.json");
+    if let Ok(m) = read_json::<DemoManifest>(&marker) {
+        return Ok((m, true));
+    }
+    ws.ensure()?;
+    let mut datasets = Vec::new();
+    for (file, symbol, tf, bytes) in SAMPLES {
+        let path = ws.root().join("samples").join(file);
+        write_atomic(&path, bytes)?;
+        datasets.push(engine.import_data(&path, symbol, tf)?.0.id);
+    }
+    write_atomic(&ws.root().join("samples/NOTICE.md"), NOTICE)?;
+    let btc4h = engine.resample_data("BTCUSD:1h", "4h")?.0.id;
+    datasets.push(btc4h);
+    let fees = |bps: f64| BacktestConfig { fee_bps: bps, slippage_bps: 2.0, ..BacktestConfig::default() };
+    let runs = vec![
+        run(engine, "BTCUSD:1h", "sma_cross", &[("fast", "20"), ("slow", "100")], fees(10.0))?,
+        run(engine, "BTCUSD:4h", "ema_cross", &[("fast", "12"), ("slow", "48")], fees(10.0))?,
+        run(
+            engine,
+            "BTCUSD:4h",
+            "donchian_breakout",
+            &[("period", "55")],
+            BacktestConfig { allow_short: true, ..fees(10.0) },
+        )?,
+        run(engine, "AAPL:1d", "rsi_reversion", &[], fees(5.0))?,
+        run(engine, "MSFT:1d", "bollinger_reversion", &[], fees(5.0))?,
+        run(engine, "GOOG:1d", "macd_cross", &[], fees(5.0))?,
+        run(engine, "IBM:1d", "buy_and_hold", &[], fees(5.0))?,
+    ];
+    let sweep = engine
+        .sweep(
+            &SweepRequest {
+                data: "BTCUSD:1h".into(),
+                strategy: "sma_cross".into(),
+                grid: vec!["fast=5:50:5".into(), "slow=50:200:25".into()],
+                constraints: vec!["fast<slow".into()],
+                objective: "sharpe".into(),
+                backtest: fees(10.0),
+                label: Some("demo".into()),
+                ..SweepRequest::default()
+            },
+            &|_, _| {},
+        )?
+        .sweep_id;
+    let walkforward = engine
+        .walkforward(
+            &crate::engine::research::walkforward::WalkForwardRequest {
+                data: "BTCUSD:1h".into(),
+                strategy: "sma_cross".into(),
+                grid: vec!["fast=10:40:10".into(), "slow=100,200".into()],
+                objective: "sharpe".into(),
+                backtest: fees(10.0),
+                train: 4000,
+                test: 2000,
+                label: Some("demo".into()),
+                ..Default::default()
+            },
+            &|_, _| {},
+        )?
+        .wf_id;
+    let (pf, _) = engine.portfolio(&PortfolioRequest {
+        runs: vec![runs[3].clone(), runs[4].clone(), runs[6].clone()],
+        weights: None,
+        rebalance: Rebalance::Monthly,
+        cash: 10_000.0,
+        label: Some("demo".into()),
+    })?;
+    let manifest = DemoManifest {
+        schema: "quantlab.demo".into(),
+        schema_version: crate::engine::contract::CONTRACT_VERSION,
+        created_at: fmt_ms(now_ms()),
+        datasets,
+        runs,
+        sweep,
+        walkforward,
+        portfolio: pf.run_id,
+    };
+    write_json(&marker, &manifest)?;
+    Ok((manifest, false))
+}

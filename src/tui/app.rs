@@ -1,0 +1,225 @@
+//! Console state and `update`: terminal input, timers and finished jobs become messages; each
+//! message changes state and may ask for background work. Drawing reads the state only.
+
+use crossterm::event::KeyEvent;
+
+use super::jobs::Cmd;
+use super::keymap::{Context, Keymap};
+use super::runs_table::RunsTable;
+use super::views::*;
+use crate::engine::alerts::AlertView;
+use crate::engine::research::sweep::SweepSummary;
+use crate::engine::Error;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Runs,
+    Sweeps,
+    Alerts,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 3] = [Tab::Runs, Tab::Sweeps, Tab::Alerts];
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Runs => "Runs",
+            Tab::Sweeps => "Sweeps",
+            Tab::Alerts => "Alerts",
+        }
+    }
+}
+
+/// What the Runs or Sweeps tab shows on top of its table.
+#[derive(Debug, Clone)]
+pub enum View {
+    Table,
+    Detail(Box<RunDetail>),
+    Compare(Box<CompareView>),
+    Form(Box<RunForm>),
+    Sweep(Box<SweepView>),
+}
+
+/// A question the operator must answer before anything happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    QuitWhileBusy,
+}
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// The terminal changed size: redraw everything.
+    Resize,
+    /// The minute changed: the clock is the only thing redrawn when idle.
+    Clock(String),
+    /// A background job finished.
+    Done(Result<Loaded, Error>),
+    /// SIGTERM or SIGHUP: leave now, restoring the terminal.
+    Terminate,
+}
+
+pub struct App {
+    pub workspace: String,
+    pub tab: Tab,
+    pub view: View,
+    pub runs: RunsTable,
+    pub runs_loaded: bool,
+    pub sweeps: Vec<SweepSummary>,
+    pub sweep_sel: usize,
+    pub alerts: Vec<AlertView>,
+    pub alert_sel: usize,
+    pub help: bool,
+    pub help_scroll: usize,
+    pub confirm: Option<Confirm>,
+    /// The filter being typed (None when not editing).
+    pub filter_edit: Option<String>,
+    /// Labels of jobs still running (shown with a spinner).
+    pub busy: Vec<String>,
+    /// The last outcome worth telling the operator, and whether it is an error.
+    pub message: Option<(bool, String)>,
+    pub clock: String,
+    pub should_quit: bool,
+    pub dirty: bool,
+    /// Rows that fit in the current table area (set by draw); drives paging.
+    pub page: usize,
+    /// A run to select once the index has been reloaded (after a new run).
+    pub pending_select: Option<String>,
+}
+
+impl App {
+    pub fn new(workspace: String, clock: String) -> App {
+        App {
+            workspace,
+            tab: Tab::Runs,
+            view: View::Table,
+            runs: RunsTable::default(),
+            runs_loaded: false,
+            sweeps: Vec::new(),
+            sweep_sel: 0,
+            alerts: Vec::new(),
+            alert_sel: 0,
+            help: false,
+            help_scroll: 0,
+            confirm: None,
+            filter_edit: None,
+            busy: Vec::new(),
+            message: None,
+            clock,
+            should_quit: false,
+            dirty: true,
+            page: 20,
+            pending_select: None,
+        }
+    }
+
+    /// Work to start with: the runs, sweeps and alerts.
+    pub fn startup() -> Vec<Cmd> {
+        vec![Cmd::LoadRuns, Cmd::LoadSweeps, Cmd::LoadAlerts]
+    }
+
+    /// The keymap context of what has focus now.
+    pub fn context(&self) -> Context {
+        if self.confirm.is_some() {
+            return Context::Confirm;
+        }
+        if self.filter_edit.is_some() {
+            return Context::Filter;
+        }
+        if self.help {
+            return Context::Help;
+        }
+        match (&self.view, self.tab) {
+            (View::Form(_), _) => Context::Form,
+            (View::Detail(_), _) => Context::RunDetail,
+            (View::Compare(_), _) => Context::Compare,
+            (View::Sweep(_), _) => Context::SweepDetail,
+            (View::Table, Tab::Runs) => Context::Runs,
+            (View::Table, Tab::Sweeps) => Context::Sweeps,
+            (View::Table, Tab::Alerts) => Context::Alerts,
+        }
+    }
+
+    pub(super) fn start(&mut self, cmd: Cmd, out: &mut Vec<Cmd>) {
+        if let Some(l) = cmd.label() {
+            self.busy.push(l);
+        }
+        out.push(cmd);
+    }
+
+    /// Apply one message; returns the background work it asks for.
+    pub fn update(&mut self, msg: Msg, keymap: &Keymap) -> Vec<Cmd> {
+        let mut out = Vec::new();
+        match msg {
+            Msg::Resize => self.dirty = true,
+            Msg::Clock(c) => {
+                if c != self.clock {
+                    self.clock = c;
+                    self.dirty = true;
+                }
+            }
+            Msg::Terminate => self.should_quit = true,
+            Msg::Done(r) => {
+                self.loaded(r, &mut out);
+                self.dirty = true;
+            }
+            Msg::Key(ev) => {
+                self.key(ev, keymap, &mut out);
+                self.dirty = true;
+            }
+        }
+        out
+    }
+
+    fn loaded(&mut self, r: Result<Loaded, Error>, out: &mut Vec<Cmd>) {
+        let r = match r {
+            Ok(l) => l,
+            Err(e) => {
+                // A failed job is done too: stop its spinner.
+                if e.message.starts_with("run ") || self.busy.iter().any(|b| b.starts_with("running")) {
+                    self.busy.retain(|b| !b.starts_with("running"));
+                    out.push(Cmd::LoadRuns);
+                    out.push(Cmd::LoadAlerts);
+                }
+                self.message = Some((true, e.message));
+                return;
+            }
+        };
+        match r {
+            Loaded::Runs(runs) => {
+                self.runs.set_runs(runs);
+                self.runs_loaded = true;
+            }
+            Loaded::Sweeps(s) => {
+                self.sweeps = s;
+                self.sweep_sel = self.sweep_sel.min(self.sweeps.len().saturating_sub(1));
+            }
+            Loaded::Alerts(a) => {
+                self.alerts = a;
+                self.alert_sel = self.alert_sel.min(self.alerts.len().saturating_sub(1));
+            }
+            Loaded::Detail(d) => self.view = View::Detail(d),
+            Loaded::Compare(c) => self.view = View::Compare(c),
+            Loaded::Sweep(s) => self.view = View::Sweep(s),
+            Loaded::Form(f) => self.view = View::Form(f),
+            Loaded::RunDone(r) => {
+                self.busy.retain(|b| !b.starts_with("running"));
+                self.message = Some((false, format!("run {} finished", r.run_id)));
+                self.runs.filter.clear();
+                out.push(Cmd::LoadRuns);
+                out.push(Cmd::LoadAlerts);
+                // Select it once the index is back.
+                self.pending_select = Some(r.run_id.clone());
+            }
+            Loaded::Acked(ids) => {
+                self.message = Some((false, format!("acknowledged {} alert(s)", ids.len())));
+                out.push(Cmd::LoadAlerts);
+            }
+        }
+        if let (Some(id), true) = (self.pending_select.clone(), self.runs_loaded) {
+            if self.runs.all.iter().any(|r| r.run_id == id) {
+                self.runs.select_id(&id);
+                self.pending_select = None;
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! `draw(frame, state)`: a pure function of the state. Header, tabs, the active pane, the
+//! persistent status bar and a footer generated from the keymap, on every screen.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Tabs};
+use ratatui::Frame;
+
+use super::app::{App, Tab, View};
+use super::keymap::Keymap;
+use super::panes;
+use super::theme::Theme;
+use super::widgets::status_bar;
+
+pub struct Ctx<'a> {
+    pub theme: &'a Theme,
+    pub keymap: &'a Keymap,
+}
+
+/// Draw the whole screen. `app.page` is written back by the caller from [`body_rows`].
+pub fn draw(f: &mut Frame, app: &App, cx: &Ctx) {
+    let area = f.area();
+    f.render_widget(Paragraph::new("").style(cx.theme.base), area);
+    let [header, tabs, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(f, header, app, cx.theme);
+    draw_tabs(f, tabs, app, cx.theme);
+    match (&app.view, app.tab) {
+        (View::Detail(d), _) => panes::detail::draw(f, body, d, cx.theme),
+        (View::Compare(c), _) => panes::compare::draw(f, body, c, cx.theme),
+        (View::Form(form), _) => panes::form::draw(f, body, form, cx.theme),
+        (View::Sweep(s), _) => panes::sweep::draw(f, body, s, cx.theme),
+        (View::Table, Tab::Runs) => panes::runs::draw(f, body, app, cx.theme),
+        (View::Table, Tab::Sweeps) => panes::sweeps::draw(f, body, app, cx.theme),
+        (View::Table, Tab::Alerts) => panes::alerts::draw(f, body, app, cx.theme),
+    }
+    status_bar::draw(f, status, app, cx.theme);
+    draw_footer(f, footer, app, cx);
+    if app.help {
+        panes::help::draw(f, area, app, cx);
+    }
+    if let Some(c) = app.confirm {
+        panes::confirm::draw(f, area, c, cx.theme);
+    }
+}
+
+/// Table rows that fit on a screen of `height` lines (for paging).
+pub fn body_rows(height: u16) -> usize {
+    // header, tabs, status, footer, plus the table's border and header row.
+    height.saturating_sub(4 + 3) as usize
+}
+
+fn draw_header(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    let left = Line::from(vec![
+        Span::styled(" QuantLab ", t.title),
+        Span::styled("│ ", t.dim),
+        Span::styled("workspace ", t.dim),
+        Span::styled(app.workspace.clone(), t.base),
+        Span::styled(" │ ", t.dim),
+        Span::styled("mode ", t.dim),
+        Span::styled("research", t.accent),
+    ]);
+    let right = Line::from(Span::styled(format!("{} UTC ", app.clock), t.base)).right_aligned();
+    f.render_widget(Paragraph::new(left).style(t.header), area);
+    f.render_widget(Paragraph::new(right).style(t.header), area);
+}
+
+fn draw_tabs(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    let titles: Vec<Line> = Tab::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, tab)| {
+            let extra = match tab {
+                Tab::Alerts => {
+                    let open = app.alerts.iter().filter(|a| a.acknowledged_at.is_none()).count();
+                    if open > 0 {
+                        format!(" ({open})")
+                    } else {
+                        String::new()
+                    }
+                }
+                Tab::Runs if app.runs_loaded => format!(" ({})", app.runs.all.len()),
+                Tab::Sweeps if !app.sweeps.is_empty() => format!(" ({})", app.sweeps.len()),
+                _ => String::new(),
+            };
+            Line::from(format!("{} {}{extra}", i + 1, tab.title()))
+        })
+        .collect();
+    let sel = Tab::ALL.iter().position(|x| *x == app.tab).unwrap_or(0);
+    let tabs = Tabs::new(titles).select(sel).style(t.tab).highlight_style(t.tab_active).divider("│");
+    f.render_widget(tabs, area);
+}
+
+fn draw_footer(f: &mut Frame, area: Rect, app: &App, cx: &Ctx) {
+    let mut spans = Vec::new();
+    let mut width = 0usize;
+    let mut entries = cx.keymap.footer(app.context());
+    // Help first: whatever else is cut on a narrow terminal, the way to the full list is not.
+    if let Some(i) = entries.iter().position(|(_, d)| *d == "help" || d.starts_with("help")) {
+        let help = entries.remove(i);
+        entries.insert(0, help);
+    }
+    for (keys, desc) in entries {
+        let w = keys.chars().count() + desc.chars().count() + 3;
+        if width + w > area.width as usize {
+            break;
+        }
+        width += w;
+        spans.push(Span::styled(format!(" {keys}"), cx.theme.footer_key));
+        spans.push(Span::styled(format!(" {desc} "), cx.theme.footer_desc));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)).style(Style::default()), area);
+}

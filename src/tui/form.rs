@@ -1,0 +1,139 @@
+//! The new-run form: fields from the engine's datasets and strategy catalogue, parameters with
+//! their defaults, and the request it submits.
+
+use std::collections::BTreeMap;
+
+use super::views::{Field, FieldKind, RunForm};
+use crate::engine::backtest::{BacktestConfig, FillMode};
+use crate::engine::data::catalog::DatasetMeta;
+use crate::engine::research::RunRequest;
+use crate::engine::strategy::StrategyInfo;
+
+fn choice(key: &str, label: &str, options: Vec<String>) -> Field {
+    let value = options.first().cloned().unwrap_or_default();
+    Field { key: key.into(), label: label.into(), kind: FieldKind::Choice(options), value }
+}
+
+fn text(key: &str, label: &str, value: String) -> Field {
+    Field { key: key.into(), label: label.into(), kind: FieldKind::Text, value }
+}
+
+pub fn new_form(datasets: Vec<DatasetMeta>, strategies: Vec<StrategyInfo>) -> RunForm {
+    let data: Vec<String> = datasets.iter().rev().map(|d| d.id.clone()).collect();
+    let names: Vec<String> = strategies.iter().map(|s| s.name.to_string()).collect();
+    let mut f = RunForm {
+        fields: vec![choice("data", "data", data), choice("strategy", "strategy", names)],
+        datasets,
+        strategies,
+        focus: 0,
+        error: None,
+    };
+    // Start on a strategy with parameters: a form with only buy_and_hold teaches nothing.
+    if let Some(i) = f.strategies.iter().position(|s| s.name == "sma_cross") {
+        f.fields[1].value = f.strategies[i].name.to_string();
+    }
+    rebuild(&mut f);
+    f
+}
+
+/// Parameter fields follow the chosen strategy; costs and fill follow the parameters.
+fn rebuild(f: &mut RunForm) {
+    f.fields.truncate(2);
+    if let Some(s) = f.strategies.iter().find(|s| s.name == f.fields[1].value) {
+        for p in &s.params {
+            f.fields.push(text(&format!("param.{}", p.name), p.name, p.default.to_string()));
+        }
+    }
+    f.fields.push(text("fee_bps", "fee bps", "10".into()));
+    f.fields.push(text("slippage_bps", "slippage bps", "0".into()));
+    f.fields.push(choice("fill", "fill", vec!["next-open".into(), "close".into()]));
+    f.focus = f.focus.min(f.fields.len() - 1);
+}
+
+/// A label for a dataset id, for display.
+pub fn dataset_label(f: &RunForm, id: &str) -> String {
+    f.datasets
+        .iter()
+        .find(|d| d.id == id)
+        .map(|d| format!("{} {} ({} rows)", d.symbol, d.timeframe, d.rows))
+        .unwrap_or_else(|| id.to_string())
+}
+
+pub fn next_field(f: &mut RunForm, delta: isize) {
+    let n = f.fields.len() as isize;
+    f.focus = ((f.focus as isize + delta).rem_euclid(n)) as usize;
+}
+
+/// Left/Right on a choice field.
+pub fn cycle(f: &mut RunForm, delta: isize) {
+    let field = &mut f.fields[f.focus];
+    if let FieldKind::Choice(opts) = &field.kind {
+        if opts.is_empty() {
+            return;
+        }
+        let i = opts.iter().position(|o| *o == field.value).unwrap_or(0) as isize;
+        field.value = opts[((i + delta).rem_euclid(opts.len() as isize)) as usize].clone();
+        if field.key == "strategy" {
+            rebuild(f);
+        }
+    }
+}
+
+pub fn type_char(f: &mut RunForm, c: char) {
+    let field = &mut f.fields[f.focus];
+    if field.kind == FieldKind::Text && (c.is_ascii_alphanumeric() || ".-_:".contains(c)) {
+        field.value.push(c);
+        f.error = None;
+    }
+}
+
+pub fn backspace(f: &mut RunForm) {
+    let field = &mut f.fields[f.focus];
+    if field.kind == FieldKind::Text {
+        field.value.pop();
+    }
+}
+
+/// The request, or why the form cannot be submitted yet. The engine validates the values.
+pub fn to_request(f: &RunForm) -> Result<RunRequest, String> {
+    let get = |k: &str| f.fields.iter().find(|x| x.key == k).map(|x| x.value.clone()).unwrap_or_default();
+    if get("data").is_empty() {
+        return Err("no dataset: import one with `quantlab data import` first".into());
+    }
+    let num = |k: &str| get(k).parse::<f64>().map_err(|_| format!("{k}: '{}' is not a number", get(k)));
+    let params: BTreeMap<String, String> = f
+        .fields
+        .iter()
+        .filter_map(|x| x.key.strip_prefix("param.").map(|k| (k.to_string(), x.value.clone())))
+        .collect();
+    Ok(RunRequest {
+        data: get("data"),
+        strategy: get("strategy"),
+        params,
+        backtest: BacktestConfig {
+            fee_bps: num("fee_bps")?,
+            slippage_bps: num("slippage_bps")?,
+            fill: FillMode::parse(&get("fill")).map_err(|e| e.message)?,
+            ..BacktestConfig::default()
+        },
+        label: Some("console".into()),
+        ..RunRequest::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::strategy::catalogue;
+
+    #[test]
+    fn strategy_change_rebuilds_parameters_with_defaults() {
+        let mut f = new_form(Vec::new(), catalogue());
+        assert!(f.fields.iter().any(|x| x.key == "param.fast" && x.value == "10"));
+        f.focus = 1;
+        cycle(&mut f, 1);
+        assert_eq!(f.fields[1].value, "ema_cross");
+        assert!(f.fields.iter().any(|x| x.key == "param.fast" && x.value == "12"));
+        assert!(to_request(&f).unwrap_err().contains("no dataset"));
+    }
+}

@@ -1,0 +1,171 @@
+//! Work the console asks of the engine, done off the UI thread. Each command runs on its own
+//! thread and posts exactly one message back; the UI never blocks on I/O.
+
+use std::sync::mpsc::Sender;
+
+use super::app::Msg;
+use super::views::*;
+use crate::engine::research::artifacts::read_equity;
+use crate::engine::research::query::Query;
+use crate::engine::research::sweep::rank::score;
+use crate::engine::research::RunRequest;
+use crate::engine::workspace::Workspace;
+use crate::engine::{Engine, Result};
+
+/// Points per chart: plenty for a 200-column terminal.
+const CHART_POINTS: usize = 600;
+/// Trades kept for the detail view; the rest stay in trades.csv.
+const MAX_TRADES: usize = 2_000;
+
+#[derive(Debug, Clone)]
+pub enum Cmd {
+    LoadRuns,
+    LoadSweeps,
+    LoadAlerts,
+    LoadDetail(String),
+    LoadCompare(Vec<String>),
+    LoadSweep(String),
+    LoadForm,
+    StartRun(Box<RunRequest>),
+    Ack(Option<String>),
+}
+
+impl Cmd {
+    /// Shown in the status bar while the job runs.
+    pub fn label(&self) -> Option<String> {
+        match self {
+            Cmd::StartRun(r) => Some(format!("running {} on {}", r.strategy, r.data)),
+            _ => None,
+        }
+    }
+}
+
+/// Run `cmd` on a worker thread; the result comes back as a message.
+pub fn spawn(cmd: Cmd, ws: Workspace, tx: Sender<Msg>) {
+    std::thread::spawn(move || {
+        let engine = Engine::open(ws);
+        let _ = tx.send(Msg::Done(execute(&engine, cmd)));
+    });
+}
+
+/// Run a command on this thread (tests drive the app this way).
+pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
+    Ok(match cmd {
+        Cmd::LoadRuns => Loaded::Runs(engine.list_runs(&Query::default())?),
+        Cmd::LoadSweeps => Loaded::Sweeps(engine.list_sweeps()?),
+        Cmd::LoadAlerts => Loaded::Alerts(engine.alerts()?),
+        Cmd::LoadDetail(id) => Loaded::Detail(Box::new(detail(engine, &id)?)),
+        Cmd::LoadCompare(ids) => Loaded::Compare(Box::new(compare(engine, &ids)?)),
+        Cmd::LoadSweep(id) => Loaded::Sweep(Box::new(sweep(engine, &id)?)),
+        Cmd::LoadForm => {
+            Loaded::Form(Box::new(super::form::new_form(engine.list_data()?, engine.strategies())))
+        }
+        Cmd::StartRun(req) => Loaded::RunDone(Box::new(engine.run(&req)?)),
+        Cmd::Ack(id) => Loaded::Acked(engine.ack_alerts(id.as_deref())?),
+    })
+}
+
+fn detail(engine: &Engine, id: &str) -> Result<RunDetail> {
+    let report = engine.show_run(id)?;
+    let root = engine.workspace().root();
+    let (equity, drawdown) = match &report.artifacts.equity_parquet {
+        Some(p) => {
+            let e = read_equity(&root.join(p))?;
+            (downsample(&e.ts, &e.equity, CHART_POINTS), downsample(&e.ts, &e.drawdown, CHART_POINTS))
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let (trade_header, trades) = match &report.artifacts.trades_csv {
+        Some(p) => {
+            let text = std::fs::read_to_string(root.join(p)).unwrap_or_default();
+            let mut lines = text.lines();
+            let header = lines.next().unwrap_or_default().split(',').map(String::from).collect();
+            (header, lines.take(MAX_TRADES).map(|l| l.split(',').map(String::from).collect()).collect())
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let mut config = Vec::new();
+    if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(&report.config) {
+        for (k, v) in m {
+            let text = match v {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Null => "-".into(),
+                other => other.to_string(),
+            };
+            config.push((k, text));
+        }
+    }
+    config.push((
+        "data".into(),
+        format!("{} {} ({} rows)", report.data.symbol, report.data.timeframe, report.data.rows),
+    ));
+    config.push(("fingerprint".into(), report.data.fingerprint.clone()));
+    Ok(RunDetail { report, equity, drawdown, trade_header, trades, config, scroll: 0 })
+}
+
+fn compare(engine: &Engine, ids: &[String]) -> Result<CompareView> {
+    let cmp = engine.compare_runs(ids)?;
+    let mut curves = Vec::new();
+    for id in &cmp.runs {
+        let r = engine.show_run(id)?;
+        if let Some(p) = &r.artifacts.equity_parquet {
+            let e = read_equity(&engine.workspace().root().join(p))?;
+            let first = e.equity.first().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
+            let norm: Vec<f64> = e.equity.iter().map(|x| x / first).collect();
+            curves.push((id.clone(), downsample(&e.ts, &norm, CHART_POINTS)));
+        }
+    }
+    Ok(CompareView { cmp, curves })
+}
+
+fn sweep(engine: &Engine, id: &str) -> Result<SweepView> {
+    let r = engine.show_sweep(id)?;
+    let mut ranked: Vec<_> = r.combinations.iter().collect();
+    ranked.sort_by_key(|c| c.rank);
+    let ranking = ranked
+        .iter()
+        .map(|c| {
+            let p = c.params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+            (c.rank, p, c.objective, c.metrics.total_return, c.metrics.sharpe, c.metrics.trade_count)
+        })
+        .collect();
+    let names: Vec<String> = r.config.grid.iter().map(|(n, _)| n.clone()).collect();
+    let vals = |i: usize| r.config.grid.get(i).map(|(_, v)| v.clone()).unwrap_or_default();
+    let two = names.len() >= 2;
+    let (xs, ys) = if two { (vals(1), vals(0)) } else { (vals(0), vec![0.0]) };
+    let cells = ys
+        .iter()
+        .map(|y| {
+            xs.iter()
+                .map(|x| {
+                    r.combinations
+                        .iter()
+                        .filter(|c| {
+                            if two {
+                                c.params[&names[1]] == *x && c.params[&names[0]] == *y
+                            } else {
+                                c.params[&names[0]] == *x
+                            }
+                        })
+                        .filter_map(|c| {
+                            score(&r.config.objective, Some(&c.metrics)).map(|s| (s, c.objective))
+                        })
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .and_then(|(_, v)| v)
+                })
+                .collect()
+        })
+        .collect();
+    Ok(SweepView {
+        sweep_id: r.sweep_id.clone(),
+        strategy: r.config.strategy.clone(),
+        objective: r.config.objective.clone(),
+        ranking,
+        x_name: if two { names[1].clone() } else { names.first().cloned().unwrap_or_default() },
+        y_name: if two { names[0].clone() } else { String::new() },
+        xs,
+        ys,
+        cells,
+        scroll: 0,
+    })
+}

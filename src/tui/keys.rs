@@ -1,0 +1,205 @@
+//! Key handling: the keymap turns a key into an action for the focused context; text-capturing
+//! contexts (the filter, the form) take the keys the keymap leaves unbound.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::app::{App, Confirm, Tab, View};
+use super::form;
+use super::jobs::Cmd;
+use super::keymap::{Action, Context, Keymap};
+use super::runs_table::COLUMNS;
+
+impl App {
+    pub(super) fn key(&mut self, ev: KeyEvent, keymap: &Keymap, out: &mut Vec<Cmd>) {
+        let ctx = self.context();
+        let action = keymap.action(ctx, &ev);
+        match ctx {
+            Context::Confirm => return self.confirm_key(action),
+            Context::Filter => return self.filter_key(action, ev),
+            Context::Form => return self.form_key(action, ev, out),
+            Context::Help => {
+                match action {
+                    Some(Action::Back | Action::Help | Action::Quit) => self.help = false,
+                    Some(Action::Down) => self.help_scroll += 1,
+                    Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
+                    _ => {}
+                }
+                return;
+            }
+            _ => {}
+        }
+        let Some(action) = action else { return };
+        self.message = None;
+        match action {
+            Action::Quit => {
+                if self.busy.is_empty() {
+                    self.should_quit = true;
+                } else {
+                    self.confirm = Some(Confirm::QuitWhileBusy);
+                }
+            }
+            Action::Help => {
+                self.help = true;
+                self.help_scroll = 0;
+            }
+            Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 => {
+                let i = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
+                let n = Tab::ALL.len();
+                let next = match action {
+                    Action::NextTab => (i + 1) % n,
+                    Action::PrevTab => (i + n - 1) % n,
+                    Action::Tab1 => 0,
+                    Action::Tab2 => 1,
+                    _ => 2,
+                };
+                if Tab::ALL[next] != self.tab {
+                    self.tab = Tab::ALL[next];
+                    self.view = View::Table;
+                }
+            }
+            Action::Refresh => out.extend([Cmd::LoadRuns, Cmd::LoadSweeps, Cmd::LoadAlerts]),
+            Action::Back => self.view = View::Table,
+            _ => self.view_key(action, out),
+        }
+    }
+
+    fn view_key(&mut self, action: Action, out: &mut Vec<Cmd>) {
+        let page = self.page.max(1) as isize;
+        let step = |a: Action| match a {
+            Action::Up => Some(-1),
+            Action::Down => Some(1),
+            Action::PageUp => Some(-page),
+            Action::PageDown => Some(page),
+            Action::Top => Some(isize::MIN / 2),
+            Action::Bottom => Some(isize::MAX / 2),
+            _ => None,
+        };
+        match (&mut self.view, self.tab) {
+            (View::Detail(d), _) => {
+                if let Some(s) = step(action) {
+                    d.scroll =
+                        (d.scroll as isize + s).clamp(0, d.trades.len().saturating_sub(1) as isize) as usize;
+                }
+            }
+            (View::Sweep(v), _) => {
+                if let Some(s) = step(action) {
+                    v.scroll =
+                        (v.scroll as isize + s).clamp(0, v.ranking.len().saturating_sub(1) as isize) as usize;
+                }
+            }
+            (View::Compare(_), _) | (View::Form(_), _) => {}
+            (View::Table, Tab::Runs) => {
+                if let Some(s) = step(action) {
+                    self.runs.move_by(s);
+                    return;
+                }
+                match action {
+                    Action::SortNext => self.runs.sort_by((self.runs.sort + 1) % COLUMNS.len()),
+                    Action::SortPrev => {
+                        self.runs.sort_by((self.runs.sort + COLUMNS.len() - 1) % COLUMNS.len())
+                    }
+                    Action::SortReverse => self.runs.sort_by(self.runs.sort),
+                    Action::Filter => self.filter_edit = Some(self.runs.filter.clone()),
+                    Action::ClearFilter => {
+                        self.runs.filter.clear();
+                        self.runs.refresh();
+                    }
+                    Action::Mark => {
+                        self.runs.toggle_mark();
+                        self.runs.move_by(1);
+                    }
+                    Action::Open => {
+                        if let Some(id) = self.runs.selected_id() {
+                            out.push(Cmd::LoadDetail(id));
+                        }
+                    }
+                    Action::Compare => {
+                        if self.runs.marked.len() >= 2 {
+                            out.push(Cmd::LoadCompare(self.runs.marked.iter().cloned().collect()));
+                        } else {
+                            self.message =
+                                Some((true, "mark two or more runs (Space) to compare them".into()));
+                        }
+                    }
+                    Action::NewRun => out.push(Cmd::LoadForm),
+                    _ => {}
+                }
+            }
+            (View::Table, Tab::Sweeps) => {
+                if let Some(s) = step(action) {
+                    let max = self.sweeps.len().saturating_sub(1) as isize;
+                    self.sweep_sel = (self.sweep_sel as isize + s).clamp(0, max) as usize;
+                } else if action == Action::Open {
+                    if let Some(s) = self.sweeps.get(self.sweep_sel) {
+                        out.push(Cmd::LoadSweep(s.sweep_id.clone()));
+                    }
+                }
+            }
+            (View::Table, Tab::Alerts) => {
+                if let Some(s) = step(action) {
+                    let max = self.alerts.len().saturating_sub(1) as isize;
+                    self.alert_sel = (self.alert_sel as isize + s).clamp(0, max) as usize;
+                } else if action == Action::Ack {
+                    if let Some(a) = self.alerts.get(self.alert_sel).filter(|a| a.acknowledged_at.is_none()) {
+                        out.push(Cmd::Ack(Some(a.alert.id.clone())));
+                    }
+                } else if action == Action::AckAll && self.alerts.iter().any(|a| a.acknowledged_at.is_none())
+                {
+                    out.push(Cmd::Ack(None));
+                }
+            }
+        }
+    }
+
+    fn confirm_key(&mut self, action: Option<Action>) {
+        match (self.confirm, action) {
+            (Some(Confirm::QuitWhileBusy), Some(Action::Confirm)) => self.should_quit = true,
+            (_, Some(Action::Deny | Action::Back | Action::Cancel)) => self.confirm = None,
+            _ => {}
+        }
+    }
+
+    fn filter_key(&mut self, action: Option<Action>, ev: KeyEvent) {
+        let Some(buf) = self.filter_edit.as_mut() else { return };
+        match action {
+            Some(Action::Submit) => {
+                self.runs.filter = self.filter_edit.take().unwrap_or_default();
+                self.runs.refresh();
+                self.runs.selected = 0;
+            }
+            Some(Action::Cancel | Action::Back) => self.filter_edit = None,
+            _ => match ev.code {
+                KeyCode::Backspace => {
+                    buf.pop();
+                }
+                KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => buf.push(c),
+                _ => {}
+            },
+        }
+    }
+
+    fn form_key(&mut self, action: Option<Action>, ev: KeyEvent, out: &mut Vec<Cmd>) {
+        let View::Form(f) = &mut self.view else { return };
+        match action {
+            Some(Action::NextField) => form::next_field(f, 1),
+            Some(Action::PrevField) => form::next_field(f, -1),
+            Some(Action::Cancel | Action::Back) => self.view = View::Table,
+            Some(Action::Submit) => match form::to_request(f) {
+                Ok(req) => {
+                    self.view = View::Table;
+                    self.start(Cmd::StartRun(Box::new(req)), out);
+                }
+                Err(e) => f.error = Some(e),
+            },
+            _ => match ev.code {
+                KeyCode::Left => form::cycle(f, -1),
+                KeyCode::Right => form::cycle(f, 1),
+                KeyCode::Up => form::next_field(f, -1),
+                KeyCode::Down => form::next_field(f, 1),
+                KeyCode::Backspace => form::backspace(f),
+                KeyCode::Char(c) => form::type_char(f, c),
+                _ => {}
+            },
+        }
+    }
+}

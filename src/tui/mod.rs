@@ -1,0 +1,147 @@
+//! The operator console. A client of the engine like the CLI: it reads state through the
+//! [`Engine`] and asks for work through [`jobs`]; nothing here does I/O on the UI thread.
+//!
+//! Shape (Elm): terminal input, the clock and finished jobs become [`app::Msg`]s; `update`
+//! changes state; [`draw::draw`] is a pure function of it. A frame is drawn only when the
+//! state changed, at most every 16 ms, inside a synchronized update.
+
+pub mod app;
+pub mod draw;
+pub mod form;
+pub mod jobs;
+pub mod keymap;
+mod keys;
+pub mod panes;
+pub mod runs_table;
+pub mod terminal;
+pub mod theme;
+pub mod views;
+pub mod widgets;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, Event, KeyEventKind};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+
+use crate::engine::{Engine, Error, Result};
+use app::{App, Msg};
+use keymap::Keymap;
+use theme::Theme;
+
+/// At most ~60 frames a second.
+const FRAME: Duration = Duration::from_millis(16);
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Theme name or path to a theme file.
+    pub theme: Option<String>,
+    /// Keymap overrides; default: `<workspace>/keymap.toml` if present.
+    pub keymap: Option<PathBuf>,
+}
+
+pub fn clock_now() -> String {
+    chrono::Utc::now().format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Theme and keymap for these options, or a bad-input error naming the file.
+pub fn setup(engine: &Engine, opts: &Options) -> Result<(Theme, Keymap)> {
+    let theme =
+        Theme::resolve(opts.theme.as_deref(), &|k| std::env::var(k).ok()).map_err(Error::bad_input)?;
+    let default_keys = engine.workspace().root().join("keymap.toml");
+    let path = opts.keymap.clone().or_else(|| default_keys.exists().then_some(default_keys));
+    let keymap = Keymap::load(path.as_deref()).map_err(Error::bad_input)?;
+    Ok((theme, keymap))
+}
+
+/// Run the console until the operator quits or the session ends.
+pub fn run(engine: &Engine, opts: &Options) -> Result<()> {
+    let (theme, keymap) = setup(engine, opts)?;
+    let stop =
+        terminal::termination_flag().map_err(|e| Error::runtime(format!("cannot watch signals: {e}")))?;
+    let mut term = terminal::enter().map_err(|e| Error::runtime(format!("cannot open the console: {e}")))?;
+    let result = event_loop(&mut term, engine, &theme, &keymap, &stop);
+    terminal::restore();
+    result
+}
+
+fn input_thread(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let mut minute = clock_now();
+        while !stop.load(Ordering::Relaxed) {
+            if let Ok(true) = event::poll(Duration::from_millis(200)) {
+                let msg = match event::read() {
+                    Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                    Ok(Event::Resize(..)) => Msg::Resize,
+                    _ => continue,
+                };
+                if tx.send(msg).is_err() {
+                    return;
+                }
+            }
+            let now = clock_now();
+            if now != minute {
+                minute = now.clone();
+                if tx.send(Msg::Clock(now)).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+}
+
+fn event_loop(
+    term: &mut terminal::Term,
+    engine: &Engine,
+    theme: &Theme,
+    keymap: &Keymap,
+    stop: &Arc<AtomicBool>,
+) -> Result<()> {
+    let io = |e: std::io::Error| Error::runtime(format!("terminal: {e}"));
+    let (tx, rx) = mpsc::channel();
+    let input_stop = Arc::new(AtomicBool::new(false));
+    input_thread(tx.clone(), Arc::clone(&input_stop));
+    let ws = engine.workspace().clone();
+    let mut app = App::new(ws.root().display().to_string(), clock_now());
+    for cmd in App::startup() {
+        jobs::spawn(cmd, ws.clone(), tx.clone());
+    }
+    let cx = draw::Ctx { theme, keymap };
+    let mut last_draw = Instant::now() - FRAME;
+    let result = loop {
+        if stop.load(Ordering::Relaxed) {
+            app.update(Msg::Terminate, keymap);
+        }
+        if app.should_quit {
+            break Ok(());
+        }
+        if app.dirty && last_draw.elapsed() >= FRAME {
+            let size = term.size().map_err(io)?;
+            app.page = draw::body_rows(size.height);
+            crossterm::execute!(term.backend_mut(), BeginSynchronizedUpdate).map_err(io)?;
+            term.draw(|f| draw::draw(f, &app, &cx)).map_err(io)?;
+            crossterm::execute!(term.backend_mut(), EndSynchronizedUpdate).map_err(io)?;
+            app.dirty = false;
+            last_draw = Instant::now();
+        }
+        let wait =
+            if app.dirty { FRAME.saturating_sub(last_draw.elapsed()) } else { Duration::from_millis(250) };
+        match rx.recv_timeout(wait) {
+            Ok(msg) => {
+                // Apply everything already queued before drawing: bursts coalesce into one frame.
+                for m in std::iter::once(msg).chain(rx.try_iter()) {
+                    for cmd in app.update(m, keymap) {
+                        jobs::spawn(cmd, ws.clone(), tx.clone());
+                    }
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break Ok(()),
+        }
+    };
+    input_stop.store(true, Ordering::Relaxed);
+    result
+}

@@ -1,0 +1,20 @@
+//! A question that must be answered with its key; Enter alone never confirms.
+
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::centered;
+use crate::tui::app::Confirm;
+use crate::tui::theme::Theme;
+
+pub fn draw(f: &mut Frame, area: Rect, c: Confirm, t: &Theme) {
+    let (title, body) = match c {
+        Confirm::QuitWhileBusy => (" Quit? ", "A run is still in progress. Quitting stops it; its folder will record it as incomplete or be missing.\n\ny  quit anyway      n / Esc  stay"),
+    };
+    let r = centered(area, 60, 8);
+    f.render_widget(Clear, r);
+    let block = Block::bordered().title(Line::styled(title, t.warning)).border_style(t.warning);
+    f.render_widget(Paragraph::new(body).style(t.base).wrap(Wrap { trim: true }).block(block), r);
+}

@@ -1,0 +1,38 @@
+//! One pane per screen; each is a pure drawing function of its state.
+
+pub mod alerts;
+pub mod compare;
+pub mod confirm;
+pub mod detail;
+pub mod form;
+pub mod help;
+pub mod runs;
+pub mod sweep;
+pub mod sweeps;
+
+use ratatui::layout::Rect;
+
+/// `pct(0.1234)` -> `12.34%`; missing -> `-`.
+pub fn pct(v: Option<f64>) -> String {
+    v.map_or("-".into(), |x| format!("{:.2}%", x * 100.0))
+}
+
+pub fn num(v: Option<f64>, decimals: usize) -> String {
+    v.map_or("-".into(), |x| format!("{x:.decimals$}"))
+}
+
+/// A rectangle of `w` x `h` centred in `r` (clamped to it).
+pub fn centered(r: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(r.width);
+    let h = h.min(r.height);
+    Rect { x: r.x + (r.width - w) / 2, y: r.y + (r.height - h) / 2, width: w, height: h }
+}
+
+/// The first row to show so that `selected` stays visible in `rows` lines.
+pub fn scroll_for(selected: usize, rows: usize) -> usize {
+    if rows == 0 {
+        0
+    } else {
+        selected.saturating_sub(rows - 1)
+    }
+}

@@ -1,0 +1,4 @@
+//! Widgets shared by the panes.
+
+pub mod line_chart;
+pub mod status_bar;

@@ -1,0 +1,62 @@
+//! The persistent status bar: the most severe unacknowledged alert, counts by severity, jobs
+//! in progress, the last message. Severity is a symbol and a word as well as a colour.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::engine::alerts::{summary, Severity};
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+
+pub fn symbol(s: Severity) -> &'static str {
+    match s {
+        Severity::Info => "·",
+        Severity::Warning => "▲",
+        Severity::Critical => "✖",
+    }
+}
+
+pub fn style(t: &Theme, s: Severity) -> ratatui::style::Style {
+    match s {
+        Severity::Info => t.info,
+        Severity::Warning => t.warning,
+        Severity::Critical => t.critical,
+    }
+}
+
+/// Braille spinner frame from the clock's second hand would redraw every second; a static
+/// marker keeps an idle console silent on the wire.
+const BUSY: &str = "◐";
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+    let (counts, worst) = summary(&app.alerts);
+    let mut spans = Vec::new();
+    match worst {
+        Some(a) => {
+            let s = a.alert.severity;
+            spans.push(Span::styled(format!(" {} {} ", symbol(s), s.word()), style(t, s)));
+            spans.push(Span::styled(format!(" {} ", a.alert.code), t.status_bar));
+            spans.push(Span::styled(format!("{} ", a.alert.message), t.status_bar));
+        }
+        None => spans.push(Span::styled(" ✔ no unacknowledged alerts ", t.ok)),
+    }
+    let mut right = vec![];
+    if let Some(job) = app.busy.first() {
+        right.push(Span::styled(
+            format!(" {BUSY} {job}{} ", if app.busy.len() > 1 { " …" } else { "" }),
+            t.accent,
+        ));
+    }
+    if let Some((is_err, m)) = &app.message {
+        right.push(Span::styled(format!(" {m} "), if *is_err { t.negative } else { t.positive }));
+    }
+    for s in [Severity::Critical, Severity::Warning, Severity::Info] {
+        let n = counts.get(&s).copied().unwrap_or(0);
+        let st = if n > 0 { style(t, s) } else { t.dim };
+        right.push(Span::styled(format!(" {} {} {n} ", symbol(s), s.word()), st));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)).style(t.status_bar), area);
+    f.render_widget(Paragraph::new(Line::from(right).right_aligned()).style(t.status_bar), area);
+}

@@ -1,0 +1,285 @@
+//! The console driven through messages, drawn into a TestBackend: navigation, sorting,
+//! filtering, compare, acknowledge, help; each screen at 120x40 and 80x24.
+
+mod common;
+
+use common::Ws;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use quantlab::engine::workspace::Workspace;
+use quantlab::engine::Engine;
+use quantlab::tui::app::{App, Msg, Tab, View};
+use quantlab::tui::draw::{self, Ctx};
+use quantlab::tui::jobs::{self, Cmd};
+use quantlab::tui::keymap::Keymap;
+use quantlab::tui::theme::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+struct Harness {
+    engine: Engine,
+    app: App,
+    keymap: Keymap,
+    theme: Theme,
+}
+
+impl Harness {
+    fn new(ws: &Ws) -> Harness {
+        let engine = Engine::open(Workspace::at(ws.path()));
+        let mut h = Harness {
+            engine,
+            app: App::new("outputs".into(), "2026-11-25 12:00".into()),
+            keymap: Keymap::defaults(),
+            theme: Theme::builtin("default").unwrap(),
+        };
+        h.run_cmds(App::startup());
+        h
+    }
+
+    /// Execute background commands synchronously, feeding results back, until none remain.
+    fn run_cmds(&mut self, mut cmds: Vec<Cmd>) {
+        while let Some(c) = cmds.pop() {
+            let r = jobs::execute(&self.engine, c);
+            cmds.extend(self.app.update(Msg::Done(r), &self.keymap));
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.key_mod(code, KeyModifiers::NONE);
+    }
+
+    fn key_mod(&mut self, code: KeyCode, mods: KeyModifiers) {
+        let cmds = self.app.update(Msg::Key(KeyEvent::new(code, mods)), &self.keymap);
+        self.run_cmds(cmds);
+    }
+
+    fn text(&mut self, s: &str) {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn screen(&mut self, w: u16, h: u16) -> String {
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        self.app.page = draw::body_rows(h);
+        let cx = Ctx { theme: &self.theme, keymap: &self.keymap };
+        term.draw(|f| draw::draw(f, &self.app, &cx)).unwrap();
+        let buf = term.backend().buffer().clone();
+        let mut s = String::new();
+        for y in 0..h {
+            for x in 0..w {
+                s.push_str(buf[(x, y)].symbol());
+            }
+            s.push('\n');
+        }
+        s
+    }
+}
+
+fn workspace_with_runs() -> (Ws, Vec<String>) {
+    let ws = Ws::new();
+    let id = ws.import_btc();
+    let mut ids = Vec::new();
+    for (s, p) in
+        [("sma_cross", "fast=10"), ("sma_cross", "fast=20"), ("ema_cross", "fast=5"), ("buy_and_hold", "")]
+    {
+        let mut args = vec!["run", "--data", id.as_str(), "--strategy", s, "--fee-bps", "10"];
+        if !p.is_empty() {
+            args.extend(["--param", p]);
+        }
+        let (code, v) = ws.json(&args);
+        assert_eq!(code, 0, "{v}");
+        ids.push(v["result"]["run_id"].as_str().unwrap().to_string());
+    }
+    let (code, _) = ws.json(&["run", "--data", &id, "--strategy", "buy_and_hold", "--start", "2040-01-01"]);
+    assert_eq!(code, 2, "a failed run raises an alert");
+    let (code, _) = ws.json(&[
+        "sweep",
+        "--data",
+        &id,
+        "--strategy",
+        "sma_cross",
+        "--grid",
+        "fast=5:20:5",
+        "--grid",
+        "slow=50,100",
+        "--progress",
+        "none",
+    ]);
+    assert_eq!(code, 0);
+    (ws, ids)
+}
+
+#[test]
+fn every_screen_renders_at_both_sizes() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    for (w, ht) in [(120, 40), (80, 24)] {
+        let s = h.screen(w, ht);
+        assert!(s.contains("QuantLab") && s.contains("1 Runs") && s.contains("UTC"), "{s}");
+        assert!(s.contains("WARN"), "status bar shows the unacknowledged alert by word: {s}");
+        assert!(s.contains("sma_cross"), "{s}");
+        assert!(
+            s.contains("? help") || s.contains("?/F1 help") || s.contains("help"),
+            "footer from the keymap: {s}"
+        );
+    }
+    // Detail.
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.app.view, View::Detail(_)));
+    for (w, ht) in [(120, 40), (80, 24)] {
+        let s = h.screen(w, ht);
+        assert!(s.contains("metrics") && s.contains("equity") && s.contains("trades"), "{s}");
+    }
+    h.key(KeyCode::Esc);
+    // Sweeps tab and a sweep's heatmap.
+    h.key(KeyCode::Char('2'));
+    assert_eq!(h.app.tab, Tab::Sweeps);
+    assert!(h.screen(120, 40).contains("sweep_"));
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.app.view, View::Sweep(_)));
+    let s = h.screen(120, 40);
+    assert!(s.contains("ranking") && s.contains("fast"), "{s}");
+    h.screen(80, 24);
+    // Alerts tab.
+    h.key(KeyCode::Char('3'));
+    let s = h.screen(120, 40);
+    assert!(s.contains("RUN_FAILED") && s.contains("▲ WARN"), "{s}");
+    h.screen(80, 24);
+    // Help overlay.
+    h.key(KeyCode::Char('?'));
+    let s = h.screen(120, 40);
+    assert!(s.contains("Keys") && s.contains("Runs"), "{s}");
+    h.key(KeyCode::Esc);
+    assert!(!h.app.help);
+}
+
+#[test]
+fn navigation_sorting_and_filtering() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    assert_eq!(h.app.runs.visible.len(), 5);
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Char('j'));
+    assert_eq!(h.app.runs.selected, 2);
+    h.key(KeyCode::Char('g'));
+    assert_eq!(h.app.runs.selected, 0);
+    h.key(KeyCode::Char('G'));
+    assert_eq!(h.app.runs.selected, 4);
+    // Sort by sharpe (column 6): s moves one column at a time.
+    for _ in 0..6 {
+        h.key(KeyCode::Char('s'));
+    }
+    let sharpe = |h: &Harness| -> Vec<f64> {
+        h.app.runs.visible.iter().filter_map(|&i| h.app.runs.all[i].metrics["sharpe"]).collect()
+    };
+    let v = sharpe(&h);
+    assert!(v.windows(2).all(|w| w[0] >= w[1]), "best first: {v:?}");
+    assert!(h.screen(120, 40).contains("sharpe ▼"));
+    h.key(KeyCode::Char('r'));
+    let v = sharpe(&h);
+    assert!(v.windows(2).all(|w| w[0] <= w[1]), "reversed: {v:?}");
+    // Filter by text and by field.
+    h.key(KeyCode::Char('/'));
+    h.text("ema");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.runs.visible.len(), 1);
+    assert!(h.screen(120, 40).contains("filter: ema"));
+    h.key(KeyCode::Char('/'));
+    for _ in 0..3 {
+        h.key(KeyCode::Backspace);
+    }
+    h.text("strategy=sma_cross");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.runs.visible.len(), 2);
+    h.key(KeyCode::Char('x'));
+    assert_eq!(h.app.runs.visible.len(), 5);
+}
+
+#[test]
+fn mark_two_runs_and_compare() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    h.key(KeyCode::Char('c'));
+    assert!(h.app.message.as_ref().unwrap().1.contains("mark two"));
+    // Two successful runs (a failed run has no equity to overlay).
+    h.key(KeyCode::Char('/'));
+    h.text("strategy=sma_cross");
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char(' '));
+    h.key(KeyCode::Char(' '));
+    assert_eq!(h.app.runs.marked.len(), 2);
+    h.key(KeyCode::Char('c'));
+    let View::Compare(c) = &h.app.view else { panic!("not comparing") };
+    assert_eq!(c.cmp.runs.len(), 2);
+    assert_eq!(c.curves.len(), 2);
+    let s = h.screen(120, 40);
+    assert!(s.contains("Compare · 2 runs") && s.contains("config differences"), "{s}");
+    h.screen(80, 24);
+}
+
+#[test]
+fn acknowledge_one_and_all_persists() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    h.key(KeyCode::Char('3'));
+    assert_eq!(h.app.alerts.iter().filter(|a| a.acknowledged_at.is_none()).count(), 1);
+    h.key(KeyCode::Char('a'));
+    assert!(h.app.alerts.iter().all(|a| a.acknowledged_at.is_some()));
+    assert!(h.screen(120, 40).contains("no unacknowledged alerts"));
+    // Persisted: a fresh engine sees the acknowledgement.
+    let (_, v) = ws.json(&["alerts", "list"]);
+    assert_eq!(v["result"]["count"], 0);
+}
+
+#[test]
+fn new_run_from_the_form_appears_in_the_table() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    h.key(KeyCode::Char('n'));
+    assert!(matches!(h.app.view, View::Form(_)));
+    assert!(h.screen(120, 40).contains("New run"));
+    h.screen(80, 24);
+    // Focus the fast parameter (data, strategy, fast) and change it.
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Backspace);
+    h.key(KeyCode::Backspace);
+    h.text("7");
+    h.key(KeyCode::Enter);
+    assert!(matches!(h.app.view, View::Table));
+    assert_eq!(h.app.runs.all.len(), 6);
+    let e = h.app.runs.selected_entry().unwrap();
+    assert_eq!(e.params, "fast=7 slow=30");
+    assert!(h.app.busy.is_empty());
+    assert!(h.app.message.as_ref().unwrap().1.contains("finished"));
+}
+
+#[test]
+fn quit_asks_only_while_work_is_running() {
+    let ws = Ws::new();
+    let mut h = Harness::new(&ws);
+    assert!(h.screen(80, 24).contains("no runs yet"));
+    h.app.busy.push("running x".into());
+    h.key(KeyCode::Char('q'));
+    assert!(!h.app.should_quit);
+    assert!(h.screen(80, 24).contains("Quit?"));
+    h.key(KeyCode::Enter);
+    assert!(!h.app.should_quit, "Enter never confirms");
+    h.key(KeyCode::Char('n'));
+    assert!(h.app.confirm.is_none());
+    h.key(KeyCode::Char('q'));
+    h.key(KeyCode::Char('y'));
+    assert!(h.app.should_quit);
+    let mut idle = Harness::new(&ws);
+    idle.key_mod(KeyCode::Char('q'), KeyModifiers::NONE);
+    assert!(idle.app.should_quit);
+}
+
+#[test]
+fn mono_theme_still_marks_severity_by_word() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    h.theme = Theme::resolve(None, &|k| (k == "NO_COLOR").then(|| "1".to_string())).unwrap();
+    assert_eq!(h.theme.name, "mono");
+    assert!(h.screen(80, 24).contains("▲ WARN"));
+}

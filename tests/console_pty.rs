@@ -1,0 +1,116 @@
+//! End to end: the real binary in a pseudo-terminal. Open the console, switch tabs, open
+//! help, quit; the screen is read back through a terminal emulator, and the terminal must be
+//! restored afterwards (raw mode off, alternate screen left, cursor shown).
+
+#![cfg(unix)]
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::Ws;
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+
+struct Screen {
+    bytes: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Screen {
+    fn text(&self) -> String {
+        let mut p = vt100::Parser::new(40, 120, 0);
+        p.process(&self.bytes.lock().unwrap());
+        p.screen().contents()
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let t = self.text();
+            if t.contains(needle) {
+                return t;
+            }
+            assert!(Instant::now() < deadline, "'{needle}' never appeared; screen:\n{t}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// ICANON and ECHO are off in raw mode and back on once the terminal is restored.
+fn canonical(fd: i32) -> bool {
+    let mut t: libc::termios = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0);
+    t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
+}
+
+#[test]
+fn console_opens_switches_tabs_shows_help_quits_and_restores_the_terminal() {
+    let ws = Ws::new();
+    let id = ws.import_btc();
+    let (code, _) = ws.json(&["run", "--data", &id, "--strategy", "sma_cross"]);
+    assert_eq!(code, 0);
+
+    let pty = native_pty_system()
+        .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_quantlab"));
+    cmd.args(["--workspace", ws.path().to_str().unwrap(), "console"]);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("NO_COLOR");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let fd = pty.master.as_raw_fd().expect("a unix pty");
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut writer = pty.master.take_writer().unwrap();
+    let bytes = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&bytes);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let screen = Screen { bytes };
+    let mut send = |s: &[u8]| {
+        writer.write_all(s).unwrap();
+        writer.flush().unwrap();
+    };
+
+    let first = screen.wait_for("sma_cross");
+    assert!(first.contains("QuantLab") && first.contains("1 Runs (1)"), "{first}");
+    assert!(!canonical(fd), "the console runs in raw mode");
+    send(b"3");
+    screen.wait_for("no alerts");
+    send(b"2");
+    screen.wait_for("no sweeps yet");
+    send(b"?");
+    screen.wait_for("Keys (Esc closes");
+    send(b"\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    send(b"q");
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "the console did not quit on q");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    let out = screen.bytes.lock().unwrap().clone();
+    let text = String::from_utf8_lossy(&out);
+    let entered = text.rfind("\x1b[?1049h").expect("entered the alternate screen");
+    let left = text.rfind("\x1b[?1049l").expect("left the alternate screen");
+    assert!(left > entered);
+    assert!(
+        text[left..].contains("\x1b[?25h") || text[..left].rfind("\x1b[?25h").is_some_and(|p| p > entered),
+        "cursor shown again"
+    );
+    assert!(canonical(fd), "raw mode is off after quitting");
+}
