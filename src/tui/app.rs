@@ -92,7 +92,8 @@ impl App {
             workspace,
             tab: Tab::Runs,
             view: View::Table,
-            runs: RunsTable::default(),
+            // Newest first: the run just made is the one the operator looks for.
+            runs: RunsTable { desc: true, ..RunsTable::default() },
             runs_loaded: false,
             sweeps: Vec::new(),
             sweep_sel: 0,

@@ -87,21 +87,21 @@ fn draw_metrics(f: &mut Frame, area: Rect, d: &RunDetail, t: &Theme) {
 fn draw_trades(f: &mut Frame, area: Rect, d: &RunDetail, t: &Theme) {
     let title = format!(" trades · {} (↑/↓ scroll) ", d.trades.len());
     let block = Block::bordered().title(Line::styled(title, t.dim)).border_style(t.border);
-    // Columns worth a glance: side, entry/exit time and price, pnl, return, status.
-    let cols = [1usize, 2, 4, 5, 7, 10, 11, 12];
+    // Columns worth a glance: side, entry time and price, exit time, pnl, return, status.
+    let cols = [1usize, 2, 4, 5, 10, 11, 12];
     let header = Row::new(cols.iter().map(|&c| d.trade_header.get(c).cloned().unwrap_or_default()))
         .style(t.header.add_modifier(Modifier::BOLD));
     let fit = area.height.saturating_sub(3) as usize;
     let rows = d.trades.iter().skip(d.scroll).take(fit).map(|tr| {
         let cell = |c: usize| tr.get(c).cloned().unwrap_or_default();
         let pnl: f64 = cell(10).parse().unwrap_or(0.0);
-        let short = |s: String| s.replace('T', " ").trim_end_matches(":00Z").to_string();
+        // 2017-07-18T23:00:00Z -> 17-07-18 23:00
+        let short = |s: String| s.get(2..16).map(|x| x.replace('T', " ")).unwrap_or(s);
         Row::new(vec![
             Cell::from(cell(1)),
             Cell::from(short(cell(2))),
             Cell::from(num(cell(4).parse().ok(), 2)),
             Cell::from(short(cell(5))),
-            Cell::from(num(cell(7).parse().ok(), 2)),
             Cell::from(num(Some(pnl), 2)).style(if pnl < 0.0 { t.negative } else { t.positive }),
             Cell::from(pct(cell(11).parse().ok())),
             Cell::from(cell(12)),
@@ -109,10 +109,9 @@ fn draw_trades(f: &mut Frame, area: Rect, d: &RunDetail, t: &Theme) {
     });
     let widths = [
         Constraint::Length(5),
-        Constraint::Length(16),
-        Constraint::Length(10),
-        Constraint::Length(16),
-        Constraint::Length(10),
+        Constraint::Length(14),
+        Constraint::Length(9),
+        Constraint::Length(14),
         Constraint::Length(10),
         Constraint::Length(8),
         Constraint::Length(6),

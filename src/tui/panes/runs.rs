@@ -40,9 +40,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     }
     // Columns by priority: narrow terminals drop the least essential ones.
     let cols: Vec<usize> = match area.width {
-        w if w >= 150 => (0..COLUMNS.len()).collect(),
-        w if w >= 110 => vec![0, 1, 2, 3, 4, 5, 6, 8, 9, 10],
-        _ => vec![0, 1, 3, 4, 6, 8],
+        w if w >= 135 => (0..COLUMNS.len()).collect(),
+        w if w >= 116 => vec![0, 1, 2, 3, 4, 6, 8, 9, 10],
+        w if w >= 96 => vec![0, 1, 3, 4, 6, 8, 9],
+        _ => vec![0, 1, 4, 6, 8],
     };
     let header = Row::new(cols.iter().map(|&i| {
         let arrow = if i == rt.sort {
@@ -93,12 +94,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         Row::new(cols.iter().map(|&c| cell(c))).style(style)
     });
     let width_of = |c: usize| match c {
-        0 => Constraint::Length(27),
+        0 => Constraint::Length(26),
         1 => Constraint::Length(19),
-        2 => Constraint::Min(12),
+        2 => Constraint::Min(14),
         3 => Constraint::Length(10),
-        4 | 5 | 8 | 10 => Constraint::Length(10),
-        _ => Constraint::Length(9),
+        4 => Constraint::Length(9),
+        5 | 8 => Constraint::Length(8),
+        6 | 7 => Constraint::Length(9),
+        9 => Constraint::Length(6),
+        _ => Constraint::Length(7),
     };
     let widths: Vec<Constraint> = cols.iter().map(|&c| width_of(c)).collect();
     f.render_widget(Table::new(rows, widths).header(header).block(block).column_spacing(1), area);
