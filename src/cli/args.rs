@@ -248,13 +248,9 @@ pub enum SweepSub {
     },
 }
 
+/// The parameter grid and how to rank it, shared by sweep and walkforward.
 #[derive(Debug, Args)]
-pub struct SweepArgs {
-    /// Dataset id, unique prefix, SYMBOL:TIMEFRAME, or a CSV/Parquet path.
-    #[arg(long, required = true)]
-    pub data: Option<String>,
-    #[arg(long, required = true)]
-    pub strategy: Option<String>,
+pub struct GridArgs {
     /// name=start:end:step or name=v1,v2,... (repeatable, one per parameter).
     #[arg(long = "grid", value_name = "AXIS")]
     pub grid: Vec<String>,
@@ -267,6 +263,17 @@ pub struct SweepArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Dataset id, unique prefix, SYMBOL:TIMEFRAME, or a CSV/Parquet path.
+    #[arg(long, required = true)]
+    pub data: Option<String>,
+    #[arg(long, required = true)]
+    pub strategy: Option<String>,
+    #[command(flatten)]
+    pub grid: GridArgs,
     /// K/N (0-based) or auto (JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID).
     #[arg(long)]
     pub shard: Option<String>,
@@ -289,14 +296,8 @@ pub struct WalkforwardArgs {
     pub data: String,
     #[arg(long)]
     pub strategy: String,
-    /// name=start:end:step or name=v1,v2,... (repeatable).
-    #[arg(long = "grid", value_name = "AXIS")]
-    pub grid: Vec<String>,
-    /// e.g. fast<slow (repeatable).
-    #[arg(long = "constraint", value_name = "EXPR")]
-    pub constraints: Vec<String>,
-    #[arg(long, default_value = "sharpe")]
-    pub objective: String,
+    #[command(flatten)]
+    pub grid: GridArgs,
     /// Training window, in bars.
     #[arg(long)]
     pub train: usize,
@@ -309,8 +310,6 @@ pub struct WalkforwardArgs {
     /// Train on everything from the first bar (expanding window).
     #[arg(long)]
     pub anchored: bool,
-    #[arg(long)]
-    pub jobs: Option<usize>,
     #[command(flatten)]
     pub bt: BacktestArgs,
     #[arg(long)]

@@ -40,13 +40,13 @@ fn run(engine: &Engine, cmd: &SweepCmd) -> Result<Outcome> {
     let req = SweepRequest {
         data: a.data.clone().unwrap_or_default(),
         strategy: a.strategy.clone().unwrap_or_default(),
-        grid: a.grid.clone(),
-        constraints: a.constraints.clone(),
-        objective: a.objective.clone(),
+        grid: a.grid.grid.clone(),
+        constraints: a.grid.constraints.clone(),
+        objective: a.grid.objective.clone(),
         backtest: backtest_config(engine, &a.bt)?,
         start: a.bt.start.clone(),
         end: a.bt.end.clone(),
-        jobs: a.jobs,
+        jobs: a.grid.jobs,
         shard: a.shard.as_deref().map(|s| parse_shard(s, &|k| std::env::var(k).ok())).transpose()?,
         save_top,
         label: a.label.clone(),
@@ -160,20 +160,23 @@ pub fn dispatch_sweeps(engine: &Engine, cmd: &SweepsCmd) -> (&'static str, Resul
 
 pub fn walkforward(engine: &Engine, a: &WalkforwardArgs) -> Result<Outcome> {
     let req = WalkForwardRequest {
-        data: a.data.clone(),
-        strategy: a.strategy.clone(),
-        grid: a.grid.clone(),
-        constraints: a.constraints.clone(),
-        objective: a.objective.clone(),
-        backtest: backtest_config(engine, &a.bt)?,
+        sweep: SweepRequest {
+            data: a.data.clone(),
+            strategy: a.strategy.clone(),
+            grid: a.grid.grid.clone(),
+            constraints: a.grid.constraints.clone(),
+            objective: a.grid.objective.clone(),
+            backtest: backtest_config(engine, &a.bt)?,
+            start: a.bt.start.clone(),
+            end: a.bt.end.clone(),
+            jobs: a.grid.jobs,
+            label: a.label.clone(),
+            ..SweepRequest::default()
+        },
         train: a.train,
         test: a.test,
         step: a.step,
         anchored: a.anchored,
-        start: a.bt.start.clone(),
-        end: a.bt.end.clone(),
-        jobs: a.jobs,
-        label: a.label.clone(),
     };
     let r = engine.walkforward(&req, &|_, _| {})?;
     Ok(Outcome::ok("walkforward", &r, wf_summary(&r)))

@@ -103,14 +103,17 @@ pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
     let walkforward = engine
         .walkforward(
             &crate::engine::research::walkforward::WalkForwardRequest {
-                data: "BTCUSD:1h".into(),
-                strategy: "sma_cross".into(),
-                grid: vec!["fast=10:40:10".into(), "slow=100,200".into()],
-                objective: "sharpe".into(),
-                backtest: fees(10.0),
+                sweep: SweepRequest {
+                    data: "BTCUSD:1h".into(),
+                    strategy: "sma_cross".into(),
+                    grid: vec!["fast=10:40:10".into(), "slow=100,200".into()],
+                    objective: "sharpe".into(),
+                    backtest: fees(10.0),
+                    label: Some("demo".into()),
+                    ..SweepRequest::default()
+                },
                 train: 4000,
                 test: 2000,
-                label: Some("demo".into()),
                 ..Default::default()
             },
             &|_, _| {},

@@ -89,9 +89,11 @@ fn detail(engine: &Engine, id: &str) -> Result<RunDetail> {
         for (k, v) in m {
             let text = match v {
                 // {"fast": 20.0} reads better as fast=20.
-                serde_json::Value::Object(o) => {
-                    o.iter().map(|(a, b)| format!("{a}={}", b.to_string().trim_matches('"'))).collect::<Vec<_>>().join(" ")
-                }
+                serde_json::Value::Object(o) => o
+                    .iter()
+                    .map(|(a, b)| format!("{a}={}", b.to_string().trim_matches('"')))
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 serde_json::Value::String(s) => s,
                 serde_json::Value::Null => "-".into(),
                 other => other.to_string(),

@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use super::compute::{compute, Fold};
 use super::folds::layout;
 use crate::engine::backtest::metrics::Metrics;
-use crate::engine::backtest::BacktestConfig;
 use crate::engine::contract::{make_id, CONTRACT_VERSION, WALKFORWARD_SCHEMA};
 use crate::engine::data::store::write_parquet;
 use crate::engine::error::{Error, Result};
@@ -21,16 +20,12 @@ use crate::engine::strategy::{Params, Strategy};
 use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::{read_json, write_atomic, write_json, Workspace};
 
+/// A sweep request (data, strategy, grid, constraints, objective, costs, window, jobs) plus
+/// the fold layout. Shard and save-top do not apply.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct WalkForwardRequest {
-    pub data: String,
-    pub strategy: String,
-    pub grid: Vec<String>,
-    #[serde(default)]
-    pub constraints: Vec<String>,
-    pub objective: String,
-    #[serde(default)]
-    pub backtest: BacktestConfig,
+    #[serde(flatten)]
+    pub sweep: SweepRequest,
     pub train: usize,
     pub test: usize,
     /// Default: the test length (back-to-back test windows).
@@ -38,14 +33,6 @@ pub struct WalkForwardRequest {
     pub step: Option<usize>,
     #[serde(default)]
     pub anchored: bool,
-    #[serde(default)]
-    pub start: Option<String>,
-    #[serde(default)]
-    pub end: Option<String>,
-    #[serde(default)]
-    pub jobs: Option<usize>,
-    #[serde(default)]
-    pub label: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -88,24 +75,13 @@ pub fn walkforward(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<WalkForwardReport> {
     let started = Instant::now();
-    let sreq = SweepRequest {
-        data: req.data.clone(),
-        strategy: req.strategy.clone(),
-        grid: req.grid.clone(),
-        constraints: req.constraints.clone(),
-        objective: req.objective.clone(),
-        backtest: req.backtest.clone(),
-        start: req.start.clone(),
-        end: req.end.clone(),
-        jobs: req.jobs,
-        ..SweepRequest::default()
-    };
+    let sreq = SweepRequest { shard: None, save_top: None, ..req.sweep.clone() };
     let p = plan(ws, &sreq)?;
     let step = req.step.unwrap_or(req.test);
     let folds = layout(p.bars.len(), req.train, req.test, step, req.anchored)?;
     let combos: Vec<(usize, &Params, &dyn Strategy)> =
         p.combos.iter().map(|(i, pr, s)| (*i, pr, s.as_ref())).collect();
-    let jobs = req.jobs.unwrap_or_else(default_jobs);
+    let jobs = req.sweep.jobs.unwrap_or_else(default_jobs);
     let r = compute(
         &p.bars,
         &combos,
@@ -138,7 +114,7 @@ pub fn walkforward(
         wf_id: wf_id.clone(),
         created_at: fmt_ms(created),
         status: RunStatus::Success,
-        label: req.label.clone(),
+        label: req.sweep.label.clone(),
         train: req.train,
         test: req.test,
         step,
