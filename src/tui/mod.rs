@@ -51,14 +51,27 @@ pub fn clock_now() -> String {
 pub fn setup(engine: &Engine, opts: &Options) -> Result<(Theme, Keymap)> {
     let theme =
         Theme::resolve(opts.theme.as_deref(), &|k| std::env::var(k).ok()).map_err(Error::bad_input)?;
-    let default_keys = engine.workspace().root().join("keymap.toml");
-    let path = opts.keymap.clone().or_else(|| default_keys.exists().then_some(default_keys));
+    let path = opts.keymap.clone().or_else(|| keymap_candidates(engine).into_iter().find(|p| p.exists()));
     let keymap = Keymap::load(path.as_deref()).map_err(Error::bad_input)?;
     Ok((theme, keymap))
 }
 
+/// Where a keymap file is looked for: the workspace first, then the user's config directory.
+fn keymap_candidates(engine: &Engine) -> Vec<PathBuf> {
+    let mut out = vec![engine.workspace().root().join("keymap.toml")];
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")));
+    if let Some(c) = config {
+        out.push(c.join("quantlab").join("keymap.toml"));
+    }
+    out
+}
+
 /// Run the console until the operator quits or the session ends.
 pub fn run(engine: &Engine, opts: &Options) -> Result<()> {
+    // Readable panic reports; the terminal hook installed next restores the screen first.
+    let _ = color_eyre::install();
     let (theme, keymap) = setup(engine, opts)?;
     let stop =
         terminal::termination_flag().map_err(|e| Error::runtime(format!("cannot watch signals: {e}")))?;
