@@ -64,8 +64,17 @@ fn loaded_app(engine: &Engine, keymap: &Keymap) -> App {
     app
 }
 
+/// 10,000 runs when benchmarking; fewer when `cargo test` smoke-runs the bench.
+fn runs() -> usize {
+    if std::env::args().any(|a| a == "--bench") {
+        10_000
+    } else {
+        500
+    }
+}
+
 fn render(c: &mut Criterion) {
-    let dir = big_index(10_000);
+    let dir = big_index(runs());
     let engine = Engine::open(Workspace::at(dir.path()));
     let keymap = Keymap::defaults();
     let theme = Theme::builtin("default").unwrap();
@@ -95,7 +104,7 @@ fn render(c: &mut Criterion) {
 }
 
 fn startup(c: &mut Criterion) {
-    let dir = big_index(10_000);
+    let dir = big_index(runs());
     let keymap = Keymap::defaults();
     let theme = Theme::builtin("default").unwrap();
     let cx = Ctx { theme: &theme, keymap: &keymap };

@@ -17,16 +17,24 @@ use quantlab::engine::strategy;
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::Engine;
 
-const N: usize = 1_000_000;
+/// 1M bars when benchmarking; a small series when `cargo test` runs the benches once as a
+/// smoke test (no `--bench` argument), so the test suite stays fast.
+fn n() -> usize {
+    if std::env::args().any(|a| a == "--bench") {
+        1_000_000
+    } else {
+        20_000
+    }
+}
 
 fn bars() -> Bars {
-    synth::random_walk(N, 1_577_836_800_000, 60_000, 0.001, 42)
+    synth::random_walk(n(), 1_577_836_800_000, 60_000, 0.001, 42)
 }
 
 fn indicators(c: &mut Criterion) {
     let b = bars();
     let mut g = c.benchmark_group("indicators_1m");
-    g.throughput(Throughput::Elements(N as u64)).sample_size(20);
+    g.throughput(Throughput::Elements(n() as u64)).sample_size(20);
     g.bench_function("sma_50", |x| x.iter(|| ind::sma(black_box(&b.close), 50)));
     g.bench_function("ema_50", |x| x.iter(|| ind::ema(black_box(&b.close), 50)));
     g.bench_function("rsi_14", |x| x.iter(|| ind::rsi(black_box(&b.close), 14)));
@@ -46,7 +54,7 @@ fn backtest(c: &mut Criterion) {
     let targets = s.targets(&b);
     let cfg = BacktestConfig { fee_bps: 10.0, slippage_bps: 2.0, ..BacktestConfig::default() };
     let mut g = c.benchmark_group("backtest_1m");
-    g.throughput(Throughput::Elements(N as u64)).sample_size(20);
+    g.throughput(Throughput::Elements(n() as u64)).sample_size(20);
     g.bench_function("simulate_sma_cross", |x| x.iter(|| simulate(black_box(&b), &targets, &cfg)));
     g.bench_function("signals_and_simulate_sma_cross", |x| {
         x.iter(|| simulate(black_box(&b), &s.targets(&b), &cfg))
