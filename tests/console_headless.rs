@@ -75,6 +75,62 @@ impl Harness {
     }
 }
 
+/// Ids and times change every run; everything else on screen is deterministic.
+fn normalize(screen: &str) -> String {
+    let c: Vec<char> = screen.chars().collect();
+    let digits = |s: &[char]| s.iter().all(|x| x.is_ascii_digit());
+    let mut out = String::new();
+    let mut i = 0;
+    while i < c.len() {
+        // yyyymmddThhmmssZ_xxxxxxxx
+        if i + 25 <= c.len()
+            && digits(&c[i..i + 8])
+            && c[i + 8] == 'T'
+            && digits(&c[i + 9..i + 15])
+            && c[i + 15] == 'Z'
+            && c[i + 16] == '_'
+        {
+            out.push_str("<ID>");
+            i += 25;
+            continue;
+        }
+        // yyyy-mm-dd hh:mm (with optional :ss)
+        if i + 16 <= c.len()
+            && digits(&c[i..i + 4])
+            && c[i + 4] == '-'
+            && c[i + 7] == '-'
+            && c[i + 10] == ' '
+            && c[i + 13] == ':'
+            && digits(&c[i + 11..i + 13])
+        {
+            out.push_str("<TIME>");
+            i += if i + 19 <= c.len() && c[i + 16] == ':' { 19 } else { 16 };
+            continue;
+        }
+        out.push(c[i]);
+        i += 1;
+    }
+    out.lines().map(|l| l.trim_end()).collect::<Vec<_>>().join("\n") + "\n"
+}
+
+/// Compare a screen with its recorded snapshot (tests/snapshots/console/NAME.txt);
+/// `QUANTLAB_BLESS=1` records it.
+fn snapshot(name: &str, screen: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots/console")
+        .join(format!("{name}.txt"));
+    let got = normalize(screen);
+    if std::env::var_os("QUANTLAB_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!("{} missing: QUANTLAB_BLESS=1 cargo test --test console_headless", path.display())
+    });
+    assert_eq!(got, want, "screen {name} differs from its snapshot");
+}
+
 fn workspace_with_runs() -> (Ws, Vec<String>) {
     let ws = Ws::new();
     let id = ws.import_btc();
@@ -282,4 +338,43 @@ fn mono_theme_still_marks_severity_by_word() {
     h.theme = Theme::resolve(None, &|k| (k == "NO_COLOR").then(|| "1".to_string())).unwrap();
     assert_eq!(h.theme.name, "mono");
     assert!(h.screen(80, 24).contains("▲ WARN"));
+}
+
+#[test]
+fn screens_match_their_snapshots() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    // Sort by Sharpe so the order does not depend on run ids.
+    for _ in 0..6 {
+        h.key(KeyCode::Char('s'));
+    }
+    h.key(KeyCode::Char('g'));
+    for (w, ht) in [(120u16, 40u16), (80, 24)] {
+        let size = format!("{w}x{ht}");
+        snapshot(&format!("runs_{size}"), &h.screen(w, ht));
+        h.key(KeyCode::Enter);
+        snapshot(&format!("detail_{size}"), &h.screen(w, ht));
+        h.key(KeyCode::Esc);
+        h.key(KeyCode::Char(' '));
+        h.key(KeyCode::Char(' '));
+        h.key(KeyCode::Char('c'));
+        snapshot(&format!("compare_{size}"), &h.screen(w, ht));
+        h.key(KeyCode::Esc);
+        h.app.runs.marked.clear();
+        h.key(KeyCode::Char('g'));
+        h.key(KeyCode::Char('n'));
+        snapshot(&format!("form_{size}"), &h.screen(w, ht));
+        h.key(KeyCode::Esc);
+        h.key(KeyCode::Char('2'));
+        snapshot(&format!("sweeps_{size}"), &h.screen(w, ht));
+        h.key(KeyCode::Enter);
+        snapshot(&format!("sweep_{size}"), &h.screen(w, ht));
+        h.key(KeyCode::Esc);
+        h.key(KeyCode::Char('3'));
+        snapshot(&format!("alerts_{size}"), &h.screen(w, ht));
+        h.key(KeyCode::Char('?'));
+        snapshot(&format!("help_{size}"), &h.screen(w, ht));
+        h.key(KeyCode::Esc);
+        h.key(KeyCode::Char('1'));
+    }
 }

@@ -33,7 +33,8 @@ pub struct RunsTable {
     /// use the same syntax as `quantlab runs list --filter`.
     pub filter: String,
     pub filter_error: Option<String>,
-    pub marked: BTreeSet<String>,
+    /// Marked run ids in the order they were marked (compare shows them in that order).
+    pub marked: Vec<String>,
 }
 
 impl RunsTable {
@@ -138,8 +139,11 @@ impl RunsTable {
 
     pub fn toggle_mark(&mut self) {
         if let Some(id) = self.selected_id() {
-            if !self.marked.remove(&id) {
-                self.marked.insert(id);
+            match self.marked.iter().position(|m| *m == id) {
+                Some(i) => {
+                    self.marked.remove(i);
+                }
+                None => self.marked.push(id),
             }
         }
     }

@@ -19,10 +19,14 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CompareView, t: &Theme) {
     f.render_widget(outer, area);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(inner);
-    let [metrics, diff] = Layout::vertical([Constraint::Min(8), Constraint::Length(8)]).areas(left);
-    let short = |id: &str| id.rsplit('_').next().unwrap_or(id).to_string();
+    let legend_h = (c.cmp.runs.len() as u16 + 2).min(6);
+    let [metrics, diff, legend] =
+        Layout::vertical([Constraint::Min(8), Constraint::Length(8), Constraint::Length(legend_h)])
+            .areas(left);
+    // Runs are numbered in the order they were marked; the legend under the diff names them.
+    let label = |i: usize| format!("#{}", i + 1);
     let mut header = vec![Cell::from("metric")];
-    header.extend(c.cmp.runs.iter().map(|r| Cell::from(short(r))));
+    header.extend((0..c.cmp.runs.len()).map(|i| Cell::from(label(i))));
     let shown = [
         "total_return",
         "cagr",
@@ -60,13 +64,19 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CompareView, t: &Theme) {
         ),
         diff,
     );
+    let names: Vec<ratatui::text::Line> =
+        c.cmp.runs.iter().enumerate().map(|(i, id)| Line::from(format!(" {} {id}", label(i)))).collect();
+    f.render_widget(
+        ratatui::widgets::Paragraph::new(names).style(t.dim).block(Block::bordered().border_style(t.border)),
+        legend,
+    );
     let styles = [t.chart_line, t.chart_alt, t.accent, t.warning, t.positive, t.info];
     let lines: Vec<line_chart::Line> = c
         .curves
         .iter()
         .enumerate()
-        .map(|(i, (id, pts))| line_chart::Line {
-            name: short(id),
+        .map(|(i, (_, pts))| line_chart::Line {
+            name: label(i),
             points: pts,
             style: styles[i % styles.len()],
         })

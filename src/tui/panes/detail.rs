@@ -21,6 +21,26 @@ pub fn draw(f: &mut Frame, area: Rect, d: &RunDetail, t: &Theme) {
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(inner);
     let [metrics, charts] = Layout::horizontal([Constraint::Length(34), Constraint::Min(20)]).areas(top);
     draw_metrics(f, metrics, d, t);
+    if d.equity.is_empty() {
+        let msg = Paragraph::new(" no equity curve: the run failed before it traded").style(t.dim);
+        f.render_widget(msg.block(Block::bordered().border_style(t.border)), charts);
+    } else {
+        draw_charts(f, charts, d, t);
+    }
+    let [trades, config] = Layout::horizontal([Constraint::Min(40), Constraint::Length(44)]).areas(bottom);
+    draw_trades(f, trades, d, t);
+    let rows = d
+        .config
+        .iter()
+        .map(|(k, v)| Row::new(vec![Cell::from(k.clone()).style(t.dim), Cell::from(v.clone())]));
+    f.render_widget(
+        Table::new(rows, [Constraint::Length(16), Constraint::Min(10)])
+            .block(Block::bordered().title(Line::styled(" config ", t.dim)).border_style(t.border)),
+        config,
+    );
+}
+
+fn draw_charts(f: &mut Frame, charts: Rect, d: &RunDetail, t: &Theme) {
     let [eq, dd] = Layout::vertical([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(charts);
     let money = |v: f64| format!("{v:.0}");
     let percent = |v: f64| format!("{:.0}%", v * 100.0);
@@ -39,17 +59,6 @@ pub fn draw(f: &mut Frame, area: Rect, d: &RunDetail, t: &Theme) {
         &[line_chart::Line { name: "drawdown".into(), points: &d.drawdown, style: t.chart_drawdown }],
         &percent,
         t.dim,
-    );
-    let [trades, config] = Layout::horizontal([Constraint::Min(40), Constraint::Length(44)]).areas(bottom);
-    draw_trades(f, trades, d, t);
-    let rows = d
-        .config
-        .iter()
-        .map(|(k, v)| Row::new(vec![Cell::from(k.clone()).style(t.dim), Cell::from(v.clone())]));
-    f.render_widget(
-        Table::new(rows, [Constraint::Length(16), Constraint::Min(10)])
-            .block(Block::bordered().title(Line::styled(" config ", t.dim)).border_style(t.border)),
-        config,
     );
 }
 

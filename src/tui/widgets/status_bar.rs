@@ -57,6 +57,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         let st = if n > 0 { style(t, s) } else { t.dim };
         right.push(Span::styled(format!(" {} {} {n} ", symbol(s), s.word()), st));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)).style(t.status_bar), area);
-    f.render_widget(Paragraph::new(Line::from(right).right_aligned()).style(t.status_bar), area);
+    // The counts keep their place; the alert text is cut to the space left of them.
+    let right = Line::from(right).right_aligned();
+    let rw = (right.width() as u16).min(area.width);
+    let [left_area, right_area] = ratatui::layout::Layout::horizontal([
+        ratatui::layout::Constraint::Min(0),
+        ratatui::layout::Constraint::Length(rw),
+    ])
+    .areas(area);
+    f.render_widget(Paragraph::new(Line::from(spans)).style(t.status_bar), left_area);
+    f.render_widget(Paragraph::new(right).style(t.status_bar), right_area);
 }
