@@ -115,7 +115,7 @@ impl App {
                     }
                     Action::Compare => {
                         if self.runs.marked.len() >= 2 {
-                            out.push(Cmd::LoadCompare(self.runs.marked.iter().cloned().collect()));
+                            out.push(Cmd::LoadCompare(self.runs.marked.to_vec()));
                         } else {
                             self.message =
                                 Some((true, "mark two or more runs (Space) to compare them".into()));
