@@ -249,24 +249,28 @@ fn return_stats(equity: &[f64], initial: f64, ppy: f64) -> ReturnStats {
     let none = ReturnStats { volatility_ann: None, sharpe: None, sortino: None };
     // A return from a non-positive equity has no meaning (a ruined account), so nothing
     // built on the return series is defined.
-    let Some(returns) = simple_returns(equity, initial) else {
-        return none;
-    };
-    if returns.is_empty() || !(ppy.is_finite() && ppy > 0.0) {
+    if !returns_defined(equity, initial) || equity.is_empty() || !(ppy.is_finite() && ppy > 0.0) {
         return none;
     }
     let ann = ppy.sqrt();
-    let m = mean(&returns);
-
-    let std = if returns.len() >= 2 {
-        let ss: f64 = returns.iter().map(|r| (r - m).powi(2)).sum();
-        Some((ss / (returns.len() - 1) as f64).sqrt())
+    let n = equity.len();
+    // Two passes over the returns computed in place: a sweep evaluates this 1,000 times over
+    // a million bars, and a returns vector per call would cost more than the arithmetic.
+    let (mut sum, mut down) = (0.0, 0.0);
+    for_each_return(equity, initial, |r| {
+        sum += r;
+        down += r.min(0.0).powi(2);
+    });
+    let m = sum / n as f64;
+    let std = if n >= 2 {
+        let mut ss = 0.0;
+        for_each_return(equity, initial, |r| ss += (r - m).powi(2));
+        Some((ss / (n - 1) as f64).sqrt())
     } else {
         None
     };
     // Downside deviation divides by all periods, not only the losing ones.
-    let downside = returns.iter().map(|r| r.min(0.0).powi(2)).sum::<f64>() / returns.len() as f64;
-    let downside = downside.sqrt();
+    let downside = (down / n as f64).sqrt();
 
     ReturnStats {
         volatility_ann: std.and_then(|s| finite(s * ann)),
@@ -275,19 +279,19 @@ fn return_stats(equity: &[f64], initial: f64, ppy: f64) -> ReturnStats {
     }
 }
 
-/// `r[0] = equity[0] / initial - 1`, `r[i] = equity[i] / equity[i-1] - 1`; `None` if any
-/// base is not positive.
-fn simple_returns(equity: &[f64], initial: f64) -> Option<Vec<f64>> {
+/// Every base of a return (`initial`, then each equity but the last) is positive.
+fn returns_defined(equity: &[f64], initial: f64) -> bool {
+    let ok = |x: f64| !x.is_nan() && x > 0.0;
+    ok(initial) && equity[..equity.len().saturating_sub(1)].iter().all(|&e| ok(e))
+}
+
+/// `r[0] = equity[0] / initial - 1`, `r[i] = equity[i] / equity[i-1] - 1`, in order.
+fn for_each_return(equity: &[f64], initial: f64, mut f: impl FnMut(f64)) {
     let mut prev = initial;
-    let mut out = Vec::with_capacity(equity.len());
     for &e in equity {
-        if prev.is_nan() || prev <= 0.0 {
-            return None;
-        }
-        out.push(e / prev - 1.0);
+        f(e / prev - 1.0);
         prev = e;
     }
-    Some(out)
 }
 
 struct Drawdown {

@@ -120,6 +120,14 @@ impl Book<'_> {
 
 /// Run `targets` (one per bar, decided on that bar's close) over `bars`.
 pub fn simulate(bars: &Bars, targets: &[Target], cfg: &BacktestConfig) -> BacktestResult {
+    let mut out = BacktestResult::default();
+    simulate_into(bars, targets, cfg, &mut out);
+    out
+}
+
+/// [`simulate`] into `out`, reusing its buffers: a sweep worker keeps one result per thread,
+/// so a million-bar series does not fault in fresh pages for every combination.
+pub fn simulate_into(bars: &Bars, targets: &[Target], cfg: &BacktestConfig, out: &mut BacktestResult) {
     assert_eq!(bars.len(), targets.len(), "one target per bar");
     let n = bars.len();
     let mut book = Book {
@@ -133,19 +141,33 @@ pub fn simulate(bars: &Bars, targets: &[Target], cfg: &BacktestConfig) -> Backte
         total_fees: 0.0,
     };
     let clamp = |t: Target| if cfg.allow_short { t.signum() } else { t.max(0) };
-    let mut equity = Vec::with_capacity(n);
-    let mut position = Vec::with_capacity(n);
-    let mut exposure = Vec::with_capacity(n);
+    let mut equity = std::mem::take(&mut out.equity);
+    let mut position = std::mem::take(&mut out.position);
+    let mut exposure = std::mem::take(&mut out.exposure);
+    for v in [&mut equity, &mut position, &mut exposure] {
+        v.clear();
+        v.reserve(n);
+    }
+    // Hot loop: most bars do not trade, so the book is only consulted when the target moves;
+    // direction and units are mirrored in locals.
+    let (mut dir, mut units): (Target, f64) = (0, 0.0);
+    let next_open = cfg.fill == FillMode::NextOpen;
     for t in 0..n {
-        match cfg.fill {
-            FillMode::NextOpen if t > 0 => book.rebalance(clamp(targets[t - 1]), bars.open[t], t),
-            FillMode::Close => book.rebalance(clamp(targets[t]), bars.close[t], t),
-            _ => {}
+        let (want, price) = if next_open {
+            (if t > 0 { clamp(targets[t - 1]) } else { dir }, bars.open[t])
+        } else {
+            (clamp(targets[t]), bars.close[t])
+        };
+        if want != dir {
+            book.rebalance(want, price, t);
+            dir = book.direction();
+            units = book.units();
         }
-        if cfg.close_at_end && t + 1 == n {
+        if cfg.close_at_end && t + 1 == n && dir != 0 {
             book.close(bars.close[t], t);
+            dir = 0;
+            units = 0.0;
         }
-        let units = book.units();
         let value = units * bars.close[t];
         let eq = book.cash + value;
         equity.push(eq);
@@ -158,14 +180,14 @@ pub fn simulate(bars: &Bars, targets: &[Target], cfg: &BacktestConfig) -> Backte
         let tr = book.trade(o, last, bars.close[last], 0.0, true);
         book.trades.push(tr);
     }
-    BacktestResult {
+    *out = BacktestResult {
         equity,
         position,
         exposure,
         trades: book.trades,
         initial_cash: cfg.cash,
         total_fees: book.total_fees,
-    }
+    };
 }
 
 #[cfg(test)]

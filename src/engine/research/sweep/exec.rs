@@ -11,7 +11,7 @@ use super::grid::{combinations, parse_axis, parse_constraint};
 use super::rank::{check_objective, ranks, score};
 use super::types::*;
 use crate::engine::backtest::metrics::{self, Metrics, MetricsInput};
-use crate::engine::backtest::{simulate, BacktestConfig};
+use crate::engine::backtest::{simulate_into, BacktestConfig, BacktestResult};
 use crate::engine::data::catalog::{resolve, ResolvedData};
 use crate::engine::data::Bars;
 use crate::engine::error::{Error, Result};
@@ -127,8 +127,17 @@ pub fn plan(ws: &crate::engine::workspace::Workspace, req: &SweepRequest) -> Res
 
 /// Evaluate one combination: the same simulation and metrics as a single run.
 pub fn evaluate(bars: &Bars, inputs: &Inputs, s: &dyn Strategy, cfg: &BacktestConfig, ppy: f64) -> Metrics {
+    thread_local! {
+        static BUFFERS: std::cell::RefCell<BacktestResult> = std::cell::RefCell::new(BacktestResult::default());
+    }
     let targets = s.decide(bars, inputs);
-    let r = simulate(bars, &targets, cfg);
+    BUFFERS.with_borrow_mut(|r| {
+        simulate_into(bars, &targets, cfg, r);
+        measure(bars, r, ppy)
+    })
+}
+
+fn measure(bars: &Bars, r: &BacktestResult, ppy: f64) -> Metrics {
     metrics::compute(&MetricsInput {
         ts: &bars.ts,
         equity: &r.equity,
