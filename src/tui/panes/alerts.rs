@@ -28,12 +28,17 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         let s = a.alert.severity;
         let acked = a.acknowledged_at.is_some();
         let row = Row::new(vec![
-            Cell::from(a.alert.time.replace('T', " ").trim_end_matches('Z').to_string()),
+            Cell::from(a.alert.time.replace('T', " ").chars().take(16).collect::<String>()),
             Cell::from(format!("{} {}", symbol(s), s.word())).style(if acked { t.dim } else { style(t, s) }),
             Cell::from(a.alert.code.clone()),
             Cell::from(a.alert.source.clone()),
             Cell::from(a.alert.message.clone()),
-            Cell::from(a.acknowledged_at.clone().map(|x| x.replace('T', " ")).unwrap_or_else(|| "no".into())),
+            Cell::from(
+                a.acknowledged_at
+                    .as_ref()
+                    .map(|x| x.replace('T', " ").chars().take(16).collect::<String>())
+                    .unwrap_or_else(|| String::from("no")),
+            ),
         ]);
         if i == app.alert_sel {
             row.style(t.selected)
@@ -44,12 +49,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         }
     });
     let widths = [
-        Constraint::Length(19),
-        Constraint::Length(8),
-        Constraint::Length(26),
+        Constraint::Length(16),
+        Constraint::Length(7),
+        Constraint::Length(24),
         Constraint::Length(30),
         Constraint::Min(20),
-        Constraint::Length(20),
+        Constraint::Length(16),
     ];
     f.render_widget(Table::new(rows, widths).header(header).block(block), area);
 }
