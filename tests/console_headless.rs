@@ -311,6 +311,23 @@ fn new_run_from_the_form_appears_in_the_table() {
 }
 
 #[test]
+fn a_failed_run_from_the_form_stops_the_marker_and_says_why() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    h.key(KeyCode::Char('n'));
+    // fast = 99 > slow = 30: the engine refuses it.
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Backspace);
+    h.key(KeyCode::Backspace);
+    h.text("99");
+    h.key(KeyCode::Enter);
+    assert!(h.app.busy.is_empty());
+    let (is_err, msg) = h.app.message.clone().unwrap();
+    assert!(is_err && msg.contains("must be less than"), "{msg}");
+}
+
+#[test]
 fn quit_asks_only_while_work_is_running() {
     let ws = Ws::new();
     let mut h = Harness::new(&ws);

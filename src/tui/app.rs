@@ -175,12 +175,6 @@ impl App {
         let r = match r {
             Ok(l) => l,
             Err(e) => {
-                // A failed job is done too: stop its spinner.
-                if e.message.starts_with("run ") || self.busy.iter().any(|b| b.starts_with("running")) {
-                    self.busy.retain(|b| !b.starts_with("running"));
-                    out.push(Cmd::LoadRuns);
-                    out.push(Cmd::LoadAlerts);
-                }
                 self.message = Some((true, e.message));
                 return;
             }
@@ -210,6 +204,12 @@ impl App {
                 out.push(Cmd::LoadAlerts);
                 // Select it once the index is back.
                 self.pending_select = Some(r.run_id.clone());
+            }
+            Loaded::RunFailed(msg) => {
+                self.busy.retain(|b| !b.starts_with("running"));
+                self.message = Some((true, msg));
+                out.push(Cmd::LoadRuns);
+                out.push(Cmd::LoadAlerts);
             }
             Loaded::Acked(ids) => {
                 self.message = Some((false, format!("acknowledged {} alert(s)", ids.len())));

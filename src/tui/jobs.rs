@@ -60,7 +60,11 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
         Cmd::LoadForm => {
             Loaded::Form(Box::new(super::form::new_form(engine.list_data()?, engine.strategies())))
         }
-        Cmd::StartRun(req) => Loaded::RunDone(Box::new(engine.run(&req)?)),
+        // A failed run is an outcome the UI must tell apart from a failed load.
+        Cmd::StartRun(req) => match engine.run(&req) {
+            Ok(r) => Loaded::RunDone(Box::new(r)),
+            Err(e) => Loaded::RunFailed(e.message),
+        },
         Cmd::Ack(id) => Loaded::Acked(engine.ack_alerts(id.as_deref())?),
     })
 }

@@ -82,6 +82,8 @@ pub enum Loaded {
     Sweep(Box<SweepView>),
     Form(Box<RunForm>),
     RunDone(Box<RunReport>),
+    /// A run from the form failed (its report, if any, is in the index).
+    RunFailed(String),
     Acked(Vec<String>),
 }
 
