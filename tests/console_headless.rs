@@ -82,16 +82,13 @@ fn normalize(screen: &str) -> String {
     let mut out = String::new();
     let mut i = 0;
     while i < c.len() {
-        // yyyymmddThhmmssZ_xxxxxxxx
-        if i + 25 <= c.len()
-            && digits(&c[i..i + 8])
-            && c[i + 8] == 'T'
-            && digits(&c[i + 9..i + 15])
-            && c[i + 15] == 'Z'
-            && c[i + 16] == '_'
-        {
+        // yyyymmddThhmmssZ_xxxxxxxx, or what a narrow column leaves of it
+        if i + 9 <= c.len() && digits(&c[i..i + 8]) && c[i + 8] == 'T' {
             out.push_str("<ID>");
-            i += 25;
+            i += 9;
+            while i < c.len() && (c[i].is_ascii_alphanumeric() || c[i] == '_') {
+                i += 1;
+            }
             continue;
         }
         // yyyy-mm-dd hh:mm (with optional :ss)

@@ -71,7 +71,8 @@ pub(crate) fn execute(cli: &Cli, print_out: bool) -> (i32, serde_json::Value) {
         _ => Workspace::resolve(cli.workspace.as_deref()),
     };
     // The console owns the screen: its logs go to files only, whatever -v says.
-    let console = matches!(cli.command, None | Some(Command::Console) | Some(Command::Demo { no_console: false }));
+    let console =
+        matches!(cli.command, None | Some(Command::Console) | Some(Command::Demo { no_console: false }));
     let _log = logging::init(&ws, if console { 0 } else { cli.verbose });
     let engine = Engine::open(ws);
     let (name, result) = dispatch(&engine, cli);
