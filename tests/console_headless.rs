@@ -79,29 +79,50 @@ impl Harness {
 fn normalize(screen: &str) -> String {
     let c: Vec<char> = screen.chars().collect();
     let digits = |s: &[char]| s.iter().all(|x| x.is_ascii_digit());
+    let word = |x: char| x.is_ascii_alphanumeric() || x == '_';
     let mut out = String::new();
     let mut i = 0;
-    while i < c.len() {
-        // yyyymmddThhmmssZ_xxxxxxxx, or what a narrow column leaves of it
+    'scan: while i < c.len() {
+        // An id after its kind (run_, sweep_, ...), whole or cut by a narrow column.
+        for k in ["run_", "sweep_", "pf_", "al_", "ds_", "wf_"] {
+            let k: Vec<char> = k.chars().collect();
+            if i + k.len() < c.len() && c[i..i + k.len()] == k[..] && c[i + k.len()].is_ascii_digit() {
+                out.extend(k.iter());
+                out.push_str("<ID>");
+                i += k.len();
+                while i < c.len() && word(c[i]) {
+                    i += 1;
+                }
+                continue 'scan;
+            }
+        }
+        // yyyymmddThhmmssZ_xxxxxxxx without its kind (the runs table trims it).
         if i + 9 <= c.len() && digits(&c[i..i + 8]) && c[i + 8] == 'T' {
             out.push_str("<ID>");
             i += 9;
-            while i < c.len() && (c[i].is_ascii_alphanumeric() || c[i] == '_') {
+            while i < c.len() && word(c[i]) {
                 i += 1;
             }
             continue;
         }
-        // yyyy-mm-dd hh:mm (with optional :ss)
-        if i + 16 <= c.len()
+        // A wall-clock time 2020-..2099-, whole or cut (the data's own dates are older).
+        if i + 7 <= c.len()
             && digits(&c[i..i + 4])
+            && c[i] == '2'
+            && c[i + 1] == '0'
+            && c[i + 2] >= '2'
             && c[i + 4] == '-'
-            && c[i + 7] == '-'
-            && c[i + 10] == ' '
-            && c[i + 13] == ':'
-            && digits(&c[i + 11..i + 13])
+            && digits(&c[i + 5..i + 7])
         {
             out.push_str("<TIME>");
-            i += if i + 19 <= c.len() && c[i + 16] == ':' { 19 } else { 16 };
+            i += 7;
+            while i < c.len()
+                && (c[i].is_ascii_digit()
+                    || matches!(c[i], ':' | '-')
+                    || (c[i] == ' ' && i + 1 < c.len() && c[i + 1].is_ascii_digit()))
+            {
+                i += 1;
+            }
             continue;
         }
         out.push(c[i]);
