@@ -27,7 +27,7 @@ pub struct MetricsInput<'a> {
     pub ts: &'a [i64],
     /// Equity after each bar's close.
     pub equity: &'a [f64],
-    /// |position value| / equity after each bar's close (0 when flat).
+    /// Per-bar exposure or signed position; a bar counts as exposed when it is non-zero.
     pub exposure: &'a [f64],
     /// Close prices, for buy-and-hold.
     pub close: &'a [f64],
@@ -183,7 +183,8 @@ pub fn compute(input: &MetricsInput) -> Metrics {
     let trades = trade_stats(input.trades);
 
     let exposure = &input.exposure[..input.exposure.len().min(n)];
-    let exposed = exposure.iter().filter(|&&x| x > 0.0).count();
+    // Exposure or signed position: a bar is exposed when it is non-zero.
+    let exposed = exposure.iter().filter(|&&x| x != 0.0).count();
     let exposure_share = if exposure.is_empty() { 0.0 } else { exposed as f64 / exposure.len() as f64 };
 
     let close = &input.close[..input.close.len().min(n)];

@@ -143,8 +143,7 @@ pub fn simulate_into(bars: &Bars, targets: &[Target], cfg: &BacktestConfig, out:
     let clamp = |t: Target| if cfg.allow_short { t.signum() } else { t.max(0) };
     let mut equity = std::mem::take(&mut out.equity);
     let mut position = std::mem::take(&mut out.position);
-    let mut exposure = std::mem::take(&mut out.exposure);
-    for v in [&mut equity, &mut position, &mut exposure] {
+    for v in [&mut equity, &mut position] {
         v.clear();
         v.reserve(n);
     }
@@ -168,11 +167,8 @@ pub fn simulate_into(bars: &Bars, targets: &[Target], cfg: &BacktestConfig, out:
             dir = 0;
             units = 0.0;
         }
-        let value = units * bars.close[t];
-        let eq = book.cash + value;
-        equity.push(eq);
+        equity.push(book.cash + units * bars.close[t]);
         position.push(units);
-        exposure.push(if eq > 0.0 { value.abs() / eq } else { 0.0 });
     }
     if let Some(o) = book.open {
         // Still open: marked to the last close, no exit fee charged.
@@ -183,7 +179,6 @@ pub fn simulate_into(bars: &Bars, targets: &[Target], cfg: &BacktestConfig, out:
     *out = BacktestResult {
         equity,
         position,
-        exposure,
         trades: book.trades,
         initial_cash: cfg.cash,
         total_fees: book.total_fees,

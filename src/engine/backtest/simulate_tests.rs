@@ -153,7 +153,8 @@ fn open_trade_is_reported_or_closed_at_end() {
 #[test]
 fn exposure_tracks_the_position() {
     let r = simulate(&bars(), &[1, 0, 0, 0], &cfg());
-    assert_eq!(r.exposure[0], 0.0);
-    assert!(close(r.exposure[1], 1.0));
-    assert_eq!(r.exposure[2], 0.0);
+    let e = r.exposure(&bars().close);
+    assert_eq!(e[0], 0.0);
+    assert!(close(e[1], 1.0));
+    assert_eq!(e[2], 0.0);
 }

@@ -49,7 +49,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Per-bar equity, drawdown from the running peak, position and exposure.
 pub fn write_equity(path: &std::path::Path, bars: &Bars, r: &BacktestResult) -> Result<()> {
-    write_equity_series(path, &bars.ts, &r.equity, &r.position, &r.exposure, r.initial_cash)
+    write_equity_series(path, &bars.ts, &r.equity, &r.position, &r.exposure(&bars.close), r.initial_cash)
 }
 
 /// The equity.parquet layout: timestamp, equity, drawdown (from the running peak, which

@@ -118,7 +118,7 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
         let m = metrics::compute(&MetricsInput {
             ts: &bars.ts,
             equity: &result.equity,
-            exposure: &result.exposure,
+            exposure: &result.position,
             close: &bars.close,
             trades: &result.trades,
             initial_cash: result.initial_cash,

@@ -141,7 +141,7 @@ fn measure(bars: &Bars, r: &BacktestResult, ppy: f64) -> Metrics {
     metrics::compute(&MetricsInput {
         ts: &bars.ts,
         equity: &r.equity,
-        exposure: &r.exposure,
+        exposure: &r.position,
         close: &bars.close,
         trades: &r.trades,
         initial_cash: r.initial_cash,

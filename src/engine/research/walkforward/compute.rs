@@ -94,7 +94,7 @@ pub fn compute(
         let oos = metrics::compute(&MetricsInput {
             ts: &test.ts,
             equity: &r.equity,
-            exposure: &r.exposure,
+            exposure: &r.position,
             close: &test.close,
             trades: &r.trades,
             initial_cash: equity,
@@ -119,7 +119,7 @@ pub fn compute(
         oos_ts.extend_from_slice(&test.ts);
         oos_close.extend_from_slice(&test.close);
         oos_equity.extend_from_slice(&r.equity);
-        oos_exposure.extend_from_slice(&r.exposure);
+        oos_exposure.extend_from_slice(&r.position);
         oos_trades.extend(r.trades.into_iter().map(|mut t| {
             t.entry_bar += f.test_start;
             t.exit_bar += f.test_start;
