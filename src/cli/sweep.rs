@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::json;
 
-use super::args::{SweepCmd, SweepSub, SweepsCmd, WalkforwardArgs};
+use super::args::{BacktestArgs, GridArgs, SweepCmd, SweepSub, SweepsCmd, WalkforwardArgs};
 use super::output::Outcome;
 use super::research::backtest_config;
 use crate::engine::research::sweep::shard::parse_shard;
@@ -26,6 +26,30 @@ pub fn dispatch(engine: &Engine, cmd: &SweepCmd) -> (&'static str, Result<Outcom
     }
 }
 
+/// The request sweep and walkforward share: data, strategy, grid and costs.
+fn grid_request(
+    engine: &Engine,
+    data: &str,
+    strategy: &str,
+    g: &GridArgs,
+    bt: &BacktestArgs,
+    label: &Option<String>,
+) -> Result<SweepRequest> {
+    Ok(SweepRequest {
+        data: data.to_string(),
+        strategy: strategy.to_string(),
+        grid: g.grid.clone(),
+        constraints: g.constraints.clone(),
+        objective: g.objective.clone(),
+        backtest: backtest_config(engine, bt)?,
+        start: bt.start.clone(),
+        end: bt.end.clone(),
+        jobs: g.jobs,
+        label: label.clone(),
+        ..SweepRequest::default()
+    })
+}
+
 fn run(engine: &Engine, cmd: &SweepCmd) -> Result<Outcome> {
     let a = &cmd.args;
     let save_top = a
@@ -38,18 +62,16 @@ fn run(engine: &Engine, cmd: &SweepCmd) -> Result<Outcome> {
         })
         .transpose()?;
     let req = SweepRequest {
-        data: a.data.clone().unwrap_or_default(),
-        strategy: a.strategy.clone().unwrap_or_default(),
-        grid: a.grid.grid.clone(),
-        constraints: a.grid.constraints.clone(),
-        objective: a.grid.objective.clone(),
-        backtest: backtest_config(engine, &a.bt)?,
-        start: a.bt.start.clone(),
-        end: a.bt.end.clone(),
-        jobs: a.grid.jobs,
         shard: a.shard.as_deref().map(|s| parse_shard(s, &|k| std::env::var(k).ok())).transpose()?,
         save_top,
-        label: a.label.clone(),
+        ..grid_request(
+            engine,
+            a.data.as_deref().unwrap_or_default(),
+            a.strategy.as_deref().unwrap_or_default(),
+            &a.grid,
+            &a.bt,
+            &a.label,
+        )?
     };
     let mode = match a.progress.as_deref() {
         None if std::io::stderr().is_terminal() => "bar",
@@ -160,19 +182,7 @@ pub fn dispatch_sweeps(engine: &Engine, cmd: &SweepsCmd) -> (&'static str, Resul
 
 pub fn walkforward(engine: &Engine, a: &WalkforwardArgs) -> Result<Outcome> {
     let req = WalkForwardRequest {
-        sweep: SweepRequest {
-            data: a.data.clone(),
-            strategy: a.strategy.clone(),
-            grid: a.grid.grid.clone(),
-            constraints: a.grid.constraints.clone(),
-            objective: a.grid.objective.clone(),
-            backtest: backtest_config(engine, &a.bt)?,
-            start: a.bt.start.clone(),
-            end: a.bt.end.clone(),
-            jobs: a.grid.jobs,
-            label: a.label.clone(),
-            ..SweepRequest::default()
-        },
+        sweep: grid_request(engine, &a.data, &a.strategy, &a.grid, &a.bt, &a.label)?,
         train: a.train,
         test: a.test,
         step: a.step,

@@ -79,6 +79,18 @@ pub fn parse_bound(flag: &str, s: &str) -> Result<i64> {
     parse_timestamp(s).map_err(|e| Error::bad_input(format!("{flag}: {e}")))
 }
 
+/// `--start`/`--end` as bounds, refusing a window that ends before it starts.
+pub fn parse_window(start: Option<&str>, end: Option<&str>) -> Result<(Option<i64>, Option<i64>)> {
+    let start = start.map(|s| parse_bound("--start", s)).transpose()?;
+    let end = end.map(|s| parse_bound("--end", s)).transpose()?;
+    if let (Some(s), Some(e)) = (start, end) {
+        if s > e {
+            return Err(Error::bad_input("--start is after --end"));
+        }
+    }
+    Ok((start, end))
+}
+
 /// A bar interval like `1m`, `15m`, `1h`, `4h`, `1d`, `1w`, in milliseconds.
 pub fn parse_timeframe(s: &str) -> Result<i64> {
     let s = s.trim();

@@ -7,6 +7,7 @@ use super::app::Msg;
 use super::views::*;
 use crate::engine::research::artifacts::read_equity;
 use crate::engine::research::query::Query;
+use crate::engine::research::report::config_pairs;
 use crate::engine::research::sweep::rank::score;
 use crate::engine::research::RunRequest;
 use crate::engine::workspace::Workspace;
@@ -88,23 +89,7 @@ fn detail(engine: &Engine, id: &str) -> Result<RunDetail> {
         }
         None => (Vec::new(), Vec::new()),
     };
-    let mut config = Vec::new();
-    if let Ok(serde_json::Value::Object(m)) = serde_json::to_value(&report.config) {
-        for (k, v) in m {
-            let text = match v {
-                // {"fast": 20.0} reads better as fast=20.
-                serde_json::Value::Object(o) => o
-                    .iter()
-                    .map(|(a, b)| format!("{a}={}", b.to_string().trim_matches('"')))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Null => "-".into(),
-                other => other.to_string(),
-            };
-            config.push((k, text));
-        }
-    }
+    let mut config = config_pairs(&report.config);
     config.push((
         "data".into(),
         format!("{} {} ({} rows)", report.data.symbol, report.data.timeframe, report.data.rows),

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::artifacts::read_equity;
-use super::report::RunReport;
+use super::report::{config_pairs, RunReport};
 use super::sweep::{self, SweepReport};
 use super::tearsheet::{run_html, sweep_html, Kv, RunSheet, SweepSheet, TradeRow};
 use crate::engine::data::catalog;
@@ -39,20 +39,9 @@ fn trade_cell(col: usize, cell: &str) -> String {
     }
 }
 
-/// Flattened config as label/value rows.
-fn config_rows(v: &serde_json::Value) -> Vec<Kv> {
-    let mut out = Vec::new();
-    if let serde_json::Value::Object(m) = v {
-        for (k, x) in m {
-            let value = match x {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Null => "-".into(),
-                other => other.to_string(),
-            };
-            out.push(kv(k, value));
-        }
-    }
-    out
+/// Config as label/value rows.
+fn config_rows<T: serde::Serialize>(config: &T) -> Vec<Kv> {
+    config_pairs(config).into_iter().map(|(label, value)| Kv { label, value }).collect()
 }
 
 /// Render a run (or portfolio) report; returns the HTML.
@@ -101,7 +90,7 @@ pub fn run_page(ws: &Workspace, r: &RunReport) -> Result<String> {
         kv("Fees", format!("{:.2}", m.total_fees)),
         kv("Open trades", format!("{}", m.open_trades)),
     ];
-    let mut config = config_rows(&serde_json::to_value(&r.config)?);
+    let mut config = config_rows(&r.config);
     config.push(kv("data", format!("{} {} ({} rows)", r.data.symbol, r.data.timeframe, r.data.rows)));
     config.push(kv("fingerprint", r.data.fingerprint.clone()));
     let (trade_header, trades) = match &r.artifacts.trades_csv {
@@ -197,7 +186,7 @@ pub fn sweep_page(r: &SweepReport) -> String {
         kv("Best params", best.map(|c| params_text(&c.params)).unwrap_or_default()),
         kv("Data rows", r.data.rows.to_string()),
     ];
-    let mut config = config_rows(&serde_json::to_value(&r.config).unwrap_or_default());
+    let mut config = config_rows(&r.config);
     config.push(kv("data", format!("{} {} ({})", r.data.symbol, r.data.timeframe, r.data.fingerprint)));
     sweep_html(&SweepSheet {
         title: &format!("Sweep {}", r.sweep_id),

@@ -94,16 +94,10 @@ fn correlation(a: &[f64], b: &[f64]) -> Option<f64> {
     (va > 0.0 && vb > 0.0).then(|| cov / (va * vb).sqrt())
 }
 
+/// Year * 12 + month of a UTC timestamp: only month changes matter here.
 fn month_of(ms: i64) -> i64 {
-    // Days since epoch -> (year, month) via civil-from-days; only month changes matter here.
-    let z = ms.div_euclid(86_400_000) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2)) * 12 + m
+    let (y, m, _) = super::chart_scale::civil_from_ms(ms);
+    y * 12 + i64::from(m)
 }
 
 /// Portfolio equity on the common timestamps.

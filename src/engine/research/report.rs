@@ -109,3 +109,28 @@ pub const HEADLINE: [&str; 7] =
 pub fn headline(metrics: Option<&Metrics>) -> BTreeMap<String, Option<f64>> {
     HEADLINE.iter().map(|k| (k.to_string(), metrics.and_then(|m| m.get(k)))).collect()
 }
+
+/// A config (any serializable struct of scalars and small maps) as label/value text pairs for
+/// display: `{"fast": 20.0}` reads as `fast=20`, null as `-`.
+pub fn config_pairs<T: Serialize>(config: &T) -> Vec<(String, String)> {
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "-".into(),
+        other => other.to_string(),
+    };
+    match serde_json::to_value(config) {
+        Ok(serde_json::Value::Object(m)) => m
+            .iter()
+            .map(|(k, v)| {
+                let value = match v {
+                    serde_json::Value::Object(o) => {
+                        o.iter().map(|(a, b)| format!("{a}={}", text(b))).collect::<Vec<_>>().join(" ")
+                    }
+                    other => text(other),
+                };
+                (k.clone(), value)
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}

@@ -14,7 +14,7 @@ use crate::engine::contract::{make_id, CONTRACT_VERSION, RUN_REPORT_SCHEMA};
 use crate::engine::data::catalog::resolve;
 use crate::engine::error::{Error, Result};
 use crate::engine::strategy;
-use crate::engine::time::{fmt_ms, now_ms, parse_bound};
+use crate::engine::time::{fmt_ms, now_ms, parse_window};
 use crate::engine::workspace::{write_atomic, write_json, Workspace};
 
 /// What to run. Strings as the operator typed them; everything is validated before any
@@ -42,13 +42,7 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
     let started = Instant::now();
     req.backtest.validate()?;
     let (strat, params) = strategy::build(&req.strategy, &req.params)?;
-    let start = req.start.as_deref().map(|s| parse_bound("--start", s)).transpose()?;
-    let end = req.end.as_deref().map(|s| parse_bound("--end", s)).transpose()?;
-    if let (Some(s), Some(e)) = (start, end) {
-        if s > e {
-            return Err(Error::bad_input("--start is after --end"));
-        }
-    }
+    let (start, end) = parse_window(req.start.as_deref(), req.end.as_deref())?;
     let data = resolve(ws, &req.data)?;
     ws.ensure()?;
 

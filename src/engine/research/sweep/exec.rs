@@ -16,7 +16,7 @@ use crate::engine::data::catalog::{resolve, ResolvedData};
 use crate::engine::data::Bars;
 use crate::engine::error::{Error, Result};
 use crate::engine::strategy::{self, Inputs, Params, Strategy};
-use crate::engine::time::{fmt_ms, parse_bound};
+use crate::engine::time::{fmt_ms, parse_window};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SweepRequest {
@@ -82,8 +82,7 @@ pub fn plan(ws: &crate::engine::workspace::Workspace, req: &SweepRequest) -> Res
     if req.jobs == Some(0) {
         return Err(Error::bad_input("--jobs must be at least 1"));
     }
-    let start = req.start.as_deref().map(|s| parse_bound("--start", s)).transpose()?;
-    let end = req.end.as_deref().map(|s| parse_bound("--end", s)).transpose()?;
+    let (start, end) = parse_window(req.start.as_deref(), req.end.as_deref())?;
     let grid_points = combinations(&axes, &constraints)?;
     let enumerated = grid_points.len();
     let mut valid = Vec::with_capacity(enumerated);
