@@ -125,6 +125,15 @@ fn normalize(screen: &str) -> String {
             }
             continue;
         }
+        // A fragment of a stamp left visible beside a popup: `T` and the clock's digits.
+        if c[i] == 'T' && (i == 0 || !word(c[i - 1])) && i + 1 < c.len() && c[i + 1].is_ascii_digit() {
+            out.push_str("T<D>");
+            i += 1;
+            while i < c.len() && c[i].is_ascii_digit() {
+                i += 1;
+            }
+            continue;
+        }
         out.push(c[i]);
         i += 1;
     }
