@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use quantlab::engine::backtest::{simulate, simulate_into, BacktestConfig};
+use quantlab::engine::backtest::{simulate, simulate_into, simulate_metrics, BacktestConfig};
 use quantlab::engine::data::{store, synth, Bars};
 use quantlab::engine::indicators as ind;
 use quantlab::engine::research::sweep::SweepRequest;
@@ -56,11 +56,15 @@ fn backtest(c: &mut Criterion) {
     let mut g = c.benchmark_group("backtest_1m");
     g.throughput(Throughput::Elements(n() as u64)).sample_size(20);
     g.bench_function("simulate_sma_cross", |x| x.iter(|| simulate(black_box(&b), &targets, &cfg)));
-    // The sweep path: the same loop into per-thread buffers that are reused, so the figure is
-    // the simulation itself rather than the kernel faulting in 24 MB of fresh pages.
+    // Series into buffers that are reused, so the figure is the simulation itself rather
+    // than the kernel faulting in 16 MB of fresh pages.
     let mut buf = quantlab::engine::backtest::BacktestResult::default();
     g.bench_function("simulate_into_reused_buffers", |x| {
         x.iter(|| simulate_into(black_box(&b), &targets, &cfg, &mut buf))
+    });
+    // The sweep path: simulation and metrics in one pass, no series stored.
+    g.bench_function("simulate_metrics_sweep_path", |x| {
+        x.iter(|| simulate_metrics(black_box(&b), &targets, &cfg, 525_600.0))
     });
     g.bench_function("signals_and_simulate_sma_cross", |x| {
         x.iter(|| simulate(black_box(&b), &s.targets(&b), &cfg))

@@ -158,10 +158,26 @@ pub fn periods_per_year(timeframe_ms: i64, has_weekend_bars: bool) -> f64 {
 pub fn compute(input: &MetricsInput) -> Metrics {
     // Mismatched lengths are a caller bug; cut to the common length rather than panic.
     let n = input.ts.len().min(input.equity.len());
-    let ts = &input.ts[..n];
-    let equity = &input.equity[..n];
-    let initial = input.initial_cash;
-    let final_equity = equity.last().copied().unwrap_or(initial);
+    let mut acc = Accumulator::new(&input.ts[..n], input.initial_cash);
+    for (i, &e) in input.equity[..n].iter().enumerate() {
+        acc.push(e, input.exposure.get(i).is_some_and(|&x| x != 0.0));
+    }
+    summarize(acc, input.exposure.len().min(n), input.close, input.trades, input.periods_per_year)
+}
+
+/// The metrics from a finished [`Accumulator`]: `exposure_bars` is how many bars had an
+/// exposure to count, `close` gives buy-and-hold.
+pub fn summarize(
+    acc: Accumulator,
+    exposure_bars: usize,
+    close: &[f64],
+    trades: &[Trade],
+    ppy: f64,
+) -> Metrics {
+    let n = acc.n;
+    let ts = &acc.ts[..n];
+    let initial = acc.initial;
+    let final_equity = if n > 0 { acc.prev } else { initial };
     let start_ts = ts.first().copied().unwrap_or(0);
     let end_ts = ts.last().copied().unwrap_or(0);
 
@@ -174,20 +190,17 @@ pub fn compute(input: &MetricsInput) -> Metrics {
         None
     };
 
-    let risk = return_stats(equity, initial, input.periods_per_year);
-    let dd = drawdown(ts, equity, initial);
+    let risk = acc.return_stats(ppy);
+    let dd = acc.drawdown();
     let calmar = match cagr {
         Some(c) if dd.max > 0.0 => finite(c / dd.max),
         _ => None,
     };
-    let trades = trade_stats(input.trades);
+    let exposure_share = if exposure_bars == 0 { 0.0 } else { acc.exposed as f64 / exposure_bars as f64 };
+    let total_fees = finite_or_zero(trades.iter().map(|t| t.fees).sum());
+    let trades = trade_stats(trades);
 
-    let exposure = &input.exposure[..input.exposure.len().min(n)];
-    // Exposure or signed position: a bar is exposed when it is non-zero.
-    let exposed = exposure.iter().filter(|&&x| x != 0.0).count();
-    let exposure_share = if exposure.is_empty() { 0.0 } else { exposed as f64 / exposure.len() as f64 };
-
-    let close = &input.close[..input.close.len().min(n)];
+    let close = &close[..close.len().min(n)];
     let buy_and_hold_return = match (close.first(), close.last()) {
         (Some(&first), Some(&last)) if first > 0.0 => finite_or_zero(last / first - 1.0),
         _ => 0.0,
@@ -218,7 +231,7 @@ pub fn compute(input: &MetricsInput) -> Metrics {
         worst_trade_return: trades.worst_return,
         exposure: exposure_share,
         buy_and_hold_return,
-        total_fees: finite_or_zero(input.trades.iter().map(|t| t.fees).sum()),
+        total_fees,
     }
 }
 
@@ -238,63 +251,158 @@ fn mean(xs: &[f64]) -> f64 {
     xs.iter().sum::<f64>() / xs.len() as f64
 }
 
+/// The per-bar statistics of an equity curve, gathered bar by bar as the simulation
+/// produces it: a sweep evaluates a thousand combinations over a million bars and stores no
+/// per-bar series at all, and a single run feeds its stored series through the same code, so
+/// both give the same numbers to the last bit.
+///
+/// Returns: `r[0] = equity[0] / initial - 1`, `r[i] = equity[i] / equity[i-1] - 1`.
+///
+/// Drawdown: `initial` is the first peak, placed one bar before the first bar (index -1,
+/// timestamp `ts[0] - (ts[1] - ts[0])`) so that a loss on the very first bar counts like any
+/// other. A spell runs from its peak bar to the first bar at or above the peak, or to the last
+/// bar if equity never gets back. Bars and days are each the longest spell in their own unit;
+/// with regular bars they are the same spell.
+#[derive(Clone, Copy)]
+pub struct Accumulator<'a> {
+    ts: &'a [i64],
+    initial: f64,
+    /// Bars pushed so far.
+    n: usize,
+    /// The last equity pushed (`initial` before the first).
+    prev: f64,
+    /// Every base of a return (`initial`, then each equity but the last) is positive: a
+    /// return from a ruined account has no meaning, so nothing built on returns is defined.
+    returns_defined: bool,
+    sum: f64,
+    /// The returns shifted by the first one, summed and squared: shifted sums keep the
+    /// one-pass variance exact when the mean is far from zero.
+    shift: f64,
+    shifted_sum: f64,
+    shifted_sq: f64,
+    /// Sum of squared negative returns.
+    down: f64,
+    peak: f64,
+    peak_idx: isize,
+    underwater: bool,
+    /// The lowest equity of the spell under water.
+    trough: f64,
+    dd: Drawdown,
+    /// Bars with a non-zero exposure.
+    exposed: usize,
+}
+
+impl<'a> Accumulator<'a> {
+    /// For a curve over the bars stamped `ts`, starting from `initial`.
+    pub fn new(ts: &'a [i64], initial: f64) -> Self {
+        Accumulator {
+            ts,
+            initial,
+            n: 0,
+            prev: initial,
+            returns_defined: true,
+            sum: 0.0,
+            shift: 0.0,
+            shifted_sum: 0.0,
+            shifted_sq: 0.0,
+            down: 0.0,
+            peak: initial,
+            peak_idx: -1,
+            underwater: false,
+            trough: initial,
+            dd: Drawdown { max: 0.0, duration_bars: 0, duration_days: 0.0 },
+            exposed: 0,
+        }
+    }
+
+    /// The next bar's equity, and whether anything was held on it.
+    #[inline]
+    pub fn push(&mut self, equity: f64, exposed: bool) {
+        let i = self.n;
+        self.returns_defined &= self.prev > 0.0;
+        let r = equity / self.prev - 1.0;
+        if i == 0 {
+            self.shift = r;
+        }
+        self.prev = equity;
+        self.sum += r;
+        let d = r - self.shift;
+        self.shifted_sum += d;
+        self.shifted_sq += d * d;
+        self.down += r.min(0.0) * r.min(0.0);
+        if equity >= self.peak {
+            if self.underwater {
+                self.record_spell(i);
+                self.underwater = false;
+            }
+            self.peak = equity;
+            self.peak_idx = i as isize;
+        } else {
+            // The spell's depth is taken from its trough when it ends: the same number as the
+            // deepest bar's, without a division on every bar under water.
+            self.trough = if self.underwater { self.trough.min(equity) } else { equity };
+            self.underwater = true;
+        }
+        self.exposed += exposed as usize;
+        self.n += 1;
+    }
+
+    /// A spell from the current peak to bar `end`.
+    fn record_spell(&mut self, end: usize) {
+        if self.peak > 0.0 {
+            self.dd.max = self.dd.max.max(finite_or_zero((self.peak - self.trough) / self.peak));
+        }
+        let Some(&first) = self.ts.first() else { return };
+        let peak_ts = if self.peak_idx < 0 {
+            let step = self.ts.get(1).map_or(0, |&t| t.saturating_sub(first));
+            first.saturating_sub(step)
+        } else {
+            self.ts[self.peak_idx as usize]
+        };
+        let end_ts = self.ts.get(end).copied().unwrap_or(first);
+        self.dd.record(end as isize - self.peak_idx, end_ts.saturating_sub(peak_ts));
+    }
+
+    /// The drawdown, counting a spell still open at the last bar.
+    fn drawdown(&self) -> Drawdown {
+        let mut tail = *self;
+        if tail.underwater && tail.n > 0 {
+            tail.record_spell(tail.n - 1);
+        }
+        tail.dd
+    }
+
+    /// Annualized volatility, Sharpe and Sortino of the per-bar simple returns.
+    fn return_stats(&self, ppy: f64) -> ReturnStats {
+        let none = ReturnStats { volatility_ann: None, sharpe: None, sortino: None };
+        let initial_ok = !self.initial.is_nan() && self.initial > 0.0;
+        if !(initial_ok && self.returns_defined && self.n != 0 && ppy.is_finite() && ppy > 0.0) {
+            return none;
+        }
+        let ann = ppy.sqrt();
+        let n = self.n as f64;
+        let m = self.sum / n;
+        let std = (self.n >= 2).then(|| {
+            let ss = self.shifted_sq - self.shifted_sum * self.shifted_sum / n;
+            (ss.max(0.0) / (n - 1.0)).sqrt()
+        });
+        // Downside deviation divides by all periods, not only the losing ones.
+        let downside = (self.down / n).sqrt();
+        ReturnStats {
+            volatility_ann: std.and_then(|s| finite(s * ann)),
+            sharpe: std.filter(|&s| s > ZERO_DEV).and_then(|s| finite(m / s * ann)),
+            sortino: (downside > ZERO_DEV).then(|| finite(m / downside * ann)).flatten(),
+        }
+    }
+}
+
 struct ReturnStats {
     volatility_ann: Option<f64>,
     sharpe: Option<f64>,
     sortino: Option<f64>,
 }
 
-/// Annualized volatility, Sharpe and Sortino of per-bar simple returns, the first measured
-/// from `initial`.
-fn return_stats(equity: &[f64], initial: f64, ppy: f64) -> ReturnStats {
-    let none = ReturnStats { volatility_ann: None, sharpe: None, sortino: None };
-    // A return from a non-positive equity has no meaning (a ruined account), so nothing
-    // built on the return series is defined.
-    if !returns_defined(equity, initial) || equity.is_empty() || !(ppy.is_finite() && ppy > 0.0) {
-        return none;
-    }
-    let ann = ppy.sqrt();
-    let n = equity.len();
-    // Two passes over the returns computed in place: a sweep evaluates this 1,000 times over
-    // a million bars, and a returns vector per call would cost more than the arithmetic.
-    let (mut sum, mut down) = (0.0, 0.0);
-    for_each_return(equity, initial, |r| {
-        sum += r;
-        down += r.min(0.0).powi(2);
-    });
-    let m = sum / n as f64;
-    let std = if n >= 2 {
-        let mut ss = 0.0;
-        for_each_return(equity, initial, |r| ss += (r - m).powi(2));
-        Some((ss / (n - 1) as f64).sqrt())
-    } else {
-        None
-    };
-    // Downside deviation divides by all periods, not only the losing ones.
-    let downside = (down / n as f64).sqrt();
-
-    ReturnStats {
-        volatility_ann: std.and_then(|s| finite(s * ann)),
-        sharpe: std.filter(|&s| s > ZERO_DEV).and_then(|s| finite(m / s * ann)),
-        sortino: (downside > ZERO_DEV).then(|| finite(m / downside * ann)).flatten(),
-    }
-}
-
-/// Every base of a return (`initial`, then each equity but the last) is positive.
-fn returns_defined(equity: &[f64], initial: f64) -> bool {
-    let ok = |x: f64| !x.is_nan() && x > 0.0;
-    ok(initial) && equity[..equity.len().saturating_sub(1)].iter().all(|&e| ok(e))
-}
-
-/// `r[0] = equity[0] / initial - 1`, `r[i] = equity[i] / equity[i-1] - 1`, in order.
-fn for_each_return(equity: &[f64], initial: f64, mut f: impl FnMut(f64)) {
-    let mut prev = initial;
-    for &e in equity {
-        f(e / prev - 1.0);
-        prev = e;
-    }
-}
-
+#[derive(Clone, Copy)]
 struct Drawdown {
     max: f64,
     duration_bars: usize,
@@ -307,46 +415,6 @@ impl Drawdown {
         self.duration_bars = self.duration_bars.max(bars.max(0) as usize);
         self.duration_days = self.duration_days.max(ms as f64 / MS_PER_DAY as f64);
     }
-}
-
-/// Deepest decline from a running peak and the longest underwater spell.
-///
-/// `initial` is the first peak, placed one bar before the first bar (index -1, timestamp
-/// `ts[0] - (ts[1] - ts[0])`) so that a loss on the very first bar counts like any other.
-/// A spell runs from its peak bar to the first bar at or above the peak, or to the last bar
-/// if equity never gets back. Bars and days are each the longest spell in their own unit;
-/// with regular bars they are the same spell.
-fn drawdown(ts: &[i64], equity: &[f64], initial: f64) -> Drawdown {
-    let mut out = Drawdown { max: 0.0, duration_bars: 0, duration_days: 0.0 };
-    let (Some(&first_ts), Some(&last_ts)) = (ts.first(), ts.last()) else {
-        return out;
-    };
-    let step = ts.get(1).map_or(0, |&t| t.saturating_sub(first_ts));
-    let mut peak = initial;
-    let mut peak_idx: isize = -1;
-    let mut peak_ts = first_ts.saturating_sub(step);
-    let mut underwater = false;
-
-    for (i, (&e, &t)) in equity.iter().zip(ts).enumerate() {
-        if e >= peak {
-            if underwater {
-                out.record(i as isize - peak_idx, t.saturating_sub(peak_ts));
-                underwater = false;
-            }
-            peak = e;
-            peak_idx = i as isize;
-            peak_ts = t;
-        } else {
-            underwater = true;
-            if peak > 0.0 {
-                out.max = out.max.max(finite_or_zero((peak - e) / peak));
-            }
-        }
-    }
-    if underwater {
-        out.record(equity.len() as isize - 1 - peak_idx, last_ts.saturating_sub(peak_ts));
-    }
-    out
 }
 
 struct TradeStats {

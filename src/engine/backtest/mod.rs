@@ -8,5 +8,5 @@ pub mod trade;
 
 pub use config::{BacktestConfig, FillMode, Sizing};
 pub use result::BacktestResult;
-pub use simulate::{simulate, simulate_into};
+pub use simulate::{simulate, simulate_into, simulate_metrics};
 pub use trade::{Side, Trade};

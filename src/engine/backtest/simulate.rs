@@ -1,6 +1,7 @@
 //! The simulation loop. Semantics are documented in docs/backtest-semantics.md.
 
 use super::config::{BacktestConfig, FillMode, Sizing};
+use super::metrics::{self, Accumulator, Metrics};
 use super::result::BacktestResult;
 use super::trade::{Side, Trade};
 use crate::engine::data::Bars;
@@ -118,6 +119,32 @@ impl Book<'_> {
     }
 }
 
+/// Where the loop puts each bar's marked equity and signed units.
+pub trait BarSink {
+    fn bar(&mut self, equity: f64, units: f64);
+}
+
+/// Stores both series, for a run's artifacts.
+struct Series {
+    equity: Vec<f64>,
+    position: Vec<f64>,
+}
+
+impl BarSink for Series {
+    #[inline]
+    fn bar(&mut self, equity: f64, units: f64) {
+        self.equity.push(equity);
+        self.position.push(units);
+    }
+}
+
+impl BarSink for Accumulator<'_> {
+    #[inline]
+    fn bar(&mut self, equity: f64, units: f64) {
+        self.push(equity, units != 0.0);
+    }
+}
+
 /// Run `targets` (one per bar, decided on that bar's close) over `bars`.
 pub fn simulate(bars: &Bars, targets: &[Target], cfg: &BacktestConfig) -> BacktestResult {
     let mut out = BacktestResult::default();
@@ -125,11 +152,50 @@ pub fn simulate(bars: &Bars, targets: &[Target], cfg: &BacktestConfig) -> Backte
     out
 }
 
-/// [`simulate`] into `out`, reusing its buffers: a sweep worker keeps one result per thread,
-/// so a million-bar series does not fault in fresh pages for every combination.
+/// [`simulate`] into `out`, reusing its buffers.
 pub fn simulate_into(bars: &Bars, targets: &[Target], cfg: &BacktestConfig, out: &mut BacktestResult) {
-    assert_eq!(bars.len(), targets.len(), "one target per bar");
     let n = bars.len();
+    let mut series =
+        Series { equity: std::mem::take(&mut out.equity), position: std::mem::take(&mut out.position) };
+    for v in [&mut series.equity, &mut series.position] {
+        v.clear();
+        v.reserve(n);
+    }
+    let (trades, total_fees) =
+        simulate_with(bars, targets, cfg, &mut series, std::mem::take(&mut out.trades));
+    *out = BacktestResult {
+        equity: series.equity,
+        position: series.position,
+        trades,
+        initial_cash: cfg.cash,
+        total_fees,
+    };
+}
+
+/// The metrics of `targets` over `bars` without storing any per-bar series: the sweep path.
+/// The same numbers as [`metrics::compute`] over [`simulate`]'s result, bit for bit.
+pub fn simulate_metrics(
+    bars: &Bars,
+    targets: &[Target],
+    cfg: &BacktestConfig,
+    periods_per_year: f64,
+) -> Metrics {
+    let mut acc = Accumulator::new(&bars.ts, cfg.cash);
+    let (trades, _) = simulate_with(bars, targets, cfg, &mut acc, Vec::new());
+    metrics::summarize(acc, bars.len(), &bars.close, &trades, periods_per_year)
+}
+
+/// The simulation proper, each bar handed to `sink`; returns the trades and total fees.
+/// `trades` is a buffer to reuse.
+fn simulate_with<S: BarSink>(
+    bars: &Bars,
+    targets: &[Target],
+    cfg: &BacktestConfig,
+    sink: &mut S,
+    mut trades: Vec<Trade>,
+) -> (Vec<Trade>, f64) {
+    assert_eq!(bars.len(), targets.len(), "one target per bar");
+    trades.clear();
     let mut book = Book {
         bars,
         cfg,
@@ -137,52 +203,54 @@ pub fn simulate_into(bars: &Bars, targets: &[Target], cfg: &BacktestConfig, out:
         slip: cfg.slippage_bps / 10_000.0,
         cash: cfg.cash,
         open: None,
-        trades: Vec::new(),
+        trades,
         total_fees: 0.0,
     };
-    let clamp = |t: Target| if cfg.allow_short { t.signum() } else { t.max(0) };
-    let mut equity = std::mem::take(&mut out.equity);
-    let mut position = std::mem::take(&mut out.position);
-    for v in [&mut equity, &mut position] {
-        v.clear();
-        v.reserve(n);
+    // One loop per fill mode and shorting rule, so the hot loop holds no setting checks.
+    match (cfg.fill, cfg.allow_short) {
+        (FillMode::NextOpen, true) => run::<true, true, S>(&mut book, targets, sink),
+        (FillMode::NextOpen, false) => run::<true, false, S>(&mut book, targets, sink),
+        (FillMode::Close, true) => run::<false, true, S>(&mut book, targets, sink),
+        (FillMode::Close, false) => run::<false, false, S>(&mut book, targets, sink),
     }
-    // Hot loop: most bars do not trade, so the book is only consulted when the target moves;
-    // direction and units are mirrored in locals.
+    if let Some(o) = book.open {
+        // Still open: marked to the last close, no exit fee charged.
+        let last = bars.len() - 1;
+        let tr = book.trade(o, last, bars.close[last], 0.0, true);
+        book.trades.push(tr);
+    }
+    (book.trades, book.total_fees)
+}
+
+/// The bar loop. Most bars do not trade, so the book is only consulted when the target
+/// moves; direction and units are mirrored in locals.
+fn run<const NEXT_OPEN: bool, const SHORT: bool, S: BarSink>(
+    book: &mut Book,
+    targets: &[Target],
+    sink: &mut S,
+) {
+    let bars = book.bars;
+    let n = bars.len();
+    let clamp = |t: Target| if SHORT { t.signum() } else { t.max(0) };
     let (mut dir, mut units): (Target, f64) = (0, 0.0);
-    let next_open = cfg.fill == FillMode::NextOpen;
-    for t in 0..n {
-        let (want, price) = if next_open {
-            (if t > 0 { clamp(targets[t - 1]) } else { dir }, bars.open[t])
-        } else {
-            (clamp(targets[t]), bars.close[t])
-        };
+    let mut decided: Target = 0;
+    for (t, (&close, &target)) in bars.close.iter().zip(targets).enumerate() {
+        // On next-open fills, the target decided on the previous close trades at this open.
+        let (want, price) = if NEXT_OPEN { (decided, bars.open[t]) } else { (clamp(target), close) };
+        decided = clamp(target);
         if want != dir {
             book.rebalance(want, price, t);
             dir = book.direction();
             units = book.units();
         }
-        if cfg.close_at_end && t + 1 == n && dir != 0 {
-            book.close(bars.close[t], t);
+        if t + 1 == n && dir != 0 && book.cfg.close_at_end {
+            // Closed on the last close: that bar's equity is the cash after the exit fee.
+            book.close(close, t);
             dir = 0;
             units = 0.0;
         }
-        equity.push(book.cash + units * bars.close[t]);
-        position.push(units);
+        sink.bar(book.cash + units * close, units);
     }
-    if let Some(o) = book.open {
-        // Still open: marked to the last close, no exit fee charged.
-        let last = n - 1;
-        let tr = book.trade(o, last, bars.close[last], 0.0, true);
-        book.trades.push(tr);
-    }
-    *out = BacktestResult {
-        equity,
-        position,
-        trades: book.trades,
-        initial_cash: cfg.cash,
-        total_fees: book.total_fees,
-    };
 }
 
 #[cfg(test)]

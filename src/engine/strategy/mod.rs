@@ -51,16 +51,22 @@ pub fn crossed_below(a: &[f64], b: &[f64], t: usize) -> bool {
 /// Targets for a crossover system: long after `a` crosses above `b`, short after it crosses
 /// below, holding the last decision in between; flat before the first cross.
 pub fn cross_targets(a: &[f64], b: &[f64]) -> Vec<Target> {
-    let mut out = vec![FLAT; a.len()];
-    let mut cur = FLAT;
-    for (t, slot) in out.iter_mut().enumerate().skip(1) {
-        if crossed_above(a, b, t) {
-            cur = LONG;
-        } else if crossed_below(a, b, t) {
-            cur = SHORT;
-        }
+    let n = a.len().min(b.len());
+    // Two passes on purpose: the side of `a` against `b` on each bar is a compare the compiler
+    // vectorizes, and the scan over one byte per bar stays in cache. A sweep runs this a
+    // thousand times over a million bars.
+    let mut out: Vec<Target> =
+        a[..n].iter().zip(&b[..n]).map(|(&x, &y)| (x > y) as Target - (x < y) as Target).collect();
+    // A cross is strictly below then strictly above (or the reverse); NaN is neither, so
+    // warm-up bars never cross.
+    let (mut cur, mut prev) = (FLAT, FLAT);
+    for slot in out.iter_mut() {
+        let now = *slot;
+        cur = if now != FLAT && prev == -now { now } else { cur };
+        prev = now;
         *slot = cur;
     }
+    out.resize(a.len(), cur);
     out
 }
 

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::grid::{combinations, parse_axis, parse_constraint};
 use super::rank::{check_objective, ranks, score};
 use super::types::*;
-use crate::engine::backtest::metrics::{self, Metrics, MetricsInput};
-use crate::engine::backtest::{simulate_into, BacktestConfig, BacktestResult};
+use crate::engine::backtest::metrics::{self, Metrics};
+use crate::engine::backtest::{simulate_metrics, BacktestConfig};
 use crate::engine::data::catalog::{resolve, ResolvedData};
 use crate::engine::data::Bars;
 use crate::engine::error::{Error, Result};
@@ -124,28 +124,10 @@ pub fn plan(ws: &crate::engine::workspace::Workspace, req: &SweepRequest) -> Res
     Ok(Plan { config, data, bars, combos, total, skipped_invalid })
 }
 
-/// Evaluate one combination: the same simulation and metrics as a single run.
+/// Evaluate one combination: the same simulation and metrics as a single run, without
+/// storing its per-bar series.
 pub fn evaluate(bars: &Bars, inputs: &Inputs, s: &dyn Strategy, cfg: &BacktestConfig, ppy: f64) -> Metrics {
-    thread_local! {
-        static BUFFERS: std::cell::RefCell<BacktestResult> = std::cell::RefCell::new(BacktestResult::default());
-    }
-    let targets = s.decide(bars, inputs);
-    BUFFERS.with_borrow_mut(|r| {
-        simulate_into(bars, &targets, cfg, r);
-        measure(bars, r, ppy)
-    })
-}
-
-fn measure(bars: &Bars, r: &BacktestResult, ppy: f64) -> Metrics {
-    metrics::compute(&MetricsInput {
-        ts: &bars.ts,
-        equity: &r.equity,
-        exposure: &r.position,
-        close: &bars.close,
-        trades: &r.trades,
-        initial_cash: r.initial_cash,
-        periods_per_year: ppy,
-    })
+    simulate_metrics(bars, &s.decide(bars, inputs), cfg, ppy)
 }
 
 /// Progress callback: (done, total). Called from worker threads.
