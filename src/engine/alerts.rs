@@ -45,6 +45,57 @@ pub mod codes {
     pub const INDEX_SKIPPED_RUN: (&str, Severity) = ("INDEX_SKIPPED_RUN", Severity::Warning);
     /// A stored dataset no longer matches its fingerprint.
     pub const DATA_FINGERPRINT_MISMATCH: (&str, Severity) = ("DATA_FINGERPRINT_MISMATCH", Severity::Critical);
+
+    // Execution: one code per event an operator must see, raised by the corridor.
+    /// An order was sent to a venue.
+    pub const ORDER_SUBMITTED: (&str, Severity) = ("ORDER_SUBMITTED", Severity::Info);
+    /// The venue accepted an order.
+    pub const VENUE_ACK: (&str, Severity) = ("VENUE_ACK", Severity::Info);
+    /// The venue rejected an order.
+    pub const ORDER_REJECTED: (&str, Severity) = ("ORDER_REJECTED", Severity::Warning);
+    /// A submit was refused before any venue call (policy, kill switch, breaker, approval).
+    pub const SUBMIT_REFUSED: (&str, Severity) = ("SUBMIT_REFUSED", Severity::Warning);
+    /// The venue call failed or timed out; the order's fate is settled by a status query.
+    pub const VENUE_ERROR: (&str, Severity) = ("VENUE_ERROR", Severity::Warning);
+    /// An order filled completely.
+    pub const ORDER_FILLED: (&str, Severity) = ("ORDER_FILLED", Severity::Info);
+    /// An order filled in part.
+    pub const PARTIAL_FILL: (&str, Severity) = ("PARTIAL_FILL", Severity::Info);
+    /// An order was cancelled.
+    pub const ORDER_CANCELLED: (&str, Severity) = ("ORDER_CANCELLED", Severity::Info);
+    /// Too many rejects or errors in the breaker window: the corridor halted itself.
+    pub const BREAKER_TRIPPED: (&str, Severity) = ("BREAKER_TRIPPED", Severity::Critical);
+    /// The kill switch cancelled everything and halted corridors.
+    pub const KILL_SWITCH: (&str, Severity) = ("KILL_SWITCH", Severity::Critical);
+    /// The venue and the journal disagree; the corridor stays halted.
+    pub const RECONCILIATION_MISMATCH: (&str, Severity) = ("RECONCILIATION_MISMATCH", Severity::Critical);
+    /// Market data is older than the policy allows.
+    pub const STALE_STREAM: (&str, Severity) = ("STALE_STREAM", Severity::Warning);
+    /// The venue clock and ours differ by more than the policy allows.
+    pub const CLOCK_SKEW: (&str, Severity) = ("CLOCK_SKEW", Severity::Warning);
+    /// A venue credential is not in the keyring.
+    pub const SECRET_MISSING: (&str, Severity) = ("SECRET_MISSING", Severity::Critical);
+    /// The journal's hash chain is broken.
+    pub const JOURNAL_TAMPERED: (&str, Severity) = ("JOURNAL_TAMPERED", Severity::Critical);
+
+    /// Every code with its severity, for docs and the promotion gate's coverage check.
+    pub const EXECUTION: &[(&str, Severity)] = &[
+        ORDER_SUBMITTED,
+        VENUE_ACK,
+        ORDER_REJECTED,
+        SUBMIT_REFUSED,
+        VENUE_ERROR,
+        ORDER_FILLED,
+        PARTIAL_FILL,
+        ORDER_CANCELLED,
+        BREAKER_TRIPPED,
+        KILL_SWITCH,
+        RECONCILIATION_MISMATCH,
+        STALE_STREAM,
+        CLOCK_SKEW,
+        SECRET_MISSING,
+        JOURNAL_TAMPERED,
+    ];
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

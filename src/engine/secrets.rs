@@ -30,3 +30,251 @@ pub fn probe() -> Result<(), String> {
         Err(e) => Err(e),
     }
 }
+
+/// A credential's value. Never printed: `Debug` and `Display` show a mask, and only
+/// [`Secret::expose`] gives the text, for the venue adapter's signer.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Which credential: one per venue and account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct CredentialKey {
+    pub venue: crate::engine::execution::Venue,
+    pub account: String,
+}
+
+impl CredentialKey {
+    pub fn new(venue: crate::engine::execution::Venue, account: &str) -> CredentialKey {
+        CredentialKey { venue, account: account.to_string() }
+    }
+
+    /// The keyring user name: `venue/account`.
+    pub fn name(&self) -> String {
+        format!("{}/{}", self.venue, self.account)
+    }
+}
+
+/// Where credentials live. Errors name the credential, never its value.
+pub trait CredentialStore: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn set(&self, key: &CredentialKey, secret: &Secret) -> Result<(), crate::engine::Error>;
+    fn get(&self, key: &CredentialKey) -> Result<Option<Secret>, crate::engine::Error>;
+    /// True when there was something to delete.
+    fn delete(&self, key: &CredentialKey) -> Result<bool, crate::engine::Error>;
+}
+
+/// The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager, or the Linux
+/// kernel keyutils).
+pub struct KeyringStore;
+
+fn keyring_error(what: &str, key: &CredentialKey, e: keyring::Error) -> crate::engine::Error {
+    crate::engine::Error::runtime(format!(
+        "the OS keyring could not {what} {}: {e}. {KEYRING_HELP}",
+        key.name()
+    ))
+}
+
+impl CredentialStore for KeyringStore {
+    fn name(&self) -> &'static str {
+        "the OS keyring"
+    }
+
+    fn set(&self, key: &CredentialKey, secret: &Secret) -> Result<(), crate::engine::Error> {
+        let entry = Entry::new(SERVICE, &key.name()).map_err(|e| keyring_error("open", key, e))?;
+        entry.set_password(secret.expose()).map_err(|e| keyring_error("store", key, e))?;
+        // Read back through a fresh handle: some backends (keyutils without a persistent
+        // keyring) accept a write that no later process can read.
+        let back = Entry::new(SERVICE, &key.name()).and_then(|e| e.get_password());
+        match back {
+            Ok(v) if v == secret.expose() => Ok(()),
+            Ok(_) => Err(crate::engine::Error::runtime(format!(
+                "the OS keyring returned a different value for {} than it stored. {KEYRING_HELP}",
+                key.name()
+            ))),
+            Err(e) => {
+                let _ = entry.delete_credential();
+                Err(keyring_error("keep", key, e))
+            }
+        }
+    }
+
+    fn get(&self, key: &CredentialKey) -> Result<Option<Secret>, crate::engine::Error> {
+        let entry = Entry::new(SERVICE, &key.name()).map_err(|e| keyring_error("open", key, e))?;
+        match entry.get_password() {
+            Ok(v) => Ok(Some(Secret(v))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keyring_error("read", key, e)),
+        }
+    }
+
+    fn delete(&self, key: &CredentialKey) -> Result<bool, crate::engine::Error> {
+        let entry = Entry::new(SERVICE, &key.name()).map_err(|e| keyring_error("open", key, e))?;
+        match entry.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(keyring_error("delete", key, e)),
+        }
+    }
+}
+
+/// Credentials in memory only: tests, and nothing else.
+#[derive(Default)]
+pub struct MemoryStore(std::sync::Mutex<std::collections::HashMap<CredentialKey, Secret>>);
+
+impl CredentialStore for MemoryStore {
+    fn name(&self) -> &'static str {
+        "the in-memory store"
+    }
+
+    fn set(&self, key: &CredentialKey, secret: &Secret) -> Result<(), crate::engine::Error> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(key.clone(), secret.clone());
+        Ok(())
+    }
+
+    fn get(&self, key: &CredentialKey) -> Result<Option<Secret>, crate::engine::Error> {
+        Ok(self.0.lock().unwrap_or_else(|p| p.into_inner()).get(key).cloned())
+    }
+
+    fn delete(&self, key: &CredentialKey) -> Result<bool, crate::engine::Error> {
+        Ok(self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(key).is_some())
+    }
+}
+
+/// The environment variable read for the loopback simulator's credential, and only for it.
+pub const LOOPBACK_ENV: &str = "QUANTLAB_LOOPBACK_CREDENTIAL";
+
+/// A credential for `key`: from the store; for a loopback simulator endpoint only, from
+/// [`LOOPBACK_ENV`] when the store has none, with a warning (returned, and logged) that says so.
+pub fn credential_for(
+    store: &dyn CredentialStore,
+    key: &CredentialKey,
+    loopback: bool,
+) -> Result<(Secret, Option<String>), crate::engine::Error> {
+    let stored = store.get(key);
+    if let Ok(Some(s)) = stored {
+        return Ok((s, None));
+    }
+    if loopback {
+        if let Ok(v) = std::env::var(LOOPBACK_ENV) {
+            let warning = format!(
+                "WARNING: using the credential in {LOOPBACK_ENV} for {} because the endpoint is the loopback \
+                 simulator; real venues only ever read the keyring",
+                key.name()
+            );
+            tracing::warn!("{warning}");
+            return Ok((Secret(v), Some(warning)));
+        }
+    }
+    match stored {
+        Err(e) => Err(e),
+        _ => Err(crate::engine::Error::new(
+            crate::engine::ErrorKind::Refused,
+            format!(
+                "no credential for {} in {}: store it with `quantlab secrets set {} --account {}`",
+                key.name(),
+                store.name(),
+                key.venue,
+                key.account
+            ),
+        )),
+    }
+}
+
+/// Names (never values) of the credentials stored through QuantLab, kept in the workspace
+/// because keyrings cannot be listed portably.
+pub mod index {
+    use serde::{Deserialize, Serialize};
+
+    use super::CredentialKey;
+    use crate::engine::time::{fmt_ms, now_ms};
+    use crate::engine::workspace::{read_json, write_json, Workspace};
+
+    #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+    pub struct Index {
+        pub schema: String,
+        pub credentials: Vec<Named>,
+    }
+
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    pub struct Named {
+        #[serde(flatten)]
+        pub key: CredentialKey,
+        pub stored_at: String,
+    }
+
+    fn path(ws: &Workspace) -> std::path::PathBuf {
+        ws.root().join("secrets_index.json")
+    }
+
+    pub fn read(ws: &Workspace) -> Index {
+        read_json(&path(ws)).unwrap_or_default()
+    }
+
+    pub fn add(ws: &Workspace, key: &CredentialKey) -> crate::engine::Result<()> {
+        let mut ix = read(ws);
+        ix.schema = "quantlab.secrets_index".into();
+        ix.credentials.retain(|n| &n.key != key);
+        ix.credentials.push(Named { key: key.clone(), stored_at: fmt_ms(now_ms()) });
+        ix.credentials.sort_by(|a, b| a.key.cmp(&b.key));
+        write_json(&path(ws), &ix)
+    }
+
+    pub fn remove(ws: &Workspace, key: &CredentialKey) -> crate::engine::Result<()> {
+        let mut ix = read(ws);
+        ix.schema = "quantlab.secrets_index".into();
+        ix.credentials.retain(|n| &n.key != key);
+        write_json(&path(ws), &ix)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::execution::Venue;
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Secret::new("hunter2-very-secret");
+        assert!(!format!("{s:?} {s}").contains("hunter2"));
+    }
+
+    #[test]
+    fn loopback_fallback_is_loopback_only_and_warns() {
+        let store = MemoryStore::default();
+        let key = CredentialKey::new(Venue::Kraken, "main");
+        // This test is the only reader of the variable.
+        std::env::set_var(LOOPBACK_ENV, "sim-secret");
+        let e = credential_for(&store, &key, false).unwrap_err();
+        assert_eq!(e.kind, crate::engine::ErrorKind::Refused);
+        assert!(e.message.contains("quantlab secrets set kraken --account main"));
+        let (s, warning) = credential_for(&store, &key, true).unwrap();
+        assert_eq!(s.expose(), "sim-secret");
+        assert!(warning.unwrap().contains("loopback"));
+        store.set(&key, &Secret::new("from-store")).unwrap();
+        let (s, warning) = credential_for(&store, &key, true).unwrap();
+        assert_eq!((s.expose(), warning), ("from-store", None));
+        std::env::remove_var(LOOPBACK_ENV);
+    }
+}

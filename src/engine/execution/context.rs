@@ -1,0 +1,70 @@
+//! ExecutionContext: what is true at the venue and in the journal at the moment an order is
+//! checked. Built from the adapter (balances, positions, orders, marks, status, clock) and the
+//! corridor's replayed journal (realized PnL today and this session).
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::broker::{Balance, BrokerAdapter, InstrumentRules, Mark, OrderReport, Position, VenueStatus};
+use super::state::CorridorState;
+use super::types::CorridorId;
+use crate::engine::error::Result;
+use crate::engine::time::{fmt_ms, now_ms};
+
+pub const CONTEXT_SCHEMA: &str = "quantlab.execution_context";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExecutionContext {
+    pub schema: String,
+    pub corridor: CorridorId,
+    pub as_of: String,
+    pub as_of_ms: i64,
+    pub venue_status: VenueStatus,
+    /// Venue clock minus ours, ms, measured at the midpoint of the request.
+    pub clock_skew_ms: i64,
+    pub balances: Vec<Balance>,
+    pub positions: Vec<Position>,
+    pub open_orders: Vec<OrderReport>,
+    pub marks: BTreeMap<String, Mark>,
+    pub instruments: BTreeMap<String, InstrumentRules>,
+    pub realized_pnl_today: Decimal,
+    pub realized_pnl_session: Decimal,
+}
+
+impl ExecutionContext {
+    pub async fn gather(
+        corridor: &CorridorId,
+        adapter: &dyn BrokerAdapter,
+        state: &CorridorState,
+        symbols: &[String],
+    ) -> Result<ExecutionContext> {
+        let t0 = now_ms();
+        let server = adapter.server_time().await?;
+        let t1 = now_ms();
+        let venue_status = adapter.status().await?;
+        let instruments = adapter.instruments().await?.into_iter().map(|r| (r.symbol.clone(), r)).collect();
+        let now = now_ms();
+        let day_start = now - now.rem_euclid(86_400_000);
+        Ok(ExecutionContext {
+            schema: CONTEXT_SCHEMA.into(),
+            corridor: corridor.clone(),
+            as_of: fmt_ms(now),
+            as_of_ms: now,
+            venue_status,
+            clock_skew_ms: server - (t0 + t1) / 2,
+            balances: adapter.balances().await?,
+            positions: adapter.positions().await?,
+            open_orders: adapter.open_orders().await?,
+            marks: adapter.marks(symbols).await?,
+            instruments,
+            realized_pnl_today: state.realized_since(day_start),
+            realized_pnl_session: state.realized_since(state.session_start_ms),
+        })
+    }
+
+    pub fn position(&self, symbol: &str) -> Decimal {
+        self.positions.iter().filter(|p| p.symbol == symbol).map(|p| p.quantity).sum()
+    }
+}

@@ -1,0 +1,628 @@
+//! A corridor: one venue account behind the safety boundary. Every path to the venue runs
+//! through here, in this order: intent -> preflight -> approval -> journal (fsynced) -> venue
+//! -> journal -> alerts. Restart replays the journal; reconciliation settles anything the
+//! journal cannot know, and ambiguity halts the corridor rather than guessing.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::broker::{BrokerAdapter, OrderRef, OrderReport, OrderRequest, OrderState, VenueError};
+use super::context::ExecutionContext;
+use super::intent::{ExecutionIntent, IntentSpec};
+use super::journal::{Entry, Journal};
+use super::policy::{self, CorridorPolicy, LoadedPolicy};
+use super::preflight::{self, ExecutionPreflight};
+use super::state::{Approval, CorridorState, Event, IntentRecord, IntentStatus, ReconcileSummary};
+use super::types::CorridorId;
+use super::{global_halt, paths};
+use crate::engine::alerts::{self, codes, Severity};
+use crate::engine::contract::make_id;
+use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::time::now_ms;
+use crate::engine::workspace::Workspace;
+
+/// Where a test makes the process "die": every step after it is skipped, as in a crash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrashPoint {
+    AfterIntentJournaled,
+    AfterApprovalJournaled,
+    AfterSubmitJournaled,
+    AfterVenueCall,
+}
+
+/// What a submit ended in (errors aside).
+#[derive(Debug, Clone, Serialize)]
+pub struct SubmitOutcome {
+    pub intent_id: String,
+    pub dry_run: bool,
+    pub status: String,
+    pub report: Option<OrderReport>,
+    pub message: String,
+}
+
+pub struct Corridor {
+    ws: Workspace,
+    id: CorridorId,
+    journal: Journal,
+    state: CorridorState,
+    adapter: Arc<dyn BrokerAdapter>,
+    policy: Option<LoadedPolicy>,
+    crash_at: Option<CrashPoint>,
+}
+
+fn refused(msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::Refused, msg)
+}
+
+fn crashed(p: CrashPoint) -> Error {
+    Error::runtime(format!("injected crash {p:?}"))
+}
+
+/// sha256 of an intent as serialized: an approval covers exactly this intent.
+pub fn intent_digest(i: &ExecutionIntent) -> String {
+    hex::encode(Sha256::digest(serde_json::to_vec(i).unwrap_or_default()))
+}
+
+impl Corridor {
+    /// Open the corridor: load the policy, verify and replay the journal.
+    pub fn open(ws: &Workspace, id: &CorridorId, adapter: Arc<dyn BrokerAdapter>) -> Result<Corridor> {
+        if adapter.venue() != id.venue {
+            return Err(Error::runtime(format!("adapter for {} used for corridor {id}", adapter.venue())));
+        }
+        let policy = policy::load(ws)?;
+        let path = paths::journal(ws, id);
+        let journal = Journal::open(&path).inspect_err(|e| {
+            if e.kind == ErrorKind::Refused {
+                let _ = alerts::raise(ws, codes::JOURNAL_TAMPERED, &source(id), &e.message);
+            }
+        })?;
+        let state = CorridorState::replay(journal.entries());
+        Ok(Corridor { ws: ws.clone(), id: id.clone(), journal, state, adapter, policy, crash_at: None })
+    }
+
+    /// Test hook: stop dead at `point`.
+    pub fn crash_at(&mut self, point: CrashPoint) {
+        self.crash_at = Some(point);
+    }
+
+    fn crash(&self, p: CrashPoint) -> Result<()> {
+        if self.crash_at == Some(p) {
+            return Err(crashed(p));
+        }
+        Ok(())
+    }
+
+    pub fn id(&self) -> &CorridorId {
+        &self.id
+    }
+
+    pub fn state(&self) -> &CorridorState {
+        &self.state
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        self.journal.entries()
+    }
+
+    pub fn journal_path(&self) -> PathBuf {
+        self.journal.path().to_path_buf()
+    }
+
+    pub fn policy(&self) -> Option<&CorridorPolicy> {
+        self.policy.as_ref().and_then(|p| p.corridor(&self.id))
+    }
+
+    pub fn policy_fingerprint(&self) -> Option<String> {
+        self.policy.as_ref().map(|p| p.fingerprint.clone())
+    }
+
+    fn append(&mut self, event: Event, dry_run: bool) -> Result<Entry> {
+        let e = self.journal.append(event, dry_run)?;
+        self.state.apply(&e);
+        Ok(e)
+    }
+
+    fn alert(&self, code: (&str, Severity), message: &str) {
+        // An alert that cannot be written must not stop a cancel or a halt; the journal holds
+        // the event either way.
+        if let Err(e) = alerts::raise(&self.ws, code, &source(&self.id), message) {
+            tracing::error!("alert {} not written: {e}", code.0);
+        }
+    }
+
+    fn record(&self, intent_id: &str) -> Result<&IntentRecord> {
+        self.state
+            .intents
+            .get(intent_id)
+            .ok_or_else(|| Error::not_found(format!("no intent '{intent_id}' in corridor {}", self.id)))
+    }
+
+    /// Why the corridor may not send anything, if it may not.
+    pub fn halted(&self) -> Option<String> {
+        if let Some(m) = global_halt::reason(&self.ws) {
+            return Some(format!("kill switch (all corridors): {m}"));
+        }
+        self.state.halt.as_ref().map(|h| format!("{:?}: {}", h.reason, h.message))
+    }
+
+    pub fn create_intent(&mut self, spec: IntentSpec) -> Result<ExecutionIntent> {
+        if spec.venue != self.id.venue || spec.account != self.id.account {
+            return Err(Error::bad_input(format!(
+                "intent for {}/{} given to corridor {}",
+                spec.venue, spec.account, self.id
+            )));
+        }
+        let intent = spec.build(now_ms())?;
+        self.append(Event::IntentCreated { intent: intent.clone() }, false)?;
+        self.crash(CrashPoint::AfterIntentJournaled)?;
+        Ok(intent)
+    }
+
+    fn symbols(&self) -> Vec<String> {
+        let mut s: Vec<String> = self.policy().map(|p| p.symbols.clone()).unwrap_or_default();
+        s.extend(self.state.intents.values().map(|r| r.intent.symbol.clone()));
+        s.extend(self.state.positions.keys().cloned());
+        s.sort();
+        s.dedup();
+        s
+    }
+
+    pub async fn context(&self) -> Result<ExecutionContext> {
+        ExecutionContext::gather(&self.id, self.adapter.as_ref(), &self.state, &self.symbols()).await
+    }
+
+    /// Check an intent against the policy and the venue now; journaled as an audit.
+    pub async fn preflight(&mut self, intent_id: &str) -> Result<ExecutionPreflight> {
+        let intent = self.record(intent_id)?.intent.clone();
+        let context = match self.context().await {
+            Ok(c) => Some(c),
+            Err(e) => {
+                self.alert(
+                    codes::VENUE_ERROR,
+                    &format!("no execution context for {}: {}", intent.id, e.message),
+                );
+                None
+            }
+        };
+        let halt = global_halt::reason(&self.ws);
+        let pf = preflight::preflight(
+            &intent,
+            &preflight::Inputs {
+                policy: self.policy(),
+                policy_fingerprint: self.policy.as_ref().map(|p| p.fingerprint.as_str()),
+                state: &self.state,
+                global_halt: halt.as_deref(),
+                context: context.as_ref(),
+                now_ms: now_ms(),
+            },
+        );
+        for c in pf.failed() {
+            match c.rule.as_str() {
+                "mark_fresh" => self.alert(
+                    codes::STALE_STREAM,
+                    &format!("{}: mark {} ({})", intent.symbol, c.actual, c.limit),
+                ),
+                "clock_skew_ms" => self
+                    .alert(codes::CLOCK_SKEW, &format!("venue clock off by {} ms ({})", c.actual, c.limit)),
+                _ => {}
+            }
+        }
+        self.append(
+            Event::Preflight {
+                intent_id: intent.id.clone(),
+                passed: pf.passed(),
+                failed_rules: pf.failed().iter().map(|c| c.rule.clone()).collect(),
+                policy_fingerprint: self.policy_fingerprint().unwrap_or_default(),
+            },
+            false,
+        )?;
+        Ok(pf)
+    }
+
+    /// Record the operator's approval of an intent, valid for the policy's approval TTL.
+    pub fn approve(&mut self, intent_id: &str, by: &str) -> Result<Approval> {
+        let r = self.record(intent_id)?;
+        if !matches!(r.status, IntentStatus::Pending | IntentStatus::Approved) {
+            return Err(Error::bad_input(format!(
+                "intent {intent_id} is {}; only a pending intent can be approved",
+                r.status.name()
+            )));
+        }
+        let ttl = self
+            .policy()
+            .map(|p| p.approval_ttl_secs)
+            .ok_or_else(|| refused(format!("no policy for corridor {}: nothing can be approved", self.id)))?;
+        let now = now_ms();
+        let approval = Approval {
+            intent_id: intent_id.to_string(),
+            by: by.to_string(),
+            approved_ms: now,
+            expires_ms: now + ttl as i64 * 1000,
+            intent_digest: intent_digest(&r.intent),
+        };
+        self.append(Event::Approved { approval: approval.clone() }, false)?;
+        self.crash(CrashPoint::AfterApprovalJournaled)?;
+        Ok(approval)
+    }
+
+    fn refuse(&mut self, intent_id: &str, reason: String) -> Error {
+        let _ =
+            self.append(Event::SubmitRefused { intent_id: intent_id.into(), reason: reason.clone() }, false);
+        self.alert(codes::SUBMIT_REFUSED, &format!("{intent_id}: {reason}"));
+        refused(format!("refused: {reason}"))
+    }
+
+    /// Send an approved intent (or, with `dry_run`, have the venue validate it without placing
+    /// anything; a dry run needs no approval). Refusals are exit 3, venue failures exit 4.
+    pub async fn submit(&mut self, intent_id: &str, dry_run: bool) -> Result<SubmitOutcome> {
+        let rec = self.record(intent_id)?.clone();
+        if !dry_run {
+            let now = now_ms();
+            let why = match &rec.approval {
+                _ if rec.status != IntentStatus::Approved => {
+                    Some(format!("intent is {}, not approved", rec.status.name()))
+                }
+                None => Some("no approval".to_string()),
+                Some(a) if a.expires_ms <= now => {
+                    Some(format!("the approval lapsed {} s ago", (now - a.expires_ms) / 1000))
+                }
+                Some(a) if a.intent_digest != intent_digest(&rec.intent) => {
+                    Some("the intent changed after approval".into())
+                }
+                Some(_) => None,
+            };
+            if let Some(why) = why {
+                return Err(self.refuse(intent_id, why));
+            }
+        }
+        let pf = self.preflight(intent_id).await?;
+        if !pf.passed() {
+            return Err(self.refuse(intent_id, pf.reasons()));
+        }
+        let i = &rec.intent;
+        let request = OrderRequest {
+            client_order_id: i.client_order_id.clone(),
+            symbol: i.symbol.clone(),
+            side: i.side,
+            quantity: i.quantity,
+            order_type: i.order_type,
+            limit_price: i.limit_price,
+            trigger_price: i.trigger_price,
+            time_in_force: i.time_in_force,
+            reduce_only: i.reduce_only,
+        };
+        self.append(Event::SubmitStarted { intent_id: intent_id.into(), request: request.clone() }, dry_run)?;
+        self.crash(CrashPoint::AfterSubmitJournaled)?;
+        if dry_run {
+            let r = self.adapter.validate(&request).await;
+            self.crash(CrashPoint::AfterVenueCall)?;
+            let (ok, message) = match &r {
+                Ok(()) => (true, "the venue would accept it".to_string()),
+                Err(e) => (false, e.to_string()),
+            };
+            self.append(
+                Event::DryRunResult { intent_id: intent_id.into(), ok, message: message.clone() },
+                true,
+            )?;
+            return Ok(SubmitOutcome {
+                intent_id: intent_id.into(),
+                dry_run: true,
+                status: if ok { "valid" } else { "invalid" }.into(),
+                report: None,
+                message,
+            });
+        }
+        self.alert(codes::ORDER_SUBMITTED, &format!("{intent_id}: {}", i.describe()));
+        let result = self.adapter.submit(&request).await;
+        self.crash(CrashPoint::AfterVenueCall)?;
+        match result {
+            Ok(report) => {
+                self.append(
+                    Event::VenueAck { intent_id: intent_id.into(), report: report.clone(), recovered: false },
+                    false,
+                )?;
+                self.alert(codes::VENUE_ACK, &format!("{intent_id}: venue order {}", report.venue_order_id));
+                self.fill_alerts(intent_id, &report);
+                Ok(SubmitOutcome {
+                    intent_id: intent_id.into(),
+                    dry_run: false,
+                    status: self.record(intent_id)?.status.name().into(),
+                    message: format!("venue order {}", report.venue_order_id),
+                    report: Some(report),
+                })
+            }
+            Err(VenueError::Rejected { reason }) => {
+                self.append(
+                    Event::VenueReject { intent_id: intent_id.into(), reason: reason.clone() },
+                    false,
+                )?;
+                self.alert(codes::ORDER_REJECTED, &format!("{intent_id}: {reason}"));
+                self.check_breaker()?;
+                Err(Error::new(ErrorKind::Venue, format!("the venue rejected {intent_id}: {reason}")))
+            }
+            Err(e) => {
+                let ambiguous = e.is_ambiguous();
+                self.append(
+                    Event::VenueError { intent_id: intent_id.into(), message: e.to_string(), ambiguous },
+                    false,
+                )?;
+                self.alert(codes::VENUE_ERROR, &format!("{intent_id}: {e}"));
+                if ambiguous {
+                    // Settle it now if the venue answers; reconciliation will otherwise.
+                    let _ = self.settle(intent_id).await;
+                }
+                self.check_breaker()?;
+                let status = self.record(intent_id)?.status;
+                Err(Error::new(
+                    ErrorKind::Venue,
+                    format!("venue {e} while sending {intent_id}; the intent is now {}", status.name()),
+                ))
+            }
+        }
+    }
+
+    fn fill_alerts(&self, intent_id: &str, report: &OrderReport) {
+        match report.state {
+            OrderState::Filled => self.alert(
+                codes::ORDER_FILLED,
+                &format!(
+                    "{intent_id}: filled {} {} at {}",
+                    report.quantity,
+                    report.symbol,
+                    report.average_price.unwrap_or_default()
+                ),
+            ),
+            OrderState::PartiallyFilled => self.alert(
+                codes::PARTIAL_FILL,
+                &format!(
+                    "{intent_id}: filled {} of {} {}",
+                    report.filled_quantity, report.quantity, report.symbol
+                ),
+            ),
+            OrderState::Cancelled | OrderState::Expired => {
+                self.alert(codes::ORDER_CANCELLED, &format!("{intent_id}: cancelled at the venue"))
+            }
+            _ => {}
+        }
+    }
+
+    fn check_breaker(&mut self) -> Result<()> {
+        let Some(p) = self.policy().cloned() else { return Ok(()) };
+        if self.state.halt.is_some() {
+            return Ok(());
+        }
+        let now = now_ms();
+        let n = self
+            .state
+            .failure_times
+            .iter()
+            .filter(|&&t| t > now - p.breaker.window_minutes as i64 * 60_000)
+            .count();
+        if n >= p.breaker.max_failures {
+            self.append(
+                Event::BreakerTripped { failures: n, window_minutes: p.breaker.window_minutes },
+                false,
+            )?;
+            self.alert(
+                codes::BREAKER_TRIPPED,
+                &format!(
+                    "{n} rejects or errors within {} min: corridor halted until `quantlab rearm`",
+                    p.breaker.window_minutes
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// Ask the venue what became of an in-flight intent, by its client order id.
+    async fn settle(&mut self, intent_id: &str) -> Result<IntentStatus> {
+        let cid = self.record(intent_id)?.intent.client_order_id.clone();
+        match self.adapter.order_status(&OrderRef::Client(cid)).await? {
+            Some(report) => {
+                self.append(
+                    Event::VenueAck { intent_id: intent_id.into(), report: report.clone(), recovered: true },
+                    false,
+                )?;
+                self.fill_alerts(intent_id, &report);
+            }
+            None => {
+                self.append(Event::NotReceived { intent_id: intent_id.into() }, false)?;
+            }
+        }
+        Ok(self.record(intent_id)?.status)
+    }
+
+    /// Cancel an intent: withdrawn if not yet sent, cancelled at the venue if resting there.
+    pub async fn cancel_intent(&mut self, intent_id: &str, reason: &str) -> Result<IntentStatus> {
+        let rec = self.record(intent_id)?.clone();
+        match rec.status {
+            IntentStatus::Pending | IntentStatus::Approved => {
+                self.append(
+                    Event::IntentCancelled { intent_id: intent_id.into(), reason: reason.into() },
+                    false,
+                )?;
+            }
+            IntentStatus::Open | IntentStatus::PartiallyFilled => {
+                self.append(Event::CancelRequested { intent_id: intent_id.into() }, false)?;
+                let r = self.adapter.cancel(&OrderRef::Client(rec.intent.client_order_id.clone())).await?;
+                self.append(Event::OrderUpdate { intent_id: intent_id.into(), report: r.clone() }, false)?;
+                self.fill_alerts(intent_id, &r);
+            }
+            s if s.in_flight() => {
+                return Err(refused(format!(
+                    "intent {intent_id} was sent and its fate is unknown; run `quantlab reconcile` first"
+                )))
+            }
+            s => return Err(Error::bad_input(format!("intent {intent_id} is already {}", s.name()))),
+        }
+        Ok(self.record(intent_id)?.status)
+    }
+
+    /// Pull the venue's view of every order we have there; journal what changed.
+    pub async fn refresh(&mut self) -> Result<Vec<String>> {
+        let mut changed = Vec::new();
+        let ids: Vec<(String, String)> = self
+            .state
+            .intents
+            .values()
+            .filter(|r| r.status.at_venue())
+            .map(|r| (r.intent.id.clone(), r.intent.client_order_id.clone()))
+            .collect();
+        for (id, cid) in ids {
+            if let Some(report) = self.adapter.order_status(&OrderRef::Client(cid)).await? {
+                let rec = self.record(&id)?;
+                if report.filled_quantity != rec.filled_quantity || !report.state.is_open() {
+                    self.append(Event::OrderUpdate { intent_id: id.clone(), report: report.clone() }, false)?;
+                    self.fill_alerts(&id, &report);
+                    changed.push(format!("{id}: {:?}", report.state).to_lowercase());
+                }
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Compare the journal with the venue. In-flight intents are settled by status queries,
+    /// fills and cancels we missed are journaled; what cannot be explained is a mismatch, which
+    /// halts the corridor with a critical alert.
+    pub async fn reconcile(&mut self) -> Result<ReconcileSummary> {
+        let mut resolved = Vec::new();
+        let mut mismatches = Vec::new();
+        let in_flight: Vec<String> = self
+            .state
+            .intents
+            .values()
+            .filter(|r| r.status.in_flight())
+            .map(|r| r.intent.id.clone())
+            .collect();
+        for id in in_flight {
+            let s = self.settle(&id).await?;
+            resolved.push(format!("{id}: in flight at restart, venue says {}", s.name()));
+        }
+        resolved.extend(self.refresh().await?);
+        for r in self.state.intents.values().filter(|r| r.status.at_venue()) {
+            let known =
+                self.adapter.order_status(&OrderRef::Client(r.intent.client_order_id.clone())).await?;
+            if known.is_none() {
+                mismatches.push(format!("{}: open in the journal, unknown at the venue", r.intent.id));
+            }
+        }
+        let ours: Vec<&str> =
+            self.state.intents.values().map(|r| r.intent.client_order_id.as_str()).collect();
+        for o in self.adapter.open_orders().await? {
+            if !ours.contains(&o.client_order_id.as_str()) {
+                mismatches.push(format!(
+                    "venue order {} ({} {} {}) is not in the journal",
+                    o.venue_order_id,
+                    o.side.name(),
+                    o.quantity,
+                    o.symbol
+                ));
+            }
+        }
+        let venue_positions = self.adapter.positions().await?;
+        if !self.state.has_baseline {
+            // First meeting: what the venue holds beyond our own fills is the starting point.
+            let mut base = Vec::new();
+            for p in &venue_positions {
+                let ours = self.state.positions.get(&p.symbol).copied().unwrap_or_default();
+                if p.quantity != ours {
+                    base.push(super::broker::Position {
+                        symbol: p.symbol.clone(),
+                        quantity: p.quantity - ours,
+                    });
+                }
+            }
+            resolved.push(format!("baseline: {} position(s) adopted from the venue", base.len()));
+            self.append(Event::Baseline { positions: base }, false)?;
+        } else {
+            let mut symbols: Vec<&String> = self.state.positions.keys().collect();
+            symbols.extend(venue_positions.iter().map(|p| &p.symbol));
+            symbols.sort();
+            symbols.dedup();
+            for s in symbols {
+                let ours = self.state.positions.get(s).copied().unwrap_or_default();
+                let theirs: rust_decimal::Decimal =
+                    venue_positions.iter().filter(|p| &p.symbol == s).map(|p| p.quantity).sum();
+                if ours != theirs {
+                    mismatches.push(format!("{s}: journal holds {ours}, venue holds {theirs}"));
+                }
+            }
+        }
+        let summary = ReconcileSummary {
+            id: make_id("recon", now_ms(), format!("{}{}", self.id, self.state.entries).as_bytes()),
+            clean: mismatches.is_empty(),
+            mismatches,
+            resolved,
+        };
+        self.append(
+            Event::Reconciled { summary: summary.clone(), policy_fingerprint: self.policy_fingerprint() },
+            false,
+        )?;
+        if !summary.clean {
+            self.alert(
+                codes::RECONCILIATION_MISMATCH,
+                &format!("corridor halted: {}", summary.mismatches.join("; ")),
+            );
+        }
+        Ok(summary)
+    }
+
+    /// The kill switch for this corridor: halt (journaled first, so it holds even if the venue
+    /// is unreachable), then cancel every open order. Returns how many were cancelled.
+    pub async fn kill(&mut self, reason: &str) -> Result<usize> {
+        self.append(
+            Event::Killed { reason: reason.into(), policy_fingerprint: self.policy_fingerprint() },
+            false,
+        )?;
+        let cancelled = match self.adapter.cancel_all().await {
+            Ok(n) => n,
+            Err(e) => {
+                self.alert(
+                    codes::KILL_SWITCH,
+                    &format!(
+                        "corridor halted, but cancelling open orders failed: {e}; cancel them at the venue"
+                    ),
+                );
+                return Err(e.into());
+            }
+        };
+        let _ = self.refresh().await;
+        self.append(Event::Note { text: format!("kill switch cancelled {cancelled} open order(s)") }, false)?;
+        self.alert(
+            codes::KILL_SWITCH,
+            &format!("corridor halted ({reason}); {cancelled} open order(s) cancelled"),
+        );
+        Ok(cancelled)
+    }
+
+    /// Lift a halt: only after a clean reconciliation, and for a corridor whose limits go
+    /// beyond micro-live only with a passed promotion report for the current policy.
+    pub async fn rearm(&mut self) -> Result<ReconcileSummary> {
+        if self.state.halt.is_none() && global_halt::reason(&self.ws).is_none() {
+            return Err(Error::bad_input(format!("corridor {} is not halted", self.id)));
+        }
+        let summary = self.reconcile().await?;
+        if !summary.clean {
+            return Err(refused(format!(
+                "reconciliation found mismatches, the corridor stays halted: {}",
+                summary.mismatches.join("; ")
+            )));
+        }
+        super::promote::arm_gate(&self.ws, &self.id, self.policy(), self.policy_fingerprint().as_deref())?;
+        self.append(
+            Event::Rearmed {
+                reconciliation_id: summary.id.clone(),
+                policy_fingerprint: self.policy_fingerprint(),
+            },
+            false,
+        )?;
+        Ok(summary)
+    }
+}
+
+pub fn source(id: &CorridorId) -> String {
+    format!("corridor:{id}")
+}

@@ -1,0 +1,238 @@
+//! ExecutionIntent: what someone wants traded, before any check or venue is involved.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::types::{CorridorId, IntentSource, OrderType, Side, TimeInForce, Venue};
+use crate::engine::contract::{make_id, CONTRACT_VERSION};
+use crate::engine::error::{Error, Result};
+use crate::engine::time::fmt_ms;
+
+pub const INTENT_SCHEMA: &str = "quantlab.execution_intent";
+
+/// Default life of an intent that names no expiry: long enough to review, short enough that a
+/// forgotten one cannot be submitted tomorrow at yesterday's idea of a price.
+pub const DEFAULT_TTL_MS: i64 = 60 * 60 * 1000;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExecutionIntent {
+    pub schema: String,
+    pub schema_version: u32,
+    pub id: String,
+    pub source: IntentSource,
+    pub venue: Venue,
+    pub account: String,
+    pub symbol: String,
+    pub side: Side,
+    /// Base units, as given; the venue's lot rounding is checked in preflight, never applied
+    /// silently.
+    pub quantity: Decimal,
+    pub order_type: OrderType,
+    pub limit_price: Option<Decimal>,
+    pub trigger_price: Option<Decimal>,
+    pub time_in_force: TimeInForce,
+    pub reduce_only: bool,
+    /// Derived from the id, so a submit repeated after a crash carries the same one and the
+    /// venue (or a status query) recognises it.
+    pub client_order_id: String,
+    pub created_at: String,
+    pub expires_at: String,
+    /// Epoch ms of the two times above, for rules and sorting.
+    pub created_ms: i64,
+    pub expires_ms: i64,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl ExecutionIntent {
+    pub fn corridor(&self) -> CorridorId {
+        CorridorId { venue: self.venue, account: self.account.clone() }
+    }
+
+    /// The price the order's notional is measured at: the limit price, else the trigger,
+    /// else the mark.
+    pub fn reference_price(&self, mark: Option<Decimal>) -> Option<Decimal> {
+        self.limit_price.or(self.trigger_price).or(mark)
+    }
+
+    /// One line for confirm dialogs and logs: the exact order.
+    pub fn describe(&self) -> String {
+        let mut s = format!(
+            "{} {} {} {} on {}/{}",
+            self.side.name(),
+            self.quantity,
+            self.symbol,
+            self.order_type.name(),
+            self.venue,
+            self.account
+        );
+        if let Some(p) = self.limit_price {
+            s.push_str(&format!(" limit {p}"));
+        }
+        if let Some(p) = self.trigger_price {
+            s.push_str(&format!(" trigger {p}"));
+        }
+        if self.reduce_only {
+            s.push_str(" reduce-only");
+        }
+        s
+    }
+}
+
+/// What a caller gives to create an intent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IntentSpec {
+    pub source: IntentSource,
+    pub venue: Venue,
+    pub account: String,
+    pub symbol: String,
+    pub side: Side,
+    pub quantity: Decimal,
+    pub order_type: OrderType,
+    pub limit_price: Option<Decimal>,
+    pub trigger_price: Option<Decimal>,
+    pub time_in_force: TimeInForce,
+    pub reduce_only: bool,
+    /// Life in ms from creation; [`DEFAULT_TTL_MS`] when absent.
+    pub ttl_ms: Option<i64>,
+    pub note: Option<String>,
+}
+
+impl IntentSpec {
+    /// Check the spec on its own (no policy, no venue) and make the intent.
+    pub fn build(self, now_ms: i64) -> Result<ExecutionIntent> {
+        CorridorId::new(self.venue, &self.account)?;
+        let symbol = self.symbol.trim().to_string();
+        let symbol_ok = !symbol.is_empty()
+            && symbol.len() <= 32
+            && symbol.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | ':'));
+        if !symbol_ok {
+            return Err(Error::bad_input(format!("--symbol: '{}' is not a symbol", self.symbol)));
+        }
+        if self.quantity <= Decimal::ZERO {
+            return Err(Error::bad_input(format!("--qty: must be positive, got {}", self.quantity)));
+        }
+        for (field, price) in [("--price", self.limit_price), ("--trigger", self.trigger_price)] {
+            if let Some(p) = price {
+                if p <= Decimal::ZERO {
+                    return Err(Error::bad_input(format!("{field}: must be positive, got {p}")));
+                }
+            }
+        }
+        let t = self.order_type;
+        match (t.needs_limit_price(), self.limit_price) {
+            (true, None) => {
+                return Err(Error::bad_input(format!("--price: a {} order needs a limit price", t.name())))
+            }
+            (false, Some(_)) => {
+                return Err(Error::bad_input(format!("--price: a {} order takes no limit price", t.name())))
+            }
+            _ => {}
+        }
+        match (t.needs_trigger_price(), self.trigger_price) {
+            (true, None) => {
+                return Err(Error::bad_input(format!(
+                    "--trigger: a {} order needs a trigger price",
+                    t.name()
+                )))
+            }
+            (false, Some(_)) => {
+                return Err(Error::bad_input(format!(
+                    "--trigger: a {} order takes no trigger price",
+                    t.name()
+                )))
+            }
+            _ => {}
+        }
+        let ttl = self.ttl_ms.unwrap_or(DEFAULT_TTL_MS);
+        if ttl <= 0 {
+            return Err(Error::bad_input("--expires: must be a positive duration"));
+        }
+        let key =
+            serde_json::to_vec(&(&self.venue, &self.account, &symbol, &self.side, &self.quantity, now_ms))
+                .unwrap_or_default();
+        let id = make_id("intent", now_ms, &key);
+        Ok(ExecutionIntent {
+            schema: INTENT_SCHEMA.into(),
+            schema_version: CONTRACT_VERSION,
+            client_order_id: client_order_id(&id),
+            id,
+            source: self.source,
+            venue: self.venue,
+            account: self.account,
+            symbol,
+            side: self.side,
+            quantity: self.quantity,
+            order_type: self.order_type,
+            limit_price: self.limit_price,
+            trigger_price: self.trigger_price,
+            time_in_force: self.time_in_force,
+            reduce_only: self.reduce_only,
+            created_at: fmt_ms(now_ms),
+            expires_at: fmt_ms(now_ms + ttl),
+            created_ms: now_ms,
+            expires_ms: now_ms + ttl,
+            note: self.note,
+        })
+    }
+}
+
+/// A UUID-shaped id from the first 16 bytes of sha256(intent id): Kraken accepts UUIDs as
+/// client order ids and Hyperliquid takes the same 16 bytes as a hex `cloid`.
+pub fn client_order_id(intent_id: &str) -> String {
+    let h = Sha256::digest(intent_id.as_bytes());
+    let x = hex::encode(&h[..16]);
+    format!("{}-{}-{}-{}-{}", &x[..8], &x[8..12], &x[12..16], &x[16..20], &x[20..32])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub fn spec() -> IntentSpec {
+        IntentSpec {
+            source: IntentSource::Operator,
+            venue: Venue::Fake,
+            account: "main".into(),
+            symbol: "BTC/USD".into(),
+            side: Side::Buy,
+            quantity: Decimal::new(1, 2),
+            order_type: OrderType::Limit,
+            limit_price: Some(Decimal::from(50_000)),
+            trigger_price: None,
+            time_in_force: TimeInForce::Gtc,
+            reduce_only: false,
+            ttl_ms: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn builds_with_a_stable_client_id() {
+        let i = spec().build(1_700_000_000_000).unwrap();
+        assert!(i.id.starts_with("intent_20231114T"));
+        assert_eq!(i.client_order_id, client_order_id(&i.id));
+        assert_eq!(i.client_order_id.len(), 36);
+        assert_eq!(i.expires_ms - i.created_ms, DEFAULT_TTL_MS);
+    }
+
+    #[test]
+    fn rejects_bad_specs_naming_the_field() {
+        let cases: Vec<(IntentSpec, &str)> = vec![
+            (IntentSpec { quantity: Decimal::new(-1, 0), ..spec() }, "--qty"),
+            (IntentSpec { quantity: Decimal::ZERO, ..spec() }, "--qty"),
+            (IntentSpec { limit_price: None, ..spec() }, "--price"),
+            (IntentSpec { order_type: OrderType::Market, ..spec() }, "--price"),
+            (IntentSpec { order_type: OrderType::StopLimit, ..spec() }, "--trigger"),
+            (IntentSpec { limit_price: Some(Decimal::new(-5, 0)), ..spec() }, "--price"),
+            (IntentSpec { symbol: "".into(), ..spec() }, "--symbol"),
+            (IntentSpec { account: "a b".into(), ..spec() }, "--account"),
+            (IntentSpec { ttl_ms: Some(0), ..spec() }, "--expires"),
+        ];
+        for (s, field) in cases {
+            let e = s.build(0).unwrap_err().to_string();
+            assert!(e.starts_with(field), "{e}");
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! The corridor journal: `corridors/<venue>/<account>/journal.jsonl`, append-only. Each entry
+//! carries the sha256 of the line before it and of itself, and is fsynced before the caller
+//! goes on, so it is on disk before any venue call it describes. State is rebuilt by replaying
+//! it ([`super::state`]); a broken chain is tampering and stops everything.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::engine::contract::CONTRACT_VERSION;
+use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::time::{fmt_ms, now_ms};
+
+pub const JOURNAL_SCHEMA: &str = "quantlab.journal_entry";
+/// The `prev` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub schema: String,
+    pub schema_version: u32,
+    /// 1, 2, 3, ... without gaps.
+    pub seq: u64,
+    pub time: String,
+    pub time_ms: i64,
+    /// sha256 (hex) of the previous line as written, or [`GENESIS`].
+    pub prev: String,
+    /// A validate-only (dry-run) audit rather than a real order event.
+    #[serde(default)]
+    pub dry_run: bool,
+    pub event: super::state::Event,
+    /// sha256 (hex) of this entry serialized with `hash` empty.
+    pub hash: String,
+}
+
+impl Entry {
+    fn seal(mut self) -> Entry {
+        self.hash = String::new();
+        let h = hex::encode(Sha256::digest(serde_json::to_vec(&self).unwrap_or_default()));
+        self.hash = h;
+        self
+    }
+}
+
+/// An open journal: its entries so far and the hash of its last line.
+pub struct Journal {
+    path: PathBuf,
+    entries: Vec<Entry>,
+    last_line_hash: String,
+}
+
+/// Where and how a journal fails verification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verification {
+    pub path: String,
+    pub entries: usize,
+    pub ok: bool,
+    /// 1-based line of the first problem, and what it is.
+    pub problem: Option<(usize, String)>,
+}
+
+impl Journal {
+    /// Open (creating the folder) and verify the whole chain. A chain that does not verify is
+    /// an error of kind Refused: nothing may act on a journal that was changed.
+    pub fn open(path: &Path) -> Result<Journal> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("create the journal folder", dir, e))?;
+        }
+        let (entries, last, v) = read_and_verify(path)?;
+        if let Some((line, why)) = &v.problem {
+            if why.starts_with(TORN) && *line == entries.len() + 1 {
+                return repair_torn_tail(path, entries, last);
+            }
+        }
+        if let Some((line, why)) = v.problem {
+            return Err(Error::new(
+                ErrorKind::Refused,
+                format!(
+                    "{}: line {line}: {why}; the journal was changed outside QuantLab, so the corridor stays \
+                     halted (inspect with `quantlab journal verify`)",
+                    path.display()
+                ),
+            ));
+        }
+        Ok(Journal { path: path.to_path_buf(), entries, last_line_hash: last })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Append one event and fsync it. Returns the entry as written.
+    pub fn append(&mut self, event: super::state::Event, dry_run: bool) -> Result<Entry> {
+        let now = now_ms();
+        let entry = Entry {
+            schema: JOURNAL_SCHEMA.into(),
+            schema_version: CONTRACT_VERSION,
+            seq: self.entries.len() as u64 + 1,
+            time: fmt_ms(now),
+            time_ms: now,
+            prev: self.last_line_hash.clone(),
+            dry_run,
+            event,
+            hash: String::new(),
+        }
+        .seal();
+        let mut line =
+            serde_json::to_vec(&entry).map_err(|e| Error::runtime(format!("journal entry: {e}")))?;
+        line.push(b'\n');
+        let mut f = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(|e| Error::io("open the journal", &self.path, e))?;
+        f.write_all(&line).map_err(|e| Error::io("append to the journal", &self.path, e))?;
+        // On disk before the caller makes the venue call this entry describes.
+        f.sync_data().map_err(|e| Error::io("fsync the journal", &self.path, e))?;
+        if self.entries.is_empty() {
+            if let Some(dir) = self.path.parent() {
+                let _ = File::open(dir).and_then(|d| d.sync_all());
+            }
+        }
+        self.last_line_hash = hex::encode(Sha256::digest(&line[..line.len() - 1]));
+        self.entries.push(entry.clone());
+        Ok(entry)
+    }
+}
+
+const TORN: &str = "the last line is incomplete";
+
+/// A crash during an append leaves a line without its newline. It was never fsynced, so no
+/// venue call followed it: keep the bytes aside, cut them off, and say so in the journal.
+fn repair_torn_tail(path: &Path, entries: Vec<Entry>, last: String) -> Result<Journal> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read the journal", path, e))?;
+    let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let aside = path.with_extension(format!("torn-{}", now_ms()));
+    std::fs::write(&aside, &bytes[keep..]).map_err(|e| Error::io("keep the torn journal line", &aside, e))?;
+    let f = OpenOptions::new().write(true).open(path).map_err(|e| Error::io("open the journal", path, e))?;
+    f.set_len(keep as u64).map_err(|e| Error::io("cut the torn journal line", path, e))?;
+    f.sync_all().map_err(|e| Error::io("fsync the journal", path, e))?;
+    let mut j = Journal { path: path.to_path_buf(), entries, last_line_hash: last };
+    j.append(
+        super::state::Event::Note {
+            text: format!(
+                "dropped an incomplete last line ({} bytes) left by a crash; kept in {}",
+                bytes.len() - keep,
+                aside.display()
+            ),
+        },
+        false,
+    )?;
+    Ok(j)
+}
+
+/// Check a journal without opening it for writing.
+pub fn verify(path: &Path) -> Result<Verification> {
+    read_and_verify(path).map(|(_, _, v)| v)
+}
+
+fn read_and_verify(path: &Path) -> Result<(Vec<Entry>, String, Verification)> {
+    let mut v = Verification { path: path.display().to_string(), entries: 0, ok: true, problem: None };
+    let f = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), GENESIS.into(), v)),
+        Err(e) => return Err(Error::io("read the journal", path, e)),
+    };
+    let mut entries = Vec::new();
+    let mut prev = GENESIS.to_string();
+    let mut reader = BufReader::new(f);
+    let mut raw = Vec::new();
+    let mut n = 0;
+    loop {
+        raw.clear();
+        let read = reader.read_until(b'\n', &mut raw).map_err(|e| Error::io("read the journal", path, e))?;
+        if read == 0 {
+            break;
+        }
+        n += 1;
+        let complete = raw.last() == Some(&b'\n');
+        let line = if complete { &raw[..raw.len() - 1] } else { &raw[..] };
+        let fail = |why: String, v: &mut Verification| {
+            v.ok = false;
+            v.problem = Some((n, why));
+        };
+        if !complete {
+            // An append cut short by a crash: it was never fsynced, so no venue call followed it.
+            fail(format!("{TORN} (a write cut short)"), &mut v);
+            break;
+        }
+        let entry: Entry = match serde_json::from_slice(line) {
+            Ok(e) => e,
+            Err(e) => {
+                fail(format!("not a journal entry ({e})"), &mut v);
+                break;
+            }
+        };
+        if entry.prev != prev {
+            fail("its prev hash does not match the line before it".into(), &mut v);
+            break;
+        }
+        if entry.seq != entries.len() as u64 + 1 {
+            fail(format!("sequence {} where {} was expected", entry.seq, entries.len() + 1), &mut v);
+            break;
+        }
+        if entry.clone().seal().hash != entry.hash {
+            fail("its content does not match its hash".into(), &mut v);
+            break;
+        }
+        prev = hex::encode(Sha256::digest(line));
+        entries.push(entry);
+    }
+    v.entries = entries.len();
+    Ok((entries, prev, v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::state::Event;
+    use super::*;
+
+    fn ev(n: u64) -> Event {
+        Event::Note { text: format!("entry {n}") }
+    }
+
+    #[test]
+    fn appends_replays_and_detects_every_kind_of_tampering() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c/journal.jsonl");
+        let mut j = Journal::open(&p).unwrap();
+        for i in 0..5 {
+            j.append(ev(i), false).unwrap();
+        }
+        drop(j);
+        let j = Journal::open(&p).unwrap();
+        assert_eq!(j.entries().len(), 5);
+        assert!(verify(&p).unwrap().ok);
+        let text = std::fs::read_to_string(&p).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+
+        let tampered = |body: String| {
+            std::fs::write(&p, body).unwrap();
+            let v = verify(&p).unwrap();
+            assert!(!v.ok);
+            assert!(Journal::open(&p).is_err());
+            v.problem.unwrap()
+        };
+        // An edited value in the middle.
+        let edited = text.replace("entry 2", "entry 9");
+        assert_eq!(tampered(edited).0, 3);
+        // A deleted line.
+        let deleted: String =
+            lines.iter().enumerate().filter(|(i, _)| *i != 1).map(|(_, l)| format!("{l}\n")).collect();
+        assert_eq!(tampered(deleted).0, 2);
+        // Swapped lines.
+        let mut swapped = lines.clone();
+        swapped.swap(1, 2);
+        assert_eq!(tampered(swapped.iter().map(|l| format!("{l}\n")).collect()).0, 2);
+        // The last line edited.
+        let last = text.replace("entry 4", "entry 5");
+        assert_eq!(tampered(last).0, 5);
+        // A torn append is reported by verify, and repaired on open: cut off, kept aside, noted.
+        let torn = format!("{}{}", text, &lines[0][..20]);
+        std::fs::write(&p, torn).unwrap();
+        assert_eq!(verify(&p).unwrap().problem.unwrap().0, 6);
+        let j = Journal::open(&p).unwrap();
+        assert_eq!(j.entries().len(), 6);
+        assert!(verify(&p).unwrap().ok);
+    }
+}

@@ -1,0 +1,329 @@
+//! ExecutionPolicy: the operator's limits, one TOML file in the workspace
+//! (`execution_policy.toml`), one `[[corridor]]` table per venue and account. No corridor may
+//! submit without one. docs/execution-policy.md documents every field.
+
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::types::{CorridorId, OrderType, Venue};
+use crate::engine::error::{Error, Result};
+use crate::engine::workspace::Workspace;
+
+pub const POLICY_FILE: &str = "execution_policy.toml";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExecutionPolicy {
+    #[serde(default = "one")]
+    pub schema_version: u32,
+    #[serde(default, rename = "corridor")]
+    pub corridors: Vec<CorridorPolicy>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// How far a corridor is trusted. `Micro` applies the micro-live limits on top of the others;
+/// `Full` needs a passed promotion report for the current policy before it can be armed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    #[default]
+    Micro,
+    Full,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorridorPolicy {
+    pub venue: Venue,
+    pub account: String,
+    #[serde(default)]
+    pub stage: Stage,
+    /// Symbols that may be traded, exactly as the venue spells them.
+    pub symbols: Vec<String>,
+    pub order_types: Vec<OrderType>,
+    /// Quote currency, e.g. "500" = 500 USD per order.
+    pub max_order_notional: Decimal,
+    pub max_position_notional: Decimal,
+    /// Sum of |position notional| over every symbol after the order.
+    pub max_gross_exposure: Decimal,
+    pub max_open_orders: usize,
+    /// Realized loss (positive number) after which submits stop for the UTC day.
+    pub daily_loss_limit: Decimal,
+    /// The same for the session (since the corridor was last armed).
+    pub session_loss_limit: Decimal,
+    pub orders_per_minute: usize,
+    /// A limit or trigger price further than this from the mark is refused.
+    pub price_collar_bps: Decimal,
+    /// Seconds an approval stays valid after the confirm key.
+    pub approval_ttl_secs: u64,
+    #[serde(default = "default_skew")]
+    pub max_clock_skew_ms: i64,
+    /// A mark older than this is stale: no order is priced against it.
+    #[serde(default = "default_mark_age")]
+    pub max_mark_age_ms: i64,
+    pub breaker: Breaker,
+    pub micro_live: Option<MicroLive>,
+    #[serde(default)]
+    pub promotion: Promotion,
+}
+
+fn default_skew() -> i64 {
+    2_000
+}
+
+fn default_mark_age() -> i64 {
+    10_000
+}
+
+/// N rejects or venue errors within M minutes halt the corridor.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Breaker {
+    pub max_failures: usize,
+    pub window_minutes: u64,
+}
+
+/// Limits for the first live stage; each applies on top of the corridor's own.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MicroLive {
+    pub max_order_notional: Decimal,
+    pub max_position_notional: Decimal,
+    pub max_gross_exposure: Decimal,
+    pub daily_loss_limit: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Promotion {
+    /// Reconciliations in a row, the most recent ones, that must have been clean.
+    #[serde(default = "three")]
+    pub clean_reconciliations: usize,
+}
+
+fn three() -> usize {
+    3
+}
+
+impl Default for Promotion {
+    fn default() -> Self {
+        Promotion { clean_reconciliations: 3 }
+    }
+}
+
+/// The limits preflight applies: the corridor's, tightened by micro-live in the micro stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    pub max_order_notional: Decimal,
+    pub max_position_notional: Decimal,
+    pub max_gross_exposure: Decimal,
+    pub daily_loss_limit: Decimal,
+}
+
+impl CorridorPolicy {
+    pub fn id(&self) -> CorridorId {
+        CorridorId { venue: self.venue, account: self.account.clone() }
+    }
+
+    pub fn limits(&self) -> Limits {
+        let full = Limits {
+            max_order_notional: self.max_order_notional,
+            max_position_notional: self.max_position_notional,
+            max_gross_exposure: self.max_gross_exposure,
+            daily_loss_limit: self.daily_loss_limit,
+        };
+        match (&self.stage, &self.micro_live) {
+            (Stage::Micro, Some(m)) => Limits {
+                max_order_notional: full.max_order_notional.min(m.max_order_notional),
+                max_position_notional: full.max_position_notional.min(m.max_position_notional),
+                max_gross_exposure: full.max_gross_exposure.min(m.max_gross_exposure),
+                daily_loss_limit: full.daily_loss_limit.min(m.daily_loss_limit),
+            },
+            _ => full,
+        }
+    }
+
+    /// True when the effective limits go beyond micro-live: arming needs a promotion report.
+    pub fn above_micro_live(&self) -> bool {
+        let Some(m) = &self.micro_live else { return true };
+        let l = self.limits();
+        l.max_order_notional > m.max_order_notional
+            || l.max_position_notional > m.max_position_notional
+            || l.max_gross_exposure > m.max_gross_exposure
+            || l.daily_loss_limit > m.daily_loss_limit
+    }
+
+    fn validate(&self, at: &str) -> Result<()> {
+        CorridorId::new(self.venue, &self.account).map_err(|e| Error::bad_input(format!("{at}: {e}")))?;
+        let bad = |field: &str, why: &str| Err(Error::bad_input(format!("{at}.{field}: {why}")));
+        if self.symbols.is_empty() {
+            return bad("symbols", "list at least one symbol");
+        }
+        if self.order_types.is_empty() {
+            return bad("order_types", "list at least one order type");
+        }
+        let mut amounts = vec![
+            ("max_order_notional", self.max_order_notional),
+            ("max_position_notional", self.max_position_notional),
+            ("max_gross_exposure", self.max_gross_exposure),
+            ("daily_loss_limit", self.daily_loss_limit),
+            ("session_loss_limit", self.session_loss_limit),
+            ("price_collar_bps", self.price_collar_bps),
+        ];
+        if let Some(m) = &self.micro_live {
+            amounts.extend([
+                ("micro_live.max_order_notional", m.max_order_notional),
+                ("micro_live.max_position_notional", m.max_position_notional),
+                ("micro_live.max_gross_exposure", m.max_gross_exposure),
+                ("micro_live.daily_loss_limit", m.daily_loss_limit),
+            ]);
+        }
+        for (field, v) in amounts {
+            if v <= Decimal::ZERO {
+                return bad(field, &format!("must be positive, got {v}"));
+            }
+        }
+        if self.orders_per_minute == 0 {
+            return bad("orders_per_minute", "must be at least 1");
+        }
+        if self.approval_ttl_secs == 0 || self.approval_ttl_secs > 600 {
+            return bad("approval_ttl_secs", "must be between 1 and 600 seconds");
+        }
+        if self.breaker.max_failures == 0 || self.breaker.window_minutes == 0 {
+            return bad("breaker", "max_failures and window_minutes must be at least 1");
+        }
+        if self.max_clock_skew_ms <= 0 || self.max_mark_age_ms <= 0 {
+            return bad("max_clock_skew_ms", "clock skew and mark age limits must be positive");
+        }
+        Ok(())
+    }
+}
+
+/// The policy as loaded, with the sha256 of the file's bytes: promotion reports and kill
+/// switch drills are tied to the exact policy they were made under.
+#[derive(Debug, Clone)]
+pub struct LoadedPolicy {
+    pub policy: ExecutionPolicy,
+    pub fingerprint: String,
+    pub path: PathBuf,
+}
+
+impl LoadedPolicy {
+    pub fn corridor(&self, id: &CorridorId) -> Option<&CorridorPolicy> {
+        self.policy.corridors.iter().find(|c| c.venue == id.venue && c.account == id.account)
+    }
+}
+
+pub fn path(ws: &Workspace) -> PathBuf {
+    ws.root().join(POLICY_FILE)
+}
+
+/// Load and validate the workspace's policy. `Ok(None)` when there is no file.
+pub fn load(ws: &Workspace) -> Result<Option<LoadedPolicy>> {
+    let p = path(ws);
+    match std::fs::read(&p) {
+        Ok(bytes) => parse(&bytes, &p).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io("read the execution policy", &p, e)),
+    }
+}
+
+pub fn parse(bytes: &[u8], at: &Path) -> Result<LoadedPolicy> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Error::bad_input(format!("{}: the execution policy is not UTF-8", at.display())))?;
+    let policy: ExecutionPolicy =
+        toml::from_str(text).map_err(|e| Error::bad_input(format!("{}: {}", at.display(), e.message())))?;
+    if policy.schema_version != 1 {
+        return Err(Error::bad_input(format!(
+            "{}: schema_version {} is not supported (this build reads 1)",
+            at.display(),
+            policy.schema_version
+        )));
+    }
+    for (i, c) in policy.corridors.iter().enumerate() {
+        c.validate(&format!("{}: corridor[{i}] ({}/{})", at.display(), c.venue, c.account))?;
+        if policy.corridors[..i].iter().any(|d| d.venue == c.venue && d.account == c.account) {
+            return Err(Error::bad_input(format!(
+                "{}: corridor {}/{} is defined twice",
+                at.display(),
+                c.venue,
+                c.account
+            )));
+        }
+    }
+    Ok(LoadedPolicy { policy, fingerprint: hex::encode(Sha256::digest(bytes)), path: at.to_path_buf() })
+}
+
+/// A starting policy for the fake venue: written by `quantlab policy init`, and by tests.
+pub const EXAMPLE: &str = r#"# QuantLab execution policy: every order is checked against these limits before any venue
+# is involved. See docs/execution-policy.md. Amounts are in the quote currency.
+schema_version = 1
+
+[[corridor]]
+venue = "fake"
+account = "main"
+stage = "micro"
+symbols = ["BTC/USD", "ETH/USD"]
+order_types = ["market", "limit", "stop-market", "stop-limit"]
+max_order_notional = "1000"
+max_position_notional = "2000"
+max_gross_exposure = "3000"
+max_open_orders = 4
+daily_loss_limit = "200"
+session_loss_limit = "100"
+orders_per_minute = 6
+price_collar_bps = "200"
+approval_ttl_secs = 30
+max_clock_skew_ms = 2000
+max_mark_age_ms = 10000
+
+[corridor.breaker]
+max_failures = 3
+window_minutes = 10
+
+[corridor.micro_live]
+max_order_notional = "600"
+max_position_notional = "1500"
+max_gross_exposure = "2500"
+daily_loss_limit = "150"
+
+[corridor.promotion]
+clean_reconciliations = 3
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_parses_and_micro_tightens() {
+        let p = parse(EXAMPLE.as_bytes(), Path::new("p.toml")).unwrap();
+        let c = &p.policy.corridors[0];
+        assert_eq!(c.limits().max_order_notional, Decimal::from(600));
+        assert!(!c.above_micro_live());
+        let full = CorridorPolicy { stage: Stage::Full, ..c.clone() };
+        assert!(full.above_micro_live());
+        assert_eq!(p.fingerprint.len(), 64);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let bad = EXAMPLE.replace("max_open_orders = 4", "max_open_orders = 4\nmax_leverage = 3");
+        let e = parse(bad.as_bytes(), Path::new("p.toml")).unwrap_err().to_string();
+        assert!(e.contains("max_leverage"), "{e}");
+        let bad = EXAMPLE.replace("max_order_notional = \"1000\"", "max_order_notional = \"-1\"");
+        let e = parse(bad.as_bytes(), Path::new("p.toml")).unwrap_err().to_string();
+        assert!(e.contains("max_order_notional") && e.contains("positive"), "{e}");
+        let bad = EXAMPLE.replace("approval_ttl_secs = 30", "approval_ttl_secs = 0");
+        assert!(parse(bad.as_bytes(), Path::new("p.toml"))
+            .unwrap_err()
+            .to_string()
+            .contains("approval_ttl_secs"));
+    }
+}

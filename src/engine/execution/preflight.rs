@@ -1,0 +1,247 @@
+//! ExecutionPreflight: every rule of the policy applied to one intent in one context, each
+//! with its limit and the actual value, so a refusal always says exactly why.
+
+use rust_decimal::prelude::Signed;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::context::ExecutionContext;
+use super::intent::ExecutionIntent;
+use super::policy::CorridorPolicy;
+use super::state::{CorridorState, IntentStatus};
+use crate::engine::contract::CONTRACT_VERSION;
+use crate::engine::time::fmt_ms;
+
+pub const PREFLIGHT_SCHEMA: &str = "quantlab.execution_preflight";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub rule: String,
+    pub passed: bool,
+    pub limit: String,
+    pub actual: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExecutionPreflight {
+    pub schema: String,
+    pub schema_version: u32,
+    pub intent_id: String,
+    pub order: String,
+    /// "pass" or "refuse".
+    pub verdict: String,
+    pub checks: Vec<Check>,
+    pub policy_fingerprint: Option<String>,
+    pub evaluated_at: String,
+    pub context: Option<ExecutionContext>,
+}
+
+impl ExecutionPreflight {
+    pub fn passed(&self) -> bool {
+        self.verdict == "pass"
+    }
+
+    pub fn failed(&self) -> Vec<&Check> {
+        self.checks.iter().filter(|c| !c.passed).collect()
+    }
+
+    /// "rule: actual (limit)" for each failed rule, for errors and alerts.
+    pub fn reasons(&self) -> String {
+        self.failed()
+            .iter()
+            .map(|c| format!("{}: {} (limit {})", c.rule, c.actual, c.limit))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Everything preflight reads besides the intent.
+pub struct Inputs<'a> {
+    pub policy: Option<&'a CorridorPolicy>,
+    pub policy_fingerprint: Option<&'a str>,
+    pub state: &'a CorridorState,
+    /// Why every corridor is halted (the kill switch without a venue), if it is.
+    pub global_halt: Option<&'a str>,
+    pub context: Option<&'a ExecutionContext>,
+    pub now_ms: i64,
+}
+
+struct Checks(Vec<Check>);
+
+impl Checks {
+    fn add(&mut self, rule: &str, passed: bool, limit: impl ToString, actual: impl ToString) {
+        self.0.push(Check {
+            rule: rule.into(),
+            passed,
+            limit: limit.to_string(),
+            actual: actual.to_string(),
+        });
+    }
+}
+
+pub fn preflight(intent: &ExecutionIntent, inp: &Inputs) -> ExecutionPreflight {
+    let mut c = Checks(Vec::new());
+    let now = inp.now_ms;
+    let halt = inp
+        .global_halt
+        .map(|m| format!("kill switch (all corridors): {m}"))
+        .or_else(|| inp.state.halt.as_ref().map(|h| format!("{:?}: {}", h.reason, h.message).to_lowercase()));
+    c.add("corridor_armed", halt.is_none(), "not halted", halt.as_deref().unwrap_or("armed"));
+    let status = inp.state.intents.get(&intent.id).map(|r| r.status);
+    let ready = matches!(status, Some(IntentStatus::Pending | IntentStatus::Approved));
+    c.add("intent_open", ready, "pending or approved", status.map_or("unknown", |s| s.name()));
+    c.add("intent_not_expired", now < intent.expires_ms, &intent.expires_at, fmt_ms(now));
+
+    let Some(p) = inp.policy else {
+        c.add("policy", false, "a [[corridor]] for this venue and account in execution_policy.toml", "none");
+        return finish(intent, inp, c);
+    };
+    c.add("policy", true, "present", "present");
+    let failures = inp
+        .state
+        .failure_times
+        .iter()
+        .filter(|&&t| t > now - p.breaker.window_minutes as i64 * 60_000)
+        .count();
+    c.add(
+        "breaker",
+        failures < p.breaker.max_failures,
+        format!("< {} in {} min", p.breaker.max_failures, p.breaker.window_minutes),
+        failures,
+    );
+    c.add("symbol_allowed", p.symbols.contains(&intent.symbol), p.symbols.join(","), &intent.symbol);
+    c.add(
+        "order_type_allowed",
+        p.order_types.contains(&intent.order_type),
+        p.order_types.iter().map(|t| t.name()).collect::<Vec<_>>().join(","),
+        intent.order_type.name(),
+    );
+    let recent = inp.state.submit_times.iter().filter(|&&t| t > now - 60_000).count();
+    c.add("orders_per_minute", recent < p.orders_per_minute, format!("< {}", p.orders_per_minute), recent);
+
+    let Some(ctx) = inp.context else {
+        c.add("venue_context", false, "venue reachable", "no context");
+        return finish(intent, inp, c);
+    };
+    let status = format!("{:?}", ctx.venue_status).to_lowercase();
+    c.add("venue_online", status == "online", "online", status);
+    c.add(
+        "clock_skew_ms",
+        ctx.clock_skew_ms.abs() <= p.max_clock_skew_ms,
+        format!("<= {}", p.max_clock_skew_ms),
+        ctx.clock_skew_ms.abs(),
+    );
+    match ctx.instruments.get(&intent.symbol) {
+        None => c.add("instrument_known", false, "listed by the venue", "not listed"),
+        Some(r) => {
+            c.add("instrument_known", true, "listed by the venue", "listed");
+            let lot_ok = intent.quantity >= r.min_quantity && (intent.quantity % r.lot_size).is_zero();
+            c.add(
+                "lot_size",
+                lot_ok,
+                format!("multiple of {}, >= {}", r.lot_size, r.min_quantity),
+                intent.quantity,
+            );
+            let prices: Vec<Decimal> =
+                [intent.limit_price, intent.trigger_price].into_iter().flatten().collect();
+            let tick_ok = prices.iter().all(|p| (p % r.tick_size).is_zero());
+            let shown = prices.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(",");
+            c.add(
+                "tick_size",
+                tick_ok,
+                format!("multiple of {}", r.tick_size),
+                if shown.is_empty() { "market".into() } else { shown },
+            );
+        }
+    }
+    let mark = ctx.marks.get(&intent.symbol).copied();
+    match mark {
+        None => c.add("mark_fresh", false, format!("<= {} ms old", p.max_mark_age_ms), "no mark"),
+        Some(m) => {
+            let age = ctx.as_of_ms - m.at_ms;
+            c.add(
+                "mark_fresh",
+                age <= p.max_mark_age_ms,
+                format!("<= {} ms old", p.max_mark_age_ms),
+                format!("{age} ms"),
+            );
+        }
+    }
+    let mark_price = mark.map(|m| m.price);
+    if let (Some(m), Some(px)) = (mark_price, intent.limit_price.or(intent.trigger_price)) {
+        let bps = ((px - m) / m * Decimal::from(10_000)).abs().round_dp(2);
+        c.add("price_collar_bps", bps <= p.price_collar_bps, format!("<= {}", p.price_collar_bps), bps);
+    }
+    let limits = p.limits();
+    let Some(price) = intent.reference_price(mark_price) else {
+        c.add("order_notional", false, "a price to value the order", "none");
+        return finish(intent, inp, c);
+    };
+    let notional = (intent.quantity * price).round_dp(8);
+    if let Some(r) = ctx.instruments.get(&intent.symbol) {
+        c.add("min_notional", notional >= r.min_notional, format!(">= {}", r.min_notional), notional);
+    }
+    c.add(
+        "max_order_notional",
+        notional <= limits.max_order_notional,
+        format!("<= {}", limits.max_order_notional),
+        notional,
+    );
+    let pos = ctx.position(&intent.symbol);
+    let after = pos + intent.side.sign() * intent.quantity;
+    let pos_notional = (after.abs() * price).round_dp(8);
+    c.add(
+        "max_position_notional",
+        pos_notional <= limits.max_position_notional,
+        format!("<= {}", limits.max_position_notional),
+        pos_notional,
+    );
+    let mut gross = pos_notional;
+    for q in ctx.positions.iter().filter(|q| q.symbol != intent.symbol) {
+        let m = ctx.marks.get(&q.symbol).map(|m| m.price);
+        gross += q.quantity.abs() * m.unwrap_or(Decimal::ZERO);
+    }
+    let gross = gross.round_dp(8);
+    c.add(
+        "max_gross_exposure",
+        gross <= limits.max_gross_exposure,
+        format!("<= {}", limits.max_gross_exposure),
+        gross,
+    );
+    let open = ctx.open_orders.len();
+    c.add("max_open_orders", open < p.max_open_orders, format!("< {}", p.max_open_orders), open);
+    let today = -ctx.realized_pnl_today;
+    c.add(
+        "daily_loss",
+        today < limits.daily_loss_limit,
+        format!("loss < {}", limits.daily_loss_limit),
+        format!("loss {}", today.max(Decimal::ZERO)),
+    );
+    let session = -ctx.realized_pnl_session;
+    c.add(
+        "session_loss",
+        session < p.session_loss_limit,
+        format!("loss < {}", p.session_loss_limit),
+        format!("loss {}", session.max(Decimal::ZERO)),
+    );
+    if intent.reduce_only {
+        let reduces = !pos.is_zero() && pos.signum() != intent.side.sign() && intent.quantity <= pos.abs();
+        c.add("reduce_only", reduces, "reduces the position", format!("position {pos}"));
+    }
+    finish(intent, inp, c)
+}
+
+fn finish(intent: &ExecutionIntent, inp: &Inputs, c: Checks) -> ExecutionPreflight {
+    let ok = c.0.iter().all(|c| c.passed);
+    ExecutionPreflight {
+        schema: PREFLIGHT_SCHEMA.into(),
+        schema_version: CONTRACT_VERSION,
+        intent_id: intent.id.clone(),
+        order: intent.describe(),
+        verdict: if ok { "pass" } else { "refuse" }.into(),
+        checks: c.0,
+        policy_fingerprint: inp.policy_fingerprint.map(str::to_string),
+        evaluated_at: fmt_ms(inp.now_ms),
+        context: inp.context.cloned(),
+    }
+}

@@ -1,0 +1,195 @@
+//! The promotion gate for the first live stage. `promote check` evaluates a written checklist
+//! and saves a report; a corridor whose limits go beyond micro-live cannot be armed without a
+//! passed report made under the current policy.
+
+use serde::{Deserialize, Serialize};
+
+use super::journal;
+use super::paths;
+use super::policy::CorridorPolicy;
+use super::state::CorridorState;
+use super::types::CorridorId;
+use crate::engine::alerts::{self, Severity};
+use crate::engine::contract::{make_id, CONTRACT_VERSION};
+use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::secrets::{CredentialKey, CredentialStore};
+use crate::engine::time::{fmt_ms, now_ms};
+use crate::engine::workspace::{read_json, write_json, Workspace};
+
+pub const PROMOTION_SCHEMA: &str = "quantlab.promotion_report";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub item: String,
+    pub passed: bool,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PromotionReport {
+    pub schema: String,
+    pub schema_version: u32,
+    pub id: String,
+    pub corridor: CorridorId,
+    pub created_at: String,
+    pub policy_fingerprint: Option<String>,
+    pub passed: bool,
+    pub items: Vec<Item>,
+}
+
+/// Evaluate the checklist for `id` and write the report under the corridor's folder.
+pub fn check(
+    ws: &Workspace,
+    id: &CorridorId,
+    policy: Option<&CorridorPolicy>,
+    fingerprint: Option<&str>,
+    store: &dyn CredentialStore,
+) -> Result<PromotionReport> {
+    let mut items = Vec::new();
+    let mut add =
+        |item: &str, passed: bool, detail: String| items.push(Item { item: item.into(), passed, detail });
+
+    if id.venue.is_live() {
+        let key = CredentialKey::new(id.venue, &id.account);
+        match store.get(&key) {
+            Ok(Some(_)) => {
+                add("credentials_in_keyring", true, format!("{} holds {}", store.name(), key.name()))
+            }
+            Ok(None) => {
+                add("credentials_in_keyring", false, format!("no {} in {}", key.name(), store.name()))
+            }
+            Err(e) => add("credentials_in_keyring", false, e.message),
+        }
+    } else {
+        add("credentials_in_keyring", true, "the fake venue takes no credentials".into());
+    }
+
+    let vpath = paths::journal(ws, id);
+    let v = journal::verify(&vpath)?;
+    add(
+        "journal_intact",
+        v.ok,
+        match &v.problem {
+            None => format!("{} entries, hash chain verified", v.entries),
+            Some((line, why)) => format!("line {line}: {why}"),
+        },
+    );
+    let state = if v.ok {
+        CorridorState::replay(journal::Journal::open(&vpath)?.entries())
+    } else {
+        CorridorState::default()
+    };
+
+    // Alert coverage: the alert log accepts writes and no critical alert of this corridor
+    // waits unacknowledged.
+    let source = super::corridor::source(id);
+    let writable = std::fs::create_dir_all(ws.root().join("alerts"))
+        .and_then(|_| tempfile::NamedTempFile::new_in(ws.root().join("alerts")))
+        .is_ok();
+    let open_critical = alerts::list(ws)?
+        .into_iter()
+        .filter(|a| {
+            a.acknowledged_at.is_none() && a.alert.severity == Severity::Critical && a.alert.source == source
+        })
+        .count();
+    add(
+        "alert_coverage",
+        writable && open_critical == 0,
+        format!(
+            "alert log {}; {open_critical} unacknowledged critical alert(s) for {id}",
+            if writable { "writable" } else { "NOT writable" }
+        ),
+    );
+
+    let need = policy.map_or(3, |p| p.promotion.clean_reconciliations);
+    let recent: Vec<bool> = state.reconciliations.iter().rev().take(need).map(|r| r.1).collect();
+    add(
+        "recent_sessions_reconciled",
+        recent.len() >= need && recent.iter().all(|&c| c),
+        format!(
+            "last {} of {} reconciliation(s) needed: {} clean",
+            recent.len(),
+            need,
+            recent.iter().filter(|&&c| c).count()
+        ),
+    );
+
+    match policy {
+        None => add("micro_live_limits_set", false, "no policy for this corridor".into()),
+        Some(p) => add(
+            "micro_live_limits_set",
+            p.micro_live.is_some(),
+            if p.micro_live.is_some() {
+                "[corridor.micro_live] present".into()
+            } else {
+                "no [corridor.micro_live] table".into()
+            },
+        ),
+    }
+
+    let drilled = state.kills.iter().any(|(_, fp)| fp.as_deref() == fingerprint && fingerprint.is_some());
+    add(
+        "kill_switch_exercised",
+        drilled,
+        if drilled {
+            "the kill switch was used under the current policy".into()
+        } else {
+            "no kill switch use since the policy last changed: run `quantlab kill --venue V --account A`, then `quantlab rearm`".into()
+        },
+    );
+
+    let now = now_ms();
+    let report = PromotionReport {
+        schema: PROMOTION_SCHEMA.into(),
+        schema_version: CONTRACT_VERSION,
+        id: make_id("promo", now, format!("{id}{now}").as_bytes()),
+        corridor: id.clone(),
+        created_at: fmt_ms(now),
+        policy_fingerprint: fingerprint.map(str::to_string),
+        passed: items.iter().all(|i| i.passed),
+        items,
+    };
+    write_json(&paths::promotions(ws, id).join(format!("{}.json", report.id)), &report)?;
+    Ok(report)
+}
+
+/// The newest passed report for `id` made under `fingerprint`, if any.
+pub fn passed_report(ws: &Workspace, id: &CorridorId, fingerprint: &str) -> Option<PromotionReport> {
+    let dir = paths::promotions(ws, id);
+    let mut names: Vec<_> = std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    names.sort();
+    names
+        .into_iter()
+        .rev()
+        .filter_map(|p| read_json::<PromotionReport>(&p).ok())
+        .find(|r| r.passed && r.corridor == *id && r.policy_fingerprint.as_deref() == Some(fingerprint))
+}
+
+/// Refuse to arm a live corridor whose limits go beyond micro-live without a passed report.
+pub fn arm_gate(
+    ws: &Workspace,
+    id: &CorridorId,
+    policy: Option<&CorridorPolicy>,
+    fingerprint: Option<&str>,
+) -> Result<()> {
+    let (Some(p), Some(fp)) = (policy, fingerprint) else {
+        return Err(Error::new(
+            ErrorKind::Refused,
+            format!("no policy for corridor {id}: it cannot be armed"),
+        ));
+    };
+    if !id.venue.is_live() || !p.above_micro_live() {
+        return Ok(());
+    }
+    if passed_report(ws, id, fp).is_some() {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Refused,
+        format!(
+            "corridor {id} has limits above micro-live and no passed promotion report for the current policy; \
+             run `quantlab promote check --venue {} --account {}`",
+            id.venue, id.account
+        ),
+    ))
+}

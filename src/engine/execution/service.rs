@@ -1,0 +1,283 @@
+//! Workspace-level execution operations, shared by the CLI and the console: which corridors
+//! exist, opening one with its adapter, finding intents, and the kill switch and rearm across
+//! corridors. Synchronous on the outside; venue calls run on a short-lived runtime.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::broker::BrokerAdapter;
+use super::corridor::{source, Corridor};
+use super::fake::FakeVenue;
+use super::journal::{self, Verification};
+use super::state::{CorridorState, IntentRecord};
+use super::types::{CorridorId, Venue};
+use super::{global_halt, paths, policy};
+use crate::engine::alerts::{self, codes};
+use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::secrets::{CredentialKey, CredentialStore};
+use crate::engine::workspace::Workspace;
+
+/// Run a venue future to completion from synchronous code (CLI commands, console jobs).
+pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::runtime(format!("cannot start the async runtime: {e}")))?;
+    Ok(rt.block_on(f))
+}
+
+/// The adapter for a corridor. The fake venue keeps its state in the workspace; a live venue
+/// needs its credential first (a missing one raises SECRET_MISSING).
+pub fn adapter_for(
+    ws: &Workspace,
+    id: &CorridorId,
+    store: &dyn CredentialStore,
+) -> Result<Arc<dyn BrokerAdapter>> {
+    match id.venue {
+        Venue::Fake => Ok(Arc::new(FakeVenue::persistent(paths::fake_venue(ws, &id.account))?)),
+        live => {
+            let key = CredentialKey::new(live, &id.account);
+            match store.get(&key) {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    let msg = format!(
+                        "no credential for {} in {}: store it with `quantlab secrets set {} --account {}`",
+                        key.name(),
+                        store.name(),
+                        live,
+                        id.account
+                    );
+                    let _ = alerts::raise(ws, codes::SECRET_MISSING, &source(id), &msg);
+                    return Err(Error::new(ErrorKind::Refused, msg));
+                }
+                Err(e) => {
+                    let _ = alerts::raise(ws, codes::SECRET_MISSING, &source(id), &e.message);
+                    return Err(e);
+                }
+            }
+            Err(Error::new(
+                ErrorKind::Venue,
+                format!("this build has no {live} adapter yet (see ROADMAP.md, venues); use --venue fake to rehearse"),
+            ))
+        }
+    }
+}
+
+pub fn open_corridor(ws: &Workspace, id: &CorridorId, store: &dyn CredentialStore) -> Result<Corridor> {
+    let adapter = adapter_for(ws, id, store)?;
+    Corridor::open(ws, id, adapter)
+}
+
+/// Every corridor the workspace knows: those in the policy and those with a journal.
+pub fn corridors(ws: &Workspace) -> Result<Vec<CorridorId>> {
+    let mut out: Vec<CorridorId> =
+        policy::load(ws)?.map(|p| p.policy.corridors.iter().map(|c| c.id()).collect()).unwrap_or_default();
+    for v in Venue::ALL {
+        let dir = paths::corridors(ws).join(v.name());
+        let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+        for e in rd.filter_map(|e| e.ok()) {
+            if e.path().join("journal.jsonl").exists() {
+                if let Ok(id) = CorridorId::new(v, &e.file_name().to_string_lossy()) {
+                    out.push(id);
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The corridors a `--venue`/`--account` scope selects (all when both are absent).
+pub fn select(ws: &Workspace, venue: Option<Venue>, account: Option<&str>) -> Result<Vec<CorridorId>> {
+    if let (Some(v), Some(a)) = (venue, account) {
+        return Ok(vec![CorridorId::new(v, a)?]);
+    }
+    if venue.is_none() && account.is_some() {
+        return Err(Error::bad_input("--account needs --venue"));
+    }
+    Ok(corridors(ws)?.into_iter().filter(|c| venue.is_none_or(|v| c.venue == v)).collect())
+}
+
+/// A corridor's state from its journal alone, without a venue.
+pub fn replay(ws: &Workspace, id: &CorridorId) -> Result<CorridorState> {
+    let j = journal::Journal::open(&paths::journal(ws, id))?;
+    Ok(CorridorState::replay(j.entries()))
+}
+
+/// One intent row for lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct IntentRow {
+    pub corridor: CorridorId,
+    #[serde(flatten)]
+    pub record: IntentRecord,
+    pub expired: bool,
+}
+
+pub fn list_intents(ws: &Workspace, scope: &[CorridorId]) -> Result<Vec<IntentRow>> {
+    let now = crate::engine::time::now_ms();
+    let mut rows = Vec::new();
+    for id in scope {
+        if !paths::journal(ws, id).exists() {
+            continue;
+        }
+        for r in replay(ws, id)?.intents.into_values() {
+            rows.push(IntentRow {
+                corridor: id.clone(),
+                expired: !r.status.is_final() && !r.status.at_venue() && r.intent.expires_ms <= now,
+                record: r,
+            });
+        }
+    }
+    rows.sort_by(|a, b| b.record.intent.id.cmp(&a.record.intent.id));
+    Ok(rows)
+}
+
+/// Find an intent in any corridor.
+pub fn find_intent(ws: &Workspace, intent_id: &str) -> Result<IntentRow> {
+    list_intents(ws, &corridors(ws)?)?
+        .into_iter()
+        .find(|r| r.record.intent.id == intent_id)
+        .ok_or_else(|| Error::not_found(format!("no intent '{intent_id}' in any corridor journal")))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CorridorOutcome {
+    pub corridor: CorridorId,
+    pub ok: bool,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KillReport {
+    /// Every corridor, including any created later, is halted.
+    pub all: bool,
+    pub corridors: Vec<CorridorOutcome>,
+}
+
+/// The kill switch. Without a venue it halts every corridor, present and future, through the
+/// halt marker written first. Each affected corridor journals its halt before asking the
+/// venue to cancel. A failed cancel leaves the halt in place and is exit 4.
+pub fn kill(
+    ws: &Workspace,
+    store: &dyn CredentialStore,
+    venue: Option<Venue>,
+    account: Option<&str>,
+    reason: &str,
+) -> Result<KillReport> {
+    let all = venue.is_none();
+    if all {
+        global_halt::set(ws, reason)?;
+    }
+    let scope = select(ws, venue, account)?;
+    let mut out = Vec::new();
+    for id in &scope {
+        let result = match adapter_for(ws, id, store) {
+            Ok(a) => Corridor::open(ws, id, a).and_then(|mut c| block_on(c.kill(reason))?),
+            Err(e) => {
+                // No adapter: still halt from the journal, and say the venue was not reached.
+                journal_only_kill(ws, id, reason).and(Err(e))
+            }
+        };
+        out.push(match result {
+            Ok(n) => CorridorOutcome {
+                corridor: id.clone(),
+                ok: true,
+                detail: format!("halted; {n} open order(s) cancelled"),
+            },
+            Err(e) => CorridorOutcome {
+                corridor: id.clone(),
+                ok: false,
+                detail: format!("halted, but the venue was not reached: {}", e.message),
+            },
+        });
+    }
+    if !all && scope.is_empty() {
+        return Err(Error::not_found("no corridor matches --venue/--account"));
+    }
+    if all {
+        let _ = alerts::raise(ws, codes::KILL_SWITCH, "kill", &format!("every corridor halted: {reason}"));
+    }
+    let report = KillReport { all, corridors: out };
+    if report.corridors.iter().any(|c| !c.ok) {
+        let failed: Vec<String> = report
+            .corridors
+            .iter()
+            .filter(|c| !c.ok)
+            .map(|c| format!("{}: {}", c.corridor, c.detail))
+            .collect();
+        return Err(Error::new(ErrorKind::Venue, format!("kill switch engaged; {}", failed.join("; "))));
+    }
+    Ok(report)
+}
+
+fn journal_only_kill(ws: &Workspace, id: &CorridorId, reason: &str) -> Result<()> {
+    let mut j = journal::Journal::open(&paths::journal(ws, id))?;
+    let fp = policy::load(ws).ok().flatten().map(|p| p.fingerprint);
+    j.append(super::state::Event::Killed { reason: reason.into(), policy_fingerprint: fp }, false)?;
+    Ok(())
+}
+
+/// Lift halts after reconciliation. The all-corridor marker goes only when every corridor
+/// in the workspace reconciled clean.
+pub fn rearm(
+    ws: &Workspace,
+    store: &dyn CredentialStore,
+    venue: Option<Venue>,
+    account: Option<&str>,
+) -> Result<Vec<CorridorOutcome>> {
+    let global = global_halt::reason(ws).is_some();
+    let scope = select(ws, venue, account)?;
+    let mut out = Vec::new();
+    for id in &scope {
+        let halted = global || (paths::journal(ws, id).exists() && replay(ws, id)?.halt.is_some());
+        if !halted {
+            continue;
+        }
+        let r = open_corridor(ws, id, store).and_then(|mut c| block_on(c.rearm())?);
+        out.push(match r {
+            Ok(s) => {
+                CorridorOutcome { corridor: id.clone(), ok: true, detail: format!("rearmed after {}", s.id) }
+            }
+            Err(e) => CorridorOutcome { corridor: id.clone(), ok: false, detail: e.message },
+        });
+    }
+    if out.is_empty() {
+        return Err(Error::bad_input("nothing is halted"));
+    }
+    let failed: Vec<String> =
+        out.iter().filter(|c| !c.ok).map(|c| format!("{}: {}", c.corridor, c.detail)).collect();
+    if !failed.is_empty() {
+        return Err(Error::new(ErrorKind::Refused, format!("still halted: {}", failed.join("; "))));
+    }
+    if global {
+        if venue.is_some() {
+            return Err(Error::new(
+                ErrorKind::Refused,
+                "the kill switch halted every corridor: rearm without --venue to reconcile them all",
+            ));
+        }
+        global_halt::clear(ws)?;
+    }
+    Ok(out)
+}
+
+/// Verify the journals in scope; a broken chain raises JOURNAL_TAMPERED.
+pub fn verify_journals(ws: &Workspace, scope: &[CorridorId]) -> Result<Vec<(CorridorId, Verification)>> {
+    let mut out = Vec::new();
+    for id in scope {
+        let v = journal::verify(&paths::journal(ws, id))?;
+        if !v.ok {
+            let (line, why) = v.problem.clone().unwrap_or_default();
+            let _ = alerts::raise(
+                ws,
+                codes::JOURNAL_TAMPERED,
+                &source(id),
+                &format!("journal line {line}: {why}"),
+            );
+        }
+        out.push((id.clone(), v));
+    }
+    Ok(out)
+}

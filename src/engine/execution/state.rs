@@ -1,0 +1,412 @@
+//! Journal events and the corridor state rebuilt by replaying them. Nothing here talks to a
+//! venue or a disk: replay is a pure fold, so the state after a restart is exactly the state
+//! before it.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::prelude::Signed;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::broker::{OrderReport, OrderRequest, OrderState, Position};
+use super::intent::ExecutionIntent;
+use super::journal::Entry;
+
+/// The operator's go-ahead for one intent, valid until `expires_ms`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Approval {
+    pub intent_id: String,
+    /// How it was given: "console keypress", or "cli" on a venue that moves no money.
+    pub by: String,
+    pub approved_ms: i64,
+    pub expires_ms: i64,
+    /// sha256 of the intent as approved: an intent that changed is not approved.
+    pub intent_digest: String,
+}
+
+/// What stopped a corridor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HaltReason {
+    KillSwitch,
+    Breaker,
+    Mismatch,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Halt {
+    pub reason: HaltReason,
+    pub at_ms: i64,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReconcileSummary {
+    pub id: String,
+    pub clean: bool,
+    /// Differences that could not be explained: the corridor stays halted.
+    pub mismatches: Vec<String>,
+    /// Differences settled from the venue's answer (a fill or cancel we had not seen).
+    pub resolved: Vec<String>,
+}
+
+/// One journal event. Serialized with `kind` naming the variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    IntentCreated {
+        intent: ExecutionIntent,
+    },
+    IntentCancelled {
+        intent_id: String,
+        reason: String,
+    },
+    Preflight {
+        intent_id: String,
+        passed: bool,
+        failed_rules: Vec<String>,
+        policy_fingerprint: String,
+    },
+    Approved {
+        approval: Approval,
+    },
+    SubmitRefused {
+        intent_id: String,
+        reason: String,
+    },
+    /// Written and fsynced before the venue call.
+    SubmitStarted {
+        intent_id: String,
+        request: OrderRequest,
+    },
+    VenueAck {
+        intent_id: String,
+        report: OrderReport,
+        recovered: bool,
+    },
+    VenueReject {
+        intent_id: String,
+        reason: String,
+    },
+    VenueError {
+        intent_id: String,
+        message: String,
+        ambiguous: bool,
+    },
+    /// A status query after a crash or timeout: the venue never saw the order.
+    NotReceived {
+        intent_id: String,
+    },
+    DryRunResult {
+        intent_id: String,
+        ok: bool,
+        message: String,
+    },
+    /// Fills and cancels observed at the venue.
+    OrderUpdate {
+        intent_id: String,
+        report: OrderReport,
+    },
+    CancelRequested {
+        intent_id: String,
+    },
+    /// Written before the venue is asked to cancel, so the halt holds even if the venue is down.
+    Killed {
+        reason: String,
+        policy_fingerprint: Option<String>,
+    },
+    BreakerTripped {
+        failures: usize,
+        window_minutes: u64,
+    },
+    /// Positions held at the venue when the journal first met it.
+    Baseline {
+        positions: Vec<Position>,
+    },
+    Reconciled {
+        summary: ReconcileSummary,
+        policy_fingerprint: Option<String>,
+    },
+    Rearmed {
+        reconciliation_id: String,
+        policy_fingerprint: Option<String>,
+    },
+    Note {
+        text: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntentStatus {
+    /// Created, not approved (or its approval lapsed).
+    Pending,
+    Approved,
+    /// Journaled as sent; no answer recorded yet.
+    Submitting,
+    /// The venue call failed without a definite answer: a status query decides.
+    Uncertain,
+    Open,
+    PartiallyFilled,
+    Filled,
+    Cancelled,
+    Rejected,
+}
+
+impl IntentStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            IntentStatus::Pending => "pending",
+            IntentStatus::Approved => "approved",
+            IntentStatus::Submitting => "submitting",
+            IntentStatus::Uncertain => "uncertain",
+            IntentStatus::Open => "open",
+            IntentStatus::PartiallyFilled => "partially_filled",
+            IntentStatus::Filled => "filled",
+            IntentStatus::Cancelled => "cancelled",
+            IntentStatus::Rejected => "rejected",
+        }
+    }
+
+    /// Nothing more will happen to it.
+    pub fn is_final(self) -> bool {
+        matches!(self, IntentStatus::Filled | IntentStatus::Cancelled | IntentStatus::Rejected)
+    }
+
+    /// It may be resting at the venue.
+    pub fn at_venue(self) -> bool {
+        matches!(self, IntentStatus::Open | IntentStatus::PartiallyFilled)
+    }
+
+    /// Sent, and its fate is not yet known.
+    pub fn in_flight(self) -> bool {
+        matches!(self, IntentStatus::Submitting | IntentStatus::Uncertain)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntentRecord {
+    pub intent: ExecutionIntent,
+    pub status: IntentStatus,
+    pub approval: Option<Approval>,
+    pub venue_order_id: Option<String>,
+    pub filled_quantity: Decimal,
+    pub average_price: Option<Decimal>,
+    pub fees: Decimal,
+    pub last_message: Option<String>,
+    /// The latest validate-only result, if any.
+    pub dry_run: Option<(bool, String)>,
+}
+
+/// Everything a corridor knows, from its journal alone.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CorridorState {
+    pub intents: BTreeMap<String, IntentRecord>,
+    pub halt: Option<Halt>,
+    /// Times of real (not dry-run) submits, for orders per minute.
+    pub submit_times: Vec<i64>,
+    /// Times of rejects and venue errors, for the breaker.
+    pub failure_times: Vec<i64>,
+    /// (time, clean, policy fingerprint) of each reconciliation.
+    pub reconciliations: Vec<(i64, bool, Option<String>)>,
+    /// (time, policy fingerprint) of each kill.
+    pub kills: Vec<(i64, Option<String>)>,
+    /// Net position per symbol: the baseline plus every fill journaled since.
+    pub positions: BTreeMap<String, Decimal>,
+    /// Average entry price per symbol, for realized PnL.
+    avg_cost: BTreeMap<String, Decimal>,
+    /// (time, realized PnL after fees) of every fill that closed some position.
+    pub realized: Vec<(i64, Decimal)>,
+    pub has_baseline: bool,
+    /// Start of the current session: the last rearm, or the journal's first entry.
+    pub session_start_ms: i64,
+    pub entries: usize,
+}
+
+impl CorridorState {
+    pub fn replay(entries: &[Entry]) -> CorridorState {
+        let mut s = CorridorState::default();
+        for e in entries {
+            s.apply(e);
+        }
+        s
+    }
+
+    pub fn apply(&mut self, e: &Entry) {
+        if self.entries == 0 {
+            self.session_start_ms = e.time_ms;
+        }
+        self.entries += 1;
+        let t = e.time_ms;
+        match &e.event {
+            Event::IntentCreated { intent } => {
+                self.intents.insert(
+                    intent.id.clone(),
+                    IntentRecord {
+                        intent: intent.clone(),
+                        status: IntentStatus::Pending,
+                        approval: None,
+                        venue_order_id: None,
+                        filled_quantity: Decimal::ZERO,
+                        average_price: None,
+                        fees: Decimal::ZERO,
+                        last_message: None,
+                        dry_run: None,
+                    },
+                );
+            }
+            Event::IntentCancelled { intent_id, reason } => self.update(intent_id, |r| {
+                r.status = IntentStatus::Cancelled;
+                r.last_message = Some(reason.clone());
+            }),
+            Event::Preflight { .. } | Event::Note { .. } | Event::CancelRequested { .. } => {}
+            Event::Approved { approval } => self.update(&approval.intent_id, |r| {
+                r.status = IntentStatus::Approved;
+                r.approval = Some(approval.clone());
+            }),
+            Event::SubmitRefused { intent_id, reason } => {
+                self.update(intent_id, |r| r.last_message = Some(reason.clone()))
+            }
+            Event::SubmitStarted { intent_id, .. } => {
+                if !e.dry_run {
+                    self.submit_times.push(t);
+                    self.update(intent_id, |r| r.status = IntentStatus::Submitting);
+                }
+            }
+            Event::VenueAck { intent_id, report, .. } => {
+                self.update(intent_id, |r| r.venue_order_id = Some(report.venue_order_id.clone()));
+                self.observe(intent_id, report, t);
+            }
+            Event::OrderUpdate { intent_id, report } => self.observe(intent_id, report, t),
+            Event::VenueReject { intent_id, reason } => {
+                if !e.dry_run {
+                    self.failure_times.push(t);
+                }
+                self.update(intent_id, |r| {
+                    r.status = IntentStatus::Rejected;
+                    r.last_message = Some(reason.clone());
+                })
+            }
+            Event::VenueError { intent_id, message, ambiguous } => {
+                self.failure_times.push(t);
+                let ambiguous = *ambiguous;
+                self.update(intent_id, |r| {
+                    // A definite failure sent nothing: the intent may be approved and sent again.
+                    r.status = if ambiguous { IntentStatus::Uncertain } else { IntentStatus::Pending };
+                    r.last_message = Some(message.clone());
+                })
+            }
+            Event::NotReceived { intent_id } => self.update(intent_id, |r| {
+                // Never placed: back to pending, a fresh approval sends it (same client id).
+                r.status = IntentStatus::Pending;
+                r.approval = None;
+                r.last_message = Some("the venue never received it; approve again to send".into());
+            }),
+            Event::DryRunResult { intent_id, ok, message } => {
+                self.update(intent_id, |r| r.dry_run = Some((*ok, message.clone())))
+            }
+            Event::Killed { reason, policy_fingerprint, .. } => {
+                self.kills.push((t, policy_fingerprint.clone()));
+                self.halt = Some(Halt { reason: HaltReason::KillSwitch, at_ms: t, message: reason.clone() });
+            }
+            Event::BreakerTripped { failures, window_minutes } => {
+                self.halt = Some(Halt {
+                    reason: HaltReason::Breaker,
+                    at_ms: t,
+                    message: format!("{failures} rejects or errors within {window_minutes} min"),
+                })
+            }
+            Event::Baseline { positions } => {
+                self.has_baseline = true;
+                for p in positions {
+                    *self.positions.entry(p.symbol.clone()).or_default() += p.quantity;
+                }
+                self.positions.retain(|_, q| !q.is_zero());
+            }
+            Event::Reconciled { summary, policy_fingerprint } => {
+                self.reconciliations.push((t, summary.clean, policy_fingerprint.clone()));
+                if !summary.clean {
+                    self.halt = Some(Halt {
+                        reason: HaltReason::Mismatch,
+                        at_ms: t,
+                        message: summary.mismatches.join("; "),
+                    });
+                }
+            }
+            Event::Rearmed { .. } => {
+                self.halt = None;
+                self.failure_times.clear();
+                self.session_start_ms = t;
+            }
+        }
+    }
+
+    fn update(&mut self, id: &str, f: impl FnOnce(&mut IntentRecord)) {
+        if let Some(r) = self.intents.get_mut(id) {
+            f(r);
+        }
+    }
+
+    /// A venue report for an intent: new fills move the position and realize PnL.
+    fn observe(&mut self, id: &str, report: &OrderReport, t: i64) {
+        let Some(r) = self.intents.get_mut(id) else { return };
+        let old_qty = r.filled_quantity;
+        let old_value = r.average_price.unwrap_or_default() * old_qty;
+        let old_fees = r.fees;
+        r.filled_quantity = report.filled_quantity;
+        r.average_price = report.average_price;
+        r.fees = report.fees;
+        r.status = match report.state {
+            OrderState::Open => IntentStatus::Open,
+            OrderState::PartiallyFilled => IntentStatus::PartiallyFilled,
+            OrderState::Filled => IntentStatus::Filled,
+            OrderState::Cancelled | OrderState::Expired => IntentStatus::Cancelled,
+            OrderState::Rejected => IntentStatus::Rejected,
+        };
+        let qty = report.filled_quantity - old_qty;
+        if qty <= Decimal::ZERO {
+            return;
+        }
+        let price = (report.average_price.unwrap_or_default() * report.filled_quantity - old_value) / qty;
+        let fee = report.fees - old_fees;
+        let signed = r.intent.side.sign() * qty;
+        let symbol = r.intent.symbol.clone();
+        self.fill(&symbol, signed, price, fee, t);
+    }
+
+    /// Average-cost accounting: a fill against the position realizes PnL on the part it closes.
+    fn fill(&mut self, symbol: &str, signed: Decimal, price: Decimal, fee: Decimal, t: i64) {
+        let pos = self.positions.get(symbol).copied().unwrap_or_default();
+        let cost = self.avg_cost.get(symbol).copied().unwrap_or(price);
+        let mut pnl = -fee;
+        let after = pos + signed;
+        if !pos.is_zero() && pos.signum() != signed.signum() {
+            let closed = signed.abs().min(pos.abs());
+            pnl += closed * (price - cost) * pos.signum();
+        }
+        let new_cost = if pos.is_zero() || after.signum() != pos.signum() {
+            price
+        } else if after.abs() > pos.abs() {
+            (cost * pos.abs() + price * signed.abs()) / after.abs()
+        } else {
+            cost
+        };
+        if after.is_zero() {
+            self.positions.remove(symbol);
+            self.avg_cost.remove(symbol);
+        } else {
+            self.positions.insert(symbol.to_string(), after);
+            self.avg_cost.insert(symbol.to_string(), new_cost);
+        }
+        self.realized.push((t, pnl));
+    }
+
+    /// Realized PnL (after fees) since `from_ms`.
+    pub fn realized_since(&self, from_ms: i64) -> Decimal {
+        self.realized.iter().filter(|(t, _)| *t >= from_ms).map(|(_, p)| *p).sum()
+    }
+
+    pub fn open_intents(&self) -> impl Iterator<Item = &IntentRecord> {
+        self.intents.values().filter(|r| r.status.at_venue())
+    }
+}

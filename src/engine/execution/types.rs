@@ -1,0 +1,197 @@
+//! The small vocabulary every part of execution shares: venues, sides, order types.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::error::{Error, Result};
+
+/// A venue QuantLab can route to. `Fake` is the deterministic in-process venue used by tests
+/// and rehearsals; it never touches a network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Venue {
+    Kraken,
+    Hyperliquid,
+    Fake,
+}
+
+impl Venue {
+    pub const ALL: [Venue; 3] = [Venue::Kraken, Venue::Hyperliquid, Venue::Fake];
+
+    pub fn parse(s: &str) -> Result<Venue> {
+        Venue::ALL.into_iter().find(|v| v.name() == s.to_ascii_lowercase()).ok_or_else(|| {
+            Error::bad_input(format!("--venue: unknown venue '{s}'; known: kraken, hyperliquid, fake"))
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Venue::Kraken => "kraken",
+            Venue::Hyperliquid => "hyperliquid",
+            Venue::Fake => "fake",
+        }
+    }
+
+    /// Real money moves: orders need a keypress in the console and credentials in the keyring.
+    pub fn is_live(self) -> bool {
+        !matches!(self, Venue::Fake)
+    }
+}
+
+impl fmt::Display for Venue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Buy,
+    Sell,
+}
+
+impl Side {
+    pub fn parse(s: &str) -> Result<Side> {
+        match s.to_ascii_lowercase().as_str() {
+            "buy" | "long" => Ok(Side::Buy),
+            "sell" | "short" => Ok(Side::Sell),
+            _ => Err(Error::bad_input(format!("--side: '{s}' is not buy or sell"))),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Buy => "buy",
+            Side::Sell => "sell",
+        }
+    }
+
+    /// +1 for a buy, -1 for a sell: the sign of the position change.
+    pub fn sign(self) -> rust_decimal::Decimal {
+        match self {
+            Side::Buy => rust_decimal::Decimal::ONE,
+            Side::Sell => rust_decimal::Decimal::NEGATIVE_ONE,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrderType {
+    Market,
+    Limit,
+    StopMarket,
+    StopLimit,
+}
+
+impl OrderType {
+    pub const ALL: [OrderType; 4] =
+        [OrderType::Market, OrderType::Limit, OrderType::StopMarket, OrderType::StopLimit];
+
+    pub fn parse(s: &str) -> Result<OrderType> {
+        OrderType::ALL.into_iter().find(|t| t.name() == s.to_ascii_lowercase()).ok_or_else(|| {
+            Error::bad_input(format!(
+                "--type: '{s}' is not an order type; known: market, limit, stop-market, stop-limit"
+            ))
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OrderType::Market => "market",
+            OrderType::Limit => "limit",
+            OrderType::StopMarket => "stop-market",
+            OrderType::StopLimit => "stop-limit",
+        }
+    }
+
+    pub fn needs_limit_price(self) -> bool {
+        matches!(self, OrderType::Limit | OrderType::StopLimit)
+    }
+
+    pub fn needs_trigger_price(self) -> bool {
+        matches!(self, OrderType::StopMarket | OrderType::StopLimit)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeInForce {
+    /// Good till cancelled.
+    Gtc,
+    /// Immediate or cancel.
+    Ioc,
+    /// Fill or kill.
+    Fok,
+}
+
+impl TimeInForce {
+    pub fn parse(s: &str) -> Result<TimeInForce> {
+        match s.to_ascii_lowercase().as_str() {
+            "gtc" => Ok(TimeInForce::Gtc),
+            "ioc" => Ok(TimeInForce::Ioc),
+            "fok" => Ok(TimeInForce::Fok),
+            _ => Err(Error::bad_input(format!("--tif: '{s}' is not gtc, ioc or fok"))),
+        }
+    }
+}
+
+/// Who asked for an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IntentSource {
+    Operator,
+    Plan,
+    Strategy,
+    Automation,
+}
+
+impl IntentSource {
+    pub fn parse(s: &str) -> Result<IntentSource> {
+        match s.to_ascii_lowercase().as_str() {
+            "operator" => Ok(IntentSource::Operator),
+            "plan" => Ok(IntentSource::Plan),
+            "strategy" => Ok(IntentSource::Strategy),
+            "automation" => Ok(IntentSource::Automation),
+            _ => Err(Error::bad_input(format!(
+                "--source: '{s}' is not operator, plan, strategy or automation"
+            ))),
+        }
+    }
+}
+
+/// A venue and one of its accounts: the unit that is armed, halted, journaled and reconciled.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct CorridorId {
+    pub venue: Venue,
+    pub account: String,
+}
+
+impl CorridorId {
+    pub fn new(venue: Venue, account: &str) -> Result<CorridorId> {
+        let ok = !account.is_empty()
+            && account.len() <= 64
+            && account.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
+        if !ok {
+            return Err(Error::bad_input(format!(
+                "--account: '{account}' is not an account name (letters, digits, - and _, at most 64)"
+            )));
+        }
+        Ok(CorridorId { venue, account: account.to_string() })
+    }
+}
+
+impl fmt::Display for CorridorId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.venue, self.account)
+    }
+}
+
+/// Parse a decimal from the command line or a request, naming the field on failure.
+pub fn parse_decimal(field: &str, s: &str) -> Result<rust_decimal::Decimal> {
+    use std::str::FromStr;
+    rust_decimal::Decimal::from_str(s.trim())
+        .map_err(|_| Error::bad_input(format!("{field}: '{s}' is not a decimal number")))
+}
