@@ -52,6 +52,9 @@ impl Rig {
     }
 }
 
+/// A change to the venue before the check.
+type Setup = Box<dyn Fn(&mut FakeState)>;
+
 fn spec() -> IntentSpec {
     IntentSpec {
         source: IntentSource::Operator,
@@ -134,7 +137,7 @@ async fn every_policy_rule_refuses_with_its_reason() {
     }
 
     // Venue conditions.
-    let venue_cases: Vec<(Box<dyn Fn(&mut FakeState)>, &str)> = vec![
+    let venue_cases: Vec<(Setup, &str)> = vec![
         (Box::new(|s| s.status = quantlab::engine::execution::broker::VenueStatus::Offline), "venue_online"),
         (Box::new(|s| s.clock_offset_ms = 5_000), "clock_skew_ms"),
         (Box::new(|s| s.mark_age_ms = 60_000), "mark_fresh"),
