@@ -251,6 +251,7 @@ async fn the_breaker_trips_after_repeated_rejects() {
     assert!(c.halted().unwrap().to_lowercase().contains("breaker"));
     refused_by(&mut c, spec(), "corridor_armed").await;
     // The halt is in the journal: a restart is still halted.
+    drop(c);
     assert!(r.open().halted().is_some());
     let codes: Vec<String> =
         quantlab::engine::alerts::list(&r.ws).unwrap().into_iter().map(|a| a.alert.code).collect();
@@ -381,6 +382,7 @@ async fn reconciliation_catches_what_the_journal_cannot_explain() {
     assert!(alerts.iter().any(|a| a.alert.code == "RECONCILIATION_MISMATCH"));
     // A resting order filled while we were away is resolved, not a mismatch.
     r.venue.with(|s| s.positions.insert("ETH/USD".into(), d("0.1")));
+    drop(c);
     let mut c = r.open();
     c.rearm().await.unwrap();
     send(&mut c, spec()).await.unwrap();

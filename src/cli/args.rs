@@ -88,6 +88,58 @@ pub enum Command {
     /// Alerts: list, acknowledge.
     #[command(subcommand)]
     Alerts(AlertsCmd),
+    /// The execution policy: write the example, or show the one in force.
+    #[command(subcommand)]
+    Policy(PolicyCmd),
+    /// Every corridor (venue and account): halted or armed, intents, open orders.
+    Corridors,
+    /// Execution intents: new, list, show, cancel.
+    #[command(subcommand)]
+    Intent(IntentCmd),
+    /// Check an intent against the policy and the venue now; exit 3 if refused.
+    Preflight {
+        /// Intent id.
+        intent: String,
+    },
+    /// Send an intent: the fake venue only (live orders are confirmed in the console), or
+    /// --dry-run on any venue (validate-only, nothing placed).
+    Submit {
+        intent: String,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// A corridor's journal: show it, or verify its hash chain.
+    #[command(subcommand)]
+    Journal(JournalCmd),
+    /// The kill switch: halt corridors (all without --venue) and cancel their open orders.
+    Kill {
+        #[arg(long)]
+        venue: Option<String>,
+        #[arg(long, requires = "venue")]
+        account: Option<String>,
+        #[arg(long, default_value = "operator kill switch")]
+        reason: String,
+    },
+    /// Lift a halt after a clean reconciliation (and the promotion gate).
+    Rearm {
+        #[arg(long)]
+        venue: Option<String>,
+        #[arg(long, requires = "venue")]
+        account: Option<String>,
+    },
+    /// Compare a corridor's journal with its venue; mismatches halt it.
+    Reconcile {
+        #[arg(long)]
+        venue: String,
+        #[arg(long)]
+        account: String,
+    },
+    /// Venue credentials in the OS keyring: set (from stdin, no echo), list names, delete.
+    #[command(subcommand)]
+    Secrets(SecretsCmd),
+    /// The promotion gate for the first live stage.
+    #[command(subcommand)]
+    Promote(PromoteCmd),
     /// Write a self-contained HTML tearsheet of a run, portfolio or sweep.
     Report {
         /// Run id, portfolio id, sweep id (or unique prefixes).
@@ -348,4 +400,125 @@ pub enum RunsCmd {
     },
     /// Rebuild the index from the run folders (corrupt folders are reported and skipped).
     RebuildIndex,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCmd {
+    /// Write an example policy (for the fake venue) to <workspace>/execution_policy.toml.
+    Init,
+    /// Validate and print the policy with its fingerprint.
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IntentCmd {
+    /// Record a new intent (no venue is involved).
+    New(Box<IntentNewArgs>),
+    /// List intents, newest first.
+    List {
+        #[arg(long)]
+        venue: Option<String>,
+        #[arg(long, requires = "venue")]
+        account: Option<String>,
+        /// pending, approved, submitting, uncertain, open, partially_filled, filled, cancelled, rejected.
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// One intent with its status.
+    Show { id: String },
+    /// Withdraw an intent, or cancel it at the venue if it rests there.
+    Cancel {
+        id: String,
+        #[arg(long, default_value = "cancelled by the operator")]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct IntentNewArgs {
+    #[arg(long)]
+    pub venue: String,
+    #[arg(long)]
+    pub account: String,
+    /// As the venue spells it, e.g. BTC/USD.
+    #[arg(long)]
+    pub symbol: String,
+    /// buy or sell.
+    #[arg(long)]
+    pub side: String,
+    /// Quantity in base units (a decimal, e.g. 0.01).
+    #[arg(long, allow_hyphen_values = true)]
+    pub qty: String,
+    /// market, limit, stop-market or stop-limit.
+    #[arg(long = "type", default_value = "limit")]
+    pub order_type: String,
+    /// Limit price (limit and stop-limit).
+    #[arg(long, allow_hyphen_values = true)]
+    pub price: Option<String>,
+    /// Trigger price (stop-market and stop-limit).
+    #[arg(long, allow_hyphen_values = true)]
+    pub trigger: Option<String>,
+    /// gtc, ioc or fok.
+    #[arg(long, default_value = "gtc")]
+    pub tif: String,
+    #[arg(long)]
+    pub reduce_only: bool,
+    /// Life of the intent, e.g. 30s, 10m, 1h (default 1h).
+    #[arg(long)]
+    pub expires: Option<String>,
+    /// operator, plan, strategy or automation.
+    #[arg(long, default_value = "operator")]
+    pub source: String,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JournalCmd {
+    /// Print a corridor's journal entries.
+    Show {
+        #[arg(long)]
+        venue: String,
+        #[arg(long)]
+        account: String,
+        /// Only the last N entries.
+        #[arg(long)]
+        tail: Option<usize>,
+    },
+    /// Verify hash chains (every corridor without --venue); exit 3 if one is broken.
+    Verify {
+        #[arg(long)]
+        venue: Option<String>,
+        #[arg(long, requires = "venue")]
+        account: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretsCmd {
+    /// Store a venue credential, read from stdin without echo.
+    Set {
+        venue: String,
+        #[arg(long)]
+        account: String,
+    },
+    /// Names of the stored credentials (never values).
+    List,
+    /// Remove a credential.
+    Delete {
+        venue: String,
+        #[arg(long)]
+        account: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PromoteCmd {
+    /// Evaluate the promotion checklist and write a report; exit 3 if it does not pass.
+    Check {
+        #[arg(long)]
+        venue: String,
+        #[arg(long)]
+        account: String,
+    },
 }

@@ -3,6 +3,7 @@
 mod alerts;
 mod args;
 mod data;
+mod execution;
 mod logging;
 mod output;
 mod request;
@@ -125,6 +126,21 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Walkforward(a)) => ("walkforward", sweep::walkforward(engine, a)),
         Some(Command::Portfolio(a)) => ("portfolio", research::portfolio(engine, a)),
         Some(Command::Alerts(cmd)) => alerts::dispatch(engine, cmd),
+        Some(Command::Policy(cmd)) => execution::policy(engine, cmd),
+        Some(Command::Corridors) => ("corridors", execution::corridors(engine)),
+        Some(Command::Intent(cmd)) => execution::intent(engine, cmd),
+        Some(Command::Preflight { intent }) => ("preflight", execution::preflight(engine, intent)),
+        Some(Command::Submit { intent, dry_run }) => ("submit", execution::submit(engine, intent, *dry_run)),
+        Some(Command::Journal(cmd)) => execution::journal(engine, cmd),
+        Some(Command::Kill { venue, account, reason }) => {
+            ("kill", execution::kill(engine, venue, account, reason))
+        }
+        Some(Command::Rearm { venue, account }) => ("rearm", execution::rearm(engine, venue, account)),
+        Some(Command::Reconcile { venue, account }) => {
+            ("reconcile", execution::reconcile(engine, venue, account))
+        }
+        Some(Command::Secrets(cmd)) => execution::secrets(engine, cmd),
+        Some(Command::Promote(cmd)) => execution::promote(engine, cmd),
         Some(Command::Report { id, out, .. }) => (
             "report",
             (|| {

@@ -21,11 +21,25 @@ use crate::engine::workspace::{read_json, write_atomic, Workspace};
 
 pub struct Engine {
     ws: Workspace,
+    credentials: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
 }
 
 impl Engine {
+    /// An engine on `ws` whose credentials live in the OS keyring.
     pub fn open(ws: Workspace) -> Engine {
-        Engine { ws }
+        Engine { ws, credentials: std::sync::Arc::new(crate::engine::secrets::KeyringStore) }
+    }
+
+    /// The same with another credential store (tests use the in-memory one).
+    pub fn with_credentials(
+        ws: Workspace,
+        store: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
+    ) -> Engine {
+        Engine { ws, credentials: store }
+    }
+
+    pub fn credentials(&self) -> &dyn crate::engine::secrets::CredentialStore {
+        self.credentials.as_ref()
     }
 
     pub fn workspace(&self) -> &Workspace {

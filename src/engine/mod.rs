@@ -18,6 +18,9 @@ pub mod time;
 pub mod workspace;
 
 mod api;
+mod execution_api;
+
+pub use execution_api::{CorridorSummary, CredentialName};
 
 pub use api::Engine;
 pub use error::{Error, ErrorKind, Result};

@@ -45,11 +45,53 @@ impl Entry {
     }
 }
 
-/// An open journal: its entries so far and the hash of its last line.
+/// An open journal: its entries so far and the hash of its last line. Holds an exclusive lock
+/// on the corridor, so two processes never interleave appends and break the chain.
 pub struct Journal {
     path: PathBuf,
     entries: Vec<Entry>,
     last_line_hash: String,
+    _lock: File,
+}
+
+/// How long to wait for another QuantLab process to let go of a corridor.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
+    let lp = path.with_extension("lock");
+    let f = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lp)
+        .map_err(|e| Error::io("open the journal lock", &lp, e))?;
+    let start = std::time::Instant::now();
+    loop {
+        match f.try_lock() {
+            Ok(()) => return Ok(f),
+            Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::runtime(format!(
+                    "{}: the corridor is in use by another QuantLab process (the console?); try again when it is done",
+                    path.display()
+                )))
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io("lock the journal", &lp, e)),
+        }
+    }
+}
+
+/// The verified entries of a journal, read without taking the corridor's lock (lists, reports).
+pub fn read(path: &Path) -> Result<Vec<Entry>> {
+    let (entries, _, v) = read_and_verify(path)?;
+    match v.problem {
+        // A torn tail is what a crash leaves; the entries before it stand.
+        Some((_, why)) if why.starts_with(TORN) => Ok(entries),
+        Some((line, why)) => Err(tampered(path, line, &why)),
+        None => Ok(entries),
+    }
 }
 
 /// Where and how a journal fails verification.
@@ -69,23 +111,17 @@ impl Journal {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io("create the journal folder", dir, e))?;
         }
+        let lock = lock(path, LOCK_WAIT)?;
         let (entries, last, v) = read_and_verify(path)?;
         if let Some((line, why)) = &v.problem {
             if why.starts_with(TORN) && *line == entries.len() + 1 {
-                return repair_torn_tail(path, entries, last);
+                return repair_torn_tail(path, entries, last, lock);
             }
         }
         if let Some((line, why)) = v.problem {
-            return Err(Error::new(
-                ErrorKind::Refused,
-                format!(
-                    "{}: line {line}: {why}; the journal was changed outside QuantLab, so the corridor stays \
-                     halted (inspect with `quantlab journal verify`)",
-                    path.display()
-                ),
-            ));
+            return Err(tampered(path, line, &why));
         }
-        Ok(Journal { path: path.to_path_buf(), entries, last_line_hash: last })
+        Ok(Journal { path: path.to_path_buf(), entries, last_line_hash: last, _lock: lock })
     }
 
     pub fn path(&self) -> &Path {
@@ -135,9 +171,20 @@ impl Journal {
 
 const TORN: &str = "the last line is incomplete";
 
+fn tampered(path: &Path, line: usize, why: &str) -> Error {
+    Error::new(
+        ErrorKind::Refused,
+        format!(
+            "{}: line {line}: {why}; the journal was changed outside QuantLab, so the corridor stays halted \
+             (inspect with `quantlab journal verify`)",
+            path.display()
+        ),
+    )
+}
+
 /// A crash during an append leaves a line without its newline. It was never fsynced, so no
 /// venue call followed it: keep the bytes aside, cut them off, and say so in the journal.
-fn repair_torn_tail(path: &Path, entries: Vec<Entry>, last: String) -> Result<Journal> {
+fn repair_torn_tail(path: &Path, entries: Vec<Entry>, last: String, lock: File) -> Result<Journal> {
     let bytes = std::fs::read(path).map_err(|e| Error::io("read the journal", path, e))?;
     let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let aside = path.with_extension(format!("torn-{}", now_ms()));
@@ -145,7 +192,7 @@ fn repair_torn_tail(path: &Path, entries: Vec<Entry>, last: String) -> Result<Jo
     let f = OpenOptions::new().write(true).open(path).map_err(|e| Error::io("open the journal", path, e))?;
     f.set_len(keep as u64).map_err(|e| Error::io("cut the torn journal line", path, e))?;
     f.sync_all().map_err(|e| Error::io("fsync the journal", path, e))?;
-    let mut j = Journal { path: path.to_path_buf(), entries, last_line_hash: last };
+    let mut j = Journal { path: path.to_path_buf(), entries, last_line_hash: last, _lock: lock };
     j.append(
         super::state::Event::Note {
             text: format!(
@@ -237,9 +284,12 @@ mod tests {
         for i in 0..5 {
             j.append(ev(i), false).unwrap();
         }
+        // The corridor is locked while open.
+        assert!(lock(&p, std::time::Duration::ZERO).is_err());
         drop(j);
         let j = Journal::open(&p).unwrap();
         assert_eq!(j.entries().len(), 5);
+        drop(j);
         assert!(verify(&p).unwrap().ok);
         let text = std::fs::read_to_string(&p).unwrap();
         let lines: Vec<&str> = text.lines().collect();
@@ -249,6 +299,7 @@ mod tests {
             let v = verify(&p).unwrap();
             assert!(!v.ok);
             assert!(Journal::open(&p).is_err());
+            assert!(read(&p).is_err());
             v.problem.unwrap()
         };
         // An edited value in the middle.

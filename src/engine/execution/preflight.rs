@@ -158,7 +158,8 @@ pub fn preflight(intent: &ExecutionIntent, inp: &Inputs) -> ExecutionPreflight {
     match mark {
         None => c.add("mark_fresh", false, format!("<= {} ms old", p.max_mark_age_ms), "no mark"),
         Some(m) => {
-            let age = ctx.as_of_ms - m.at_ms;
+            // A mark stamped after the context was taken is fresh, not negative-aged.
+            let age = (ctx.as_of_ms - m.at_ms).max(0);
             c.add(
                 "mark_fresh",
                 age <= p.max_mark_age_ms,
@@ -210,19 +211,21 @@ pub fn preflight(intent: &ExecutionIntent, inp: &Inputs) -> ExecutionPreflight {
     );
     let open = ctx.open_orders.len();
     c.add("max_open_orders", open < p.max_open_orders, format!("< {}", p.max_open_orders), open);
-    let today = -ctx.realized_pnl_today;
+    // Losses are shown as positive amounts; a gain is a loss of zero.
+    let loss = |pnl: Decimal| if pnl < Decimal::ZERO { -pnl } else { Decimal::ZERO };
+    let today = loss(ctx.realized_pnl_today);
     c.add(
         "daily_loss",
         today < limits.daily_loss_limit,
         format!("loss < {}", limits.daily_loss_limit),
-        format!("loss {}", today.max(Decimal::ZERO)),
+        format!("loss {today}"),
     );
-    let session = -ctx.realized_pnl_session;
+    let session = loss(ctx.realized_pnl_session);
     c.add(
         "session_loss",
         session < p.session_loss_limit,
         format!("loss < {}", p.session_loss_limit),
-        format!("loss {}", session.max(Decimal::ZERO)),
+        format!("loss {session}"),
     );
     if intent.reduce_only {
         let reduces = !pos.is_zero() && pos.signum() != intent.side.sign() && intent.quantity <= pos.abs();

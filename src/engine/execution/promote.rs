@@ -74,11 +74,7 @@ pub fn check(
             Some((line, why)) => format!("line {line}: {why}"),
         },
     );
-    let state = if v.ok {
-        CorridorState::replay(journal::Journal::open(&vpath)?.entries())
-    } else {
-        CorridorState::default()
-    };
+    let state = if v.ok { CorridorState::replay(&journal::read(&vpath)?) } else { CorridorState::default() };
 
     // Alert coverage: the alert log accepts writes and no critical alert of this corridor
     // waits unacknowledged.

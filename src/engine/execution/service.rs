@@ -102,8 +102,7 @@ pub fn select(ws: &Workspace, venue: Option<Venue>, account: Option<&str>) -> Re
 
 /// A corridor's state from its journal alone, without a venue.
 pub fn replay(ws: &Workspace, id: &CorridorId) -> Result<CorridorState> {
-    let j = journal::Journal::open(&paths::journal(ws, id))?;
-    Ok(CorridorState::replay(j.entries()))
+    Ok(CorridorState::replay(&journal::read(&paths::journal(ws, id))?))
 }
 
 /// One intent row for lists.

@@ -1,0 +1,225 @@
+//! The engine's execution entry points, shared by the CLI and the console. Live orders are the
+//! one thing not here: they are sent only by the console's confirm key.
+
+use serde::Serialize;
+
+use crate::engine::execution::intent::{ExecutionIntent, IntentSpec};
+use crate::engine::execution::journal::{self, Entry, Verification};
+use crate::engine::execution::policy::{self, LoadedPolicy};
+use crate::engine::execution::preflight::ExecutionPreflight;
+use crate::engine::execution::promote::{self, PromotionReport};
+use crate::engine::execution::state::{Event, IntentStatus, ReconcileSummary};
+use crate::engine::execution::{self as ex, paths, CorridorId, SubmitOutcome, Venue};
+use crate::engine::secrets::{self, CredentialKey, Secret};
+use crate::engine::time::now_ms;
+use crate::engine::workspace::write_atomic;
+use crate::engine::{Engine, Error, ErrorKind, Result};
+
+/// One corridor at a glance.
+#[derive(Debug, Clone, Serialize)]
+pub struct CorridorSummary {
+    pub corridor: CorridorId,
+    pub in_policy: bool,
+    pub halted: Option<String>,
+    pub intents: usize,
+    pub open_orders: usize,
+    pub journal_entries: usize,
+}
+
+/// A credential's name and whether the store holds it; never its value.
+#[derive(Debug, Clone, Serialize)]
+pub struct CredentialName {
+    pub name: String,
+    pub venue: Venue,
+    pub account: String,
+    pub stored_at: String,
+    pub present: Option<bool>,
+}
+
+impl Engine {
+    /// Write the example policy (for the fake venue) unless one exists.
+    pub fn policy_init(&self) -> Result<std::path::PathBuf> {
+        let p = policy::path(self.workspace());
+        if p.exists() {
+            return Err(Error::bad_input(format!("{} exists; edit it, or remove it first", p.display())));
+        }
+        self.workspace().ensure()?;
+        write_atomic(&p, policy::EXAMPLE.as_bytes())?;
+        Ok(p)
+    }
+
+    pub fn policy(&self) -> Result<LoadedPolicy> {
+        policy::load(self.workspace())?.ok_or_else(|| {
+            Error::not_found(format!(
+                "no execution policy at {}; `quantlab policy init` writes an example",
+                policy::path(self.workspace()).display()
+            ))
+        })
+    }
+
+    pub fn corridors(&self) -> Result<Vec<CorridorSummary>> {
+        let ws = self.workspace();
+        let in_policy: Vec<CorridorId> = policy::load(ws)?
+            .map(|p| p.policy.corridors.iter().map(|c| c.id()).collect())
+            .unwrap_or_default();
+        let global = ex::global_halt::reason(ws);
+        let mut out = Vec::new();
+        for id in ex::corridors(ws)? {
+            let entries = journal::read(&paths::journal(ws, &id))?;
+            let st = ex::state::CorridorState::replay(&entries);
+            out.push(CorridorSummary {
+                in_policy: in_policy.contains(&id),
+                halted: global
+                    .clone()
+                    .map(|g| format!("kill switch (all corridors): {g}"))
+                    .or_else(|| st.halt.as_ref().map(|h| format!("{:?}: {}", h.reason, h.message))),
+                intents: st.intents.len(),
+                open_orders: st.open_intents().count(),
+                journal_entries: entries.len(),
+                corridor: id,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Record a new intent in its corridor's journal. No venue is involved.
+    pub fn intent_new(&self, spec: IntentSpec) -> Result<ExecutionIntent> {
+        let id = CorridorId::new(spec.venue, &spec.account)?;
+        let intent = spec.build(now_ms())?;
+        let mut j = journal::Journal::open(&paths::journal(self.workspace(), &id))?;
+        j.append(Event::IntentCreated { intent: intent.clone() }, false)?;
+        Ok(intent)
+    }
+
+    pub fn intents(
+        &self,
+        venue: Option<Venue>,
+        account: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Vec<ex::IntentRow>> {
+        let scope = ex::select(self.workspace(), venue, account)?;
+        let rows = ex::list_intents(self.workspace(), &scope)?;
+        Ok(rows.into_iter().filter(|r| status.is_none_or(|s| r.record.status.name() == s)).collect())
+    }
+
+    pub fn intent(&self, id: &str) -> Result<ex::IntentRow> {
+        ex::find_intent(self.workspace(), id)
+    }
+
+    /// Withdraw an intent not yet sent (no venue needed), or cancel it at the venue.
+    pub fn intent_cancel(&self, id: &str, reason: &str) -> Result<IntentStatus> {
+        let row = self.intent(id)?;
+        let c = row.corridor.clone();
+        if matches!(row.record.status, IntentStatus::Pending | IntentStatus::Approved) {
+            let mut j = journal::Journal::open(&paths::journal(self.workspace(), &c))?;
+            j.append(Event::IntentCancelled { intent_id: id.into(), reason: reason.into() }, false)?;
+            return Ok(IntentStatus::Cancelled);
+        }
+        let mut corridor = ex::open_corridor(self.workspace(), &c, self.credentials())?;
+        ex::block_on(corridor.cancel_intent(id, reason))?
+    }
+
+    pub fn preflight(&self, intent_id: &str) -> Result<ExecutionPreflight> {
+        let row = self.intent(intent_id)?;
+        let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
+        ex::block_on(c.preflight(intent_id))?
+    }
+
+    /// Send an intent from a script. A dry run (validate-only) works on every venue; a real
+    /// submit only on a venue that moves no money: live orders need the console's confirm key.
+    pub fn submit(&self, intent_id: &str, dry_run: bool) -> Result<SubmitOutcome> {
+        let row = self.intent(intent_id)?;
+        if row.corridor.venue.is_live() && !dry_run {
+            return Err(Error::new(
+                ErrorKind::Refused,
+                format!(
+                    "{} is a live venue: its orders are sent only from the console, after the confirm key; \
+                     `--dry-run` has the venue validate it without placing anything",
+                    row.corridor.venue
+                ),
+            ));
+        }
+        let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
+        if !dry_run {
+            c.approve(intent_id, "cli (fake venue)")?;
+        }
+        ex::block_on(c.submit(intent_id, dry_run))?
+    }
+
+    pub fn journal_entries(&self, venue: Venue, account: &str) -> Result<Vec<Entry>> {
+        let id = CorridorId::new(venue, account)?;
+        let p = paths::journal(self.workspace(), &id);
+        if !p.exists() {
+            return Err(Error::not_found(format!("corridor {id} has no journal ({})", p.display())));
+        }
+        journal::read(&p)
+    }
+
+    pub fn journal_verify(
+        &self,
+        venue: Option<Venue>,
+        account: Option<&str>,
+    ) -> Result<Vec<(CorridorId, Verification)>> {
+        let scope = ex::select(self.workspace(), venue, account)?;
+        ex::verify_journals(self.workspace(), &scope)
+    }
+
+    pub fn kill(&self, venue: Option<Venue>, account: Option<&str>, reason: &str) -> Result<ex::KillReport> {
+        ex::kill(self.workspace(), self.credentials(), venue, account, reason)
+    }
+
+    pub fn rearm(&self, venue: Option<Venue>, account: Option<&str>) -> Result<Vec<ex::CorridorOutcome>> {
+        ex::rearm(self.workspace(), self.credentials(), venue, account)
+    }
+
+    pub fn reconcile(&self, venue: Venue, account: &str) -> Result<ReconcileSummary> {
+        let id = CorridorId::new(venue, account)?;
+        let mut c = ex::open_corridor(self.workspace(), &id, self.credentials())?;
+        ex::block_on(c.reconcile())?
+    }
+
+    pub fn promote_check(&self, venue: Venue, account: &str) -> Result<PromotionReport> {
+        let id = CorridorId::new(venue, account)?;
+        let loaded = policy::load(self.workspace())?;
+        let cp = loaded.as_ref().and_then(|p| p.corridor(&id));
+        promote::check(
+            self.workspace(),
+            &id,
+            cp,
+            loaded.as_ref().map(|p| p.fingerprint.as_str()),
+            self.credentials(),
+        )
+    }
+
+    pub fn secret_set(&self, venue: Venue, account: &str, secret: &Secret) -> Result<CredentialKey> {
+        CorridorId::new(venue, account)?;
+        if secret.expose().trim().is_empty() {
+            return Err(Error::bad_input("the secret is empty: nothing was stored"));
+        }
+        let key = CredentialKey::new(venue, account);
+        self.credentials().set(&key, secret)?;
+        secrets::index::add(self.workspace(), &key)?;
+        Ok(key)
+    }
+
+    pub fn secrets(&self) -> Result<Vec<CredentialName>> {
+        Ok(secrets::index::read(self.workspace())
+            .credentials
+            .into_iter()
+            .map(|n| CredentialName {
+                name: n.key.name(),
+                present: self.credentials().get(&n.key).ok().map(|s| s.is_some()),
+                venue: n.key.venue,
+                account: n.key.account,
+                stored_at: n.stored_at,
+            })
+            .collect())
+    }
+
+    pub fn secret_delete(&self, venue: Venue, account: &str) -> Result<bool> {
+        let key = CredentialKey::new(venue, account);
+        let existed = self.credentials().delete(&key)?;
+        secrets::index::remove(self.workspace(), &key)?;
+        Ok(existed)
+    }
+}

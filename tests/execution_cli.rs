@@ -1,0 +1,271 @@
+//! The safety boundary through the real binary: exit codes, the kill switch across processes,
+//! journal tampering, secrets that never leak.
+
+mod common;
+
+use common::Ws;
+
+fn new_intent(ws: &Ws, qty: &str) -> (i32, serde_json::Value) {
+    ws.json(&[
+        "intent",
+        "new",
+        "--venue",
+        "fake",
+        "--account",
+        "main",
+        "--symbol",
+        "BTC/USD",
+        "--side",
+        "buy",
+        "--qty",
+        qty,
+        "--price",
+        "49900",
+    ])
+}
+
+fn intent_id(ws: &Ws) -> String {
+    let (code, v) = new_intent(ws, "0.002");
+    assert_eq!(code, 0, "{v}");
+    v["result"]["id"].as_str().unwrap().to_string()
+}
+
+fn policy(ws: &Ws) {
+    let (code, v) = ws.json(&["policy", "init"]);
+    assert_eq!(code, 0, "{v}");
+}
+
+#[test]
+fn bad_intents_name_their_field_and_exit_2() {
+    let ws = Ws::new();
+    for (extra, field) in [
+        (vec!["--qty", "-1"], "qty"),
+        (vec!["--qty", "abc"], "qty"),
+        (vec!["--price", "NaN"], "price"),
+        (vec!["--type", "iceberg"], "type"),
+        (vec!["--tif", "day"], "tif"),
+        (vec!["--expires", "soon"], "expires"),
+    ] {
+        let mut args = vec![
+            "intent",
+            "new",
+            "--venue",
+            "fake",
+            "--account",
+            "main",
+            "--symbol",
+            "BTC/USD",
+            "--side",
+            "buy",
+        ];
+        let has_qty = extra.contains(&"--qty");
+        if !has_qty {
+            args.extend(["--qty", "0.002"]);
+        }
+        if !extra.contains(&"--price") {
+            args.extend(["--price", "49900"]);
+        }
+        args.extend(extra.iter());
+        let (code, v) = ws.json(&args);
+        assert_eq!(code, 2, "{v}");
+        assert_eq!(v["error"]["field"], field, "{v}");
+    }
+    let (code, v) = ws.json(&[
+        "intent",
+        "new",
+        "--venue",
+        "binance",
+        "--account",
+        "main",
+        "--symbol",
+        "X",
+        "--side",
+        "buy",
+        "--qty",
+        "1",
+    ]);
+    assert_eq!((code, v["error"]["field"].as_str()), (2, Some("venue")), "{v}");
+    let (code, _) = ws.json(&["intent", "show", "intent_nope"]);
+    assert_eq!(code, 5);
+    // Nothing was journaled for the refused requests.
+    let (_, v) = ws.json(&["intent", "list"]);
+    assert_eq!(v["result"]["count"], 0);
+}
+
+#[test]
+fn a_refused_preflight_exits_3_and_a_fake_submit_places_one_order() {
+    let ws = Ws::new();
+    let id = intent_id(&ws);
+    // No policy: refused, with the rule named.
+    let (code, v) = ws.json(&["preflight", &id]);
+    assert_eq!(code, 3, "{v}");
+    assert!(v["result"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["rule"] == "policy" && c["passed"] == false));
+    policy(&ws);
+    let (code, v) = ws.json(&["preflight", &id]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["result"]["verdict"], "pass");
+    let (code, v) = ws.json(&["submit", &id, "--dry-run"]);
+    assert_eq!((code, v["result"]["status"].as_str()), (0, Some("valid")), "{v}");
+    let (code, v) = ws.json(&["submit", &id]);
+    assert_eq!((code, v["result"]["status"].as_str()), (0, Some("open")), "{v}");
+    let (code, v) = ws.json(&["submit", &id]);
+    assert_eq!(code, 2, "an open intent is not sent twice: {v}");
+    let venue: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ws.path().join("venues/fake/main.json")).unwrap()).unwrap();
+    assert_eq!(venue["orders"].as_array().unwrap().len(), 1);
+    // Too big for the micro-live limit: refused by max_order_notional.
+    let (_, v) = new_intent(&ws, "0.02");
+    let big = v["result"]["id"].as_str().unwrap().to_string();
+    let (code, v) = ws.json(&["submit", &big]);
+    assert_eq!(code, 3, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("max_order_notional"), "{v}");
+}
+
+#[test]
+fn live_venues_take_no_orders_from_scripts() {
+    let ws = Ws::new();
+    let (code, v) = ws.json(&[
+        "intent",
+        "new",
+        "--venue",
+        "kraken",
+        "--account",
+        "main",
+        "--symbol",
+        "BTC/USD",
+        "--side",
+        "buy",
+        "--qty",
+        "0.01",
+        "--price",
+        "50000",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    let id = v["result"]["id"].as_str().unwrap();
+    let (code, v) = ws.json(&["submit", id]);
+    assert_eq!(code, 3, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("console"), "{v}");
+    // A dry run needs the venue, and so its credential: refused, with the fix, and an alert.
+    let (code, v) = ws.json(&["submit", id, "--dry-run"]);
+    assert_eq!(code, 3, "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("quantlab secrets set kraken --account main"),
+        "{v}"
+    );
+    let (_, v) = ws.json(&["alerts", "list"]);
+    assert!(v["result"]["alerts"].as_array().unwrap().iter().any(|a| a["code"] == "SECRET_MISSING"));
+}
+
+#[test]
+fn the_kill_switch_holds_across_processes_until_rearm() {
+    let ws = Ws::new();
+    policy(&ws);
+    let id = intent_id(&ws);
+    assert_eq!(ws.json(&["submit", &id]).0, 0);
+    let (code, v) = ws.json(&["kill", "--reason", "drill"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["result"]["all"], true);
+    assert!(v["result"]["corridors"][0]["detail"].as_str().unwrap().contains("1 open order(s) cancelled"));
+    // Every later process refuses to submit, with exit 3.
+    let id2 = intent_id(&ws);
+    let (code, v) = ws.json(&["submit", &id2]);
+    assert_eq!(code, 3, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("kill switch"), "{v}");
+    let (_, v) = ws.json(&["corridors"]);
+    assert!(v["result"]["corridors"][0]["halted"].is_string());
+    // Rearming one venue is not enough while every corridor is halted.
+    let (code, _) = ws.json(&["rearm", "--venue", "fake", "--account", "main"]);
+    assert_eq!(code, 3);
+    let (code, v) = ws.json(&["rearm"]);
+    assert_eq!(code, 0, "{v}");
+    let id3 = intent_id(&ws);
+    assert_eq!(ws.json(&["submit", &id3]).0, 0);
+    let (code, v) = ws.json(&["promote", "check", "--venue", "fake", "--account", "main"]);
+    assert_eq!(code, 3, "two clean reconciliations are not three: {v}");
+    let items = v["result"]["items"].as_array().unwrap();
+    assert!(items.iter().any(|i| i["item"] == "kill_switch_exercised" && i["passed"] == true));
+}
+
+#[test]
+fn a_changed_journal_is_caught_and_exits_3() {
+    let ws = Ws::new();
+    policy(&ws);
+    let id = intent_id(&ws);
+    assert_eq!(ws.json(&["journal", "verify"]).0, 0);
+    let p = ws.path().join("corridors/fake/main/journal.jsonl");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text.replace("0.002", "0.200")).unwrap();
+    let (code, v) = ws.json(&["journal", "verify"]);
+    assert_eq!(code, 3, "{v}");
+    assert_eq!(v["result"]["ok"], false);
+    let (code, v) = ws.json(&["submit", &id]);
+    assert_eq!(code, 3, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("changed outside QuantLab"), "{v}");
+}
+
+/// Whatever the keyring does on this machine, a secret never reaches stdout, stderr, the
+/// workspace or the logs; where no keyring works, the error says how to fix it.
+#[test]
+fn secrets_never_leak() {
+    let ws = Ws::new();
+    let secret = "Zm9vYmFyLXNlY3JldC1kby1ub3QtbGVhaw==";
+    let out = ws
+        .cmd()
+        .args(["secrets", "set", "kraken", "--account", "leaktest"])
+        .write_stdin(format!("{secret}\n"))
+        .output()
+        .unwrap();
+    let stored = out.status.success();
+    let mut seen = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    if !stored {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(msg.contains("keyring") && msg.contains("keyctl"), "{msg}");
+    }
+    for args in [
+        vec!["secrets", "list"],
+        vec!["promote", "check", "--venue", "kraken", "--account", "leaktest"],
+        vec![
+            "intent",
+            "new",
+            "--venue",
+            "kraken",
+            "--account",
+            "leaktest",
+            "--symbol",
+            "BTC/USD",
+            "--side",
+            "buy",
+            "--qty",
+            "1",
+            "--price",
+            "1",
+        ],
+        vec!["alerts", "list", "--all"],
+        vec!["check"],
+    ] {
+        let o = ws.cmd().args(&args).output().unwrap();
+        seen += &String::from_utf8_lossy(&o.stdout);
+        seen += &String::from_utf8_lossy(&o.stderr);
+    }
+    if stored {
+        let (_, v) = ws.json(&["secrets", "list"]);
+        assert_eq!(v["result"]["credentials"][0]["name"], "kraken/leaktest");
+        assert_eq!(ws.json(&["secrets", "delete", "kraken", "--account", "leaktest"]).0, 0);
+    }
+    assert!(!seen.contains(secret), "a secret reached the output");
+    for (name, bytes) in ws.snapshot() {
+        assert!(!String::from_utf8_lossy(&bytes).contains(secret), "a secret reached {name}");
+    }
+    let logs = ws.path().join("logs");
+    if let Ok(rd) = std::fs::read_dir(&logs) {
+        for e in rd.flatten() {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            assert!(!text.contains(secret), "a secret reached the log {:?}", e.path());
+        }
+    }
+}
