@@ -375,6 +375,57 @@ fn quit_asks_only_while_work_is_running() {
     assert!(idle.app.should_quit);
 }
 
+/// K asks first; only y halts every corridor, cancels the open order at the venue, and puts
+/// the halt in the status bar, where it stays.
+#[test]
+fn the_kill_switch_key_asks_then_halts_everything() {
+    let ws = Ws::new();
+    let engine = Engine::open(Workspace::at(ws.path()));
+    engine.policy_init().unwrap();
+    let spec = quantlab::engine::execution::intent::IntentSpec {
+        source: quantlab::engine::execution::IntentSource::Operator,
+        venue: quantlab::engine::execution::Venue::Fake,
+        account: "main".into(),
+        symbol: "BTC/USD".into(),
+        side: quantlab::engine::execution::Side::Buy,
+        quantity: "0.002".parse().unwrap(),
+        order_type: quantlab::engine::execution::OrderType::Limit,
+        limit_price: Some("49900".parse().unwrap()),
+        trigger_price: None,
+        time_in_force: quantlab::engine::execution::TimeInForce::Gtc,
+        reduce_only: false,
+        ttl_ms: None,
+        note: None,
+    };
+    let i = engine.intent_new(spec).unwrap();
+    assert_eq!(engine.submit(&i.id, false).unwrap().status, "open");
+
+    let mut h = Harness::new(&ws);
+    assert!(!h.screen(120, 40).contains("HALTED"));
+    h.key(KeyCode::Char('K'));
+    let s = h.screen(120, 40);
+    assert!(s.contains("KILL SWITCH") && s.contains("y  kill now"), "{s}");
+    h.key(KeyCode::Char('n'));
+    assert!(h.app.confirm.is_none());
+    assert!(engine.corridors().unwrap()[0].halted.is_none(), "n cancels");
+    h.key(KeyCode::Char('K'));
+    h.key(KeyCode::Enter);
+    assert!(engine.corridors().unwrap()[0].halted.is_none(), "Enter never confirms");
+    h.key(KeyCode::Char('y'));
+    assert!(engine.corridors().unwrap()[0].halted.is_some());
+    assert_eq!(engine.intent(&i.id).unwrap().record.status.name(), "cancelled");
+    let s = h.screen(120, 40);
+    let bar = s.lines().rev().nth(1).unwrap();
+    assert!(bar.contains("■ HALTED") && bar.contains("all corridors (kill switch)"), "{bar}");
+    assert!(
+        bar.contains("KILL_SWITCH") && bar.contains("✖ CRIT 2"),
+        "the critical alert is in the status bar: {bar}"
+    );
+    // A restarted console still shows the halt.
+    let mut again = Harness::new(&ws);
+    assert!(again.screen(120, 40).contains("■ HALTED"));
+}
+
 #[test]
 fn mono_theme_still_marks_severity_by_word() {
     let (ws, _) = workspace_with_runs();

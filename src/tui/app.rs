@@ -43,6 +43,8 @@ pub enum View {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confirm {
     QuitWhileBusy,
+    /// Halt every corridor and cancel every open order.
+    KillSwitch,
 }
 
 #[derive(Debug)]
@@ -84,6 +86,8 @@ pub struct App {
     pub page: usize,
     /// A run to select once the index has been reloaded (after a new run).
     pub pending_select: Option<String>,
+    /// Why execution is halted, if it is: shown in the status bar until rearmed.
+    pub halted: Option<String>,
 }
 
 impl App {
@@ -110,12 +114,13 @@ impl App {
             dirty: true,
             page: 20,
             pending_select: None,
+            halted: None,
         }
     }
 
     /// Work to start with: the runs, sweeps and alerts.
     pub fn startup() -> Vec<Cmd> {
-        vec![Cmd::LoadRuns, Cmd::LoadSweeps, Cmd::LoadAlerts]
+        vec![Cmd::LoadRuns, Cmd::LoadSweeps, Cmd::LoadAlerts, Cmd::LoadCorridors]
     }
 
     /// The keymap context of what has focus now.
@@ -175,6 +180,12 @@ impl App {
         let r = match r {
             Ok(l) => l,
             Err(e) => {
+                // A failed kill still halted what it could: show the halt and its alerts.
+                if self.busy.iter().any(|b| b.starts_with("kill switch")) {
+                    self.busy.retain(|b| !b.starts_with("kill switch"));
+                    out.push(Cmd::LoadAlerts);
+                    out.push(Cmd::LoadCorridors);
+                }
                 self.message = Some((true, e.message));
                 return;
             }
@@ -210,6 +221,14 @@ impl App {
                 self.message = Some((true, msg));
                 out.push(Cmd::LoadRuns);
                 out.push(Cmd::LoadAlerts);
+            }
+            Loaded::Corridors(halted) => self.halted = halted,
+            Loaded::Killed => {
+                // The HALTED badge and the KILL_SWITCH alerts say it; a message would crowd them.
+                self.busy.retain(|b| !b.starts_with("kill switch"));
+                self.message = None;
+                out.push(Cmd::LoadAlerts);
+                out.push(Cmd::LoadCorridors);
             }
             Loaded::Acked(ids) => {
                 self.message = Some((false, format!("acknowledged {} alert(s)", ids.len())));

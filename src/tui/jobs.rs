@@ -29,6 +29,9 @@ pub enum Cmd {
     LoadForm,
     StartRun(Box<RunRequest>),
     Ack(Option<String>),
+    LoadCorridors,
+    /// The kill switch, after its confirm.
+    Kill,
 }
 
 impl Cmd {
@@ -36,6 +39,7 @@ impl Cmd {
     pub fn label(&self) -> Option<String> {
         match self {
             Cmd::StartRun(r) => Some(format!("running {} on {}", r.strategy, r.data)),
+            Cmd::Kill => Some("kill switch: halting and cancelling".into()),
             _ => None,
         }
     }
@@ -67,6 +71,30 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             Err(e) => Loaded::RunFailed(e.message),
         },
         Cmd::Ack(id) => Loaded::Acked(engine.ack_alerts(id.as_deref())?),
+        Cmd::LoadCorridors => Loaded::Corridors(halted(engine)?),
+        Cmd::Kill => {
+            // The details are in the KILL_SWITCH alerts.
+            engine.kill(None, None, "console kill switch")?;
+            Loaded::Killed
+        }
+    })
+}
+
+/// What is halted, in a few words for the status bar (the alert carries the details).
+fn halted(engine: &Engine) -> Result<Option<String>> {
+    if crate::engine::execution::global_halt::reason(engine.workspace()).is_some() {
+        return Ok(Some("all corridors (kill switch)".into()));
+    }
+    let halted: Vec<String> = engine
+        .corridors()?
+        .into_iter()
+        .filter(|c| c.halted.is_some())
+        .map(|c| c.corridor.to_string())
+        .collect();
+    Ok(match halted.len() {
+        0 => None,
+        1 => Some(halted[0].clone()),
+        n => Some(format!("{} and {} more", halted[0], n - 1)),
     })
 }
 

@@ -75,7 +75,7 @@ pub enum Action {
     Quit, Help, NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, Tab5,
     Up, Down, PageUp, PageDown, Top, Bottom, Left, Right, Open, Back,
     SortNext, SortPrev, SortReverse, Filter, ClearFilter, Mark, Compare, NewRun, Refresh,
-    Ack, AckAll,
+    Ack, AckAll, KillSwitch,
     NextField, PrevField, Submit, Cancel, // form
     Confirm, Deny,                        // confirm dialog
 }
@@ -83,13 +83,13 @@ pub enum Action {
 impl Action {
     /// Every action, in declaration order (used to list valid names in errors).
     #[rustfmt::skip]
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::Quit, Action::Help, Action::NextTab, Action::PrevTab, Action::Tab1, Action::Tab2,
         Action::Tab3, Action::Tab4, Action::Tab5, Action::Up, Action::Down, Action::PageUp,
         Action::PageDown, Action::Top, Action::Bottom, Action::Left, Action::Right, Action::Open,
         Action::Back, Action::SortNext, Action::SortPrev, Action::SortReverse, Action::Filter,
         Action::ClearFilter, Action::Mark, Action::Compare, Action::NewRun, Action::Refresh, Action::Ack,
-        Action::AckAll, Action::NextField, Action::PrevField, Action::Submit, Action::Cancel,
+        Action::AckAll, Action::KillSwitch, Action::NextField, Action::PrevField, Action::Submit, Action::Cancel,
         Action::Confirm, Action::Deny,
     ];
 
@@ -149,6 +149,7 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::Global, &["left", "h"], A::Left, "left"),
     (C::Global, &["right", "l"], A::Right, "right"),
     (C::Global, &["R", "f5"], A::Refresh, "refresh"),
+    (C::Global, &["K"], A::KillSwitch, "kill switch (asks first)"),
     (C::Runs, &["s"], A::SortNext, "sort by next column"),
     (C::Runs, &["S"], A::SortPrev, "sort by previous column"),
     (C::Runs, &["r"], A::SortReverse, "reverse sort"),

@@ -14,7 +14,7 @@ impl App {
         let ctx = self.context();
         let action = keymap.action(ctx, &ev);
         match ctx {
-            Context::Confirm => return self.confirm_key(action),
+            Context::Confirm => return self.confirm_key(action, out),
             Context::Filter => return self.filter_key(action, ev),
             Context::Form => return self.form_key(action, ev, out),
             Context::Help => {
@@ -57,7 +57,10 @@ impl App {
                     self.view = View::Table;
                 }
             }
-            Action::Refresh => out.extend([Cmd::LoadRuns, Cmd::LoadSweeps, Cmd::LoadAlerts]),
+            Action::Refresh => {
+                out.extend([Cmd::LoadRuns, Cmd::LoadSweeps, Cmd::LoadAlerts, Cmd::LoadCorridors])
+            }
+            Action::KillSwitch => self.confirm = Some(Confirm::KillSwitch),
             Action::Back => self.view = View::Table,
             _ => self.view_key(action, out),
         }
@@ -151,9 +154,13 @@ impl App {
         }
     }
 
-    fn confirm_key(&mut self, action: Option<Action>) {
+    fn confirm_key(&mut self, action: Option<Action>, out: &mut Vec<Cmd>) {
         match (self.confirm, action) {
             (Some(Confirm::QuitWhileBusy), Some(Action::Confirm)) => self.should_quit = true,
+            (Some(Confirm::KillSwitch), Some(Action::Confirm)) => {
+                self.confirm = None;
+                out.push(Cmd::Kill);
+            }
             (_, Some(Action::Deny | Action::Back | Action::Cancel)) => self.confirm = None,
             _ => {}
         }

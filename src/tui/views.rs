@@ -85,6 +85,10 @@ pub enum Loaded {
     /// A run from the form failed (its report, if any, is in the index).
     RunFailed(String),
     Acked(Vec<String>),
+    /// Why execution is halted, if it is.
+    Corridors(Option<String>),
+    /// The kill switch is done (its alerts say what it did).
+    Killed,
 }
 
 /// Reduce a long series to about `max` points, keeping each bucket's min and max so spikes

@@ -10,11 +10,12 @@ use crate::tui::app::Confirm;
 use crate::tui::theme::Theme;
 
 pub fn draw(f: &mut Frame, area: Rect, c: Confirm, t: &Theme) {
-    let (title, body) = match c {
-        Confirm::QuitWhileBusy => (" Quit? ", "A run is still in progress. Quitting stops it; its folder will record it as incomplete or be missing.\n\ny  quit anyway      n / Esc  stay"),
+    let (title, body, style) = match c {
+        Confirm::QuitWhileBusy => (" Quit? ", "A run is still in progress. Quitting stops it; its folder will record it as incomplete or be missing.\n\ny  quit anyway      n / Esc  stay", t.warning),
+        Confirm::KillSwitch => (" KILL SWITCH ", "Halt every corridor and cancel all open orders at every venue? Corridors stay halted, across restarts, until `quantlab rearm` reconciles them.\n\ny  kill now      n / Esc  cancel", t.critical),
     };
     let r = centered(area, 60, 8);
     f.render_widget(Clear, r);
-    let block = Block::bordered().title(Line::styled(title, t.warning)).border_style(t.warning);
+    let block = Block::bordered().title(Line::styled(title, style)).border_style(style);
     f.render_widget(Paragraph::new(body).style(t.base).wrap(Wrap { trim: true }).block(block), r);
 }

@@ -33,6 +33,11 @@ const BUSY: &str = "◐";
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let (counts, worst) = summary(&app.alerts);
     let mut spans = Vec::new();
+    // A halt outranks any alert: nothing can be sent until it is lifted, so it leads.
+    if let Some(h) = &app.halted {
+        spans.push(Span::styled(" ■ HALTED ", t.critical));
+        spans.push(Span::styled(format!(" {h} "), t.status_bar));
+    }
     match worst {
         Some(a) => {
             let s = a.alert.severity;
@@ -50,7 +55,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         ));
     }
     if let Some((is_err, m)) = &app.message {
-        right.push(Span::styled(format!(" {m} "), if *is_err { t.negative } else { t.positive }));
+        // At most a quarter of the bar, so the alert on the left stays readable.
+        let room = (area.width as usize / 4).max(12);
+        let shown: String = if m.chars().count() > room {
+            m.chars().take(room - 1).chain(std::iter::once('…')).collect()
+        } else {
+            m.clone()
+        };
+        right.push(Span::styled(format!(" {shown} "), if *is_err { t.negative } else { t.positive }));
     }
     for s in [Severity::Critical, Severity::Warning, Severity::Info] {
         let n = counts.get(&s).copied().unwrap_or(0);
