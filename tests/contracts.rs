@@ -72,3 +72,58 @@ fn schemas_reject_a_broken_report() {
     report.as_object_mut().unwrap().remove("machine_contract");
     assert!(!schema("run_report.schema.json").is_valid(&report));
 }
+
+/// The safety boundary's artifacts: intents, preflights (with their context), every journal
+/// entry of a session that submits, fills, kills and reconciles, and a promotion report.
+#[test]
+fn execution_artifacts_match_their_schemas() {
+    let ws = Ws::new();
+    assert_eq!(ws.json(&["policy", "init"]).0, 0);
+    let new = |qty: &str, kind: &str| {
+        let mut args = vec![
+            "intent",
+            "new",
+            "--venue",
+            "fake",
+            "--account",
+            "main",
+            "--symbol",
+            "BTC/USD",
+            "--side",
+            "buy",
+            "--qty",
+            qty,
+            "--type",
+            kind,
+        ];
+        if kind == "limit" {
+            args.extend(["--price", "49900"]);
+        }
+        let (code, v) = ws.json(&args);
+        assert_eq!(code, 0, "{v}");
+        assert_valid("execution_intent.schema.json", &v["result"]);
+        v["result"]["id"].as_str().unwrap().to_string()
+    };
+    let a = new("0.002", "limit");
+    let (_, pf) = ws.json(&["preflight", &a]);
+    assert_valid("execution_preflight.schema.json", &pf["result"]);
+    assert_eq!(ws.json(&["submit", &a, "--dry-run"]).0, 0);
+    assert_eq!(ws.json(&["submit", &a]).0, 0);
+    let b = new("0.001", "market");
+    assert_eq!(ws.json(&["submit", &b]).0, 0);
+    let (_, refused) = ws.json(&["preflight", &new("0.5", "limit")]);
+    assert_valid("execution_preflight.schema.json", &refused["result"]);
+    assert_eq!(ws.json(&["kill"]).0, 0);
+    assert_eq!(ws.json(&["rearm"]).0, 0);
+    assert_eq!(ws.json(&["reconcile", "--venue", "fake", "--account", "main"]).0, 0);
+    let text = std::fs::read_to_string(ws.path().join("corridors/fake/main/journal.jsonl")).unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    for line in text.lines() {
+        let e: Value = serde_json::from_str(line).unwrap();
+        kinds.insert(e["event"]["kind"].as_str().unwrap().to_string());
+        assert_valid("journal_entry.schema.json", &e);
+    }
+    assert!(kinds.len() >= 10, "{kinds:?}");
+    let (_, promo) = ws.json(&["promote", "check", "--venue", "fake", "--account", "main"]);
+    assert_valid("promotion_report.schema.json", &promo["result"]);
+}

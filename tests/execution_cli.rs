@@ -269,3 +269,34 @@ fn secrets_never_leak() {
         }
     }
 }
+
+/// The fix the keyring error gives, proved on this machine: inside `keyctl session` the kernel
+/// keyutils backend stores a credential that a later process (in its own session) reads back.
+/// Skipped where keyutils is not installed (CI installs it).
+#[test]
+fn keyutils_works_inside_a_session_keyring() {
+    if std::process::Command::new("keyctl").arg("--version").output().is_err() {
+        eprintln!("keyctl not installed: skipped");
+        return;
+    }
+    let ws = Ws::new();
+    let bin = assert_cmd::cargo::cargo_bin("quantlab");
+    let account = format!("ci{}", std::process::id());
+    let run = |script: &str| {
+        std::process::Command::new("keyctl")
+            .args(["session", "-", "sh", "-c", script])
+            .env("QL", &bin)
+            .env("WS", ws.path())
+            .env("ACCT", &account)
+            .output()
+            .unwrap()
+    };
+    let set = run("echo 'session-keyring-test-value' | \"$QL\" --workspace \"$WS\" secrets set kraken --account \"$ACCT\"");
+    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+    let list = run("\"$QL\" --workspace \"$WS\" --json secrets list");
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert!(text.contains("\"present\": true"), "{text}");
+    assert!(!text.contains("session-keyring-test-value"));
+    let del = run("\"$QL\" --workspace \"$WS\" secrets delete kraken --account \"$ACCT\"");
+    assert!(del.status.success());
+}

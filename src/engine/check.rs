@@ -17,7 +17,42 @@ pub struct CheckLine {
 }
 
 pub fn run_checks(ws: &Workspace) -> Vec<CheckLine> {
-    vec![workspace_writable(ws), data_readable(ws), config_parses(ws), keyring_reachable()]
+    vec![
+        workspace_writable(ws),
+        data_readable(ws),
+        config_parses(ws),
+        policy_parses(ws),
+        journals_verify(ws),
+        keyring_reachable(),
+    ]
+}
+
+fn policy_parses(ws: &Workspace) -> CheckLine {
+    let path = crate::engine::execution::policy::path(ws);
+    let r = match crate::engine::execution::policy::load(ws) {
+        Ok(Some(p)) => Ok(format!("{} parses: {} corridor(s)", path.display(), p.policy.corridors.len())),
+        Ok(None) => Ok(format!("no {} (nothing can be sent; research needs none)", path.display())),
+        Err(e) => Err((e.message, "fix the file; docs/execution-policy.md lists every field".into())),
+    };
+    line("policy", r)
+}
+
+fn journals_verify(ws: &Workspace) -> CheckLine {
+    use crate::engine::execution as ex;
+    let r = (|| {
+        let ids = ex::corridors(ws).map_err(|e| e.message)?;
+        let mut n = 0;
+        for id in &ids {
+            let v = ex::journal::verify(&ex::paths::journal(ws, id)).map_err(|e| e.message)?;
+            if let Some((line, why)) = v.problem {
+                return Err(format!("corridor {id}: journal line {line}: {why}"));
+            }
+            n += v.entries;
+        }
+        Ok(format!("{} corridor journal(s), {n} entries, hash chains intact", ids.len()))
+    })()
+    .map_err(|d| (d, "a changed journal halts its corridor: restore it from backup and reconcile".into()));
+    line("journals", r)
 }
 
 fn line(name: &'static str, r: Result<String, (String, String)>) -> CheckLine {

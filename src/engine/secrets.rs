@@ -9,9 +9,11 @@ pub const SERVICE: &str = "quantlab";
 /// How to fix a machine where no keyring works; shown by `quantlab check` and by any command
 /// that needs a credential.
 pub const KEYRING_HELP: &str = "QuantLab keeps venue credentials only in the OS keyring. On a headless Linux \
-server start QuantLab inside a session keyring that outlives the process, e.g. `keyctl new_session` in the \
-login shell (package keyutils), or run a Secret Service (gnome-keyring or KeePassXC) in the session. Research \
-and paper trading do not need a keyring; live corridors refuse to arm without one.";
+server without a Secret Service, the kernel keyutils store works once QuantLab runs inside a session keyring: \
+start it as `keyctl session - quantlab ...` (package keyutils), or log in through PAM with pam_keyinit, which \
+gives each login one. Such credentials live in your persistent kernel keyring, in memory only: store them again \
+after a reboot. Or run a Secret Service (gnome-keyring, KeePassXC) in the session. Research and paper trading \
+need no keyring; live corridors refuse to arm without one.";
 
 /// Write, read back and delete a throwaway entry. Ok when the keyring round-trips.
 pub fn probe() -> Result<(), String> {

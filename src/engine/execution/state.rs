@@ -195,7 +195,14 @@ pub struct IntentRecord {
     pub fees: Decimal,
     pub last_message: Option<String>,
     /// The latest validate-only result, if any.
-    pub dry_run: Option<(bool, String)>,
+    pub dry_run: Option<DryRun>,
+}
+
+/// What the venue said of a validate-only submit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DryRun {
+    pub ok: bool,
+    pub message: String,
 }
 
 /// Everything a corridor knows, from its journal alone.
@@ -303,7 +310,7 @@ impl CorridorState {
                 r.last_message = Some("the venue never received it; approve again to send".into());
             }),
             Event::DryRunResult { intent_id, ok, message } => {
-                self.update(intent_id, |r| r.dry_run = Some((*ok, message.clone())))
+                self.update(intent_id, |r| r.dry_run = Some(DryRun { ok: *ok, message: message.clone() }))
             }
             Event::Killed { reason, policy_fingerprint, .. } => {
                 self.kills.push((t, policy_fingerprint.clone()));
