@@ -44,13 +44,18 @@ fn canonical(fd: i32) -> bool {
     t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
 }
 
-#[test]
-fn console_opens_switches_tabs_shows_help_quits_and_restores_the_terminal() {
-    let ws = Ws::new();
-    let id = ws.import_btc();
-    let (code, _) = ws.json(&["run", "--data", &id, "--strategy", "sma_cross"]);
-    assert_eq!(code, 0);
+/// The child, its screen, its keyboard, the master's fd, and the master itself (kept open for
+/// as long as the test reads the terminal's modes).
+type Console = (
+    Box<dyn portable_pty::Child + Send + Sync>,
+    Screen,
+    Box<dyn Write + Send>,
+    i32,
+    Box<dyn portable_pty::MasterPty + Send>,
+);
 
+/// The real binary's console on `ws` in a 120x40 pseudo-terminal.
+fn spawn_console(ws: &Ws) -> Console {
     let pty = native_pty_system()
         .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
         .unwrap();
@@ -58,11 +63,11 @@ fn console_opens_switches_tabs_shows_help_quits_and_restores_the_terminal() {
     cmd.args(["--workspace", ws.path().to_str().unwrap(), "console"]);
     cmd.env("TERM", "xterm-256color");
     cmd.env_remove("NO_COLOR");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    let child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
     let fd = pty.master.as_raw_fd().expect("a unix pty");
     let mut reader = pty.master.try_clone_reader().unwrap();
-    let mut writer = pty.master.take_writer().unwrap();
+    let writer = pty.master.take_writer().unwrap();
     let bytes = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&bytes);
     std::thread::spawn(move || {
@@ -74,7 +79,73 @@ fn console_opens_switches_tabs_shows_help_quits_and_restores_the_terminal() {
             sink.lock().unwrap().extend_from_slice(&buf[..n]);
         }
     });
-    let screen = Screen { bytes };
+    (child, Screen { bytes }, writer, fd, pty.master)
+}
+
+fn wait_exit(child: &mut Box<dyn portable_pty::Child + Send + Sync>) -> portable_pty::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        assert!(Instant::now() < deadline, "the console did not quit on q");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The kill switch from the keyboard of the real binary: K, then y, halts the fake venue's
+/// corridor and cancels its open order; the halt outlives the console.
+#[test]
+fn the_kill_switch_from_the_keyboard() {
+    let ws = Ws::new();
+    assert_eq!(ws.json(&["policy", "init"]).0, 0);
+    let (_, v) = ws.json(&[
+        "intent",
+        "new",
+        "--venue",
+        "fake",
+        "--account",
+        "main",
+        "--symbol",
+        "BTC/USD",
+        "--side",
+        "buy",
+        "--qty",
+        "0.002",
+        "--price",
+        "49900",
+    ]);
+    let id = v["result"]["id"].as_str().unwrap().to_string();
+    assert_eq!(ws.json(&["submit", &id]).0, 0);
+
+    let (mut child, screen, mut writer, _, _master) = spawn_console(&ws);
+    let mut send = |s: &[u8]| {
+        writer.write_all(s).unwrap();
+        writer.flush().unwrap();
+    };
+    screen.wait_for("QuantLab");
+    send(b"K");
+    screen.wait_for("KILL SWITCH");
+    send(b"y");
+    let s = screen.wait_for("HALTED");
+    assert!(s.contains("all corridors (kill switch)"), "{s}");
+    send(b"q");
+    assert!(wait_exit(&mut child).success());
+
+    let (_, v) = ws.json(&["intent", "show", &id]);
+    assert_eq!(v["result"]["status"], "cancelled", "{v}");
+    let (_, v) = ws.json(&["corridors"]);
+    assert!(v["result"]["corridors"][0]["halted"].is_string(), "{v}");
+}
+
+#[test]
+fn console_opens_switches_tabs_shows_help_quits_and_restores_the_terminal() {
+    let ws = Ws::new();
+    let id = ws.import_btc();
+    let (code, _) = ws.json(&["run", "--data", &id, "--strategy", "sma_cross"]);
+    assert_eq!(code, 0);
+
+    let (mut child, screen, mut writer, fd, _master) = spawn_console(&ws);
     let mut send = |s: &[u8]| {
         writer.write_all(s).unwrap();
         writer.flush().unwrap();
@@ -93,14 +164,7 @@ fn console_opens_switches_tabs_shows_help_quits_and_restores_the_terminal() {
     std::thread::sleep(Duration::from_millis(300));
     send(b"q");
 
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "the console did not quit on q");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = wait_exit(&mut child);
     assert!(status.success(), "{status:?}");
     std::thread::sleep(Duration::from_millis(200));
     let out = screen.bytes.lock().unwrap().clone();

@@ -428,3 +428,89 @@ impl BrokerAdapter for FakeVenue {
         Ok(rx)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::execution::types::TimeInForce;
+
+    fn order(
+        id: &str,
+        t: OrderType,
+        side: Side,
+        qty: &str,
+        limit: Option<&str>,
+        trigger: Option<&str>,
+    ) -> OrderRequest {
+        OrderRequest {
+            client_order_id: id.into(),
+            symbol: "BTC/USD".into(),
+            side,
+            quantity: qty.parse().unwrap(),
+            order_type: t,
+            limit_price: limit.map(|p| p.parse().unwrap()),
+            trigger_price: trigger.map(|p| p.parse().unwrap()),
+            time_in_force: TimeInForce::Gtc,
+            reduce_only: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn fills_rests_triggers_and_partially_fills() {
+        let v = FakeVenue::new();
+        let m = v.submit(&order("a", OrderType::Market, Side::Buy, "0.01", None, None)).await.unwrap();
+        assert_eq!((m.state, m.average_price), (OrderState::Filled, Some(Decimal::from(50_000))));
+        let l =
+            v.submit(&order("b", OrderType::Limit, Side::Buy, "0.01", Some("49000"), None)).await.unwrap();
+        assert_eq!(l.state, OrderState::Open);
+        let s = v
+            .submit(&order("c", OrderType::StopMarket, Side::Sell, "0.01", None, Some("48000")))
+            .await
+            .unwrap();
+        assert_eq!(s.state, OrderState::Open);
+        v.with(|s| s.fill_cap = Some("0.004".parse().unwrap()));
+        v.set_mark("BTC/USD", Decimal::from(48_500));
+        let b = v.order_status(&OrderRef::Client("b".into())).await.unwrap().unwrap();
+        assert_eq!((b.state, b.filled_quantity), (OrderState::PartiallyFilled, "0.004".parse().unwrap()));
+        let c = v.order_status(&OrderRef::Client("c".into())).await.unwrap().unwrap();
+        assert_eq!(c.state, OrderState::Open, "the stop has not triggered");
+        v.set_mark("BTC/USD", Decimal::from(47_900));
+        let c = v.order_status(&OrderRef::Client("c".into())).await.unwrap().unwrap();
+        assert_eq!(c.filled_quantity, "0.004".parse().unwrap(), "triggered, filled up to the cap");
+        // Idempotent on the client id.
+        let again =
+            v.submit(&order("b", OrderType::Limit, Side::Buy, "0.01", Some("49000"), None)).await.unwrap();
+        assert_eq!(again.venue_order_id, b.venue_order_id);
+        assert_eq!(v.orders().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn the_dead_man_switch_cancels_unless_refreshed() {
+        let v = FakeVenue::new();
+        v.submit(&order("a", OrderType::Limit, Side::Buy, "0.01", Some("49000"), None)).await.unwrap();
+        v.dead_man_switch(60).await.unwrap();
+        assert_eq!(v.open_orders().await.unwrap().len(), 1);
+        // Pretend the deadline passed.
+        v.with(|s| s.dead_man_deadline = Some(0));
+        assert!(v.open_orders().await.unwrap().is_empty());
+        v.submit(&order("b", OrderType::Limit, Side::Buy, "0.01", Some("49000"), None)).await.unwrap();
+        v.dead_man_switch(0).await.unwrap();
+        assert_eq!(v.open_orders().await.unwrap().len(), 1, "0 disarms it");
+    }
+
+    #[tokio::test]
+    async fn validates_like_a_venue_and_streams_marks() {
+        let v = FakeVenue::new();
+        let bad = order("x", OrderType::Limit, Side::Buy, "0.000015", Some("49000"), None);
+        assert!(matches!(v.validate(&bad).await, Err(VenueError::Rejected { .. })));
+        let reduce = OrderRequest {
+            reduce_only: true,
+            ..order("y", OrderType::Market, Side::Sell, "0.01", None, None)
+        };
+        assert!(v.submit(&reduce).await.is_err(), "nothing to reduce");
+        assert!(v.orders().is_empty());
+        let mut rx = v.subscribe(&["BTC/USD".into()]).await.unwrap();
+        let ev = rx.recv().await.unwrap();
+        assert_eq!((ev.symbol.as_str(), ev.mark.price), ("BTC/USD", Decimal::from(50_000)));
+    }
+}
