@@ -160,6 +160,12 @@ async fn every_policy_rule_refuses_with_its_reason() {
         refused_by(&mut r.open(), spec(), rule).await;
     }
 
+    // The venue cannot be reached: no context, refused, with an alert.
+    let r = Rig::new();
+    r.venue.with(|s| s.unreachable = true);
+    refused_by(&mut r.open(), spec(), "venue_context").await;
+    assert!(quantlab::engine::alerts::list(&r.ws).unwrap().iter().any(|a| a.alert.code == "VENUE_ERROR"));
+
     // Four resting orders already at the venue.
     let r = Rig::new();
     for n in 0..4 {
@@ -406,4 +412,37 @@ async fn a_changed_journal_stops_the_corridor() {
     assert!(e.message.contains("changed outside QuantLab"), "{}", e.message);
     let alerts = quantlab::engine::alerts::list(&r.ws).unwrap();
     assert!(alerts.iter().any(|a| a.alert.code == "JOURNAL_TAMPERED"));
+}
+
+/// Credentials through an in-memory store: stored by name, never shown, counted by the
+/// promotion gate, and required before a live venue is even contacted.
+#[test]
+fn credentials_in_an_in_memory_store() {
+    use quantlab::engine::secrets::{MemoryStore, Secret};
+    use quantlab::engine::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::with_credentials(Workspace::at(dir.path()), Arc::new(MemoryStore::default()));
+    let check = |engine: &Engine| {
+        let r = engine.promote_check(Venue::Kraken, "main").unwrap();
+        r.items.iter().find(|i| i.item == "credentials_in_keyring").unwrap().passed
+    };
+    assert!(!check(&engine));
+    let e = quantlab::engine::execution::adapter_for(
+        engine.workspace(),
+        &CorridorId::new(Venue::Kraken, "main").unwrap(),
+        engine.credentials(),
+    )
+    .err()
+    .unwrap();
+    assert_eq!(e.kind, ErrorKind::Refused);
+    assert!(e.message.contains("quantlab secrets set kraken --account main"), "{}", e.message);
+    engine.secret_set(Venue::Kraken, "main", &Secret::new("k-very-secret")).unwrap();
+    assert!(check(&engine));
+    let names = engine.secrets().unwrap();
+    assert_eq!((names[0].name.as_str(), names[0].present), ("kraken/main", Some(true)));
+    assert!(!serde_json::to_string(&names).unwrap().contains("k-very-secret"));
+    assert!(engine.secret_delete(Venue::Kraken, "main").unwrap());
+    assert!(engine.secrets().unwrap().is_empty());
+    let e = engine.secret_set(Venue::Kraken, "main", &Secret::new("  ")).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::BadInput);
 }

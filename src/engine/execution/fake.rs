@@ -51,6 +51,9 @@ pub struct FakeState {
     pub dead_man_deadline: Option<i64>,
     /// Every submit call received, accepted or not, for tests to count.
     pub submits_received: usize,
+    /// The network is down: every call fails as unreachable.
+    #[serde(default)]
+    pub unreachable: bool,
     pub next_id: u64,
 }
 
@@ -94,6 +97,7 @@ impl Default for FakeState {
             faults: VecDeque::new(),
             dead_man_deadline: None,
             submits_received: 0,
+            unreachable: false,
             next_id: 1,
         }
     }
@@ -157,6 +161,13 @@ impl FakeVenue {
 
     fn now(&self) -> i64 {
         now_ms()
+    }
+
+    fn reachable(&self) -> VenueResult<()> {
+        if self.with(|s| s.unreachable) {
+            return Err(VenueError::Unavailable { message: "connection refused".into() });
+        }
+        Ok(())
     }
 }
 
@@ -286,10 +297,12 @@ impl BrokerAdapter for FakeVenue {
     }
 
     async fn status(&self) -> VenueResult<VenueStatus> {
+        self.reachable()?;
         Ok(self.with(|s| s.status))
     }
 
     async fn server_time(&self) -> VenueResult<i64> {
+        self.reachable()?;
         let now = self.now();
         Ok(self.with(|s| now + s.clock_offset_ms))
     }
