@@ -11,6 +11,7 @@ pub mod error;
 pub mod execution;
 pub mod indicator_spec;
 pub mod indicators;
+pub mod pretrade;
 pub mod research;
 pub mod secrets;
 pub mod strategy;
@@ -19,6 +20,7 @@ pub mod workspace;
 
 mod api;
 mod execution_api;
+mod pretrade_api;
 
 pub use execution_api::{CorridorSummary, CredentialName};
 

@@ -62,6 +62,13 @@ pub struct CorridorPolicy {
     pub price_collar_bps: Decimal,
     /// Seconds an approval stays valid after the confirm key.
     pub approval_ttl_secs: u64,
+    /// Largest risk of one planned trade (loss at its stop, fees included), percent of equity;
+    /// checked by the pre-trade workbench.
+    #[serde(default)]
+    pub max_risk_per_trade_pct: Option<Decimal>,
+    /// Largest leverage a plan may use (spot plans never exceed 1).
+    #[serde(default)]
+    pub max_leverage: Option<Decimal>,
     #[serde(default = "default_skew")]
     pub max_clock_skew_ms: i64,
     /// A mark older than this is stale: no order is priced against it.
@@ -176,6 +183,13 @@ impl CorridorPolicy {
             ("session_loss_limit", self.session_loss_limit),
             ("price_collar_bps", self.price_collar_bps),
         ];
+        for (field, v) in
+            [("max_risk_per_trade_pct", self.max_risk_per_trade_pct), ("max_leverage", self.max_leverage)]
+        {
+            if let Some(v) = v {
+                amounts.push((field, v));
+            }
+        }
         if let Some(m) = &self.micro_live {
             amounts.extend([
                 ("micro_live.max_order_notional", m.max_order_notional),
@@ -282,6 +296,8 @@ price_collar_bps = "200"
 approval_ttl_secs = 30
 max_clock_skew_ms = 2000
 max_mark_age_ms = 10000
+max_risk_per_trade_pct = "2"
+max_leverage = "3"
 
 [corridor.breaker]
 max_failures = 3

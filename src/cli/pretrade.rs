@@ -1,0 +1,177 @@
+//! `quantlab pretrade plan|list|show|to-intent`
+
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use super::args::{PlanArgs, PretradeCmd};
+use super::output::Outcome;
+use crate::engine::execution::types::parse_decimal;
+use crate::engine::execution::{Side, Venue};
+use crate::engine::pretrade::{EntryKind, Market, Plan, PlanInput, Risk, Rules, Target};
+use crate::engine::{Engine, Error, ErrorKind, Result};
+
+fn input(engine: &Engine, a: &PlanArgs) -> Result<PlanInput> {
+    let venue = Venue::parse(&a.venue)?;
+    let (entry_kind, entry) = match (&a.entry, &a.market_ref) {
+        (Some(e), _) => (EntryKind::Limit, parse_decimal("--entry", e)?),
+        (None, Some(m)) => (EntryKind::Market, parse_decimal("--market-ref", m)?),
+        (None, None) => {
+            return Err(Error::bad_input("--entry: give a limit entry, or --market-ref for a market entry"))
+        }
+    };
+    let targets = a
+        .target
+        .iter()
+        .map(|t| {
+            let (p, share) = t.split_once(':').ok_or_else(|| {
+                Error::bad_input(format!("--target: '{t}' is not PRICE:SHARE_PCT, e.g. 110:50"))
+            })?;
+            Ok(Target { price: parse_decimal("--target", p)?, share_pct: parse_decimal("--target", share)? })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let risk = match (&a.risk_pct, &a.risk_cash) {
+        (Some(p), _) => Risk::Pct(parse_decimal("--risk-pct", p)?),
+        (None, Some(c)) => Risk::Cash(parse_decimal("--risk-cash", c)?),
+        (None, None) => return Err(Error::bad_input("--risk-pct: give --risk-pct or --risk-cash")),
+    };
+    let known = engine.instrument_rules(venue, &a.account, &a.symbol);
+    let lot = match (&a.lot, a.size_decimals) {
+        (Some(l), _) => Some(parse_decimal("--lot", l)?),
+        (None, Some(d)) if d <= 18 => Some(Decimal::new(1, d)),
+        (None, Some(d)) => return Err(Error::bad_input(format!("--size-decimals: {d} is more than 18"))),
+        (None, None) => known.map(|r| r.lot_size),
+    };
+    let lot =
+        lot.ok_or_else(|| Error::bad_input("--lot: give the instrument's lot size (or --size-decimals)"))?;
+    let tick = match &a.tick {
+        Some(t) => parse_decimal("--tick", t)?,
+        None => known
+            .map(|r| r.tick_size)
+            .ok_or_else(|| Error::bad_input("--tick: give the instrument's tick size"))?,
+    };
+    let min_size = match &a.min_size {
+        Some(m) => parse_decimal("--min-size", m)?,
+        None => known.map_or(lot, |r| r.min_size),
+    };
+    let min_notional = match &a.min_notional {
+        Some(m) => parse_decimal("--min-notional", m)?,
+        None => known.map_or(Decimal::ZERO, |r| r.min_notional),
+    };
+    Ok(PlanInput {
+        venue,
+        account: a.account.clone(),
+        symbol: a.symbol.clone(),
+        side: Side::parse(&a.side)?,
+        market: if a.perp { Market::Perp } else { Market::Spot },
+        entry_kind,
+        entry,
+        stop: parse_decimal("--stop", &a.stop)?,
+        targets,
+        equity: parse_decimal("--equity", &a.equity)?,
+        risk,
+        fee_bps: parse_decimal("--fee-bps", &a.fee_bps)?,
+        leverage: a.leverage.as_deref().map(|l| parse_decimal("--leverage", l)).transpose()?,
+        maintenance_margin_rate: parse_decimal("--mmr", &a.mmr)?,
+        current_exposure: parse_decimal("--exposure", &a.exposure)?,
+        rules: Rules { tick_size: tick, lot_size: lot, min_size, min_notional },
+    })
+}
+
+pub fn text(p: &Plan) -> String {
+    let s = &p.sizing;
+    let i = &p.input;
+    let mut t = format!(
+        "{}  {} {} {} {} -> {}\n",
+        p.id,
+        i.side.name(),
+        s.size,
+        i.symbol,
+        match i.entry_kind {
+            EntryKind::Limit => format!("limit {}", i.entry),
+            EntryKind::Market => format!("market (ref {})", i.entry),
+        },
+        p.verdict.to_uppercase()
+    );
+    t.push_str(&format!(
+        "  stop {}  risk {} ({}% of equity)  notional {}  leverage {}  reward/risk {}\n",
+        i.stop,
+        s.loss_at_stop,
+        s.loss_at_stop_pct,
+        s.notional,
+        s.leverage_needed,
+        s.reward_risk.map_or("-".into(), |x| x.to_string())
+    ));
+    if let Some(l) = s.liquidation_price {
+        t.push_str(&format!("  estimated liquidation {l}\n"));
+    }
+    for x in &s.targets {
+        t.push_str(&format!(
+            "  target {} ({}%): {} units, PnL {}, {}R\n",
+            x.price, x.share_pct, x.quantity, x.pnl, x.r_multiple
+        ));
+    }
+    for c in &p.checks {
+        t.push_str(&format!(
+            "  {:<4} {:<20} {:<24} limit {}\n",
+            if c.passed { "ok" } else { "FAIL" },
+            c.rule,
+            c.actual,
+            c.limit
+        ));
+    }
+    for w in &p.warnings {
+        t.push_str(&format!("  warning: {w}\n"));
+    }
+    t
+}
+
+pub fn dispatch(engine: &Engine, cmd: &PretradeCmd) -> (&'static str, Result<Outcome>) {
+    match cmd {
+        PretradeCmd::Plan(a) => (
+            "pretrade plan",
+            (|| {
+                let p = engine.pretrade_plan(input(engine, a)?)?;
+                let code = if p.valid() { 0 } else { ErrorKind::Refused.exit_code() };
+                Ok(Outcome::ok("pretrade plan", &p, text(&p)).with_exit(code))
+            })(),
+        ),
+        PretradeCmd::List => (
+            "pretrade list",
+            (|| {
+                let plans = engine.pretrade_plans()?;
+                let mut t = String::new();
+                for p in &plans {
+                    t.push_str(&format!(
+                        "{}  {:<8} {} {} {} stop {} size {}\n",
+                        p.id,
+                        p.verdict,
+                        p.input.side.name(),
+                        p.input.symbol,
+                        p.input.entry,
+                        p.input.stop,
+                        p.sizing.size
+                    ));
+                }
+                if plans.is_empty() {
+                    t.push_str("no plans\n");
+                }
+                Ok(Outcome::ok("pretrade list", &json!({ "count": plans.len(), "plans": plans }), t))
+            })(),
+        ),
+        PretradeCmd::Show { id } => (
+            "pretrade show",
+            (|| {
+                let p = engine.pretrade_show(id)?;
+                Ok(Outcome::ok("pretrade show", &p, text(&p)))
+            })(),
+        ),
+        PretradeCmd::ToIntent { id } => (
+            "pretrade to-intent",
+            (|| {
+                let i = engine.pretrade_to_intent(id)?;
+                let t = format!("{}  {} (pending: approve it in its corridor to send)\n", i.id, i.describe());
+                Ok(Outcome::ok("pretrade to-intent", &i, t))
+            })(),
+        ),
+    }
+}

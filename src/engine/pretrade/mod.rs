@@ -1,0 +1,13 @@
+//! The pre-trade workbench: a trade plan (entry, stop, targets, risk) becomes a position size
+//! and its consequences, checked against the execution policy. It plans and checks; it never
+//! sends an order (a plan can become a draft intent that waits for approval like any other).
+//! docs/pretrade.md has the formulas and a worked example.
+
+pub mod checks;
+pub mod compute;
+pub mod plan;
+mod store;
+
+pub use compute::{size, Sizing, TargetResult};
+pub use plan::{EntryKind, Market, PlanInput, Risk, Rules, Target};
+pub use store::*;

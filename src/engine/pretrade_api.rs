@@ -1,0 +1,89 @@
+//! The engine's pre-trade entry points, shared by the CLI and the console.
+
+use crate::engine::execution::intent::{ExecutionIntent, IntentSpec};
+use crate::engine::execution::{paths, IntentSource, OrderType, TimeInForce, Venue};
+use crate::engine::pretrade::{self, EntryKind, Plan, PlanInput, Rules};
+use crate::engine::{Engine, Error, ErrorKind, Result};
+
+impl Engine {
+    /// Compute a plan without writing it.
+    pub fn pretrade_evaluate(&self, input: PlanInput) -> Result<Plan> {
+        let policy = crate::engine::execution::policy::load(self.workspace())?;
+        pretrade::evaluate(input, policy.as_ref())
+    }
+
+    /// Compute and write a plan (valid or rejected).
+    pub fn pretrade_plan(&self, input: PlanInput) -> Result<Plan> {
+        pretrade::save(self.workspace(), input)
+    }
+
+    pub fn pretrade_plans(&self) -> Result<Vec<Plan>> {
+        pretrade::list(self.workspace())
+    }
+
+    pub fn pretrade_show(&self, id: &str) -> Result<Plan> {
+        pretrade::show(self.workspace(), id)
+    }
+
+    /// The instrument rules the fake venue knows for `symbol`; live venues' rules come from
+    /// their adapters once they exist, until then from the command line.
+    pub fn instrument_rules(&self, venue: Venue, account: &str, symbol: &str) -> Option<Rules> {
+        if venue != Venue::Fake {
+            return None;
+        }
+        let path = paths::fake_venue(self.workspace(), account);
+        let state: crate::engine::execution::fake::FakeState =
+            crate::engine::workspace::read_json(&path).unwrap_or_default();
+        state.instruments.into_iter().find(|r| r.symbol == symbol).map(|r| Rules {
+            tick_size: r.tick_size,
+            lot_size: r.lot_size,
+            min_size: r.min_quantity,
+            min_notional: r.min_notional,
+        })
+    }
+
+    /// A draft intent from a valid plan: journaled as pending in its corridor, never sent until
+    /// approved there.
+    pub fn pretrade_to_intent(&self, plan_id: &str) -> Result<ExecutionIntent> {
+        let p = self.pretrade_show(plan_id)?;
+        if !p.valid() {
+            let failed: Vec<String> = p.checks.iter().filter(|c| !c.passed).map(|c| c.rule.clone()).collect();
+            return Err(Error::new(
+                ErrorKind::Refused,
+                format!("plan {} was rejected by the policy ({}); no intent made", p.id, failed.join(", ")),
+            ));
+        }
+        if p.sizing.size.is_zero() {
+            return Err(Error::new(
+                ErrorKind::Refused,
+                format!("plan {} sizes to zero; no intent made", p.id),
+            ));
+        }
+        let i = &p.input;
+        let targets: Vec<String> =
+            i.targets.iter().map(|t| format!("{}:{}%", t.price, t.share_pct)).collect();
+        self.intent_new(IntentSpec {
+            source: IntentSource::Plan,
+            venue: i.venue,
+            account: i.account.clone(),
+            symbol: i.symbol.clone(),
+            side: i.side,
+            quantity: p.sizing.size,
+            order_type: match i.entry_kind {
+                EntryKind::Limit => OrderType::Limit,
+                EntryKind::Market => OrderType::Market,
+            },
+            limit_price: (i.entry_kind == EntryKind::Limit).then_some(i.entry),
+            trigger_price: None,
+            time_in_force: TimeInForce::Gtc,
+            reduce_only: false,
+            ttl_ms: None,
+            note: Some(format!(
+                "from plan {}: stop {}, targets {}",
+                p.id,
+                i.stop,
+                if targets.is_empty() { "none".into() } else { targets.join(" ") }
+            )),
+        })
+    }
+}
