@@ -125,8 +125,14 @@ fn normalize(screen: &str) -> String {
             }
             continue;
         }
-        // A fragment of a stamp left visible beside a popup: `T` and the clock's digits.
-        if c[i] == 'T' && (i == 0 || !word(c[i - 1])) && i + 1 < c.len() && c[i + 1].is_ascii_digit() {
+        // A fragment of a stamp left visible beside a popup: `T` and two or more of the clock's
+        // digits (one digit is a target label, T1..T3).
+        if c[i] == 'T'
+            && (i == 0 || !word(c[i - 1]))
+            && i + 2 < c.len()
+            && c[i + 1].is_ascii_digit()
+            && c[i + 2].is_ascii_digit()
+        {
             out.push_str("T<D>");
             i += 1;
             while i < c.len() && c[i].is_ascii_digit() {
@@ -470,6 +476,87 @@ fn screens_match_their_snapshots() {
         h.key(KeyCode::Char('?'));
         snapshot(&format!("help_{size}"), &h.screen(w, ht));
         h.key(KeyCode::Esc);
+        h.key(KeyCode::Char('4'));
+        snapshot(&format!("pretrade_{size}"), &h.screen(w, ht));
         h.key(KeyCode::Char('1'));
     }
+}
+
+/// The Pre-trade tab recomputes as you type: sizing, checks and ladder follow every key; a
+/// saved plan is listed, reopened, and becomes a pending draft intent.
+#[test]
+fn the_pretrade_form_recomputes_as_you_type() {
+    let ws = Ws::new();
+    let engine = Engine::open(Workspace::at(ws.path()));
+    engine.policy_init().unwrap();
+    let mut h = Harness::new(&ws);
+    h.key(KeyCode::Char('4'));
+    assert_eq!(h.app.tab, Tab::Pretrade);
+    let s = h.screen(120, 40);
+    // Defaults: long 50,000, stop 49,500, 1,000 equity, 0.5% risk, 10 bps: 0.00834 BTC.
+    assert!(s.contains("VALID") && s.contains("buy 0.00834 BTC/USD limit 50000"), "{s}");
+    assert!(
+        s.contains("Ladder") && s.contains("E  50000") && s.contains("S  49500") && s.contains("T2 52000"),
+        "{s}"
+    );
+    // Edit the stop: 8 fields down, erase, type 49000.
+    h.key(KeyCode::Char('e'));
+    assert!(h.app.pretrade.editing);
+    for _ in 0..7 {
+        h.key(KeyCode::Tab);
+    }
+    assert_eq!(h.app.pretrade.fields[h.app.pretrade.focus].key, "stop");
+    for _ in 0..5 {
+        h.key(KeyCode::Backspace);
+    }
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("cannot size this plan") && s.contains("stop"),
+        "an empty stop is named as you type: {s}"
+    );
+    h.text("49000");
+    let s = h.screen(120, 40);
+    // Risk per unit 1,000 + 0.001 x 99,000 = 1,099; 5 / 1,099 = 0.00454 BTC.
+    assert!(s.contains("buy 0.00454 BTC/USD"), "{s}");
+    // Typed letters stay in the form: q does not quit while editing.
+    h.key(KeyCode::Char('q'));
+    assert!(!h.app.should_quit);
+    h.key(KeyCode::Backspace);
+    // Perpetual at 20x: a liquidation level appears on the ladder.
+    h.key(KeyCode::BackTab);
+    h.key(KeyCode::BackTab);
+    h.key(KeyCode::BackTab);
+    assert_eq!(h.app.pretrade.fields[h.app.pretrade.focus].key, "market");
+    h.key(KeyCode::Right);
+    for _ in 0..10 {
+        h.key(KeyCode::Tab);
+    }
+    assert_eq!(h.app.pretrade.fields[h.app.pretrade.focus].key, "leverage");
+    h.text("20");
+    let s = h.screen(120, 40);
+    assert!(s.contains("liquidation (est.)") && s.contains("L  47750"), "{s}");
+    // 20x is above the policy's max_leverage of 3: rejected, the rule named inline.
+    assert!(s.contains("REJECTED") && s.contains("max_leverage"), "{s}");
+    h.key(KeyCode::Esc);
+    assert!(!h.app.pretrade.editing);
+
+    // Save, reopen, draft an intent.
+    h.key(KeyCode::Char('s'));
+    assert_eq!(h.app.pretrade.plans.len(), 1);
+    let s = h.screen(120, 40);
+    assert!(s.contains("Saved plans (1)") && s.contains("rejected"), "{s}");
+    h.key(KeyCode::Char('i'));
+    assert!(h.app.message.as_ref().unwrap().1.contains("rejected by the policy"));
+    h.app.pretrade = quantlab::tui::pretrade::PretradeState::new();
+    h.run_cmds(vec![Cmd::LoadPretrade]);
+    h.key(KeyCode::Char('s'));
+    assert_eq!(h.app.pretrade.plans.len(), 2);
+    h.key(KeyCode::Char('i'));
+    let msg = h.app.message.clone().unwrap().1;
+    assert!(msg.starts_with("draft intent intent_"), "{msg}");
+    assert_eq!(engine.intents(None, None, Some("pending")).unwrap().len(), 1);
+    // Reopen the rejected (older) plan: the form gets its values back.
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.pretrade.fields.iter().find(|f| f.key == "leverage").unwrap().value, "20");
 }

@@ -127,3 +127,39 @@ fn execution_artifacts_match_their_schemas() {
     let (_, promo) = ws.json(&["promote", "check", "--venue", "fake", "--account", "main"]);
     assert_valid("promotion_report.schema.json", &promo["result"]);
 }
+
+/// Pre-trade plans, spot and perpetual, valid and rejected.
+#[test]
+fn pretrade_plans_match_their_schema() {
+    let ws = Ws::new();
+    assert_eq!(ws.json(&["policy", "init"]).0, 0);
+    let base = [
+        "pretrade",
+        "plan",
+        "--venue",
+        "fake",
+        "--symbol",
+        "BTC/USD",
+        "--side",
+        "sell",
+        "--entry",
+        "50000",
+        "--stop",
+        "50500",
+        "--target",
+        "49000:60",
+        "--equity",
+        "1000",
+        "--risk-cash",
+        "5",
+        "--fee-bps",
+        "5",
+    ];
+    for extra in [&[][..], &["--perp", "--leverage", "2"][..], &["--perp", "--leverage", "25"][..]] {
+        let args: Vec<&str> = base.iter().chain(extra.iter()).copied().collect();
+        let (_, v) = ws.json(&args);
+        assert_valid("pretrade_plan.schema.json", &v["result"]);
+        let id = v["result"]["id"].as_str().unwrap();
+        assert_valid("pretrade_plan.schema.json", &read(&ws, &format!("pretrade_sessions/{id}/plan.json")));
+    }
+}

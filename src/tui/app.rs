@@ -16,15 +16,17 @@ pub enum Tab {
     Runs,
     Sweeps,
     Alerts,
+    Pretrade,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Runs, Tab::Sweeps, Tab::Alerts];
+    pub const ALL: [Tab; 4] = [Tab::Runs, Tab::Sweeps, Tab::Alerts, Tab::Pretrade];
     pub fn title(self) -> &'static str {
         match self {
             Tab::Runs => "Runs",
             Tab::Sweeps => "Sweeps",
             Tab::Alerts => "Alerts",
+            Tab::Pretrade => "Pre-trade",
         }
     }
 }
@@ -88,6 +90,7 @@ pub struct App {
     pub pending_select: Option<String>,
     /// Why execution is halted, if it is: shown in the status bar until rearmed.
     pub halted: Option<String>,
+    pub pretrade: super::pretrade::PretradeState,
 }
 
 impl App {
@@ -115,12 +118,13 @@ impl App {
             page: 20,
             pending_select: None,
             halted: None,
+            pretrade: super::pretrade::PretradeState::new(),
         }
     }
 
     /// Work to start with: the runs, sweeps and alerts.
     pub fn startup() -> Vec<Cmd> {
-        vec![Cmd::LoadRuns, Cmd::LoadSweeps, Cmd::LoadAlerts, Cmd::LoadCorridors]
+        vec![Cmd::LoadRuns, Cmd::LoadSweeps, Cmd::LoadAlerts, Cmd::LoadCorridors, Cmd::LoadPretrade]
     }
 
     /// The keymap context of what has focus now.
@@ -142,6 +146,8 @@ impl App {
             (View::Table, Tab::Runs) => Context::Runs,
             (View::Table, Tab::Sweeps) => Context::Sweeps,
             (View::Table, Tab::Alerts) => Context::Alerts,
+            (View::Table, Tab::Pretrade) if self.pretrade.editing => Context::PretradeForm,
+            (View::Table, Tab::Pretrade) => Context::Pretrade,
         }
     }
 
@@ -223,6 +229,19 @@ impl App {
                 out.push(Cmd::LoadAlerts);
             }
             Loaded::Corridors(halted) => self.halted = halted,
+            Loaded::Pretrade(plans, policy) => self.pretrade.loaded(plans, policy),
+            Loaded::PlanSaved(id, valid) => {
+                self.pretrade.pending_select = Some(id.clone());
+                self.message = Some((
+                    !valid,
+                    format!("saved {id}{}", if valid { "" } else { " (rejected by the policy)" }),
+                ));
+                out.push(Cmd::LoadPretrade);
+            }
+            Loaded::IntentDrafted(id) => {
+                self.message =
+                    Some((false, format!("draft intent {id}: pending, approve it in its corridor")));
+            }
             Loaded::Killed => {
                 // The HALTED badge and the KILL_SWITCH alerts say it; a message would crowd them.
                 self.busy.retain(|b| !b.starts_with("kill switch"));

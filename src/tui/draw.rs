@@ -40,6 +40,7 @@ pub fn draw(f: &mut Frame, app: &App, cx: &Ctx) {
         (View::Table, Tab::Runs) => panes::runs::draw(f, body, app, cx.theme),
         (View::Table, Tab::Sweeps) => panes::sweeps::draw(f, body, app, cx.theme),
         (View::Table, Tab::Alerts) => panes::alerts::draw(f, body, app, cx.theme),
+        (View::Table, Tab::Pretrade) => panes::pretrade::draw(f, body, &app.pretrade, cx.theme),
     }
     status_bar::draw(f, status, app, cx.theme);
     draw_footer(f, footer, app, cx);
@@ -88,6 +89,7 @@ fn draw_tabs(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                 }
                 Tab::Runs if app.runs_loaded => format!(" ({})", app.runs.all.len()),
                 Tab::Sweeps if !app.sweeps.is_empty() => format!(" ({})", app.sweeps.len()),
+                Tab::Pretrade if !app.pretrade.plans.is_empty() => format!(" ({})", app.pretrade.plans.len()),
                 _ => String::new(),
             };
             Line::from(format!("{} {}{extra}", i + 1, tab.title()))

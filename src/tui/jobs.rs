@@ -32,6 +32,9 @@ pub enum Cmd {
     LoadCorridors,
     /// The kill switch, after its confirm.
     Kill,
+    LoadPretrade,
+    SavePlan(Box<crate::engine::pretrade::PlanInput>),
+    PlanToIntent(String),
 }
 
 impl Cmd {
@@ -72,6 +75,15 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
         },
         Cmd::Ack(id) => Loaded::Acked(engine.ack_alerts(id.as_deref())?),
         Cmd::LoadCorridors => Loaded::Corridors(halted(engine)?),
+        Cmd::LoadPretrade => Loaded::Pretrade(
+            engine.pretrade_plans()?,
+            crate::engine::execution::policy::load(engine.workspace()).map_err(|e| e.message),
+        ),
+        Cmd::SavePlan(input) => {
+            let p = engine.pretrade_plan(*input)?;
+            Loaded::PlanSaved(p.id.clone(), p.valid())
+        }
+        Cmd::PlanToIntent(id) => Loaded::IntentDrafted(engine.pretrade_to_intent(&id)?.id),
         Cmd::Kill => {
             // The details are in the KILL_SWITCH alerts.
             engine.kill(None, None, "console kill switch")?;

@@ -28,16 +28,17 @@ use serde::Deserialize;
 #[serde(rename_all = "snake_case")]
 #[rustfmt::skip]
 pub enum Context {
-    Global, Runs, RunDetail, Compare, Sweeps, SweepDetail, Alerts, Form, Filter, Confirm, Help,
+    Global, Runs, RunDetail, Compare, Sweeps, SweepDetail, Alerts, Pretrade, PretradeForm, Form,
+    Filter, Confirm, Help,
 }
 
 impl Context {
     /// Every context, in help-overlay order.
     #[rustfmt::skip]
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 13] = [
         Context::Global, Context::Runs, Context::RunDetail, Context::Compare, Context::Sweeps,
-        Context::SweepDetail, Context::Alerts, Context::Form, Context::Filter, Context::Confirm,
-        Context::Help,
+        Context::SweepDetail, Context::Alerts, Context::Pretrade, Context::PretradeForm, Context::Form,
+        Context::Filter, Context::Confirm, Context::Help,
     ];
 
     /// Config-file spelling, e.g. `run_detail`.
@@ -55,6 +56,8 @@ impl Context {
             Context::Sweeps => "Sweeps",
             Context::SweepDetail => "Sweep detail",
             Context::Alerts => "Alerts",
+            Context::Pretrade => "Pre-trade",
+            Context::PretradeForm => "Pre-trade form",
             Context::Form => "Form",
             Context::Filter => "Filter input",
             Context::Confirm => "Confirm dialog",
@@ -64,7 +67,7 @@ impl Context {
 
     /// Text-capturing contexts must not lose letters to global shortcuts.
     pub fn inherits_global(self) -> bool {
-        !matches!(self, Context::Form | Context::Filter | Context::Confirm)
+        !matches!(self, Context::Form | Context::PretradeForm | Context::Filter | Context::Confirm)
     }
 }
 
@@ -75,7 +78,7 @@ pub enum Action {
     Quit, Help, NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, Tab5,
     Up, Down, PageUp, PageDown, Top, Bottom, Left, Right, Open, Back,
     SortNext, SortPrev, SortReverse, Filter, ClearFilter, Mark, Compare, NewRun, Refresh,
-    Ack, AckAll, KillSwitch,
+    Ack, AckAll, KillSwitch, Edit, SavePlan, ToIntent,
     NextField, PrevField, Submit, Cancel, // form
     Confirm, Deny,                        // confirm dialog
 }
@@ -83,13 +86,13 @@ pub enum Action {
 impl Action {
     /// Every action, in declaration order (used to list valid names in errors).
     #[rustfmt::skip]
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 40] = [
         Action::Quit, Action::Help, Action::NextTab, Action::PrevTab, Action::Tab1, Action::Tab2,
         Action::Tab3, Action::Tab4, Action::Tab5, Action::Up, Action::Down, Action::PageUp,
         Action::PageDown, Action::Top, Action::Bottom, Action::Left, Action::Right, Action::Open,
         Action::Back, Action::SortNext, Action::SortPrev, Action::SortReverse, Action::Filter,
         Action::ClearFilter, Action::Mark, Action::Compare, Action::NewRun, Action::Refresh, Action::Ack,
-        Action::AckAll, Action::KillSwitch, Action::NextField, Action::PrevField, Action::Submit, Action::Cancel,
+        Action::AckAll, Action::KillSwitch, Action::Edit, Action::SavePlan, Action::ToIntent, Action::NextField, Action::PrevField, Action::Submit, Action::Cancel,
         Action::Confirm, Action::Deny,
     ];
 
@@ -170,6 +173,14 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::Alerts, &["A"], A::AckAll, "acknowledge all"),
     (C::Alerts, &["/"], A::Filter, "filter"),
     (C::Alerts, &["x"], A::ClearFilter, "clear filter"),
+    (C::Pretrade, &["e"], A::Edit, "edit the plan"),
+    (C::Pretrade, &["s"], A::SavePlan, "save the plan"),
+    (C::Pretrade, &["i"], A::ToIntent, "draft intent from the selected saved plan"),
+    (C::PretradeForm, &["tab", "down"], A::NextField, "next field"),
+    (C::PretradeForm, &["backtab", "up"], A::PrevField, "previous field"),
+    (C::PretradeForm, &["left"], A::Left, "previous choice"),
+    (C::PretradeForm, &["right"], A::Right, "next choice"),
+    (C::PretradeForm, &["esc", "enter"], A::Back, "done editing"),
     (C::Form, &["tab"], A::NextField, "next field"),
     (C::Form, &["backtab"], A::PrevField, "previous field"),
     (C::Form, &["enter"], A::Submit, "submit"),
@@ -182,7 +193,8 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
 ];
 
 /// Without these an operator could be stuck in a dialog, so a keymap lacking one is refused.
-const ESSENTIAL: [(Context, Action); 7] = [
+const ESSENTIAL: [(Context, Action); 8] = [
+    (C::PretradeForm, A::Back),
     (C::Global, A::Quit),
     (C::Form, A::Submit),
     (C::Form, A::Cancel),

@@ -17,6 +17,7 @@ impl App {
             Context::Confirm => return self.confirm_key(action, out),
             Context::Filter => return self.filter_key(action, ev),
             Context::Form => return self.form_key(action, ev, out),
+            Context::PretradeForm => return self.pretrade.form_key(action, ev),
             Context::Help => {
                 match action {
                     Some(Action::Back | Action::Help | Action::Quit) => self.help = false,
@@ -42,7 +43,7 @@ impl App {
                 self.help = true;
                 self.help_scroll = 0;
             }
-            Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 => {
+            Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 | Action::Tab4 => {
                 let i = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
                 let n = Tab::ALL.len();
                 let next = match action {
@@ -50,16 +51,21 @@ impl App {
                     Action::PrevTab => (i + n - 1) % n,
                     Action::Tab1 => 0,
                     Action::Tab2 => 1,
-                    _ => 2,
+                    Action::Tab3 => 2,
+                    _ => 3,
                 };
                 if Tab::ALL[next] != self.tab {
                     self.tab = Tab::ALL[next];
                     self.view = View::Table;
                 }
             }
-            Action::Refresh => {
-                out.extend([Cmd::LoadRuns, Cmd::LoadSweeps, Cmd::LoadAlerts, Cmd::LoadCorridors])
-            }
+            Action::Refresh => out.extend([
+                Cmd::LoadRuns,
+                Cmd::LoadSweeps,
+                Cmd::LoadAlerts,
+                Cmd::LoadCorridors,
+                Cmd::LoadPretrade,
+            ]),
             Action::KillSwitch => self.confirm = Some(Confirm::KillSwitch),
             Action::Back => self.view = View::Table,
             _ => self.view_key(action, out),
@@ -136,6 +142,32 @@ impl App {
                     if let Some(s) = self.sweeps.get(self.sweep_sel) {
                         out.push(Cmd::LoadSweep(s.sweep_id.clone()));
                     }
+                }
+            }
+            (View::Table, Tab::Pretrade) => {
+                if let Some(s) = step(action) {
+                    self.pretrade.select_by(s);
+                    return;
+                }
+                match action {
+                    Action::Edit => self.pretrade.editing = true,
+                    Action::Open => self.pretrade.reopen_selected(),
+                    Action::SavePlan => match self.pretrade.input() {
+                        Ok(i) => out.push(Cmd::SavePlan(Box::new(i))),
+                        Err(e) => self.message = Some((true, e)),
+                    },
+                    Action::ToIntent => match self.pretrade.selected() {
+                        Some(p) if p.valid() => out.push(Cmd::PlanToIntent(p.id.clone())),
+                        Some(p) => {
+                            self.message =
+                                Some((true, format!("{} was rejected by the policy: no intent", p.id)))
+                        }
+                        None => {
+                            self.message =
+                                Some((true, "no saved plan selected (s saves the one on screen)".into()))
+                        }
+                    },
+                    _ => {}
                 }
             }
             (View::Table, Tab::Alerts) => {

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod keymap;
 mod keys;
 pub mod panes;
+pub mod pretrade;
 pub mod runs_table;
 pub mod terminal;
 pub mod theme;

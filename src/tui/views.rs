@@ -89,6 +89,14 @@ pub enum Loaded {
     Corridors(Option<String>),
     /// The kill switch is done (its alerts say what it did).
     Killed,
+    /// Saved plans, and the policy they are checked against (or why it could not be read).
+    Pretrade(
+        Vec<crate::engine::pretrade::Plan>,
+        Result<Option<crate::engine::execution::policy::LoadedPolicy>, String>,
+    ),
+    /// A plan was written: its id, and whether the policy accepted it.
+    PlanSaved(String, bool),
+    IntentDrafted(String),
 }
 
 /// Reduce a long series to about `max` points, keeping each bucket's min and max so spikes

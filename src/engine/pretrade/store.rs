@@ -82,7 +82,8 @@ pub fn list(ws: &Workspace) -> Result<Vec<Plan>> {
     let Ok(rd) = std::fs::read_dir(dir(ws)) else { return Ok(Vec::new()) };
     let mut out: Vec<Plan> =
         rd.filter_map(|e| e.ok()).filter_map(|e| read_json(&e.path().join("plan.json")).ok()).collect();
-    out.sort_by(|a, b| b.id.cmp(&a.id));
+    // Newest first; ids made in the same second order by their time to the millisecond.
+    out.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
     Ok(out)
 }
 

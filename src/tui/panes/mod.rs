@@ -6,6 +6,7 @@ pub mod confirm;
 pub mod detail;
 pub mod form;
 pub mod help;
+pub mod pretrade;
 pub mod runs;
 pub mod sweep;
 pub mod sweeps;

@@ -1,4 +1,5 @@
 //! Widgets shared by the panes.
 
+pub mod ladder;
 pub mod line_chart;
 pub mod status_bar;
