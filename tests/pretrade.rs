@@ -137,6 +137,36 @@ fn perpetual_short_worked_by_hand() {
 }
 
 #[test]
+fn perpetual_long_without_fees_and_its_margin() {
+    let ws = Ws::new();
+    let e = engine(&ws, None);
+    // 1% of 10,000 over a 5 distance: 20 units, 2,000 notional; at 2x, margin 1,000;
+    // liquidation 100 x (1 - (0.5 - 0.005)) = 50.5.
+    let p = PlanInput { market: Market::Perp, leverage: Some(d("2")), ..base() };
+    let s = e.pretrade_evaluate(p.clone()).unwrap().sizing;
+    assert_eq!(
+        (s.size, s.notional, s.margin, s.liquidation_price),
+        (d("20"), d("2000"), d("1000"), Some(d("50.5")))
+    );
+    // 1x leverage cannot carry 1.5x the equity: margin_covers fails.
+    let big = PlanInput { equity: d("1000"), risk: Risk::Cash(d("7.5")), leverage: Some(d("1")), ..p };
+    let plan = e.pretrade_evaluate(big).unwrap();
+    assert_eq!(plan.sizing.leverage_needed, d("0.15"));
+    let tight = PlanInput {
+        stop: d("99.5"),
+        equity: d("1000"),
+        risk: Risk::Cash(d("7.5")),
+        market: Market::Perp,
+        leverage: Some(d("1")),
+        ..base()
+    };
+    let plan = e.pretrade_evaluate(tight).unwrap();
+    // 7.5 / 0.5 = 15 units, 1,500 notional on 1,000 equity: 1.5x needed, 1x given.
+    let c = plan.checks.iter().find(|c| c.rule == "margin_covers").unwrap();
+    assert!(!c.passed && c.actual == "1" && c.limit.contains("1.5"), "{c:?}");
+}
+
+#[test]
 fn each_policy_rule_rejects_with_its_limit_and_value() {
     let ws = Ws::new();
     let policy = EXAMPLE.to_string();
@@ -283,6 +313,45 @@ fn the_cli_writes_deterministic_plans_and_drafts_intents() {
     assert_eq!(code, 3, "{r}");
     let (code, e) = ws.json(&["pretrade", "to-intent", r["result"]["id"].as_str().unwrap()]);
     assert_eq!(code, 3, "{e}");
+    // Without --equity the fake venue reports its own (10,000 cash, nothing held).
+    let (_, v) = ws.json(&[
+        "pretrade",
+        "plan",
+        "--venue",
+        "fake",
+        "--symbol",
+        "BTC/USD",
+        "--side",
+        "buy",
+        "--entry",
+        "50000",
+        "--stop",
+        "49500",
+        "--risk-pct",
+        "0.1",
+    ]);
+    assert_eq!(v["result"]["input"]["equity"], "10000", "{v}");
+    let (code, v) = ws.json(&[
+        "pretrade",
+        "plan",
+        "--venue",
+        "kraken",
+        "--symbol",
+        "BTC/USD",
+        "--side",
+        "buy",
+        "--entry",
+        "50000",
+        "--stop",
+        "49500",
+        "--risk-pct",
+        "0.1",
+        "--tick",
+        "0.1",
+        "--lot",
+        "0.0001",
+    ]);
+    assert_eq!((code, v["error"]["field"].as_str()), (2, Some("equity")), "{v}");
     // Impossible: exit 2, with the field.
     let bad = plan_args("51000", "0.5");
     let bad: Vec<&str> = bad.iter().map(|s| s.as_str()).collect();

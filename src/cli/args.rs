@@ -565,9 +565,9 @@ pub struct PlanArgs {
     /// PRICE:SHARE_PCT, up to three, e.g. --target 110:50 --target 120:50.
     #[arg(long, allow_hyphen_values = true)]
     pub target: Vec<String>,
-    /// Account equity in the quote currency.
+    /// Account equity in the quote currency (default for the fake venue: what it reports).
     #[arg(long, allow_hyphen_values = true)]
-    pub equity: String,
+    pub equity: Option<String>,
     /// Risk per trade, percent of equity.
     #[arg(
         long,

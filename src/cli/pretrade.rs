@@ -67,7 +67,12 @@ fn input(engine: &Engine, a: &PlanArgs) -> Result<PlanInput> {
         entry,
         stop: parse_decimal("--stop", &a.stop)?,
         targets,
-        equity: parse_decimal("--equity", &a.equity)?,
+        equity: match &a.equity {
+            Some(e) => parse_decimal("--equity", e)?,
+            None => engine.venue_equity(venue, &a.account).ok_or_else(|| {
+                Error::bad_input("--equity: give the account equity (this venue cannot report it yet)")
+            })?,
+        },
         risk,
         fee_bps: parse_decimal("--fee-bps", &a.fee_bps)?,
         leverage: a.leverage.as_deref().map(|l| parse_decimal("--leverage", l)).transpose()?,

@@ -42,6 +42,20 @@ impl Engine {
         })
     }
 
+    /// Account equity as the venue reports it: the fake venue's cash plus its positions at
+    /// the mark. Live venues report theirs once their adapters exist; until then it is typed in.
+    pub fn venue_equity(&self, venue: Venue, account: &str) -> Option<rust_decimal::Decimal> {
+        if venue != Venue::Fake {
+            return None;
+        }
+        let path = paths::fake_venue(self.workspace(), account);
+        let s: crate::engine::execution::fake::FakeState =
+            crate::engine::workspace::read_json(&path).unwrap_or_default();
+        let held: rust_decimal::Decimal =
+            s.positions.iter().map(|(sym, q)| *q * s.marks.get(sym).copied().unwrap_or_default()).sum();
+        Some(s.cash + held)
+    }
+
     /// A draft intent from a valid plan: journaled as pending in its corridor, never sent until
     /// approved there.
     pub fn pretrade_to_intent(&self, plan_id: &str) -> Result<ExecutionIntent> {
