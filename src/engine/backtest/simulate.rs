@@ -6,30 +6,65 @@ use super::result::BacktestResult;
 use super::trade::{Side, Trade};
 use crate::engine::data::Bars;
 use crate::engine::strategy::Target;
+use serde::{Deserialize, Serialize};
 
 /// A position being held.
-#[derive(Debug, Clone, Copy)]
-struct Open {
-    side: Side,
-    qty: f64,
-    entry_bar: usize,
-    entry_price: f64,
-    entry_fee: f64,
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Open {
+    pub side: Side,
+    pub qty: f64,
+    pub entry_bar: usize,
+    pub entry_price: f64,
+    pub entry_fee: f64,
 }
 
-/// Cash, position and the trade log as the loop mutates them.
-struct Book<'a> {
-    bars: &'a Bars,
-    cfg: &'a BacktestConfig,
+/// One execution the simulation made: an entry or an exit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fill {
+    pub bar: usize,
+    pub ts: i64,
+    /// `buy` or `sell`.
+    pub side: String,
+    pub qty: f64,
+    /// Fill price, slippage included.
+    pub price: f64,
+    pub fee: f64,
+    /// `entry` or `exit`.
+    pub kind: String,
+}
+
+/// Cash, position and the trade log as the loop mutates them. Serializable, so a paper session
+/// can persist it after every bar and resume exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Book {
+    sizing: Sizing,
+    whole_units: bool,
     fee_rate: f64,
     slip: f64,
-    cash: f64,
-    open: Option<Open>,
-    trades: Vec<Trade>,
-    total_fees: f64,
+    pub cash: f64,
+    pub open: Option<Open>,
+    pub trades: Vec<Trade>,
+    pub total_fees: f64,
+    /// Fills are recorded only when asked (paper sessions); a sweep needs none.
+    #[serde(skip)]
+    fills: Option<Vec<Fill>>,
 }
 
-impl Book<'_> {
+impl Book {
+    fn new(cfg: &BacktestConfig, trades: Vec<Trade>) -> Book {
+        Book {
+            sizing: cfg.sizing,
+            whole_units: cfg.whole_units,
+            fee_rate: cfg.fee_bps / 10_000.0,
+            slip: cfg.slippage_bps / 10_000.0,
+            cash: cfg.cash,
+            open: None,
+            trades,
+            total_fees: 0.0,
+            fills: None,
+        }
+    }
+
     fn direction(&self) -> Target {
         match self.open {
             Some(Open { side: Side::Long, .. }) => 1,
@@ -48,20 +83,34 @@ impl Book<'_> {
         raw * (1.0 + sign * self.slip)
     }
 
+    fn record(&mut self, bars: &Bars, bar: usize, buy: bool, qty: f64, price: f64, fee: f64, kind: &str) {
+        if let Some(f) = self.fills.as_mut() {
+            f.push(Fill {
+                bar,
+                ts: bars.ts[bar],
+                side: if buy { "buy" } else { "sell" }.into(),
+                qty,
+                price,
+                fee,
+                kind: kind.into(),
+            });
+        }
+    }
+
     /// Move from the current position to `target` at `raw` price on `bar`.
-    fn rebalance(&mut self, target: Target, raw: f64, bar: usize) {
+    fn rebalance(&mut self, bars: &Bars, target: Target, raw: f64, bar: usize) {
         if target == self.direction() {
             return;
         }
         if self.open.is_some() {
-            self.close(raw, bar);
+            self.close(bars, raw, bar);
         }
         if target != 0 {
-            self.enter(if target > 0 { Side::Long } else { Side::Short }, raw, bar);
+            self.enter(bars, if target > 0 { Side::Long } else { Side::Short }, raw, bar);
         }
     }
 
-    fn close(&mut self, raw: f64, bar: usize) {
+    fn close(&mut self, bars: &Bars, raw: f64, bar: usize) {
         let Some(o) = self.open.take() else { return };
         // Closing a long sells, closing a short buys.
         let price = self.fill_price(raw, -o.side.sign());
@@ -72,17 +121,19 @@ impl Book<'_> {
             Side::Short => self.cash -= notional + fee,
         }
         self.total_fees += fee;
-        self.trades.push(self.trade(o, bar, price, fee, false));
+        self.record(bars, bar, o.side == Side::Short, o.qty, price, fee, "exit");
+        let t = trade(bars, o, bar, price, fee, false);
+        self.trades.push(t);
     }
 
-    fn enter(&mut self, side: Side, raw: f64, bar: usize) {
+    fn enter(&mut self, bars: &Bars, side: Side, raw: f64, bar: usize) {
         let price = self.fill_price(raw, side.sign());
         // When flat, equity is cash: the fraction is of everything we have.
-        let mut qty = match self.cfg.sizing {
+        let mut qty = match self.sizing {
             Sizing::Fraction(f) => f * self.cash / (price * (1.0 + self.fee_rate)),
             Sizing::Qty(q) => q,
         };
-        if self.cfg.whole_units {
+        if self.whole_units {
             qty = qty.floor();
         }
         // A long must be paid for; a short needs the same margin. Never trade on credit.
@@ -96,26 +147,118 @@ impl Book<'_> {
             Side::Short => self.cash += notional - fee,
         }
         self.total_fees += fee;
+        self.record(bars, bar, side == Side::Long, qty, price, fee, "entry");
         self.open = Some(Open { side, qty, entry_bar: bar, entry_price: price, entry_fee: fee });
     }
+}
 
-    fn trade(&self, o: Open, exit_bar: usize, exit_price: f64, exit_fee: f64, open: bool) -> Trade {
-        let fees = o.entry_fee + exit_fee;
-        let pnl = o.side.sign() * (exit_price - o.entry_price) * o.qty - fees;
-        Trade {
-            side: o.side,
-            entry_bar: o.entry_bar,
-            entry_ts: self.bars.ts[o.entry_bar],
-            entry_price: o.entry_price,
-            exit_bar,
-            exit_ts: self.bars.ts[exit_bar],
-            exit_price,
-            qty: o.qty,
-            fees,
-            pnl,
-            ret: pnl / (o.entry_price * o.qty),
-            open,
+fn trade(bars: &Bars, o: Open, exit_bar: usize, exit_price: f64, exit_fee: f64, open: bool) -> Trade {
+    let fees = o.entry_fee + exit_fee;
+    let pnl = o.side.sign() * (exit_price - o.entry_price) * o.qty - fees;
+    Trade {
+        side: o.side,
+        entry_bar: o.entry_bar,
+        entry_ts: bars.ts[o.entry_bar],
+        entry_price: o.entry_price,
+        exit_bar,
+        exit_ts: bars.ts[exit_bar],
+        exit_price,
+        qty: o.qty,
+        fees,
+        pnl,
+        ret: pnl / (o.entry_price * o.qty),
+        open,
+    }
+}
+
+/// The simulation one bar at a time: the backtest's loop runs it over a whole series, a paper
+/// session over bars as they arrive, so both fill, charge and size identically.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stepper {
+    pub book: Book,
+    next_open: bool,
+    allow_short: bool,
+    close_at_end: bool,
+    /// Direction held, mirrored from the book.
+    dir: Target,
+    units: f64,
+    /// The target decided on the previous bar's close (next-open fills act on it).
+    decided: Target,
+}
+
+impl Stepper {
+    pub fn new(cfg: &BacktestConfig) -> Stepper {
+        Stepper::with_trades(cfg, Vec::new())
+    }
+
+    fn with_trades(cfg: &BacktestConfig, trades: Vec<Trade>) -> Stepper {
+        Stepper {
+            book: Book::new(cfg, trades),
+            next_open: cfg.fill == FillMode::NextOpen,
+            allow_short: cfg.allow_short,
+            close_at_end: cfg.close_at_end,
+            dir: 0,
+            units: 0.0,
+            decided: 0,
         }
+    }
+
+    /// Record fills from now on (taken back with [`Stepper::take_fills`]).
+    pub fn record_fills(&mut self) {
+        self.book.fills.get_or_insert_with(Vec::new);
+    }
+
+    pub fn take_fills(&mut self) -> Vec<Fill> {
+        self.book.fills.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Bar `t` of `bars` (bars after it need not exist yet), with the target decided on its
+    /// close; `last` closes any position if the config says so. Returns (equity, units).
+    pub fn on_bar(&mut self, bars: &Bars, t: usize, target: Target, last: bool) -> (f64, f64) {
+        match (self.next_open, self.allow_short) {
+            (true, true) => self.step::<true, true>(bars, t, target, last),
+            (true, false) => self.step::<true, false>(bars, t, target, last),
+            (false, true) => self.step::<false, true>(bars, t, target, last),
+            (false, false) => self.step::<false, false>(bars, t, target, last),
+        }
+    }
+
+    /// The per-bar rule. Most bars do not trade, so the book is only consulted when the
+    /// target moves; direction and units are mirrored in fields.
+    #[inline(always)]
+    fn step<const NEXT_OPEN: bool, const SHORT: bool>(
+        &mut self,
+        bars: &Bars,
+        t: usize,
+        target: Target,
+        last: bool,
+    ) -> (f64, f64) {
+        let clamp = |x: Target| if SHORT { x.signum() } else { x.max(0) };
+        let close = bars.close[t];
+        // On next-open fills, the target decided on the previous close trades at this open.
+        let (want, price) = if NEXT_OPEN { (self.decided, bars.open[t]) } else { (clamp(target), close) };
+        self.decided = clamp(target);
+        if want != self.dir {
+            self.book.rebalance(bars, want, price, t);
+            self.dir = self.book.direction();
+            self.units = self.book.units();
+        }
+        if last && self.dir != 0 && self.close_at_end {
+            // Closed on the last close: that bar's equity is the cash after the exit fee.
+            self.book.close(bars, close, t);
+            self.dir = 0;
+            self.units = 0.0;
+        }
+        (self.book.cash + self.units * close, self.units)
+    }
+
+    /// The trades so far, with a still-open position marked at bar `last` (no exit fee).
+    pub fn trades_marked(&self, bars: &Bars, last: usize) -> Vec<Trade> {
+        let mut out = self.book.trades.clone();
+        if let Some(o) = self.book.open {
+            out.push(trade(bars, o, last, bars.close[last], 0.0, true));
+        }
+        out
     }
 }
 
@@ -196,60 +339,33 @@ fn simulate_with<S: BarSink>(
 ) -> (Vec<Trade>, f64) {
     assert_eq!(bars.len(), targets.len(), "one target per bar");
     trades.clear();
-    let mut book = Book {
-        bars,
-        cfg,
-        fee_rate: cfg.fee_bps / 10_000.0,
-        slip: cfg.slippage_bps / 10_000.0,
-        cash: cfg.cash,
-        open: None,
-        trades,
-        total_fees: 0.0,
-    };
+    let mut st = Stepper::with_trades(cfg, trades);
     // One loop per fill mode and shorting rule, so the hot loop holds no setting checks.
     match (cfg.fill, cfg.allow_short) {
-        (FillMode::NextOpen, true) => run::<true, true, S>(&mut book, targets, sink),
-        (FillMode::NextOpen, false) => run::<true, false, S>(&mut book, targets, sink),
-        (FillMode::Close, true) => run::<false, true, S>(&mut book, targets, sink),
-        (FillMode::Close, false) => run::<false, false, S>(&mut book, targets, sink),
+        (FillMode::NextOpen, true) => run::<true, true, S>(&mut st, bars, targets, sink),
+        (FillMode::NextOpen, false) => run::<true, false, S>(&mut st, bars, targets, sink),
+        (FillMode::Close, true) => run::<false, true, S>(&mut st, bars, targets, sink),
+        (FillMode::Close, false) => run::<false, false, S>(&mut st, bars, targets, sink),
     }
-    if let Some(o) = book.open {
+    if let Some(o) = st.book.open {
         // Still open: marked to the last close, no exit fee charged.
         let last = bars.len() - 1;
-        let tr = book.trade(o, last, bars.close[last], 0.0, true);
-        book.trades.push(tr);
+        let tr = trade(bars, o, last, bars.close[last], 0.0, true);
+        st.book.trades.push(tr);
     }
-    (book.trades, book.total_fees)
+    (st.book.trades, st.book.total_fees)
 }
 
-/// The bar loop. Most bars do not trade, so the book is only consulted when the target
-/// moves; direction and units are mirrored in locals.
 fn run<const NEXT_OPEN: bool, const SHORT: bool, S: BarSink>(
-    book: &mut Book,
+    st: &mut Stepper,
+    bars: &Bars,
     targets: &[Target],
     sink: &mut S,
 ) {
-    let bars = book.bars;
     let n = bars.len();
-    let clamp = |t: Target| if SHORT { t.signum() } else { t.max(0) };
-    let (mut dir, mut units): (Target, f64) = (0, 0.0);
-    let mut decided: Target = 0;
-    for (t, (&close, &target)) in bars.close.iter().zip(targets).enumerate() {
-        // On next-open fills, the target decided on the previous close trades at this open.
-        let (want, price) = if NEXT_OPEN { (decided, bars.open[t]) } else { (clamp(target), close) };
-        decided = clamp(target);
-        if want != dir {
-            book.rebalance(want, price, t);
-            dir = book.direction();
-            units = book.units();
-        }
-        if t + 1 == n && dir != 0 && book.cfg.close_at_end {
-            // Closed on the last close: that bar's equity is the cash after the exit fee.
-            book.close(close, t);
-            dir = 0;
-            units = 0.0;
-        }
-        sink.bar(book.cash + units * close, units);
+    for (t, &target) in targets.iter().enumerate() {
+        let (equity, units) = st.step::<NEXT_OPEN, SHORT>(bars, t, target, t + 1 == n);
+        sink.bar(equity, units);
     }
 }
 
