@@ -6,6 +6,7 @@ mod data;
 mod execution;
 mod logging;
 mod output;
+mod paper;
 mod pretrade;
 mod request;
 mod research;
@@ -143,6 +144,7 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Secrets(cmd)) => execution::secrets(engine, cmd),
         Some(Command::Promote(cmd)) => execution::promote(engine, cmd),
         Some(Command::Pretrade(cmd)) => pretrade::dispatch(engine, cmd),
+        Some(Command::Paper(cmd)) => paper::dispatch(engine, cmd),
         Some(Command::Report { id, out, .. }) => (
             "report",
             (|| {

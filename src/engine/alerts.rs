@@ -78,6 +78,19 @@ pub mod codes {
     /// The journal's hash chain is broken.
     pub const JOURNAL_TAMPERED: (&str, Severity) = ("JOURNAL_TAMPERED", Severity::Critical);
 
+    // Paper sessions.
+    /// No bar within twice the feed's cadence.
+    pub const PAPER_STALE_FEED: (&str, Severity) = ("PAPER_STALE_FEED", Severity::Warning);
+    /// Bars missing between two bars (beyond weekends for markets that close).
+    pub const PAPER_DATA_GAP: (&str, Severity) = ("PAPER_DATA_GAP", Severity::Warning);
+    /// The strategy failed on a bar: the session failed.
+    pub const PAPER_STRATEGY_ERROR: (&str, Severity) = ("PAPER_STRATEGY_ERROR", Severity::Critical);
+    /// Equity fell past the session's drawdown limit: the session paused.
+    pub const PAPER_DRAWDOWN_LIMIT: (&str, Severity) = ("PAPER_DRAWDOWN_LIMIT", Severity::Critical);
+    pub const PAPER_SESSION_FAILED: (&str, Severity) = ("PAPER_SESSION_FAILED", Severity::Critical);
+    /// The session's process died; `quantlab paper resume` continues it.
+    pub const PAPER_SESSION_ABORTED: (&str, Severity) = ("PAPER_SESSION_ABORTED", Severity::Critical);
+
     /// Every code with its severity, for docs and the promotion gate's coverage check.
     pub const EXECUTION: &[(&str, Severity)] = &[
         ORDER_SUBMITTED,

@@ -11,6 +11,7 @@ pub mod error;
 pub mod execution;
 pub mod indicator_spec;
 pub mod indicators;
+pub mod paper;
 pub mod pretrade;
 pub mod research;
 pub mod secrets;

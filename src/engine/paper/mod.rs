@@ -1,0 +1,181 @@
+//! Paper sessions: a strategy on a feed with no capital at risk, run like a real operation.
+//! The same strategy code, fills, fees and sizing as backtests (the backtest's own
+//! [`crate::engine::backtest::simulate::Stepper`]); an explicit lifecycle; artifacts and a
+//! snapshot after every bar; a dead process is found and marked aborted, and resumes without
+//! losing or duplicating an order or a fill. docs/runbook-paper.md is the operator's guide.
+
+pub mod control;
+pub mod feed;
+pub mod runner;
+pub mod session;
+
+use std::collections::BTreeMap;
+
+use crate::engine::alerts::{self, codes};
+use crate::engine::backtest::BacktestConfig;
+use crate::engine::error::{Error, Result};
+use crate::engine::strategy;
+use crate::engine::time::{fmt_ms, now_ms};
+use crate::engine::workspace::Workspace;
+use control::Desired;
+use feed::{FeedSpec, ReplayFeed};
+pub use session::{Session, SessionConfig, Status};
+
+/// What `paper start` asks for.
+#[derive(Debug, Clone)]
+pub struct StartRequest {
+    pub strategy: String,
+    pub params: BTreeMap<String, String>,
+    pub feed: String,
+    pub from: Option<String>,
+    pub backtest: BacktestConfig,
+    pub max_drawdown_pct: Option<f64>,
+    pub name: Option<String>,
+    pub signal_out: Option<String>,
+}
+
+/// Check everything and create the session (status `created`); the runner starts it.
+pub fn create(ws: &Workspace, req: &StartRequest) -> Result<Session> {
+    req.backtest.validate()?;
+    let (_, params) = strategy::build(&req.strategy, &req.params)?;
+    let spec = FeedSpec::parse(&req.feed)?;
+    let (_, data) = ReplayFeed::open(ws, &spec, req.from.as_deref(), 0)?;
+    if let Some(m) = req.max_drawdown_pct {
+        if !(m > 0.0 && m < 100.0) {
+            return Err(Error::bad_input(format!("--max-drawdown: {m} is not a percent in (0, 100)")));
+        }
+    }
+    let id = match &req.name {
+        Some(n) => {
+            session::check_name(n)?;
+            n.clone()
+        }
+        None => session::default_name(&req.strategy, &data.symbol, now_ms()),
+    };
+    if session::dir(ws, &id).exists() {
+        return Err(Error::bad_input(format!("--name: a paper session '{id}' exists; names are unique")));
+    }
+    let config = SessionConfig {
+        strategy: req.strategy.clone(),
+        params: params.iter().map(|(k, v)| (k.clone(), v.to_string())).collect(),
+        feed: req.feed.clone(),
+        from: req.from.clone(),
+        backtest: req.backtest.clone(),
+        max_drawdown_pct: req.max_drawdown_pct,
+        signal_out: req.signal_out.clone(),
+    };
+    std::fs::create_dir_all(session::dir(ws, &id))
+        .map_err(|e| Error::io("create", &session::dir(ws, &id), e))?;
+    let mut s = Session::new(id, config, data.symbol.clone());
+    s.save(ws)?;
+    Ok(s)
+}
+
+/// Run (or resume) a session in this process until it ends, stops or fails.
+pub fn run(ws: &Workspace, id: &str) -> Result<Session> {
+    let s = session::load(ws, id)?;
+    if s.status.is_terminal() {
+        return Err(Error::bad_input(format!(
+            "paper session {id} is {}; it cannot run again",
+            s.status.name()
+        )));
+    }
+    let (strat, _) = strategy::build(&s.config.strategy, &s.config.params)?;
+    let snap = runner::load_snapshot(ws, id, &s.config.backtest);
+    let resume_at = snap.last_bar.map_or(0, |b| b + 1);
+    let (feed, _) =
+        ReplayFeed::open(ws, &FeedSpec::parse(&s.config.feed)?, s.config.from.as_deref(), resume_at)?;
+    runner::run(ws, id, strat, Box::new(feed), snap)
+}
+
+/// Sessions whose runner died while they were live are marked aborted (with an alert), never
+/// left "running". Returns the ids marked.
+pub fn mark_dead(ws: &Workspace) -> Result<Vec<String>> {
+    let mut marked = Vec::new();
+    for mut s in session::all(ws)? {
+        if s.status.is_live() && !control::alive(ws, &s.id) {
+            let was = s.status;
+            s.status = Status::Aborted;
+            s.reason = Some(format!(
+                "its process ended while {} (found {}); `quantlab paper resume {}` continues from the last bar",
+                was.name(),
+                fmt_ms(now_ms()),
+                s.id
+            ));
+            s.pid = None;
+            s.ended_at = Some(fmt_ms(now_ms()));
+            s.save(ws)?;
+            let _ = alerts::raise(
+                ws,
+                codes::PAPER_SESSION_ABORTED,
+                &format!("paper:{}", s.id),
+                s.reason.as_deref().unwrap_or(""),
+            );
+            marked.push(s.id);
+        }
+    }
+    Ok(marked)
+}
+
+pub fn list(ws: &Workspace) -> Result<Vec<Session>> {
+    mark_dead(ws)?;
+    session::all(ws)
+}
+
+pub fn status(ws: &Workspace, id: &str) -> Result<Session> {
+    mark_dead(ws)?;
+    session::load(ws, id)
+}
+
+/// Ask a running session to pause.
+pub fn pause(ws: &Workspace, id: &str) -> Result<Session> {
+    let s = status(ws, id)?;
+    if !matches!(s.status, Status::Running | Status::Created) {
+        return Err(Error::bad_input(format!(
+            "paper session {id} is {}; only a running one pauses",
+            s.status.name()
+        )));
+    }
+    control::set(ws, id, Desired::Paused)?;
+    Ok(s)
+}
+
+/// Continue a paused session, or an aborted one (which needs a new runner: `true` returned).
+pub fn resume(ws: &Workspace, id: &str) -> Result<(Session, bool)> {
+    let s = status(ws, id)?;
+    match s.status {
+        Status::Paused => {
+            control::set(ws, id, Desired::Running)?;
+            Ok((s, false))
+        }
+        Status::Aborted => {
+            control::set(ws, id, Desired::Running)?;
+            Ok((s, true))
+        }
+        other => Err(Error::bad_input(format!(
+            "paper session {id} is {}; only a paused or aborted one resumes",
+            other.name()
+        ))),
+    }
+}
+
+/// Stop a session: a live runner finishes its bar and writes its artifacts; an aborted one is
+/// marked stopped here.
+pub fn stop(ws: &Workspace, id: &str) -> Result<Session> {
+    let mut s = status(ws, id)?;
+    match s.status {
+        st if st.is_terminal() => {
+            Err(Error::bad_input(format!("paper session {id} is already {}", st.name())))
+        }
+        Status::Aborted => {
+            s.status = Status::Stopped;
+            s.reason = Some("stopped by the operator after an abort".into());
+            s.save(ws)?;
+            Ok(s)
+        }
+        _ => {
+            control::set(ws, id, Desired::Stopped)?;
+            Ok(s)
+        }
+    }
+}

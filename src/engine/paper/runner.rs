@@ -1,0 +1,355 @@
+//! The session loop: bars from the feed, the strategy on the bars so far, the backtest's own
+//! [`Stepper`] for fills, fees and sizing, and after every bar the artifacts and a state
+//! snapshot, so a resumed session continues from its last persisted bar without losing or
+//! duplicating an order or a fill.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::control::{self, Desired};
+use super::feed::{Feed, FeedEvent};
+use super::session::{self, Session, Status};
+use crate::engine::alerts::{self, codes, Severity};
+use crate::engine::backtest::simulate::Stepper;
+use crate::engine::error::{Error, Result};
+use crate::engine::strategy::{Strategy, Target};
+use crate::engine::time::{fmt_ms, now_ms};
+use crate::engine::workspace::{read_json, write_atomic, write_json, Workspace};
+
+/// Everything needed to continue exactly where the session stopped.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The last bar fully processed and persisted.
+    pub last_bar: Option<usize>,
+    pub stepper: Stepper,
+    pub peak_equity: f64,
+    /// The target in force (after the last bar's decision), for orders and signals.
+    pub target: Target,
+}
+
+#[derive(Debug, Serialize)]
+struct Health {
+    schema: &'static str,
+    heartbeat: String,
+    status: Status,
+    last_bar_time: Option<String>,
+    /// Wall-clock ms since the last bar arrived.
+    since_last_bar_ms: Option<i64>,
+    /// How far the feed is behind its schedule, ms (0 as fast as possible).
+    lag_ms: i64,
+    bars_processed: usize,
+}
+
+pub fn snapshot_path(ws: &Workspace, id: &str) -> std::path::PathBuf {
+    session::dir(ws, id).join("state.json")
+}
+
+fn append(path: &Path, line: &str) -> Result<()> {
+    let mut f =
+        OpenOptions::new().create(true).append(true).open(path).map_err(|e| Error::io("open", path, e))?;
+    f.write_all(line.as_bytes()).and_then(|_| f.write_all(b"\n")).map_err(|e| Error::io("append to", path, e))
+}
+
+/// Keep only the lines of `path` for bars up to `last` (lines of later bars were written by a
+/// process that died before its snapshot: they will be written again).
+fn truncate_after(path: &Path, last: Option<usize>, bar_of: impl Fn(&str) -> Option<usize>) -> Result<()> {
+    let Ok(text) = std::fs::read_to_string(path) else { return Ok(()) };
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| match bar_of(l) {
+            Some(b) => last.is_some_and(|x| b <= x),
+            None => true, // a header
+        })
+        .collect();
+    let mut body = kept.join("\n");
+    if !body.is_empty() {
+        body.push('\n');
+    }
+    if body.len() != text.len() {
+        write_atomic(path, body.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn json_bar(l: &str) -> Option<usize> {
+    serde_json::from_str::<serde_json::Value>(l).ok()?.get("bar")?.as_u64().map(|b| b as usize)
+}
+
+fn csv_bar(l: &str) -> Option<usize> {
+    l.split(',').next()?.parse().ok()
+}
+
+struct Run<'a> {
+    ws: &'a Workspace,
+    s: Session,
+    dir: std::path::PathBuf,
+    strategy: Box<dyn Strategy>,
+    feed: Box<dyn Feed>,
+    snap: Snapshot,
+    last_bar_wall: i64,
+    stale_raised: bool,
+    last_save: i64,
+}
+
+impl Run<'_> {
+    fn alert(&self, code: (&str, Severity), message: &str) {
+        let source = format!("paper:{}", self.s.id);
+        match alerts::raise(self.ws, code, &source, message) {
+            Ok(a) => {
+                let _ =
+                    append(&self.dir.join("alerts.jsonl"), &serde_json::to_string(&a).unwrap_or_default());
+            }
+            Err(e) => tracing::error!("alert {} not written: {e}", code.0),
+        }
+    }
+
+    fn set_status(&mut self, status: Status, reason: Option<String>) -> Result<()> {
+        self.s.status = status;
+        if reason.is_some() || matches!(status, Status::Running | Status::Completed) {
+            self.s.reason = reason;
+        }
+        if status.is_terminal() || status == Status::Aborted {
+            self.s.ended_at = Some(fmt_ms(now_ms()));
+            self.s.pid = None;
+        }
+        self.save()
+    }
+
+    fn save(&mut self) -> Result<()> {
+        self.last_save = now_ms();
+        self.s.save(self.ws)?;
+        self.health()
+    }
+
+    fn health(&self) -> Result<()> {
+        let now = now_ms();
+        let behind = if self.feed.cadence_ms() > 0 && self.last_bar_wall > 0 {
+            (now - self.last_bar_wall - self.feed.cadence_ms()).max(0)
+        } else {
+            0
+        };
+        write_json(
+            &self.dir.join("health.json"),
+            &Health {
+                schema: "quantlab.paper_health",
+                heartbeat: fmt_ms(now),
+                status: self.s.status,
+                last_bar_time: self.s.last_bar_time.clone(),
+                since_last_bar_ms: (self.last_bar_wall > 0).then(|| now - self.last_bar_wall),
+                lag_ms: behind,
+                bars_processed: self.s.bars_processed,
+            },
+        )
+    }
+
+    fn bar(&mut self, t: usize, last: bool) -> Result<()> {
+        let bars = self.feed.bars();
+        let ts = bars.ts[t];
+        if t > 0 {
+            let gap = ts - bars.ts[t - 1];
+            let allowed = self.feed.interval_ms() as f64 * if self.feed.weekend_bars() { 1.5 } else { 4.5 };
+            if gap as f64 > allowed {
+                let msg = format!("{} bars missing before {}", gap / self.feed.interval_ms() - 1, fmt_ms(ts));
+                self.alert(codes::PAPER_DATA_GAP, &msg);
+            }
+        }
+        // The strategy sees exactly the bars known so far; a panic or a wrong answer fails
+        // the session rather than trading on garbage.
+        let strat = &self.strategy;
+        let decided = catch_unwind(AssertUnwindSafe(|| strat.targets(bars)));
+        let target = match decided {
+            Ok(v) if v.len() == t + 1 => v[t],
+            Ok(v) => {
+                return Err(Error::runtime(format!(
+                    "the strategy gave {} targets for {} bars",
+                    v.len(),
+                    t + 1
+                )));
+            }
+            Err(p) => {
+                let why = p
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panic".into());
+                return Err(Error::runtime(format!(
+                    "the strategy failed on bar {t} ({}): {why}",
+                    fmt_ms(ts)
+                )));
+            }
+        };
+        let (equity, units) = self.snap.stepper.on_bar(bars, t, target, last);
+        let fills = self.snap.stepper.take_fills();
+        let clamped = if self.s.config.backtest.allow_short { target.signum() } else { target.max(0) };
+        if clamped != self.snap.target {
+            let order = serde_json::json!({
+                "bar": t, "ts": fmt_ms(ts), "from": self.snap.target, "to": clamped,
+                "fill": self.s.config.backtest.fill.as_str(),
+            });
+            append(&self.dir.join("orders.jsonl"), &order.to_string())?;
+            if let Some(out) = &self.s.config.signal_out {
+                let sig = serde_json::json!({
+                    "schema": "quantlab.paper_signal", "schema_version": 1, "session": self.s.id,
+                    "symbol": self.s.symbol, "bar_time": fmt_ms(ts), "time": fmt_ms(now_ms()),
+                    "from": self.snap.target, "to": clamped, "close": bars.close[t],
+                });
+                append(Path::new(out), &sig.to_string())?;
+            }
+            self.snap.target = clamped;
+        }
+        for f in &fills {
+            let mut v = serde_json::to_value(f).unwrap_or_default();
+            v["time"] = serde_json::Value::String(fmt_ms(f.ts));
+            append(&self.dir.join("fills.jsonl"), &v.to_string())?;
+        }
+        append(
+            &self.dir.join("equity.csv"),
+            &format!("{t},{},{},{equity},{units}", fmt_ms(ts), bars.close[t]),
+        )?;
+        self.snap.peak_equity = self.snap.peak_equity.max(equity);
+        self.snap.last_bar = Some(t);
+        write_json(&self.dir.join("state.json"), &self.snap)?;
+        self.s.bars_processed = t + 1;
+        self.s.last_bar_time = Some(fmt_ms(ts));
+        self.s.equity = equity;
+        self.s.position = units;
+        self.s.trades =
+            self.snap.stepper.book.trades.len() + usize::from(self.snap.stepper.book.open.is_some());
+        self.last_bar_wall = now_ms();
+        self.stale_raised = false;
+        if let Some(limit) = self.s.config.max_drawdown_pct {
+            let dd = if self.snap.peak_equity > 0.0 {
+                (1.0 - equity / self.snap.peak_equity) * 100.0
+            } else {
+                0.0
+            };
+            if dd > limit {
+                let why = format!(
+                    "drawdown {dd:.2}% passed the limit {limit}%: paused; review, then resume or stop"
+                );
+                self.alert(codes::PAPER_DRAWDOWN_LIMIT, &why);
+                control::set(self.ws, &self.s.id, Desired::Paused)?;
+                return self.set_status(Status::Paused, Some(why));
+            }
+        }
+        if now_ms() - self.last_save >= 250 || last {
+            self.save()?;
+        }
+        Ok(())
+    }
+}
+
+/// Run (or resume) session `id` in this process until it completes, stops or fails.
+pub fn run(
+    ws: &Workspace,
+    id: &str,
+    strategy: Box<dyn Strategy>,
+    feed: Box<dyn Feed>,
+    snap: Snapshot,
+) -> Result<Session> {
+    let _lock = control::hold(ws, id)?;
+    let dir = session::dir(ws, id);
+    let mut s = session::load(ws, id)?;
+    for (file, json) in [("orders.jsonl", true), ("fills.jsonl", true), ("equity.csv", false)] {
+        let p = dir.join(file);
+        if json {
+            truncate_after(&p, snap.last_bar, json_bar)?;
+        } else {
+            truncate_after(&p, snap.last_bar, csv_bar)?;
+        }
+    }
+    if !dir.join("equity.csv").exists() {
+        std::fs::write(dir.join("equity.csv"), "bar,time,close,equity,position\n")
+            .map_err(|e| Error::io("write", &dir, e))?;
+    }
+    s.pid = Some(std::process::id());
+    s.started_at.get_or_insert_with(|| fmt_ms(now_ms()));
+    s.ended_at = None;
+    let mut r = Run { ws, s, dir, strategy, feed, snap, last_bar_wall: 0, stale_raised: false, last_save: 0 };
+    r.snap.stepper.record_fills();
+    if control::get(ws, id) == Desired::Paused {
+        r.set_status(Status::Paused, r.s.reason.clone())?;
+    } else {
+        r.set_status(Status::Running, None)?;
+    }
+    loop {
+        match control::get(ws, id) {
+            Desired::Stopped => {
+                r.set_status(Status::Stopping, None)?;
+                return finish(r, Status::Stopped, Some("stopped by the operator".into()));
+            }
+            Desired::Paused => {
+                if r.s.status != Status::Paused {
+                    r.set_status(Status::Paused, Some("paused by the operator".into()))?;
+                }
+                r.health()?;
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+            Desired::Running if r.s.status == Status::Paused => r.set_status(Status::Running, None)?,
+            Desired::Running => {}
+        }
+        let now = now_ms();
+        match r.feed.poll(now)? {
+            FeedEvent::Bar { index, last } => {
+                if let Err(e) = r.bar(index, last) {
+                    let code = if e.message.starts_with("the strategy") {
+                        codes::PAPER_STRATEGY_ERROR
+                    } else {
+                        codes::PAPER_SESSION_FAILED
+                    };
+                    r.alert(code, &e.message);
+                    if code == codes::PAPER_STRATEGY_ERROR {
+                        r.alert(codes::PAPER_SESSION_FAILED, &format!("session failed: {}", e.message));
+                    }
+                    return finish(r, Status::Failed, Some(e.message));
+                }
+            }
+            FeedEvent::Idle => {
+                let cadence = r.feed.cadence_ms();
+                if cadence > 0
+                    && r.last_bar_wall > 0
+                    && now - r.last_bar_wall > 2 * cadence
+                    && !r.stale_raised
+                {
+                    r.stale_raised = true;
+                    r.alert(
+                        codes::PAPER_STALE_FEED,
+                        &format!("no bar for {} ms (expected every {cadence} ms)", now - r.last_bar_wall),
+                    );
+                }
+                if now - r.last_save >= 1000 {
+                    r.save()?;
+                }
+                std::thread::sleep(Duration::from_millis((cadence / 4).clamp(1, 50) as u64));
+            }
+            FeedEvent::End => return finish(r, Status::Completed, None),
+        }
+    }
+}
+
+fn finish(mut r: Run, status: Status, reason: Option<String>) -> Result<Session> {
+    if let Some(last) = r.snap.last_bar {
+        let trades = r.snap.stepper.trades_marked(r.feed.bars(), last);
+        let csv = crate::engine::research::artifacts::trades_csv(&trades);
+        write_atomic(&r.dir.join("trades.csv"), csv.as_bytes())?;
+    }
+    r.set_status(status, reason)?;
+    control::clear(r.ws, &r.s.id);
+    Ok(r.s)
+}
+
+/// The snapshot to resume from, or a fresh one.
+pub fn load_snapshot(ws: &Workspace, id: &str, cfg: &crate::engine::backtest::BacktestConfig) -> Snapshot {
+    read_json(&snapshot_path(ws, id)).unwrap_or_else(|_| Snapshot {
+        last_bar: None,
+        stepper: Stepper::new(cfg),
+        peak_equity: cfg.cash,
+        target: 0,
+    })
+}
