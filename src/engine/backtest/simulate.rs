@@ -83,17 +83,10 @@ impl Book {
         raw * (1.0 + sign * self.slip)
     }
 
-    fn record(&mut self, bars: &Bars, bar: usize, buy: bool, qty: f64, price: f64, fee: f64, kind: &str) {
+    /// Keep a fill when fills are being recorded; `fill` is only built then.
+    fn record(&mut self, fill: impl FnOnce() -> Fill) {
         if let Some(f) = self.fills.as_mut() {
-            f.push(Fill {
-                bar,
-                ts: bars.ts[bar],
-                side: if buy { "buy" } else { "sell" }.into(),
-                qty,
-                price,
-                fee,
-                kind: kind.into(),
-            });
+            f.push(fill());
         }
     }
 
@@ -121,7 +114,7 @@ impl Book {
             Side::Short => self.cash -= notional + fee,
         }
         self.total_fees += fee;
-        self.record(bars, bar, o.side == Side::Short, o.qty, price, fee, "exit");
+        self.record(|| fill(bars, bar, o.side == Side::Short, o.qty, price, fee, "exit"));
         let t = trade(bars, o, bar, price, fee, false);
         self.trades.push(t);
     }
@@ -147,8 +140,20 @@ impl Book {
             Side::Short => self.cash += notional - fee,
         }
         self.total_fees += fee;
-        self.record(bars, bar, side == Side::Long, qty, price, fee, "entry");
+        self.record(|| fill(bars, bar, side == Side::Long, qty, price, fee, "entry"));
         self.open = Some(Open { side, qty, entry_bar: bar, entry_price: price, entry_fee: fee });
+    }
+}
+
+fn fill(bars: &Bars, bar: usize, buy: bool, qty: f64, price: f64, fee: f64, kind: &str) -> Fill {
+    Fill {
+        bar,
+        ts: bars.ts[bar],
+        side: if buy { "buy" } else { "sell" }.into(),
+        qty,
+        price,
+        fee,
+        kind: kind.into(),
     }
 }
 
