@@ -50,7 +50,17 @@ pub fn create(ws: &Workspace, req: &StartRequest) -> Result<Session> {
             session::check_name(n)?;
             n.clone()
         }
-        None => session::default_name(&req.strategy, &data.symbol, now_ms()),
+        None => {
+            // Two sessions started in the same second get _2, _3, ...: names stay unique.
+            let base = session::default_name(&req.strategy, &data.symbol, now_ms());
+            let mut name = base.clone();
+            let mut n = 1;
+            while session::dir(ws, &name).exists() {
+                n += 1;
+                name = format!("{base}_{n}");
+            }
+            name
+        }
     };
     if session::dir(ws, &id).exists() {
         return Err(Error::bad_input(format!("--name: a paper session '{id}' exists; names are unique")));
