@@ -163,3 +163,140 @@ fn pretrade_plans_match_their_schema() {
         assert_valid("pretrade_plan.schema.json", &read(&ws, &format!("pretrade_sessions/{id}/plan.json")));
     }
 }
+
+/// Paper sessions: session.json, the sessions index, health.json, every line of orders.jsonl,
+/// fills.jsonl and the --signal-out file, and `paper list` / `paper status`, from two short
+/// replays of the 200-bar fixture: long-only with next-open fills and costs, then long-short
+/// with close fills, a start date, a drawdown limit, fixed sizing and a name (so the nullable
+/// config fields are seen both null and set).
+#[test]
+fn paper_artifacts_match_their_schemas() {
+    let ws = Ws::new();
+    let file = common::fixture("BTCUSD_1h_head.csv");
+    let (code, v) =
+        ws.json(&["data", "import", file.to_str().unwrap(), "--symbol", "BTCUSD", "--timeframe", "1h"]);
+    assert_eq!(code, 0, "{v}");
+    let data = v["result"]["dataset"]["id"].as_str().unwrap().to_string();
+    let feed = format!("replay:{data}");
+    let signals = ws.path().join("signals.jsonl");
+    let signals = signals.to_str().unwrap();
+    let lines = |rel: &str| -> Vec<Value> {
+        let text = std::fs::read_to_string(ws.path().join(rel)).unwrap_or_default();
+        text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{rel}: {e}: {l}"))).collect()
+    };
+    let variants: [&[&str]; 2] = [
+        &["--fee-bps", "10", "--slippage-bps", "3"],
+        &[
+            "--allow-short",
+            "--fill",
+            "close",
+            "--sizing",
+            "qty:0.5",
+            "--close-at-end",
+            "--start",
+            "2017-07-03",
+            "--max-drawdown",
+            "50",
+            "--name",
+            "contract_b",
+        ],
+    ];
+    let mut ids = Vec::new();
+    for extra in variants {
+        let mut args: Vec<&str> = vec![
+            "paper",
+            "start",
+            "--strategy",
+            "sma_cross",
+            "--param",
+            "fast=5",
+            "--param",
+            "slow=20",
+            "--feed",
+            &feed,
+            "--foreground",
+            "--signal-out",
+            signals,
+        ];
+        args.extend(extra);
+        let (code, v) = ws.json(&args);
+        assert_eq!(code, 0, "{v}");
+        assert_eq!(v["result"]["status"], "completed", "{v}");
+        assert_valid("paper_session.schema.json", &v["result"]);
+        let id = v["result"]["id"].as_str().unwrap().to_string();
+
+        let dir = format!("paper_sessions/{id}");
+        let session = read(&ws, &format!("{dir}/session.json"));
+        assert_valid("paper_session.schema.json", &session);
+        let health = read(&ws, &format!("{dir}/health.json"));
+        assert_valid("paper_health.schema.json", &health);
+        assert_eq!(health["status"], "completed", "{health}");
+        let orders = lines(&format!("{dir}/orders.jsonl"));
+        let fills = lines(&format!("{dir}/fills.jsonl"));
+        assert!(orders.len() > 2 && fills.len() > 2, "{id}: too few orders or fills to prove anything");
+        for o in &orders {
+            assert_valid("paper_order.schema.json", o);
+        }
+        for f in &fills {
+            assert_valid("paper_fill.schema.json", f);
+        }
+        let equity = std::fs::read_to_string(ws.path().join(format!("{dir}/equity.csv"))).unwrap();
+        assert_eq!(equity.lines().next(), Some("bar,time,close,equity,position"));
+        if id == "contract_b" {
+            assert_eq!(session["config"]["from"], "2017-07-03");
+            assert_eq!(session["config"]["max_drawdown_pct"], 50.0);
+            assert_eq!(session["config"]["backtest"]["sizing"]["kind"], "qty");
+            assert!(orders.iter().any(|o| o["to"] == -1), "no short order: {orders:?}");
+        } else {
+            assert!(session["config"]["from"].is_null() && session["config"]["max_drawdown_pct"].is_null());
+        }
+        let (code, st) = ws.json(&["paper", "status", &id]);
+        assert_eq!(code, 0, "{st}");
+        assert_valid("paper_session.schema.json", &st["result"]);
+        ids.push(id);
+    }
+
+    let index = read(&ws, "paper_sessions/index.json");
+    assert_valid("paper_index.schema.json", &index);
+    assert_eq!(index["sessions"].as_array().unwrap().len(), 2, "{index}");
+
+    let sig = lines("signals.jsonl");
+    assert!(!sig.is_empty(), "no signal lines");
+    for s in &sig {
+        assert_valid("paper_signal.schema.json", s);
+    }
+    for id in &ids {
+        assert!(sig.iter().any(|s| s["session"] == id.as_str()), "no signal from {id}");
+    }
+
+    let (code, list) = ws.json(&["paper", "list"]);
+    assert_eq!(code, 0, "{list}");
+    assert_eq!(list["result"]["count"], 2);
+    for s in list["result"]["sessions"].as_array().unwrap() {
+        assert_valid("paper_session.schema.json", s);
+    }
+
+    // The schemas can fail: an unknown status, a renamed field, a failed session without its
+    // reason, a schema field on an order line.
+    let good = read(&ws, &format!("paper_sessions/{}/session.json", ids[0]));
+    let session = schema("paper_session.schema.json");
+    let mut bad = good.clone();
+    bad["status"] = "sleeping".into();
+    assert!(!session.is_valid(&bad), "status sleeping accepted");
+    let mut bad = good.clone();
+    let o = bad.as_object_mut().unwrap();
+    let v = o.remove("bars_processed").unwrap();
+    o.insert("bars".into(), v);
+    assert!(!session.is_valid(&bad), "bars_processed renamed, accepted");
+    let mut bad = good.clone();
+    bad["status"] = "failed".into();
+    assert!(!session.is_valid(&bad), "a failed session without a reason accepted");
+    let mut health = read(&ws, &format!("paper_sessions/{}/health.json", ids[0]));
+    let h = health.as_object_mut().unwrap();
+    let v = h.remove("last_bar_time").unwrap();
+    h.insert("last_bar".into(), v);
+    assert!(!schema("paper_health.schema.json").is_valid(&health), "last_bar_time renamed, accepted");
+    let mut order = lines(&format!("paper_sessions/{}/orders.jsonl", ids[0])).remove(0);
+    order["schema"] = "quantlab.paper_order".into();
+    assert!(!schema("paper_order.schema.json").is_valid(&order), "an extra field accepted");
+}

@@ -368,3 +368,20 @@ fn each_alert_from_a_feed_or_strategy_that_misbehaves() {
     let out = h.join().unwrap().unwrap();
     assert_eq!(out.status, Status::Stopped);
 }
+
+/// A session whose runner is still being launched is not taken for dead (a console polling
+/// every 2 s would otherwise abort it); one left `created` past the launch window is.
+#[test]
+fn a_session_being_launched_is_not_marked_aborted() {
+    let dir = Ws::new();
+    import(&dir, &fixture("BTCUSD_1h_head.csv"), "TEST", "1h");
+    let ws = Workspace::at(dir.path());
+    let s = session(&ws, "launching", None);
+    assert!(paper::mark_dead(&ws).unwrap().is_empty());
+    assert_eq!(paper::status(&ws, &s.id).unwrap().status, Status::Created);
+    let mut old = paper::session::load(&ws, &s.id).unwrap();
+    old.created_at = "2026-01-01T00:00:00.000Z".into();
+    old.save(&ws).unwrap();
+    assert_eq!(paper::mark_dead(&ws).unwrap(), vec![s.id.clone()]);
+    assert_eq!(paper::status(&ws, &s.id).unwrap().status, Status::Aborted);
+}

@@ -1,13 +1,11 @@
 //! `quantlab paper start|list|status|pause|resume|stop`
 
-use std::time::{Duration, Instant};
-
 use serde_json::json;
 
 use super::args::{PaperCmd, PaperStartArgs};
 use super::output::Outcome;
 use super::research::backtest_config;
-use crate::engine::paper::{self, Session, StartRequest, Status};
+use crate::engine::paper::{self, launch, Session, StartRequest, Status};
 use crate::engine::strategy::params::parse_pairs;
 use crate::engine::{Engine, Error, Result};
 
@@ -27,40 +25,6 @@ fn line(s: &Session) -> String {
     )
 }
 
-/// Launch the runner for `id` as a background process of its own (its own process group, so
-/// the terminal's Ctrl-C does not reach it), then wait for it to take the session.
-fn spawn(engine: &Engine, id: &str) -> Result<Session> {
-    let exe =
-        std::env::current_exe().map_err(|e| Error::runtime(format!("cannot find this program: {e}")))?;
-    let mut cmd = std::process::Command::new(exe);
-    cmd.arg("--workspace")
-        .arg(engine.workspace().root())
-        .args(["paper", "run", id])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        cmd.process_group(0);
-    }
-    cmd.spawn().map_err(|e| Error::runtime(format!("cannot start the session runner: {e}")))?;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let s = paper::session::load(engine.workspace(), id)?;
-        let taken = paper::control::alive(engine.workspace(), id);
-        if (taken && s.status != Status::Created && s.pid.is_some()) || s.status.is_terminal() {
-            return Ok(s);
-        }
-        if Instant::now() > deadline {
-            return Err(Error::runtime(format!(
-                "the runner for {id} did not start within 10 s; see the workspace logs, then `quantlab paper resume {id}`"
-            )));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 fn start(engine: &Engine, a: &PaperStartArgs) -> Result<Outcome> {
     if a.bt.end.is_some() {
         return Err(Error::bad_input("--end: a paper session runs until its feed ends or it is stopped"));
@@ -75,9 +39,13 @@ fn start(engine: &Engine, a: &PaperStartArgs) -> Result<Outcome> {
         name: a.name.clone(),
         signal_out: a.signal_out.clone(),
     };
-    paper::mark_dead(engine.workspace())?;
-    let s = paper::create(engine.workspace(), &req)?;
-    let s = if a.foreground { paper::run(engine.workspace(), &s.id)? } else { spawn(engine, &s.id)? };
+    let s = if a.foreground {
+        paper::mark_dead(engine.workspace())?;
+        let s = paper::create(engine.workspace(), &req)?;
+        paper::run(engine.workspace(), &s.id)?
+    } else {
+        engine.paper_start(&req)?
+    };
     Ok(finished("paper start", s))
 }
 
@@ -119,7 +87,7 @@ pub fn dispatch(engine: &Engine, cmd: &PaperCmd) -> (&'static str, Result<Outcom
                 let s = match (needs_runner, foreground) {
                     (false, _) => s,
                     (true, true) => paper::run(ws, id)?,
-                    (true, false) => spawn(engine, id)?,
+                    (true, false) => launch::spawn(ws, id)?,
                 };
                 Ok(finished("paper resume", s))
             })(),

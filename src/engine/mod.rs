@@ -21,6 +21,7 @@ pub mod workspace;
 
 mod api;
 mod execution_api;
+mod paper_api;
 mod pretrade_api;
 
 pub use execution_api::{CorridorSummary, CredentialName};

@@ -17,16 +17,18 @@ pub enum Tab {
     Sweeps,
     Alerts,
     Pretrade,
+    Paper,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Runs, Tab::Sweeps, Tab::Alerts, Tab::Pretrade];
+    pub const ALL: [Tab; 5] = [Tab::Runs, Tab::Sweeps, Tab::Alerts, Tab::Pretrade, Tab::Paper];
     pub fn title(self) -> &'static str {
         match self {
             Tab::Runs => "Runs",
             Tab::Sweeps => "Sweeps",
             Tab::Alerts => "Alerts",
             Tab::Pretrade => "Pre-trade",
+            Tab::Paper => "Paper",
         }
     }
 }
@@ -39,6 +41,7 @@ pub enum View {
     Compare(Box<CompareView>),
     Form(Box<RunForm>),
     Sweep(Box<SweepView>),
+    Paper(Box<PaperDetailView>),
 }
 
 /// A question the operator must answer before anything happens.
@@ -47,6 +50,8 @@ pub enum Confirm {
     QuitWhileBusy,
     /// Halt every corridor and cancel every open order.
     KillSwitch,
+    /// Stop the paper session in `PaperState::stop_target` (a stopped session never runs again).
+    StopPaper,
 }
 
 #[derive(Debug)]
@@ -58,6 +63,8 @@ pub enum Msg {
     Clock(String),
     /// A background job finished.
     Done(Result<Loaded, Error>),
+    /// A couple of seconds passed: live things (paper sessions) are read again.
+    Tick,
     /// SIGTERM or SIGHUP: leave now, restoring the terminal.
     Terminate,
 }
@@ -91,6 +98,7 @@ pub struct App {
     /// Why execution is halted, if it is: shown in the status bar until rearmed.
     pub halted: Option<String>,
     pub pretrade: super::pretrade::PretradeState,
+    pub paper: super::paper::PaperState,
 }
 
 impl App {
@@ -119,12 +127,20 @@ impl App {
             pending_select: None,
             halted: None,
             pretrade: super::pretrade::PretradeState::new(),
+            paper: super::paper::PaperState::default(),
         }
     }
 
     /// Work to start with: the runs, sweeps and alerts.
     pub fn startup() -> Vec<Cmd> {
-        vec![Cmd::LoadRuns, Cmd::LoadSweeps, Cmd::LoadAlerts, Cmd::LoadCorridors, Cmd::LoadPretrade]
+        vec![
+            Cmd::LoadRuns,
+            Cmd::LoadSweeps,
+            Cmd::LoadAlerts,
+            Cmd::LoadCorridors,
+            Cmd::LoadPretrade,
+            Cmd::LoadPaper,
+        ]
     }
 
     /// The keymap context of what has focus now.
@@ -143,11 +159,13 @@ impl App {
             (View::Detail(_), _) => Context::RunDetail,
             (View::Compare(_), _) => Context::Compare,
             (View::Sweep(_), _) => Context::SweepDetail,
+            (View::Paper(_), _) => Context::PaperDetail,
             (View::Table, Tab::Runs) => Context::Runs,
             (View::Table, Tab::Sweeps) => Context::Sweeps,
             (View::Table, Tab::Alerts) => Context::Alerts,
             (View::Table, Tab::Pretrade) if self.pretrade.editing => Context::PretradeForm,
             (View::Table, Tab::Pretrade) => Context::Pretrade,
+            (View::Table, Tab::Paper) => Context::Paper,
         }
     }
 
@@ -170,6 +188,7 @@ impl App {
                 }
             }
             Msg::Terminate => self.should_quit = true,
+            Msg::Tick => self.tick(&mut out),
             Msg::Done(r) => {
                 self.loaded(r, &mut out);
                 self.dirty = true;
@@ -192,6 +211,8 @@ impl App {
                     out.push(Cmd::LoadAlerts);
                     out.push(Cmd::LoadCorridors);
                 }
+                self.paper.loading = false;
+                self.busy.retain(|b| !b.starts_with("paper"));
                 self.message = Some((true, e.message));
                 return;
             }
@@ -249,6 +270,23 @@ impl App {
                 out.push(Cmd::LoadAlerts);
                 out.push(Cmd::LoadCorridors);
             }
+            Loaded::Paper(sessions) => self.paper.loaded(sessions),
+            Loaded::PaperDetail(d) => {
+                self.paper.loading = false;
+                // A reload keeps the operator's scroll position.
+                let scroll = match &self.view {
+                    View::Paper(old) if old.detail.view.session.id == d.detail.view.session.id => old.scroll,
+                    _ => 0,
+                };
+                self.view = View::Paper(Box::new(PaperDetailView { scroll, ..*d }));
+            }
+            Loaded::PaperChanged(id, what) => {
+                self.busy.retain(|b| !b.starts_with("paper"));
+                self.message = Some((false, format!("{id}: {what}")));
+                self.paper.pending_select = Some(id);
+                out.push(Cmd::LoadPaper);
+                out.push(Cmd::LoadAlerts);
+            }
             Loaded::Acked(ids) => {
                 self.message = Some((false, format!("acknowledged {} alert(s)", ids.len())));
                 out.push(Cmd::LoadAlerts);
@@ -260,5 +298,22 @@ impl App {
                 self.pending_select = None;
             }
         }
+    }
+}
+
+impl App {
+    /// While the Paper tab is in view, or a session may still change, read sessions again so
+    /// equity, status and last-bar age stay current; alerts follow so the status bar does too.
+    fn tick(&mut self, out: &mut Vec<Cmd>) {
+        let watching = self.tab == Tab::Paper;
+        if (!watching && !self.paper.any_live()) || self.paper.loading {
+            return;
+        }
+        self.paper.loading = true;
+        match &self.view {
+            View::Paper(d) => out.push(Cmd::LoadPaperDetail(d.detail.view.session.id.clone())),
+            _ => out.push(Cmd::LoadPaper),
+        }
+        out.push(Cmd::LoadAlerts);
     }
 }

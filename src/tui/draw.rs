@@ -37,10 +37,12 @@ pub fn draw(f: &mut Frame, app: &App, cx: &Ctx) {
         (View::Compare(c), _) => panes::compare::draw(f, body, c, cx.theme),
         (View::Form(form), _) => panes::form::draw(f, body, form, cx.theme),
         (View::Sweep(s), _) => panes::sweep::draw(f, body, s, cx.theme),
+        (View::Paper(d), _) => panes::paper_detail::draw(f, body, d, cx.theme),
         (View::Table, Tab::Runs) => panes::runs::draw(f, body, app, cx.theme),
         (View::Table, Tab::Sweeps) => panes::sweeps::draw(f, body, app, cx.theme),
         (View::Table, Tab::Alerts) => panes::alerts::draw(f, body, app, cx.theme),
         (View::Table, Tab::Pretrade) => panes::pretrade::draw(f, body, &app.pretrade, cx.theme),
+        (View::Table, Tab::Paper) => panes::paper::draw(f, body, &app.paper, cx.theme),
     }
     status_bar::draw(f, status, app, cx.theme);
     draw_footer(f, footer, app, cx);
@@ -48,7 +50,7 @@ pub fn draw(f: &mut Frame, app: &App, cx: &Ctx) {
         panes::help::draw(f, area, app, cx);
     }
     if let Some(c) = app.confirm {
-        panes::confirm::draw(f, area, c, cx.theme);
+        panes::confirm::draw(f, area, c, app.paper.stop_target.as_deref(), cx.theme);
     }
 }
 
@@ -90,6 +92,8 @@ fn draw_tabs(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                 Tab::Runs if app.runs_loaded => format!(" ({})", app.runs.all.len()),
                 Tab::Sweeps if !app.sweeps.is_empty() => format!(" ({})", app.sweeps.len()),
                 Tab::Pretrade if !app.pretrade.plans.is_empty() => format!(" ({})", app.pretrade.plans.len()),
+                Tab::Paper if app.paper.totals.live > 0 => format!(" ({} live)", app.paper.totals.live),
+                Tab::Paper if !app.paper.sessions.is_empty() => format!(" ({})", app.paper.sessions.len()),
                 _ => String::new(),
             };
             Line::from(format!("{} {}{extra}", i + 1, tab.title()))

@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::views::{Field, FieldKind, RunForm};
+use super::views::{Field, FieldKind, FormKind, RunForm};
 use crate::engine::backtest::{BacktestConfig, FillMode};
 use crate::engine::data::catalog::DatasetMeta;
+use crate::engine::paper::StartRequest;
 use crate::engine::research::RunRequest;
 use crate::engine::strategy::StrategyInfo;
 
@@ -19,9 +20,20 @@ fn text(key: &str, label: &str, value: String) -> Field {
 }
 
 pub fn new_form(datasets: Vec<DatasetMeta>, strategies: Vec<StrategyInfo>) -> RunForm {
+    form(FormKind::Run, datasets, strategies)
+}
+
+/// The paper-session form: the run form's fields plus the feed speed, cash, a drawdown limit
+/// and an optional name.
+pub fn new_paper_form(datasets: Vec<DatasetMeta>, strategies: Vec<StrategyInfo>) -> RunForm {
+    form(FormKind::Paper, datasets, strategies)
+}
+
+fn form(kind: FormKind, datasets: Vec<DatasetMeta>, strategies: Vec<StrategyInfo>) -> RunForm {
     let data: Vec<String> = datasets.iter().rev().map(|d| d.id.clone()).collect();
     let names: Vec<String> = strategies.iter().map(|s| s.name.to_string()).collect();
     let mut f = RunForm {
+        kind,
         fields: vec![choice("data", "data", data), choice("strategy", "strategy", names)],
         datasets,
         strategies,
@@ -47,6 +59,12 @@ fn rebuild(f: &mut RunForm) {
     f.fields.push(text("fee_bps", "fee bps", "10".into()));
     f.fields.push(text("slippage_bps", "slippage bps", "0".into()));
     f.fields.push(choice("fill", "fill", vec!["next-open".into(), "close".into()]));
+    if f.kind == FormKind::Paper {
+        f.fields.push(text("speed", "speed", "max".into()));
+        f.fields.push(text("cash", "cash", BacktestConfig::default().cash.to_string()));
+        f.fields.push(text("max_drawdown", "max drawdown %", String::new()));
+        f.fields.push(text("name", "name", String::new()));
+    }
     f.focus = f.focus.min(f.fields.len() - 1);
 }
 
@@ -94,30 +112,67 @@ pub fn backspace(f: &mut RunForm) {
     }
 }
 
-/// The request, or why the form cannot be submitted yet. The engine validates the values.
-pub fn to_request(f: &RunForm) -> Result<RunRequest, String> {
-    let get = |k: &str| f.fields.iter().find(|x| x.key == k).map(|x| x.value.clone()).unwrap_or_default();
-    if get("data").is_empty() {
+fn get(f: &RunForm, k: &str) -> String {
+    f.fields.iter().find(|x| x.key == k).map(|x| x.value.trim().to_string()).unwrap_or_default()
+}
+
+fn num(f: &RunForm, k: &str, label: &str) -> Result<f64, String> {
+    let v = get(f, k);
+    v.parse::<f64>().map_err(|_| format!("{label}: '{v}' is not a number"))
+}
+
+/// What both kinds share: the dataset, the strategy with its parameters, costs and fill.
+fn common(f: &RunForm) -> Result<(String, String, BTreeMap<String, String>, BacktestConfig), String> {
+    if get(f, "data").is_empty() {
         return Err("no dataset: import one with `quantlab data import` first".into());
     }
-    let num = |k: &str| get(k).parse::<f64>().map_err(|_| format!("{k}: '{}' is not a number", get(k)));
     let params: BTreeMap<String, String> = f
         .fields
         .iter()
         .filter_map(|x| x.key.strip_prefix("param.").map(|k| (k.to_string(), x.value.clone())))
         .collect();
+    let backtest = BacktestConfig {
+        fee_bps: num(f, "fee_bps", "fee bps")?,
+        slippage_bps: num(f, "slippage_bps", "slippage bps")?,
+        fill: FillMode::parse(&get(f, "fill")).map_err(|e| e.message)?,
+        ..BacktestConfig::default()
+    };
+    Ok((get(f, "data"), get(f, "strategy"), params, backtest))
+}
+
+/// The request, or why the form cannot be submitted yet. The engine validates the values.
+pub fn to_request(f: &RunForm) -> Result<RunRequest, String> {
+    let (data, strategy, params, backtest) = common(f)?;
     Ok(RunRequest {
-        data: get("data"),
-        strategy: get("strategy"),
+        data,
+        strategy,
         params,
-        backtest: BacktestConfig {
-            fee_bps: num("fee_bps")?,
-            slippage_bps: num("slippage_bps")?,
-            fill: FillMode::parse(&get("fill")).map_err(|e| e.message)?,
-            ..BacktestConfig::default()
-        },
+        backtest,
         label: Some("console".into()),
         ..RunRequest::default()
+    })
+}
+
+/// The paper session the form describes; the engine validates the values.
+pub fn to_paper_request(f: &RunForm) -> Result<StartRequest, String> {
+    let (data, strategy, params, mut backtest) = common(f)?;
+    backtest.cash = num(f, "cash", "cash")?;
+    let speed = get(f, "speed");
+    let feed = if speed.is_empty() { format!("replay:{data}") } else { format!("replay:{data}@{speed}") };
+    let max_drawdown_pct = match get(f, "max_drawdown") {
+        v if v.is_empty() => None,
+        _ => Some(num(f, "max_drawdown", "max drawdown %")?),
+    };
+    let name = Some(get(f, "name")).filter(|n| !n.is_empty());
+    Ok(StartRequest {
+        strategy,
+        params,
+        feed,
+        from: None,
+        backtest,
+        max_drawdown_pct,
+        name,
+        signal_out: None,
     })
 }
 
@@ -135,5 +190,25 @@ mod tests {
         assert_eq!(f.fields[1].value, "ema_cross");
         assert!(f.fields.iter().any(|x| x.key == "param.fast" && x.value == "12"));
         assert!(to_request(&f).unwrap_err().contains("no dataset"));
+    }
+
+    #[test]
+    fn paper_form_builds_a_replay_feed_and_names_bad_numbers() {
+        let mut f = new_paper_form(Vec::new(), catalogue());
+        f.fields[0].kind = FieldKind::Choice(vec!["ds_x".into()]);
+        f.fields[0].value = "ds_x".into();
+        let set = |f: &mut RunForm, k: &str, v: &str| {
+            f.fields.iter_mut().find(|x| x.key == k).unwrap().value = v.into();
+        };
+        set(&mut f, "speed", "60");
+        set(&mut f, "max_drawdown", "12.5");
+        let r = to_paper_request(&f).unwrap();
+        assert_eq!(r.feed, "replay:ds_x@60");
+        assert_eq!(r.max_drawdown_pct, Some(12.5));
+        assert_eq!(r.name, None);
+        set(&mut f, "speed", "");
+        assert_eq!(to_paper_request(&f).unwrap().feed, "replay:ds_x");
+        set(&mut f, "cash", "lots");
+        assert_eq!(to_paper_request(&f).unwrap_err(), "cash: 'lots' is not a number");
     }
 }

@@ -35,6 +35,19 @@ pub enum Cmd {
     LoadPretrade,
     SavePlan(Box<crate::engine::pretrade::PlanInput>),
     PlanToIntent(String),
+    LoadPaper,
+    LoadPaperDetail(String),
+    LoadPaperForm,
+    StartPaper(Box<crate::engine::paper::StartRequest>),
+    Paper(PaperOp, String),
+}
+
+/// What the operator asked of a paper session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaperOp {
+    Pause,
+    Resume,
+    Stop,
 }
 
 impl Cmd {
@@ -43,6 +56,8 @@ impl Cmd {
         match self {
             Cmd::StartRun(r) => Some(format!("running {} on {}", r.strategy, r.data)),
             Cmd::Kill => Some("kill switch: halting and cancelling".into()),
+            Cmd::StartPaper(r) => Some(format!("paper: starting {} on {}", r.strategy, r.feed)),
+            Cmd::Paper(op, id) => Some(format!("paper: {op:?} {id}").to_lowercase()),
             _ => None,
         }
     }
@@ -84,6 +99,33 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             Loaded::PlanSaved(p.id.clone(), p.valid())
         }
         Cmd::PlanToIntent(id) => Loaded::IntentDrafted(engine.pretrade_to_intent(&id)?.id),
+        Cmd::LoadPaper => Loaded::Paper(engine.paper_sessions()?),
+        Cmd::LoadPaperDetail(id) => {
+            let detail = engine.paper_detail(&id)?;
+            let (ts, eq): (Vec<i64>, Vec<f64>) = detail.equity.iter().copied().unzip();
+            let equity = downsample(&ts, &eq, CHART_POINTS);
+            Loaded::PaperDetail(Box::new(PaperDetailView { detail, equity, scroll: 0 }))
+        }
+        Cmd::LoadPaperForm => {
+            Loaded::Form(Box::new(super::form::new_paper_form(engine.list_data()?, engine.strategies())))
+        }
+        Cmd::StartPaper(req) => {
+            let s = engine.paper_start(&req)?;
+            Loaded::PaperChanged(s.id, format!("started ({})", s.status.name()))
+        }
+        Cmd::Paper(op, id) => {
+            let s = match op {
+                PaperOp::Pause => engine.paper_pause(&id)?,
+                PaperOp::Resume => engine.paper_resume(&id)?,
+                PaperOp::Stop => engine.paper_stop(&id)?,
+            };
+            let what = match op {
+                PaperOp::Pause => "pausing after the current bar",
+                PaperOp::Resume => "resuming",
+                PaperOp::Stop => "stopping",
+            };
+            Loaded::PaperChanged(s.id, what.into())
+        }
         Cmd::Kill => {
             // The details are in the KILL_SWITCH alerts.
             engine.kill(None, None, "console kill switch")?;

@@ -6,7 +6,8 @@
 //! ```toml
 //! [[bind]]
 //! context = "runs"        # global, runs, run_detail, compare, sweeps, sweep_detail, alerts,
-//!                         # form, filter, confirm, help
+//!                         # pretrade, pretrade_form, paper, paper_detail, form, filter,
+//!                         # confirm, help
 //! keys = ["o", "enter"]   # see KeyChord::parse; [] unbinds the action in that context
 //! action = "open"         # snake_case Action name
 //! desc = "open run"       # optional; defaults to the built-in description
@@ -28,17 +29,17 @@ use serde::Deserialize;
 #[serde(rename_all = "snake_case")]
 #[rustfmt::skip]
 pub enum Context {
-    Global, Runs, RunDetail, Compare, Sweeps, SweepDetail, Alerts, Pretrade, PretradeForm, Form,
-    Filter, Confirm, Help,
+    Global, Runs, RunDetail, Compare, Sweeps, SweepDetail, Alerts, Pretrade, PretradeForm, Paper,
+    PaperDetail, Form, Filter, Confirm, Help,
 }
 
 impl Context {
     /// Every context, in help-overlay order.
     #[rustfmt::skip]
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 15] = [
         Context::Global, Context::Runs, Context::RunDetail, Context::Compare, Context::Sweeps,
-        Context::SweepDetail, Context::Alerts, Context::Pretrade, Context::PretradeForm, Context::Form,
-        Context::Filter, Context::Confirm, Context::Help,
+        Context::SweepDetail, Context::Alerts, Context::Pretrade, Context::PretradeForm, Context::Paper,
+        Context::PaperDetail, Context::Form, Context::Filter, Context::Confirm, Context::Help,
     ];
 
     /// Config-file spelling, e.g. `run_detail`.
@@ -58,6 +59,8 @@ impl Context {
             Context::Alerts => "Alerts",
             Context::Pretrade => "Pre-trade",
             Context::PretradeForm => "Pre-trade form",
+            Context::Paper => "Paper",
+            Context::PaperDetail => "Paper session",
             Context::Form => "Form",
             Context::Filter => "Filter input",
             Context::Confirm => "Confirm dialog",
@@ -78,7 +81,7 @@ pub enum Action {
     Quit, Help, NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, Tab5,
     Up, Down, PageUp, PageDown, Top, Bottom, Left, Right, Open, Back,
     SortNext, SortPrev, SortReverse, Filter, ClearFilter, Mark, Compare, NewRun, Refresh,
-    Ack, AckAll, KillSwitch, Edit, SavePlan, ToIntent,
+    Ack, AckAll, KillSwitch, Edit, SavePlan, ToIntent, Pause, Resume, Stop,
     NextField, PrevField, Submit, Cancel, // form
     Confirm, Deny,                        // confirm dialog
 }
@@ -86,13 +89,14 @@ pub enum Action {
 impl Action {
     /// Every action, in declaration order (used to list valid names in errors).
     #[rustfmt::skip]
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 43] = [
         Action::Quit, Action::Help, Action::NextTab, Action::PrevTab, Action::Tab1, Action::Tab2,
         Action::Tab3, Action::Tab4, Action::Tab5, Action::Up, Action::Down, Action::PageUp,
         Action::PageDown, Action::Top, Action::Bottom, Action::Left, Action::Right, Action::Open,
         Action::Back, Action::SortNext, Action::SortPrev, Action::SortReverse, Action::Filter,
         Action::ClearFilter, Action::Mark, Action::Compare, Action::NewRun, Action::Refresh, Action::Ack,
-        Action::AckAll, Action::KillSwitch, Action::Edit, Action::SavePlan, Action::ToIntent, Action::NextField, Action::PrevField, Action::Submit, Action::Cancel,
+        Action::AckAll, Action::KillSwitch, Action::Edit, Action::SavePlan, Action::ToIntent, Action::Pause, Action::Resume,
+        Action::Stop, Action::NextField, Action::PrevField, Action::Submit, Action::Cancel,
         Action::Confirm, Action::Deny,
     ];
 
@@ -181,6 +185,13 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::PretradeForm, &["left"], A::Left, "previous choice"),
     (C::PretradeForm, &["right"], A::Right, "next choice"),
     (C::PretradeForm, &["esc", "enter"], A::Back, "done editing"),
+    (C::Paper, &["n"], A::NewRun, "start a session"),
+    (C::Paper, &["p"], A::Pause, "pause"),
+    (C::Paper, &["r"], A::Resume, "resume"),
+    (C::Paper, &["x"], A::Stop, "stop (asks first)"),
+    (C::PaperDetail, &["p"], A::Pause, "pause"),
+    (C::PaperDetail, &["r"], A::Resume, "resume"),
+    (C::PaperDetail, &["x"], A::Stop, "stop (asks first)"),
     (C::Form, &["tab"], A::NextField, "next field"),
     (C::Form, &["backtab"], A::PrevField, "previous field"),
     (C::Form, &["enter"], A::Submit, "submit"),

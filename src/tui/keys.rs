@@ -5,9 +5,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::app::{App, Confirm, Tab, View};
 use super::form;
-use super::jobs::Cmd;
+use super::jobs::{Cmd, PaperOp};
 use super::keymap::{Action, Context, Keymap};
 use super::runs_table::COLUMNS;
+use super::views::FormKind;
 
 impl App {
     pub(super) fn key(&mut self, ev: KeyEvent, keymap: &Keymap, out: &mut Vec<Cmd>) {
@@ -43,7 +44,13 @@ impl App {
                 self.help = true;
                 self.help_scroll = 0;
             }
-            Action::NextTab | Action::PrevTab | Action::Tab1 | Action::Tab2 | Action::Tab3 | Action::Tab4 => {
+            Action::NextTab
+            | Action::PrevTab
+            | Action::Tab1
+            | Action::Tab2
+            | Action::Tab3
+            | Action::Tab4
+            | Action::Tab5 => {
                 let i = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
                 let n = Tab::ALL.len();
                 let next = match action {
@@ -52,7 +59,8 @@ impl App {
                     Action::Tab1 => 0,
                     Action::Tab2 => 1,
                     Action::Tab3 => 2,
-                    _ => 3,
+                    Action::Tab4 => 3,
+                    _ => 4,
                 };
                 if Tab::ALL[next] != self.tab {
                     self.tab = Tab::ALL[next];
@@ -65,6 +73,7 @@ impl App {
                 Cmd::LoadAlerts,
                 Cmd::LoadCorridors,
                 Cmd::LoadPretrade,
+                Cmd::LoadPaper,
             ]),
             Action::KillSwitch => self.confirm = Some(Confirm::KillSwitch),
             Action::Back => self.view = View::Table,
@@ -96,7 +105,37 @@ impl App {
                         (v.scroll as isize + s).clamp(0, v.ranking.len().saturating_sub(1) as isize) as usize;
                 }
             }
+            (View::Paper(d), _) => {
+                if let Some(s) = step(action) {
+                    let n = d.detail.orders.len().max(d.detail.fills.len());
+                    d.scroll = (d.scroll as isize + s).clamp(0, n.saturating_sub(1) as isize) as usize;
+                    return;
+                }
+                let id = d.detail.view.session.id.clone();
+                self.paper_op(action, id, out);
+            }
             (View::Compare(_), _) | (View::Form(_), _) => {}
+            (View::Table, Tab::Paper) => {
+                if let Some(s) = step(action) {
+                    self.paper.select_by(s);
+                    return;
+                }
+                match action {
+                    Action::NewRun => out.push(Cmd::LoadPaperForm),
+                    Action::Open => {
+                        if let Some(id) = self.paper.selected_id() {
+                            out.push(Cmd::LoadPaperDetail(id.to_string()));
+                        }
+                    }
+                    _ => match self.paper.selected_id().map(String::from) {
+                        Some(id) => self.paper_op(action, id, out),
+                        None if matches!(action, Action::Pause | Action::Resume | Action::Stop) => {
+                            self.message = Some((true, "no paper session selected (n starts one)".into()))
+                        }
+                        None => {}
+                    },
+                }
+            }
             (View::Table, Tab::Runs) => {
                 if let Some(s) = step(action) {
                     self.runs.move_by(s);
@@ -193,7 +232,16 @@ impl App {
                 self.confirm = None;
                 out.push(Cmd::Kill);
             }
-            (_, Some(Action::Deny | Action::Back | Action::Cancel)) => self.confirm = None,
+            (Some(Confirm::StopPaper), Some(Action::Confirm)) => {
+                self.confirm = None;
+                if let Some(id) = self.paper.stop_target.take() {
+                    self.start(Cmd::Paper(PaperOp::Stop, id), out);
+                }
+            }
+            (_, Some(Action::Deny | Action::Back | Action::Cancel)) => {
+                self.confirm = None;
+                self.paper.stop_target = None;
+            }
             _ => {}
         }
     }
@@ -223,13 +271,19 @@ impl App {
             Some(Action::NextField) => form::next_field(f, 1),
             Some(Action::PrevField) => form::next_field(f, -1),
             Some(Action::Cancel | Action::Back) => self.view = View::Table,
-            Some(Action::Submit) => match form::to_request(f) {
-                Ok(req) => {
-                    self.view = View::Table;
-                    self.start(Cmd::StartRun(Box::new(req)), out);
+            Some(Action::Submit) => {
+                let cmd = match f.kind {
+                    FormKind::Run => form::to_request(f).map(|r| Cmd::StartRun(Box::new(r))),
+                    FormKind::Paper => form::to_paper_request(f).map(|r| Cmd::StartPaper(Box::new(r))),
+                };
+                match cmd {
+                    Ok(cmd) => {
+                        self.view = View::Table;
+                        self.start(cmd, out);
+                    }
+                    Err(e) => f.error = Some(e),
                 }
-                Err(e) => f.error = Some(e),
-            },
+            }
             _ => match ev.code {
                 KeyCode::Left => form::cycle(f, -1),
                 KeyCode::Right => form::cycle(f, 1),
@@ -239,6 +293,22 @@ impl App {
                 KeyCode::Char(c) => form::type_char(f, c),
                 _ => {}
             },
+        }
+    }
+}
+
+impl App {
+    /// Pause, resume or stop a paper session; a stop asks first, because a stopped session
+    /// never runs again. What the session's state allows is the engine's to judge.
+    fn paper_op(&mut self, action: Action, id: String, out: &mut Vec<Cmd>) {
+        match action {
+            Action::Pause => self.start(Cmd::Paper(PaperOp::Pause, id), out),
+            Action::Resume => self.start(Cmd::Paper(PaperOp::Resume, id), out),
+            Action::Stop => {
+                self.paper.stop_target = Some(id);
+                self.confirm = Some(Confirm::StopPaper);
+            }
+            _ => {}
         }
     }
 }

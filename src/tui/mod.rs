@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod keymap;
 mod keys;
 pub mod panes;
+pub mod paper;
 pub mod pretrade;
 pub mod runs_table;
 pub mod terminal;
@@ -82,10 +83,21 @@ pub fn run(engine: &Engine, opts: &Options) -> Result<()> {
     result
 }
 
+/// How often live things (paper sessions) are read again; the app ignores ticks while nothing
+/// it shows can change.
+const TICK: Duration = Duration::from_secs(2);
+
 fn input_thread(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         let mut minute = clock_now();
+        let mut last_tick = Instant::now();
         while !stop.load(Ordering::Relaxed) {
+            if last_tick.elapsed() >= TICK {
+                last_tick = Instant::now();
+                if tx.send(Msg::Tick).is_err() {
+                    return;
+                }
+            }
             if let Ok(true) = event::poll(Duration::from_millis(200)) {
                 let msg = match event::read() {
                     Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => Msg::Key(k),

@@ -61,14 +61,32 @@ pub struct Field {
     pub value: String,
 }
 
-/// The new-run form; rebuilt when the strategy changes so its parameters show their defaults.
+/// What a form submits: a research run, or a paper session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    Run,
+    Paper,
+}
+
+/// The new-run (or new paper session) form; rebuilt when the strategy changes so its
+/// parameters show their defaults.
 #[derive(Debug, Clone)]
 pub struct RunForm {
+    pub kind: FormKind,
     pub datasets: Vec<DatasetMeta>,
     pub strategies: Vec<StrategyInfo>,
     pub fields: Vec<Field>,
     pub focus: usize,
     pub error: Option<String>,
+}
+
+/// One paper session: its summary and health, equity chart, orders and fills.
+#[derive(Debug, Clone)]
+pub struct PaperDetailView {
+    pub detail: crate::engine::paper::view::Detail,
+    pub equity: Series,
+    /// Rows scrolled from the newest order and fill.
+    pub scroll: usize,
 }
 
 /// Everything a background job can hand back to the UI.
@@ -97,6 +115,10 @@ pub enum Loaded {
     /// A plan was written: its id, and whether the policy accepted it.
     PlanSaved(String, bool),
     IntentDrafted(String),
+    Paper(Vec<crate::engine::paper::view::SessionView>),
+    PaperDetail(Box<PaperDetailView>),
+    /// A session was started, paused, resumed or stopped: its id and what happened.
+    PaperChanged(String, String),
 }
 
 /// Reduce a long series to about `max` points, keeping each bucket's min and max so spikes

@@ -55,7 +55,8 @@ impl FeedSpec {
         if data.is_empty() {
             return Err(Error::bad_input("--feed: replay: needs a dataset, e.g. replay:BTCUSD:1h@60"));
         }
-        let speed = match speed.map(|x| x.trim_end_matches('x')) {
+        // `60x` reads as 60 times real time; `max` keeps its own x.
+        let speed = match speed.map(|x| if x == "max" { x } else { x.strip_suffix('x').unwrap_or(x) }) {
             None | Some("max") => None,
             Some(x) => match x.parse::<f64>() {
                 Ok(v) if v.is_finite() && v > 0.0 => Some(v),
@@ -94,12 +95,12 @@ impl ReplayFeed {
     ) -> Result<(ReplayFeed, ResolvedData)> {
         let data = resolve(ws, &spec.data)?;
         let start = from
-            .map(|f| parse_timestamp(f).map_err(|e| Error::bad_input(format!("--from: {e}"))))
+            .map(|f| parse_timestamp(f).map_err(|e| Error::bad_input(format!("--start: {e}"))))
             .transpose()?;
         let all = data.bars.slice_time(start, None);
         if all.is_empty() {
             return Err(Error::bad_input(format!(
-                "--from: no bars of {} at or after {}",
+                "--start: no bars of {} at or after {}",
                 data.symbol,
                 start.map(fmt_ms).unwrap_or_default()
             )));

@@ -6,8 +6,10 @@
 
 pub mod control;
 pub mod feed;
+pub mod launch;
 pub mod runner;
 pub mod session;
+pub mod view;
 
 use std::collections::BTreeMap;
 
@@ -40,6 +42,7 @@ pub fn create(ws: &Workspace, req: &StartRequest) -> Result<Session> {
     let (_, params) = strategy::build(&req.strategy, &req.params)?;
     let spec = FeedSpec::parse(&req.feed)?;
     let (_, data) = ReplayFeed::open(ws, &spec, req.from.as_deref(), 0)?;
+    let signal_out = req.signal_out.as_deref().map(signal_path).transpose()?;
     if let Some(m) = req.max_drawdown_pct {
         if !(m > 0.0 && m < 100.0) {
             return Err(Error::bad_input(format!("--max-drawdown: {m} is not a percent in (0, 100)")));
@@ -72,13 +75,39 @@ pub fn create(ws: &Workspace, req: &StartRequest) -> Result<Session> {
         from: req.from.clone(),
         backtest: req.backtest.clone(),
         max_drawdown_pct: req.max_drawdown_pct,
-        signal_out: req.signal_out.clone(),
+        signal_out,
+        dataset: data.id.clone(),
+        fingerprint: Some(data.fingerprint.clone()),
     };
     std::fs::create_dir_all(session::dir(ws, &id))
         .map_err(|e| Error::io("create", &session::dir(ws, &id), e))?;
     let mut s = Session::new(id, config, data.symbol.clone());
     s.save(ws)?;
     Ok(s)
+}
+
+/// `--signal-out` as an absolute path (the runner may start in another directory), in a folder
+/// that exists, so a typo fails the start rather than the session's first signal.
+fn signal_path(p: &str) -> Result<String> {
+    let path = std::path::Path::new(p);
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Error::runtime(format!("cannot read the current directory: {e}")))?
+            .join(path)
+    };
+    match abs.parent() {
+        Some(dir) if dir.is_dir() => Ok(abs.display().to_string()),
+        _ => Err(Error::bad_input(format!("--signal-out: the folder of {p} does not exist"))),
+    }
+}
+
+/// A session just created whose runner has not taken it yet is being launched, not dead.
+fn launching(s: &Session) -> bool {
+    let young = crate::engine::time::parse_timestamp(&s.created_at)
+        .is_ok_and(|at| now_ms() - at < launch::TAKE_WITHIN.as_millis() as i64 * 2);
+    s.status == Status::Created && young
 }
 
 /// Run (or resume) a session in this process until it ends, stops or fails.
@@ -93,8 +122,17 @@ pub fn run(ws: &Workspace, id: &str) -> Result<Session> {
     let (strat, _) = strategy::build(&s.config.strategy, &s.config.params)?;
     let snap = runner::load_snapshot(ws, id, &s.config.backtest);
     let resume_at = snap.last_bar.map_or(0, |b| b + 1);
-    let (feed, _) =
-        ReplayFeed::open(ws, &FeedSpec::parse(&s.config.feed)?, s.config.from.as_deref(), resume_at)?;
+    let mut spec = FeedSpec::parse(&s.config.feed)?;
+    if let Some(d) = &s.config.dataset {
+        spec.data = d.clone();
+    }
+    let (feed, data) = ReplayFeed::open(ws, &spec, s.config.from.as_deref(), resume_at)?;
+    if let Some(fp) = s.config.fingerprint.as_ref().filter(|fp| **fp != data.fingerprint) {
+        return Err(Error::runtime(format!(
+            "paper session {id}: its data {} changed since the session was created (fingerprint {fp}, now {}); start a new session",
+            data.path, data.fingerprint
+        )));
+    }
     runner::run(ws, id, strat, Box::new(feed), snap)
 }
 
@@ -103,7 +141,7 @@ pub fn run(ws: &Workspace, id: &str) -> Result<Session> {
 pub fn mark_dead(ws: &Workspace) -> Result<Vec<String>> {
     let mut marked = Vec::new();
     for mut s in session::all(ws)? {
-        if s.status.is_live() && !control::alive(ws, &s.id) {
+        if s.status.is_live() && !control::alive(ws, &s.id) && !launching(&s) {
             let was = s.status;
             s.status = Status::Aborted;
             s.reason = Some(format!(

@@ -32,18 +32,22 @@ pub struct Snapshot {
     pub target: Target,
 }
 
-#[derive(Debug, Serialize)]
-struct Health {
-    schema: &'static str,
-    heartbeat: String,
-    status: Status,
-    last_bar_time: Option<String>,
+/// `health.json`, rewritten on every save: what a supervisor polls.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub schema: String,
+    pub schema_version: u32,
+    pub heartbeat: String,
+    pub status: Status,
+    pub last_bar_time: Option<String>,
     /// Wall-clock ms since the last bar arrived.
-    since_last_bar_ms: Option<i64>,
+    pub since_last_bar_ms: Option<i64>,
     /// How far the feed is behind its schedule, ms (0 as fast as possible).
-    lag_ms: i64,
-    bars_processed: usize,
+    pub lag_ms: i64,
+    pub bars_processed: usize,
 }
+
+pub const HEALTH_SCHEMA: &str = "quantlab.paper_health";
 
 pub fn snapshot_path(ws: &Workspace, id: &str) -> std::path::PathBuf {
     session::dir(ws, id).join("state.json")
@@ -136,7 +140,8 @@ impl Run<'_> {
         write_json(
             &self.dir.join("health.json"),
             &Health {
-                schema: "quantlab.paper_health",
+                schema: HEALTH_SCHEMA.into(),
+                schema_version: crate::engine::contract::CONTRACT_VERSION,
                 heartbeat: fmt_ms(now),
                 status: self.s.status,
                 last_bar_time: self.s.last_bar_time.clone(),
@@ -194,7 +199,7 @@ impl Run<'_> {
             append(&self.dir.join("orders.jsonl"), &order.to_string())?;
             if let Some(out) = &self.s.config.signal_out {
                 let sig = serde_json::json!({
-                    "schema": "quantlab.paper_signal", "schema_version": 1, "session": self.s.id,
+                    "schema": "quantlab.paper_signal", "schema_version": crate::engine::contract::CONTRACT_VERSION, "session": self.s.id,
                     "symbol": self.s.symbol, "bar_time": fmt_ms(ts), "time": fmt_ms(now_ms()),
                     "from": self.snap.target, "to": clamped, "close": bars.close[t],
                 });

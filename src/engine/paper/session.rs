@@ -69,9 +69,15 @@ pub struct SessionConfig {
     /// Pause the session when equity falls this percent below its peak.
     #[serde(default)]
     pub max_drawdown_pct: Option<f64>,
-    /// Append each change of target position as a JSON line to this file.
+    /// Append each change of target position as a JSON line to this file (an absolute path).
     #[serde(default)]
     pub signal_out: Option<String>,
+    /// The dataset the feed resolved to when the session was created, and its fingerprint: a
+    /// resume replays exactly that data, never a newer import under the same symbol.
+    #[serde(default)]
+    pub dataset: Option<String>,
+    #[serde(default)]
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -9,10 +9,16 @@ use super::centered;
 use crate::tui::app::Confirm;
 use crate::tui::theme::Theme;
 
-pub fn draw(f: &mut Frame, area: Rect, c: Confirm, t: &Theme) {
+/// `subject` names what the question is about (the paper session to stop).
+pub fn draw(f: &mut Frame, area: Rect, c: Confirm, subject: Option<&str>, t: &Theme) {
+    let stop;
     let (title, body, style) = match c {
         Confirm::QuitWhileBusy => (" Quit? ", "A run is still in progress. Quitting stops it; its folder will record it as incomplete or be missing.\n\ny  quit anyway      n / Esc  stay", t.warning),
         Confirm::KillSwitch => (" KILL SWITCH ", "Halt every corridor and cancel all open orders at every venue? Corridors stay halted, across restarts, until `quantlab rearm` reconciles them.\n\ny  kill now      n / Esc  cancel", t.critical),
+        Confirm::StopPaper => {
+            stop = format!("Stop paper session {}? It finishes its current bar, writes its artifacts and never runs again (pause keeps it resumable).\n\ny  stop it      n / Esc  keep it running", subject.unwrap_or("?"));
+            (" Stop session? ", stop.as_str(), t.warning)
+        }
     };
     let r = centered(area, 60, 8);
     f.render_widget(Clear, r);

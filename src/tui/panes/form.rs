@@ -7,10 +7,14 @@ use ratatui::Frame;
 
 use crate::tui::form::dataset_label;
 use crate::tui::theme::Theme;
-use crate::tui::views::{FieldKind, RunForm};
+use crate::tui::views::{FieldKind, FormKind, RunForm};
 
 pub fn draw(f: &mut Frame, area: Rect, form: &RunForm, t: &Theme) {
-    let block = Block::bordered().title(Line::styled(" New run ", t.title)).border_style(t.border_focus);
+    let (title, submit) = match form.kind {
+        FormKind::Run => (" New run ", "run in the background"),
+        FormKind::Paper => (" New paper session ", "start it in the background"),
+    };
+    let block = Block::bordered().title(Line::styled(title, t.title)).border_style(t.border_focus);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let [fields, help] = Layout::vertical([Constraint::Min(3), Constraint::Length(3)]).areas(inner);
@@ -38,7 +42,7 @@ pub fn draw(f: &mut Frame, area: Rect, form: &RunForm, t: &Theme) {
         .collect();
     f.render_widget(Paragraph::new(lines), fields);
     let mut help_lines = vec![Line::styled(
-        " ←/→ choose · type to edit · Tab next field · Enter run in the background · Esc cancel",
+        format!(" ←/→ choose · type to edit · Tab next field · Enter {submit} · Esc cancel"),
         t.dim,
     )];
     if let Some(e) = &form.error {

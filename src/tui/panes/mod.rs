@@ -6,6 +6,8 @@ pub mod confirm;
 pub mod detail;
 pub mod form;
 pub mod help;
+pub mod paper;
+pub mod paper_detail;
 pub mod pretrade;
 pub mod runs;
 pub mod sweep;

@@ -1,0 +1,52 @@
+//! The Paper tab's state: the sessions as last read (with their health), totals across the
+//! live ones, the selection, and the session a stop is being confirmed for.
+
+use crate::engine::paper::view::{totals, SessionView, Totals};
+
+#[derive(Debug, Default)]
+pub struct PaperState {
+    pub sessions: Vec<SessionView>,
+    pub totals: Totals,
+    pub sel: usize,
+    pub loaded: bool,
+    /// A reload is in flight: the tick does not queue another.
+    pub loading: bool,
+    /// The session the stop confirm dialog is about.
+    pub stop_target: Option<String>,
+    /// A session to select once the list is reloaded (the one just started).
+    pub pending_select: Option<String>,
+}
+
+impl PaperState {
+    pub fn loaded(&mut self, sessions: Vec<SessionView>) {
+        let keep = self.selected_id().map(String::from);
+        self.totals = totals(&sessions);
+        self.sessions = sessions;
+        self.loaded = true;
+        self.loading = false;
+        // The list is newest first and grows at the top: follow the session, not the row.
+        let want = self.pending_select.take().or(keep);
+        if let Some(i) = want.and_then(|id| self.sessions.iter().position(|v| v.session.id == id)) {
+            self.sel = i;
+        }
+        self.sel = self.sel.min(self.sessions.len().saturating_sub(1));
+    }
+
+    pub fn selected(&self) -> Option<&SessionView> {
+        self.sessions.get(self.sel)
+    }
+
+    pub fn selected_id(&self) -> Option<&str> {
+        self.selected().map(|v| v.session.id.as_str())
+    }
+
+    pub fn select_by(&mut self, delta: isize) {
+        let max = self.sessions.len().saturating_sub(1) as isize;
+        self.sel = (self.sel as isize + delta).clamp(0, max) as usize;
+    }
+
+    /// Some session may still change on its own (a runner is alive): worth polling.
+    pub fn any_live(&self) -> bool {
+        self.sessions.iter().any(|v| v.session.status.is_live())
+    }
+}

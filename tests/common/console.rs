@@ -1,0 +1,171 @@
+//! Drive the console through messages and draw it into a TestBackend, as the headless tests
+//! do; and compare screens with recorded snapshots. Included by the console tests with
+//! `#[path = "common/console.rs"] mod console;` beside `mod common;`.
+#![allow(dead_code)]
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use quantlab::engine::workspace::Workspace;
+use quantlab::engine::Engine;
+use quantlab::tui::app::{App, Msg};
+use quantlab::tui::draw::{self, Ctx};
+use quantlab::tui::jobs::{self, Cmd};
+use quantlab::tui::keymap::Keymap;
+use quantlab::tui::theme::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+use crate::common::Ws;
+
+pub struct Harness {
+    pub engine: Engine,
+    pub app: App,
+    pub keymap: Keymap,
+    pub theme: Theme,
+}
+
+impl Harness {
+    pub fn new(ws: &Ws) -> Harness {
+        let engine = Engine::open(Workspace::at(ws.path()));
+        let mut h = Harness {
+            engine,
+            app: App::new("outputs".into(), "2026-11-25 12:00".into()),
+            keymap: Keymap::defaults(),
+            theme: Theme::builtin("default").unwrap(),
+        };
+        h.run_cmds(App::startup());
+        h
+    }
+
+    /// Execute background commands synchronously, feeding results back, until none remain.
+    pub fn run_cmds(&mut self, mut cmds: Vec<Cmd>) {
+        while let Some(c) = cmds.pop() {
+            let r = jobs::execute(&self.engine, c);
+            cmds.extend(self.app.update(Msg::Done(r), &self.keymap));
+        }
+    }
+
+    /// The periodic tick the console's input thread sends.
+    pub fn tick(&mut self) {
+        let cmds = self.app.update(Msg::Tick, &self.keymap);
+        self.run_cmds(cmds);
+    }
+
+    pub fn key(&mut self, code: KeyCode) {
+        self.key_mod(code, KeyModifiers::NONE);
+    }
+
+    pub fn key_mod(&mut self, code: KeyCode, mods: KeyModifiers) {
+        let cmds = self.app.update(Msg::Key(KeyEvent::new(code, mods)), &self.keymap);
+        self.run_cmds(cmds);
+    }
+
+    pub fn text(&mut self, s: &str) {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    pub fn screen(&mut self, w: u16, h: u16) -> String {
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        self.app.page = draw::body_rows(h);
+        let cx = Ctx { theme: &self.theme, keymap: &self.keymap };
+        term.draw(|f| draw::draw(f, &self.app, &cx)).unwrap();
+        let buf = term.backend().buffer().clone();
+        let mut s = String::new();
+        for y in 0..h {
+            for x in 0..w {
+                s.push_str(buf[(x, y)].symbol());
+            }
+            s.push('\n');
+        }
+        s
+    }
+}
+
+/// Ids and times change every run; everything else on screen is deterministic.
+pub fn normalize(screen: &str) -> String {
+    let c: Vec<char> = screen.chars().collect();
+    let digits = |s: &[char]| s.iter().all(|x| x.is_ascii_digit());
+    let word = |x: char| x.is_ascii_alphanumeric() || x == '_';
+    let mut out = String::new();
+    let mut i = 0;
+    'scan: while i < c.len() {
+        // An id after its kind (run_, sweep_, ...), whole or cut by a narrow column.
+        for k in ["run_", "sweep_", "pf_", "al_", "ds_", "wf_"] {
+            let k: Vec<char> = k.chars().collect();
+            if i + k.len() < c.len() && c[i..i + k.len()] == k[..] && c[i + k.len()].is_ascii_digit() {
+                out.extend(k.iter());
+                out.push_str("<ID>");
+                i += k.len();
+                while i < c.len() && word(c[i]) {
+                    i += 1;
+                }
+                continue 'scan;
+            }
+        }
+        // yyyymmddThhmmssZ_xxxxxxxx without its kind (the runs table trims it).
+        if i + 9 <= c.len() && digits(&c[i..i + 8]) && c[i + 8] == 'T' {
+            out.push_str("<ID>");
+            i += 9;
+            while i < c.len() && word(c[i]) {
+                i += 1;
+            }
+            continue;
+        }
+        // A wall-clock time 2020-..2099-, whole or cut (the data's own dates are older).
+        if i + 7 <= c.len()
+            && digits(&c[i..i + 4])
+            && c[i] == '2'
+            && c[i + 1] == '0'
+            && c[i + 2] >= '2'
+            && c[i + 4] == '-'
+            && digits(&c[i + 5..i + 7])
+        {
+            out.push_str("<TIME>");
+            i += 7;
+            // Date, then a clock after a space or a T, with fractions and a Z.
+            let clock_sep =
+                |i: usize| matches!(c[i], ' ' | 'T' | '.') && i + 1 < c.len() && c[i + 1].is_ascii_digit();
+            while i < c.len() && (c[i].is_ascii_digit() || matches!(c[i], ':' | '-' | 'Z') || clock_sep(i)) {
+                i += 1;
+            }
+            continue;
+        }
+        // A fragment of a stamp left visible beside a popup: `T` and two or more of the clock's
+        // digits (one digit is a target label, T1..T3).
+        if c[i] == 'T'
+            && (i == 0 || !word(c[i - 1]))
+            && i + 2 < c.len()
+            && c[i + 1].is_ascii_digit()
+            && c[i + 2].is_ascii_digit()
+        {
+            out.push_str("T<D>");
+            i += 1;
+            while i < c.len() && c[i].is_ascii_digit() {
+                i += 1;
+            }
+            continue;
+        }
+        out.push(c[i]);
+        i += 1;
+    }
+    out.lines().map(|l| l.trim_end()).collect::<Vec<_>>().join("\n") + "\n"
+}
+
+/// Compare a screen with its recorded snapshot (tests/snapshots/console/NAME.txt);
+/// `QUANTLAB_BLESS=1` records it.
+pub fn snapshot(name: &str, screen: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots/console")
+        .join(format!("{name}.txt"));
+    let got = normalize(screen);
+    if std::env::var_os("QUANTLAB_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!("{} missing: QUANTLAB_BLESS=1 cargo test --test console_headless", path.display())
+    });
+    assert_eq!(got, want, "screen {name} differs from its snapshot");
+}
