@@ -5,105 +5,31 @@
 use std::sync::Arc;
 
 use quantlab::engine::execution::broker::{BrokerAdapter, OrderRequest};
-use quantlab::engine::execution::fake::{FakeState, FakeVenue, Fault};
+use quantlab::engine::execution::fake::{FakeState, Fault};
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::state::IntentStatus;
 use quantlab::engine::execution::{
-    global_halt, paths, Corridor, CorridorId, CrashPoint, IntentSource, OrderType, Side, TimeInForce, Venue,
+    global_halt, paths, Corridor, CorridorId, CrashPoint, OrderType, Side, TimeInForce, Venue,
 };
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::ErrorKind;
-use rust_decimal::Decimal;
 
-fn d(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
+#[path = "execution_boundary/alerts.rs"]
+mod alerts;
+#[path = "execution_boundary/exposure.rs"]
+mod exposure;
+#[path = "execution_boundary/promotion.rs"]
+mod promotion;
+#[path = "execution_boundary/rig.rs"]
+mod rig;
+#[path = "execution_boundary/time_limits.rs"]
+mod time_limits;
 
-struct Rig {
-    _dir: tempfile::TempDir,
-    ws: Workspace,
-    venue: Arc<FakeVenue>,
-    id: CorridorId,
-}
-
-impl Rig {
-    fn new() -> Rig {
-        Rig::with_policy(Some(EXAMPLE.to_string()))
-    }
-
-    fn with_policy(policy: Option<String>) -> Rig {
-        let dir = tempfile::tempdir().unwrap();
-        let ws = Workspace::at(dir.path());
-        if let Some(p) = policy {
-            std::fs::write(dir.path().join("execution_policy.toml"), p).unwrap();
-        }
-        Rig {
-            _dir: dir,
-            ws,
-            venue: Arc::new(FakeVenue::new()),
-            id: CorridorId::new(Venue::Fake, "main").unwrap(),
-        }
-    }
-
-    /// A fresh process: the journal replayed, the same venue.
-    fn open(&self) -> Corridor {
-        Corridor::open(&self.ws, &self.id, self.venue.clone()).unwrap()
-    }
-}
+use rig::*;
 
 /// A change to the venue before the check.
 type Setup = Box<dyn Fn(&mut FakeState)>;
-
-fn spec() -> IntentSpec {
-    IntentSpec {
-        source: IntentSource::Operator,
-        venue: Venue::Fake,
-        account: "main".into(),
-        symbol: "BTC/USD".into(),
-        side: Side::Buy,
-        quantity: d("0.002"),
-        order_type: OrderType::Limit,
-        limit_price: Some(d("49900")),
-        trigger_price: None,
-        time_in_force: TimeInForce::Gtc,
-        reduce_only: false,
-        ttl_ms: None,
-        note: None,
-    }
-}
-
-fn market(side: Side, qty: &str) -> IntentSpec {
-    IntentSpec { side, quantity: d(qty), order_type: OrderType::Market, limit_price: None, ..spec() }
-}
-
-/// Create, approve and submit; the submit's result.
-async fn send(
-    c: &mut Corridor,
-    s: IntentSpec,
-) -> quantlab::engine::Result<quantlab::engine::execution::SubmitOutcome> {
-    let i = c.create_intent(s)?;
-    c.approve(&i.id, "test")?;
-    c.submit(&i.id, false).await
-}
-
-/// The preflight of `s` in corridor `c` fails on `rule`, and a submit is refused with exit 3
-/// naming it.
-async fn refused_by(c: &mut Corridor, s: IntentSpec, rule: &str) {
-    let i = c.create_intent(s).unwrap();
-    let pf = c.preflight(&i.id).await.unwrap();
-    let failed: Vec<&str> = pf.failed().iter().map(|c| c.rule.as_str()).collect();
-    assert!(failed.contains(&rule), "expected {rule} to fail; failed: {failed:?}");
-    // Approval itself is refused where nothing can be approved (no policy for the corridor).
-    if let Err(e) = c.approve(&i.id, "test") {
-        assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
-        assert!(e.message.contains(rule), "{}", e.message);
-        return;
-    }
-    let e = c.submit(&i.id, false).await.unwrap_err();
-    assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
-    assert!(e.message.contains(rule), "{}", e.message);
-}
 
 #[tokio::test]
 async fn a_clean_intent_passes_every_rule_and_is_placed_once() {
@@ -412,6 +338,33 @@ async fn a_changed_journal_stops_the_corridor() {
     assert!(e.message.contains("changed outside QuantLab"), "{}", e.message);
     let alerts = quantlab::engine::alerts::list(&r.ws).unwrap();
     assert!(alerts.iter().any(|a| a.alert.code == "JOURNAL_TAMPERED"));
+}
+
+/// Deleting whole lines off the end keeps the chain intact; the head record still catches it.
+/// Here the cut removes the kill switch, which would otherwise silently lift the halt.
+#[tokio::test]
+async fn cutting_the_kill_off_the_journal_tail_is_caught() {
+    let r = Rig::new();
+    let mut c = r.open();
+    send(&mut c, spec()).await.unwrap();
+    c.kill("drill").await.unwrap();
+    let entries = c.entries().len();
+    drop(c);
+    let p = paths::journal(&r.ws, &r.id);
+    let text = std::fs::read_to_string(&p).unwrap();
+    let killed = text.lines().position(|l| l.contains("\"kind\":\"killed\"")).unwrap();
+    let cut: String = text.lines().take(killed).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&p, cut).unwrap();
+    let e = Corridor::open(&r.ws, &r.id, r.venue.clone()).err().expect("a cut journal must not open");
+    assert_eq!(e.kind, ErrorKind::Refused);
+    let missing = if killed + 1 == entries {
+        format!("sequence {entries} is missing")
+    } else {
+        format!("sequences {}-{entries} are missing", killed + 1)
+    };
+    assert!(e.message.contains(&missing), "{}", e.message);
+    let alerts = quantlab::engine::alerts::list(&r.ws).unwrap();
+    assert!(alerts.iter().any(|a| a.alert.code == "JOURNAL_TAMPERED" && a.alert.message.contains(&missing)));
 }
 
 /// Credentials through an in-memory store: stored by name, never shown, counted by the

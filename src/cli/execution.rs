@@ -243,6 +243,7 @@ pub fn journal(engine: &Engine, cmd: &JournalCmd) -> (&'static str, Result<Outco
                 for (id, r) in &results {
                     text.push_str(&match &r.problem {
                         None => format!("{id}: ok, {} entries\n", r.entries),
+                        Some((0, why)) => format!("{id}: BROKEN: {why}\n"),
                         Some((line, why)) => format!("{id}: BROKEN at line {line}: {why}\n"),
                     });
                 }

@@ -97,9 +97,10 @@ impl Engine {
         account: Option<&str>,
         status: Option<&str>,
     ) -> Result<Vec<ex::IntentRow>> {
+        let status = status.map(IntentStatus::parse).transpose()?;
         let scope = ex::select(self.workspace(), venue, account)?;
         let rows = ex::list_intents(self.workspace(), &scope)?;
-        Ok(rows.into_iter().filter(|r| status.is_none_or(|s| r.record.status.name() == s)).collect())
+        Ok(rows.into_iter().filter(|r| status.is_none_or(|s| r.record.status == s)).collect())
     }
 
     pub fn intent(&self, id: &str) -> Result<ex::IntentRow> {

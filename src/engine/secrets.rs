@@ -7,20 +7,31 @@ use keyring::Entry;
 pub const SERVICE: &str = "quantlab";
 
 /// How to fix a machine where no keyring works; shown by `quantlab check` and by any command
-/// that needs a credential.
-pub const KEYRING_HELP: &str = "QuantLab keeps venue credentials only in the OS keyring. On a headless Linux \
-server without a Secret Service, the kernel keyutils store works once QuantLab runs inside a session keyring: \
-start it as `keyctl session - quantlab ...` (package keyutils), or log in through PAM with pam_keyinit, which \
-gives each login one. Such credentials live in your persistent kernel keyring, in memory only: store them again \
-after a reboot. Or run a Secret Service (gnome-keyring, KeePassXC) in the session. Research and paper trading \
-need no keyring; live corridors refuse to arm without one.";
+/// that needs a credential. True to this build: on Linux the keyring crate is built with
+/// `linux-native` only, so the kernel keyutils store is the one backend (no Secret Service).
+pub const KEYRING_HELP: &str = "QuantLab keeps venue credentials only in the OS keyring; on Linux this build \
+uses the kernel keyutils store and nothing else (no Secret Service: gnome-keyring or KeePassXC are not used). \
+keyutils needs a session keyring. A process without one (an SSH shell without pam_keyinit, cron, su) falls \
+back to the user-session keyring (`keyctl show @s` prints `_uid_ses.N`), and writes there fail with \
+\"No matching entry found in secure storage\". Fix: run QuantLab inside a session keyring: \
+`keyctl session - quantlab ...` (package keyutils; `keyctl show @s` then prints `_ses`), or from a session \
+that has one: a login whose PAM stack runs pam_keyinit, such as a systemd user session started that way, or \
+a systemd service (system services get a private one, KeyringMode=private). A credential stored so is linked \
+into your persistent kernel keyring and read back from any later session; it lives in kernel memory only: \
+store it again after a reboot, or after persistent_keyring_expiry (3 days by default) unused. Research and \
+paper trading need no keyring; a live corridor refuses to open without its credential. Only the loopback \
+simulator may read QUANTLAB_LOOPBACK_CREDENTIAL instead, with a warning; real venues never read the \
+environment.";
 
 /// Write, read back and delete a throwaway entry. Ok when the keyring round-trips.
 pub fn probe() -> Result<(), String> {
     let user = format!("probe-{}", std::process::id());
     let entry = Entry::new(SERVICE, &user).map_err(|e| format!("keyring unavailable: {e}"))?;
     let token = format!("probe-{}", crate::engine::time::now_ms());
-    entry.set_password(&token).map_err(|e| format!("keyring refused a write: {e}"))?;
+    if let Err(e) = entry.set_password(&token) {
+        drop_failed_write(&entry);
+        return Err(format!("keyring refused a write: {e}"));
+    }
     // Read through a fresh handle, as another part of the program would.
     let back = Entry::new(SERVICE, &user)
         .and_then(|e| e.get_password())
@@ -30,6 +41,23 @@ pub fn probe() -> Result<(), String> {
         Ok(v) if v == token => Ok(()),
         Ok(_) => Err("keyring returned a different value than it stored".into()),
         Err(e) => Err(e),
+    }
+}
+
+/// Remove what a failed write may have left. Without a session keyring, keyutils adds the key
+/// to the user-session keyring and only then fails to link it into the persistent one; the key
+/// grants no search permission there, so the crate's own delete cannot find it. Unlinking it
+/// from the keyring (write permission is enough) leaves no copy of the secret in the kernel.
+fn drop_failed_write(entry: &Entry) {
+    let _ = entry.delete_credential();
+    #[cfg(target_os = "linux")]
+    if let Some(k) = entry.get_credential().downcast_ref::<keyring::keyutils::KeyutilsCredential>() {
+        let Ok(links) = k.session.get_links(4096) else { return };
+        for key in links.iter().filter_map(|l| l.as_key()) {
+            if key.metadata().is_ok_and(|m| m.get_description() == k.description) {
+                let _ = k.session.unlink_key(key);
+            }
+        }
     }
 }
 
@@ -87,8 +115,8 @@ pub trait CredentialStore: Send + Sync {
     fn delete(&self, key: &CredentialKey) -> Result<bool, crate::engine::Error>;
 }
 
-/// The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager, or the Linux
-/// kernel keyutils).
+/// The OS keyring: the kernel keyutils store on Linux (the only backend this build has),
+/// macOS Keychain, Windows Credential Manager.
 pub struct KeyringStore;
 
 fn keyring_error(what: &str, key: &CredentialKey, e: keyring::Error) -> crate::engine::Error {
@@ -105,7 +133,10 @@ impl CredentialStore for KeyringStore {
 
     fn set(&self, key: &CredentialKey, secret: &Secret) -> Result<(), crate::engine::Error> {
         let entry = Entry::new(SERVICE, &key.name()).map_err(|e| keyring_error("open", key, e))?;
-        entry.set_password(secret.expose()).map_err(|e| keyring_error("store", key, e))?;
+        if let Err(e) = entry.set_password(secret.expose()) {
+            drop_failed_write(&entry);
+            return Err(keyring_error("store", key, e));
+        }
         // Read back through a fresh handle: some backends (keyutils without a persistent
         // keyring) accept a write that no later process can read.
         let back = Entry::new(SERVICE, &key.name()).and_then(|e| e.get_password());

@@ -45,6 +45,13 @@ impl ExecutionContext {
         let t1 = now_ms();
         let venue_status = adapter.status().await?;
         let instruments = adapter.instruments().await?.into_iter().map(|r| (r.symbol.clone(), r)).collect();
+        // Every symbol the venue holds a position in is priced, not only those the corridor
+        // knows of: gross exposure must not miss a position opened elsewhere.
+        let positions = adapter.positions().await?;
+        let mut symbols = symbols.to_vec();
+        symbols.extend(positions.iter().map(|p| p.symbol.clone()));
+        symbols.sort();
+        symbols.dedup();
         let now = now_ms();
         let day_start = now - now.rem_euclid(86_400_000);
         Ok(ExecutionContext {
@@ -55,9 +62,9 @@ impl ExecutionContext {
             venue_status,
             clock_skew_ms: server - (t0 + t1) / 2,
             balances: adapter.balances().await?,
-            positions: adapter.positions().await?,
+            positions,
             open_orders: adapter.open_orders().await?,
-            marks: adapter.marks(symbols).await?,
+            marks: adapter.marks(&symbols).await?,
             instruments,
             realized_pnl_today: state.realized_since(day_start),
             realized_pnl_session: state.realized_since(state.session_start_ms),

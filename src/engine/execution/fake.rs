@@ -106,11 +106,13 @@ impl Default for FakeState {
 pub struct FakeVenue {
     state: Mutex<FakeState>,
     path: Option<PathBuf>,
+    /// The venue it answers as: `Fake`, unless a test needs a live venue's rules.
+    venue: Venue,
 }
 
 impl Default for FakeVenue {
     fn default() -> Self {
-        FakeVenue { state: Mutex::new(FakeState::default()), path: None }
+        FakeVenue { state: Mutex::new(FakeState::default()), path: None, venue: Venue::Fake }
     }
 }
 
@@ -119,10 +121,16 @@ impl FakeVenue {
         FakeVenue::default()
     }
 
+    /// The fake answering as `venue`, for tests of what only live corridors must do (the
+    /// promotion gate). It still moves no money; only tests build one.
+    pub fn posing_as(venue: Venue) -> FakeVenue {
+        FakeVenue { venue, ..FakeVenue::default() }
+    }
+
     /// A venue whose state lives in `path` (created with defaults when absent).
     pub fn persistent(path: PathBuf) -> crate::engine::error::Result<FakeVenue> {
         let state = if path.exists() { read_json(&path)? } else { FakeState::default() };
-        let v = FakeVenue { state: Mutex::new(state), path: Some(path) };
+        let v = FakeVenue { state: Mutex::new(state), path: Some(path), venue: Venue::Fake };
         v.save();
         Ok(v)
     }
@@ -293,7 +301,7 @@ impl FakeState {
 #[async_trait]
 impl BrokerAdapter for FakeVenue {
     fn venue(&self) -> Venue {
-        Venue::Fake
+        self.venue
     }
 
     async fn status(&self) -> VenueResult<VenueStatus> {

@@ -1,7 +1,8 @@
 //! The corridor journal: `corridors/<venue>/<account>/journal.jsonl`, append-only. Each entry
 //! carries the sha256 of the line before it and of itself, and is fsynced before the caller
 //! goes on, so it is on disk before any venue call it describes. State is rebuilt by replaying
-//! it ([`super::state`]); a broken chain is tampering and stops everything.
+//! it ([`super::state`]); a broken chain is tampering and stops everything. After each append
+//! the [`super::journal_head`] record is updated, so a tail cut off whole lines is caught too.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::journal_head::{self, Head};
 use crate::engine::contract::CONTRACT_VERSION;
 use crate::engine::error::{Error, ErrorKind, Result};
 use crate::engine::time::{fmt_ms, now_ms};
@@ -85,7 +87,7 @@ fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
 
 /// The verified entries of a journal, read without taking the corridor's lock (lists, reports).
 pub fn read(path: &Path) -> Result<Vec<Entry>> {
-    let (entries, _, v) = read_and_verify(path)?;
+    let (entries, _, v, _) = read_and_verify(path)?;
     match v.problem {
         // A torn tail is what a crash leaves; the entries before it stand.
         Some((_, why)) if why.starts_with(TORN) => Ok(entries),
@@ -100,8 +102,11 @@ pub struct Verification {
     pub path: String,
     pub entries: usize,
     pub ok: bool,
-    /// 1-based line of the first problem, and what it is.
+    /// 1-based line of the first problem (0: the head record itself), and what it is.
     pub problem: Option<(usize, String)>,
+    /// The sequence number the head record says was written last (None: no head record yet).
+    #[serde(default)]
+    pub head_seq: Option<u64>,
 }
 
 impl Journal {
@@ -112,7 +117,7 @@ impl Journal {
             std::fs::create_dir_all(dir).map_err(|e| Error::io("create the journal folder", dir, e))?;
         }
         let lock = lock(path, LOCK_WAIT)?;
-        let (entries, last, v) = read_and_verify(path)?;
+        let (entries, last, v, head) = read_and_verify(path)?;
         if let Some((line, why)) = &v.problem {
             if why.starts_with(TORN) && *line == entries.len() + 1 {
                 return repair_torn_tail(path, entries, last, lock);
@@ -121,7 +126,23 @@ impl Journal {
         if let Some((line, why)) = v.problem {
             return Err(tampered(path, line, &why));
         }
-        Ok(Journal { path: path.to_path_buf(), entries, last_line_hash: last, _lock: lock })
+        let mut j = Journal { path: path.to_path_buf(), entries, last_line_hash: last, _lock: lock };
+        match (head, j.entries.last()) {
+            // A journal from before head records (or one whose head was removed): start one,
+            // and say so in the journal, so a head recreated later is on the record.
+            (None, Some(e)) => {
+                let text = format!(
+                    "no head record beside this journal (written before QuantLab kept one, or removed): \
+                     started one at sequence {}",
+                    e.seq + 1
+                );
+                j.append(super::state::Event::Note { text }, false)?;
+            }
+            // A crash between an append and its head update: bring the head forward.
+            (Some(h), Some(e)) if h.seq < e.seq => journal_head::write(&j.path, e)?,
+            _ => {}
+        }
+        Ok(j)
     }
 
     pub fn path(&self) -> &Path {
@@ -134,7 +155,11 @@ impl Journal {
 
     /// Append one event and fsync it. Returns the entry as written.
     pub fn append(&mut self, event: super::state::Event, dry_run: bool) -> Result<Entry> {
-        let now = now_ms();
+        self.append_at(event, dry_run, now_ms())
+    }
+
+    /// [`Journal::append`] stamped with `now` (a corridor's clock).
+    pub fn append_at(&mut self, event: super::state::Event, dry_run: bool, now: i64) -> Result<Entry> {
         let entry = Entry {
             schema: JOURNAL_SCHEMA.into(),
             schema_version: CONTRACT_VERSION,
@@ -165,6 +190,9 @@ impl Journal {
         }
         self.last_line_hash = hex::encode(Sha256::digest(&line[..line.len() - 1]));
         self.entries.push(entry.clone());
+        // Still under the corridor's lock. Should this fail, the entry stands (it is on disk)
+        // and the next open brings the head forward; the caller stops before any venue call.
+        journal_head::write(&self.path, &entry)?;
         Ok(entry)
     }
 }
@@ -172,10 +200,11 @@ impl Journal {
 const TORN: &str = "the last line is incomplete";
 
 fn tampered(path: &Path, line: usize, why: &str) -> Error {
+    let at = if line == 0 { String::new() } else { format!("line {line}: ") };
     Error::new(
         ErrorKind::Refused,
         format!(
-            "{}: line {line}: {why}; the journal was changed outside QuantLab, so the corridor stays halted \
+            "{}: {at}{why}; the journal was changed outside QuantLab, so the corridor stays halted \
              (inspect with `quantlab journal verify`)",
             path.display()
         ),
@@ -208,16 +237,44 @@ fn repair_torn_tail(path: &Path, entries: Vec<Entry>, last: String, lock: File) 
 
 /// Check a journal without opening it for writing.
 pub fn verify(path: &Path) -> Result<Verification> {
-    read_and_verify(path).map(|(_, _, v)| v)
+    read_and_verify(path).map(|(_, _, v, _)| v)
 }
 
-fn read_and_verify(path: &Path) -> Result<(Vec<Entry>, String, Verification)> {
-    let mut v = Verification { path: path.display().to_string(), entries: 0, ok: true, problem: None };
-    let f = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), GENESIS.into(), v)),
+/// The verified entries, the hash of the last line, the verification, and the head record.
+fn read_and_verify(path: &Path) -> Result<(Vec<Entry>, String, Verification, Option<Head>)> {
+    let mut v = Verification {
+        path: path.display().to_string(),
+        entries: 0,
+        ok: true,
+        problem: None,
+        head_seq: None,
+    };
+    // The head first: a reader without the lock may then see a journal longer than its head
+    // (appends in between), never a head ahead of the journal it read.
+    let (head, head_problem) = match journal_head::read(path)? {
+        Ok(h) => (h, None),
+        Err(why) => (None, Some((0, why))),
+    };
+    v.head_seq = head.as_ref().map(|h| h.seq);
+    let (entries, prev) = match File::open(path) {
+        Ok(f) => read_chain(path, f, &mut v)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), GENESIS.to_string()),
         Err(e) => return Err(Error::io("read the journal", path, e)),
     };
+    v.entries = entries.len();
+    // A cut tail (or a broken head) outranks a torn last line: repairing the torn line would
+    // append, and so write a fresh head over the evidence.
+    let chain_ok = v.problem.as_ref().is_none_or(|(_, why)| why.starts_with(TORN));
+    let head_problem = head_problem.or_else(|| head.as_ref().and_then(|h| journal_head::check(&entries, h)));
+    if let (true, Some(p)) = (chain_ok, head_problem) {
+        v.ok = false;
+        v.problem = Some(p);
+    }
+    Ok((entries, prev, v, head))
+}
+
+/// Walk the lines, verifying the chain; stops at the first problem, recorded in `v`.
+fn read_chain(path: &Path, f: File, v: &mut Verification) -> Result<(Vec<Entry>, String)> {
     let mut entries = Vec::new();
     let mut prev = GENESIS.to_string();
     let mut reader = BufReader::new(f);
@@ -238,33 +295,32 @@ fn read_and_verify(path: &Path) -> Result<(Vec<Entry>, String, Verification)> {
         };
         if !complete {
             // An append cut short by a crash: it was never fsynced, so no venue call followed it.
-            fail(format!("{TORN} (a write cut short)"), &mut v);
+            fail(format!("{TORN} (a write cut short)"), v);
             break;
         }
         let entry: Entry = match serde_json::from_slice(line) {
             Ok(e) => e,
             Err(e) => {
-                fail(format!("not a journal entry ({e})"), &mut v);
+                fail(format!("not a journal entry ({e})"), v);
                 break;
             }
         };
         if entry.prev != prev {
-            fail("its prev hash does not match the line before it".into(), &mut v);
+            fail("its prev hash does not match the line before it".into(), v);
             break;
         }
         if entry.seq != entries.len() as u64 + 1 {
-            fail(format!("sequence {} where {} was expected", entry.seq, entries.len() + 1), &mut v);
+            fail(format!("sequence {} where {} was expected", entry.seq, entries.len() + 1), v);
             break;
         }
         if entry.clone().seal().hash != entry.hash {
-            fail("its content does not match its hash".into(), &mut v);
+            fail("its content does not match its hash".into(), v);
             break;
         }
         prev = hex::encode(Sha256::digest(line));
         entries.push(entry);
     }
-    v.entries = entries.len();
-    Ok((entries, prev, v))
+    Ok((entries, prev))
 }
 
 #[cfg(test)]
@@ -323,5 +379,109 @@ mod tests {
         let j = Journal::open(&p).unwrap();
         assert_eq!(j.entries().len(), 6);
         assert!(verify(&p).unwrap().ok);
+    }
+}
+
+#[cfg(test)]
+mod head_tests {
+    use super::super::state::Event;
+    use super::*;
+
+    fn ev(n: u64) -> Event {
+        Event::Note { text: format!("entry {n}") }
+    }
+
+    fn journal_of(p: &Path, n: u64) -> String {
+        let mut j = Journal::open(p).unwrap();
+        for i in 0..n {
+            j.append(ev(i), false).unwrap();
+        }
+        drop(j);
+        std::fs::read_to_string(p).unwrap()
+    }
+
+    fn first_lines(text: &str, n: usize) -> String {
+        text.lines().take(n).map(|l| format!("{l}\n")).collect()
+    }
+
+    #[test]
+    fn a_tail_cut_off_whole_lines_is_tampering_naming_the_missing_sequence() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c/journal.jsonl");
+        let text = journal_of(&p, 5);
+        assert_eq!(verify(&p).unwrap().head_seq, Some(5));
+
+        std::fs::write(&p, first_lines(&text, 4)).unwrap();
+        let v = verify(&p).unwrap();
+        assert!(!v.ok);
+        let (line, why) = v.problem.unwrap();
+        assert_eq!(line, 5);
+        assert!(why.contains("sequence 5 is missing"), "{why}");
+        let e = Journal::open(&p).err().unwrap();
+        assert_eq!(e.kind, ErrorKind::Refused);
+        assert!(e.message.contains("sequence 5 is missing"), "{}", e.message);
+        assert!(read(&p).is_err());
+
+        std::fs::write(&p, first_lines(&text, 2)).unwrap();
+        assert!(verify(&p).unwrap().problem.unwrap().1.contains("sequences 3-5 are missing"));
+        // Cut, then a torn line after it: the cut wins and nothing is repaired over it.
+        std::fs::write(&p, format!("{}{{\"schema\"", first_lines(&text, 4))).unwrap();
+        assert!(Journal::open(&p).is_err());
+        assert!(verify(&p).unwrap().problem.unwrap().1.contains("sequence 5 is missing"));
+        // The whole journal gone while its head stays.
+        std::fs::remove_file(&p).unwrap();
+        assert!(verify(&p).unwrap().problem.unwrap().1.contains("sequences 1-5 are missing"));
+        assert!(Journal::open(&p).is_err());
+    }
+
+    #[test]
+    fn a_replaced_tail_and_a_broken_head_are_tampering() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a/journal.jsonl"), dir.path().join("b/journal.jsonl"));
+        let text = journal_of(&a, 4);
+        std::fs::create_dir_all(b.parent().unwrap()).unwrap();
+        std::fs::write(&b, &text).unwrap();
+        std::fs::copy(journal_head::path(&a), journal_head::path(&b)).unwrap();
+        // Both grow by a different fifth entry; b's journal then replaces a's.
+        Journal::open(&a).unwrap().append(ev(50), false).unwrap();
+        Journal::open(&b).unwrap().append(ev(51), false).unwrap();
+        std::fs::copy(&b, &a).unwrap();
+        let (line, why) = verify(&a).unwrap().problem.unwrap();
+        assert_eq!(line, 5);
+        assert!(why.contains("does not match the head record"), "{why}");
+        std::fs::write(journal_head::path(&a), "{").unwrap();
+        let (line, why) = verify(&a).unwrap().problem.unwrap();
+        assert_eq!(line, 0);
+        assert!(why.contains("head record"), "{why}");
+        assert!(Journal::open(&a).is_err());
+    }
+
+    #[test]
+    fn an_old_journal_gets_a_head_on_first_open_and_a_lagging_head_catches_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c/journal.jsonl");
+        let text = journal_of(&p, 3);
+        // As written before head records existed.
+        std::fs::remove_file(journal_head::path(&p)).unwrap();
+        let v = verify(&p).unwrap();
+        assert!(v.ok && v.head_seq.is_none());
+        let j = Journal::open(&p).unwrap();
+        assert_eq!(j.entries().len(), 4, "a note records the new head");
+        assert!(matches!(&j.entries()[3].event, Event::Note { text } if text.contains("no head record")));
+        drop(j);
+        assert_eq!(verify(&p).unwrap().head_seq, Some(4));
+        // From now on a cut is caught.
+        std::fs::write(&p, first_lines(&text, 3)).unwrap();
+        assert!(Journal::open(&p).is_err());
+
+        // A crash between an append and its head update leaves the head one behind: fine.
+        let q = dir.path().join("d/journal.jsonl");
+        journal_of(&q, 2);
+        let head = std::fs::read(journal_head::path(&q)).unwrap();
+        Journal::open(&q).unwrap().append(ev(9), false).unwrap();
+        std::fs::write(journal_head::path(&q), head).unwrap();
+        assert!(verify(&q).unwrap().ok);
+        assert_eq!(Journal::open(&q).unwrap().entries().len(), 3);
+        assert_eq!(verify(&q).unwrap().head_seq, Some(3));
     }
 }

@@ -10,6 +10,7 @@ pub mod corridor;
 pub mod fake;
 pub mod intent;
 pub mod journal;
+pub mod journal_head;
 pub mod policy;
 pub mod preflight;
 pub mod promote;

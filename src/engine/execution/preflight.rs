@@ -63,6 +63,8 @@ pub struct Inputs<'a> {
     /// Why every corridor is halted (the kill switch without a venue), if it is.
     pub global_halt: Option<&'a str>,
     pub context: Option<&'a ExecutionContext>,
+    /// The id of a passed promotion report made under the current policy, if one exists.
+    pub promotion_report: Option<&'a str>,
     pub now_ms: i64,
 }
 
@@ -97,12 +99,8 @@ pub fn preflight(intent: &ExecutionIntent, inp: &Inputs) -> ExecutionPreflight {
         return finish(intent, inp, c);
     };
     c.add("policy", true, "present", "present");
-    let failures = inp
-        .state
-        .failure_times
-        .iter()
-        .filter(|&&t| t > now - p.breaker.window_minutes as i64 * 60_000)
-        .count();
+    promotion(&mut c, intent, p, inp.promotion_report);
+    let failures = inp.state.failures_within(now, p.breaker.window_minutes);
     c.add(
         "breaker",
         failures < p.breaker.max_failures,
@@ -190,24 +188,28 @@ pub fn preflight(intent: &ExecutionIntent, inp: &Inputs) -> ExecutionPreflight {
     );
     let pos = ctx.position(&intent.symbol);
     let after = pos + intent.side.sign() * intent.quantity;
-    let pos_notional = (after.abs() * price).round_dp(8);
+    // Fail closed: a position that cannot be valued is not valued at zero.
+    let unknown = |s: &str| format!("unknown (no mark for {s})");
+    let pos_notional = mark.map(|_| (after.abs() * price).round_dp(8));
     c.add(
         "max_position_notional",
-        pos_notional <= limits.max_position_notional,
+        pos_notional.is_some_and(|n| n <= limits.max_position_notional),
         format!("<= {}", limits.max_position_notional),
-        pos_notional,
+        pos_notional.map_or_else(|| unknown(&intent.symbol), |n| n.to_string()),
     );
-    let mut gross = pos_notional;
-    for q in ctx.positions.iter().filter(|q| q.symbol != intent.symbol) {
-        let m = ctx.marks.get(&q.symbol).map(|m| m.price);
-        gross += q.quantity.abs() * m.unwrap_or(Decimal::ZERO);
+    let mut gross = pos_notional.ok_or_else(|| unknown(&intent.symbol));
+    for q in ctx.positions.iter().filter(|q| q.symbol != intent.symbol && !q.quantity.is_zero()) {
+        gross = gross.and_then(|g| match ctx.marks.get(&q.symbol) {
+            Some(m) => Ok(g + q.quantity.abs() * m.price),
+            None => Err(unknown(&q.symbol)),
+        });
     }
-    let gross = gross.round_dp(8);
+    let gross = gross.map(|g| g.round_dp(8));
     c.add(
         "max_gross_exposure",
-        gross <= limits.max_gross_exposure,
+        gross.as_ref().is_ok_and(|g| *g <= limits.max_gross_exposure),
         format!("<= {}", limits.max_gross_exposure),
-        gross,
+        gross.map_or_else(|why| why, |g| g.to_string()),
     );
     let open = ctx.open_orders.len();
     c.add("max_open_orders", open < p.max_open_orders, format!("< {}", p.max_open_orders), open);
@@ -234,6 +236,27 @@ pub fn preflight(intent: &ExecutionIntent, inp: &Inputs) -> ExecutionPreflight {
     finish(intent, inp, c)
 }
 
+/// A live corridor with limits above micro-live sends nothing without a passed promotion
+/// report for the policy in force: the gate holds at every submit, not only at rearm.
+fn promotion(c: &mut Checks, intent: &ExecutionIntent, p: &CorridorPolicy, report: Option<&str>) {
+    let (passed, actual) = if !intent.venue.is_live() {
+        (true, format!("not needed: {} moves no money", intent.venue))
+    } else if !p.above_micro_live() {
+        (true, "not needed: within the micro-live limits".to_string())
+    } else if let Some(id) = report {
+        (true, format!("report {id}"))
+    } else {
+        let fix = format!("quantlab promote check --venue {} --account {}", intent.venue, intent.account);
+        (false, format!("none: run `{fix}`"))
+    };
+    c.add(
+        "promotion",
+        passed,
+        "a passed promotion report for the current policy (live, above micro-live)",
+        actual,
+    );
+}
+
 fn finish(intent: &ExecutionIntent, inp: &Inputs, c: Checks) -> ExecutionPreflight {
     let ok = c.0.iter().all(|c| c.passed);
     ExecutionPreflight {
@@ -246,5 +269,62 @@ fn finish(intent: &ExecutionIntent, inp: &Inputs, c: Checks) -> ExecutionPreflig
         policy_fingerprint: inp.policy_fingerprint.map(str::to_string),
         evaluated_at: fmt_ms(inp.now_ms),
         context: inp.context.cloned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::execution::intent::IntentSpec;
+    use crate::engine::execution::policy::{parse, Stage, EXAMPLE};
+    use crate::engine::execution::{IntentSource, OrderType, Side, TimeInForce, Venue};
+
+    fn check(venue: Venue, stage: Stage, report: Option<&str>) -> Check {
+        let p = parse(EXAMPLE.as_bytes(), std::path::Path::new("p.toml")).unwrap();
+        let policy = CorridorPolicy { venue, stage, ..p.policy.corridors[0].clone() };
+        let intent = IntentSpec {
+            source: IntentSource::Operator,
+            venue,
+            account: "main".into(),
+            symbol: "BTC/USD".into(),
+            side: Side::Buy,
+            quantity: "0.002".parse().unwrap(),
+            order_type: OrderType::Limit,
+            limit_price: Some("49900".parse().unwrap()),
+            trigger_price: None,
+            time_in_force: TimeInForce::Gtc,
+            reduce_only: false,
+            ttl_ms: None,
+            note: None,
+        }
+        .build(1_000)
+        .unwrap();
+        let pf = preflight(
+            &intent,
+            &Inputs {
+                policy: Some(&policy),
+                policy_fingerprint: Some("fp"),
+                state: &CorridorState::default(),
+                global_halt: None,
+                context: None,
+                promotion_report: report,
+                now_ms: 2_000,
+            },
+        );
+        pf.checks.into_iter().find(|c| c.rule == "promotion").expect("a promotion line")
+    }
+
+    #[test]
+    fn a_live_full_stage_corridor_needs_a_passed_promotion_report() {
+        let c = check(Venue::Kraken, Stage::Full, None);
+        assert!(!c.passed);
+        assert!(c.actual.contains("quantlab promote check --venue kraken --account main"), "{}", c.actual);
+        assert!(c.limit.contains("promotion report"), "{}", c.limit);
+        let c = check(Venue::Kraken, Stage::Full, Some("promo_x"));
+        assert!(c.passed && c.actual == "report promo_x", "{c:?}");
+        assert!(check(Venue::Kraken, Stage::Micro, None).passed);
+        assert!(check(Venue::Hyperliquid, Stage::Micro, None).passed);
+        assert!(check(Venue::Fake, Stage::Full, None).passed);
+        assert!(!check(Venue::Hyperliquid, Stage::Full, None).passed);
     }
 }

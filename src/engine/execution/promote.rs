@@ -189,3 +189,56 @@ pub fn arm_gate(
         ),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::execution::policy::{parse, Stage, EXAMPLE};
+    use crate::engine::execution::Venue;
+
+    fn corridor(venue: Venue, stage: Stage) -> (CorridorId, CorridorPolicy) {
+        let p = parse(EXAMPLE.as_bytes(), std::path::Path::new("p.toml")).unwrap();
+        let c = CorridorPolicy { venue, stage, ..p.policy.corridors[0].clone() };
+        (c.id(), c)
+    }
+
+    fn report(ws: &Workspace, id: &CorridorId, fp: &str, passed: bool, n: u32) {
+        let r = PromotionReport {
+            schema: PROMOTION_SCHEMA.into(),
+            schema_version: CONTRACT_VERSION,
+            id: format!("promo_{n}"),
+            corridor: id.clone(),
+            created_at: fmt_ms(now_ms()),
+            policy_fingerprint: Some(fp.into()),
+            passed,
+            items: Vec::new(),
+        };
+        write_json(&paths::promotions(ws, id).join(format!("{}.json", r.id)), &r).unwrap();
+    }
+
+    #[test]
+    fn arm_gate_refuses_a_live_corridor_above_micro_live_without_a_passed_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(dir.path());
+        let (kraken, full) = corridor(Venue::Kraken, Stage::Full);
+        let refused = |r: Result<()>| {
+            let e = r.unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
+            e.message
+        };
+        assert!(refused(arm_gate(&ws, &kraken, None, None)).contains("no policy"));
+        let m = refused(arm_gate(&ws, &kraken, Some(&full), Some("fp1")));
+        assert!(m.contains("quantlab promote check --venue kraken --account main"), "{m}");
+        // A failed report, or a passed one under another policy, does not open the gate.
+        report(&ws, &kraken, "fp1", false, 1);
+        report(&ws, &kraken, "fp0", true, 2);
+        refused(arm_gate(&ws, &kraken, Some(&full), Some("fp1")));
+        report(&ws, &kraken, "fp1", true, 3);
+        arm_gate(&ws, &kraken, Some(&full), Some("fp1")).unwrap();
+        // Micro-live limits, or a venue that moves no money, need no report.
+        let (_, micro) = corridor(Venue::Kraken, Stage::Micro);
+        arm_gate(&ws, &kraken, Some(&micro), Some("fp2")).unwrap();
+        let (fake, fake_full) = corridor(Venue::Fake, Stage::Full);
+        arm_gate(&ws, &fake, Some(&fake_full), Some("fp2")).unwrap();
+    }
+}

@@ -77,7 +77,9 @@ pub fn corridors(ws: &Workspace) -> Result<Vec<CorridorId>> {
         let dir = paths::corridors(ws).join(v.name());
         let Ok(rd) = std::fs::read_dir(&dir) else { continue };
         for e in rd.filter_map(|e| e.ok()) {
-            if e.path().join("journal.jsonl").exists() {
+            // A head record without its journal is a corridor too: `journal verify` reports it.
+            let journal = e.path().join("journal.jsonl");
+            if journal.exists() || super::journal_head::path(&journal).exists() {
                 if let Ok(id) = CorridorId::new(v, &e.file_name().to_string_lossy()) {
                     out.push(id);
                 }

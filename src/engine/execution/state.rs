@@ -154,6 +154,29 @@ pub enum IntentStatus {
 }
 
 impl IntentStatus {
+    pub const ALL: [IntentStatus; 9] = [
+        IntentStatus::Pending,
+        IntentStatus::Approved,
+        IntentStatus::Submitting,
+        IntentStatus::Uncertain,
+        IntentStatus::Open,
+        IntentStatus::PartiallyFilled,
+        IntentStatus::Filled,
+        IntentStatus::Cancelled,
+        IntentStatus::Rejected,
+    ];
+
+    /// A status by its name, for `--status`.
+    pub fn parse(s: &str) -> crate::engine::error::Result<IntentStatus> {
+        IntentStatus::ALL.into_iter().find(|t| t.name() == s.to_ascii_lowercase()).ok_or_else(|| {
+            let known: Vec<&str> = IntentStatus::ALL.iter().map(|t| t.name()).collect();
+            crate::engine::error::Error::bad_input(format!(
+                "--status: '{s}' is not an intent status; known: {}",
+                known.join(", ")
+            ))
+        })
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             IntentStatus::Pending => "pending",
@@ -406,6 +429,12 @@ impl CorridorState {
             self.avg_cost.insert(symbol.to_string(), new_cost);
         }
         self.realized.push((t, pnl));
+    }
+
+    /// Rejects and venue errors in the `window_minutes` up to `now`: what the breaker counts.
+    pub fn failures_within(&self, now: i64, window_minutes: u64) -> usize {
+        let from = now - window_minutes as i64 * 60_000;
+        self.failure_times.iter().filter(|&&t| t > from).count()
     }
 
     /// Realized PnL (after fees) since `from_ms`.

@@ -15,14 +15,16 @@ use super::intent::{ExecutionIntent, IntentSpec};
 use super::journal::{Entry, Journal};
 use super::policy::{self, CorridorPolicy, LoadedPolicy};
 use super::preflight::{self, ExecutionPreflight};
-use super::state::{Approval, CorridorState, Event, IntentRecord, IntentStatus, ReconcileSummary};
+use super::state::{Approval, CorridorState, Event, IntentRecord, IntentStatus};
 use super::types::CorridorId;
 use super::{global_halt, paths};
 use crate::engine::alerts::{self, codes, Severity};
-use crate::engine::contract::make_id;
 use crate::engine::error::{Error, ErrorKind, Result};
 use crate::engine::time::now_ms;
 use crate::engine::workspace::Workspace;
+
+mod halt;
+mod reconcile;
 
 /// Where a test makes the process "die": every step after it is skipped, as in a crash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +53,8 @@ pub struct Corridor {
     adapter: Arc<dyn BrokerAdapter>,
     policy: Option<LoadedPolicy>,
     crash_at: Option<CrashPoint>,
+    /// Test hook: how far this corridor's clock runs ahead of the wall clock.
+    clock_offset_ms: i64,
 }
 
 fn refused(msg: impl Into<String>) -> Error {
@@ -80,12 +84,32 @@ impl Corridor {
             }
         })?;
         let state = CorridorState::replay(journal.entries());
-        Ok(Corridor { ws: ws.clone(), id: id.clone(), journal, state, adapter, policy, crash_at: None })
+        Ok(Corridor {
+            ws: ws.clone(),
+            id: id.clone(),
+            journal,
+            state,
+            adapter,
+            policy,
+            crash_at: None,
+            clock_offset_ms: 0,
+        })
     }
 
     /// Test hook: stop dead at `point`.
     pub fn crash_at(&mut self, point: CrashPoint) {
         self.crash_at = Some(point);
+    }
+
+    /// Test hook: move this corridor's clock forward, so time windows (the breaker's, orders
+    /// per minute) can be crossed without waiting. Journal entries carry the moved time.
+    pub fn advance_clock(&mut self, ms: i64) {
+        self.clock_offset_ms += ms.max(0);
+    }
+
+    /// Now, as this corridor sees it (the wall clock outside tests).
+    fn now(&self) -> i64 {
+        now_ms() + self.clock_offset_ms
     }
 
     fn crash(&self, p: CrashPoint) -> Result<()> {
@@ -120,9 +144,14 @@ impl Corridor {
     }
 
     fn append(&mut self, event: Event, dry_run: bool) -> Result<Entry> {
-        let e = self.journal.append(event, dry_run)?;
-        self.state.apply(&e);
-        Ok(e)
+        let before = self.journal.entries().len();
+        let r = self.journal.append_at(event, dry_run, self.now());
+        // An entry on disk is applied even when its head update failed: the state stays the
+        // replay of the journal, and the caller still sees the error and stops.
+        if let Some(e) = self.journal.entries().get(before).cloned() {
+            self.state.apply(&e);
+        }
+        r
     }
 
     fn alert(&self, code: (&str, Severity), message: &str) {
@@ -155,7 +184,7 @@ impl Corridor {
                 spec.venue, spec.account, self.id
             )));
         }
-        let intent = spec.build(now_ms())?;
+        let intent = spec.build(self.now())?;
         self.append(Event::IntentCreated { intent: intent.clone() }, false)?;
         self.crash(CrashPoint::AfterIntentJournaled)?;
         Ok(intent)
@@ -188,6 +217,10 @@ impl Corridor {
             }
         };
         let halt = global_halt::reason(&self.ws);
+        let promotion = self
+            .policy_fingerprint()
+            .and_then(|fp| super::promote::passed_report(&self.ws, &self.id, &fp))
+            .map(|r| r.id);
         let pf = preflight::preflight(
             &intent,
             &preflight::Inputs {
@@ -196,7 +229,8 @@ impl Corridor {
                 state: &self.state,
                 global_halt: halt.as_deref(),
                 context: context.as_ref(),
-                now_ms: now_ms(),
+                promotion_report: promotion.as_deref(),
+                now_ms: self.now(),
             },
         );
         for c in pf.failed() {
@@ -235,7 +269,7 @@ impl Corridor {
             .policy()
             .map(|p| p.approval_ttl_secs)
             .ok_or_else(|| refused(format!("no policy for corridor {}: nothing can be approved", self.id)))?;
-        let now = now_ms();
+        let now = self.now();
         let approval = Approval {
             intent_id: intent_id.to_string(),
             by: by.to_string(),
@@ -260,7 +294,7 @@ impl Corridor {
     pub async fn submit(&mut self, intent_id: &str, dry_run: bool) -> Result<SubmitOutcome> {
         let rec = self.record(intent_id)?.clone();
         if !dry_run {
-            let now = now_ms();
+            let now = self.now();
             let why = match &rec.approval {
                 _ if rec.status != IntentStatus::Approved => {
                     Some(format!("intent is {}, not approved", rec.status.name()))
@@ -389,52 +423,6 @@ impl Corridor {
         }
     }
 
-    fn check_breaker(&mut self) -> Result<()> {
-        let Some(p) = self.policy().cloned() else { return Ok(()) };
-        if self.state.halt.is_some() {
-            return Ok(());
-        }
-        let now = now_ms();
-        let n = self
-            .state
-            .failure_times
-            .iter()
-            .filter(|&&t| t > now - p.breaker.window_minutes as i64 * 60_000)
-            .count();
-        if n >= p.breaker.max_failures {
-            self.append(
-                Event::BreakerTripped { failures: n, window_minutes: p.breaker.window_minutes },
-                false,
-            )?;
-            self.alert(
-                codes::BREAKER_TRIPPED,
-                &format!(
-                    "{n} rejects or errors within {} min: corridor halted until `quantlab rearm`",
-                    p.breaker.window_minutes
-                ),
-            );
-        }
-        Ok(())
-    }
-
-    /// Ask the venue what became of an in-flight intent, by its client order id.
-    async fn settle(&mut self, intent_id: &str) -> Result<IntentStatus> {
-        let cid = self.record(intent_id)?.intent.client_order_id.clone();
-        match self.adapter.order_status(&OrderRef::Client(cid)).await? {
-            Some(report) => {
-                self.append(
-                    Event::VenueAck { intent_id: intent_id.into(), report: report.clone(), recovered: true },
-                    false,
-                )?;
-                self.fill_alerts(intent_id, &report);
-            }
-            None => {
-                self.append(Event::NotReceived { intent_id: intent_id.into() }, false)?;
-            }
-        }
-        Ok(self.record(intent_id)?.status)
-    }
-
     /// Cancel an intent: withdrawn if not yet sent, cancelled at the venue if resting there.
     pub async fn cancel_intent(&mut self, intent_id: &str, reason: &str) -> Result<IntentStatus> {
         let rec = self.record(intent_id)?.clone();
@@ -459,167 +447,6 @@ impl Corridor {
             s => return Err(Error::bad_input(format!("intent {intent_id} is already {}", s.name()))),
         }
         Ok(self.record(intent_id)?.status)
-    }
-
-    /// Pull the venue's view of every order we have there; journal what changed.
-    pub async fn refresh(&mut self) -> Result<Vec<String>> {
-        let mut changed = Vec::new();
-        let ids: Vec<(String, String)> = self
-            .state
-            .intents
-            .values()
-            .filter(|r| r.status.at_venue())
-            .map(|r| (r.intent.id.clone(), r.intent.client_order_id.clone()))
-            .collect();
-        for (id, cid) in ids {
-            if let Some(report) = self.adapter.order_status(&OrderRef::Client(cid)).await? {
-                let rec = self.record(&id)?;
-                if report.filled_quantity != rec.filled_quantity || !report.state.is_open() {
-                    self.append(Event::OrderUpdate { intent_id: id.clone(), report: report.clone() }, false)?;
-                    self.fill_alerts(&id, &report);
-                    changed.push(format!("{id}: {:?}", report.state).to_lowercase());
-                }
-            }
-        }
-        Ok(changed)
-    }
-
-    /// Compare the journal with the venue. In-flight intents are settled by status queries,
-    /// fills and cancels we missed are journaled; what cannot be explained is a mismatch, which
-    /// halts the corridor with a critical alert.
-    pub async fn reconcile(&mut self) -> Result<ReconcileSummary> {
-        let mut resolved = Vec::new();
-        let mut mismatches = Vec::new();
-        let in_flight: Vec<String> = self
-            .state
-            .intents
-            .values()
-            .filter(|r| r.status.in_flight())
-            .map(|r| r.intent.id.clone())
-            .collect();
-        for id in in_flight {
-            let s = self.settle(&id).await?;
-            resolved.push(format!("{id}: in flight at restart, venue says {}", s.name()));
-        }
-        resolved.extend(self.refresh().await?);
-        for r in self.state.intents.values().filter(|r| r.status.at_venue()) {
-            let known =
-                self.adapter.order_status(&OrderRef::Client(r.intent.client_order_id.clone())).await?;
-            if known.is_none() {
-                mismatches.push(format!("{}: open in the journal, unknown at the venue", r.intent.id));
-            }
-        }
-        let ours: Vec<&str> =
-            self.state.intents.values().map(|r| r.intent.client_order_id.as_str()).collect();
-        for o in self.adapter.open_orders().await? {
-            if !ours.contains(&o.client_order_id.as_str()) {
-                mismatches.push(format!(
-                    "venue order {} ({} {} {}) is not in the journal",
-                    o.venue_order_id,
-                    o.side.name(),
-                    o.quantity,
-                    o.symbol
-                ));
-            }
-        }
-        let venue_positions = self.adapter.positions().await?;
-        if !self.state.has_baseline {
-            // First meeting: what the venue holds beyond our own fills is the starting point.
-            let mut base = Vec::new();
-            for p in &venue_positions {
-                let ours = self.state.positions.get(&p.symbol).copied().unwrap_or_default();
-                if p.quantity != ours {
-                    base.push(super::broker::Position {
-                        symbol: p.symbol.clone(),
-                        quantity: p.quantity - ours,
-                    });
-                }
-            }
-            resolved.push(format!("baseline: {} position(s) adopted from the venue", base.len()));
-            self.append(Event::Baseline { positions: base }, false)?;
-        } else {
-            let mut symbols: Vec<&String> = self.state.positions.keys().collect();
-            symbols.extend(venue_positions.iter().map(|p| &p.symbol));
-            symbols.sort();
-            symbols.dedup();
-            for s in symbols {
-                let ours = self.state.positions.get(s).copied().unwrap_or_default();
-                let theirs: rust_decimal::Decimal =
-                    venue_positions.iter().filter(|p| &p.symbol == s).map(|p| p.quantity).sum();
-                if ours != theirs {
-                    mismatches.push(format!("{s}: journal holds {ours}, venue holds {theirs}"));
-                }
-            }
-        }
-        let summary = ReconcileSummary {
-            id: make_id("recon", now_ms(), format!("{}{}", self.id, self.state.entries).as_bytes()),
-            clean: mismatches.is_empty(),
-            mismatches,
-            resolved,
-        };
-        self.append(
-            Event::Reconciled { summary: summary.clone(), policy_fingerprint: self.policy_fingerprint() },
-            false,
-        )?;
-        if !summary.clean {
-            self.alert(
-                codes::RECONCILIATION_MISMATCH,
-                &format!("corridor halted: {}", summary.mismatches.join("; ")),
-            );
-        }
-        Ok(summary)
-    }
-
-    /// The kill switch for this corridor: halt (journaled first, so it holds even if the venue
-    /// is unreachable), then cancel every open order. Returns how many were cancelled.
-    pub async fn kill(&mut self, reason: &str) -> Result<usize> {
-        self.append(
-            Event::Killed { reason: reason.into(), policy_fingerprint: self.policy_fingerprint() },
-            false,
-        )?;
-        let cancelled = match self.adapter.cancel_all().await {
-            Ok(n) => n,
-            Err(e) => {
-                self.alert(
-                    codes::KILL_SWITCH,
-                    &format!(
-                        "corridor halted, but cancelling open orders failed: {e}; cancel them at the venue"
-                    ),
-                );
-                return Err(e.into());
-            }
-        };
-        let _ = self.refresh().await;
-        self.append(Event::Note { text: format!("kill switch cancelled {cancelled} open order(s)") }, false)?;
-        self.alert(
-            codes::KILL_SWITCH,
-            &format!("corridor halted ({reason}); {cancelled} open order(s) cancelled"),
-        );
-        Ok(cancelled)
-    }
-
-    /// Lift a halt: only after a clean reconciliation, and for a corridor whose limits go
-    /// beyond micro-live only with a passed promotion report for the current policy.
-    pub async fn rearm(&mut self) -> Result<ReconcileSummary> {
-        if self.state.halt.is_none() && global_halt::reason(&self.ws).is_none() {
-            return Err(Error::bad_input(format!("corridor {} is not halted", self.id)));
-        }
-        let summary = self.reconcile().await?;
-        if !summary.clean {
-            return Err(refused(format!(
-                "reconciliation found mismatches, the corridor stays halted: {}",
-                summary.mismatches.join("; ")
-            )));
-        }
-        super::promote::arm_gate(&self.ws, &self.id, self.policy(), self.policy_fingerprint().as_deref())?;
-        self.append(
-            Event::Rearmed {
-                reconciliation_id: summary.id.clone(),
-                policy_fingerprint: self.policy_fingerprint(),
-            },
-            false,
-        )?;
-        Ok(summary)
     }
 }
 
