@@ -17,6 +17,7 @@ pub mod research;
 pub mod secrets;
 pub mod strategy;
 pub mod time;
+pub mod venues;
 pub mod workspace;
 
 mod api;

@@ -1,0 +1,61 @@
+//! Venue signing speed: a Hyperliquid order from prices to the signed POST /exchange body
+//! (round, build, msgpack, keccak, EIP-712, secp256k1, JSON), and a Kraken request's API-Sign.
+//! `cargo bench --bench venues`.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use quantlab::engine::venues::evm::signer::EvmSigner;
+use quantlab::engine::venues::hyperliquid::action::*;
+use quantlab::engine::venues::hyperliquid::sign::{signed_l1_body, L1Params};
+use quantlab::engine::venues::hyperliquid::wire::{round_price, round_size, MarketKind};
+use quantlab::engine::venues::kraken::auth::KrakenSecret;
+
+/// A throwaway key (the vectors' test key), never a real one.
+const KEY: &str = "0x0123456789012345678901234567890123456789012345678901234567890123";
+
+fn hyperliquid_order(c: &mut Criterion) {
+    let signer = EvmSigner::from_hex(KEY).unwrap();
+    let mut i = 0u64;
+    c.bench_function("hyperliquid order -> signed body", |b| {
+        b.iter(|| {
+            i += 1;
+            let px = round_price(black_box(2000.53) + i as f64 * 0.01, 4, MarketKind::Perp).unwrap();
+            let sz = round_size(black_box(0.25), 4).unwrap();
+            let action = Action::Order(OrderAction {
+                orders: vec![OrderWire {
+                    a: 1,
+                    b: false,
+                    p: px.wire,
+                    s: sz.wire,
+                    r: false,
+                    t: OrderType::Limit { tif: Tif::Alo },
+                    c: Some(Cloid::from_u128(u128::from(i))),
+                }],
+                grouping: Grouping::Na,
+            });
+            let params = L1Params {
+                nonce: 1_700_000_000_000 + i,
+                vault_address: None,
+                expires_after: None,
+                is_mainnet: true,
+            };
+            black_box(signed_l1_body(&signer, &action, &params).unwrap())
+        })
+    });
+}
+
+fn kraken_sign(c: &mut Criterion) {
+    // Kraken's documented example secret.
+    let secret = KrakenSecret::from_base64(
+        "kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==",
+    )
+    .unwrap();
+    let body = b"nonce=1616492376594&ordertype=limit&pair=XBTUSD&price=37500&type=buy&volume=1.25";
+    c.bench_function("kraken API-Sign", |b| {
+        b.iter(|| black_box(secret.sign("/0/private/AddOrder", 1_616_492_376_594, black_box(body))))
+    });
+}
+
+criterion_group!(benches, hyperliquid_order, kraken_sign);
+criterion_main!(benches);
