@@ -132,6 +132,60 @@ fn navigation_sorting_and_filtering() {
     assert_eq!(h.app.runs.visible.len(), 2);
     h.key(KeyCode::Char('x'));
     assert_eq!(h.app.runs.visible.len(), 5);
+    // Paging moves a screenful (the table holds `page` rows) and stops at the ends.
+    h.app.page = 2;
+    h.key(KeyCode::Char('g'));
+    h.key(KeyCode::PageDown);
+    assert_eq!(h.app.runs.selected, 2);
+    h.key(KeyCode::PageDown);
+    h.key(KeyCode::PageDown);
+    assert_eq!(h.app.runs.selected, 4);
+    h.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    assert_eq!(h.app.runs.selected, 2);
+}
+
+/// Tab and ] cycle forward through every tab and wrap; Shift-Tab and [ go back.
+#[test]
+fn tabs_cycle_both_ways_and_wrap() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    let mut seen = vec![h.app.tab];
+    for _ in 0..Tab::ALL.len() {
+        h.key(KeyCode::Tab);
+        seen.push(h.app.tab);
+    }
+    assert_eq!(seen[..Tab::ALL.len()], Tab::ALL, "Tab visits each tab in order");
+    assert_eq!(h.app.tab, Tab::Runs, "and wraps");
+    h.key(KeyCode::BackTab);
+    assert_eq!(h.app.tab, Tab::Paper);
+    h.key(KeyCode::Char('['));
+    assert_eq!(h.app.tab, Tab::Pretrade);
+    h.key(KeyCode::Char(']'));
+    assert_eq!(h.app.tab, Tab::Paper);
+    h.key(KeyCode::Char('1'));
+    assert_eq!(h.app.tab, Tab::Runs);
+}
+
+/// An alert raised by another process reaches the status bar on the next tick; a tick that
+/// finds nothing new draws nothing.
+#[test]
+fn alerts_from_other_processes_arrive_on_the_tick() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    h.screen(120, 40);
+    h.app.dirty = false;
+    h.tick();
+    assert!(!h.app.dirty, "nothing changed: no redraw");
+    quantlab::engine::alerts::raise(
+        &Workspace::at(ws.path()),
+        quantlab::engine::alerts::codes::PAPER_STALE_FEED,
+        "paper:elsewhere",
+        "no bar for 2 intervals",
+    )
+    .unwrap();
+    h.tick();
+    assert!(h.app.dirty);
+    assert!(h.screen(120, 40).contains("PAPER_STALE_FEED"), "the newest warning leads the status bar");
 }
 
 #[test]
@@ -166,6 +220,21 @@ fn acknowledge_one_and_all_persists() {
     assert!(h.app.alerts.iter().all(|a| a.acknowledged_at.is_some()));
     assert!(h.screen(120, 40).contains("no unacknowledged alerts"));
     // Persisted: a fresh engine sees the acknowledgement.
+    let (_, v) = ws.json(&["alerts", "list"]);
+    assert_eq!(v["result"]["count"], 0);
+    // A acknowledges every open alert at once.
+    let wsp = Workspace::at(ws.path());
+    for code in [
+        quantlab::engine::alerts::codes::PAPER_DATA_GAP,
+        quantlab::engine::alerts::codes::PAPER_SESSION_FAILED,
+    ] {
+        quantlab::engine::alerts::raise(&wsp, code, "paper:x", "provoked").unwrap();
+    }
+    h.tick();
+    assert_eq!(h.app.alerts.iter().filter(|a| a.acknowledged_at.is_none()).count(), 2);
+    assert!(h.screen(120, 40).contains("✖ CRIT"));
+    h.key(KeyCode::Char('A'));
+    assert!(h.app.alerts.iter().all(|a| a.acknowledged_at.is_some()));
     let (_, v) = ws.json(&["alerts", "list"]);
     assert_eq!(v["result"]["count"], 0);
 }

@@ -206,6 +206,11 @@ fn no_subcommand_without_a_terminal_is_a_usage_error() {
     let ws = Ws::new();
     let out = ws.cmd().output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let msg = v["error"]["message"].as_str().unwrap();
+    for sub in ["run", "sweep", "paper", "pretrade", "intent", "kill", "demo"] {
+        assert!(msg.contains(&format!(" {sub},")) || msg.contains(&format!(" {sub} ")), "{sub} in: {msg}");
+    }
 }
 
 #[test]
@@ -227,4 +232,37 @@ fn strategies_lists_every_builtin_with_defaults() {
             "macd_cross"
         ]
     );
+}
+
+/// The demo builds once (datasets, runs of several strategies, a sweep, a walk-forward, a
+/// portfolio, a completed paper session) and a second call reuses it untouched.
+#[test]
+fn demo_builds_once_then_reuses_its_workspace() {
+    let ws = Ws::new();
+    let (code, v) = ws.json(&["demo", "--no-console"]);
+    assert_eq!(code, 0, "{v}");
+    let r = &v["result"];
+    assert_eq!(r["existing"], false);
+    let m = &r["manifest"];
+    assert_eq!(m["datasets"].as_array().unwrap().len(), 6);
+    assert_eq!(m["runs"].as_array().unwrap().len(), 7);
+    for k in ["sweep", "walkforward", "portfolio", "paper"] {
+        assert!(m[k].as_str().is_some_and(|s| !s.is_empty()), "{k}: {m}");
+    }
+    let (_, list) = ws.json(&["runs", "list"]);
+    let strategies: std::collections::BTreeSet<String> = list["result"]["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["strategy"].as_str().unwrap().to_string())
+        .collect();
+    assert!(strategies.len() >= 7, "{strategies:?}");
+    let (_, p) = ws.json(&["paper", "status", m["paper"].as_str().unwrap()]);
+    assert_eq!(p["result"]["status"], "completed", "{p}");
+    let before = ws.snapshot();
+    let (code, again) = ws.json(&["demo", "--no-console"]);
+    assert_eq!(code, 0);
+    assert_eq!(again["result"]["existing"], true);
+    assert_eq!(again["result"]["manifest"], *m);
+    assert_eq!(ws.snapshot(), before, "a second demo changes nothing");
 }

@@ -166,10 +166,14 @@ fn is_terminal() -> bool {
 /// The console needs a terminal; scripts are pointed at the subcommands.
 fn console(engine: &Engine, cli: &Cli) -> Result<Outcome> {
     if !is_terminal() || cli.json {
-        return Err(Error::bad_input(
-            "the console needs a terminal; for scripts use a subcommand: check, data, strategies, run, runs, \
-             sweep, sweeps, walkforward, portfolio, alerts, report, demo --no-console (see `quantlab --help`)",
-        ));
+        // Listed from the command tree itself, so a new subcommand is never missing here.
+        let cmd = <args::Cli as clap::CommandFactory>::command();
+        let names: Vec<&str> =
+            cmd.get_subcommands().filter(|c| !c.is_hide_set()).map(|c| c.get_name()).collect();
+        return Err(Error::bad_input(format!(
+            "the console needs a terminal; for scripts use a subcommand: {} (see `quantlab --help`)",
+            names.join(", ")
+        )));
     }
     crate::tui::run(engine, &crate::tui::Options { theme: cli.theme.clone(), keymap: None })?;
     Ok(Outcome::ok("console", &serde_json::json!({}), String::new()))
@@ -182,7 +186,7 @@ fn demo(engine: &Engine, cli: &Cli, no_console: bool) -> Result<Outcome> {
         return Ok(Outcome::ok("demo", &m, String::new()));
     }
     let text = format!(
-        "demo workspace {} {}: {} datasets, {} runs, sweep {}, walk-forward {}, portfolio {}\nopen it with: quantlab --workspace {} console\n",
+        "demo workspace {} {}: {} datasets, {} runs, sweep {}, walk-forward {}, portfolio {}, paper session {}\nopen it with: quantlab --workspace {} console\n",
         engine.workspace().root().display(),
         if existed { "(already built)" } else { "built" },
         m.datasets.len(),
@@ -190,6 +194,7 @@ fn demo(engine: &Engine, cli: &Cli, no_console: bool) -> Result<Outcome> {
         m.sweep,
         m.walkforward,
         m.portfolio,
+        m.paper.as_deref().unwrap_or("-"),
         engine.workspace().root().display()
     );
     Ok(Outcome::ok(

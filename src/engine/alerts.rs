@@ -201,7 +201,7 @@ pub fn list(ws: &Workspace) -> Result<Vec<AlertView>> {
         .into_iter()
         .map(|a| AlertView { acknowledged_at: acks.get(&a.id).cloned(), alert: a })
         .collect();
-    out.sort_by(|a, b| b.alert.id.cmp(&a.alert.id));
+    out.sort_by(|a, b| raised_ms(b).cmp(&raised_ms(a)).then(b.alert.id.cmp(&a.alert.id)));
     Ok(out)
 }
 
@@ -235,6 +235,12 @@ pub fn ack(ws: &Workspace, id: Option<&str>) -> Result<Vec<String>> {
 }
 
 /// Counts of unacknowledged alerts by severity, and the most severe (newest first) of them.
+/// When an alert was raised, ms: its text form drops `.000` on a whole second, so text order
+/// is not time order.
+fn raised_ms(a: &AlertView) -> i64 {
+    crate::engine::time::parse_timestamp(&a.alert.time).unwrap_or(i64::MIN)
+}
+
 pub fn summary(views: &[AlertView]) -> (HashMap<Severity, usize>, Option<&AlertView>) {
     let open: Vec<&AlertView> = views.iter().filter(|a| a.acknowledged_at.is_none()).collect();
     let mut counts = HashMap::new();
@@ -243,7 +249,14 @@ pub fn summary(views: &[AlertView]) -> (HashMap<Severity, usize>, Option<&AlertV
     }
     let worst = open
         .iter()
-        .max_by(|a, b| a.alert.severity.cmp(&b.alert.severity).then(a.alert.id.cmp(&b.alert.id)))
+        .max_by(|a, b| {
+            // The most severe, then the newest (ids are only second-resolution).
+            a.alert
+                .severity
+                .cmp(&b.alert.severity)
+                .then(raised_ms(a).cmp(&raised_ms(b)))
+                .then(a.alert.id.cmp(&b.alert.id))
+        })
         .copied();
     (counts, worst)
 }

@@ -1,5 +1,5 @@
 //! `quantlab demo`: a workspace with real data, runs of several strategies, a sweep, a
-//! walk-forward and a portfolio, built once from the data bundled in the binary.
+//! walk-forward, a portfolio and a paper session, built once from the data bundled in the binary.
 
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +32,9 @@ pub struct DemoManifest {
     pub sweep: String,
     pub walkforward: String,
     pub portfolio: String,
+    /// A paper session replayed to its end (absent in demos built before paper sessions).
+    #[serde(default)]
+    pub paper: Option<String>,
 }
 
 fn run(
@@ -126,6 +129,25 @@ pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
         cash: 10_000.0,
         label: Some("demo".into()),
     })?;
+    // A replay of the last months, so the Paper tab opens on a session with its trail.
+    let paper = crate::engine::paper::create(
+        ws,
+        &crate::engine::paper::StartRequest {
+            strategy: "ema_cross".into(),
+            params: [("fast", "12"), ("slow", "48")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            feed: "replay:BTCUSD:4h".into(),
+            from: Some("2019-04-01".into()),
+            backtest: fees(10.0),
+            // No drawdown limit: a pause would wait for an operator the demo does not have.
+            max_drawdown_pct: None,
+            name: Some("paper_demo_ema_cross_BTCUSD".into()),
+            signal_out: None,
+        },
+    )?;
+    crate::engine::paper::run(ws, &paper.id)?;
     let manifest = DemoManifest {
         schema: "quantlab.demo".into(),
         schema_version: crate::engine::contract::CONTRACT_VERSION,
@@ -135,6 +157,7 @@ pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
         sweep,
         walkforward,
         portfolio: pf.run_id,
+        paper: Some(paper.id),
     };
     write_json(&marker, &manifest)?;
     Ok((manifest, false))

@@ -99,6 +99,8 @@ pub struct App {
     pub halted: Option<String>,
     pub pretrade: super::pretrade::PretradeState,
     pub paper: super::paper::PaperState,
+    /// Ticks seen, to poll slower things every few ticks.
+    pub ticks: u64,
 }
 
 impl App {
@@ -128,6 +130,7 @@ impl App {
             halted: None,
             pretrade: super::pretrade::PretradeState::new(),
             paper: super::paper::PaperState::default(),
+            ticks: 0,
         }
     }
 
@@ -190,8 +193,15 @@ impl App {
             Msg::Terminate => self.should_quit = true,
             Msg::Tick => self.tick(&mut out),
             Msg::Done(r) => {
+                // A poll that found nothing new draws nothing: an idle console stays silent.
+                let unchanged = match &r {
+                    Ok(Loaded::Alerts(a)) => *a == self.alerts,
+                    Ok(Loaded::Corridors(h)) => *h == self.halted,
+                    Ok(Loaded::Paper(p)) => self.tab != Tab::Paper && *p == self.paper.sessions,
+                    _ => false,
+                };
                 self.loaded(r, &mut out);
-                self.dirty = true;
+                self.dirty |= !unchanged;
             }
             Msg::Key(ev) => {
                 self.key(ev, keymap, &mut out);
@@ -270,6 +280,10 @@ impl App {
                 out.push(Cmd::LoadAlerts);
                 out.push(Cmd::LoadCorridors);
             }
+            Loaded::JobFailed { label, message } => {
+                self.busy.retain(|b| *b != label);
+                self.message = Some((true, message));
+            }
             Loaded::Paper(sessions) => self.paper.loaded(sessions),
             Loaded::PaperDetail(d) => {
                 self.paper.loading = false;
@@ -302,9 +316,16 @@ impl App {
 }
 
 impl App {
-    /// While the Paper tab is in view, or a session may still change, read sessions again so
-    /// equity, status and last-bar age stay current; alerts follow so the status bar does too.
+    /// Polls what other processes change: alerts and halts always; paper sessions while the
+    /// Paper tab is in view or a session may still change, so equity, status and age stay current.
     fn tick(&mut self, out: &mut Vec<Cmd>) {
+        self.ticks += 1;
+        // Alerts raised elsewhere (paper runners, the CLI, cron) reach the status bar within a
+        // tick; halts within five.
+        out.push(Cmd::LoadAlerts);
+        if self.ticks.is_multiple_of(5) {
+            out.push(Cmd::LoadCorridors);
+        }
         let watching = self.tab == Tab::Paper;
         if (!watching && !self.paper.any_live()) || self.paper.loading {
             return;
@@ -314,6 +335,5 @@ impl App {
             View::Paper(d) => out.push(Cmd::LoadPaperDetail(d.detail.view.session.id.clone())),
             _ => out.push(Cmd::LoadPaper),
         }
-        out.push(Cmd::LoadAlerts);
     }
 }

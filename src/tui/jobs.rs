@@ -67,8 +67,23 @@ impl Cmd {
 pub fn spawn(cmd: Cmd, ws: Workspace, tx: Sender<Msg>) {
     std::thread::spawn(move || {
         let engine = Engine::open(ws);
-        let _ = tx.send(Msg::Done(execute(&engine, cmd)));
+        let _ = tx.send(Msg::Done(execute_caught(&engine, cmd)));
     });
+}
+
+/// [`execute`], with a panic turned into a failed job: the UI must hear back from every job,
+/// or its busy marker would spin forever and quitting would keep asking.
+pub fn execute_caught(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
+    let label = cmd.label();
+    let what = format!("{cmd:?}").split(['(', ' ']).next().unwrap_or("job").to_string();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(engine, cmd))).unwrap_or_else(|p| {
+        let why = crate::engine::error::panic_message(&*p);
+        let message = format!("internal error in {what}: {why} (details in the workspace log)");
+        match label {
+            Some(label) => Ok(Loaded::JobFailed { label, message }),
+            None => Err(crate::engine::Error::runtime(message)),
+        }
+    })
 }
 
 /// Run a command on this thread (tests drive the app this way).

@@ -22,11 +22,18 @@ pub fn restore() {
 }
 
 pub fn enter() -> std::io::Result<Term> {
-    // Restore before the default hook prints, so the panic message lands on a sane screen.
+    // A panic on the UI thread ends the console: restore before the default hook prints, so
+    // the message lands on a sane screen. A worker's panic is caught and reported as a failed
+    // job (jobs::spawn); printing it would scribble over the screen, so it goes to the log.
+    let ui = std::thread::current().id();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
-        previous(info);
+        if std::thread::current().id() == ui {
+            restore();
+            previous(info);
+        } else {
+            tracing::error!("panic in a console worker: {info}");
+        }
     }));
     enable_raw_mode()?;
     let mut out = stdout();

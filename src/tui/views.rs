@@ -117,6 +117,11 @@ pub enum Loaded {
     IntentDrafted(String),
     Paper(Vec<crate::engine::paper::view::SessionView>),
     PaperDetail(Box<PaperDetailView>),
+    /// A job shown as busy (its label) ended in a panic.
+    JobFailed {
+        label: String,
+        message: String,
+    },
     /// A session was started, paused, resumed or stopped: its id and what happened.
     PaperChanged(String, String),
 }

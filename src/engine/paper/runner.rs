@@ -177,11 +177,7 @@ impl Run<'_> {
                 )));
             }
             Err(p) => {
-                let why = p
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| p.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "panic".into());
+                let why = crate::engine::error::panic_message(&*p);
                 return Err(Error::runtime(format!(
                     "the strategy failed on bar {t} ({}): {why}",
                     fmt_ms(ts)
