@@ -1,4 +1,5 @@
-//! Console speed: render time of each screen at 200x50, and start-up to the first full frame
+//! Console speed: render time of each screen at 200x50 (the runs table with 10,000 runs, help,
+//! alerts, and every other screen over real artifacts), and start-up to the first full frame
 //! with 10,000 runs in the index. `cargo bench --bench console`.
 
 use std::collections::BTreeMap;
@@ -123,5 +124,87 @@ fn startup(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, render, startup);
+/// A workspace with real research and paper artifacts behind every other screen: the bundled
+/// BTC hourly series, two runs, a sweep and a replayed paper session.
+fn real_workspace() -> (tempfile::TempDir, Vec<String>) {
+    use quantlab::engine::research::sweep::SweepRequest;
+    use quantlab::engine::research::RunRequest;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(Workspace::at(dir.path()));
+    let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/BTCUSD_1h.csv");
+    let data = engine.import_data(&csv, "BTCUSD", "1h").unwrap().0.id;
+    let mut ids = Vec::new();
+    for fast in ["10", "20"] {
+        let req = RunRequest {
+            data: data.clone(),
+            strategy: "sma_cross".into(),
+            params: [("fast".to_string(), fast.to_string())].into_iter().collect(),
+            ..RunRequest::default()
+        };
+        ids.push(engine.run(&req).unwrap().run_id);
+    }
+    let sweep = SweepRequest {
+        data: data.clone(),
+        strategy: "sma_cross".into(),
+        grid: vec!["fast=5:50:5".into(), "slow=50:200:25".into()],
+        constraints: vec!["fast<slow".into()],
+        objective: "sharpe".into(),
+        ..SweepRequest::default()
+    };
+    ids.push(engine.sweep(&sweep, &|_, _| {}).unwrap().sweep_id);
+    let ws = engine.workspace();
+    let req = quantlab::engine::paper::StartRequest {
+        strategy: "sma_cross".into(),
+        params: Default::default(),
+        feed: format!("replay:{data}"),
+        from: Some("2019-08-01".into()),
+        backtest: Default::default(),
+        max_drawdown_pct: None,
+        name: Some("paper_bench".into()),
+        signal_out: None,
+    };
+    let s = quantlab::engine::paper::create(ws, &req).unwrap();
+    quantlab::engine::paper::run(ws, &s.id).unwrap();
+    ids.push(s.id);
+    (dir, ids)
+}
+
+/// Every other screen at 200x50, each reached the way an operator reaches it.
+fn render_screens(c: &mut Criterion) {
+    use crossterm::event::{KeyCode, KeyEvent};
+    let (dir, ids) = real_workspace();
+    let engine = Engine::open(Workspace::at(dir.path()));
+    let keymap = Keymap::defaults();
+    let theme = Theme::builtin("default").unwrap();
+    let cx = Ctx { theme: &theme, keymap: &keymap };
+    let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    let mut g = c.benchmark_group("render_200x50");
+    let screens: [(&str, Vec<Cmd>, &[char]); 7] = [
+        ("run_detail", vec![Cmd::LoadDetail(ids[0].clone())], &[]),
+        ("compare", vec![Cmd::LoadCompare(ids[..2].to_vec())], &[]),
+        ("sweep_heatmap", vec![Cmd::LoadSweep(ids[2].clone())], &['2']),
+        ("new_run_form", vec![Cmd::LoadForm], &[]),
+        ("pretrade", vec![], &['4']),
+        ("paper_sessions", vec![], &['5']),
+        ("paper_detail", vec![Cmd::LoadPaperDetail(ids[3].clone())], &['5']),
+    ];
+    for (name, cmds, keys) in screens {
+        let mut app = loaded_app(&engine, &keymap);
+        for k in keys {
+            app.update(Msg::Key(KeyEvent::from(KeyCode::Char(*k))), &keymap);
+        }
+        for cmd in cmds {
+            let r = jobs::execute(&engine, cmd);
+            app.update(Msg::Done(r), &keymap);
+        }
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                term.draw(|f| draw::draw(f, black_box(&app), &cx)).unwrap();
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, render, render_screens, startup);
 criterion_main!(benches);

@@ -447,7 +447,7 @@ fn the_pretrade_form_recomputes_as_you_type() {
     h.key(KeyCode::BackTab);
     assert_eq!(h.app.pretrade.fields[h.app.pretrade.focus].key, "market");
     h.key(KeyCode::Right);
-    for _ in 0..10 {
+    for _ in 0..11 {
         h.key(KeyCode::Tab);
     }
     assert_eq!(h.app.pretrade.fields[h.app.pretrade.focus].key, "leverage");
@@ -456,6 +456,14 @@ fn the_pretrade_form_recomputes_as_you_type() {
     assert!(s.contains("liquidation (est.)") && s.contains("L  47750"), "{s}");
     // 20x is above the policy's max_leverage of 3: rejected, the rule named inline.
     assert!(s.contains("REJECTED") && s.contains("max_leverage"), "{s}");
+    // Exposure already held counts in the exposure after the trade (227 notional + 500).
+    assert!(s.contains("22.7% of equity"), "{s}");
+    h.key(KeyCode::BackTab);
+    h.key(KeyCode::BackTab);
+    assert_eq!(h.app.pretrade.fields[h.app.pretrade.focus].key, "exposure");
+    h.key(KeyCode::Backspace);
+    h.text("500");
+    assert!(h.screen(120, 40).contains("72.7% of equity"), "{}", h.screen(120, 40));
     h.key(KeyCode::Esc);
     assert!(!h.app.pretrade.editing);
 
@@ -478,4 +486,46 @@ fn the_pretrade_form_recomputes_as_you_type() {
     h.key(KeyCode::Down);
     h.key(KeyCode::Enter);
     assert_eq!(h.app.pretrade.fields.iter().find(|f| f.key == "leverage").unwrap().value, "20");
+}
+
+/// An intent waiting for approval is counted in the status bar on every screen until it is
+/// approved, withdrawn or expires.
+#[test]
+fn intents_awaiting_approval_stay_in_the_status_bar() {
+    let ws = Ws::new();
+    let engine = Engine::open(Workspace::at(ws.path()));
+    engine.policy_init().unwrap();
+    let mut h = Harness::new(&ws);
+    assert!(!h.screen(120, 40).contains("awaiting approval"));
+    let (code, v) = ws.json(&[
+        "intent",
+        "new",
+        "--venue",
+        "fake",
+        "--account",
+        "main",
+        "--symbol",
+        "BTC/USD",
+        "--side",
+        "buy",
+        "--qty",
+        "0.002",
+        "--price",
+        "49900",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    for _ in 0..5 {
+        h.tick();
+    }
+    for tab in ['1', '3', '5'] {
+        h.key(KeyCode::Char(tab));
+        assert!(h.screen(120, 40).contains("⧗ 1 awaiting approval"), "tab {tab}");
+    }
+    let id = v["result"]["id"].as_str().unwrap();
+    let (code, _) = ws.json(&["intent", "cancel", id]);
+    assert_eq!(code, 0);
+    for _ in 0..5 {
+        h.tick();
+    }
+    assert!(!h.screen(120, 40).contains("awaiting approval"));
 }

@@ -178,3 +178,36 @@ fn console_opens_switches_tabs_shows_help_quits_and_restores_the_terminal() {
     );
     assert!(canonical(fd), "raw mode is off after quitting");
 }
+
+/// A resize redraws the whole screen at the new size; SIGTERM (a service manager, or a closed
+/// SSH session's SIGHUP) leaves the console with the terminal restored, like a quit.
+#[test]
+fn resize_redraws_and_sigterm_restores_the_terminal() {
+    let ws = Ws::new();
+    let (mut child, screen, _writer, fd, master) = spawn_console(&ws);
+    screen.wait_for("1 Runs");
+    master.resize(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    // The emulator keeps 120 columns; a redraw at 80 puts the clock's "UTC" near column 80.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let t = screen.text();
+        let header = t.lines().next().unwrap_or_default().to_string();
+        if header.trim_end().ends_with("UTC") && header.trim_end().chars().count() <= 80 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no redraw at 80 columns:\n{t}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!canonical(fd));
+    let pid = child.process_id().expect("a pid") as i32;
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let status = wait_exit(&mut child);
+    assert!(status.success(), "SIGTERM is an orderly exit: {status:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    let out = screen.bytes.lock().unwrap().clone();
+    let text = String::from_utf8_lossy(&out);
+    let entered = text.rfind("\x1b[?1049h").expect("entered the alternate screen");
+    let left = text.rfind("\x1b[?1049l").expect("left the alternate screen");
+    assert!(left > entered);
+    assert!(canonical(fd), "raw mode is off after SIGTERM");
+}

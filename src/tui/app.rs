@@ -95,12 +95,16 @@ pub struct App {
     pub page: usize,
     /// A run to select once the index has been reloaded (after a new run).
     pub pending_select: Option<String>,
-    /// Why execution is halted, if it is: shown in the status bar until rearmed.
-    pub halted: Option<String>,
+    /// What is halted (shown in the status bar until rearmed) and what awaits approval.
+    pub execution: ExecutionState,
     pub pretrade: super::pretrade::PretradeState,
     pub paper: super::paper::PaperState,
     /// Ticks seen, to poll slower things every few ticks.
     pub ticks: u64,
+    /// When the oldest job in progress started, and its age as of the last tick (shown beside
+    /// the busy marker; drawing never reads the clock).
+    pub busy_since: Option<std::time::Instant>,
+    pub busy_secs: u64,
 }
 
 impl App {
@@ -127,10 +131,12 @@ impl App {
             dirty: true,
             page: 20,
             pending_select: None,
-            halted: None,
+            execution: ExecutionState::default(),
             pretrade: super::pretrade::PretradeState::new(),
             paper: super::paper::PaperState::default(),
             ticks: 0,
+            busy_since: None,
+            busy_secs: 0,
         }
     }
 
@@ -174,6 +180,10 @@ impl App {
 
     pub(super) fn start(&mut self, cmd: Cmd, out: &mut Vec<Cmd>) {
         if let Some(l) = cmd.label() {
+            if self.busy.is_empty() {
+                self.busy_since = Some(std::time::Instant::now());
+                self.busy_secs = 0;
+            }
             self.busy.push(l);
         }
         out.push(cmd);
@@ -196,7 +206,7 @@ impl App {
                 // A poll that found nothing new draws nothing: an idle console stays silent.
                 let unchanged = match &r {
                     Ok(Loaded::Alerts(a)) => *a == self.alerts,
-                    Ok(Loaded::Corridors(h)) => *h == self.halted,
+                    Ok(Loaded::Corridors(x)) => *x == self.execution,
                     Ok(Loaded::Paper(p)) => self.tab != Tab::Paper && *p == self.paper.sessions,
                     _ => false,
                 };
@@ -259,7 +269,7 @@ impl App {
                 out.push(Cmd::LoadRuns);
                 out.push(Cmd::LoadAlerts);
             }
-            Loaded::Corridors(halted) => self.halted = halted,
+            Loaded::Corridors(x) => self.execution = x,
             Loaded::Pretrade(plans, policy) => self.pretrade.loaded(plans, policy),
             Loaded::PlanSaved(id, valid) => {
                 self.pretrade.pending_select = Some(id.clone());
@@ -320,6 +330,13 @@ impl App {
     /// Paper tab is in view or a session may still change, so equity, status and age stay current.
     fn tick(&mut self, out: &mut Vec<Cmd>) {
         self.ticks += 1;
+        match (self.busy.is_empty(), self.busy_since) {
+            (false, Some(t)) => {
+                self.busy_secs = t.elapsed().as_secs();
+                self.dirty = true;
+            }
+            _ => self.busy_since = None,
+        }
         // Alerts raised elsewhere (paper runners, the CLI, cron) reach the status bar within a
         // tick; halts within five.
         out.push(Cmd::LoadAlerts);

@@ -104,7 +104,14 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             Err(e) => Loaded::RunFailed(e.message),
         },
         Cmd::Ack(id) => Loaded::Acked(engine.ack_alerts(id.as_deref())?),
-        Cmd::LoadCorridors => Loaded::Corridors(halted(engine)?),
+        Cmd::LoadCorridors => Loaded::Corridors(ExecutionState {
+            halted: halted(engine)?,
+            awaiting_approval: engine
+                .intents(None, None, Some("pending"))?
+                .iter()
+                .filter(|r| !r.expired)
+                .count(),
+        }),
         Cmd::LoadPretrade => Loaded::Pretrade(
             engine.pretrade_plans()?,
             crate::engine::execution::policy::load(engine.workspace()).map_err(|e| e.message),

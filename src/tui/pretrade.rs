@@ -2,7 +2,6 @@
 //! the UI thread; no I/O), the saved plans, and the policy they are checked against.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use rust_decimal::Decimal;
 
 use super::keymap::Action;
 use super::views::{Field, FieldKind};
@@ -62,6 +61,7 @@ impl PretradeState {
                 text("t3", "target 3", ""),
                 text("equity", "equity", "1000"),
                 text("risk", "risk (% or cash)", "0.5%"),
+                text("exposure", "exposure now", "0"),
                 text("fee_bps", "fee bps", "10"),
                 text("leverage", "leverage (perp)", ""),
                 text("mmr", "maint. margin", "0.005"),
@@ -133,7 +133,7 @@ impl PretradeState {
             fee_bps: dec("fee_bps", "fee bps")?,
             leverage,
             maintenance_margin_rate: dec("mmr", "maint. margin")?,
-            current_exposure: Decimal::ZERO,
+            current_exposure: dec("exposure", "exposure now")?,
             rules: Rules {
                 tick_size: dec("tick", "tick size")?,
                 lot_size: dec("lot", "lot size")?,

@@ -89,6 +89,14 @@ pub struct PaperDetailView {
     pub scroll: usize,
 }
 
+/// What the status bar says of execution: what is halted, and how many intents wait for an
+/// operator's approval (pending and not expired).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExecutionState {
+    pub halted: Option<String>,
+    pub awaiting_approval: usize,
+}
+
 /// Everything a background job can hand back to the UI.
 #[derive(Debug)]
 pub enum Loaded {
@@ -104,7 +112,7 @@ pub enum Loaded {
     RunFailed(String),
     Acked(Vec<String>),
     /// Why execution is halted, if it is.
-    Corridors(Option<String>),
+    Corridors(ExecutionState),
     /// The kill switch is done (its alerts say what it did).
     Killed,
     /// Saved plans, and the policy they are checked against (or why it could not be read).

@@ -14,7 +14,8 @@ use crate::tui::views::FieldKind;
 use crate::tui::widgets::ladder::{self, Level};
 
 pub fn draw(f: &mut Frame, area: Rect, s: &PretradeState, t: &Theme) {
-    let [top, saved] = Layout::vertical([Constraint::Min(10), Constraint::Length(7)]).areas(area);
+    let saved_h = if area.height >= 30 { 7 } else { 4 };
+    let [top, saved] = Layout::vertical([Constraint::Min(10), Constraint::Length(saved_h)]).areas(area);
     // The ladder needs room; on a narrow terminal the numbers come first.
     let ladder_w = if top.width >= 110 { 28 } else { 0 };
     let [form, results, ladder_area] =
@@ -113,14 +114,18 @@ fn draw_results(f: &mut Frame, area: Rect, s: &PretradeState, t: &Theme) {
             Span::styled(format!("{} units  PnL {}  {}R", x.quantity, x.pnl, x.r_multiple), t.base),
         ]));
     }
-    for c in &p.checks {
-        lines.push(Line::from(vec![
+    // Failed rules come right under the verdict, so a short terminal still says why.
+    let check = |c: &crate::engine::execution::preflight::Check| {
+        Line::from(vec![
             Span::styled(if c.passed { " ok  " } else { " FAIL" }, if c.passed { t.ok } else { t.critical }),
             Span::styled(format!(" {:<19}", c.rule), t.dim),
             Span::styled(format!("{} ", c.actual), if c.passed { t.base } else { t.negative }),
             Span::styled(format!("({})", c.limit), t.dim),
-        ]));
-    }
+        ])
+    };
+    let failed: Vec<Line> = p.checks.iter().filter(|c| !c.passed).map(check).collect();
+    lines.splice(1..1, failed);
+    lines.extend(p.checks.iter().filter(|c| c.passed).map(check));
     for w in &p.warnings {
         lines.push(Line::styled(format!("▲ {w}"), t.warning));
     }

@@ -34,9 +34,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let (counts, worst) = summary(&app.alerts);
     let mut spans = Vec::new();
     // A halt outranks any alert: nothing can be sent until it is lifted, so it leads.
-    if let Some(h) = &app.halted {
+    if let Some(h) = &app.execution.halted {
         spans.push(Span::styled(" ■ HALTED ", t.critical));
         spans.push(Span::styled(format!(" {h} "), t.status_bar));
+    }
+    // Orders waiting for a keypress are the operator's next job: always in sight.
+    if app.execution.awaiting_approval > 0 {
+        spans.push(Span::styled(
+            format!(" ⧗ {} awaiting approval ", app.execution.awaiting_approval),
+            t.warning,
+        ));
     }
     match worst {
         Some(a) => {
@@ -50,7 +57,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let mut right = vec![];
     if let Some(job) = app.busy.first() {
         right.push(Span::styled(
-            format!(" {BUSY} {job}{} ", if app.busy.len() > 1 { " …" } else { "" }),
+            format!(
+                " {BUSY} {job}{}{} ",
+                if app.busy.len() > 1 { " …" } else { "" },
+                if app.busy_secs > 0 { format!(" · {}s", app.busy_secs) } else { String::new() }
+            ),
             t.accent,
         ));
     }
