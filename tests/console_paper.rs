@@ -126,7 +126,8 @@ fn a_session_started_from_the_form_pauses_resumes_and_stops() {
     assert!(!is_err && msg.starts_with("paper_steered: started"), "{msg}");
     assert_eq!(h.app.paper.selected_id(), Some("paper_steered"));
     wait_status(&mut h, "paper_steered", Status::Running);
-    assert!(h.screen(120, 40).contains("▶ running"));
+    let s = h.screen(120, 40);
+    assert!(s.contains("▶ running") && s.contains("mode paper (1 live)"), "{s}");
     assert_eq!(h.app.paper.totals.running, 1);
 
     h.key(KeyCode::Char('p'));

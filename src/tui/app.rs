@@ -207,7 +207,8 @@ impl App {
                 let unchanged = match &r {
                     Ok(Loaded::Alerts(a)) => *a == self.alerts,
                     Ok(Loaded::Corridors(x)) => *x == self.execution,
-                    Ok(Loaded::Paper(p)) => self.tab != Tab::Paper && *p == self.paper.sessions,
+                    // A live session's age moves on every read; a finished one's list is still.
+                    Ok(Loaded::Paper(p)) => *p == self.paper.sessions && !self.paper.any_live(),
                     _ => false,
                 };
                 self.loaded(r, &mut out);

@@ -68,11 +68,20 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         Span::styled(app.workspace.clone(), t.base),
         Span::styled(" │ ", t.dim),
         Span::styled("mode ", t.dim),
-        Span::styled("research", t.accent),
+        Span::styled(mode(app), t.accent),
     ]);
     let right = Line::from(Span::styled(format!("{} UTC ", app.clock), t.base)).right_aligned();
     f.render_widget(Paragraph::new(left).style(t.header), area);
     f.render_widget(Paragraph::new(right).style(t.header), area);
+}
+
+/// The furthest stage in use right now: research, or paper while sessions are live. (Live
+/// corridors join with the corridors tab.)
+fn mode(app: &App) -> String {
+    match app.paper.totals.live {
+        0 => "research".into(),
+        n => format!("paper ({n} live)"),
+    }
 }
 
 fn draw_tabs(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
