@@ -154,3 +154,64 @@ fn ids_are_normalized() {
     assert_eq!(strip_ids("runs/run_20261125T151518Z_f72b6bbf/report.json"), "runs/<id>/report.json");
     assert_eq!(strip_ids("run_2026"), "run_2026");
 }
+
+/// `--json-request -` reads the request from stdin: the same response as from a file, and a
+/// malformed document on stdin is refused like a malformed file.
+#[test]
+fn request_on_stdin_gives_the_same_response_as_the_file() {
+    for name in ["strategies", "run_sma_cross"] {
+        let req = root().join(format!("tests/fixtures/contract/{name}.request.json"));
+        let (ws_file, ws_stdin) = (Ws::new(), Ws::new());
+        let (code, mut from_file) = run_request(&ws_file, &req, None);
+        let out = ws_stdin
+            .cmd()
+            .current_dir(root())
+            .args(["--json-request", "-"])
+            .write_stdin(std::fs::read(&req).unwrap())
+            .output()
+            .unwrap();
+        let mut from_stdin: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(code), "{name}");
+        assert_eq!(from_stdin["status"], "ok", "{name}: {from_stdin}");
+        normalize(&mut from_file);
+        normalize(&mut from_stdin);
+        assert_eq!(from_stdin, from_file, "{name}");
+    }
+    // The run really happened in the stdin workspace, not only in the response.
+    let ws = Ws::new();
+    let req = root().join("tests/fixtures/contract/run_sma_cross.request.json");
+    let out = ws.cmd().current_dir(root()).args(["--json-request", "-"]).pipe_stdin(&req).unwrap().output();
+    let v: Value = serde_json::from_slice(&out.unwrap().stdout).unwrap();
+    let report = v["machine_contract"]["artifacts"]["report_json"].as_str().unwrap();
+    assert!(ws.path().join(report).exists(), "{report} missing");
+
+    let ws = Ws::new();
+    let out = ws.cmd().args(["--json-request", "-"]).write_stdin("{ \"request_id\": ").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "error");
+    assert_eq!(v["error"]["code"], "bad_input");
+    assert!(v["error"]["message"].as_str().unwrap().contains("not valid JSON"), "{v}");
+}
+
+/// A run that fails after it was recorded has a report.json with a machine_contract; the
+/// response carries that same block (not null), and the signal file too.
+#[test]
+fn a_failed_run_keeps_its_machine_contract_in_the_response() {
+    let ws = Ws::new();
+    let signal = ws.path().join("done.json");
+    let req = root().join("tests/fixtures/contract/run_no_bars_in_window.request.json");
+    let (code, got) = run_request(&ws, &req, Some(&signal));
+    assert_eq!(code, 2, "{got}");
+    assert_eq!(got["status"], "error");
+    assert_eq!(got["error"]["code"], "bad_input");
+    let mc = &got["machine_contract"];
+    assert_eq!(mc["status"], "failed", "{got}");
+    assert_eq!(mc["error_code"], "bad_input");
+    let report = ws.path().join(mc["artifacts"]["report_json"].as_str().unwrap());
+    let report: Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
+    assert_eq!(report["status"], "failed");
+    assert_eq!(*mc, report["machine_contract"]);
+    let written: Value = serde_json::from_slice(&std::fs::read(&signal).unwrap()).unwrap();
+    assert_eq!(written["machine_contract"], *mc);
+}

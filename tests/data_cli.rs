@@ -167,3 +167,129 @@ fn indicators_write_one_column_per_output() {
     let (code, bad) = ws.json(&["data", "indicators", "x.csv", "--indicator", "nope:3", "--out", "o.csv"]);
     assert_eq!(code, 2, "{bad}");
 }
+
+/// Parquet files as other tools write them: column names in any case, the time as a Datetime
+/// (ms or us), ISO text or epoch ms integers. Written here with polars so the test shows
+/// exactly what is in each file.
+mod parquet {
+    use std::path::{Path, PathBuf};
+
+    use polars::prelude::*;
+
+    use super::{import, refused};
+    use crate::common::Ws;
+
+    const T0: i64 = 1_704_067_200_000; // 2024-01-01T00:00:00Z
+    const HOUR: i64 = 3_600_000;
+
+    /// Six valid hourly bars: open 100 + i, high +2, low -1, close +1, volume 10.
+    fn prices() -> [Vec<f64>; 5] {
+        let open: Vec<f64> = (0..6).map(|i| 100.0 + i as f64).collect();
+        let col = |d: f64| open.iter().map(|o| o + d).collect::<Vec<f64>>();
+        [open.clone(), col(2.0), col(-1.0), col(1.0), vec![10.0; 6]]
+    }
+
+    fn ts_ms(order: &[i64]) -> Vec<i64> {
+        order.iter().map(|i| T0 + i * HOUR).collect()
+    }
+
+    fn datetime(name: &str, ms: &[i64], unit: TimeUnit) -> Column {
+        let per_ms = if unit == TimeUnit::Microseconds { 1_000 } else { 1 };
+        let raw: Vec<i64> = ms.iter().map(|t| t * per_ms).collect();
+        Series::new(name.into(), &raw).cast(&DataType::Datetime(unit, None)).unwrap().into()
+    }
+
+    /// Write `time` plus the price columns under `names` (open, high, low, close, volume).
+    fn write(dir: &Path, file: &str, time: Column, names: [&str; 5], close: Option<Vec<f64>>) -> PathBuf {
+        let mut p = prices();
+        if let Some(c) = close {
+            p[3] = c;
+        }
+        let mut cols = vec![time];
+        cols.extend(names.iter().zip(p).map(|(n, v)| Column::new((*n).into(), v)));
+        let mut df = DataFrame::new_infer_height(cols).unwrap();
+        let path = dir.join(file);
+        ParquetWriter::new(std::fs::File::create(&path).unwrap()).finish(&mut df).unwrap();
+        path
+    }
+
+    #[test]
+    fn any_column_case_and_every_timestamp_type_give_the_same_bars() {
+        let dir = tempfile::tempdir().unwrap();
+        let ms = ts_ms(&[0, 1, 2, 3, 4, 5]);
+        let iso: Vec<String> = (0..6).map(|i| format!("2024-01-01T{i:02}:00:00Z")).collect();
+        let files = [
+            write(
+                dir.path(),
+                "datetime_ms.parquet",
+                datetime("Date", &ms, TimeUnit::Milliseconds),
+                ["Open", "High", "Low", "Close", "Volume"],
+                None,
+            ),
+            write(
+                dir.path(),
+                "datetime_us.parquet",
+                datetime("DateTime", &ms, TimeUnit::Microseconds),
+                ["OPEN", "HIGH", "LOW", "CLOSE", "VOLUME"],
+                None,
+            ),
+            write(
+                dir.path(),
+                "iso_text.parquet",
+                Column::new("TIMESTAMP".into(), iso),
+                ["open", "High", "low", "cLoSe", "volume"],
+                None,
+            ),
+            write(
+                dir.path(),
+                "epoch_ms.parquet",
+                Column::new("Time".into(), ms.clone()),
+                ["open", "high", "low", "close", "volume"],
+                None,
+            ),
+        ];
+        let ws = Ws::new();
+        let mut fingerprints = Vec::new();
+        for f in &files {
+            let (code, v) = import(&ws, f, "1h");
+            assert_eq!(code, 0, "{}: {v}", f.display());
+            let d = &v["result"]["dataset"];
+            assert_eq!(d["rows"], 6, "{}", f.display());
+            assert_eq!(d["first"], "2024-01-01T00:00:00Z", "{}", f.display());
+            assert_eq!(d["last"], "2024-01-01T05:00:00Z", "{}", f.display());
+            fingerprints.push(d["fingerprint"].as_str().unwrap().to_string());
+        }
+        // Same bars, same fingerprint, so every later import is the first dataset again.
+        assert!(fingerprints.iter().all(|f| *f == fingerprints[0]), "{fingerprints:?}");
+        let (_, list) = ws.json(&["data", "list"]);
+        assert_eq!(list["result"]["datasets"].as_array().unwrap().len(), 1, "{list}");
+    }
+
+    #[test]
+    fn bad_cells_are_refused_with_file_row_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = ["Open", "High", "Low", "Close", "Volume"];
+        let at = |order: &[i64]| datetime("Date", &ts_ms(order), TimeUnit::Milliseconds);
+        let mut nan = prices()[3].clone();
+        nan[2] = f64::NAN;
+        // Parquet rows are numbered from 1: the third row is index 2.
+        let f = write(dir.path(), "nan_close.parquet", at(&[0, 1, 2, 3, 4, 5]), names, Some(nan));
+        refused(&f, "1h", &["row 3", "column 'close'", "not a finite number"]);
+        let f = write(dir.path(), "unsorted.parquet", at(&[0, 1, 3, 2, 4, 5]), names, None);
+        refused(&f, "1h", &["row 4", "column 'timestamp'", "not sorted"]);
+        let f = write(dir.path(), "duplicate.parquet", at(&[0, 1, 2, 2, 3, 4]), names, None);
+        refused(&f, "1h", &["row 4", "column 'timestamp'", "duplicate timestamp"]);
+        let text: Vec<String> = vec!["2024-01-01T00:00:00Z".into(), "yesterday".into()];
+        let mut df = DataFrame::new_infer_height(vec![
+            Column::new("date".into(), text),
+            Column::new("open".into(), [1.0, 1.0]),
+            Column::new("high".into(), [1.0, 1.0]),
+            Column::new("low".into(), [1.0, 1.0]),
+            Column::new("close".into(), [1.0, 1.0]),
+        ])
+        .unwrap();
+        let f = dir.path().join("bad_text_time.parquet");
+        ParquetWriter::new(std::fs::File::create(&f).unwrap()).finish(&mut df).unwrap();
+        refused(&f, "1h", &["row 2", "column 'date'"]);
+    }
+}

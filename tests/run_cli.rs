@@ -111,6 +111,8 @@ fn a_run_that_fails_still_writes_its_report() {
     assert_eq!(report["error"]["code"], "bad_input");
     assert_eq!(report["machine_contract"]["status"], "failed");
     assert!(report["machine_contract"]["error_message"].as_str().unwrap().contains("no bars"));
+    // The --json error document points at the recorded run too.
+    assert_eq!(v["machine_contract"], report["machine_contract"]);
     let (_, list) = ws.json(&["runs", "list", "--filter", "status=failed"]);
     assert_eq!(list["result"]["count"], 1);
 }
@@ -265,4 +267,36 @@ fn demo_builds_once_then_reuses_its_workspace() {
     assert_eq!(again["result"]["existing"], true);
     assert_eq!(again["result"]["manifest"], *m);
     assert_eq!(ws.snapshot(), before, "a second demo changes nothing");
+}
+
+/// QUANTLAB_WORKSPACE picks the workspace when --workspace is absent (nothing lands in
+/// ./outputs), and --workspace still wins over it.
+#[test]
+fn workspace_env_var_chooses_the_workspace() {
+    let (env_ws, flag_ws, cwd) = (Ws::new(), Ws::new(), Ws::new());
+    let import = |extra: &[&std::ffi::OsStr]| {
+        let mut c = assert_cmd::Command::cargo_bin("quantlab").unwrap();
+        c.current_dir(cwd.path()).env("QUANTLAB_WORKSPACE", env_ws.path()).args(extra).args([
+            "--json",
+            "data",
+            "import",
+            common::fixture("BTCUSD_1h_head.csv").to_str().unwrap(),
+            "--symbol",
+            "BTCUSD",
+            "--timeframe",
+            "1h",
+        ]);
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["result"]["dataset"]["id"].as_str().unwrap().to_string()
+    };
+    let id = import(&[]);
+    assert!(env_ws.path().join("data").join(&id).join("bars.parquet").exists());
+    assert!(!cwd.path().join("outputs").exists(), "the default workspace was used");
+
+    let id = import(&["--workspace".as_ref(), flag_ws.path().as_os_str()]);
+    assert!(flag_ws.path().join("data").join(&id).join("bars.parquet").exists());
+    let (_, list) = env_ws.json(&["data", "list"]);
+    assert_eq!(list["result"]["datasets"].as_array().unwrap().len(), 1, "the flag did not win: {list}");
 }

@@ -144,3 +144,63 @@ fn no_fold_sees_a_bar_of_its_test_window_while_choosing() {
         assert_ne!(poisoned.folds[k].out_of_sample, clean.folds[k].out_of_sample);
     }
 }
+
+/// Like runs and sweeps, a walk-forward carries a machine_contract: in walkforward.json, in
+/// the --json output and at the top of a --json-request response.
+#[test]
+fn walkforward_has_a_machine_contract_in_report_and_response() {
+    let ws = Ws::new();
+    let data = common::fixture("BTCUSD_1h_head.csv");
+    let (code, v) = ws.json(&[
+        "walkforward",
+        "--data",
+        data.to_str().unwrap(),
+        "--strategy",
+        "sma_cross",
+        "--grid",
+        "fast=3,5",
+        "--grid",
+        "slow=10,20",
+        "--train",
+        "80",
+        "--test",
+        "40",
+        "--objective",
+        "total_return",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    let r = &v["result"];
+    let mc = &r["machine_contract"];
+    assert_eq!(mc["contract_version"], 1);
+    assert_eq!(mc["wf_id"], r["wf_id"]);
+    assert_eq!(mc["status"], "success");
+    assert_eq!(mc["objective"], "total_return");
+    assert_eq!(mc["folds"], 3);
+    let chosen: Vec<&serde_json::Value> =
+        r["folds"].as_array().unwrap().iter().map(|f| &f["chosen"]).collect();
+    assert_eq!(mc["chosen_params"].as_array().unwrap().iter().collect::<Vec<_>>(), chosen);
+    for k in ["mean_in_sample_objective", "mean_out_of_sample_objective", "efficiency", "degradation"] {
+        assert_eq!(mc[k], r["summary"][k], "{k}");
+    }
+    assert_eq!(mc["headline"]["total_return"], r["out_of_sample"]["total_return"]);
+    assert_eq!(mc["headline"]["sharpe"], r["out_of_sample"]["sharpe"]);
+    assert_eq!(mc["artifacts"], r["artifacts"]);
+    assert!(mc["error_code"].is_null() && mc["error_message"].is_null());
+    let json = mc["artifacts"][0].as_str().unwrap();
+    let stored: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ws.path().join(json)).unwrap()).unwrap();
+    assert_eq!(stored["machine_contract"], *mc);
+
+    let req = ws.path().join("wf.request.json");
+    let doc = serde_json::json!({ "request_id": "wf-1", "command": "walkforward", "params": {
+        "data": data, "strategy": "sma_cross", "grid": ["fast=3,5", "slow=10,20"],
+        "train": 80, "test": 40, "objective": "total_return" } });
+    std::fs::write(&req, doc.to_string()).unwrap();
+    let out = ws.cmd().arg("--json-request").arg(&req).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let resp: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(resp["status"], "ok", "{resp}");
+    assert_eq!(resp["machine_contract"], resp["result"]["machine_contract"]);
+    assert_eq!(resp["machine_contract"]["folds"], 3);
+    assert_eq!(resp["machine_contract"]["chosen_params"], mc["chosen_params"]);
+}

@@ -38,12 +38,17 @@ pub fn error_field(e: &Error) -> Option<String> {
 }
 
 pub fn error_doc(command: &str, e: &Error) -> Value {
-    json!({
+    let mut doc = json!({
         "ok": false,
         "command": command,
         "exit_code": e.kind.exit_code(),
         "error": { "code": e.kind.code(), "message": e.message, "field": error_field(e) },
-    })
+    });
+    // A failure that left a record (a failed run's report.json) points scripts at it.
+    if let Some(mc) = &e.machine_contract {
+        doc["machine_contract"] = (**mc).clone();
+    }
+    doc
 }
 
 pub fn print(o: &Outcome, as_json: bool) {

@@ -175,7 +175,7 @@ fn to_argv(doc: &Map<String, Value>, workspace: Option<&Path>) -> Result<(String
 pub fn handle(source: &str, workspace: Option<&Path>, verbose: u8) -> (i32, Value) {
     let text = match read_source(source) {
         Ok(t) => t,
-        Err(r) => return (2, response(None, None, Err((2, "bad_input", r)))),
+        Err(r) => return (2, response(None, None, Err((2, "bad_input", r, None)))),
     };
     let doc: Value = match serde_json::from_str(&text) {
         Ok(v) => v,
@@ -185,7 +185,7 @@ pub fn handle(source: &str, workspace: Option<&Path>, verbose: u8) -> (i32, Valu
                 response(
                     None,
                     None,
-                    Err((2, "bad_input", refuse(None, format!("the request is not valid JSON: {e}")))),
+                    Err((2, "bad_input", refuse(None, format!("the request is not valid JSON: {e}")), None)),
                 ),
             )
         }
@@ -193,7 +193,11 @@ pub fn handle(source: &str, workspace: Option<&Path>, verbose: u8) -> (i32, Valu
     let Some(obj) = doc.as_object() else {
         return (
             2,
-            response(None, None, Err((2, "bad_input", refuse(None, "the request must be a JSON object")))),
+            response(
+                None,
+                None,
+                Err((2, "bad_input", refuse(None, "the request must be a JSON object"), None)),
+            ),
         );
     };
     let request_id = match obj.get("request_id").and_then(Value::as_str).filter(|s| !s.is_empty()) {
@@ -208,6 +212,7 @@ pub fn handle(source: &str, workspace: Option<&Path>, verbose: u8) -> (i32, Valu
                         2,
                         "bad_input",
                         refuse(Some("request_id"), "'request_id' must be a non-empty string"),
+                        None,
                     )),
                 ),
             )
@@ -216,14 +221,14 @@ pub fn handle(source: &str, workspace: Option<&Path>, verbose: u8) -> (i32, Valu
     let named = obj.get("command").and_then(Value::as_str);
     let (command, mut argv) = match to_argv(obj, workspace) {
         Ok(x) => x,
-        Err(r) => return (2, response(Some(&request_id), named, Err((2, "bad_input", r)))),
+        Err(r) => return (2, response(Some(&request_id), named, Err((2, "bad_input", r, None)))),
     };
     argv.extend(std::iter::repeat_n("-v".to_string(), verbose as usize));
     let cli = match Cli::try_parse_from(&argv) {
         Ok(c) => c,
         Err(e) => {
             let r = Refusal { message: usage_error(&e).message, field: clap_field(&e) };
-            return (2, response(Some(&request_id), Some(&command), Err((2, "bad_input", r))));
+            return (2, response(Some(&request_id), Some(&command), Err((2, "bad_input", r, None))));
         }
     };
     let (code, out) = execute(&cli, false);
@@ -232,14 +237,15 @@ pub fn handle(source: &str, workspace: Option<&Path>, verbose: u8) -> (i32, Valu
             message: err["message"].as_str().unwrap_or_default().to_string(),
             field: err["field"].as_str().map(String::from),
         };
-        Err((code, err["code"].as_str().unwrap_or("runtime_error"), r))
+        Err((code, err["code"].as_str().unwrap_or("runtime_error"), r, out.get("machine_contract").cloned()))
     } else {
         Ok((code, out.get("result").cloned().unwrap_or(Value::Null)))
     };
     (code, response(Some(&request_id), Some(&command), body))
 }
 
-type Body<'a> = Result<(i32, Value), (i32, &'a str, Refusal)>;
+/// A result, or an error with the machine_contract of what it left behind (a failed run).
+type Body<'a> = Result<(i32, Value), (i32, &'a str, Refusal, Option<Value>)>;
 
 fn response(request_id: Option<&str>, command: Option<&str>, body: Body) -> Value {
     match body {
@@ -256,11 +262,11 @@ fn response(request_id: Option<&str>, command: Option<&str>, body: Body) -> Valu
                 "machine_contract": mc, "result": result, "error": null,
             })
         }
-        Err((code, kind, r)) => json!({
+        Err((code, kind, r, mc)) => json!({
             "schema": RESPONSE_SCHEMA, "schema_version": CONTRACT_VERSION, "contract_version": CONTRACT_VERSION,
             "request_id": request_id, "command": command,
             "status": "error", "exit_code": code,
-            "machine_contract": null, "result": null,
+            "machine_contract": mc, "result": null,
             "error": { "code": kind, "message": r.message, "field": r.field },
         }),
     }

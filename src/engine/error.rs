@@ -44,13 +44,20 @@ impl ErrorKind {
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
+    /// The machine_contract of what failed after it was recorded (a run with its report.json),
+    /// so a script reading the error still gets the run id and artifacts.
+    pub machine_contract: Option<Box<serde_json::Value>>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into() }
+        Error { kind, message: message.into(), machine_contract: None }
+    }
+    pub fn with_machine_contract(mut self, contract: impl serde::Serialize) -> Self {
+        self.machine_contract = serde_json::to_value(contract).ok().map(Box::new);
+        self
     }
     pub fn bad_input(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::BadInput, message)

@@ -108,6 +108,45 @@ fn fixed_quantity_sizing() {
 }
 
 #[test]
+fn half_fraction_spends_half_the_cash_fees_included() {
+    // --sizing fraction:0.5, 10 bps fee, cash 1000; long on bar 0's close, flat on bar 1's,
+    // long again on bar 2's. Fills at the next opens: buy 110, sell 120, buy 90.
+    let mut c = cfg();
+    c.fee_bps = 10.0;
+    c.sizing = Sizing::parse("fraction:0.5").unwrap();
+    // Entry 1: qty * 110 * (1 + 0.001) = 0.5 * 1000 -> qty = 500 / 110.11 = 4.5409...,
+    // notional 499.5005, fee 0.4995; notional + fee is exactly the 500 spent.
+    let q1 = 500.0 / (110.0 * 1.001);
+    let mut st = Stepper::new(&c);
+    st.on_bar(&bars(), 0, 1, false);
+    assert!(close(st.book.cash, 1000.0), "nothing fills on the deciding bar");
+    let (equity, units) = st.on_bar(&bars(), 1, 0, false);
+    assert!(close(units, q1));
+    assert!(close(st.book.cash, 500.0));
+    assert!(close(st.book.total_fees, q1 * 110.0 * 0.001));
+    // Marked at close 115: the unspent half plus the position.
+    assert!(close(equity, 500.0 + q1 * 115.0));
+
+    let r = simulate(&bars(), &[1, 0, 1, 0], &c);
+    let t = &r.trades[0];
+    assert!(close(t.qty, q1));
+    // Exit at 120: cash = 500 + q1 * 120 * (1 - 0.001) = 1044.3647...
+    let cash2 = 500.0 + q1 * 120.0 * 0.999;
+    let fees1 = q1 * 110.0 * 0.001 + q1 * 120.0 * 0.001;
+    assert!(close(t.fees, fees1));
+    assert!(close(t.pnl, q1 * 10.0 - fees1));
+    assert!(close(r.equity[2], cash2));
+    // Entry 2 is half of the equity then (cash2), not of the starting cash:
+    // qty = 0.5 * 1044.3647 / (90 * 1.001) = 5.7962...
+    let q2 = 0.5 * cash2 / (90.0 * 1.001);
+    let t2 = &r.trades[1];
+    assert!(close(t2.qty, q2));
+    assert!(t2.open);
+    assert!(close(r.equity[3], cash2 / 2.0 + q2 * 95.0));
+    assert!(close(r.total_fees, fees1 + q2 * 90.0 * 0.001));
+}
+
+#[test]
 fn long_only_ignores_short_targets_and_shorts_when_allowed() {
     let r = simulate(&bars(), &[-1, -1, -1, -1], &cfg());
     assert!(r.trades.is_empty());

@@ -151,6 +151,7 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
     }
     match outcome {
         Ok(()) => Ok(report),
-        Err(e) => Err(Error::new(e.kind, format!("run {} failed: {}", report.run_id, e.message))),
+        Err(e) => Err(Error::new(e.kind, format!("run {} failed: {}", report.run_id, e.message))
+            .with_machine_contract(&report.machine_contract)),
     }
 }

@@ -180,3 +180,7 @@ fn hold_between(n: usize, mut decide: impl FnMut(usize) -> Option<Target>) -> Ve
     }
     out
 }
+
+#[cfg(test)]
+#[path = "builtins_tests.rs"]
+mod tests;

@@ -159,7 +159,6 @@ pub fn evaluate_all(
     jobs: usize,
     progress: Progress,
 ) -> Result<Vec<Combination>> {
-    let needs: Vec<_> = combos.iter().flat_map(|(_, _, s)| s.needs()).collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
@@ -167,7 +166,7 @@ pub fn evaluate_all(
     let done = AtomicUsize::new(0);
     let n = combos.len();
     let evaluated: Vec<(usize, Params, Metrics)> = pool.install(|| {
-        let inputs = Inputs::compute(bars, &needs);
+        let inputs = shared_inputs(bars, combos);
         combos
             .par_iter()
             .map(|(i, p, s)| {
@@ -178,6 +177,13 @@ pub fn evaluate_all(
             .collect()
     });
     Ok(rank_all(evaluated, objective))
+}
+
+/// The indicator series the whole grid reads, each distinct key computed once: sma_cross
+/// fast=10,20 slow=20,50 (3 valid pairs) needs SMA(10), SMA(20) and SMA(50), not 6 series.
+pub fn shared_inputs(bars: &Bars, combos: &[(usize, &Params, &dyn Strategy)]) -> Inputs {
+    let needs: Vec<_> = combos.iter().flat_map(|(_, _, s)| s.needs()).collect();
+    Inputs::compute(bars, &needs)
 }
 
 /// Attach objective values and ranks; the result is ordered by grid index.
@@ -207,3 +213,7 @@ pub fn default_jobs() -> usize {
 pub fn elapsed_ms(t: Instant) -> u64 {
     t.elapsed().as_millis() as u64
 }
+
+#[cfg(test)]
+#[path = "exec_tests.rs"]
+mod tests;

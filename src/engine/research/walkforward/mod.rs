@@ -2,8 +2,10 @@
 //! stitch the out-of-sample results. `walkforward/<wf_id>/`.
 
 mod compute;
+mod contract;
 pub mod folds;
 mod write;
 
 pub use compute::{compute, Fold, WalkForwardResult};
+pub use contract::WalkForwardMachineContract;
 pub use write::{load, walkforward, WalkForwardReport, WalkForwardRequest};

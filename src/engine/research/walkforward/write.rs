@@ -7,6 +7,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::compute::{compute, Fold};
+use super::contract::{machine_contract, WalkForwardMachineContract};
 use super::folds::layout;
 use crate::engine::backtest::metrics::Metrics;
 use crate::engine::contract::{make_id, CONTRACT_VERSION, WALKFORWARD_SCHEMA};
@@ -67,6 +68,7 @@ pub struct WalkForwardReport {
     pub out_of_sample: Metrics,
     pub artifacts: Vec<String>,
     pub duration_ms: u64,
+    pub machine_contract: WalkForwardMachineContract,
 }
 
 pub fn walkforward(
@@ -108,6 +110,12 @@ pub fn walkforward(
         efficiency: r.efficiency(),
         degradation: r.mean_out_of_sample().zip(r.mean_in_sample()).map(|(o, i)| o - i),
     };
+    let artifacts: Vec<String> = ["walkforward.json", "folds.csv", "oos_equity.parquet", "oos_trades.csv"]
+        .iter()
+        .map(|f| rel(f))
+        .collect();
+    let contract =
+        machine_contract(&wf_id, &p.config.objective, &r.folds, &summary, &r.oos_metrics, &artifacts);
     let report = WalkForwardReport {
         schema: WALKFORWARD_SCHEMA.into(),
         schema_version: CONTRACT_VERSION,
@@ -123,11 +131,9 @@ pub fn walkforward(
         candidates: p.combos.len(),
         summary,
         out_of_sample: r.oos_metrics.clone(),
-        artifacts: ["walkforward.json", "folds.csv", "oos_equity.parquet", "oos_trades.csv"]
-            .iter()
-            .map(|f| rel(f))
-            .collect(),
+        artifacts,
         duration_ms: elapsed_ms(started),
+        machine_contract: contract,
         folds: r.folds.clone(),
         config: p.config,
     };
