@@ -1,6 +1,9 @@
 //! Hyperliquid: action types in the SDK's msgpack field order, the L1 action hash and EIP-712
-//! signatures, and how prices and sizes go on the wire.
+//! signatures, how prices and sizes go on the wire, `meta`/`spotMeta` as instrument rules, and
+//! the typed `/exchange` reply.
 
 pub mod action;
+pub mod exchange_reply;
+pub mod info;
 pub mod sign;
 pub mod wire;
