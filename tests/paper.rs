@@ -385,3 +385,35 @@ fn a_session_being_launched_is_not_marked_aborted() {
     assert_eq!(paper::mark_dead(&ws).unwrap(), vec![s.id.clone()]);
     assert_eq!(paper::status(&ws, &s.id).unwrap().status, Status::Aborted);
 }
+
+/// A runner told to stop by a signal (a service manager's SIGTERM) stops in order: status
+/// stopped with the signal as its reason, artifacts complete, never aborted.
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_a_runner_in_order() {
+    let ws = Ws::new();
+    import(&ws, &fixture("BTCUSD_1h_head.csv"), "TEST", "1h");
+    let (code, v) = ws.json(&[
+        "paper",
+        "start",
+        "--strategy",
+        "sma_cross",
+        "--param",
+        "fast=5",
+        "--param",
+        "slow=20",
+        "--feed",
+        "replay:TEST:1h@3600",
+        "--name",
+        "signalled",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    let pid = v["result"]["pid"].as_u64().expect("a runner pid") as i32;
+    wait_for(&ws, "signalled", "a few bars", |s| s["bars_processed"].as_u64().unwrap_or(0) >= 2);
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let s = wait_for(&ws, "signalled", "stopped", |s| s["status"] == "stopped");
+    assert_eq!(s["reason"], "stopped by SIGTERM");
+    assert!(ws.path().join("paper_sessions/signalled/trades.csv").exists());
+    let (_, list) = ws.json(&["paper", "list"]);
+    assert_eq!(list["result"]["sessions"][0]["status"], "stopped", "not aborted later");
+}

@@ -254,6 +254,7 @@ pub fn run(
     snap: Snapshot,
 ) -> Result<Session> {
     let _lock = control::hold(ws, id)?;
+    let signals = Signals::watch();
     let dir = session::dir(ws, id);
     let mut s = session::load(ws, id)?;
     for (file, json) in [("orders.jsonl", true), ("fills.jsonl", true), ("equity.csv", false)] {
@@ -279,6 +280,12 @@ pub fn run(
         r.set_status(Status::Running, None)?;
     }
     loop {
+        if let Some(sig) = signals.received() {
+            // A service manager's stop, or Ctrl-C on a foreground session: an orderly stop
+            // with the artifacts complete, never an abort.
+            r.set_status(Status::Stopping, None)?;
+            return finish(r, Status::Stopped, Some(format!("stopped by {sig}")));
+        }
         match control::get(ws, id) {
             Desired::Stopped => {
                 r.set_status(Status::Stopping, None)?;
@@ -330,6 +337,40 @@ pub fn run(
                 std::thread::sleep(Duration::from_millis((cadence / 4).clamp(1, 50) as u64));
             }
             FeedEvent::End => return finish(r, Status::Completed, None),
+        }
+    }
+}
+
+/// SIGTERM and SIGINT turned into flags for as long as a runner runs (then the process's own
+/// handling returns: the console or demo that ran a session in-process is not changed).
+struct Signals {
+    flags: Vec<(&'static str, std::sync::Arc<std::sync::atomic::AtomicBool>, Option<signal_hook::SigId>)>,
+}
+
+impl Signals {
+    fn watch() -> Signals {
+        let mut flags = Vec::new();
+        for (name, sig) in
+            [("SIGTERM", signal_hook::consts::SIGTERM), ("SIGINT", signal_hook::consts::SIGINT)]
+        {
+            let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let id = signal_hook::flag::register(sig, std::sync::Arc::clone(&flag)).ok();
+            flags.push((name, flag, id));
+        }
+        Signals { flags }
+    }
+
+    fn received(&self) -> Option<&'static str> {
+        self.flags.iter().find(|(_, f, _)| f.load(std::sync::atomic::Ordering::Relaxed)).map(|(n, _, _)| *n)
+    }
+}
+
+impl Drop for Signals {
+    fn drop(&mut self) {
+        for (_, _, id) in self.flags.drain(..) {
+            if let Some(id) = id {
+                signal_hook::low_level::unregister(id);
+            }
         }
     }
 }
