@@ -4,6 +4,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+#[path = "args_paper.rs"]
+mod paper;
+pub use paper::{PaperCmd, PaperStartArgs};
+#[path = "args_pretrade.rs"]
+mod pretrade;
+pub use pretrade::{PlanArgs, PretradeCmd};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "quantlab",
@@ -527,135 +534,4 @@ pub enum PromoteCmd {
         #[arg(long)]
         account: String,
     },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum PretradeCmd {
-    /// Size and check a plan; writes it (exit 0 valid, 3 rejected by the policy).
-    Plan(Box<PlanArgs>),
-    /// Saved plans, newest first.
-    List,
-    /// One saved plan.
-    Show { id: String },
-    /// A draft execution intent from a valid plan (journaled as pending; never sent).
-    ToIntent { id: String },
-}
-
-#[derive(Debug, Args)]
-pub struct PlanArgs {
-    #[arg(long)]
-    pub venue: String,
-    #[arg(long, default_value = "main")]
-    pub account: String,
-    #[arg(long)]
-    pub symbol: String,
-    /// buy (long) or sell (short).
-    #[arg(long)]
-    pub side: String,
-    /// Limit entry price.
-    #[arg(
-        long,
-        allow_hyphen_values = true,
-        required_unless_present = "market_ref",
-        conflicts_with = "market_ref"
-    )]
-    pub entry: Option<String>,
-    /// Enter at market; the reference price (the mark now) sizes the plan.
-    #[arg(long, allow_hyphen_values = true)]
-    pub market_ref: Option<String>,
-    #[arg(long, allow_hyphen_values = true)]
-    pub stop: String,
-    /// PRICE:SHARE_PCT, up to three, e.g. --target 110:50 --target 120:50.
-    #[arg(long, allow_hyphen_values = true)]
-    pub target: Vec<String>,
-    /// Account equity in the quote currency (default for the fake venue: what it reports).
-    #[arg(long, allow_hyphen_values = true)]
-    pub equity: Option<String>,
-    /// Risk per trade, percent of equity.
-    #[arg(
-        long,
-        allow_hyphen_values = true,
-        required_unless_present = "risk_cash",
-        conflicts_with = "risk_cash"
-    )]
-    pub risk_pct: Option<String>,
-    /// Risk per trade, a cash amount.
-    #[arg(long, allow_hyphen_values = true)]
-    pub risk_cash: Option<String>,
-    #[arg(long, default_value = "0", allow_hyphen_values = true)]
-    pub fee_bps: String,
-    /// A linear perpetual (needs --leverage).
-    #[arg(long)]
-    pub perp: bool,
-    #[arg(long, allow_hyphen_values = true)]
-    pub leverage: Option<String>,
-    /// Maintenance margin rate for the liquidation estimate (perpetuals).
-    #[arg(long, default_value = "0.005", allow_hyphen_values = true)]
-    pub mmr: String,
-    /// Gross exposure already held, quote currency.
-    #[arg(long, default_value = "0", allow_hyphen_values = true)]
-    pub exposure: String,
-    /// Price increment (default: the venue's, for the fake venue).
-    #[arg(long, allow_hyphen_values = true)]
-    pub tick: Option<String>,
-    /// Quantity increment.
-    #[arg(long, allow_hyphen_values = true, conflicts_with = "size_decimals")]
-    pub lot: Option<String>,
-    /// Quantity decimals (a lot of 10^-N), as Hyperliquid states it.
-    #[arg(long)]
-    pub size_decimals: Option<u32>,
-    #[arg(long, allow_hyphen_values = true)]
-    pub min_size: Option<String>,
-    #[arg(long, allow_hyphen_values = true)]
-    pub min_notional: Option<String>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum PaperCmd {
-    /// Start a session (in the background unless --foreground).
-    Start(Box<PaperStartArgs>),
-    /// Sessions, newest first (a session whose process died is marked aborted here).
-    List,
-    /// One session: status, reason, equity, position, last bar.
-    Status { id: String },
-    /// Pause a running session after its current bar.
-    Pause { id: String },
-    /// Continue a paused session, or an aborted one from its last persisted bar.
-    Resume {
-        id: String,
-        /// Run in this process instead of the background.
-        #[arg(long)]
-        foreground: bool,
-    },
-    /// Stop a session; it writes its artifacts and ends as stopped.
-    Stop { id: String },
-    /// The session runner itself (what `start` and `resume` launch in the background).
-    #[command(hide = true)]
-    Run { id: String },
-}
-
-#[derive(Debug, Args)]
-pub struct PaperStartArgs {
-    #[arg(long)]
-    pub strategy: String,
-    /// Strategy parameter, name=value (repeatable).
-    #[arg(long = "param", value_name = "K=V")]
-    pub params: Vec<String>,
-    /// replay:DATA[@SPEED], SPEED max (default) or a multiple of real time (60 or 60x).
-    #[arg(long)]
-    pub feed: String,
-    #[command(flatten)]
-    pub bt: BacktestArgs,
-    /// Pause the session when equity falls this percent below its peak.
-    #[arg(long)]
-    pub max_drawdown: Option<f64>,
-    /// Session name (default paper_<strategy>_<symbol>_<UTC stamp>); unique.
-    #[arg(long)]
-    pub name: Option<String>,
-    /// Append each change of target position to FILE as a JSON line.
-    #[arg(long, value_name = "FILE")]
-    pub signal_out: Option<String>,
-    /// Run in this process until the session ends (for service managers and tests).
-    #[arg(long)]
-    pub foreground: bool,
 }
