@@ -6,6 +6,7 @@
 
 pub mod control;
 pub mod feed;
+pub mod gaps;
 pub mod launch;
 pub mod runner;
 pub mod session;

@@ -155,13 +155,12 @@ impl Run<'_> {
     fn bar(&mut self, t: usize, last: bool) -> Result<()> {
         let bars = self.feed.bars();
         let ts = bars.ts[t];
-        if t > 0 {
+        if t > 0
+            && super::gaps::is_hole(bars.ts[t - 1], ts, self.feed.interval_ms(), self.feed.weekend_bars())
+        {
             let gap = ts - bars.ts[t - 1];
-            let allowed = self.feed.interval_ms() as f64 * if self.feed.weekend_bars() { 1.5 } else { 4.5 };
-            if gap as f64 > allowed {
-                let msg = format!("{} bars missing before {}", gap / self.feed.interval_ms() - 1, fmt_ms(ts));
-                self.alert(codes::PAPER_DATA_GAP, &msg);
-            }
+            let msg = format!("{} bars missing before {}", gap / self.feed.interval_ms() - 1, fmt_ms(ts));
+            self.alert(codes::PAPER_DATA_GAP, &msg);
         }
         // The strategy sees exactly the bars known so far; a panic or a wrong answer fails
         // the session rather than trading on garbage.
