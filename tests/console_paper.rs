@@ -29,23 +29,7 @@ fn workspace() -> (Ws, String) {
 /// A session run to its end from the command line.
 fn finished_session(ws: &Ws, data: &str, name: &str) {
     let feed = format!("replay:{data}");
-    let (code, v) = ws.json(&[
-        "paper",
-        "start",
-        "--strategy",
-        "sma_cross",
-        "--param",
-        "fast=5",
-        "--param",
-        "slow=20",
-        "--feed",
-        &feed,
-        "--fee-bps",
-        "10",
-        "--name",
-        name,
-        "--foreground",
-    ]);
+    let (code, v) = ws.paper_start(&feed, &["--fee-bps", "10", "--name", name, "--foreground"]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["result"]["status"], "completed", "{v}");
 }

@@ -82,6 +82,21 @@ fn spawn_console(ws: &Ws) -> Console {
     (child, Screen { bytes }, writer, fd, pty.master)
 }
 
+/// The terminal as it was before the console: alternate screen left, cursor shown, raw mode off.
+fn assert_restored(screen: &Screen, fd: i32) {
+    std::thread::sleep(Duration::from_millis(200));
+    let out = screen.bytes.lock().unwrap().clone();
+    let text = String::from_utf8_lossy(&out);
+    let entered = text.rfind("\x1b[?1049h").expect("entered the alternate screen");
+    let left = text.rfind("\x1b[?1049l").expect("left the alternate screen");
+    assert!(left > entered);
+    assert!(
+        text[left..].contains("\x1b[?25h") || text[..left].rfind("\x1b[?25h").is_some_and(|p| p > entered),
+        "cursor shown again"
+    );
+    assert!(canonical(fd), "raw mode is off after the console ends");
+}
+
 fn wait_exit(child: &mut Box<dyn portable_pty::Child + Send + Sync>) -> portable_pty::ExitStatus {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -166,17 +181,7 @@ fn console_opens_switches_tabs_shows_help_quits_and_restores_the_terminal() {
 
     let status = wait_exit(&mut child);
     assert!(status.success(), "{status:?}");
-    std::thread::sleep(Duration::from_millis(200));
-    let out = screen.bytes.lock().unwrap().clone();
-    let text = String::from_utf8_lossy(&out);
-    let entered = text.rfind("\x1b[?1049h").expect("entered the alternate screen");
-    let left = text.rfind("\x1b[?1049l").expect("left the alternate screen");
-    assert!(left > entered);
-    assert!(
-        text[left..].contains("\x1b[?25h") || text[..left].rfind("\x1b[?25h").is_some_and(|p| p > entered),
-        "cursor shown again"
-    );
-    assert!(canonical(fd), "raw mode is off after quitting");
+    assert_restored(&screen, fd);
 }
 
 /// A resize redraws the whole screen at the new size; SIGTERM (a service manager, or a closed
@@ -203,11 +208,5 @@ fn resize_redraws_and_sigterm_restores_the_terminal() {
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
     let status = wait_exit(&mut child);
     assert!(status.success(), "SIGTERM is an orderly exit: {status:?}");
-    std::thread::sleep(Duration::from_millis(200));
-    let out = screen.bytes.lock().unwrap().clone();
-    let text = String::from_utf8_lossy(&out);
-    let entered = text.rfind("\x1b[?1049h").expect("entered the alternate screen");
-    let left = text.rfind("\x1b[?1049l").expect("left the alternate screen");
-    assert!(left > entered);
-    assert!(canonical(fd), "raw mode is off after SIGTERM");
+    assert_restored(&screen, fd);
 }

@@ -203,23 +203,9 @@ fn paper_artifacts_match_their_schemas() {
     ];
     let mut ids = Vec::new();
     for extra in variants {
-        let mut args: Vec<&str> = vec![
-            "paper",
-            "start",
-            "--strategy",
-            "sma_cross",
-            "--param",
-            "fast=5",
-            "--param",
-            "slow=20",
-            "--feed",
-            &feed,
-            "--foreground",
-            "--signal-out",
-            signals,
-        ];
+        let mut args = vec!["--foreground", "--signal-out", signals];
         args.extend(extra);
-        let (code, v) = ws.json(&args);
+        let (code, v) = ws.paper_start(&feed, &args);
         assert_eq!(code, 0, "{v}");
         assert_eq!(v["result"]["status"], "completed", "{v}");
         assert_valid("paper_session.schema.json", &v["result"]);

@@ -147,22 +147,7 @@ fn every_lifecycle_transition() {
 fn a_killed_session_is_aborted_then_resumes_cleanly() {
     let ws = Ws::new();
     import(&ws, &fixture("BTCUSD_1h_head.csv"), "BTCUSD", "1h");
-    let (code, v) = ws.json(&[
-        "paper",
-        "start",
-        "--strategy",
-        "sma_cross",
-        "--param",
-        "fast=5",
-        "--param",
-        "slow=20",
-        "--fee-bps",
-        "10",
-        "--feed",
-        "replay:BTCUSD:1h@90000",
-        "--name",
-        "victim",
-    ]);
+    let (code, v) = ws.paper_start("replay:BTCUSD:1h@90000", &["--fee-bps", "10", "--name", "victim"]);
     assert_eq!(code, 0, "{v}");
     let s = wait_for(&ws, "victim", "30 bars", |s| s["bars_processed"].as_u64().unwrap_or(0) > 30);
     let pid = s["pid"].as_u64().unwrap();
@@ -393,20 +378,7 @@ fn a_session_being_launched_is_not_marked_aborted() {
 fn sigterm_stops_a_runner_in_order() {
     let ws = Ws::new();
     import(&ws, &fixture("BTCUSD_1h_head.csv"), "TEST", "1h");
-    let (code, v) = ws.json(&[
-        "paper",
-        "start",
-        "--strategy",
-        "sma_cross",
-        "--param",
-        "fast=5",
-        "--param",
-        "slow=20",
-        "--feed",
-        "replay:TEST:1h@3600",
-        "--name",
-        "signalled",
-    ]);
+    let (code, v) = ws.paper_start("replay:TEST:1h@3600", &["--name", "signalled"]);
     assert_eq!(code, 0, "{v}");
     let pid = v["result"]["pid"].as_u64().expect("a runner pid") as i32;
     wait_for(&ws, "signalled", "a few bars", |s| s["bars_processed"].as_u64().unwrap_or(0) >= 2);

@@ -67,14 +67,8 @@ impl App {
                     self.view = View::Table;
                 }
             }
-            Action::Refresh => out.extend([
-                Cmd::LoadRuns,
-                Cmd::LoadSweeps,
-                Cmd::LoadAlerts,
-                Cmd::LoadCorridors,
-                Cmd::LoadPretrade,
-                Cmd::LoadPaper,
-            ]),
+            // Refresh reads again everything the console read at start.
+            Action::Refresh => out.extend(App::startup()),
             Action::KillSwitch => self.confirm = Some(Confirm::KillSwitch),
             Action::Back => self.view = View::Table,
             _ => self.view_key(action, out),

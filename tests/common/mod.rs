@@ -50,6 +50,25 @@ impl Ws {
         out
     }
 
+    /// `paper start` of the tests' usual strategy (sma_cross 5/20) on `feed`, plus `extra` flags;
+    /// (exit code, parsed stdout JSON).
+    pub fn paper_start(&self, feed: &str, extra: &[&str]) -> (i32, serde_json::Value) {
+        let mut args = vec![
+            "paper",
+            "start",
+            "--strategy",
+            "sma_cross",
+            "--param",
+            "fast=5",
+            "--param",
+            "slow=20",
+            "--feed",
+            feed,
+        ];
+        args.extend_from_slice(extra);
+        self.json(&args)
+    }
+
     /// Import the bundled hourly BTC series and return its dataset id.
     pub fn import_btc(&self) -> String {
         let (code, v) = self.json(&[
