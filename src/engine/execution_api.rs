@@ -22,6 +22,8 @@ pub struct CorridorSummary {
     pub in_policy: bool,
     pub halted: Option<String>,
     pub intents: usize,
+    /// Pending intents not yet expired: what waits for an operator's approval.
+    pub awaiting_approval: usize,
     pub open_orders: usize,
     pub journal_entries: usize,
 }
@@ -63,6 +65,7 @@ impl Engine {
             .map(|p| p.policy.corridors.iter().map(|c| c.id()).collect())
             .unwrap_or_default();
         let global = ex::global_halt::reason(ws);
+        let now = now_ms();
         let mut out = Vec::new();
         for id in ex::corridors(ws)? {
             let entries = journal::read(&paths::journal(ws, &id))?;
@@ -74,6 +77,11 @@ impl Engine {
                     .map(|g| format!("kill switch (all corridors): {g}"))
                     .or_else(|| st.halt.as_ref().map(|h| format!("{:?}: {}", h.reason, h.message))),
                 intents: st.intents.len(),
+                awaiting_approval: st
+                    .intents
+                    .values()
+                    .filter(|r| r.status == IntentStatus::Pending && r.intent.expires_ms > now)
+                    .count(),
                 open_orders: st.open_intents().count(),
                 journal_entries: entries.len(),
                 corridor: id,

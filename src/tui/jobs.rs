@@ -104,14 +104,7 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             Err(e) => Loaded::RunFailed(e.message),
         },
         Cmd::Ack(id) => Loaded::Acked(engine.ack_alerts(id.as_deref())?),
-        Cmd::LoadCorridors => Loaded::Corridors(ExecutionState {
-            halted: halted(engine)?,
-            awaiting_approval: engine
-                .intents(None, None, Some("pending"))?
-                .iter()
-                .filter(|r| !r.expired)
-                .count(),
-        }),
+        Cmd::LoadCorridors => Loaded::Corridors(execution_state(engine)?),
         Cmd::LoadPretrade => Loaded::Pretrade(
             engine.pretrade_plans()?,
             crate::engine::execution::policy::load(engine.workspace()).map_err(|e| e.message),
@@ -156,22 +149,21 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
     })
 }
 
-/// What is halted, in a few words for the status bar (the alert carries the details).
-fn halted(engine: &Engine) -> Result<Option<String>> {
-    if crate::engine::execution::global_halt::reason(engine.workspace()).is_some() {
-        return Ok(Some("all corridors (kill switch)".into()));
-    }
-    let halted: Vec<String> = engine
-        .corridors()?
-        .into_iter()
-        .filter(|c| c.halted.is_some())
-        .map(|c| c.corridor.to_string())
-        .collect();
-    Ok(match halted.len() {
+/// What is halted, in a few words for the status bar (the alert carries the details), and what
+/// awaits approval; every journal is read once.
+fn execution_state(engine: &Engine) -> Result<ExecutionState> {
+    let corridors = engine.corridors()?;
+    let awaiting_approval = corridors.iter().map(|c| c.awaiting_approval).sum();
+    let global = crate::engine::execution::global_halt::reason(engine.workspace()).is_some();
+    let halted: Vec<String> =
+        corridors.into_iter().filter(|c| c.halted.is_some()).map(|c| c.corridor.to_string()).collect();
+    let halted = match halted.len() {
+        _ if global => Some("all corridors (kill switch)".into()),
         0 => None,
         1 => Some(halted[0].clone()),
         n => Some(format!("{} and {} more", halted[0], n - 1)),
-    })
+    };
+    Ok(ExecutionState { halted, awaiting_approval })
 }
 
 fn detail(engine: &Engine, id: &str) -> Result<RunDetail> {
