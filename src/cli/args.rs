@@ -10,6 +10,9 @@ pub use paper::{PaperCmd, PaperStartArgs};
 #[path = "args_pretrade.rs"]
 mod pretrade;
 pub use pretrade::{PlanArgs, PretradeCmd};
+#[path = "args_venues.rs"]
+mod venues;
+pub use venues::{DoctorArgs, OrderCmd, PreviewArgs, SimArgs, SimCmd};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -150,6 +153,14 @@ pub enum Command {
     /// Paper sessions: a strategy on a replayed (later live) feed, no capital at risk.
     #[command(subcommand)]
     Paper(PaperCmd),
+    /// The loopback venue simulator (Kraken and Hyperliquid wire formats), and its faults.
+    Sim(SimArgs),
+    /// Is a venue account ready: credential, reachability, status, clock skew, signed
+    /// request, instrument rules. Exit 0 only if all pass.
+    Doctor(DoctorArgs),
+    /// Orders outside the corridor flow: preview the exact signed request.
+    #[command(subcommand)]
+    Order(OrderCmd),
     /// The pre-trade workbench: size a trade from its stop and risk, check it against the policy.
     #[command(subcommand)]
     Pretrade(PretradeCmd),

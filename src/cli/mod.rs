@@ -11,6 +11,7 @@ mod pretrade;
 mod request;
 mod research;
 mod sweep;
+mod venues;
 
 use std::io::IsTerminal;
 
@@ -145,6 +146,9 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Promote(cmd)) => execution::promote(engine, cmd),
         Some(Command::Pretrade(cmd)) => pretrade::dispatch(engine, cmd),
         Some(Command::Paper(cmd)) => paper::dispatch(engine, cmd),
+        Some(Command::Sim(a)) => venues::sim(engine, a, cli.json),
+        Some(Command::Doctor(a)) => ("doctor", venues::doctor(engine, a)),
+        Some(Command::Order(cmd)) => venues::order(engine, cmd),
         Some(Command::Report { id, out, .. }) => (
             "report",
             (|| {

@@ -15,7 +15,7 @@ use super::types::{CorridorId, Venue};
 use super::{global_halt, paths, policy};
 use crate::engine::alerts::{self, codes};
 use crate::engine::error::{Error, ErrorKind, Result};
-use crate::engine::secrets::{CredentialKey, CredentialStore};
+use crate::engine::secrets::CredentialStore;
 use crate::engine::workspace::Workspace;
 
 /// Run a venue future to completion from synchronous code (CLI commands, console jobs).
@@ -28,7 +28,8 @@ pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
 }
 
 /// The adapter for a corridor. The fake venue keeps its state in the workspace; a live venue
-/// needs its credential first (a missing one raises SECRET_MISSING).
+/// is reached through `venues.toml` and needs its credential first (a missing one raises
+/// SECRET_MISSING).
 pub fn adapter_for(
     ws: &Workspace,
     id: &CorridorId,
@@ -36,31 +37,7 @@ pub fn adapter_for(
 ) -> Result<Arc<dyn BrokerAdapter>> {
     match id.venue {
         Venue::Fake => Ok(Arc::new(FakeVenue::persistent(paths::fake_venue(ws, &id.account))?)),
-        live => {
-            let key = CredentialKey::new(live, &id.account);
-            match store.get(&key) {
-                Ok(Some(_)) => {}
-                Ok(None) => {
-                    let msg = format!(
-                        "no credential for {} in {}: store it with `quantlab secrets set {} --account {}`",
-                        key.name(),
-                        store.name(),
-                        live,
-                        id.account
-                    );
-                    let _ = alerts::raise(ws, codes::SECRET_MISSING, &source(id), &msg);
-                    return Err(Error::new(ErrorKind::Refused, msg));
-                }
-                Err(e) => {
-                    let _ = alerts::raise(ws, codes::SECRET_MISSING, &source(id), &e.message);
-                    return Err(e);
-                }
-            }
-            Err(Error::new(
-                ErrorKind::Venue,
-                format!("this build has no {live} adapter yet (see ROADMAP.md, venues); use --venue fake to rehearse"),
-            ))
-        }
+        _ => Ok(crate::engine::venues::connect::open(ws, id, store)?.0.into_adapter()),
     }
 }
 

@@ -134,6 +134,19 @@ pub enum Event {
     Note {
         text: String,
     },
+    /// `order preview`: the exact request built (and, with `validate`, sent validate-only).
+    /// Journaled before anything is sent; never an order.
+    OrderPreview {
+        request: OrderRequest,
+        validate: bool,
+        /// sha256 of the signed body, so the preview printed can be matched to this record.
+        body_sha256: String,
+    },
+    PreviewResult {
+        client_order_id: String,
+        ok: bool,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -289,7 +302,11 @@ impl CorridorState {
                 r.status = IntentStatus::Cancelled;
                 r.last_message = Some(reason.clone());
             }),
-            Event::Preflight { .. } | Event::Note { .. } | Event::CancelRequested { .. } => {}
+            Event::Preflight { .. }
+            | Event::Note { .. }
+            | Event::CancelRequested { .. }
+            | Event::OrderPreview { .. }
+            | Event::PreviewResult { .. } => {}
             Event::Approved { approval } => self.update(&approval.intent_id, |r| {
                 r.status = IntentStatus::Approved;
                 r.approval = Some(approval.clone());

@@ -1,0 +1,114 @@
+//! `quantlab sim`, `sim fault`, `doctor`, `order preview`.
+
+use std::io::Write;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use super::args::{DoctorArgs, OrderCmd, PreviewArgs, SimArgs, SimCmd};
+use super::output::Outcome;
+use crate::engine::execution::{CorridorId, OrderType, Side, TimeInForce, Venue};
+use crate::engine::venues::{doctor, preview, sim};
+use crate::engine::{Engine, Error, Result};
+
+pub fn sim(engine: &Engine, a: &SimArgs, json_out: bool) -> (&'static str, Result<Outcome>) {
+    match &a.cmd {
+        Some(SimCmd::Fault { url, kind, value }) => ("sim fault", fault(url, kind, value.as_deref())),
+        None => ("sim", run(engine, a, json_out)),
+    }
+}
+
+fn run(engine: &Engine, a: &SimArgs, json_out: bool) -> Result<Outcome> {
+    let config =
+        a.config.as_ref().ok_or_else(|| Error::bad_input("--config: the simulator needs its TOML config"))?;
+    let listen: std::net::SocketAddr = a
+        .listen
+        .parse()
+        .map_err(|_| Error::bad_input(format!("--listen: '{}' is not ADDRESS:PORT", a.listen)))?;
+    sim::run(engine.workspace(), config, listen, |bound| {
+        // One line a supervisor (or a test) can wait for; the port is real even with :0.
+        let line = if json_out {
+            json!({ "listening": bound.to_string(), "url": format!("http://{bound}") }).to_string()
+        } else {
+            format!("quantlab sim: listening on http://{bound} (Kraken /0/*, /kraken/v2; Hyperliquid /info, /exchange, /ws)")
+        };
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    })?;
+    Ok(Outcome::ok("sim", &json!({ "stopped": true }), "quantlab sim: stopped, state saved\n".into()))
+}
+
+fn fault(url: &str, kind: &str, value: Option<&str>) -> Result<Outcome> {
+    let change = sim::faults::FaultChange::parse(kind, value)?;
+    let reply = sim::send_fault(url, &change)?;
+    let text = format!("fault applied: {kind}{}\n", value.map(|v| format!(" {v}")).unwrap_or_default());
+    Ok(Outcome::ok("sim fault", &reply, text))
+}
+
+fn corridor(venue: &str, account: &str) -> Result<CorridorId> {
+    let v = Venue::parse(venue)?;
+    if !v.is_live() {
+        return Err(Error::bad_input("--venue: doctor and order preview are for kraken or hyperliquid"));
+    }
+    CorridorId::new(v, account)
+}
+
+pub fn doctor(engine: &Engine, a: &DoctorArgs) -> Result<Outcome> {
+    let id = corridor(&a.venue, &a.account)?;
+    let r = doctor::doctor(engine.workspace(), engine.credentials(), &id)?;
+    let code = r.exit_code;
+    Ok(Outcome::ok("doctor", &r, r.text()).with_exit(code))
+}
+
+fn decimal(flag: &str, s: &str) -> Result<Decimal> {
+    let d = Decimal::from_str(s).map_err(|_| Error::bad_input(format!("{flag}: '{s}' is not a number")))?;
+    if d <= Decimal::ZERO {
+        return Err(Error::bad_input(format!("{flag}: {s} must be positive")));
+    }
+    Ok(d)
+}
+
+pub fn order(engine: &Engine, cmd: &OrderCmd) -> (&'static str, Result<Outcome>) {
+    match cmd {
+        OrderCmd::Preview(a) => ("order preview", order_preview(engine, a)),
+    }
+}
+
+fn order_preview(engine: &Engine, a: &PreviewArgs) -> Result<Outcome> {
+    let id = corridor(&a.venue, &a.account)?;
+    let limit = a.limit.as_deref().map(|s| decimal("--limit", s)).transpose()?;
+    let trigger = a.trigger.as_deref().map(|s| decimal("--trigger", s)).transpose()?;
+    let order_type = match &a.order_type {
+        Some(t) => OrderType::parse(t)?,
+        None if limit.is_some() => OrderType::Limit,
+        None => OrderType::Market,
+    };
+    let ask = preview::Ask {
+        symbol: a.symbol.clone(),
+        side: Side::parse(&a.side)?,
+        quantity: decimal("--qty", &a.qty)?,
+        order_type,
+        limit_price: limit,
+        trigger_price: trigger,
+        time_in_force: TimeInForce::parse(&a.tif)?,
+        reduce_only: a.reduce_only,
+    };
+    let p = preview::preview(engine.workspace(), engine.credentials(), &id, ask, a.validate)?;
+    let mut text = String::new();
+    if let Some(w) = &p.warning {
+        text.push_str(&format!("{w}\n"));
+    }
+    text.push_str(&format!("{} {}\n", p.method, p.url));
+    for (k, v) in &p.headers {
+        text.push_str(&format!("{k}: {v}\n"));
+    }
+    text.push_str(&format!("\n{}\n\n", p.body));
+    match &p.validation {
+        None => text.push_str("not sent (preview); journaled as a dry run\n"),
+        Some(v) => text.push_str(&format!("{}: {}\n", if v.ok { "valid" } else { "invalid" }, v.message)),
+    }
+    let code = if p.validation.as_ref().is_some_and(|v| !v.ok) { 4 } else { 0 };
+    Ok(Outcome::ok("order preview", &p, text).with_exit(code))
+}

@@ -1,0 +1,341 @@
+//! Kraken spot behind the BrokerAdapter trait. Symbols are Kraken altnames (XBTUSD); the
+//! client order id goes out as `cl_ord_id`, so a submit whose reply was lost is found again by
+//! it; a spot position is the base asset's balance.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use tokio::sync::OnceCell;
+
+use super::client::{KrakenClient, SignedRequest};
+use super::pairs::{parse_asset_pairs, KrakenPairs};
+use crate::engine::execution::broker::*;
+use crate::engine::execution::{OrderType, Side, TimeInForce, Venue};
+use crate::engine::venues::ws_stream::Notifier;
+
+pub struct KrakenAdapter {
+    pub client: KrakenClient,
+    ws_url: String,
+    ws_auth_url: String,
+    pairs: OnceCell<KrakenPairs>,
+    notify: Option<Notifier>,
+}
+
+fn bad_reply(what: &str, field: &str) -> VenueError {
+    VenueError::Unavailable { message: format!("{what}: reply field '{field}' is missing or malformed") }
+}
+
+fn dec(v: Option<&Value>) -> Option<Decimal> {
+    match v? {
+        Value::String(s) => Decimal::from_str(s).ok(),
+        Value::Number(n) => Decimal::from_str(&n.to_string()).ok(),
+        _ => None,
+    }
+}
+
+/// One entry of OpenOrders/ClosedOrders/QueryOrders as the boundary's report.
+pub fn order_report(txid: &str, o: &Value) -> VenueResult<OrderReport> {
+    let w = "order";
+    let descr = o.get("descr").ok_or_else(|| bad_reply(w, "descr"))?;
+    let qty = dec(o.get("vol")).ok_or_else(|| bad_reply(w, "vol"))?;
+    let filled = dec(o.get("vol_exec")).ok_or_else(|| bad_reply(w, "vol_exec"))?;
+    let side = match descr.get("type").and_then(Value::as_str) {
+        Some("buy") => Side::Buy,
+        Some("sell") => Side::Sell,
+        _ => return Err(bad_reply(w, "descr.type")),
+    };
+    let state = match o.get("status").and_then(Value::as_str) {
+        Some("pending") | Some("open") if filled.is_zero() => OrderState::Open,
+        Some("pending") | Some("open") => OrderState::PartiallyFilled,
+        Some("closed") => OrderState::Filled,
+        Some("canceled") => OrderState::Cancelled,
+        Some("expired") => OrderState::Expired,
+        _ => return Err(bad_reply(w, "status")),
+    };
+    Ok(OrderReport {
+        venue_order_id: txid.to_string(),
+        client_order_id: o.get("cl_ord_id").and_then(Value::as_str).unwrap_or("").to_string(),
+        symbol: descr.get("pair").and_then(Value::as_str).unwrap_or("").to_string(),
+        side,
+        quantity: qty,
+        filled_quantity: filled,
+        average_price: dec(o.get("price")).filter(|_| !filled.is_zero()),
+        fees: dec(o.get("fee")).unwrap_or_default(),
+        state,
+    })
+}
+
+/// The AddOrder form fields for one order (without nonce), as Kraken spells them.
+pub fn add_order_params(order: &OrderRequest, validate: bool) -> VenueResult<Vec<(&'static str, String)>> {
+    let reject = |r: &str| VenueError::Rejected { reason: r.to_string() };
+    let ordertype = match order.order_type {
+        OrderType::Market => "market",
+        OrderType::Limit => "limit",
+        OrderType::StopMarket => "stop-loss",
+        OrderType::StopLimit => "stop-loss-limit",
+    };
+    let mut p = vec![
+        ("ordertype", ordertype.to_string()),
+        ("type", order.side.name().to_string()),
+        ("volume", order.quantity.normalize().to_string()),
+        ("pair", order.symbol.clone()),
+        ("cl_ord_id", order.client_order_id.clone()),
+    ];
+    match order.order_type {
+        OrderType::Limit => p.push((
+            "price",
+            order
+                .limit_price
+                .ok_or_else(|| reject("a limit order needs a limit price"))?
+                .normalize()
+                .to_string(),
+        )),
+        OrderType::StopMarket => p.push((
+            "price",
+            order
+                .trigger_price
+                .ok_or_else(|| reject("a stop needs a trigger price"))?
+                .normalize()
+                .to_string(),
+        )),
+        OrderType::StopLimit => {
+            p.push((
+                "price",
+                order
+                    .trigger_price
+                    .ok_or_else(|| reject("a stop needs a trigger price"))?
+                    .normalize()
+                    .to_string(),
+            ));
+            p.push((
+                "price2",
+                order
+                    .limit_price
+                    .ok_or_else(|| reject("a stop-limit needs a limit price"))?
+                    .normalize()
+                    .to_string(),
+            ));
+        }
+        OrderType::Market => {}
+    }
+    match order.time_in_force {
+        TimeInForce::Gtc => {}
+        TimeInForce::Ioc => p.push(("timeinforce", "IOC".into())),
+        TimeInForce::Fok => return Err(reject("Kraken spot has no fill-or-kill; use gtc or ioc")),
+    }
+    if order.reduce_only {
+        return Err(reject("reduce-only is for margin orders; this adapter trades Kraken spot"));
+    }
+    if validate {
+        p.push(("validate", "true".into()));
+    }
+    Ok(p)
+}
+
+impl KrakenAdapter {
+    pub fn new(client: KrakenClient, ws_url: &str, ws_auth_url: &str) -> KrakenAdapter {
+        KrakenAdapter {
+            client,
+            ws_url: ws_url.into(),
+            ws_auth_url: ws_auth_url.into(),
+            pairs: OnceCell::new(),
+            notify: None,
+        }
+    }
+
+    /// Where websocket disconnects and gaps are reported.
+    pub fn with_notifier(mut self, n: Notifier) -> Self {
+        self.notify = Some(n);
+        self
+    }
+
+    pub fn ws_url(&self) -> &str {
+        &self.ws_url
+    }
+
+    pub fn ws_auth_url(&self) -> &str {
+        &self.ws_auth_url
+    }
+
+    pub async fn pairs(&self) -> VenueResult<&KrakenPairs> {
+        self.pairs
+            .get_or_try_init(|| async {
+                let v = self.client.public("AssetPairs", &[]).await?;
+                parse_asset_pairs(&v).map_err(|e| VenueError::Unavailable { message: e.to_string() })
+            })
+            .await
+    }
+
+    /// The signed AddOrder for `order`, not sent (`order preview`).
+    pub fn preview(&self, order: &OrderRequest, validate: bool) -> VenueResult<SignedRequest> {
+        self.client.sign("AddOrder", &add_order_params(order, validate)?)
+    }
+
+    async fn find(&self, order: &OrderRef) -> VenueResult<Option<OrderReport>> {
+        match order {
+            OrderRef::Venue(txid) => {
+                match self.client.private("QueryOrders", &[("txid", txid.clone())]).await {
+                    Ok(v) => v.get(txid).map(|o| order_report(txid, o)).transpose(),
+                    Err(VenueError::Rejected { reason }) if reason.contains("Invalid order") => Ok(None),
+                    Err(e) => Err(e),
+                }
+            }
+            OrderRef::Client(id) => {
+                for (method, key) in [("OpenOrders", "open"), ("ClosedOrders", "closed")] {
+                    let v = self.client.private(method, &[("cl_ord_id", id.clone())]).await?;
+                    let m = v.get(key).and_then(Value::as_object).ok_or_else(|| bad_reply(method, key))?;
+                    if let Some((txid, o)) = m.iter().next() {
+                        return order_report(txid, o).map(Some);
+                    }
+                }
+                Ok(None)
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl BrokerAdapter for KrakenAdapter {
+    fn venue(&self) -> Venue {
+        Venue::Kraken
+    }
+
+    async fn status(&self) -> VenueResult<VenueStatus> {
+        let v = self.client.public("SystemStatus", &[]).await?;
+        Ok(match v.get("status").and_then(Value::as_str) {
+            Some("online") => VenueStatus::Online,
+            Some("cancel_only") | Some("post_only") | Some("limit_only") => VenueStatus::CancelOnly,
+            Some(_) => VenueStatus::Offline,
+            None => return Err(bad_reply("SystemStatus", "status")),
+        })
+    }
+
+    async fn server_time(&self) -> VenueResult<i64> {
+        self.client.server_time_ms().await
+    }
+
+    async fn instruments(&self) -> VenueResult<Vec<InstrumentRules>> {
+        Ok(self.pairs().await?.rules())
+    }
+
+    async fn balances(&self) -> VenueResult<Vec<Balance>> {
+        let v = self.client.private("BalanceEx", &[]).await?;
+        let m = v.as_object().ok_or_else(|| bad_reply("BalanceEx", "result"))?;
+        m.iter()
+            .map(|(asset, b)| {
+                let total = dec(b.get("balance")).ok_or_else(|| bad_reply("BalanceEx", "balance"))?;
+                let hold = dec(b.get("hold_trade")).unwrap_or_default();
+                Ok(Balance { asset: asset.clone(), total, available: total - hold })
+            })
+            .collect()
+    }
+
+    async fn positions(&self) -> VenueResult<Vec<Position>> {
+        let balances = self.balances().await?;
+        let pairs = self.pairs().await?;
+        let mut out = Vec::new();
+        for p in pairs.iter() {
+            if let Some(b) = balances.iter().find(|b| b.asset == p.base).filter(|b| !b.total.is_zero()) {
+                out.push(Position { symbol: p.altname.clone(), quantity: b.total });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn open_orders(&self) -> VenueResult<Vec<OrderReport>> {
+        let v = self.client.private("OpenOrders", &[]).await?;
+        let m = v.get("open").and_then(Value::as_object).ok_or_else(|| bad_reply("OpenOrders", "open"))?;
+        m.iter().map(|(t, o)| order_report(t, o)).collect()
+    }
+
+    async fn order_status(&self, order: &OrderRef) -> VenueResult<Option<OrderReport>> {
+        self.find(order).await
+    }
+
+    async fn submit(&self, order: &OrderRequest) -> VenueResult<OrderReport> {
+        let params = add_order_params(order, false)?;
+        match self.client.private("AddOrder", &params).await {
+            Ok(v) => {
+                let txid = v
+                    .get("txid")
+                    .and_then(Value::as_array)
+                    .and_then(|a| a.first())
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| bad_reply("AddOrder", "txid"))?
+                    .to_string();
+                // The order's state right after placement (a market order may have filled).
+                match self.find(&OrderRef::Venue(txid.clone())).await? {
+                    Some(r) => Ok(r),
+                    None => Err(VenueError::Unavailable {
+                        message: format!("AddOrder: {txid} accepted but not found"),
+                    }),
+                }
+            }
+            // Idempotent on the client id: a repeat returns the order already placed.
+            Err(VenueError::Rejected { reason }) if reason.contains("Duplicate cl_ord_id") => self
+                .find(&OrderRef::Client(order.client_order_id.clone()))
+                .await?
+                .ok_or(VenueError::Rejected { reason }),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn validate(&self, order: &OrderRequest) -> VenueResult<()> {
+        self.client.private("AddOrder", &add_order_params(order, true)?).await.map(|_| ())
+    }
+
+    async fn cancel(&self, order: &OrderRef) -> VenueResult<OrderReport> {
+        let param = match order {
+            OrderRef::Venue(t) => ("txid", t.clone()),
+            OrderRef::Client(c) => ("cl_ord_id", c.clone()),
+        };
+        self.client.private("CancelOrder", &[param]).await?;
+        self.find(order)
+            .await?
+            .ok_or_else(|| VenueError::NotFound { message: "CancelOrder: order not found".into() })
+    }
+
+    async fn cancel_all(&self) -> VenueResult<usize> {
+        let v = self.client.private("CancelAll", &[]).await?;
+        Ok(v.get("count").and_then(Value::as_u64).unwrap_or(0) as usize)
+    }
+
+    async fn dead_man_switch(&self, seconds: u32) -> VenueResult<()> {
+        self.client.private("CancelAllOrdersAfter", &[("timeout", seconds.to_string())]).await.map(|_| ())
+    }
+
+    async fn marks(&self, symbols: &[String]) -> VenueResult<BTreeMap<String, Mark>> {
+        if symbols.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let pairs = self.pairs().await?;
+        let v = self.client.public("Ticker", &[("pair", symbols.join(","))]).await?;
+        let now = crate::engine::time::now_ms();
+        let mut out = BTreeMap::new();
+        for s in symbols {
+            let Some(p) = pairs.get(s) else { continue };
+            let Some(t) = v.get(&p.name).or_else(|| v.get(&p.altname)) else { continue };
+            let side = |k: &str| dec(t.get(k).and_then(|a| a.get(0)));
+            if let (Some(a), Some(b)) = (side("a"), side("b")) {
+                out.insert(s.clone(), Mark { price: (a + b) / Decimal::TWO, at_ms: now });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn subscribe(&self, symbols: &[String]) -> VenueResult<tokio::sync::mpsc::Receiver<MarketEvent>> {
+        let pairs = self.pairs().await?;
+        let mut ws_names = Vec::new();
+        for s in symbols {
+            let p = pairs
+                .get(s)
+                .ok_or_else(|| VenueError::Rejected { reason: format!("unknown Kraken pair '{s}'") })?;
+            let ws = p.wsname.clone().unwrap_or_else(|| p.altname.clone()).replace("XBT/", "BTC/");
+            ws_names.push((ws, s.clone()));
+        }
+        Ok(super::ws::ticker_stream(self.ws_url.clone(), ws_names, self.notify.clone()))
+    }
+}

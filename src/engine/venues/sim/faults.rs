@@ -1,0 +1,143 @@
+//! Faults the simulator injects, set in its config or at run time (`quantlab sim fault ...`,
+//! which posts to the simulator's control path). Counted faults apply to the next N requests
+//! or events and then clear themselves, so a test knows exactly which call they hit.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::error::{Error, Result};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Faults {
+    /// Added to every HTTP reply.
+    pub latency_ms: u64,
+    /// The next N order placements take effect but their reply never arrives (the connection
+    /// is held until the client gives up).
+    pub drop_ack: u32,
+    /// The next N requests get HTTP 503 and do nothing.
+    pub http_5xx: u32,
+    /// The next N private requests are refused as rate limited.
+    pub rate_limit: u32,
+    /// The next N fills are never pushed on a websocket.
+    pub drop_fill_event: u32,
+    /// The simulator's clock runs this far ahead (negative: behind) of the machine's.
+    pub clock_offset_ms: i64,
+}
+
+/// One change requested at run time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "fault", rename_all = "snake_case")]
+pub enum FaultChange {
+    Latency {
+        ms: u64,
+    },
+    DropAck {
+        count: u32,
+    },
+    Http5xx {
+        count: u32,
+    },
+    RateLimit {
+        count: u32,
+    },
+    DropFillEvent {
+        count: u32,
+    },
+    ClockOffset {
+        ms: i64,
+    },
+    /// Close every websocket connection now (clients must reconnect and resubscribe).
+    WsDisconnect,
+    /// Clear every fault.
+    Clear,
+}
+
+impl FaultChange {
+    /// From the command line: `latency 200`, `drop-ack [N]`, `http-5xx [N]`, `rate-limit [N]`,
+    /// `drop-fill-event [N]`, `clock-offset MS`, `ws-disconnect`, `clear`.
+    pub fn parse(kind: &str, value: Option<&str>) -> Result<FaultChange> {
+        let count = || -> Result<u32> {
+            value.map_or(Ok(1), |v| {
+                v.parse().map_err(|_| Error::bad_input(format!("sim fault {kind}: '{v}' is not a count")))
+            })
+        };
+        let ms = || -> Result<i64> {
+            let v = value.ok_or_else(|| Error::bad_input(format!("sim fault {kind}: give milliseconds")))?;
+            v.parse().map_err(|_| Error::bad_input(format!("sim fault {kind}: '{v}' is not milliseconds")))
+        };
+        Ok(match kind {
+            "latency" => Latency {
+                ms: u64::try_from(ms()?).map_err(|_| Error::bad_input("sim fault latency: negative"))?,
+            },
+            "drop-ack" => DropAck { count: count()? },
+            "http-5xx" => Http5xx { count: count()? },
+            "rate-limit" => RateLimit { count: count()? },
+            "drop-fill-event" => DropFillEvent { count: count()? },
+            "clock-offset" => ClockOffset { ms: ms()? },
+            "ws-disconnect" => WsDisconnect,
+            "clear" => Clear,
+            other => {
+                return Err(Error::bad_input(format!(
+                    "sim fault: unknown fault '{other}'; known: latency, drop-ack, http-5xx, rate-limit, \
+                     drop-fill-event, clock-offset, ws-disconnect, clear"
+                )))
+            }
+        })
+    }
+}
+
+use FaultChange::*;
+
+impl Faults {
+    /// Apply a change; `true` when websockets must be dropped now.
+    pub fn apply(&mut self, change: &FaultChange) -> bool {
+        match *change {
+            Latency { ms } => self.latency_ms = ms,
+            DropAck { count } => self.drop_ack = count,
+            Http5xx { count } => self.http_5xx = count,
+            RateLimit { count } => self.rate_limit = count,
+            DropFillEvent { count } => self.drop_fill_event = count,
+            ClockOffset { ms } => self.clock_offset_ms = ms,
+            WsDisconnect => return true,
+            Clear => *self = Faults::default(),
+        }
+        false
+    }
+
+    /// Take one from a counter; `true` when the fault fires for this call.
+    pub fn take(counter: &mut u32) -> bool {
+        if *counter > 0 {
+            *counter -= 1;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counted_faults_fire_exactly_n_times() {
+        let mut f = Faults::default();
+        f.apply(&FaultChange::parse("http-5xx", Some("2")).unwrap());
+        assert!(Faults::take(&mut f.http_5xx));
+        assert!(Faults::take(&mut f.http_5xx));
+        assert!(!Faults::take(&mut f.http_5xx));
+    }
+
+    #[test]
+    fn parse_names_what_is_wrong() {
+        assert_eq!(FaultChange::parse("drop-ack", None).unwrap(), FaultChange::DropAck { count: 1 });
+        assert!(FaultChange::parse("latency", None).unwrap_err().message.contains("milliseconds"));
+        assert!(FaultChange::parse("meteor", None).unwrap_err().message.contains("unknown fault 'meteor'"));
+        let mut f = Faults::default();
+        assert!(f.apply(&FaultChange::WsDisconnect));
+        f.apply(&FaultChange::ClockOffset { ms: -1500 });
+        assert_eq!(f.clock_offset_ms, -1500);
+        f.apply(&FaultChange::Clear);
+        assert_eq!(f, Faults::default());
+    }
+}

@@ -1,0 +1,425 @@
+//! Hyperliquid's `/info` and `/exchange` as the simulator serves them. Every action's signer is
+//! recovered from its EIP-712 signature over the msgpack action hash and must be the account
+//! or one of its agents; nonces follow the venue's per-signer rule; replies and error strings
+//! take the venue's shapes.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::exchange::{Event, Fill, NewOrder, OrdKind, Order, Reject, SimVenue, Status, Tif};
+use super::instruments::{hl_meta, hl_name, hl_spot_meta, HL_PERPS};
+use super::reqlog::Entry;
+use super::server::App;
+use super::state::Sim;
+use crate::engine::venues::evm::address::Address;
+use crate::engine::venues::evm::signer::Signature;
+use crate::engine::venues::hyperliquid::action::{Action, Cloid, OrderType, OrderWire, Tif as HlTif, Tpsl};
+use crate::engine::venues::hyperliquid::sign::{recover_l1_signer, L1Params};
+use crate::engine::venues::hyperliquid::wire::{check_price, check_size, MarketKind};
+
+fn unprocessable() -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, "Failed to deserialize the JSON body into the target type")
+        .into_response()
+}
+
+fn refused(text: &str) -> Response {
+    Json(json!({ "status": "err", "response": text })).into_response()
+}
+
+pub async fn info(State(app): State<App>, body: Bytes) -> Response {
+    if let Some(r) = app.gate().await {
+        return r;
+    }
+    let Ok(req) = serde_json::from_slice::<Value>(&body) else { return unprocessable() };
+    let sim = app.lock();
+    let user = req.get("user").and_then(Value::as_str).map(str::to_ascii_lowercase);
+    let user = user.as_deref().unwrap_or("");
+    let reply = match req.get("type").and_then(Value::as_str).unwrap_or("") {
+        "meta" => hl_meta(),
+        "spotMeta" => hl_spot_meta(),
+        "allMids" => {
+            let mids: serde_json::Map<String, Value> = HL_PERPS
+                .iter()
+                .filter_map(|(n, ..)| Some((n.to_string(), json!(sim.ex.mids.get(*n)?.to_string()))))
+                .collect();
+            Value::Object(mids)
+        }
+        "clearinghouseState" => clearinghouse(&sim, user),
+        "openOrders" | "frontendOpenOrders" => Value::Array(
+            sim.ex.open_orders(SimVenue::Hyperliquid, user).iter().map(|o| order_json(o)).collect(),
+        ),
+        "orderStatus" => order_status(&sim, user, req.get("oid")),
+        "userFills" => Value::Array(
+            sim.ex
+                .fills
+                .iter()
+                .filter(|f| f.venue == SimVenue::Hyperliquid && f.account == user)
+                .rev()
+                .map(fill_json)
+                .collect(),
+        ),
+        "l2Book" => {
+            let coin = req.get("coin").and_then(Value::as_str).unwrap_or("");
+            let Some(inst) = sim.ex.instrument(SimVenue::Hyperliquid, coin) else {
+                return Json(Value::Null).into_response();
+            };
+            let Some(mid) = sim.ex.mid(inst) else { return Json(Value::Null).into_response() };
+            l2_book(&sim, coin, mid, sim.now_ms())
+        }
+        "candleSnapshot" => {
+            let r = req.get("req").cloned().unwrap_or_default();
+            let coin = r.get("coin").and_then(Value::as_str).unwrap_or("");
+            let interval = r.get("interval").and_then(Value::as_str).unwrap_or("");
+            let Some(ms) = interval_ms(interval) else { return unprocessable() };
+            let start = r.get("startTime").and_then(Value::as_i64).unwrap_or(0);
+            let end = r.get("endTime").and_then(Value::as_i64).unwrap_or(i64::MAX);
+            Value::Array(
+                sim.market
+                    .candles(coin, ms, start, end)
+                    .iter()
+                    .map(|c| {
+                        json!({"t": c.open_ms, "T": c.open_ms + ms - 1, "s": coin, "i": interval,
+                               "o": c.open.to_string(), "c": c.close.to_string(), "h": c.high.to_string(),
+                               "l": c.low.to_string(), "v": "0.0", "n": c.ticks})
+                    })
+                    .collect(),
+            )
+        }
+        _ => return unprocessable(),
+    };
+    Json(reply).into_response()
+}
+
+fn interval_ms(i: &str) -> Option<i64> {
+    Some(match i {
+        "1m" => 60_000,
+        "3m" => 180_000,
+        "5m" => 300_000,
+        "15m" => 900_000,
+        "30m" => 1_800_000,
+        "1h" => 3_600_000,
+        "4h" => 14_400_000,
+        "1d" => 86_400_000,
+        _ => return None,
+    })
+}
+
+pub fn l2_book(sim: &Sim, coin: &str, mid: Decimal, now: i64) -> Value {
+    let l = sim.ex.shape.ladder(mid, Decimal::new(1, 2), sim.ex.shape.level_qty);
+    let side = |v: &[(Decimal, Decimal)]| -> Vec<Value> {
+        v.iter().map(|(p, q)| json!({"px": p.to_string(), "sz": q.to_string(), "n": 1})).collect()
+    };
+    json!({ "coin": coin, "time": now, "levels": [side(&l.bids), side(&l.asks)] })
+}
+
+fn clearinghouse(sim: &Sim, user: &str) -> Value {
+    let Some(acct) = sim.ex.account(SimVenue::Hyperliquid, user) else {
+        return json!({"marginSummary": {"accountValue": "0.0", "totalNtlPos": "0.0", "totalRawUsd": "0.0", "totalMarginUsed": "0.0"},
+                      "crossMarginSummary": {"accountValue": "0.0", "totalNtlPos": "0.0", "totalRawUsd": "0.0", "totalMarginUsed": "0.0"},
+                      "withdrawable": "0.0", "assetPositions": [], "time": sim.now_ms()});
+    };
+    let value = sim.ex.account_value(acct).round_dp(6);
+    let used = sim.ex.margin_used(acct).round_dp(6);
+    let mut ntl = Decimal::ZERO;
+    let positions: Vec<Value> = acct
+        .positions
+        .iter()
+        .map(|(coin, p)| {
+            let mid = sim.ex.mids.get(coin).copied().unwrap_or(p.entry_price);
+            let lev = HL_PERPS.iter().find(|x| x.0 == coin).map_or(1, |x| x.2);
+            ntl += (p.qty * mid).abs();
+            json!({"type": "oneWay", "position": {
+                "coin": coin, "szi": p.qty.to_string(), "entryPx": p.entry_price.to_string(),
+                "positionValue": (p.qty * mid).abs().round_dp(6).to_string(),
+                "unrealizedPnl": sim.ex.unrealized(SimVenue::Hyperliquid, coin, p).round_dp(6).to_string(),
+                "returnOnEquity": "0.0", "leverage": {"type": "cross", "value": lev},
+                "liquidationPx": null, "marginUsed": ((p.qty * mid).abs() / Decimal::from(lev)).round_dp(6).to_string(),
+                "maxLeverage": lev, "cumFunding": {"allTime": "0.0", "sinceOpen": "0.0", "sinceChange": "0.0"}}})
+        })
+        .collect();
+    let summary = json!({"accountValue": value.to_string(), "totalNtlPos": ntl.round_dp(6).to_string(),
+                         "totalRawUsd": acct.balances.get("USDC").copied().unwrap_or_default().to_string(),
+                         "totalMarginUsed": used.to_string()});
+    json!({"marginSummary": summary, "crossMarginSummary": summary,
+           "withdrawable": sim.ex.withdrawable(acct).round_dp(6).to_string(), "assetPositions": positions, "time": sim.now_ms()})
+}
+
+pub fn order_json(o: &Order) -> Value {
+    json!({"coin": o.req.symbol, "side": if o.req.buy { "B" } else { "A" },
+           "limitPx": o.req.limit.or(o.req.trigger).unwrap_or_default().to_string(),
+           "sz": o.remaining().to_string(), "oid": o.id, "timestamp": o.created_ms, "origSz": o.req.qty.to_string(),
+           "cloid": o.req.client_id, "reduceOnly": o.req.reduce_only,
+           "orderType": match o.req.kind { OrdKind::Market => "Market", OrdKind::Limit => "Limit", OrdKind::Stop => "Stop Market", OrdKind::TakeProfit => "Take Profit Market" },
+           "isTrigger": matches!(o.req.kind, OrdKind::Stop | OrdKind::TakeProfit) && !o.triggered,
+           "triggerPx": o.req.trigger.unwrap_or_default().to_string(), "tif": match o.req.tif { Tif::Gtc => "Gtc", Tif::Ioc => "Ioc", Tif::PostOnly => "Alo" }})
+}
+
+pub fn status_text(o: &Order) -> &'static str {
+    match o.status {
+        Status::Open if o.triggered => "triggered",
+        Status::Open => "open",
+        Status::Filled => "filled",
+        Status::Canceled => "canceled",
+    }
+}
+
+fn order_status(sim: &Sim, user: &str, oid: Option<&Value>) -> Value {
+    let found = match oid {
+        Some(Value::Number(n)) => {
+            n.as_u64().and_then(|id| sim.ex.orders.get(&id)).filter(|o| o.req.account == user)
+        }
+        Some(Value::String(c)) => sim.ex.find_client(SimVenue::Hyperliquid, user, &c.to_ascii_lowercase()),
+        _ => None,
+    };
+    match found {
+        Some(o) => {
+            json!({"status": "order", "order": {"order": order_json(o), "status": status_text(o), "statusTimestamp": o.updated_ms}})
+        }
+        None => json!({"status": "unknownOid"}),
+    }
+}
+
+pub fn fill_json(f: &Fill) -> Value {
+    let dir = match (f.buy, f.start_position.is_sign_negative() && !f.start_position.is_zero()) {
+        (true, false) => "Open Long",
+        (true, true) => "Close Short",
+        (false, false) if f.start_position > Decimal::ZERO => "Close Long",
+        (false, _) => "Open Short",
+    };
+    json!({"coin": f.symbol, "px": f.price.to_string(), "sz": f.qty.to_string(), "side": if f.buy { "B" } else { "A" },
+           "time": f.time_ms, "startPosition": f.start_position.to_string(), "dir": dir,
+           "closedPnl": f.closed_pnl.round_dp(6).to_string(), "hash": format!("0x{:064x}", f.trade_id), "oid": f.order_id,
+           "crossed": !f.maker, "fee": f.fee.to_string(), "tid": f.trade_id, "feeToken": "USDC"})
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ExchangeBody {
+    action: Action,
+    nonce: u64,
+    signature: Signature,
+    #[serde(default)]
+    vault_address: Option<Address>,
+    #[serde(default)]
+    expires_after: Option<u64>,
+}
+
+pub async fn exchange(State(app): State<App>, body: Bytes) -> Response {
+    if let Some(r) = app.gate().await {
+        return r;
+    }
+    let Ok(b) = serde_json::from_slice::<ExchangeBody>(&body) else { return unprocessable() };
+    let (reply, placed) = {
+        let mut sim = app.lock();
+        let now = sim.now_ms();
+        let params = L1Params {
+            nonce: b.nonce,
+            vault_address: b.vault_address,
+            expires_after: b.expires_after,
+            is_mainnet: true,
+        };
+        let signer = match recover_l1_signer(&b.action, &params, &b.signature) {
+            Ok(a) => a.to_lower_hex(),
+            Err(_) => return refused("Invalid signature"),
+        };
+        let vault = b.vault_address.map(|v| v.to_lower_hex());
+        let kind = action_name(&b.action);
+        let log = |sim: &mut Sim, error: Option<&str>, detail: Option<Value>| {
+            sim.record(Entry {
+                at_ms: now,
+                venue: "hyperliquid",
+                endpoint: kind,
+                caller: Some(&signer),
+                accepted: error.is_none(),
+                error,
+                detail,
+            });
+        };
+        let Some(trader) = sim.hl_trader(&signer, vault.as_deref()) else {
+            let text = format!("User or API Wallet {signer} does not exist.");
+            log(&mut sim, Some(&text), None);
+            return refused(&text);
+        };
+        if b.expires_after.is_some_and(|t| (t as i64) < now) {
+            let text = format!("Request expired at {} (now {now})", b.expires_after.unwrap_or_default());
+            log(&mut sim, Some(&text), None);
+            return refused(&text);
+        }
+        if let Err(text) = sim.use_hl_nonce(&signer, b.nonce, now) {
+            log(&mut sim, Some(&text), None);
+            return refused(&text);
+        }
+        if super::faults::Faults::take(&mut sim.faults.rate_limit) {
+            log(&mut sim, Some("rate limited"), None);
+            return (StatusCode::TOO_MANY_REQUESTS, "null").into_response();
+        }
+        let placed = matches!(b.action, Action::Order(_));
+        let reply = act(&mut sim, &trader, &b.action, now);
+        log(&mut sim, None, Some(reply.clone()));
+        (reply, placed)
+    };
+    if placed {
+        app.maybe_drop_ack().await;
+    }
+    Json(reply).into_response()
+}
+
+fn action_name(a: &Action) -> &'static str {
+    match a {
+        Action::Order(_) => "order",
+        Action::Cancel(_) => "cancel",
+        Action::CancelByCloid(_) => "cancelByCloid",
+        Action::ScheduleCancel(_) => "scheduleCancel",
+    }
+}
+
+fn ok_statuses(kind: &str, statuses: Vec<Value>) -> Value {
+    json!({"status": "ok", "response": {"type": kind, "data": {"statuses": statuses}}})
+}
+
+fn act(sim: &mut Sim, trader: &str, action: &Action, now: i64) -> Value {
+    match action {
+        Action::Order(o) => {
+            let statuses = o.orders.iter().map(|w| place(sim, trader, w, now)).collect();
+            ok_statuses("order", statuses)
+        }
+        Action::Cancel(c) => {
+            let statuses = c
+                .cancels
+                .iter()
+                .map(|w| cancel(sim, trader, w.a, sim.ex.orders.get(&w.o).map(|o| o.id), now))
+                .collect();
+            ok_statuses("cancel", statuses)
+        }
+        Action::CancelByCloid(c) => {
+            let statuses = c
+                .cancels
+                .iter()
+                .map(|w| {
+                    let id =
+                        sim.ex.find_client(SimVenue::Hyperliquid, trader, &w.cloid.to_raw()).map(|o| o.id);
+                    cancel(sim, trader, w.asset, id, now)
+                })
+                .collect();
+            ok_statuses("cancel", statuses)
+        }
+        Action::ScheduleCancel(s) => {
+            if s.time.is_some_and(|t| (t as i64) < now + 5_000) {
+                return json!({"status": "err", "response": "Scheduled cancel time too early, must be at least 5 seconds from now."});
+            }
+            let key = super::exchange::account_key(SimVenue::Hyperliquid, trader);
+            if let Some(a) = sim.ex.accounts.get_mut(&key) {
+                a.cancel_at_ms = s.time.map(|t| t as i64);
+            }
+            sim.mark_dirty();
+            json!({"status": "ok", "response": {"type": "default"}})
+        }
+    }
+}
+
+fn cancel(sim: &mut Sim, trader: &str, asset: u32, id: Option<u64>, now: i64) -> Value {
+    let coin = hl_name(asset).unwrap_or("");
+    let owned =
+        id.filter(|i| sim.ex.orders.get(i).is_some_and(|o| o.req.account == trader && o.req.symbol == coin));
+    match owned.and_then(|i| sim.ex.cancel(i, now)) {
+        Some(o) => {
+            sim.publish(vec![Event::Order(o)]);
+            json!("success")
+        }
+        None => {
+            json!({"error": format!("Order was never placed, already canceled, or filled. asset={asset}")})
+        }
+    }
+}
+
+fn place(sim: &mut Sim, trader: &str, w: &OrderWire, now: i64) -> Value {
+    let e = |t: String| json!({ "error": t });
+    let a = w.a;
+    let Some(coin) = hl_name(a) else { return e(format!("Asset {a} is out of range")) };
+    let sz_dec = HL_PERPS[a as usize].1;
+    let (Ok(px), Ok(sz)) = (w.p.parse::<Decimal>(), w.s.parse::<Decimal>()) else {
+        return e("Order has invalid price.".into());
+    };
+    let wire_ok = |x: Decimal, f: fn(f64, u32, MarketKind) -> bool| {
+        x.to_f64().is_some_and(|v| f(v, sz_dec, MarketKind::Perp))
+    };
+    if !wire_ok(px, |v, d, k| check_price(v, d, k).is_ok()) {
+        return e(format!("Price must be divisible by tick size. asset={a}"));
+    }
+    if !wire_ok(sz, |v, d, _| check_size(v, d).is_ok()) {
+        return e("Order has invalid size.".into());
+    }
+    let (kind, limit, trigger, tif) = match &w.t {
+        OrderType::Limit { tif } => {
+            let t = match tif {
+                HlTif::Gtc => Tif::Gtc,
+                HlTif::Ioc => Tif::Ioc,
+                HlTif::Alo => Tif::PostOnly,
+            };
+            (OrdKind::Limit, Some(px), None, t)
+        }
+        OrderType::Trigger { is_market, trigger_px, tpsl } => {
+            let Ok(tp) = trigger_px.parse::<Decimal>() else { return e("Invalid TP/SL price.".into()) };
+            let k = if *tpsl == Tpsl::Sl { OrdKind::Stop } else { OrdKind::TakeProfit };
+            (k, (!is_market).then_some(px), Some(tp), Tif::Gtc)
+        }
+    };
+    let req = NewOrder {
+        account: trader.to_string(),
+        symbol: coin.to_string(),
+        buy: w.b,
+        qty: sz,
+        kind,
+        limit,
+        trigger,
+        tif,
+        reduce_only: w.r,
+        client_id: w.c.map(|c: Cloid| c.to_raw()),
+    };
+    match sim.ex.place(SimVenue::Hyperliquid, req, now) {
+        Ok((o, events)) => {
+            sim.publish(events);
+            let cloid = o.req.client_id.clone();
+            if o.status == Status::Filled {
+                let avg = o.average_price().unwrap_or_default();
+                json!({"filled": {"totalSz": o.filled.to_string(), "avgPx": avg.to_string(), "oid": o.id, "cloid": cloid}})
+            } else if o.status == Status::Canceled && o.filled.is_zero() {
+                e(format!("Order could not immediately match against any resting orders. asset={a}"))
+            } else if o.status == Status::Canceled {
+                let avg = o.average_price().unwrap_or_default();
+                json!({"filled": {"totalSz": o.filled.to_string(), "avgPx": avg.to_string(), "oid": o.id, "cloid": cloid}})
+            } else {
+                json!({"resting": {"oid": o.id, "cloid": cloid}})
+            }
+        }
+        Err(r) => e(reject_text(r, a, sim, coin)),
+    }
+}
+
+fn reject_text(r: Reject, a: u32, sim: &Sim, coin: &str) -> String {
+    match r {
+        Reject::UnknownSymbol => format!("Asset {a} is out of range"),
+        Reject::UnknownAccount => "User does not exist.".into(),
+        Reject::BadQuantity => "Order has invalid size.".into(),
+        Reject::BelowMinimum => format!("Order must have minimum value of $10. asset={a}"),
+        Reject::OffTick => format!("Price must be divisible by tick size. asset={a}"),
+        Reject::MissingPrice => "Order has invalid price.".into(),
+        Reject::InsufficientFunds => format!("Insufficient margin to place order. asset={a}"),
+        Reject::PostOnlyWouldTake => {
+            let mid = sim.ex.mids.get(coin).copied().unwrap_or_default();
+            format!("Post only order would have immediately matched, bbo was {mid}@{mid}. asset={a}")
+        }
+        Reject::ReduceOnlyWouldIncrease => format!("Reduce only order would increase position. asset={a}"),
+        Reject::DuplicateClientId => format!("Duplicate cloid. asset={a}"),
+        Reject::NoLiquidity => {
+            format!("Order could not immediately match against any resting orders. asset={a}")
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The simulator's HTTP and websocket server: both venues on one loopback port, the market
+//! ticking in the background, state saved as it changes, and a control path for faults.
+//!
+//! Paths: Kraken `/0/public/*`, `/0/private/*`, websocket `/kraken/v2`; Hyperliquid `/info`,
+//! `/exchange`, websocket `/ws`; control `/_sim/fault` (POST), `/_sim/state` (GET).
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::json;
+
+use super::faults::{FaultChange, Faults};
+use super::state::Sim;
+use super::{hl_rest, kraken_rest, ws};
+use crate::engine::error::{Error, Result};
+
+/// How long a dropped acknowledgement holds the connection: longer than any client waits.
+pub const DROP_ACK_HOLD: Duration = Duration::from_secs(60);
+
+#[derive(Clone)]
+pub struct App {
+    sim: Arc<Mutex<Sim>>,
+}
+
+impl App {
+    pub fn new(sim: Sim) -> App {
+        App { sim: Arc::new(Mutex::new(sim)) }
+    }
+
+    /// The lock is never held across an await.
+    pub fn lock(&self) -> MutexGuard<'_, Sim> {
+        self.sim.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Faults every request passes through: added latency, then an injected 5xx. `Some` is
+    /// the reply to send instead of handling the request.
+    pub async fn gate(&self) -> Option<Response> {
+        let latency = self.lock().faults.latency_ms;
+        if latency > 0 {
+            tokio::time::sleep(Duration::from_millis(latency)).await;
+        }
+        let mut sim = self.lock();
+        if Faults::take(&mut sim.faults.http_5xx) {
+            return Some(
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "<html><body><h1>503 Service Unavailable</h1></body></html>",
+                )
+                    .into_response(),
+            );
+        }
+        None
+    }
+
+    /// The drop-ack fault: when it fires the action has taken effect, but the reply is held
+    /// until the client has given up.
+    pub async fn maybe_drop_ack(&self) {
+        let fire = Faults::take(&mut self.lock().faults.drop_ack);
+        if fire {
+            tokio::time::sleep(DROP_ACK_HOLD).await;
+        }
+    }
+}
+
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/0/public/{method}", get(kraken_rest::public).post(kraken_rest::public))
+        .route("/0/private/{method}", post(kraken_rest::private))
+        .route("/kraken/v2", get(ws::kraken))
+        .route("/info", post(hl_rest::info))
+        .route("/exchange", post(hl_rest::exchange))
+        .route("/ws", get(ws::hyperliquid))
+        .route("/_sim/fault", post(fault))
+        .route("/_sim/state", get(state))
+        .with_state(app)
+}
+
+async fn fault(
+    axum::extract::State(app): axum::extract::State<App>,
+    Json(change): Json<FaultChange>,
+) -> Response {
+    let mut sim = app.lock();
+    if sim.faults.apply(&change) {
+        sim.ws_generation.send_modify(|g| *g += 1);
+    }
+    Json(json!({ "ok": true, "faults": sim.faults })).into_response()
+}
+
+/// Orders, fills and accounts as the simulator holds them (for tests and the operator).
+async fn state(axum::extract::State(app): axum::extract::State<App>) -> Response {
+    let sim = app.lock();
+    Json(json!({ "exchange": sim.ex, "faults": sim.faults, "now_ms": sim.now_ms() })).into_response()
+}
+
+/// Refuse anything but a loopback address: the simulator holds test credentials in the clear.
+pub fn check_loopback(addr: &SocketAddr) -> Result<()> {
+    if addr.ip().is_loopback() {
+        Ok(())
+    } else {
+        Err(Error::bad_input(format!(
+            "--listen {addr}: the simulator listens on loopback only (127.0.0.1 or ::1)"
+        )))
+    }
+}
+
+/// Serve until `shutdown` resolves; the market ticks and state is saved every tick it changed,
+/// and once more on the way out.
+pub async fn serve(
+    app: App,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let tick_ms = app.lock().tick_ms;
+    let ticker = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_millis(tick_ms));
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                let mut sim = app.lock();
+                let now = sim.now_ms();
+                sim.tick(now);
+                if let Err(e) = sim.save() {
+                    tracing::error!("simulator state not saved: {}", e.message);
+                }
+            }
+        })
+    };
+    let result = axum::serve(listener, router(app.clone()))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| Error::runtime(format!("simulator server failed: {e}")));
+    ticker.abort();
+    app.lock().save()?;
+    result
+}

@@ -1,0 +1,97 @@
+//! A market-data websocket that stays up: connect, subscribe, parse each message into events,
+//! and on any disconnect reconnect with backoff and subscribe again. The time without data is
+//! a gap, reported through the notifier (an alert), never papered over.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::engine::execution::broker::MarketEvent;
+
+/// Told about disconnects and gaps (the adapter raises an alert with it).
+pub type Notifier = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Backoff between reconnects: 250 ms doubling to 8 s.
+pub fn reconnect_delay(attempt: u32) -> Duration {
+    Duration::from_millis((250u64 << attempt.min(5)).min(8_000))
+}
+
+/// Parses one text frame into zero or more events.
+pub type Parser = Box<dyn Fn(&Value) -> Vec<MarketEvent> + Send>;
+
+/// Run a stream until the receiver is dropped. `subscribe` is sent on every (re)connect.
+pub fn spawn(
+    url: String,
+    subscribe: Vec<Value>,
+    parse: Parser,
+    notify: Option<Notifier>,
+) -> mpsc::Receiver<MarketEvent> {
+    let (tx, rx) = mpsc::channel(1024);
+    tokio::spawn(async move {
+        let mut attempt: u32 = 0;
+        let mut down_since: Option<std::time::Instant> = None;
+        loop {
+            if tx.is_closed() {
+                return;
+            }
+            match tokio_tungstenite::connect_async(url.as_str()).await {
+                Ok((mut socket, _)) => {
+                    let mut ok = true;
+                    for m in &subscribe {
+                        ok &= socket.send(Message::Text(m.to_string().into())).await.is_ok();
+                    }
+                    if let (true, Some(since), Some(n)) = (ok, down_since.take(), &notify) {
+                        n(&format!(
+                            "{url}: reconnected and resubscribed after a gap of {} ms",
+                            since.elapsed().as_millis()
+                        ));
+                    }
+                    attempt = 0;
+                    // A failed subscribe counts as a disconnect: reconnect and try again.
+                    if ok {
+                        loop {
+                            let frame = tokio::select! {
+                                f = socket.next() => f,
+                                _ = tx.closed() => return,
+                            };
+                            match frame {
+                                Some(Ok(Message::Text(t))) => {
+                                    let Ok(v) = serde_json::from_str::<Value>(&t) else { continue };
+                                    for e in parse(&v) {
+                                        if tx.send(e).await.is_err() {
+                                            return;
+                                        }
+                                    }
+                                }
+                                Some(Ok(Message::Ping(p))) => {
+                                    let _ = socket.send(Message::Pong(p)).await;
+                                }
+                                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                                Some(Ok(_)) => {}
+                            }
+                        }
+                    }
+                    down_since.get_or_insert_with(std::time::Instant::now);
+                    if let Some(n) = &notify {
+                        n(&format!("{url}: websocket disconnected; reconnecting"));
+                    }
+                }
+                Err(e) => {
+                    down_since.get_or_insert_with(std::time::Instant::now);
+                    if attempt == 0 {
+                        if let Some(n) = &notify {
+                            n(&format!("{url}: cannot connect: {e}"));
+                        }
+                    }
+                }
+            }
+            tokio::time::sleep(reconnect_delay(attempt)).await;
+            attempt = attempt.saturating_add(1);
+        }
+    });
+    rx
+}
