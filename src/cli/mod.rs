@@ -10,6 +10,7 @@ mod paper;
 mod pretrade;
 mod request;
 mod research;
+mod signals;
 mod sweep;
 
 use std::io::IsTerminal;
@@ -145,6 +146,7 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Promote(cmd)) => execution::promote(engine, cmd),
         Some(Command::Pretrade(cmd)) => pretrade::dispatch(engine, cmd),
         Some(Command::Paper(cmd)) => paper::dispatch(engine, cmd),
+        Some(Command::Signals(cmd)) => signals::dispatch(engine, cmd),
         Some(Command::Report { id, out, .. }) => (
             "report",
             (|| {
