@@ -11,7 +11,7 @@ use serde_json::Value;
 
 const VOLATILE: [&str; 7] =
     ["run_id", "sweep_id", "created_at", "updated_at", "duration_ms", "git_commit", "jobs"];
-const ID_KINDS: [&str; 5] = ["run_", "sweep_", "ds_", "wf_", "pf_"];
+const ID_KINDS: [&str; 7] = ["run_", "sweep_", "ds_", "wf_", "pf_", "intake_", "sv_"];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

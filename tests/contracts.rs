@@ -286,3 +286,59 @@ fn paper_artifacts_match_their_schemas() {
     order["schema"] = "quantlab.paper_order".into();
     assert!(!schema("paper_order.schema.json").is_valid(&order), "an extra field accepted");
 }
+
+/// Research signals: the stored signal, its triage, the intake report and a verdict (the
+/// latest and its own file), as written by a real intake and research on the bundled data.
+#[test]
+fn signal_artifacts_match_their_schemas() {
+    let ws = Ws::new();
+    let (code, v) = ws.json(&[
+        "data",
+        "import",
+        common::sample("GOOG.csv").to_str().unwrap(),
+        "--symbol",
+        "GOOG",
+        "--timeframe",
+        "1d",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let example = std::fs::read_to_string(common::fixture("signals/trend_goog.json")).unwrap();
+    let mut doc: Value = serde_json::from_str(&example).unwrap();
+    doc["created_at"] = created.into();
+    let batch = [doc.to_string(), std::fs::read_to_string(common::fixture("signals/batch.jsonl")).unwrap()]
+        .join("\n");
+    let file = ws.path().join("in.jsonl");
+    std::fs::write(&file, batch).unwrap();
+    let (code, v) = ws.json(&["signals", "intake", file.to_str().unwrap()]);
+    assert_eq!(code, 2, "the batch's bad line: {v}");
+    assert_valid("signal_intake.schema.json", &v["result"]);
+    assert_valid(
+        "signal_intake.schema.json",
+        &read(&ws, v["result"]["machine_contract"]["report_json"].as_str().unwrap()),
+    );
+    for e in v["result"]["signals"].as_array().unwrap().iter().filter(|e| e["status"] == "accepted") {
+        let id = e["signal_id"].as_str().unwrap();
+        assert_valid("research_signal.schema.json", &read(&ws, &format!("signals/{id}/signal.json")));
+        assert_valid("signal_triage.schema.json", &read(&ws, &format!("signals/{id}/triage.json")));
+    }
+    let id = doc["signal_id"].as_str().unwrap();
+    let (code, v) = ws.json(&["signals", "research", id]);
+    assert_eq!(code, 0, "{v}");
+    let verdict = read(&ws, &format!("signals/{id}/verdict.json"));
+    assert_valid("signal_verdict.schema.json", &verdict);
+    let own = format!("signals/{id}/verdicts/{}.json", verdict["verdict_id"].as_str().unwrap());
+    assert_valid("signal_verdict.schema.json", &read(&ws, &own));
+
+    // The schemas can fail: a verdict without its machine contract, a decision not in the
+    // contract, a stored signal with a field the contract does not have.
+    let mut bad = verdict.clone();
+    bad.as_object_mut().unwrap().remove("machine_contract");
+    assert!(!schema("signal_verdict.schema.json").is_valid(&bad));
+    let mut bad = read(&ws, &format!("signals/{id}/triage.json"));
+    bad["decision"] = "maybe".into();
+    assert!(!schema("signal_triage.schema.json").is_valid(&bad));
+    let mut bad = read(&ws, &format!("signals/{id}/signal.json"));
+    bad["note"] = "extra".into();
+    assert!(!schema("research_signal.schema.json").is_valid(&bad));
+}

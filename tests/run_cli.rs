@@ -237,7 +237,8 @@ fn strategies_lists_every_builtin_with_defaults() {
 }
 
 /// The demo builds once (datasets, runs of several strategies, a sweep, a walk-forward, a
-/// portfolio, a completed paper session) and a second call reuses it untouched.
+/// portfolio, a completed paper session, signals of every decision) and a second call reuses it
+/// untouched.
 #[test]
 fn demo_builds_once_then_reuses_its_workspace() {
     let ws = Ws::new();
@@ -261,6 +262,16 @@ fn demo_builds_once_then_reuses_its_workspace() {
     assert!(strategies.len() >= 7, "{strategies:?}");
     let (_, p) = ws.json(&["paper", "status", m["paper"].as_str().unwrap()]);
     assert_eq!(p["result"]["status"], "completed", "{p}");
+    assert_eq!(m["signals"].as_array().unwrap().len(), 5, "{m}");
+    let (_, s) = ws.json(&["signals", "list"]);
+    let decisions: std::collections::BTreeSet<String> = s["result"]["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["decision"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(decisions.len(), 3, "test, needs_data and ignore: {s}");
+    assert!(s["result"]["signals"][0]["verdict"].is_string(), "the high-priority one is researched: {s}");
     let before = ws.snapshot();
     let (code, again) = ws.json(&["demo", "--no-console"]);
     assert_eq!(code, 0);

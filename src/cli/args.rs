@@ -13,6 +13,9 @@ pub use pretrade::{PlanArgs, PretradeCmd};
 #[path = "args_venues.rs"]
 mod venues;
 pub use venues::{DoctorArgs, OrderCmd, PreviewArgs, SimArgs, SimCmd};
+#[path = "args_signals.rs"]
+mod signals;
+pub use signals::SignalsCmd;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -164,6 +167,9 @@ pub enum Command {
     /// The pre-trade workbench: size a trade from its stop and risk, check it against the policy.
     #[command(subcommand)]
     Pretrade(PretradeCmd),
+    /// Research signals from upstream desks: intake, list, show, triage, research, rules.
+    #[command(subcommand)]
+    Signals(SignalsCmd),
     /// Write a self-contained HTML tearsheet of a run, portfolio or sweep.
     Report {
         /// Run id, portfolio id, sweep id (or unique prefixes).

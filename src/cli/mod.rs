@@ -10,6 +10,7 @@ mod paper;
 mod pretrade;
 mod request;
 mod research;
+mod signals;
 mod sweep;
 mod venues;
 
@@ -149,6 +150,7 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Sim(a)) => venues::sim(engine, a, cli.json),
         Some(Command::Doctor(a)) => ("doctor", venues::doctor(engine, a)),
         Some(Command::Order(cmd)) => venues::order(engine, cmd),
+        Some(Command::Signals(cmd)) => signals::dispatch(engine, cmd),
         Some(Command::Report { id, out, .. }) => (
             "report",
             (|| {

@@ -30,8 +30,12 @@ impl Outcome {
     }
 }
 
-/// The field an error is about, when its message starts with a flag (`--grid: ...`).
+/// The field an error is about: the one it names, or the flag its message starts with
+/// (`--grid: ...`).
 pub fn error_field(e: &Error) -> Option<String> {
+    if e.field.is_some() {
+        return e.field.clone();
+    }
     let m = e.message.strip_prefix("--")?;
     let end = m.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))?;
     Some(m[..end].replace('-', "_"))

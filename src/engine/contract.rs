@@ -12,6 +12,10 @@ pub const SWEEP_SCHEMA: &str = "quantlab.sweep";
 pub const WALKFORWARD_SCHEMA: &str = "quantlab.walkforward";
 pub const PORTFOLIO_SCHEMA: &str = "quantlab.portfolio";
 pub const RESPONSE_SCHEMA: &str = "quantlab.response";
+pub const SIGNAL_SCHEMA: &str = "quantlab.research_signal";
+pub const SIGNAL_TRIAGE_SCHEMA: &str = "quantlab.signal_triage";
+pub const SIGNAL_INTAKE_SCHEMA: &str = "quantlab.signal_intake";
+pub const SIGNAL_VERDICT_SCHEMA: &str = "quantlab.signal_verdict";
 
 /// `<kind>_<UTC yyyymmddThhmmssZ>_<8 hex>`: sortable by time, readable, unique by the hash.
 pub fn make_id(kind: &str, at_ms: i64, hash_input: &[u8]) -> String {

@@ -1,5 +1,6 @@
 //! `quantlab demo`: a workspace with real data, runs of several strategies, a sweep, a
-//! walk-forward, a portfolio and a paper session, built once from the data bundled in the binary.
+//! walk-forward, a portfolio, a paper session and research signals, built once from the data
+//! bundled in the binary.
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +36,70 @@ pub struct DemoManifest {
     /// A paper session replayed to its end (absent in demos built before paper sessions).
     #[serde(default)]
     pub paper: Option<String>,
+    /// Research signals taken in, the first researched to a verdict (absent in older demos).
+    #[serde(default)]
+    pub signals: Vec<String>,
+}
+
+/// Signals from a made-up desk, one per decision the triage can take, as JSON lines.
+fn demo_signals(created_at: &str) -> String {
+    let signal =
+        |id: &str, priority: &str, universe: &str, kind: &str, bias: &str, goal: &str, summary: &str| {
+            serde_json::json!({
+            "signal_id": id, "source": "demo-desk", "created_at": created_at, "signal_summary": summary,
+            "priority": priority, "affected_universe": [universe], "bias": bias, "horizon": "3m",
+            "hypothesis_type": kind, "validation_goal": goal, "invalidation_condition": "max_drawdown > 50%",
+        })
+        .to_string()
+        };
+    [
+        signal(
+            "demo-goog-trend",
+            "high",
+            "GOOG",
+            "trend",
+            "long",
+            "sharpe > 0.5",
+            "GOOG trends after new highs",
+        ),
+        signal(
+            "demo-msft-reversion",
+            "normal",
+            "MSFT",
+            "mean_reversion",
+            "neutral",
+            "profit_factor > 1.2",
+            "MSFT reverts after large moves",
+        ),
+        signal(
+            "demo-btc-breakout",
+            "normal",
+            "BTC/USD",
+            "breakout",
+            "long",
+            "cagr > 20%",
+            "BTC breaks out of its monthly range",
+        ),
+        signal(
+            "demo-nvda-trend",
+            "normal",
+            "NVDA",
+            "trend",
+            "long",
+            "sharpe > 1",
+            "NVDA trends (no data in the demo)",
+        ),
+        signal(
+            "demo-ibm-earnings",
+            "low",
+            "IBM",
+            "event",
+            "long",
+            "post-earnings drift is visible",
+            "IBM drifts after earnings",
+        ),
+    ]
+    .join("\n")
 }
 
 fn run(
@@ -148,6 +213,11 @@ pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
         },
     )?;
     crate::engine::paper::run(ws, &paper.id)?;
+    // Signals of every decision, so the Signals tab opens on a triage and a verdict.
+    let now = now_ms();
+    let intake = engine.signals_intake("demo", &demo_signals(&fmt_ms(now - now % 1000)))?;
+    let signals: Vec<String> = intake.machine_contract.accepted.clone();
+    engine.signal_research("demo-goog-trend")?;
     let manifest = DemoManifest {
         schema: "quantlab.demo".into(),
         schema_version: crate::engine::contract::CONTRACT_VERSION,
@@ -158,6 +228,7 @@ pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
         walkforward,
         portfolio: pf.run_id,
         paper: Some(paper.id),
+        signals,
     };
     write_json(&marker, &manifest)?;
     Ok((manifest, false))

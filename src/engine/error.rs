@@ -47,16 +47,23 @@ pub struct Error {
     /// The machine_contract of what failed after it was recorded (a run with its report.json),
     /// so a script reading the error still gets the run id and artifacts.
     pub machine_contract: Option<Box<serde_json::Value>>,
+    /// The input field the error is about (`horizon`, `affected_universe[2]`), when the message
+    /// does not start with the flag that names it.
+    pub field: Option<String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), machine_contract: None }
+        Error { kind, message: message.into(), machine_contract: None, field: None }
     }
     pub fn with_machine_contract(mut self, contract: impl serde::Serialize) -> Self {
         self.machine_contract = serde_json::to_value(contract).ok().map(Box::new);
+        self
+    }
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
         self
     }
     pub fn bad_input(message: impl Into<String>) -> Self {

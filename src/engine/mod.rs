@@ -15,6 +15,7 @@ pub mod paper;
 pub mod pretrade;
 pub mod research;
 pub mod secrets;
+pub mod signals;
 pub mod strategy;
 pub mod time;
 pub mod venues;
@@ -24,6 +25,7 @@ mod api;
 mod execution_api;
 mod paper_api;
 mod pretrade_api;
+mod signals_api;
 
 pub use execution_api::{CorridorSummary, CredentialName};
 

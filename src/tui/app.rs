@@ -18,10 +18,11 @@ pub enum Tab {
     Alerts,
     Pretrade,
     Paper,
+    Signals,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [Tab::Runs, Tab::Sweeps, Tab::Alerts, Tab::Pretrade, Tab::Paper];
+    pub const ALL: [Tab; 6] = [Tab::Runs, Tab::Sweeps, Tab::Alerts, Tab::Pretrade, Tab::Paper, Tab::Signals];
     pub fn title(self) -> &'static str {
         match self {
             Tab::Runs => "Runs",
@@ -29,6 +30,7 @@ impl Tab {
             Tab::Alerts => "Alerts",
             Tab::Pretrade => "Pre-trade",
             Tab::Paper => "Paper",
+            Tab::Signals => "Signals",
         }
     }
 }
@@ -42,6 +44,7 @@ pub enum View {
     Form(Box<RunForm>),
     Sweep(Box<SweepView>),
     Paper(Box<PaperDetailView>),
+    Signal(Box<SignalDetailView>),
 }
 
 /// A question the operator must answer before anything happens.
@@ -99,6 +102,7 @@ pub struct App {
     pub execution: ExecutionState,
     pub pretrade: super::pretrade::PretradeState,
     pub paper: super::paper::PaperState,
+    pub signals: super::signals::SignalsState,
     /// Ticks seen, to poll slower things every few ticks.
     pub ticks: u64,
     /// When the oldest job in progress started, and its age as of the last tick (shown beside
@@ -134,6 +138,7 @@ impl App {
             execution: ExecutionState::default(),
             pretrade: super::pretrade::PretradeState::new(),
             paper: super::paper::PaperState::default(),
+            signals: super::signals::SignalsState::default(),
             ticks: 0,
             busy_since: None,
             busy_secs: 0,
@@ -149,6 +154,7 @@ impl App {
             Cmd::LoadCorridors,
             Cmd::LoadPretrade,
             Cmd::LoadPaper,
+            Cmd::LoadSignals,
         ]
     }
 
@@ -169,12 +175,14 @@ impl App {
             (View::Compare(_), _) => Context::Compare,
             (View::Sweep(_), _) => Context::SweepDetail,
             (View::Paper(_), _) => Context::PaperDetail,
+            (View::Signal(_), _) => Context::SignalDetail,
             (View::Table, Tab::Runs) => Context::Runs,
             (View::Table, Tab::Sweeps) => Context::Sweeps,
             (View::Table, Tab::Alerts) => Context::Alerts,
             (View::Table, Tab::Pretrade) if self.pretrade.editing => Context::PretradeForm,
             (View::Table, Tab::Pretrade) => Context::Pretrade,
             (View::Table, Tab::Paper) => Context::Paper,
+            (View::Table, Tab::Signals) => Context::Signals,
         }
     }
 
@@ -209,6 +217,9 @@ impl App {
                     Ok(Loaded::Corridors(x)) => *x == self.execution,
                     // A live session's age moves on every read; a finished one's list is still.
                     Ok(Loaded::Paper(p)) => *p == self.paper.sessions && !self.paper.any_live(),
+                    Ok(Loaded::Signals(rows, at)) => self.signals.same(rows, *at),
+                    Ok(Loaded::SignalDetail(d)) => matches!(&self.view, View::Signal(old)
+                        if old.record == d.record && old.read_at_ms / 60_000 == d.read_at_ms / 60_000),
                     _ => false,
                 };
                 self.loaded(r, &mut out);
@@ -233,6 +244,7 @@ impl App {
                     out.push(Cmd::LoadCorridors);
                 }
                 self.paper.loading = false;
+                self.signals.loading = false;
                 self.busy.retain(|b| !b.starts_with("paper"));
                 self.message = Some((true, e.message));
                 return;
@@ -312,6 +324,41 @@ impl App {
                 out.push(Cmd::LoadPaper);
                 out.push(Cmd::LoadAlerts);
             }
+            Loaded::Signals(rows, at) => self.signals.loaded(rows, at),
+            Loaded::SignalDetail(d) => {
+                self.signals.loading = false;
+                // A reload keeps the operator's scroll position.
+                let scroll = match &self.view {
+                    View::Signal(old)
+                        if old.record.signal.signal.signal_id == d.record.signal.signal.signal_id =>
+                    {
+                        old.scroll.min(d.research.len().saturating_sub(1))
+                    }
+                    _ => 0,
+                };
+                self.view = View::Signal(Box::new(SignalDetailView { scroll, ..*d }));
+            }
+            Loaded::SignalResearched { id, label, outcome } => {
+                self.busy.retain(|b| *b != label);
+                self.message = Some(match outcome {
+                    Ok((v, vid)) => (false, format!("signal {id}: {} ({vid})", v.name().replace('_', " "))),
+                    Err(e) => (true, e),
+                });
+                // Research triages again and writes runs and sweeps: all of it is news.
+                self.signals.pending_select = Some(id.clone());
+                out.extend([Cmd::LoadSignals, Cmd::LoadRuns, Cmd::LoadSweeps, Cmd::LoadAlerts]);
+                if matches!(&self.view, View::Signal(d) if d.record.signal.signal.signal_id == id) {
+                    out.push(Cmd::LoadSignalDetail(id));
+                }
+            }
+            Loaded::SignalTriaged(id, decision) => {
+                self.message = Some((false, format!("signal {id}: {}", decision.name())));
+                self.signals.pending_select = Some(id.clone());
+                out.push(Cmd::LoadSignals);
+                if matches!(&self.view, View::Signal(d) if d.record.signal.signal.signal_id == id) {
+                    out.push(Cmd::LoadSignalDetail(id));
+                }
+            }
             Loaded::Acked(ids) => {
                 self.message = Some((false, format!("acknowledged {} alert(s)", ids.len())));
                 out.push(Cmd::LoadAlerts);
@@ -343,6 +390,14 @@ impl App {
         out.push(Cmd::LoadAlerts);
         if self.ticks.is_multiple_of(5) {
             out.push(Cmd::LoadCorridors);
+        }
+        // Signals arrive from other processes (an intake from cron): read them while shown.
+        if self.tab == Tab::Signals && !self.signals.loading {
+            self.signals.loading = true;
+            match &self.view {
+                View::Signal(d) => out.push(Cmd::LoadSignalDetail(d.record.signal.signal.signal_id.clone())),
+                _ => out.push(Cmd::LoadSignals),
+            }
         }
         let watching = self.tab == Tab::Paper;
         if (!watching && !self.paper.any_live()) || self.paper.loading {

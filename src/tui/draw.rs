@@ -38,11 +38,13 @@ pub fn draw(f: &mut Frame, app: &App, cx: &Ctx) {
         (View::Form(form), _) => panes::form::draw(f, body, form, cx.theme),
         (View::Sweep(s), _) => panes::sweep::draw(f, body, s, cx.theme),
         (View::Paper(d), _) => panes::paper_detail::draw(f, body, d, cx.theme),
+        (View::Signal(d), _) => panes::signal_detail::draw(f, body, d, &app.busy, cx.theme),
         (View::Table, Tab::Runs) => panes::runs::draw(f, body, app, cx.theme),
         (View::Table, Tab::Sweeps) => panes::sweeps::draw(f, body, app, cx.theme),
         (View::Table, Tab::Alerts) => panes::alerts::draw(f, body, app, cx.theme),
         (View::Table, Tab::Pretrade) => panes::pretrade::draw(f, body, &app.pretrade, cx.theme),
         (View::Table, Tab::Paper) => panes::paper::draw(f, body, &app.paper, cx.theme),
+        (View::Table, Tab::Signals) => panes::signals::draw(f, body, &app.signals, &app.busy, cx.theme),
     }
     status_bar::draw(f, status, app, cx.theme);
     draw_footer(f, footer, app, cx);
@@ -103,6 +105,7 @@ fn draw_tabs(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                 Tab::Pretrade if !app.pretrade.plans.is_empty() => format!(" ({})", app.pretrade.plans.len()),
                 Tab::Paper if app.paper.totals.live > 0 => format!(" ({} live)", app.paper.totals.live),
                 Tab::Paper if !app.paper.sessions.is_empty() => format!(" ({})", app.paper.sessions.len()),
+                Tab::Signals if !app.signals.rows.is_empty() => format!(" ({})", app.signals.rows.len()),
                 _ => String::new(),
             };
             Line::from(format!("{} {}{extra}", i + 1, tab.title()))

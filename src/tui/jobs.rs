@@ -40,6 +40,11 @@ pub enum Cmd {
     LoadPaperForm,
     StartPaper(Box<crate::engine::paper::StartRequest>),
     Paper(PaperOp, String),
+    LoadSignals,
+    LoadSignalDetail(String),
+    /// Research a signal in the background (sweeps, walk-forward, verdict).
+    ResearchSignal(String),
+    TriageSignal(String),
 }
 
 /// What the operator asked of a paper session.
@@ -58,6 +63,7 @@ impl Cmd {
             Cmd::Kill => Some("kill switch: halting and cancelling".into()),
             Cmd::StartPaper(r) => Some(format!("paper: starting {} on {}", r.strategy, r.feed)),
             Cmd::Paper(op, id) => Some(format!("paper: {op:?} {id}").to_lowercase()),
+            Cmd::ResearchSignal(id) => Some(super::signals::research_label(id)),
             _ => None,
         }
     }
@@ -140,6 +146,25 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
                 PaperOp::Stop => "stopping",
             };
             Loaded::PaperChanged(s.id, what.into())
+        }
+        Cmd::LoadSignals => Loaded::Signals(engine.signals_list(None)?, crate::engine::time::now_ms()),
+        Cmd::LoadSignalDetail(id) => {
+            let record = engine.signal_show(&id)?;
+            let research = record.verdict.as_ref().map(research_rows).unwrap_or_default();
+            let read_at_ms = crate::engine::time::now_ms();
+            Loaded::SignalDetail(Box::new(SignalDetailView { record, research, read_at_ms, scroll: 0 }))
+        }
+        // A refusal is an outcome the UI reports (and its busy label must clear either way).
+        Cmd::ResearchSignal(id) => {
+            let label = super::signals::research_label(&id);
+            let outcome =
+                engine.signal_research(&id).map(|v| (v.verdict, v.verdict_id)).map_err(|e| e.message);
+            Loaded::SignalResearched { id, label, outcome }
+        }
+        Cmd::TriageSignal(id) => {
+            let row = engine.signals_triage(Some(&id))?.into_iter().next();
+            let row = row.ok_or_else(|| crate::engine::Error::not_found(format!("no signal '{id}'")))?;
+            Loaded::SignalTriaged(row.signal_id, row.decision)
         }
         Cmd::Kill => {
             // The details are in the KILL_SWITCH alerts.

@@ -6,8 +6,8 @@
 //! ```toml
 //! [[bind]]
 //! context = "runs"        # global, runs, run_detail, compare, sweeps, sweep_detail, alerts,
-//!                         # pretrade, pretrade_form, paper, paper_detail, form, filter,
-//!                         # confirm, help
+//!                         # pretrade, pretrade_form, paper, paper_detail, signals,
+//!                         # signal_detail, form, filter, confirm, help
 //! keys = ["o", "enter"]   # see KeyChord::parse; [] unbinds the action in that context
 //! action = "open"         # snake_case Action name
 //! desc = "open run"       # optional; defaults to the built-in description
@@ -30,16 +30,17 @@ use serde::Deserialize;
 #[rustfmt::skip]
 pub enum Context {
     Global, Runs, RunDetail, Compare, Sweeps, SweepDetail, Alerts, Pretrade, PretradeForm, Paper,
-    PaperDetail, Form, Filter, Confirm, Help,
+    PaperDetail, Signals, SignalDetail, Form, Filter, Confirm, Help,
 }
 
 impl Context {
     /// Every context, in help-overlay order.
     #[rustfmt::skip]
-    pub const ALL: [Context; 15] = [
+    pub const ALL: [Context; 17] = [
         Context::Global, Context::Runs, Context::RunDetail, Context::Compare, Context::Sweeps,
         Context::SweepDetail, Context::Alerts, Context::Pretrade, Context::PretradeForm, Context::Paper,
-        Context::PaperDetail, Context::Form, Context::Filter, Context::Confirm, Context::Help,
+        Context::PaperDetail, Context::Signals, Context::SignalDetail, Context::Form, Context::Filter,
+        Context::Confirm, Context::Help,
     ];
 
     /// Config-file spelling, e.g. `run_detail`.
@@ -61,6 +62,8 @@ impl Context {
             Context::PretradeForm => "Pre-trade form",
             Context::Paper => "Paper",
             Context::PaperDetail => "Paper session",
+            Context::Signals => "Signals",
+            Context::SignalDetail => "Signal",
             Context::Form => "Form",
             Context::Filter => "Filter input",
             Context::Confirm => "Confirm dialog",
@@ -78,10 +81,10 @@ impl Context {
 #[serde(rename_all = "snake_case")]
 #[rustfmt::skip]
 pub enum Action {
-    Quit, Help, NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, Tab5,
+    Quit, Help, NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, Tab5, Tab6,
     Up, Down, PageUp, PageDown, Top, Bottom, Left, Right, Open, Back,
     SortNext, SortPrev, SortReverse, Filter, ClearFilter, Mark, Compare, NewRun, Refresh,
-    Ack, AckAll, KillSwitch, Edit, SavePlan, ToIntent, Pause, Resume, Stop,
+    Ack, AckAll, KillSwitch, Edit, SavePlan, ToIntent, Pause, Resume, Stop, Research, Triage,
     NextField, PrevField, Submit, Cancel, // form
     Confirm, Deny,                        // confirm dialog
 }
@@ -89,15 +92,16 @@ pub enum Action {
 impl Action {
     /// Every action, in declaration order (used to list valid names in errors).
     #[rustfmt::skip]
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 46] = [
         Action::Quit, Action::Help, Action::NextTab, Action::PrevTab, Action::Tab1, Action::Tab2,
-        Action::Tab3, Action::Tab4, Action::Tab5, Action::Up, Action::Down, Action::PageUp,
-        Action::PageDown, Action::Top, Action::Bottom, Action::Left, Action::Right, Action::Open,
-        Action::Back, Action::SortNext, Action::SortPrev, Action::SortReverse, Action::Filter,
-        Action::ClearFilter, Action::Mark, Action::Compare, Action::NewRun, Action::Refresh, Action::Ack,
-        Action::AckAll, Action::KillSwitch, Action::Edit, Action::SavePlan, Action::ToIntent, Action::Pause, Action::Resume,
-        Action::Stop, Action::NextField, Action::PrevField, Action::Submit, Action::Cancel,
-        Action::Confirm, Action::Deny,
+        Action::Tab3, Action::Tab4, Action::Tab5, Action::Tab6, Action::Up, Action::Down,
+        Action::PageUp, Action::PageDown, Action::Top, Action::Bottom, Action::Left, Action::Right,
+        Action::Open, Action::Back, Action::SortNext, Action::SortPrev, Action::SortReverse,
+        Action::Filter, Action::ClearFilter, Action::Mark, Action::Compare, Action::NewRun,
+        Action::Refresh, Action::Ack, Action::AckAll, Action::KillSwitch, Action::Edit,
+        Action::SavePlan, Action::ToIntent, Action::Pause, Action::Resume, Action::Stop,
+        Action::Research, Action::Triage, Action::NextField, Action::PrevField, Action::Submit,
+        Action::Cancel, Action::Confirm, Action::Deny,
     ];
 
     /// Config-file spelling, e.g. `ack_all`.
@@ -147,6 +151,7 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::Global, &["3"], A::Tab3, "go to tab"),
     (C::Global, &["4"], A::Tab4, "go to tab"),
     (C::Global, &["5"], A::Tab5, "go to tab"),
+    (C::Global, &["6"], A::Tab6, "go to tab"),
     (C::Global, &["up", "k"], A::Up, "up"),
     (C::Global, &["down", "j"], A::Down, "down"),
     (C::Global, &["pgup", "ctrl+u"], A::PageUp, "page up"),
@@ -182,6 +187,10 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::PaperDetail, &["p"], A::Pause, "pause"),
     (C::PaperDetail, &["r"], A::Resume, "resume"),
     (C::PaperDetail, &["x"], A::Stop, "stop (asks first)"),
+    (C::Signals, &["r"], A::Research, "research (in the background)"),
+    (C::Signals, &["t"], A::Triage, "triage again"),
+    (C::SignalDetail, &["r"], A::Research, "research (in the background)"),
+    (C::SignalDetail, &["t"], A::Triage, "triage again"),
     (C::Form, &["tab"], A::NextField, "next field"),
     (C::Form, &["backtab"], A::PrevField, "previous field"),
     (C::Form, &["enter"], A::Submit, "submit"),

@@ -115,7 +115,17 @@ fn defaults_parse_and_bind_no_key_twice_per_context() {
 #[test]
 fn vim_and_arrow_keys_move() {
     let km = Keymap::defaults();
-    for ctx in [C::Runs, C::RunDetail, C::Compare, C::Sweeps, C::SweepDetail, C::Alerts, C::Help] {
+    for ctx in [
+        C::Runs,
+        C::RunDetail,
+        C::Compare,
+        C::Sweeps,
+        C::SweepDetail,
+        C::Alerts,
+        C::Signals,
+        C::SignalDetail,
+        C::Help,
+    ] {
         assert_eq!(km.action(ctx, &ch('j')), Some(A::Down));
         assert_eq!(km.action(ctx, &press(KeyCode::Down, M::NONE)), Some(A::Down));
         assert_eq!(km.action(ctx, &ch('k')), Some(A::Up));
@@ -245,7 +255,7 @@ fn footer_for_runs_lists_context_keys_first_then_global() {
     let km = Keymap::defaults();
     let footer = km.footer(C::Runs);
     let keys: Vec<&str> = footer.iter().map(|(k, _)| k.as_str()).collect();
-    for want in ["s", "S", "r", "/", "x", "Space", "c", "n", "?/F1", "q/^c", "1-5"] {
+    for want in ["s", "S", "r", "/", "x", "Space", "c", "n", "?/F1", "q/^c", "1-6"] {
         assert!(keys.contains(&want), "{want} missing from {footer:?}");
     }
     assert_eq!(footer[0], ("s".to_string(), "sort by next column"));
@@ -275,10 +285,10 @@ fn help_groups_every_binding_by_context() {
     assert!(titles.contains(&"Runs") && titles.contains(&"Confirm dialog"));
     assert!(!titles.contains(&"Run detail"), "contexts without own bindings are skipped");
     let global = &help[0].1;
-    assert!(global.contains(&("1-5".to_string(), "go to tab".to_string())));
+    assert!(global.contains(&("1-6".to_string(), "go to tab".to_string())));
     assert!(global.contains(&("↓/j".to_string(), "down".to_string())));
     let total: usize = help.iter().map(|(_, rows)| rows.len()).sum();
-    assert_eq!(total, DEFAULTS.len() - 4, "only the five tab bindings merge");
+    assert_eq!(total, DEFAULTS.len() - 5, "only the six tab bindings merge");
 }
 
 #[test]

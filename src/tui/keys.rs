@@ -50,7 +50,8 @@ impl App {
             | Action::Tab2
             | Action::Tab3
             | Action::Tab4
-            | Action::Tab5 => {
+            | Action::Tab5
+            | Action::Tab6 => {
                 let i = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
                 let n = Tab::ALL.len();
                 let next = match action {
@@ -60,11 +61,16 @@ impl App {
                     Action::Tab2 => 1,
                     Action::Tab3 => 2,
                     Action::Tab4 => 3,
-                    _ => 4,
+                    Action::Tab5 => 4,
+                    _ => 5,
                 };
                 if Tab::ALL[next] != self.tab {
                     self.tab = Tab::ALL[next];
                     self.view = View::Table;
+                    // Signals arrive from other processes: what the tab shows is read as it opens.
+                    if self.tab == Tab::Signals {
+                        out.push(Cmd::LoadSignals);
+                    }
                 }
             }
             // Refresh reads again everything the console read at start.
@@ -107,6 +113,32 @@ impl App {
                 }
                 let id = d.detail.view.session.id.clone();
                 self.paper_op(action, id, out);
+            }
+            (View::Signal(d), _) => {
+                if let Some(s) = step(action) {
+                    d.scroll = (d.scroll as isize + s).clamp(0, d.research.len().saturating_sub(1) as isize)
+                        as usize;
+                    return;
+                }
+                let id = d.record.signal.signal.signal_id.clone();
+                self.signal_op(action, id, out);
+            }
+            (View::Table, Tab::Signals) => {
+                if let Some(s) = step(action) {
+                    self.signals.select_by(s);
+                    return;
+                }
+                match (action, self.signals.selected_id().map(String::from)) {
+                    (Action::Open, Some(id)) => out.push(Cmd::LoadSignalDetail(id)),
+                    (_, Some(id)) => self.signal_op(action, id, out),
+                    (Action::Research | Action::Triage, None) => {
+                        self.message = Some((
+                            true,
+                            "no signal selected (take some in: quantlab signals intake FILE)".into(),
+                        ))
+                    }
+                    _ => {}
+                }
             }
             (View::Compare(_), _) | (View::Form(_), _) => {}
             (View::Table, Tab::Paper) => {
@@ -292,6 +324,19 @@ impl App {
 }
 
 impl App {
+    /// Research a signal in the background, or triage it again. One research per signal at a
+    /// time; whether the signal may be researched is the engine's to judge (it triages first).
+    fn signal_op(&mut self, action: Action, id: String, out: &mut Vec<Cmd>) {
+        match action {
+            Action::Research if self.busy.contains(&super::signals::research_label(&id)) => {
+                self.message = Some((true, format!("signal {id} is already being researched")))
+            }
+            Action::Research => self.start(Cmd::ResearchSignal(id), out),
+            Action::Triage => out.push(Cmd::TriageSignal(id)),
+            _ => {}
+        }
+    }
+
     /// Pause, resume or stop a paper session; a stop asks first, because a stopped session
     /// never runs again. What the session's state allows is the engine's to judge.
     fn paper_op(&mut self, action: Action, id: String, out: &mut Vec<Cmd>) {

@@ -15,6 +15,7 @@ pub mod panes;
 pub mod paper;
 pub mod pretrade;
 pub mod runs_table;
+pub mod signals;
 pub mod terminal;
 pub mod theme;
 pub mod views;

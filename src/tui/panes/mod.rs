@@ -10,6 +10,8 @@ pub mod paper;
 pub mod paper_detail;
 pub mod pretrade;
 pub mod runs;
+pub mod signal_detail;
+pub mod signals;
 pub mod sweep;
 pub mod sweeps;
 
