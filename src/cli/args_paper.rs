@@ -35,7 +35,8 @@ pub struct PaperStartArgs {
     /// Strategy parameter, name=value (repeatable).
     #[arg(long = "param", value_name = "K=V")]
     pub params: Vec<String>,
-    /// replay:DATA[@SPEED], SPEED max (default) or a multiple of real time (60 or 60x).
+    /// replay:DATA[@SPEED] (SPEED max, the default, or a multiple of real time such as 60x), or
+    /// live:VENUE[/ACCOUNT]:SYMBOL@TIMEFRAME for a venue's market data (see venues.toml).
     #[arg(long)]
     pub feed: String,
     #[command(flatten)]

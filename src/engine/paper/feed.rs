@@ -45,7 +45,7 @@ impl FeedSpec {
     pub fn parse(s: &str) -> Result<FeedSpec> {
         let rest = s.strip_prefix("replay:").ok_or_else(|| {
             Error::bad_input(format!(
-                "--feed: '{s}' is not a feed; use replay:DATA[@SPEED] (live venue feeds come with the venues)"
+                "--feed: '{s}' is not a feed; use replay:DATA[@SPEED] or live:VENUE[/ACCOUNT]:SYMBOL@TIMEFRAME"
             ))
         })?;
         let (data, speed) = match rest.rsplit_once('@') {

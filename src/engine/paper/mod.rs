@@ -8,6 +8,7 @@ pub mod control;
 pub mod feed;
 pub mod gaps;
 pub mod launch;
+pub mod live_feed;
 pub mod runner;
 pub mod session;
 pub mod view;
@@ -22,6 +23,7 @@ use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::Workspace;
 use control::Desired;
 use feed::{FeedSpec, ReplayFeed};
+use live_feed::{LiveFeed, LiveSpec};
 pub use session::{Session, SessionConfig, Status};
 
 /// What `paper start` asks for.
@@ -41,8 +43,19 @@ pub struct StartRequest {
 pub fn create(ws: &Workspace, req: &StartRequest) -> Result<Session> {
     req.backtest.validate()?;
     let (_, params) = strategy::build(&req.strategy, &req.params)?;
-    let spec = FeedSpec::parse(&req.feed)?;
-    let (_, data) = ReplayFeed::open(ws, &spec, req.from.as_deref(), 0)?;
+    // (symbol, dataset id, fingerprint): a live feed pins no dataset.
+    let (symbol, dataset, fingerprint) = if LiveSpec::is_live(&req.feed) {
+        let spec = LiveSpec::parse(&req.feed)?;
+        if req.from.is_some() {
+            return Err(Error::bad_input("--start: a live feed starts now; --start is for replays"));
+        }
+        live_feed::check(ws, &spec)?;
+        (spec.symbol, None, None)
+    } else {
+        let spec = FeedSpec::parse(&req.feed)?;
+        let (_, data) = ReplayFeed::open(ws, &spec, req.from.as_deref(), 0)?;
+        (data.symbol, data.id, Some(data.fingerprint))
+    };
     let signal_out = req.signal_out.as_deref().map(signal_path).transpose()?;
     if let Some(m) = req.max_drawdown_pct {
         if !(m > 0.0 && m < 100.0) {
@@ -56,7 +69,7 @@ pub fn create(ws: &Workspace, req: &StartRequest) -> Result<Session> {
         }
         None => {
             // Two sessions started in the same second get _2, _3, ...: names stay unique.
-            let base = session::default_name(&req.strategy, &data.symbol, now_ms());
+            let base = session::default_name(&req.strategy, &symbol, now_ms());
             let mut name = base.clone();
             let mut n = 1;
             while session::dir(ws, &name).exists() {
@@ -77,12 +90,12 @@ pub fn create(ws: &Workspace, req: &StartRequest) -> Result<Session> {
         backtest: req.backtest.clone(),
         max_drawdown_pct: req.max_drawdown_pct,
         signal_out,
-        dataset: data.id.clone(),
-        fingerprint: Some(data.fingerprint.clone()),
+        dataset,
+        fingerprint,
     };
     std::fs::create_dir_all(session::dir(ws, &id))
         .map_err(|e| Error::io("create", &session::dir(ws, &id), e))?;
-    let mut s = Session::new(id, config, data.symbol.clone());
+    let mut s = Session::new(id, config, symbol);
     s.save(ws)?;
     Ok(s)
 }
@@ -123,6 +136,17 @@ pub fn run(ws: &Workspace, id: &str) -> Result<Session> {
     let (strat, _) = strategy::build(&s.config.strategy, &s.config.params)?;
     let snap = runner::load_snapshot(ws, id, &s.config.backtest);
     let resume_at = snap.last_bar.map_or(0, |b| b + 1);
+    if LiveSpec::is_live(&s.config.feed) {
+        if resume_at > 0 {
+            // Bars seen before the stop are not kept, so the strategy's state could not be
+            // rebuilt: a fresh session says plainly that it starts from nothing.
+            return Err(Error::bad_input(format!(
+                "paper session {id} runs on a live feed and has seen bars already; a live session cannot resume, start a new one"
+            )));
+        }
+        let feed = LiveFeed::open(ws, &LiveSpec::parse(&s.config.feed)?)?;
+        return runner::run(ws, id, strat, Box::new(feed), snap);
+    }
     let mut spec = FeedSpec::parse(&s.config.feed)?;
     if let Some(d) = &s.config.dataset {
         spec.data = d.clone();

@@ -92,6 +92,15 @@ fn ws_from(base: &str, suffix: &str) -> String {
 
 /// The endpoints of one corridor's account.
 pub fn resolve(ws: &Workspace, id: &CorridorId) -> Result<Endpoint> {
+    resolve_with(ws, id, true)
+}
+
+/// The same for public market data only: a Hyperliquid account address is not needed.
+pub fn resolve_public(ws: &Workspace, id: &CorridorId) -> Result<Endpoint> {
+    resolve_with(ws, id, false)
+}
+
+fn resolve_with(ws: &Workspace, id: &CorridorId, trading: bool) -> Result<Endpoint> {
     let p = path(ws);
     let file: File = match std::fs::read_to_string(&p) {
         Ok(t) => {
@@ -125,7 +134,7 @@ pub fn resolve(ws: &Workspace, id: &CorridorId) -> Result<Endpoint> {
     };
     let address = addr(&e.account, "account")?;
     let vault = addr(&e.vault, "vault")?;
-    if id.venue == Venue::Hyperliquid && address.is_none() {
+    if trading && id.venue == Venue::Hyperliquid && address.is_none() {
         return Err(Error::bad_input(format!(
             "{}: is missing: set the Hyperliquid account address the agent key trades for",
             field("account")

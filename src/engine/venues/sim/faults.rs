@@ -34,6 +34,8 @@ pub enum FaultChange {
     DropAck {
         count: u32,
     },
+    /// Spelled as the `[faults]` field is (serde's snake_case alone would make it `http5xx`).
+    #[serde(rename = "http_5xx", alias = "http5xx")]
     Http5xx {
         count: u32,
     },

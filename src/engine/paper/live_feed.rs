@@ -1,0 +1,271 @@
+//! The live feed: a venue's public market-data websocket (Kraken v2 ticker, Hyperliquid
+//! allMids) folded into bars of a fixed interval. A bar closes when a mark of the next
+//! interval arrives or when the interval has passed on the wall clock, whichever is first; an
+//! interval without a single mark produces no bar (the runner's gap check then speaks).
+//! Market data is public: no credential is read.
+//!
+//! Spec: `live:VENUE[/ACCOUNT]:SYMBOL@TIMEFRAME`, e.g. `live:kraken:XBTUSD@1m` or
+//! `live:hyperliquid/main:BTC@5m`; ACCOUNT (default `main`) picks the endpoints in
+//! venues.toml, so a simulated feed is one line of config away.
+
+use std::sync::mpsc;
+
+use serde_json::{json, Value};
+
+use super::feed::{Feed, FeedEvent};
+use crate::engine::data::Bars;
+use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::execution::broker::MarketEvent;
+use crate::engine::execution::{CorridorId, Venue};
+use crate::engine::time::parse_timeframe;
+use crate::engine::venues::endpoints;
+use crate::engine::venues::http::Http;
+use crate::engine::venues::hyperliquid::adapter::parse_all_mids;
+use crate::engine::venues::kraken::{pairs::parse_asset_pairs, ws as kraken_ws};
+use crate::engine::venues::ws_stream;
+use crate::engine::workspace::Workspace;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveSpec {
+    pub venue: Venue,
+    pub account: String,
+    pub symbol: String,
+    pub interval_ms: i64,
+}
+
+impl LiveSpec {
+    pub fn is_live(feed: &str) -> bool {
+        feed.starts_with("live:")
+    }
+
+    pub fn parse(s: &str) -> Result<LiveSpec> {
+        let usage = || {
+            Error::bad_input(format!("--feed: '{s}' is not a live feed; use live:VENUE[/ACCOUNT]:SYMBOL@TIMEFRAME, e.g. live:kraken:XBTUSD@1m"))
+        };
+        let rest = s.strip_prefix("live:").ok_or_else(usage)?;
+        let (head, tf) = rest.rsplit_once('@').ok_or_else(usage)?;
+        let (who, symbol) = head.split_once(':').ok_or_else(usage)?;
+        let (venue, account) = who.split_once('/').unwrap_or((who, "main"));
+        let venue = Venue::parse(venue).map_err(|e| {
+            Error::bad_input(format!("--feed: {}", e.message.trim_start_matches("--venue: ")))
+        })?;
+        if !venue.is_live() {
+            return Err(Error::bad_input("--feed: the fake venue has no market feed; use replay:DATA"));
+        }
+        if symbol.is_empty() {
+            return Err(usage());
+        }
+        let interval_ms =
+            parse_timeframe(tf).map_err(|e| Error::bad_input(format!("--feed: {}", e.message)))?;
+        CorridorId::new(venue, account)?;
+        Ok(LiveSpec { venue, account: account.to_string(), symbol: symbol.to_string(), interval_ms })
+    }
+}
+
+/// Look the symbol up in the venue's public instrument list; returns the websocket name.
+fn resolve_symbol(spec: &LiveSpec, base_url: &str, http: &Http) -> Result<String> {
+    let venue_err = |m: String| Error::new(ErrorKind::Venue, m);
+    crate::engine::execution::block_on(async {
+        match spec.venue {
+            Venue::Kraken => {
+                let url = format!("{base_url}/0/public/AssetPairs");
+                let r =
+                    http.send(http.get(&url), "AssetPairs").await.map_err(|e| venue_err(e.to_string()))?;
+                let v = crate::engine::venues::kraken::errors::parse_response(r.status, &r.body)
+                    .map_err(Error::from)?;
+                let pairs = parse_asset_pairs(&v).map_err(Error::from)?;
+                let p = pairs.get(&spec.symbol).ok_or_else(|| {
+                    Error::bad_input(format!(
+                        "--feed: '{}' is not a Kraken pair (use its altname, e.g. XBTUSD)",
+                        spec.symbol
+                    ))
+                })?;
+                Ok(p.wsname.clone().unwrap_or_else(|| p.altname.clone()).replace("XBT/", "BTC/"))
+            }
+            _ => {
+                let url = format!("{base_url}/info");
+                let r = http
+                    .send(http.post(&url).json(&json!({"type": "meta"})), "meta")
+                    .await
+                    .map_err(|e| venue_err(e.to_string()))?;
+                let meta: Value = serde_json::from_slice(&r.body)
+                    .map_err(|_| venue_err("meta: reply is not JSON".into()))?;
+                let assets =
+                    crate::engine::venues::hyperliquid::info::parse_meta(&meta).map_err(Error::from)?;
+                if !assets.iter().any(|a| a.name == spec.symbol) {
+                    return Err(Error::bad_input(format!(
+                        "--feed: '{}' is not a Hyperliquid perp (e.g. BTC)",
+                        spec.symbol
+                    )));
+                }
+                Ok(spec.symbol.clone())
+            }
+        }
+    })?
+}
+
+/// Check a live spec can be served (endpoints, symbol), without subscribing.
+pub fn check(ws: &Workspace, spec: &LiveSpec) -> Result<()> {
+    let ep = endpoints::resolve_public(ws, &CorridorId::new(spec.venue, &spec.account)?)?;
+    let http = Http::new(ep.timeout_ms).map_err(|e| Error::new(ErrorKind::Venue, e.to_string()))?;
+    resolve_symbol(spec, &ep.base_url, &http).map(|_| ())
+}
+
+pub struct LiveFeed {
+    bars: Bars,
+    /// The bar being built: (open time, open, high, low, close).
+    current: Option<(i64, f64, f64, f64, f64)>,
+    rx: mpsc::Receiver<MarketEvent>,
+    interval_ms: i64,
+    symbol: String,
+    _rt: tokio::runtime::Runtime,
+}
+
+impl LiveFeed {
+    pub fn open(ws: &Workspace, spec: &LiveSpec) -> Result<LiveFeed> {
+        let ep = endpoints::resolve_public(ws, &CorridorId::new(spec.venue, &spec.account)?)?;
+        let http = Http::new(ep.timeout_ms).map_err(|e| Error::new(ErrorKind::Venue, e.to_string()))?;
+        let ws_name = resolve_symbol(spec, &ep.base_url, &http)?;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .map_err(|e| Error::runtime(format!("cannot start the feed runtime: {e}")))?;
+        let (tx, rx) = mpsc::channel();
+        let symbol = spec.symbol.clone();
+        let venue = spec.venue;
+        let url = ep.ws_url.clone();
+        let alerts_ws = ws.clone();
+        let source = format!("paper-feed:{}:{}", spec.venue, spec.symbol);
+        let notify: ws_stream::Notifier = std::sync::Arc::new(move |m: &str| {
+            let _ = crate::engine::alerts::raise(
+                &alerts_ws,
+                crate::engine::alerts::codes::STALE_STREAM,
+                &source,
+                m,
+            );
+        });
+        rt.spawn(async move {
+            let mut stream = match venue {
+                Venue::Kraken => kraken_ws::ticker_stream(url, vec![(ws_name, symbol.clone())], Some(notify)),
+                _ => {
+                    let wanted = vec![symbol.clone()];
+                    let sub = json!({"method": "subscribe", "subscription": {"type": "allMids"}});
+                    ws_stream::spawn(
+                        url,
+                        vec![sub],
+                        Box::new(move |v| parse_all_mids(v, &wanted)),
+                        Some(notify),
+                    )
+                }
+            };
+            while let Some(e) = stream.recv().await {
+                if tx.send(e).is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(LiveFeed {
+            bars: Bars::default(),
+            current: None,
+            rx,
+            interval_ms: spec.interval_ms,
+            symbol: spec.symbol.clone(),
+            _rt: rt,
+        })
+    }
+
+    /// Fold one mark in; returns true when it closed the bar before it.
+    fn fold(&mut self, at_ms: i64, px: f64) -> bool {
+        let start = at_ms - at_ms.rem_euclid(self.interval_ms);
+        match &mut self.current {
+            Some(c) if c.0 == start => {
+                c.2 = c.2.max(px);
+                c.3 = c.3.min(px);
+                c.4 = px;
+                false
+            }
+            Some(c) if c.0 > start => false, // a late mark of a closed bar is dropped
+            _ => {
+                let closed = self.close_current();
+                self.current = Some((start, px, px, px, px));
+                closed
+            }
+        }
+    }
+
+    fn close_current(&mut self) -> bool {
+        match self.current.take() {
+            Some((t, o, h, l, c)) => {
+                self.bars.push(t, o, h, l, c, 0.0);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl Feed for LiveFeed {
+    fn bars(&self) -> &Bars {
+        &self.bars
+    }
+
+    fn poll(&mut self, now_ms: i64) -> Result<FeedEvent> {
+        let before = self.bars.len();
+        while let Ok(e) = self.rx.try_recv() {
+            let px = rust_decimal::prelude::ToPrimitive::to_f64(&e.mark.price).unwrap_or(f64::NAN);
+            if px.is_finite() && px > 0.0 && self.fold(e.mark.at_ms, px) {
+                // One bar per poll: hand it over before folding further marks.
+                break;
+            }
+        }
+        if self.bars.len() == before && self.current.is_some_and(|c| now_ms >= c.0 + self.interval_ms) {
+            self.close_current();
+        }
+        if self.bars.len() > before {
+            return Ok(FeedEvent::Bar { index: self.bars.len() - 1, last: false });
+        }
+        Ok(FeedEvent::Idle)
+    }
+
+    fn interval_ms(&self) -> i64 {
+        self.interval_ms
+    }
+
+    fn cadence_ms(&self) -> i64 {
+        self.interval_ms
+    }
+
+    /// Both venues trade around the clock.
+    fn weekend_bars(&self) -> bool {
+        true
+    }
+
+    fn symbol(&self) -> &str {
+        &self.symbol
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_and_refuse_clearly() {
+        let s = LiveSpec::parse("live:kraken:XBTUSD@1m").unwrap();
+        assert_eq!(
+            (s.venue, s.account.as_str(), s.symbol.as_str(), s.interval_ms),
+            (Venue::Kraken, "main", "XBTUSD", 60_000)
+        );
+        assert_eq!(LiveSpec::parse("live:hyperliquid/desk:BTC@5m").unwrap().account, "desk");
+        for bad in [
+            "live:kraken:XBTUSD",
+            "live:fake:X@1m",
+            "live:nasdaq:X@1m",
+            "live:kraken:@1m",
+            "live:kraken:X@soon",
+        ] {
+            assert!(LiveSpec::parse(bad).unwrap_err().message.starts_with("--feed"), "{bad}");
+        }
+    }
+}
