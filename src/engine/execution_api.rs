@@ -150,7 +150,7 @@ impl Engine {
         }
         let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
         if !dry_run {
-            c.approve(intent_id, "cli (fake venue)")?;
+            c.rehearse(intent_id)?;
         }
         ex::block_on(c.submit(intent_id, dry_run))?
     }

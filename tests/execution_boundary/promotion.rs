@@ -5,7 +5,7 @@ use std::sync::Arc;
 use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::policy::EXAMPLE;
-use quantlab::engine::execution::{Corridor, CorridorId, Venue};
+use quantlab::engine::execution::{Confirmation, Corridor, CorridorId, Venue};
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::ErrorKind;
 
@@ -38,7 +38,7 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
         "{}",
         pf.reasons()
     );
-    c.approve(&i.id, "test").unwrap();
+    c.approve(Confirmation::keypress(&id, &i.id, &c.digest_of(&i.id).unwrap(), "test")).unwrap();
     let e = c.submit(&i.id, false).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
     assert!(e.message.contains("promotion"), "{}", e.message);
@@ -64,7 +64,7 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
     let pf = c.preflight(&i.id).await.unwrap();
     let line = pf.checks.iter().find(|c| c.rule == "promotion").unwrap();
     assert!(line.passed && line.actual == format!("report {}", report.id), "{line:?}");
-    c.approve(&i.id, "test").unwrap();
+    c.approve(Confirmation::keypress(&id, &i.id, &c.digest_of(&i.id).unwrap(), "test")).unwrap();
     c.submit(&i.id, false).await.unwrap();
     assert_eq!(venue.orders().len(), 1);
 }

@@ -75,7 +75,7 @@ pub async fn send(
     s: IntentSpec,
 ) -> quantlab::engine::Result<quantlab::engine::execution::SubmitOutcome> {
     let i = c.create_intent(s)?;
-    c.approve(&i.id, "test")?;
+    c.rehearse(&i.id)?;
     c.submit(&i.id, false).await
 }
 
@@ -87,7 +87,7 @@ pub async fn refused_by(c: &mut Corridor, s: IntentSpec, rule: &str) {
     let failed: Vec<&str> = pf.failed().iter().map(|c| c.rule.as_str()).collect();
     assert!(failed.contains(&rule), "expected {rule} to fail; failed: {failed:?}");
     // Approval itself is refused where nothing can be approved (no policy for the corridor).
-    if let Err(e) = c.approve(&i.id, "test") {
+    if let Err(e) = c.rehearse(&i.id) {
         assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
         assert!(e.message.contains(rule), "{}", e.message);
         return;

@@ -5,6 +5,7 @@
 //! stage. This module depends on no venue; venues depend on it.
 
 pub mod broker;
+pub mod confirmation;
 pub mod context;
 pub mod corridor;
 pub mod fake;
@@ -19,6 +20,7 @@ pub mod types;
 
 mod service;
 
+pub use confirmation::Confirmation;
 pub use corridor::{Corridor, CrashPoint, SubmitOutcome};
 pub use service::*;
 pub use types::{CorridorId, IntentSource, OrderType, Side, TimeInForce, Venue};

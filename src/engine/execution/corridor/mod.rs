@@ -10,6 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::broker::{BrokerAdapter, OrderRef, OrderReport, OrderRequest, OrderState, VenueError};
+use super::confirmation::Confirmation;
 use super::context::ExecutionContext;
 use super::intent::{ExecutionIntent, IntentSpec};
 use super::journal::{Entry, Journal};
@@ -256,9 +257,32 @@ impl Corridor {
         Ok(pf)
     }
 
-    /// Record the operator's approval of an intent, valid for the policy's approval TTL.
-    pub fn approve(&mut self, intent_id: &str, by: &str) -> Result<Approval> {
+    /// The digest of an intent as it stands now: what a confirmation must carry.
+    pub fn digest_of(&self, intent_id: &str) -> Result<String> {
+        Ok(intent_digest(&self.record(intent_id)?.intent))
+    }
+
+    /// Approve on a venue that moves no money (scripts and tests); refused on live corridors.
+    pub fn rehearse(&mut self, intent_id: &str) -> Result<Approval> {
+        let c = Confirmation::rehearsal(&self.id, intent_id, &self.digest_of(intent_id)?)?;
+        self.approve(c)
+    }
+
+    /// Record the operator's approval of an intent, valid for the policy's approval TTL. Only a
+    /// [`Confirmation`] for this corridor and this exact intent approves.
+    pub fn approve(&mut self, confirmation: Confirmation) -> Result<Approval> {
+        if confirmation.corridor != self.id {
+            return Err(refused(format!(
+                "a confirmation for {} cannot approve in {}",
+                confirmation.corridor, self.id
+            )));
+        }
+        let intent_id = confirmation.intent_id.as_str();
+        let by = confirmation.by.as_str();
         let r = self.record(intent_id)?;
+        if intent_digest(&r.intent) != confirmation.intent_digest {
+            return Err(refused(format!("intent {intent_id} changed after it was shown; review it again")));
+        }
         if !matches!(r.status, IntentStatus::Pending | IntentStatus::Approved) {
             return Err(Error::bad_input(format!(
                 "intent {intent_id} is {}; only a pending intent can be approved",

@@ -350,9 +350,11 @@ impl BrokerAdapter for HlAdapter {
     }
 
     async fn dead_man_switch(&self, seconds: u32) -> VenueResult<()> {
-        if (1..5).contains(&seconds) {
+        // The venue wants the time at least 5 s after its own clock when the action arrives:
+        // exactly 5 s from ours is always late by the trip, so the least that can work is 6 s.
+        if (1..6).contains(&seconds) {
             return Err(reject(format!(
-                "Hyperliquid's scheduleCancel needs at least 5 s; asked for {seconds} s"
+                "Hyperliquid's scheduleCancel must arrive at least 5 s ahead: ask for 6 s or more, not {seconds} s"
             )));
         }
         let time = (seconds > 0).then(|| (crate::engine::time::now_ms() + i64::from(seconds) * 1000) as u64);

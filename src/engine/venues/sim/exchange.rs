@@ -141,6 +141,9 @@ pub struct Account {
     pub cancel_at_ms: Option<i64>,
 }
 
+/// Done orders and fills kept; older ones are dropped so state (saved whole) stays bounded.
+pub const KEEP_DONE: usize = 20_000;
+
 /// Why the engine refused an order; each venue layer words it as that venue does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reject {
@@ -254,7 +257,10 @@ impl Exchange {
         }
         let ladder = self.ladder(&inst).ok_or(Reject::NoLiquidity)?;
         let touch = if req.buy { ladder.asks[0].0 } else { ladder.bids[0].0 };
-        let ref_px = req.limit.or(req.trigger).unwrap_or(touch);
+        // A market order is funded at the worst level it would reach, not the touch.
+        let reach = take(if req.buy { &ladder.asks } else { &ladder.bids }, req.qty, None, req.buy);
+        let worst = reach.last().map_or(touch, |l| l.0);
+        let ref_px = req.limit.or(req.trigger).unwrap_or(worst);
         if req.qty < inst.min_qty || req.qty * ref_px < inst.min_notional {
             return Err(Reject::BelowMinimum);
         }
@@ -535,6 +541,27 @@ impl Exchange {
                 self.orders.insert(id, order);
             }
         }
+        self.prune();
         events
+    }
+
+    fn prune(&mut self) {
+        if self.fills.len() > KEEP_DONE {
+            let drop = self.fills.len() - KEEP_DONE;
+            self.fills.drain(..drop);
+        }
+        let done = self.orders.values().filter(|o| o.status != Status::Open).count();
+        if done > KEEP_DONE {
+            let old: Vec<u64> = self
+                .orders
+                .values()
+                .filter(|o| o.status != Status::Open)
+                .take(done - KEEP_DONE)
+                .map(|o| o.id)
+                .collect();
+            for id in old {
+                self.orders.remove(&id);
+            }
+        }
     }
 }

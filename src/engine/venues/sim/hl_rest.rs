@@ -227,7 +227,20 @@ pub async fn exchange(State(app): State<App>, body: Bytes) -> Response {
         };
         let signer = match recover_l1_signer(&b.action, &params, &b.signature) {
             Ok(a) => a.to_lower_hex(),
-            Err(_) => return refused("Invalid signature"),
+            Err(_) => {
+                let kind = action_name(&b.action);
+                let e = Entry {
+                    at_ms: now,
+                    venue: "hyperliquid",
+                    endpoint: kind,
+                    caller: None,
+                    accepted: false,
+                    error: Some("Invalid signature"),
+                    detail: None,
+                };
+                sim.record(e);
+                return refused("Invalid signature");
+            }
         };
         let vault = b.vault_address.map(|v| v.to_lower_hex());
         let kind = action_name(&b.action);

@@ -197,7 +197,19 @@ pub async fn private(
         let now = sim.now_ms();
         let params = match parse_params(&headers, &body) {
             Ok(p) => p,
-            Err(e) => return err(e),
+            Err(e) => {
+                let caller = headers.get("API-Key").and_then(|v| v.to_str().ok()).map(str::to_string);
+                sim.record(Entry {
+                    at_ms: now,
+                    venue: "kraken",
+                    endpoint: &method,
+                    caller: caller.as_deref(),
+                    accepted: false,
+                    error: Some(e),
+                    detail: None,
+                });
+                return err(e);
+            }
         };
         let key = match authenticate(&mut sim, &path, &headers, &body, &params) {
             Ok(k) => k,

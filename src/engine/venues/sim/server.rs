@@ -77,7 +77,21 @@ pub fn router(app: App) -> Router {
         .route("/ws", get(ws::hyperliquid))
         .route("/_sim/fault", post(fault))
         .route("/_sim/state", get(state))
+        .layer(axum::middleware::map_response_with_state(app.clone(), date_header))
         .with_state(app)
+}
+
+/// Every reply's `Date` is the simulator's clock, so the clock-offset fault shows there as a
+/// venue's skewed clock would (Hyperliquid's server time is read from it); hyper would
+/// otherwise stamp the machine's clock.
+async fn date_header(axum::extract::State(app): axum::extract::State<App>, mut reply: Response) -> Response {
+    let now = app.lock().now_ms();
+    let text = chrono::DateTime::from_timestamp_millis(now)
+        .map(|t| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string());
+    if let Some(v) = text.and_then(|t| axum::http::HeaderValue::from_str(&t).ok()) {
+        reply.headers_mut().insert(axum::http::header::DATE, v);
+    }
+    reply
 }
 
 async fn fault(
