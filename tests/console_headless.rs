@@ -157,11 +157,11 @@ fn tabs_cycle_both_ways_and_wrap() {
     assert_eq!(seen[..Tab::ALL.len()], Tab::ALL, "Tab visits each tab in order");
     assert_eq!(h.app.tab, Tab::Runs, "and wraps");
     h.key(KeyCode::BackTab);
-    assert_eq!(h.app.tab, Tab::Signals);
+    assert_eq!(h.app.tab, Tab::Corridors);
     h.key(KeyCode::Char('['));
-    assert_eq!(h.app.tab, Tab::Paper);
-    h.key(KeyCode::Char(']'));
     assert_eq!(h.app.tab, Tab::Signals);
+    h.key(KeyCode::Char(']'));
+    assert_eq!(h.app.tab, Tab::Corridors);
     h.key(KeyCode::Char('1'));
     assert_eq!(h.app.tab, Tab::Runs);
 }

@@ -5,108 +5,15 @@
 #![cfg(unix)]
 
 mod common;
+#[path = "common/pty.rs"]
+mod pty;
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 use common::Ws;
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-
-struct Screen {
-    bytes: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Screen {
-    fn text(&self) -> String {
-        let mut p = vt100::Parser::new(40, 120, 0);
-        p.process(&self.bytes.lock().unwrap());
-        p.screen().contents()
-    }
-
-    fn wait_for(&self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let t = self.text();
-            if t.contains(needle) {
-                return t;
-            }
-            assert!(Instant::now() < deadline, "'{needle}' never appeared; screen:\n{t}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-/// ICANON and ECHO are off in raw mode and back on once the terminal is restored.
-fn canonical(fd: i32) -> bool {
-    let mut t: libc::termios = unsafe { std::mem::zeroed() };
-    assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0);
-    t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
-}
-
-/// The child, its screen, its keyboard, the master's fd, and the master itself (kept open for
-/// as long as the test reads the terminal's modes).
-type Console = (
-    Box<dyn portable_pty::Child + Send + Sync>,
-    Screen,
-    Box<dyn Write + Send>,
-    i32,
-    Box<dyn portable_pty::MasterPty + Send>,
-);
-
-/// The real binary's console on `ws` in a 120x40 pseudo-terminal.
-fn spawn_console(ws: &Ws) -> Console {
-    let pty = native_pty_system()
-        .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_quantlab"));
-    cmd.args(["--workspace", ws.path().to_str().unwrap(), "console"]);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env_remove("NO_COLOR");
-    let child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let fd = pty.master.as_raw_fd().expect("a unix pty");
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let writer = pty.master.take_writer().unwrap();
-    let bytes = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&bytes);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    (child, Screen { bytes }, writer, fd, pty.master)
-}
-
-/// The terminal as it was before the console: alternate screen left, cursor shown, raw mode off.
-fn assert_restored(screen: &Screen, fd: i32) {
-    std::thread::sleep(Duration::from_millis(200));
-    let out = screen.bytes.lock().unwrap().clone();
-    let text = String::from_utf8_lossy(&out);
-    let entered = text.rfind("\x1b[?1049h").expect("entered the alternate screen");
-    let left = text.rfind("\x1b[?1049l").expect("left the alternate screen");
-    assert!(left > entered);
-    assert!(
-        text[left..].contains("\x1b[?25h") || text[..left].rfind("\x1b[?25h").is_some_and(|p| p > entered),
-        "cursor shown again"
-    );
-    assert!(canonical(fd), "raw mode is off after the console ends");
-}
-
-fn wait_exit(child: &mut Box<dyn portable_pty::Child + Send + Sync>) -> portable_pty::ExitStatus {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            return s;
-        }
-        assert!(Instant::now() < deadline, "the console did not quit on q");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+use portable_pty::PtySize;
+use pty::*;
 
 /// The kill switch from the keyboard of the real binary: K, then y, halts the fake venue's
 /// corridor and cancels its open order; the halt outlives the console.

@@ -245,7 +245,7 @@ async fn a_crash_at_any_step_loses_no_intent_and_doubles_no_order() {
         // The process dies at the first step that reports the crash: nothing after it runs.
         let created = c.create_intent(spec());
         let i = c.state().intents.values().next().unwrap().intent.clone();
-        if created.is_ok() && c.rehearse(&i.id).is_ok() {
+        if created.is_ok() && c.rehearse(&i.id, key()).is_ok() {
             let _ = c.submit(&i.id, false).await;
         }
         drop(c);
@@ -267,7 +267,7 @@ async fn a_crash_at_any_step_loses_no_intent_and_doubles_no_order() {
             ),
         }
         if !status.at_venue() {
-            c.rehearse(&i.id).unwrap();
+            c.rehearse(&i.id, key()).unwrap();
             c.submit(&i.id, false).await.unwrap();
         }
         // Sending the same client order id again (a second operator, a retry) still gives one.

@@ -12,7 +12,10 @@ mod pretrade;
 pub use pretrade::{PlanArgs, PretradeCmd};
 #[path = "args_venues.rs"]
 mod venues;
-pub use venues::{DoctorArgs, OrderCmd, PreviewArgs, SimArgs, SimCmd};
+pub use venues::{CorridorCmd, DoctorArgs, OrderCmd, PreviewArgs, SimArgs, SimCmd};
+#[path = "args_audit.rs"]
+mod audit;
+pub use audit::AuditCmd;
 #[path = "args_signals.rs"]
 mod signals;
 pub use signals::SignalsCmd;
@@ -124,6 +127,9 @@ pub enum Command {
     /// A corridor's journal: show it, or verify its hash chain.
     #[command(subcommand)]
     Journal(JournalCmd),
+    /// Audit every corridor journal: hash chains and signed approvals.
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// The kill switch: halt corridors (all without --venue) and cancel their open orders.
     Kill {
         #[arg(long)]
@@ -161,6 +167,9 @@ pub enum Command {
     /// Is a venue account ready: credential, reachability, status, clock skew, signed
     /// request, instrument rules. Exit 0 only if all pass.
     Doctor(DoctorArgs),
+    /// Supervised corridors: list, arm, disarm, status, keep-alive.
+    #[command(subcommand)]
+    Corridor(CorridorCmd),
     /// Orders outside the corridor flow: preview the exact signed request.
     #[command(subcommand)]
     Order(OrderCmd),
@@ -462,6 +471,8 @@ pub enum IntentCmd {
         #[arg(long, default_value = "cancelled by the operator")]
         reason: String,
     },
+    /// Refused (exit 3): live intents are approved only by the console's confirm key.
+    Approve { id: String },
 }
 
 #[derive(Debug, Args)]

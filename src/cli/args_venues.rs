@@ -73,3 +73,42 @@ pub struct PreviewArgs {
     #[arg(long)]
     pub validate: bool,
 }
+
+#[derive(Debug, Subcommand)]
+pub enum CorridorCmd {
+    /// Every corridor with its state (disarmed, armed, halted), lease and counts.
+    List,
+    /// Check venue status, clock skew and credentials, reconcile, set the venue's dead-man
+    /// timer, and arm. Any failure leaves it disarmed (a mismatch halts it) and says why.
+    Arm {
+        #[arg(long)]
+        venue: String,
+        #[arg(long)]
+        account: String,
+    },
+    /// Stop sending; the venue's dead-man timer runs out and cancels open orders unless
+    /// --keep-orders clears it.
+    Disarm {
+        #[arg(long)]
+        venue: String,
+        #[arg(long)]
+        account: String,
+        #[arg(long)]
+        keep_orders: bool,
+    },
+    /// State, connection, balances, positions, open orders, recent fills and pending intents
+    /// with their preflight.
+    Status {
+        #[arg(long)]
+        venue: String,
+        #[arg(long)]
+        account: String,
+    },
+    /// Renew the dead-man timer of an armed corridor once (the console does this while it runs).
+    KeepAlive {
+        #[arg(long)]
+        venue: String,
+        #[arg(long)]
+        account: String,
+    },
+}

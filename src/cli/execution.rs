@@ -163,6 +163,9 @@ pub fn intent(engine: &Engine, cmd: &IntentCmd) -> (&'static str, Result<Outcome
                 Ok(Outcome::ok("intent show", &r, text))
             })(),
         ),
+        IntentCmd::Approve { id } => {
+            ("intent approve", engine.intent_approve_from_cli(id).map(|_| unreachable!("always refused")))
+        }
         IntentCmd::Cancel { id, reason } => (
             "intent cancel",
             (|| {

@@ -2,6 +2,8 @@
 
 mod alerts;
 mod args;
+mod audit;
+mod corridor;
 mod data;
 mod execution;
 mod logging;
@@ -136,6 +138,7 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Preflight { intent }) => ("preflight", execution::preflight(engine, intent)),
         Some(Command::Submit { intent, dry_run }) => ("submit", execution::submit(engine, intent, *dry_run)),
         Some(Command::Journal(cmd)) => execution::journal(engine, cmd),
+        Some(Command::Audit(cmd)) => audit::dispatch(engine, cmd),
         Some(Command::Kill { venue, account, reason }) => {
             ("kill", execution::kill(engine, venue, account, reason))
         }
@@ -150,6 +153,7 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Sim(a)) => venues::sim(engine, a, cli.json),
         Some(Command::Doctor(a)) => ("doctor", venues::doctor(engine, a)),
         Some(Command::Order(cmd)) => venues::order(engine, cmd),
+        Some(Command::Corridor(cmd)) => corridor::dispatch(engine, cmd),
         Some(Command::Signals(cmd)) => signals::dispatch(engine, cmd),
         Some(Command::Report { id, out, .. }) => (
             "report",

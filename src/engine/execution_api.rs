@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::engine::execution::approval_sign::{OperatorKey, RehearsalKey};
+use crate::engine::execution::audit::{self, AuditReport};
 use crate::engine::execution::intent::{ExecutionIntent, IntentSpec};
 use crate::engine::execution::journal::{self, Entry, Verification};
 use crate::engine::execution::policy::{self, LoadedPolicy};
@@ -16,7 +18,7 @@ use crate::engine::workspace::write_atomic;
 use crate::engine::{Engine, Error, ErrorKind, Result};
 
 /// One corridor at a glance.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CorridorSummary {
     pub corridor: CorridorId,
     pub in_policy: bool,
@@ -28,12 +30,17 @@ pub struct CorridorSummary {
     pub journal_entries: usize,
 }
 
-/// A credential's name and whether the store holds it; never its value.
+/// A credential's name and whether the store holds it; never its value. A venue credential
+/// names its venue and account, an operator's signing key its operator.
 #[derive(Debug, Clone, Serialize)]
 pub struct CredentialName {
     pub name: String,
-    pub venue: Venue,
-    pub account: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub venue: Option<Venue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
     pub stored_at: String,
     pub present: Option<bool>,
 }
@@ -149,10 +156,43 @@ impl Engine {
             ));
         }
         let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
+        let mut unsigned = None;
         if !dry_run {
-            c.rehearse(intent_id)?;
+            match OperatorKey::for_rehearsal(self.credentials(), self.workspace())? {
+                RehearsalKey::Signed(key) => {
+                    c.rehearse(intent_id, &key)?;
+                }
+                // No money moves on this venue: rehearse unsigned rather than not at all, and
+                // say so (audit verify reports it too). Live approvals never take this path.
+                RehearsalKey::Unsigned { why } => {
+                    tracing::warn!("approval of {intent_id} journaled unsigned: {why}");
+                    c.rehearse_unsigned(intent_id)?;
+                    unsigned = Some(
+                        "approval unsigned: no OS keyring could keep the operator key here \
+                         (docs/secrets.md; `keyctl session - quantlab ...` on headless Linux)",
+                    );
+                }
+            }
         }
-        ex::block_on(c.submit(intent_id, dry_run))?
+        let mut out = ex::block_on(c.submit(intent_id, dry_run))??;
+        if let Some(note) = unsigned {
+            out.message = format!("{}; {note}", out.message);
+        }
+        Ok(out)
+    }
+
+    /// This process's operator signing key ($QUANTLAB_OPERATOR, else the OS user), created in
+    /// the credential store on first use and trusted by the workspace. The console signs its
+    /// approvals with it.
+    pub fn operator_key(&self) -> Result<OperatorKey> {
+        OperatorKey::load_or_create(self.credentials(), self.workspace())
+    }
+
+    /// Every corridor journal in scope: hash chain, head record, and each approval's signature
+    /// against the trusted operator keys.
+    pub fn audit_verify(&self, venue: Option<Venue>, account: Option<&str>) -> Result<AuditReport> {
+        let scope = ex::select(self.workspace(), venue, account)?;
+        audit::verify(self.workspace(), &scope)
     }
 
     pub fn journal_entries(&self, venue: Venue, account: &str) -> Result<Vec<Entry>> {
@@ -215,12 +255,19 @@ impl Engine {
         Ok(secrets::index::read(self.workspace())
             .credentials
             .into_iter()
-            .map(|n| CredentialName {
-                name: n.key.name(),
-                present: self.credentials().get(&n.key).ok().map(|s| s.is_some()),
-                venue: n.key.venue,
-                account: n.key.account,
-                stored_at: n.stored_at,
+            .map(|n| {
+                let (venue, account, operator) = match &n.key {
+                    CredentialKey::Venue { venue, account } => (Some(*venue), Some(account.clone()), None),
+                    CredentialKey::Operator { operator } => (None, None, Some(operator.clone())),
+                };
+                CredentialName {
+                    name: n.key.name(),
+                    present: self.credentials().get(&n.key).ok().map(|s| s.is_some()),
+                    venue,
+                    account,
+                    operator,
+                    stored_at: n.stored_at,
+                }
             })
             .collect())
     }

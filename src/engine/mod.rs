@@ -22,6 +22,7 @@ pub mod venues;
 pub mod workspace;
 
 mod api;
+pub mod corridor_api;
 mod execution_api;
 mod paper_api;
 mod pretrade_api;

@@ -88,21 +88,32 @@ impl std::fmt::Display for Secret {
     }
 }
 
-/// Which credential: one per venue and account.
+/// Which credential: one per venue and account, and one signing key per operator. Serialized
+/// untagged, so the names index written before operator keys existed still reads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-pub struct CredentialKey {
-    pub venue: crate::engine::execution::Venue,
-    pub account: String,
+#[serde(untagged)]
+pub enum CredentialKey {
+    /// A venue account's API credential.
+    Venue { venue: crate::engine::execution::Venue, account: String },
+    /// An operator's approval signing key (`execution::approval_sign`).
+    Operator { operator: String },
 }
 
 impl CredentialKey {
     pub fn new(venue: crate::engine::execution::Venue, account: &str) -> CredentialKey {
-        CredentialKey { venue, account: account.to_string() }
+        CredentialKey::Venue { venue, account: account.to_string() }
     }
 
-    /// The keyring user name: `venue/account`.
+    pub fn operator(name: &str) -> CredentialKey {
+        CredentialKey::Operator { operator: name.to_string() }
+    }
+
+    /// The keyring user name: `venue/account`, or `operator/<name>`.
     pub fn name(&self) -> String {
-        format!("{}/{}", self.venue, self.account)
+        match self {
+            CredentialKey::Venue { venue, account } => format!("{venue}/{account}"),
+            CredentialKey::Operator { operator } => format!("operator/{operator}"),
+        }
     }
 }
 
@@ -220,17 +231,17 @@ pub fn credential_for(
             return Ok((Secret(v), Some(warning)));
         }
     }
+    let how = match key {
+        CredentialKey::Venue { venue, account } => {
+            format!("store it with `quantlab secrets set {venue} --account {account}`")
+        }
+        CredentialKey::Operator { .. } => "it is created on the first approval".to_string(),
+    };
     match stored {
         Err(e) => Err(e),
         _ => Err(crate::engine::Error::new(
             crate::engine::ErrorKind::Refused,
-            format!(
-                "no credential for {} in {}: store it with `quantlab secrets set {} --account {}`",
-                key.name(),
-                store.name(),
-                key.venue,
-                key.account
-            ),
+            format!("no credential for {} in {}: {how}", key.name(), store.name()),
         )),
     }
 }
@@ -291,6 +302,18 @@ mod tests {
     fn secrets_never_print() {
         let s = Secret::new("hunter2-very-secret");
         assert!(!format!("{s:?} {s}").contains("hunter2"));
+    }
+
+    #[test]
+    fn the_names_index_reads_as_written_before_operator_keys() {
+        let old = r#"{"schema":"quantlab.secrets_index","credentials":[{"venue":"kraken","account":"main","stored_at":"2026-01-01T00:00:00Z"}]}"#;
+        let ix: index::Index = serde_json::from_str(old).unwrap();
+        assert_eq!(ix.credentials[0].key, CredentialKey::new(Venue::Kraken, "main"));
+        let op = index::Named { key: CredentialKey::operator("alice"), stored_at: "t".into() };
+        let text = serde_json::to_string(&op).unwrap();
+        assert_eq!(text, r#"{"operator":"alice","stored_at":"t"}"#);
+        let back: index::Named = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.key.name(), "operator/alice");
     }
 
     #[test]

@@ -19,10 +19,12 @@ pub enum Tab {
     Pretrade,
     Paper,
     Signals,
+    Corridors,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [Tab::Runs, Tab::Sweeps, Tab::Alerts, Tab::Pretrade, Tab::Paper, Tab::Signals];
+    pub const ALL: [Tab; 7] =
+        [Tab::Runs, Tab::Sweeps, Tab::Alerts, Tab::Pretrade, Tab::Paper, Tab::Signals, Tab::Corridors];
     pub fn title(self) -> &'static str {
         match self {
             Tab::Runs => "Runs",
@@ -31,6 +33,16 @@ impl Tab {
             Tab::Pretrade => "Pre-trade",
             Tab::Paper => "Paper",
             Tab::Signals => "Signals",
+            Tab::Corridors => "Corridors",
+        }
+    }
+
+    /// For terminals too narrow for every full title.
+    pub fn short(self) -> &'static str {
+        match self {
+            Tab::Pretrade => "Trade",
+            Tab::Corridors => "Corr",
+            other => other.title(),
         }
     }
 }
@@ -55,6 +67,10 @@ pub enum Confirm {
     KillSwitch,
     /// Stop the paper session in `PaperState::stop_target` (a stopped session never runs again).
     StopPaper,
+    /// Send the order in `CorridorsState::order`: the one dialog whose confirm key approves.
+    SendOrder,
+    /// Disarm the selected corridor.
+    Disarm,
 }
 
 #[derive(Debug)]
@@ -70,6 +86,14 @@ pub enum Msg {
     Tick,
     /// SIGTERM or SIGHUP: leave now, restoring the terminal.
     Terminate,
+    /// A push from an armed corridor's account stream (its orders, fills, balances).
+    Venue {
+        corridor: crate::engine::execution::CorridorId,
+        event: crate::engine::venues::events::VenueEvent,
+        received: std::time::Instant,
+    },
+    /// An account stream stopped; it is started again on the next corridor poll.
+    StreamEnded(crate::engine::execution::CorridorId, String),
 }
 
 pub struct App {
@@ -103,12 +127,16 @@ pub struct App {
     pub pretrade: super::pretrade::PretradeState,
     pub paper: super::paper::PaperState,
     pub signals: super::signals::SignalsState,
+    pub corridors: super::corridors::CorridorsState,
     /// Ticks seen, to poll slower things every few ticks.
     pub ticks: u64,
     /// When the oldest job in progress started, and its age as of the last tick (shown beside
     /// the busy marker; drawing never reads the clock).
     pub busy_since: Option<std::time::Instant>,
     pub busy_secs: u64,
+    /// Wall clock as of the last message (the order dialog's countdown; drawing never reads
+    /// the clock itself).
+    pub now_ms: i64,
 }
 
 impl App {
@@ -139,9 +167,11 @@ impl App {
             pretrade: super::pretrade::PretradeState::new(),
             paper: super::paper::PaperState::default(),
             signals: super::signals::SignalsState::default(),
+            corridors: super::corridors::CorridorsState::default(),
             ticks: 0,
             busy_since: None,
             busy_secs: 0,
+            now_ms: crate::engine::time::now_ms(),
         }
     }
 
@@ -155,6 +185,7 @@ impl App {
             Cmd::LoadPretrade,
             Cmd::LoadPaper,
             Cmd::LoadSignals,
+            Cmd::LoadCorridorList,
         ]
     }
 
@@ -183,6 +214,7 @@ impl App {
             (View::Table, Tab::Pretrade) => Context::Pretrade,
             (View::Table, Tab::Paper) => Context::Paper,
             (View::Table, Tab::Signals) => Context::Signals,
+            (View::Table, Tab::Corridors) => Context::Corridors,
         }
     }
 
@@ -200,6 +232,7 @@ impl App {
     /// Apply one message; returns the background work it asks for.
     pub fn update(&mut self, msg: Msg, keymap: &Keymap) -> Vec<Cmd> {
         let mut out = Vec::new();
+        self.now_ms = crate::engine::time::now_ms();
         match msg {
             Msg::Resize => self.dirty = true,
             Msg::Clock(c) => {
@@ -210,6 +243,14 @@ impl App {
             }
             Msg::Terminate => self.should_quit = true,
             Msg::Tick => self.tick(&mut out),
+            Msg::Venue { corridor, event, received } => {
+                self.venue_event(corridor, event, received, &mut out);
+                self.dirty = true;
+            }
+            Msg::StreamEnded(id, why) => {
+                self.corridors.watching.remove(&id);
+                tracing::warn!("{id}: account stream ended: {why}");
+            }
             Msg::Done(r) => {
                 // A poll that found nothing new draws nothing: an idle console stays silent.
                 let unchanged = match &r {
@@ -218,6 +259,8 @@ impl App {
                     // A live session's age moves on every read; a finished one's list is still.
                     Ok(Loaded::Paper(p)) => *p == self.paper.sessions && !self.paper.any_live(),
                     Ok(Loaded::Signals(rows, at)) => self.signals.same(rows, *at),
+                    Ok(Loaded::CorridorList(l)) => *l == self.corridors.list,
+                    Ok(Loaded::KeptAlive(_, Ok(_))) | Ok(Loaded::Watching(_)) => true,
                     Ok(Loaded::SignalDetail(d)) => matches!(&self.view, View::Signal(old)
                         if old.record == d.record && old.read_at_ms / 60_000 == d.read_at_ms / 60_000),
                     _ => false,
@@ -245,6 +288,9 @@ impl App {
                 }
                 self.paper.loading = false;
                 self.signals.loading = false;
+                self.corridors.loading = false;
+                // A failed arm or send must not leave its busy marker spinning.
+                self.busy.retain(|b| !b.starts_with("arming"));
                 self.busy.retain(|b| !b.starts_with("paper"));
                 self.message = Some((true, e.message));
                 return;
@@ -359,6 +405,61 @@ impl App {
                     out.push(Cmd::LoadSignalDetail(id));
                 }
             }
+            Loaded::CorridorList(l) => {
+                let first = self.corridors.detail.is_none();
+                self.corridors.loaded_list(l);
+                // Armed live corridors stream their own fills into the status bar.
+                for id in self.corridors.armed() {
+                    if id.venue.is_live() && self.corridors.watching.insert(id.clone()) {
+                        out.push(Cmd::WatchFills(id));
+                    }
+                }
+                if let (true, Some(id)) =
+                    (first && self.tab == Tab::Corridors, self.corridors.selected().cloned())
+                {
+                    out.push(Cmd::LoadCorridorDetail(id));
+                }
+            }
+            Loaded::CorridorDetail(d) => self.corridors.loaded_detail(*d),
+            Loaded::Armed(r) => {
+                self.busy.retain(|b| !b.starts_with("arming"));
+                let failed: Vec<String> =
+                    r.checks.iter().filter(|c| !c.ok).map(|c| format!("{}: {}", c.name, c.detail)).collect();
+                self.message = Some(if failed.is_empty() {
+                    (false, format!("{} armed", r.corridor))
+                } else {
+                    (true, format!("{} {}: {}", r.corridor, r.state.name(), failed.join("; ")))
+                });
+                out.extend(self.corridor_reload());
+            }
+            Loaded::Watching(_) => {}
+            Loaded::Disarmed(id) => {
+                self.message = Some((false, format!("{id} disarmed")));
+                out.extend(self.corridor_reload());
+            }
+            Loaded::KeptAlive(id, r) => {
+                if let Err(e) = r {
+                    self.message = Some((true, format!("{id}: dead-man refresh failed, disarmed: {e}")));
+                    out.extend(self.corridor_reload());
+                }
+            }
+            Loaded::Sent(r) => {
+                self.busy.retain(|b| !b.starts_with("sending"));
+                self.message = Some((
+                    false,
+                    // Timings first: the status bar cuts a long line at its right edge.
+                    format!(
+                        "{}: signed order out {:.1} ms after the key, reply {:.1} ms; {} ({})",
+                        r.outcome.status, r.to_send_ms, r.to_reply_ms, r.outcome.intent_id, r.outcome.message
+                    ),
+                ));
+                out.extend(self.corridor_reload());
+            }
+            Loaded::SendFailed(label, msg) => {
+                self.busy.retain(|b| *b != label);
+                self.message = Some((true, format!("not sent: {msg}")));
+                out.extend(self.corridor_reload());
+            }
             Loaded::Acked(ids) => {
                 self.message = Some((false, format!("acknowledged {} alert(s)", ids.len())));
                 out.push(Cmd::LoadAlerts);
@@ -374,6 +475,13 @@ impl App {
 }
 
 impl App {
+    /// What to read again after anything changed a corridor.
+    fn corridor_reload(&self) -> Vec<Cmd> {
+        let mut v = vec![Cmd::LoadCorridorList, Cmd::LoadCorridors, Cmd::LoadAlerts];
+        v.extend(self.corridors.selected().cloned().map(Cmd::LoadCorridorDetail));
+        v
+    }
+
     /// Polls what other processes change: alerts and halts always; paper sessions while the
     /// Paper tab is in view or a session may still change, so equity, status and age stay current.
     fn tick(&mut self, out: &mut Vec<Cmd>) {
@@ -397,6 +505,20 @@ impl App {
             match &self.view {
                 View::Signal(d) => out.push(Cmd::LoadSignalDetail(d.record.signal.signal.signal_id.clone())),
                 _ => out.push(Cmd::LoadSignals),
+            }
+        }
+        // Armed corridors keep their venue's dead-man timer fresh: every 10 s (five ticks),
+        // well inside the shortest timer the policy allows (10 s... 3600 s).
+        if self.ticks.is_multiple_of(5) {
+            for id in self.corridors.armed() {
+                out.push(Cmd::KeepAlive(id));
+            }
+            out.push(Cmd::LoadCorridorList);
+        }
+        if self.tab == Tab::Corridors && !self.corridors.loading {
+            if let Some(id) = self.corridors.selected().cloned() {
+                self.corridors.loading = true;
+                out.push(Cmd::LoadCorridorDetail(id));
             }
         }
         let watching = self.tab == Tab::Paper;

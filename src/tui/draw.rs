@@ -45,14 +45,19 @@ pub fn draw(f: &mut Frame, app: &App, cx: &Ctx) {
         (View::Table, Tab::Pretrade) => panes::pretrade::draw(f, body, &app.pretrade, cx.theme),
         (View::Table, Tab::Paper) => panes::paper::draw(f, body, &app.paper, cx.theme),
         (View::Table, Tab::Signals) => panes::signals::draw(f, body, &app.signals, &app.busy, cx.theme),
+        (View::Table, Tab::Corridors) => panes::corridors::draw(f, body, &app.corridors, &app.busy, cx.theme),
     }
     status_bar::draw(f, status, app, cx.theme);
     draw_footer(f, footer, app, cx);
     if app.help {
         panes::help::draw(f, area, app, cx);
     }
-    if let Some(c) = app.confirm {
-        panes::confirm::draw(f, area, c, app.paper.stop_target.as_deref(), cx.theme);
+    match (app.confirm, &app.corridors.order) {
+        (Some(super::app::Confirm::SendOrder), Some(d)) => {
+            panes::order_confirm::draw(f, area, d, app.now_ms, cx.theme)
+        }
+        (Some(c), _) => panes::confirm::draw(f, area, c, app.paper.stop_target.as_deref(), cx.theme),
+        _ => {}
     }
 }
 
@@ -87,7 +92,7 @@ fn mode(app: &App) -> String {
 }
 
 fn draw_tabs(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let titles: Vec<Line> = Tab::ALL
+    let full: Vec<String> = Tab::ALL
         .iter()
         .enumerate()
         .map(|(i, tab)| {
@@ -106,11 +111,30 @@ fn draw_tabs(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                 Tab::Paper if app.paper.totals.live > 0 => format!(" ({} live)", app.paper.totals.live),
                 Tab::Paper if !app.paper.sessions.is_empty() => format!(" ({})", app.paper.sessions.len()),
                 Tab::Signals if !app.signals.rows.is_empty() => format!(" ({})", app.signals.rows.len()),
+                Tab::Corridors if !app.corridors.armed().is_empty() => {
+                    format!(" ({} armed)", app.corridors.armed().len())
+                }
                 _ => String::new(),
             };
-            Line::from(format!("{} {}{extra}", i + 1, tab.title()))
+            format!("{} {}{extra}", i + 1, tab.title())
         })
         .collect();
+    // Every tab must stay visible: on a narrow terminal, short titles and only the alert count.
+    let width: usize = full.iter().map(|s| s.chars().count() + 3).sum();
+    let titles: Vec<Line> = if width <= area.width as usize {
+        full.into_iter().map(Line::from).collect()
+    } else {
+        Tab::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, tab)| {
+                let open = app.alerts.iter().filter(|a| a.acknowledged_at.is_none()).count();
+                let extra =
+                    if *tab == Tab::Alerts && open > 0 { format!(" ({open})") } else { String::new() };
+                Line::from(format!("{} {}{extra}", i + 1, tab.short()))
+            })
+            .collect()
+    };
     let sel = Tab::ALL.iter().position(|x| *x == app.tab).unwrap_or(0);
     let tabs = Tabs::new(titles).select(sel).style(t.tab).highlight_style(t.tab_active).divider("│");
     f.render_widget(tabs, area);

@@ -18,7 +18,8 @@ const CHART_POINTS: usize = 600;
 /// Trades kept for the detail view; the rest stay in trades.csv.
 const MAX_TRADES: usize = 2_000;
 
-#[derive(Debug, Clone)]
+// Not Clone: a SendConfirmed carries the operator's one-time Confirmation.
+#[derive(Debug)]
 pub enum Cmd {
     LoadRuns,
     LoadSweeps,
@@ -45,6 +46,16 @@ pub enum Cmd {
     /// Research a signal in the background (sweeps, walk-forward, verdict).
     ResearchSignal(String),
     TriageSignal(String),
+    LoadCorridorList,
+    LoadCorridorDetail(crate::engine::execution::CorridorId),
+    Arm(crate::engine::execution::CorridorId),
+    Disarm(crate::engine::execution::CorridorId),
+    /// Renew an armed corridor's dead-man timer.
+    KeepAlive(crate::engine::execution::CorridorId),
+    /// Stream an armed live corridor's own orders and fills (a long-lived worker).
+    WatchFills(crate::engine::execution::CorridorId),
+    /// Approve with the confirm dialog's confirmation, and send.
+    SendConfirmed(Box<crate::engine::execution::Confirmation>),
 }
 
 /// What the operator asked of a paper session.
@@ -64,6 +75,8 @@ impl Cmd {
             Cmd::StartPaper(r) => Some(format!("paper: starting {} on {}", r.strategy, r.feed)),
             Cmd::Paper(op, id) => Some(format!("paper: {op:?} {id}").to_lowercase()),
             Cmd::ResearchSignal(id) => Some(super::signals::research_label(id)),
+            Cmd::Arm(id) => Some(format!("arming {id}")),
+            Cmd::SendConfirmed(c) => Some(format!("sending {}", c.intent_id())),
             _ => None,
         }
     }
@@ -71,6 +84,9 @@ impl Cmd {
 
 /// Run `cmd` on a worker thread; the result comes back as a message.
 pub fn spawn(cmd: Cmd, ws: Workspace, tx: Sender<Msg>) {
+    if let Cmd::WatchFills(id) = cmd {
+        return super::fills::watch(id, ws, tx);
+    }
     std::thread::spawn(move || {
         let engine = Engine::open(ws);
         let _ = tx.send(Msg::Done(execute_caught(&engine, cmd)));
@@ -165,6 +181,36 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             let row = engine.signals_triage(Some(&id))?.into_iter().next();
             let row = row.ok_or_else(|| crate::engine::Error::not_found(format!("no signal '{id}'")))?;
             Loaded::SignalTriaged(row.signal_id, row.decision)
+        }
+        Cmd::LoadCorridorList => {
+            let mut list = Vec::new();
+            for s in engine.corridors()? {
+                let st = engine.corridor_state(&s.corridor)?;
+                list.push((s, st));
+            }
+            Loaded::CorridorList(list)
+        }
+        Cmd::LoadCorridorDetail(id) => {
+            Loaded::CorridorDetail(Box::new(engine.corridor_detail(id.venue, &id.account)?))
+        }
+        Cmd::Arm(id) => Loaded::Armed(Box::new(engine.corridor_arm(id.venue, &id.account)?)),
+        Cmd::Disarm(id) => {
+            engine.corridor_disarm(id.venue, &id.account, false)?;
+            Loaded::Disarmed(id)
+        }
+        Cmd::KeepAlive(id) => {
+            let r = engine.corridor_keep_alive(id.venue, &id.account).map(|_| ()).map_err(|e| e.message);
+            Loaded::KeptAlive(id, r)
+        }
+        // Streams run only under the live console (`spawn`); driven synchronously there is
+        // nothing to stream into.
+        Cmd::WatchFills(id) => Loaded::Watching(id),
+        Cmd::SendConfirmed(c) => {
+            let label = format!("sending {}", c.intent_id());
+            match engine.corridor_send_confirmed(*c) {
+                Ok(r) => Loaded::Sent(Box::new(r)),
+                Err(e) => Loaded::SendFailed(label, e.message),
+            }
         }
         Cmd::Kill => {
             // The details are in the KILL_SWITCH alerts.

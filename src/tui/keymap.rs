@@ -30,17 +30,17 @@ use serde::Deserialize;
 #[rustfmt::skip]
 pub enum Context {
     Global, Runs, RunDetail, Compare, Sweeps, SweepDetail, Alerts, Pretrade, PretradeForm, Paper,
-    PaperDetail, Signals, SignalDetail, Form, Filter, Confirm, Help,
+    PaperDetail, Signals, SignalDetail, Corridors, Form, Filter, Confirm, Help,
 }
 
 impl Context {
     /// Every context, in help-overlay order.
     #[rustfmt::skip]
-    pub const ALL: [Context; 17] = [
+    pub const ALL: [Context; 18] = [
         Context::Global, Context::Runs, Context::RunDetail, Context::Compare, Context::Sweeps,
         Context::SweepDetail, Context::Alerts, Context::Pretrade, Context::PretradeForm, Context::Paper,
-        Context::PaperDetail, Context::Signals, Context::SignalDetail, Context::Form, Context::Filter,
-        Context::Confirm, Context::Help,
+        Context::PaperDetail, Context::Signals, Context::SignalDetail, Context::Corridors, Context::Form,
+        Context::Filter, Context::Confirm, Context::Help,
     ];
 
     /// Config-file spelling, e.g. `run_detail`.
@@ -64,6 +64,7 @@ impl Context {
             Context::PaperDetail => "Paper session",
             Context::Signals => "Signals",
             Context::SignalDetail => "Signal",
+            Context::Corridors => "Corridors",
             Context::Form => "Form",
             Context::Filter => "Filter input",
             Context::Confirm => "Confirm dialog",
@@ -81,10 +82,11 @@ impl Context {
 #[serde(rename_all = "snake_case")]
 #[rustfmt::skip]
 pub enum Action {
-    Quit, Help, NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, Tab5, Tab6,
+    Quit, Help, NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, Tab5, Tab6, Tab7,
     Up, Down, PageUp, PageDown, Top, Bottom, Left, Right, Open, Back,
     SortNext, SortPrev, SortReverse, Filter, ClearFilter, Mark, Compare, NewRun, Refresh,
-    Ack, AckAll, KillSwitch, Edit, SavePlan, ToIntent, Pause, Resume, Stop, Research, Triage,
+    Ack, AckAll, KillSwitch, Edit, SavePlan, ToIntent, Pause, Resume, Stop, Research, Triage, Arm,
+    Disarm,
     NextField, PrevField, Submit, Cancel, // form
     Confirm, Deny,                        // confirm dialog
 }
@@ -92,15 +94,15 @@ pub enum Action {
 impl Action {
     /// Every action, in declaration order (used to list valid names in errors).
     #[rustfmt::skip]
-    pub const ALL: [Action; 46] = [
+    pub const ALL: [Action; 49] = [
         Action::Quit, Action::Help, Action::NextTab, Action::PrevTab, Action::Tab1, Action::Tab2,
-        Action::Tab3, Action::Tab4, Action::Tab5, Action::Tab6, Action::Up, Action::Down,
+        Action::Tab3, Action::Tab4, Action::Tab5, Action::Tab6, Action::Tab7, Action::Up, Action::Down,
         Action::PageUp, Action::PageDown, Action::Top, Action::Bottom, Action::Left, Action::Right,
         Action::Open, Action::Back, Action::SortNext, Action::SortPrev, Action::SortReverse,
         Action::Filter, Action::ClearFilter, Action::Mark, Action::Compare, Action::NewRun,
         Action::Refresh, Action::Ack, Action::AckAll, Action::KillSwitch, Action::Edit,
         Action::SavePlan, Action::ToIntent, Action::Pause, Action::Resume, Action::Stop,
-        Action::Research, Action::Triage, Action::NextField, Action::PrevField, Action::Submit,
+        Action::Research, Action::Triage, Action::Arm, Action::Disarm, Action::NextField, Action::PrevField, Action::Submit,
         Action::Cancel, Action::Confirm, Action::Deny,
     ];
 
@@ -152,6 +154,7 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::Global, &["4"], A::Tab4, "go to tab"),
     (C::Global, &["5"], A::Tab5, "go to tab"),
     (C::Global, &["6"], A::Tab6, "go to tab"),
+    (C::Global, &["7"], A::Tab7, "go to tab"),
     (C::Global, &["up", "k"], A::Up, "up"),
     (C::Global, &["down", "j"], A::Down, "down"),
     (C::Global, &["pgup", "ctrl+u"], A::PageUp, "page up"),
@@ -191,6 +194,8 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::Signals, &["t"], A::Triage, "triage again"),
     (C::SignalDetail, &["r"], A::Research, "research (in the background)"),
     (C::SignalDetail, &["t"], A::Triage, "triage again"),
+    (C::Corridors, &["a"], A::Arm, "arm"),
+    (C::Corridors, &["d"], A::Disarm, "disarm (asks first)"),
     (C::Form, &["tab"], A::NextField, "next field"),
     (C::Form, &["backtab"], A::PrevField, "previous field"),
     (C::Form, &["enter"], A::Submit, "submit"),

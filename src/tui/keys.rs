@@ -51,7 +51,8 @@ impl App {
             | Action::Tab3
             | Action::Tab4
             | Action::Tab5
-            | Action::Tab6 => {
+            | Action::Tab6
+            | Action::Tab7 => {
                 let i = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
                 let n = Tab::ALL.len();
                 let next = match action {
@@ -62,7 +63,8 @@ impl App {
                     Action::Tab3 => 2,
                     Action::Tab4 => 3,
                     Action::Tab5 => 4,
-                    _ => 5,
+                    Action::Tab6 => 5,
+                    _ => 6,
                 };
                 if Tab::ALL[next] != self.tab {
                     self.tab = Tab::ALL[next];
@@ -70,6 +72,10 @@ impl App {
                     // Signals arrive from other processes: what the tab shows is read as it opens.
                     if self.tab == Tab::Signals {
                         out.push(Cmd::LoadSignals);
+                    }
+                    if self.tab == Tab::Corridors {
+                        out.push(Cmd::LoadCorridorList);
+                        out.extend(self.corridors.selected().cloned().map(Cmd::LoadCorridorDetail));
                     }
                 }
             }
@@ -141,6 +147,7 @@ impl App {
                 }
             }
             (View::Compare(_), _) | (View::Form(_), _) => {}
+            (View::Table, Tab::Corridors) => self.corridors_key(action, out),
             (View::Table, Tab::Paper) => {
                 if let Some(s) = step(action) {
                     self.paper.select_by(s);
@@ -264,9 +271,18 @@ impl App {
                     self.start(Cmd::Paper(PaperOp::Stop, id), out);
                 }
             }
+            (Some(Confirm::SendOrder), Some(Action::Confirm)) => self.order_confirmed(out),
+            (Some(Confirm::Disarm), Some(Action::Confirm)) => {
+                self.confirm = None;
+                if let Some(id) = self.corridors.selected().cloned() {
+                    out.push(Cmd::Disarm(id));
+                }
+            }
             (_, Some(Action::Deny | Action::Back | Action::Cancel)) => {
                 self.confirm = None;
                 self.paper.stop_target = None;
+                // Esc or n on an order: nothing is approved, nothing is sent.
+                self.corridors.order = None;
             }
             _ => {}
         }

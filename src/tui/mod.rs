@@ -6,7 +6,9 @@
 //! state changed, at most every 16 ms, inside a synchronized update.
 
 pub mod app;
+pub mod corridors;
 pub mod draw;
+pub mod fills;
 pub mod form;
 pub mod jobs;
 pub mod keymap;
@@ -153,6 +155,9 @@ fn event_loop(
             crossterm::execute!(term.backend_mut(), EndSynchronizedUpdate).map_err(io)?;
             app.dirty = false;
             last_draw = Instant::now();
+            if let Some(t) = app.corridors.fill_received.take() {
+                tracing::info!("fill event to status bar in {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+            }
         }
         let wait =
             if app.dirty { FRAME.saturating_sub(last_draw.elapsed()) } else { Duration::from_millis(250) };

@@ -241,6 +241,15 @@ pub enum Loaded {
     },
     /// A signal was triaged again: its id, and its decision now.
     SignalTriaged(String, crate::engine::signals::Decision),
+    CorridorList(Vec<(crate::engine::CorridorSummary, crate::engine::execution::corridor::arming::ArmState)>),
+    CorridorDetail(Box<crate::engine::corridor_api::CorridorDetail>),
+    Armed(Box<crate::engine::execution::corridor::arming::ArmReport>),
+    Disarmed(crate::engine::execution::CorridorId),
+    KeptAlive(crate::engine::execution::CorridorId, Result<(), String>),
+    Sent(Box<crate::engine::corridor_api::ConfirmedSend>),
+    Watching(crate::engine::execution::CorridorId),
+    /// A send that did not happen (refused or failed), with the busy label to clear.
+    SendFailed(String, String),
 }
 
 /// Reduce a long series to about `max` points, keeping each bucket's min and max so spikes

@@ -20,6 +20,7 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
     use quantlab::engine::secrets::{CredentialKey, CredentialStore, MemoryStore, Secret};
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::at(dir.path());
+    trust(&ws);
     let policy = EXAMPLE
         .replace("venue = \"fake\"", "venue = \"kraken\"")
         .replace("stage = \"micro\"", "stage = \"full\"");
@@ -38,10 +39,14 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
         "{}",
         pf.reasons()
     );
-    c.approve(Confirmation::keypress(&id, &i.id, &c.digest_of(&i.id).unwrap(), "test")).unwrap();
-    let e = c.submit(&i.id, false).await.unwrap_err();
+    c.approve(Confirmation::keypress(&id, &i.id, &c.digest_of(&i.id).unwrap(), "test"), key()).unwrap();
+    // Arming meets the gate too, and an unarmed live corridor sends nothing.
+    let e = c.arm().await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
     assert!(e.message.contains("promotion"), "{}", e.message);
+    let e = c.submit(&i.id, false).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
+    assert!(e.message.contains("disarmed"), "{}", e.message);
     assert!(venue.orders().is_empty(), "nothing reached the venue");
 
     // The drill the checklist asks for; rearm then meets the gate.
@@ -64,7 +69,14 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
     let pf = c.preflight(&i.id).await.unwrap();
     let line = pf.checks.iter().find(|c| c.rule == "promotion").unwrap();
     assert!(line.passed && line.actual == format!("report {}", report.id), "{line:?}");
-    c.approve(Confirmation::keypress(&id, &i.id, &c.digest_of(&i.id).unwrap(), "test")).unwrap();
+    let armed = c.arm().await.unwrap();
+    assert_eq!(
+        armed.state,
+        quantlab::engine::execution::corridor::arming::ArmState::Armed,
+        "{:?}",
+        armed.checks
+    );
+    c.approve(Confirmation::keypress(&id, &i.id, &c.digest_of(&i.id).unwrap(), "test"), key()).unwrap();
     c.submit(&i.id, false).await.unwrap();
     assert_eq!(venue.orders().len(), 1);
 }

@@ -1,18 +1,37 @@
 //! The test rig shared by the boundary tests: a workspace with a policy, one fake venue, the
 //! corridor `fake/main`, and the steps every test repeats.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
+use quantlab::engine::execution::operators::{self, Origin};
 use quantlab::engine::execution::policy::EXAMPLE;
-use quantlab::engine::execution::{Corridor, CorridorId, IntentSource, OrderType, Side, TimeInForce, Venue};
+use quantlab::engine::execution::{
+    Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
+};
+use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::ErrorKind;
 use rust_decimal::Decimal;
 
 pub fn d(s: &str) -> Decimal {
     s.parse().unwrap()
+}
+
+/// The operator key the boundary tests sign approvals with: made once per test process, and
+/// trusted by each rig's workspace as by the workspace that created it.
+pub fn key() -> &'static OperatorKey {
+    static KEY: OnceLock<OperatorKey> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        OperatorKey::load_or_create_as(&MemoryStore::default(), &Workspace::at(dir.path()), "tester").unwrap()
+    })
+}
+
+/// Make `ws` trust [`key`].
+pub fn trust(ws: &Workspace) {
+    operators::ensure(ws, key().operator(), &key().public_key(), Origin::Created).unwrap();
 }
 
 pub struct Rig {
@@ -30,6 +49,7 @@ impl Rig {
     pub fn with_policy(policy: Option<String>) -> Rig {
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace::at(dir.path());
+        trust(&ws);
         if let Some(p) = policy {
             std::fs::write(dir.path().join("execution_policy.toml"), p).unwrap();
         }
@@ -75,7 +95,7 @@ pub async fn send(
     s: IntentSpec,
 ) -> quantlab::engine::Result<quantlab::engine::execution::SubmitOutcome> {
     let i = c.create_intent(s)?;
-    c.rehearse(&i.id)?;
+    c.rehearse(&i.id, key())?;
     c.submit(&i.id, false).await
 }
 
@@ -87,7 +107,7 @@ pub async fn refused_by(c: &mut Corridor, s: IntentSpec, rule: &str) {
     let failed: Vec<&str> = pf.failed().iter().map(|c| c.rule.as_str()).collect();
     assert!(failed.contains(&rule), "expected {rule} to fail; failed: {failed:?}");
     // Approval itself is refused where nothing can be approved (no policy for the corridor).
-    if let Err(e) = c.rehearse(&i.id) {
+    if let Err(e) = c.rehearse(&i.id, key()) {
         assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
         assert!(e.message.contains(rule), "{}", e.message);
         return;

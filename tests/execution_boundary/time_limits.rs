@@ -13,7 +13,7 @@ async fn an_approval_lapses_after_its_ttl() {
     let r = Rig::with_policy(Some(EXAMPLE.replace("approval_ttl_secs = 30", "approval_ttl_secs = 1")));
     let mut c = r.open();
     let i = c.create_intent(spec()).unwrap();
-    let a = c.rehearse(&i.id).unwrap();
+    let a = c.rehearse(&i.id, key()).unwrap();
     assert_eq!(a.expires_ms - a.approved_ms, 1_000);
     std::thread::sleep(std::time::Duration::from_millis(1_100));
     let e = c.submit(&i.id, false).await.unwrap_err();
@@ -22,7 +22,7 @@ async fn an_approval_lapses_after_its_ttl() {
     assert_eq!(r.venue.with(|s| s.submits_received), 0, "nothing reached the venue");
     assert!(quantlab::engine::alerts::list(&r.ws).unwrap().iter().any(|a| a.alert.code == "SUBMIT_REFUSED"));
     // A fresh approval sends it.
-    c.rehearse(&i.id).unwrap();
+    c.rehearse(&i.id, key()).unwrap();
     c.submit(&i.id, false).await.unwrap();
     assert_eq!(r.venue.orders().len(), 1);
 }

@@ -240,6 +240,12 @@ pub fn verify(path: &Path) -> Result<Verification> {
     read_and_verify(path).map(|(_, _, v, _)| v)
 }
 
+/// [`verify`], with the entries that verified (those before the first problem), so an audit
+/// can go on checking what they hold. Entry `n` (1-based) is line `n`.
+pub fn verify_entries(path: &Path) -> Result<(Vec<Entry>, Verification)> {
+    read_and_verify(path).map(|(entries, _, v, _)| (entries, v))
+}
+
 /// The verified entries, the hash of the last line, the verification, and the head record.
 fn read_and_verify(path: &Path) -> Result<(Vec<Entry>, String, Verification, Option<Head>)> {
     let mut v = Verification {

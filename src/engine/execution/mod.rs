@@ -4,6 +4,8 @@
 //! the breaker and reconciliation halt corridors; the promotion gate guards the first live
 //! stage. This module depends on no venue; venues depend on it.
 
+pub mod approval_sign;
+pub mod audit;
 pub mod broker;
 pub mod confirmation;
 pub mod context;
@@ -12,6 +14,7 @@ pub mod fake;
 pub mod intent;
 pub mod journal;
 pub mod journal_head;
+pub mod operators;
 pub mod policy;
 pub mod preflight;
 pub mod promote;
@@ -20,6 +23,7 @@ pub mod types;
 
 mod service;
 
+pub use approval_sign::OperatorKey;
 pub use confirmation::Confirmation;
 pub use corridor::{Corridor, CrashPoint, SubmitOutcome};
 pub use service::*;

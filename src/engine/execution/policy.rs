@@ -62,6 +62,10 @@ pub struct CorridorPolicy {
     pub price_collar_bps: Decimal,
     /// Seconds an approval stays valid after the confirm key.
     pub approval_ttl_secs: u64,
+    /// The venue's cancel-all timer while armed: the console refreshes it; if it stops (the
+    /// console or its SSH session died), the venue cancels the open orders by itself.
+    #[serde(default = "default_dead_man")]
+    pub dead_man_secs: u32,
     /// Largest risk of one planned trade (loss at its stop, fees included), percent of equity;
     /// checked by the pre-trade workbench.
     #[serde(default)]
@@ -78,6 +82,10 @@ pub struct CorridorPolicy {
     pub micro_live: Option<MicroLive>,
     #[serde(default)]
     pub promotion: Promotion,
+}
+
+fn default_dead_man() -> u32 {
+    60
 }
 
 fn default_skew() -> i64 {
@@ -208,6 +216,9 @@ impl CorridorPolicy {
         }
         if self.approval_ttl_secs == 0 || self.approval_ttl_secs > 600 {
             return bad("approval_ttl_secs", "must be between 1 and 600 seconds");
+        }
+        if !(10..=3_600).contains(&self.dead_man_secs) {
+            return bad("dead_man_secs", "must be between 10 and 3600 seconds");
         }
         if self.breaker.max_failures == 0 || self.breaker.window_minutes == 0 {
             return bad("breaker", "max_failures and window_minutes must be at least 1");

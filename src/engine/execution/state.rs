@@ -22,6 +22,17 @@ pub struct Approval {
     pub expires_ms: i64,
     /// sha256 of the intent as approved: an intent that changed is not approved.
     pub intent_digest: String,
+    /// Whose key signed it (`approval_sign`). These three are absent on approvals journaled
+    /// before signing, and on fake-venue rehearsals where no keyring could keep a key; left out
+    /// when absent, so those entries serialize exactly as written and their hashes still hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    /// The operator's ed25519 public key, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
+    /// ed25519 signature (hex) over `approval_sign::signed_bytes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 /// What stopped a corridor.
@@ -133,6 +144,16 @@ pub enum Event {
     },
     Note {
         text: String,
+    },
+    /// Armed after its checks and a clean reconciliation; the venue's dead-man timer is set.
+    Armed {
+        reconciliation_id: String,
+        clock_skew_ms: i64,
+        dead_man_secs: u32,
+        policy_fingerprint: Option<String>,
+    },
+    Disarmed {
+        reason: String,
     },
     /// `order preview`: the exact request built (and, with `validate`, sent validate-only).
     /// Journaled before anything is sent; never an order.
@@ -261,6 +282,8 @@ pub struct CorridorState {
     /// (time, realized PnL after fees) of every fill that closed some position.
     pub realized: Vec<(i64, Decimal)>,
     pub has_baseline: bool,
+    /// The journal sequence of the Armed entry in force (cleared by a disarm or any halt).
+    pub armed_seq: Option<u64>,
     /// Start of the current session: the last rearm, or the journal's first entry.
     pub session_start_ms: i64,
     pub entries: usize,
@@ -352,11 +375,15 @@ impl CorridorState {
             Event::DryRunResult { intent_id, ok, message } => {
                 self.update(intent_id, |r| r.dry_run = Some(DryRun { ok: *ok, message: message.clone() }))
             }
+            Event::Armed { .. } => self.armed_seq = Some(e.seq),
+            Event::Disarmed { .. } => self.armed_seq = None,
             Event::Killed { reason, policy_fingerprint, .. } => {
+                self.armed_seq = None;
                 self.kills.push((t, policy_fingerprint.clone()));
                 self.halt = Some(Halt { reason: HaltReason::KillSwitch, at_ms: t, message: reason.clone() });
             }
             Event::BreakerTripped { failures, window_minutes } => {
+                self.armed_seq = None;
                 self.halt = Some(Halt {
                     reason: HaltReason::Breaker,
                     at_ms: t,
@@ -373,6 +400,7 @@ impl CorridorState {
             Event::Reconciled { summary, policy_fingerprint } => {
                 self.reconciliations.push((t, summary.clean, policy_fingerprint.clone()));
                 if !summary.clean {
+                    self.armed_seq = None;
                     self.halt = Some(Halt {
                         reason: HaltReason::Mismatch,
                         at_ms: t,

@@ -7,6 +7,7 @@
 pub mod connect;
 pub mod doctor;
 pub mod endpoints;
+pub mod events;
 pub mod evm;
 pub mod http;
 pub mod hyperliquid;

@@ -10,8 +10,6 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::engine::execution::broker::MarketEvent;
-
 /// Told about disconnects and gaps (the adapter raises an alert with it).
 pub type Notifier = Arc<dyn Fn(&str) + Send + Sync>;
 
@@ -21,15 +19,15 @@ pub fn reconnect_delay(attempt: u32) -> Duration {
 }
 
 /// Parses one text frame into zero or more events.
-pub type Parser = Box<dyn Fn(&Value) -> Vec<MarketEvent> + Send>;
+pub type Parser<T> = Box<dyn Fn(&Value) -> Vec<T> + Send>;
 
 /// Run a stream until the receiver is dropped. `subscribe` is sent on every (re)connect.
-pub fn spawn(
+pub fn spawn<T: Send + 'static>(
     url: String,
     subscribe: Vec<Value>,
-    parse: Parser,
+    parse: Parser<T>,
     notify: Option<Notifier>,
-) -> mpsc::Receiver<MarketEvent> {
+) -> mpsc::Receiver<T> {
     let (tx, rx) = mpsc::channel(1024);
     tokio::spawn(async move {
         let mut attempt: u32 = 0;

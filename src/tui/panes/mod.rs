@@ -3,9 +3,11 @@
 pub mod alerts;
 pub mod compare;
 pub mod confirm;
+pub mod corridors;
 pub mod detail;
 pub mod form;
 pub mod help;
+pub mod order_confirm;
 pub mod paper;
 pub mod paper_detail;
 pub mod pretrade;

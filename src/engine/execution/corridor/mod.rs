@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::approval_sign::{self, OperatorKey};
 use super::broker::{BrokerAdapter, OrderRef, OrderReport, OrderRequest, OrderState, VenueError};
 use super::confirmation::Confirmation;
 use super::context::ExecutionContext;
@@ -24,6 +25,7 @@ use crate::engine::error::{Error, ErrorKind, Result};
 use crate::engine::time::now_ms;
 use crate::engine::workspace::Workspace;
 
+pub mod arming;
 mod halt;
 mod reconcile;
 
@@ -56,6 +58,8 @@ pub struct Corridor {
     crash_at: Option<CrashPoint>,
     /// Test hook: how far this corridor's clock runs ahead of the wall clock.
     clock_offset_ms: i64,
+    /// When the last submit handed its order to the adapter.
+    last_sent: Option<std::time::Instant>,
 }
 
 fn refused(msg: impl Into<String>) -> Error {
@@ -94,6 +98,7 @@ impl Corridor {
             policy,
             crash_at: None,
             clock_offset_ms: 0,
+            last_sent: None,
         })
     }
 
@@ -118,6 +123,21 @@ impl Corridor {
             return Err(crashed(p));
         }
         Ok(())
+    }
+
+    /// The adapter (for reads: balances, positions, open orders).
+    pub fn adapter(&self) -> &Arc<dyn BrokerAdapter> {
+        &self.adapter
+    }
+
+    /// Submit, and report when the order was handed to the venue adapter (latency figures).
+    pub async fn submit_timed(
+        &mut self,
+        intent_id: &str,
+    ) -> (Result<SubmitOutcome>, Option<std::time::Instant>) {
+        self.last_sent = None;
+        let r = self.submit(intent_id, false).await;
+        (r, self.last_sent)
     }
 
     pub fn id(&self) -> &CorridorId {
@@ -204,6 +224,32 @@ impl Corridor {
         ExecutionContext::gather(&self.id, self.adapter.as_ref(), &self.state, &self.symbols()).await
     }
 
+    /// The preflight of an intent against a context, journaling nothing (the console shows it
+    /// on every refresh; only a submit's preflight is the audit record).
+    pub fn evaluate(
+        &self,
+        intent: &ExecutionIntent,
+        context: Option<&ExecutionContext>,
+    ) -> ExecutionPreflight {
+        let halt = global_halt::reason(&self.ws);
+        let promotion = self
+            .policy_fingerprint()
+            .and_then(|fp| super::promote::passed_report(&self.ws, &self.id, &fp))
+            .map(|r| r.id);
+        preflight::preflight(
+            intent,
+            &preflight::Inputs {
+                policy: self.policy(),
+                policy_fingerprint: self.policy.as_ref().map(|p| p.fingerprint.as_str()),
+                state: &self.state,
+                global_halt: halt.as_deref(),
+                context,
+                promotion_report: promotion.as_deref(),
+                now_ms: self.now(),
+            },
+        )
+    }
+
     /// Check an intent against the policy and the venue now; journaled as an audit.
     pub async fn preflight(&mut self, intent_id: &str) -> Result<ExecutionPreflight> {
         let intent = self.record(intent_id)?.intent.clone();
@@ -217,23 +263,7 @@ impl Corridor {
                 None
             }
         };
-        let halt = global_halt::reason(&self.ws);
-        let promotion = self
-            .policy_fingerprint()
-            .and_then(|fp| super::promote::passed_report(&self.ws, &self.id, &fp))
-            .map(|r| r.id);
-        let pf = preflight::preflight(
-            &intent,
-            &preflight::Inputs {
-                policy: self.policy(),
-                policy_fingerprint: self.policy.as_ref().map(|p| p.fingerprint.as_str()),
-                state: &self.state,
-                global_halt: halt.as_deref(),
-                context: context.as_ref(),
-                promotion_report: promotion.as_deref(),
-                now_ms: self.now(),
-            },
-        );
+        let pf = self.evaluate(&intent, context.as_ref());
         for c in pf.failed() {
             match c.rule.as_str() {
                 "mark_fresh" => self.alert(
@@ -263,14 +293,36 @@ impl Corridor {
     }
 
     /// Approve on a venue that moves no money (scripts and tests); refused on live corridors.
-    pub fn rehearse(&mut self, intent_id: &str) -> Result<Approval> {
+    pub fn rehearse(&mut self, intent_id: &str, key: &OperatorKey) -> Result<Approval> {
         let c = Confirmation::rehearsal(&self.id, intent_id, &self.digest_of(intent_id)?)?;
-        self.approve(c)
+        self.approve(c, key)
     }
 
-    /// Record the operator's approval of an intent, valid for the policy's approval TTL. Only a
-    /// [`Confirmation`] for this corridor and this exact intent approves.
-    pub fn approve(&mut self, confirmation: Confirmation) -> Result<Approval> {
+    /// A rehearsal where no credential store can keep an operator key (a headless machine
+    /// without a session keyring): journaled unsigned, which only a venue that moves no money
+    /// accepts and `quantlab audit verify` reports. Refused on live corridors.
+    pub fn rehearse_unsigned(&mut self, intent_id: &str) -> Result<Approval> {
+        let c = Confirmation::rehearsal(&self.id, intent_id, &self.digest_of(intent_id)?)?;
+        self.record_approval(c, None)
+    }
+
+    /// Record the operator's approval of an intent, valid for the policy's approval TTL, signed
+    /// with `key` before it is journaled. Only a [`Confirmation`] for this corridor and this
+    /// exact intent approves.
+    pub fn approve(&mut self, confirmation: Confirmation, key: &OperatorKey) -> Result<Approval> {
+        self.record_approval(confirmation, Some(key))
+    }
+
+    /// Approve signed, or unsigned where no key can be kept (refused on live corridors).
+    pub fn approve_with(
+        &mut self,
+        confirmation: Confirmation,
+        key: Option<&OperatorKey>,
+    ) -> Result<Approval> {
+        self.record_approval(confirmation, key)
+    }
+
+    fn record_approval(&mut self, confirmation: Confirmation, key: Option<&OperatorKey>) -> Result<Approval> {
         if confirmation.corridor != self.id {
             return Err(refused(format!(
                 "a confirmation for {} cannot approve in {}",
@@ -294,13 +346,26 @@ impl Corridor {
             .map(|p| p.approval_ttl_secs)
             .ok_or_else(|| refused(format!("no policy for corridor {}: nothing can be approved", self.id)))?;
         let now = self.now();
-        let approval = Approval {
+        let mut approval = Approval {
             intent_id: intent_id.to_string(),
             by: by.to_string(),
             approved_ms: now,
             expires_ms: now + ttl as i64 * 1000,
             intent_digest: intent_digest(&r.intent),
+            operator: None,
+            public_key: None,
+            signature: None,
         };
+        match key {
+            Some(k) => approval_sign::sign(&self.id, &mut approval, k)?,
+            None if self.id.venue.is_live() => {
+                return Err(refused(format!(
+                    "{}: a live approval must be signed with the operator's key",
+                    self.id
+                )))
+            }
+            None => {}
+        }
         self.append(Event::Approved { approval: approval.clone() }, false)?;
         self.crash(CrashPoint::AfterApprovalJournaled)?;
         Ok(approval)
@@ -335,6 +400,15 @@ impl Corridor {
             if let Some(why) = why {
                 return Err(self.refuse(intent_id, why));
             }
+            // Live money moves only through an armed corridor (checked, reconciled, supervised).
+            if self.id.venue.is_live() && self.arm_state() != arming::ArmState::Armed {
+                let why = format!(
+                    "corridor {} is {}: `quantlab corridor arm` first",
+                    self.id,
+                    self.arm_state().name()
+                );
+                return Err(self.refuse(intent_id, why));
+            }
         }
         let pf = self.preflight(intent_id).await?;
         if !pf.passed() {
@@ -352,6 +426,12 @@ impl Corridor {
             time_in_force: i.time_in_force,
             reduce_only: i.reduce_only,
         };
+        // The last check before anything is journaled as sent: the approval's signature.
+        if let (false, Some(a)) = (dry_run, &rec.approval) {
+            if let Err(why) = approval_sign::check_for_submit(&self.ws, &self.id, a) {
+                return Err(self.refuse(intent_id, why));
+            }
+        }
         self.append(Event::SubmitStarted { intent_id: intent_id.into(), request: request.clone() }, dry_run)?;
         self.crash(CrashPoint::AfterSubmitJournaled)?;
         if dry_run {
@@ -374,6 +454,7 @@ impl Corridor {
             });
         }
         self.alert(codes::ORDER_SUBMITTED, &format!("{intent_id}: {}", i.describe()));
+        self.last_sent = Some(std::time::Instant::now());
         let result = self.adapter.submit(&request).await;
         self.crash(CrashPoint::AfterVenueCall)?;
         match result {

@@ -18,7 +18,7 @@ use super::action::{
 };
 use super::client::{HlClient, SignedAction};
 use super::exchange_reply::ActionStatus;
-use super::info::{parse_meta, HlAsset, HlUniverse};
+use super::info::{parse_meta, parse_spot_meta, HlAsset, HlUniverse};
 use crate::engine::execution::broker::*;
 use crate::engine::execution::{OrderType, Side, TimeInForce, Venue};
 use crate::engine::venues::ws_stream::{self, Notifier};
@@ -112,6 +112,14 @@ impl HlAdapter {
         HlAdapter { client, ws_url: ws_url.into(), universe: OnceCell::new(), notify: None }
     }
 
+    pub fn notifier(&self) -> Option<Notifier> {
+        self.notify.clone()
+    }
+
+    pub fn ws_url(&self) -> &str {
+        &self.ws_url
+    }
+
     pub fn with_notifier(mut self, n: Notifier) -> Self {
         self.notify = Some(n);
         self
@@ -121,8 +129,13 @@ impl HlAdapter {
         self.universe
             .get_or_try_init(|| async {
                 let meta = self.client.info(json!({"type": "meta"})).await?;
-                let assets =
+                let mut assets =
                     parse_meta(&meta).map_err(|e| VenueError::Unavailable { message: e.to_string() })?;
+                // Spot pairs too (asset 10000 + index), so a spot symbol is found, not unknown.
+                let spot = self.client.info(json!({"type": "spotMeta"})).await?;
+                assets.extend(
+                    parse_spot_meta(&spot).map_err(|e| VenueError::Unavailable { message: e.to_string() })?,
+                );
                 HlUniverse::new(assets).map_err(|e| VenueError::Unavailable { message: e.to_string() })
             })
             .await

@@ -8,4 +8,5 @@ pub mod client;
 pub mod exchange_reply;
 pub mod info;
 pub mod sign;
+pub mod streams;
 pub mod wire;

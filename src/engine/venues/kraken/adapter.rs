@@ -146,6 +146,10 @@ impl KrakenAdapter {
         }
     }
 
+    pub fn notifier(&self) -> Option<Notifier> {
+        self.notify.clone()
+    }
+
     /// Where websocket disconnects and gaps are reported.
     pub fn with_notifier(mut self, n: Notifier) -> Self {
         self.notify = Some(n);

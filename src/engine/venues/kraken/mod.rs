@@ -10,4 +10,5 @@ pub mod errors;
 pub mod nonce;
 pub mod nonce_store;
 pub mod pairs;
+pub mod streams;
 pub mod ws;

@@ -11,6 +11,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
 use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -86,7 +87,11 @@ struct KrakenSubs {
     /// The API key behind the token.
     executions: Option<String>,
     balances: Option<String>,
+    /// The book last sent per symbol, so updates carry only changes.
+    last_book: BTreeMap<String, BookSides>,
 }
+
+type BookSides = (Vec<(Decimal, Decimal)>, Vec<(Decimal, Decimal)>);
 
 impl KrakenSubs {
     fn ticker_msg(sim: &Sim, ws: &str, kind: &str) -> Option<Value> {
@@ -99,17 +104,32 @@ impl KrakenSubs {
             "last": f(mid), "volume": 0.0, "vwap": f(mid), "low": f(mid), "high": f(mid), "change": 0.0, "change_pct": 0.0}]}))
     }
 
-    fn book_msg(sim: &Sim, ws: &str, kind: &str) -> Option<Value> {
+    /// A snapshot, or an update carrying only what changed since the last one this connection
+    /// was sent (a level gone is sent with qty 0), as Kraken's v2 book does.
+    fn book_msg(&mut self, sim: &Sim, ws: &str, kind: &str) -> Option<Value> {
         let p = kraken_pair(ws)?;
         let inst = sim.ex.instrument(SimVenue::Kraken, p.altname)?;
         let l = sim.ex.shape.ladder(sim.ex.mid(inst)?, inst.tick, sim.ex.shape.level_qty);
-        let side = |v: &[(rust_decimal::Decimal, rust_decimal::Decimal)]| -> Vec<Value> {
-            v.iter().map(|(p, q)| json!({"price": f(*p), "qty": f(*q)})).collect()
+        let prev = self.last_book.insert(p.wsname.to_string(), (l.bids.clone(), l.asks.clone()));
+        let side = |now: &[(Decimal, Decimal)], before: Option<&Vec<(Decimal, Decimal)>>| -> Vec<Value> {
+            let mut v: Vec<Value> = now
+                .iter()
+                .filter(|lv| kind == "snapshot" || !before.is_some_and(|b| b.contains(lv)))
+                .map(|(p, q)| json!({"price": f(*p), "qty": f(*q)}))
+                .collect();
+            if kind != "snapshot" {
+                for (p, _) in before.into_iter().flatten().filter(|(p, _)| !now.iter().any(|(n, _)| n == p)) {
+                    v.push(json!({"price": f(*p), "qty": 0.0}));
+                }
+            }
+            v
         };
-        Some(
-            json!({"channel": "book", "type": kind, "data": [{"symbol": p.wsname, "bids": side(&l.bids), "asks": side(&l.asks),
-            "checksum": 0, "timestamp": fmt_ms(sim.now_ms())}]}),
-        )
+        let (pb, pa) = match &prev {
+            Some((b, a)) => (Some(b), Some(a)),
+            None => (None, None),
+        };
+        Some(json!({"channel": "book", "type": kind, "data": [{"symbol": p.wsname, "bids": side(&l.bids, pb),
+            "asks": side(&l.asks, pa), "checksum": 0, "timestamp": fmt_ms(sim.now_ms())}]}))
     }
 
     fn ohlc_msg(sim: &Sim, ws: &str, kind: &str) -> Option<Value> {
@@ -169,7 +189,7 @@ impl Protocol for KrakenSubs {
                     if method == "subscribe" {
                         let snap = match channel.as_str() {
                             "ticker" => Self::ticker_msg(sim, p.wsname, "snapshot"),
-                            "book" => Self::book_msg(sim, p.wsname, "snapshot"),
+                            "book" => self.book_msg(sim, p.wsname, "snapshot"),
                             _ => Self::ohlc_msg(sim, p.wsname, "snapshot"),
                         };
                         out.extend(snap);
@@ -208,7 +228,8 @@ impl Protocol for KrakenSubs {
     fn on_tick(&mut self, sim: &Sim) -> Vec<Value> {
         let mut out: Vec<Value> =
             self.ticker.iter().filter_map(|s| Self::ticker_msg(sim, s, "update")).collect();
-        out.extend(self.book.iter().filter_map(|s| Self::book_msg(sim, s, "update")));
+        let books: Vec<String> = self.book.iter().cloned().collect();
+        out.extend(books.iter().filter_map(|s| self.book_msg(sim, s, "update")));
         out.extend(self.ohlc.iter().filter_map(|s| Self::ohlc_msg(sim, s, "update")));
         if self.executions.is_some() || self.balances.is_some() {
             out.push(json!({"channel": "heartbeat"}));

@@ -1,0 +1,131 @@
+//! `quantlab corridor list|arm|disarm|status|keep-alive`.
+
+use serde_json::json;
+
+use super::args::CorridorCmd;
+use super::output::Outcome;
+use crate::engine::corridor_api::CorridorDetail;
+use crate::engine::execution::Venue;
+use crate::engine::time::fmt_ms;
+use crate::engine::{Engine, Result};
+
+pub fn dispatch(engine: &Engine, cmd: &CorridorCmd) -> (&'static str, Result<Outcome>) {
+    match cmd {
+        CorridorCmd::List => ("corridor list", list(engine)),
+        CorridorCmd::Arm { venue, account } => ("corridor arm", arm(engine, venue, account)),
+        CorridorCmd::Disarm { venue, account, keep_orders } => (
+            "corridor disarm",
+            (|| {
+                engine.corridor_disarm(Venue::parse(venue)?, account, *keep_orders)?;
+                let how = if *keep_orders {
+                    "the venue's dead-man timer is cleared: open orders stay"
+                } else {
+                    "the venue's dead-man timer runs out and cancels open orders"
+                };
+                Ok(Outcome::ok(
+                    "corridor disarm",
+                    &json!({"state": "disarmed", "keep_orders": keep_orders}),
+                    format!("disarmed; {how}\n"),
+                ))
+            })(),
+        ),
+        CorridorCmd::Status { venue, account } => ("corridor status", status(engine, venue, account)),
+        CorridorCmd::KeepAlive { venue, account } => (
+            "corridor keep-alive",
+            (|| {
+                let l = engine.corridor_keep_alive(Venue::parse(venue)?, account)?;
+                Ok(Outcome::ok("corridor keep-alive", &l, format!("armed until {}\n", fmt_ms(l.expires_ms))))
+            })(),
+        ),
+    }
+}
+
+fn list(engine: &Engine) -> Result<Outcome> {
+    let mut rows = Vec::new();
+    let mut text = String::new();
+    for s in engine.corridors()? {
+        let state = engine.corridor_state(&s.corridor)?;
+        text.push_str(&format!(
+            "{:<22} {:<10} intents {:>3}  awaiting approval {:>2}  open orders {:>2}{}\n",
+            s.corridor.to_string(),
+            state.name(),
+            s.intents,
+            s.awaiting_approval,
+            s.open_orders,
+            s.halted.as_deref().map(|h| format!("  ({h})")).unwrap_or_default()
+        ));
+        rows.push(json!({"summary": s, "state": state}));
+    }
+    if rows.is_empty() {
+        text.push_str("no corridors: write a policy (`quantlab policy init`) or create an intent\n");
+    }
+    Ok(Outcome::ok("corridor list", &json!({"corridors": rows}), text))
+}
+
+fn arm(engine: &Engine, venue: &str, account: &str) -> Result<Outcome> {
+    let r = engine.corridor_arm(Venue::parse(venue)?, account)?;
+    let mut text = String::new();
+    for c in &r.checks {
+        text.push_str(&format!("{}  {:<15} {}\n", if c.ok { "PASS" } else { "FAIL" }, c.name, c.detail));
+    }
+    text.push_str(&format!("{}: {}\n", r.corridor, r.state.name()));
+    let armed = r.state == crate::engine::execution::corridor::arming::ArmState::Armed;
+    Ok(Outcome::ok("corridor arm", &r, text).with_exit(if armed { 0 } else { 3 }))
+}
+
+pub fn detail_text(d: &CorridorDetail) -> String {
+    let mut t = format!("{}  {}", d.corridor, d.state.name());
+    if let Some(l) = &d.lease {
+        t.push_str(&format!(" (lease until {})", fmt_ms(l.expires_ms)));
+    }
+    if let Some(h) = &d.halted {
+        t.push_str(&format!("  halted: {h}"));
+    }
+    t.push_str(&format!(
+        "\nvenue: {} ({} ms)\n",
+        if d.connection.ok { "connected" } else { "unreachable" },
+        d.connection.latency_ms
+    ));
+    for b in &d.balances {
+        t.push_str(&format!("balance  {:<6} {} (available {})\n", b.asset, b.total, b.available));
+    }
+    for p in &d.positions {
+        t.push_str(&format!("position {:<8} {}\n", p.symbol, p.quantity));
+    }
+    for o in &d.open_orders {
+        t.push_str(&format!(
+            "open     {} {} {} {} filled {}\n",
+            o.venue_order_id,
+            o.side.name(),
+            o.quantity,
+            o.symbol,
+            o.filled_quantity
+        ));
+    }
+    for f in &d.recent_fills {
+        t.push_str(&format!(
+            "fill     {} {} {} {} @ {}\n",
+            f.intent_id,
+            f.side,
+            f.filled,
+            f.symbol,
+            f.average_price.as_deref().unwrap_or("-")
+        ));
+    }
+    for p in &d.pending {
+        t.push_str(&format!(
+            "pending  {} {} {} {}  {}\n",
+            p.intent.id,
+            p.intent.side.name(),
+            p.intent.quantity,
+            p.intent.symbol,
+            p.blocked.as_deref().unwrap_or("ready for approval in the console")
+        ));
+    }
+    t
+}
+
+fn status(engine: &Engine, venue: &str, account: &str) -> Result<Outcome> {
+    let d = engine.corridor_detail(Venue::parse(venue)?, account)?;
+    Ok(Outcome::ok("corridor status", &d, detail_text(&d)))
+}

@@ -1,0 +1,229 @@
+//! Supervised corridors through the engine: arm, disarm, keep-alive (the dead-man refresh),
+//! a full status read (connection, balances, positions, open orders, recent fills, pending
+//! intents with their preflight lines), and sending an intent the console's confirm dialog
+//! approved. The CLI and the console both come through here; approving needs a
+//! [`Confirmation`], which only the console's confirm key makes for a live corridor.
+
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::engine::api::Engine;
+use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::execution::broker::{Balance, OrderReport, Position};
+use crate::engine::execution::corridor::arming::{ArmReport, ArmState, Lease};
+use crate::engine::execution::intent::ExecutionIntent;
+use crate::engine::execution::preflight::ExecutionPreflight;
+use crate::engine::execution::state::IntentStatus;
+use crate::engine::execution::{self as ex, Confirmation, CorridorId, OperatorKey, SubmitOutcome, Venue};
+use crate::engine::time::now_ms;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Connection {
+    pub ok: bool,
+    pub latency_ms: u64,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PendingIntent {
+    pub intent: ExecutionIntent,
+    /// sha256 of the intent as read now: the confirm dialog carries it into the approval.
+    pub digest: String,
+    pub preflight: Option<ExecutionPreflight>,
+    /// Why it cannot be approved now (expired, failed preflight, corridor not armed), if so.
+    pub blocked: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecentFill {
+    pub intent_id: String,
+    pub symbol: String,
+    pub side: String,
+    pub filled: String,
+    pub average_price: Option<String>,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorridorDetail {
+    pub corridor: CorridorId,
+    pub state: ArmState,
+    pub halted: Option<String>,
+    pub lease: Option<Lease>,
+    pub connection: Connection,
+    pub balances: Vec<Balance>,
+    pub positions: Vec<Position>,
+    pub open_orders: Vec<OrderReport>,
+    pub recent_fills: Vec<RecentFill>,
+    pub pending: Vec<PendingIntent>,
+}
+
+/// What the confirm key did: the outcome, and how long from the key to the venue's answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfirmedSend {
+    pub outcome: SubmitOutcome,
+    /// From the confirm key to the signed order handed to the transport (journal fsyncs and
+    /// preflight included), and to the venue's reply.
+    pub to_send_ms: f64,
+    pub to_reply_ms: f64,
+}
+
+impl Engine {
+    fn open_live_corridor(&self, venue: Venue, account: &str) -> Result<ex::Corridor> {
+        let id = CorridorId::new(venue, account)?;
+        ex::open_corridor(self.workspace(), &id, self.credentials())
+    }
+
+    /// A corridor's state from its journal and lease, without reaching its venue.
+    pub fn corridor_state(&self, id: &CorridorId) -> Result<ArmState> {
+        let entries = ex::journal::read(&ex::paths::journal(self.workspace(), id))?;
+        let st = ex::state::CorridorState::replay(&entries);
+        Ok(ex::corridor::arming::state_of(self.workspace(), id, &st, now_ms()))
+    }
+
+    pub fn corridor_arm(&self, venue: Venue, account: &str) -> Result<ArmReport> {
+        let mut c = self.open_live_corridor(venue, account)?;
+        ex::block_on(c.arm())?
+    }
+
+    pub fn corridor_disarm(&self, venue: Venue, account: &str, keep_orders: bool) -> Result<()> {
+        let mut c = self.open_live_corridor(venue, account)?;
+        ex::block_on(c.disarm("operator disarmed", keep_orders))?
+    }
+
+    /// Renew the dead-man timer of an armed corridor (what the console does while it runs).
+    pub fn corridor_keep_alive(&self, venue: Venue, account: &str) -> Result<Lease> {
+        let mut c = self.open_live_corridor(venue, account)?;
+        ex::block_on(c.keep_alive())?
+    }
+
+    pub fn corridor_detail(&self, venue: Venue, account: &str) -> Result<CorridorDetail> {
+        let c = self.open_live_corridor(venue, account)?;
+        ex::block_on(detail(&c))?
+    }
+
+    /// Approve with the confirm dialog's confirmation and send at once.
+    pub fn corridor_send_confirmed(&self, confirmation: Confirmation) -> Result<ConfirmedSend> {
+        let key = Instant::now();
+        let row = self.intent(confirmation.intent_id())?;
+        let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
+        let id = confirmation.intent_id().to_string();
+        let signing = self.signing_key(&row.corridor)?;
+        c.approve_with(confirmation, signing.as_ref())?;
+        let (outcome, to_send) = ex::block_on(async {
+            let r = c.submit_timed(&id).await;
+            (r.0, r.1)
+        })?;
+        let to_reply_ms = key.elapsed().as_secs_f64() * 1000.0;
+        let to_send_ms = to_send.map_or(to_reply_ms, |t| t.duration_since(key).as_secs_f64() * 1000.0);
+        Ok(ConfirmedSend { outcome: outcome?, to_send_ms, to_reply_ms })
+    }
+
+    /// The key a console approval in `corridor` is signed with: the operator's; on the loopback
+    /// simulator, the environment's where no keyring works; on the fake venue, none where no
+    /// keyring works (an unsigned rehearsal, which only the fake venue accepts).
+    fn signing_key(&self, corridor: &CorridorId) -> Result<Option<OperatorKey>> {
+        use crate::engine::execution::approval_sign::RehearsalKey;
+        if !corridor.venue.is_live() {
+            return Ok(match OperatorKey::for_rehearsal(self.credentials(), self.workspace())? {
+                RehearsalKey::Signed(k) => Some(*k),
+                RehearsalKey::Unsigned { .. } => None,
+            });
+        }
+        if crate::engine::venues::endpoints::resolve(self.workspace(), corridor)?.is_loopback() {
+            return Ok(Some(OperatorKey::for_loopback(self.credentials(), self.workspace())?.0));
+        }
+        Ok(Some(self.operator_key()?))
+    }
+
+    /// Approving from a script: refused (exit 3) unless the policy enables automation for the
+    /// corridor, which is a later stage; the console's confirm key is the gate.
+    pub fn intent_approve_from_cli(&self, intent_id: &str) -> Result<()> {
+        let row = self.intent(intent_id)?;
+        Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "intents are approved only by the console's confirm key; automation is not enabled for {} (a later stage). \
+                 Open `quantlab console`, tab Corridors, select {intent_id} and press Enter",
+                row.corridor
+            ),
+        ))
+    }
+}
+
+async fn detail(c: &ex::Corridor) -> Result<CorridorDetail> {
+    let a = c.adapter();
+    let t0 = Instant::now();
+    let status = a.status().await;
+    let connection = Connection {
+        ok: status.is_ok(),
+        latency_ms: t0.elapsed().as_millis() as u64,
+        message: match &status {
+            Ok(s) => format!("{s:?}").to_lowercase(),
+            Err(e) => e.to_string(),
+        },
+    };
+    let (balances, positions, open_orders) = if connection.ok {
+        (
+            a.balances().await.unwrap_or_default(),
+            a.positions().await.unwrap_or_default(),
+            a.open_orders().await.unwrap_or_default(),
+        )
+    } else {
+        (vec![], vec![], vec![])
+    };
+    let context = if connection.ok { c.context().await.ok() } else { None };
+    let state = c.arm_state();
+    let now = now_ms();
+    let mut pending = Vec::new();
+    for r in c.state().intents.values().filter(|r| r.status == IntentStatus::Pending) {
+        let pf = c.evaluate(&r.intent, context.as_ref());
+        let blocked = if r.intent.expires_ms <= now {
+            Some("expired".to_string())
+        } else if state == ArmState::Halted {
+            Some("corridor halted".to_string())
+        } else if c.id().venue.is_live() && state != ArmState::Armed {
+            Some(format!("corridor {}", state.name()))
+        } else if !pf.passed() {
+            Some(format!("preflight failed: {}", pf.reasons()))
+        } else {
+            None
+        };
+        pending.push(PendingIntent {
+            digest: c.digest_of(&r.intent.id)?,
+            intent: r.intent.clone(),
+            preflight: Some(pf),
+            blocked,
+        });
+    }
+    pending.sort_by_key(|p| p.intent.expires_ms);
+    let mut recent_fills: Vec<RecentFill> = c
+        .state()
+        .intents
+        .values()
+        .filter(|r| !r.filled_quantity.is_zero())
+        .map(|r| RecentFill {
+            intent_id: r.intent.id.clone(),
+            symbol: r.intent.symbol.clone(),
+            side: r.intent.side.name().into(),
+            filled: r.filled_quantity.to_string(),
+            average_price: r.average_price.map(|p| p.to_string()),
+            status: r.status.name().into(),
+        })
+        .collect();
+    recent_fills.reverse();
+    recent_fills.truncate(10);
+    Ok(CorridorDetail {
+        corridor: c.id().clone(),
+        state,
+        halted: c.halted(),
+        lease: c.lease(),
+        connection,
+        balances,
+        positions,
+        open_orders,
+        recent_fills,
+        pending,
+    })
+}

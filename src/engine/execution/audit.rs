@@ -1,0 +1,205 @@
+//! `quantlab audit verify`: for every corridor journal, the hash chain and head record
+//! ([`super::journal`]), then every approval's signature against its record
+//! ([`super::approval_sign`]) and the workspace's trusted operator keys ([`super::operators`]).
+//! Read-only but for the JOURNAL_TAMPERED alert each failing corridor raises.
+
+use serde::Serialize;
+
+use super::approval_sign::{self, SignatureCheck};
+use super::corridor::{intent_digest, source};
+use super::journal;
+use super::operators::{self, Operators};
+use super::paths;
+use super::state::Event;
+use super::types::CorridorId;
+use crate::engine::alerts::{self, codes};
+use crate::engine::contract::CONTRACT_VERSION;
+use crate::engine::error::Result;
+use crate::engine::workspace::Workspace;
+
+pub const AUDIT_SCHEMA: &str = "quantlab.audit";
+
+/// What is wrong with an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// The hash chain or the head record does not verify: the journal was changed.
+    ChainBroken,
+    /// The approval's signature does not match its record (or is malformed), or the record
+    /// does not cover the intent as journaled.
+    SignatureInvalid,
+    /// A valid signature, by a key the workspace does not trust for that operator.
+    UnknownKey,
+    /// No signature, on a live corridor.
+    Unsigned,
+}
+
+impl ProblemKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProblemKind::ChainBroken => "chain broken",
+            ProblemKind::SignatureInvalid => "signature invalid",
+            ProblemKind::UnknownKey => "unknown key",
+            ProblemKind::Unsigned => "unsigned",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    /// 1-based line of the journal (0: its head record).
+    pub line: usize,
+    pub seq: Option<u64>,
+    pub intent_id: Option<String>,
+    pub kind: ProblemKind,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CorridorAudit {
+    pub corridor: CorridorId,
+    pub journal: String,
+    pub ok: bool,
+    /// Entries that verified (all of them when the chain holds).
+    pub entries: usize,
+    pub chain_ok: bool,
+    pub approvals: usize,
+    /// Approvals with a valid signature by a trusted key.
+    pub signed: usize,
+    /// Unsigned approvals on the fake venue: reported, not failed (no money moves there).
+    pub unsigned_tolerated: usize,
+    /// The first bad entry, by line.
+    pub first_problem: Option<Problem>,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditReport {
+    pub schema: String,
+    pub schema_version: u32,
+    pub ok: bool,
+    /// Where the trusted keys are, and how many.
+    pub operators_file: String,
+    pub trusted_keys: usize,
+    /// Why the trust list could not be read, if it could not (every signed approval then fails).
+    pub trust_problem: Option<String>,
+    pub corridors: Vec<CorridorAudit>,
+}
+
+/// Audit the corridors in `scope`.
+pub fn verify(ws: &Workspace, scope: &[CorridorId]) -> Result<AuditReport> {
+    let (trusted, trust_problem) = match operators::load(ws) {
+        Ok(t) => (t, None),
+        Err(e) => (Operators::default(), Some(e.message)),
+    };
+    let mut corridors = Vec::new();
+    for id in scope {
+        let a = audit_corridor(ws, id, &trusted, trust_problem.as_deref())?;
+        if let Some(p) = &a.first_problem {
+            let _ = alerts::raise(
+                ws,
+                codes::JOURNAL_TAMPERED,
+                &source(id),
+                &format!("audit: journal line {}: {}: {}", p.line, p.kind.name(), p.why),
+            );
+        }
+        corridors.push(a);
+    }
+    Ok(AuditReport {
+        schema: AUDIT_SCHEMA.into(),
+        schema_version: CONTRACT_VERSION,
+        ok: trust_problem.is_none() && corridors.iter().all(|c| c.ok),
+        operators_file: operators::path(ws).display().to_string(),
+        trusted_keys: trusted.operators.len(),
+        trust_problem,
+        corridors,
+    })
+}
+
+fn audit_corridor(
+    ws: &Workspace,
+    id: &CorridorId,
+    trusted: &Operators,
+    trust_problem: Option<&str>,
+) -> Result<CorridorAudit> {
+    let path = paths::journal(ws, id);
+    let (entries, v) = journal::verify_entries(&path)?;
+    let mut problems = Vec::new();
+    if let (false, Some((line, why))) = (v.ok, &v.problem) {
+        problems.push(Problem {
+            line: *line,
+            seq: (*line > 0).then_some(*line as u64),
+            intent_id: None,
+            kind: ProblemKind::ChainBroken,
+            why: why.clone(),
+        });
+    }
+    let (mut approvals, mut signed, mut unsigned_tolerated) = (0, 0, 0);
+    // The digest of each intent as journaled: a signature over another intent covers nothing here.
+    let mut digests = std::collections::HashMap::new();
+    for e in &entries {
+        if let Event::IntentCreated { intent } = &e.event {
+            digests.insert(intent.id.clone(), intent_digest(intent));
+            continue;
+        }
+        let Event::Approved { approval: a } = &e.event else { continue };
+        approvals += 1;
+        let problem = |kind, why: String| Problem {
+            line: e.seq as usize,
+            seq: Some(e.seq),
+            intent_id: Some(a.intent_id.clone()),
+            kind,
+            why,
+        };
+        let covers = match digests.get(&a.intent_id) {
+            Some(d) if *d == a.intent_digest => None,
+            Some(_) => Some("its intent digest is not the digest of the intent as journaled"),
+            None => Some("it approves an intent this journal never created"),
+        };
+        if let Some(why) = covers {
+            problems.push(problem(ProblemKind::SignatureInvalid, why.into()));
+            continue;
+        }
+        match approval_sign::verify(id, a) {
+            SignatureCheck::Unsigned if !id.venue.is_live() => unsigned_tolerated += 1,
+            SignatureCheck::Unsigned => problems.push(problem(
+                ProblemKind::Unsigned,
+                "the approval carries no signature; live approvals must be signed".into(),
+            )),
+            SignatureCheck::Invalid(why) => problems.push(problem(ProblemKind::SignatureInvalid, why)),
+            SignatureCheck::Valid => {
+                let operator = a.operator.as_deref().unwrap_or_default();
+                let key = a.public_key.as_deref().unwrap_or_default();
+                if let Some(t) = trust_problem {
+                    problems.push(problem(
+                        ProblemKind::UnknownKey,
+                        format!("no trusted keys to check against: {t}"),
+                    ));
+                } else if !trusted.trusts(operator, key) {
+                    problems.push(problem(
+                        ProblemKind::UnknownKey,
+                        format!(
+                            "signed by key {key}, which {} does not trust for operator {operator}",
+                            operators::FILE
+                        ),
+                    ));
+                } else {
+                    signed += 1;
+                }
+            }
+        }
+    }
+    problems.sort_by_key(|p| p.line);
+    Ok(CorridorAudit {
+        corridor: id.clone(),
+        journal: path.display().to_string(),
+        ok: problems.is_empty(),
+        entries: entries.len(),
+        chain_ok: v.ok,
+        approvals,
+        signed,
+        unsigned_tolerated,
+        first_problem: problems.first().cloned(),
+        problems,
+    })
+}

@@ -1,0 +1,230 @@
+//! Arming: a corridor moves disarmed -> reconciling -> armed, and any halt stops it. Arming
+//! needs the venue online, the clocks within 1 s, the credential present (an adapter exists
+//! only with one) and a clean reconciliation; it then sets the venue's dead-man timer.
+//!
+//! "Armed" is a lease, not a flag: the journal records that the corridor was armed, and a
+//! lease file beside it says until when. A supervisor (the console) renews the lease each
+//! time it refreshes the venue's timer; if it stops, the lease runs out when the venue cancels
+//! the open orders, and the corridor reads as disarmed. A restart therefore never finds a
+//! corridor armed by a process that is gone.
+
+use serde::{Deserialize, Serialize};
+
+use super::super::broker::VenueStatus;
+use super::super::global_halt;
+use super::super::state::{CorridorState, Event, ReconcileSummary};
+use super::super::types::CorridorId;
+use super::{refused, Corridor};
+use crate::engine::alerts::codes;
+use crate::engine::error::{Error, Result};
+use crate::engine::workspace::{read_json, write_json, Workspace};
+
+/// Largest clock skew an armed corridor tolerates.
+pub const MAX_ARM_SKEW_MS: i64 = 1_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArmState {
+    Disarmed,
+    /// Transient: an arm in progress (shown by the console while it runs).
+    Reconciling,
+    Armed,
+    Halted,
+}
+
+impl ArmState {
+    pub fn name(self) -> &'static str {
+        match self {
+            ArmState::Disarmed => "disarmed",
+            ArmState::Reconciling => "reconciling",
+            ArmState::Armed => "armed",
+            ArmState::Halted => "halted",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lease {
+    /// The journal sequence of the Armed entry this lease belongs to.
+    pub armed_seq: u64,
+    pub expires_ms: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArmCheck {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArmReport {
+    pub corridor: String,
+    pub state: ArmState,
+    pub checks: Vec<ArmCheck>,
+    pub reconciliation: Option<ReconcileSummary>,
+    pub dead_man_secs: Option<u32>,
+    pub lease_expires_ms: Option<i64>,
+}
+
+fn lease_path(ws: &Workspace, id: &CorridorId) -> std::path::PathBuf {
+    super::super::paths::corridor(ws, id).join("lease.json")
+}
+
+pub fn read_lease(ws: &Workspace, id: &CorridorId) -> Option<Lease> {
+    let p = lease_path(ws, id);
+    p.exists().then(|| read_json(&p).ok()).flatten()
+}
+
+/// A corridor's state from its replayed journal and its lease, without opening its venue.
+pub fn state_of(ws: &Workspace, id: &CorridorId, state: &CorridorState, now_ms: i64) -> ArmState {
+    if state.halt.is_some() || global_halt::reason(ws).is_some() {
+        return ArmState::Halted;
+    }
+    match (state.armed_seq, read_lease(ws, id)) {
+        (Some(seq), Some(l)) if l.armed_seq == seq && l.expires_ms > now_ms => ArmState::Armed,
+        _ => ArmState::Disarmed,
+    }
+}
+
+impl Corridor {
+    fn lease_path(&self) -> std::path::PathBuf {
+        lease_path(&self.ws, &self.id)
+    }
+
+    pub fn lease(&self) -> Option<Lease> {
+        read_lease(&self.ws, &self.id)
+    }
+
+    /// Where the corridor stands now.
+    pub fn arm_state(&self) -> ArmState {
+        state_of(&self.ws, &self.id, &self.state, self.now())
+    }
+
+    fn dead_man_secs(&self) -> Result<u32> {
+        self.policy()
+            .map(|p| p.dead_man_secs)
+            .ok_or_else(|| refused(format!("no policy for corridor {}: it cannot be armed", self.id)))
+    }
+
+    /// Run the checks and, when all pass, reconcile, set the venue's dead-man timer and arm.
+    /// Any failure leaves the corridor disarmed (a reconciliation mismatch halts it) and says
+    /// which check failed.
+    pub async fn arm(&mut self) -> Result<ArmReport> {
+        let mut report = ArmReport {
+            corridor: self.id.to_string(),
+            state: ArmState::Disarmed,
+            checks: Vec::new(),
+            reconciliation: None,
+            dead_man_secs: None,
+            lease_expires_ms: None,
+        };
+        if let Some(h) = self.halted() {
+            return Err(refused(format!(
+                "corridor {} is halted ({h}): `quantlab rearm` lifts the halt first",
+                self.id
+            )));
+        }
+        let secs = self.dead_man_secs()?;
+        let mut push = |name, ok, detail: String| report.checks.push(ArmCheck { name, ok, detail });
+        push("credentials", true, "present (the adapter opened with them)".into());
+        let status = self.adapter.status().await;
+        let online = matches!(status, Ok(VenueStatus::Online));
+        push("venue status", online, format!("{status:?}").to_lowercase());
+        let before = crate::engine::time::now_ms();
+        let skew = match self.adapter.server_time().await {
+            Ok(t) => {
+                let after = crate::engine::time::now_ms();
+                // Venues report whole seconds: up to 1 s of the difference is their rounding.
+                let raw = t - (before + after) / 2;
+                Some((raw.abs() - 999).max(0) * raw.signum())
+            }
+            Err(_) => None,
+        };
+        let skew_ok = skew.is_some_and(|s| s.abs() < MAX_ARM_SKEW_MS);
+        push(
+            "clock skew",
+            skew_ok,
+            skew.map_or("venue time unavailable".into(), |s| {
+                format!("at least {s} ms (limit {MAX_ARM_SKEW_MS} ms)")
+            }),
+        );
+        if !(online && skew_ok) {
+            let failed: Vec<String> =
+                report.checks.iter().filter(|c| !c.ok).map(|c| format!("{}: {}", c.name, c.detail)).collect();
+            if !skew_ok {
+                self.alert(codes::CLOCK_SKEW, &format!("not armed: {}", failed.join("; ")));
+            }
+            return Ok(report);
+        }
+        let summary = self.reconcile().await?;
+        let clean = summary.clean;
+        report.checks.push(ArmCheck {
+            name: "reconciliation",
+            ok: clean,
+            detail: if clean { format!("clean ({})", summary.id) } else { summary.mismatches.join("; ") },
+        });
+        report.reconciliation = Some(summary.clone());
+        if !clean {
+            report.state = ArmState::Halted;
+            return Ok(report);
+        }
+        super::super::promote::arm_gate(
+            &self.ws,
+            &self.id,
+            self.policy(),
+            self.policy_fingerprint().as_deref(),
+        )?;
+        self.adapter.dead_man_switch(secs).await.map_err(Error::from)?;
+        let entry = self.append(
+            Event::Armed {
+                reconciliation_id: summary.id.clone(),
+                clock_skew_ms: skew.unwrap_or(0),
+                dead_man_secs: secs,
+                policy_fingerprint: self.policy_fingerprint(),
+            },
+            false,
+        )?;
+        let lease = Lease { armed_seq: entry.seq, expires_ms: self.now() + i64::from(secs) * 1000 };
+        write_json(&self.lease_path(), &lease)?;
+        report.state = ArmState::Armed;
+        report.dead_man_secs = Some(secs);
+        report.lease_expires_ms = Some(lease.expires_ms);
+        Ok(report)
+    }
+
+    /// Renew the venue's dead-man timer and the lease. Only an armed corridor is renewed; a
+    /// failed renewal disarms it (the venue timer then runs out on its own).
+    pub async fn keep_alive(&mut self) -> Result<Lease> {
+        if self.arm_state() != ArmState::Armed {
+            return Err(refused(format!("corridor {} is not armed", self.id)));
+        }
+        let secs = self.dead_man_secs()?;
+        if let Err(e) = self.adapter.dead_man_switch(secs).await {
+            let reason = format!("the dead-man timer could not be renewed: {e}");
+            self.append(Event::Disarmed { reason: reason.clone() }, false)?;
+            self.alert(codes::VENUE_ERROR, &format!("corridor disarmed: {reason}"));
+            return Err(e.into());
+        }
+        let lease = Lease {
+            armed_seq: self.state.armed_seq.expect("armed"),
+            expires_ms: self.now() + i64::from(secs) * 1000,
+        };
+        write_json(&self.lease_path(), &lease)?;
+        Ok(lease)
+    }
+
+    /// Stop sending. The venue's timer is left to run out (it then cancels the open orders)
+    /// unless `keep_orders`, which clears it so resting orders stay.
+    pub async fn disarm(&mut self, reason: &str, keep_orders: bool) -> Result<()> {
+        if self.state.armed_seq.is_none() {
+            return Err(Error::bad_input(format!("corridor {} is not armed", self.id)));
+        }
+        self.append(Event::Disarmed { reason: reason.into() }, false)?;
+        let _ = std::fs::remove_file(self.lease_path());
+        if keep_orders {
+            self.adapter.dead_man_switch(0).await.map_err(Error::from)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,189 @@
+//! The Corridors tab's state and keys: the corridors with their state, the selected one's
+//! detail as last read, the pending intent selected, and the order confirm dialog's subject.
+//!
+//! Approving is two steps. Enter on a pending intent opens the confirm dialog with a snapshot
+//! of exactly what will be sent; only the dialog's confirm key turns that snapshot into a
+//! [`Confirmation`] (see [`confirm_order`], the one place the console makes one), and the
+//! worker approves with it and sends. Esc or n drops the snapshot; an expired intent, a failed
+//! preflight or a corridor that is not armed never gets past the dialog.
+
+use crate::engine::corridor_api::{CorridorDetail, PendingIntent};
+use crate::engine::execution::corridor::arming::ArmState;
+use crate::engine::execution::{Confirmation, CorridorId};
+use crate::engine::CorridorSummary;
+
+use super::app::{App, Confirm};
+use super::jobs::Cmd;
+use super::keymap::Action;
+
+/// What the confirm dialog shows, frozen when it opened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderDialog {
+    pub corridor: CorridorId,
+    pub state: ArmState,
+    pub pending: PendingIntent,
+}
+
+#[derive(Debug, Default)]
+pub struct CorridorsState {
+    pub list: Vec<(CorridorSummary, ArmState)>,
+    pub sel: usize,
+    pub detail: Option<CorridorDetail>,
+    pub intent_sel: usize,
+    pub loading: bool,
+    pub order: Option<OrderDialog>,
+    /// Corridors whose account stream runs.
+    pub watching: std::collections::BTreeSet<CorridorId>,
+    /// When the last fill was received, until it has been drawn (the event loop logs the time
+    /// from the venue's push to the status bar).
+    pub fill_received: Option<std::time::Instant>,
+}
+
+impl CorridorsState {
+    pub fn selected(&self) -> Option<&CorridorId> {
+        self.list.get(self.sel).map(|(s, _)| &s.corridor)
+    }
+
+    pub fn armed(&self) -> Vec<CorridorId> {
+        self.list.iter().filter(|(_, st)| *st == ArmState::Armed).map(|(s, _)| s.corridor.clone()).collect()
+    }
+
+    pub fn selected_intent(&self) -> Option<&PendingIntent> {
+        self.detail.as_ref().and_then(|d| d.pending.get(self.intent_sel))
+    }
+
+    pub fn loaded_list(&mut self, list: Vec<(CorridorSummary, ArmState)>) {
+        let keep = self.selected().cloned();
+        self.list = list;
+        if let Some(i) = keep.and_then(|k| self.list.iter().position(|(s, _)| s.corridor == k)) {
+            self.sel = i;
+        }
+        self.sel = self.sel.min(self.list.len().saturating_sub(1));
+    }
+
+    pub fn loaded_detail(&mut self, d: CorridorDetail) {
+        self.loading = false;
+        // Follow the intent, not the row, as intents come and go.
+        let keep = self.selected_intent().map(|p| p.intent.id.clone());
+        if let Some(i) = keep.and_then(|k| d.pending.iter().position(|p| p.intent.id == k)) {
+            self.intent_sel = i;
+        }
+        self.intent_sel = self.intent_sel.min(d.pending.len().saturating_sub(1));
+        self.detail = Some(d);
+    }
+}
+
+/// Why a dialog's subject cannot be approved now (checked again at the confirm key).
+pub fn blocked(d: &OrderDialog, now_ms: i64) -> Option<String> {
+    if d.pending.intent.expires_ms <= now_ms {
+        return Some("the intent expired".into());
+    }
+    if d.state == ArmState::Halted {
+        return Some("the corridor is halted".into());
+    }
+    if d.corridor.venue.is_live() && d.state != ArmState::Armed {
+        return Some(format!("the corridor is {} (a arms it)", d.state.name()));
+    }
+    if let Some(pf) = &d.pending.preflight {
+        if !pf.passed() {
+            return Some(format!("preflight failed: {}", pf.reasons()));
+        }
+    }
+    d.pending.blocked.clone()
+}
+
+/// The dialog's confirm key, pressed: the only place the console makes a [`Confirmation`].
+pub fn confirm_order(d: &OrderDialog, now_ms: i64, operator: &str) -> Result<Confirmation, String> {
+    if let Some(why) = blocked(d, now_ms) {
+        return Err(why);
+    }
+    Ok(Confirmation::keypress(&d.corridor, &d.pending.intent.id, &d.pending.digest, operator))
+}
+
+/// Who is at the keyboard, for the approval record.
+pub fn operator() -> String {
+    std::env::var("QUANTLAB_OPERATOR")
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "operator".into())
+}
+
+impl App {
+    pub(super) fn corridors_key(&mut self, action: Action, out: &mut Vec<Cmd>) {
+        let c = &mut self.corridors;
+        match action {
+            Action::Left | Action::Right => {
+                let n = c.list.len();
+                if n > 0 {
+                    c.sel = if action == Action::Right { (c.sel + 1) % n } else { (c.sel + n - 1) % n };
+                    c.detail = None;
+                    c.intent_sel = 0;
+                    if let Some(id) = c.selected().cloned() {
+                        out.push(Cmd::LoadCorridorDetail(id));
+                    }
+                }
+            }
+            Action::Up => c.intent_sel = c.intent_sel.saturating_sub(1),
+            Action::Down => {
+                let n = c.detail.as_ref().map_or(0, |d| d.pending.len());
+                c.intent_sel = (c.intent_sel + 1).min(n.saturating_sub(1));
+            }
+            Action::Open => match (c.selected().cloned(), c.selected_intent().cloned(), c.detail.as_ref()) {
+                (Some(corridor), Some(pending), Some(d)) => {
+                    c.order = Some(OrderDialog { corridor, state: d.state, pending });
+                    self.confirm = Some(Confirm::SendOrder);
+                }
+                _ => {
+                    self.message = Some((
+                        true,
+                        "no pending intent selected (create one: quantlab intent new ...)".into(),
+                    ))
+                }
+            },
+            Action::Arm => match c.selected().cloned() {
+                Some(id) => self.start(Cmd::Arm(id), out),
+                None => self.message = Some((true, "no corridor selected".into())),
+            },
+            Action::Disarm if c.selected().is_some() => self.confirm = Some(Confirm::Disarm),
+            _ => {}
+        }
+    }
+
+    /// A push from an account stream: a fill is told at once, and anything that changed an
+    /// order reloads the corridor.
+    pub(super) fn venue_event(
+        &mut self,
+        corridor: CorridorId,
+        event: crate::engine::venues::events::VenueEvent,
+        received: std::time::Instant,
+        out: &mut Vec<Cmd>,
+    ) {
+        use crate::engine::venues::events::VenueEvent as E;
+        match event {
+            E::Fill { symbol, buy, price, qty, client_order_id, .. } => {
+                let side = if buy { "buy" } else { "sell" };
+                let cid = client_order_id.map(|c| format!(" ({})", &c[..c.len().min(8)])).unwrap_or_default();
+                self.message =
+                    Some((false, format!("FILL {corridor}: {side} {qty} {symbol} @ {price}{cid}")));
+                self.corridors.fill_received = Some(received);
+                out.extend([Cmd::LoadAlerts, Cmd::LoadCorridors]);
+                if self.corridors.selected() == Some(&corridor) {
+                    out.push(Cmd::LoadCorridorDetail(corridor));
+                }
+            }
+            E::Order { .. } if self.corridors.selected() == Some(&corridor) => {
+                out.push(Cmd::LoadCorridorDetail(corridor));
+            }
+            _ => {}
+        }
+    }
+
+    /// The confirm dialog's confirm key on an order.
+    pub(super) fn order_confirmed(&mut self, out: &mut Vec<Cmd>) {
+        self.confirm = None;
+        let Some(d) = self.corridors.order.take() else { return };
+        match confirm_order(&d, crate::engine::time::now_ms(), &operator()) {
+            Ok(c) => self.start(Cmd::SendConfirmed(Box::new(c)), out),
+            Err(why) => self.message = Some((true, format!("not sent: {why}"))),
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! The Corridors tab driven through messages: nothing is sent without the confirm dialog's
+//! confirm key, and nothing after Esc, n, expiry or a halt; the confirm key sends exactly one
+//! order; and the console makes a Confirmation in one place only.
+
+mod common;
+#[path = "common/console.rs"]
+mod console;
+
+use common::Ws;
+use console::Harness;
+use crossterm::event::KeyCode;
+use quantlab::tui::app::{Confirm, Tab};
+
+fn setup() -> Ws {
+    let ws = Ws::new();
+    let (code, v) = ws.json(&["policy", "init"]);
+    assert_eq!(code, 0, "{v}");
+    ws
+}
+
+fn new_intent(ws: &Ws, ttl: Option<&str>) -> String {
+    let mut args = vec![
+        "intent",
+        "new",
+        "--venue",
+        "fake",
+        "--account",
+        "main",
+        "--symbol",
+        "BTC/USD",
+        "--side",
+        "buy",
+        "--qty",
+        "0.002",
+        "--price",
+        "49900",
+    ];
+    if let Some(t) = ttl {
+        args.extend(["--expires", t]);
+    }
+    let (code, v) = ws.json(&args);
+    assert_eq!(code, 0, "{v}");
+    v["result"]["id"].as_str().unwrap().to_string()
+}
+
+/// Journal events of the fake corridor that mean an order went to the venue.
+fn sends(ws: &Ws) -> usize {
+    let (code, v) = ws.json(&["journal", "show", "--venue", "fake", "--account", "main"]);
+    assert_eq!(code, 0, "{v}");
+    v["result"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"]["kind"] == "submit_started" && e["dry_run"] == false)
+        .count()
+}
+
+fn open_tab(ws: &Ws) -> Harness {
+    let mut h = Harness::new(ws);
+    h.key(KeyCode::Char('7'));
+    assert_eq!(h.app.tab, Tab::Corridors);
+    h.tick();
+    h
+}
+
+#[test]
+fn only_the_confirm_key_sends_and_esc_or_n_send_nothing() {
+    let ws = setup();
+    let id = new_intent(&ws, None);
+    let mut h = open_tab(&ws);
+    let screen = h.screen(120, 40);
+    if std::env::var("PEEK").is_ok() {
+        eprintln!("{screen}");
+    }
+    assert!(screen.contains("fake/main") && screen.contains(&id), "{screen}");
+    assert!(screen.contains("awaiting approval (1)"), "{screen}");
+
+    // Enter opens the dialog with what will be sent; Esc closes it and sends nothing.
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.confirm, Some(Confirm::SendOrder));
+    let dialog = h.screen(120, 40);
+    if std::env::var("PEEK").is_ok() {
+        eprintln!("{dialog}");
+    }
+    for want in [
+        "Send this order?",
+        "BUY 0.002 BTC/USD",
+        "limit 49900",
+        "preflight: all",
+        "expires in",
+        "APPROVE AND SEND",
+    ] {
+        assert!(dialog.contains(want), "missing {want}:\n{dialog}");
+    }
+    h.key(KeyCode::Esc);
+    assert_eq!(h.app.confirm, None);
+    assert!(h.app.corridors.order.is_none());
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('n'));
+    // Keys that are not the confirm key do nothing inside the dialog either.
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('x'));
+    h.key(KeyCode::Char('Y'));
+    assert_eq!(sends(&ws), 0);
+
+    h.key(KeyCode::Char('y'));
+    assert_eq!(h.app.confirm, None);
+    assert_eq!(sends(&ws), 1, "the confirm key sends exactly one order");
+    let msg = h.app.message.clone().unwrap();
+    assert!(!msg.0 && msg.1.contains(&id) && msg.1.contains("after the key"), "{msg:?}");
+    // The intent is no longer pending: Enter has nothing to review, a second y nothing to send.
+    h.tick();
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y'));
+    assert_eq!(sends(&ws), 1);
+}
+
+#[test]
+fn an_expired_intent_or_a_halt_cannot_be_approved() {
+    let ws = setup();
+    new_intent(&ws, Some("1s"));
+    let mut h = open_tab(&ws);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.confirm, Some(Confirm::SendOrder));
+    std::thread::sleep(std::time::Duration::from_millis(1_200));
+    h.tick();
+    let dialog = h.screen(120, 40);
+    assert!(dialog.contains("cannot be approved: the intent expired"), "{dialog}");
+    h.key(KeyCode::Char('y'));
+    assert_eq!(sends(&ws), 0);
+    assert!(h.app.message.clone().unwrap().1.contains("expired"));
+
+    // A halt between opening the dialog and the key: the engine refuses the send.
+    new_intent(&ws, None);
+    h.tick();
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Enter);
+    let (code, v) = ws.json(&["kill", "--reason", "test halt"]);
+    assert_eq!(code, 0, "{v}");
+    h.key(KeyCode::Char('y'));
+    assert_eq!(sends(&ws), 0, "a halted corridor sends nothing");
+    let msg = h.app.message.clone().unwrap();
+    assert!(msg.0 && msg.1.contains("not sent"), "{msg:?}");
+}
+
+#[test]
+fn the_console_makes_a_confirmation_in_one_place_only() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut sites = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    if line.contains("Confirmation::keypress(") && !line.trim_start().starts_with("//") {
+                        sites.push(format!("{}:{}", p.display(), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(
+        sites.len(),
+        1,
+        "Confirmation::keypress must be called from the confirm dialog only: {sites:?}"
+    );
+    assert!(sites[0].contains("tui/corridors.rs"), "{sites:?}");
+}

@@ -1,0 +1,162 @@
+//! End to end against the loopback simulator: the real `quantlab sim` process serves Kraken;
+//! the CLI arms the corridor and creates an intent; the real console in a pseudo-terminal
+//! shows it, Enter opens the confirm dialog, y approves and sends; exactly one correctly
+//! signed AddOrder reaches the simulator (it verifies every API-Sign and nonce).
+
+#![cfg(unix)]
+
+mod common;
+#[path = "common/pty.rs"]
+mod pty;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+
+use common::Ws;
+use pty::*;
+
+const CREDENTIAL: &str = "e2e-key:ZTJlLXNpbXVsYXRvci1zZWNyZXQ=";
+/// Used only where no keyring can keep the operator's key (a CI box): loopback-only fallback.
+const OPERATOR_SEED: &str = "4242424242424242424242424242424242424242424242424242424242424242";
+
+struct Sim {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_sim(ws: &Ws) -> Sim {
+    let cfg = ws.path().join("sim.toml");
+    std::fs::write(
+        &cfg,
+        "[market]\nseed = 11\ntick_ms = 100\n[[kraken.accounts]]\napi_key = \"e2e-key\"\n\
+         api_secret = \"ZTJlLXNpbXVsYXRvci1zZWNyZXQ=\"\nbalances = { ZUSD = \"100000\" }\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quantlab"))
+        .args([
+            "--workspace",
+            ws.path().to_str().unwrap(),
+            "--json",
+            "sim",
+            "--config",
+            cfg.to_str().unwrap(),
+        ])
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    Sim { child, url: v["url"].as_str().unwrap().to_string() }
+}
+
+/// The CLI with the loopback credential (the simulator's endpoint allows it, with a warning).
+fn cli(ws: &Ws, args: &[&str]) -> (i32, serde_json::Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_quantlab"))
+        .args(["--workspace", ws.path().to_str().unwrap(), "--json"])
+        .args(args)
+        .env("QUANTLAB_LOOPBACK_CREDENTIAL", CREDENTIAL)
+        .env_remove("QUANTLAB_WORKSPACE")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    (out.status.code().unwrap_or(-1), v)
+}
+
+fn policy() -> String {
+    quantlab::engine::execution::policy::EXAMPLE
+        .replacen("venue = \"fake\"", "venue = \"kraken\"", 1)
+        .replacen("symbols = [\"BTC/USD\", \"ETH/USD\"]", "symbols = [\"XBTUSD\"]", 1)
+}
+
+/// AddOrder requests the simulator accepted and placed (validate-only ones carry no txid).
+fn placed_orders(ws: &Ws) -> Vec<serde_json::Value> {
+    let log = std::fs::read_to_string(ws.path().join("sim.requests.jsonl")).unwrap_or_default();
+    log.lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["endpoint"] == "AddOrder" && e["accepted"] == true && !e["detail"].is_null())
+        .collect()
+}
+
+#[test]
+fn an_intent_from_the_cli_is_approved_by_keypress_and_exactly_one_signed_order_reaches_the_venue() {
+    let ws = Ws::new();
+    let sim = start_sim(&ws);
+    std::fs::write(ws.path().join("venues.toml"), format!("[kraken.main]\nbase_url = \"{}\"\n", sim.url))
+        .unwrap();
+    std::fs::write(
+        ws.path().join(quantlab::engine::execution::policy::path(
+            &quantlab::engine::workspace::Workspace::at(ws.path()),
+        )),
+        policy(),
+    )
+    .unwrap();
+
+    let (code, v) = cli(&ws, &["corridor", "arm", "--venue", "kraken", "--account", "main"]);
+    assert_eq!(code, 0, "arm: {v}");
+    assert_eq!(v["result"]["state"], "armed", "{v}");
+    let (code, v) = cli(
+        &ws,
+        &["intent", "new", "--venue", "kraken", "--account", "main", "--symbol", "XBTUSD", "--side", "buy"]
+            .into_iter()
+            .chain(["--qty", "0.001", "--type", "market"])
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(code, 0, "intent: {v}");
+    let intent = v["result"]["id"].as_str().unwrap().to_string();
+    // Approving from a script is refused: the keypress is the gate.
+    let (code, v) = cli(&ws, &["intent", "approve", &intent]);
+    assert_eq!(code, 3, "{v}");
+    assert!(placed_orders(&ws).is_empty());
+
+    let (mut child, screen, mut keys, _fd, _master) = spawn_console_env(
+        &ws,
+        &[
+            ("QUANTLAB_LOOPBACK_CREDENTIAL", CREDENTIAL),
+            ("QUANTLAB_OPERATOR", "e2e"),
+            ("QUANTLAB_LOOPBACK_OPERATOR_KEY", OPERATOR_SEED),
+        ],
+    );
+    screen.wait_for("7 Corridors");
+    keys.write_all(b"7").unwrap();
+    screen.wait_for(&intent);
+    screen.wait_for("ARMED");
+    keys.write_all(b"\r").unwrap();
+    screen.wait_for("APPROVE AND SEND");
+    assert!(placed_orders(&ws).is_empty(), "nothing is sent before the confirm key");
+    keys.write_all(b"y").unwrap();
+    let after = screen.wait_for("filled: signed order out");
+    assert!(after.contains("filled: signed order out"), "{after}");
+
+    let placed = placed_orders(&ws);
+    assert_eq!(placed.len(), 1, "exactly one order reached the simulator: {placed:?}");
+    assert_eq!(placed[0]["caller"], "e2e-key");
+    let (code, v) = cli(&ws, &["intent", "show", &intent]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["result"]["status"], "filled", "{v}");
+
+    // The approval is signed and the journal and signatures verify.
+    let (code, v) = cli(&ws, &["audit", "verify"]);
+    assert_eq!(code, 0, "{v}");
+    // The console logs how long its account stream took to put the fill on the status bar.
+    // (Printed, not asserted: speed is measured, never a pass/fail condition of a test.)
+    keys.write_all(b"q").unwrap();
+    let status = wait_exit(&mut child);
+    assert!(status.success());
+    for f in std::fs::read_dir(ws.path().join("logs")).into_iter().flatten().flatten() {
+        let text = std::fs::read_to_string(f.path()).unwrap_or_default();
+        for line in text.lines().filter(|l| l.contains("fill event to status bar")) {
+            eprintln!("{line}");
+        }
+    }
+}
