@@ -490,16 +490,17 @@ pub struct IntentNewArgs {
     /// Quantity in base units (a decimal, e.g. 0.01).
     #[arg(long, allow_hyphen_values = true)]
     pub qty: String,
-    /// market, limit, stop-market or stop-limit.
+    /// market, limit, stop-market, stop-limit, take-profit-market or take-profit-limit.
     #[arg(long = "type", default_value = "limit")]
     pub order_type: String,
-    /// Limit price (limit and stop-limit).
+    /// Limit price (limit, stop-limit and take-profit-limit).
     #[arg(long, allow_hyphen_values = true)]
     pub price: Option<String>,
-    /// Trigger price (stop-market and stop-limit).
+    /// Trigger price (stop-* and take-profit-*; a take-profit triggers in the order's favour:
+    /// a sell at or above it, a buy at or below).
     #[arg(long, allow_hyphen_values = true)]
     pub trigger: Option<String>,
-    /// gtc, ioc or fok.
+    /// gtc, ioc, fok or post-only (alias alo; limit orders only, refused rather than take).
     #[arg(long, default_value = "gtc")]
     pub tif: String,
     #[arg(long)]

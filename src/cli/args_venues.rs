@@ -58,13 +58,15 @@ pub struct PreviewArgs {
     pub side: String,
     #[arg(long, value_name = "QTY")]
     pub qty: String,
-    /// market, limit, stop-market, stop-limit (default: limit with --limit, else market).
+    /// market, limit, stop-market, stop-limit, take-profit-market, take-profit-limit
+    /// (default: limit with --limit, else market).
     #[arg(long = "type", value_name = "TYPE")]
     pub order_type: Option<String>,
     #[arg(long, value_name = "PRICE")]
     pub limit: Option<String>,
     #[arg(long, value_name = "PRICE")]
     pub trigger: Option<String>,
+    /// gtc, ioc, fok or post-only (alias alo; limit orders only).
     #[arg(long, default_value = "gtc")]
     pub tif: String,
     #[arg(long)]

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::broker::*;
-use super::types::{OrderType, Side, Venue};
+use super::types::{OrderType, Side, TimeInForce, Venue};
 use crate::engine::time::now_ms;
 use crate::engine::workspace::{read_json, write_json};
 
@@ -202,6 +202,18 @@ impl FakeState {
         if price * o.quantity < r.min_notional {
             return Err(format!("order value below the minimum {}", r.min_notional));
         }
+        if o.time_in_force == TimeInForce::PostOnly {
+            let marketable = match (o.order_type, o.limit_price) {
+                (OrderType::Limit, Some(limit)) => match o.side {
+                    Side::Buy => mark <= limit,
+                    Side::Sell => mark >= limit,
+                },
+                _ => true,
+            };
+            if marketable {
+                return Err(format!("post-only order would take liquidity at the mark {mark}"));
+            }
+        }
         if o.reduce_only {
             let pos = self.positions.get(&o.symbol).copied().unwrap_or_default();
             let after = pos + o.side.sign() * o.quantity;
@@ -226,9 +238,11 @@ impl FakeState {
         let req = &o.request;
         if o.armed_stop {
             let trigger = req.trigger_price.unwrap_or(mark);
-            let hit = match req.side {
-                Side::Buy => mark >= trigger,
-                Side::Sell => mark <= trigger,
+            // A stop triggers against the order (buy above, sell below); a take-profit in
+            // its favour (sell above, buy below).
+            let hit = match (req.side, req.order_type.is_take_profit()) {
+                (Side::Buy, false) | (Side::Sell, true) => mark >= trigger,
+                (Side::Sell, false) | (Side::Buy, true) => mark <= trigger,
             };
             if !hit {
                 return;
@@ -236,7 +250,7 @@ impl FakeState {
             o.armed_stop = false;
         }
         let price = match (req.order_type, req.limit_price) {
-            (OrderType::Market | OrderType::StopMarket, _) => mark,
+            (OrderType::Market | OrderType::StopMarket | OrderType::TakeProfitMarket, _) => mark,
             (_, Some(limit)) => {
                 let marketable = match req.side {
                     Side::Buy => mark <= limit,
@@ -453,7 +467,6 @@ impl BrokerAdapter for FakeVenue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::execution::types::TimeInForce;
 
     fn order(
         id: &str,
@@ -503,6 +516,56 @@ mod tests {
             v.submit(&order("b", OrderType::Limit, Side::Buy, "0.01", Some("49000"), None)).await.unwrap();
         assert_eq!(again.venue_order_id, b.venue_order_id);
         assert_eq!(v.orders().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn take_profits_trigger_in_favour_and_post_only_never_takes() {
+        let v = FakeVenue::new();
+        let sell = v
+            .submit(&order("tp-s", OrderType::TakeProfitMarket, Side::Sell, "0.01", None, Some("51000")))
+            .await
+            .unwrap();
+        let buy = v
+            .submit(&order(
+                "tp-b",
+                OrderType::TakeProfitLimit,
+                Side::Buy,
+                "0.01",
+                Some("49100"),
+                Some("49000"),
+            ))
+            .await
+            .unwrap();
+        assert_eq!((sell.state, buy.state), (OrderState::Open, OrderState::Open));
+        v.set_mark("BTC/USD", Decimal::from(49_500));
+        let status = |id: &'static str| {
+            let v = &v;
+            async move { v.order_status(&OrderRef::Client(id.into())).await.unwrap().unwrap() }
+        };
+        assert_eq!(
+            status("tp-s").await.state,
+            OrderState::Open,
+            "a fall does not trigger a sell take-profit"
+        );
+        assert_eq!(status("tp-b").await.state, OrderState::Open, "not yet down to the buy trigger");
+        v.set_mark("BTC/USD", Decimal::from(48_900));
+        let b = status("tp-b").await;
+        assert_eq!((b.state, b.average_price), (OrderState::Filled, Some(Decimal::from(48_900))));
+        v.set_mark("BTC/USD", Decimal::from(51_200));
+        let s = status("tp-s").await;
+        assert_eq!((s.state, s.average_price), (OrderState::Filled, Some(Decimal::from(51_200))));
+
+        let post = |id: &str, limit: &str| OrderRequest {
+            time_in_force: TimeInForce::PostOnly,
+            ..order(id, OrderType::Limit, Side::Buy, "0.01", Some(limit), None)
+        };
+        let taker = post("po-take", "51300");
+        assert!(matches!(v.validate(&taker).await, Err(VenueError::Rejected { .. })));
+        assert!(matches!(v.submit(&taker).await, Err(VenueError::Rejected { .. })));
+        let maker = v.submit(&post("po-make", "51000")).await.unwrap();
+        assert_eq!(maker.state, OrderState::Open, "rests as a maker");
+        v.set_mark("BTC/USD", Decimal::from(50_900));
+        assert_eq!(status("po-make").await.state, OrderState::Filled, "then fills when crossed");
     }
 
     #[tokio::test]

@@ -145,6 +145,11 @@ impl IntentSpec {
             }
             _ => {}
         }
+        // Venues take post-only on plain limit orders only; elsewhere it would be ignored or
+        // refused by the venue, so it is refused here first.
+        if self.time_in_force == TimeInForce::PostOnly && t != OrderType::Limit {
+            return Err(Error::bad_input(format!("--tif: post-only is for limit orders, not {}", t.name())));
+        }
         let ttl = self.ttl_ms.unwrap_or(DEFAULT_TTL_MS);
         if ttl <= 0 {
             return Err(Error::bad_input("--expires: must be a positive duration"));
@@ -229,10 +234,36 @@ mod tests {
             (IntentSpec { symbol: "".into(), ..spec() }, "--symbol"),
             (IntentSpec { account: "a b".into(), ..spec() }, "--account"),
             (IntentSpec { ttl_ms: Some(0), ..spec() }, "--expires"),
+            (IntentSpec { order_type: OrderType::TakeProfitLimit, ..spec() }, "--trigger"),
+            (
+                IntentSpec {
+                    order_type: OrderType::TakeProfitMarket,
+                    trigger_price: Some(Decimal::from(60_000)),
+                    ..spec()
+                },
+                "--price",
+            ),
+            (
+                IntentSpec {
+                    order_type: OrderType::Market,
+                    limit_price: None,
+                    time_in_force: TimeInForce::PostOnly,
+                    ..spec()
+                },
+                "--tif",
+            ),
         ];
         for (s, field) in cases {
             let e = s.build(0).unwrap_err().to_string();
             assert!(e.starts_with(field), "{e}");
         }
+        let tp = IntentSpec {
+            side: Side::Sell,
+            order_type: OrderType::TakeProfitLimit,
+            trigger_price: Some(Decimal::from(60_000)),
+            ..spec()
+        };
+        assert!(tp.build(0).is_ok());
+        assert!(IntentSpec { time_in_force: TimeInForce::PostOnly, ..spec() }.build(0).is_ok());
     }
 }

@@ -340,6 +340,21 @@ mod tests {
     }
 
     #[test]
+    fn take_profit_order_types_are_accepted() {
+        let with_tp = EXAMPLE.replace(
+            r#"order_types = ["market", "limit", "stop-market", "stop-limit"]"#,
+            r#"order_types = ["limit", "take-profit-market", "take-profit-limit"]"#,
+        );
+        let p = parse(with_tp.as_bytes(), Path::new("p.toml")).unwrap();
+        assert_eq!(
+            p.policy.corridors[0].order_types,
+            vec![OrderType::Limit, OrderType::TakeProfitMarket, OrderType::TakeProfitLimit]
+        );
+        let bad = EXAMPLE.replace(r#""stop-limit"]"#, r#""take-profit"]"#);
+        assert!(parse(bad.as_bytes(), Path::new("p.toml")).is_err());
+    }
+
+    #[test]
     fn errors_name_the_field() {
         let bad = EXAMPLE.replace("max_open_orders = 4", "max_open_orders = 4\nmax_leverage = 3");
         let e = parse(bad.as_bytes(), Path::new("p.toml")).unwrap_err().to_string();

@@ -70,7 +70,14 @@ pub fn order_wire(asset: &HlAsset, o: &OrderRequest, mid: Option<Decimal>) -> Ve
     let tif = match o.time_in_force {
         TimeInForce::Gtc => Tif::Gtc,
         TimeInForce::Ioc => Tif::Ioc,
-        TimeInForce::Fok => return Err(reject("Hyperliquid has no fill-or-kill; use gtc or ioc".into())),
+        TimeInForce::Fok => {
+            return Err(reject("Hyperliquid has no fill-or-kill; use gtc, ioc or post-only".into()))
+        }
+        // Add liquidity only: the venue refuses it rather than let it take.
+        TimeInForce::PostOnly if o.order_type == OrderType::Limit => Tif::Alo,
+        TimeInForce::PostOnly => {
+            return Err(reject("Hyperliquid takes post-only (Alo) on limit orders only".into()))
+        }
     };
     let need = |p: Option<Decimal>, what: &str| {
         p.ok_or_else(|| reject(format!("a {} order needs a {what} price", o.order_type.name())))
@@ -85,15 +92,19 @@ pub fn order_wire(asset: &HlAsset, o: &OrderRequest, mid: Option<Decimal>) -> Ve
             let r = asset.round_price(edge).map_err(|e| reject(format!("market order limit: {e}")))?;
             (r.wire, HlType::Limit { tif: Tif::Ioc })
         }
-        OrderType::StopMarket | OrderType::StopLimit => {
+        OrderType::StopMarket
+        | OrderType::StopLimit
+        | OrderType::TakeProfitMarket
+        | OrderType::TakeProfitLimit => {
             let trigger = price(need(o.trigger_price, "trigger")?, "trigger price")?;
-            let is_market = o.order_type == OrderType::StopMarket;
+            let is_market = matches!(o.order_type, OrderType::StopMarket | OrderType::TakeProfitMarket);
+            let tpsl = if o.order_type.is_take_profit() { Tpsl::Tp } else { Tpsl::Sl };
             let p = if is_market {
                 trigger.clone()
             } else {
                 price(need(o.limit_price, "limit")?, "limit price")?
             };
-            (p, HlType::Trigger { is_market, trigger_px: trigger, tpsl: Tpsl::Sl })
+            (p, HlType::Trigger { is_market, trigger_px: trigger, tpsl })
         }
     };
     Ok(OrderWire {
@@ -407,4 +418,65 @@ pub fn parse_all_mids(v: &Value, wanted: &[String]) -> Vec<MarketEvent> {
             Some(MarketEvent { symbol: s.clone(), mark: Mark { price: dec(mids?.get(s))?, at_ms: now } })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn btc() -> HlAsset {
+        let meta = json!({"universe": [{"name": "BTC", "szDecimals": 5, "maxLeverage": 40}]});
+        parse_meta(&meta).unwrap().remove(0)
+    }
+
+    fn order(t: OrderType, limit: Option<i64>, trigger: Option<i64>, tif: TimeInForce) -> OrderRequest {
+        OrderRequest {
+            client_order_id: "0123456789abcdef0123456789abcdef".into(),
+            symbol: "BTC".into(),
+            side: Side::Sell,
+            quantity: Decimal::new(1, 2),
+            order_type: t,
+            limit_price: limit.map(Decimal::from),
+            trigger_price: trigger.map(Decimal::from),
+            time_in_force: tif,
+            reduce_only: true,
+        }
+    }
+
+    #[test]
+    fn take_profits_are_tp_triggers() {
+        let w = order_wire(
+            &btc(),
+            &order(OrderType::TakeProfitMarket, None, Some(60_000), TimeInForce::Gtc),
+            None,
+        )
+        .unwrap();
+        assert_eq!(w.t, HlType::Trigger { is_market: true, trigger_px: "60000".into(), tpsl: Tpsl::Tp });
+        assert_eq!((w.p.as_str(), w.b, w.r), ("60000", false, true));
+        let w = order_wire(
+            &btc(),
+            &order(OrderType::TakeProfitLimit, Some(59_900), Some(60_000), TimeInForce::Gtc),
+            None,
+        )
+        .unwrap();
+        assert_eq!(w.t, HlType::Trigger { is_market: false, trigger_px: "60000".into(), tpsl: Tpsl::Tp });
+        assert_eq!(w.p, "59900");
+        let stop =
+            order_wire(&btc(), &order(OrderType::StopMarket, None, Some(40_000), TimeInForce::Gtc), None)
+                .unwrap();
+        assert!(matches!(stop.t, HlType::Trigger { tpsl: Tpsl::Sl, .. }), "stops stay sl");
+    }
+
+    #[test]
+    fn post_only_is_alo_on_limits_only() {
+        let w = order_wire(&btc(), &order(OrderType::Limit, Some(60_000), None, TimeInForce::PostOnly), None)
+            .unwrap();
+        assert_eq!(w.t, HlType::Limit { tif: Tif::Alo });
+        let trig = order_wire(
+            &btc(),
+            &order(OrderType::TakeProfitMarket, None, Some(60_000), TimeInForce::PostOnly),
+            None,
+        );
+        assert!(matches!(trig, Err(VenueError::Rejected { .. })));
+    }
 }

@@ -76,6 +76,8 @@ pub fn add_order_params(order: &OrderRequest, validate: bool) -> VenueResult<Vec
         OrderType::Limit => "limit",
         OrderType::StopMarket => "stop-loss",
         OrderType::StopLimit => "stop-loss-limit",
+        OrderType::TakeProfitMarket => "take-profit",
+        OrderType::TakeProfitLimit => "take-profit-limit",
     };
     let mut p = vec![
         ("ordertype", ordertype.to_string()),
@@ -93,20 +95,23 @@ pub fn add_order_params(order: &OrderRequest, validate: bool) -> VenueResult<Vec
                 .normalize()
                 .to_string(),
         )),
-        OrderType::StopMarket => p.push((
+        // Kraken's price is the trigger for stops and take-profits; price2 their limit.
+        OrderType::StopMarket | OrderType::TakeProfitMarket => p.push((
             "price",
             order
                 .trigger_price
-                .ok_or_else(|| reject("a stop needs a trigger price"))?
+                .ok_or_else(|| reject(&format!("a {} order needs a trigger price", order.order_type.name())))?
                 .normalize()
                 .to_string(),
         )),
-        OrderType::StopLimit => {
+        OrderType::StopLimit | OrderType::TakeProfitLimit => {
             p.push((
                 "price",
                 order
                     .trigger_price
-                    .ok_or_else(|| reject("a stop needs a trigger price"))?
+                    .ok_or_else(|| {
+                        reject(&format!("a {} order needs a trigger price", order.order_type.name()))
+                    })?
                     .normalize()
                     .to_string(),
             ));
@@ -114,7 +119,9 @@ pub fn add_order_params(order: &OrderRequest, validate: bool) -> VenueResult<Vec
                 "price2",
                 order
                     .limit_price
-                    .ok_or_else(|| reject("a stop-limit needs a limit price"))?
+                    .ok_or_else(|| {
+                        reject(&format!("a {} order needs a limit price", order.order_type.name()))
+                    })?
                     .normalize()
                     .to_string(),
             ));
@@ -124,7 +131,10 @@ pub fn add_order_params(order: &OrderRequest, validate: bool) -> VenueResult<Vec
     match order.time_in_force {
         TimeInForce::Gtc => {}
         TimeInForce::Ioc => p.push(("timeinforce", "IOC".into())),
-        TimeInForce::Fok => return Err(reject("Kraken spot has no fill-or-kill; use gtc or ioc")),
+        TimeInForce::Fok => return Err(reject("Kraken spot has no fill-or-kill; use gtc, ioc or post-only")),
+        // Post-only is a GTC limit order with the post flag (Kraken takes it on limits only).
+        TimeInForce::PostOnly if order.order_type == OrderType::Limit => p.push(("oflags", "post".into())),
+        TimeInForce::PostOnly => return Err(reject("Kraken takes post-only on limit orders only")),
     }
     if order.reduce_only {
         return Err(reject("reduce-only is for margin orders; this adapter trades Kraken spot"));
@@ -341,5 +351,65 @@ impl BrokerAdapter for KrakenAdapter {
             ws_names.push((ws, s.clone()));
         }
         Ok(super::ws::ticker_stream(self.ws_url.clone(), ws_names, self.notify.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(t: OrderType, limit: Option<i64>, trigger: Option<i64>, tif: TimeInForce) -> OrderRequest {
+        OrderRequest {
+            client_order_id: "c1".into(),
+            symbol: "XBTUSD".into(),
+            side: Side::Sell,
+            quantity: Decimal::new(1, 2),
+            order_type: t,
+            limit_price: limit.map(Decimal::from),
+            trigger_price: trigger.map(Decimal::from),
+            time_in_force: tif,
+            reduce_only: false,
+        }
+    }
+
+    fn field(p: &[(&'static str, String)], k: &str) -> Option<String> {
+        p.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn take_profits_send_the_trigger_as_price_and_the_limit_as_price2() {
+        let p = add_order_params(
+            &order(OrderType::TakeProfitMarket, None, Some(60_000), TimeInForce::Gtc),
+            false,
+        )
+        .unwrap();
+        assert_eq!(field(&p, "ordertype").as_deref(), Some("take-profit"));
+        assert_eq!(field(&p, "price").as_deref(), Some("60000"));
+        assert_eq!(field(&p, "price2"), None);
+        let p = add_order_params(
+            &order(OrderType::TakeProfitLimit, Some(59_900), Some(60_000), TimeInForce::Gtc),
+            false,
+        )
+        .unwrap();
+        assert_eq!(field(&p, "ordertype").as_deref(), Some("take-profit-limit"));
+        assert_eq!(field(&p, "price").as_deref(), Some("60000"));
+        assert_eq!(field(&p, "price2").as_deref(), Some("59900"));
+        let missing =
+            add_order_params(&order(OrderType::TakeProfitLimit, None, Some(60_000), TimeInForce::Gtc), false);
+        assert!(matches!(missing, Err(VenueError::Rejected { .. })));
+    }
+
+    #[test]
+    fn post_only_is_a_gtc_limit_with_the_post_flag() {
+        let p = add_order_params(&order(OrderType::Limit, Some(60_000), None, TimeInForce::PostOnly), true)
+            .unwrap();
+        assert_eq!(field(&p, "ordertype").as_deref(), Some("limit"));
+        assert_eq!(field(&p, "oflags").as_deref(), Some("post"));
+        assert_eq!(field(&p, "timeinforce"), None, "GTC is Kraken's default");
+        let gtc =
+            add_order_params(&order(OrderType::Limit, Some(60_000), None, TimeInForce::Gtc), false).unwrap();
+        assert_eq!(field(&gtc, "oflags"), None);
+        let market = add_order_params(&order(OrderType::Market, None, None, TimeInForce::PostOnly), false);
+        assert!(matches!(market, Err(VenueError::Rejected { .. })));
     }
 }

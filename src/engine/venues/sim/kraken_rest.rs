@@ -195,37 +195,28 @@ pub async fn private(
     let (reply, placed) = {
         let mut sim = app.lock();
         let now = sim.now_ms();
+        // A refusal before the call is known to be the key's own is logged under the key it claimed.
+        let refuse = |sim: &mut Sim, e: &'static str| {
+            let caller = headers.get("API-Key").and_then(|v| v.to_str().ok()).map(str::to_string);
+            let entry = Entry {
+                at_ms: now,
+                venue: "kraken",
+                endpoint: &method,
+                caller: caller.as_deref(),
+                accepted: false,
+                error: Some(e),
+                detail: None,
+            };
+            sim.record(entry);
+            err(e)
+        };
         let params = match parse_params(&headers, &body) {
             Ok(p) => p,
-            Err(e) => {
-                let caller = headers.get("API-Key").and_then(|v| v.to_str().ok()).map(str::to_string);
-                sim.record(Entry {
-                    at_ms: now,
-                    venue: "kraken",
-                    endpoint: &method,
-                    caller: caller.as_deref(),
-                    accepted: false,
-                    error: Some(e),
-                    detail: None,
-                });
-                return err(e);
-            }
+            Err(e) => return refuse(&mut sim, e),
         };
         let key = match authenticate(&mut sim, &path, &headers, &body, &params) {
             Ok(k) => k,
-            Err(e) => {
-                let caller = headers.get("API-Key").and_then(|v| v.to_str().ok()).map(str::to_string);
-                sim.record(Entry {
-                    at_ms: now,
-                    venue: "kraken",
-                    endpoint: &method,
-                    caller: caller.as_deref(),
-                    accepted: false,
-                    error: Some(e),
-                    detail: None,
-                });
-                return err(e);
-            }
+            Err(e) => return refuse(&mut sim, e),
         };
         let reply = if super::faults::Faults::take(&mut sim.faults.rate_limit) {
             Err("EAPI:Rate limit exceeded".to_string())
