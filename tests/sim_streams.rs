@@ -98,3 +98,20 @@ async fn hyperliquid_book_order_updates_and_fills() {
     assert_eq!(status, "filled");
     let _ = a.positions().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_venues_serve_candles_from_their_history() {
+    let h = Harness::start(Market::Walk).await;
+    // The simulator's history starts with it: wait for a couple of ticks.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let now = quantlab::engine::time::now_ms();
+    let k = h.kraken().candles("XBTUSD", 1, now - 3_600_000).await.unwrap();
+    assert!(!k.is_empty());
+    assert!(
+        k.iter().all(|c| c.low <= c.open && c.open <= c.high && c.low <= c.close && c.close <= c.high),
+        "{k:?}"
+    );
+    let hl = h.hl().candles("BTC", "1m", now - 3_600_000, now + 60_000).await.unwrap();
+    assert!(!hl.is_empty() && hl[0].open_ms % 60_000 == 0, "{hl:?}");
+    assert!(h.hl().candles("DOGE", "1m", 0, now).await.is_err());
+}

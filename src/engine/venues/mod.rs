@@ -4,6 +4,7 @@
 //! signature is pinned by known-answer vectors from the venues' own SDKs
 //! (tests/venue_vectors.rs).
 
+pub mod candles;
 pub mod connect;
 pub mod doctor;
 pub mod endpoints;
