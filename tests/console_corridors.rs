@@ -19,26 +19,8 @@ fn setup() -> Ws {
 }
 
 fn new_intent(ws: &Ws, ttl: Option<&str>) -> String {
-    let mut args = vec![
-        "intent",
-        "new",
-        "--venue",
-        "fake",
-        "--account",
-        "main",
-        "--symbol",
-        "BTC/USD",
-        "--side",
-        "buy",
-        "--qty",
-        "0.002",
-        "--price",
-        "49900",
-    ];
-    if let Some(t) = ttl {
-        args.extend(["--expires", t]);
-    }
-    let (code, v) = ws.json(&args);
+    let extra = ttl.map(|t| vec!["--expires", t]).unwrap_or_default();
+    let (code, v) = ws.fake_intent(&extra);
     assert_eq!(code, 0, "{v}");
     v["result"]["id"].as_str().unwrap().to_string()
 }

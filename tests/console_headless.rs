@@ -497,22 +497,7 @@ fn intents_awaiting_approval_stay_in_the_status_bar() {
     engine.policy_init().unwrap();
     let mut h = Harness::new(&ws);
     assert!(!h.screen(120, 40).contains("awaiting approval"));
-    let (code, v) = ws.json(&[
-        "intent",
-        "new",
-        "--venue",
-        "fake",
-        "--account",
-        "main",
-        "--symbol",
-        "BTC/USD",
-        "--side",
-        "buy",
-        "--qty",
-        "0.002",
-        "--price",
-        "49900",
-    ]);
+    let (code, v) = ws.fake_intent(&[]);
     assert_eq!(code, 0, "{v}");
     for _ in 0..5 {
         h.tick();

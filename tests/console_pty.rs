@@ -21,22 +21,7 @@ use pty::*;
 fn the_kill_switch_from_the_keyboard() {
     let ws = Ws::new();
     assert_eq!(ws.json(&["policy", "init"]).0, 0);
-    let (_, v) = ws.json(&[
-        "intent",
-        "new",
-        "--venue",
-        "fake",
-        "--account",
-        "main",
-        "--symbol",
-        "BTC/USD",
-        "--side",
-        "buy",
-        "--qty",
-        "0.002",
-        "--price",
-        "49900",
-    ]);
+    let (_, v) = ws.fake_intent(&[]);
     let id = v["result"]["id"].as_str().unwrap().to_string();
     assert_eq!(ws.json(&["submit", &id]).0, 0);
 

@@ -69,6 +69,15 @@ impl Ws {
         self.json(&args)
     }
 
+    /// `intent new` on the fake venue (buy 0.002 BTC/USD at 49900), with `extra` flags after
+    /// those; returns the exit code and the JSON document.
+    pub fn fake_intent(&self, extra: &[&str]) -> (i32, serde_json::Value) {
+        let mut args = vec!["intent", "new", "--venue", "fake", "--account", "main", "--symbol", "BTC/USD"];
+        args.extend(["--side", "buy", "--qty", "0.002", "--price", "49900"]);
+        args.extend_from_slice(extra);
+        self.json(&args)
+    }
+
     /// Import the bundled hourly BTC series and return its dataset id.
     pub fn import_btc(&self) -> String {
         let (code, v) = self.json(&[
