@@ -218,6 +218,14 @@ usdc = "10000"
 "#;
 
     #[test]
+    fn the_bundled_example_parses() {
+        let c =
+            SimConfig::parse(Path::new("examples/sim.toml"), include_str!("../../../../examples/sim.toml"))
+                .unwrap();
+        assert_eq!((c.kraken.accounts.len(), c.hyperliquid.accounts.len()), (1, 1));
+    }
+
+    #[test]
     fn a_full_config_parses() {
         let c = SimConfig::parse(Path::new("sim.toml"), OK).unwrap();
         assert_eq!(c.kraken.accounts[0].balances["ZUSD"], Decimal::from(10_000));
