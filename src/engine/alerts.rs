@@ -190,6 +190,27 @@ pub fn raise(ws: &Workspace, code: (&str, Severity), source: &str, message: &str
     Ok(alert)
 }
 
+/// Raise unless the same alert (code, source and message) is already raised and not yet
+/// acknowledged: for conditions a poller finds again and again (a missing credential seen by
+/// the console every 2 s), which would otherwise bury everything else.
+pub fn raise_once(
+    ws: &Workspace,
+    code: (&str, Severity),
+    source: &str,
+    message: &str,
+) -> Result<Option<Alert>> {
+    let open = list(ws)?.into_iter().any(|a| {
+        a.acknowledged_at.is_none()
+            && a.alert.code == code.0
+            && a.alert.source == source
+            && a.alert.message == message
+    });
+    if open {
+        return Ok(None);
+    }
+    raise(ws, code, source, message).map(Some)
+}
+
 /// Every alert, newest first, with its acknowledgement.
 pub fn list(ws: &Workspace) -> Result<Vec<AlertView>> {
     let alerts: Vec<Alert> = read_lines(&dir(ws).join("alerts.jsonl"))?;
@@ -264,6 +285,18 @@ pub fn summary(views: &[AlertView]) -> (HashMap<Severity, usize>, Option<&AlertV
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raise_once_waits_for_the_acknowledgement() {
+        let d = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(d.path());
+        assert!(raise_once(&ws, codes::SECRET_MISSING, "kraken:main", "no credential").unwrap().is_some());
+        assert!(raise_once(&ws, codes::SECRET_MISSING, "kraken:main", "no credential").unwrap().is_none());
+        assert!(raise_once(&ws, codes::SECRET_MISSING, "kraken:desk", "no credential").unwrap().is_some());
+        ack(&ws, None).unwrap();
+        assert!(raise_once(&ws, codes::SECRET_MISSING, "kraken:main", "no credential").unwrap().is_some());
+        assert_eq!(list(&ws).unwrap().len(), 3);
+    }
 
     #[test]
     fn raise_list_ack_persist() {

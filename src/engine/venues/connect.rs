@@ -54,7 +54,12 @@ pub fn open(
     let ep = endpoints::resolve(ws, id)?;
     let key = CredentialKey::new(id.venue, &id.account);
     let (secret, warning) = credential_for(store, &key, ep.is_loopback()).inspect_err(|e| {
-        let _ = alerts::raise(ws, codes::SECRET_MISSING, &format!("{}:{}", id.venue, id.account), &e.message);
+        let _ = alerts::raise_once(
+            ws,
+            codes::SECRET_MISSING,
+            &format!("{}:{}", id.venue, id.account),
+            &e.message,
+        );
     })?;
     let http = Http::new(ep.timeout_ms).map_err(|e| Error::new(ErrorKind::Venue, e.to_string()))?;
     let live = match id.venue {
