@@ -62,6 +62,16 @@ async fn kraken_book_executions_and_balances() {
     })
     .await;
     assert_eq!(xbt, before + d("0.01"));
+    // After a disconnect the stream reconnects with a fresh token and still carries fills.
+    h.fault(serde_json::json!({"fault": "ws_disconnect"})).await;
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    k.submit(&order(3, "XBTUSD", Side::Buy, "0.01", OrderType::Market, None)).await.unwrap();
+    let again = first("fill after the reconnect", &mut user, |e| match e {
+        VenueEvent::Fill { client_order_id, .. } => client_order_id.clone(),
+        _ => None,
+    })
+    .await;
+    assert_eq!(again, cid(3));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

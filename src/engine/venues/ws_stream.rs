@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::sync::mpsc;
@@ -21,10 +22,39 @@ pub fn reconnect_delay(attempt: u32) -> Duration {
 /// Parses one text frame into zero or more events.
 pub type Parser<T> = Box<dyn Fn(&Value) -> Vec<T> + Send>;
 
+/// Makes the subscribe messages for each (re)connect: a fresh token where the venue needs one.
+pub type Subscriber = Box<dyn FnMut() -> BoxFuture<'static, Result<Vec<Value>, String>> + Send>;
+
 /// Run a stream until the receiver is dropped. `subscribe` is sent on every (re)connect.
 pub fn spawn<T: Send + 'static>(
     url: String,
     subscribe: Vec<Value>,
+    parse: Parser<T>,
+    notify: Option<Notifier>,
+) -> mpsc::Receiver<T> {
+    let subscriber: Subscriber = Box::new(move || {
+        let s = subscribe.clone();
+        Box::pin(async move { Ok(s) })
+    });
+    spawn_with(url, subscriber, parse, notify)
+}
+
+/// A venue's refusal of a subscription: Kraken `success: false`, Hyperliquid `channel: error`.
+fn refusal(v: &Value) -> Option<String> {
+    if v.get("success").and_then(Value::as_bool) == Some(false) {
+        return Some(
+            v.get("error")
+                .map_or_else(|| v.to_string(), |e| e.as_str().map_or(e.to_string(), str::to_string)),
+        );
+    }
+    (v.get("channel").and_then(Value::as_str) == Some("error"))
+        .then(|| v.get("data").map_or(v.to_string(), |d| d.to_string()))
+}
+
+/// [`spawn`] with subscribe messages made anew on every connect.
+pub fn spawn_with<T: Send + 'static>(
+    url: String,
+    mut subscribe: Subscriber,
     parse: Parser<T>,
     notify: Option<Notifier>,
 ) -> mpsc::Receiver<T> {
@@ -39,8 +69,18 @@ pub fn spawn<T: Send + 'static>(
             match tokio_tungstenite::connect_async(url.as_str()).await {
                 Ok((mut socket, _)) => {
                     let mut ok = true;
-                    for m in &subscribe {
-                        ok &= socket.send(Message::Text(m.to_string().into())).await.is_ok();
+                    match subscribe().await {
+                        Ok(messages) => {
+                            for m in &messages {
+                                ok &= socket.send(Message::Text(m.to_string().into())).await.is_ok();
+                            }
+                        }
+                        Err(e) => {
+                            ok = false;
+                            if let Some(n) = &notify {
+                                n(&format!("{url}: cannot subscribe: {e}"));
+                            }
+                        }
                     }
                     if let (true, Some(since), Some(n)) = (ok, down_since.take(), &notify) {
                         n(&format!(
@@ -59,6 +99,9 @@ pub fn spawn<T: Send + 'static>(
                             match frame {
                                 Some(Ok(Message::Text(t))) => {
                                     let Ok(v) = serde_json::from_str::<Value>(&t) else { continue };
+                                    if let (Some(why), Some(n)) = (refusal(&v), &notify) {
+                                        n(&format!("{url}: subscription refused: {why}"));
+                                    }
                                     for e in parse(&v) {
                                         if tx.send(e).await.is_err() {
                                             return;
@@ -92,4 +135,21 @@ pub fn spawn<T: Send + 'static>(
         }
     });
     rx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn both_venues_refusals_are_recognised() {
+        let k =
+            json!({"method": "subscribe", "success": false, "error": "Currency pair not supported DOGE/USD"});
+        assert_eq!(refusal(&k).as_deref(), Some("Currency pair not supported DOGE/USD"));
+        let h = json!({"channel": "error", "data": "Invalid subscription {\"type\":\"l2Book\"}"});
+        assert!(refusal(&h).unwrap().contains("Invalid subscription"));
+        assert_eq!(refusal(&json!({"channel": "ticker", "data": []})), None);
+        assert_eq!(refusal(&json!({"method": "subscribe", "success": true})), None);
+    }
 }

@@ -17,7 +17,8 @@ use crate::engine::execution::{OrderType, Side, TimeInForce, Venue};
 use crate::engine::venues::ws_stream::Notifier;
 
 pub struct KrakenAdapter {
-    pub client: KrakenClient,
+    /// Shared with streams that fetch a fresh websocket token on every reconnect.
+    pub client: std::sync::Arc<KrakenClient>,
     ws_url: String,
     ws_auth_url: String,
     pairs: OnceCell<KrakenPairs>,
@@ -148,7 +149,7 @@ pub fn add_order_params(order: &OrderRequest, validate: bool) -> VenueResult<Vec
 impl KrakenAdapter {
     pub fn new(client: KrakenClient, ws_url: &str, ws_auth_url: &str) -> KrakenAdapter {
         KrakenAdapter {
-            client,
+            client: std::sync::Arc::new(client),
             ws_url: ws_url.into(),
             ws_auth_url: ws_auth_url.into(),
             pairs: OnceCell::new(),

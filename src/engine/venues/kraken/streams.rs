@@ -153,14 +153,6 @@ impl KrakenAdapter {
     /// The account's executions and balances (a token from GetWebSocketsToken, on the
     /// authenticated endpoint). A token is valid for 15 minutes unless a connection uses it.
     pub async fn user_stream(&self) -> VenueResult<mpsc::Receiver<VenueEvent>> {
-        let v = self.client.private("GetWebSocketsToken", &[]).await?;
-        let token = v
-            .get("token")
-            .and_then(Value::as_str)
-            .ok_or_else(|| VenueError::Unavailable {
-                message: "GetWebSocketsToken: reply has no token".into(),
-            })?
-            .to_string();
         let pairs = self.pairs().await?;
         let back: BTreeMap<String, String> = pairs
             .iter()
@@ -171,14 +163,24 @@ impl KrakenAdapter {
                 )
             })
             .collect();
-        let subs = vec![
-            json!({"method": "subscribe", "params": {"channel": "executions", "token": token, "snap_orders": false, "snap_trades": false}, "req_id": 3}),
-            json!({"method": "subscribe", "params": {"channel": "balances", "token": token}, "req_id": 4}),
-        ];
+        // A token lapses 15 minutes after it was last used: every (re)connect asks for a new one.
+        let client = self.client.clone();
+        let subscriber: ws_stream::Subscriber = Box::new(move || {
+            let client = client.clone();
+            Box::pin(async move {
+                let v = client.private("GetWebSocketsToken", &[]).await.map_err(|e| e.to_string())?;
+                let token =
+                    v.get("token").and_then(Value::as_str).ok_or("GetWebSocketsToken: reply has no token")?;
+                Ok(vec![
+                    json!({"method": "subscribe", "params": {"channel": "executions", "token": token, "snap_orders": false, "snap_trades": false}, "req_id": 3}),
+                    json!({"method": "subscribe", "params": {"channel": "balances", "token": token}, "req_id": 4}),
+                ])
+            })
+        });
         let books = Books::default();
-        Ok(ws_stream::spawn(
+        Ok(ws_stream::spawn_with(
             self.ws_auth_url().to_string(),
-            subs,
+            subscriber,
             Box::new(move |v| parse(v, &back, &books)),
             self.notifier(),
         ))
