@@ -25,7 +25,7 @@ use crate::engine::workspace::Workspace;
 /// Either live adapter, for commands that need more than the trait (previews).
 pub enum Live {
     Kraken(KrakenAdapter),
-    Hyperliquid(HlAdapter),
+    Hyperliquid(Box<HlAdapter>),
 }
 
 fn refused(msg: String) -> Error {
@@ -91,7 +91,7 @@ pub fn open(
             })?;
             let account = ep.address.expect("resolve requires it for Hyperliquid");
             let client = HlClient::new(&ep.base_url, http, signer, account, ep.vault, ep.is_mainnet());
-            Live::Hyperliquid(HlAdapter::new(client, &ep.ws_url).with_notifier(notifier(ws, id)))
+            Live::Hyperliquid(Box::new(HlAdapter::new(client, &ep.ws_url).with_notifier(notifier(ws, id))))
         }
         Venue::Fake => return Err(Error::bad_input("the fake venue is not a live venue")),
     };
@@ -102,7 +102,7 @@ impl Live {
     pub fn into_adapter(self) -> Arc<dyn crate::engine::execution::broker::BrokerAdapter> {
         match self {
             Live::Kraken(a) => Arc::new(a),
-            Live::Hyperliquid(a) => Arc::new(a),
+            Live::Hyperliquid(a) => Arc::<HlAdapter>::from(a),
         }
     }
 }
