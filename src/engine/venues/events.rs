@@ -65,6 +65,13 @@ pub fn dec(v: Option<&Value>) -> Option<Decimal> {
     }
 }
 
+/// A reply that lacks a field the adapter needs: the venue's fault, the request's fate unknown.
+pub fn bad_reply(what: &str, field: &str) -> crate::engine::execution::broker::VenueError {
+    crate::engine::execution::broker::VenueError::Unavailable {
+        message: format!("{what}: reply field '{field}' is missing or malformed"),
+    }
+}
+
 pub fn str_of(v: Option<&Value>) -> Option<String> {
     v.and_then(Value::as_str).map(str::to_string)
 }

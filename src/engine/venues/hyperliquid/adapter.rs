@@ -4,7 +4,6 @@
 //! protective limit, which is rounded to a valid price by design.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use async_trait::async_trait;
 use rust_decimal::prelude::ToPrimitive;
@@ -21,6 +20,7 @@ use super::exchange_reply::ActionStatus;
 use super::info::{parse_meta, parse_spot_meta, HlAsset, HlUniverse};
 use crate::engine::execution::broker::*;
 use crate::engine::execution::{OrderType, Side, TimeInForce, Venue};
+use crate::engine::venues::events::{bad_reply, dec};
 use crate::engine::venues::ws_stream::{self, Notifier};
 
 /// How far through the mid a market order may fill (the SDK's default slippage).
@@ -31,18 +31,6 @@ pub struct HlAdapter {
     ws_url: String,
     universe: OnceCell<HlUniverse>,
     notify: Option<Notifier>,
-}
-
-fn bad_reply(what: &str, field: &str) -> VenueError {
-    VenueError::Unavailable { message: format!("{what}: reply field '{field}' is missing or malformed") }
-}
-
-fn dec(v: Option<&Value>) -> Option<Decimal> {
-    match v? {
-        Value::String(s) => Decimal::from_str(s).ok(),
-        Value::Number(n) => Decimal::from_str(&n.to_string()).ok(),
-        _ => None,
-    }
 }
 
 /// Our client order id (a UUID of 16 bytes) as a cloid.

@@ -3,7 +3,6 @@
 //! it; a spot position is the base asset's balance.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use async_trait::async_trait;
 use rust_decimal::Decimal;
@@ -14,6 +13,7 @@ use super::client::{KrakenClient, SignedRequest};
 use super::pairs::{parse_asset_pairs, KrakenPairs};
 use crate::engine::execution::broker::*;
 use crate::engine::execution::{OrderType, Side, TimeInForce, Venue};
+use crate::engine::venues::events::{bad_reply, dec};
 use crate::engine::venues::ws_stream::Notifier;
 
 pub struct KrakenAdapter {
@@ -23,18 +23,6 @@ pub struct KrakenAdapter {
     ws_auth_url: String,
     pairs: OnceCell<KrakenPairs>,
     notify: Option<Notifier>,
-}
-
-fn bad_reply(what: &str, field: &str) -> VenueError {
-    VenueError::Unavailable { message: format!("{what}: reply field '{field}' is missing or malformed") }
-}
-
-fn dec(v: Option<&Value>) -> Option<Decimal> {
-    match v? {
-        Value::String(s) => Decimal::from_str(s).ok(),
-        Value::Number(n) => Decimal::from_str(&n.to_string()).ok(),
-        _ => None,
-    }
 }
 
 /// One entry of OpenOrders/ClosedOrders/QueryOrders as the boundary's report.
