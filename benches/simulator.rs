@@ -52,6 +52,19 @@ fn start() -> Running {
     Running { rt, base, _dir: dir }
 }
 
+/// The agent's client for the benchmark account.
+fn hl_client(s: &Running) -> HlClient {
+    let account = quantlab::engine::venues::evm::address::Address::from_hex(ACCOUNT).unwrap();
+    HlClient::new(
+        &s.base,
+        Http::new(5_000).unwrap(),
+        EvmSigner::from_hex(AGENT).unwrap(),
+        account,
+        None,
+        true,
+    )
+}
+
 fn market_order(i: u64) -> Action {
     Action::Order(OrderAction {
         orders: vec![OrderWire {
@@ -69,15 +82,7 @@ fn market_order(i: u64) -> Action {
 
 fn throughput(c: &mut Criterion) {
     let s = start();
-    let account = quantlab::engine::venues::evm::address::Address::from_hex(ACCOUNT).unwrap();
-    let hl = HlClient::new(
-        &s.base,
-        Http::new(5_000).unwrap(),
-        EvmSigner::from_hex(AGENT).unwrap(),
-        account,
-        None,
-        true,
-    );
+    let hl = hl_client(&s);
     let hl = std::sync::Arc::new(hl);
     let mut g = c.benchmark_group("simulator");
     g.sample_size(20).measurement_time(Duration::from_secs(8));
@@ -141,15 +146,7 @@ fn fan_out(c: &mut Criterion) {
         }
         v
     });
-    let account = quantlab::engine::venues::evm::address::Address::from_hex(ACCOUNT).unwrap();
-    let hl = HlClient::new(
-        &s.base,
-        Http::new(5_000).unwrap(),
-        EvmSigner::from_hex(AGENT).unwrap(),
-        account,
-        None,
-        true,
-    );
+    let hl = hl_client(&s);
     let mut i = 0u64;
     let mut g = c.benchmark_group("simulator");
     g.sample_size(30);
