@@ -125,3 +125,10 @@ async fn both_venues_serve_candles_from_their_history() {
     assert!(!hl.is_empty() && hl[0].open_ms % 60_000 == 0, "{hl:?}");
     assert!(h.hl().candles("DOGE", "1m", 0, now).await.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_venue_says_which_agents_may_sign_for_the_account() {
+    let h = Harness::start(Market::Walk).await;
+    assert!(h.hl().agent_approved().await.unwrap());
+    assert!(!h.hl_as(HL_STRANGER_KEY, None).agent_approved().await.unwrap());
+}

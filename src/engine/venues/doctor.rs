@@ -86,7 +86,13 @@ pub fn doctor(ws: &Workspace, store: &dyn CredentialStore, id: &CorridorId) -> R
         connect::Live::Hyperliquid(a) => Some(a.client.signer_address().to_checksum()),
         connect::Live::Kraken(_) => None,
     };
-    let adapter = live.into_adapter();
+    let (adapter, hl): (std::sync::Arc<dyn BrokerAdapter>, _) = match live {
+        connect::Live::Hyperliquid(a) => {
+            let a = std::sync::Arc::<super::hyperliquid::adapter::HlAdapter>::from(a);
+            (a.clone(), Some(a))
+        }
+        other => (other.into_adapter(), None),
+    };
     block_on(async {
         let started = std::time::Instant::now();
         match adapter.status().await {
@@ -122,6 +128,18 @@ pub fn doctor(ws: &Workspace, store: &dyn CredentialStore, id: &CorridorId) -> R
             (Err(e), None) => check("signed request", Verdict::Fail, e.to_string()),
             (Err(e), Some(_)) => check("account", Verdict::Fail, e.to_string()),
         });
+        // Hyperliquid: the agent must be approved for the account (or be the account).
+        if let (Some(a), Some(s)) = (&hl, &signer) {
+            checks.push(match a.agent_approved().await {
+                Ok(true) => check("agent", Verdict::Pass, format!("{s} may sign for {}", a.client.user())),
+                Ok(false) => check(
+                    "agent",
+                    Verdict::Fail,
+                    format!("{s} is not an approved agent of {}", a.client.user()),
+                ),
+                Err(e) => check("agent", Verdict::Fail, e.to_string()),
+            });
+        }
         checks.push(match adapter.instruments().await {
             Ok(r) if !r.is_empty() => {
                 check("instrument rules", Verdict::Pass, format!("{} instruments", r.len()))

@@ -111,6 +111,21 @@ impl HlAdapter {
         HlAdapter { client, ws_url: ws_url.into(), universe: OnceCell::new(), notify: None }
     }
 
+    /// Whether the signing key may act for the account: it is the account, or one of the
+    /// agents the venue lists for it (`extraAgents`).
+    pub async fn agent_approved(&self) -> VenueResult<bool> {
+        let signer = self.client.signer_address().to_lower_hex();
+        let account = self.client.account.to_lower_hex();
+        if signer == account {
+            return Ok(true);
+        }
+        let v = self.client.info(json!({"type": "extraAgents", "user": account})).await?;
+        let list = v.as_array().ok_or_else(|| bad_reply("extraAgents", "(list)"))?;
+        Ok(list.iter().any(|a| {
+            a.get("address").and_then(Value::as_str).is_some_and(|x| x.eq_ignore_ascii_case(&signer))
+        }))
+    }
+
     pub fn notifier(&self) -> Option<Notifier> {
         self.notify.clone()
     }

@@ -56,6 +56,17 @@ pub async fn info(State(app): State<App>, body: Bytes) -> Response {
             sim.ex.open_orders(SimVenue::Hyperliquid, user).iter().map(|o| order_json(o)).collect(),
         ),
         "orderStatus" => order_status(&sim, user, req.get("oid")),
+        "extraAgents" => Value::Array(
+            sim.hl_accounts
+                .get(user)
+                .map(|a| {
+                    a.agents
+                        .iter()
+                        .map(|g| json!({"name": "agent", "address": g, "validUntil": 4_102_444_800_000_i64}))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
         "userFills" => Value::Array(
             sim.ex
                 .fills
