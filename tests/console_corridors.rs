@@ -152,3 +152,28 @@ fn the_console_makes_a_confirmation_in_one_place_only() {
     );
     assert!(sites[0].contains("tui/corridors.rs"), "{sites:?}");
 }
+
+/// A corridor armed by another process (the CLI, a console that died) is reconciled and armed
+/// again by this console before it renews anything.
+#[test]
+fn a_corridor_armed_elsewhere_is_reconciled_before_the_console_renews_it() {
+    let ws = setup();
+    let (code, v) = ws.json(&["corridor", "arm", "--venue", "fake", "--account", "main"]);
+    assert_eq!(code, 0, "{v}");
+    let kinds = |ws: &Ws| -> Vec<String> {
+        let (_, v) = ws.json(&["journal", "show", "--venue", "fake", "--account", "main"]);
+        v["result"]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["event"]["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let before = kinds(&ws);
+    assert_eq!(before.iter().filter(|k| *k == "armed").count(), 1);
+    let h = Harness::new(&ws);
+    let after = kinds(&ws);
+    assert_eq!(after.iter().filter(|k| *k == "armed").count(), 2, "{after:?}");
+    assert!(after[before.len()..].iter().any(|k| k == "reconciled"), "reconciled first: {after:?}");
+    assert_eq!(h.app.corridors.owned.len(), 1);
+}

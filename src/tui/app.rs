@@ -411,7 +411,12 @@ impl App {
                 // Armed live corridors stream their own fills into the status bar.
                 for id in self.corridors.armed() {
                     if id.venue.is_live() && self.corridors.watching.insert(id.clone()) {
-                        out.push(Cmd::WatchFills(id));
+                        out.push(Cmd::WatchFills(id.clone()));
+                    }
+                    // Armed by another process (a console that died, the CLI): this console
+                    // renews nothing it has not reconciled itself, so it arms it again first.
+                    if !self.corridors.owned.contains(&id) && self.corridors.adopting.insert(id.clone()) {
+                        self.start(Cmd::Arm(id), out);
                     }
                 }
                 if let (true, Some(id)) =
@@ -422,7 +427,16 @@ impl App {
             }
             Loaded::CorridorDetail(d) => self.corridors.loaded_detail(*d),
             Loaded::Armed(r) => {
-                self.busy.retain(|b| !b.starts_with("arming"));
+                self.busy.retain(|b| *b != format!("arming {}", r.corridor));
+                let id = self.corridors.adopting.iter().find(|c| c.to_string() == r.corridor).cloned();
+                let id =
+                    id.or_else(|| self.corridors.selected().filter(|c| c.to_string() == r.corridor).cloned());
+                if let Some(id) = id {
+                    self.corridors.adopting.remove(&id);
+                    if r.state == crate::engine::execution::corridor::arming::ArmState::Armed {
+                        self.corridors.owned.insert(id);
+                    }
+                }
                 let failed: Vec<String> =
                     r.checks.iter().filter(|c| !c.ok).map(|c| format!("{}: {}", c.name, c.detail)).collect();
                 self.message = Some(if failed.is_empty() {
@@ -510,7 +524,7 @@ impl App {
         // Armed corridors keep their venue's dead-man timer fresh: every 10 s (five ticks),
         // well inside the shortest timer the policy allows (10 s... 3600 s).
         if self.ticks.is_multiple_of(5) {
-            for id in self.corridors.armed() {
+            for id in self.corridors.armed().into_iter().filter(|c| self.corridors.owned.contains(c)) {
                 out.push(Cmd::KeepAlive(id));
             }
             out.push(Cmd::LoadCorridorList);

@@ -32,6 +32,10 @@ pub struct CorridorsState {
     pub intent_sel: usize,
     pub loading: bool,
     pub order: Option<OrderDialog>,
+    /// Corridors this console armed (and so reconciled) itself: the only ones it renews.
+    pub owned: std::collections::BTreeSet<CorridorId>,
+    /// Armed by another process, being armed again here (reconciled) before any renewal.
+    pub adopting: std::collections::BTreeSet<CorridorId>,
     /// Corridors whose account stream runs.
     pub watching: std::collections::BTreeSet<CorridorId>,
     /// When the last fill was received, until it has been drawn (the event loop logs the time
