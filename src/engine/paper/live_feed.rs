@@ -63,7 +63,8 @@ impl LiveSpec {
 }
 
 /// Look the symbol up in the venue's public instrument list; returns the websocket name.
-fn resolve_symbol(spec: &LiveSpec, base_url: &str, http: &Http) -> Result<String> {
+/// The symbol's websocket name and its REST name (Kraken's pair key; Hyperliquid's coin).
+fn resolve_symbol(spec: &LiveSpec, base_url: &str, http: &Http) -> Result<(String, String)> {
     let venue_err = |m: String| Error::new(ErrorKind::Venue, m);
     crate::engine::execution::block_on(async {
         match spec.venue {
@@ -80,7 +81,10 @@ fn resolve_symbol(spec: &LiveSpec, base_url: &str, http: &Http) -> Result<String
                         spec.symbol
                     ))
                 })?;
-                Ok(p.wsname.clone().unwrap_or_else(|| p.altname.clone()).replace("XBT/", "BTC/"))
+                Ok((
+                    p.wsname.clone().unwrap_or_else(|| p.altname.clone()).replace("XBT/", "BTC/"),
+                    p.name.clone(),
+                ))
             }
             _ => {
                 let url = format!("{base_url}/info");
@@ -98,10 +102,116 @@ fn resolve_symbol(spec: &LiveSpec, base_url: &str, http: &Http) -> Result<String
                         spec.symbol
                     )));
                 }
-                Ok(spec.symbol.clone())
+                Ok((spec.symbol.clone(), spec.symbol.clone()))
             }
         }
     })?
+}
+
+/// How many closed bars of history a live session starts with (when the venue serves its
+/// interval): enough for the built-in strategies' longest default windows.
+pub const WARM_UP_BARS: i64 = 500;
+
+/// The venue's recent candles of the session's interval, oldest first, only those already
+/// closed at `now_ms`; empty when the venue has no candles of that interval.
+fn history(spec: &LiveSpec, base_url: &str, http: &Http, rest_name: &str, now_ms: i64) -> Result<Bars> {
+    let iv = spec.interval_ms;
+    let venue_err = |m: String| Error::new(ErrorKind::Venue, m);
+    let rows: Vec<(i64, [f64; 5])> = crate::engine::execution::block_on(async {
+        let none: Result<Vec<(i64, [f64; 5])>> = Ok(vec![]);
+        let num = |v: Option<&Value>| {
+            crate::engine::venues::events::dec(v).and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d))
+        };
+        match spec.venue {
+            Venue::Kraken => {
+                let minutes = iv / 60_000;
+                if iv % 60_000 != 0 || ![1, 5, 15, 30, 60, 240, 1440, 10080, 21600].contains(&minutes) {
+                    return none;
+                }
+                let since = ((now_ms - WARM_UP_BARS * iv) / 1000).to_string();
+                let q =
+                    [("pair", rest_name.to_string()), ("interval", minutes.to_string()), ("since", since)];
+                let url = format!("{base_url}/0/public/OHLC");
+                let r = http
+                    .send(http.get(&url).query(&q), "OHLC")
+                    .await
+                    .map_err(|e| venue_err(e.to_string()))?;
+                let v = crate::engine::venues::kraken::errors::parse_response(r.status, &r.body)
+                    .map_err(Error::from)?;
+                let list = v.get(rest_name).and_then(Value::as_array).cloned().unwrap_or_default();
+                Ok(list
+                    .iter()
+                    .filter_map(|c| {
+                        let t = c.get(0)?.as_i64()? * 1000;
+                        Some((
+                            t,
+                            [
+                                num(c.get(1))?,
+                                num(c.get(2))?,
+                                num(c.get(3))?,
+                                num(c.get(4))?,
+                                num(c.get(6)).unwrap_or(0.0),
+                            ],
+                        ))
+                    })
+                    .collect())
+            }
+            _ => {
+                let Some(name) = [
+                    (60_000, "1m"),
+                    (300_000, "5m"),
+                    (900_000, "15m"),
+                    (3_600_000, "1h"),
+                    (14_400_000, "4h"),
+                    (86_400_000, "1d"),
+                ]
+                .iter()
+                .find(|(ms, _)| *ms == iv)
+                .map(|(_, n)| *n) else {
+                    return none;
+                };
+                let body = json!({"type": "candleSnapshot", "req": {"coin": spec.symbol, "interval": name,
+                    "startTime": now_ms - WARM_UP_BARS * iv, "endTime": now_ms}});
+                let url = format!("{base_url}/info");
+                let r = http
+                    .send(http.post(&url).json(&body), "candleSnapshot")
+                    .await
+                    .map_err(|e| venue_err(e.to_string()))?;
+                let v: Value = serde_json::from_slice(&r.body)
+                    .map_err(|_| venue_err("candleSnapshot: reply is not JSON".into()))?;
+                Ok(v.as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|c| {
+                        let t = c.get("t")?.as_i64()?;
+                        Some((
+                            t,
+                            [
+                                num(c.get("o"))?,
+                                num(c.get("h"))?,
+                                num(c.get("l"))?,
+                                num(c.get("c"))?,
+                                num(c.get("v")).unwrap_or(0.0),
+                            ],
+                        ))
+                    })
+                    .collect())
+            }
+        }
+    })??;
+    Ok(closed_bars(rows, iv, now_ms))
+}
+
+/// Only closed, aligned, increasing candles become bars: the forming one is the feed's to build.
+fn closed_bars(rows: Vec<(i64, [f64; 5])>, iv: i64, now_ms: i64) -> Bars {
+    let mut bars = Bars::default();
+    for (t, [o, h, l, c, v]) in rows {
+        if t.rem_euclid(iv) == 0 && t + iv <= now_ms && bars.ts.last().is_none_or(|&p| t > p) {
+            bars.push(t, o, h, l, c, v);
+        }
+    }
+    bars
 }
 
 /// Check a live spec can be served (endpoints, symbol), without subscribing.
@@ -125,7 +235,9 @@ impl LiveFeed {
     pub fn open(ws: &Workspace, spec: &LiveSpec) -> Result<LiveFeed> {
         let ep = endpoints::resolve_public(ws, &CorridorId::new(spec.venue, &spec.account)?)?;
         let http = Http::new(ep.timeout_ms).map_err(|e| Error::new(ErrorKind::Venue, e.to_string()))?;
-        let ws_name = resolve_symbol(spec, &ep.base_url, &http)?;
+        let (ws_name, rest_name) = resolve_symbol(spec, &ep.base_url, &http)?;
+        // History first, so the strategy starts warm instead of waiting out its windows.
+        let bars = history(spec, &ep.base_url, &http, &rest_name, crate::engine::time::now_ms())?;
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -166,7 +278,7 @@ impl LiveFeed {
             }
         });
         Ok(LiveFeed {
-            bars: Bars::default(),
+            bars,
             current: None,
             rx,
             interval_ms: spec.interval_ms,
@@ -249,6 +361,15 @@ impl Feed for LiveFeed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn history_keeps_only_closed_aligned_increasing_candles() {
+        let c = [1.0, 2.0, 0.5, 1.5, 10.0];
+        let rows = vec![(0, c), (60_000, c), (60_000, c), (90_000, c), (120_000, c), (180_000, c)];
+        let b = closed_bars(rows, 60_000, 200_000);
+        // 180 000 is still forming at 200 000; 90 000 is off the grid; the repeat is dropped.
+        assert_eq!(b.ts, vec![0, 60_000, 120_000]);
+    }
 
     #[test]
     fn specs_parse_and_refuse_clearly() {
