@@ -51,9 +51,6 @@ fn only_the_confirm_key_sends_and_esc_or_n_send_nothing() {
     let id = new_intent(&ws, None);
     let mut h = open_tab(&ws);
     let screen = h.screen(120, 40);
-    if std::env::var("PEEK").is_ok() {
-        eprintln!("{screen}");
-    }
     assert!(screen.contains("fake/main") && screen.contains(&id), "{screen}");
     assert!(screen.contains("awaiting approval (1)"), "{screen}");
 
@@ -61,9 +58,6 @@ fn only_the_confirm_key_sends_and_esc_or_n_send_nothing() {
     h.key(KeyCode::Enter);
     assert_eq!(h.app.confirm, Some(Confirm::SendOrder));
     let dialog = h.screen(120, 40);
-    if std::env::var("PEEK").is_ok() {
-        eprintln!("{dialog}");
-    }
     for want in [
         "Send this order?",
         "BUY 0.002 BTC/USD",
