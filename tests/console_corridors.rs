@@ -55,7 +55,10 @@ fn only_the_confirm_key_sends_and_esc_or_n_send_nothing() {
     assert!(screen.contains("awaiting approval (1)"), "{screen}");
     // A small terminal keeps the corridor, its state and the intent in view.
     let small = h.screen(80, 24);
-    assert!(small.contains("fake/main") && small.contains("DISARMED") && small.contains("awaiting"), "{small}");
+    assert!(
+        small.contains("fake/main") && small.contains("DISARMED") && small.contains("awaiting"),
+        "{small}"
+    );
 
     // Enter opens the dialog with what will be sent; Esc closes it and sends nothing.
     h.key(KeyCode::Enter);
