@@ -371,3 +371,20 @@ async fn faults_in_the_config_apply_from_the_first_request() {
         (json!(0), json!(200))
     );
 }
+
+/// Kraken enforces cl_ord_id uniqueness across open orders only: a repeat while the first
+/// rests returns that order (the adapter's idempotency), and once it is closed the id may be
+/// used again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_order_id_is_unique_among_open_orders() {
+    let h = Harness::start(Market::Walk).await;
+    let k = h.kraken();
+    let px = price_at(&k, "XBTUSD", "0.5").await;
+    let first = k.submit(&limit_buy(90, "0.001", px)).await.unwrap();
+    let again = k.submit(&limit_buy(90, "0.001", px)).await.unwrap();
+    assert_eq!(again.venue_order_id, first.venue_order_id, "the repeat is the order already resting");
+    k.cancel(&OrderRef::Venue(first.venue_order_id.clone())).await.unwrap();
+    let reused = k.submit(&limit_buy(90, "0.001", px)).await.unwrap();
+    assert_ne!(reused.venue_order_id, first.venue_order_id);
+    assert_eq!(by_client(&k, 90).await.venue_order_id, reused.venue_order_id, "a query finds the open one");
+}

@@ -219,10 +219,17 @@ impl Exchange {
             .collect()
     }
 
+    /// The order with this client id: the open one if any, else the newest (Kraken lets a
+    /// cl_ord_id be used again once its order is closed).
     pub fn find_client(&self, venue: SimVenue, account: &str, client_id: &str) -> Option<&Order> {
-        self.orders.values().find(|o| {
+        let mut mine = self.orders.values().rev().filter(|o| {
             o.venue == venue && o.req.account == account && o.req.client_id.as_deref() == Some(client_id)
-        })
+        });
+        let newest = mine.next()?;
+        if newest.status == Status::Open {
+            return Some(newest);
+        }
+        Some(mine.find(|o| o.status == Status::Open).unwrap_or(newest))
     }
 
     /// Accept, match what is marketable now, and rest the remainder as the order asks.
@@ -238,7 +245,14 @@ impl Exchange {
             return Err(Reject::UnknownAccount);
         }
         if let Some(c) = &req.client_id {
-            if self.find_client(venue, &req.account, c).is_some() {
+            // Kraken enforces cl_ord_id uniqueness across open orders only; Hyperliquid across all.
+            let clash = self.orders.values().any(|o| {
+                o.venue == venue
+                    && o.req.account == req.account
+                    && o.req.client_id.as_deref() == Some(c)
+                    && (venue == SimVenue::Hyperliquid || o.status == Status::Open)
+            });
+            if clash {
                 return Err(Reject::DuplicateClientId);
             }
         }
