@@ -5,6 +5,9 @@
 //! material reaches the journal, the output or an error.
 
 mod common;
+#[allow(dead_code)]
+#[path = "execution_boundary/rig.rs"]
+mod rig;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,14 +20,10 @@ use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::journal::{self, Entry, Journal, GENESIS};
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::state::{Approval, Event};
-use quantlab::engine::execution::{
-    journal_head, operators, paths, Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side,
-    TimeInForce, Venue,
-};
+use quantlab::engine::execution::{journal_head, operators, paths, Corridor, CorridorId, OperatorKey, Venue};
 use quantlab::engine::secrets::{CredentialKey, CredentialStore, MemoryStore};
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::{Engine, ErrorKind};
-use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
 struct Rig {
@@ -84,27 +83,7 @@ impl Rig {
     }
 }
 
-fn d(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
-
-fn spec() -> IntentSpec {
-    IntentSpec {
-        source: IntentSource::Operator,
-        venue: Venue::Fake,
-        account: "main".into(),
-        symbol: "BTC/USD".into(),
-        side: Side::Buy,
-        quantity: d("0.002"),
-        order_type: OrderType::Limit,
-        limit_price: Some(d("49900")),
-        trigger_price: None,
-        time_in_force: TimeInForce::Gtc,
-        reduce_only: false,
-        ttl_ms: None,
-        note: None,
-    }
-}
+use rig::{d, spec};
 
 /// Rewrite a journal as QuantLab itself would have written it: `edit` changes entries, then
 /// every `prev` and `hash` is recomputed and the head record moved to the new last entry, so

@@ -182,6 +182,30 @@ impl From<VenueError> for Error {
 
 pub type VenueResult<T> = std::result::Result<T, VenueError>;
 
+/// The venue's clock against ours, read at the midpoint of one round trip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockReading {
+    /// Venue minus ours, ms.
+    pub skew_ms: i64,
+    pub round_trip_ms: i64,
+}
+
+impl ClockReading {
+    /// The skew the venues' whole-second clocks prove at least (up to 999 ms of the reading
+    /// can be their rounding), with its sign.
+    pub fn at_least_ms(&self) -> i64 {
+        (self.skew_ms.abs() - 999).max(0) * self.skew_ms.signum()
+    }
+}
+
+/// Read the venue's clock once.
+pub async fn read_clock(adapter: &dyn BrokerAdapter) -> VenueResult<ClockReading> {
+    let before = crate::engine::time::now_ms();
+    let venue = adapter.server_time().await?;
+    let after = crate::engine::time::now_ms();
+    Ok(ClockReading { skew_ms: venue - (before + after) / 2, round_trip_ms: after - before })
+}
+
 /// One venue account. Implementations must be idempotent on `client_order_id`: a submit
 /// repeated with an id the venue has seen returns the existing order, never a second one.
 #[async_trait]

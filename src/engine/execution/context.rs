@@ -40,9 +40,7 @@ impl ExecutionContext {
         state: &CorridorState,
         symbols: &[String],
     ) -> Result<ExecutionContext> {
-        let t0 = now_ms();
-        let server = adapter.server_time().await?;
-        let t1 = now_ms();
+        let clock = super::broker::read_clock(adapter).await?;
         let venue_status = adapter.status().await?;
         let instruments = adapter.instruments().await?.into_iter().map(|r| (r.symbol.clone(), r)).collect();
         // Every symbol the venue holds a position in is priced, not only those the corridor
@@ -60,7 +58,7 @@ impl ExecutionContext {
             as_of: fmt_ms(now),
             as_of_ms: now,
             venue_status,
-            clock_skew_ms: server - (t0 + t1) / 2,
+            clock_skew_ms: clock.skew_ms,
             balances: adapter.balances().await?,
             positions,
             open_orders: adapter.open_orders().await?,

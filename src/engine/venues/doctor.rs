@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::connect;
 use crate::engine::error::{ErrorKind, Result};
-use crate::engine::execution::broker::{BrokerAdapter, VenueStatus};
+use crate::engine::execution::broker::{read_clock, BrokerAdapter, VenueStatus};
 use crate::engine::execution::{block_on, policy, CorridorId};
 use crate::engine::secrets::CredentialStore;
 use crate::engine::workspace::Workspace;
@@ -153,19 +153,16 @@ pub fn doctor(ws: &Workspace, store: &dyn CredentialStore, id: &CorridorId) -> R
 
 /// Skew = venue clock - ours, measured at the midpoint of the round trip.
 async fn clock(adapter: &dyn BrokerAdapter, max_skew_ms: i64) -> Check {
-    let before = crate::engine::time::now_ms();
-    match adapter.server_time().await {
-        Ok(venue) => {
-            let after = crate::engine::time::now_ms();
-            let skew = venue - (before + after) / 2;
-            // Venues report whole seconds: up to 1 s of the figure is their rounding.
+    match read_clock(adapter).await {
+        Ok(c) => {
             let detail = format!(
-                "venue clock {skew:+} ms from ours (round trip {} ms, venue resolution 1 s)",
-                after - before
+                "venue clock {:+} ms from ours (round trip {} ms, venue resolution 1 s)",
+                c.skew_ms, c.round_trip_ms
             );
-            let v = if skew.abs() > max_skew_ms + 1_000 {
+            let skew = c.at_least_ms().abs();
+            let v = if skew > max_skew_ms {
                 Verdict::Fail
-            } else if skew.abs() > WARN_SKEW_MS + 1_000 {
+            } else if skew > WARN_SKEW_MS {
                 Verdict::Warn
             } else {
                 Verdict::Pass

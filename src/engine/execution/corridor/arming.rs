@@ -131,16 +131,8 @@ impl Corridor {
         let status = self.adapter.status().await;
         let online = matches!(status, Ok(VenueStatus::Online));
         push("venue status", online, format!("{status:?}").to_lowercase());
-        let before = crate::engine::time::now_ms();
-        let skew = match self.adapter.server_time().await {
-            Ok(t) => {
-                let after = crate::engine::time::now_ms();
-                // Venues report whole seconds: up to 1 s of the difference is their rounding.
-                let raw = t - (before + after) / 2;
-                Some((raw.abs() - 999).max(0) * raw.signum())
-            }
-            Err(_) => None,
-        };
+        let skew =
+            super::super::broker::read_clock(self.adapter.as_ref()).await.ok().map(|c| c.at_least_ms());
         let skew_ok = skew.is_some_and(|s| s.abs() < MAX_ARM_SKEW_MS);
         push(
             "clock skew",
@@ -169,12 +161,7 @@ impl Corridor {
             report.state = ArmState::Halted;
             return Ok(report);
         }
-        super::super::promote::arm_gate(
-            &self.ws,
-            &self.id,
-            self.policy(),
-            self.policy_fingerprint().as_deref(),
-        )?;
+        self.promotion_gate()?;
         self.adapter.dead_man_switch(secs).await.map_err(Error::from)?;
         let entry = self.append(
             Event::Armed {

@@ -60,6 +60,16 @@ impl Corridor {
         Ok(cancelled)
     }
 
+    /// Above micro-live, a passed promotion report for the current policy (rearm and arm).
+    pub(super) fn promotion_gate(&self) -> Result<()> {
+        super::super::promote::arm_gate(
+            &self.ws,
+            &self.id,
+            self.policy(),
+            self.policy_fingerprint().as_deref(),
+        )
+    }
+
     /// Lift a halt: only after a clean reconciliation, and for a corridor whose limits go
     /// beyond micro-live only with a passed promotion report for the current policy.
     pub async fn rearm(&mut self) -> Result<ReconcileSummary> {
@@ -73,12 +83,7 @@ impl Corridor {
                 summary.mismatches.join("; ")
             )));
         }
-        super::super::promote::arm_gate(
-            &self.ws,
-            &self.id,
-            self.policy(),
-            self.policy_fingerprint().as_deref(),
-        )?;
+        self.promotion_gate()?;
         self.append(
             Event::Rearmed {
                 reconciliation_id: summary.id.clone(),
