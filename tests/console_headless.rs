@@ -321,6 +321,7 @@ fn the_kill_switch_key_asks_then_halts_everything() {
         reduce_only: false,
         ttl_ms: None,
         note: None,
+        exits: None,
     };
     let i = engine.intent_new(spec).unwrap();
     assert_eq!(engine.submit(&i.id, false).unwrap().status, "open");

@@ -105,6 +105,7 @@ async fn every_policy_rule_refuses_with_its_reason() {
             trigger_price: None,
             time_in_force: TimeInForce::Gtc,
             reduce_only: false,
+            exits: Default::default(),
         };
         r.venue.submit(&o).await.unwrap();
     }
@@ -387,7 +388,7 @@ fn credentials_in_an_in_memory_store() {
     )
     .err()
     .unwrap();
-    assert_eq!(e.kind, ErrorKind::Refused);
+    assert_eq!(e.kind, ErrorKind::BadInput);
     assert!(e.message.contains("quantlab secrets set kraken --account main"), "{}", e.message);
     engine.secret_set(Venue::Kraken, "main", &Secret::new("k-very-secret")).unwrap();
     assert!(check(&engine));

@@ -45,6 +45,10 @@ fn bad_intents_name_their_field_and_exit_2() {
         (vec!["--type", "iceberg"], "type"),
         (vec!["--tif", "day"], "tif"),
         (vec!["--expires", "soon"], "expires"),
+        (vec!["--stop-loss", "abc"], "stop_loss"),
+        // A long's take-profit below its entry, and the fake venue, which attaches no exits.
+        (vec!["--take-profit", "49000"], "take_profit"),
+        (vec!["--take-profit", "51000"], "take_profit"),
     ] {
         let mut args = vec![
             "intent",
@@ -85,6 +89,12 @@ fn bad_intents_name_their_field_and_exit_2() {
         "1",
     ]);
     assert_eq!((code, v["error"]["field"].as_str()), (2, Some("venue")), "{v}");
+    // Kraken attaches one conditional close: both exits are refused before anything is written.
+    let args = "intent new --venue kraken --account main --symbol XBTUSD --side buy --qty 0.001 \
+                --type market --take-profit 70000 --stop-loss 50000";
+    let (code, v) = ws.json(&args.split_whitespace().collect::<Vec<_>>());
+    assert_eq!(code, 2, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("one conditional close"), "{v}");
     let (code, _) = ws.json(&["intent", "show", "intent_nope"]);
     assert_eq!(code, 5);
     // Nothing was journaled for the refused requests.
@@ -149,9 +159,10 @@ fn live_venues_take_no_orders_from_scripts() {
     let (code, v) = ws.json(&["submit", id]);
     assert_eq!(code, 3, "{v}");
     assert!(v["error"]["message"].as_str().unwrap().contains("console"), "{v}");
-    // A dry run needs the venue, and so its credential: refused, with the fix, and an alert.
+    // A dry run needs the venue, and so its credential: missing is the setup's gap (exit 2),
+    // with the fix, and an alert.
     let (code, v) = ws.json(&["submit", id, "--dry-run"]);
-    assert_eq!(code, 3, "{v}");
+    assert_eq!(code, 2, "{v}");
     assert!(
         v["error"]["message"].as_str().unwrap().contains("quantlab secrets set kraken --account main"),
         "{v}"
@@ -268,6 +279,23 @@ fn journal_show_prints_every_entry_in_order_and_tails() {
     assert_eq!(code, 5);
     let (code, v) = ws.json(&["journal", "show", "--venue", "binance", "--account", "main"]);
     assert_eq!((code, v["error"]["field"].as_str()), (2, Some("venue")), "{v}");
+    // Kraken attaches one conditional close: both exits are refused before anything is written.
+    let kraken = ["intent", "new", "--venue", "kraken", "--account", "main", "--symbol", "XBTUSD"];
+    let both = [
+        "--side",
+        "buy",
+        "--qty",
+        "0.001",
+        "--type",
+        "market",
+        "--take-profit",
+        "70000",
+        "--stop-loss",
+        "50000",
+    ];
+    let (code, v) = ws.json(&[&kraken[..], &both[..]].concat());
+    assert_eq!(code, 2, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("one conditional close"), "{v}");
 }
 
 #[test]

@@ -12,8 +12,7 @@ use quantlab::engine::execution::broker::{BrokerAdapter, OrderRef};
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::state::IntentStatus;
 use quantlab::engine::execution::{
-    policy::EXAMPLE, Confirmation, Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side,
-    TimeInForce, Venue,
+    Confirmation, Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
 };
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::workspace::Workspace;
@@ -35,6 +34,7 @@ fn spec(order_type: OrderType, limit: Option<rust_decimal::Decimal>) -> IntentSp
         reduce_only: false,
         ttl_ms: None,
         note: None,
+        exits: None,
     }
 }
 
@@ -43,18 +43,7 @@ async fn a_dropped_ack_is_settled_and_the_journal_agrees_with_the_venue() {
     let h = Harness::start(Market::Walk).await;
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::at(dir.path());
-    let policy = EXAMPLE.replacen("venue = \"fake\"", "venue = \"kraken\"", 1).replacen(
-        "symbols = [\"BTC/USD\", \"ETH/USD\"]",
-        "symbols = [\"XBTUSD\"]",
-        1,
-    );
-    // The simulated account starts holding 1 XBT (the baseline): room for it in the limits.
-    let policy = policy
-        .replace("max_position_notional = \"2000\"", "max_position_notional = \"200000\"")
-        .replace("max_gross_exposure = \"3000\"", "max_gross_exposure = \"300000\"")
-        .replace("max_position_notional = \"1500\"", "max_position_notional = \"150000\"")
-        .replace("max_gross_exposure = \"2500\"", "max_gross_exposure = \"250000\"");
-    std::fs::write(dir.path().join("execution_policy.toml"), policy).unwrap();
+    std::fs::write(dir.path().join("execution_policy.toml"), sim_policy(Venue::Kraken)).unwrap();
     let key = OperatorKey::load_or_create_as(&MemoryStore::default(), &ws, "tester").unwrap();
     let adapter = Arc::new(h.kraken());
     let id = CorridorId::new(Venue::Kraken, "main").unwrap();

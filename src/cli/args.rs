@@ -459,7 +459,8 @@ pub enum IntentCmd {
         venue: Option<String>,
         #[arg(long, requires = "venue")]
         account: Option<String>,
-        /// pending, approved, submitting, uncertain, open, partially_filled, filled, cancelled, rejected.
+        /// pending, approved, submitting, waiting, uncertain, open, partially_filled, filled, cancelled,
+        /// rejected.
         #[arg(long)]
         status: Option<String>,
     },
@@ -505,6 +506,13 @@ pub struct IntentNewArgs {
     pub tif: String,
     #[arg(long)]
     pub reduce_only: bool,
+    /// Attach a take-profit at this trigger price: the venue holds it until the entry fills,
+    /// then it closes the fill at market once triggered (Hyperliquid and Kraken).
+    #[arg(long, value_name = "PRICE")]
+    pub take_profit: Option<String>,
+    /// Attach a stop-loss at this trigger price, as --take-profit (Kraken takes one of the two).
+    #[arg(long, value_name = "PRICE")]
+    pub stop_loss: Option<String>,
     /// Life of the intent, e.g. 30s, 10m, 1h (default 1h).
     #[arg(long)]
     pub expires: Option<String>,

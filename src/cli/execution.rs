@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::args::{IntentCmd, IntentNewArgs, JournalCmd, PolicyCmd, PromoteCmd, SecretsCmd};
 use super::output::Outcome;
+use crate::engine::execution::exits::AttachedExits;
 use crate::engine::execution::intent::IntentSpec;
 use crate::engine::execution::preflight::ExecutionPreflight;
 use crate::engine::execution::types::parse_decimal;
@@ -103,7 +104,17 @@ fn spec(a: &IntentNewArgs) -> Result<IntentSpec> {
         reduce_only: a.reduce_only,
         ttl_ms,
         note: a.note.clone(),
+        exits: exits(a.take_profit.as_deref(), a.stop_loss.as_deref())?,
     })
+}
+
+/// `--take-profit` and `--stop-loss`, if either is given.
+pub fn exits(take_profit: Option<&str>, stop_loss: Option<&str>) -> Result<Option<AttachedExits>> {
+    let x = AttachedExits {
+        take_profit: take_profit.map(|p| parse_decimal("--take-profit", p)).transpose()?,
+        stop_loss: stop_loss.map(|p| parse_decimal("--stop-loss", p)).transpose()?,
+    };
+    Ok((!x.is_empty()).then_some(x))
 }
 
 pub fn intent(engine: &Engine, cmd: &IntentCmd) -> (&'static str, Result<Outcome>) {

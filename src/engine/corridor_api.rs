@@ -14,7 +14,6 @@ use crate::engine::execution::broker::{Balance, OrderReport, Position};
 use crate::engine::execution::corridor::arming::{ArmReport, ArmState, Lease};
 use crate::engine::execution::intent::ExecutionIntent;
 use crate::engine::execution::preflight::ExecutionPreflight;
-use crate::engine::execution::state::IntentStatus;
 use crate::engine::execution::{self as ex, Confirmation, CorridorId, OperatorKey, SubmitOutcome, Venue};
 use crate::engine::time::now_ms;
 
@@ -177,7 +176,7 @@ async fn detail(c: &ex::Corridor) -> Result<CorridorDetail> {
     let state = c.arm_state();
     let now = now_ms();
     let mut pending = Vec::new();
-    for r in c.state().intents.values().filter(|r| r.status == IntentStatus::Pending) {
+    for r in c.state().intents.values().filter(|r| r.awaits_approval()) {
         let pf = c.evaluate(&r.intent, context.as_ref());
         let blocked = if r.intent.expires_ms <= now {
             Some("expired".to_string())

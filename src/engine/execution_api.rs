@@ -87,7 +87,7 @@ impl Engine {
                 awaiting_approval: st
                     .intents
                     .values()
-                    .filter(|r| r.status == IntentStatus::Pending && r.intent.expires_ms > now)
+                    .filter(|r| r.awaits_approval() && r.intent.expires_ms > now)
                     .count(),
                 open_orders: st.open_intents().count(),
                 journal_entries: entries.len(),
@@ -126,6 +126,13 @@ impl Engine {
     pub fn intent_cancel(&self, id: &str, reason: &str) -> Result<IntentStatus> {
         let row = self.intent(id)?;
         let c = row.corridor.clone();
+        if let Some(parent) = &row.record.intent.parent {
+            if !row.record.status.at_venue() {
+                return Err(Error::bad_input(format!(
+                    "intent {id} is an exit attached to {parent}: it is withdrawn with its entry"
+                )));
+            }
+        }
         if matches!(row.record.status, IntentStatus::Pending | IntentStatus::Approved) {
             let mut j = journal::Journal::open(&paths::journal(self.workspace(), &c))?;
             j.append(Event::IntentCancelled { intent_id: id.into(), reason: reason.into() }, false)?;

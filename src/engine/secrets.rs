@@ -239,8 +239,9 @@ pub fn credential_for(
     };
     match stored {
         Err(e) => Err(e),
+        // The operator's setup is missing a piece: input to fix (exit 2), not a refusal.
         _ => Err(crate::engine::Error::new(
-            crate::engine::ErrorKind::Refused,
+            crate::engine::ErrorKind::BadInput,
             format!("no credential for {} in {}: {how}", key.name(), store.name()),
         )),
     }
@@ -323,7 +324,7 @@ mod tests {
         // This test is the only reader of the variable.
         std::env::set_var(LOOPBACK_ENV, "sim-secret");
         let e = credential_for(&store, &key, false).unwrap_err();
-        assert_eq!(e.kind, crate::engine::ErrorKind::Refused);
+        assert_eq!(e.kind, crate::engine::ErrorKind::BadInput);
         assert!(e.message.contains("quantlab secrets set kraken --account main"));
         let (s, warning) = credential_for(&store, &key, true).unwrap();
         assert_eq!(s.expose(), "sim-secret");

@@ -280,6 +280,7 @@ pub fn order(
         trigger_price: None,
         time_in_force: TimeInForce::Gtc,
         reduce_only: false,
+        exits: Default::default(),
     }
 }
 
@@ -301,4 +302,18 @@ pub async fn by_client(a: &dyn BrokerAdapter, n: u32) -> OrderReport {
 
 pub fn is_timeout(e: &VenueError) -> bool {
     matches!(e, VenueError::Timeout { .. })
+}
+
+/// The example policy for one simulated corridor (Kraken XBTUSD, Hyperliquid BTC), with room
+/// in the limits for the 1 XBT the simulated Kraken account starts with (its baseline).
+pub fn sim_policy(venue: quantlab::engine::execution::Venue) -> String {
+    use quantlab::engine::execution::{policy::EXAMPLE, Venue};
+    let symbol = if venue == Venue::Kraken { "XBTUSD" } else { "BTC" };
+    EXAMPLE
+        .replacen("venue = \"fake\"", &format!("venue = \"{}\"", venue.name()), 1)
+        .replacen("symbols = [\"BTC/USD\", \"ETH/USD\"]", &format!("symbols = [\"{symbol}\"]"), 1)
+        .replace("max_position_notional = \"2000\"", "max_position_notional = \"200000\"")
+        .replace("max_gross_exposure = \"3000\"", "max_gross_exposure = \"300000\"")
+        .replace("max_position_notional = \"1500\"", "max_position_notional = \"150000\"")
+        .replace("max_gross_exposure = \"2500\"", "max_gross_exposure = \"250000\"")
 }

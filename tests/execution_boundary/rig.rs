@@ -82,6 +82,7 @@ pub fn spec() -> IntentSpec {
         reduce_only: false,
         ttl_ms: None,
         note: None,
+        exits: None,
     }
 }
 

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::exits::AttachedExits;
 use super::types::{OrderType, Side, TimeInForce, Venue};
 use crate::engine::error::{Error, ErrorKind};
 
@@ -65,6 +66,11 @@ pub struct OrderRequest {
     pub trigger_price: Option<Decimal>,
     pub time_in_force: TimeInForce,
     pub reduce_only: bool,
+    /// Exits the venue attaches to this order and holds until it fills; their client ids are
+    /// [`super::exits::attached_client_id`] of this one. Left out when empty, so requests
+    /// journaled before exits existed read and hash as written.
+    #[serde(default, skip_serializing_if = "AttachedExits::is_empty")]
+    pub exits: AttachedExits,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

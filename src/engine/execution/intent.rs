@@ -4,6 +4,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::broker::OrderRequest;
+use super::exits::AttachedExits;
 use super::types::{CorridorId, IntentSource, OrderType, Side, TimeInForce, Venue};
 use crate::engine::contract::{make_id, CONTRACT_VERSION};
 use crate::engine::error::{Error, Result};
@@ -43,6 +45,13 @@ pub struct ExecutionIntent {
     pub expires_ms: i64,
     #[serde(default)]
     pub note: Option<String>,
+    /// Exits the venue attaches to this entry ([`super::exits`]). Left out when absent, so
+    /// intents journaled before exits existed serialize, and digest, exactly as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exits: Option<AttachedExits>,
+    /// Set on an attached exit: the entry it belongs to. It is approved and sent with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
 impl ExecutionIntent {
@@ -54,6 +63,22 @@ impl ExecutionIntent {
     /// else the mark.
     pub fn reference_price(&self, mark: Option<Decimal>) -> Option<Decimal> {
         self.limit_price.or(self.trigger_price).or(mark)
+    }
+
+    /// The order as the venue receives it: this intent's fields, nothing inferred.
+    pub fn order_request(&self) -> OrderRequest {
+        OrderRequest {
+            client_order_id: self.client_order_id.clone(),
+            symbol: self.symbol.clone(),
+            side: self.side,
+            quantity: self.quantity,
+            order_type: self.order_type,
+            limit_price: self.limit_price,
+            trigger_price: self.trigger_price,
+            time_in_force: self.time_in_force,
+            reduce_only: self.reduce_only,
+            exits: self.exits.unwrap_or_default(),
+        }
     }
 
     /// One line for confirm dialogs and logs: the exact order.
@@ -76,6 +101,11 @@ impl ExecutionIntent {
         if self.reduce_only {
             s.push_str(" reduce-only");
         }
+        if let Some(x) = &self.exits {
+            for (leg, p) in x.legs() {
+                s.push_str(&format!(" {} {p}", super::exits::leg_name(leg)));
+            }
+        }
         s
     }
 }
@@ -97,6 +127,9 @@ pub struct IntentSpec {
     /// Life in ms from creation; [`DEFAULT_TTL_MS`] when absent.
     pub ttl_ms: Option<i64>,
     pub note: Option<String>,
+    /// A take-profit and/or stop-loss the venue attaches to this entry.
+    #[serde(default)]
+    pub exits: Option<AttachedExits>,
 }
 
 impl IntentSpec {
@@ -150,6 +183,11 @@ impl IntentSpec {
         if self.time_in_force == TimeInForce::PostOnly && t != OrderType::Limit {
             return Err(Error::bad_input(format!("--tif: post-only is for limit orders, not {}", t.name())));
         }
+        let exits = self.exits.filter(|x| !x.is_empty());
+        if let Some(x) = &exits {
+            x.check(self.side, self.limit_price.or(self.trigger_price), self.reduce_only)?;
+            super::exits::venue_takes(self.venue, x)?;
+        }
         let ttl = self.ttl_ms.unwrap_or(DEFAULT_TTL_MS);
         if ttl <= 0 {
             return Err(Error::bad_input("--expires: must be a positive duration"));
@@ -179,6 +217,8 @@ impl IntentSpec {
             created_ms: now_ms,
             expires_ms: now_ms + ttl,
             note: self.note,
+            exits,
+            parent: None,
         })
     }
 }
@@ -210,6 +250,7 @@ mod tests {
             reduce_only: false,
             ttl_ms: None,
             note: None,
+            exits: None,
         }
     }
 

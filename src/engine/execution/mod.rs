@@ -10,6 +10,9 @@ pub mod broker;
 pub mod confirmation;
 pub mod context;
 pub mod corridor;
+pub mod exits;
+#[cfg(test)]
+mod exits_replay_tests;
 pub mod fake;
 pub mod intent;
 pub mod journal;

@@ -171,6 +171,7 @@ pub fn preflight(intent: &ExecutionIntent, inp: &Inputs) -> ExecutionPreflight {
         let bps = ((px - m) / m * Decimal::from(10_000)).abs().round_dp(2);
         c.add("price_collar_bps", bps <= p.price_collar_bps, format!("<= {}", p.price_collar_bps), bps);
     }
+    attached_exits(&mut c, intent, p, ctx, mark_price);
     let limits = p.limits();
     let Some(price) = intent.reference_price(mark_price) else {
         c.add("order_notional", false, "a price to value the order", "none");
@@ -236,6 +237,43 @@ pub fn preflight(intent: &ExecutionIntent, inp: &Inputs) -> ExecutionPreflight {
     finish(intent, inp, c)
 }
 
+/// The exits attached to an entry are orders too: their types must be allowed, their triggers
+/// on the tick, and each on its side of the entry's price (the mark, for a market entry).
+fn attached_exits(
+    c: &mut Checks,
+    intent: &ExecutionIntent,
+    p: &CorridorPolicy,
+    ctx: &ExecutionContext,
+    mark: Option<Decimal>,
+) {
+    let Some(x) = intent.exits.filter(|x| !x.is_empty()) else { return };
+    let legs: Vec<_> = x.legs().collect();
+    let types: Vec<&str> = legs.iter().map(|(l, _)| l.order_type().name()).collect();
+    c.add(
+        "exit_order_types",
+        legs.iter().all(|(l, _)| p.order_types.contains(&l.order_type())),
+        p.order_types.iter().map(|t| t.name()).collect::<Vec<_>>().join(","),
+        types.join(","),
+    );
+    let prices = legs.iter().map(|(_, p)| p.to_string()).collect::<Vec<_>>().join(",");
+    if let Some(r) = ctx.instruments.get(&intent.symbol) {
+        let on_tick = legs.iter().all(|(_, p)| (p % r.tick_size).is_zero());
+        c.add("exit_tick_size", on_tick, format!("multiple of {}", r.tick_size), &prices);
+    }
+    let entry = intent.limit_price.or(intent.trigger_price).or(mark);
+    let sides = entry.map(|e| x.check(intent.side, Some(e), intent.reduce_only));
+    c.add(
+        "exit_sides",
+        matches!(sides, Some(Ok(()))),
+        "take-profit beyond the entry, stop-loss behind it",
+        match sides {
+            Some(Err(e)) => e.message,
+            Some(Ok(())) => format!("{prices} around {}", entry.unwrap_or_default()),
+            None => "no entry price or mark".to_string(),
+        },
+    );
+}
+
 /// A live corridor with limits above micro-live sends nothing without a passed promotion
 /// report for the policy in force: the gate holds at every submit, not only at rearm.
 fn promotion(c: &mut Checks, intent: &ExecutionIntent, p: &CorridorPolicy, report: Option<&str>) {
@@ -296,6 +334,7 @@ mod tests {
             reduce_only: false,
             ttl_ms: None,
             note: None,
+            exits: None,
         }
         .build(1_000)
         .unwrap();

@@ -178,6 +178,9 @@ pub enum IntentStatus {
     Approved,
     /// Journaled as sent; no answer recorded yet.
     Submitting,
+    /// An attached exit sent with its entry: the venue holds it off the book until the entry
+    /// fills, then it rests as a trigger order.
+    Waiting,
     /// The venue call failed without a definite answer: a status query decides.
     Uncertain,
     Open,
@@ -188,10 +191,11 @@ pub enum IntentStatus {
 }
 
 impl IntentStatus {
-    pub const ALL: [IntentStatus; 9] = [
+    pub const ALL: [IntentStatus; 10] = [
         IntentStatus::Pending,
         IntentStatus::Approved,
         IntentStatus::Submitting,
+        IntentStatus::Waiting,
         IntentStatus::Uncertain,
         IntentStatus::Open,
         IntentStatus::PartiallyFilled,
@@ -216,6 +220,7 @@ impl IntentStatus {
             IntentStatus::Pending => "pending",
             IntentStatus::Approved => "approved",
             IntentStatus::Submitting => "submitting",
+            IntentStatus::Waiting => "waiting",
             IntentStatus::Uncertain => "uncertain",
             IntentStatus::Open => "open",
             IntentStatus::PartiallyFilled => "partially_filled",
@@ -253,6 +258,27 @@ pub struct IntentRecord {
     pub last_message: Option<String>,
     /// The latest validate-only result, if any.
     pub dry_run: Option<DryRun>,
+}
+
+impl IntentRecord {
+    /// Waiting for the operator's go-ahead: pending, and not an exit (approved with its entry).
+    pub fn awaits_approval(&self) -> bool {
+        self.status == IntentStatus::Pending && self.intent.parent.is_none()
+    }
+
+    pub fn new(intent: ExecutionIntent) -> IntentRecord {
+        IntentRecord {
+            intent,
+            status: IntentStatus::Pending,
+            approval: None,
+            venue_order_id: None,
+            filled_quantity: Decimal::ZERO,
+            average_price: None,
+            fees: Decimal::ZERO,
+            last_message: None,
+            dry_run: None,
+        }
+    }
 }
 
 /// What the venue said of a validate-only submit.
@@ -306,25 +332,19 @@ impl CorridorState {
         let t = e.time_ms;
         match &e.event {
             Event::IntentCreated { intent } => {
-                self.intents.insert(
-                    intent.id.clone(),
-                    IntentRecord {
-                        intent: intent.clone(),
-                        status: IntentStatus::Pending,
-                        approval: None,
-                        venue_order_id: None,
-                        filled_quantity: Decimal::ZERO,
-                        average_price: None,
-                        fees: Decimal::ZERO,
-                        last_message: None,
-                        dry_run: None,
-                    },
-                );
+                // An entry's attached exits are intents of their own, derived, never journaled
+                // apart: replay makes them exactly as the entry's creation did.
+                for i in std::iter::once(intent.clone()).chain(super::exits::children(intent)) {
+                    self.intents.insert(i.id.clone(), IntentRecord::new(i));
+                }
             }
-            Event::IntentCancelled { intent_id, reason } => self.update(intent_id, |r| {
-                r.status = IntentStatus::Cancelled;
-                r.last_message = Some(reason.clone());
-            }),
+            Event::IntentCancelled { intent_id, reason } => {
+                self.update(intent_id, |r| {
+                    r.status = IntentStatus::Cancelled;
+                    r.last_message = Some(reason.clone());
+                });
+                self.children_follow(intent_id, IntentStatus::Cancelled, "its entry was withdrawn");
+            }
             Event::Preflight { .. }
             | Event::Note { .. }
             | Event::CancelRequested { .. }
@@ -341,6 +361,7 @@ impl CorridorState {
                 if !e.dry_run {
                     self.submit_times.push(t);
                     self.update(intent_id, |r| r.status = IntentStatus::Submitting);
+                    self.children_follow(intent_id, IntentStatus::Waiting, "sent with its entry");
                 }
             }
             Event::VenueAck { intent_id, report, .. } => {
@@ -355,7 +376,10 @@ impl CorridorState {
                 self.update(intent_id, |r| {
                     r.status = IntentStatus::Rejected;
                     r.last_message = Some(reason.clone());
-                })
+                });
+                if !e.dry_run {
+                    self.children_follow(intent_id, IntentStatus::Rejected, "its entry was rejected");
+                }
             }
             Event::VenueError { intent_id, message, ambiguous } => {
                 self.failure_times.push(t);
@@ -364,14 +388,20 @@ impl CorridorState {
                     // A definite failure sent nothing: the intent may be approved and sent again.
                     r.status = if ambiguous { IntentStatus::Uncertain } else { IntentStatus::Pending };
                     r.last_message = Some(message.clone());
-                })
+                });
+                if !ambiguous {
+                    self.children_follow(intent_id, IntentStatus::Pending, "its entry was not sent");
+                }
             }
-            Event::NotReceived { intent_id } => self.update(intent_id, |r| {
-                // Never placed: back to pending, a fresh approval sends it (same client id).
-                r.status = IntentStatus::Pending;
-                r.approval = None;
-                r.last_message = Some("the venue never received it; approve again to send".into());
-            }),
+            Event::NotReceived { intent_id } => {
+                self.update(intent_id, |r| {
+                    // Never placed: back to pending, a fresh approval sends it (same client id).
+                    r.status = IntentStatus::Pending;
+                    r.approval = None;
+                    r.last_message = Some("the venue never received it; approve again to send".into());
+                });
+                self.children_follow(intent_id, IntentStatus::Pending, "its entry was never received");
+            }
             Event::DryRunResult { intent_id, ok, message } => {
                 self.update(intent_id, |r| r.dry_run = Some(DryRun { ok: *ok, message: message.clone() }))
             }
@@ -416,6 +446,24 @@ impl CorridorState {
         }
     }
 
+    /// The attached exits of an entry, by id (none for an intent without exits).
+    pub fn child_ids(&self, parent_id: &str) -> Vec<String> {
+        let Some(p) = self.intents.get(parent_id) else { return Vec::new() };
+        super::exits::children(&p.intent).into_iter().map(|c| c.id).collect()
+    }
+
+    /// Move an entry's exits that have not reached the venue along with it.
+    fn children_follow(&mut self, parent_id: &str, status: IntentStatus, why: &str) {
+        for id in self.child_ids(parent_id) {
+            self.update(&id, |r| {
+                if matches!(r.status, IntentStatus::Pending | IntentStatus::Waiting) {
+                    r.status = status;
+                    r.last_message = Some(why.to_string());
+                }
+            });
+        }
+    }
+
     fn update(&mut self, id: &str, f: impl FnOnce(&mut IntentRecord)) {
         if let Some(r) = self.intents.get_mut(id) {
             f(r);
@@ -439,6 +487,12 @@ impl CorridorState {
             OrderState::Rejected => IntentStatus::Rejected,
         };
         let qty = report.filled_quantity - old_qty;
+        if r.status.is_final() && r.filled_quantity.is_zero() {
+            // An entry that ended unfilled takes its exits with it.
+            let id = id.to_string();
+            self.children_follow(&id, IntentStatus::Cancelled, "its entry ended unfilled");
+            return;
+        }
         if qty <= Decimal::ZERO {
             return;
         }

@@ -54,6 +54,7 @@ pub struct Ask {
     pub trigger_price: Option<Decimal>,
     pub time_in_force: crate::engine::execution::TimeInForce,
     pub reduce_only: bool,
+    pub exits: Option<crate::engine::execution::exits::AttachedExits>,
 }
 
 fn venue_error(e: VenueError) -> Error {
@@ -87,6 +88,10 @@ pub fn preview(
             ask.order_type.name()
         )));
     }
+    if let Some(x) = &ask.exits {
+        x.check(ask.side, ask.limit_price.or(ask.trigger_price), ask.reduce_only)?;
+        crate::engine::execution::exits::venue_takes(id.venue, x)?;
+    }
     let (live, _ep, warning) = connect::open(ws, id, store)?;
     let request = OrderRequest {
         client_order_id: intent::client_order_id(&format!(
@@ -102,6 +107,7 @@ pub fn preview(
         trigger_price: ask.trigger_price,
         time_in_force: ask.time_in_force,
         reduce_only: ask.reduce_only,
+        exits: ask.exits.unwrap_or_default(),
     };
     let mut journal = Journal::open(&paths::journal(ws, id))?;
     block_on(async {

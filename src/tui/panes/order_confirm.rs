@@ -1,7 +1,7 @@
 //! The order confirm dialog: exactly what will be sent (venue, account, symbol, side,
-//! quantity, type, prices, notional), the preflight result and the time left before the
-//! intent expires. Only its confirm key approves; Esc or n cancels; a blocked intent shows
-//! why and its confirm key sends nothing.
+//! quantity, type, prices, notional, attached exits), the preflight result and the time left
+//! before the intent expires. Only its confirm key approves; Esc or n cancels; a blocked
+//! intent shows why and its confirm key sends nothing.
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -46,8 +46,14 @@ pub fn draw(f: &mut Frame, area: Rect, d: &OrderDialog, now_ms: i64, t: &Theme) 
             if i.reduce_only { "   reduce-only" } else { "" }
         )),
         Line::raw(format!("notional {notional}   client id {}", i.client_order_id)),
-        Line::raw(""),
     ];
+    // Attached exits are sent in the same request: the operator approves them here too.
+    if let Some(x) = &i.exits {
+        let legs: Vec<String> =
+            x.legs().map(|(l, p)| format!("{} {p}", crate::engine::execution::exits::leg_name(l))).collect();
+        lines.push(Line::styled(format!("exits {}, sent with it", legs.join(", ")), t.warning));
+    }
+    lines.push(Line::raw(""));
     match &d.pending.preflight {
         Some(pf) if pf.passed() => {
             lines.push(Line::styled(format!("preflight: all {} rules pass", pf.checks.len()), t.ok))
@@ -72,4 +78,53 @@ pub fn draw(f: &mut Frame, area: Rect, d: &OrderDialog, now_ms: i64, t: &Theme) 
     f.render_widget(Clear, r);
     let block = Block::bordered().title(Line::styled(" Send this order? ", style)).border_style(style);
     f.render_widget(Paragraph::new(lines).style(t.base).wrap(Wrap { trim: true }).block(block), r);
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+
+    use super::*;
+    use crate::engine::corridor_api::PendingIntent;
+    use crate::engine::execution::corridor::arming::ArmState;
+    use crate::engine::execution::exits::AttachedExits;
+    use crate::engine::execution::intent::IntentSpec;
+    use crate::engine::execution::{CorridorId, IntentSource, OrderType, Side, TimeInForce, Venue};
+
+    #[test]
+    fn the_dialog_shows_the_exits_sent_with_the_entry() {
+        let intent = IntentSpec {
+            source: IntentSource::Operator,
+            venue: Venue::Hyperliquid,
+            account: "main".into(),
+            symbol: "BTC".into(),
+            side: Side::Buy,
+            quantity: "0.01".parse().unwrap(),
+            order_type: OrderType::Limit,
+            limit_price: Some("60000".parse().unwrap()),
+            trigger_price: None,
+            time_in_force: TimeInForce::Gtc,
+            reduce_only: false,
+            ttl_ms: None,
+            note: None,
+            exits: Some(AttachedExits {
+                take_profit: Some("63000".parse().unwrap()),
+                stop_loss: Some("58500".parse().unwrap()),
+            }),
+        }
+        .build(1_000)
+        .unwrap();
+        let d = OrderDialog {
+            corridor: CorridorId::new(Venue::Hyperliquid, "main").unwrap(),
+            state: ArmState::Armed,
+            pending: PendingIntent { intent, digest: String::new(), preflight: None, blocked: None },
+        };
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let theme = Theme::builtin("default").unwrap();
+        term.draw(|f| draw(f, f.area(), &d, 2_000, &theme)).unwrap();
+        let text: String = term.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+        assert!(text.contains("exits take-profit 63000, stop-loss 58500, sent with it"), "{text}");
+        assert!(text.contains("APPROVE AND SEND"), "{text}");
+    }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::approval_sign::{self, OperatorKey};
-use super::broker::{BrokerAdapter, OrderRef, OrderReport, OrderRequest, OrderState, VenueError};
+use super::broker::{BrokerAdapter, OrderRef, OrderReport, OrderState, VenueError};
 use super::confirmation::Confirmation;
 use super::context::ExecutionContext;
 use super::intent::{ExecutionIntent, IntentSpec};
@@ -26,6 +26,7 @@ use crate::engine::time::now_ms;
 use crate::engine::workspace::Workspace;
 
 pub mod arming;
+mod attached;
 mod halt;
 mod reconcile;
 
@@ -331,6 +332,7 @@ impl Corridor {
         }
         let intent_id = confirmation.intent_id.as_str();
         let by = confirmation.by.as_str();
+        self.refuse_child(intent_id)?;
         let r = self.record(intent_id)?;
         if intent_digest(&r.intent) != confirmation.intent_digest {
             return Err(refused(format!("intent {intent_id} changed after it was shown; review it again")));
@@ -381,6 +383,7 @@ impl Corridor {
     /// Send an approved intent (or, with `dry_run`, have the venue validate it without placing
     /// anything; a dry run needs no approval). Refusals are exit 3, venue failures exit 4.
     pub async fn submit(&mut self, intent_id: &str, dry_run: bool) -> Result<SubmitOutcome> {
+        self.refuse_child(intent_id)?;
         let rec = self.record(intent_id)?.clone();
         if !dry_run {
             let now = self.now();
@@ -415,17 +418,7 @@ impl Corridor {
             return Err(self.refuse(intent_id, pf.reasons()));
         }
         let i = &rec.intent;
-        let request = OrderRequest {
-            client_order_id: i.client_order_id.clone(),
-            symbol: i.symbol.clone(),
-            side: i.side,
-            quantity: i.quantity,
-            order_type: i.order_type,
-            limit_price: i.limit_price,
-            trigger_price: i.trigger_price,
-            time_in_force: i.time_in_force,
-            reduce_only: i.reduce_only,
-        };
+        let request = i.order_request();
         // The last check before anything is journaled as sent: the approval's signature.
         if let (false, Some(a)) = (dry_run, &rec.approval) {
             if let Err(why) = approval_sign::check_for_submit(&self.ws, &self.id, a) {
@@ -465,6 +458,11 @@ impl Corridor {
                 )?;
                 self.alert(codes::VENUE_ACK, &format!("{intent_id}: venue order {}", report.venue_order_id));
                 self.fill_alerts(intent_id, &report);
+                if !report.filled_quantity.is_zero() && !self.state.child_ids(intent_id).is_empty() {
+                    // The exits rest from the entry's fill on; a failed look is retried by
+                    // the next refresh, so it does not fail a submit that went through.
+                    let _ = self.refresh_children().await;
+                }
                 Ok(SubmitOutcome {
                     intent_id: intent_id.into(),
                     dry_run: false,
@@ -532,7 +530,8 @@ impl Corridor {
     pub async fn cancel_intent(&mut self, intent_id: &str, reason: &str) -> Result<IntentStatus> {
         let rec = self.record(intent_id)?.clone();
         match rec.status {
-            IntentStatus::Pending | IntentStatus::Approved => {
+            IntentStatus::Pending | IntentStatus::Approved | IntentStatus::Waiting => {
+                self.refuse_child(intent_id)?;
                 self.append(
                     Event::IntentCancelled { intent_id: intent_id.into(), reason: reason.into() },
                     false,
@@ -540,7 +539,12 @@ impl Corridor {
             }
             IntentStatus::Open | IntentStatus::PartiallyFilled => {
                 self.append(Event::CancelRequested { intent_id: intent_id.into() }, false)?;
-                let r = self.adapter.cancel(&OrderRef::Client(rec.intent.client_order_id.clone())).await?;
+                // An exit is named by the venue's id: Kraken knows a conditional close only so.
+                let order = match (&rec.intent.parent, &rec.venue_order_id) {
+                    (Some(_), Some(v)) => OrderRef::Venue(v.clone()),
+                    _ => OrderRef::Client(rec.intent.client_order_id.clone()),
+                };
+                let r = self.adapter.cancel(&order).await?;
                 self.append(Event::OrderUpdate { intent_id: intent_id.into(), report: r.clone() }, false)?;
                 self.fill_alerts(intent_id, &r);
             }

@@ -44,10 +44,12 @@ impl Corridor {
                 if report.filled_quantity != rec.filled_quantity || !report.state.is_open() {
                     self.append(Event::OrderUpdate { intent_id: id.clone(), report: report.clone() }, false)?;
                     self.fill_alerts(&id, &report);
-                    changed.push(format!("{id}: {:?}", report.state).to_lowercase());
+                    // The state in lower case, the id as it is (ids are case-sensitive).
+                    changed.push(format!("{id}: {}", format!("{:?}", report.state).to_lowercase()));
                 }
             }
         }
+        changed.extend(self.refresh_children().await?);
         Ok(changed)
     }
 

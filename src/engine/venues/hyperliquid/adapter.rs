@@ -106,6 +106,26 @@ pub fn order_wire(asset: &HlAsset, o: &OrderRequest, mid: Option<Decimal>) -> Ve
     })
 }
 
+/// The exits of `o` as orders of their own: the other side, the same size, market once
+/// triggered, reduce-only, each with the client id derived from the entry's.
+pub fn attached_requests(o: &OrderRequest) -> Vec<OrderRequest> {
+    use crate::engine::execution::exits::attached_client_id;
+    o.exits
+        .legs()
+        .map(|(leg, trigger)| OrderRequest {
+            client_order_id: attached_client_id(&o.client_order_id, leg),
+            side: if o.side == Side::Buy { Side::Sell } else { Side::Buy },
+            order_type: leg.order_type(),
+            limit_price: None,
+            trigger_price: Some(trigger),
+            time_in_force: TimeInForce::Gtc,
+            reduce_only: true,
+            exits: Default::default(),
+            ..o.clone()
+        })
+        .collect()
+}
+
 impl HlAdapter {
     pub fn new(client: HlClient, ws_url: &str) -> HlAdapter {
         HlAdapter { client, ws_url: ws_url.into(), universe: OnceCell::new(), notify: None }
@@ -169,7 +189,14 @@ impl HlAdapter {
     async fn action_for(&self, o: &OrderRequest) -> VenueResult<Action> {
         let asset = self.asset(&o.symbol).await?.clone();
         let mid = if o.order_type == OrderType::Market { self.mid(&o.symbol).await? } else { None };
-        Ok(Action::Order(OrderAction { orders: vec![order_wire(&asset, o, mid)?], grouping: Grouping::Na }))
+        let mut orders = vec![order_wire(&asset, o, mid)?];
+        // Exits go in the same action as their entry, grouped `normalTpsl`: the venue holds
+        // them until the entry fills, then sizes them to it.
+        for child in attached_requests(o) {
+            orders.push(order_wire(&asset, &child, None)?);
+        }
+        let grouping = if orders.len() > 1 { Grouping::NormalTpsl } else { Grouping::Na };
+        Ok(Action::Order(OrderAction { orders, grouping }))
     }
 
     /// The signed order action, not sent (`order preview`).
@@ -205,7 +232,9 @@ impl HlAdapter {
             "open" | "triggered" if filled.is_zero() => OrderState::Open,
             "open" | "triggered" => OrderState::PartiallyFilled,
             "filled" => OrderState::Filled,
-            "rejected" => OrderState::Rejected,
+            // `rejected`, `tickRejected`, `minTradeNtlRejected`, ...
+            s if s.ends_with("ejected") => OrderState::Rejected,
+            // `canceled`, `siblingFilledCanceled`, `scheduledCancel`, `marginCanceled`, ...
             _ => OrderState::Cancelled,
         };
         let (fees, avg) = if filled.is_zero() && state != OrderState::Filled {
@@ -443,6 +472,7 @@ mod tests {
             trigger_price: trigger.map(Decimal::from),
             time_in_force: tif,
             reduce_only: true,
+            exits: Default::default(),
         }
     }
 

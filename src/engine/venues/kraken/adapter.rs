@@ -12,6 +12,7 @@ use tokio::sync::OnceCell;
 use super::client::{KrakenClient, SignedRequest};
 use super::pairs::{parse_asset_pairs, KrakenPairs};
 use crate::engine::execution::broker::*;
+use crate::engine::execution::exits::{attached_client_id, ExitLeg};
 use crate::engine::execution::{OrderType, Side, TimeInForce, Venue};
 use crate::engine::venues::events::{bad_reply, dec};
 use crate::engine::venues::ws_stream::Notifier;
@@ -58,6 +59,18 @@ pub fn order_report(txid: &str, o: &Value) -> VenueResult<OrderReport> {
 }
 
 /// The AddOrder form fields for one order (without nonce), as Kraken spells them.
+/// Which exit a conditional close is, from its order type.
+fn close_leg(o: &Value) -> Option<ExitLeg> {
+    let t = o.get("descr")?.get("ordertype")?.as_str()?;
+    if t.starts_with("take-profit") {
+        Some(ExitLeg::TakeProfit)
+    } else if t.starts_with("stop-loss") {
+        Some(ExitLeg::StopLoss)
+    } else {
+        None
+    }
+}
+
 pub fn add_order_params(order: &OrderRequest, validate: bool) -> VenueResult<Vec<(&'static str, String)>> {
     let reject = |r: &str| VenueError::Rejected { reason: r.to_string() };
     let ordertype = match order.order_type {
@@ -128,6 +141,19 @@ pub fn add_order_params(order: &OrderRequest, validate: bool) -> VenueResult<Vec
     if order.reduce_only {
         return Err(reject("reduce-only is for margin orders; this adapter trades Kraken spot"));
     }
+    // Kraken attaches one conditional close, placed by the venue when this order fills.
+    let mut legs = order.exits.legs();
+    if let Some((leg, trigger)) = legs.next() {
+        if legs.next().is_some() {
+            return Err(reject("Kraken attaches one conditional close; give a take-profit or a stop-loss"));
+        }
+        let close = match leg {
+            ExitLeg::TakeProfit => "take-profit",
+            ExitLeg::StopLoss => "stop-loss",
+        };
+        p.push(("close[ordertype]", close.into()));
+        p.push(("close[price]", trigger.normalize().to_string()));
+    }
     if validate {
         p.push(("validate", "true".into()));
     }
@@ -181,7 +207,10 @@ impl KrakenAdapter {
         match order {
             OrderRef::Venue(txid) => {
                 match self.client.private("QueryOrders", &[("txid", txid.clone())]).await {
-                    Ok(v) => v.get(txid).map(|o| order_report(txid, o)).transpose(),
+                    Ok(v) => match v.get(txid) {
+                        Some(o) => self.named(txid, o).await.map(Some),
+                        None => Ok(None),
+                    },
                     Err(VenueError::Rejected { reason }) if reason.contains("Invalid order") => Ok(None),
                     Err(e) => Err(e),
                 }
@@ -194,9 +223,34 @@ impl KrakenAdapter {
                         return order_report(txid, o).map(Some);
                     }
                 }
+                // Not ours by cl_ord_id: it may be a conditional close, named by its parent.
+                for (method, key) in [("OpenOrders", "open"), ("ClosedOrders", "closed")] {
+                    let v = self.client.private(method, &[]).await?;
+                    let m = v.get(key).and_then(Value::as_object).ok_or_else(|| bad_reply(method, key))?;
+                    for (txid, o) in m.iter().filter(|(_, o)| o.get("refid").is_some_and(Value::is_string)) {
+                        let r = self.named(txid, o).await?;
+                        if &r.client_order_id == id {
+                            return Ok(Some(r));
+                        }
+                    }
+                }
                 Ok(None)
             }
         }
+    }
+
+    /// A conditional close carries no client id of ours, only its parent's txid (`refid`): it
+    /// is named by the id derived from its parent's ([`attached_client_id`]).
+    async fn named(&self, txid: &str, o: &Value) -> VenueResult<OrderReport> {
+        let mut r = order_report(txid, o)?;
+        let parent = o.get("refid").and_then(Value::as_str);
+        if let (true, Some(parent), Some(leg)) = (r.client_order_id.is_empty(), parent, close_leg(o)) {
+            let q = self.client.private("QueryOrders", &[("txid", parent.to_string())]).await?;
+            if let Some(pc) = q.get(parent).and_then(|p| p.get("cl_ord_id")).and_then(Value::as_str) {
+                r.client_order_id = attached_client_id(pc, leg);
+            }
+        }
+        Ok(r)
     }
 }
 
@@ -251,7 +305,11 @@ impl BrokerAdapter for KrakenAdapter {
     async fn open_orders(&self) -> VenueResult<Vec<OrderReport>> {
         let v = self.client.private("OpenOrders", &[]).await?;
         let m = v.get("open").and_then(Value::as_object).ok_or_else(|| bad_reply("OpenOrders", "open"))?;
-        m.iter().map(|(t, o)| order_report(t, o)).collect()
+        let mut out = Vec::with_capacity(m.len());
+        for (t, o) in m {
+            out.push(self.named(t, o).await?);
+        }
+        Ok(out)
     }
 
     async fn order_status(&self, order: &OrderRef) -> VenueResult<Option<OrderReport>> {
@@ -358,6 +416,7 @@ mod tests {
             trigger_price: trigger.map(Decimal::from),
             time_in_force: tif,
             reduce_only: false,
+            exits: Default::default(),
         }
     }
 

@@ -93,11 +93,40 @@ pub struct Order {
     pub triggered: bool,
     pub created_ms: i64,
     pub updated_ms: i64,
+    /// Exits waiting for this order to be done ([`super::attached`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attached: Vec<NewOrder>,
+    /// Set on an exit once it rests: the order it was attached to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<u64>,
 }
 
 impl Order {
+    /// A new open order, nothing filled yet.
+    pub fn new(id: u64, venue: SimVenue, req: NewOrder, now_ms: i64) -> Order {
+        Order {
+            id,
+            venue,
+            req,
+            filled: Decimal::ZERO,
+            cost: Decimal::ZERO,
+            fee: Decimal::ZERO,
+            status: Status::Open,
+            triggered: false,
+            created_ms: now_ms,
+            updated_ms: now_ms,
+            attached: Vec::new(),
+            parent: None,
+        }
+    }
+
     pub fn remaining(&self) -> Decimal {
         self.req.qty - self.filled
+    }
+
+    /// A market order, or a triggered stop or take-profit without a limit.
+    pub fn is_market(&self) -> bool {
+        self.req.kind == OrdKind::Market || (self.triggered && self.req.limit.is_none())
     }
 
     pub fn average_price(&self) -> Option<Decimal> {
@@ -289,18 +318,7 @@ impl Exchange {
         self.check_funds(&inst, &req, ref_px)?;
         let id = self.next_id;
         self.next_id += 1;
-        let mut order = Order {
-            id,
-            venue,
-            req,
-            filled: Decimal::ZERO,
-            cost: Decimal::ZERO,
-            fee: Decimal::ZERO,
-            status: Status::Open,
-            triggered: false,
-            created_ms: now_ms,
-            updated_ms: now_ms,
-        };
+        let mut order = Order::new(id, venue, req, now_ms);
         let mut events = Vec::new();
         if marketable {
             self.take_liquidity(&inst, &mut order, now_ms, &mut events);
@@ -315,7 +333,7 @@ impl Exchange {
     fn settle_after_taking(&self, order: &mut Order, took: bool) {
         if order.remaining().is_zero() {
             order.status = Status::Filled;
-        } else if took && (order.req.kind == OrdKind::Market || order.req.tif == Tif::Ioc) {
+        } else if took && (order.is_market() || order.req.tif == Tif::Ioc) {
             order.status = Status::Canceled;
         }
     }
@@ -406,7 +424,7 @@ impl Exchange {
     fn take_liquidity(&mut self, inst: &Instrument, order: &mut Order, now_ms: i64, events: &mut Vec<Event>) {
         let Some(ladder) = self.ladder(inst) else { return };
         let side = if order.req.buy { &ladder.asks } else { &ladder.bids };
-        let limit = if order.req.kind == OrdKind::Market { None } else { order.req.limit };
+        let limit = if order.is_market() { None } else { order.req.limit };
         for (px, q) in take(side, order.remaining(), limit, order.req.buy) {
             self.fill(inst, order, px, q, false, now_ms, events);
         }
@@ -488,7 +506,8 @@ impl Exchange {
         events.push(Event::Fill(f));
     }
 
-    /// Cancel one open order. `None` when it is unknown or already done.
+    /// Cancel one open order. `None` when it is unknown or already done. A partly filled
+    /// entry releases its exits for what it filled (their events go out with the next tick's).
     pub fn cancel(&mut self, id: u64, now_ms: i64) -> Option<Order> {
         let o = self.orders.get_mut(&id)?;
         if o.status != Status::Open {
@@ -496,7 +515,9 @@ impl Exchange {
         }
         o.status = Status::Canceled;
         o.updated_ms = now_ms;
-        Some(o.clone())
+        let done = o.clone();
+        self.release_attached(id, now_ms, &mut Vec::new());
+        Some(done)
     }
 
     pub fn cancel_all(&mut self, venue: SimVenue, account: &str, now_ms: i64) -> Vec<Order> {
@@ -532,14 +553,12 @@ impl Exchange {
                 let t = order.req.trigger.expect("checked at place");
                 let up = (order.req.kind == OrdKind::Stop) == order.req.buy;
                 if (up && mid >= t) || (!up && mid <= t) {
+                    // The kind stays as placed (venues report a triggered stop as a stop).
                     order.triggered = true;
-                    if order.req.limit.is_none() {
-                        order.req.kind = OrdKind::Market;
-                    }
                     self.take_liquidity(&inst, &mut order, now_ms, &mut events);
                     self.settle_after_taking(&mut order, true);
                 }
-            } else if order.req.kind == OrdKind::Limit {
+            } else if order.req.kind == OrdKind::Limit || (order.triggered && order.req.limit.is_some()) {
                 let Some(ladder) = self.ladder(&inst) else { continue };
                 let l = order.req.limit.expect("limit order");
                 let touch = if order.req.buy { ladder.asks[0].0 } else { ladder.bids[0].0 };
@@ -553,6 +572,8 @@ impl Exchange {
                 order.updated_ms = now_ms;
                 events.push(Event::Order(order.clone()));
                 self.orders.insert(id, order);
+                self.release_attached(id, now_ms, &mut events);
+                self.cancel_siblings(id, now_ms, &mut events);
             }
         }
         self.prune();

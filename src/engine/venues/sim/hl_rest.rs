@@ -20,7 +20,9 @@ use super::server::App;
 use super::state::Sim;
 use crate::engine::venues::evm::address::Address;
 use crate::engine::venues::evm::signer::Signature;
-use crate::engine::venues::hyperliquid::action::{Action, Cloid, OrderType, OrderWire, Tif as HlTif, Tpsl};
+use crate::engine::venues::hyperliquid::action::{
+    Action, Cloid, Grouping, OrderType, OrderWire, Tif as HlTif, Tpsl,
+};
 use crate::engine::venues::hyperliquid::sign::{recover_l1_signer, L1Params};
 use crate::engine::venues::hyperliquid::wire::{check_price, check_size, MarketKind};
 
@@ -310,6 +312,11 @@ fn ok_statuses(kind: &str, statuses: Vec<Value>) -> Value {
 
 fn act(sim: &mut Sim, trader: &str, action: &Action, now: i64) -> Value {
     match action {
+        Action::Order(o) if o.grouping == Grouping::NormalTpsl && o.orders.len() > 1 => {
+            ok_statuses("order", place_grouped(sim, trader, &o.orders, now))
+        }
+        Action::Order(o) if o.grouping == Grouping::PositionTpsl => json!({"status": "err",
+            "response": "positionTpsl is not simulated; attach exits to an entry with normalTpsl"}),
         Action::Order(o) => {
             let statuses = o.orders.iter().map(|w| place(sim, trader, w, now)).collect();
             ok_statuses("order", statuses)
@@ -363,22 +370,64 @@ fn cancel(sim: &mut Sim, trader: &str, asset: u32, id: Option<u64>, now: i64) ->
     }
 }
 
-fn place(sim: &mut Sim, trader: &str, w: &OrderWire, now: i64) -> Value {
+/// A `normalTpsl` group: the entry first, then its exits, which wait for it to fill.
+fn place_grouped(sim: &mut Sim, trader: &str, orders: &[OrderWire], now: i64) -> Vec<Value> {
+    let e = |t: &str| json!({ "error": t });
+    let (entry, exits) = orders.split_first().expect("a group has an entry");
+    let mut children = Vec::new();
+    for x in exits {
+        let ok = matches!(x.t, OrderType::Trigger { .. }) && x.r && x.b != entry.b && x.a == entry.a;
+        match new_order(trader, x) {
+            Ok(req) if ok => children.push(req),
+            Ok(_) => {
+                return vec![
+                    e("Invalid TP/SL order: must be reduce only trigger on the other side.");
+                    orders.len()
+                ]
+            }
+            Err(v) => return vec![v; orders.len()],
+        }
+    }
+    let first = match new_order(trader, entry) {
+        Ok(req) => match sim.ex.place_with_exits(SimVenue::Hyperliquid, req, children, now) {
+            Ok((o, events)) => {
+                sim.publish(events);
+                placed(&o, entry.a)
+            }
+            Err(r) => e(&reject_text(r, entry.a, sim, hl_name(entry.a).unwrap_or(""))),
+        },
+        Err(v) => v,
+    };
+    let rested = first.get("error").is_none();
+    let mut out = vec![first.clone()];
+    out.extend(exits.iter().map(|x| {
+        let cloid = x.c.map(|c| c.to_raw());
+        match cloid.and_then(|c| sim.ex.find_client(SimVenue::Hyperliquid, trader, &c)) {
+            Some(o) => json!({"resting": {"oid": o.id, "cloid": o.req.client_id}}),
+            None if rested => json!("waitingForFill"),
+            None => first.clone(),
+        }
+    }));
+    out
+}
+
+/// The venue's order from its wire form, checked as the venue checks it before matching.
+fn new_order(trader: &str, w: &OrderWire) -> Result<NewOrder, Value> {
     let e = |t: String| json!({ "error": t });
     let a = w.a;
-    let Some(coin) = hl_name(a) else { return e(format!("Asset {a} is out of range")) };
+    let Some(coin) = hl_name(a) else { return Err(e(format!("Asset {a} is out of range"))) };
     let sz_dec = HL_PERPS[a as usize].1;
     let (Ok(px), Ok(sz)) = (w.p.parse::<Decimal>(), w.s.parse::<Decimal>()) else {
-        return e("Order has invalid price.".into());
+        return Err(e("Order has invalid price.".into()));
     };
     let wire_ok = |x: Decimal, f: fn(f64, u32, MarketKind) -> bool| {
         x.to_f64().is_some_and(|v| f(v, sz_dec, MarketKind::Perp))
     };
     if !wire_ok(px, |v, d, k| check_price(v, d, k).is_ok()) {
-        return e(format!("Price must be divisible by tick size. asset={a}"));
+        return Err(e(format!("Price must be divisible by tick size. asset={a}")));
     }
     if !wire_ok(sz, |v, d, _| check_size(v, d).is_ok()) {
-        return e("Order has invalid size.".into());
+        return Err(e("Order has invalid size.".into()));
     }
     let (kind, limit, trigger, tif) = match &w.t {
         OrderType::Limit { tif } => {
@@ -390,12 +439,12 @@ fn place(sim: &mut Sim, trader: &str, w: &OrderWire, now: i64) -> Value {
             (OrdKind::Limit, Some(px), None, t)
         }
         OrderType::Trigger { is_market, trigger_px, tpsl } => {
-            let Ok(tp) = trigger_px.parse::<Decimal>() else { return e("Invalid TP/SL price.".into()) };
+            let Ok(tp) = trigger_px.parse::<Decimal>() else { return Err(e("Invalid TP/SL price.".into())) };
             let k = if *tpsl == Tpsl::Sl { OrdKind::Stop } else { OrdKind::TakeProfit };
             (k, (!is_market).then_some(px), Some(tp), Tif::Gtc)
         }
     };
-    let req = NewOrder {
+    Ok(NewOrder {
         account: trader.to_string(),
         symbol: coin.to_string(),
         buy: w.b,
@@ -406,24 +455,36 @@ fn place(sim: &mut Sim, trader: &str, w: &OrderWire, now: i64) -> Value {
         tif,
         reduce_only: w.r,
         client_id: w.c.map(|c: Cloid| c.to_raw()),
+    })
+}
+
+fn place(sim: &mut Sim, trader: &str, w: &OrderWire, now: i64) -> Value {
+    let req = match new_order(trader, w) {
+        Ok(r) => r,
+        Err(v) => return v,
     };
     match sim.ex.place(SimVenue::Hyperliquid, req, now) {
         Ok((o, events)) => {
             sim.publish(events);
-            let cloid = o.req.client_id.clone();
-            if o.status == Status::Filled {
-                let avg = o.average_price().unwrap_or_default();
-                json!({"filled": {"totalSz": o.filled.to_string(), "avgPx": avg.to_string(), "oid": o.id, "cloid": cloid}})
-            } else if o.status == Status::Canceled && o.filled.is_zero() {
-                e(format!("Order could not immediately match against any resting orders. asset={a}"))
-            } else if o.status == Status::Canceled {
-                let avg = o.average_price().unwrap_or_default();
-                json!({"filled": {"totalSz": o.filled.to_string(), "avgPx": avg.to_string(), "oid": o.id, "cloid": cloid}})
-            } else {
-                json!({"resting": {"oid": o.id, "cloid": cloid}})
-            }
+            placed(&o, w.a)
         }
-        Err(r) => e(reject_text(r, a, sim, coin)),
+        Err(r) => json!({ "error": reject_text(r, w.a, sim, hl_name(w.a).unwrap_or("")) }),
+    }
+}
+
+/// The status of an order the venue took: filled, resting, or an IOC that found nothing.
+fn placed(o: &Order, a: u32) -> Value {
+    let cloid = o.req.client_id.clone();
+    let filled = || {
+        let avg = o.average_price().unwrap_or_default();
+        json!({"filled": {"totalSz": o.filled.to_string(), "avgPx": avg.to_string(), "oid": o.id, "cloid": cloid}})
+    };
+    match o.status {
+        Status::Filled => filled(),
+        Status::Canceled if o.filled.is_zero() => json!({"error":
+            format!("Order could not immediately match against any resting orders. asset={a}")}),
+        Status::Canceled => filled(),
+        Status::Open => json!({"resting": {"oid": o.id, "cloid": cloid}}),
     }
 }
 

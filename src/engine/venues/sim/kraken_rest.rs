@@ -398,11 +398,12 @@ fn order_info(sim: &Sim, o: &Order) -> Value {
     let trades: Vec<String> =
         sim.ex.fills.iter().filter(|f| f.order_id == o.id).map(|f| trade_txid(f.trade_id)).collect();
     json!({
-        "refid": null, "userref": 0, "cl_ord_id": o.req.client_id, "status": status,
+        "refid": o.parent.map(order_txid), "userref": 0, "cl_ord_id": o.req.client_id, "status": status,
         "opentm": o.created_ms as f64 / 1000.0, "starttm": 0, "expiretm": 0,
         "closetm": (o.status != Status::Open).then(|| o.updated_ms as f64 / 1000.0),
         "descr": { "pair": o.req.symbol, "type": side, "ordertype": ot, "price": price, "price2": price2,
-                   "leverage": "none", "order": format!("{side} {} {} @ {ot} {price}", o.req.qty, o.req.symbol), "close": "" },
+                   "leverage": "none", "order": format!("{side} {} {} @ {ot} {price}", o.req.qty, o.req.symbol),
+                   "close": sim.ex.waiting_exits(o.id).first().map(close_text).unwrap_or_default() },
         "vol": o.req.qty.to_string(), "vol_exec": o.filled.to_string(), "cost": o.cost.round_dp(8).to_string(),
         "fee": o.fee.to_string(), "price": o.average_price().unwrap_or_default().to_string(),
         "stopprice": o.req.trigger.unwrap_or_default().to_string(), "limitprice": o.req.limit.unwrap_or_default().to_string(),
@@ -478,19 +479,50 @@ fn add_order(sim: &mut Sim, key: &str, p: &Params, now: i64) -> Result<Value, St
         reduce_only: false,
         client_id: p.get("cl_ord_id").cloned(),
     };
+    let close = conditional_close(p, &req)?;
     let side = if buy { "buy" } else { "sell" };
     let ordertype = p.get("ordertype").map(String::as_str).unwrap_or("market");
     let px = trigger.or(limit).map(|p| format!(" {p}")).unwrap_or_default();
-    let descr = json!({ "order": format!("{side} {qty} {} @ {ordertype}{px}", pair.altname) });
+    let mut descr = json!({ "order": format!("{side} {qty} {} @ {ordertype}{px}", pair.altname) });
+    if let Some(c) = &close {
+        descr["close"] = json!(close_text(c));
+    }
+    let exits: Vec<NewOrder> = close.into_iter().collect();
     if p.get("validate").is_some_and(|v| v == "true") {
         // Validate-only: the same checks on a copy, nothing placed.
         let mut copy = sim.ex.clone();
-        copy.place(SimVenue::Kraken, req, now).map_err(reject_text)?;
+        copy.place_with_exits(SimVenue::Kraken, req, exits, now).map_err(reject_text)?;
         return Ok(json!({ "descr": descr }));
     }
-    let (order, events) = sim.ex.place(SimVenue::Kraken, req, now).map_err(reject_text)?;
+    let (order, events) = sim.ex.place_with_exits(SimVenue::Kraken, req, exits, now).map_err(reject_text)?;
     sim.publish(events);
     Ok(json!({ "descr": descr, "txid": [order_txid(order.id)] }))
+}
+
+/// `close[ordertype]` and `close[price]`: the order Kraken places when this one fills, on the
+/// other side for the same volume.
+fn conditional_close(p: &Params, entry: &NewOrder) -> Result<Option<NewOrder>, String> {
+    let Some(t) = p.get("close[ordertype]") else { return Ok(None) };
+    let kind = match t.as_str() {
+        "stop-loss" => OrdKind::Stop,
+        "take-profit" => OrdKind::TakeProfit,
+        _ => return Err("EGeneral:Invalid arguments:close[ordertype]".into()),
+    };
+    let price = decimal(p, "close[price]")?.ok_or("EGeneral:Invalid arguments:close[price]")?;
+    Ok(Some(NewOrder {
+        buy: !entry.buy,
+        kind,
+        limit: None,
+        trigger: Some(price),
+        tif: Tif::Gtc,
+        client_id: None,
+        ..entry.clone()
+    }))
+}
+
+fn close_text(c: &NewOrder) -> String {
+    let what = if c.kind == OrdKind::Stop { "stop loss" } else { "take profit" };
+    format!("close position @ {what} {}", c.trigger.unwrap_or_default())
 }
 
 fn reject_text(r: Reject) -> String {
