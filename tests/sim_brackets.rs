@@ -56,7 +56,7 @@ fn spec(
 }
 
 struct Rig {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     key: OperatorKey,
     id: CorridorId,
     c: Corridor,
@@ -71,7 +71,7 @@ async fn rig(venue: Venue, adapter: Arc<dyn BrokerAdapter>) -> Rig {
     let mut c = Corridor::open(&ws, &id, adapter).unwrap();
     let armed = c.arm().await.unwrap();
     assert_eq!(armed.state.name(), "armed", "{:?}", armed.checks);
-    Rig { _dir: dir, key, id, c }
+    Rig { dir, key, id, c }
 }
 
 impl Rig {
@@ -153,6 +153,25 @@ async fn hyperliquid_take_profit_and_stop_loss_ride_with_the_entry_and_close_it(
     assert!(adapter.open_orders().await.unwrap().is_empty());
     let summary = r.c.reconcile().await.unwrap();
     assert!(summary.clean, "{:?}", summary.mismatches);
+    // The journal of a bracket, and its exits as intents, keep their published contracts.
+    let journal = quantlab::engine::execution::paths::journal(&Workspace::at(r.dir.path()), &r.id);
+    let entry_schema = schema("journal_entry.schema.json");
+    for line in std::fs::read_to_string(journal).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let errors: Vec<String> = entry_schema.iter_errors(&v).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:?}\n{v}");
+    }
+    let intent_schema = schema("execution_intent.schema.json");
+    for id in [&entry, &tp, &sl] {
+        let v = serde_json::to_value(&r.c.state().intents[id].intent).unwrap();
+        let errors: Vec<String> = intent_schema.iter_errors(&v).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{id}: {errors:?}\n{v}");
+    }
+}
+
+fn schema(name: &str) -> jsonschema::Validator {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/contracts").join(name);
+    jsonschema::validator_for(&serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
