@@ -160,3 +160,55 @@ fn an_intent_from_the_cli_is_approved_by_keypress_and_exactly_one_signed_order_r
         }
     }
 }
+
+#[test]
+fn a_bracket_is_approved_by_one_keypress_and_its_stop_rests_at_the_venue_once_the_entry_fills() {
+    let ws = Ws::new();
+    let sim = start_sim(&ws);
+    std::fs::write(ws.path().join("venues.toml"), format!("[kraken.main]\nbase_url = \"{}\"\n", sim.url))
+        .unwrap();
+    let policy_path =
+        quantlab::engine::execution::policy::path(&quantlab::engine::workspace::Workspace::at(ws.path()));
+    std::fs::write(ws.path().join(policy_path), policy()).unwrap();
+    let (code, v) = cli(&ws, &["corridor", "arm", "--venue", "kraken", "--account", "main"]);
+    assert_eq!(code, 0, "arm: {v}");
+    let args = "intent new --venue kraken --account main --symbol XBTUSD --side buy --qty 0.001 \
+                --type market --stop-loss 1000";
+    let (code, v) = cli(&ws, &args.split_whitespace().collect::<Vec<_>>());
+    assert_eq!(code, 0, "intent: {v}");
+    let intent = v["result"]["id"].as_str().unwrap().to_string();
+    let stop = format!("{intent}.sl");
+
+    let (mut child, screen, mut keys, _fd, _master) = spawn_console_env(
+        &ws,
+        &[
+            ("QUANTLAB_LOOPBACK_CREDENTIAL", CREDENTIAL),
+            ("QUANTLAB_OPERATOR", "e2e"),
+            ("QUANTLAB_LOOPBACK_OPERATOR_KEY", OPERATOR_SEED),
+        ],
+    );
+    screen.wait_for("7 Corridors");
+    keys.write_all(b"7").unwrap();
+    screen.wait_for(&intent);
+    screen.wait_for("ARMED");
+    keys.write_all(b"\r").unwrap();
+    // The dialog names the exit that goes with the entry; one key approves both.
+    screen.wait_for("exits stop-loss 1000, sent with it");
+    keys.write_all(b"y").unwrap();
+    screen.wait_for("filled: signed order out");
+    keys.write_all(b"q").unwrap();
+    assert!(wait_exit(&mut child).success());
+
+    assert_eq!(placed_orders(&ws).len(), 1, "the entry and its stop went in one AddOrder");
+    let (code, v) = cli(&ws, &["intent", "show", &stop]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["result"]["status"], "open", "the stop rests once the entry filled: {v}");
+    let cid = v["result"]["intent"]["client_order_id"].as_str().unwrap().to_string();
+    let (code, v) = cli(&ws, &["corridor", "status", "--venue", "kraken", "--account", "main"]);
+    assert_eq!(code, 0, "{v}");
+    let open = v["result"]["open_orders"].as_array().unwrap();
+    assert_eq!(open.len(), 1, "{v}");
+    assert_eq!(open[0]["client_order_id"], cid.as_str(), "the venue's close is known by the derived id");
+    let (code, v) = cli(&ws, &["audit", "verify"]);
+    assert_eq!(code, 0, "{v}");
+}
