@@ -45,6 +45,48 @@ fn hyperliquid_order(c: &mut Criterion) {
     });
 }
 
+/// An entry with its take-profit and stop-loss: one `normalTpsl` action of three orders.
+fn hyperliquid_bracket(c: &mut Criterion) {
+    let signer = EvmSigner::from_hex(KEY).unwrap();
+    let mut i = 0u64;
+    c.bench_function("hyperliquid bracket (entry, tp, sl) -> signed body", |b| {
+        b.iter(|| {
+            i += 1;
+            let px = |x: f64| round_price(black_box(x) + i as f64 * 0.01, 4, MarketKind::Perp).unwrap().wire;
+            let sz = round_size(black_box(0.25), 4).unwrap().wire;
+            let exit = |trigger: String, tpsl: Tpsl, n: u128| OrderWire {
+                a: 1,
+                b: false,
+                p: trigger.clone(),
+                s: sz.clone(),
+                r: true,
+                t: OrderType::Trigger { is_market: true, trigger_px: trigger, tpsl },
+                c: Some(Cloid::from_u128(u128::from(i) * 3 + n)),
+            };
+            let entry = OrderWire {
+                a: 1,
+                b: true,
+                p: px(2000.53),
+                s: sz.clone(),
+                r: false,
+                t: OrderType::Limit { tif: Tif::Gtc },
+                c: Some(Cloid::from_u128(u128::from(i) * 3)),
+            };
+            let action = Action::Order(OrderAction {
+                orders: vec![entry, exit(px(2100.0), Tpsl::Tp, 1), exit(px(1950.0), Tpsl::Sl, 2)],
+                grouping: Grouping::NormalTpsl,
+            });
+            let params = L1Params {
+                nonce: 1_700_000_000_000 + i,
+                vault_address: None,
+                expires_after: None,
+                is_mainnet: true,
+            };
+            black_box(signed_l1_body(&signer, &action, &params).unwrap())
+        })
+    });
+}
+
 fn kraken_sign(c: &mut Criterion) {
     // Kraken's documented example secret.
     let secret = KrakenSecret::from_base64(
@@ -57,5 +99,5 @@ fn kraken_sign(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, hyperliquid_order, kraken_sign);
+criterion_group!(benches, hyperliquid_order, hyperliquid_bracket, kraken_sign);
 criterion_main!(benches);

@@ -482,7 +482,10 @@ fn the_pretrade_form_recomputes_as_you_type() {
     h.key(KeyCode::Char('i'));
     let msg = h.app.message.clone().unwrap().1;
     assert!(msg.starts_with("draft intent intent_"), "{msg}");
-    assert_eq!(engine.intents(None, None, Some("pending")).unwrap().len(), 1);
+    // The draft and its attached stop-loss are pending; only the draft awaits approval.
+    let pending = engine.intents(None, None, Some("pending")).unwrap();
+    assert_eq!(pending.len(), 2);
+    assert_eq!(pending.iter().filter(|r| r.record.awaits_approval()).count(), 1);
     // Reopen the rejected (older) plan: the form gets its values back.
     h.key(KeyCode::Down);
     h.key(KeyCode::Enter);

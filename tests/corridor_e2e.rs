@@ -8,55 +8,25 @@
 mod common;
 #[path = "common/pty.rs"]
 mod pty;
+#[path = "common/sim_process.rs"]
+mod sim_process;
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+use std::io::Write;
+use std::process::Command;
 
 use common::Ws;
 use pty::*;
+use sim_process::SimProcess;
 
 const CREDENTIAL: &str = "e2e-key:ZTJlLXNpbXVsYXRvci1zZWNyZXQ=";
 /// Used only where no keyring can keep the operator's key (a CI box): loopback-only fallback.
 const OPERATOR_SEED: &str = "4242424242424242424242424242424242424242424242424242424242424242";
 
-struct Sim {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_sim(ws: &Ws) -> Sim {
-    let cfg = ws.path().join("sim.toml");
-    std::fs::write(
-        &cfg,
+fn start_sim() -> SimProcess {
+    SimProcess::start(
         "[market]\nseed = 11\ntick_ms = 100\n[[kraken.accounts]]\napi_key = \"e2e-key\"\n\
          api_secret = \"ZTJlLXNpbXVsYXRvci1zZWNyZXQ=\"\nbalances = { ZUSD = \"100000\" }\n",
     )
-    .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_quantlab"))
-        .args([
-            "--workspace",
-            ws.path().to_str().unwrap(),
-            "--json",
-            "sim",
-            "--config",
-            cfg.to_str().unwrap(),
-        ])
-        .args(["--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
-    Sim { child, url: v["url"].as_str().unwrap().to_string() }
 }
 
 /// The CLI with the loopback credential (the simulator's endpoint allows it, with a warning).
@@ -79,19 +49,10 @@ fn policy() -> String {
         .replacen("symbols = [\"BTC/USD\", \"ETH/USD\"]", "symbols = [\"XBTUSD\"]", 1)
 }
 
-/// AddOrder requests the simulator accepted and placed (validate-only ones carry no txid).
-fn placed_orders(ws: &Ws) -> Vec<serde_json::Value> {
-    let log = std::fs::read_to_string(ws.path().join("sim.requests.jsonl")).unwrap_or_default();
-    log.lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .filter(|e| e["endpoint"] == "AddOrder" && e["accepted"] == true && !e["detail"].is_null())
-        .collect()
-}
-
 #[test]
 fn an_intent_from_the_cli_is_approved_by_keypress_and_exactly_one_signed_order_reaches_the_venue() {
     let ws = Ws::new();
-    let sim = start_sim(&ws);
+    let sim = start_sim();
     std::fs::write(ws.path().join("venues.toml"), format!("[kraken.main]\nbase_url = \"{}\"\n", sim.url))
         .unwrap();
     std::fs::write(
@@ -117,7 +78,7 @@ fn an_intent_from_the_cli_is_approved_by_keypress_and_exactly_one_signed_order_r
     // Approving from a script is refused: the keypress is the gate.
     let (code, v) = cli(&ws, &["intent", "approve", &intent]);
     assert_eq!(code, 3, "{v}");
-    assert!(placed_orders(&ws).is_empty());
+    assert!(sim.placed_kraken_orders().is_empty());
 
     let (mut child, screen, mut keys, _fd, _master) = spawn_console_env(
         &ws,
@@ -133,12 +94,12 @@ fn an_intent_from_the_cli_is_approved_by_keypress_and_exactly_one_signed_order_r
     screen.wait_for("ARMED");
     keys.write_all(b"\r").unwrap();
     screen.wait_for("APPROVE AND SEND");
-    assert!(placed_orders(&ws).is_empty(), "nothing is sent before the confirm key");
+    assert!(sim.placed_kraken_orders().is_empty(), "nothing is sent before the confirm key");
     keys.write_all(b"y").unwrap();
     let after = screen.wait_for("filled: signed order out");
     assert!(after.contains("filled: signed order out"), "{after}");
 
-    let placed = placed_orders(&ws);
+    let placed = sim.placed_kraken_orders();
     assert_eq!(placed.len(), 1, "exactly one order reached the simulator: {placed:?}");
     assert_eq!(placed[0]["caller"], "e2e-key");
     let (code, v) = cli(&ws, &["intent", "show", &intent]);
@@ -164,7 +125,7 @@ fn an_intent_from_the_cli_is_approved_by_keypress_and_exactly_one_signed_order_r
 #[test]
 fn a_bracket_is_approved_by_one_keypress_and_its_stop_rests_at_the_venue_once_the_entry_fills() {
     let ws = Ws::new();
-    let sim = start_sim(&ws);
+    let sim = start_sim();
     std::fs::write(ws.path().join("venues.toml"), format!("[kraken.main]\nbase_url = \"{}\"\n", sim.url))
         .unwrap();
     let policy_path =
@@ -199,7 +160,7 @@ fn a_bracket_is_approved_by_one_keypress_and_its_stop_rests_at_the_venue_once_th
     keys.write_all(b"q").unwrap();
     assert!(wait_exit(&mut child).success());
 
-    assert_eq!(placed_orders(&ws).len(), 1, "the entry and its stop went in one AddOrder");
+    assert_eq!(sim.placed_kraken_orders().len(), 1, "the entry and its stop went in one AddOrder");
     let (code, v) = cli(&ws, &["intent", "show", &stop]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["result"]["status"], "open", "the stop rests once the entry filled: {v}");

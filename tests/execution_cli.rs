@@ -46,9 +46,9 @@ fn bad_intents_name_their_field_and_exit_2() {
         (vec!["--tif", "day"], "tif"),
         (vec!["--expires", "soon"], "expires"),
         (vec!["--stop-loss", "abc"], "stop_loss"),
-        // A long's take-profit below its entry, and the fake venue, which attaches no exits.
+        // A long's take-profit below its entry; exits on an order that only reduces.
         (vec!["--take-profit", "49000"], "take_profit"),
-        (vec!["--take-profit", "51000"], "take_profit"),
+        (vec!["--take-profit", "51000", "--reduce-only"], "take_profit"),
     ] {
         let mut args = vec![
             "intent",
@@ -133,6 +133,37 @@ fn a_refused_preflight_exits_3_and_a_fake_submit_places_one_order() {
     let (code, v) = ws.json(&["submit", &big]);
     assert_eq!(code, 3, "{v}");
     assert!(v["error"]["message"].as_str().unwrap().contains("max_order_notional"), "{v}");
+}
+
+#[test]
+fn a_bracket_on_the_fake_venue_rests_its_stop_once_the_entry_fills() {
+    let ws = Ws::new();
+    policy(&ws);
+    let base = "intent new --venue fake --account main --symbol BTC/USD --side buy --qty 0.002 --type market";
+    let new = |extra: &str| {
+        let args = format!("{base} {extra}");
+        let (code, v) = ws.json(&args.split_whitespace().collect::<Vec<_>>());
+        assert_eq!(code, 0, "{v}");
+        v["result"]["id"].as_str().unwrap().to_string()
+    };
+    // The example policy allows stop-market but not take-profit-market: the exit's type is
+    // checked like any order's.
+    let id = new("--take-profit 55000");
+    let (code, v) = ws.json(&["submit", &id]);
+    assert_eq!(code, 3, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("exit_order_types"), "{v}");
+    let id = new("--stop-loss 45000");
+    let (code, v) = ws.json(&["submit", &format!("{id}.sl")]);
+    assert_eq!(code, 2, "an exit is not sent on its own: {v}");
+    let (code, v) = ws.json(&["submit", &id]);
+    assert_eq!((code, v["result"]["status"].as_str()), (0, Some("filled")), "{v}");
+    let (code, v) = ws.json(&["intent", "show", &format!("{id}.sl")]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["result"]["status"], "open", "{v}");
+    assert_eq!(v["result"]["intent"]["parent"], id.as_str(), "{v}");
+    let venue: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ws.path().join("venues/fake/main.json")).unwrap()).unwrap();
+    assert_eq!(venue["orders"].as_array().unwrap().len(), 2, "the entry and its resting stop");
 }
 
 #[test]

@@ -297,6 +297,11 @@ fn the_cli_writes_deterministic_plans_and_drafts_intents() {
     );
     let (_, shown) = ws.json(&["intent", "show", i["result"]["id"].as_str().unwrap()]);
     assert_eq!(shown["result"]["status"], "pending");
+    // The plan's stop rides with the entry as an attached stop-loss, an intent of its own.
+    assert_eq!(i["result"]["exits"], serde_json::json!({"stop_loss": a["result"]["input"]["stop"]}), "{i}");
+    let stop = format!("{}.sl", i["result"]["id"].as_str().unwrap());
+    let (code, sl) = ws.json(&["intent", "show", &stop]);
+    assert_eq!((code, sl["result"]["intent"]["order_type"].as_str()), (0, Some("stop-market")), "{sl}");
     assert!(
         !ws.path().join("venues/fake/main.json").exists() || {
             let v: serde_json::Value =

@@ -1,7 +1,5 @@
 //! The engine's pre-trade entry points, shared by the CLI and the console.
 
-use rust_decimal::Decimal;
-
 use crate::engine::execution::exits::AttachedExits;
 use crate::engine::execution::intent::{ExecutionIntent, IntentSpec};
 use crate::engine::execution::{paths, IntentSource, OrderType, TimeInForce, Venue};
@@ -101,18 +99,9 @@ impl Engine {
                 i.stop,
                 if targets.is_empty() { "none".into() } else { targets.join(" ") }
             )),
-            exits: plan_exits(i.venue, i.stop, i.targets.first().map(|t| t.price)),
+            // The stop is the plan's risk: it rides with the entry. Targets split the position
+            // (shares of it), which one attached take-profit cannot say; they stay in the note.
+            exits: Some(AttachedExits { take_profit: None, stop_loss: Some(i.stop) }),
         })
-    }
-}
-
-/// The plan's protection, attached to its entry as far as the venue can hold it: Hyperliquid
-/// takes the stop and the first target; Kraken one conditional close, the stop; the fake venue
-/// none (the plan's note keeps all of it either way).
-fn plan_exits(venue: Venue, stop: Decimal, first_target: Option<Decimal>) -> Option<AttachedExits> {
-    match venue {
-        Venue::Hyperliquid => Some(AttachedExits { take_profit: first_target, stop_loss: Some(stop) }),
-        Venue::Kraken => Some(AttachedExits { take_profit: None, stop_loss: Some(stop) }),
-        Venue::Fake => None,
     }
 }

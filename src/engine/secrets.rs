@@ -36,7 +36,7 @@ pub fn probe() -> Result<(), String> {
     let back = Entry::new(SERVICE, &user)
         .and_then(|e| e.get_password())
         .map_err(|e| format!("keyring lost an entry it just stored: {e}"));
-    let _ = entry.delete_credential();
+    drop_failed_write(&entry);
     match back {
         Ok(v) if v == token => Ok(()),
         Ok(_) => Err("keyring returned a different value than it stored".into()),
@@ -243,7 +243,8 @@ pub fn credential_for(
         _ => Err(crate::engine::Error::new(
             crate::engine::ErrorKind::BadInput,
             format!("no credential for {} in {}: {how}", key.name(), store.name()),
-        )),
+        )
+        .with_field("credential")),
     }
 }
 

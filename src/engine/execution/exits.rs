@@ -7,6 +7,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::broker::OrderRequest;
 use super::intent::{client_order_id, ExecutionIntent};
 use super::types::{OrderType, Side, TimeInForce, Venue};
 use crate::engine::error::{Error, Result};
@@ -113,20 +114,15 @@ impl AttachedExits {
 }
 
 /// What each venue can attach: Hyperliquid groups both exits with the entry (`normalTpsl`);
-/// Kraken attaches one conditional close; the fake venue attaches none.
+/// Kraken attaches one conditional close; the fake venue holds both, as Hyperliquid does.
 pub fn venue_takes(venue: Venue, exits: &AttachedExits) -> Result<()> {
-    match venue {
-        Venue::Hyperliquid => Ok(()),
-        Venue::Kraken if exits.take_profit.is_some() && exits.stop_loss.is_some() => Err(Error::bad_input(
+    if venue == Venue::Kraken && exits.take_profit.is_some() && exits.stop_loss.is_some() {
+        return Err(Error::bad_input(
             "--take-profit/--stop-loss: Kraken attaches one conditional close to an order; give one \
              of them (the other can be placed as its own reduce order once the entry fills)",
-        )),
-        Venue::Kraken => Ok(()),
-        Venue::Fake => Err(Error::bad_input(
-            "--take-profit/--stop-loss: the fake venue attaches no exits; rehearse brackets on the \
-             loopback simulator (kraken or hyperliquid)",
-        )),
+        ));
     }
+    Ok(())
 }
 
 /// The command-line flag of a leg, for error messages.
@@ -143,6 +139,33 @@ pub fn attached_client_id(parent_client_id: &str, leg: ExitLeg) -> String {
     client_order_id(&format!("{parent_client_id}/{}", leg.tag()))
 }
 
+/// The exits of an order as venue orders of their own, in leg order: the other side, the same
+/// size (a venue sizes them to the fill), market once triggered, reduce-only, each with the
+/// client id derived from the entry's.
+pub fn attached_requests(o: &OrderRequest) -> Vec<OrderRequest> {
+    o.exits
+        .legs()
+        .map(|(leg, trigger)| OrderRequest {
+            client_order_id: attached_client_id(&o.client_order_id, leg),
+            side: opposite(o.side),
+            order_type: leg.order_type(),
+            limit_price: None,
+            trigger_price: Some(trigger),
+            time_in_force: TimeInForce::Gtc,
+            reduce_only: true,
+            exits: AttachedExits::default(),
+            ..o.clone()
+        })
+        .collect()
+}
+
+fn opposite(side: Side) -> Side {
+    match side {
+        Side::Buy => Side::Sell,
+        Side::Sell => Side::Buy,
+    }
+}
+
 /// The child intents of an entry with exits, in leg order. Each closes what the entry opens:
 /// the other side, the entry's quantity, market once triggered, reduce-only, expiring with it.
 pub fn children(parent: &ExecutionIntent) -> Vec<ExecutionIntent> {
@@ -151,10 +174,7 @@ pub fn children(parent: &ExecutionIntent) -> Vec<ExecutionIntent> {
         .legs()
         .map(|(leg, price)| ExecutionIntent {
             id: format!("{}.{}", parent.id, leg.tag()),
-            side: match parent.side {
-                Side::Buy => Side::Sell,
-                Side::Sell => Side::Buy,
-            },
+            side: opposite(parent.side),
             order_type: leg.order_type(),
             limit_price: None,
             trigger_price: Some(price),

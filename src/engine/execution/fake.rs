@@ -63,6 +63,12 @@ pub struct FakeOrder {
     pub report: OrderReport,
     /// A stop order waiting for its trigger.
     pub armed_stop: bool,
+    /// On an attached exit: the venue id of its entry ([`super::fake_exits`]).
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// On an entry with exits: they have been released (or dropped with an unfilled entry).
+    #[serde(default)]
+    pub exits_released: bool,
 }
 
 impl Default for FakeState {
@@ -184,7 +190,7 @@ impl FakeState {
         self.instruments.iter().find(|r| r.symbol == symbol)
     }
 
-    fn check(&self, o: &OrderRequest) -> Result<(), String> {
+    pub(super) fn check(&self, o: &OrderRequest) -> Result<(), String> {
         let r = self.rules(&o.symbol).ok_or_else(|| format!("unknown symbol {}", o.symbol))?;
         if o.quantity < r.min_quantity {
             return Err(format!("quantity {} below the minimum {}", o.quantity, r.min_quantity));
@@ -288,10 +294,14 @@ impl FakeState {
     }
 
     fn match_resting(&mut self, symbol: &str) {
-        for i in 0..self.orders.len() {
+        // Exits released on the way are appended, and matched in the same pass.
+        let mut i = 0;
+        while i < self.orders.len() {
             if self.orders[i].request.symbol == symbol {
                 self.try_fill(i);
+                self.settle_exits(i);
             }
+            i += 1;
         }
     }
 
@@ -399,9 +409,12 @@ impl BrokerAdapter for FakeVenue {
                     state: OrderState::Open,
                 },
                 armed_stop: order.order_type.needs_trigger_price(),
+                parent: None,
+                exits_released: false,
             });
             let i = s.orders.len() - 1;
             s.try_fill(i);
+            s.settle_exits(i);
             if fault == Some(Fault::TimeoutAfterPlacing) {
                 return Err(VenueError::Timeout { message: "no answer within the deadline".into() });
             }
@@ -416,11 +429,11 @@ impl BrokerAdapter for FakeVenue {
     async fn cancel(&self, order: &OrderRef) -> VenueResult<OrderReport> {
         self.with(|s| {
             let i = s.find(order).ok_or(VenueError::NotFound { message: "no such order".into() })?;
-            let o = &mut s.orders[i];
-            if o.report.state.is_open() {
-                o.report.state = OrderState::Cancelled;
+            if s.orders[i].report.state.is_open() {
+                s.orders[i].report.state = OrderState::Cancelled;
             }
-            Ok(o.report.clone())
+            s.settle_exits(i);
+            Ok(s.orders[i].report.clone())
         })
     }
 

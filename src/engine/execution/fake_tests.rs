@@ -115,3 +115,34 @@ async fn validates_like_a_venue_and_streams_marks() {
     let ev = rx.recv().await.unwrap();
     assert_eq!((ev.symbol.as_str(), ev.mark.price), ("BTC/USD", Decimal::from(50_000)));
 }
+
+#[tokio::test]
+async fn attached_exits_wait_for_the_entry_then_one_cancels_the_other() {
+    use super::super::exits::{attached_client_id, AttachedExits, ExitLeg};
+    let v = FakeVenue::new();
+    let exits =
+        AttachedExits { take_profit: Some(Decimal::from(52_000)), stop_loss: Some(Decimal::from(49_000)) };
+    let bid = OrderRequest { exits, ..order("e", OrderType::Limit, Side::Buy, "0.01", Some("49900"), None) };
+    v.submit(&bid).await.unwrap();
+    let (tp, sl) = (attached_client_id("e", ExitLeg::TakeProfit), attached_client_id("e", ExitLeg::StopLoss));
+    let status = |c: String| {
+        let v = &v;
+        async move { v.order_status(&OrderRef::Client(c)).await.unwrap() }
+    };
+    assert!(status(tp.clone()).await.is_none(), "the exits wait off the book for the entry");
+    assert_eq!(v.open_orders().await.unwrap().len(), 1);
+    v.set_mark("BTC/USD", Decimal::from(49_900));
+    let (t, s) = (status(tp.clone()).await.unwrap(), status(sl.clone()).await.unwrap());
+    assert_eq!((t.state, t.side, t.quantity), (OrderState::Open, Side::Sell, "0.01".parse().unwrap()));
+    assert_eq!(s.state, OrderState::Open);
+    v.set_mark("BTC/USD", Decimal::from(48_900));
+    assert_eq!(status(sl).await.unwrap().state, OrderState::Filled, "the stop closed the entry");
+    assert_eq!(status(tp).await.unwrap().state, OrderState::Cancelled, "and its sibling went");
+    assert!(v.positions().await.unwrap().is_empty());
+    // An entry cancelled unfilled drops its exits.
+    let next = OrderRequest { exits, ..order("f", OrderType::Limit, Side::Buy, "0.01", Some("48000"), None) };
+    v.submit(&next).await.unwrap();
+    v.cancel(&OrderRef::Client("f".into())).await.unwrap();
+    assert!(status(attached_client_id("f", ExitLeg::StopLoss)).await.is_none());
+    assert!(v.open_orders().await.unwrap().is_empty());
+}

@@ -217,8 +217,12 @@ impl CorridorPolicy {
         if self.approval_ttl_secs == 0 || self.approval_ttl_secs > 600 {
             return bad("approval_ttl_secs", "must be between 1 and 600 seconds");
         }
-        if !(10..=3_600).contains(&self.dead_man_secs) {
-            return bad("dead_man_secs", "must be between 10 and 3600 seconds");
+        // The console renews the timer every 10 s: 30 s leaves two renewals of margin.
+        if !(30..=3_600).contains(&self.dead_man_secs) {
+            return bad(
+                "dead_man_secs",
+                "must be between 30 and 3600 seconds (the console renews every 10 s)",
+            );
         }
         if self.breaker.max_failures == 0 || self.breaker.window_minutes == 0 {
             return bad("breaker", "max_failures and window_minutes must be at least 1");
@@ -367,5 +371,17 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("approval_ttl_secs"));
+        // A dead-man timer the console's 10 s renewal could miss is refused, naming the field.
+        for (secs, ok) in [(29, false), (30, true), (3_600, true), (3_601, false)] {
+            let text = EXAMPLE.replace(
+                "approval_ttl_secs = 30",
+                &format!("approval_ttl_secs = 30\ndead_man_secs = {secs}"),
+            );
+            let r = parse(text.as_bytes(), Path::new("p.toml"));
+            assert_eq!(r.is_ok(), ok, "{secs}");
+            if let Err(e) = r {
+                assert!(e.to_string().contains("dead_man_secs"), "{e}");
+            }
+        }
     }
 }

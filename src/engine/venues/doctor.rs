@@ -37,7 +37,8 @@ pub struct Report {
     pub base_url: Option<String>,
     pub ok: bool,
     pub checks: Vec<Check>,
-    /// The exit code a script should see: 0 all pass, 3 credential refused, 4 venue.
+    /// The exit code a script should see: 0 all pass, 2 the credential is missing or
+    /// malformed (the setup to fix), 4 the venue (unreachable, offline, clock, a refused key).
     pub exit_code: i32,
 }
 
@@ -51,7 +52,7 @@ pub fn doctor(ws: &Workspace, store: &dyn CredentialStore, id: &CorridorId) -> R
         let failed: Vec<&Check> = checks.iter().filter(|c| c.verdict == Verdict::Fail).collect();
         let exit_code = match failed.first() {
             None => 0,
-            Some(c) if c.name == "credentials" => 3,
+            Some(c) if c.name == "credentials" => 2,
             Some(_) => 4,
         };
         Report {
@@ -65,7 +66,8 @@ pub fn doctor(ws: &Workspace, store: &dyn CredentialStore, id: &CorridorId) -> R
     };
     let (live, ep, warning) = match connect::open(ws, id, store) {
         Ok(x) => x,
-        Err(e) if e.kind == ErrorKind::BadInput => return Err(e),
+        // A bad venues.toml is the caller's error; a missing credential is a failed check.
+        Err(e) if e.kind == ErrorKind::BadInput && e.field.as_deref() != Some("credential") => return Err(e),
         Err(e) => {
             checks.push(check("credentials", Verdict::Fail, e.message));
             return Ok(finish(checks, None));

@@ -9,10 +9,10 @@ use sha2::{Digest, Sha256};
 
 use super::connect::{self, Live};
 use crate::engine::error::{Error, ErrorKind, Result};
-use crate::engine::execution::broker::{BrokerAdapter, OrderRequest, VenueError};
+use crate::engine::execution::broker::{BrokerAdapter, InstrumentRules, OrderRequest, VenueError};
 use crate::engine::execution::journal::Journal;
 use crate::engine::execution::state::Event;
-use crate::engine::execution::{block_on, intent, paths, CorridorId};
+use crate::engine::execution::{block_on, intent, paths, CorridorId, Venue};
 use crate::engine::secrets::CredentialStore;
 use crate::engine::workspace::Workspace;
 
@@ -55,6 +55,41 @@ pub struct Ask {
     pub time_in_force: crate::engine::execution::TimeInForce,
     pub reduce_only: bool,
     pub exits: Option<crate::engine::execution::exits::AttachedExits>,
+}
+
+/// The venue's listed rules, checked here so a preview of an order the venue would refuse for
+/// its shape is the caller's mistake (exit 2), named by its flag, not a venue error later.
+fn within_rules(r: &InstrumentRules, o: &OrderRequest, venue: Venue) -> Result<()> {
+    if o.quantity < r.min_quantity || !(o.quantity % r.lot_size).is_zero() {
+        return Err(Error::bad_input(format!(
+            "--qty: {} {} must be a multiple of {} and at least {}",
+            o.quantity, o.symbol, r.lot_size, r.min_quantity
+        )));
+    }
+    let prices = [("--limit", o.limit_price), ("--trigger", o.trigger_price)];
+    let exits = [("--take-profit", o.exits.take_profit), ("--stop-loss", o.exits.stop_loss)];
+    // Hyperliquid's price rule is significant figures, which its adapter checks itself.
+    if venue == Venue::Kraken {
+        for (flag, p) in prices.iter().chain(exits.iter()) {
+            if let Some(p) = p.filter(|p| !(p % r.tick_size).is_zero()) {
+                return Err(Error::bad_input(format!(
+                    "{flag}: {p} is not a multiple of the tick {}",
+                    r.tick_size
+                )));
+            }
+        }
+    }
+    if let Some(p) = o.limit_price.or(o.trigger_price) {
+        if o.quantity * p < r.min_notional {
+            return Err(Error::bad_input(format!(
+                "--qty: {} at {p} is worth {}, below the venue's minimum of {}",
+                o.quantity,
+                (o.quantity * p).round_dp(8),
+                r.min_notional
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn venue_error(e: VenueError) -> Error {
@@ -126,6 +161,9 @@ pub fn preview(
                 id.venue,
                 known.join(", ")
             )));
+        }
+        if let Some(r) = rules.iter().find(|r| r.symbol == request.symbol) {
+            within_rules(r, &request, id.venue)?;
         }
         let (method, url, headers, body, send) = match &live {
             Live::Kraken(a) => {

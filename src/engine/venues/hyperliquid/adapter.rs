@@ -106,26 +106,6 @@ pub fn order_wire(asset: &HlAsset, o: &OrderRequest, mid: Option<Decimal>) -> Ve
     })
 }
 
-/// The exits of `o` as orders of their own: the other side, the same size, market once
-/// triggered, reduce-only, each with the client id derived from the entry's.
-pub fn attached_requests(o: &OrderRequest) -> Vec<OrderRequest> {
-    use crate::engine::execution::exits::attached_client_id;
-    o.exits
-        .legs()
-        .map(|(leg, trigger)| OrderRequest {
-            client_order_id: attached_client_id(&o.client_order_id, leg),
-            side: if o.side == Side::Buy { Side::Sell } else { Side::Buy },
-            order_type: leg.order_type(),
-            limit_price: None,
-            trigger_price: Some(trigger),
-            time_in_force: TimeInForce::Gtc,
-            reduce_only: true,
-            exits: Default::default(),
-            ..o.clone()
-        })
-        .collect()
-}
-
 impl HlAdapter {
     pub fn new(client: HlClient, ws_url: &str) -> HlAdapter {
         HlAdapter { client, ws_url: ws_url.into(), universe: OnceCell::new(), notify: None }
@@ -192,7 +172,7 @@ impl HlAdapter {
         let mut orders = vec![order_wire(&asset, o, mid)?];
         // Exits go in the same action as their entry, grouped `normalTpsl`: the venue holds
         // them until the entry fills, then sizes them to it.
-        for child in attached_requests(o) {
+        for child in crate::engine::execution::exits::attached_requests(o) {
             orders.push(order_wire(&asset, &child, None)?);
         }
         let grouping = if orders.len() > 1 { Grouping::NormalTpsl } else { Grouping::Na };

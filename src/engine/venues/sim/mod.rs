@@ -12,6 +12,7 @@ pub mod hl_rest;
 pub mod instruments;
 pub mod kraken_ids;
 pub mod kraken_rest;
+pub mod margin;
 pub mod market;
 pub mod reqlog;
 pub mod server;

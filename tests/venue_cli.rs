@@ -1,0 +1,555 @@
+//! `quantlab doctor` and `quantlab order preview` through the real binary against a real
+//! `quantlab sim` process, on Kraken and Hyperliquid: doctor passing, and failing for its own
+//! reasons (credential missing, malformed or refused; a drifted venue clock; nothing listening);
+//! the exact signed request a preview prints (secrets redacted, nothing placed, journaled as a
+//! dry run), attached exits, Kraken's validate-only order, and bad input.
+
+#![cfg(unix)]
+
+mod common;
+#[path = "common/sim_process.rs"]
+mod sim_process;
+
+use std::path::Path;
+use std::process::Command;
+
+use base64::Engine as _;
+use common::Ws;
+use hmac::{Hmac, Mac};
+use quantlab::engine::venues::evm::signer::EvmSigner;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256, Sha512};
+use sim_process::SimProcess;
+
+const LOOPBACK: &str = "QUANTLAB_LOOPBACK_CREDENTIAL";
+const KRAKEN_KEY: &str = "venue-cli-key";
+/// Base64 of a throwaway string; never a real key.
+const KRAKEN_SECRET: &str = "dmVudWUtY2xpLXRlc3Qtc2VjcmV0LW5ldmVyLWEtcmVhbC1rZXk=";
+/// The Hyperliquid agent (API wallet) key of tests/common/sim.rs; its address is derived.
+const HL_AGENT_KEY: &str = "0x0123456789012345678901234567890123456789012345678901234567890123";
+/// A key the simulator knows nothing about.
+const HL_STRANGER_KEY: &str = "0x4567456745674567456745674567456745674567456745674567456745674567";
+const HL_ACCOUNT: &str = "0x00000000000000000000000000000000000000a1";
+const VENUES: [&str; 2] = ["kraken", "hyperliquid"];
+
+fn credential(venue: &str) -> String {
+    if venue == "kraken" {
+        format!("{KRAKEN_KEY}:{KRAKEN_SECRET}")
+    } else {
+        HL_AGENT_KEY.to_string()
+    }
+}
+
+fn agent_address() -> String {
+    EvmSigner::from_hex(HL_AGENT_KEY).unwrap().address().to_lower_hex()
+}
+
+fn start_sim() -> SimProcess {
+    SimProcess::start(&format!(
+        "[market]\nseed = 11\ntick_ms = 100\n[[kraken.accounts]]\n\
+         api_key = \"{KRAKEN_KEY}\"\napi_secret = \"{KRAKEN_SECRET}\"\nbalances = {{ ZUSD = \"100000\" }}\n\
+         [[hyperliquid.accounts]]\naddress = \"{HL_ACCOUNT}\"\nagents = [\"{}\"]\nusdc = \"100000\"\n",
+        agent_address()
+    ))
+}
+
+/// A workspace whose `venues.toml` points `account` on both venues at `base_url`.
+fn workspace(base_url: &str, account: &str) -> Ws {
+    let ws = Ws::new();
+    let text = format!(
+        "[kraken.{account}]\nbase_url = \"{base_url}\"\n\
+         [hyperliquid.{account}]\nbase_url = \"{base_url}\"\naccount = \"{HL_ACCOUNT}\"\n"
+    );
+    std::fs::write(ws.path().join("venues.toml"), text).unwrap();
+    ws
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Out {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+
+    fn both(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+/// The binary on the workspace `dir`, with no credential in its environment.
+fn bin(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_quantlab"));
+    c.arg("--workspace").arg(dir).env_remove("QUANTLAB_WORKSPACE").env_remove(LOOPBACK);
+    c
+}
+
+/// The binary on `dir`; `cred` is the loopback credential (None: the variable is removed).
+fn run(dir: &Path, json: bool, cred: Option<&str>, args: &[&str]) -> Out {
+    let mut c = bin(dir);
+    if json {
+        c.arg("--json");
+    }
+    if let Some(cred) = cred {
+        c.env(LOOPBACK, cred);
+    }
+    let out = c.args(args).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    Out { code: out.status.code().unwrap_or(-1), stdout: text(&out.stdout), stderr: text(&out.stderr) }
+}
+
+fn doctor(ws: &Ws, venue: &str, account: &str, json: bool, cred: Option<&str>) -> Out {
+    run(ws.path(), json, cred, &["doctor", "--venue", venue, "--account", account])
+}
+
+/// `--json order preview --venue V --account main ARGS` with the venue's loopback credential.
+fn preview(ws: &Ws, venue: &str, args: &[&str]) -> Out {
+    let head = ["order", "preview", "--venue", venue, "--account", "main"];
+    run(ws.path(), true, Some(&credential(venue)), &with(&head, args))
+}
+
+/// The journal's events with `dry_run` copied in; empty when there is no journal yet.
+fn journal(ws: &Ws, venue: &str) -> Vec<Value> {
+    let o = run(ws.path(), true, None, &["journal", "show", "--venue", venue, "--account", "main"]);
+    if o.code == 5 {
+        return Vec::new();
+    }
+    assert_eq!(o.code, 0, "journal show {venue}: {}", o.stdout);
+    let entries = o.json()["result"]["entries"].as_array().unwrap().clone();
+    entries.into_iter().map(|e| json!({ "dry_run": e["dry_run"], "event": e["event"] })).collect()
+}
+
+fn of_kind(events: &[Value], kind: &str) -> Vec<Value> {
+    events.iter().filter(|e| e["event"]["kind"] == kind).map(|e| e["event"].clone()).collect()
+}
+
+/// No credential (nor the Hyperliquid key's bare hex) in `text`.
+fn assert_no_secret(case: &str, text: &str) {
+    for s in [KRAKEN_KEY, KRAKEN_SECRET, HL_AGENT_KEY, &HL_AGENT_KEY[2..]] {
+        assert!(!text.contains(s), "[{case}] a secret ({s}) is in the output:\n{text}");
+    }
+}
+
+/// Every file the CLI wrote in the workspace (journal, logs, alerts, nonces), as text.
+fn workspace_text(dir: &Path) -> String {
+    let mut out = String::new();
+    for p in std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()) {
+        if p.is_dir() {
+            out.push_str(&workspace_text(&p));
+        } else {
+            out.push_str(&String::from_utf8_lossy(&std::fs::read(&p).unwrap()));
+        }
+    }
+    out
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Check {
+    name: String,
+    verdict: String,
+    detail: String,
+}
+
+fn checks(case: &str, v: &Value) -> Vec<Check> {
+    serde_json::from_value(v["result"]["checks"].clone()).unwrap_or_else(|e| panic!("[{case}] {e}: {v}"))
+}
+
+fn pick<'a>(case: &str, list: &'a [Check], name: &str) -> &'a Check {
+    list.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("[{case}] no '{name}' check: {list:?}"))
+}
+
+#[test]
+fn doctor_passes_every_check_on_both_venues_in_json_and_in_text() {
+    let sim = start_sim();
+    let ws = workspace(&sim.url, "main");
+    for venue in VENUES {
+        let case = format!("{venue} doctor --json");
+        let o = doctor(&ws, venue, "main", true, Some(&credential(venue)));
+        assert_eq!(o.code, 0, "[{case}] {}", o.stdout);
+        assert_no_secret(&case, &o.both());
+        let v = o.json();
+        assert_eq!(v["result"]["ok"], true, "[{case}] {v}");
+        assert_eq!(v["result"]["base_url"], sim.url, "[{case}]");
+        let list = checks(&case, &v);
+        let names: Vec<&str> = list.iter().map(|c| c.name.as_str()).collect();
+        let proof: &[&str] = if venue == "kraken" { &["signed request"] } else { &["account", "agent"] };
+        let want =
+            [&["credentials", "reachable", "venue status", "clock skew"][..], proof, &["instrument rules"]];
+        assert_eq!(names, want.concat(), "[{case}] one entry per check");
+        // The loopback credential always warns that it came from the environment.
+        assert_eq!(list[0].verdict, "warn", "[{case}] {:?}", list[0]);
+        assert!(list[0].detail.contains(LOOPBACK), "[{case}] {:?}", list[0]);
+        assert!(list[1..].iter().all(|c| c.verdict == "pass"), "[{case}] {list:?}");
+        assert!(pick(&case, &list, "reachable").detail.contains(&sim.url), "[{case}] {list:?}");
+        assert_eq!(pick(&case, &list, "venue status").detail, "online", "[{case}]");
+        if venue == "hyperliquid" {
+            let agent = pick(&case, &list, "agent").detail.to_lowercase();
+            assert!(agent.contains(&agent_address()), "[{case}] the key's own address: {agent}");
+        }
+
+        let case = format!("{venue} doctor (text)");
+        let o = doctor(&ws, venue, "main", false, Some(&credential(venue)));
+        assert_eq!(o.code, 0, "[{case}] {}", o.both());
+        assert_no_secret(&case, &o.both());
+        let lines: Vec<&str> = o.stdout.lines().collect();
+        assert_eq!(lines.len(), names.len() + 1, "[{case}] a line per check, then 'ready':\n{}", o.stdout);
+        for (line, name) in lines.iter().zip(&names) {
+            let word = if *name == "credentials" { "WARN" } else { "PASS" };
+            assert!(line.starts_with(&format!("{word}  {name} ")), "[{case}] '{line}' is not {word} {name}");
+        }
+        assert_eq!(lines.last(), Some(&"ready"), "[{case}]");
+    }
+    // Kraken's signed balance read reached the venue with the key and was accepted.
+    let signed: Vec<Value> = sim.log().into_iter().filter(|e| e["caller"] == KRAKEN_KEY).collect();
+    assert!(!signed.is_empty() && signed.iter().all(|e| e["accepted"] == true), "[kraken signed] {signed:?}");
+    assert!(sim.orders().is_empty(), "doctor places nothing: {:?}", sim.orders());
+    assert_no_secret("workspace after doctor", &workspace_text(ws.path()));
+}
+
+#[test]
+fn doctor_fails_on_a_missing_a_malformed_or_a_refused_credential_without_echoing_it() {
+    let sim = start_sim();
+    // An account no keyring on this machine holds, so the keyring never supplies a credential.
+    let account = format!("venuecli-cred-{}", std::process::id());
+    let ws = workspace(&sim.url, &account);
+    for venue in VENUES {
+        let fix = format!("quantlab secrets set {venue} --account {account}");
+        for json in [true, false] {
+            let case = format!("{venue} doctor, no credential, json={json}");
+            let o = doctor(&ws, venue, &account, json, None);
+            assert_eq!(o.code, 2, "[{case}] {}", o.both());
+            assert!(o.both().contains(&fix), "[{case}] the message names the fix: {}", o.both());
+            assert_no_secret(&case, &o.both());
+        }
+
+        // A credential of the wrong shape: the credentials check fails (exit 2), nothing else
+        // runs, and the value is not echoed.
+        let case = format!("{venue} doctor, malformed credential");
+        let bad = "malformed-5ecr3t-value";
+        let o = doctor(&ws, venue, &account, true, Some(bad));
+        assert_eq!(o.code, 2, "[{case}] {}", o.stdout);
+        let list = checks(&case, &o.json());
+        assert_eq!(list.len(), 1, "[{case}] nothing runs without a credential: {list:?}");
+        assert_eq!((list[0].name.as_str(), list[0].verdict.as_str()), ("credentials", "fail"), "[{case}]");
+        assert!(!o.both().contains(bad), "[{case}] the value is echoed: {}", o.both());
+
+        // A well-formed key the venue does not know: the check that proves the key fails.
+        let case = format!("{venue} doctor, unknown key");
+        let (cred, proof) = if venue == "kraken" {
+            (format!("stranger-key:{KRAKEN_SECRET}"), "signed request")
+        } else {
+            (HL_STRANGER_KEY.to_string(), "agent")
+        };
+        let o = doctor(&ws, venue, &account, true, Some(&cred));
+        assert_eq!(o.code, 4, "[{case}] {}", o.stdout);
+        let list = checks(&case, &o.json());
+        let c = pick(&case, &list, proof);
+        assert_eq!(c.verdict, "fail", "[{case}] {c:?}");
+        let why = if venue == "kraken" { "EAPI:Invalid key" } else { "is not an approved agent" };
+        assert!(c.detail.contains(why), "[{case}] {c:?}");
+        assert!(!o.both().contains(&cred[2..]), "[{case}] the key is echoed: {}", o.both());
+    }
+}
+
+/// A missing credential is a failed `credentials` check (exit 2: the setup to fix, with the
+/// command that fixes it), not an aborted doctor; a key the venue refuses is the venue's
+/// answer (exit 4).
+#[test]
+fn doctor_reports_a_missing_credential_as_a_failed_check_and_a_refused_key_as_the_venue_s() {
+    let sim = start_sim();
+    let account = format!("venuecli-credcheck-{}", std::process::id());
+    let ws = workspace(&sim.url, &account);
+    for venue in VENUES {
+        let case = format!("{venue} doctor, no credential, as a check");
+        let o = doctor(&ws, venue, &account, true, None);
+        assert_eq!(o.code, 2, "[{case}] {}", o.stdout);
+        let list = checks(&case, &o.json());
+        let c = pick(&case, &list, "credentials");
+        assert!(c.verdict == "fail" && c.detail.contains("quantlab secrets set"), "[{case}] {c:?}");
+        let case = format!("{venue} doctor, refused key");
+        let cred =
+            if venue == "kraken" { format!("stranger:{KRAKEN_SECRET}") } else { HL_STRANGER_KEY.into() };
+        let o = doctor(&ws, venue, &account, true, Some(&cred));
+        assert_eq!(o.code, 4, "[{case}] {}", o.stdout);
+    }
+}
+
+#[test]
+fn doctor_fails_the_clock_check_when_the_venue_clock_is_two_minutes_ahead() {
+    let sim = start_sim();
+    let ws = workspace(&sim.url, "main");
+    sim.fault("clock-offset", &["120000"]);
+    for venue in VENUES {
+        let case = format!("{venue} doctor, clock +120 s");
+        let o = doctor(&ws, venue, "main", true, Some(&credential(venue)));
+        assert_eq!(o.code, 4, "[{case}] {}", o.stdout);
+        let v = o.json();
+        assert_eq!(v["result"]["ok"], false, "[{case}]");
+        let list = checks(&case, &v);
+        let clock = pick(&case, &list, "clock skew");
+        assert_eq!(clock.verdict, "fail", "[{case}] {clock:?}");
+        let ms: i64 = clock.detail.split_whitespace().nth(2).and_then(|s| s.parse().ok()).unwrap_or(0);
+        assert!((118_000..=122_000).contains(&ms), "[{case}] skew {ms} from '{}'", clock.detail);
+        let others: Vec<&Check> =
+            list.iter().filter(|c| c.verdict == "fail" && c.name != "clock skew").collect();
+        assert!(others.is_empty(), "[{case}] only the clock is wrong: {others:?}");
+        let o = doctor(&ws, venue, "main", false, Some(&credential(venue)));
+        assert!(o.stdout.lines().any(|l| l.starts_with("FAIL  clock skew")), "[{case} text] {}", o.stdout);
+        assert!(o.stdout.ends_with("not ready\n"), "[{case} text] {}", o.stdout);
+    }
+    // The offset, and nothing else, made it fail.
+    sim.fault("clear", &[]);
+    for venue in VENUES {
+        let o = doctor(&ws, venue, "main", true, Some(&credential(venue)));
+        assert_eq!(o.code, 0, "[{venue} doctor, clock cleared] {}", o.stdout);
+    }
+}
+
+#[test]
+fn doctor_fails_reachability_when_nothing_listens() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}");
+    let ws = workspace(&url, "main");
+    for venue in VENUES {
+        let case = format!("{venue} doctor, closed port");
+        let o = doctor(&ws, venue, "main", true, Some(&credential(venue)));
+        assert_eq!(o.code, 4, "[{case}] {}", o.stdout);
+        assert_no_secret(&case, &o.both());
+        let list = checks(&case, &o.json());
+        let reach = pick(&case, &list, "reachable");
+        assert_eq!(reach.verdict, "fail", "[{case}] {reach:?}");
+        assert!(reach.detail.contains(&url), "[{case}] names the URL: {reach:?}");
+        assert!(!list.iter().any(|c| c.name == "clock skew"), "[{case}] stops there: {list:?}");
+    }
+}
+
+/// Kraken's API-Sign recomputed here: base64(HMAC-SHA512(secret, path || SHA256(nonce || body))).
+fn kraken_sign(path: &str, body: &str) -> String {
+    let inner = Sha256::digest(format!("{}{body}", param(body, "nonce").unwrap()).as_bytes());
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut mac = Hmac::<Sha512>::new_from_slice(&b64.decode(KRAKEN_SECRET).unwrap()).unwrap();
+    mac.update(path.as_bytes());
+    mac.update(&inner);
+    b64.encode(mac.finalize().into_bytes())
+}
+
+fn param(body: &str, key: &str) -> Option<String> {
+    let form: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap();
+    form.into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+fn header(p: &Value, name: &str) -> String {
+    let h = p["headers"].as_array().unwrap().iter().find(|h| h[0] == name);
+    h.and_then(|h| h[1].as_str()).unwrap_or_else(|| panic!("no {name} header: {p}")).to_string()
+}
+
+const KRAKEN_BUY: [&str; 8] = ["--symbol", "XBTUSD", "--side", "buy", "--qty", "0.01", "--limit", "50000"];
+const HL_BUY: [&str; 8] = ["--symbol", "BTC", "--side", "buy", "--qty", "0.01", "--limit", "60000"];
+
+fn with<'a>(base: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
+    [base, more].concat()
+}
+
+#[test]
+fn preview_prints_the_exact_signed_request_redacted_and_places_nothing() {
+    let sim = start_sim();
+    let ws = workspace(&sim.url, "main");
+    let case = "kraken preview";
+    let o = preview(&ws, "kraken", &KRAKEN_BUY);
+    assert_eq!(o.code, 0, "[{case}] {}", o.stdout);
+    assert_no_secret(case, &o.both());
+    let p = o.json()["result"].clone();
+    assert_eq!(p["method"], "POST", "[{case}]");
+    assert_eq!(p["url"], format!("{}/0/private/AddOrder", sim.url), "[{case}]");
+    assert_eq!(header(&p, "API-Key"), "<redacted>", "[{case}]");
+    let body = p["body"].as_str().unwrap();
+    assert_eq!(header(&p, "API-Sign"), kraken_sign("/0/private/AddOrder", body), "[{case}] a real signature");
+    assert_eq!(p["body_sha256"], hex::encode(Sha256::digest(body.as_bytes())), "[{case}]");
+    let cid = p["request"]["client_order_id"].as_str().unwrap();
+    let fields = [("ordertype", "limit"), ("type", "buy"), ("pair", "XBTUSD"), ("volume", "0.01")];
+    for (k, want) in fields.into_iter().chain([("price", "50000"), ("cl_ord_id", cid)]) {
+        assert_eq!(param(body, k).as_deref(), Some(want), "[{case}] {k} in {body}");
+    }
+    assert_eq!(param(body, "validate"), None, "[{case}] {body}");
+    assert_eq!((&p["validated"], &p["validation"]), (&json!(false), &Value::Null), "[{case}]");
+
+    let case = "hyperliquid preview";
+    let o = preview(&ws, "hyperliquid", &HL_BUY);
+    assert_eq!(o.code, 0, "[{case}] {}", o.stdout);
+    assert_no_secret(case, &o.both());
+    let p = o.json()["result"].clone();
+    assert_eq!(p["method"], "POST", "[{case}]");
+    assert_eq!(p["url"], format!("{}/exchange", sim.url), "[{case}]");
+    assert_eq!(header(&p, "Content-Type"), "application/json", "[{case}]");
+    let body: Value = serde_json::from_str(p["body"].as_str().unwrap()).unwrap();
+    let order = &body["action"]["orders"][0];
+    let want = json!({ "type": "order", "grouping": "na", "orders": [{ "a": 0, "b": true, "p": "60000",
+        "s": "0.01", "r": false, "t": { "limit": { "tif": "Gtc" } }, "c": order["c"] }] });
+    assert_eq!(body["action"], want, "[{case}] BTC is asset 0");
+    assert!(body["nonce"].is_u64(), "[{case}] {body}");
+    assert!(["r", "s", "v"].iter().all(|k| !body["signature"][k].is_null()), "[{case}] signed: {body}");
+
+    // Plain text: the request line, the redacted key, and that it was not sent.
+    let args = with(&["order", "preview", "--venue", "kraken", "--account", "main"], &KRAKEN_BUY);
+    let o = run(ws.path(), false, Some(&credential("kraken")), &args);
+    assert_eq!(o.code, 0, "[kraken preview (text)] {}", o.both());
+    let post = format!("POST {}/0/private/AddOrder", sim.url);
+    for want in [post.as_str(), "API-Key: <redacted>", "not sent (preview)"] {
+        assert!(o.stdout.contains(want), "[kraken preview (text)] {want}: {}", o.stdout);
+    }
+    assert_no_secret("kraken preview (text)", &o.both());
+
+    assert!(sim.orders().is_empty(), "a preview places nothing: {:?}", sim.orders());
+    for venue in VENUES {
+        let events = journal(&ws, venue);
+        let previews = of_kind(&events, "order_preview");
+        let n = if venue == "kraken" { 2 } else { 1 };
+        assert_eq!(previews.len(), n, "[{venue} journal] {events:?}");
+        assert!(events.iter().all(|e| e["dry_run"] == true), "[{venue} journal] a dry run: {events:?}");
+        assert!(previews.iter().all(|e| e["validate"] == false), "[{venue} journal] {events:?}");
+        let results = of_kind(&events, "preview_result");
+        assert!(results.is_empty(), "[{venue} journal] no verdict without --validate: {results:?}");
+        assert_eq!(previews[0]["request"]["symbol"], if venue == "kraken" { "XBTUSD" } else { "BTC" });
+    }
+    assert_no_secret("workspace after previews", &workspace_text(ws.path()));
+}
+
+#[test]
+fn preview_attaches_exits_as_each_venue_takes_them() {
+    let sim = start_sim();
+    let ws = workspace(&sim.url, "main");
+    let case = "kraken --stop-loss";
+    let o = preview(&ws, "kraken", &with(&KRAKEN_BUY, &["--stop-loss", "45000"]));
+    assert_eq!(o.code, 0, "[{case}] {}", o.stdout);
+    let body = o.json()["result"]["body"].as_str().unwrap().to_string();
+    assert!(body.contains("close%5Bordertype%5D=stop-loss&close%5Bprice%5D=45000"), "[{case}] {body}");
+    assert_eq!(param(&body, "ordertype").as_deref(), Some("limit"), "[{case}] the entry is still the limit");
+
+    let case = "kraken --take-profit --stop-loss";
+    let o = preview(&ws, "kraken", &with(&KRAKEN_BUY, &["--take-profit", "55000", "--stop-loss", "45000"]));
+    assert_eq!(o.code, 2, "[{case}] {}", o.stdout);
+    let msg = o.json()["error"]["message"].as_str().unwrap_or_default().to_string();
+    assert!(msg.contains("one conditional close"), "[{case}] {msg}");
+    let previews = of_kind(&journal(&ws, "kraken"), "order_preview");
+    assert_eq!(previews.len(), 1, "[{case}] refused before journaling: {previews:?}");
+
+    let case = "hyperliquid --take-profit --stop-loss";
+    let o = preview(&ws, "hyperliquid", &with(&HL_BUY, &["--take-profit", "66000", "--stop-loss", "55000"]));
+    assert_eq!(o.code, 0, "[{case}] {}", o.stdout);
+    let body: Value = serde_json::from_str(o.json()["result"]["body"].as_str().unwrap()).unwrap();
+    let action = &body["action"];
+    assert_eq!(action["grouping"], "normalTpsl", "[{case}] {action}");
+    let orders = action["orders"].as_array().unwrap();
+    assert_eq!(orders.len(), 3, "[{case}] entry, tp, sl: {action}");
+    let e = &orders[0];
+    assert!(e["b"] == true && e["r"] == false && e["p"] == "60000", "[{case}] the entry: {e}");
+    for (x, tpsl, px) in [(&orders[1], "tp", "66000"), (&orders[2], "sl", "55000")] {
+        // A reduce-only market trigger on the sell side, for the entry's size, with its own cloid.
+        let want = json!({ "a": 0, "b": false, "p": px, "s": "0.01", "r": true,
+            "t": { "trigger": { "isMarket": true, "triggerPx": px, "tpsl": tpsl } }, "c": x["c"] });
+        assert_eq!(x, &want, "[{case} {tpsl}]");
+        assert!(x["c"].is_string() && x["c"] != orders[0]["c"], "[{case} {tpsl}] its own cloid: {x}");
+    }
+    assert!(sim.orders().is_empty(), "previews with exits place nothing: {:?}", sim.orders());
+}
+
+#[test]
+fn validate_sends_kraken_s_validate_only_order_and_journals_the_verdict() {
+    let sim = start_sim();
+    let ws = workspace(&sim.url, "main");
+    let case = "kraken --validate";
+    let o = preview(&ws, "kraken", &with(&KRAKEN_BUY, &["--validate"]));
+    assert_eq!(o.code, 0, "[{case}] {}", o.stdout);
+    assert_no_secret(case, &o.both());
+    let p = o.json()["result"].clone();
+    assert_eq!((&p["validated"], &p["validation"]["ok"]), (&json!(true), &json!(true)), "[{case}] {p}");
+    assert_eq!(param(p["body"].as_str().unwrap(), "validate").as_deref(), Some("true"), "[{case}]");
+    let seen = sim.orders();
+    assert_eq!(seen.len(), 1, "[{case}] exactly the previewed request reached the venue: {seen:?}");
+    assert_eq!((&seen[0]["accepted"], &seen[0]["caller"]), (&json!(true), &json!(KRAKEN_KEY)), "[{case}]");
+    assert!(seen[0]["detail"].is_null(), "[{case}] validate-only: no txid, nothing placed: {seen:?}");
+    let events = journal(&ws, "kraken");
+    let (previews, results) = (of_kind(&events, "order_preview"), of_kind(&events, "preview_result"));
+    assert_eq!((previews.len(), results.len()), (1, 1), "[{case}] {events:?}");
+    assert_eq!(previews[0]["validate"], true, "[{case}]");
+    assert_eq!(previews[0]["body_sha256"], p["body_sha256"], "[{case}] the journal matches what was printed");
+    assert_eq!(results[0]["ok"], true, "[{case}]");
+    assert_eq!(results[0]["client_order_id"], p["request"]["client_order_id"], "[{case}]");
+
+    // 10 BTC at 50,000 is five times the account's 100,000 USD: the venue refuses it.
+    let case = "kraken --validate, refused";
+    let args = ["--symbol", "XBTUSD", "--side", "buy", "--qty", "10", "--limit", "50000", "--validate"];
+    let o = preview(&ws, "kraken", &args);
+    assert_eq!(o.code, 4, "[{case}] {}", o.stdout);
+    let p = o.json()["result"].clone();
+    assert_eq!(p["validation"]["ok"], false, "[{case}] {p}");
+    let msg = p["validation"]["message"].as_str().unwrap().to_string();
+    assert!(msg.contains("EOrder:Insufficient funds"), "[{case}] the venue's text: {msg}");
+    let seen = sim.orders();
+    assert_eq!((seen.len(), &seen[1]["accepted"]), (2, &json!(false)), "[{case}] {seen:?}");
+    assert!(seen.iter().all(|e| e["detail"].is_null()), "[{case}] never placed: {seen:?}");
+    let results = of_kind(&journal(&ws, "kraken"), "preview_result");
+    assert_eq!((results.len(), &results[1]["ok"]), (2, &json!(false)), "[{case}] {results:?}");
+    assert!(results[1]["message"].as_str().unwrap().contains("Insufficient funds"), "[{case}] {results:?}");
+
+    // Hyperliquid has no validate-only order: the adapter's checks run and nothing is sent.
+    let case = "hyperliquid --validate";
+    let o = preview(&ws, "hyperliquid", &with(&HL_BUY, &["--validate"]));
+    assert_eq!(o.code, 0, "[{case}] {}", o.stdout);
+    let v = &o.json()["result"]["validation"];
+    assert_eq!(v["ok"], true, "[{case}] {v}");
+    assert!(v["message"].as_str().unwrap().contains("no validate-only order"), "[{case}] {v}");
+    let results = of_kind(&journal(&ws, "hyperliquid"), "preview_result");
+    assert_eq!((results.len(), &results[0]["ok"]), (1, &json!(true)), "[{case}] {results:?}");
+    // A price with six significant figures breaks the venue's rule: refused, not rounded.
+    let args = ["--symbol", "BTC", "--side", "buy", "--qty", "0.01", "--limit", "60000.5", "--validate"];
+    let o = preview(&ws, "hyperliquid", &args);
+    assert_eq!(o.code, 2, "[{case}, off-rule price] {}", o.stdout);
+    assert!(o.stdout.contains("refused, not rounded"), "[{case}, off-rule price] {}", o.stdout);
+    assert!(sim.orders().iter().all(|e| e["venue"] == "kraken"), "[{case}] nothing sent: {:?}", sim.orders());
+}
+
+#[test]
+fn bad_input_is_exit_2_naming_the_flag_and_journals_nothing() {
+    let sim = start_sim();
+    let ws = workspace(&sim.url, "main");
+    for (venue, known) in [("kraken", "XBTUSD"), ("hyperliquid", "BTC")] {
+        let case = format!("{venue} unknown symbol");
+        let o = preview(&ws, venue, &with(&["--symbol", "NOPE"], &KRAKEN_BUY[2..]));
+        assert_eq!(o.code, 2, "[{case}] {}", o.stdout);
+        let v = o.json();
+        assert_eq!(v["error"]["field"], "symbol", "[{case}] {v}");
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(msg.contains("--symbol") && msg.contains("NOPE") && msg.contains(known), "[{case}] {msg}");
+
+        let bad: [(&str, &[&str]); 3] = [
+            ("qty", &["--qty=-1", "--limit", "100"]),
+            ("qty", &["--qty", "0", "--limit", "100"]),
+            ("limit", &["--qty", "0.01", "--limit=-100"]),
+        ];
+        for (flag, args) in bad {
+            let case = format!("{venue} {args:?}");
+            let o = preview(&ws, venue, &with(&["--symbol", known, "--side", "buy"], args));
+            assert_eq!(o.code, 2, "[{case}] {}", o.stdout);
+            let v = o.json();
+            assert_eq!(v["error"]["field"], flag, "[{case}] {v}");
+            assert!(v["error"]["message"].as_str().unwrap().contains("must be positive"), "[{case}] {v}");
+        }
+        // Below the venue's listed minimum, or off its lot: refused here, named by the flag.
+        let case = format!("{venue} below the minimum");
+        let o = preview(
+            &ws,
+            venue,
+            &with(&["--symbol", known, "--side", "buy"], &["--qty", "0.00001", "--limit", "100"]),
+        );
+        assert_eq!(o.code, 2, "[{case}] {}", o.stdout);
+        assert_eq!(o.json()["error"]["field"], "qty", "[{case}] {}", o.stdout);
+        let previews = of_kind(&journal(&ws, venue), "order_preview");
+        assert!(previews.is_empty(), "[{venue}] bad input is never journaled: {previews:?}");
+    }
+    assert!(sim.orders().is_empty(), "{:?}", sim.orders());
+}
