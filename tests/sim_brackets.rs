@@ -252,4 +252,13 @@ async fn kraken_places_one_conditional_close_when_the_entry_fills() {
     assert_eq!(venue_position(adapter.as_ref(), "XBTUSD").await, baseline);
     let summary = r.c.reconcile().await.unwrap();
     assert!(summary.clean, "{:?}", summary.mismatches);
+    // Sixty newer closed orders push the close past Kraken's first page of ClosedOrders (50 a
+    // page): a lookup by its derived id still finds it.
+    for n in 0..60 {
+        let side = if n % 2 == 0 { Side::Buy } else { Side::Sell };
+        adapter.submit(&order(1_000 + n, "XBTUSD", side, "0.001", OrderType::Market, None)).await.unwrap();
+    }
+    let cid = r.c.state().intents[&sl].intent.client_order_id.clone();
+    let found = adapter.order_status(&OrderRef::Client(cid)).await.unwrap().expect("found past page one");
+    assert_eq!(found.state, OrderState::Filled);
 }

@@ -59,6 +59,9 @@ pub fn order_report(txid: &str, o: &Value) -> VenueResult<OrderReport> {
 }
 
 /// The AddOrder form fields for one order (without nonce), as Kraken spells them.
+/// How many pages of closed orders a lookup of a conditional close reads (50 orders each).
+const CLOSED_PAGES: usize = 4;
+
 /// Which exit a conditional close is, from its order type.
 fn close_leg(o: &Value) -> Option<ExitLeg> {
     let t = o.get("descr")?.get("ordertype")?.as_str()?;
@@ -224,14 +227,23 @@ impl KrakenAdapter {
                     }
                 }
                 // Not ours by cl_ord_id: it may be a conditional close, named by its parent.
-                for (method, key) in [("OpenOrders", "open"), ("ClosedOrders", "closed")] {
-                    let v = self.client.private(method, &[]).await?;
+                // Closed orders come 50 a page, newest first: a few pages reach back far enough
+                // for an exit of an entry this corridor still tracks.
+                let mut pages = vec![("OpenOrders", "open", 0)];
+                pages.extend((0..CLOSED_PAGES).map(|n| ("ClosedOrders", "closed", n * 50)));
+                for (method, key, ofs) in pages {
+                    let params = if ofs > 0 { vec![("ofs", ofs.to_string())] } else { vec![] };
+                    let v = self.client.private(method, &params).await?;
                     let m = v.get(key).and_then(Value::as_object).ok_or_else(|| bad_reply(method, key))?;
                     for (txid, o) in m.iter().filter(|(_, o)| o.get("refid").is_some_and(Value::is_string)) {
                         let r = self.named(txid, o).await?;
                         if &r.client_order_id == id {
                             return Ok(Some(r));
                         }
+                    }
+                    let total = v.get("count").and_then(Value::as_u64).unwrap_or(0) as usize;
+                    if key == "closed" && (m.len() < 50 || ofs + m.len() >= total) {
+                        break;
                     }
                 }
                 Ok(None)

@@ -275,12 +275,20 @@ fn handle_private(sim: &mut Sim, method: &str, key: &str, p: &Params, now: i64) 
             Ok(json!({ "open": open }))
         }
         "ClosedOrders" => {
+            // 50 a page, newest first, from `ofs`, as the venue pages them; `count` is the total.
             let cl = p.get("cl_ord_id");
-            let closed = orders_map(sim, key, |o| {
-                o.status != Status::Open && cl.is_none_or(|c| o.req.client_id.as_ref() == Some(c))
-            });
-            let count = closed.len();
-            Ok(json!({ "closed": closed, "count": count }))
+            let ofs: usize = p.get("ofs").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let mine: Vec<&Order> = sim
+                .ex
+                .orders
+                .values()
+                .rev()
+                .filter(|o| o.venue == SimVenue::Kraken && o.req.account == key && o.status != Status::Open)
+                .filter(|o| cl.is_none_or(|c| o.req.client_id.as_ref() == Some(c)))
+                .collect();
+            let page: serde_json::Map<String, Value> =
+                mine.iter().skip(ofs).take(50).map(|o| (order_txid(o.id), order_info(sim, o))).collect();
+            Ok(json!({ "closed": page, "count": mine.len() }))
         }
         "QueryOrders" => {
             let ids = p.get("txid").ok_or("EGeneral:Invalid arguments:txid")?;
