@@ -314,11 +314,25 @@ impl FakeState {
 
     fn expire_dead_man(&mut self, now: i64) {
         if self.dead_man_deadline.is_some_and(|d| now > d) {
-            for o in self.orders.iter_mut().filter(|o| o.report.state.is_open()) {
-                o.report.state = OrderState::Cancelled;
-            }
+            self.cancel_open();
             self.dead_man_deadline = None;
         }
+    }
+
+    /// Cancel every open order; a partly filled entry releases its exits, which are then
+    /// cancelled too (nothing stays open after a cancel-all).
+    fn cancel_open(&mut self) -> usize {
+        let mut n = 0;
+        let mut i = 0;
+        while i < self.orders.len() {
+            if self.orders[i].report.state.is_open() {
+                self.orders[i].report.state = OrderState::Cancelled;
+                self.settle_exits(i);
+                n += 1;
+            }
+            i += 1;
+        }
+        n
     }
 }
 
@@ -438,14 +452,7 @@ impl BrokerAdapter for FakeVenue {
     }
 
     async fn cancel_all(&self) -> VenueResult<usize> {
-        Ok(self.with(|s| {
-            let mut n = 0;
-            for o in s.orders.iter_mut().filter(|o| o.report.state.is_open()) {
-                o.report.state = OrderState::Cancelled;
-                n += 1;
-            }
-            n
-        }))
+        Ok(self.with(|s| s.cancel_open()))
     }
 
     async fn dead_man_switch(&self, seconds: u32) -> VenueResult<()> {

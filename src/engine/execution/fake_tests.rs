@@ -146,3 +146,19 @@ async fn attached_exits_wait_for_the_entry_then_one_cancels_the_other() {
     assert!(status(attached_client_id("f", ExitLeg::StopLoss)).await.is_none());
     assert!(v.open_orders().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_cancel_all_leaves_no_exit_open_after_a_partial_fill() {
+    use super::super::exits::{attached_client_id, AttachedExits, ExitLeg};
+    let v = FakeVenue::new();
+    v.with(|s| s.fill_cap = Some("0.004".parse().unwrap()));
+    let exits = AttachedExits { take_profit: None, stop_loss: Some(Decimal::from(45_000)) };
+    let entry = OrderRequest { exits, ..order("p", OrderType::Market, Side::Buy, "0.01", None, None) };
+    let r = v.submit(&entry).await.unwrap();
+    assert_eq!(r.state, OrderState::PartiallyFilled);
+    assert_eq!(v.cancel_all().await.unwrap(), 2, "the entry, then the stop it released");
+    let stop = v.order_status(&OrderRef::Client(attached_client_id("p", ExitLeg::StopLoss))).await.unwrap();
+    let stop = stop.expect("the released stop answers by its id");
+    assert_eq!((stop.state, stop.quantity), (OrderState::Cancelled, "0.004".parse().unwrap()));
+    assert!(v.open_orders().await.unwrap().is_empty());
+}

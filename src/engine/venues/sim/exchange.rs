@@ -483,9 +483,16 @@ impl Exchange {
         Some(done)
     }
 
+    /// Cancel every open order, the exits a partly filled entry releases on the way included.
     pub fn cancel_all(&mut self, venue: SimVenue, account: &str, now_ms: i64) -> Vec<Order> {
-        let ids: Vec<u64> = self.open_orders(venue, account).iter().map(|o| o.id).collect();
-        ids.into_iter().filter_map(|id| self.cancel(id, now_ms)).collect()
+        let mut done = Vec::new();
+        loop {
+            let ids: Vec<u64> = self.open_orders(venue, account).iter().map(|o| o.id).collect();
+            if ids.is_empty() {
+                return done;
+            }
+            done.extend(ids.into_iter().filter_map(|id| self.cancel(id, now_ms)));
+        }
     }
 
     /// A market tick: new mids, then stops triggered, resting orders filled (at most one
