@@ -49,39 +49,33 @@ fn policy() -> String {
         .replacen("symbols = [\"BTC/USD\", \"ETH/USD\"]", "symbols = [\"XBTUSD\"]", 1)
 }
 
-#[test]
-fn an_intent_from_the_cli_is_approved_by_keypress_and_exactly_one_signed_order_reaches_the_venue() {
+/// A workspace whose Kraken account `main` is the simulator's, with the corridor armed.
+fn armed_workspace(sim: &SimProcess) -> Ws {
     let ws = Ws::new();
-    let sim = start_sim();
     std::fs::write(ws.path().join("venues.toml"), format!("[kraken.main]\nbase_url = \"{}\"\n", sim.url))
         .unwrap();
-    std::fs::write(
-        ws.path().join(quantlab::engine::execution::policy::path(
-            &quantlab::engine::workspace::Workspace::at(ws.path()),
-        )),
-        policy(),
-    )
-    .unwrap();
-
+    let policy_path =
+        quantlab::engine::execution::policy::path(&quantlab::engine::workspace::Workspace::at(ws.path()));
+    std::fs::write(ws.path().join(policy_path), policy()).unwrap();
     let (code, v) = cli(&ws, &["corridor", "arm", "--venue", "kraken", "--account", "main"]);
     assert_eq!(code, 0, "arm: {v}");
     assert_eq!(v["result"]["state"], "armed", "{v}");
-    let (code, v) = cli(
-        &ws,
-        &["intent", "new", "--venue", "kraken", "--account", "main", "--symbol", "XBTUSD", "--side", "buy"]
-            .into_iter()
-            .chain(["--qty", "0.001", "--type", "market"])
-            .collect::<Vec<_>>(),
-    );
-    assert_eq!(code, 0, "intent: {v}");
-    let intent = v["result"]["id"].as_str().unwrap().to_string();
-    // Approving from a script is refused: the keypress is the gate.
-    let (code, v) = cli(&ws, &["intent", "approve", &intent]);
-    assert_eq!(code, 3, "{v}");
-    assert!(sim.placed_kraken_orders().is_empty());
+    ws
+}
 
-    let (mut child, screen, mut keys, _fd, _master) = spawn_console_env(
-        &ws,
+/// `intent new` on the simulator's Kraken account; its id.
+fn new_intent(ws: &Ws, extra: &str) -> String {
+    let args =
+        format!("intent new --venue kraken --account main --symbol XBTUSD --side buy --qty 0.001 {extra}");
+    let (code, v) = cli(ws, &args.split_whitespace().collect::<Vec<_>>());
+    assert_eq!(code, 0, "intent: {v}");
+    v["result"]["id"].as_str().unwrap().to_string()
+}
+
+/// The console on the Corridors tab, with `intent`'s confirm dialog open.
+fn review(ws: &Ws, intent: &str) -> Console {
+    let (child, screen, mut keys, fd, master) = spawn_console_env(
+        ws,
         &[
             ("QUANTLAB_LOOPBACK_CREDENTIAL", CREDENTIAL),
             ("QUANTLAB_OPERATOR", "e2e"),
@@ -90,9 +84,23 @@ fn an_intent_from_the_cli_is_approved_by_keypress_and_exactly_one_signed_order_r
     );
     screen.wait_for("7 Corridors");
     keys.write_all(b"7").unwrap();
-    screen.wait_for(&intent);
+    screen.wait_for(intent);
     screen.wait_for("ARMED");
     keys.write_all(b"\r").unwrap();
+    (child, screen, keys, fd, master)
+}
+
+#[test]
+fn an_intent_from_the_cli_is_approved_by_keypress_and_exactly_one_signed_order_reaches_the_venue() {
+    let sim = start_sim();
+    let ws = armed_workspace(&sim);
+    let intent = new_intent(&ws, "--type market");
+    // Approving from a script is refused: the keypress is the gate.
+    let (code, v) = cli(&ws, &["intent", "approve", &intent]);
+    assert_eq!(code, 3, "{v}");
+    assert!(sim.placed_kraken_orders().is_empty());
+
+    let (mut child, screen, mut keys, _fd, _master) = review(&ws, &intent);
     screen.wait_for("APPROVE AND SEND");
     assert!(sim.placed_kraken_orders().is_empty(), "nothing is sent before the confirm key");
     keys.write_all(b"y").unwrap();
@@ -124,35 +132,12 @@ fn an_intent_from_the_cli_is_approved_by_keypress_and_exactly_one_signed_order_r
 
 #[test]
 fn a_bracket_is_approved_by_one_keypress_and_its_stop_rests_at_the_venue_once_the_entry_fills() {
-    let ws = Ws::new();
     let sim = start_sim();
-    std::fs::write(ws.path().join("venues.toml"), format!("[kraken.main]\nbase_url = \"{}\"\n", sim.url))
-        .unwrap();
-    let policy_path =
-        quantlab::engine::execution::policy::path(&quantlab::engine::workspace::Workspace::at(ws.path()));
-    std::fs::write(ws.path().join(policy_path), policy()).unwrap();
-    let (code, v) = cli(&ws, &["corridor", "arm", "--venue", "kraken", "--account", "main"]);
-    assert_eq!(code, 0, "arm: {v}");
-    let args = "intent new --venue kraken --account main --symbol XBTUSD --side buy --qty 0.001 \
-                --type market --stop-loss 1000";
-    let (code, v) = cli(&ws, &args.split_whitespace().collect::<Vec<_>>());
-    assert_eq!(code, 0, "intent: {v}");
-    let intent = v["result"]["id"].as_str().unwrap().to_string();
+    let ws = armed_workspace(&sim);
+    let intent = new_intent(&ws, "--type market --stop-loss 1000");
     let stop = format!("{intent}.sl");
 
-    let (mut child, screen, mut keys, _fd, _master) = spawn_console_env(
-        &ws,
-        &[
-            ("QUANTLAB_LOOPBACK_CREDENTIAL", CREDENTIAL),
-            ("QUANTLAB_OPERATOR", "e2e"),
-            ("QUANTLAB_LOOPBACK_OPERATOR_KEY", OPERATOR_SEED),
-        ],
-    );
-    screen.wait_for("7 Corridors");
-    keys.write_all(b"7").unwrap();
-    screen.wait_for(&intent);
-    screen.wait_for("ARMED");
-    keys.write_all(b"\r").unwrap();
+    let (mut child, screen, mut keys, _fd, _master) = review(&ws, &intent);
     // The dialog names the exit that goes with the entry; one key approves both.
     screen.wait_for("exits stop-loss 1000, sent with it");
     keys.write_all(b"y").unwrap();

@@ -352,6 +352,28 @@ async fn latency(v: Venue) {
     r.agree(&format!("{v} latency")).await;
 }
 
+impl Rig {
+    /// A pending intent whose send failed: refused until approved again, then placed once
+    /// (`placements` after), and known to the venue by its client id.
+    async fn placed_once_after_a_fresh_approval(
+        &mut self,
+        i: &ExecutionIntent,
+        want: IntentStatus,
+        placements: (usize, usize),
+        case: &str,
+    ) {
+        assert_eq!(self.status(&i.id), IntentStatus::Pending, "{case}");
+        let again = self.c.submit(&i.id, false).await.unwrap_err();
+        assert_eq!(again.kind, ErrorKind::Refused, "{case}: {again:?}");
+        assert!(again.message.contains("pending, not approved"), "{case}: {}", again.message);
+        self.approve(&i.id);
+        let out = self.c.submit(&i.id, false).await.unwrap_or_else(|e| panic!("{case}: {e}"));
+        assert_eq!((out.status.as_str(), self.status(&i.id)), (want.name(), want), "{case}");
+        assert_eq!(self.placements(), placements, "{case}: placed once");
+        assert_eq!(self.at_venue(i).await.unwrap().client_order_id, i.client_order_id, "{case}");
+    }
+}
+
 /// A 503 on the placement: ambiguous, so settled at once by client id; nothing was placed, so
 /// the intent is back to pending; re-approved, it is placed once.
 async fn http_5xx(v: Venue) {
@@ -385,16 +407,8 @@ async fn http_5xx(v: Venue) {
         assert!(r.at_venue(&i).await.is_none(), "{case}");
         assert_eq!(r.kinds(&i.id), then(&["venue_error", "not_received"]), "{case}");
         assert_eq!(r.last(&i.id, "venue_error")["ambiguous"], true, "{case}");
-        let rec = &r.c.state().intents[&i.id];
-        assert_eq!((rec.status, rec.approval.is_none()), (IntentStatus::Pending, true), "{case}");
-        let again = r.c.submit(&i.id, false).await.unwrap_err();
-        assert_eq!(again.kind, ErrorKind::Refused, "{case}: {again:?}");
-        assert!(again.message.contains("pending, not approved"), "{case}: {}", again.message);
-        r.approve(&i.id);
-        let out = r.c.submit(&i.id, false).await.unwrap_or_else(|e| panic!("{case}: {e}"));
-        assert_eq!((out.status.as_str(), r.status(&i.id)), (want.name(), want), "{case}");
-        assert_eq!(r.placements(), (before.0 + 1, before.1), "{case}: placed once");
-        assert_eq!(r.at_venue(&i).await.unwrap().client_order_id, i.client_order_id, "{case}");
+        assert!(r.c.state().intents[&i.id].approval.is_none(), "{case}");
+        r.placed_once_after_a_fresh_approval(&i, want, (before.0 + 1, before.1), &case).await;
     }
     r.agree(&format!("{v} http_5xx")).await;
 }
@@ -422,14 +436,7 @@ async fn rate_limit(v: Venue) {
         assert!(r.at_venue(&i).await.is_none(), "{case}");
         assert_eq!(r.kinds(&i.id), then(&["venue_error"]), "{case}");
         assert_eq!(r.last(&i.id, "venue_error")["ambiguous"], false, "{case}");
-        assert_eq!(r.status(&i.id), IntentStatus::Pending, "{case}");
-        let again = r.c.submit(&i.id, false).await.unwrap_err();
-        assert_eq!(again.kind, ErrorKind::Refused, "{case}: {again:?}");
-        assert!(again.message.contains("pending, not approved"), "{case}: {}", again.message);
-        r.approve(&i.id);
-        let out = r.c.submit(&i.id, false).await.unwrap_or_else(|e| panic!("{case}: {e}"));
-        assert_eq!((out.status.as_str(), r.status(&i.id)), (want.name(), want), "{case}");
-        assert_eq!(r.placements(), (before.0 + 1, before.1 + 1), "{case}: placed once");
+        r.placed_once_after_a_fresh_approval(&i, want, (before.0 + 1, before.1 + 1), &case).await;
     }
     r.agree(&format!("{v} rate_limit")).await;
 }
