@@ -506,13 +506,8 @@ pub struct IntentNewArgs {
     pub tif: String,
     #[arg(long)]
     pub reduce_only: bool,
-    /// Attach a take-profit at this trigger price: the venue holds it until the entry fills,
-    /// then it closes the fill at market once triggered (Hyperliquid and Kraken).
-    #[arg(long, value_name = "PRICE")]
-    pub take_profit: Option<String>,
-    /// Attach a stop-loss at this trigger price, as --take-profit (Kraken takes one of the two).
-    #[arg(long, value_name = "PRICE")]
-    pub stop_loss: Option<String>,
+    #[command(flatten)]
+    pub exits: ExitArgs,
     /// Life of the intent, e.g. 30s, 10m, 1h (default 1h).
     #[arg(long)]
     pub expires: Option<String>,
@@ -521,6 +516,18 @@ pub struct IntentNewArgs {
     pub source: String,
     #[arg(long)]
     pub note: Option<String>,
+}
+
+/// Exits attached to an entry (`intent new`, `order preview`).
+#[derive(Debug, Args)]
+pub struct ExitArgs {
+    /// Attach a take-profit at this trigger price: the venue holds it until the entry fills,
+    /// then it closes the fill at market once triggered.
+    #[arg(long, value_name = "PRICE")]
+    pub take_profit: Option<String>,
+    /// Attach a stop-loss at this trigger price, as --take-profit (Kraken takes one of the two).
+    #[arg(long, value_name = "PRICE")]
+    pub stop_loss: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

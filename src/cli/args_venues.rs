@@ -71,12 +71,8 @@ pub struct PreviewArgs {
     pub tif: String,
     #[arg(long)]
     pub reduce_only: bool,
-    /// Attach a take-profit at this trigger price (see `intent new --take-profit`).
-    #[arg(long, value_name = "PRICE")]
-    pub take_profit: Option<String>,
-    /// Attach a stop-loss at this trigger price.
-    #[arg(long, value_name = "PRICE")]
-    pub stop_loss: Option<String>,
+    #[command(flatten)]
+    pub exits: super::ExitArgs,
     /// Ask the venue to validate it (Kraken validate=true); nothing is placed.
     #[arg(long)]
     pub validate: bool,

@@ -104,15 +104,15 @@ fn spec(a: &IntentNewArgs) -> Result<IntentSpec> {
         reduce_only: a.reduce_only,
         ttl_ms,
         note: a.note.clone(),
-        exits: exits(a.take_profit.as_deref(), a.stop_loss.as_deref())?,
+        exits: exits(&a.exits)?,
     })
 }
 
 /// `--take-profit` and `--stop-loss`, if either is given.
-pub fn exits(take_profit: Option<&str>, stop_loss: Option<&str>) -> Result<Option<AttachedExits>> {
+pub fn exits(a: &super::args::ExitArgs) -> Result<Option<AttachedExits>> {
     let x = AttachedExits {
-        take_profit: take_profit.map(|p| parse_decimal("--take-profit", p)).transpose()?,
-        stop_loss: stop_loss.map(|p| parse_decimal("--stop-loss", p)).transpose()?,
+        take_profit: a.take_profit.as_deref().map(|p| parse_decimal("--take-profit", p)).transpose()?,
+        stop_loss: a.stop_loss.as_deref().map(|p| parse_decimal("--stop-loss", p)).transpose()?,
     };
     Ok((!x.is_empty()).then_some(x))
 }

@@ -94,7 +94,7 @@ fn order_preview(engine: &Engine, a: &PreviewArgs) -> Result<Outcome> {
         trigger_price: trigger,
         time_in_force: TimeInForce::parse(&a.tif)?,
         reduce_only: a.reduce_only,
-        exits: super::execution::exits(a.take_profit.as_deref(), a.stop_loss.as_deref())?,
+        exits: super::execution::exits(&a.exits)?,
     };
     let p = preview::preview(engine.workspace(), engine.credentials(), &id, ask, a.validate)?;
     let mut text = String::new();
