@@ -14,6 +14,13 @@ use quantlab::engine::venues::kraken::auth::KrakenSecret;
 /// A throwaway key (the vectors' test key), never a real one.
 const KEY: &str = "0x0123456789012345678901234567890123456789012345678901234567890123";
 
+/// The signed body of `action` with the `i`th nonce, as the adapter sends it.
+fn sign(signer: &EvmSigner, action: &Action, i: u64) -> String {
+    let params =
+        L1Params { nonce: 1_700_000_000_000 + i, vault_address: None, expires_after: None, is_mainnet: true };
+    signed_l1_body(signer, action, &params).unwrap()
+}
+
 fn hyperliquid_order(c: &mut Criterion) {
     let signer = EvmSigner::from_hex(KEY).unwrap();
     let mut i = 0u64;
@@ -34,13 +41,7 @@ fn hyperliquid_order(c: &mut Criterion) {
                 }],
                 grouping: Grouping::Na,
             });
-            let params = L1Params {
-                nonce: 1_700_000_000_000 + i,
-                vault_address: None,
-                expires_after: None,
-                is_mainnet: true,
-            };
-            black_box(signed_l1_body(&signer, &action, &params).unwrap())
+            black_box(sign(&signer, &action, i))
         })
     });
 }
@@ -76,13 +77,7 @@ fn hyperliquid_bracket(c: &mut Criterion) {
                 orders: vec![entry, exit(px(2100.0), Tpsl::Tp, 1), exit(px(1950.0), Tpsl::Sl, 2)],
                 grouping: Grouping::NormalTpsl,
             });
-            let params = L1Params {
-                nonce: 1_700_000_000_000 + i,
-                vault_address: None,
-                expires_after: None,
-                is_mainnet: true,
-            };
-            black_box(signed_l1_body(&signer, &action, &params).unwrap())
+            black_box(sign(&signer, &action, i))
         })
     });
 }
