@@ -62,7 +62,7 @@ impl Needles {
             ("keyring Kraken credential", keyring_credential().into_bytes()),
             ("keyring Kraken API key", KEYRING_API_KEY.as_bytes().to_vec()),
             ("Hyperliquid agent key", hl),
-            ("Hyperliquid agent key (hex text)", HL_KEY[2..].as_bytes().to_vec()),
+            ("Hyperliquid agent key (hex text)", HL_KEY.as_bytes()[2..].to_vec()),
             ("Hyperliquid agent key (0x text)", HL_KEY.as_bytes().to_vec()),
             ("environment Kraken secret", ENV_SECRET.to_vec()),
             ("environment Kraken secret (base64 text)", b64(ENV_SECRET).into_bytes()),
@@ -87,7 +87,7 @@ impl Needles {
                 ("base64", STANDARD_NO_PAD.encode(&shifted)),
                 ("base64url", URL_SAFE_NO_PAD.encode(&shifted)),
             ] {
-                let inner = enc[4..enc.len() - 4].as_bytes().to_vec();
+                let inner = enc.as_bytes()[4..enc.len() - 4].to_vec();
                 self.0.push((format!("{name} ({alphabet}, offset {shift})"), inner, false));
             }
         }
