@@ -236,6 +236,10 @@ pub enum DataCmd {
         /// Bar interval: 1m, 5m, 15m, 1h, 4h, 1d, 1w ...
         #[arg(long)]
         timeframe: String,
+        /// Accept bars dated before 1970 or after 2100 (refused by default as a likely
+        /// epoch-unit mistake).
+        #[arg(long)]
+        allow_any_date: bool,
     },
     /// List the stored datasets.
     List,

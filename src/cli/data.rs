@@ -5,14 +5,16 @@ use serde_json::json;
 use super::args::DataCmd;
 use super::output::Outcome;
 use crate::engine::data::catalog::DatasetMeta;
+use crate::engine::data::load::LoadOptions;
 use crate::engine::{Engine, Result};
 
 pub fn dispatch(engine: &Engine, cmd: &DataCmd) -> (&'static str, Result<Outcome>) {
     match cmd {
-        DataCmd::Import { file, symbol, timeframe } => (
+        DataCmd::Import { file, symbol, timeframe, allow_any_date } => (
             "data import",
             (|| {
-                let (meta, existed) = engine.import_data(file, symbol, timeframe)?;
+                let opts = LoadOptions { allow_any_date: *allow_any_date };
+                let (meta, existed) = engine.import_data_with(file, symbol, timeframe, &opts)?;
                 let verb = if existed { "already imported as" } else { "imported as" };
                 let text = format!("{} {verb} {}\n{}", file.display(), meta.id, describe(&meta));
                 Ok(Outcome::ok("data import", &json!({ "dataset": meta, "existing": existed }), text))

@@ -55,7 +55,7 @@ pub fn main() -> i32 {
     };
     if let Some(source) = &cli.json_request {
         let (code, doc) = request::handle(source, cli.workspace.as_deref(), cli.verbose);
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        output::out_json(&doc);
         signal(cli.signal_file.as_deref(), &doc);
         return code;
     }
@@ -110,7 +110,7 @@ fn signal_file_arg(args: &[String]) -> Option<std::path::PathBuf> {
 fn signal(path: Option<&std::path::Path>, doc: &serde_json::Value) {
     if let Some(p) = path {
         if let Err(e) = crate::engine::workspace::write_json(p, doc) {
-            eprintln!("error: cannot write the signal file: {e}");
+            output::err(&format!("error: cannot write the signal file: {e}\n"));
         }
     }
 }

@@ -55,22 +55,41 @@ pub fn error_doc(command: &str, e: &Error) -> Value {
     doc
 }
 
+/// Write to stdout, ignoring a reader that went away (`| head`): the command has done its work
+/// and its exit code still says how it went; `println!` would panic on the broken pipe.
+pub fn out(text: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+}
+
+/// [`out`] for stderr.
+pub fn err(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// A JSON document on stdout, one per command.
+pub fn out_json(doc: &Value) {
+    out(&format!("{}\n", serde_json::to_string_pretty(doc).unwrap_or_default()));
+}
+
 pub fn print(o: &Outcome, as_json: bool) {
     if as_json {
-        println!("{}", serde_json::to_string_pretty(&o.doc()).unwrap_or_default());
+        out_json(&o.doc());
     } else if !o.text.is_empty() {
-        print!("{}", o.text);
+        out(&o.text);
         if !o.text.ends_with('\n') {
-            println!();
+            out("\n");
         }
     }
 }
 
 pub fn print_error(command: &str, e: &Error, as_json: bool) {
     if as_json {
-        println!("{}", serde_json::to_string_pretty(&error_doc(command, e)).unwrap_or_default());
+        out_json(&error_doc(command, e));
     } else {
-        eprintln!("error: {}", e.message);
+        err(&format!("error: {}\n", e.message));
     }
 }
 

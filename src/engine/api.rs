@@ -51,7 +51,18 @@ impl Engine {
     }
 
     pub fn import_data(&self, file: &Path, symbol: &str, timeframe: &str) -> Result<(DatasetMeta, bool)> {
-        catalog::import(&self.ws, file, symbol, timeframe)
+        self.import_data_with(file, symbol, timeframe, &Default::default())
+    }
+
+    /// [`Engine::import_data`] with loader options (`--allow-any-date`).
+    pub fn import_data_with(
+        &self,
+        file: &Path,
+        symbol: &str,
+        timeframe: &str,
+        opts: &crate::engine::data::load::LoadOptions,
+    ) -> Result<(DatasetMeta, bool)> {
+        catalog::import(&self.ws, file, symbol, timeframe, opts)
     }
 
     pub fn list_data(&self) -> Result<Vec<DatasetMeta>> {

@@ -27,14 +27,35 @@ pub fn id_stamp(ms: i64) -> String {
         .unwrap_or_else(|| "00000000T000000Z".into())
 }
 
-/// Epoch values at or above this are milliseconds; below, seconds. 1e11 seconds is the
-/// year 5138, and 1e11 ms is 1973, so real data cannot fall in the ambiguous band.
-const EPOCH_MS_THRESHOLD: i64 = 100_000_000_000;
+/// The epoch unit of an integer timestamp, told by its magnitude: below 1e11 it is seconds
+/// (1e11 s is the year 5138), below 1e14 milliseconds, below 1e17 microseconds, else
+/// nanoseconds. Each band's lowest value in the next unit is 1973, so data from 1973 on cannot
+/// be misread; an earlier series misread lands after 2100 and is refused by the loader.
+pub fn epoch_to_ms(v: i64) -> i64 {
+    match v.unsigned_abs() {
+        a if a < 100_000_000_000 => v * 1000,
+        a if a < 100_000_000_000_000 => v,
+        a if a < 100_000_000_000_000_000 => v.div_euclid(1_000),
+        _ => v.div_euclid(1_000_000),
+    }
+}
+
+/// `hh:mm:60` anywhere in the text: chrono would read it as the next second, silently moving
+/// a 23:59:60 bar onto the next day's midnight.
+fn is_leap_second(s: &str) -> bool {
+    s.as_bytes().windows(8).any(|w| {
+        w[2] == b':'
+            && w[5] == b':'
+            && &w[6..] == b"60"
+            && [0, 1, 3, 4].iter().all(|&i| w[i].is_ascii_digit())
+    })
+}
 
 /// Parse one timestamp cell into UTC epoch ms. Accepts ISO 8601 dates and datetimes (with
 /// `T` or a space, optional fractional seconds, `Z` or a numeric offset; no offset means UTC)
-/// and integer epoch seconds or milliseconds. Anything else is refused rather than guessed:
-/// day-first and 12-hour formats are ambiguous or lossy in the wild.
+/// and integer epochs in seconds, milliseconds, microseconds or nanoseconds ([`epoch_to_ms`]).
+/// Anything else is refused rather than guessed: day-first and 12-hour formats are ambiguous or
+/// lossy in the wild, and a leap second (`23:59:60`) has no place on a UTC bar clock.
 pub fn parse_timestamp(s: &str) -> std::result::Result<i64, String> {
     let s = s.trim();
     if s.is_empty() {
@@ -42,8 +63,14 @@ pub fn parse_timestamp(s: &str) -> std::result::Result<i64, String> {
     }
     if s.bytes().all(|b| b.is_ascii_digit()) || (s.starts_with('-') && s.len() > 1) {
         if let Ok(v) = s.parse::<i64>() {
-            return Ok(if v.abs() >= EPOCH_MS_THRESHOLD { v } else { v * 1000 });
+            return Ok(epoch_to_ms(v));
         }
+    }
+    if is_leap_second(s) {
+        return Err(format!(
+            "'{s}' is a leap second; bars are on the UTC clock without leap seconds: write it as \
+             23:59:59 or fold the bar into its neighbour"
+        ));
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.timestamp_millis());
@@ -69,7 +96,7 @@ pub fn parse_timestamp(s: &str) -> std::result::Result<i64, String> {
         ));
     }
     Err(format!(
-        "'{s}' is not an ISO 8601 date/datetime or an epoch in seconds/milliseconds \
+        "'{s}' is not an ISO 8601 date/datetime or an integer epoch (s, ms, us or ns) \
          (day-first and month-first dates are refused as ambiguous)"
     ))
 }
@@ -153,6 +180,18 @@ mod tests {
         assert!(parse_timestamp("01.01.2017 22:00:00.000").is_err());
         assert!(parse_timestamp("10/17/2019").is_err());
         assert!(parse_timestamp("").is_err());
+        assert!(parse_timestamp("2016-12-31T23:59:60Z").unwrap_err().contains("leap second"));
+        assert!(parse_timestamp("2016-12-31 23:59:60").unwrap_err().contains("leap second"));
+    }
+
+    #[test]
+    fn epoch_units_follow_the_magnitude() {
+        let h = 1_498_906_800_000; // 2017-07-01T11:00:00Z
+        assert_eq!(parse_timestamp("1498906800000000"), Ok(h));
+        assert_eq!(parse_timestamp("1498906800000000000"), Ok(h));
+        assert_eq!(epoch_to_ms(-86_400), -MS_PER_DAY);
+        assert_eq!(epoch_to_ms(i64::MAX), i64::MAX / 1_000_000);
+        assert_eq!(epoch_to_ms(i64::MIN), i64::MIN.div_euclid(1_000_000));
     }
 
     #[test]

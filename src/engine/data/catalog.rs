@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::bars::Bars;
-use super::load::load_file;
+use super::load::{load_file, load_file_with, LoadOptions};
 use super::store::{fingerprint, read_bars, write_bars};
 use crate::engine::contract::{make_id, CONTRACT_VERSION, DATASET_SCHEMA};
 use crate::engine::error::{Error, ErrorKind, Result};
@@ -112,10 +112,16 @@ fn dataset_dir(ws: &Workspace, id: &str) -> PathBuf {
 
 /// Import a CSV or Parquet file as a normalized dataset. Importing the same bars again under
 /// the same symbol and timeframe returns the existing dataset instead of a copy.
-pub fn import(ws: &Workspace, file: &Path, symbol: &str, timeframe: &str) -> Result<(DatasetMeta, bool)> {
+pub fn import(
+    ws: &Workspace,
+    file: &Path,
+    symbol: &str,
+    timeframe: &str,
+    opts: &LoadOptions,
+) -> Result<(DatasetMeta, bool)> {
     check_symbol(symbol)?;
     let tf_ms = parse_timeframe(timeframe)?;
-    let loaded = load_file(file)?;
+    let loaded = load_file_with(file, opts)?;
     let source = file.display().to_string();
     check_spacing(&source, &loaded.bars, tf_ms)?;
     let fp = fingerprint(&loaded.bars);

@@ -26,14 +26,42 @@ pub struct Loaded {
 /// How many leading lines we search for the header (banner lines come before it).
 const HEADER_SEARCH_LINES: usize = 5;
 
+/// What the loader accepts beyond the default.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Accept bars before 1970 or from 2100 on (refused by default: such dates are almost
+    /// always an epoch in the wrong unit).
+    pub allow_any_date: bool,
+}
+
+/// 1970-01-01 and 2100-01-01, the plausible range of a bar's time without `allow_any_date`.
+const PLAUSIBLE_MS: std::ops::Range<i64> = 0..4_102_444_800_000;
+
 pub fn load_file(path: &Path) -> Result<Loaded> {
+    load_file_with(path, &LoadOptions::default())
+}
+
+pub fn load_file_with(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    if !path.exists() {
-        return Err(Error::not_found(format!("data file {} does not exist", path.display())));
+    // Only a regular file: a FIFO with no writer would block the import forever.
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            Error::not_found(format!("data file {} does not exist", path.display()))
+        }
+        _ => Error::bad_input(format!("data file {}: cannot read it: {e}", path.display())),
+    })?;
+    if meta.is_dir() {
+        return Err(Error::bad_input(format!("{} is a directory, not a data file", path.display())));
+    }
+    if !meta.is_file() {
+        return Err(Error::bad_input(format!(
+            "{} is not a regular file (a pipe, socket or device); import a file",
+            path.display()
+        )));
     }
     match ext.as_str() {
-        "csv" | "txt" => load_csv(path),
-        "parquet" | "pq" => load_parquet(path),
+        "csv" | "txt" => load_csv(path, opts),
+        "parquet" | "pq" => load_parquet(path, opts),
         _ => Err(Error::bad_input(format!(
             "{}: unknown data format '{ext}'; use .csv or .parquet",
             path.display()
@@ -41,14 +69,61 @@ pub fn load_file(path: &Path) -> Result<Loaded> {
     }
 }
 
-/// Split a header line into cells (headers are plain; quotes are stripped).
-fn header_cells(line: &str) -> Vec<String> {
-    line.trim_end_matches(['\r', '\n']).split(',').map(|c| c.trim().trim_matches('"').to_string()).collect()
+/// Open the data file; any failure (permission denied, most often) is the caller's bad input.
+fn open_data(path: &Path) -> Result<File> {
+    File::open(path)
+        .map_err(|e| Error::bad_input(format!("data file {}: cannot open it: {e}", path.display())))
 }
 
-fn load_csv(path: &Path) -> Result<Loaded> {
+/// Split a header line into cells (headers are plain; quotes and a UTF-8 BOM are stripped).
+fn header_cells(line: &str) -> Vec<String> {
+    line.trim_start_matches('\u{feff}')
+        .trim_end_matches(['\r', '\n'])
+        .split(',')
+        .map(|c| c.trim().trim_matches('"').to_string())
+        .collect()
+}
+
+/// Why polars could not split the file into rows, in our words and with the file line: the
+/// first row whose field count differs from the header's, or a quoted field left open. Only
+/// run after polars failed, so a clean file is read once.
+fn csv_structure_error(path: &Path, source: &str, header_line: usize, width: usize) -> Option<Error> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(BufReader::new(File::open(path).ok()?));
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => return None,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                return Some(Error::bad_input(format!("{source}: row {line}: not readable as CSV")));
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line()) as usize;
+        if line <= header_line + 1 {
+            continue; // banner lines and the header
+        }
+        if record.iter().any(|f| f.contains(&b'\n')) {
+            return Some(Error::bad_input(format!(
+                "{source}: row {line}: a quoted field runs over the end of the line \
+                 (an unterminated '\"'?)"
+            )));
+        }
+        if record.len() != width {
+            return Some(Error::bad_input(format!(
+                "{source}: row {line}: has {} fields but the header has {width}",
+                record.len()
+            )));
+        }
+    }
+}
+
+fn load_csv(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
     let source = path.display().to_string();
-    let file = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
+    let file = open_data(path)?;
     let mut lines = Vec::new();
     for line in BufReader::new(file).lines().take(HEADER_SEARCH_LINES) {
         lines.push(line.map_err(|e| Error::bad_input(format!("{source}: not readable as text: {e}")))?);
@@ -74,7 +149,15 @@ fn load_csv(path: &Path) -> Result<Loaded> {
         .with_infer_schema_length(Some(0)) // every column as text: we parse and report per cell
         .try_into_reader_with_file_path(Some(path.to_path_buf()))
         .and_then(|r| r.finish())
-        .map_err(|e| Error::bad_input(format!("{source}: malformed CSV: {e}")))?;
+        .map_err(|e| {
+            tracing::debug!(file = %source, "csv reader: {e}");
+            csv_structure_error(path, &source, header_line, cells.len()).unwrap_or_else(|| {
+                Error::bad_input(format!(
+                    "{source}: malformed CSV: not readable as rows of {} fields",
+                    cells.len()
+                ))
+            })
+        })?;
     if df.width() != cells.len() {
         return Err(Error::bad_input(format!(
             "{source}: header has {} columns but the data has {}",
@@ -117,7 +200,7 @@ fn load_csv(path: &Path) -> Result<Loaded> {
             vol,
         );
     }
-    finish(&source, bars, notes, "csv", &|i| first_data_line + i, &map)
+    finish(&source, bars, notes, "csv", &|i| first_data_line + i, &map, opts)
 }
 
 /// A numeric cell. NaN and infinities parse here and are refused by validation with the row.
@@ -129,18 +212,53 @@ fn parse_price(cell: &str) -> std::result::Result<f64, String> {
     t.parse::<f64>().map_err(|_| format!("'{t}' is not a number"))
 }
 
-fn load_parquet(path: &Path) -> Result<Loaded> {
+/// Why a mapped Parquet column's type cannot be read, if it cannot: polars (built without its
+/// decimal and nested types) panics on those, so they are refused by name before any read.
+fn unreadable_parquet_type(dt: &ArrowDataType, is_time: bool) -> Option<String> {
+    use ArrowDataType as A;
+    match dt {
+        A::Int8 | A::Int16 | A::Int32 | A::Int64 | A::UInt8 | A::UInt16 | A::UInt32 | A::UInt64 => None,
+        A::Float32 | A::Float64 if !is_time => None,
+        A::Utf8 | A::LargeUtf8 | A::Utf8View | A::Date32 | A::Date64 | A::Timestamp(_, _) if is_time => None,
+        A::Decimal(p, sc) | A::Decimal32(p, sc) | A::Decimal64(p, sc) | A::Decimal256(p, sc) => Some(format!(
+            "is decimal({p}, {sc}), which is not read; store it as float64 (double), e.g. cast it before writing"
+        )),
+        other if is_time => Some(format!(
+            "has type {other:?}; expected a timestamp, date, epoch integer or ISO text"
+        )),
+        other => Some(format!("has type {other:?}; expected float64 (double) or an integer")),
+    }
+}
+
+fn load_parquet(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
     let source = path.display().to_string();
-    let file = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
-    let df = ParquetReader::new(file)
-        .finish()
-        .map_err(|e| Error::bad_input(format!("{source}: not a readable Parquet file: {e}")))?;
-    let cells: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
+    let unreadable =
+        |e: &dyn std::fmt::Display| Error::bad_input(format!("{source}: not a readable Parquet file: {e}"));
+    let mut reader = ParquetReader::new(open_data(path)?);
+    let schema = reader.schema().map_err(|e| unreadable(&e))?;
+    let fields: Vec<&ArrowField> = schema.iter_values().collect();
+    let cells: Vec<String> = fields.iter().map(|f| f.name.to_string()).collect();
     let map = map_columns(&source, &cells)?;
+    let mut wanted = vec![&map.timestamp, &map.open, &map.high, &map.low, &map.close];
+    wanted.extend(map.volume.as_ref());
+    for (k, (idx, name)) in wanted.iter().enumerate() {
+        if let Some(why) = unreadable_parquet_type(&fields[*idx].dtype, k == 0) {
+            return Err(Error::bad_input(format!("{source}: column '{name}' {why}")));
+        }
+    }
+    // Read only the mapped columns: another column of a type we cannot read does not matter.
+    let names: Vec<String> = wanted.iter().map(|(i, _)| cells[*i].clone()).collect();
+    let read =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.with_columns(Some(names)).finish()));
+    let df = match read {
+        Ok(r) => r.map_err(|e| unreadable(&e))?,
+        Err(p) => return Err(unreadable(&crate::engine::error::panic_message(p.as_ref()))),
+    };
+    let col = |idx: usize| df.column(cells[idx].as_str());
     let n = df.height();
-    let ts = parquet_timestamps(&source, &df, &map)?;
+    let ts = parquet_timestamps(&source, col(map.timestamp.0)?, n, &map.timestamp.1)?;
     let float = |(idx, name): &(usize, String)| -> Result<Vec<f64>> {
-        let s = df.columns()[*idx]
+        let s = col(*idx)?
             .cast(&DataType::Float64)
             .map_err(|e| Error::bad_input(format!("{source}: column '{name}' is not numeric: {e}")))?;
         let ca = s.f64()?;
@@ -163,12 +281,10 @@ fn load_parquet(path: &Path) -> Result<Loaded> {
             None => vec![0.0; n],
         },
     };
-    finish(&source, bars, Vec::new(), "parquet", &|i| i + 1, &map)
+    finish(&source, bars, Vec::new(), "parquet", &|i| i + 1, &map, opts)
 }
 
-fn parquet_timestamps(source: &str, df: &DataFrame, map: &ColumnMap) -> Result<Vec<i64>> {
-    let (idx, name) = &map.timestamp;
-    let col = &df.columns()[*idx];
+fn parquet_timestamps(source: &str, col: &Column, height: usize, name: &str) -> Result<Vec<i64>> {
     let missing =
         |i: usize| Error::bad_input(format!("{source}: row {}, column '{name}': empty value", i + 1));
     match col.dtype() {
@@ -180,14 +296,12 @@ fn parquet_timestamps(source: &str, df: &DataFrame, map: &ColumnMap) -> Result<V
             };
             let phys = col.to_physical_repr();
             let ca = phys.i64()?;
-            (0..df.height())
-                .map(|i| ca.get(i).map(|v| v.div_euclid(per_ms)).ok_or_else(|| missing(i)))
-                .collect()
+            (0..height).map(|i| ca.get(i).map(|v| v.div_euclid(per_ms)).ok_or_else(|| missing(i))).collect()
         }
         DataType::Date => {
             let phys = col.cast(&DataType::Int32)?;
             let ca = phys.i32()?;
-            (0..df.height())
+            (0..height)
                 .map(|i| {
                     ca.get(i).map(|d| d as i64 * crate::engine::time::MS_PER_DAY).ok_or_else(|| missing(i))
                 })
@@ -195,7 +309,7 @@ fn parquet_timestamps(source: &str, df: &DataFrame, map: &ColumnMap) -> Result<V
         }
         DataType::String => {
             let ca = col.str()?;
-            (0..df.height())
+            (0..height)
                 .map(|i| {
                     let cell = ca.get(i).ok_or_else(|| missing(i))?;
                     parse_timestamp(cell).map_err(|why| {
@@ -207,7 +321,7 @@ fn parquet_timestamps(source: &str, df: &DataFrame, map: &ColumnMap) -> Result<V
         dt if dt.is_integer() => {
             let phys = col.cast(&DataType::Int64)?;
             let ca = phys.i64()?;
-            (0..df.height())
+            (0..height)
                 .map(|i| {
                     let v = ca.get(i).ok_or_else(|| missing(i))?;
                     parse_timestamp(&v.to_string()).map_err(|why| {
@@ -222,6 +336,14 @@ fn parquet_timestamps(source: &str, df: &DataFrame, map: &ColumnMap) -> Result<V
     }
 }
 
+/// A bar time for a message: RFC 3339, or the raw value where no calendar can show it.
+fn describe_ms(ms: i64) -> String {
+    match crate::engine::time::fmt_ms(ms) {
+        t if t.starts_with('<') => format!("epoch {ms} ms (beyond any calendar)"),
+        t => t,
+    }
+}
+
 /// Fix what is unambiguous (a wholly newest-first file), then refuse anything else that breaks
 /// the invariants, naming the source row.
 fn finish(
@@ -231,10 +353,22 @@ fn finish(
     format: &'static str,
     row_of: &dyn Fn(usize) -> usize,
     map: &ColumnMap,
+    opts: &LoadOptions,
 ) -> Result<Loaded> {
     let n = bars.len();
     if n == 0 {
         return Err(Error::bad_input(format!("{source}: no data rows")));
+    }
+    if !opts.allow_any_date {
+        if let Some(i) = bars.ts.iter().position(|t| !PLAUSIBLE_MS.contains(t)) {
+            return Err(Error::bad_input(format!(
+                "{source}: row {}, column '{}': {} is before 1970 or after 2100, most likely an \
+                 epoch in the wrong unit; import it with --allow-any-date if the date is real",
+                row_of(i),
+                map.timestamp.1,
+                describe_ms(bars.ts[i])
+            )));
+        }
     }
     let descending = n > 1 && bars.ts[0] > bars.ts[n - 1];
     if descending {

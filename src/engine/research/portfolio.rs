@@ -132,6 +132,7 @@ pub fn portfolio(
     show: &dyn Fn(&str) -> Result<RunReport>,
 ) -> Result<RunReport> {
     let started = Instant::now();
+    super::run::check_label(req.label.as_deref())?;
     if req.runs.len() < 2 {
         return Err(Error::bad_input("--runs: a portfolio needs at least two runs"));
     }

@@ -35,11 +35,26 @@ pub struct RunRequest {
     pub label: Option<String>,
 }
 
+/// The longest `--label`, in characters: labels are rewritten into the runs index (JSON and
+/// CSV) after every run, so an unbounded one makes every later run slow.
+pub const MAX_LABEL_CHARS: usize = 200;
+
+/// Refuse a label longer than [`MAX_LABEL_CHARS`].
+pub fn check_label(label: Option<&str>) -> Result<()> {
+    match label.map(|l| l.chars().count()) {
+        Some(n) if n > MAX_LABEL_CHARS => {
+            Err(Error::bad_input(format!("--label is {n} characters; the most is {MAX_LABEL_CHARS}")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Run and record. Bad input (unknown strategy, bad parameter, bad data) is refused before a
 /// run id exists, so nothing is written. Once the run exists, a failure still leaves a
 /// report.json with status `failed`; the returned error carries the exit class.
 pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
     let started = Instant::now();
+    check_label(req.label.as_deref())?;
     req.backtest.validate()?;
     let (strat, params) = strategy::build(&req.strategy, &req.params)?;
     let (start, end) = parse_window(req.start.as_deref(), req.end.as_deref())?;

@@ -79,8 +79,15 @@ pub fn plan(ws: &crate::engine::workspace::Workspace, req: &SweepRequest) -> Res
             )));
         }
     }
+    crate::engine::research::run::check_label(req.label.as_deref())?;
     if req.jobs == Some(0) {
         return Err(Error::bad_input("--jobs must be at least 1"));
+    }
+    if let Some(j) = req.jobs.filter(|&j| j > max_jobs()) {
+        return Err(Error::bad_input(format!(
+            "--jobs {j} is more than {} (4 per core on this machine); the work is CPU-bound",
+            max_jobs()
+        )));
     }
     let (start, end) = parse_window(req.start.as_deref(), req.end.as_deref())?;
     let grid_points = combinations(&axes, &constraints)?;
@@ -207,6 +214,12 @@ pub fn rank_all(mut evaluated: Vec<(usize, Params, Metrics)>, objective: &str) -
 
 pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+/// The most worker threads `--jobs` may ask for: 4 per core. More only thrash (or, in the
+/// thousands, cannot be started at all).
+pub fn max_jobs() -> usize {
+    4 * default_jobs()
 }
 
 /// Wall-clock helper for reports.

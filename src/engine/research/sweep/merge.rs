@@ -7,7 +7,21 @@ use std::time::Instant;
 use super::exec::rank_all;
 use super::types::SweepReport;
 use crate::engine::error::{Error, Result};
-use crate::engine::workspace::{read_json, Workspace};
+use crate::engine::workspace::Workspace;
+
+/// One shard: a folder holding sweep.json, or the file itself. Anything else (a folder without
+/// one, an unreadable file, not JSON, another artifact) is the caller's bad input, not a runtime
+/// failure; a path that does not exist is not found.
+fn read_shard(given: &Path) -> Result<SweepReport> {
+    if !given.exists() {
+        return Err(Error::not_found(format!("{} does not exist", given.display())));
+    }
+    let file = if given.is_dir() { given.join("sweep.json") } else { given.to_path_buf() };
+    let bytes = std::fs::read(&file)
+        .map_err(|e| Error::bad_input(format!("not a sweep shard: cannot read {}: {e}", file.display())))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::bad_input(format!("not a sweep shard's sweep.json ({e})")))
+}
 
 pub fn merge(ws: &Workspace, dirs: &[impl AsRef<Path>]) -> Result<SweepReport> {
     let started = Instant::now();
@@ -18,8 +32,7 @@ pub fn merge(ws: &Workspace, dirs: &[impl AsRef<Path>]) -> Result<SweepReport> {
         .iter()
         .map(|d| {
             let d = d.as_ref();
-            let file = if d.is_dir() { d.join("sweep.json") } else { d.to_path_buf() };
-            read_json::<SweepReport>(&file).map_err(|e| e.context(format!("shard {}", d.display())))
+            read_shard(d).map_err(|e| e.context(format!("shard {}", d.display())))
         })
         .collect::<Result<Vec<_>>>()?;
     let first = &shards[0];

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::faults::Faults;
+use crate::engine::config::toml_error;
 use crate::engine::error::{Error, Result};
 use crate::engine::venues::evm::address::Address;
 use crate::engine::venues::kraken::auth::KrakenSecret;
@@ -134,12 +135,21 @@ fn bad(path: &Path, field: &str, why: impl std::fmt::Display) -> Error {
 
 impl SimConfig {
     pub fn load(path: &Path) -> Result<SimConfig> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read", path, e))?;
-        Self::parse(path, &text)
+        // The config is the caller's input: a missing or unreadable one is bad input (exit 2).
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::bad_input(format!("--config: {}: cannot read it: {e}", path.display())))?;
+        let cfg = Self::parse(path, &text)?;
+        for (field, p) in [("state", cfg.state_path(path)), ("request_log", cfg.request_log_path(path))] {
+            if p.is_dir() {
+                return Err(bad(path, field, format!("{} is a directory; name a file", p.display())));
+            }
+        }
+        Ok(cfg)
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<SimConfig> {
-        let cfg: SimConfig = toml::from_str(text).map_err(|e| bad(path, "config", e.message()))?;
+        let cfg: SimConfig =
+            toml::from_str(text).map_err(|e| Error::bad_input(toml_error(path, text, &e)))?;
         cfg.validate(path)?;
         Ok(cfg)
     }
