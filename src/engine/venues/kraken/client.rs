@@ -215,7 +215,7 @@ pub struct PrivateTurn<'a> {
 impl PrivateTurn<'_> {
     /// Build a request with the next nonce; send it with [`send`](Self::send) in this turn.
     pub fn prepare(&mut self, method: &str, params: &[(&str, String)]) -> VenueResult<PreparedRequest> {
-        let nonce = self.nonce.next().map_err(nonce_error)?;
+        let nonce = self.nonce.draw().map_err(nonce_error)?;
         self.client.build(nonce, method, params)
     }
 

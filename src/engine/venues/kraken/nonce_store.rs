@@ -106,13 +106,13 @@ impl PersistedNonce {
 
     /// One nonce in a turn of its own (for a request that is not sent at once).
     pub fn next(&self) -> Result<u64> {
-        self.turn()?.next()
+        self.turn()?.draw()
     }
 }
 
 impl NonceTurn<'_> {
     /// The next nonce: strictly above every nonce this key was given before, in any process.
-    pub fn next(&mut self) -> Result<u64> {
+    pub fn draw(&mut self) -> Result<u64> {
         let s = self.store;
         let ceiling = read_ceiling(&s.path)?;
         let mut text = String::new();
