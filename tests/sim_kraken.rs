@@ -388,3 +388,127 @@ async fn a_client_order_id_is_unique_among_open_orders() {
     assert_ne!(reused.venue_order_id, first.venue_order_id);
     assert_eq!(by_client(&k, 90).await.venue_order_id, reused.venue_order_id, "a query finds the open one");
 }
+
+/// A nonce refusal is retried once with a fresh nonce, and only once. A frozen clock makes
+/// the nonces known: F, F+1, ... (the simulator checks only that each is above the last).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nonce_refusal_is_retried_once_with_a_fresh_nonce() {
+    use quantlab::engine::venues::http::Http;
+    use quantlab::engine::venues::kraken::client::KrakenClient;
+    use quantlab::engine::venues::kraken::nonce_store::PersistedNonce;
+    const F: u64 = 1_700_000_000_000;
+    fn frozen() -> u64 {
+        F
+    }
+    let h = Harness::start(Market::Walk).await;
+    let client = KrakenClient::new(
+        &h.url,
+        Http::new(1000).unwrap(),
+        KRAKEN_KEY.to_string(),
+        KrakenSecret::from_base64(KRAKEN_SECRET).unwrap(),
+        PersistedNonce::with_clock(&h.path("frozen.nonce"), frozen).unwrap(),
+    );
+    let refusals = || {
+        let (_, log) = h.log();
+        log.iter().filter(|e| e["error"] == "EAPI:Invalid nonce").count()
+    };
+    // Another sender (one that ignores the shared lock) used F: the client's F is refused,
+    // and its retry with F+1 goes through.
+    assert_eq!(post_signed(&h, "Balance", F).await.0["error"], json!([]));
+    let v = client.private("Balance", &[]).await.expect("the retry with a fresh nonce is accepted");
+    assert_eq!(v["ZUSD"], "100000");
+    assert_eq!(refusals(), 1, "{}", h.log().0);
+    // Far ahead (F+11): F+2 and its one retry F+3 are refused, and the refusal is returned.
+    assert_eq!(post_signed(&h, "Balance", F + 11).await.0["error"], json!([]));
+    let e = client.private("Balance", &[]).await.unwrap_err();
+    assert!(matches!(&e, VenueError::Auth { message } if message.contains("EAPI:Invalid nonce")), "{e:?}");
+    assert_eq!(refusals(), 3, "one retry, not more: {}", h.log().0);
+}
+
+/// Set in the two child processes of the test below, to the workspace they share.
+const NONCE_CHILD: &str = "QUANTLAB_TEST_NONCE_CHILD_WORKSPACE";
+const NONCE_READS: usize = 500;
+
+/// Two processes (this test binary, run twice as a helper) open the same Kraken account the
+/// way the console and the CLI do, through the workspace's venues.toml and nonce files, and
+/// each reads its balances 500 times at once: Kraken refuses any nonce not above the key's
+/// last, whichever process sent it, so before nonces were shared across processes this
+/// refused most of one of them (`EAPI:Invalid nonce`). Now the simulator refuses none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_signing_with_one_key_have_no_nonce_refused() {
+    let h = Harness::start(Market::Walk).await;
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::write(ws.path().join("venues.toml"), format!("[kraken.main]\nbase_url = \"{}\"\n", h.url))
+        .unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let t = Instant::now();
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            let child = std::process::Command::new(&exe)
+                .args(["--exact", "nonce_child_reads_balances", "--ignored", "--nocapture"])
+                .env(NONCE_CHILD, ws.path())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        })
+        .collect();
+    let mut windows = Vec::new();
+    for c in children {
+        let out = c.await.unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "a child failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+        let line = stdout.lines().find(|l| l.starts_with("{\"reads\"")).expect("the child's report");
+        let v: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["reads"], NONCE_READS, "{v}");
+        windows.push((v["first_ms"].as_i64().unwrap(), v["last_ms"].as_i64().unwrap()));
+    }
+    let elapsed = t.elapsed();
+    // They really ran at once: each started before the other finished.
+    assert!(
+        windows[0].0 < windows[1].1 && windows[1].0 < windows[0].1,
+        "the children did not overlap: {windows:?}"
+    );
+    let (text, log) = h.log();
+    let of = |accepted: bool| {
+        log.iter().filter(|e| e["endpoint"] == "BalanceEx" && e["accepted"] == accepted).count()
+    };
+    let nonce_refusals = log.iter().filter(|e| e["error"] == "EAPI:Invalid nonce").count();
+    assert_eq!(nonce_refusals, 0, "nonces refused across processes:\n{text}");
+    assert_eq!((of(true), of(false)), (2 * NONCE_READS, 0), "{text}");
+    eprintln!("2 x {NONCE_READS} signed reads from two processes in {elapsed:?}, no nonce refused");
+}
+
+/// The child of the test above (run only by it, in a process of its own).
+#[test]
+#[ignore = "a child process of two_processes_signing_with_one_key_have_no_nonce_refused"]
+fn nonce_child_reads_balances() {
+    use quantlab::engine::execution::{CorridorId, Venue};
+    use quantlab::engine::secrets::{CredentialKey, CredentialStore, MemoryStore, Secret};
+    use quantlab::engine::venues::connect::{self, Live};
+    use quantlab::engine::workspace::Workspace;
+    let dir = std::env::var(NONCE_CHILD)
+        .unwrap_or_else(|_| panic!("run by two_processes_signing_with_one_key_have_no_nonce_refused only"));
+    let ws = Workspace::at(dir);
+    let store = MemoryStore::default();
+    let id = CorridorId::new(Venue::Kraken, "main").unwrap();
+    store
+        .set(
+            &CredentialKey::new(Venue::Kraken, "main"),
+            &Secret::new(format!("{KRAKEN_KEY}:{KRAKEN_SECRET}")),
+        )
+        .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (first_ms, last_ms) = rt.block_on(async {
+        let Ok((Live::Kraken(k), ..)) = connect::open(&ws, &id, &store) else {
+            panic!("cannot open kraken/main")
+        };
+        let first = now_ms();
+        for i in 0..NONCE_READS {
+            k.balances().await.unwrap_or_else(|e| panic!("read {i}: {e}"));
+        }
+        (first, now_ms())
+    });
+    println!("{}", json!({ "reads": NONCE_READS, "first_ms": first_ms, "last_ms": last_ms }));
+}

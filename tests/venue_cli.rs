@@ -337,6 +337,41 @@ fn kraken_sign(path: &str, body: &str) -> String {
     b64.encode(mac.finalize().into_bytes())
 }
 
+/// The API-Sign the real secret gives `body` (with its nonce) is nowhere in `text`.
+fn assert_no_kraken_signature(case: &str, text: &str, body: &str) {
+    let real = kraken_sign("/0/private/AddOrder", body);
+    assert!(!text.contains(&real), "[{case}] the real API-Sign ({real}) is printed:\n{text}");
+}
+
+/// The digest of the action in a printed Hyperliquid `body`, as the venue computes it, and
+/// the agent key's real signature of it.
+fn hl_digest_and_signature(body: &Value) -> ([u8; 32], Value) {
+    use quantlab::engine::venues::hyperliquid::action::Action;
+    use quantlab::engine::venues::hyperliquid::sign::{l1_action_digest, L1Params};
+    let action: Action = serde_json::from_value(body["action"].clone()).unwrap();
+    let params = L1Params {
+        nonce: body["nonce"].as_u64().unwrap(),
+        vault_address: None,
+        expires_after: None,
+        is_mainnet: true,
+    };
+    let digest = l1_action_digest(&action, &params).unwrap();
+    let sig = EvmSigner::from_hex(HL_AGENT_KEY).unwrap().sign_digest(&digest).unwrap();
+    (digest, serde_json::to_value(sig).unwrap())
+}
+
+/// Neither half of the agent key's real signature of the printed action is in `text`.
+fn assert_no_hl_signature(case: &str, text: &str, body: &Value) {
+    let (_, sig) = hl_digest_and_signature(body);
+    for k in ["r", "s"] {
+        let half = sig[k].as_str().unwrap().trim_start_matches("0x");
+        assert!(
+            half.len() > 50 && !text.contains(half),
+            "[{case}] the real signature's {k} is printed:\n{text}"
+        );
+    }
+}
+
 fn param(body: &str, key: &str) -> Option<String> {
     let form: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap();
     form.into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
@@ -355,7 +390,7 @@ fn with<'a>(base: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
 }
 
 #[test]
-fn preview_prints_the_exact_signed_request_redacted_and_places_nothing() {
+fn preview_prints_the_exact_request_with_its_signature_withheld_and_places_nothing() {
     let sim = start_sim();
     let ws = workspace(&sim.url, "main");
     let case = "kraken preview";
@@ -367,7 +402,14 @@ fn preview_prints_the_exact_signed_request_redacted_and_places_nothing() {
     assert_eq!(p["url"], format!("{}/0/private/AddOrder", sim.url), "[{case}]");
     assert_eq!(header(&p, "API-Key"), "<redacted>", "[{case}]");
     let body = p["body"].as_str().unwrap();
-    assert_eq!(header(&p, "API-Sign"), kraken_sign("/0/private/AddOrder", body), "[{case}] a real signature");
+    assert_eq!(header(&p, "API-Sign"), "<withheld>", "[{case}] no signature is printed");
+    assert_no_kraken_signature(case, &o.both(), body);
+    assert_eq!(p["signature_withheld"], true, "[{case}]");
+    let nonce = param(body, "nonce").unwrap();
+    assert_eq!(p["nonce"].to_string(), nonce, "[{case}]");
+    let digest = hex::encode(Sha256::digest(format!("{nonce}{body}").as_bytes()));
+    assert_eq!(p["signing_digest"], digest, "[{case}] SHA256(nonce ++ body)");
+    assert!(p["signer"].is_null(), "[{case}] {p}");
     assert_eq!(p["body_sha256"], hex::encode(Sha256::digest(body.as_bytes())), "[{case}]");
     let cid = p["request"]["client_order_id"].as_str().unwrap();
     let fields = [("ordertype", "limit"), ("type", "buy"), ("pair", "XBTUSD"), ("volume", "0.01")];
@@ -391,23 +433,46 @@ fn preview_prints_the_exact_signed_request_redacted_and_places_nothing() {
         "s": "0.01", "r": false, "t": { "limit": { "tif": "Gtc" } }, "c": order["c"] }] });
     assert_eq!(body["action"], want, "[{case}] BTC is asset 0");
     assert!(body["nonce"].is_u64(), "[{case}] {body}");
-    assert!(["r", "s", "v"].iter().all(|k| !body["signature"][k].is_null()), "[{case}] signed: {body}");
+    assert_eq!(body["signature"], "<withheld>", "[{case}] not signed: {body}");
+    assert_eq!((&p["nonce"], &p["signature_withheld"]), (&body["nonce"], &json!(true)), "[{case}]");
+    assert_eq!(p["signer"], agent_address(), "[{case}] the agent that would sign");
+    let (digest, _) = hl_digest_and_signature(&body);
+    assert_eq!(p["signing_digest"], format!("0x{}", hex::encode(digest)), "[{case}] the EIP-712 digest");
+    assert_no_hl_signature(case, &o.both(), &body);
 
     // Plain text: the request line, the redacted key, and that it was not sent.
     let args = with(&["order", "preview", "--venue", "kraken", "--account", "main"], &KRAKEN_BUY);
     let o = run(ws.path(), false, Some(&credential("kraken")), &args);
     assert_eq!(o.code, 0, "[kraken preview (text)] {}", o.both());
     let post = format!("POST {}/0/private/AddOrder", sim.url);
-    for want in [post.as_str(), "API-Key: <redacted>", "not sent (preview)"] {
+    for want in [
+        post.as_str(),
+        "API-Key: <redacted>",
+        "API-Sign: <withheld>",
+        "signature withheld",
+        "not sent (preview)",
+    ] {
         assert!(o.stdout.contains(want), "[kraken preview (text)] {want}: {}", o.stdout);
     }
     assert_no_secret("kraken preview (text)", &o.both());
+    let text_body = o.stdout.lines().find(|l| l.starts_with("nonce=")).expect("the body line");
+    assert_no_kraken_signature("kraken preview (text)", &o.both(), text_body);
+    let args = with(&["order", "preview", "--venue", "hyperliquid", "--account", "main"], &HL_BUY);
+    let o = run(ws.path(), false, Some(&credential("hyperliquid")), &args);
+    assert_eq!(o.code, 0, "[hyperliquid preview (text)] {}", o.both());
+    let agent = format!("signer:         {}", agent_address());
+    for want in ["signing digest: 0x", agent.as_str(), "\"signature\":\"<withheld>\"", "signature withheld"] {
+        assert!(o.stdout.contains(want), "[hyperliquid preview (text)] {want}: {}", o.stdout);
+    }
+    let text_body: Value =
+        serde_json::from_str(o.stdout.lines().find(|l| l.starts_with('{')).expect("the body line")).unwrap();
+    assert_no_hl_signature("hyperliquid preview (text)", &o.both(), &text_body);
 
     assert!(sim.orders().is_empty(), "a preview places nothing: {:?}", sim.orders());
     for venue in VENUES {
         let events = journal(&ws, venue);
         let previews = of_kind(&events, "order_preview");
-        let n = if venue == "kraken" { 2 } else { 1 };
+        let n = 2;
         assert_eq!(previews.len(), n, "[{venue} journal] {events:?}");
         assert!(events.iter().all(|e| e["dry_run"] == true), "[{venue} journal] a dry run: {events:?}");
         assert!(previews.iter().all(|e| e["validate"] == false), "[{venue} journal] {events:?}");
@@ -416,6 +481,100 @@ fn preview_prints_the_exact_signed_request_redacted_and_places_nothing() {
         assert_eq!(previews[0]["request"]["symbol"], if venue == "kraken" { "XBTUSD" } else { "BTC" });
     }
     assert_no_secret("workspace after previews", &workspace_text(ws.path()));
+}
+
+/// POST `body` to `url` with `headers`, as any HTTP client would: the status and the reply.
+fn replay(url: &str, headers: &[(String, String)], body: &str) -> (u16, Value) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let mut r = reqwest::Client::new().post(url).body(body.to_string());
+        for (k, v) in headers {
+            r = r.header(k, v);
+        }
+        let r = r.send().await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    })
+}
+
+/// The orders the simulator holds, from its state.
+fn held_orders(sim: &SimProcess) -> Value {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let state: Value = rt.block_on(async {
+        reqwest::get(format!("{}/_sim/state", sim.url)).await.unwrap().json().await.unwrap()
+    });
+    state["exchange"]["orders"].clone()
+}
+
+/// Attack: take what `order preview` printed and send it to the venue. On Hyperliquid the
+/// signature alone authorizes an order, so a printed signed body would be an order anyone
+/// could place past every gate; on Kraken, an API-Sign plus the key. Both are refused, and
+/// nothing rests.
+#[test]
+fn a_previewed_order_replayed_to_the_venue_is_refused_and_nothing_rests() {
+    let sim = start_sim();
+    let ws = workspace(&sim.url, "main");
+    let no_orders = |case: &str| {
+        let held = held_orders(&sim);
+        assert_eq!(held, json!({}), "[{case}] an order rests at the venue: {held}");
+        let accepted: Vec<Value> = sim.orders().into_iter().filter(|e| e["accepted"] == true).collect();
+        assert!(accepted.iter().all(|e| e["detail"].is_null()), "[{case}] placed: {accepted:?}");
+    };
+    for extra in [&[][..], &["--validate"][..]] {
+        let case = format!("kraken preview {extra:?}, replayed");
+        let o = preview(&ws, "kraken", &with(&KRAKEN_BUY, extra));
+        assert_eq!(o.code, 0, "[{case}] {}", o.stdout);
+        let p = o.json()["result"].clone();
+        let (url, body) = (p["url"].as_str().unwrap(), p["body"].as_str().unwrap());
+        assert_no_kraken_signature(&case, &o.both(), body);
+        let printed: Vec<(String, String)> = serde_json::from_value(p["headers"].clone()).unwrap();
+        let (_, reply) = replay(url, &printed, body);
+        assert_eq!(reply["error"], json!(["EAPI:Invalid key"]), "[{case}] as printed: {reply}");
+        // Even for someone who holds the API key (not the secret), the printed sign is void.
+        let keyed: Vec<(String, String)> = printed
+            .iter()
+            .map(|(k, v)| (k.clone(), if k == "API-Key" { KRAKEN_KEY.to_string() } else { v.clone() }))
+            .collect();
+        let (_, reply) = replay(url, &keyed, body);
+        assert_eq!(reply["error"], json!(["EAPI:Invalid signature"]), "[{case}] with the key: {reply}");
+        no_orders(&case);
+    }
+
+    let case = "hyperliquid preview, replayed";
+    let o = preview(&ws, "hyperliquid", &HL_BUY);
+    assert_eq!(o.code, 0, "[{case}] {}", o.stdout);
+    let p = o.json()["result"].clone();
+    let (url, text) = (p["url"].as_str().unwrap(), p["body"].as_str().unwrap());
+    let headers: Vec<(String, String)> = serde_json::from_value(p["headers"].clone()).unwrap();
+    let (status, reply) = replay(url, &headers, text);
+    assert!(status >= 400, "[{case}] as printed: HTTP {status} {reply}");
+    no_orders(case);
+    // Nor with the placeholder swapped for no signature, or one by a key that is no agent of
+    // the account (what a preview signed by a throwaway key would print).
+    let body: Value = serde_json::from_str(text).unwrap();
+    let digest: [u8; 32] = hex::decode(p["signing_digest"].as_str().unwrap().trim_start_matches("0x"))
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let stranger = EvmSigner::from_hex(HL_STRANGER_KEY).unwrap().sign_digest(&digest).unwrap();
+    for (what, sig) in [("null", Value::Null), ("a stranger's", serde_json::to_value(stranger).unwrap())] {
+        let mut forged = body.clone();
+        forged["signature"] = sig;
+        let (status, reply) = replay(url, &headers, &forged.to_string());
+        let refused = status >= 400 || reply["status"] == "err";
+        assert!(refused, "[{case}, {what} signature] HTTP {status} {reply}");
+        no_orders(case);
+    }
+    // The control: the signature was all that was missing. The printed body with the agent
+    // key's signature of the printed digest is an order the venue takes, so the refusals above
+    // are the withheld signature's, and the digest shown is the one the venue checks.
+    let real = EvmSigner::from_hex(HL_AGENT_KEY).unwrap().sign_digest(&digest).unwrap();
+    let mut signed = body.clone();
+    signed["signature"] = serde_json::to_value(real).unwrap();
+    let (status, reply) = replay(url, &headers, &signed.to_string());
+    assert_eq!((status, &reply["status"]), (200, &json!("ok")), "[{case}, control] {reply}");
+    assert_eq!(held_orders(&sim).as_object().map(|m| m.len()), Some(1), "[{case}, control]");
 }
 
 #[test]

@@ -106,6 +106,12 @@ fn order_preview(engine: &Engine, a: &PreviewArgs) -> Result<Outcome> {
         text.push_str(&format!("{k}: {v}\n"));
     }
     text.push_str(&format!("\n{}\n\n", p.body));
+    text.push_str(&format!("nonce:          {}\n", p.nonce));
+    text.push_str(&format!("signing digest: {}\n", p.signing_digest));
+    if let Some(signer) = &p.signer {
+        text.push_str(&format!("signer:         {signer}\n"));
+    }
+    text.push_str("signature withheld: a preview never carries a signature a venue would accept\n");
     match &p.validation {
         None => text.push_str("not sent (preview); journaled as a dry run\n"),
         Some(v) => text.push_str(&format!("{}: {}\n", if v.ok { "valid" } else { "invalid" }, v.message)),

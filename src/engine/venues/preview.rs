@@ -1,6 +1,10 @@
-//! `order preview`: the exact request an order would go out as (body and signature, the API key
-//! redacted), built by the same adapter code that submits, and journaled as a dry run before
-//! anything is sent. `--validate` sends Kraken's validate-only AddOrder; Hyperliquid has no
+//! `order preview`: the exact request an order would go out as, built by the same adapter code
+//! that submits, and journaled as a dry run before anything is sent. It never shows a usable
+//! request: the API key is redacted and the signature withheld (on Hyperliquid the signature
+//! alone authorizes an order, so a signed body would be an order anyone could place, past every
+//! policy, arming, halt and kill-switch check). In its place: the nonce, the digest that would
+//! be signed and, on Hyperliquid, the signer's address. `--validate` signs and sends Kraken's
+//! validate-only AddOrder internally, printing none of its signature; Hyperliquid has no
 //! validate-only order, so there the adapter's own checks are all that run, and it says so.
 
 use rust_decimal::Decimal;
@@ -17,6 +21,8 @@ use crate::engine::secrets::CredentialStore;
 use crate::engine::workspace::Workspace;
 
 pub const REDACTED: &str = "<redacted>";
+/// Where a signature would be: a preview never shows one.
+pub const WITHHELD: &str = "<withheld>";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Preview {
@@ -24,10 +30,22 @@ pub struct Preview {
     pub account: String,
     pub method: &'static str,
     pub url: String,
-    /// Headers as they would be sent; the API key is redacted.
+    /// Headers as they would be sent; the API key is redacted, Kraken's API-Sign withheld.
     pub headers: Vec<(String, String)>,
+    /// The body as it would be sent, but for Hyperliquid's `signature`, withheld.
     pub body: String,
     pub body_sha256: String,
+    /// The request's nonce (in the body too).
+    pub nonce: u64,
+    /// What the signature would be over: Hyperliquid, the EIP-712 digest (0x hex) the agent
+    /// key would sign; Kraken, `SHA256(nonce ++ body)` (hex), the part of API-Sign's HMAC
+    /// input after the URL path.
+    pub signing_digest: String,
+    /// Who would sign: the Hyperliquid agent's address; none on Kraken (the API key is
+    /// redacted).
+    pub signer: Option<String>,
+    /// Always true: no preview carries a signature a venue would accept.
+    pub signature_withheld: bool,
     pub request: OrderRequest,
     /// Whether the venue was asked to validate it (Kraken only).
     pub validated: bool,
@@ -165,26 +183,39 @@ pub fn preview(
         if let Some(r) = rules.iter().find(|r| r.symbol == request.symbol) {
             within_rules(r, &request, id.venue)?;
         }
-        let (method, url, headers, body, send) = match &live {
+        let mut kraken_turn = None;
+        let (url, headers, body, nonce, signing_digest, signer) = match &live {
             Live::Kraken(a) => {
-                let signed = a
-                    .preview(&request, validate)
+                // The key's turn is held until the validate-only request (if any) is answered,
+                // so its nonce reaches Kraken in order with every other process's.
+                let mut turn = a.client.turn().await.map_err(venue_error)?;
+                let prepared = a
+                    .preview(&mut turn, &request, validate)
                     .map_err(|e| Error::new(ErrorKind::BadInput, e.to_string()))?;
                 let headers = vec![
                     ("API-Key".to_string(), REDACTED.to_string()),
-                    ("API-Sign".to_string(), signed.api_sign.clone()),
+                    ("API-Sign".to_string(), WITHHELD.to_string()),
                     (
                         "Content-Type".to_string(),
                         "application/x-www-form-urlencoded; charset=utf-8".to_string(),
                     ),
                 ];
-                ("POST", signed.url.clone(), headers, signed.body.clone(), Some(signed))
+                let shown = (
+                    prepared.url.clone(),
+                    headers,
+                    prepared.body.clone(),
+                    prepared.nonce,
+                    prepared.signing_digest(),
+                    None,
+                );
+                kraken_turn = Some((turn, prepared));
+                shown
             }
             Live::Hyperliquid(a) => {
-                let signed =
+                let p =
                     a.preview(&request).await.map_err(|e| Error::new(ErrorKind::BadInput, e.to_string()))?;
                 let headers = vec![("Content-Type".to_string(), "application/json".to_string())];
-                ("POST", signed.url, headers, signed.body, None)
+                (p.url, headers, p.body, p.nonce, p.signing_digest, Some(p.signer))
             }
         };
         let body_sha256 = hex::encode(Sha256::digest(body.as_bytes()));
@@ -192,13 +223,12 @@ pub fn preview(
             Event::OrderPreview { request: request.clone(), validate, body_sha256: body_sha256.clone() },
             true,
         )?;
-        let validation = match (validate, &live, send) {
+        let validation = match (validate, &live, kraken_turn) {
             (false, ..) => None,
-            (true, Live::Kraken(a), Some(signed)) => {
-                // The very request printed is the one sent.
-                let r = a.client.send_signed(&signed).await.and_then(|r| {
-                    crate::engine::venues::kraken::errors::parse_response(r.status, &r.body).map_err(|e| e.to_venue_error())
-                });
+            (true, Live::Kraken(_), Some((turn, prepared))) => {
+                // The very body printed is the one sent, signed here and nowhere shown.
+                let r = turn.send(&prepared).await;
+                drop(turn);
                 Some(match r {
                     Ok(_) => Validation { ok: true, message: "Kraken validated the order; nothing was placed".into() },
                     Err(e) => Validation { ok: false, message: e.to_string() },
@@ -223,11 +253,15 @@ pub fn preview(
         Ok(Preview {
             venue: id.venue.to_string(),
             account: id.account.clone(),
-            method,
+            method: "POST",
             url,
             headers,
             body,
             body_sha256,
+            nonce,
+            signing_digest,
+            signer,
+            signature_withheld: true,
             request,
             validated: validate,
             validation,

@@ -88,9 +88,10 @@ pub fn spawn_with<T: Send + 'static>(
                             since.elapsed().as_millis()
                         ));
                     }
-                    attempt = 0;
-                    // A failed subscribe counts as a disconnect: reconnect and try again.
+                    // A failed subscribe counts as a disconnect: reconnect and try again, backing
+                    // off as from a failed connect (not from zero, which reconnects in a burst).
                     if ok {
+                        attempt = 0;
                         loop {
                             let frame = tokio::select! {
                                 f = socket.next() => f,

@@ -15,7 +15,7 @@ use super::action::{
     Action, CancelAction, CancelByCloidAction, CancelByCloidWire, CancelWire, Cloid, Grouping, OrderAction,
     OrderType as HlType, OrderWire, ScheduleCancelAction, Tif, Tpsl,
 };
-use super::client::{HlClient, SignedAction};
+use super::client::{HlClient, PreparedAction};
 use super::exchange_reply::ActionStatus;
 use super::info::{parse_meta, parse_spot_meta, HlAsset, HlUniverse};
 use crate::engine::execution::broker::*;
@@ -179,10 +179,10 @@ impl HlAdapter {
         Ok(Action::Order(OrderAction { orders, grouping }))
     }
 
-    /// The signed order action, not sent (`order preview`).
-    pub async fn preview(&self, o: &OrderRequest) -> VenueResult<SignedAction> {
+    /// The order action with its nonce, never signed nor sent (`order preview`).
+    pub async fn preview(&self, o: &OrderRequest) -> VenueResult<PreparedAction> {
         let action = self.action_for(o).await?;
-        self.client.sign(&action)
+        self.client.prepare(&action)
     }
 
     /// Fees and average price of an order, from the account's fills.

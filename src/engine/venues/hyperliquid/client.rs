@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::action::Action;
 use super::exchange_reply::{parse_exchange_reply, ExchangeReply, HlError};
-use super::sign::{signed_l1_body, L1Params};
+use super::sign::{exchange_body, l1_action_digest, signed_l1_body, L1Params};
 use crate::engine::execution::broker::{VenueError, VenueResult};
 use crate::engine::venues::evm::address::Address;
 use crate::engine::venues::evm::signer::EvmSigner;
@@ -25,13 +25,30 @@ pub struct HlClient {
     is_mainnet: bool,
 }
 
-/// A signed action ready to POST (what `order preview` prints).
+/// A signed action ready to POST. Never printed: on Hyperliquid the signature alone
+/// authorizes the action.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SignedAction {
     pub url: String,
     pub body: String,
     pub nonce: u64,
     pub signer: String,
+}
+
+/// What stands in a prepared body's `signature` field: the venue cannot parse it.
+pub const SIGNATURE_WITHHELD: &str = "<withheld>";
+
+/// An action with its nonce, not signed (what `order preview` shows): the body with
+/// [`SIGNATURE_WITHHELD`] for its signature, the EIP-712 digest the signer would sign, and
+/// the signer's address.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PreparedAction {
+    pub url: String,
+    pub body: String,
+    pub nonce: u64,
+    pub signer: String,
+    /// 0x + 32 bytes hex.
+    pub signing_digest: String,
 }
 
 impl HlClient {
@@ -112,6 +129,26 @@ impl HlClient {
             body,
             nonce,
             signer: self.signer.address().to_lower_hex(),
+        })
+    }
+
+    /// An action with a fresh nonce, never signed: the body shows [`SIGNATURE_WITHHELD`].
+    pub fn prepare(&self, action: &Action) -> VenueResult<PreparedAction> {
+        let nonce = self.nonce.next();
+        let params =
+            L1Params { nonce, vault_address: self.vault, expires_after: None, is_mainnet: self.is_mainnet };
+        let fail = |e: super::sign::SignError| VenueError::Rejected {
+            reason: format!("cannot encode the action: {e}"),
+        };
+        let digest = l1_action_digest(action, &params).map_err(fail)?;
+        let body =
+            exchange_body(action, nonce, SIGNATURE_WITHHELD, self.vault.as_ref(), None).map_err(fail)?;
+        Ok(PreparedAction {
+            url: format!("{}/exchange", self.base_url),
+            body,
+            nonce,
+            signer: self.signer.address().to_lower_hex(),
+            signing_digest: format!("0x{}", hex::encode(digest)),
         })
     }
 

@@ -115,7 +115,8 @@ pub fn l1_digest(agent: &PhantomAgent) -> [u8; 32] {
     eip712::signing_digest(&domain, &agent)
 }
 
-fn l1_action_digest(action: &Action, params: &L1Params) -> Result<[u8; 32], SignError> {
+/// The digest an L1 action's signature is over (what the signer is asked to sign).
+pub fn l1_action_digest(action: &Action, params: &L1Params) -> Result<[u8; 32], SignError> {
     let hash = action_hash(action, params.vault_address.as_ref(), params.nonce, params.expires_after)?;
     Ok(l1_digest(&phantom_agent(hash, params.is_mainnet)))
 }
@@ -136,18 +137,18 @@ pub fn recover_l1_signer(action: &Action, params: &L1Params, sig: &Signature) ->
 
 /// The POST /exchange body: `{"action","nonce","signature","vaultAddress","expiresAfter"}` in
 /// that order, absent optionals as `null`, compact JSON.
-pub fn exchange_body<A: Serialize>(
+pub fn exchange_body<A: Serialize, S: Serialize + ?Sized>(
     action: &A,
     nonce: u64,
-    signature: &Signature,
+    signature: &S,
     vault_address: Option<&Address>,
     expires_after: Option<u64>,
 ) -> Result<String, SignError> {
     #[derive(Serialize)]
-    struct Body<'a, A> {
+    struct Body<'a, A, S: ?Sized> {
         action: &'a A,
         nonce: u64,
-        signature: &'a Signature,
+        signature: &'a S,
         #[serde(rename = "vaultAddress")]
         vault_address: Option<&'a Address>,
         #[serde(rename = "expiresAfter")]

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use tokio::sync::OnceCell;
 
-use super::client::{KrakenClient, SignedRequest};
+use super::client::{KrakenClient, PreparedRequest, PrivateTurn};
 use super::pairs::{parse_asset_pairs, KrakenPairs};
 use crate::engine::execution::broker::*;
 use crate::engine::execution::exits::{attached_client_id, ExitLeg};
@@ -201,9 +201,15 @@ impl KrakenAdapter {
             .await
     }
 
-    /// The signed AddOrder for `order`, not sent (`order preview`).
-    pub fn preview(&self, order: &OrderRequest, validate: bool) -> VenueResult<SignedRequest> {
-        self.client.sign("AddOrder", &add_order_params(order, validate)?)
+    /// The AddOrder for `order` with its nonce drawn in `turn`, neither signed nor sent
+    /// (`order preview`; with `validate`, the caller sends it in the same turn).
+    pub fn preview(
+        &self,
+        turn: &mut PrivateTurn<'_>,
+        order: &OrderRequest,
+        validate: bool,
+    ) -> VenueResult<PreparedRequest> {
+        turn.prepare("AddOrder", &add_order_params(order, validate)?)
     }
 
     async fn find(&self, order: &OrderRef) -> VenueResult<Option<OrderReport>> {

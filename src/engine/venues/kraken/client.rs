@@ -1,18 +1,22 @@
 //! Kraken's REST transport: public GETs, and private POSTs whose form body is built once and
-//! signed over its exact bytes with a nonce from the persisted source. Private calls are
-//! serialized per key so nonces reach Kraken in the order they were drawn. Reads retry with
-//! backoff; AddOrder and cancels are sent once (their fate is settled by a query).
+//! signed over its exact bytes with a nonce from the per-key store. A private call holds the
+//! key's turn (this process's queue, then the lock every process on the machine shares) from
+//! drawing its nonce until its reply, so nonces reach Kraken in the order they were drawn. A
+//! nonce refusal is retried once with a fresh nonce; reads also retry with backoff; AddOrder and
+//! cancels are otherwise sent once (their fate is settled by a query).
 
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 
 use super::auth::KrakenSecret;
 use super::errors::{parse_response, KrakenError};
-use super::nonce_store::PersistedNonce;
+use super::nonce_store::{NonceTurn, PersistedNonce};
 use crate::engine::execution::broker::{VenueError, VenueResult};
 use crate::engine::venues::http::{backoff, retryable, Http, Reply, READ_ATTEMPTS};
 
-/// A private request ready to send: what `order preview` prints (with the key redacted).
+/// A private request ready to send, signature included. Never printed: the signature alone
+/// (with the key) authorizes it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SignedRequest {
     pub method: String,
@@ -21,6 +25,31 @@ pub struct SignedRequest {
     pub body: String,
     pub nonce: u64,
     pub api_sign: String,
+}
+
+/// A private request built and given its nonce but not signed: what `order preview` shows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PreparedRequest {
+    pub method: String,
+    pub url: String,
+    pub path: String,
+    pub body: String,
+    pub nonce: u64,
+}
+
+impl PreparedRequest {
+    /// What the API-Sign HMAC is computed over, after the path: `SHA256(nonce ++ body)`, hex.
+    /// Without the secret it authorizes nothing.
+    pub fn signing_digest(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(self.nonce.to_string().as_bytes());
+        h.update(self.body.as_bytes());
+        hex::encode(h.finalize())
+    }
+}
+
+fn nonce_error(e: crate::engine::error::Error) -> VenueError {
+    VenueError::Unavailable { message: e.message }
 }
 
 pub struct KrakenClient {
@@ -93,24 +122,51 @@ impl KrakenClient {
             .ok_or_else(|| VenueError::Unavailable { message: "Time: reply has no unixtime".into() })
     }
 
-    /// Build and sign a private request without sending it.
-    pub fn sign(&self, method: &str, params: &[(&str, String)]) -> VenueResult<SignedRequest> {
-        let nonce = self.nonce.next().map_err(|e| VenueError::Unavailable { message: e.message })?;
+    /// Wait for this key's turn: first among this client's calls, then among every process on
+    /// the machine using the key. Hold it from drawing a nonce until the reply.
+    pub async fn turn(&self) -> VenueResult<PrivateTurn<'_>> {
+        let serial = self.private_lock.lock().await;
+        let nonce = self.nonce.turn_async().await.map_err(nonce_error)?;
+        Ok(PrivateTurn { client: self, nonce, _serial: serial })
+    }
+
+    fn build(&self, nonce: u64, method: &str, params: &[(&str, String)]) -> VenueResult<PreparedRequest> {
         let mut fields: Vec<(&str, String)> = vec![("nonce", nonce.to_string())];
         fields.extend(params.iter().cloned());
         let body = serde_urlencoded::to_string(&fields).map_err(|e| VenueError::Rejected {
             reason: format!("{method}: cannot encode the request: {e}"),
         })?;
         let path = format!("/0/private/{method}");
-        let api_sign = self.secret.sign(&path, nonce, body.as_bytes());
-        Ok(SignedRequest {
+        Ok(PreparedRequest {
             method: method.to_string(),
             url: format!("{}{path}", self.base_url),
             path,
             body,
             nonce,
-            api_sign,
         })
+    }
+
+    fn seal(&self, req: &PreparedRequest) -> SignedRequest {
+        SignedRequest {
+            method: req.method.clone(),
+            url: req.url.clone(),
+            path: req.path.clone(),
+            body: req.body.clone(),
+            nonce: req.nonce,
+            api_sign: self.secret.sign(&req.path, req.nonce, req.body.as_bytes()),
+        }
+    }
+
+    /// Build a private request with a fresh nonce, not signed and not sent.
+    pub fn prepare(&self, method: &str, params: &[(&str, String)]) -> VenueResult<PreparedRequest> {
+        let nonce = self.nonce.next().map_err(nonce_error)?;
+        self.build(nonce, method, params)
+    }
+
+    /// Build and sign a private request without sending it (tests and benches that post by
+    /// hand). Nothing that prints a request uses this.
+    pub fn sign(&self, method: &str, params: &[(&str, String)]) -> VenueResult<SignedRequest> {
+        Ok(self.seal(&self.prepare(method, params)?))
     }
 
     pub async fn send_signed(&self, req: &SignedRequest) -> VenueResult<Reply> {
@@ -124,16 +180,19 @@ impl KrakenClient {
         self.http.send(b, &req.method).await
     }
 
-    /// POST /0/private/{method}. Reads retry (each attempt with a fresh nonce); writes never.
+    /// POST /0/private/{method}. A nonce refusal is retried once with a fresh nonce (Kraken
+    /// acted on nothing); reads also retry with backoff (each attempt with a fresh nonce).
     pub async fn private(&self, method: &str, params: &[(&str, String)]) -> VenueResult<Value> {
         let mut attempt = 0;
         loop {
             let out = {
-                let _serial = self.private_lock.lock().await;
-                let req = self.sign(method, params)?;
-                self.send_signed(&req)
-                    .await
-                    .and_then(|r| parse_response(r.status, &r.body).map_err(venue_err))
+                let mut turn = self.turn().await?;
+                let mut out = turn.call(method, params).await;
+                if matches!(out, Ok(Err(KrakenError::InvalidNonce(_)))) {
+                    tracing::warn!("kraken {method}: nonce refused; retrying once with a fresh nonce");
+                    out = turn.call(method, params).await;
+                }
+                out.and_then(|r| r.map_err(venue_err))
             };
             match out {
                 Err(e) if is_read(method) && retryable(&e) && attempt + 1 < READ_ATTEMPTS => {
@@ -143,5 +202,40 @@ impl KrakenClient {
                 other => return other,
             }
         }
+    }
+}
+
+/// One key's turn to send private requests (see [`KrakenClient::turn`]).
+pub struct PrivateTurn<'a> {
+    client: &'a KrakenClient,
+    nonce: NonceTurn<'a>,
+    _serial: tokio::sync::MutexGuard<'a, ()>,
+}
+
+impl PrivateTurn<'_> {
+    /// Build a request with the next nonce; send it with [`send`](Self::send) in this turn.
+    pub fn prepare(&mut self, method: &str, params: &[(&str, String)]) -> VenueResult<PreparedRequest> {
+        let nonce = self.nonce.draw().map_err(nonce_error)?;
+        self.client.build(nonce, method, params)
+    }
+
+    /// Sign `req` and send it; the venue's reply as a transport result around Kraken's verdict.
+    async fn send_parsed(&self, req: &PreparedRequest) -> VenueResult<Result<Value, KrakenError>> {
+        let r = self.client.send_signed(&self.client.seal(req)).await?;
+        Ok(parse_response(r.status, &r.body))
+    }
+
+    /// Sign `req` (prepared in this turn) and send it.
+    pub async fn send(&self, req: &PreparedRequest) -> VenueResult<Value> {
+        self.send_parsed(req).await.and_then(|r| r.map_err(venue_err))
+    }
+
+    async fn call(
+        &mut self,
+        method: &str,
+        params: &[(&str, String)],
+    ) -> VenueResult<Result<Value, KrakenError>> {
+        let req = self.prepare(method, params)?;
+        self.send_parsed(&req).await
     }
 }
