@@ -42,7 +42,9 @@ pub fn parse_timestamp(s: &str) -> std::result::Result<i64, String> {
     }
     if s.bytes().all(|b| b.is_ascii_digit()) || (s.starts_with('-') && s.len() > 1) {
         if let Ok(v) = s.parse::<i64>() {
-            return Ok(if v.abs() >= EPOCH_MS_THRESHOLD { v } else { v * 1000 });
+            let ms = if v.unsigned_abs() >= EPOCH_MS_THRESHOLD as u64 { v } else { v * 1000 };
+            return in_range(ms)
+                .ok_or_else(|| format!("'{s}' is an epoch outside the years -262143 to 262142"));
         }
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
@@ -74,6 +76,12 @@ pub fn parse_timestamp(s: &str) -> std::result::Result<i64, String> {
     ))
 }
 
+/// `ms` when it is a time chrono can represent (about 262,000 years either side of 1970), so
+/// differences of two such times never overflow.
+pub fn in_range(ms: i64) -> Option<i64> {
+    DateTime::from_timestamp_millis(ms).map(|_| ms)
+}
+
 /// Parse a user-supplied bound (`--start`/`--end`): a date or datetime.
 pub fn parse_bound(flag: &str, s: &str) -> Result<i64> {
     parse_timestamp(s).map_err(|e| Error::bad_input(format!("{flag}: {e}")))
@@ -97,6 +105,8 @@ pub fn parse_timeframe(s: &str) -> Result<i64> {
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
     let n: i64 = num.parse().unwrap_or(0);
+    // A count too large for milliseconds is as invalid as a zero one.
+    let n = if n.checked_mul(7 * MS_PER_DAY).is_some() { n } else { 0 };
     let unit_ms = match unit {
         "s" => 1_000,
         "m" => 60_000,
@@ -153,6 +163,8 @@ mod tests {
         assert!(parse_timestamp("01.01.2017 22:00:00.000").is_err());
         assert!(parse_timestamp("10/17/2019").is_err());
         assert!(parse_timestamp("").is_err());
+        assert!(parse_timestamp("-9223372036854775808").is_err());
+        assert!(parse_timestamp("9223372036854775807").is_err());
     }
 
     #[test]
@@ -163,6 +175,7 @@ mod tests {
         assert!(parse_timeframe("0h").is_err());
         assert!(parse_timeframe("1y").is_err());
         assert!(parse_timeframe("h").is_err());
+        assert!(parse_timeframe("999999999999999999w").is_err());
     }
 
     #[test]

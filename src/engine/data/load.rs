@@ -31,14 +31,24 @@ pub fn load_file(path: &Path) -> Result<Loaded> {
     if !path.exists() {
         return Err(Error::not_found(format!("data file {} does not exist", path.display())));
     }
-    match ext.as_str() {
-        "csv" | "txt" => load_csv(path),
-        "parquet" | "pq" => load_parquet(path),
-        _ => Err(Error::bad_input(format!(
-            "{}: unknown data format '{ext}'; use .csv or .parquet",
+    let read = match ext.as_str() {
+        "csv" | "txt" => load_csv,
+        "parquet" | "pq" => load_parquet,
+        _ => {
+            return Err(Error::bad_input(format!(
+                "{}: unknown data format '{ext}'; use .csv or .parquet",
+                path.display()
+            )))
+        }
+    };
+    // The file readers (polars, arrow) panic on some corrupt files instead of returning an
+    // error; nothing is shared with them but the path, so their panic is a refusal of the file.
+    std::panic::catch_unwind(|| read(path)).unwrap_or_else(|_| {
+        Err(Error::bad_input(format!(
+            "{}: not a readable {ext} file: the reader stopped on corrupt data",
             path.display()
-        ))),
-    }
+        )))
+    })
 }
 
 /// Split a header line into cells (headers are plain; quotes are stripped).
@@ -235,6 +245,14 @@ fn finish(
     let n = bars.len();
     if n == 0 {
         return Err(Error::bad_input(format!("{source}: no data rows")));
+    }
+    if let Some(i) = bars.ts.iter().position(|&t| crate::engine::time::in_range(t).is_none()) {
+        return Err(Error::bad_input(format!(
+            "{source}: row {}, column '{}': {} ms is outside the years -262143 to 262142",
+            row_of(i),
+            map.timestamp.1,
+            bars.ts[i]
+        )));
     }
     let descending = n > 1 && bars.ts[0] > bars.ts[n - 1];
     if descending {
