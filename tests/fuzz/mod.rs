@@ -5,6 +5,7 @@ pub mod mutate;
 
 mod config;
 mod data;
+mod regressions;
 mod request;
 mod signals;
 mod venues;

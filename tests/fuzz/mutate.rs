@@ -278,7 +278,7 @@ fn edge_value(k: usize) -> Value {
         json!(u32::MAX),
         json!(u32::MAX as u64 + 1),
     ];
-    if k % 3 == 0 {
+    if k.is_multiple_of(3) {
         numeric[(k / 3) % numeric.len()].clone()
     } else {
         Value::String(EDGES[(k / 3) % EDGES.len()].to_string())
@@ -418,7 +418,7 @@ pub fn bytes(max: usize) -> impl Strategy<Value = Input> {
 pub fn mutated_text(seeds: Vec<Vec<u8>>) -> impl Strategy<Value = Input> {
     let n = seeds.len();
     (0..n, prop::collection::vec(mutation(), 1..6))
-        .prop_map(move |(i, ms)| Input(ms.iter().fold(seeds[i].clone(), |b, m| apply(b, m))))
+        .prop_map(move |(i, ms)| Input(ms.iter().fold(seeds[i].clone(), apply)))
 }
 
 /// A JSON seed changed as a document (most stay valid JSON and reach the parser's checks), then
@@ -428,9 +428,9 @@ pub fn mutated_json(seeds: Vec<Value>) -> impl Strategy<Value = Input> {
     let byte_muts = prop_oneof![3 => Just(Vec::new()), 1 => prop::collection::vec(mutation(), 1..3)];
     (0..n, prop::collection::vec(json_mutation(), 0..5), byte_muts, any::<bool>()).prop_map(
         move |(i, jm, bm, pretty)| {
-            let v = jm.iter().fold(seeds[i].clone(), |v, m| apply_json(v, m));
+            let v = jm.iter().fold(seeds[i].clone(), apply_json);
             let text = if pretty { serde_json::to_vec_pretty(&v) } else { serde_json::to_vec(&v) };
-            Input(bm.iter().fold(text.unwrap(), |b, m| apply(b, m)))
+            Input(bm.iter().fold(text.unwrap(), apply))
         },
     )
 }
