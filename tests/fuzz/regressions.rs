@@ -7,7 +7,7 @@ use quantlab::engine::data::catalog;
 use quantlab::engine::research::sweep::grid::parse_axis;
 use quantlab::engine::signals::intake::intake;
 use quantlab::engine::strategy::registry_info;
-use quantlab::engine::time::{parse_timeframe, parse_timestamp};
+use quantlab::engine::time::{in_range, parse_timeframe, parse_timestamp};
 use quantlab::engine::venues::candles::parse_kraken_ohlc;
 use quantlab::engine::venues::hyperliquid::adapter::{fill_totals_of, order_progress, uuid_of};
 use quantlab::engine::venues::kraken::ws::parse_ticker;
@@ -17,12 +17,15 @@ use serde_json::json;
 use super::harness::{assert_unchanged, bounded, tree};
 
 #[test]
-fn epochs_and_timeframes_past_i64_are_refused() {
+fn epochs_and_timeframes_at_the_ends_of_i64_neither_panic_nor_leave_the_calendar() {
     let r = bounded("timeframe", b"999999999999999999w", || parse_timeframe("999999999999999999w").is_err());
     assert!(r, "a timeframe past i64 milliseconds is refused");
+    // The epoch's unit follows its magnitude (these read as nanoseconds or microseconds), so
+    // the ends of i64 are dates; what must hold is no panic and a time chrono can represent.
     for s in ["-9223372036854775808", "9223372036854775807", "-9000000000000000"] {
         let owned = s.to_string();
-        assert!(bounded("timestamp", s.as_bytes(), move || parse_timestamp(&owned).is_err()), "{s}");
+        let ok = move || parse_timestamp(&owned).map_or(true, |ms| in_range(ms).is_some());
+        assert!(bounded("timestamp", s.as_bytes(), ok), "{s}");
     }
 }
 
@@ -36,7 +39,9 @@ fn a_csv_spanning_the_whole_i64_range_is_refused_and_writes_nothing() {
     std::fs::write(&file, csv).unwrap();
     let before = tree(ws.root());
     let (w, f) = (ws.clone(), file.clone());
-    let r = bounded("CSV import", csv.as_bytes(), move || catalog::import(&w, &f, "WIDE", "1h").is_err());
+    let r = bounded("CSV import", csv.as_bytes(), move || {
+        catalog::import(&w, &f, "WIDE", "1h", &Default::default()).is_err()
+    });
     assert!(r, "timestamps outside the representable years are refused");
     assert_unchanged("CSV import", &before, &tree(ws.root()), csv.as_bytes());
 }
