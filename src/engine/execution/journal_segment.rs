@@ -6,7 +6,7 @@
 //! from the genesis hash) and starts halted: `quantlab rearm` lifts it after a clean
 //! reconciliation against the venue, which adopts the venue's positions as its baseline.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -79,20 +79,4 @@ pub fn start(ws: &Workspace, id: &CorridorId, why: &str) -> Result<(Journal, Arc
 
 fn file_name(p: &Path) -> String {
     p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-}
-
-/// The archived journals beside corridor `id`'s journal, oldest first.
-pub fn archived(ws: &Workspace, id: &CorridorId) -> Vec<PathBuf> {
-    let dir = paths::corridor(ws, id);
-    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            let n = file_name(p);
-            n.starts_with("journal.archived-") && n.ends_with(".jsonl")
-        })
-        .collect();
-    out.sort();
-    out
 }
