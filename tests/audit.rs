@@ -251,10 +251,31 @@ async fn an_approval_signed_by_a_key_the_workspace_does_not_trust_is_flagged_and
     assert_eq!(p.intent_id.as_deref(), Some(i.id.as_str()));
     assert!(p.why.contains(&foreign.public_key()) && p.why.contains("operators.json"), "{}", p.why);
 
-    // The operator's own key, trusted here, sends it.
+    // The bad approval halted the corridor (issue 21, item 8): even the operator's own key,
+    // trusted here, sends nothing while it is in the journal.
     let mut c = r.open();
+    assert!(c.halted().unwrap().contains("unknown key"), "{:?}", c.halted());
     c.rehearse(&i.id, &r.key()).unwrap();
-    c.submit(&i.id, false).await.unwrap();
+    let e = c.submit(&i.id, false).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
+    assert!(r.venue.orders().is_empty());
+    let e = c.rearm().await.unwrap_err();
+    assert!(e.message.contains("fails its audit") && e.message.contains("quantlab kill"), "{}", e.message);
+    drop(c);
+    // The operator's way out: the kill switch keeps the journal aside, a fresh segment starts,
+    // and a clean reconciliation rearms it.
+    // (The engine runs its own runtime: off this one. Its fake venue is the workspace's.)
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            r.engine().kill(Some(Venue::Fake), Some("main"), "unknown key").unwrap();
+            assert!(r.audit().ok);
+            r.engine().rearm(Some(Venue::Fake), Some("main")).unwrap();
+        });
+    });
+    let mut c = r.open();
+    let j = c.create_intent(spec()).unwrap();
+    c.rehearse(&j.id, &r.key()).unwrap();
+    c.submit(&j.id, false).await.unwrap();
     assert_eq!(r.venue.orders().len(), 1);
 }
 
@@ -316,6 +337,46 @@ fn the_operator_key_is_created_once_and_reused() {
         (listed.present, listed.operator.as_deref(), listed.venue),
         (Some(true), Some(k1.operator()), None)
     );
+}
+
+/// Issue 21, item 10. Bypass: a keyring that keeps nothing between processes (headless
+/// keyutils without a persistent keyring) made every submit attempt, refused ones too, create a
+/// new operator key and trust it (11 keys after 3 approvals). Now the second process finds the
+/// workspace already trusting a key the keyring does not hold: no key is made, the approval is
+/// journaled unsigned (fake venue only) and the trust list keeps one key. A replacement is made
+/// only on purpose (`secrets new-operator-key`).
+#[test]
+fn a_keyring_that_keeps_nothing_never_grows_the_trust_list() {
+    let r = Rig::new();
+    // Each engine is a new process with an empty keyring.
+    let process = || Engine::with_credentials(r.workspace(), Arc::new(MemoryStore::default()));
+    let mut outcomes = Vec::new();
+    for _ in 0..3 {
+        let i = process().intent_new(spec()).unwrap();
+        outcomes.push(process().submit(&i.id, false).unwrap());
+        let again = process().submit(&i.id, false).unwrap_err();
+        assert_eq!(again.kind, ErrorKind::BadInput, "{}", again.message);
+    }
+    let trusted = operators::load(&r.workspace()).unwrap();
+    assert_eq!(trusted.operators.len(), 1, "one key: {:?}", trusted.operators);
+    let signed: Vec<bool> = approvals(&r.journal()).iter().map(|(_, a)| a.signature.is_some()).collect();
+    assert_eq!(signed, vec![true, false, false]);
+    for o in &outcomes[1..] {
+        assert!(o.message.contains("approval unsigned"), "{}", o.message);
+    }
+    // A live corridor gets no key either: the store error says what happened.
+    let e = OperatorKey::load_or_create(&MemoryStore::default(), &r.workspace()).unwrap_err();
+    assert!(e.message.contains("did not keep it") && e.message.contains("new-operator-key"), "{}", e.message);
+    assert_eq!(operators::load(&r.workspace()).unwrap().operators.len(), 1);
+
+    // On purpose, a new key is made and trusted beside the old one; not while one is kept.
+    let store = Arc::new(MemoryStore::default());
+    let e = Engine::with_credentials(r.workspace(), store.clone());
+    let k = e.operator_key_replace().unwrap();
+    assert_eq!(operators::load(&r.workspace()).unwrap().operators.len(), 2);
+    assert_eq!(e.operator_key().unwrap().public_key(), k.public_key());
+    assert_eq!(e.operator_key_replace().unwrap_err().kind, ErrorKind::BadInput);
+    assert_eq!(operators::load(&r.workspace()).unwrap().operators.len(), 2);
 }
 
 #[tokio::test]

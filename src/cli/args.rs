@@ -571,6 +571,10 @@ pub enum SecretsCmd {
         #[arg(long)]
         account: String,
     },
+    /// Make and trust a new operator signing key when the keyring lost the one this workspace
+    /// trusts (a keyring emptied by a reboot); the old key stays trusted. Refused while the
+    /// keyring holds a key.
+    NewOperatorKey,
 }
 
 #[derive(Debug, Subcommand)]

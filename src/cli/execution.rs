@@ -406,6 +406,22 @@ pub fn secrets(engine: &Engine, cmd: &SecretsCmd) -> (&'static str, Result<Outco
                 Ok(Outcome::ok("secrets delete", &json!({ "deleted": existed }), text))
             })(),
         ),
+        SecretsCmd::NewOperatorKey => (
+            "secrets new-operator-key",
+            (|| {
+                let k = engine.operator_key_replace()?;
+                Ok(Outcome::ok(
+                    "secrets new-operator-key",
+                    &json!({ "operator": k.operator(), "public_key": k.public_key() }),
+                    format!(
+                        "operator {}: new signing key {} stored in {} and trusted (operators.json)\n",
+                        k.operator(),
+                        k.public_key(),
+                        engine.credentials().name()
+                    ),
+                ))
+            })(),
+        ),
     }
 }
 

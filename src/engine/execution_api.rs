@@ -195,6 +195,12 @@ impl Engine {
         OperatorKey::load_or_create(self.credentials(), self.workspace())
     }
 
+    /// A new operator signing key, made on purpose when the store lost the one the workspace
+    /// trusts; refused while the store holds one.
+    pub fn operator_key_replace(&self) -> Result<OperatorKey> {
+        crate::engine::execution::approval_sign::replace_lost(self.credentials(), self.workspace())
+    }
+
     /// Every corridor journal in scope: hash chain, head record, and each approval's signature
     /// against the trusted operator keys.
     pub fn audit_verify(&self, venue: Option<Venue>, account: Option<&str>) -> Result<AuditReport> {

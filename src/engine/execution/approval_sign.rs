@@ -139,7 +139,10 @@ impl OperatorKey {
         let stored = store.get(&cred).map_err(|e| store_error("read", &cred, e))?;
         let (key, origin) = match stored {
             Some(secret) => (parse_stored(&cred, &secret)?, Origin::Keyring),
-            None => (create(store, ws, &cred)?, Origin::Created),
+            None => {
+                lost_key(store, ws, operator, &cred)?;
+                (create(store, ws, &cred)?, Origin::Created)
+            }
         };
         let k = OperatorKey { operator: operator.to_string(), key };
         operators::ensure(ws, operator, &k.public_key(), origin).map_err(KeyError::Other)?;
@@ -201,6 +204,53 @@ impl OperatorKey {
     fn ephemeral(operator: &str) -> OperatorKey {
         OperatorKey { operator: operator.into(), key: SigningKey::generate(&mut rand_core::OsRng) }
     }
+}
+
+/// An operator has one key. When the workspace already trusts one of theirs (made here, or
+/// found in a keyring) and the store holds none, the store did not keep it: a keyring that
+/// lasts only as long as the process (headless keyutils without a persistent keyring), or one
+/// emptied since. Making another key would add a new trusted key on every approval, so none is
+/// made: a store failure, which rehearses unsigned on the fake venue and refuses on a live one.
+/// `quantlab secrets new-operator-key` replaces a lost key on purpose.
+fn lost_key(
+    store: &dyn CredentialStore,
+    ws: &Workspace,
+    operator: &str,
+    cred: &CredentialKey,
+) -> Result<(), KeyError> {
+    let trusted = operators::load(ws).map_err(KeyError::Other)?;
+    let Some(k) = trusted.kept_key(operator) else { return Ok(()) };
+    Err(store_error(
+        "find",
+        cred,
+        Error::runtime(format!(
+            "{} holds no key for operator {operator}, though this workspace trusts their key {} (since {}): \
+             the store did not keep it. No new key is made and trusted silently; if the keyring was emptied \
+             (a reboot), `quantlab secrets new-operator-key` makes and trusts a new one",
+            store.name(),
+            k.public_key,
+            k.created_at
+        )),
+    ))
+}
+
+/// Make a new key for this process's operator on purpose, when the store lost the one the
+/// workspace trusts (a keyring emptied by a reboot): stored, read back, and trusted beside
+/// the old one, whose approvals still verify. Refused when the store holds a key already.
+pub fn replace_lost(store: &dyn CredentialStore, ws: &Workspace) -> Result<OperatorKey> {
+    let operator = operator_name()?;
+    let cred = CredentialKey::operator(&operator);
+    if store.get(&cred).map_err(|e| Error::from(store_error("read", &cred, e)))?.is_some() {
+        return Err(Error::bad_input(format!(
+            "{} already holds operator {operator}'s key: nothing to replace",
+            store.name()
+        )));
+    }
+    let key = create(store, ws, &cred)?;
+    let k = OperatorKey { operator: operator.clone(), key };
+    operators::ensure(ws, &operator, &k.public_key(), Origin::Created)?;
+    tracing::warn!("a new signing key for operator {operator} is trusted: {}", k.public_key());
+    Ok(k)
 }
 
 fn parse_stored(cred: &CredentialKey, secret: &Secret) -> Result<SigningKey, KeyError> {

@@ -3,13 +3,14 @@
 //! ([`super::approval_sign`]) and the workspace's trusted operator keys ([`super::operators`]);
 //! a key trusted only as the loopback simulator's environment key is flagged in a corridor
 //! whose endpoints (as `venues.toml` says now) are not loopback.
-//! Read-only but for the JOURNAL_TAMPERED alert each failing corridor raises.
+//! Read-only but for the JOURNAL_TAMPERED alert each failing corridor raises and the halt it
+//! journals there ([`super::audit_halt`]).
 
 use serde::Serialize;
 
 use super::approval_sign::{self, SignatureCheck};
 use super::corridor::{intent_digest, source};
-use super::journal;
+use super::journal::{self, Entry};
 use super::operators::{self, Operators};
 use super::paths;
 use super::state::Event;
@@ -77,6 +78,8 @@ pub struct CorridorAudit {
     /// The first bad entry, by line.
     pub first_problem: Option<Problem>,
     pub problems: Vec<Problem>,
+    /// On a failure: how the corridor was halted (or why it could not be journaled here).
+    pub halt: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -100,7 +103,7 @@ pub fn verify(ws: &Workspace, scope: &[CorridorId]) -> Result<AuditReport> {
     };
     let mut corridors = Vec::new();
     for id in scope {
-        let a = audit_corridor(ws, id, &trusted, trust_problem.as_deref())?;
+        let mut a = audit_corridor(ws, id, &trusted, trust_problem.as_deref())?;
         if let Some(p) = &a.first_problem {
             let _ = alerts::raise(
                 ws,
@@ -108,6 +111,7 @@ pub fn verify(ws: &Workspace, scope: &[CorridorId]) -> Result<AuditReport> {
                 &source(id),
                 &format!("audit: journal line {}: {}: {}", p.line, p.kind.name(), p.why),
             );
+            a.halt = Some(super::audit_halt::halt(ws, id, p));
         }
         corridors.push(a);
     }
@@ -120,6 +124,15 @@ pub fn verify(ws: &Workspace, scope: &[CorridorId]) -> Result<AuditReport> {
         trust_problem,
         corridors,
     })
+}
+
+/// The audit of one corridor against the trust list as it reads now; raises nothing.
+pub fn audit_one(ws: &Workspace, id: &CorridorId) -> Result<CorridorAudit> {
+    let (trusted, trust_problem) = match operators::load(ws) {
+        Ok(t) => (t, None),
+        Err(e) => (Operators::default(), Some(e.message)),
+    };
+    audit_corridor(ws, id, &trusted, trust_problem.as_deref())
 }
 
 fn audit_corridor(
@@ -140,18 +153,61 @@ fn audit_corridor(
             why: why.clone(),
         });
     }
+    let c = check_approvals(ws, id, &entries, trusted, trust_problem, 0);
+    problems.extend(c.problems);
+    let (approvals, signed, unsigned_tolerated) = (c.approvals, c.signed, c.unsigned_tolerated);
+    problems.sort_by_key(|p| p.line);
+    Ok(CorridorAudit {
+        corridor: id.clone(),
+        journal: path.display().to_string(),
+        ok: problems.is_empty(),
+        entries: entries.len(),
+        chain_ok: v.ok,
+        approvals,
+        signed,
+        unsigned_tolerated,
+        first_problem: problems.first().cloned(),
+        problems,
+        halt: None,
+    })
+}
+
+/// What the approvals of a journal's (chain-verified) entries come to.
+#[derive(Debug, Clone, Default)]
+pub struct ApprovalCheck {
+    pub approvals: usize,
+    pub signed: usize,
+    pub unsigned_tolerated: usize,
+    pub problems: Vec<Problem>,
+}
+
+/// Check every approval in `entries`: its intent digest, its signature and its key, as
+/// `audit verify` does; approvals at or before sequence `after` are taken as already checked.
+/// A corridor checks its own entries with this before each send.
+pub fn check_approvals(
+    ws: &Workspace,
+    id: &CorridorId,
+    entries: &[Entry],
+    trusted: &Operators,
+    trust_problem: Option<&str>,
+    after: u64,
+) -> ApprovalCheck {
+    let mut problems = Vec::new();
     let (mut approvals, mut signed, mut unsigned_tolerated) = (0, 0, 0);
     // The digest of each intent as journaled: a signature over another intent covers nothing here.
     let mut digests = std::collections::HashMap::new();
     // Whether the corridor's endpoints are loopback: read once, and only if an approval needs it.
     let loopback = std::cell::OnceCell::new();
-    for e in &entries {
+    for e in entries {
         if let Event::IntentCreated { intent } = &e.event {
             digests.insert(intent.id.clone(), intent_digest(intent));
             continue;
         }
         let Event::Approved { approval: a } = &e.event else { continue };
         approvals += 1;
+        if e.seq <= after {
+            continue;
+        }
         let problem = |kind, why: String| Problem {
             line: e.seq as usize,
             seq: Some(e.seq),
@@ -201,17 +257,5 @@ fn audit_corridor(
             }
         }
     }
-    problems.sort_by_key(|p| p.line);
-    Ok(CorridorAudit {
-        corridor: id.clone(),
-        journal: path.display().to_string(),
-        ok: problems.is_empty(),
-        entries: entries.len(),
-        chain_ok: v.ok,
-        approvals,
-        signed,
-        unsigned_tolerated,
-        first_problem: problems.first().cloned(),
-        problems,
-    })
+    ApprovalCheck { approvals, signed, unsigned_tolerated, problems }
 }

@@ -197,7 +197,32 @@ impl Journal {
     }
 }
 
-const TORN: &str = "the last line is incomplete";
+/// How a torn last line (a crash's, repaired on open) is described: not tampering.
+pub const TORN: &str = "the last line is incomplete";
+
+/// Take a corridor's lock (creating its folder) without reading its journal, so a journal
+/// that fails verification can be kept aside under it ([`super::journal_segment`]).
+pub(super) fn lock_corridor(path: &Path) -> Result<File> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("create the journal folder", dir, e))?;
+    }
+    lock(path, LOCK_WAIT)
+}
+
+impl Journal {
+    /// A new, empty journal at `path` (nothing may be there), under the lock `lock` holds.
+    pub(super) fn fresh_locked(path: &Path, lock: File) -> Result<Journal> {
+        if path.exists() || journal_head::path(path).exists() {
+            return Err(Error::runtime(format!("{}: a journal is already there", path.display())));
+        }
+        Ok(Journal {
+            path: path.to_path_buf(),
+            entries: Vec::new(),
+            last_line_hash: GENESIS.into(),
+            _lock: lock,
+        })
+    }
+}
 
 fn tampered(path: &Path, line: usize, why: &str) -> Error {
     let at = if line == 0 { String::new() } else { format!("line {line}: ") };

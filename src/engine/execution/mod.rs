@@ -6,6 +6,7 @@
 
 pub mod approval_sign;
 pub mod audit;
+pub mod audit_halt;
 pub mod broker;
 pub mod confirmation;
 pub mod context;
@@ -18,6 +19,7 @@ mod fake_exits;
 pub mod intent;
 pub mod journal;
 pub mod journal_head;
+pub mod journal_segment;
 pub mod operators;
 pub mod policy;
 pub mod preflight;

@@ -56,6 +56,15 @@ impl Operators {
         self.operators.iter().any(|k| k.operator == operator && k.public_key == public_key)
     }
 
+    /// The newest key trusted for `operator` that was made here or found in a keyring (not
+    /// one from the environment): the one a keyring should hold.
+    pub fn kept_key(&self, operator: &str) -> Option<&TrustedKey> {
+        self.operators
+            .iter()
+            .rev()
+            .find(|k| k.operator == operator && matches!(k.origin, Origin::Created | Origin::Keyring))
+    }
+
     /// Was `public_key` taken from the environment for the loopback simulator (under any
     /// operator)? Such a key is trusted on loopback corridors only: its seed sat in an
     /// environment variable, not in a keyring.

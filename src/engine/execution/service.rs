@@ -136,7 +136,11 @@ pub struct KillReport {
 
 /// The kill switch. Without a venue it halts every corridor, present and future, through the
 /// halt marker written first. Each affected corridor journals its halt before asking the
-/// venue to cancel. A failed cancel leaves the halt in place and is exit 4.
+/// venue to cancel. A corridor whose journal fails its audit (a broken chain, a forged or
+/// untrusted approval) has it kept aside and a fresh segment started first
+/// ([`super::journal_segment`]), so the halt and the cancels are journaled there; and if no
+/// journal can be written at all, the venue is still asked to cancel everything. A failed
+/// cancel leaves the halt in place and is exit 4.
 pub fn kill(
     ws: &Workspace,
     store: &dyn CredentialStore,
@@ -151,25 +155,45 @@ pub fn kill(
     let scope = select(ws, venue, account)?;
     let mut out = Vec::new();
     for id in &scope {
+        let segment = fresh_segment_if_failed(ws, id);
         let result = match adapter_for(ws, id, store) {
-            Ok(a) => Corridor::open(ws, id, a).and_then(|mut c| block_on(c.kill(reason))?),
+            Ok(a) => match Corridor::open(ws, id, a.clone()) {
+                Ok(mut c) => block_on(c.kill(reason))?.map_err(|e| (e, true)),
+                // No journal to halt in: the venue is asked all the same.
+                Err(journal_err) => match block_on(a.cancel_all())? {
+                    Ok(n) => {
+                        let why = format!(
+                            "{n} open order(s) cancelled at the venue, but the halt is not journaled: {}",
+                            journal_err.message
+                        );
+                        let _ = alerts::raise(ws, codes::KILL_SWITCH, &source(id), &why);
+                        Err((Error::new(ErrorKind::Refused, why), false))
+                    }
+                    Err(e) => Err((Error::from(e), true)),
+                },
+            },
             Err(e) => {
                 // No adapter: still halt from the journal, and say the venue was not reached.
-                journal_only_kill(ws, id, reason).and(Err(e))
+                Err((journal_only_kill(ws, id, reason).err().unwrap_or(e), true))
             }
         };
-        out.push(match result {
-            Ok(n) => CorridorOutcome {
-                corridor: id.clone(),
-                ok: true,
-                detail: format!("halted; {n} open order(s) cancelled"),
-            },
-            Err(e) => CorridorOutcome {
-                corridor: id.clone(),
-                ok: false,
-                detail: format!("halted, but the venue was not reached: {}", e.message),
-            },
-        });
+        let mut detail = match &result {
+            Ok(n) => format!("halted; {n} open order(s) cancelled"),
+            Err((e, true)) => format!("halted, but the venue was not reached: {}", e.message),
+            Err((e, false)) => e.message.clone(),
+        };
+        match &segment {
+            Some(Ok(kept)) => detail.push_str(&format!(
+                "; the journal failed its audit and was kept aside as {} (sha256 {}), a fresh segment started",
+                kept.path, kept.sha256
+            )),
+            Some(Err(e)) => detail.push_str(&format!(
+                "; the journal failed its audit and could not be kept aside: {}",
+                e.message
+            )),
+            None => {}
+        }
+        out.push(CorridorOutcome { corridor: id.clone(), ok: result.is_ok(), detail });
     }
     if !all && scope.is_empty() {
         return Err(Error::not_found("no corridor matches --venue/--account"));
@@ -188,6 +212,28 @@ pub fn kill(
         return Err(Error::new(ErrorKind::Venue, format!("kill switch engaged; {}", failed.join("; "))));
     }
     Ok(report)
+}
+
+/// When corridor `id`'s journal fails its audit for a fault in the journal itself, keep it
+/// aside and start a fresh segment (raising JOURNAL_TAMPERED); `None` when it passes.
+fn fresh_segment_if_failed(
+    ws: &Workspace,
+    id: &CorridorId,
+) -> Option<Result<super::journal_segment::Archived>> {
+    let trust_ok = super::operators::load(ws).is_ok();
+    let a = match super::audit::audit_one(ws, id) {
+        Ok(a) => a,
+        Err(e) => return Some(Err(e)),
+    };
+    let p = super::audit_halt::journal_fault(&a, trust_ok)?;
+    let why = format!("line {}: {}: {}", p.line, p.kind.name(), p.why);
+    let r = super::journal_segment::start(ws, id, &why).map(|(_, kept)| kept);
+    let message = match &r {
+        Ok(kept) => format!("kill switch: journal {why}; kept aside as {}, fresh segment started", kept.path),
+        Err(e) => format!("kill switch: journal {why}; it could not be kept aside: {}", e.message),
+    };
+    let _ = alerts::raise(ws, codes::JOURNAL_TAMPERED, &source(id), &message);
+    Some(r)
 }
 
 fn journal_only_kill(ws: &Workspace, id: &CorridorId, reason: &str) -> Result<()> {

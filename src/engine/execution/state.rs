@@ -42,6 +42,10 @@ pub enum HaltReason {
     KillSwitch,
     Breaker,
     Mismatch,
+    /// The journal failed its audit (a bad approval signature, an untrusted key), or this is
+    /// a fresh segment started after one that did: lifted by `quantlab rearm` once the
+    /// audit passes and a reconciliation is clean.
+    AuditFailed,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -167,6 +171,26 @@ pub enum Event {
         client_order_id: String,
         ok: bool,
         message: String,
+    },
+    /// `audit verify` (or a submit's own audit) found a bad entry: the corridor halts.
+    AuditFailed {
+        /// 1-based journal line of the first bad entry (0: the head record).
+        line: usize,
+        problem: String,
+        why: String,
+    },
+    /// The first entry of a fresh journal segment, started (by the kill switch) because the
+    /// journal before it failed its audit. That journal was kept aside, unchanged, as
+    /// `predecessor`; the segment starts halted.
+    SegmentStarted {
+        /// The archived journal's file name, beside this one.
+        predecessor: String,
+        /// sha256 of the archived journal's bytes, hex (of nothing when it was gone).
+        predecessor_sha256: String,
+        /// How many lines it held.
+        predecessor_lines: usize,
+        /// Why it failed its audit.
+        why: String,
     },
 }
 
@@ -437,6 +461,22 @@ impl CorridorState {
                         message: summary.mismatches.join("; "),
                     });
                 }
+            }
+            Event::AuditFailed { line, problem, why } => {
+                self.armed_seq = None;
+                self.halt = Some(Halt {
+                    reason: HaltReason::AuditFailed,
+                    at_ms: t,
+                    message: format!("audit: journal line {line}: {problem}: {why}"),
+                });
+            }
+            Event::SegmentStarted { predecessor, why, .. } => {
+                self.armed_seq = None;
+                self.halt = Some(Halt {
+                    reason: HaltReason::AuditFailed,
+                    at_ms: t,
+                    message: format!("fresh journal segment; {predecessor} failed its audit: {why}"),
+                });
             }
             Event::Rearmed { .. } => {
                 self.halt = None;

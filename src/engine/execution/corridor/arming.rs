@@ -125,6 +125,7 @@ impl Corridor {
                 self.id
             )));
         }
+        self.audit_gate().map_err(refused)?;
         let secs = self.dead_man_secs()?;
         let mut push = |name, ok, detail: String| report.checks.push(ArmCheck { name, ok, detail });
         push("credentials", true, "present (the adapter opened with them)".into());

@@ -76,6 +76,8 @@ impl Corridor {
         if self.state.halt.is_none() && global_halt::reason(&self.ws).is_none() {
             return Err(Error::bad_input(format!("corridor {} is not halted", self.id)));
         }
+        // A journal that fails its audit stays halted, however clean the venue.
+        self.audit_gate().map_err(refused)?;
         let summary = self.reconcile().await?;
         if !summary.clean {
             return Err(refused(format!(

@@ -27,6 +27,7 @@ use crate::engine::workspace::Workspace;
 
 pub mod arming;
 mod attached;
+mod audit_gate;
 mod halt;
 mod reconcile;
 
@@ -61,6 +62,8 @@ pub struct Corridor {
     clock_offset_ms: i64,
     /// When the last submit handed its order to the adapter.
     last_sent: Option<std::time::Instant>,
+    /// The journal's approvals up to this sequence passed the audit before a send.
+    audited_seq: u64,
 }
 
 fn refused(msg: impl Into<String>) -> Error {
@@ -100,6 +103,7 @@ impl Corridor {
             crash_at: None,
             clock_offset_ms: 0,
             last_sent: None,
+            audited_seq: 0,
         })
     }
 
@@ -422,6 +426,12 @@ impl Corridor {
         // The last check before anything is journaled as sent: the approval's signature.
         if let (false, Some(a)) = (dry_run, &rec.approval) {
             if let Err(why) = approval_sign::check_for_submit(&self.ws, &self.id, a) {
+                // A bad approval in the journal halts the corridor too, not just this send.
+                let _ = self.audit_gate();
+                return Err(self.refuse(intent_id, why));
+            }
+            // Any other approval in the journal that fails its audit halts the corridor.
+            if let Err(why) = self.audit_gate() {
                 return Err(self.refuse(intent_id, why));
             }
         }
