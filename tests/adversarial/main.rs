@@ -7,3 +7,4 @@ mod harness;
 mod cli;
 mod config;
 mod data;
+mod research;
