@@ -190,7 +190,7 @@ fn version_and_check_speak_json() {
     let (code, c) = ws.json(&["check"]);
     let checks = c["result"]["checks"].as_array().unwrap();
     let names: Vec<&str> = checks.iter().map(|l| l["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["workspace", "data", "config", "policy", "journals", "keyring"]);
+    assert_eq!(names, ["workspace", "data", "config", "policy", "journals", "runs", "tempfiles", "keyring"]);
     let all_ok = checks.iter().all(|l| l["ok"] == true);
     assert_eq!(code == 0, all_ok, "exit 0 only if every check passes: {c}");
     for l in checks.iter().filter(|l| l["ok"] == false) {

@@ -143,6 +143,9 @@ pub fn dispatch_runs(engine: &Engine, cmd: &RunsCmd) -> (&'static str, Result<Ou
                 for s in &o.skipped {
                     text.push_str(&format!("skipped {}: {}\n", s.folder, s.reason));
                 }
+                for t in &o.removed_temporaries {
+                    text.push_str(&format!("removed {t} (left by a killed process)\n"));
+                }
                 Ok(Outcome::ok("runs rebuild-index", &o, text))
             })(),
         ),

@@ -9,7 +9,7 @@ use super::args::{BacktestArgs, GridArgs, SweepCmd, SweepSub, SweepsCmd, Walkfor
 use super::output::Outcome;
 use super::research::backtest_config;
 use crate::engine::research::sweep::shard::parse_shard;
-use crate::engine::research::sweep::{SweepReport, SweepRequest};
+use crate::engine::research::sweep::{SweepReport, SweepRequest, SweepStatus};
 use crate::engine::research::walkforward::{WalkForwardReport, WalkForwardRequest};
 use crate::engine::{Engine, Error, Result};
 
@@ -137,6 +137,13 @@ fn summary(r: &SweepReport) -> String {
     }
     if !r.saved_runs.is_empty() {
         s.push_str(&format!("saved runs: {}\n", r.saved_runs.join(", ")));
+    }
+    if r.status == SweepStatus::Incomplete {
+        s.push_str(&format!(
+            "incomplete: {} of the {} runs asked were saved before the sweep was interrupted\n",
+            r.saved_runs.len(),
+            r.config.save_top.unwrap_or_default()
+        ));
     }
     s.push_str(&format!("results: {}\n", r.artifacts.results_csv));
     s

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::engine::config::Config;
 use crate::engine::data::catalog;
 use crate::engine::secrets;
-use crate::engine::workspace::{write_atomic, Workspace};
+use crate::engine::workspace::{stale_temporaries_under, write_atomic, Workspace};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckLine {
@@ -23,8 +23,49 @@ pub fn run_checks(ws: &Workspace) -> Vec<CheckLine> {
         config_parses(ws),
         policy_parses(ws),
         journals_verify(ws),
+        runs_indexable(ws),
+        temporaries(ws),
         keyring_reachable(),
     ]
+}
+
+/// Run folders `runs rebuild-index` would skip (a run killed before its report.json, a
+/// corrupt report): the workspace is not ok while they are there.
+fn runs_indexable(ws: &Workspace) -> CheckLine {
+    let r = match crate::engine::research::index::unindexable(ws) {
+        Ok(skipped) if skipped.is_empty() => Ok("every run folder has a readable report.json".to_string()),
+        Ok(skipped) => {
+            let list: Vec<String> = skipped.iter().map(|s| format!("{} ({})", s.folder, s.reason)).collect();
+            Err((
+                format!("{} run folder(s) cannot be indexed: {}", skipped.len(), list.join("; ")),
+                "a run killed before its report.json is incomplete: remove its folder under runs/".into(),
+            ))
+        }
+        Err(e) => Err((e.message, "check the permissions of the runs/ folder".into())),
+    };
+    line("runs", r)
+}
+
+/// Temporaries of atomic writes whose writer is gone (a killed process).
+fn temporaries(ws: &Workspace) -> CheckLine {
+    let stale = stale_temporaries_under(ws.root());
+    let r = if stale.is_empty() {
+        Ok("no temporaries left by killed processes".to_string())
+    } else {
+        let bytes: u64 = stale.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+        let list: Vec<String> =
+            stale.iter().map(|p| p.strip_prefix(ws.root()).unwrap_or(p).display().to_string()).collect();
+        Err((
+            format!(
+                "{} temporar{} left by killed processes ({bytes} bytes): {}",
+                stale.len(),
+                if stale.len() == 1 { "y" } else { "ies" },
+                list.join(", ")
+            ),
+            "`quantlab runs rebuild-index` removes them".into(),
+        ))
+    };
+    line("tempfiles", r)
 }
 
 fn policy_parses(ws: &Workspace) -> CheckLine {

@@ -90,15 +90,68 @@ pub fn write_atomic_with(path: &Path, write: impl FnOnce(&mut File) -> Result<()
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| Error::io("cannot create directory", dir, e))?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
+        .prefix(TEMP_PREFIX)
         .tempfile_in(dir)
         .map_err(|e| Error::io("cannot create temporary file in", dir, e))?;
+    // Held until this process closes the file or dies: how a cleaner tells a temporary being
+    // written from one a killed process left behind (see [`stale_temporaries`]).
+    let _ = tmp.as_file().lock();
     write(tmp.as_file_mut())?;
     make_readable(tmp.as_file());
     tmp.as_file().sync_all().map_err(|e| Error::io("cannot fsync", path, e))?;
     tmp.persist(path).map_err(|e| Error::io("cannot rename into", path, e.error))?;
     sync_dir(dir);
     Ok(())
+}
+
+/// The name every temporary of [`write_atomic`] starts with.
+pub const TEMP_PREFIX: &str = ".tmp-";
+
+/// A temporary younger than this is never called stale: it may be between its creation and
+/// its writer's lock.
+pub const STALE_TEMP_MIN_AGE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Temporaries of [`write_atomic`] directly in `dir` whose writer is gone: no process holds
+/// their lock (a process that is killed releases it), and they are older than
+/// [`STALE_TEMP_MIN_AGE`]. Sorted by path.
+pub fn stale_temporaries(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(TEMP_PREFIX))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| is_stale(p))
+        .collect();
+    out.sort();
+    out
+}
+
+fn is_stale(p: &Path) -> bool {
+    let old_enough = fs::metadata(p)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age >= STALE_TEMP_MIN_AGE);
+    // Opening for reading is enough to try the lock; a writer holding it means "in use".
+    old_enough && File::open(p).is_ok_and(|f| f.try_lock().is_ok())
+}
+
+/// [`stale_temporaries`] in `root` and every folder below it (symbolic links not followed).
+pub fn stale_temporaries_under(root: &Path) -> Vec<PathBuf> {
+    let mut out = stale_temporaries(root);
+    if let Ok(entries) = fs::read_dir(root) {
+        for e in entries.flatten().filter(|e| e.file_type().is_ok_and(|t| t.is_dir())) {
+            out.extend(stale_temporaries_under(&e.path()));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Remove the stale temporaries in `dir` (see [`stale_temporaries`]); returns those removed.
+pub fn remove_stale_temporaries(dir: &Path) -> Vec<PathBuf> {
+    stale_temporaries(dir).into_iter().filter(|p| fs::remove_file(p).is_ok()).collect()
 }
 
 /// Serialize as pretty JSON (with a trailing newline) and write atomically.
@@ -162,6 +215,26 @@ mod tests {
         let r = write_atomic_with(&p, |_| Err(Error::runtime("boom")));
         assert!(r.is_err());
         assert_eq!(fs::read(&p).unwrap(), b"kept");
+    }
+
+    #[test]
+    fn a_temporary_is_stale_only_when_unlocked_and_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = std::time::SystemTime::now() - 2 * STALE_TEMP_MIN_AGE;
+        let mk = |name: &str| {
+            let p = dir.path().join(name);
+            let f = File::create(&p).unwrap();
+            f.set_modified(old).unwrap();
+            (p, f)
+        };
+        let (left, _) = mk(".tmp-left");
+        let (held, held_file) = mk(".tmp-held");
+        held_file.lock().unwrap();
+        let (_kept, _) = mk("report.json");
+        File::create(dir.path().join(".tmp-fresh")).unwrap();
+        assert_eq!(stale_temporaries(dir.path()), vec![left.clone()]);
+        assert_eq!(remove_stale_temporaries(dir.path()), vec![left.clone()]);
+        assert!(!left.exists() && held.exists());
     }
 
     #[test]

@@ -8,3 +8,4 @@ mod cli;
 mod config;
 mod data;
 mod execution;
+mod research;

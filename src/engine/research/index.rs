@@ -11,7 +11,7 @@ use crate::engine::backtest::metrics::METRIC_NAMES;
 use crate::engine::contract::{CONTRACT_VERSION, RUNS_INDEX_SCHEMA};
 use crate::engine::error::Result;
 use crate::engine::time::{fmt_ms, now_ms};
-use crate::engine::workspace::{read_json, write_atomic, write_json, Workspace};
+use crate::engine::workspace::{read_json, stale_temporaries_under, write_atomic, write_json, Workspace};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexEntry {
@@ -51,6 +51,10 @@ pub struct Skipped {
 pub struct RebuildOutcome {
     pub indexed: usize,
     pub skipped: Vec<Skipped>,
+    /// Temporaries a killed process left (workspace-relative paths), removed by this rebuild.
+    pub removed_temporaries: Vec<String>,
+    /// INDEX_SKIPPED_RUN alerts this rebuild raised: a skip already alerted is not raised again.
+    pub alerts_raised: usize,
 }
 
 pub fn entry(r: &RunReport) -> IndexEntry {
@@ -95,19 +99,57 @@ pub fn upsert(ws: &Workspace, report: &RunReport) -> Result<()> {
     save(ws, &mut ix)
 }
 
-/// Rebuild the index from the run folders; corrupt folders are reported and skipped.
+/// Rebuild the index from the run folders; corrupt folders are reported and skipped. First,
+/// the temporaries killed processes left anywhere in the workspace are removed (a run folder
+/// that held nothing else goes too). Each skipped folder is alerted once: a skip with the same
+/// folder and reason already in the alert log, acknowledged or not, is not raised again.
 pub fn rebuild(ws: &Workspace) -> Result<RebuildOutcome> {
-    let (indexed, skipped) = {
+    let (indexed, skipped, removed_temporaries) = {
         let _lock = ws.lock()?;
+        let removed = remove_temporaries(ws);
         let (mut ix, skipped) = scan(ws)?;
         save(ws, &mut ix)?;
-        (ix.runs.len(), skipped)
+        (ix.runs.len(), skipped, removed)
     };
+    let code = crate::engine::alerts::codes::INDEX_SKIPPED_RUN;
+    let known = crate::engine::alerts::list(ws)?;
+    let mut alerts_raised = 0;
     for s in &skipped {
+        tracing::warn!(folder = %s.folder, reason = %s.reason, "run folder skipped by index rebuild");
         let msg = format!("run folder {} skipped by the index rebuild: {}", s.folder, s.reason);
-        crate::engine::alerts::raise(ws, crate::engine::alerts::codes::INDEX_SKIPPED_RUN, &s.folder, &msg)?;
+        let seen = known
+            .iter()
+            .any(|a| a.alert.code == code.0 && a.alert.source == s.folder && a.alert.message == msg);
+        if !seen {
+            crate::engine::alerts::raise(ws, code, &s.folder, &msg)?;
+            alerts_raised += 1;
+        }
     }
-    Ok(RebuildOutcome { indexed, skipped })
+    Ok(RebuildOutcome { indexed, skipped, removed_temporaries, alerts_raised })
+}
+
+/// Remove every stale temporary in the workspace, and each run folder left empty by that.
+fn remove_temporaries(ws: &Workspace) -> Vec<String> {
+    let stale = stale_temporaries_under(ws.root());
+    let mut removed = Vec::new();
+    for p in stale {
+        if fs::remove_file(&p).is_err() {
+            continue;
+        }
+        tracing::info!(path = %p.display(), "removed a temporary a killed process left");
+        if let Some(dir) = p.parent().filter(|d| d.parent() == Some(ws.runs_dir().as_path())) {
+            // Fails unless empty: a run folder holding only the dead writer's temporary.
+            let _ = fs::remove_dir(dir);
+        }
+        removed.push(p.strip_prefix(ws.root()).unwrap_or(&p).to_string_lossy().into_owned());
+    }
+    removed
+}
+
+/// Run folders the index cannot hold (no readable report.json, or one naming another run),
+/// without changing anything: for `quantlab check`.
+pub fn unindexable(ws: &Workspace) -> Result<Vec<Skipped>> {
+    Ok(scan(ws)?.1)
 }
 
 fn scan(ws: &Workspace) -> Result<(RunsIndex, Vec<Skipped>)> {
@@ -125,9 +167,7 @@ fn scan(ws: &Workspace) -> Result<(RunsIndex, Vec<Skipped>)> {
             }
         }
     }
-    for s in &skipped {
-        tracing::warn!(folder = %s.folder, reason = %s.reason, "run folder skipped by index rebuild");
-    }
+    skipped.sort_by(|a, b| a.folder.cmp(&b.folder));
     Ok((
         RunsIndex {
             schema: RUNS_INDEX_SCHEMA.into(),
@@ -217,4 +257,77 @@ fn to_md(ix: &RunsIndex) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn finite() -> impl Strategy<Value = f64> {
+        use proptest::num::f64::{NEGATIVE, NORMAL, POSITIVE, SUBNORMAL, ZERO};
+        POSITIVE | NEGATIVE | NORMAL | SUBNORMAL | ZERO
+    }
+
+    fn index_of(values: &[Option<f64>]) -> RunsIndex {
+        let metrics =
+            METRIC_NAMES.iter().zip(values.iter().cycle()).map(|(k, v)| (k.to_string(), *v)).collect();
+        RunsIndex {
+            schema: RUNS_INDEX_SCHEMA.into(),
+            schema_version: CONTRACT_VERSION,
+            updated_at: "2024-01-01T00:00:00Z".into(),
+            runs: vec![IndexEntry {
+                run_id: "run_20240101T000000Z_00000000".into(),
+                created_at: "2024-01-01T00:00:00Z".into(),
+                status: RunStatus::Success,
+                label: None,
+                strategy: "sma_cross".into(),
+                params: "fast=10 slow=50".into(),
+                symbol: "BTCUSD".into(),
+                timeframe: "1h".into(),
+                data_id: None,
+                fingerprint: "f".into(),
+                rows: 1,
+                metrics,
+                trades_hash: None,
+                error_code: None,
+            }],
+        }
+    }
+
+    fn bits(ix: &RunsIndex) -> Vec<Option<u64>> {
+        ix.runs[0].metrics.values().map(|v| v.map(f64::to_bits)).collect()
+    }
+
+    proptest! {
+        /// write -> read -> write of the index keeps every metric bit for bit (the rebuilt
+        /// index and an upsert re-read what an earlier write stored), and so does the CSV.
+        #[test]
+        fn index_floats_survive_write_read_write(values in prop::collection::vec(prop::option::of(finite()), 1..24)) {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("runs_index.json");
+            let ix = index_of(&values);
+            write_json(&p, &ix).unwrap();
+            let first = fs::read(&p).unwrap();
+            let back: RunsIndex = read_json(&p).unwrap();
+            prop_assert_eq!(bits(&back), bits(&ix));
+            write_json(&p, &back).unwrap();
+            prop_assert_eq!(fs::read(&p).unwrap(), first);
+            let csv = to_csv(&back);
+            let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+            let cells = &row[11..11 + METRIC_NAMES.len()];
+            let parsed: Vec<Option<u64>> =
+                cells.iter().map(|c| (!c.is_empty()).then(|| c.parse::<f64>().unwrap().to_bits())).collect();
+            let want: Vec<Option<u64>> =
+                METRIC_NAMES.iter().map(|m| ix.runs[0].metrics[*m].map(f64::to_bits)).collect();
+            prop_assert_eq!(parsed, want);
+        }
+    }
+
+    #[test]
+    fn the_reported_drawdown_survives_a_rebuild() {
+        let x = 0.41196944671842156_f64;
+        let back: f64 = serde_json::from_str(&serde_json::to_string(&x).unwrap()).unwrap();
+        assert_eq!(back.to_bits(), x.to_bits(), "{x} came back as {back}");
+    }
 }

@@ -127,6 +127,7 @@ pub fn plan(ws: &crate::engine::workspace::Workspace, req: &SweepRequest) -> Res
         start: start.map(fmt_ms),
         end: end.map(fmt_ms),
         periods_per_year: metrics::periods_per_year(data.timeframe_ms, data.weekend_bars),
+        save_top: req.save_top,
     };
     Ok(Plan { config, data, bars, combos, total, skipped_invalid })
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use super::exec::rank_all;
-use super::types::SweepReport;
+use super::types::{SweepConfig, SweepReport};
 use crate::engine::error::{Error, Result};
 use crate::engine::workspace::Workspace;
 
@@ -51,7 +51,9 @@ pub fn merge(ws: &Workspace, dirs: &[impl AsRef<Path>]) -> Result<SweepReport> {
                 s.sweep_id, sh.index, sh.count
             )));
         }
-        if s.config != first.config
+        let same_config = SweepConfig { save_top: None, ..s.config.clone() }
+            == SweepConfig { save_top: None, ..first.config.clone() };
+        if !same_config
             || s.data.fingerprint != first.data.fingerprint
             || s.total_combinations != first.total_combinations
         {
@@ -82,7 +84,8 @@ pub fn merge(ws: &Workspace, dirs: &[impl AsRef<Path>]) -> Result<SweepReport> {
     }
     let combos = rank_all(evaluated, &first.config.objective);
     let mut report = super::assemble(
-        first.config.clone(),
+        // The merge saves no runs, whatever the shards asked.
+        SweepConfig { save_top: None, ..first.config.clone() },
         first.data.clone(),
         first.total_combinations,
         first.skipped_invalid,

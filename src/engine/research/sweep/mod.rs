@@ -16,7 +16,7 @@ pub use types::*;
 
 use crate::engine::contract::{make_id, CONTRACT_VERSION, SWEEP_SCHEMA};
 use crate::engine::error::{Error, Result};
-use crate::engine::research::report::{DataRef, RunStatus};
+use crate::engine::research::report::DataRef;
 use crate::engine::research::{run, RunRequest};
 use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::{read_json, write_atomic, write_json, Workspace};
@@ -39,9 +39,14 @@ pub fn sweep(ws: &Workspace, req: &SweepRequest, progress: Progress) -> Result<S
         combos,
         req.label.clone(),
     );
+    if req.save_top.is_some() {
+        // Not success until the saved runs exist: a sweep killed while saving them stays
+        // `incomplete`, with its config saying what was asked.
+        report.set_status(SweepStatus::Incomplete);
+    }
     write(ws, &mut report, started)?;
     if let Some(n) = req.save_top {
-        save_top(ws, req, &mut report, n)?;
+        save_top(ws, req, &mut report, n, started)?;
     }
     Ok(report)
 }
@@ -82,7 +87,7 @@ pub(crate) fn assemble(
         schema: SWEEP_SCHEMA.into(),
         schema_version: CONTRACT_VERSION,
         created_at: fmt_ms(created),
-        status: RunStatus::Success,
+        status: SweepStatus::Success,
         label,
         total_combinations: total,
         skipped_invalid,
@@ -94,7 +99,7 @@ pub(crate) fn assemble(
         machine_contract: SweepMachineContract {
             contract_version: CONTRACT_VERSION,
             sweep_id: sweep_id.clone(),
-            status: RunStatus::Success,
+            status: SweepStatus::Success,
             objective: config.objective.clone(),
             combinations: combinations.len(),
             best_params: best.map(|c| c.params.clone()),
@@ -134,11 +139,19 @@ pub(crate) fn write(ws: &Workspace, r: &mut SweepReport, started: Instant) -> Re
     result
 }
 
-/// Full runs (artifacts, index rows) for the best `n` combinations.
-fn save_top(ws: &Workspace, req: &SweepRequest, r: &mut SweepReport, n: usize) -> Result<()> {
-    let mut best: Vec<&Combination> = r.combinations.iter().collect();
+/// Full runs (artifacts, index rows) for the best `n` combinations. sweep.json is rewritten
+/// after each one (still `incomplete`, `saved_runs` growing), then a last time as `success`
+/// once all exist, or `failed` with the error if one cannot be saved.
+fn save_top(
+    ws: &Workspace,
+    req: &SweepRequest,
+    r: &mut SweepReport,
+    n: usize,
+    started: Instant,
+) -> Result<()> {
+    let mut best: Vec<Combination> = r.combinations.clone();
     best.sort_by_key(|c| c.rank);
-    let mut ids = Vec::new();
+    let path = ws.root().join(&r.artifacts.sweep_json);
     for c in best.into_iter().take(n) {
         let rr = RunRequest {
             data: req.data.clone(),
@@ -149,11 +162,34 @@ fn save_top(ws: &Workspace, req: &SweepRequest, r: &mut SweepReport, n: usize) -
             end: req.end.clone(),
             label: Some(format!("{} rank {}", r.sweep_id, c.rank)),
         };
-        ids.push(run(ws, &rr)?.run_id);
+        match run(ws, &rr) {
+            Ok(saved) => {
+                r.saved_runs.push(saved.run_id);
+                r.machine_contract.saved_runs = r.saved_runs.clone();
+                r.duration_ms = exec::elapsed_ms(started);
+                write_json(&path, r)?;
+            }
+            Err(e) => {
+                r.set_status(SweepStatus::Failed);
+                r.machine_contract.error_code = Some(e.kind.code().into());
+                r.machine_contract.error_message =
+                    Some(format!("saving the best {n} as runs: {}", e.message));
+                r.duration_ms = exec::elapsed_ms(started);
+                write_json(&path, r)?;
+                return Err(e.context(format!("sweep {}: saving the best {n} as runs", r.sweep_id)));
+            }
+        }
     }
-    r.saved_runs = ids.clone();
-    r.machine_contract.saved_runs = ids;
-    write_json(&ws.root().join(&r.artifacts.sweep_json), r)
+    r.set_status(SweepStatus::Success);
+    r.duration_ms = exec::elapsed_ms(started);
+    write_json(&path, r)
+}
+
+impl SweepReport {
+    fn set_status(&mut self, s: SweepStatus) {
+        self.status = s;
+        self.machine_contract.status = s;
+    }
 }
 
 /// A short line per sweep for listings.
@@ -167,6 +203,8 @@ pub struct SweepSummary {
     pub objective: String,
     pub combinations: usize,
     pub shard: Option<Shard>,
+    /// `incomplete`: interrupted while saving the runs `--save-runs` asked for.
+    pub status: SweepStatus,
     pub best_params: Option<std::collections::BTreeMap<String, f64>>,
     pub best_objective: Option<f64>,
 }
@@ -187,6 +225,7 @@ pub fn list(ws: &Workspace) -> Result<Vec<SweepSummary>> {
             objective: r.config.objective,
             combinations: r.combinations.len(),
             shard: r.shard,
+            status: r.status,
             best_params: r.machine_contract.best_params,
             best_objective: r.machine_contract.best_objective,
         })

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::backtest::metrics::Metrics;
 use crate::engine::backtest::BacktestConfig;
-use crate::engine::research::report::{DataRef, RunStatus};
+use crate::engine::research::report::DataRef;
 
 /// Everything that determines the results; shards must agree on it to be merged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,6 +21,21 @@ pub struct SweepConfig {
     pub start: Option<String>,
     pub end: Option<String>,
     pub periods_per_year: f64,
+    /// `--save-runs top:N`: full runs were asked for the best N combinations. Absent when
+    /// none were asked. Not part of what shards must agree on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_top: Option<usize>,
+}
+
+/// A sweep's state. `incomplete`: the results are written but the saved runs `--save-runs`
+/// asked for are not all there yet; a sweep that stays incomplete was interrupted while
+/// saving them (`saved_runs` lists those that exist).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SweepStatus {
+    Success,
+    Failed,
+    Incomplete,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,7 +70,7 @@ pub struct SweepArtifacts {
 pub struct SweepMachineContract {
     pub contract_version: u32,
     pub sweep_id: String,
-    pub status: RunStatus,
+    pub status: SweepStatus,
     pub objective: String,
     pub combinations: usize,
     pub best_params: Option<BTreeMap<String, f64>>,
@@ -72,7 +87,7 @@ pub struct SweepReport {
     pub schema_version: u32,
     pub sweep_id: String,
     pub created_at: String,
-    pub status: RunStatus,
+    pub status: SweepStatus,
     pub label: Option<String>,
     pub config: SweepConfig,
     pub data: DataRef,
