@@ -7,6 +7,8 @@
 //! rate limit) are set by a thin wrapper over the real adapter as the corridor hands it the
 //! order: set earlier, they would be spent on the reads preflight makes first.
 
+#[path = "common/keypress.rs"]
+mod keypress;
 #[path = "common/sim.rs"]
 mod sim;
 
@@ -23,7 +25,7 @@ use quantlab::engine::execution::broker::{
 use quantlab::engine::execution::intent::{ExecutionIntent, IntentSpec};
 use quantlab::engine::execution::state::IntentStatus;
 use quantlab::engine::execution::{
-    Confirmation, Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
+    Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
 };
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::venues::events::VenueEvent;
@@ -176,8 +178,7 @@ impl Rig {
     }
 
     fn approve(&mut self, intent_id: &str) {
-        let digest = self.c.digest_of(intent_id).unwrap();
-        self.c.approve(Confirmation::keypress(&self.id, intent_id, &digest, "tester"), &self.key).unwrap();
+        self.c.approve(keypress::keypress(&self.c, intent_id), &self.key).unwrap();
     }
 
     /// Set `fault` just before the adapter sends the next order.

@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
+use quantlab::engine::execution::corridor::arming::ArmState;
 use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::policy::EXAMPLE;
-use quantlab::engine::execution::{Confirmation, Corridor, CorridorId, Venue};
+use quantlab::engine::execution::{Corridor, CorridorId, Venue};
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::ErrorKind;
 
@@ -39,7 +40,9 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
         "{}",
         pf.reasons()
     );
-    c.approve(Confirmation::keypress(&id, &i.id, &c.digest_of(&i.id).unwrap(), "test"), key()).unwrap();
+    // The dialog is shown the corridor as armed (a screen read before the arm failed): the
+    // approval is made, and still nothing is sent below.
+    c.approve(crate::keypress::keypress_in(&c, &i.id, ArmState::Armed), key()).unwrap();
     // Arming meets the gate too, and an unarmed live corridor sends nothing.
     let e = c.arm().await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
@@ -76,7 +79,7 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
         "{:?}",
         armed.checks
     );
-    c.approve(Confirmation::keypress(&id, &i.id, &c.digest_of(&i.id).unwrap(), "test"), key()).unwrap();
+    c.approve(crate::keypress::keypress(&c, &i.id), key()).unwrap();
     c.submit(&i.id, false).await.unwrap();
     assert_eq!(venue.orders().len(), 1);
 }
