@@ -20,12 +20,17 @@ pub fn keypress(c: &Corridor, intent_id: &str) -> Confirmation {
 
 /// The same with the dialog showing the corridor as `state` (a screen read before a change).
 pub fn keypress_in(c: &Corridor, intent_id: &str, state: ArmState) -> Confirmation {
+    match press(c, intent_id, state) {
+        DialogKey::Confirmed(c) => *c,
+        other => panic!("the order dialog did not confirm {intent_id}: {other:?}"),
+    }
+}
+
+/// What the dialog did with the confirm key.
+pub fn press(c: &Corridor, intent_id: &str, state: ArmState) -> DialogKey {
     let mut d = OrderDialog::open(c.id().clone(), state, pending_intent(c, intent_id).unwrap());
     let t0 = Instant::now();
     d.shown(t0);
     let y = KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE);
-    match d.key(&y, &Keymap::defaults(), t0 + DWELL, quantlab::engine::time::now_ms(), "tester") {
-        DialogKey::Confirmed(c) => *c,
-        other => panic!("the order dialog did not confirm {intent_id}: {other:?}"),
-    }
+    d.key(&y, &Keymap::defaults(), t0 + DWELL, quantlab::engine::time::now_ms(), "tester")
 }
