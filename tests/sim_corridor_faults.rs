@@ -105,7 +105,6 @@ struct Rig {
     v: Venue,
     h: Harness,
     _dir: tempfile::TempDir,
-    id: CorridorId,
     key: OperatorKey,
     c: Corridor,
     adapter: Arc<FaultOnSubmit>,
@@ -135,7 +134,7 @@ impl Rig {
         let adapter = Arc::new(FaultOnSubmit { inner, url: h.url.clone(), next: Mutex::new(None) });
         let id = CorridorId::new(v, "main").unwrap();
         let c = Corridor::open(&ws, &id, adapter.clone()).unwrap();
-        Rig { v, h, _dir: dir, id, key, c, adapter, kraken, hl, seen, symbol }
+        Rig { v, h, _dir: dir, key, c, adapter, kraken, hl, seen, symbol }
     }
 
     async fn armed(v: Venue, market: Market) -> Rig {
@@ -509,7 +508,11 @@ async fn fill_after_a_reconnect(v: Venue) {
 /// is right again, and then the intent (still approved) is placed once.
 async fn clock_offset(v: Venue, ms: i64) {
     let case = format!("{v} clock_offset {ms} ms");
-    let mut r = Rig::open(v, Market::Walk).await;
+    // Approved while armed (the confirm dialog approves nothing on a disarmed live corridor),
+    // then disarmed; a skewed clock keeps it from arming again.
+    let mut r = Rig::armed(v, Market::Walk).await;
+    let i = r.approved(OrderType::Market, None);
+    r.c.disarm("test", false).await.unwrap();
     r.h.fault(json!({"fault": "clock_offset", "ms": ms})).await;
     let report = r.c.arm().await.unwrap();
     assert_eq!(report.state.name(), "disarmed", "{case}: {:?}", report.checks);
@@ -517,7 +520,6 @@ async fn clock_offset(v: Venue, ms: i64) {
     assert!(!skew.ok && skew.detail.contains("limit 1000 ms"), "{case}: {skew:?}");
     assert!(report.reconciliation.is_none(), "{case}: not reconciled");
     assert_eq!(r.c.state().armed_seq, None, "{case}");
-    let i = r.approved(OrderType::Market, None);
     let e = r.c.submit(&i.id, false).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{case}: {e:?}");
     assert!(e.message.contains("is disarmed"), "{case}: {}", e.message);
