@@ -1,6 +1,8 @@
 //! The Corridors tab driven through messages: nothing is sent without the confirm dialog's
 //! confirm key, and nothing after Esc, n, expiry or a halt; the confirm key sends exactly one
-//! order; and the console makes a Confirmation in one place only.
+//! order; and nothing else does: keys typed ahead or inside the dwell, repeats, pastes, or a
+//! keymap that makes a reflex key the confirm key. (That no other code can make a Confirmation
+//! is held by the compiler: tests/gate_compile_fail.rs.)
 
 mod common;
 #[path = "common/console.rs"]
@@ -8,8 +10,12 @@ mod console;
 
 use common::Ws;
 use console::Harness;
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use quantlab::engine::workspace::Workspace;
+use quantlab::engine::Engine;
 use quantlab::tui::app::{Confirm, Tab};
+use quantlab::tui::keymap::Keymap;
+use quantlab::tui::panes::order_confirm::DWELL;
 
 fn setup() -> Ws {
     let ws = Ws::new();
@@ -70,19 +76,24 @@ fn only_the_confirm_key_sends_and_esc_or_n_send_nothing() {
         "limit 49900",
         "preflight: all",
         "expires in",
-        "APPROVE AND SEND",
+        "y  APPROVE AND SEND      n / Esc / ^c  cancel",
+        "keys typed in its first 250 ms are ignored",
     ] {
         assert!(dialog.contains(want), "missing {want}:\n{dialog}");
     }
+    h.advance(DWELL);
     h.key(KeyCode::Esc);
     assert_eq!(h.app.confirm, None);
     assert!(h.app.corridors.order.is_none());
-    h.key(KeyCode::Enter);
+    review(&mut h);
     h.key(KeyCode::Char('n'));
+    assert_eq!(h.app.confirm, None);
     // Keys that are not the confirm key do nothing inside the dialog either.
+    review(&mut h);
     h.key(KeyCode::Enter);
     h.key(KeyCode::Char('x'));
     h.key(KeyCode::Char('Y'));
+    assert_eq!(h.app.confirm, Some(Confirm::SendOrder));
     assert_eq!(sends(&ws), 0);
 
     h.key(KeyCode::Char('y'));
@@ -92,9 +103,16 @@ fn only_the_confirm_key_sends_and_esc_or_n_send_nothing() {
     assert!(!msg.0 && msg.1.contains(&id) && msg.1.contains("after the key"), "{msg:?}");
     // The intent is no longer pending: Enter has nothing to review, a second y nothing to send.
     h.tick();
-    h.key(KeyCode::Enter);
+    review(&mut h);
     h.key(KeyCode::Char('y'));
     assert_eq!(sends(&ws), 1);
+}
+
+/// Enter on the selected intent, the dialog drawn, and the dwell waited out.
+fn review(h: &mut Harness) {
+    h.key(KeyCode::Enter);
+    h.screen(120, 40);
+    h.advance(DWELL);
 }
 
 #[test]
@@ -108,6 +126,7 @@ fn an_expired_intent_or_a_halt_cannot_be_approved() {
     h.tick();
     let dialog = h.screen(120, 40);
     assert!(dialog.contains("cannot be approved: the intent expired"), "{dialog}");
+    h.advance(DWELL);
     h.key(KeyCode::Char('y'));
     assert_eq!(sends(&ws), 0);
     assert!(h.app.message.clone().unwrap().1.contains("expired"));
@@ -116,7 +135,7 @@ fn an_expired_intent_or_a_halt_cannot_be_approved() {
     new_intent(&ws, None);
     h.tick();
     h.key(KeyCode::Down);
-    h.key(KeyCode::Enter);
+    review(&mut h);
     let (code, v) = ws.json(&["kill", "--reason", "test halt"]);
     assert_eq!(code, 0, "{v}");
     h.key(KeyCode::Char('y'));
@@ -125,32 +144,129 @@ fn an_expired_intent_or_a_halt_cannot_be_approved() {
     assert!(msg.0 && msg.1.contains("not sent"), "{msg:?}");
 }
 
+/// Attack: keys typed ahead (Enter then y in one burst, as from a paste on a terminal without
+/// bracketed paste) or inside the dwell. The dialog ignores every key until it has been drawn
+/// and 250 ms have passed; then the same key confirms.
 #[test]
-fn the_console_makes_a_confirmation_in_one_place_only() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut sites = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                let text = std::fs::read_to_string(&p).unwrap();
-                for (n, line) in text.lines().enumerate() {
-                    if line.contains("Confirmation::keypress(") && !line.trim_start().starts_with("//") {
-                        sites.push(format!("{}:{}", p.display(), n + 1));
-                    }
-                }
-            }
-        }
+fn keys_typed_before_the_dialog_was_seen_never_confirm() {
+    let ws = setup();
+    new_intent(&ws, None);
+    let mut h = open_tab(&ws);
+    h.key(KeyCode::Enter);
+    h.key(KeyCode::Char('y'));
+    assert_eq!(sends(&ws), 0, "typed ahead, before any frame showed the dialog");
+    assert_eq!(h.app.confirm, Some(Confirm::SendOrder), "the dialog stays open");
+    h.screen(120, 40);
+    h.key(KeyCode::Char('y'));
+    h.advance(DWELL - std::time::Duration::from_millis(1));
+    h.screen(120, 40); // later frames do not restart the dwell
+    h.key(KeyCode::Char('y'));
+    assert_eq!(sends(&ws), 0, "inside the dwell");
+    h.advance(std::time::Duration::from_millis(1));
+    h.key(KeyCode::Char('y'));
+    assert_eq!(sends(&ws), 1, "after the dwell the confirm key sends");
+}
+
+/// Attack: a held confirm key. Its auto-repeat events never confirm; only a press does.
+#[test]
+fn a_repeat_of_the_confirm_key_never_confirms() {
+    let ws = setup();
+    new_intent(&ws, None);
+    let mut h = open_tab(&ws);
+    review(&mut h);
+    let y = |kind| {
+        KeyEvent::new_with_kind_and_state(KeyCode::Char('y'), KeyModifiers::NONE, kind, KeyEventState::NONE)
+    };
+    for _ in 0..5 {
+        h.key_event(y(KeyEventKind::Repeat));
     }
-    assert_eq!(
-        sites.len(),
-        1,
-        "Confirmation::keypress must be called from the confirm dialog only: {sites:?}"
-    );
-    assert!(sites[0].contains("tui/corridors.rs"), "{sites:?}");
+    h.key_event(y(KeyEventKind::Release));
+    assert_eq!(sends(&ws), 0, "repeats and releases never confirm");
+    assert_eq!(h.app.confirm, Some(Confirm::SendOrder));
+    h.key_event(y(KeyEventKind::Press));
+    assert_eq!(sends(&ws), 1);
+}
+
+/// Attack: a paste containing the confirm key, into the open dialog or one the paste itself
+/// opens. A paste never answers a confirm dialog.
+#[test]
+fn a_paste_containing_the_confirm_key_never_confirms() {
+    let ws = setup();
+    new_intent(&ws, None);
+    let mut h = open_tab(&ws);
+    review(&mut h);
+    h.paste("y");
+    h.paste("yes\ny\ry");
+    assert_eq!(sends(&ws), 0, "a paste into the dialog");
+    assert_eq!(h.app.confirm, Some(Confirm::SendOrder), "and it stays open");
+    assert!(h.app.message.clone().unwrap().1.contains("paste ignored"));
+    h.key(KeyCode::Char('n'));
+
+    // A keymap where a printable key opens: the paste that opens the dialog ends there.
+    h.keymap =
+        Keymap::from_toml("[[bind]]\ncontext = \"corridors\"\nkeys = [\"o\"]\naction = \"open\"\n").unwrap();
+    h.paste("oy");
+    assert_eq!(h.app.confirm, Some(Confirm::SendOrder), "o opened the dialog");
+    h.screen(120, 40);
+    h.advance(DWELL);
+    h.tick();
+    assert_eq!(sends(&ws), 0, "the y after it was dropped");
+    // Newlines in a paste are never Enter: nothing opens.
+    h.key(KeyCode::Char('n'));
+    h.paste("\r\n");
+    assert_eq!(h.app.confirm, None);
+    assert_eq!(sends(&ws), 0);
+}
+
+/// A keymap that rebinds the confirm key: the dialog names the new key, and only it confirms.
+#[test]
+fn the_hint_shows_the_rebound_confirm_and_deny_keys() {
+    let ws = setup();
+    new_intent(&ws, None);
+    let mut h = open_tab(&ws);
+    h.keymap = Keymap::from_toml(
+        "[[bind]]\ncontext = \"confirm\"\nkeys = [\"ctrl+y\"]\naction = \"confirm\"\n\n\
+         [[bind]]\ncontext = \"confirm\"\nkeys = [\"x\"]\naction = \"deny\"\n",
+    )
+    .unwrap();
+    h.key(KeyCode::Enter);
+    let dialog = h.screen(120, 40);
+    assert!(dialog.contains("^y  APPROVE AND SEND      x  cancel"), "{dialog}");
+    assert!(!dialog.contains("y  APPROVE AND SEND      n"), "{dialog}");
+    h.advance(DWELL);
+    h.key(KeyCode::Char('y'));
+    assert_eq!(sends(&ws), 0, "the old key no longer confirms");
+    h.key_mod(KeyCode::Char('y'), KeyModifiers::CONTROL);
+    assert_eq!(sends(&ws), 1);
+}
+
+/// Attack: a workspace keymap.toml making a reflex key the confirm key. The console refuses to
+/// start, naming the file, the line and why.
+#[test]
+fn a_keymap_making_a_reflex_key_confirm_is_refused_at_start() {
+    let ws = setup();
+    let engine = Engine::open(Workspace::at(ws.path()));
+    let file = ws.path().join("keymap.toml");
+    for key in ["esc", "enter", "j", "k", "up", "down", "tab", "backtab", "space", "n", "q"] {
+        let text =
+            format!("# mine\n[[bind]]\ncontext = \"confirm\"\naction = \"confirm\"\nkeys = [\"{key}\"]\n");
+        std::fs::write(&file, text).unwrap();
+        let e = match quantlab::tui::setup(&engine, &quantlab::tui::Options::default()) {
+            Ok(_) => panic!("{key}: the console would start with it"),
+            Err(e) => e,
+        };
+        assert_eq!(e.kind, quantlab::engine::ErrorKind::BadInput, "{key}");
+        let m = e.message;
+        assert!(m.contains(&file.display().to_string()), "{key}: the file: {m}");
+        assert!(m.contains("entry 1 (line 5)"), "{key}: the line: {m}");
+        assert!(m.contains("cannot be the confirm key of the order dialog ("), "{key}: the reason: {m}");
+    }
+    std::fs::write(&file, "[[bind]]\ncontext = \"global\"\naction = \"down\"\nkeys = [\"y\"]\n").unwrap();
+    let e = quantlab::tui::setup(&engine, &quantlab::tui::Options::default()).err().unwrap();
+    assert!(e.message.contains("line 4") && e.message.contains("\"down\" in global"), "{}", e.message);
+    std::fs::write(&file, "[[bind]]\ncontext = \"confirm\"\naction = \"confirm\"\nkeys = [\"ctrl+y\"]\n")
+        .unwrap();
+    assert!(quantlab::tui::setup(&engine, &quantlab::tui::Options::default()).is_ok());
 }
 
 /// A corridor armed by another process (the CLI, a console that died) is reconciled and armed

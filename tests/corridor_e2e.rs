@@ -90,6 +90,11 @@ fn review(ws: &Ws, intent: &str) -> Console {
     (child, screen, keys, fd, master)
 }
 
+/// The dialog ignores keys for its dwell after it is drawn: the operator reads, then presses.
+fn past_the_dwell() {
+    std::thread::sleep(quantlab::tui::panes::order_confirm::DWELL + std::time::Duration::from_millis(150));
+}
+
 #[test]
 fn an_intent_from_the_cli_is_approved_by_keypress_and_exactly_one_signed_order_reaches_the_venue() {
     let sim = start_sim();
@@ -103,6 +108,7 @@ fn an_intent_from_the_cli_is_approved_by_keypress_and_exactly_one_signed_order_r
     let (mut child, screen, mut keys, _fd, _master) = review(&ws, &intent);
     screen.wait_for("APPROVE AND SEND");
     assert!(sim.placed_kraken_orders().is_empty(), "nothing is sent before the confirm key");
+    past_the_dwell();
     keys.write_all(b"y").unwrap();
     let after = screen.wait_for("filled: signed order out");
     assert!(after.contains("filled: signed order out"), "{after}");
@@ -140,6 +146,7 @@ fn a_bracket_is_approved_by_one_keypress_and_its_stop_rests_at_the_venue_once_th
     let (mut child, screen, mut keys, _fd, _master) = review(&ws, &intent);
     // The dialog names the exit that goes with the entry; one key approves both.
     screen.wait_for("exits stop-loss 1000, sent with it");
+    past_the_dwell();
     keys.write_all(b"y").unwrap();
     screen.wait_for("filled: signed order out");
     keys.write_all(b"q").unwrap();

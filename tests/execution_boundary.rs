@@ -19,6 +19,8 @@ use quantlab::engine::ErrorKind;
 mod alerts;
 #[path = "execution_boundary/exposure.rs"]
 mod exposure;
+#[path = "common/keypress.rs"]
+mod keypress;
 #[path = "execution_boundary/promotion.rs"]
 mod promotion;
 #[path = "execution_boundary/rig.rs"]

@@ -4,6 +4,8 @@
 //! entry, rest once it fills, close the position when triggered (the other one is cancelled),
 //! and the journal, the position and the venue agree throughout.
 
+#[path = "common/keypress.rs"]
+mod keypress;
 #[path = "common/sim.rs"]
 mod sim;
 
@@ -14,7 +16,7 @@ use quantlab::engine::execution::exits::{attached_client_id, AttachedExits, Exit
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::state::IntentStatus;
 use quantlab::engine::execution::{
-    Confirmation, Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
+    Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
 };
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::venues::sim::exchange::SimVenue;
@@ -77,8 +79,7 @@ async fn rig(venue: Venue, adapter: Arc<dyn BrokerAdapter>) -> Rig {
 impl Rig {
     async fn send(&mut self, s: IntentSpec) -> String {
         let i = self.c.create_intent(s).unwrap();
-        let digest = self.c.digest_of(&i.id).unwrap();
-        self.c.approve(Confirmation::keypress(&self.id, &i.id, &digest, "tester"), &self.key).unwrap();
+        self.c.approve(keypress::keypress(&self.c, &i.id), &self.key).unwrap();
         self.c.submit(&i.id, false).await.unwrap();
         i.id
     }

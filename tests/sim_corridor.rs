@@ -3,6 +3,8 @@
 //! unknown; the corridor settles it by the client order id, and the journal and the simulator
 //! then agree on the order, its fills and the position.
 
+#[path = "common/keypress.rs"]
+mod keypress;
 #[path = "common/sim.rs"]
 mod sim;
 
@@ -12,7 +14,7 @@ use quantlab::engine::execution::broker::{BrokerAdapter, OrderRef};
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::state::IntentStatus;
 use quantlab::engine::execution::{
-    Confirmation, Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
+    Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
 };
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::workspace::Workspace;
@@ -57,7 +59,7 @@ async fn a_dropped_ack_is_settled_and_the_journal_agrees_with_the_venue() {
         [(OrderType::Market, None), (OrderType::Limit, Some(bid))].into_iter().enumerate()
     {
         let i = c.create_intent(spec(kind, limit)).unwrap();
-        c.approve(Confirmation::keypress(&id, &i.id, &c.digest_of(&i.id).unwrap(), "tester"), &key).unwrap();
+        c.approve(keypress::keypress(&c, &i.id), &key).unwrap();
         h.fault(json!({"fault": "drop_ack", "count": 1})).await;
         let e = c.submit(&i.id, false).await.unwrap_err();
         assert!(e.message.contains("timeout"), "case {n}: {}", e.message);

@@ -7,6 +7,8 @@
 //! rate limit) are set by a thin wrapper over the real adapter as the corridor hands it the
 //! order: set earlier, they would be spent on the reads preflight makes first.
 
+#[path = "common/keypress.rs"]
+mod keypress;
 #[path = "common/sim.rs"]
 mod sim;
 
@@ -23,7 +25,7 @@ use quantlab::engine::execution::broker::{
 use quantlab::engine::execution::intent::{ExecutionIntent, IntentSpec};
 use quantlab::engine::execution::state::IntentStatus;
 use quantlab::engine::execution::{
-    Confirmation, Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
+    Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
 };
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::venues::events::VenueEvent;
@@ -103,7 +105,6 @@ struct Rig {
     v: Venue,
     h: Harness,
     _dir: tempfile::TempDir,
-    id: CorridorId,
     key: OperatorKey,
     c: Corridor,
     adapter: Arc<FaultOnSubmit>,
@@ -133,7 +134,7 @@ impl Rig {
         let adapter = Arc::new(FaultOnSubmit { inner, url: h.url.clone(), next: Mutex::new(None) });
         let id = CorridorId::new(v, "main").unwrap();
         let c = Corridor::open(&ws, &id, adapter.clone()).unwrap();
-        Rig { v, h, _dir: dir, id, key, c, adapter, kraken, hl, seen, symbol }
+        Rig { v, h, _dir: dir, key, c, adapter, kraken, hl, seen, symbol }
     }
 
     async fn armed(v: Venue, market: Market) -> Rig {
@@ -176,8 +177,7 @@ impl Rig {
     }
 
     fn approve(&mut self, intent_id: &str) {
-        let digest = self.c.digest_of(intent_id).unwrap();
-        self.c.approve(Confirmation::keypress(&self.id, intent_id, &digest, "tester"), &self.key).unwrap();
+        self.c.approve(keypress::keypress(&self.c, intent_id), &self.key).unwrap();
     }
 
     /// Set `fault` just before the adapter sends the next order.
@@ -508,7 +508,11 @@ async fn fill_after_a_reconnect(v: Venue) {
 /// is right again, and then the intent (still approved) is placed once.
 async fn clock_offset(v: Venue, ms: i64) {
     let case = format!("{v} clock_offset {ms} ms");
-    let mut r = Rig::open(v, Market::Walk).await;
+    // Approved while armed (the confirm dialog approves nothing on a disarmed live corridor),
+    // then disarmed; a skewed clock keeps it from arming again.
+    let mut r = Rig::armed(v, Market::Walk).await;
+    let i = r.approved(OrderType::Market, None);
+    r.c.disarm("test", false).await.unwrap();
     r.h.fault(json!({"fault": "clock_offset", "ms": ms})).await;
     let report = r.c.arm().await.unwrap();
     assert_eq!(report.state.name(), "disarmed", "{case}: {:?}", report.checks);
@@ -516,7 +520,6 @@ async fn clock_offset(v: Venue, ms: i64) {
     assert!(!skew.ok && skew.detail.contains("limit 1000 ms"), "{case}: {skew:?}");
     assert!(report.reconciliation.is_none(), "{case}: not reconciled");
     assert_eq!(r.c.state().armed_seq, None, "{case}");
-    let i = r.approved(OrderType::Market, None);
     let e = r.c.submit(&i.id, false).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{case}: {e:?}");
     assert!(e.message.contains("is disarmed"), "{case}: {}", e.message);

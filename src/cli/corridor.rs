@@ -115,11 +115,11 @@ pub fn detail_text(d: &CorridorDetail) -> String {
     for p in &d.pending {
         t.push_str(&format!(
             "pending  {} {} {} {}  {}\n",
-            p.intent.id,
-            p.intent.side.name(),
-            p.intent.quantity,
-            p.intent.symbol,
-            p.blocked.as_deref().unwrap_or("ready for approval in the console")
+            p.intent().id,
+            p.intent().side.name(),
+            p.intent().quantity,
+            p.intent().symbol,
+            p.blocked().unwrap_or("ready for approval in the console")
         ));
     }
     t

@@ -24,14 +24,72 @@ pub struct Connection {
     pub message: String,
 }
 
+/// An intent awaiting approval, as read from its corridor's journal. Made only here, and
+/// read-only: what the confirm dialog shows, and the digest it carries into the approval, are
+/// what the engine read (the fields are private so no caller can swap the intent under a digest).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PendingIntent {
-    pub intent: ExecutionIntent,
+    intent: ExecutionIntent,
     /// sha256 of the intent as read now: the confirm dialog carries it into the approval.
-    pub digest: String,
-    pub preflight: Option<ExecutionPreflight>,
+    digest: String,
+    preflight: Option<ExecutionPreflight>,
     /// Why it cannot be approved now (expired, failed preflight, corridor not armed), if so.
-    pub blocked: Option<String>,
+    blocked: Option<String>,
+}
+
+impl PendingIntent {
+    pub fn intent(&self) -> &ExecutionIntent {
+        &self.intent
+    }
+
+    /// sha256 of the intent as read: what a confirmation of it must carry.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    pub fn preflight(&self) -> Option<&ExecutionPreflight> {
+        self.preflight.as_ref()
+    }
+
+    /// Why it cannot be approved now, if so.
+    pub fn blocked(&self) -> Option<&str> {
+        self.blocked.as_deref()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn for_tests(
+        intent: ExecutionIntent,
+        digest: &str,
+        preflight: Option<ExecutionPreflight>,
+    ) -> Self {
+        PendingIntent { intent, digest: digest.to_string(), preflight, blocked: None }
+    }
+}
+
+/// One intent of an open corridor awaiting approval, read from its journal now, without
+/// reaching the venue (so without a preflight: the corridor runs it again before sending).
+/// What the confirm dialog opens on when a corridor is driven directly rather than through
+/// [`Engine::corridor_detail`].
+pub fn pending_intent(c: &ex::Corridor, intent_id: &str) -> Result<PendingIntent> {
+    let r =
+        c.state().intents.get(intent_id).ok_or_else(|| Error::not_found(format!("intent {intent_id}")))?;
+    if !r.awaits_approval() {
+        return Err(Error::bad_input(format!(
+            "intent {intent_id} is {}; it awaits no approval",
+            r.status.name()
+        )));
+    }
+    let state = c.arm_state();
+    let blocked = if r.intent.expires_ms <= now_ms() {
+        Some("expired".to_string())
+    } else if state == ArmState::Halted {
+        Some("corridor halted".to_string())
+    } else if c.id().venue.is_live() && state != ArmState::Armed {
+        Some(format!("corridor {}", state.name()))
+    } else {
+        None
+    };
+    Ok(PendingIntent { digest: c.digest_of(intent_id)?, intent: r.intent.clone(), preflight: None, blocked })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -76,6 +76,9 @@ pub enum Confirm {
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Text pasted into the terminal (bracketed paste): typed into what has focus, never into
+    /// a confirm dialog, and never as Enter or any other control key.
+    Paste(String),
     /// The terminal changed size: redraw everything.
     Resize,
     /// The minute changed: the clock is the only thing redrawn when idle.
@@ -137,6 +140,9 @@ pub struct App {
     /// Wall clock as of the last message (the order dialog's countdown; drawing never reads
     /// the clock itself).
     pub now_ms: i64,
+    /// A fixed monotonic clock for headless tests (the order dialog's dwell); None reads the
+    /// system's.
+    pub fixed_instant: Option<std::time::Instant>,
 }
 
 impl App {
@@ -172,6 +178,21 @@ impl App {
             busy_since: None,
             busy_secs: 0,
             now_ms: crate::engine::time::now_ms(),
+            fixed_instant: None,
+        }
+    }
+
+    /// Monotonic now, for the order dialog's dwell.
+    pub fn instant(&self) -> std::time::Instant {
+        self.fixed_instant.unwrap_or_else(std::time::Instant::now)
+    }
+
+    /// A frame was drawn at `at`: an order dialog on screen starts its dwell from the first.
+    pub fn drawn(&mut self, at: std::time::Instant) {
+        if self.confirm == Some(Confirm::SendOrder) {
+            if let Some(d) = self.corridors.order.as_mut() {
+                d.shown(at);
+            }
         }
     }
 
@@ -272,8 +293,30 @@ impl App {
                 self.key(ev, keymap, &mut out);
                 self.dirty = true;
             }
+            Msg::Paste(text) => {
+                self.paste(&text, keymap, &mut out);
+                self.dirty = true;
+            }
         }
         out
+    }
+
+    /// A paste is typed character by character into what has focus, but it never answers a
+    /// confirm dialog: one open when the paste arrives ignores it, and one opened by the paste
+    /// (a character bound to open) ends it. Control characters (newlines) are dropped, so a
+    /// paste never presses Enter.
+    fn paste(&mut self, text: &str, keymap: &Keymap, out: &mut Vec<Cmd>) {
+        for c in text.chars().filter(|c| !c.is_control()) {
+            if self.confirm.is_some() {
+                self.message = Some((true, "paste ignored: a confirm dialog takes keys only".into()));
+                return;
+            }
+            self.key(
+                KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::NONE),
+                keymap,
+                out,
+            );
+        }
     }
 
     fn loaded(&mut self, r: Result<Loaded, Error>, out: &mut Vec<Cmd>) {

@@ -1,28 +1,25 @@
 //! The Corridors tab's state and keys: the corridors with their state, the selected one's
-//! detail as last read, the pending intent selected, and the order confirm dialog's subject.
+//! detail as last read, the pending intent selected, and the order confirm dialog.
 //!
-//! Approving is two steps. Enter on a pending intent opens the confirm dialog with a snapshot
-//! of exactly what will be sent; only the dialog's confirm key turns that snapshot into a
-//! [`Confirmation`] (see [`confirm_order`], the one place the console makes one), and the
-//! worker approves with it and sends. Esc or n drops the snapshot; an expired intent, a failed
-//! preflight or a corridor that is not armed never gets past the dialog.
+//! Approving is two steps. Enter on a pending intent opens the confirm dialog
+//! ([`OrderDialog`]) with a snapshot of exactly what will be sent; only the dialog's own key
+//! handler turns that snapshot into a [`Confirmation`](crate::engine::execution::Confirmation)
+//! (the type system holds it: see `panes::order_confirm`), and the worker approves with it and
+//! sends. A deny key drops the snapshot; an expired intent, a failed preflight or a corridor
+//! that is not armed never gets past the dialog.
+
+use crossterm::event::KeyEvent;
 
 use crate::engine::corridor_api::{CorridorDetail, PendingIntent};
 use crate::engine::execution::corridor::arming::ArmState;
-use crate::engine::execution::{Confirmation, CorridorId};
+use crate::engine::execution::CorridorId;
 use crate::engine::CorridorSummary;
 
 use super::app::{App, Confirm};
 use super::jobs::Cmd;
-use super::keymap::Action;
-
-/// What the confirm dialog shows, frozen when it opened.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OrderDialog {
-    pub corridor: CorridorId,
-    pub state: ArmState,
-    pub pending: PendingIntent,
-}
+use super::keymap::{Action, Keymap};
+use super::panes::order_confirm::DialogKey;
+pub use super::panes::order_confirm::OrderDialog;
 
 #[derive(Debug, Default)]
 pub struct CorridorsState {
@@ -31,6 +28,7 @@ pub struct CorridorsState {
     pub detail: Option<CorridorDetail>,
     pub intent_sel: usize,
     pub loading: bool,
+    /// The open order confirm dialog (see `Confirm::SendOrder`).
     pub order: Option<OrderDialog>,
     /// Corridors this console armed (and so reconciled) itself: the only ones it renews.
     pub owned: std::collections::BTreeSet<CorridorId>,
@@ -68,40 +66,13 @@ impl CorridorsState {
     pub fn loaded_detail(&mut self, d: CorridorDetail) {
         self.loading = false;
         // Follow the intent, not the row, as intents come and go.
-        let keep = self.selected_intent().map(|p| p.intent.id.clone());
-        if let Some(i) = keep.and_then(|k| d.pending.iter().position(|p| p.intent.id == k)) {
+        let keep = self.selected_intent().map(|p| p.intent().id.clone());
+        if let Some(i) = keep.and_then(|k| d.pending.iter().position(|p| p.intent().id == k)) {
             self.intent_sel = i;
         }
         self.intent_sel = self.intent_sel.min(d.pending.len().saturating_sub(1));
         self.detail = Some(d);
     }
-}
-
-/// Why a dialog's subject cannot be approved now (checked again at the confirm key).
-pub fn blocked(d: &OrderDialog, now_ms: i64) -> Option<String> {
-    if d.pending.intent.expires_ms <= now_ms {
-        return Some("the intent expired".into());
-    }
-    if d.state == ArmState::Halted {
-        return Some("the corridor is halted".into());
-    }
-    if d.corridor.venue.is_live() && d.state != ArmState::Armed {
-        return Some(format!("the corridor is {} (a arms it)", d.state.name()));
-    }
-    if let Some(pf) = &d.pending.preflight {
-        if !pf.passed() {
-            return Some(format!("preflight failed: {}", pf.reasons()));
-        }
-    }
-    d.pending.blocked.clone()
-}
-
-/// The dialog's confirm key, pressed: the only place the console makes a [`Confirmation`].
-pub fn confirm_order(d: &OrderDialog, now_ms: i64, operator: &str) -> Result<Confirmation, String> {
-    if let Some(why) = blocked(d, now_ms) {
-        return Err(why);
-    }
-    Ok(Confirmation::keypress(&d.corridor, &d.pending.intent.id, &d.pending.digest, operator))
 }
 
 /// Who is at the keyboard, for the approval record.
@@ -133,7 +104,7 @@ impl App {
             }
             Action::Open => match (c.selected().cloned(), c.selected_intent().cloned(), c.detail.as_ref()) {
                 (Some(corridor), Some(pending), Some(d)) => {
-                    c.order = Some(OrderDialog { corridor, state: d.state, pending });
+                    c.order = Some(OrderDialog::open(corridor, d.state, pending));
                     self.confirm = Some(Confirm::SendOrder);
                 }
                 _ => {
@@ -181,13 +152,30 @@ impl App {
         }
     }
 
-    /// The confirm dialog's confirm key on an order.
-    pub(super) fn order_confirmed(&mut self, out: &mut Vec<Cmd>) {
-        self.confirm = None;
-        let Some(d) = self.corridors.order.take() else { return };
-        match confirm_order(&d, crate::engine::time::now_ms(), &operator()) {
-            Ok(c) => self.start(Cmd::SendConfirmed(Box::new(c)), out),
-            Err(why) => self.message = Some((true, format!("not sent: {why}"))),
+    /// A key while the order confirm dialog is open: the dialog's handler decides.
+    pub(super) fn order_key(&mut self, ev: KeyEvent, keymap: &Keymap, out: &mut Vec<Cmd>) {
+        let now = self.instant();
+        let Some(d) = self.corridors.order.as_mut() else {
+            self.confirm = None;
+            return;
+        };
+        match d.key(&ev, keymap, now, crate::engine::time::now_ms(), &operator()) {
+            DialogKey::Ignored => {}
+            DialogKey::Cancelled => {
+                // Nothing is approved, nothing is sent.
+                self.confirm = None;
+                self.corridors.order = None;
+            }
+            DialogKey::Refused(why) => {
+                self.confirm = None;
+                self.corridors.order = None;
+                self.message = Some((true, format!("not sent: {why}")));
+            }
+            DialogKey::Confirmed(c) => {
+                self.confirm = None;
+                self.corridors.order = None;
+                self.start(Cmd::SendConfirmed(c), out);
+            }
         }
     }
 }

@@ -54,7 +54,7 @@ pub fn draw(f: &mut Frame, app: &App, cx: &Ctx) {
     }
     match (app.confirm, &app.corridors.order) {
         (Some(super::app::Confirm::SendOrder), Some(d)) => {
-            panes::order_confirm::draw(f, area, d, app.now_ms, cx.theme)
+            panes::order_confirm::draw(f, area, d, app.now_ms, cx.keymap, cx.theme)
         }
         (Some(c), _) => panes::confirm::draw(f, area, c, app.paper.stop_target.as_deref(), cx.theme),
         _ => {}

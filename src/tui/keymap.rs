@@ -219,6 +219,32 @@ const ESSENTIAL: [(Context, Action); 8] = [
     (C::Confirm, A::Deny),
 ];
 
+/// Actions an operator's fingers make by reflex, moving about or leaving: their keys (in any
+/// context, as the defaults have them or as a keymap rebinds them) never approve an order.
+#[rustfmt::skip]
+const NAVIGATION: [Action; 25] = [
+    A::Quit, A::Help, A::NextTab, A::PrevTab, A::Tab1, A::Tab2, A::Tab3, A::Tab4, A::Tab5, A::Tab6,
+    A::Tab7, A::Up, A::Down, A::PageUp, A::PageDown, A::Top, A::Bottom, A::Left, A::Right, A::Open,
+    A::Back, A::NextField, A::PrevField, A::Submit, A::Cancel,
+];
+
+/// Keys that move, open, close or edit wherever they are typed: never a confirm key, with or
+/// without modifiers.
+#[rustfmt::skip]
+const NEVER_CONFIRM: [KeyCode; 16] = [
+    KeyCode::Enter, KeyCode::Esc, KeyCode::Tab, KeyCode::BackTab, KeyCode::Up, KeyCode::Down,
+    KeyCode::Left, KeyCode::Right, KeyCode::PageUp, KeyCode::PageDown, KeyCode::Home, KeyCode::End,
+    KeyCode::Backspace, KeyCode::Delete, KeyCode::Insert, KeyCode::Char(' '),
+];
+
+/// Where a keymap file bound one key: `[[bind]] entry N (line L)`.
+struct Origin {
+    ctx: Context,
+    action: Action,
+    key: KeyChord,
+    at: String,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct KeymapFile {
@@ -280,6 +306,8 @@ impl Keymap {
         let mut replaced: HashSet<(Context, Action)> = HashSet::new();
         // (context, key) -> entry number, to refuse two user entries claiming one key.
         let mut claimed: Vec<(Context, KeyChord, usize)> = Vec::new();
+        // Where each key the file binds was written, to name it in an error.
+        let mut origin: Vec<Origin> = Vec::new();
         for (i, entry) in file.bind.into_iter().enumerate() {
             let n = i + 1;
             let at = |span| format!("[[bind]] entry {n} (line {})", line(span));
@@ -307,6 +335,7 @@ impl Keymap {
                 if !keys.contains(&chord) {
                     keys.push(chord);
                     claimed.push((ctx, chord, n));
+                    origin.push(Origin { ctx, action, key: chord, at: at(k.span()) });
                 }
             }
             km.apply(ctx, action, keys, entry.desc, replaced.insert((ctx, action)));
@@ -319,6 +348,7 @@ impl Keymap {
                 ));
             }
         }
+        km.check_confirm_keys(&origin)?;
         Ok(km)
     }
 
@@ -354,6 +384,48 @@ impl Keymap {
             .or_else(|| self.bindings.iter().rposition(|b| b.context == ctx).map(|p| p + 1))
             .unwrap_or(self.bindings.len());
         self.bindings.insert(pos, Binding { context: ctx, keys, action, desc });
+    }
+
+    /// The confirm dialog's confirm key approves live orders, so it must be a key no other
+    /// action of the dialog and no navigation uses, as the defaults have them or as this keymap
+    /// does (Esc, Enter, j, Tab ... can never approve). The error names the entry that broke it.
+    fn check_confirm_keys(&self, origin: &[Origin]) -> Result<(), String> {
+        let defaults = Keymap::defaults();
+        let from = |ctx: Context, action: Action, key: KeyChord| {
+            origin
+                .iter()
+                .rev()
+                .find(|o| o.ctx == ctx && o.action == action && o.key == key)
+                .map(|o| o.at.clone())
+        };
+        let clashes = |b: &Binding| {
+            NAVIGATION.contains(&b.action) || (b.context == C::Confirm && b.action != A::Confirm)
+        };
+        for key in self.keys_for(C::Confirm, A::Confirm) {
+            let mine = from(C::Confirm, A::Confirm, key);
+            let (reason, theirs) = if NEVER_CONFIRM.contains(&key.code) {
+                (format!("{} moves, opens or closes wherever it is typed", key.label()), None)
+            } else if let Some((b, default)) = self
+                .bindings
+                .iter()
+                .map(|b| (b, false))
+                .chain(defaults.bindings.iter().map(|b| (b, true)))
+                .find(|(b, _)| clashes(b) && b.keys.contains(&key))
+            {
+                // A binding the file did not write is a default one.
+                let theirs = if default { None } else { from(b.context, b.action, key) };
+                let whose = theirs.as_ref().map_or(" by default".to_string(), |at| format!(" by {at}"));
+                (format!("it is also \"{}\" in {}{whose}", b.action.name(), b.context.name()), theirs)
+            } else {
+                continue;
+            };
+            let site = mine.or(theirs).unwrap_or_else(|| "the keymap".into());
+            return Err(format!(
+                "{site}: key \"{key}\" cannot be the confirm key of the order dialog ({reason}); \
+                 choose a key that no navigation and no other action of the confirm dialog uses"
+            ));
+        }
+        Ok(())
     }
 
     pub fn bindings(&self) -> &[Binding] {

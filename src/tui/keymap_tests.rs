@@ -306,3 +306,82 @@ fn names_match_serde_and_keys_for_hint() {
     assert_eq!(keys_label(&km.keys_for(C::Runs, A::Help)), "?/F1");
     assert_eq!(keys_label(&km.keys_for(C::Help, A::Quit)), "^c");
 }
+
+/// Attack: a keymap makes the order dialog's confirm key one the operator presses by reflex
+/// (Esc, Enter, a navigation key, the dialog's own deny key). Refused at load, naming the
+/// entry's line and the reason.
+#[test]
+fn a_confirm_key_that_navigates_or_denies_is_refused_with_its_line() {
+    let bind = |key: &str| {
+        format!("# operator overrides\n\n[[bind]]\ncontext = \"confirm\"\nkeys = [\"{key}\"]\naction = \"confirm\"\n")
+    };
+    for key in [
+        "esc",
+        "enter",
+        "j",
+        "k",
+        "up",
+        "down",
+        "left",
+        "right",
+        "tab",
+        "backtab",
+        "h",
+        "l",
+        "g",
+        "G",
+        "q",
+        "?",
+        "1",
+        "7",
+        "]",
+        "[",
+        "space",
+        "pgdn",
+        "ctrl+d",
+        "home",
+        "n",
+        "ctrl+c",
+        "ctrl+enter",
+    ] {
+        let e = Keymap::from_toml(&bind(key)).unwrap_err();
+        assert!(e.contains("[[bind]] entry 1 (line 5)"), "{key}: {e}");
+        assert!(e.contains("cannot be the confirm key of the order dialog"), "{key}: {e}");
+    }
+    let e = Keymap::from_toml(&bind("j")).unwrap_err();
+    assert!(e.contains("it is also \"down\" in global by default"), "{e}");
+    let e = Keymap::from_toml(&bind("n")).unwrap_err();
+    assert!(e.contains("it is also \"deny\" in confirm by default"), "{e}");
+    let e = Keymap::from_toml(&bind("esc")).unwrap_err();
+    assert!(e.contains("Esc moves, opens or closes wherever it is typed"), "{e}");
+}
+
+/// Attack from the other side: the confirm key stays `y`, but a keymap makes `y` a navigation
+/// key (or a second key of the dialog). Refused, naming that entry.
+#[test]
+fn a_navigation_binding_on_the_confirm_key_is_refused() {
+    for (ctx, action) in [("global", "down"), ("runs", "open"), ("form", "next_field"), ("help", "back")] {
+        let text = format!("[[bind]]\ncontext = \"{ctx}\"\nkeys = [\"y\"]\naction = \"{action}\"\n");
+        let e = Keymap::from_toml(&text).unwrap_err();
+        assert!(e.contains("entry 1 (line 3)") && e.contains(&format!("\"{action}\" in {ctx}")), "{e}");
+    }
+    // A key moved off navigation keeps its default meaning for this check: j never confirms.
+    let moved = "[[bind]]\ncontext = \"global\"\nkeys = [\"down\"]\naction = \"down\"\n\n[[bind]]\ncontext = \"confirm\"\nkeys = [\"j\"]\naction = \"confirm\"\n";
+    let e = Keymap::from_toml(moved).unwrap_err();
+    assert!(e.contains("entry 2 (line 8)"), "{e}");
+}
+
+#[test]
+fn a_confirm_key_nothing_else_uses_is_accepted_and_named_by_load_errors_with_the_file() {
+    let km =
+        Keymap::from_toml("[[bind]]\ncontext = \"confirm\"\nkeys = [\"ctrl+y\"]\naction = \"confirm\"\n")
+            .unwrap();
+    assert_eq!(km.keys_for(C::Confirm, A::Confirm), vec![KeyChord::parse("ctrl+y").unwrap()]);
+    assert_eq!(km.action(C::Confirm, &ch('y')), None, "the default y no longer confirms");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keymap.toml");
+    std::fs::write(&path, "[[bind]]\ncontext = \"confirm\"\nkeys = [\"enter\"]\naction = \"confirm\"\n")
+        .unwrap();
+    let e = Keymap::load(Some(&path)).unwrap_err();
+    assert!(e.starts_with(&format!("keymap {}: [[bind]] entry 1 (line 3)", path.display())), "{e}");
+}

@@ -1,7 +1,7 @@
 //! Key handling: the keymap turns a key into an action for the focused context; text-capturing
 //! contexts (the filter, the form) take the keys the keymap leaves unbound.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::{App, Confirm, Tab, View};
 use super::form;
@@ -15,6 +15,12 @@ impl App {
         let ctx = self.context();
         let action = keymap.action(ctx, &ev);
         match ctx {
+            // The order dialog is the gate to a live order: its own handler takes every key.
+            Context::Confirm if self.confirm == Some(Confirm::SendOrder) => {
+                return self.order_key(ev, keymap, out)
+            }
+            // A held key's repeats never answer a question.
+            Context::Confirm if ev.kind == KeyEventKind::Repeat => return,
             Context::Confirm => return self.confirm_key(action, out),
             Context::Filter => return self.filter_key(action, ev),
             Context::Form => return self.form_key(action, ev, out),
@@ -271,7 +277,6 @@ impl App {
                     self.start(Cmd::Paper(PaperOp::Stop, id), out);
                 }
             }
-            (Some(Confirm::SendOrder), Some(Action::Confirm)) => self.order_confirmed(out),
             (Some(Confirm::Disarm), Some(Action::Confirm)) => {
                 self.confirm = None;
                 if let Some(id) = self.corridors.selected().cloned() {
@@ -281,8 +286,6 @@ impl App {
             (_, Some(Action::Deny | Action::Back | Action::Cancel)) => {
                 self.confirm = None;
                 self.paper.stop_target = None;
-                // Esc or n on an order: nothing is approved, nothing is sent.
-                self.corridors.order = None;
             }
             _ => {}
         }

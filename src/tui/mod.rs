@@ -104,6 +104,7 @@ fn input_thread(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
             if let Ok(true) = event::poll(Duration::from_millis(200)) {
                 let msg = match event::read() {
                     Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                    Ok(Event::Paste(text)) => Msg::Paste(text),
                     Ok(Event::Resize(..)) => Msg::Resize,
                     _ => continue,
                 };
@@ -155,6 +156,8 @@ fn event_loop(
             crossterm::execute!(term.backend_mut(), EndSynchronizedUpdate).map_err(io)?;
             app.dirty = false;
             last_draw = Instant::now();
+            // The order dialog's dwell runs from the frame that first showed it.
+            app.drawn(app.instant());
             if let Some(t) = app.corridors.fill_received.take() {
                 tracing::info!("fill event to status bar in {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
             }

@@ -6,6 +6,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use crossterm::cursor::{Hide, Show};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::backend::CrosstermBackend;
@@ -17,7 +18,7 @@ pub type Term = Terminal<CrosstermBackend<Stdout>>;
 pub fn restore() {
     let _ = disable_raw_mode();
     let mut out = stdout();
-    let _ = execute!(out, LeaveAlternateScreen, Show);
+    let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, Show);
     let _ = out.flush();
 }
 
@@ -37,7 +38,8 @@ pub fn enter() -> std::io::Result<Term> {
     }));
     enable_raw_mode()?;
     let mut out = stdout();
-    if let Err(e) = execute!(out, EnterAlternateScreen, Hide) {
+    // Bracketed paste: a paste arrives as one event, never as keys a dialog could take.
+    if let Err(e) = execute!(out, EnterAlternateScreen, Hide, EnableBracketedPaste) {
         restore();
         return Err(e);
     }

@@ -26,12 +26,11 @@ pub struct Harness {
 impl Harness {
     pub fn new(ws: &Ws) -> Harness {
         let engine = Engine::open(Workspace::at(ws.path()));
-        let mut h = Harness {
-            engine,
-            app: App::new("outputs".into(), "2026-11-25 12:00".into()),
-            keymap: Keymap::defaults(),
-            theme: Theme::builtin("default").unwrap(),
-        };
+        let mut app = App::new("outputs".into(), "2026-11-25 12:00".into());
+        // The order dialog's dwell runs on this clock; `advance` moves it without sleeping.
+        app.fixed_instant = Some(std::time::Instant::now());
+        let mut h =
+            Harness { engine, app, keymap: Keymap::defaults(), theme: Theme::builtin("default").unwrap() };
         h.run_cmds(App::startup());
         h
     }
@@ -55,8 +54,25 @@ impl Harness {
     }
 
     pub fn key_mod(&mut self, code: KeyCode, mods: KeyModifiers) {
-        let cmds = self.app.update(Msg::Key(KeyEvent::new(code, mods)), &self.keymap);
+        self.key_event(KeyEvent::new(code, mods));
+    }
+
+    /// Any key event (a repeat, a release) as the terminal reports it.
+    pub fn key_event(&mut self, ev: KeyEvent) {
+        let cmds = self.app.update(Msg::Key(ev), &self.keymap);
         self.run_cmds(cmds);
+    }
+
+    /// A bracketed paste.
+    pub fn paste(&mut self, text: &str) {
+        let cmds = self.app.update(Msg::Paste(text.into()), &self.keymap);
+        self.run_cmds(cmds);
+    }
+
+    /// Move the console's monotonic clock on.
+    pub fn advance(&mut self, by: std::time::Duration) {
+        let now = self.app.instant();
+        self.app.fixed_instant = Some(now + by);
     }
 
     pub fn text(&mut self, s: &str) {
@@ -70,6 +86,9 @@ impl Harness {
         self.app.page = draw::body_rows(h);
         let cx = Ctx { theme: &self.theme, keymap: &self.keymap };
         term.draw(|f| draw::draw(f, &self.app, &cx)).unwrap();
+        // As the console's event loop does after each frame.
+        let at = self.app.instant();
+        self.app.drawn(at);
         let buf = term.backend().buffer().clone();
         let mut s = String::new();
         for y in 0..h {

@@ -2,12 +2,14 @@
 
 use std::sync::Arc;
 
+use quantlab::engine::execution::corridor::arming::ArmState;
 use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::policy::EXAMPLE;
-use quantlab::engine::execution::{Confirmation, Corridor, CorridorId, Venue};
+use quantlab::engine::execution::{Corridor, CorridorId, Venue};
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::ErrorKind;
+use quantlab::tui::panes::order_confirm::DialogKey;
 
 use super::rig::*;
 
@@ -39,14 +41,19 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
         "{}",
         pf.reasons()
     );
-    c.approve(Confirmation::keypress(&id, &i.id, &c.digest_of(&i.id).unwrap(), "test"), key()).unwrap();
+    // The confirm dialog refuses the key on a live corridor that is not armed, even one shown
+    // as armed (a screen read before the arm failed): the intent as read says why.
+    match crate::keypress::press(&c, &i.id, ArmState::Armed) {
+        DialogKey::Refused(why) => assert!(why.contains("disarmed"), "{why}"),
+        other => panic!("{other:?}"),
+    }
     // Arming meets the gate too, and an unarmed live corridor sends nothing.
     let e = c.arm().await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
     assert!(e.message.contains("promotion"), "{}", e.message);
     let e = c.submit(&i.id, false).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
-    assert!(e.message.contains("disarmed"), "{}", e.message);
+    assert!(e.message.contains("not approved"), "{}", e.message);
     assert!(venue.orders().is_empty(), "nothing reached the venue");
 
     // The drill the checklist asks for; rearm then meets the gate.
@@ -76,7 +83,7 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
         "{:?}",
         armed.checks
     );
-    c.approve(Confirmation::keypress(&id, &i.id, &c.digest_of(&i.id).unwrap(), "test"), key()).unwrap();
+    c.approve(crate::keypress::keypress(&c, &i.id), key()).unwrap();
     c.submit(&i.id, false).await.unwrap();
     assert_eq!(venue.orders().len(), 1);
 }

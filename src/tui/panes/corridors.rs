@@ -113,11 +113,11 @@ fn draw_detail(f: &mut Frame, area: Rect, d: &CorridorDetail, sel: usize, t: &Th
         t.header,
     ));
     for (i, p) in d.pending.iter().enumerate() {
-        let i0 = &p.intent;
+        let i0 = p.intent();
         let price = i0.limit_price.map(|x| format!(" @ {x}")).unwrap_or_default();
-        let (verdict, vstyle) = match &p.blocked {
+        let (verdict, vstyle) = match p.blocked() {
             None => ("ready".to_string(), t.ok),
-            Some(b) => (b.clone(), t.warning),
+            Some(b) => (b.to_string(), t.warning),
         };
         let row = Line::from(vec![
             Span::styled(if i == sel { "▸ " } else { "  " }, t.accent),
@@ -136,7 +136,7 @@ fn draw_detail(f: &mut Frame, area: Rect, d: &CorridorDetail, sel: usize, t: &Th
         ]);
         lines.push(row);
         if i == sel {
-            if let Some(pf) = &p.preflight {
+            if let Some(pf) = p.preflight() {
                 for ch in pf.checks.iter().filter(|c| !c.passed).take(6) {
                     lines.push(Line::styled(
                         format!("      ✖ {}: {} (limit {})", ch.rule, ch.actual, ch.limit),

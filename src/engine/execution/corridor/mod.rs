@@ -328,17 +328,18 @@ impl Corridor {
     }
 
     fn record_approval(&mut self, confirmation: Confirmation, key: Option<&OperatorKey>) -> Result<Approval> {
-        if confirmation.corridor != self.id {
+        if *confirmation.corridor() != self.id {
             return Err(refused(format!(
                 "a confirmation for {} cannot approve in {}",
-                confirmation.corridor, self.id
+                confirmation.corridor(),
+                self.id
             )));
         }
-        let intent_id = confirmation.intent_id.as_str();
-        let by = confirmation.by.as_str();
+        let intent_id = confirmation.intent_id();
+        let by = confirmation.by();
         self.refuse_child(intent_id)?;
         let r = self.record(intent_id)?;
-        if intent_digest(&r.intent) != confirmation.intent_digest {
+        if intent_digest(&r.intent) != confirmation.intent_digest() {
             return Err(refused(format!("intent {intent_id} changed after it was shown; review it again")));
         }
         if !matches!(r.status, IntentStatus::Pending | IntentStatus::Approved) {

@@ -1,0 +1,10 @@
+// Bypass: a pending intent that was never read from a journal, with a digest of one's choosing,
+// for the dialog to show and confirm.
+use quantlab::engine::corridor_api::PendingIntent;
+use quantlab::engine::execution::intent::ExecutionIntent;
+
+fn forge(intent: ExecutionIntent) -> PendingIntent {
+    PendingIntent { intent, digest: String::new(), preflight: None, blocked: None }
+}
+
+fn main() {}

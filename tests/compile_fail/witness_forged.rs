@@ -1,0 +1,13 @@
+// Bypass: make the order dialog's keypress witness outside the dialog, then the confirmation.
+use quantlab::engine::execution::{Confirmation, CorridorId, Venue};
+use quantlab::KeypressWitness;
+
+fn main() {
+    let witness = KeypressWitness {
+        corridor: CorridorId::new(Venue::Kraken, "main").unwrap(),
+        intent_id: "intent_1".into(),
+        intent_digest: "digest".into(),
+        operator: "mallory".into(),
+    };
+    let _ = Confirmation::keypress(witness);
+}

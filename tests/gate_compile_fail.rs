@@ -1,0 +1,12 @@
+//! The live approval gate, held by the compiler: code outside the console's order confirm
+//! dialog cannot make a `Confirmation` for a live corridor (no constructor takes corridor,
+//! intent and digest alone; no struct literal compiles), cannot make the dialog's
+//! `KeypressWitness`, and cannot change what an open dialog or a pending intent shows after it
+//! was shown. Each file under tests/compile_fail/ tries one bypass and must fail to compile
+//! with the error recorded beside it (`TRYBUILD=overwrite` records them again).
+
+#[test]
+fn bypasses_of_the_confirm_key_do_not_compile() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/compile_fail/*.rs");
+}
