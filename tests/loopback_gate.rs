@@ -17,6 +17,8 @@
 #![cfg(unix)]
 
 mod common;
+#[path = "common/keypress.rs"]
+mod keypress;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -30,7 +32,7 @@ use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::operators::{self, Origin};
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::{
-    Confirmation, Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
+    Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
 };
 use quantlab::engine::secrets::{CredentialKey, CredentialStore, Secret, LOOPBACK_ENV};
 use quantlab::engine::workspace::Workspace;
@@ -239,7 +241,7 @@ async fn an_environment_key_approval_is_refused_off_loopback_at_signing_submit_a
     c.arm().await.unwrap();
     let approve = |c: &mut Corridor| {
         let i = c.create_intent(kraken_spec()).unwrap();
-        c.approve(Confirmation::keypress(&id, &i.id, &c.digest_of(&i.id).unwrap(), "e2e"), &key).unwrap();
+        c.approve(keypress::keypress(c, &i.id), &key).unwrap();
         i.id
     };
     let first = approve(&mut c);
