@@ -96,7 +96,7 @@ fn run_request(ws: &Ws, req: &Path, signal: Option<&Path>) -> (i32, Value) {
 
 #[test]
 fn every_fixture_request_gives_its_recorded_response() {
-    let bless = std::env::var_os("QUANTLAB_BLESS").is_some();
+    let bless = common::bless();
     let schema = validator("response.schema.json");
     let request_schema = validator("request.schema.json");
     assert!(requests().len() >= 8);
@@ -214,4 +214,32 @@ fn a_failed_run_keeps_its_machine_contract_in_the_response() {
     assert_eq!(*mc, report["machine_contract"]);
     let written: Value = serde_json::from_slice(&std::fs::read(&signal).unwrap()).unwrap();
     assert_eq!(written["machine_contract"], *mc);
+}
+
+/// `QUANTLAB_BLESS=0` (or any value but `1`) compares against the recordings instead of
+/// overwriting them; and every test reads the variable through that one rule.
+#[test]
+fn only_quantlab_bless_1_re_records() {
+    use std::ffi::OsStr;
+    assert!(common::blessing(Some(OsStr::new("1"))));
+    for v in ["0", "", "true", "yes", " 1", "10"] {
+        assert!(!common::blessing(Some(OsStr::new(v))), "QUANTLAB_BLESS={v:?} must not re-record");
+    }
+    assert!(!common::blessing(None));
+    let mut readers = Vec::new();
+    let mut stack = vec![root().join("tests")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                if text.contains("var_os(\"QUANTLAB_BLESS\")") || text.contains("var(\"QUANTLAB_BLESS\")") {
+                    readers.push(p.strip_prefix(root()).unwrap().display().to_string());
+                }
+            }
+        }
+    }
+    assert_eq!(readers, ["tests/common/mod.rs"], "read QUANTLAB_BLESS through common::bless() only");
 }

@@ -119,9 +119,10 @@ impl Engine {
         Ok(ConfirmedSend { outcome: outcome?, to_send_ms, to_reply_ms })
     }
 
-    /// The key a console approval in `corridor` is signed with: the operator's; on the loopback
-    /// simulator, the environment's where no keyring works; on the fake venue, none where no
-    /// keyring works (an unsigned rehearsal, which only the fake venue accepts).
+    /// The key a console approval in `corridor` is signed with: the operator's; on a corridor
+    /// whose every URL is loopback (the simulator), the environment's where no keyring works;
+    /// on the fake venue, none where no keyring works (an unsigned rehearsal, which only the
+    /// fake venue accepts).
     fn signing_key(&self, corridor: &CorridorId) -> Result<Option<OperatorKey>> {
         use crate::engine::execution::approval_sign::RehearsalKey;
         if !corridor.venue.is_live() {
@@ -130,10 +131,9 @@ impl Engine {
                 RehearsalKey::Unsigned { .. } => None,
             });
         }
-        if crate::engine::venues::endpoints::resolve(self.workspace(), corridor)?.is_loopback() {
-            return Ok(Some(OperatorKey::for_loopback(self.credentials(), self.workspace())?.0));
-        }
-        Ok(Some(self.operator_key()?))
+        let loopback =
+            || crate::engine::execution::approval_sign::corridor_loopback(self.workspace(), corridor);
+        Ok(Some(OperatorKey::for_live(self.credentials(), self.workspace(), loopback)?.0))
     }
 
     /// Approving from a script: refused (exit 3) unless the policy enables automation for the

@@ -20,8 +20,8 @@ a systemd service (system services get a private one, KeyringMode=private). A cr
 into your persistent kernel keyring and read back from any later session; it lives in kernel memory only: \
 store it again after a reboot, or after persistent_keyring_expiry (3 days by default) unused. Research and \
 paper trading need no keyring; a live corridor refuses to open without its credential. Only the loopback \
-simulator may read QUANTLAB_LOOPBACK_CREDENTIAL instead, with a warning; real venues never read the \
-environment.";
+simulator may read QUANTLAB_LOOPBACK_CREDENTIAL instead, with a warning, and only when every URL of the \
+account in venues.toml reaches this machine (127.0.0.0/8 or ::1); real venues never read the environment.";
 
 /// Write, read back and delete a throwaway entry. Ok when the keyring round-trips.
 pub fn probe() -> Result<(), String> {
@@ -209,34 +209,41 @@ impl CredentialStore for MemoryStore {
 /// The environment variable read for the loopback simulator's credential, and only for it.
 pub const LOOPBACK_ENV: &str = "QUANTLAB_LOOPBACK_CREDENTIAL";
 
-/// A credential for `key`: from the store; for a loopback simulator endpoint only, from
-/// [`LOOPBACK_ENV`] when the store has none, with a warning (returned, and logged) that says so.
+/// A credential for `key`: from the store; when the store has none, from [`LOOPBACK_ENV`] for
+/// a loopback simulator endpoint only, with a warning (returned, and logged) that says so.
+/// `loopback` is asked only then (it may resolve host names): Ok when every URL of the
+/// endpoint is loopback, else why not. The variable set for an endpoint that is not loopback
+/// is refused (exit 3), naming why.
 pub fn credential_for(
     store: &dyn CredentialStore,
     key: &CredentialKey,
-    loopback: bool,
+    loopback: impl FnOnce() -> Result<(), String>,
 ) -> Result<(Secret, Option<String>), crate::engine::Error> {
     let stored = store.get(key);
     if let Ok(Some(s)) = stored {
         return Ok((s, None));
     }
-    if loopback {
-        if let Ok(v) = std::env::var(LOOPBACK_ENV) {
-            let warning = format!(
-                "WARNING: using the credential in {LOOPBACK_ENV} for {} because the endpoint is the loopback \
-                 simulator; real venues only ever read the keyring",
-                key.name()
-            );
-            tracing::warn!("{warning}");
-            return Ok((Secret(v), Some(warning)));
+    if let Ok(v) = std::env::var(LOOPBACK_ENV) {
+        if let Err(why) = loopback() {
+            return Err(crate::engine::Error::new(
+                crate::engine::ErrorKind::Refused,
+                format!(
+                    "{LOOPBACK_ENV} is set, but it is read only for the loopback simulator, and {why}. \
+                     A real venue's credential comes from the OS keyring only: {}",
+                    store_hint(key)
+                ),
+            )
+            .with_field("credential"));
         }
+        let warning = format!(
+            "WARNING: using the credential in {LOOPBACK_ENV} for {} because the endpoint is the loopback \
+             simulator; real venues only ever read the keyring",
+            key.name()
+        );
+        tracing::warn!("{warning}");
+        return Ok((Secret(v), Some(warning)));
     }
-    let how = match key {
-        CredentialKey::Venue { venue, account } => {
-            format!("store it with `quantlab secrets set {venue} --account {account}`")
-        }
-        CredentialKey::Operator { .. } => "it is created on the first approval".to_string(),
-    };
+    let how = store_hint(key);
     match stored {
         Err(e) => Err(e),
         // The operator's setup is missing a piece: input to fix (exit 2), not a refusal.
@@ -245,6 +252,16 @@ pub fn credential_for(
             format!("no credential for {} in {}: {how}", key.name(), store.name()),
         )
         .with_field("credential")),
+    }
+}
+
+/// How the credential `key` gets into the store.
+fn store_hint(key: &CredentialKey) -> String {
+    match key {
+        CredentialKey::Venue { venue, account } => {
+            format!("store it with `quantlab secrets set {venue} --account {account}`")
+        }
+        CredentialKey::Operator { .. } => "it is created on the first approval".to_string(),
     }
 }
 
@@ -324,15 +341,30 @@ mod tests {
         let key = CredentialKey::new(Venue::Kraken, "main");
         // This test is the only reader of the variable.
         std::env::set_var(LOOPBACK_ENV, "sim-secret");
-        let e = credential_for(&store, &key, false).unwrap_err();
-        assert_eq!(e.kind, crate::engine::ErrorKind::BadInput);
+        let not_loopback = || Err("venues.toml: [kraken.main] base_url is not loopback: why".to_string());
+        let e = credential_for(&store, &key, not_loopback).unwrap_err();
+        assert_eq!(e.kind, crate::engine::ErrorKind::Refused);
+        assert!(
+            e.message.contains(LOOPBACK_ENV) && e.message.contains("[kraken.main] base_url"),
+            "{}",
+            e.message
+        );
         assert!(e.message.contains("quantlab secrets set kraken --account main"));
-        let (s, warning) = credential_for(&store, &key, true).unwrap();
+        assert!(!e.message.contains("sim-secret"), "the value is never shown");
+        let (s, warning) = credential_for(&store, &key, || Ok(())).unwrap();
         assert_eq!(s.expose(), "sim-secret");
         assert!(warning.unwrap().contains("loopback"));
         store.set(&key, &Secret::new("from-store")).unwrap();
-        let (s, warning) = credential_for(&store, &key, true).unwrap();
+        let asked = std::cell::Cell::new(false);
+        let (s, warning) = credential_for(&store, &key, || {
+            asked.set(true);
+            Ok(())
+        })
+        .unwrap();
         assert_eq!((s.expose(), warning), ("from-store", None));
+        assert!(!asked.get(), "the keyring's credential needs no loopback check");
         std::env::remove_var(LOOPBACK_ENV);
+        let e = credential_for(&MemoryStore::default(), &key, not_loopback).unwrap_err();
+        assert_eq!(e.kind, crate::engine::ErrorKind::BadInput, "unset: the plain missing-credential error");
     }
 }

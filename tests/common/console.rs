@@ -153,13 +153,13 @@ pub fn normalize(screen: &str) -> String {
 }
 
 /// Compare a screen with its recorded snapshot (tests/snapshots/console/NAME.txt);
-/// `QUANTLAB_BLESS=1` records it.
+/// `QUANTLAB_BLESS=1` records it (no other value does).
 pub fn snapshot(name: &str, screen: &str) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/snapshots/console")
         .join(format!("{name}.txt"));
     let got = normalize(screen);
-    if std::env::var_os("QUANTLAB_BLESS").is_some() {
+    if crate::common::bless() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &got).unwrap();
         return;

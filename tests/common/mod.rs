@@ -109,3 +109,26 @@ fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         }
     }
 }
+
+/// `keyctl` (package keyutils), which the keyring tests need: they run QuantLab inside a
+/// session keyring (`keyctl session - ...`), the one way the kernel keyutils store works on a
+/// headless Linux box. Missing, the test fails: CI installs it, and a test that skipped itself
+/// would pass without proving anything.
+pub fn keyctl() -> std::process::Command {
+    let found = std::process::Command::new("keyctl").arg("--version").output();
+    assert!(
+        found.is_ok_and(|o| o.status.success()),
+        "keyctl not found: install keyutils (`apt-get install keyutils`); the keyring tests need it"
+    );
+    std::process::Command::new("keyctl")
+}
+
+/// `QUANTLAB_BLESS=1` re-records snapshots and recorded responses instead of comparing.
+pub fn bless() -> bool {
+    blessing(std::env::var_os("QUANTLAB_BLESS").as_deref())
+}
+
+/// Only `1` blesses: `0`, an empty value or any other word compares, as if it were unset.
+pub fn blessing(value: Option<&std::ffi::OsStr>) -> bool {
+    value == Some(std::ffi::OsStr::new("1"))
+}

@@ -59,10 +59,22 @@ pub fn spawn_console(ws: &Ws) -> Console {
 
 /// The same with extra environment variables.
 pub fn spawn_console_env(ws: &Ws, env: &[(&str, &str)]) -> Console {
+    spawn_console_in(ws, &[], &[], env)
+}
+
+/// The console started through `wrapper` (a command that runs the rest, e.g.
+/// `keyctl session -`), with global `flags` (e.g. `-vv`) and extra environment variables.
+pub fn spawn_console_in(ws: &Ws, wrapper: &[&str], flags: &[&str], env: &[(&str, &str)]) -> Console {
     let pty = native_pty_system()
         .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
         .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_quantlab"));
+    let bin = env!("CARGO_BIN_EXE_quantlab");
+    let mut cmd = CommandBuilder::new(wrapper.first().copied().unwrap_or(bin));
+    if let Some(rest) = wrapper.get(1..) {
+        cmd.args(rest);
+        cmd.arg(bin);
+    }
+    cmd.args(flags);
     cmd.args(["--workspace", ws.path().to_str().unwrap(), "console"]);
     cmd.env("TERM", "xterm-256color");
     cmd.env_remove("NO_COLOR");

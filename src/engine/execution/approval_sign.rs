@@ -10,7 +10,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use super::operators::{self, Origin};
 use super::state::Approval;
 use super::types::CorridorId;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::{Error, ErrorKind, Result};
 use crate::engine::secrets::{self, CredentialKey, CredentialStore, Secret, KEYRING_HELP};
 use crate::engine::workspace::Workspace;
 
@@ -146,12 +146,15 @@ impl OperatorKey {
         Ok(k)
     }
 
-    /// For a corridor on the loopback simulator: the key, or, where no credential store can
-    /// keep one, the key in [`LOOPBACK_OPERATOR_ENV`] (trusted as such, with a warning). Real
-    /// venues never read the environment.
-    pub fn for_loopback(
+    /// For a live corridor: the operator's key from the store; where no credential store can
+    /// keep one, and only when `loopback` says every URL of the corridor reaches this machine,
+    /// the key in [`LOOPBACK_OPERATOR_ENV`] (trusted as such in the workspace, with a warning).
+    /// `loopback` is asked only then. The variable set for a corridor that is not loopback is
+    /// refused (exit 3), naming why. Real venues never read the environment.
+    pub fn for_live(
         store: &dyn CredentialStore,
         ws: &Workspace,
+        loopback: impl FnOnce() -> std::result::Result<(), String>,
     ) -> Result<(OperatorKey, Option<String>)> {
         let operator = operator_name()?;
         match Self::obtain(store, ws, &operator) {
@@ -159,6 +162,17 @@ impl OperatorKey {
             Err(KeyError::Other(e)) => Err(e),
             Err(KeyError::Store(e)) => {
                 let Ok(hex_seed) = std::env::var(LOOPBACK_OPERATOR_ENV) else { return Err(e) };
+                if let Err(why) = loopback() {
+                    return Err(Error::new(
+                        ErrorKind::Refused,
+                        format!(
+                            "{LOOPBACK_OPERATOR_ENV} is set, but it is read only for the loopback simulator, \
+                             and {why}. A live venue's approvals are signed with the operator's key from the \
+                             OS keyring: {}",
+                            e.message
+                        ),
+                    ));
+                }
                 let cred = CredentialKey::operator(&operator);
                 let key = parse_stored(&cred, &Secret::new(hex_seed))?;
                 let k = OperatorKey { operator: operator.clone(), key };
@@ -338,7 +352,39 @@ pub fn check_for_submit(ws: &Workspace, corridor: &CorridorId, a: &Approval) -> 
             operators::FILE
         ));
     }
-    Ok(())
+    match environment_key_off_loopback(corridor, &trusted, a, || corridor_loopback(ws, corridor)) {
+        Some(why) => Err(why),
+        None => Ok(()),
+    }
+}
+
+/// Ok when every URL of `corridor` (its `venues.toml` entry, as it reads now) is loopback;
+/// else why not.
+pub fn corridor_loopback(ws: &Workspace, corridor: &CorridorId) -> std::result::Result<(), String> {
+    crate::engine::venues::endpoints::resolve(ws, corridor).map_err(|e| e.message)?.loopback_check()
+}
+
+/// An approval signed with a key the workspace trusts only as the loopback simulator's
+/// environment key ([`LOOPBACK_OPERATOR_ENV`]), in a live corridor that `loopback` says is not
+/// loopback: why that is refused. `None` for any other approval (`loopback` is then not
+/// asked); the fake venue moves no money and has no endpoints.
+pub fn environment_key_off_loopback(
+    corridor: &CorridorId,
+    trusted: &operators::Operators,
+    a: &Approval,
+    loopback: impl FnOnce() -> std::result::Result<(), String>,
+) -> Option<String> {
+    let key = a.public_key.as_deref()?;
+    if !corridor.venue.is_live() || !trusted.from_environment(key) {
+        return None;
+    }
+    let why = loopback().err()?;
+    Some(format!(
+        "the approval of {} is signed with the key from {LOOPBACK_OPERATOR_ENV} ({} trusts it for the loopback \
+         simulator only), and corridor {corridor} is not loopback: {why}",
+        a.intent_id,
+        operators::FILE
+    ))
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! `quantlab audit verify`: for every corridor journal, the hash chain and head record
 //! ([`super::journal`]), then every approval's signature against its record
-//! ([`super::approval_sign`]) and the workspace's trusted operator keys ([`super::operators`]).
+//! ([`super::approval_sign`]) and the workspace's trusted operator keys ([`super::operators`]);
+//! a key trusted only as the loopback simulator's environment key is flagged in a corridor
+//! whose endpoints (as `venues.toml` says now) are not loopback.
 //! Read-only but for the JOURNAL_TAMPERED alert each failing corridor raises.
 
 use serde::Serialize;
@@ -32,6 +34,9 @@ pub enum ProblemKind {
     UnknownKey,
     /// No signature, on a live corridor.
     Unsigned,
+    /// A valid signature by the loopback simulator's environment key
+    /// (`QUANTLAB_LOOPBACK_OPERATOR_KEY`), in a corridor whose endpoints are not loopback.
+    EnvironmentKey,
 }
 
 impl ProblemKind {
@@ -41,6 +46,7 @@ impl ProblemKind {
             ProblemKind::SignatureInvalid => "signature invalid",
             ProblemKind::UnknownKey => "unknown key",
             ProblemKind::Unsigned => "unsigned",
+            ProblemKind::EnvironmentKey => "environment key",
         }
     }
 }
@@ -137,6 +143,8 @@ fn audit_corridor(
     let (mut approvals, mut signed, mut unsigned_tolerated) = (0, 0, 0);
     // The digest of each intent as journaled: a signature over another intent covers nothing here.
     let mut digests = std::collections::HashMap::new();
+    // Whether the corridor's endpoints are loopback: read once, and only if an approval needs it.
+    let loopback = std::cell::OnceCell::new();
     for e in &entries {
         if let Event::IntentCreated { intent } = &e.event {
             digests.insert(intent.id.clone(), intent_digest(intent));
@@ -183,6 +191,10 @@ fn audit_corridor(
                             operators::FILE
                         ),
                     ));
+                } else if let Some(why) = approval_sign::environment_key_off_loopback(id, trusted, a, || {
+                    loopback.get_or_init(|| approval_sign::corridor_loopback(ws, id)).clone()
+                }) {
+                    problems.push(problem(ProblemKind::EnvironmentKey, why));
                 } else {
                     signed += 1;
                 }

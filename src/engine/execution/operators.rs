@@ -27,7 +27,9 @@ pub enum Origin {
     Created,
     /// Found in the operator's keyring, first used in this workspace.
     Keyring,
-    /// From the environment, for the loopback simulator only (no keyring worked).
+    /// From the environment, for the loopback simulator only (no keyring worked). Approvals
+    /// signed with such a key are refused at submit, and flagged by `quantlab audit verify`,
+    /// on any corridor whose endpoints are not loopback.
     LoopbackEnvironment,
 }
 
@@ -52,6 +54,13 @@ impl Operators {
     /// Does the workspace trust `public_key` for `operator`?
     pub fn trusts(&self, operator: &str, public_key: &str) -> bool {
         self.operators.iter().any(|k| k.operator == operator && k.public_key == public_key)
+    }
+
+    /// Was `public_key` taken from the environment for the loopback simulator (under any
+    /// operator)? Such a key is trusted on loopback corridors only: its seed sat in an
+    /// environment variable, not in a keyring.
+    pub fn from_environment(&self, public_key: &str) -> bool {
+        self.operators.iter().any(|k| k.public_key == public_key && k.origin == Origin::LoopbackEnvironment)
     }
 }
 
@@ -116,5 +125,18 @@ mod tests {
         std::fs::write(path(&ws), "{").unwrap();
         assert!(load(&ws).is_err());
         assert!(ensure(&ws, "carol", "cc", Origin::Created).is_err(), "a broken list is not overwritten");
+    }
+
+    #[test]
+    fn an_environment_key_is_known_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(dir.path());
+        ensure(&ws, "alice", "aa", Origin::Created).unwrap();
+        ensure(&ws, "e2e", "ee", Origin::LoopbackEnvironment).unwrap();
+        let l = load(&ws).unwrap();
+        assert!(!l.from_environment("aa"));
+        assert!(l.from_environment("ee"));
+        let text = std::fs::read_to_string(path(&ws)).unwrap();
+        assert!(text.contains("\"origin\": \"loopback_environment\""), "{text}");
     }
 }

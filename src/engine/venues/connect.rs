@@ -53,7 +53,7 @@ pub fn open(
 ) -> Result<(Live, Endpoint, Option<String>)> {
     let ep = endpoints::resolve(ws, id)?;
     let key = CredentialKey::new(id.venue, &id.account);
-    let (secret, warning) = credential_for(store, &key, ep.is_loopback()).inspect_err(|e| {
+    let (secret, warning) = credential_for(store, &key, || ep.loopback_check()).inspect_err(|e| {
         let _ = alerts::raise_once(
             ws,
             codes::SECRET_MISSING,

@@ -3,6 +3,11 @@
 //! uses the venue's real endpoints; pointing `base_url` at the loopback simulator is the only
 //! change needed to rehearse against it.
 //!
+//! "Loopback" (the only endpoints for which the environment's credential and operator key may
+//! stand in for the keyring) is decided by [`url_loopback`]: each URL the corridor uses is
+//! parsed with a real URL parser, and its host must be an address on this machine (127.0.0.0/8
+//! or ::1) or a name that the system resolver resolves, here and now, to such addresses only.
+//!
 //! ```toml
 //! [kraken.main]
 //! base_url = "http://127.0.0.1:8790"     # default https://api.kraken.com
@@ -13,6 +18,7 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::net::{IpAddr, ToSocketAddrs};
 use std::path::PathBuf;
 
 use serde::Deserialize;
@@ -61,20 +67,136 @@ pub struct Endpoint {
     pub address: Option<Address>,
     pub vault: Option<Address>,
     pub timeout_ms: u64,
+    /// The `venues.toml` these came from (named when a URL is refused).
+    pub source: PathBuf,
 }
 
 impl Endpoint {
     /// The loopback simulator (or anything on this machine): the only endpoint for which the
-    /// environment-variable credential fallback is allowed.
+    /// environment-variable credential and operator key are allowed. Every URL the corridor
+    /// uses must be loopback ([`Endpoint::loopback_check`]).
     pub fn is_loopback(&self) -> bool {
-        let rest = self.base_url.split("://").nth(1).unwrap_or("");
-        let host = rest.split(['/', ':']).next().unwrap_or("");
-        matches!(host, "127.0.0.1" | "localhost" | "[") || rest.starts_with("[::1]")
+        self.loopback_check().is_ok()
+    }
+
+    /// Ok when `base_url`, `ws_url` and `ws_auth_url` all reach this machine only; else why
+    /// not, naming `venues.toml`, the account's table and the field. Names are resolved with the
+    /// system resolver.
+    pub fn loopback_check(&self) -> std::result::Result<(), String> {
+        self.loopback_check_with(&system_resolve)
+    }
+
+    /// The same with another resolver (tests).
+    pub fn loopback_check_with(&self, resolve: &Resolver) -> std::result::Result<(), String> {
+        let urls =
+            [("base_url", &self.base_url), ("ws_url", &self.ws_url), ("ws_auth_url", &self.ws_auth_url)];
+        for (field, url) in urls {
+            if let Err(why) = url_loopback(url, resolve) {
+                return Err(format!(
+                    "{}: [{}.{}] {field} is not loopback: {why}",
+                    self.source.display(),
+                    self.venue,
+                    self.account
+                ));
+            }
+        }
+        Ok(())
     }
 
     pub fn is_mainnet(&self) -> bool {
         !self.base_url.contains("testnet")
     }
+}
+
+/// Addresses on this machine: 127.0.0.0/8 and ::1, nothing else. Not 0.0.0.0 or :: (which
+/// mean "every interface" to a listener), and not an IPv4-mapped (`::ffff:a.b.c.d`) or
+/// IPv4-compatible IPv6 address, whatever IPv4 address it carries.
+pub fn is_loopback_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(a) => a.is_loopback(),
+        IpAddr::V6(a) => a.is_loopback(),
+    }
+}
+
+/// Resolves a host name and port to addresses.
+pub type Resolver = dyn Fn(&str, u16) -> std::io::Result<Vec<IpAddr>>;
+
+/// The system resolver (`getaddrinfo`: /etc/hosts, then DNS), as the venue clients use it.
+pub fn system_resolve(host: &str, port: u16) -> std::io::Result<Vec<IpAddr>> {
+    Ok((host, port).to_socket_addrs()?.map(|a| a.ip()).collect())
+}
+
+/// Ok when the URL `text` reaches this machine only; else why not (never echoing user info).
+///
+/// The URL is parsed with the `url` crate (the WHATWG parser the HTTP client uses) and must
+/// be http, https, ws or wss, carry no user info (`user:pass@`), hold no whitespace, control
+/// character or backslash, and write its host as that parser reads it: `2130706433`,
+/// `0x7f.1`, `0177.0.0.1`, `127.1`, percent-escapes or full-width digits are refused, since
+/// other parsers (the websocket client's, the C resolver's) may read them differently. An IP
+/// host must be loopback ([`is_loopback_ip`]); a name must resolve, with `resolve`, to
+/// loopback addresses only. A name that cannot be resolved is not loopback.
+pub fn url_loopback(text: &str, resolve: &Resolver) -> std::result::Result<(), String> {
+    if text.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') {
+        return Err(
+            "it holds whitespace, a control character or a backslash, which URL parsers read differently"
+                .into(),
+        );
+    }
+    let url = url::Url::parse(text).map_err(|e| format!("it is not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https" | "ws" | "wss") {
+        return Err(format!("its scheme '{}' is not http, https, ws or wss", url.scheme()));
+    }
+    let Some(host) = url.host() else { return Err("it has no host".into()) };
+    let parsed = url.host_str().unwrap_or_default().to_string();
+    let written = written_authority(text).ok_or_else(|| {
+        format!("it does not start with scheme://host (a URL parser reads the host as {parsed})")
+    })?;
+    if written.contains('@') || !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "it carries user info before '@': the host it reaches is {parsed}, not what precedes the '@'"
+        ));
+    }
+    let written_host = match written.strip_prefix('[') {
+        Some(v6) => format!("[{}", v6.split(']').next().unwrap_or_default()) + "]",
+        None => written.split(':').next().unwrap_or_default().to_string(),
+    };
+    if !written_host.eq_ignore_ascii_case(&parsed) {
+        return Err(format!(
+            "its host '{written_host}' is read as {parsed} by one URL parser and may be read otherwise by \
+             another: write it as {parsed}"
+        ));
+    }
+    let ips = match host {
+        url::Host::Ipv4(a) => vec![IpAddr::V4(a)],
+        url::Host::Ipv6(a) => vec![IpAddr::V6(a)],
+        url::Host::Domain(name) => {
+            let port = url.port_or_known_default().unwrap_or(0);
+            let ips = resolve(name, port).map_err(|e| {
+                format!("its host {name} cannot be resolved here ({e}); a host that does not resolve is not loopback")
+            })?;
+            if ips.is_empty() {
+                return Err(format!("its host {name} resolves to no address; that is not loopback"));
+            }
+            if let Some(ip) = ips.iter().find(|ip| !is_loopback_ip(**ip)) {
+                return Err(format!(
+                    "its host {name} resolves to {ip}, which is not loopback (127.0.0.0/8 or ::1)"
+                ));
+            }
+            return Ok(());
+        }
+    };
+    match ips.iter().find(|ip| !is_loopback_ip(**ip)) {
+        Some(ip) => Err(format!(
+            "its host {parsed} is not a loopback address ({ip}; loopback is 127.0.0.0/8 or [::1])"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The authority as written: after `scheme://`, up to the first `/`, `?` or `#`.
+fn written_authority(text: &str) -> Option<&str> {
+    let (_, rest) = text.split_once("://")?;
+    Some(rest.split(['/', '?', '#']).next().unwrap_or_default())
 }
 
 pub fn path(ws: &Workspace) -> PathBuf {
@@ -149,6 +271,7 @@ fn resolve_with(ws: &Workspace, id: &CorridorId, trading: bool) -> Result<Endpoi
         address,
         vault,
         timeout_ms: e.timeout_ms.unwrap_or(10_000),
+        source: p,
     })
 }
 
@@ -163,14 +286,124 @@ mod tests {
         let k = CorridorId::new(Venue::Kraken, "main").unwrap();
         let real = resolve(&ws, &k).unwrap();
         assert_eq!((real.base_url.as_str(), real.ws_url.as_str()), (KRAKEN_REST, KRAKEN_WS));
-        assert!(!real.is_loopback());
+        let why = real.loopback_check_with(&no_dns).unwrap_err();
+        assert!(why.contains("venues.toml: [kraken.main] base_url is not loopback"), "{why}");
         std::fs::write(path(&ws), "[kraken.main]\nbase_url = \"http://127.0.0.1:8790/\"\n").unwrap();
         let sim = resolve(&ws, &k).unwrap();
         assert_eq!(sim.base_url, "http://127.0.0.1:8790");
         assert_eq!(sim.ws_url, "ws://127.0.0.1:8790/kraken/v2");
-        assert!(sim.is_loopback());
+        assert!(sim.is_loopback(), "an IP literal needs no resolver");
         let h = CorridorId::new(Venue::Hyperliquid, "main").unwrap();
         let e = resolve(&ws, &h).unwrap_err();
         assert!(e.message.contains("[hyperliquid.main] account"), "{}", e.message);
+    }
+
+    /// A resolver that is never reached: no test here sends a DNS query.
+    fn no_dns(host: &str, _port: u16) -> std::io::Result<Vec<IpAddr>> {
+        Err(std::io::Error::other(format!("no DNS in tests ({host})")))
+    }
+
+    /// Names for the tests: `localhost` and `sim.test` are loopback; `mixed.test` is loopback
+    /// and public at once (a rebinding set-up); `public.test` is public; anything else fails.
+    fn names(host: &str, _port: u16) -> std::io::Result<Vec<IpAddr>> {
+        let ips: &[&str] = match host {
+            "localhost" => &["127.0.0.1", "::1"],
+            "sim.test" => &["127.0.0.2"],
+            "mixed.test" => &["127.0.0.1", "203.0.113.5"],
+            "public.test" | "api.kraken.com" => &["203.0.113.5"],
+            "empty.test" => &[],
+            _ => return no_dns(host, _port),
+        };
+        Ok(ips.iter().map(|s| s.parse().unwrap()).collect())
+    }
+
+    #[test]
+    fn loopback_urls_pass() {
+        for url in [
+            "http://127.0.0.1:8790",
+            "http://127.0.0.1:8790/",
+            "https://127.9.8.7",
+            "ws://127.0.0.1:8790/kraken/v2",
+            "wss://[::1]:8790/ws",
+            "http://[::1]:8790",
+            "http://localhost:8790",
+            "http://LOCALHOST:8790",
+            "http://sim.test:8790",
+        ] {
+            assert_eq!(url_loopback(url, &names), Ok(()), "{url}");
+        }
+    }
+
+    /// Each URL tries to pass for loopback while reaching (or possibly reaching) another host.
+    #[test]
+    fn hostile_urls_are_not_loopback() {
+        let cases = [
+            ("https://localhost:x@api.kraken.com", "user info"),
+            ("http://127.0.0.1@203.0.113.5:8790", "user info"),
+            ("http://127.0.0.1:8790@203.0.113.5", "user info"),
+            ("http://@127.0.0.1:8790", "user info"),
+            ("http://[::ffff:203.0.113.5]:8790", "write it as [::ffff:cb00:7105]"),
+            ("http://[::ffff:cb00:7105]:8790", "not a loopback address"),
+            ("http://[::ffff:7f00:1]:8790", "not a loopback address"),
+            ("http://[::127.0.0.1]:8790", "write it as"),
+            ("http://[::]:8790", "not a loopback address"),
+            ("http://[2001:db8::1]:8790", "not a loopback address"),
+            ("http://0.0.0.0:8790", "not a loopback address"),
+            ("http://203.0.113.5:8790", "not a loopback address"),
+            ("http://2130706433:8790", "write it as 127.0.0.1"),
+            ("http://3405803781:8790", "write it as 203.0.113.5"),
+            ("http://0x7f.0.0.1:8790", "write it as 127.0.0.1"),
+            ("http://0177.0.0.1:8790", "write it as 127.0.0.1"),
+            ("http://0313.0.0161.5:8790", "write it as 203.0.113.5"),
+            ("http://127.1:8790", "write it as 127.0.0.1"),
+            ("http://127.0.0.1.:8790", "write it as 127.0.0.1"),
+            ("http://%31%32%37.0.0.1:8790", "write it as 127.0.0.1"),
+            ("http://\u{ff11}\u{ff12}\u{ff17}.0.0.1:8790", "write it as 127.0.0.1"),
+            ("http://127.0.0.1\\@203.0.113.5:8790", "backslash"),
+            ("http://127.0.0.1\t.public.test:8790", "whitespace"),
+            (" http://127.0.0.1:8790", "whitespace"),
+            ("http:127.0.0.1:8790", "scheme://host"),
+            ("http:///127.0.0.1:8790", "write it as 127.0.0.1"),
+            ("ftp://127.0.0.1:8790", "scheme 'ftp'"),
+            ("127.0.0.1:8790", "not a URL"),
+            ("http://[::1%25lo]:8790", "not a URL"),
+            ("http://public.test:8790", "resolves to 203.0.113.5"),
+            ("http://mixed.test:8790", "resolves to 203.0.113.5"),
+            ("http://localhost.public.test:8790", "cannot be resolved"),
+            ("http://127.0.0.1.public.test:8790", "cannot be resolved"),
+            ("http://empty.test:8790", "resolves to no address"),
+            ("https://api.kraken.com", "resolves to 203.0.113.5"),
+        ];
+        for (url, why) in cases {
+            let got = url_loopback(url, &names).expect_err(url);
+            assert!(got.contains(why), "{url}: {got}");
+            assert!(!got.contains("localhost:x"), "{url}: user info is never echoed: {got}");
+        }
+    }
+
+    #[test]
+    fn every_url_of_the_corridor_is_checked_and_the_field_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(dir.path());
+        let k = CorridorId::new(Venue::Kraken, "main").unwrap();
+        for (field, extra) in [
+            ("ws_url", "ws_url = \"ws://203.0.113.5:8790/kraken/v2\"\n"),
+            ("ws_auth_url", "ws_auth_url = \"wss://ws-auth.kraken.com/v2\"\n"),
+        ] {
+            let text = format!("[kraken.main]\nbase_url = \"http://127.0.0.1:8790\"\n{extra}");
+            std::fs::write(path(&ws), text).unwrap();
+            let why = resolve(&ws, &k).unwrap().loopback_check_with(&names).unwrap_err();
+            assert!(why.contains(&format!("venues.toml: [kraken.main] {field} is not loopback")), "{why}");
+        }
+    }
+
+    #[test]
+    fn the_simulator_rule_is_the_same_predicate() {
+        for ip in ["127.0.0.1", "127.255.0.1", "::1"] {
+            assert!(is_loopback_ip(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["0.0.0.0", "::", "::ffff:127.0.0.1", "::ffff:203.0.113.5", "10.0.0.1", "192.168.1.10"] {
+            assert!(!is_loopback_ip(ip.parse().unwrap()), "{ip}");
+        }
     }
 }

@@ -18,6 +18,7 @@ use super::faults::{FaultChange, Faults};
 use super::state::Sim;
 use super::{hl_rest, kraken_rest, ws};
 use crate::engine::error::{Error, Result};
+use crate::engine::venues::endpoints::is_loopback_ip;
 
 /// How long a dropped acknowledgement holds the connection: longer than any client waits.
 pub const DROP_ACK_HOLD: Duration = Duration::from_secs(60);
@@ -112,13 +113,18 @@ async fn state(axum::extract::State(app): axum::extract::State<App>) -> Response
 }
 
 /// Refuse anything but a loopback address: the simulator holds test credentials in the clear.
+/// The rule is the one `venues.toml` endpoints meet ([`is_loopback_ip`]): 127.0.0.0/8 or ::1;
+/// not 0.0.0.0 or :: (every interface), not a LAN address, not an IPv4-mapped address.
 pub fn check_loopback(addr: &SocketAddr) -> Result<()> {
-    if addr.ip().is_loopback() {
+    if is_loopback_ip(addr.ip()) {
         Ok(())
     } else {
         Err(Error::bad_input(format!(
-            "--listen {addr}: the simulator listens on loopback only (127.0.0.1 or ::1)"
-        )))
+            "--listen {addr}: {} is not a loopback address; the simulator listens on loopback only \
+             (127.0.0.0/8 or [::1], e.g. 127.0.0.1:8790), because it holds test credentials in the clear",
+            addr.ip()
+        ))
+        .with_field("listen"))
     }
 }
 
