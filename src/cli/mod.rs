@@ -23,6 +23,7 @@ use clap::Parser;
 pub use args::Cli;
 use args::Command;
 use output::{print, print_error, Outcome};
+pub use request::{prepare as prepare_request, Prepared as PreparedRequest};
 
 use crate::engine::contract::CONTRACT_VERSION;
 use crate::engine::workspace::Workspace;

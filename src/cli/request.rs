@@ -171,65 +171,50 @@ fn to_argv(doc: &Map<String, Value>, workspace: Option<&Path>) -> Result<(String
     Ok((command, argv))
 }
 
+/// A request checked and turned into the command line it stands for; nothing has run yet.
+pub struct Prepared {
+    pub request_id: String,
+    pub command: String,
+    pub cli: Cli,
+}
+
+/// Parse a request document into the command it asks for. A refusal is the response document
+/// to print (exit code 2); no workspace has been touched either way.
+pub fn prepare(text: &str, workspace: Option<&Path>, verbose: u8) -> Result<Prepared, Value> {
+    let refused = |id: Option<&str>, command: Option<&str>, r: Refusal| {
+        response(id, command, Err((2, "bad_input", r, None)))
+    };
+    let doc: Value = serde_json::from_str(text)
+        .map_err(|e| refused(None, None, refuse(None, format!("the request is not valid JSON: {e}"))))?;
+    let Some(obj) = doc.as_object() else {
+        return Err(refused(None, None, refuse(None, "the request must be a JSON object")));
+    };
+    let Some(request_id) = obj.get("request_id").and_then(Value::as_str).filter(|s| !s.is_empty()) else {
+        return Err(refused(
+            None,
+            None,
+            refuse(Some("request_id"), "'request_id' must be a non-empty string"),
+        ));
+    };
+    let named = obj.get("command").and_then(Value::as_str);
+    let (command, mut argv) = to_argv(obj, workspace).map_err(|r| refused(Some(request_id), named, r))?;
+    argv.extend(std::iter::repeat_n("-v".to_string(), verbose as usize));
+    let cli = Cli::try_parse_from(&argv).map_err(|e| {
+        let r = Refusal { message: usage_error(&e).message, field: clap_field(&e) };
+        refused(Some(request_id), Some(&command), r)
+    })?;
+    Ok(Prepared { request_id: request_id.to_string(), command, cli })
+}
+
 /// Run a request; returns the exit code and the response document.
 pub fn handle(source: &str, workspace: Option<&Path>, verbose: u8) -> (i32, Value) {
     let text = match read_source(source) {
         Ok(t) => t,
         Err(r) => return (2, response(None, None, Err((2, "bad_input", r, None)))),
     };
-    let doc: Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => {
-            return (
-                2,
-                response(
-                    None,
-                    None,
-                    Err((2, "bad_input", refuse(None, format!("the request is not valid JSON: {e}")), None)),
-                ),
-            )
-        }
-    };
-    let Some(obj) = doc.as_object() else {
-        return (
-            2,
-            response(
-                None,
-                None,
-                Err((2, "bad_input", refuse(None, "the request must be a JSON object"), None)),
-            ),
-        );
-    };
-    let request_id = match obj.get("request_id").and_then(Value::as_str).filter(|s| !s.is_empty()) {
-        Some(id) => id.to_string(),
-        None => {
-            return (
-                2,
-                response(
-                    None,
-                    None,
-                    Err((
-                        2,
-                        "bad_input",
-                        refuse(Some("request_id"), "'request_id' must be a non-empty string"),
-                        None,
-                    )),
-                ),
-            )
-        }
-    };
-    let named = obj.get("command").and_then(Value::as_str);
-    let (command, mut argv) = match to_argv(obj, workspace) {
-        Ok(x) => x,
-        Err(r) => return (2, response(Some(&request_id), named, Err((2, "bad_input", r, None)))),
-    };
-    argv.extend(std::iter::repeat_n("-v".to_string(), verbose as usize));
-    let cli = match Cli::try_parse_from(&argv) {
-        Ok(c) => c,
-        Err(e) => {
-            let r = Refusal { message: usage_error(&e).message, field: clap_field(&e) };
-            return (2, response(Some(&request_id), Some(&command), Err((2, "bad_input", r, None))));
-        }
+    let Prepared { request_id, command, cli } = match prepare(&text, workspace, verbose) {
+        Ok(p) => p,
+        Err(doc) => return (2, doc),
     };
     let (code, out) = execute(&cli, false);
     let body = if let Some(err) = out.get("error") {

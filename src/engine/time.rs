@@ -63,7 +63,8 @@ pub fn parse_timestamp(s: &str) -> std::result::Result<i64, String> {
     }
     if s.bytes().all(|b| b.is_ascii_digit()) || (s.starts_with('-') && s.len() > 1) {
         if let Ok(v) = s.parse::<i64>() {
-            return Ok(epoch_to_ms(v));
+            return in_range(epoch_to_ms(v))
+                .ok_or_else(|| format!("'{s}' is an epoch outside the years -262143 to 262142"));
         }
     }
     if is_leap_second(s) {
@@ -101,6 +102,12 @@ pub fn parse_timestamp(s: &str) -> std::result::Result<i64, String> {
     ))
 }
 
+/// `ms` when it is a time chrono can represent (about 262,000 years either side of 1970), so
+/// differences of two such times never overflow.
+pub fn in_range(ms: i64) -> Option<i64> {
+    DateTime::from_timestamp_millis(ms).map(|_| ms)
+}
+
 /// Parse a user-supplied bound (`--start`/`--end`): a date or datetime.
 pub fn parse_bound(flag: &str, s: &str) -> Result<i64> {
     parse_timestamp(s).map_err(|e| Error::bad_input(format!("{flag}: {e}")))
@@ -124,6 +131,8 @@ pub fn parse_timeframe(s: &str) -> Result<i64> {
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
     let n: i64 = num.parse().unwrap_or(0);
+    // A count too large for milliseconds is as invalid as a zero one.
+    let n = if n.checked_mul(7 * MS_PER_DAY).is_some() { n } else { 0 };
     let unit_ms = match unit {
         "s" => 1_000,
         "m" => 60_000,
@@ -202,6 +211,7 @@ mod tests {
         assert!(parse_timeframe("0h").is_err());
         assert!(parse_timeframe("1y").is_err());
         assert!(parse_timeframe("h").is_err());
+        assert!(parse_timeframe("999999999999999999w").is_err());
     }
 
     #[test]

@@ -77,7 +77,7 @@ fn check_symbol(symbol: &str) -> Result<()> {
 /// Refuse bars closer together than the declared timeframe (gaps are fine: weekends, halts).
 fn check_spacing(source: &str, bars: &Bars, tf_ms: i64) -> Result<()> {
     for i in 1..bars.len() {
-        let d = bars.ts[i] - bars.ts[i - 1];
+        let d = bars.ts[i].saturating_sub(bars.ts[i - 1]);
         if d < tf_ms {
             return Err(Error::bad_input(format!(
                 "{source}: bars at {} and {} are {} apart, closer than the timeframe {}",
@@ -93,7 +93,7 @@ fn check_spacing(source: &str, bars: &Bars, tf_ms: i64) -> Result<()> {
 
 /// The most common spacing between bars: the timeframe of a file imported without one.
 pub fn infer_timeframe(bars: &Bars) -> i64 {
-    let mut deltas: Vec<i64> = bars.ts.windows(2).map(|w| w[1] - w[0]).collect();
+    let mut deltas: Vec<i64> = bars.ts.windows(2).map(|w| w[1].saturating_sub(w[0])).collect();
     deltas.sort_unstable();
     let (mut best, mut best_n, mut i) = (crate::engine::time::MS_PER_DAY, 0, 0);
     while i < deltas.len() {

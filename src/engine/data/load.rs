@@ -59,14 +59,24 @@ pub fn load_file_with(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
             path.display()
         )));
     }
-    match ext.as_str() {
-        "csv" | "txt" => load_csv(path, opts),
-        "parquet" | "pq" => load_parquet(path, opts),
-        _ => Err(Error::bad_input(format!(
-            "{}: unknown data format '{ext}'; use .csv or .parquet",
+    let read = match ext.as_str() {
+        "csv" | "txt" => load_csv,
+        "parquet" | "pq" => load_parquet,
+        _ => {
+            return Err(Error::bad_input(format!(
+                "{}: unknown data format '{ext}'; use .csv or .parquet",
+                path.display()
+            )))
+        }
+    };
+    // The file readers (polars, arrow) panic on some corrupt files instead of returning an
+    // error; nothing is shared with them but the path, so their panic is a refusal of the file.
+    std::panic::catch_unwind(|| read(path, opts)).unwrap_or_else(|_| {
+        Err(Error::bad_input(format!(
+            "{}: not a readable {ext} file: the reader stopped on corrupt data",
             path.display()
-        ))),
-    }
+        )))
+    })
 }
 
 /// Open the data file; any failure (permission denied, most often) is the caller's bad input.
@@ -358,6 +368,14 @@ fn finish(
     let n = bars.len();
     if n == 0 {
         return Err(Error::bad_input(format!("{source}: no data rows")));
+    }
+    if let Some(i) = bars.ts.iter().position(|&t| crate::engine::time::in_range(t).is_none()) {
+        return Err(Error::bad_input(format!(
+            "{source}: row {}, column '{}': {} ms is outside the years -262143 to 262142",
+            row_of(i),
+            map.timestamp.1,
+            bars.ts[i]
+        )));
     }
     if !opts.allow_any_date {
         if let Some(i) = bars.ts.iter().position(|t| !PLAUSIBLE_MS.contains(t)) {

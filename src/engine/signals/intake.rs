@@ -281,7 +281,12 @@ pub fn intake(ws: &Workspace, source: &str, text: &str, now_ms: i64) -> Result<I
         signals: entries,
     };
     if none_in {
-        let first = &failures[0];
+        // An empty array or file holds no signal to take in: refused like a bad one.
+        let Some(first) = failures.first() else {
+            return Err(Error::bad_input(format!("{source}: holds no signal documents (an empty array)"))
+                .with_field("document")
+                .with_machine_contract(&report.machine_contract));
+        };
         let more =
             if failures.len() > 1 { format!(" (and {} more)", failures.len() - 1) } else { String::new() };
         return Err(Error::bad_input(format!("{}{more}", first.message))

@@ -45,13 +45,15 @@ pub fn parse_axis(s: &str, specs: &[ParamSpec], strategy: &str) -> Result<Axis> 
             return Err(bad(field, format!("'{s}': a range is start:end:step")));
         }
         let (a, b, step) = (num(parts[0])?, num(parts[1])?, num(parts[2])?);
-        if step.is_nan() || step <= 0.0 || b < a {
-            return Err(bad(field, format!("'{s}': need start <= end and a positive step")));
+        if !(a.is_finite() && b.is_finite() && step.is_finite()) || step <= 0.0 || b < a {
+            return Err(bad(field, format!("'{s}': need finite numbers, start <= end and a positive step")));
         }
-        let n = ((b - a) / step + 1e-9).floor() as usize + 1;
-        if n > MAX_COMBINATIONS {
-            return Err(bad(field, format!("'{s}' has {n} values; at most {MAX_COMBINATIONS}")));
+        // Counted in f64 first: a range like -1e308:1e308:1 has more values than usize holds.
+        let span = ((b - a) / step + 1e-9).floor();
+        if !(span < MAX_COMBINATIONS as f64) {
+            return Err(bad(field, format!("'{s}' has {} values; at most {MAX_COMBINATIONS}", span + 1.0)));
         }
+        let n = span as usize + 1;
         // Computed from the index, not accumulated, so 0.1 steps do not drift; rounded to
         // 1e-9 so 0.30000000000000004 prints and compares as 0.3.
         (0..n).map(|i| ((a + i as f64 * step) * 1e9).round() / 1e9).collect()
@@ -65,7 +67,8 @@ pub fn parse_axis(s: &str, specs: &[ParamSpec], strategy: &str) -> Result<Axis> 
         if spec.kind == ParamKind::Int && v.fract() != 0.0 {
             return Err(bad(field, format!("{name}={v}: {name} must be a whole number")));
         }
-        if *v < spec.min || *v > spec.max {
+        // NaN compares false both ways: it is out of every range.
+        if !v.is_finite() || *v < spec.min || *v > spec.max {
             return Err(bad(field, format!("{name}={v} is out of range [{}, {}]", spec.min, spec.max)));
         }
     }

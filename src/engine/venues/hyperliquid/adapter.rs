@@ -188,58 +188,94 @@ impl HlAdapter {
     /// Fees and average price of an order, from the account's fills.
     async fn fill_totals(&self, oid: u64) -> VenueResult<(Decimal, Option<Decimal>)> {
         let fills = self.client.info(json!({"type": "userFills", "user": self.client.user()})).await?;
-        let (mut fee, mut qty, mut cost) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-        for f in fills
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|f| f.get("oid").and_then(Value::as_u64) == Some(oid))
-        {
-            let (px, sz) = (dec(f.get("px")).unwrap_or_default(), dec(f.get("sz")).unwrap_or_default());
-            fee += dec(f.get("fee")).unwrap_or_default();
-            qty += sz;
-            cost += px * sz;
-        }
-        Ok((fee, (!qty.is_zero()).then(|| (cost / qty).round_dp(10).normalize())))
+        fill_totals_of(&fills, oid)
     }
 
     async fn report(&self, o: &Value, status: &str) -> VenueResult<OrderReport> {
-        let oid = o.get("oid").and_then(Value::as_u64).ok_or_else(|| bad_reply("order", "oid"))?;
-        let orig = dec(o.get("origSz")).ok_or_else(|| bad_reply("order", "origSz"))?;
-        let left = dec(o.get("sz")).ok_or_else(|| bad_reply("order", "sz"))?;
-        let filled = orig - left;
-        let state = match status {
-            "open" | "triggered" if filled.is_zero() => OrderState::Open,
-            "open" | "triggered" => OrderState::PartiallyFilled,
-            "filled" => OrderState::Filled,
-            // `rejected`, `tickRejected`, `minTradeNtlRejected`, ...
-            s if s.ends_with("ejected") => OrderState::Rejected,
-            // `canceled`, `siblingFilledCanceled`, `scheduledCancel`, `marginCanceled`, ...
-            _ => OrderState::Cancelled,
-        };
-        let (fees, avg) = if filled.is_zero() && state != OrderState::Filled {
+        let progress = order_progress(o, status)?;
+        let (fees, avg) = if progress.filled.is_zero() && progress.state != OrderState::Filled {
             (Decimal::ZERO, None)
         } else {
-            self.fill_totals(oid).await?
+            self.fill_totals(progress.oid).await?
         };
-        Ok(OrderReport {
-            venue_order_id: oid.to_string(),
+        Ok(progress.report(o, fees, avg))
+    }
+}
+
+/// What an `orderStatus` entry says about an order's fills.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderProgress {
+    pub oid: u64,
+    pub orig: Decimal,
+    pub filled: Decimal,
+    pub state: OrderState,
+}
+
+/// Reads the `order` of an `orderStatus` reply and its `status`.
+pub fn order_progress(o: &Value, status: &str) -> VenueResult<OrderProgress> {
+    let oid = o.get("oid").and_then(Value::as_u64).ok_or_else(|| bad_reply("order", "oid"))?;
+    let orig = dec(o.get("origSz")).ok_or_else(|| bad_reply("order", "origSz"))?;
+    let left = dec(o.get("sz")).ok_or_else(|| bad_reply("order", "sz"))?;
+    // Sizes past the decimal range are the venue's data gone wrong: refused, never wrapped.
+    let filled = orig.checked_sub(left).ok_or_else(|| bad_reply("order", "sz"))?;
+    let state = match status {
+        "open" | "triggered" if filled.is_zero() => OrderState::Open,
+        "open" | "triggered" => OrderState::PartiallyFilled,
+        "filled" => OrderState::Filled,
+        // `rejected`, `tickRejected`, `minTradeNtlRejected`, ...
+        s if s.ends_with("ejected") => OrderState::Rejected,
+        // `canceled`, `siblingFilledCanceled`, `scheduledCancel`, `marginCanceled`, ...
+        _ => OrderState::Cancelled,
+    };
+    Ok(OrderProgress { oid, orig, filled, state })
+}
+
+impl OrderProgress {
+    /// The boundary's report, with the fees and average price read from the fills.
+    pub fn report(&self, o: &Value, fees: Decimal, average_price: Option<Decimal>) -> OrderReport {
+        OrderReport {
+            venue_order_id: self.oid.to_string(),
             client_order_id: o.get("cloid").and_then(Value::as_str).map(uuid_of).unwrap_or_default(),
             symbol: o.get("coin").and_then(Value::as_str).unwrap_or("").to_string(),
             side: if o.get("side").and_then(Value::as_str) == Some("B") { Side::Buy } else { Side::Sell },
-            quantity: orig,
-            filled_quantity: if state == OrderState::Filled { orig } else { filled },
-            average_price: avg,
+            quantity: self.orig,
+            filled_quantity: if self.state == OrderState::Filled { self.orig } else { self.filled },
+            average_price,
             fees,
-            state,
-        })
+            state: self.state,
+        }
     }
+}
+
+/// Fees and average price of order `oid` from a `userFills` reply. Totals past the decimal
+/// range are refused as a malformed reply.
+pub fn fill_totals_of(fills: &Value, oid: u64) -> VenueResult<(Decimal, Option<Decimal>)> {
+    let (mut fee, mut qty, mut cost) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    for f in
+        fills.as_array().into_iter().flatten().filter(|f| f.get("oid").and_then(Value::as_u64) == Some(oid))
+    {
+        let (px, sz) = (dec(f.get("px")).unwrap_or_default(), dec(f.get("sz")).unwrap_or_default());
+        let sums = (|| {
+            Some((
+                fee.checked_add(dec(f.get("fee")).unwrap_or_default())?,
+                qty.checked_add(sz)?,
+                cost.checked_add(px.checked_mul(sz)?)?,
+            ))
+        })();
+        (fee, qty, cost) = sums.ok_or_else(|| bad_reply("userFills", "px/sz/fee"))?;
+    }
+    if qty.is_zero() {
+        return Ok((fee, None));
+    }
+    let avg = cost.checked_div(qty).ok_or_else(|| bad_reply("userFills", "px/sz"))?;
+    Ok((fee, Some(avg.round_dp(10).normalize())))
 }
 
 /// A cloid back in our UUID form.
 pub fn uuid_of(cloid: &str) -> String {
     let x = cloid.trim_start_matches("0x");
-    if x.len() != 32 {
+    // Only 32 hex digits are a cloid of ours; anything else (wider characters too) stays as sent.
+    if x.len() != 32 || !x.bytes().all(|b| b.is_ascii_hexdigit()) {
         return cloid.to_string();
     }
     format!("{}-{}-{}-{}-{}", &x[..8], &x[8..12], &x[12..16], &x[16..20], &x[20..])

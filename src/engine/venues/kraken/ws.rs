@@ -30,7 +30,9 @@ pub fn parse_ticker(v: &Value, names: &BTreeMap<String, String>) -> Vec<MarketEv
         .filter_map(|d| {
             let symbol = names.get(d.get("symbol")?.as_str()?)?.clone();
             let (bid, ask) = (num(d.get("bid"))?, num(d.get("ask"))?);
-            Some(MarketEvent { symbol, mark: Mark { price: (bid + ask) / Decimal::TWO, at_ms: now } })
+            // A sum past the decimal range is no mark: skipped like any malformed entry.
+            let price = bid.checked_add(ask)? / Decimal::TWO;
+            Some(MarketEvent { symbol, mark: Mark { price, at_ms: now } })
         })
         .collect()
 }
