@@ -3,7 +3,10 @@
 //! left the workspace unchanged. One module per area; `harness` says how to add a case.
 
 mod harness;
+#[path = "../common/sim.rs"]
+mod sim_harness;
 
 mod cli;
 mod config;
 mod data;
+mod results;
