@@ -7,7 +7,7 @@ use std::sync::Arc;
 use polars::prelude::*;
 use proptest::prelude::*;
 use quantlab::engine::data::catalog;
-use quantlab::engine::data::load::load_file;
+use quantlab::engine::data::load::{load_file, LoadOptions};
 use quantlab::engine::data::store::write_bars;
 use quantlab::engine::time::{fmt_ms, fmt_timeframe, parse_timeframe, parse_timestamp, parse_window};
 use quantlab::engine::workspace::Workspace;
@@ -36,7 +36,8 @@ fn csv_seeds() -> Vec<Vec<u8>> {
 fn populated_workspace() -> (tempfile::TempDir, Arc<Workspace>) {
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::at(dir.path().join("ws"));
-    catalog::import(&ws, &fixtures_dir().join("BTCUSD_1h_head.csv"), "BTCUSD", "1h").unwrap();
+    catalog::import(&ws, &fixtures_dir().join("BTCUSD_1h_head.csv"), "BTCUSD", "1h", &LoadOptions::default())
+        .unwrap();
     (dir, Arc::new(ws))
 }
 
@@ -45,7 +46,7 @@ fn import_case(what: &str, ws: &Arc<Workspace>, path: &Path, input: &[u8]) {
     let before = tree(ws.root());
     let (w, p) = (ws.clone(), path.to_path_buf());
     let r = bounded(what, input, move || {
-        catalog::import(&w, &p, "FUZZ", "1m").map(|(m, existed)| (m.id, existed))
+        catalog::import(&w, &p, "FUZZ", "1m", &LoadOptions::default()).map(|(m, existed)| (m.id, existed))
     });
     match r {
         Err(_) => assert_unchanged(what, &before, &tree(ws.root()), input),

@@ -50,7 +50,7 @@ pub fn parse_axis(s: &str, specs: &[ParamSpec], strategy: &str) -> Result<Axis> 
         }
         // Counted in f64 first: a range like -1e308:1e308:1 has more values than usize holds.
         let span = ((b - a) / step + 1e-9).floor();
-        if !(span < MAX_COMBINATIONS as f64) {
+        if span.is_nan() || span >= MAX_COMBINATIONS as f64 {
             return Err(bad(field, format!("'{s}' has {} values; at most {MAX_COMBINATIONS}", span + 1.0)));
         }
         let n = span as usize + 1;
