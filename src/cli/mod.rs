@@ -50,19 +50,16 @@ pub fn main() -> i32 {
             } else {
                 let _ = e.print();
             }
-            signal(signal_file_arg(&args).as_deref(), &output::error_doc("usage", &err));
-            return 2;
+            return signal(signal_file_arg(&args).as_deref(), &output::error_doc("usage", &err), 2);
         }
     };
     if let Some(source) = &cli.json_request {
         let (code, doc) = request::handle(source, cli.workspace.as_deref(), cli.verbose);
         output::out_json(&doc);
-        signal(cli.signal_file.as_deref(), &doc);
-        return code;
+        return signal(cli.signal_file.as_deref(), &doc, code);
     }
     let (code, doc) = execute(&cli, true);
-    signal(cli.signal_file.as_deref(), &doc);
-    code
+    signal(cli.signal_file.as_deref(), &doc, code)
 }
 
 /// Run a parsed command line; print it when `print_out`. Returns the exit code and the JSON
@@ -107,11 +104,25 @@ fn signal_file_arg(args: &[String]) -> Option<std::path::PathBuf> {
     args.get(i + 1).map(std::path::PathBuf::from)
 }
 
-/// Write the final status document atomically, so a supervisor can wait on the file.
-fn signal(path: Option<&std::path::Path>, doc: &serde_json::Value) {
-    if let Some(p) = path {
-        if let Err(e) = crate::engine::workspace::write_json(p, doc) {
+/// Write the final status document atomically, so a supervisor can wait on the file, and
+/// return the exit code: a signal file that cannot be written turns a success into exit 1 (the
+/// supervisor waiting on it would otherwise wait forever); a failure keeps its own code.
+fn signal(path: Option<&std::path::Path>, doc: &serde_json::Value, code: i32) -> i32 {
+    let Some(p) = path else { return code };
+    let written = if p.is_dir() {
+        Err(format!("{} is a directory", p.display()))
+    } else {
+        crate::engine::workspace::write_json(p, doc).map_err(|e| e.to_string())
+    };
+    match written {
+        Ok(()) => code,
+        Err(e) => {
             output::err(&format!("error: cannot write the signal file: {e}\n"));
+            if code == 0 {
+                1
+            } else {
+                code
+            }
         }
     }
 }

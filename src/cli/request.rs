@@ -13,6 +13,9 @@ use super::{execute, Cli};
 use crate::engine::contract::{CONTRACT_VERSION, RESPONSE_SCHEMA};
 use crate::engine::Error;
 
+#[path = "request_strict.rs"]
+mod strict;
+
 /// Top-level fields a request may carry.
 const REQUEST_FIELDS: [&str; 4] = ["request_id", "command", "params", "workspace"];
 
@@ -64,6 +67,9 @@ fn to_argv(doc: &Map<String, Value>, workspace: Option<&Path>) -> Result<(String
             ));
         }
     }
+    if doc.get("command").is_some_and(|c| !c.is_string()) {
+        return Err(refuse(Some("command"), "'command' must be a string such as \"run\" or \"data import\""));
+    }
     let command = doc
         .get("command")
         .and_then(Value::as_str)
@@ -75,11 +81,13 @@ fn to_argv(doc: &Map<String, Value>, workspace: Option<&Path>) -> Result<(String
     let mut root = Cli::command();
     root.build();
     let mut argv = vec!["quantlab".to_string(), "--json".to_string()];
-    let ws = doc
-        .get("workspace")
-        .and_then(Value::as_str)
-        .map(String::from)
-        .or_else(|| workspace.map(|p| p.display().to_string()));
+    let ws = match doc.get("workspace") {
+        None | Some(Value::Null) => workspace.map(|p| p.display().to_string()),
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+        Some(_) => {
+            return Err(refuse(Some("workspace"), "'workspace' must be a non-empty string (a directory)"))
+        }
+    };
     if let Some(ws) = ws {
         argv.extend(["--workspace".to_string(), ws]);
     }
@@ -109,7 +117,9 @@ fn to_argv(doc: &Map<String, Value>, workspace: Option<&Path>) -> Result<(String
     for (key, value) in params {
         let arg = cmd
             .get_arguments()
-            .filter(|a| !matches!(a.get_id().as_str(), "help" | "json_request" | "json" | "workspace"))
+            .filter(|a| {
+                !matches!(a.get_id().as_str(), "help" | "json_request" | "json" | "workspace" | "signal_file")
+            })
             .find(|a| a.get_id() == key.as_str() || a.get_long().is_some_and(|l| l == key.replace('_', "-")))
             .ok_or_else(|| {
                 let valid: Vec<String> = cmd
@@ -141,6 +151,9 @@ fn to_argv(doc: &Map<String, Value>, workspace: Option<&Path>) -> Result<(String
             Value::Null => continue,
             Value::Array(items) => items.iter().map(scalar).collect::<Result<_, _>>()?,
             // {"fast": 20} for repeatable k=v flags such as --param.
+            Value::Object(_) if !arg.get_action().takes_values() || arg.is_positional() => {
+                return Err(refuse(Some(key), format!("'{key}' must be a string, number or boolean here")))
+            }
             Value::Object(m) => {
                 m.iter().map(|(k, v)| scalar(v).map(|s| format!("{k}={s}"))).collect::<Result<_, _>>()?
             }
@@ -184,12 +197,13 @@ pub fn prepare(text: &str, workspace: Option<&Path>, verbose: u8) -> Result<Prep
     let refused = |id: Option<&str>, command: Option<&str>, r: Refusal| {
         response(id, command, Err((2, "bad_input", r, None)))
     };
-    let doc: Value = serde_json::from_str(text)
-        .map_err(|e| refused(None, None, refuse(None, format!("the request is not valid JSON: {e}"))))?;
+    let doc =
+        strict::parse(text).map_err(|(field, message)| refused(None, None, Refusal { message, field }))?;
     let Some(obj) = doc.as_object() else {
         return Err(refused(None, None, refuse(None, "the request must be a JSON object")));
     };
-    let Some(request_id) = obj.get("request_id").and_then(Value::as_str).filter(|s| !s.is_empty()) else {
+    let Some(request_id) = obj.get("request_id").and_then(Value::as_str).filter(|s| !s.trim().is_empty())
+    else {
         return Err(refused(
             None,
             None,

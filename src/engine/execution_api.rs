@@ -101,6 +101,36 @@ impl Engine {
     pub fn intent_new(&self, spec: IntentSpec) -> Result<ExecutionIntent> {
         let id = CorridorId::new(spec.venue, &spec.account)?;
         let intent = spec.build(now_ms())?;
+        let ws = self.workspace();
+        let max_ttl =
+            match policy::load(ws)?.as_ref().and_then(|p| p.corridor(&id).map(|c| c.max_intent_ttl_secs)) {
+                Some(secs) => secs,
+                None => policy::DEFAULT_MAX_INTENT_TTL_SECS,
+            };
+        intent.check_ttl(max_ttl as i64 * 1000)?;
+        let fake_rule = (id.venue == Venue::Fake)
+            .then(|| {
+                let path = paths::fake_venue(ws, &id.account);
+                let state = match std::fs::read(&path) {
+                    Ok(b) => serde_json::from_slice::<ex::fake::FakeState>(&b).ok(),
+                    Err(_) => Some(ex::fake::FakeState::default()),
+                };
+                state?.instruments.into_iter().find(|r| r.symbol == intent.symbol)
+            })
+            .flatten();
+        match fake_rule {
+            Some(r) => intent.check_price_decimals(
+                r.tick_size.normalize().scale(),
+                &format!("the fake venue's tick for {} ({})", r.symbol, r.tick_size),
+            )?,
+            None => intent.check_price_decimals(
+                ex::intent::venue_max_price_decimals(id.venue),
+                &format!(
+                    "{} (its most price decimals; the instrument's tick is checked at preflight)",
+                    id.venue
+                ),
+            )?,
+        }
         let mut j = journal::Journal::open(&paths::journal(self.workspace(), &id))?;
         j.append(Event::IntentCreated { intent: intent.clone() }, false)?;
         Ok(intent)

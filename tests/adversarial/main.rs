@@ -3,9 +3,12 @@
 //! left the workspace unchanged. One module per area; `harness` says how to add a case.
 
 mod harness;
+#[path = "../common/sim.rs"]
+mod sim_harness;
 
 mod cli;
 mod config;
 mod data;
 mod execution;
 mod research;
+mod results;

@@ -92,14 +92,25 @@ impl Default for BacktestConfig {
     }
 }
 
+/// Most starting cash a backtest or portfolio takes (one trillion in the quote currency): far
+/// above any real account, and far enough below f64's limits that equity, fees and returns stay
+/// finite and exact to the cent.
+pub const MAX_CASH: f64 = 1e12;
+
+/// `--cash` inside (0, [`MAX_CASH`]], else bad input naming the range.
+pub fn check_cash(cash: f64) -> Result<()> {
+    if cash.is_finite() && cash > 0.0 && cash <= MAX_CASH {
+        Ok(())
+    } else {
+        Err(Error::bad_input(format!("--cash must be above 0 and at most {MAX_CASH:e} (1e12), got {cash}")))
+    }
+}
+
 impl BacktestConfig {
-    /// Refuse values no operator means: negative costs, no money.
+    /// Refuse values no operator means: negative costs, no money, more money than f64 keeps.
     pub fn validate(&self) -> Result<()> {
         let check = |ok: bool, msg: &str| if ok { Ok(()) } else { Err(Error::bad_input(msg.to_string())) };
-        check(
-            self.cash.is_finite() && self.cash > 0.0,
-            &format!("--cash must be positive, got {}", self.cash),
-        )?;
+        check_cash(self.cash)?;
         check(
             self.fee_bps.is_finite() && (0.0..1000.0).contains(&self.fee_bps),
             &format!("--fee-bps must be in [0, 1000), got {}", self.fee_bps),

@@ -101,6 +101,11 @@ pub const METRIC_NAMES: &[&str] = &[
 impl Metrics {
     /// The field named `name` (see [`METRIC_NAMES`]) as `f64`, for sorting, filters and
     /// objectives. `None` for an unknown name or an undefined value.
+    /// The first metric that is NaN or infinite (JSON would write it as null), if any.
+    pub fn non_finite(&self) -> Option<&'static str> {
+        METRIC_NAMES.iter().copied().find(|n| self.get(n).is_some_and(|v| !v.is_finite()))
+    }
+
     pub fn get(&self, name: &str) -> Option<f64> {
         Some(match name {
             "bars" => self.bars as f64,

@@ -192,6 +192,14 @@ impl IntentSpec {
         if ttl <= 0 {
             return Err(Error::bad_input("--expires: must be a positive duration"));
         }
+        let most = super::policy::MAX_INTENT_TTL_SECS_LIMIT as i64 * 1000;
+        if ttl > most {
+            return Err(Error::bad_input(format!(
+                "--expires: {}s is longer than any policy allows ({}s)",
+                ttl / 1000,
+                most / 1000
+            )));
+        }
         let key =
             serde_json::to_vec(&(&self.venue, &self.account, &symbol, &self.side, &self.quantity, now_ms))
                 .unwrap_or_default();
@@ -220,6 +228,51 @@ impl IntentSpec {
             exits,
             parent: None,
         })
+    }
+}
+
+/// Most price decimals a venue takes where the instrument's own rule is not known here (it is
+/// checked exactly, as a tick, at preflight): Hyperliquid's documented `MAX_DECIMALS` (8, spot;
+/// perps allow 6), and for Kraken the finest `pair_decimals` QuantLab accepts (10).
+pub fn venue_max_price_decimals(venue: Venue) -> u32 {
+    match venue {
+        Venue::Hyperliquid => crate::engine::venues::hyperliquid::wire::MarketKind::Spot.max_decimals(),
+        Venue::Kraken => 10,
+        Venue::Fake => 8,
+    }
+}
+
+impl ExecutionIntent {
+    /// Refuse a price (limit, trigger, attached exit) with more decimals than `max`; `rule`
+    /// says where `max` comes from. A venue would round or reject it, so it is refused first.
+    pub fn check_price_decimals(&self, max: u32, rule: &str) -> Result<()> {
+        let exits = self.exits.iter().flat_map(|x| x.legs().map(|(l, p)| (super::exits::leg_name(l), p)));
+        let prices = [("--price", self.limit_price), ("--trigger", self.trigger_price)]
+            .into_iter()
+            .filter_map(|(f, p)| p.map(|p| (f, p)))
+            .chain(exits);
+        for (field, p) in prices {
+            let decimals = p.normalize().scale();
+            if decimals > max {
+                return Err(Error::bad_input(format!(
+                    "{field}: {p} has {decimals} decimals; {rule} allows at most {max}"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuse a life longer than `max_ms` (the corridor policy's `max_intent_ttl_secs`).
+    pub fn check_ttl(&self, max_ms: i64) -> Result<()> {
+        let ttl = self.expires_ms - self.created_ms;
+        if ttl > max_ms {
+            return Err(Error::bad_input(format!(
+                "--expires: {}s is longer than the policy's max_intent_ttl_secs ({}s)",
+                ttl / 1000,
+                max_ms / 1000
+            )));
+        }
+        Ok(())
     }
 }
 

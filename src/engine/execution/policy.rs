@@ -62,6 +62,10 @@ pub struct CorridorPolicy {
     pub price_collar_bps: Decimal,
     /// Seconds an approval stays valid after the confirm key.
     pub approval_ttl_secs: u64,
+    /// Longest life an intent may be given (`intent new --expires`), in seconds; default one
+    /// day, at most [`MAX_INTENT_TTL_SECS_LIMIT`].
+    #[serde(default = "default_max_intent_ttl")]
+    pub max_intent_ttl_secs: u64,
     /// The venue's cancel-all timer while armed: the console refreshes it; if it stops (the
     /// console or its SSH session died), the venue cancels the open orders by itself.
     #[serde(default = "default_dead_man")]
@@ -82,6 +86,15 @@ pub struct CorridorPolicy {
     pub micro_live: Option<MicroLive>,
     #[serde(default)]
     pub promotion: Promotion,
+}
+
+/// `max_intent_ttl_secs` when the policy does not say (and for a corridor with no policy).
+pub const DEFAULT_MAX_INTENT_TTL_SECS: u64 = 86_400;
+/// The highest `max_intent_ttl_secs` a policy may set: seven days.
+pub const MAX_INTENT_TTL_SECS_LIMIT: u64 = 7 * 86_400;
+
+fn default_max_intent_ttl() -> u64 {
+    DEFAULT_MAX_INTENT_TTL_SECS
 }
 
 fn default_dead_man() -> u32 {
@@ -216,6 +229,9 @@ impl CorridorPolicy {
         }
         if self.approval_ttl_secs == 0 || self.approval_ttl_secs > 600 {
             return bad("approval_ttl_secs", "must be between 1 and 600 seconds");
+        }
+        if !(1..=MAX_INTENT_TTL_SECS_LIMIT).contains(&self.max_intent_ttl_secs) {
+            return bad("max_intent_ttl_secs", "must be between 1 and 604800 seconds (seven days)");
         }
         // The console renews the timer every 10 s: 30 s leaves two renewals of margin.
         if !(30..=3_600).contains(&self.dead_man_secs) {

@@ -231,8 +231,15 @@ impl fmt::Display for CorridorId {
 /// Parse a decimal from the command line or a request, naming the field on failure.
 pub fn parse_decimal(field: &str, s: &str) -> Result<rust_decimal::Decimal> {
     use std::str::FromStr;
-    rust_decimal::Decimal::from_str(s.trim())
-        .map_err(|_| Error::bad_input(format!("{field}: '{s}' is not a decimal number")))
+    // Exactly, or not at all: from_str would round a 29th significant digit away in silence.
+    rust_decimal::Decimal::from_str_exact(s.trim()).map_err(|_| {
+        match rust_decimal::Decimal::from_str(s.trim()) {
+            Ok(_) => Error::bad_input(format!(
+                "{field}: '{s}' has more digits than a decimal keeps exactly (28 significant digits)"
+            )),
+            Err(_) => Error::bad_input(format!("{field}: '{s}' is not a decimal number")),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -11,6 +11,9 @@ use super::index;
 use super::report::*;
 use crate::engine::backtest::metrics::{self, MetricsInput};
 use crate::engine::backtest::BacktestConfig;
+
+/// Largest weight `--weights` takes (they are normalized; a larger one only risks overflow).
+pub const MAX_WEIGHT: f64 = 1e6;
 use crate::engine::contract::{make_id, CONTRACT_VERSION, PORTFOLIO_SCHEMA, RUN_REPORT_SCHEMA};
 use crate::engine::error::{Error, Result};
 use crate::engine::time::{fmt_ms, now_ms};
@@ -145,17 +148,20 @@ pub fn portfolio(
                 req.runs.len()
             )))
         }
-        Some(w) if w.iter().any(|x| !x.is_finite() || *x < 0.0) || w.iter().sum::<f64>() <= 0.0 => {
-            return Err(Error::bad_input("--weights: weights must be non-negative and not all zero"))
+        Some(w)
+            if w.iter().any(|x| !x.is_finite() || *x < 0.0 || *x > MAX_WEIGHT)
+                || w.iter().sum::<f64>() <= 0.0 =>
+        {
+            return Err(Error::bad_input(format!(
+                "--weights: each weight must be between 0 and {MAX_WEIGHT:e} (1e6), not all zero; got {w:?}"
+            )))
         }
         Some(w) => {
             let s: f64 = w.iter().sum();
             w.iter().map(|x| x / s).collect()
         }
     };
-    if !(req.cash.is_finite() && req.cash > 0.0) {
-        return Err(Error::bad_input("--cash must be positive"));
-    }
+    crate::engine::backtest::config::check_cash(req.cash)?;
     let reports = req.runs.iter().map(|id| show(id)).collect::<Result<Vec<_>>>()?;
     for r in &reports {
         if r.status != RunStatus::Success || r.artifacts.equity_parquet.is_none() {
@@ -198,6 +204,11 @@ pub fn portfolio(
         initial_cash: req.cash,
         periods_per_year: periods,
     });
+    if let Some(name) = m.non_finite() {
+        return Err(Error::runtime(format!(
+            "the portfolio's {name} is not a finite number; nothing was recorded"
+        )));
+    }
     let correlation = rets.iter().map(|a| rets.iter().map(|b| correlation(a, b)).collect()).collect();
 
     let created = now_ms();

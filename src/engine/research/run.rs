@@ -133,6 +133,10 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
             initial_cash: result.initial_cash,
             periods_per_year: report.config.periods_per_year,
         });
+        // A metric that overflowed would be written as null under `success`: a failed run.
+        if let Some(name) = m.non_finite() {
+            return Err(Error::runtime(format!("the run's {name} is not a finite number")));
+        }
         let csv = trades_csv(&result.trades);
         write_atomic(&dir.join("trades.csv"), csv.as_bytes())?;
         report.artifacts.trades_csv = Some(rel("trades.csv"));

@@ -35,11 +35,33 @@ fn refused(text: &str) -> Response {
     Json(json!({ "status": "err", "response": text })).into_response()
 }
 
+/// `/info`: answered, and logged as an accepted public call with its type (a refused body is
+/// logged by the server's refusal layer).
 pub async fn info(State(app): State<App>, body: Bytes) -> Response {
     if let Some(r) = app.gate().await {
         return r;
     }
     let Ok(req) = serde_json::from_slice::<Value>(&body) else { return unprocessable() };
+    let reply = info_reply(&app, &req);
+    if reply.status().is_success() {
+        let mut sim = app.lock();
+        let now = sim.now_ms();
+        let user = req.get("user").and_then(Value::as_str).map(str::to_ascii_lowercase);
+        let kind = req.get("type").and_then(Value::as_str).unwrap_or("").to_string();
+        sim.record(Entry {
+            at_ms: now,
+            venue: "hyperliquid",
+            endpoint: "info",
+            caller: user.as_deref().filter(|u| !u.is_empty()),
+            accepted: true,
+            error: None,
+            detail: Some(json!({ "type": kind })),
+        });
+    }
+    reply
+}
+
+fn info_reply(app: &App, req: &Value) -> Response {
     let sim = app.lock();
     let user = req.get("user").and_then(Value::as_str).map(str::to_ascii_lowercase);
     let user = user.as_deref().unwrap_or("");

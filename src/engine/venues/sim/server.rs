@@ -78,8 +78,44 @@ pub fn router(app: App) -> Router {
         .route("/ws", get(ws::hyperliquid))
         .route("/_sim/fault", post(fault))
         .route("/_sim/state", get(state))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), log_http_refusals))
         .layer(axum::middleware::map_response_with_state(app.clone(), date_header))
         .with_state(app)
+}
+
+/// A request refused before any venue logic ran (a body too large, 413; or one that does not
+/// parse, 422) still gets its line in the request log, as every request accepted or refused does.
+async fn log_http_refusals(
+    axum::extract::State(app): axum::extract::State<App>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path().to_string();
+    let reply = next.run(req).await;
+    let status = reply.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE || status == StatusCode::UNPROCESSABLE_ENTITY {
+        let venue = if path.starts_with("/0/") || path.starts_with("/kraken") {
+            "kraken"
+        } else if matches!(path.as_str(), "/info" | "/exchange" | "/ws") {
+            "hyperliquid"
+        } else {
+            "sim"
+        };
+        let endpoint = path.rsplit('/').next().filter(|e| !e.is_empty()).unwrap_or("/");
+        let error = format!("HTTP {status}");
+        let mut sim = app.lock();
+        let now = sim.now_ms();
+        sim.record(super::reqlog::Entry {
+            at_ms: now,
+            venue,
+            endpoint,
+            caller: None,
+            accepted: false,
+            error: Some(&error),
+            detail: None,
+        });
+    }
+    reply
 }
 
 /// Every reply's `Date` is the simulator's clock, so the clock-offset fault shows there as a
