@@ -33,20 +33,26 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
     let mut c = open();
     let i = c.create_intent(kraken()).unwrap();
     let pf = c.preflight(&i.id).await.unwrap();
-    assert_eq!(pf.failed().iter().map(|c| c.rule.as_str()).collect::<Vec<_>>(), vec!["promotion"]);
+    assert_eq!(
+        pf.failed().iter().map(|c| c.rule.as_str()).collect::<Vec<_>>(),
+        vec!["corridor_armed", "promotion"]
+    );
     assert!(
         pf.reasons().contains("quantlab promote check --venue kraken --account main"),
         "{}",
         pf.reasons()
     );
-    c.approve(Confirmation::keypress(&id, &i.id, &c.digest_of(&i.id).unwrap(), "test"), key()).unwrap();
-    // Arming meets the gate too, and an unarmed live corridor sends nothing.
+    // Arming meets the gate too, and an unarmed live corridor approves and sends nothing.
     let e = c.arm().await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
     assert!(e.message.contains("promotion"), "{}", e.message);
-    let e = c.submit(&i.id, false).await.unwrap_err();
+    let e = c
+        .approve(Confirmation::keypress(&id, &i.id, &c.digest_of(&i.id).unwrap(), "test"), key())
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
     assert!(e.message.contains("disarmed"), "{}", e.message);
+    let e = c.submit(&i.id, false).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
     assert!(venue.orders().is_empty(), "nothing reached the venue");
 
     // The drill the checklist asks for; rearm then meets the gate.
@@ -62,7 +68,8 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
     c.reconcile().await.unwrap();
     c.reconcile().await.unwrap();
     quantlab::engine::alerts::ack(&ws, None).unwrap();
-    let report = promote::check(&ws, &id, c.policy(), c.policy_fingerprint().as_deref(), &store).unwrap();
+    let report =
+        promote::check(&ws, &id, c.policy(), c.policy_fingerprint().as_deref(), &store, Some(key())).unwrap();
     assert!(report.passed, "{:?}", report.items);
     c.rearm().await.unwrap();
     let i = c.create_intent(kraken()).unwrap();
