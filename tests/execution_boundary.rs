@@ -19,6 +19,8 @@ use quantlab::engine::ErrorKind;
 mod alerts;
 #[path = "execution_boundary/exposure.rs"]
 mod exposure;
+#[path = "execution_boundary/gate_state.rs"]
+mod gate_state;
 #[path = "execution_boundary/promotion.rs"]
 mod promotion;
 #[path = "execution_boundary/rig.rs"]
