@@ -293,3 +293,74 @@ fn a_corridor_armed_elsewhere_is_reconciled_before_the_console_renews_it() {
     assert!(after[before.len()..].iter().any(|k| k == "reconciled"), "reconciled first: {after:?}");
     assert_eq!(h.app.corridors.owned.len(), 1);
 }
+
+/// Cut the fake venue of `fake/main` off the network (its state file is the venue).
+fn unreachable(ws: &Ws) {
+    let p = ws.path().join("venues/fake/main.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+    v["unreachable"] = serde_json::json!(true);
+    std::fs::write(&p, serde_json::to_vec(&v).unwrap()).unwrap();
+}
+
+/// Attack: the venue cannot be reached, and a script reads `corridor status` as "flat, no open
+/// orders". The reads are null with their error beside them, the JSON is still printed, and
+/// the command exits 4; the text says UNKNOWN, never flat.
+#[test]
+fn an_unreachable_venue_is_unknown_in_corridor_status_and_exits_4() {
+    let ws = setup();
+    new_intent(&ws, None);
+    let (code, v) = ws.json(&["corridor", "status", "--venue", "fake", "--account", "main"]);
+    assert_eq!(code, 0, "reachable: {v}");
+    assert!(v["result"]["positions"].is_array() && v["result"]["positions_error"].is_null(), "{v}");
+
+    unreachable(&ws);
+    let (code, v) = ws.json(&["corridor", "status", "--venue", "fake", "--account", "main"]);
+    assert_eq!(code, 4, "{v}");
+    assert_eq!(v["exit_code"], 4, "{v}");
+    let r = &v["result"];
+    assert_eq!(r["connection"]["ok"], false, "{v}");
+    for read in ["balances", "positions", "open_orders"] {
+        assert!(r[read].is_null(), "{read} is unknown, not empty: {v}");
+        let e = r[format!("{read}_error")].as_str().unwrap_or_else(|| panic!("{read}_error: {v}"));
+        assert!(e.contains("unreachable") && e.contains("connection refused"), "{read}: {e}");
+    }
+    // What was known without the venue is still there: the pending intent.
+    assert_eq!(r["pending"].as_array().unwrap().len(), 1, "{v}");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quantlab"))
+        .arg("--workspace")
+        .arg(ws.path())
+        .args(["corridor", "status", "--venue", "fake", "--account", "main"])
+        .env_remove("QUANTLAB_WORKSPACE")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(4), "{text}");
+    for want in ["balances UNKNOWN", "positions UNKNOWN", "open orders UNKNOWN"] {
+        assert!(text.contains(want), "missing {want}:\n{text}");
+    }
+    assert!(!text.contains("flat"), "{text}");
+}
+
+/// Attack: the console would show "venue connected, positions flat, open orders (0)" for a
+/// venue it cannot read. It shows each read as unknown, with the error.
+#[test]
+fn the_console_shows_an_unreadable_venue_as_unknown_not_flat() {
+    let ws = setup();
+    new_intent(&ws, None);
+    let mut h = open_tab(&ws);
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("positions flat") && screen.contains("open orders (0)"), "{screen}");
+
+    unreachable(&ws);
+    h.key(KeyCode::Char('R'));
+    h.tick();
+    let d = h.app.corridors.detail.clone().expect("a detail");
+    assert!(!d.complete() && d.positions.is_none(), "{d:?}");
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("venue unreachable"), "{screen}");
+    for want in ["balances  unknown:", "positions unknown:", "open orders unknown:"] {
+        assert!(screen.contains(want), "missing {want}:\n{screen}");
+    }
+    assert!(!screen.contains("flat") && !screen.contains("open orders (0)"), "{screen}");
+}

@@ -155,7 +155,14 @@ impl Rig {
 
     /// A buy of 0.001 created and approved by the operator's keypress.
     fn approved(&mut self, order_type: OrderType, limit_price: Option<Decimal>) -> ExecutionIntent {
-        let spec = IntentSpec {
+        let i = self.c.create_intent(self.spec(order_type, limit_price)).unwrap();
+        self.approve(&i.id);
+        i
+    }
+
+    /// A buy of 0.001.
+    fn spec(&self, order_type: OrderType, limit_price: Option<Decimal>) -> IntentSpec {
+        IntentSpec {
             source: IntentSource::Operator,
             venue: self.v,
             account: "main".into(),
@@ -170,10 +177,7 @@ impl Rig {
             ttl_ms: None,
             note: None,
             exits: None,
-        };
-        let i = self.c.create_intent(spec).unwrap();
-        self.approve(&i.id);
-        i
+        }
     }
 
     fn approve(&mut self, intent_id: &str) {
@@ -503,15 +507,17 @@ async fn fill_after_a_reconnect(v: Venue) {
     r.agree(&case).await;
 }
 
-/// The venue's clock is off by `ms`: arming refuses, so a submit is refused; armed with the
-/// clocks agreeing, a jump refuses the submit at preflight. Nothing is placed until the clock
-/// is right again, and then the intent (still approved) is placed once.
+/// The venue's clock is off by `ms`: arming refuses, so the approval is refused at the key and
+/// nothing is journaled; armed with the clocks agreeing, a jump refuses the submit at
+/// preflight. Nothing is placed until the clock is right again, and then the intent (still
+/// approved) is placed once.
 async fn clock_offset(v: Venue, ms: i64) {
     let case = format!("{v} clock_offset {ms} ms");
-    // Approved while armed (the confirm dialog approves nothing on a disarmed live corridor),
-    // then disarmed; a skewed clock keeps it from arming again.
+    // The confirm dialog was drawn while the corridor was armed; before the key lands, the
+    // corridor is disarmed and a skewed clock keeps it from arming again.
     let mut r = Rig::armed(v, Market::Walk).await;
-    let i = r.approved(OrderType::Market, None);
+    let i = r.c.create_intent(r.spec(OrderType::Market, None)).unwrap();
+    let confirmation = keypress::keypress(&r.c, &i.id);
     r.c.disarm("test", false).await.unwrap();
     r.h.fault(json!({"fault": "clock_offset", "ms": ms})).await;
     let report = r.c.arm().await.unwrap();
@@ -520,21 +526,23 @@ async fn clock_offset(v: Venue, ms: i64) {
     assert!(!skew.ok && skew.detail.contains("limit 1000 ms"), "{case}: {skew:?}");
     assert!(report.reconciliation.is_none(), "{case}: not reconciled");
     assert_eq!(r.c.state().armed_seq, None, "{case}");
-    let e = r.c.submit(&i.id, false).await.unwrap_err();
+    // The engine checks the arm state again at the key: nothing is journaled.
+    let e = r.c.approve(confirmation, &r.key).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{case}: {e:?}");
     assert!(e.message.contains("is disarmed"), "{case}: {}", e.message);
-    assert_eq!(r.kinds(&i.id), ["intent_created", "approved", "submit_refused"], "{case}");
-    assert_eq!((r.status(&i.id), r.placements()), (IntentStatus::Approved, (0, 0)), "{case}");
+    assert_eq!(r.kinds(&i.id), ["intent_created"], "{case}");
+    assert_eq!((r.status(&i.id), r.placements()), (IntentStatus::Pending, (0, 0)), "{case}");
 
     r.h.fault(json!({"fault": "clear"})).await;
     r.arm().await;
+    r.approve(&i.id);
     r.h.fault(json!({"fault": "clock_offset", "ms": ms})).await;
     let e = r.c.submit(&i.id, false).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{case}: {e:?}");
     assert!(e.message.contains("clock_skew_ms"), "{case}: {}", e.message);
     assert_eq!(r.last(&i.id, "preflight")["failed_rules"], json!(["clock_skew_ms"]), "{case}");
     let kinds = r.kinds(&i.id);
-    assert_eq!(kinds[2..], ["submit_refused", "preflight", "submit_refused"], "{case}");
+    assert_eq!(kinds[1..], ["approved", "preflight", "submit_refused"], "{case}");
     let now = (r.status(&i.id), r.placements(), r.sim_orders());
     assert_eq!(now, (IntentStatus::Approved, (0, 0), 0), "{case}");
 

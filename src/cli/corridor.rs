@@ -44,11 +44,11 @@ fn list(engine: &Engine) -> Result<Outcome> {
     let mut rows = Vec::new();
     let mut text = String::new();
     for s in engine.corridors()? {
-        let state = engine.corridor_state(&s.corridor)?;
+        let state = s.arm.state;
         text.push_str(&format!(
-            "{:<22} {:<10} intents {:>3}  awaiting approval {:>2}  open orders {:>2}{}\n",
+            "{:<22} {:<13} intents {:>3}  awaiting approval {:>2}  open orders {:>2}{}\n",
             s.corridor.to_string(),
-            state.name(),
+            s.arm.label(),
             s.intents,
             s.awaiting_approval,
             s.open_orders,
@@ -86,13 +86,29 @@ pub fn detail_text(d: &CorridorDetail) -> String {
         if d.connection.ok { "connected" } else { "unreachable" },
         d.connection.latency_ms
     ));
-    for b in &d.balances {
-        t.push_str(&format!("balance  {:<6} {} (available {})\n", b.asset, b.total, b.available));
+    let unknown =
+        |what: &str, e: &Option<String>| format!("{what} UNKNOWN: {}\n", e.as_deref().unwrap_or("not read"));
+    match &d.balances {
+        Some(list) => {
+            for b in list {
+                t.push_str(&format!("balance  {:<6} {} (available {})\n", b.asset, b.total, b.available));
+            }
+        }
+        None => t.push_str(&unknown("balances", &d.balances_error)),
     }
-    for p in &d.positions {
-        t.push_str(&format!("position {:<8} {}\n", p.symbol, p.quantity));
+    match &d.positions {
+        Some(list) if list.is_empty() => t.push_str("positions flat\n"),
+        Some(list) => {
+            for p in list {
+                t.push_str(&format!("position {:<8} {}\n", p.symbol, p.quantity));
+            }
+        }
+        None => t.push_str(&unknown("positions", &d.positions_error)),
     }
-    for o in &d.open_orders {
+    if d.open_orders.is_none() {
+        t.push_str(&unknown("open orders", &d.open_orders_error));
+    }
+    for o in d.open_orders.iter().flatten() {
         t.push_str(&format!(
             "open     {} {} {} {} filled {}\n",
             o.venue_order_id,
@@ -127,5 +143,7 @@ pub fn detail_text(d: &CorridorDetail) -> String {
 
 fn status(engine: &Engine, venue: &str, account: &str) -> Result<Outcome> {
     let d = engine.corridor_detail(Venue::parse(venue)?, account)?;
-    Ok(Outcome::ok("corridor status", &d, detail_text(&d)))
+    // What was known is still printed; a read that failed makes it a venue error (exit 4).
+    let code = if d.complete() { 0 } else { crate::engine::ErrorKind::Venue.exit_code() };
+    Ok(Outcome::ok("corridor status", &d, detail_text(&d)).with_exit(code))
 }

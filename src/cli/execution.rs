@@ -64,10 +64,11 @@ pub fn corridors(engine: &Engine) -> Result<Outcome> {
     let list = engine.corridors()?;
     let mut text = String::new();
     for c in &list {
+        let state = if c.halted.is_some() { "HALTED".to_string() } else { c.arm.label().to_string() };
         text.push_str(&format!(
-            "{:<24} {:<8} intents {:<4} open orders {:<3} journal {:<5} {}\n",
+            "{:<24} {:<13} intents {:<4} open orders {:<3} journal {:<5} {}\n",
             c.corridor.to_string(),
-            if c.halted.is_some() { "HALTED" } else { "armed" },
+            state,
             c.intents,
             c.open_orders,
             c.journal_entries,

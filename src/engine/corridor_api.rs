@@ -109,11 +109,46 @@ pub struct CorridorDetail {
     pub halted: Option<String>,
     pub lease: Option<Lease>,
     pub connection: Connection,
-    pub balances: Vec<Balance>,
-    pub positions: Vec<Position>,
-    pub open_orders: Vec<OrderReport>,
+    /// Each venue read is the list when it was read, else null with the error beside it: a
+    /// read that failed is unknown, never empty or flat.
+    pub balances: Option<Vec<Balance>>,
+    pub balances_error: Option<String>,
+    pub positions: Option<Vec<Position>>,
+    pub positions_error: Option<String>,
+    pub open_orders: Option<Vec<OrderReport>>,
+    pub open_orders_error: Option<String>,
     pub recent_fills: Vec<RecentFill>,
     pub pending: Vec<PendingIntent>,
+}
+
+impl CorridorDetail {
+    /// The venue answered and every read came back: what was shown is what the venue holds.
+    pub fn complete(&self) -> bool {
+        self.connection.ok
+            && self.balances.is_some()
+            && self.positions.is_some()
+            && self.open_orders.is_some()
+    }
+
+    /// "what: why" for each read that failed.
+    pub fn unknown(&self) -> Vec<String> {
+        [
+            ("balances", &self.balances_error),
+            ("positions", &self.positions_error),
+            ("open orders", &self.open_orders_error),
+        ]
+        .into_iter()
+        .filter_map(|(what, e)| e.as_ref().map(|e| format!("{what}: {e}")))
+        .collect()
+    }
+}
+
+/// A venue read: the list, or why it is unknown.
+fn known<T>(r: std::result::Result<Vec<T>, String>) -> (Option<Vec<T>>, Option<String>) {
+    match r {
+        Ok(v) => (Some(v), None),
+        Err(e) => (None, Some(e)),
+    }
 }
 
 /// What the confirm key did: the outcome, and how long from the key to the venue's answer.
@@ -209,7 +244,8 @@ impl Engine {
     }
 }
 
-async fn detail(c: &ex::Corridor) -> Result<CorridorDetail> {
+/// A corridor's full status read (what `corridor status` and the Corridors tab show).
+pub async fn detail(c: &ex::Corridor) -> Result<CorridorDetail> {
     let a = c.adapter();
     let t0 = Instant::now();
     let status = a.status().await;
@@ -221,15 +257,17 @@ async fn detail(c: &ex::Corridor) -> Result<CorridorDetail> {
             Err(e) => e.to_string(),
         },
     };
-    let (balances, positions, open_orders) = if connection.ok {
-        (
-            a.balances().await.unwrap_or_default(),
-            a.positions().await.unwrap_or_default(),
-            a.open_orders().await.unwrap_or_default(),
-        )
-    } else {
-        (vec![], vec![], vec![])
-    };
+    let unread = format!("not read: the venue is unreachable ({})", connection.message);
+    let ((balances, balances_error), (positions, positions_error), (open_orders, open_orders_error)) =
+        if connection.ok {
+            (
+                known(a.balances().await.map_err(|e| e.to_string())),
+                known(a.positions().await.map_err(|e| e.to_string())),
+                known(a.open_orders().await.map_err(|e| e.to_string())),
+            )
+        } else {
+            ((None, Some(unread.clone())), (None, Some(unread.clone())), (None, Some(unread)))
+        };
     let context = if connection.ok { c.context().await.ok() } else { None };
     let state = c.arm_state();
     let now = now_ms();
@@ -278,8 +316,11 @@ async fn detail(c: &ex::Corridor) -> Result<CorridorDetail> {
         lease: c.lease(),
         connection,
         balances,
+        balances_error,
         positions,
+        positions_error,
         open_orders,
+        open_orders_error,
         recent_fills,
         pending,
     })

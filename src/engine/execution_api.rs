@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::engine::execution::approval_sign::{OperatorKey, RehearsalKey};
 use crate::engine::execution::audit::{self, AuditReport};
+use crate::engine::execution::corridor::arming::ArmStatus;
 use crate::engine::execution::intent::{ExecutionIntent, IntentSpec};
 use crate::engine::execution::journal::{self, Entry, Verification};
 use crate::engine::execution::policy::{self, LoadedPolicy};
@@ -23,6 +24,9 @@ pub struct CorridorSummary {
     pub corridor: CorridorId,
     pub in_policy: bool,
     pub halted: Option<String>,
+    /// Armed, disarmed, lease expired or halted, from the journal and the lease.
+    #[serde(flatten)]
+    pub arm: ArmStatus,
     pub intents: usize,
     /// Pending intents not yet expired: what waits for an operator's approval.
     pub awaiting_approval: usize,
@@ -78,6 +82,7 @@ impl Engine {
             let entries = journal::read(&paths::journal(ws, &id))?;
             let st = ex::state::CorridorState::replay(&entries);
             out.push(CorridorSummary {
+                arm: ex::corridor::arming::status_of(ws, &id, &st, now),
                 in_policy: in_policy.contains(&id),
                 halted: global
                     .clone()
@@ -274,13 +279,36 @@ impl Engine {
         let id = CorridorId::new(venue, account)?;
         let loaded = policy::load(self.workspace())?;
         let cp = loaded.as_ref().and_then(|p| p.corridor(&id));
+        let key = self.report_key(&id)?;
         promote::check(
             self.workspace(),
             &id,
             cp,
             loaded.as_ref().map(|p| p.fingerprint.as_str()),
             self.credentials(),
+            key.as_ref(),
         )
+    }
+
+    /// The key a promotion report is signed with: the operator's, as for a console approval
+    /// (the environment's on the loopback simulator where no keyring works); on the fake venue,
+    /// none where no keyring works (such a report opens no gate: the fake venue has none).
+    fn report_key(&self, id: &CorridorId) -> Result<Option<OperatorKey>> {
+        if !id.venue.is_live() {
+            return Ok(match OperatorKey::for_rehearsal(self.credentials(), self.workspace())? {
+                RehearsalKey::Signed(k) => Some(*k),
+                RehearsalKey::Unsigned { why } => {
+                    tracing::warn!("promotion report for {id} left unsigned: {why}");
+                    None
+                }
+            });
+        }
+        let loopback =
+            crate::engine::venues::endpoints::resolve(self.workspace(), id).is_ok_and(|e| e.is_loopback());
+        if loopback {
+            return Ok(Some(OperatorKey::for_loopback(self.credentials(), self.workspace())?.0));
+        }
+        Ok(Some(self.operator_key()?))
     }
 
     pub fn secret_set(&self, venue: Venue, account: &str, secret: &Secret) -> Result<CredentialKey> {

@@ -35,7 +35,10 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
     let mut c = open();
     let i = c.create_intent(kraken()).unwrap();
     let pf = c.preflight(&i.id).await.unwrap();
-    assert_eq!(pf.failed().iter().map(|c| c.rule.as_str()).collect::<Vec<_>>(), vec!["promotion"]);
+    assert_eq!(
+        pf.failed().iter().map(|c| c.rule.as_str()).collect::<Vec<_>>(),
+        vec!["corridor_armed", "promotion"]
+    );
     assert!(
         pf.reasons().contains("quantlab promote check --venue kraken --account main"),
         "{}",
@@ -69,7 +72,8 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
     c.reconcile().await.unwrap();
     c.reconcile().await.unwrap();
     quantlab::engine::alerts::ack(&ws, None).unwrap();
-    let report = promote::check(&ws, &id, c.policy(), c.policy_fingerprint().as_deref(), &store).unwrap();
+    let report =
+        promote::check(&ws, &id, c.policy(), c.policy_fingerprint().as_deref(), &store, Some(key())).unwrap();
     assert!(report.passed, "{:?}", report.items);
     c.rearm().await.unwrap();
     let i = c.create_intent(kraken()).unwrap();

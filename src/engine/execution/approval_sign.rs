@@ -199,6 +199,11 @@ impl OperatorKey {
         hex::encode(self.key.verifying_key().to_bytes())
     }
 
+    /// An ed25519 signature over `bytes`, hex (other signed records: promotion reports).
+    pub fn sign_bytes(&self, bytes: &[u8]) -> String {
+        hex::encode(self.key.sign(bytes).to_bytes())
+    }
+
     /// A key that no store holds and no workspace trusts (unit tests).
     #[cfg(test)]
     fn ephemeral(operator: &str) -> OperatorKey {
@@ -374,6 +379,19 @@ pub fn verify(corridor: &CorridorId, a: &Approval) -> SignatureCheck {
         Ok(()) => SignatureCheck::Valid,
         Err(_) => SignatureCheck::Invalid("the signature does not match the approval record".into()),
     }
+}
+
+/// Does `signature` (hex) by `public_key` (hex) verify over `bytes`? Strict, as for approvals.
+pub fn verify_bytes(public_key: &str, signature: &str, bytes: &[u8]) -> Result<(), String> {
+    let key: Option<[u8; 32]> = hex::decode(public_key).ok().and_then(|b| b.try_into().ok());
+    let Some(key) = key.and_then(|k| VerifyingKey::from_bytes(&k).ok()) else {
+        return Err("its public key is not an ed25519 key".into());
+    };
+    let sig: Option<[u8; 64]> = hex::decode(signature).ok().and_then(|b| b.try_into().ok());
+    let Some(sig) = sig.map(|s| Signature::from_bytes(&s)) else {
+        return Err("its signature is not 64 bytes of hex".into());
+    };
+    key.verify_strict(bytes, &sig).map_err(|_| "the signature does not match the record".into())
 }
 
 /// May `a` send an order in `corridor`? The submit's last check: a valid signature by a key the

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::context::ExecutionContext;
+use super::corridor::arming::{ArmState, ArmStatus};
 use super::intent::ExecutionIntent;
 use super::policy::CorridorPolicy;
 use super::state::{CorridorState, IntentStatus};
@@ -63,8 +64,12 @@ pub struct Inputs<'a> {
     /// Why every corridor is halted (the kill switch without a venue), if it is.
     pub global_halt: Option<&'a str>,
     pub context: Option<&'a ExecutionContext>,
-    /// The id of a passed promotion report made under the current policy, if one exists.
-    pub promotion_report: Option<&'a str>,
+    /// The corridor's arm state where sending needs it armed (a live corridor, a real send);
+    /// `None` where it does not (the fake venue, a dry run): then only a halt refuses.
+    pub arm: Option<&'a ArmStatus>,
+    /// The id of a passed, signed and trusted promotion report made under the current policy;
+    /// else why there is none ("none", or what is wrong with the newest candidate).
+    pub promotion: Result<&'a str, &'a str>,
     pub now_ms: i64,
 }
 
@@ -88,7 +93,7 @@ pub fn preflight(intent: &ExecutionIntent, inp: &Inputs) -> ExecutionPreflight {
         .global_halt
         .map(|m| format!("kill switch (all corridors): {m}"))
         .or_else(|| inp.state.halt.as_ref().map(|h| format!("{:?}: {}", h.reason, h.message).to_lowercase()));
-    c.add("corridor_armed", halt.is_none(), "not halted", halt.as_deref().unwrap_or("armed"));
+    corridor_armed(&mut c, intent, halt, inp.arm);
     let status = inp.state.intents.get(&intent.id).map(|r| r.status);
     let ready = matches!(status, Some(IntentStatus::Pending | IntentStatus::Approved));
     c.add("intent_open", ready, "pending or approved", status.map_or("unknown", |s| s.name()));
@@ -99,7 +104,7 @@ pub fn preflight(intent: &ExecutionIntent, inp: &Inputs) -> ExecutionPreflight {
         return finish(intent, inp, c);
     };
     c.add("policy", true, "present", "present");
-    promotion(&mut c, intent, p, inp.promotion_report);
+    promotion(&mut c, intent, p, inp.promotion);
     let failures = inp.state.failures_within(now, p.breaker.window_minutes);
     c.add(
         "breaker",
@@ -274,18 +279,40 @@ fn attached_exits(
     );
 }
 
+/// Not halted, and for a live corridor's real send, armed: the rule says which it checked and
+/// the state it found (armed, disarmed, lease expired, or the halt).
+fn corridor_armed(c: &mut Checks, intent: &ExecutionIntent, halt: Option<String>, arm: Option<&ArmStatus>) {
+    let (passed, limit, actual) = match (halt, arm) {
+        (Some(h), Some(_)) => (false, "armed", h),
+        (Some(h), None) => (false, "not halted", h),
+        (None, Some(a)) => (a.state == ArmState::Armed, "armed", a.label().to_string()),
+        (None, None) if intent.venue.is_live() => {
+            (true, "not halted", "not halted (a dry run needs no arming)".to_string())
+        }
+        (None, None) => {
+            (true, "not halted", format!("not halted ({} moves no money and needs no arming)", intent.venue))
+        }
+    };
+    c.add("corridor_armed", passed, limit, actual);
+}
+
 /// A live corridor with limits above micro-live sends nothing without a passed promotion
-/// report for the policy in force: the gate holds at every submit, not only at rearm.
-fn promotion(c: &mut Checks, intent: &ExecutionIntent, p: &CorridorPolicy, report: Option<&str>) {
+/// report, signed by a trusted operator key, for the policy in force: the gate holds at every
+/// submit, not only at rearm.
+fn promotion(c: &mut Checks, intent: &ExecutionIntent, p: &CorridorPolicy, report: Result<&str, &str>) {
     let (passed, actual) = if !intent.venue.is_live() {
         (true, format!("not needed: {} moves no money", intent.venue))
     } else if !p.above_micro_live() {
         (true, "not needed: within the micro-live limits".to_string())
-    } else if let Some(id) = report {
-        (true, format!("report {id}"))
     } else {
-        let fix = format!("quantlab promote check --venue {} --account {}", intent.venue, intent.account);
-        (false, format!("none: run `{fix}`"))
+        match report {
+            Ok(id) => (true, format!("report {id}")),
+            Err(why) => {
+                let fix =
+                    format!("quantlab promote check --venue {} --account {}", intent.venue, intent.account);
+                (false, format!("{why}: run `{fix}`"))
+            }
+        }
     };
     c.add(
         "promotion",
@@ -317,7 +344,7 @@ mod tests {
     use crate::engine::execution::policy::{parse, Stage, EXAMPLE};
     use crate::engine::execution::{IntentSource, OrderType, Side, TimeInForce, Venue};
 
-    fn check(venue: Venue, stage: Stage, report: Option<&str>) -> Check {
+    fn check(venue: Venue, stage: Stage, report: Result<&str, &str>) -> Check {
         let p = parse(EXAMPLE.as_bytes(), std::path::Path::new("p.toml")).unwrap();
         let policy = CorridorPolicy { venue, stage, ..p.policy.corridors[0].clone() };
         let intent = IntentSpec {
@@ -346,7 +373,8 @@ mod tests {
                 state: &CorridorState::default(),
                 global_halt: None,
                 context: None,
-                promotion_report: report,
+                arm: None,
+                promotion: report,
                 now_ms: 2_000,
             },
         );
@@ -355,15 +383,20 @@ mod tests {
 
     #[test]
     fn a_live_full_stage_corridor_needs_a_passed_promotion_report() {
-        let c = check(Venue::Kraken, Stage::Full, None);
+        let c = check(Venue::Kraken, Stage::Full, Err("none"));
         assert!(!c.passed);
         assert!(c.actual.contains("quantlab promote check --venue kraken --account main"), "{}", c.actual);
         assert!(c.limit.contains("promotion report"), "{}", c.limit);
-        let c = check(Venue::Kraken, Stage::Full, Some("promo_x"));
+        let c = check(Venue::Kraken, Stage::Full, Ok("promo_x"));
         assert!(c.passed && c.actual == "report promo_x", "{c:?}");
-        assert!(check(Venue::Kraken, Stage::Micro, None).passed);
-        assert!(check(Venue::Hyperliquid, Stage::Micro, None).passed);
-        assert!(check(Venue::Fake, Stage::Full, None).passed);
-        assert!(!check(Venue::Hyperliquid, Stage::Full, None).passed);
+        assert!(check(Venue::Kraken, Stage::Micro, Err("none")).passed);
+        assert!(check(Venue::Hyperliquid, Stage::Micro, Err("none")).passed);
+        assert!(check(Venue::Fake, Stage::Full, Err("none")).passed);
+        assert!(!check(Venue::Hyperliquid, Stage::Full, Err("none")).passed);
+        let c = check(Venue::Kraken, Stage::Full, Err("report promo_y is not signed"));
+        assert!(
+            !c.passed && c.actual.starts_with("report promo_y is not signed: run `quantlab promote check"),
+            "{c:?}"
+        );
     }
 }

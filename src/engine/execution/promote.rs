@@ -1,10 +1,14 @@
 //! The promotion gate for the first live stage. `promote check` evaluates a written checklist
-//! and saves a report; a corridor whose limits go beyond micro-live cannot be armed without a
-//! passed report made under the current policy.
+//! and saves a report signed with the operator's key; a corridor whose limits go beyond
+//! micro-live cannot be armed, and sends nothing, without a passed report made under the
+//! current policy and signed by a key the workspace trusts. A report written or edited by hand
+//! does not verify, so it opens nothing.
 
 use serde::{Deserialize, Serialize};
 
+use super::approval_sign::{self, OperatorKey};
 use super::journal;
+use super::operators;
 use super::paths;
 use super::policy::CorridorPolicy;
 use super::state::CorridorState;
@@ -17,6 +21,9 @@ use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::{read_json, write_json, Workspace};
 
 pub const PROMOTION_SCHEMA: &str = "quantlab.promotion_report";
+
+/// The first line of the bytes a report's signature covers (see [`signed_bytes`]).
+pub const REPORT_TAG: &str = "quantlab.promotion_report.v1";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
@@ -35,6 +42,62 @@ pub struct PromotionReport {
     pub policy_fingerprint: Option<String>,
     pub passed: bool,
     pub items: Vec<Item>,
+    /// Who signed it, with which public key (hex), and the ed25519 signature (hex) over
+    /// [`signed_bytes`]. Absent only where nothing can be signed on a venue that moves no money.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+/// What a report's signature covers: [`REPORT_TAG`], a line break, then the report as compact
+/// JSON (fields in their documented order) without its `signature`: everything else, the
+/// signer's name and public key included.
+pub fn signed_bytes(r: &PromotionReport) -> Vec<u8> {
+    let body = PromotionReport { signature: None, ..r.clone() };
+    let mut out = format!("{REPORT_TAG}\n").into_bytes();
+    out.extend(serde_json::to_vec(&body).unwrap_or_default());
+    out
+}
+
+/// Sign `r` with `key`: sets its operator, public key and signature.
+pub fn sign(r: &mut PromotionReport, key: &OperatorKey) {
+    r.operator = Some(key.operator().to_string());
+    r.public_key = Some(key.public_key());
+    r.signature = None;
+    r.signature = Some(key.sign_bytes(&signed_bytes(r)));
+}
+
+/// Is `r` evidence the gate may take? Signed over exactly this report by a key the workspace
+/// trusts for the operator it names; unsigned only on a venue that moves no money. `Err` says
+/// why not.
+pub fn verify(ws: &Workspace, r: &PromotionReport) -> std::result::Result<(), String> {
+    let (operator, key, signature) = match (&r.operator, &r.public_key, &r.signature) {
+        (None, None, None) if !r.corridor.venue.is_live() => return Ok(()),
+        (None, None, None) => {
+            return Err(format!(
+                "report {} is not signed (made before reports were signed, or not by `promote check`)",
+                r.id
+            ))
+        }
+        (Some(o), Some(k), Some(s)) => (o, k, s),
+        _ => return Err(format!("report {}: operator, public key and signature are not all present", r.id)),
+    };
+    approval_sign::verify_bytes(key, signature, &signed_bytes(r)).map_err(|why| {
+        format!("report {}'s signature does not verify ({why}): it was changed after signing", r.id)
+    })?;
+    let trusted = operators::load(ws)
+        .map_err(|e| format!("the trusted operator keys cannot be read: {}", e.message))?;
+    if !trusted.trusts(operator, key) {
+        return Err(format!(
+            "report {} is signed by a key {} does not trust for operator {operator}",
+            r.id,
+            operators::FILE
+        ));
+    }
+    Ok(())
 }
 
 /// Evaluate the checklist for `id` and write the report under the corridor's folder.
@@ -44,7 +107,16 @@ pub fn check(
     policy: Option<&CorridorPolicy>,
     fingerprint: Option<&str>,
     store: &dyn CredentialStore,
+    key: Option<&OperatorKey>,
 ) -> Result<PromotionReport> {
+    if key.is_none() && id.venue.is_live() {
+        return Err(Error::new(
+            ErrorKind::Refused,
+            format!(
+                "a promotion report for {id} must be signed with the operator's key, and none is available"
+            ),
+        ));
+    }
     let mut items = Vec::new();
     let mut add =
         |item: &str, passed: bool, detail: String| items.push(Item { item: item.into(), passed, detail });
@@ -135,7 +207,7 @@ pub fn check(
     );
 
     let now = now_ms();
-    let report = PromotionReport {
+    let mut report = PromotionReport {
         schema: PROMOTION_SCHEMA.into(),
         schema_version: CONTRACT_VERSION,
         id: make_id("promo", now, format!("{id}{now}").as_bytes()),
@@ -144,21 +216,46 @@ pub fn check(
         policy_fingerprint: fingerprint.map(str::to_string),
         passed: items.iter().all(|i| i.passed),
         items,
+        operator: None,
+        public_key: None,
+        signature: None,
     };
+    if let Some(k) = key {
+        sign(&mut report, k);
+    }
     write_json(&paths::promotions(ws, id).join(format!("{}.json", report.id)), &report)?;
     Ok(report)
 }
 
-/// The newest passed report for `id` made under `fingerprint`, if any.
-pub fn passed_report(ws: &Workspace, id: &CorridorId, fingerprint: &str) -> Option<PromotionReport> {
+/// The newest passed report for `id` made under `fingerprint` that [`verify`] accepts; else
+/// why there is none: "none", or what is wrong with the newest passed one.
+pub fn gate(
+    ws: &Workspace,
+    id: &CorridorId,
+    fingerprint: &str,
+) -> std::result::Result<PromotionReport, String> {
     let dir = paths::promotions(ws, id);
-    let mut names: Vec<_> = std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let Ok(rd) = std::fs::read_dir(dir) else { return Err("none".into()) };
+    let mut names: Vec<_> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     names.sort();
-    names
-        .into_iter()
-        .rev()
-        .filter_map(|p| read_json::<PromotionReport>(&p).ok())
-        .find(|r| r.passed && r.corridor == *id && r.policy_fingerprint.as_deref() == Some(fingerprint))
+    let mut why = None;
+    for r in names.into_iter().rev().filter_map(|p| read_json::<PromotionReport>(&p).ok()) {
+        if !(r.passed && r.corridor == *id && r.policy_fingerprint.as_deref() == Some(fingerprint)) {
+            continue;
+        }
+        match verify(ws, &r) {
+            Ok(()) => return Ok(r),
+            Err(w) => {
+                why.get_or_insert(w);
+            }
+        }
+    }
+    Err(why.unwrap_or_else(|| "none".into()))
+}
+
+/// The report [`gate`] accepts, if any.
+pub fn passed_report(ws: &Workspace, id: &CorridorId, fingerprint: &str) -> Option<PromotionReport> {
+    gate(ws, id, fingerprint).ok()
 }
 
 /// Refuse to arm a live corridor whose limits go beyond micro-live without a passed report.
@@ -177,14 +274,16 @@ pub fn arm_gate(
     if !id.venue.is_live() || !p.above_micro_live() {
         return Ok(());
     }
-    if passed_report(ws, id, fp).is_some() {
-        return Ok(());
-    }
+    let why = match gate(ws, id, fp) {
+        Ok(_) => return Ok(()),
+        Err(why) => why,
+    };
+    let (detail, again) = if why == "none" { (String::new(), "") } else { (format!(" ({why})"), " again") };
     Err(Error::new(
         ErrorKind::Refused,
         format!(
-            "corridor {id} has limits above micro-live and no passed promotion report for the current policy; \
-             run `quantlab promote check --venue {} --account {}`",
+            "corridor {id} has limits above micro-live and no passed promotion report signed by a trusted \
+             operator for the current policy{detail}; run `quantlab promote check --venue {} --account {}`{again}",
             id.venue, id.account
         ),
     ))
@@ -203,7 +302,10 @@ mod tests {
     }
 
     fn report(ws: &Workspace, id: &CorridorId, fp: &str, passed: bool, n: u32) {
-        let r = PromotionReport {
+        let key =
+            OperatorKey::load_or_create_as(&crate::engine::secrets::MemoryStore::default(), ws, "alice")
+                .unwrap();
+        let mut r = PromotionReport {
             schema: PROMOTION_SCHEMA.into(),
             schema_version: CONTRACT_VERSION,
             id: format!("promo_{n}"),
@@ -212,7 +314,11 @@ mod tests {
             policy_fingerprint: Some(fp.into()),
             passed,
             items: Vec::new(),
+            operator: None,
+            public_key: None,
+            signature: None,
         };
+        sign(&mut r, &key);
         write_json(&paths::promotions(ws, id).join(format!("{}.json", r.id)), &r).unwrap();
     }
 

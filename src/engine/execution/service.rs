@@ -42,8 +42,16 @@ pub fn adapter_for(
 }
 
 pub fn open_corridor(ws: &Workspace, id: &CorridorId, store: &dyn CredentialStore) -> Result<Corridor> {
-    let adapter = adapter_for(ws, id, store)?;
-    Corridor::open(ws, id, adapter)
+    if id.venue == Venue::Fake {
+        return Corridor::open(ws, id, adapter_for(ws, id, store)?);
+    }
+    let (live, _, warning) = crate::engine::venues::connect::open(ws, id, store)?;
+    let name = crate::engine::secrets::CredentialKey::new(id.venue, &id.account).name();
+    let source = match warning {
+        Some(_) => format!("{name} from the environment (loopback simulator only: no keyring here)"),
+        None => format!("{name} from {}", store.name()),
+    };
+    Ok(Corridor::open(ws, id, live.into_adapter())?.with_credential_source(Some(source)))
 }
 
 /// Every corridor the workspace knows: those in the policy and those with a journal.

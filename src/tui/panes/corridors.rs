@@ -70,22 +70,35 @@ fn draw_detail(f: &mut Frame, area: Rect, d: &CorridorDetail, sel: usize, t: &Th
         Span::styled(format!("venue unreachable: {}", d.connection.message), t.critical)
     };
     let mut lines = vec![Line::from(head), Line::from(conn), Line::raw("")];
-    let money: Vec<String> = d
-        .balances
-        .iter()
-        .map(|b| format!("{} {} (free {})", b.asset, b.total.round_dp(4), b.available.round_dp(4)))
-        .collect();
+    // A read that failed is unknown, never "-", flat or (0).
+    let unknown = |e: &Option<String>| {
+        Span::styled(format!("unknown: {}", e.as_deref().unwrap_or("not read")), t.critical)
+    };
+    let money = d.balances.as_ref().map(|list| {
+        let v: Vec<String> = list
+            .iter()
+            .map(|b| format!("{} {} (free {})", b.asset, b.total.round_dp(4), b.available.round_dp(4)))
+            .collect();
+        Span::raw(if v.is_empty() { "-".into() } else { v.join("  ") })
+    });
     lines.push(Line::from(vec![
         Span::styled("balances  ", t.header),
-        Span::raw(if money.is_empty() { "-".into() } else { money.join("  ") }),
+        money.unwrap_or_else(|| unknown(&d.balances_error)),
     ]));
-    let pos: Vec<String> = d.positions.iter().map(|p| format!("{} {}", p.symbol, p.quantity)).collect();
+    let pos = d.positions.as_ref().map(|list| {
+        let v: Vec<String> = list.iter().map(|p| format!("{} {}", p.symbol, p.quantity)).collect();
+        Span::raw(if v.is_empty() { "flat".into() } else { v.join("  ") })
+    });
     lines.push(Line::from(vec![
         Span::styled("positions ", t.header),
-        Span::raw(if pos.is_empty() { "flat".into() } else { pos.join("  ") }),
+        pos.unwrap_or_else(|| unknown(&d.positions_error)),
     ]));
-    lines.push(Line::styled(format!("open orders ({})", d.open_orders.len()), t.header));
-    for o in d.open_orders.iter().take(5) {
+    match &d.open_orders {
+        Some(list) => lines.push(Line::styled(format!("open orders ({})", list.len()), t.header)),
+        None => lines
+            .push(Line::from(vec![Span::styled("open orders ", t.header), unknown(&d.open_orders_error)])),
+    }
+    for o in d.open_orders.iter().flatten().take(5) {
         lines.push(Line::raw(format!(
             "  {} {} {} {} filled {}",
             o.venue_order_id,

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::super::broker::VenueStatus;
+use super::super::broker::{VenueError, VenueStatus};
 use super::super::global_halt;
 use super::super::state::{CorridorState, Event, ReconcileSummary};
 use super::super::types::CorridorId;
@@ -78,12 +78,44 @@ pub fn read_lease(ws: &Workspace, id: &CorridorId) -> Option<Lease> {
 
 /// A corridor's state from its replayed journal and its lease, without opening its venue.
 pub fn state_of(ws: &Workspace, id: &CorridorId, state: &CorridorState, now_ms: i64) -> ArmState {
-    if state.halt.is_some() || global_halt::reason(ws).is_some() {
-        return ArmState::Halted;
+    status_of(ws, id, state, now_ms).state
+}
+
+/// A corridor's arm state told in full: a disarmed corridor whose journal still says armed
+/// but whose lease ran out (nobody renewed it) says so, with when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArmStatus {
+    pub state: ArmState,
+    /// Armed in the journal, but the lease ran out: reads as disarmed.
+    pub lease_expired: bool,
+    /// Until when the lease runs (armed) or when it ran out (lease expired).
+    pub lease_expires_ms: Option<i64>,
+}
+
+impl ArmStatus {
+    /// One word or two for lists and refusals: armed, disarmed, lease expired, halted.
+    pub fn label(&self) -> &'static str {
+        if self.lease_expired {
+            "lease expired"
+        } else {
+            self.state.name()
+        }
     }
-    match (state.armed_seq, read_lease(ws, id)) {
-        (Some(seq), Some(l)) if l.armed_seq == seq && l.expires_ms > now_ms => ArmState::Armed,
-        _ => ArmState::Disarmed,
+}
+
+/// [`state_of`], with the lease told apart from a plain disarm.
+pub fn status_of(ws: &Workspace, id: &CorridorId, state: &CorridorState, now_ms: i64) -> ArmStatus {
+    let lease = read_lease(ws, id).filter(|l| Some(l.armed_seq) == state.armed_seq);
+    let expires = lease.as_ref().map(|l| l.expires_ms);
+    if state.halt.is_some() || global_halt::reason(ws).is_some() {
+        return ArmStatus { state: ArmState::Halted, lease_expired: false, lease_expires_ms: None };
+    }
+    match lease {
+        Some(l) if l.expires_ms > now_ms => {
+            ArmStatus { state: ArmState::Armed, lease_expired: false, lease_expires_ms: expires }
+        }
+        Some(_) => ArmStatus { state: ArmState::Disarmed, lease_expired: true, lease_expires_ms: expires },
+        None => ArmStatus { state: ArmState::Disarmed, lease_expired: false, lease_expires_ms: None },
     }
 }
 
@@ -99,6 +131,11 @@ impl Corridor {
     /// Where the corridor stands now.
     pub fn arm_state(&self) -> ArmState {
         state_of(&self.ws, &self.id, &self.state, self.now())
+    }
+
+    /// The same, with an expired lease told apart.
+    pub fn arm_status(&self) -> ArmStatus {
+        status_of(&self.ws, &self.id, &self.state, self.now())
     }
 
     fn dead_man_secs(&self) -> Result<u32> {
@@ -127,8 +164,9 @@ impl Corridor {
         }
         self.audit_gate().map_err(refused)?;
         let secs = self.dead_man_secs()?;
+        let (cred_ok, cred) = self.credential_check().await;
         let mut push = |name, ok, detail: String| report.checks.push(ArmCheck { name, ok, detail });
-        push("credentials", true, "present (the adapter opened with them)".into());
+        push("credentials", cred_ok, cred);
         let status = self.adapter.status().await;
         let online = matches!(status, Ok(VenueStatus::Online));
         push("venue status", online, format!("{status:?}").to_lowercase());
@@ -142,7 +180,7 @@ impl Corridor {
                 format!("at least {s} ms (limit {MAX_ARM_SKEW_MS} ms)")
             }),
         );
-        if !(online && skew_ok) {
+        if !(cred_ok && online && skew_ok) {
             let failed: Vec<String> =
                 report.checks.iter().filter(|c| !c.ok).map(|c| format!("{}: {}", c.name, c.detail)).collect();
             if !skew_ok {
@@ -179,6 +217,26 @@ impl Corridor {
         report.dead_man_secs = Some(secs);
         report.lease_expires_ms = Some(lease.expires_ms);
         Ok(report)
+    }
+
+    /// The credentials line of an arm: where the credential came from, and what the venue
+    /// made of it. An authenticated read (balances) that the venue refuses fails the line; on
+    /// Hyperliquid, whose reads are unsigned, the line says the key is first proved by the
+    /// dead-man timer that arming sets last.
+    async fn credential_check(&self) -> (bool, String) {
+        if !self.id.venue.is_live() {
+            return (true, format!("none needed: {} takes no credentials", self.id.venue));
+        }
+        let source = self.credential_source.clone().unwrap_or_else(|| "given with the adapter".into());
+        match self.adapter.balances().await {
+            Ok(_) if self.id.venue == super::super::Venue::Hyperliquid => (
+                true,
+                format!("{source}; account read (unsigned on Hyperliquid: the dead-man timer, set last, is its first signed use)"),
+            ),
+            Ok(_) => (true, format!("{source}; accepted by the venue (a signed balance read)")),
+            Err(e @ VenueError::Auth { .. }) => (false, format!("{source}; refused by the venue: {e}")),
+            Err(e) => (false, format!("{source}; not verified, the venue did not answer: {e}")),
+        }
     }
 
     /// Renew the venue's dead-man timer and the lease. Only an armed corridor is renewed; a

@@ -64,6 +64,9 @@ pub struct Corridor {
     last_sent: Option<std::time::Instant>,
     /// The journal's approvals up to this sequence passed the audit before a send.
     audited_seq: u64,
+    /// Where the adapter's credential came from (the store and name, never the value), when
+    /// the opener knows; arming reports it.
+    credential_source: Option<String>,
 }
 
 fn refused(msg: impl Into<String>) -> Error {
@@ -104,7 +107,14 @@ impl Corridor {
             clock_offset_ms: 0,
             last_sent: None,
             audited_seq: 0,
+            credential_source: None,
         })
+    }
+
+    /// Say where the adapter's credential came from (names only), for arming's report.
+    pub fn with_credential_source(mut self, source: Option<String>) -> Corridor {
+        self.credential_source = source;
+        self
     }
 
     /// Test hook: stop dead at `point`.
@@ -236,11 +246,23 @@ impl Corridor {
         intent: &ExecutionIntent,
         context: Option<&ExecutionContext>,
     ) -> ExecutionPreflight {
+        self.evaluate_for(intent, context, false)
+    }
+
+    /// [`Corridor::evaluate`]; a dry run places nothing, so it needs the corridor not halted
+    /// but not armed.
+    fn evaluate_for(
+        &self,
+        intent: &ExecutionIntent,
+        context: Option<&ExecutionContext>,
+        dry_run: bool,
+    ) -> ExecutionPreflight {
         let halt = global_halt::reason(&self.ws);
-        let promotion = self
-            .policy_fingerprint()
-            .and_then(|fp| super::promote::passed_report(&self.ws, &self.id, &fp))
-            .map(|r| r.id);
+        let promotion = match self.policy_fingerprint() {
+            Some(fp) => super::promote::gate(&self.ws, &self.id, &fp).map(|r| r.id),
+            None => Err("none".to_string()),
+        };
+        let arm = self.arm_status();
         preflight::preflight(
             intent,
             &preflight::Inputs {
@@ -249,14 +271,20 @@ impl Corridor {
                 state: &self.state,
                 global_halt: halt.as_deref(),
                 context,
-                promotion_report: promotion.as_deref(),
+                arm: (self.id.venue.is_live() && !dry_run).then_some(&arm),
+                promotion: promotion.as_deref().map_err(String::as_str),
                 now_ms: self.now(),
             },
         )
     }
 
-    /// Check an intent against the policy and the venue now; journaled as an audit.
+    /// Check an intent against the policy and the venue now, as for a real send; journaled as
+    /// an audit.
     pub async fn preflight(&mut self, intent_id: &str) -> Result<ExecutionPreflight> {
+        self.preflight_for(intent_id, false).await
+    }
+
+    async fn preflight_for(&mut self, intent_id: &str, dry_run: bool) -> Result<ExecutionPreflight> {
         let intent = self.record(intent_id)?.intent.clone();
         let context = match self.context().await {
             Ok(c) => Some(c),
@@ -268,7 +296,7 @@ impl Corridor {
                 None
             }
         };
-        let pf = self.evaluate(&intent, context.as_ref());
+        let pf = self.evaluate_for(&intent, context.as_ref(), dry_run);
         for c in pf.failed() {
             match c.rule.as_str() {
                 "mark_fresh" => self.alert(
@@ -348,6 +376,26 @@ impl Corridor {
                 r.status.name()
             )));
         }
+        // What submit checks later is checked here first, so a refused key journals nothing.
+        let arm = self.arm_status();
+        let why = if let Some(h) = self.halted() {
+            Some(format!("corridor_armed: corridor {} is halted ({h}); `quantlab rearm` lifts it", self.id))
+        } else if self.id.venue.is_live() && arm.state != arming::ArmState::Armed {
+            Some(format!(
+                "corridor_armed: corridor {} is {}; `quantlab corridor arm` (or a in the Corridors tab) first",
+                self.id,
+                arm.label()
+            ))
+        } else if r.intent.expires_ms <= self.now() {
+            Some(format!("intent_not_expired: it expired at {}; create it again", r.intent.expires_at))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            // Refused before anything is journaled; the alert is all that records it.
+            self.alert(codes::SUBMIT_REFUSED, &format!("{intent_id}: not approved: {why}"));
+            return Err(refused(format!("cannot approve {intent_id}: {why}")));
+        }
         let ttl = self
             .policy()
             .map(|p| p.approval_ttl_secs)
@@ -418,7 +466,7 @@ impl Corridor {
                 return Err(self.refuse(intent_id, why));
             }
         }
-        let pf = self.preflight(intent_id).await?;
+        let pf = self.preflight_for(intent_id, dry_run).await?;
         if !pf.passed() {
             return Err(self.refuse(intent_id, pf.reasons()));
         }
