@@ -303,12 +303,8 @@ impl Engine {
                 }
             });
         }
-        let loopback =
-            crate::engine::venues::endpoints::resolve(self.workspace(), id).is_ok_and(|e| e.is_loopback());
-        if loopback {
-            return Ok(Some(OperatorKey::for_loopback(self.credentials(), self.workspace())?.0));
-        }
-        Ok(Some(self.operator_key()?))
+        let loopback = || crate::engine::execution::approval_sign::corridor_loopback(self.workspace(), id);
+        Ok(Some(OperatorKey::for_live(self.credentials(), self.workspace(), loopback)?.0))
     }
 
     pub fn secret_set(&self, venue: Venue, account: &str, secret: &Secret) -> Result<CredentialKey> {
