@@ -255,7 +255,9 @@ async fn an_approval_signed_by_a_key_the_workspace_does_not_trust_is_flagged_and
     // trusted here, sends nothing while it is in the journal.
     let mut c = r.open();
     assert!(c.halted().unwrap().contains("unknown key"), "{:?}", c.halted());
-    c.rehearse(&i.id, &r.key()).unwrap();
+    // Refused at the key (a halted corridor approves nothing), and at submit.
+    let e = c.rehearse(&i.id, &r.key()).unwrap_err();
+    assert!(e.kind == ErrorKind::Refused && e.message.contains("halted"), "{}", e.message);
     let e = c.submit(&i.id, false).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
     assert!(r.venue.orders().is_empty());

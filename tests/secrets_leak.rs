@@ -399,6 +399,8 @@ fn secrets_never_leak() {
     keys.write_all(b"\r").unwrap();
     let text = screen.wait_for("Send this order?");
     r.seen.add("the console's confirm dialog", text.as_bytes());
+    // The dialog ignores every key in its first 250 ms (keys typed ahead never act on it).
+    std::thread::sleep(std::time::Duration::from_millis(400));
     keys.write_all(b"\x1b").unwrap();
     wait_until(&screen, "the dialog to close", |t| !t.contains("Send this order?"));
     for (venue, account) in [("kraken", &e), ("hyperliquid", &a)] {

@@ -132,7 +132,7 @@ fn a_failed_audit_halts_the_corridor_until_the_operator_resolves_it() {
     let (o, v) = run(&ws, &["submit", &pending]);
     assert_eq!(o.code, 3, "the submit after a failed audit: {v}");
     let msg = v["error"]["message"].as_str().unwrap();
-    assert!(msg.contains("refused") && msg.contains("halt"), "{msg}");
+    assert!(msg.contains("halted") && msg.contains("AuditFailed"), "{msg}");
     assert_eq!(open_orders(&ws), 1, "nothing new reached the venue");
     let v = ok(&ws, &["corridors"]);
     let halted = v["result"]["corridors"][0]["halted"].as_str().unwrap_or_default().to_string();

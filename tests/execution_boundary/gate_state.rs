@@ -123,7 +123,7 @@ async fn approving_on_an_unarmed_live_corridor_journals_nothing() {
     let l = Live::new(false);
     let mut c = l.open();
     let i = c.create_intent(kraken()).unwrap();
-    refused(keypress(&mut c, &i.id), "corridor kraken/main is disarmed");
+    refused(keypress(&mut c, &i.id), "disarmed");
     assert_eq!(approvals(&c), 0);
     let armed = c.arm().await.unwrap();
     assert_eq!(armed.state, ArmState::Armed, "{:?}", armed.checks);
@@ -133,7 +133,7 @@ async fn approving_on_an_unarmed_live_corridor_journals_nothing() {
     c.advance_clock(61_000);
     assert_eq!(c.arm_status().label(), "lease expired");
     refused(c.approve(stale, key()).map(|_| ()), "lease expired");
-    refused(keypress(&mut c, &i.id), "lease expired");
+    refused(keypress(&mut c, &i.id), "disarmed");
     assert_eq!(approvals(&c), 0);
     // Armed again, the same keypress approves: the refusals were the arm state.
     drop(c);

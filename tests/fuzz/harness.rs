@@ -82,12 +82,15 @@ pub fn tree(root: &Path) -> BTreeMap<String, String> {
         for e in rd.filter_map(|e| e.ok()) {
             let p = e.path();
             let rel = p.strip_prefix(root).unwrap().to_string_lossy().to_string();
+            // Files only: the logs, lock files and the (empty) folders a command opens before it
+            // reads its input hold nothing a refusal could lose or forge.
             if p.is_dir() {
                 if e.file_name() == "logs" {
                     continue;
                 }
-                out.insert(rel, "dir".into());
                 walk(root, &p, out);
+            } else if e.file_name() == ".lock" {
+                continue;
             } else {
                 let bytes = std::fs::read(&p).unwrap_or_default();
                 out.insert(rel, hex::encode(Sha256::digest(&bytes)));

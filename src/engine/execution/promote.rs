@@ -302,9 +302,10 @@ mod tests {
     }
 
     fn report(ws: &Workspace, id: &CorridorId, fp: &str, passed: bool, n: u32) {
-        let key =
-            OperatorKey::load_or_create_as(&crate::engine::secrets::MemoryStore::default(), ws, "alice")
-                .unwrap();
+        // One store for the test, as one keyring for the operator: the workspace trusts one
+        // key for alice, and a store that lost it gets no new one silently.
+        static STORE: std::sync::OnceLock<crate::engine::secrets::MemoryStore> = std::sync::OnceLock::new();
+        let key = OperatorKey::load_or_create_as(STORE.get_or_init(Default::default), ws, "alice").unwrap();
         let mut r = PromotionReport {
             schema: PROMOTION_SCHEMA.into(),
             schema_version: CONTRACT_VERSION,
