@@ -58,8 +58,33 @@ pub fn main() -> i32 {
         output::out_json(&doc);
         return signal(cli.signal_file.as_deref(), &doc, code);
     }
+    // A signal file that cannot be written is found before the command runs, so no command
+    // reports success on stdout and then fails on its signal file.
+    if let Some(why) = cli.signal_file.as_deref().and_then(signal_unwritable) {
+        let err =
+            crate::engine::Error::runtime(format!("cannot write the signal file: {why}; nothing was run"))
+                .with_field("--signal-file");
+        // On stderr always (a supervisor's log), and as the --json document on stdout.
+        output::err(&format!("error: {}\n", err.message));
+        if as_json {
+            output::out_json(&output::error_doc("signal-file", &err));
+        }
+        return 1;
+    }
     let (code, doc) = execute(&cli, true);
     signal(cli.signal_file.as_deref(), &doc, code)
+}
+
+/// Why the signal file at `p` cannot be written, when that is plain before writing: it is a
+/// directory, or its folder is missing or not a folder.
+fn signal_unwritable(p: &std::path::Path) -> Option<String> {
+    if p.is_dir() {
+        return Some(format!("{} is a directory", p.display()));
+    }
+    match p.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) if !d.is_dir() => Some(format!("its folder {} is missing or not a folder", d.display())),
+        _ => None,
+    }
 }
 
 /// Run a parsed command line; print it when `print_out`. Returns the exit code and the JSON

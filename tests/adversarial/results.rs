@@ -165,9 +165,13 @@ fn a_signal_file_that_cannot_be_written_is_exit_1() {
     let under_file = ws.input("a-file", "x").join("sig.json");
     let o = ws.run(&["--signal-file", under_file.to_str().unwrap(), "version"]);
     assert_eq!(o.code, 1, "{}", o.stderr);
-    // A failure keeps its own code; a writable signal file keeps 0.
+    // Found before the command runs: nothing runs, and no --json document says ok.
     let o = ws.run(&["--signal-file", dir.to_str().unwrap(), "runs", "show", "run_nope"]);
-    assert_eq!(o.code, 5, "{}", o.stderr);
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let doc: Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(doc["ok"], false, "{doc}");
+    assert!(doc["error"]["message"].as_str().unwrap().contains("nothing was run"), "{doc}");
+    // A writable signal file keeps 0.
     let ok = ws.input_path("sig.json");
     let o = ws.run(&["--signal-file", ok.to_str().unwrap(), "version"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
