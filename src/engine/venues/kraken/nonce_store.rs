@@ -4,8 +4,9 @@
 //! handed out); a new process starts above it. Reserving in blocks keeps the disk off the path
 //! of every request.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use super::nonce::NonceSource;
 use crate::engine::error::{Error, Result};
@@ -15,16 +16,34 @@ use crate::engine::workspace::write_atomic;
 const BLOCK: u64 = 1_000;
 
 pub struct PersistedNonce {
+    shared: Arc<Shared>,
+}
+
+/// One key's nonces in this process. Every [`PersistedNonce`] opened on the same file while
+/// another is alive shares it: two counters seeded from one file would hand out interleaved
+/// nonces, and Kraken refuses the older one's (the console reads, arms and sends on separate
+/// workers, each with its own adapter).
+struct Shared {
     source: NonceSource,
     path: PathBuf,
     /// Every nonce handed out is at most this, and this is on disk.
     ceiling: Mutex<u64>,
 }
 
+/// The files with a live counter in this process.
+fn open_files() -> &'static Mutex<BTreeMap<PathBuf, Weak<Shared>>> {
+    static OPEN: OnceLock<Mutex<BTreeMap<PathBuf, Weak<Shared>>>> = OnceLock::new();
+    OPEN.get_or_init(Default::default)
+}
+
 impl PersistedNonce {
     /// Open (or start) the nonce file of one API key. A file that does not hold a number is an
     /// error naming it: guessing could reuse a nonce.
     pub fn open(path: &Path) -> Result<PersistedNonce> {
+        let mut open = open_files().lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(shared) = open.get(path).and_then(Weak::upgrade) {
+            return Ok(PersistedNonce { shared });
+        }
         let ceiling = match std::fs::read_to_string(path) {
             Ok(text) => text.trim().parse::<u64>().map_err(|_| {
                 Error::runtime(format!(
@@ -36,21 +55,25 @@ impl PersistedNonce {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
             Err(e) => return Err(Error::io("read", path, e)),
         };
-        Ok(PersistedNonce {
+        let shared = Arc::new(Shared {
             source: NonceSource::seed(ceiling),
             path: path.to_path_buf(),
             ceiling: Mutex::new(ceiling),
-        })
+        });
+        open.retain(|_, w| w.strong_count() > 0);
+        open.insert(path.to_path_buf(), Arc::downgrade(&shared));
+        Ok(PersistedNonce { shared })
     }
 
     /// The next nonce: strictly above every nonce this key was given before, in this process
     /// or an earlier one.
     pub fn next(&self) -> Result<u64> {
-        let mut ceiling = self.ceiling.lock().unwrap_or_else(|p| p.into_inner());
-        let n = self.source.next();
+        let s = &self.shared;
+        let mut ceiling = s.ceiling.lock().unwrap_or_else(|p| p.into_inner());
+        let n = s.source.next();
         if n > *ceiling {
             let reserve = n + BLOCK;
-            write_atomic(&self.path, reserve.to_string().as_bytes())?;
+            write_atomic(&s.path, reserve.to_string().as_bytes())?;
             *ceiling = reserve;
         }
         Ok(n)
@@ -75,6 +98,23 @@ mod tests {
         let second = PersistedNonce::open(&path).unwrap();
         let b = second.next().unwrap();
         assert!(b > ceiling && b > a[4], "{b} after {a:?} (ceiling {ceiling})");
+    }
+
+    /// The console opens an adapter per worker: two open at once on one key must not hand out
+    /// interleaved nonces (the later one seeded above the earlier one's reserve).
+    #[test]
+    fn two_open_at_once_in_one_process_share_one_increasing_sequence() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kraken-main.nonce");
+        let a = PersistedNonce::open(&path).unwrap();
+        let first = a.next().unwrap();
+        let b = PersistedNonce::open(&path).unwrap();
+        let mut seen = vec![first];
+        for _ in 0..5 {
+            seen.push(b.next().unwrap());
+            seen.push(a.next().unwrap());
+        }
+        assert!(seen.windows(2).all(|w| w[1] > w[0]), "{seen:?}");
     }
 
     #[test]
