@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::super::broker::{VenueError, VenueStatus};
+use super::super::broker::VenueStatus;
 use super::super::global_halt;
 use super::super::state::{CorridorState, Event, ReconcileSummary};
 use super::super::types::CorridorId;
@@ -18,6 +18,9 @@ use super::{refused, Corridor};
 use crate::engine::alerts::codes;
 use crate::engine::error::{Error, Result};
 use crate::engine::workspace::{read_json, write_json, Workspace};
+
+/// How a venue's refusal of the credential reads once it is an [`Error`] (broker.rs, `From`).
+const AUTH_FAILED: &str = "venue authentication failed";
 
 /// Largest clock skew an armed corridor tolerates.
 pub const MAX_ARM_SKEW_MS: i64 = 1_000;
@@ -164,9 +167,12 @@ impl Corridor {
         }
         self.audit_gate().map_err(refused)?;
         let secs = self.dead_man_secs()?;
-        let (cred_ok, cred) = self.credential_check().await;
+        let live = self.id.venue.is_live();
+        let source = self.credential_source.clone().unwrap_or_else(|| "given with the adapter".into());
         let mut push = |name, ok, detail: String| report.checks.push(ArmCheck { name, ok, detail });
-        push("credentials", cred_ok, cred);
+        if !live {
+            push("credentials", true, format!("none needed: {} takes no credentials", self.id.venue));
+        }
         let status = self.adapter.status().await;
         let online = matches!(status, Ok(VenueStatus::Online));
         push("venue status", online, format!("{status:?}").to_lowercase());
@@ -180,7 +186,19 @@ impl Corridor {
                 format!("at least {s} ms (limit {MAX_ARM_SKEW_MS} ms)")
             }),
         );
-        if !(cred_ok && online && skew_ok) {
+        // A live venue's credential is judged by the reconciliation's account reads (signed on
+        // Kraken): the line goes first, once known, and no extra request is made for it.
+        let credentials = |ok, detail: String| ArmCheck { name: "credentials", ok, detail };
+        if !(online && skew_ok) {
+            if live {
+                report.checks.insert(
+                    0,
+                    credentials(
+                        false,
+                        format!("{source}; not verified: the venue was not asked for the account"),
+                    ),
+                );
+            }
             let failed: Vec<String> =
                 report.checks.iter().filter(|c| !c.ok).map(|c| format!("{}: {}", c.name, c.detail)).collect();
             if !skew_ok {
@@ -188,7 +206,24 @@ impl Corridor {
             }
             return Ok(report);
         }
-        let summary = self.reconcile().await?;
+        let summary = match self.reconcile().await {
+            Ok(s) => s,
+            Err(e) if live && e.message.starts_with(AUTH_FAILED) => {
+                report
+                    .checks
+                    .insert(0, credentials(false, format!("{source}; refused by the venue: {}", e.message)));
+                return Ok(report);
+            }
+            Err(e) => return Err(e),
+        };
+        if live {
+            let how = if self.id.venue == super::super::Venue::Hyperliquid {
+                "account read (Hyperliquid reads are unsigned: the dead-man timer, set last, is the key's first signed use)"
+            } else {
+                "accepted by the venue (the reconciliation's signed account reads)"
+            };
+            report.checks.insert(0, credentials(true, format!("{source}; {how}")));
+        }
         let clean = summary.clean;
         report.checks.push(ArmCheck {
             name: "reconciliation",
@@ -217,26 +252,6 @@ impl Corridor {
         report.dead_man_secs = Some(secs);
         report.lease_expires_ms = Some(lease.expires_ms);
         Ok(report)
-    }
-
-    /// The credentials line of an arm: where the credential came from, and what the venue
-    /// made of it. An authenticated read (balances) that the venue refuses fails the line; on
-    /// Hyperliquid, whose reads are unsigned, the line says the key is first proved by the
-    /// dead-man timer that arming sets last.
-    async fn credential_check(&self) -> (bool, String) {
-        if !self.id.venue.is_live() {
-            return (true, format!("none needed: {} takes no credentials", self.id.venue));
-        }
-        let source = self.credential_source.clone().unwrap_or_else(|| "given with the adapter".into());
-        match self.adapter.balances().await {
-            Ok(_) if self.id.venue == super::super::Venue::Hyperliquid => (
-                true,
-                format!("{source}; account read (unsigned on Hyperliquid: the dead-man timer, set last, is its first signed use)"),
-            ),
-            Ok(_) => (true, format!("{source}; accepted by the venue (a signed balance read)")),
-            Err(e @ VenueError::Auth { .. }) => (false, format!("{source}; refused by the venue: {e}")),
-            Err(e) => (false, format!("{source}; not verified, the venue did not answer: {e}")),
-        }
     }
 
     /// Renew the venue's dead-man timer and the lease. Only an armed corridor is renewed; a
