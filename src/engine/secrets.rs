@@ -95,7 +95,7 @@ impl std::fmt::Display for Secret {
 pub enum CredentialKey {
     /// A venue account's API credential.
     Venue { venue: crate::engine::execution::Venue, account: String },
-    /// An operator's approval signing key (`execution::approval_sign`).
+    /// An operator's approval signing key (`execution::operator_key`).
     Operator { operator: String },
 }
 

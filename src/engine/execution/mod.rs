@@ -20,6 +20,7 @@ pub mod intent;
 pub mod journal;
 pub mod journal_head;
 pub mod journal_segment;
+pub mod operator_key;
 pub mod operators;
 pub mod policy;
 pub mod preflight;
