@@ -5,6 +5,8 @@
 //! material reaches the journal, the output or an error.
 
 mod common;
+#[path = "common/rewrite.rs"]
+mod rewrite;
 #[allow(dead_code)]
 #[path = "execution_boundary/rig.rs"]
 mod rig;
@@ -17,14 +19,13 @@ use quantlab::engine::execution::audit::{AuditReport, ProblemKind};
 use quantlab::engine::execution::corridor::intent_digest;
 use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
-use quantlab::engine::execution::journal::{self, Entry, Journal, GENESIS};
+use quantlab::engine::execution::journal::{self, Journal};
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::state::{Approval, Event};
-use quantlab::engine::execution::{journal_head, operators, paths, Corridor, CorridorId, OperatorKey, Venue};
+use quantlab::engine::execution::{operators, paths, Corridor, CorridorId, OperatorKey, Venue};
 use quantlab::engine::secrets::{CredentialKey, CredentialStore, MemoryStore};
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::{Engine, ErrorKind};
-use sha2::{Digest, Sha256};
 
 struct Rig {
     ws: Ws,
@@ -83,29 +84,8 @@ impl Rig {
     }
 }
 
+use rewrite::rewrite;
 use rig::{d, spec};
-
-/// Rewrite a journal as QuantLab itself would have written it: `edit` changes entries, then
-/// every `prev` and `hash` is recomputed and the head record moved to the new last entry, so
-/// the chain verifies and only a signature check can tell.
-fn rewrite(path: &Path, mut edit: impl FnMut(&mut Entry)) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let (mut prev, mut out, mut last) = (GENESIS.to_string(), String::new(), None);
-    for line in text.lines() {
-        let mut e: Entry = serde_json::from_str(line).unwrap();
-        edit(&mut e);
-        e.prev = prev;
-        e.hash = String::new();
-        e.hash = hex::encode(Sha256::digest(serde_json::to_vec(&e).unwrap()));
-        let written = serde_json::to_string(&e).unwrap();
-        prev = hex::encode(Sha256::digest(written.as_bytes()));
-        out.push_str(&written);
-        out.push('\n');
-        last = Some(e);
-    }
-    std::fs::write(path, out).unwrap();
-    journal_head::write(path, &last.unwrap()).unwrap();
-}
 
 /// Make the intent bigger and its approval's digest match it: a larger order that looks
 /// approved to everything but the signature.

@@ -8,13 +8,12 @@
 use std::path::{Path, PathBuf};
 
 use quantlab::engine::execution::fake::FakeVenue;
-use quantlab::engine::execution::journal::{Entry, GENESIS};
-use quantlab::engine::execution::journal_head;
 use quantlab::engine::execution::state::Event;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::harness::{Output, Run, Ws};
+use crate::rewrite::rewrite;
 
 const KEYRING_PER_PROCESS: Run =
     Run { json: true, stdout_closed: false, stderr_closed: false, wrapper: &["keyctl", "session", "-"] };
@@ -74,27 +73,6 @@ fn journal(ws: &Ws) -> PathBuf {
 fn open_orders(ws: &Ws) -> usize {
     let v = FakeVenue::persistent(ws.path().join("venues/fake/main.json")).unwrap();
     v.orders().iter().filter(|o| o.report.state.is_open()).count()
-}
-
-/// Rewrite the journal as QuantLab would have written it after `edit`: chain and head
-/// recomputed, so only the signatures can tell.
-fn rewrite(path: &Path, mut edit: impl FnMut(&mut Entry)) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let (mut prev, mut out, mut last) = (GENESIS.to_string(), String::new(), None);
-    for line in text.lines() {
-        let mut e: Entry = serde_json::from_str(line).unwrap();
-        edit(&mut e);
-        e.prev = prev;
-        e.hash = String::new();
-        e.hash = hex::encode(Sha256::digest(serde_json::to_vec(&e).unwrap()));
-        let written = serde_json::to_string(&e).unwrap();
-        prev = hex::encode(Sha256::digest(written.as_bytes()));
-        out.push_str(&written);
-        out.push('\n');
-        last = Some(e);
-    }
-    std::fs::write(path, out).unwrap();
-    journal_head::write(path, &last.unwrap()).unwrap();
 }
 
 /// Every approval re-signed by a key nobody trusts, over a record that is not its own: a
