@@ -8,6 +8,7 @@ pub mod contract;
 pub mod data;
 pub mod demo;
 pub mod error;
+mod error_kinds;
 pub mod execution;
 pub mod indicator_spec;
 pub mod indicators;

@@ -2,7 +2,42 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
+
+/// Why a timestamp cell was refused: each form the parser will not guess at.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimestampError {
+    #[error("empty timestamp")]
+    Empty,
+    #[error("'{0}' is an epoch outside the years -262143 to 262142")]
+    EpochOutOfRange(String),
+    #[error(
+        "'{0}' is a leap second; bars are on the UTC clock without leap seconds: write it as \
+         23:59:59 or fold the bar into its neighbour"
+    )]
+    LeapSecond(String),
+    #[error("'{0}' uses a 12-hour clock; convert it to ISO 8601 (e.g. 2019-10-17T09:00:00Z)")]
+    TwelveHourClock(String),
+    #[error(
+        "'{0}' is not an ISO 8601 date/datetime or an integer epoch (s, ms, us or ns) \
+         (day-first and month-first dates are refused as ambiguous)"
+    )]
+    NotIso(String),
+}
+
+/// A time the operator typed (a bound, a window, a timeframe) that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    /// `--start`/`--end` (the flag) that is not a timestamp.
+    #[error("{flag}: {source}")]
+    Bound { flag: String, source: TimestampError },
+    #[error("--start is after --end")]
+    WindowReversed,
+    #[error(
+        "timeframe '{0}' is not valid: use a positive count and a unit s, m, h, d or w (e.g. 1h, 4h, 1d)"
+    )]
+    Timeframe(String),
+}
 
 pub const MS_PER_DAY: i64 = 86_400_000;
 
@@ -56,22 +91,18 @@ fn is_leap_second(s: &str) -> bool {
 /// and integer epochs in seconds, milliseconds, microseconds or nanoseconds ([`epoch_to_ms`]).
 /// Anything else is refused rather than guessed: day-first and 12-hour formats are ambiguous or
 /// lossy in the wild, and a leap second (`23:59:60`) has no place on a UTC bar clock.
-pub fn parse_timestamp(s: &str) -> std::result::Result<i64, String> {
+pub fn parse_timestamp(s: &str) -> std::result::Result<i64, TimestampError> {
     let s = s.trim();
     if s.is_empty() {
-        return Err("empty timestamp".into());
+        return Err(TimestampError::Empty);
     }
     if s.bytes().all(|b| b.is_ascii_digit()) || (s.starts_with('-') && s.len() > 1) {
         if let Ok(v) = s.parse::<i64>() {
-            return in_range(epoch_to_ms(v))
-                .ok_or_else(|| format!("'{s}' is an epoch outside the years -262143 to 262142"));
+            return in_range(epoch_to_ms(v)).ok_or_else(|| TimestampError::EpochOutOfRange(s.to_string()));
         }
     }
     if is_leap_second(s) {
-        return Err(format!(
-            "'{s}' is a leap second; bars are on the UTC clock without leap seconds: write it as \
-             23:59:59 or fold the bar into its neighbour"
-        ));
+        return Err(TimestampError::LeapSecond(s.to_string()));
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.timestamp_millis());
@@ -92,14 +123,9 @@ pub fn parse_timestamp(s: &str) -> std::result::Result<i64, String> {
     }
     let upper = s.to_ascii_uppercase();
     if upper.ends_with("AM") || upper.ends_with("PM") {
-        return Err(format!(
-            "'{s}' uses a 12-hour clock; convert it to ISO 8601 (e.g. 2019-10-17T09:00:00Z)"
-        ));
+        return Err(TimestampError::TwelveHourClock(s.to_string()));
     }
-    Err(format!(
-        "'{s}' is not an ISO 8601 date/datetime or an integer epoch (s, ms, us or ns) \
-         (day-first and month-first dates are refused as ambiguous)"
-    ))
+    Err(TimestampError::NotIso(s.to_string()))
 }
 
 /// `ms` when it is a time chrono can represent (about 262,000 years either side of 1970), so
@@ -110,7 +136,7 @@ pub fn in_range(ms: i64) -> Option<i64> {
 
 /// Parse a user-supplied bound (`--start`/`--end`): a date or datetime.
 pub fn parse_bound(flag: &str, s: &str) -> Result<i64> {
-    parse_timestamp(s).map_err(|e| Error::bad_input(format!("{flag}: {e}")))
+    parse_timestamp(s).map_err(|source| TimeError::Bound { flag: flag.to_string(), source }.into())
 }
 
 /// `--start`/`--end` as bounds, refusing a window that ends before it starts.
@@ -119,7 +145,7 @@ pub fn parse_window(start: Option<&str>, end: Option<&str>) -> Result<(Option<i6
     let end = end.map(|s| parse_bound("--end", s)).transpose()?;
     if let (Some(s), Some(e)) = (start, end) {
         if s > e {
-            return Err(Error::bad_input("--start is after --end"));
+            return Err(TimeError::WindowReversed.into());
         }
     }
     Ok((start, end))
@@ -142,9 +168,7 @@ pub fn parse_timeframe(s: &str) -> Result<i64> {
         _ => 0,
     };
     if n <= 0 || unit_ms == 0 {
-        return Err(Error::bad_input(format!(
-            "timeframe '{s}' is not valid: use a positive count and a unit s, m, h, d or w (e.g. 1h, 4h, 1d)"
-        )));
+        return Err(TimeError::Timeframe(s.to_string()).into());
     }
     Ok(n * unit_ms)
 }
@@ -185,12 +209,12 @@ mod tests {
 
     #[test]
     fn refuses_ambiguous_forms() {
-        assert!(parse_timestamp("2019-10-17 09-AM").unwrap_err().contains("12-hour"));
+        assert!(matches!(parse_timestamp("2019-10-17 09-AM"), Err(TimestampError::TwelveHourClock(_))));
         assert!(parse_timestamp("01.01.2017 22:00:00.000").is_err());
         assert!(parse_timestamp("10/17/2019").is_err());
-        assert!(parse_timestamp("").is_err());
-        assert!(parse_timestamp("2016-12-31T23:59:60Z").unwrap_err().contains("leap second"));
-        assert!(parse_timestamp("2016-12-31 23:59:60").unwrap_err().contains("leap second"));
+        assert_eq!(parse_timestamp(""), Err(TimestampError::Empty));
+        assert!(matches!(parse_timestamp("2016-12-31T23:59:60Z"), Err(TimestampError::LeapSecond(_))));
+        assert!(matches!(parse_timestamp("2016-12-31 23:59:60"), Err(TimestampError::LeapSecond(_))));
     }
 
     #[test]

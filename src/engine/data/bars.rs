@@ -1,6 +1,7 @@
 //! The normalized in-memory OHLCV series every part of the engine works on.
 
-use crate::engine::error::{Error, Result};
+use super::error::DataError;
+use crate::engine::error::Result;
 
 /// Columnar OHLCV bars, ascending by time, timestamps in UTC epoch milliseconds.
 ///
@@ -78,9 +79,8 @@ impl Bars {
     /// Check the invariants every consumer relies on. `row_of(i)` maps a bar index to the
     /// row number the operator should look at in the source (1-based file lines for CSV).
     pub fn validate(&self, source: &str, row_of: &dyn Fn(usize) -> usize) -> Result<()> {
-        let bad = |i: usize, column: &str, why: String| {
-            Err(Error::bad_input(format!("{source}: row {}, column '{column}': {why}", row_of(i))))
-        };
+        let bad =
+            |i: usize, column: &str, why: String| Err(DataError::cell(source, row_of(i), column, why).into());
         for i in 0..self.len() {
             let (o, h, l, c, v) = (self.open[i], self.high[i], self.low[i], self.close[i], self.volume[i]);
             for (name, x) in [("open", o), ("high", h), ("low", l), ("close", c)] {

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::bars::Bars;
+use super::error::DataError;
 use super::load::{load_file, load_file_with, LoadOptions};
 use super::store::{fingerprint, read_bars, write_bars};
 use crate::engine::contract::{make_id, CONTRACT_VERSION, DATASET_SCHEMA};
-use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::error::Result;
 use crate::engine::time::{fmt_ms, fmt_timeframe, now_ms, parse_timeframe, weekday};
 use crate::engine::workspace::{read_json, write_json, Workspace};
 
@@ -68,9 +69,7 @@ fn check_symbol(symbol: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::bad_input(format!(
-            "symbol '{symbol}' is not valid: use 1-32 letters, digits, '.', '_', '-' or '/'"
-        )))
+        Err(DataError::BadSymbol(symbol.into()).into())
     }
 }
 
@@ -79,13 +78,14 @@ fn check_spacing(source: &str, bars: &Bars, tf_ms: i64) -> Result<()> {
     for i in 1..bars.len() {
         let d = bars.ts[i].saturating_sub(bars.ts[i - 1]);
         if d < tf_ms {
-            return Err(Error::bad_input(format!(
-                "{source}: bars at {} and {} are {} apart, closer than the timeframe {}",
+            let problem = format!(
+                "bars at {} and {} are {} apart, closer than the timeframe {}",
                 fmt_ms(bars.ts[i - 1]),
                 fmt_ms(bars.ts[i]),
                 fmt_timeframe(d),
                 fmt_timeframe(tf_ms)
-            )));
+            );
+            return Err(DataError::Series { file: source.into(), problem }.into());
         }
     }
     Ok(())
@@ -203,22 +203,23 @@ pub fn find(ws: &Workspace, spec: &str) -> Result<DatasetMeta> {
     let prefixed: Vec<&DatasetMeta> = all.iter().filter(|m| m.id.starts_with(spec)).collect();
     match prefixed.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(Error::not_found(format!(
-            "no dataset '{spec}'; known: {}",
-            if all.is_empty() {
+        [] => Err(DataError::NoDataset {
+            spec: spec.into(),
+            known: if all.is_empty() {
                 "none (import one with `quantlab data import`)".to_string()
             } else {
                 all.iter()
                     .map(|m| format!("{} ({}:{})", m.id, m.symbol, m.timeframe))
                     .collect::<Vec<_>>()
                     .join(", ")
-            }
-        ))),
-        many => Err(Error::bad_input(format!(
-            "'{spec}' matches {} datasets: {}",
-            many.len(),
-            many.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")
-        ))),
+            },
+        }
+        .into()),
+        many => Err(DataError::AmbiguousDataset {
+            spec: spec.into(),
+            ids: many.iter().map(|m| m.id.clone()).collect(),
+        }
+        .into()),
     }
 }
 
@@ -254,14 +255,7 @@ pub fn resolve(ws: &Workspace, spec: &str) -> Result<ResolvedData> {
             &meta.id,
             &msg,
         )?;
-        return Err(Error::new(
-            ErrorKind::Runtime,
-            format!(
-                "dataset {}: {} does not match its recorded fingerprint (file changed or corrupt)",
-                meta.id,
-                path.display()
-            ),
-        ));
+        return Err(DataError::FingerprintMismatch { id: meta.id, path }.into());
     }
     Ok(ResolvedData {
         weekend_bars: meta.calendar == "24/7",
@@ -280,10 +274,7 @@ pub fn resample(ws: &Workspace, spec: &str, to: &str) -> Result<(DatasetMeta, bo
     let from_ms = parse_timeframe(&meta.timeframe)?;
     let to_ms = parse_timeframe(to)?;
     if to_ms <= from_ms || to_ms % from_ms != 0 {
-        return Err(Error::bad_input(format!(
-            "cannot resample {} bars to {}: the target must be a whole multiple of the source timeframe",
-            meta.timeframe, to
-        )));
+        return Err(DataError::ResampleTarget { from: meta.timeframe, to: to.into() }.into());
     }
     let bars = read_bars(&ws.root().join(&meta.path))?;
     let out = super::resample::resample(&bars, to_ms)?;

@@ -1,6 +1,7 @@
 //! Finding the OHLCV columns in a file's header, whatever the file calls them.
 
-use crate::engine::error::{Error, Result};
+use super::error::DataError;
+use crate::engine::error::Result;
 
 /// Header names accepted for the time column, in order of preference.
 const TIME_NAMES: [&str; 4] = ["timestamp", "datetime", "date", "time"];
@@ -33,16 +34,17 @@ pub fn map_columns(source: &str, cells: &[String]) -> Result<ColumnMap> {
     let norm: Vec<String> = cells.iter().map(|c| c.trim().to_ascii_lowercase()).collect();
     for (i, n) in norm.iter().enumerate() {
         if !n.is_empty() && norm[..i].contains(n) {
-            return Err(Error::bad_input(format!(
-                "{source}: header has column '{}' twice (names are matched case-insensitively)",
-                cells[i].trim()
-            )));
+            return Err(
+                DataError::DuplicateColumn { file: source.into(), column: cells[i].trim().into() }.into()
+            );
         }
     }
     let find = |name: &str| norm.iter().position(|n| n == name).map(|i| (i, cells[i].trim().to_string()));
     let need = |name: &str| {
-        find(name).ok_or_else(|| {
-            Error::bad_input(format!("{source}: no '{name}' column; the header has [{}]", cells.join(", ")))
+        find(name).ok_or_else(|| DataError::MissingColumn {
+            file: source.into(),
+            column: name.into(),
+            header: cells.to_vec(),
         })
     };
     let timestamp = TIME_NAMES
@@ -52,13 +54,7 @@ pub fn map_columns(source: &str, cells: &[String]) -> Result<ColumnMap> {
             (norm.first().map(String::as_str) == Some(""))
                 .then(|| (0, String::from("(unnamed first column)")))
         })
-        .ok_or_else(|| {
-            Error::bad_input(format!(
-                "{source}: no time column; expected one named timestamp, datetime, date or time \
-                 (or an unnamed first column); the header has [{}]",
-                cells.join(", ")
-            ))
-        })?;
+        .ok_or_else(|| DataError::NoTimeColumn { file: source.into(), header: cells.to_vec() })?;
     Ok(ColumnMap {
         timestamp,
         open: need("open")?,
@@ -97,11 +93,17 @@ mod tests {
     #[test]
     fn names_what_is_missing() {
         let e = map_columns("f.csv", &cells("date,open,high,close")).unwrap_err();
-        assert!(e.message.contains("no 'low' column"), "{e}");
+        assert!(
+            matches!(e.domain(), Some(DataError::MissingColumn { column, .. }) if column == "low"),
+            "{e}"
+        );
         let e = map_columns("f.csv", &cells("open,high,low,close")).unwrap_err();
-        assert!(e.message.contains("no time column"), "{e}");
+        assert!(matches!(e.domain(), Some(DataError::NoTimeColumn { .. })), "{e}");
         let e = map_columns("f.csv", &cells("date,open,Open,high,low,close")).unwrap_err();
-        assert!(e.message.contains("twice"), "{e}");
+        assert!(
+            matches!(e.domain(), Some(DataError::DuplicateColumn { column, .. }) if column == "Open"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ use polars::prelude::*;
 
 use super::bars::Bars;
 use super::columns::{looks_like_header, map_columns, ColumnMap};
+use super::error::DataError;
 use crate::engine::error::{Error, Result};
 use crate::engine::time::parse_timestamp;
 
@@ -45,44 +46,33 @@ pub fn load_file_with(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     // Only a regular file: a FIFO with no writer would block the import forever.
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            Error::not_found(format!("data file {} does not exist", path.display()))
-        }
-        _ => Error::bad_input(format!("data file {}: cannot read it: {e}", path.display())),
+        std::io::ErrorKind::NotFound => DataError::FileMissing { path: path.into() },
+        _ => DataError::FileUnreadable { path: path.into(), action: "read", source: e },
     })?;
-    if meta.is_dir() {
-        return Err(Error::bad_input(format!("{} is a directory, not a data file", path.display())));
-    }
     if !meta.is_file() {
-        return Err(Error::bad_input(format!(
-            "{} is not a regular file (a pipe, socket or device); import a file",
-            path.display()
-        )));
+        return Err(DataError::NotAFile { path: path.into(), directory: meta.is_dir() }.into());
     }
     let read = match ext.as_str() {
         "csv" | "txt" => load_csv,
         "parquet" | "pq" => load_parquet,
-        _ => {
-            return Err(Error::bad_input(format!(
-                "{}: unknown data format '{ext}'; use .csv or .parquet",
-                path.display()
-            )))
-        }
+        _ => return Err(DataError::UnknownFormat { path: path.into(), ext }.into()),
     };
     // The file readers (polars, arrow) panic on some corrupt files instead of returning an
     // error; nothing is shared with them but the path, so their panic is a refusal of the file.
     std::panic::catch_unwind(|| read(path, opts)).unwrap_or_else(|_| {
-        Err(Error::bad_input(format!(
-            "{}: not a readable {ext} file: the reader stopped on corrupt data",
-            path.display()
-        )))
+        Err(DataError::Unreadable {
+            file: path.display().to_string(),
+            problem: format!("not a readable {ext} file: the reader stopped on corrupt data"),
+            source: None,
+        }
+        .into())
     })
 }
 
 /// Open the data file; any failure (permission denied, most often) is the caller's bad input.
 fn open_data(path: &Path) -> Result<File> {
     File::open(path)
-        .map_err(|e| Error::bad_input(format!("data file {}: cannot open it: {e}", path.display())))
+        .map_err(|e| DataError::FileUnreadable { path: path.into(), action: "open", source: e }.into())
 }
 
 /// Split a header line into cells (headers are plain; quotes and a UTF-8 BOM are stripped).
@@ -97,7 +87,8 @@ fn header_cells(line: &str) -> Vec<String> {
 /// Why polars could not split the file into rows, in our words and with the file line: the
 /// first row whose field count differs from the header's, or a quoted field left open. Only
 /// run after polars failed, so a clean file is read once.
-fn csv_structure_error(path: &Path, source: &str, header_line: usize, width: usize) -> Option<Error> {
+fn csv_structure_error(path: &Path, source: &str, header_line: usize, width: usize) -> Option<DataError> {
+    let row = |row: usize, problem: String| Some(DataError::Row { file: source.into(), row, problem });
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -109,7 +100,7 @@ fn csv_structure_error(path: &Path, source: &str, header_line: usize, width: usi
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                return Some(Error::bad_input(format!("{source}: row {line}: not readable as CSV")));
+                return row(line as usize, "not readable as CSV".into());
             }
         }
         let line = record.position().map_or(0, |p| p.line()) as usize;
@@ -117,16 +108,10 @@ fn csv_structure_error(path: &Path, source: &str, header_line: usize, width: usi
             continue; // banner lines and the header
         }
         if record.iter().any(|f| f.contains(&b'\n')) {
-            return Some(Error::bad_input(format!(
-                "{source}: row {line}: a quoted field runs over the end of the line \
-                 (an unterminated '\"'?)"
-            )));
+            return row(line, "a quoted field runs over the end of the line (an unterminated '\"'?)".into());
         }
         if record.len() != width {
-            return Some(Error::bad_input(format!(
-                "{source}: row {line}: has {} fields but the header has {width}",
-                record.len()
-            )));
+            return row(line, format!("has {} fields but the header has {width}", record.len()));
         }
     }
 }
@@ -136,15 +121,20 @@ fn load_csv(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
     let file = open_data(path)?;
     let mut lines = Vec::new();
     for line in BufReader::new(file).lines().take(HEADER_SEARCH_LINES) {
-        lines.push(line.map_err(|e| Error::bad_input(format!("{source}: not readable as text: {e}")))?);
+        lines.push(line.map_err(|e| DataError::Unreadable {
+            file: source.clone(),
+            problem: format!("not readable as text: {e}"),
+            source: Some(Box::new(e)),
+        })?);
     }
     let header_line = lines
         .iter()
         .position(|l| looks_like_header(&header_cells(l)))
-        .ok_or_else(|| {
-            Error::bad_input(format!(
-                "{source}: no header naming the open, high, low and close columns in the first {HEADER_SEARCH_LINES} lines"
-            ))
+        .ok_or_else(|| DataError::Header {
+            file: source.clone(),
+            problem: format!(
+                "no header naming the open, high, low and close columns in the first {HEADER_SEARCH_LINES} lines"
+            ),
         })?;
     let cells = header_cells(&lines[header_line]);
     let map = map_columns(&source, &cells)?;
@@ -162,18 +152,19 @@ fn load_csv(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
         .map_err(|e| {
             tracing::debug!(file = %source, "csv reader: {e}");
             csv_structure_error(path, &source, header_line, cells.len()).unwrap_or_else(|| {
-                Error::bad_input(format!(
-                    "{source}: malformed CSV: not readable as rows of {} fields",
-                    cells.len()
-                ))
+                DataError::Unreadable {
+                    file: source.clone(),
+                    problem: format!("malformed CSV: not readable as rows of {} fields", cells.len()),
+                    source: Some(Box::new(e)),
+                }
             })
         })?;
     if df.width() != cells.len() {
-        return Err(Error::bad_input(format!(
-            "{source}: header has {} columns but the data has {}",
-            cells.len(),
-            df.width()
-        )));
+        return Err(DataError::Header {
+            file: source,
+            problem: format!("header has {} columns but the data has {}", cells.len(), df.width()),
+        }
+        .into());
     }
     // Line numbers in the file, 1-based: banner lines, the header, then data.
     let first_data_line = header_line + 2;
@@ -183,20 +174,14 @@ fn load_csv(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
     let mut bars = Bars::with_capacity(n);
     let price = |col: &StringChunked, name: &str, i: usize| -> Result<f64> {
         let cell = col.get(i).unwrap_or("");
-        parse_price(cell).map_err(|why| {
-            Error::bad_input(format!("{source}: row {}, column '{name}': {why}", first_data_line + i))
-        })
+        Ok(parse_price(cell)
+            .ok_or_else(|| DataError::cell(&source, first_data_line + i, name, price_problem(cell)))?)
     };
     let (o, h, l, c) = (text(map.open.0)?, text(map.high.0)?, text(map.low.0)?, text(map.close.0)?);
     let v = map.volume.as_ref().map(|(i, _)| text(*i)).transpose()?;
     for i in 0..n {
-        let ts = parse_timestamp(ts_col.get(i).unwrap_or("")).map_err(|why| {
-            Error::bad_input(format!(
-                "{source}: row {}, column '{}': {why}",
-                first_data_line + i,
-                map.timestamp.1
-            ))
-        })?;
+        let ts = parse_timestamp(ts_col.get(i).unwrap_or(""))
+            .map_err(|why| DataError::timestamp(&source, first_data_line + i, &map.timestamp.1, why))?;
         let vol = match (&v, &map.volume) {
             (Some(col), Some((_, name))) => price(col, name, i)?,
             _ => 0.0,
@@ -213,13 +198,20 @@ fn load_csv(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
     finish(&source, bars, notes, "csv", &|i| first_data_line + i, &map, opts)
 }
 
+/// What a cell with nothing in it is called.
+const EMPTY: &str = "empty value";
+
 /// A numeric cell. NaN and infinities parse here and are refused by validation with the row.
-fn parse_price(cell: &str) -> std::result::Result<f64, String> {
-    let t = cell.trim();
-    if t.is_empty() {
-        return Err("empty value".into());
+fn parse_price(cell: &str) -> Option<f64> {
+    cell.trim().parse::<f64>().ok()
+}
+
+/// Why [`parse_price`] refused a cell.
+fn price_problem(cell: &str) -> String {
+    match cell.trim() {
+        "" => EMPTY.into(),
+        t => format!("'{t}' is not a number"),
     }
-    t.parse::<f64>().map_err(|_| format!("'{t}' is not a number"))
 }
 
 /// Why a mapped Parquet column's type cannot be read, if it cannot: polars (built without its
@@ -242,10 +234,17 @@ fn unreadable_parquet_type(dt: &ArrowDataType, is_time: bool) -> Option<String> 
 
 fn load_parquet(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
     let source = path.display().to_string();
-    let unreadable =
-        |e: &dyn std::fmt::Display| Error::bad_input(format!("{source}: not a readable Parquet file: {e}"));
+    let unreadable = |problem: String, e: Option<PolarsError>| -> Error {
+        DataError::Unreadable {
+            file: source.clone(),
+            problem: format!("not a readable Parquet file: {problem}"),
+            source: e.map(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>),
+        }
+        .into()
+    };
+    let polars = |e: PolarsError| unreadable(e.to_string(), Some(e));
     let mut reader = ParquetReader::new(open_data(path)?);
-    let schema = reader.schema().map_err(|e| unreadable(&e))?;
+    let schema = reader.schema().map_err(polars)?;
     let fields: Vec<&ArrowField> = schema.iter_values().collect();
     let cells: Vec<String> = fields.iter().map(|f| f.name.to_string()).collect();
     let map = map_columns(&source, &cells)?;
@@ -253,7 +252,8 @@ fn load_parquet(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
     wanted.extend(map.volume.as_ref());
     for (k, (idx, name)) in wanted.iter().enumerate() {
         if let Some(why) = unreadable_parquet_type(&fields[*idx].dtype, k == 0) {
-            return Err(Error::bad_input(format!("{source}: column '{name}' {why}")));
+            let (file, column) = (source.clone(), name.clone());
+            return Err(DataError::ColumnType { file, column, problem: why, source: None }.into());
         }
     }
     // Read only the mapped columns: another column of a type we cannot read does not matter.
@@ -261,24 +261,21 @@ fn load_parquet(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
     let read =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.with_columns(Some(names)).finish()));
     let df = match read {
-        Ok(r) => r.map_err(|e| unreadable(&e))?,
-        Err(p) => return Err(unreadable(&crate::engine::error::panic_message(p.as_ref()))),
+        Ok(r) => r.map_err(polars)?,
+        Err(p) => return Err(unreadable(crate::engine::error::panic_message(p.as_ref()), None)),
     };
     let col = |idx: usize| df.column(cells[idx].as_str());
     let n = df.height();
     let ts = parquet_timestamps(&source, col(map.timestamp.0)?, n, &map.timestamp.1)?;
     let float = |(idx, name): &(usize, String)| -> Result<Vec<f64>> {
-        let s = col(*idx)?
-            .cast(&DataType::Float64)
-            .map_err(|e| Error::bad_input(format!("{source}: column '{name}' is not numeric: {e}")))?;
+        let s = col(*idx)?.cast(&DataType::Float64).map_err(|e| DataError::ColumnType {
+            file: source.clone(),
+            column: name.clone(),
+            problem: format!("is not numeric: {e}"),
+            source: Some(e),
+        })?;
         let ca = s.f64()?;
-        (0..n)
-            .map(|i| {
-                ca.get(i).ok_or_else(|| {
-                    Error::bad_input(format!("{source}: row {}, column '{name}': empty value", i + 1))
-                })
-            })
-            .collect()
+        (0..n).map(|i| ca.get(i).ok_or_else(|| DataError::cell(&source, i + 1, name, EMPTY).into())).collect()
     };
     let bars = Bars {
         ts,
@@ -295,8 +292,7 @@ fn load_parquet(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
 }
 
 fn parquet_timestamps(source: &str, col: &Column, height: usize, name: &str) -> Result<Vec<i64>> {
-    let missing =
-        |i: usize| Error::bad_input(format!("{source}: row {}, column '{name}': empty value", i + 1));
+    let missing = |i: usize| -> Error { DataError::cell(source, i + 1, name, EMPTY).into() };
     match col.dtype() {
         DataType::Datetime(unit, _) => {
             let per_ms = match unit {
@@ -322,9 +318,7 @@ fn parquet_timestamps(source: &str, col: &Column, height: usize, name: &str) -> 
             (0..height)
                 .map(|i| {
                     let cell = ca.get(i).ok_or_else(|| missing(i))?;
-                    parse_timestamp(cell).map_err(|why| {
-                        Error::bad_input(format!("{source}: row {}, column '{name}': {why}", i + 1))
-                    })
+                    parse_timestamp(cell).map_err(|why| DataError::timestamp(source, i + 1, name, why).into())
                 })
                 .collect()
         }
@@ -334,15 +328,18 @@ fn parquet_timestamps(source: &str, col: &Column, height: usize, name: &str) -> 
             (0..height)
                 .map(|i| {
                     let v = ca.get(i).ok_or_else(|| missing(i))?;
-                    parse_timestamp(&v.to_string()).map_err(|why| {
-                        Error::bad_input(format!("{source}: row {}, column '{name}': {why}", i + 1))
-                    })
+                    parse_timestamp(&v.to_string())
+                        .map_err(|why| DataError::timestamp(source, i + 1, name, why).into())
                 })
                 .collect()
         }
-        other => Err(Error::bad_input(format!(
-            "{source}: column '{name}' has type {other}; expected a datetime, date, epoch integer or ISO text"
-        ))),
+        other => Err(DataError::ColumnType {
+            file: source.into(),
+            column: name.into(),
+            problem: format!("has type {other}; expected a datetime, date, epoch integer or ISO text"),
+            source: None,
+        }
+        .into()),
     }
 }
 
@@ -367,25 +364,24 @@ fn finish(
 ) -> Result<Loaded> {
     let n = bars.len();
     if n == 0 {
-        return Err(Error::bad_input(format!("{source}: no data rows")));
+        return Err(DataError::Series { file: source.into(), problem: "no data rows".into() }.into());
     }
+    let time_cell = |i: usize, problem: String| -> Result<Loaded> {
+        Err(DataError::cell(source, row_of(i), &map.timestamp.1, problem).into())
+    };
     if let Some(i) = bars.ts.iter().position(|&t| crate::engine::time::in_range(t).is_none()) {
-        return Err(Error::bad_input(format!(
-            "{source}: row {}, column '{}': {} ms is outside the years -262143 to 262142",
-            row_of(i),
-            map.timestamp.1,
-            bars.ts[i]
-        )));
+        return time_cell(i, format!("{} ms is outside the years -262143 to 262142", bars.ts[i]));
     }
     if !opts.allow_any_date {
         if let Some(i) = bars.ts.iter().position(|t| !PLAUSIBLE_MS.contains(t)) {
-            return Err(Error::bad_input(format!(
-                "{source}: row {}, column '{}': {} is before 1970 or after 2100, most likely an \
-                 epoch in the wrong unit; import it with --allow-any-date if the date is real",
-                row_of(i),
-                map.timestamp.1,
-                describe_ms(bars.ts[i])
-            )));
+            return time_cell(
+                i,
+                format!(
+                    "{} is before 1970 or after 2100, most likely an epoch in the wrong unit; \
+                     import it with --allow-any-date if the date is real",
+                    describe_ms(bars.ts[i])
+                ),
+            );
         }
     }
     let descending = n > 1 && bars.ts[0] > bars.ts[n - 1];
@@ -399,12 +395,7 @@ fn finish(
                     "out of order: the file is newest-first but this row is newer than the one before"
                         .to_string()
                 };
-                return Err(Error::bad_input(format!(
-                    "{source}: row {}, column '{}': {why} ({})",
-                    row_of(i),
-                    map.timestamp.1,
-                    crate::engine::time::fmt_ms(bars.ts[i])
-                )));
+                return time_cell(i, format!("{why} ({})", crate::engine::time::fmt_ms(bars.ts[i])));
             }
         }
         bars.reverse();

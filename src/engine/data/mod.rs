@@ -3,9 +3,11 @@
 pub mod bars;
 pub mod catalog;
 pub mod columns;
+pub mod error;
 pub mod load;
 pub mod resample;
 pub mod store;
 pub mod synth;
 
 pub use bars::Bars;
+pub use error::DataError;

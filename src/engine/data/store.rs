@@ -7,6 +7,7 @@ use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::bars::Bars;
+use super::error::DataError;
 use crate::engine::error::{Error, Result};
 use crate::engine::workspace::write_atomic_with;
 
@@ -53,7 +54,7 @@ pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
             .with_compression(ParquetCompression::Zstd(None))
             .finish(df)
             .map(|_| ())
-            .map_err(|e| Error::runtime(format!("cannot write {}: {e}", path.display())))
+            .map_err(|e| DataError::Write { path: path.into(), source: e }.into())
     })
 }
 
@@ -66,7 +67,7 @@ pub fn read_bars(path: &Path) -> Result<Bars> {
     let file = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
     let df = ParquetReader::new(file)
         .finish()
-        .map_err(|e| Error::runtime(format!("{}: corrupt dataset: {e}", path.display())))?;
+        .map_err(|e| DataError::CorruptDataset { path: path.into(), source: e })?;
     let ts_phys = df.column("timestamp")?.to_physical_repr();
     let ts = ts_phys.i64()?.into_no_null_iter().collect();
     let f = |name: &str| -> Result<Vec<f64>> { Ok(df.column(name)?.f64()?.into_no_null_iter().collect()) };

@@ -4,7 +4,7 @@
 use crate::engine::data::catalog::{resolve, ResolvedData};
 use crate::engine::data::Bars;
 use crate::engine::error::{Error, Result};
-use crate::engine::time::{fmt_ms, parse_timestamp};
+use crate::engine::time::fmt_ms;
 use crate::engine::workspace::Workspace;
 
 /// What a poll finds.
@@ -94,9 +94,7 @@ impl ReplayFeed {
         resume_at: usize,
     ) -> Result<(ReplayFeed, ResolvedData)> {
         let data = resolve(ws, &spec.data)?;
-        let start = from
-            .map(|f| parse_timestamp(f).map_err(|e| Error::bad_input(format!("--start: {e}"))))
-            .transpose()?;
+        let start = from.map(|f| crate::engine::time::parse_bound("--start", f)).transpose()?;
         let all = data.bars.slice_time(start, None);
         if all.is_empty() {
             return Err(Error::bad_input(format!(
