@@ -5,6 +5,7 @@
 
 use super::data::DataError;
 use super::error::{Error, ErrorKind};
+use super::signals::error::SignalError;
 use super::time::{TimeError, TimestampError};
 
 use ErrorKind::{BadInput, NotFound, Runtime};
@@ -48,5 +49,12 @@ impl From<DataError> for Error {
             | D::ResampleTarget { .. } => BadInput,
         };
         wrap(kind, e)
+    }
+}
+
+impl From<SignalError> for Error {
+    fn from(e: SignalError) -> Self {
+        // Every signal, goal and rules refusal is the sender's or the operator's input.
+        wrap(BadInput, e)
     }
 }

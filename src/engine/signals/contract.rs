@@ -134,17 +134,14 @@ pub struct Horizon {
 }
 
 impl Horizon {
-    pub fn parse(s: &str) -> Result<Horizon, String> {
+    pub fn parse(s: &str) -> Result<Horizon, super::error::SignalError> {
         let t = s.trim();
         let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
         let (num, unit) = t.split_at(split);
         let count: u32 = num.parse().unwrap_or(0);
         let unit_ok = matches!(unit, "h" | "d" | "w" | "m" | "y");
         if count == 0 || count > 10_000 || !unit_ok {
-            return Err(format!(
-                "'{s}' is not a horizon: use a count from 1 to 10000 and a unit h (hours), d (days), \
-                 w (weeks), m (months) or y (years), e.g. 5d or 3m"
-            ));
+            return Err(super::error::SignalError::Horizon(s.to_string()));
         }
         Ok(Horizon { count, unit: unit.chars().next().expect("one unit character") })
     }
@@ -239,12 +236,12 @@ pub fn validate(doc: &Value, now_ms: i64) -> Result<Signal, FieldError> {
     let affected_universe = universe(obj)?;
     let bias = word(obj, "bias", Bias::parse, Bias::names())?;
     let horizon = text(obj, "horizon", 16)?;
-    Horizon::parse(&horizon).map_err(|p| err("horizon", p))?;
+    Horizon::parse(&horizon).map_err(|p| err("horizon", p.to_string()))?;
     let hypothesis_type = word(obj, "hypothesis_type", HypothesisType::parse, HypothesisType::names())?;
     let validation_goal = text(obj, "validation_goal", 1000)?;
-    goal::parse(&validation_goal).map_err(|p| err("validation_goal", p))?;
+    goal::parse(&validation_goal).map_err(|p| err("validation_goal", p.to_string()))?;
     let invalidation_condition = text(obj, "invalidation_condition", 1000)?;
-    goal::parse(&invalidation_condition).map_err(|p| err("invalidation_condition", p))?;
+    goal::parse(&invalidation_condition).map_err(|p| err("invalidation_condition", p.to_string()))?;
     let suggested_strategies = suggestions(obj)?;
     let metadata = match obj.get("metadata") {
         None | Some(Value::Null) => None,
@@ -495,7 +492,10 @@ mod tests {
         assert_eq!(Horizon::parse("1m").unwrap().end_of(t), parse_time("2026-02-28T00:00:00Z"));
         assert_eq!(Horizon::parse("1y").unwrap().end_of(t), parse_time("2027-01-31T00:00:00Z"));
         for bad in ["", "0d", "5", "d", "5 days", "1.5d", "3M"] {
-            assert!(Horizon::parse(bad).is_err(), "{bad}");
+            assert!(
+                matches!(Horizon::parse(bad), Err(super::super::error::SignalError::Horizon(_))),
+                "{bad}"
+            );
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::error::SignalError;
 use crate::engine::backtest::metrics::{Metrics, METRIC_NAMES};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,10 +76,10 @@ pub struct Check {
 
 /// Any comparison character makes the text a threshold that must parse: `sharp > 1` is a
 /// typo to refuse, not prose to keep.
-pub fn parse(text: &str) -> Result<Goal, String> {
+pub fn parse(text: &str) -> Result<Goal, SignalError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err("must not be empty".into());
+        return Err(SignalError::EmptyGoal);
     }
     if !t.contains(['<', '>', '=']) {
         return Ok(Goal::Text { text: t.to_string() });
@@ -108,17 +109,19 @@ fn split_and(t: &str) -> Vec<&str> {
     out
 }
 
-fn parse_term(term: &str, whole: &str) -> Result<Condition, String> {
+fn parse_term(term: &str, whole: &str) -> Result<Condition, SignalError> {
     let ops = [(">=", Op::Ge), ("<=", Op::Le), (">", Op::Gt), ("<", Op::Lt)];
     let Some((tok, op)) = ops.iter().find(|(s, _)| term.contains(s)) else {
-        return Err(format!(
-            "'{term}' in '{whole}' is not a threshold: use metric > value, >=, < or <= (e.g. sharpe > 1)"
-        ));
+        return Err(SignalError::NotAThreshold { term: term.into(), whole: whole.into() });
     };
     let (metric, value) = term.split_once(tok).expect("contains the operator");
     let metric = metric.trim();
     if !METRIC_NAMES.contains(&metric) {
-        return Err(format!("unknown metric '{metric}' in '{whole}'; valid: {}", METRIC_NAMES.join(", ")));
+        return Err(SignalError::UnknownMetric {
+            metric: metric.into(),
+            whole: whole.into(),
+            valid: METRIC_NAMES.join(", "),
+        });
     }
     let raw = value.trim();
     let (num, scale) = match raw.strip_suffix('%') {
@@ -129,7 +132,7 @@ fn parse_term(term: &str, whole: &str) -> Result<Condition, String> {
         .parse()
         .ok()
         .filter(|v: &f64| v.is_finite())
-        .ok_or_else(|| format!("'{raw}' in '{whole}' is not a number"))?;
+        .ok_or_else(|| SignalError::NotANumber { raw: raw.into(), whole: whole.into() })?;
     Ok(Condition { metric: metric.to_string(), op: *op, value: v * scale })
 }
 
@@ -211,10 +214,13 @@ mod tests {
     #[test]
     fn typos_and_garbage_are_refused_by_name() {
         let e = parse("sharp > 1").unwrap_err();
-        assert!(e.contains("unknown metric 'sharp'") && e.contains("sharpe"), "{e}");
-        assert!(parse("sharpe > high").unwrap_err().contains("not a number"));
-        assert!(parse("sharpe = 1").unwrap_err().contains("not a threshold"));
-        assert!(parse("  ").is_err());
+        assert!(
+            matches!(&e, SignalError::UnknownMetric { metric, valid, .. } if metric == "sharp" && valid.contains("sharpe")),
+            "{e}"
+        );
+        assert!(matches!(parse("sharpe > high"), Err(SignalError::NotANumber { raw, .. }) if raw == "high"));
+        assert!(matches!(parse("sharpe = 1"), Err(SignalError::NotAThreshold { .. })));
+        assert!(matches!(parse("  "), Err(SignalError::EmptyGoal)));
     }
 
     #[test]

@@ -90,7 +90,7 @@ pub struct IntakeReport {
 }
 
 /// One document of the input: its line (JSON lines), and the JSON or why it is not.
-type Doc = (Option<usize>, std::result::Result<Value, String>);
+type Doc = (Option<usize>, std::result::Result<Value, serde_json::Error>);
 
 /// Split the input into documents.
 fn documents(source: &str, text: &str) -> Result<(Format, Vec<Doc>)> {
@@ -116,12 +116,7 @@ fn documents(source: &str, text: &str) -> Result<(Format, Vec<Doc>)> {
             if !lines_mode {
                 return Err(bad(format!("{source}: not valid JSON: {whole}")));
             }
-            let docs = lines
-                .into_iter()
-                .map(|(n, l)| {
-                    (Some(n), serde_json::from_str::<Value>(l).map_err(|e| format!("not valid JSON: {e}")))
-                })
-                .collect();
+            let docs = lines.into_iter().map(|(n, l)| (Some(n), serde_json::from_str::<Value>(l))).collect();
             Ok((Format::JsonLines, docs))
         }
     }
@@ -185,7 +180,7 @@ pub fn intake(ws: &Workspace, source: &str, text: &str, now_ms: i64) -> Result<I
             Err(m) => {
                 entries.push(Entry {
                     field: Some("document".into()),
-                    message: Some(format!("{at}: {m}")),
+                    message: Some(format!("{at}: not valid JSON: {m}")),
                     ..base
                 });
                 continue;

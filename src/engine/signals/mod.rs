@@ -3,6 +3,7 @@
 //! in a verdict. An intake never trades, never changes a policy and never waits on its sender.
 
 pub mod contract;
+pub mod error;
 pub mod goal;
 pub mod intake;
 pub mod research;

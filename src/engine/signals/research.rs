@@ -171,10 +171,9 @@ fn symbol(
 pub fn run(ws: &Workspace, stored: &StoredSignal, a: &Assessment, rules: &Loaded) -> Result<Verdict> {
     let started = Instant::now();
     let sig = &stored.signal;
-    let goal =
-        goal::parse(&sig.validation_goal).map_err(|m| Error::bad_input(m).with_field("validation_goal"))?;
+    let goal = goal::parse(&sig.validation_goal).map_err(|e| Error::from(e).with_field("validation_goal"))?;
     let invalidation = goal::parse(&sig.invalidation_condition)
-        .map_err(|m| Error::bad_input(m).with_field("invalidation_condition"))?;
+        .map_err(|e| Error::from(e).with_field("invalidation_condition"))?;
     let bt = backtest_config(ws, a, rules)?;
     bt.validate()?;
     let symbols: Vec<SymbolResult> = a

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::contract::HypothesisType;
+use super::error::SignalError;
 use crate::engine::error::{Error, Result};
 use crate::engine::research::sweep::grid::{combinations, parse_axis, parse_constraint, Axis};
 use crate::engine::research::sweep::rank::check_objective;
@@ -223,13 +224,14 @@ impl Rules {
 }
 
 fn bad(file: &str, field: &str, msg: impl std::fmt::Display) -> Error {
-    Error::bad_input(format!("{file}: {field}: {msg}")).with_field(field)
+    Error::from(SignalError::Rules { file: file.into(), key: field.into(), problem: msg.to_string() })
+        .with_field(field)
 }
 
 /// Parse and check rules text; errors name the file, and the line (TOML syntax) or the key.
 pub fn parse(text: &str, file: &str) -> Result<Rules> {
-    let rules: Rules = toml::from_str(text)
-        .map_err(|e| Error::bad_input(format!("{file}: {}", e.to_string().trim_end())))?;
+    let rules: Rules =
+        toml::from_str(text).map_err(|source| SignalError::RulesSyntax { file: file.into(), source })?;
     validate(&rules, file)?;
     Ok(rules)
 }
@@ -305,16 +307,16 @@ fn validate(r: &Rules, file: &str) -> Result<()> {
 }
 
 /// The axes of a rules grid, checked against the strategy's parameters.
-pub fn rule_axes(name: &str, rule: &StrategyRule) -> std::result::Result<Vec<Axis>, String> {
-    let info = registry_info(name).map_err(|e| e.message.trim_start_matches("--strategy: ").to_string())?;
+pub fn rule_axes(name: &str, rule: &StrategyRule) -> std::result::Result<Vec<Axis>, SignalError> {
+    let info = registry_info(name).map_err(|source| SignalError::RuleSweep { part: None, source })?;
     if info.params.is_empty() || rule.grid.is_empty() {
-        return Err(format!("{name} needs a grid over at least one of its parameters"));
+        return Err(SignalError::NoGrid { strategy: name.into() });
     }
     rule.grid
         .iter()
         .map(|g| {
             parse_axis(g, &info.params, name)
-                .map_err(|e| format!("grid: {}", e.message.trim_start_matches("--grid: ")))
+                .map_err(|source| SignalError::RuleSweep { part: Some("grid"), source })
         })
         .collect()
 }
@@ -323,12 +325,12 @@ pub fn rule_axes(name: &str, rule: &StrategyRule) -> std::result::Result<Vec<Axi
 fn constraints_for(
     axes: &[Axis],
     texts: &[String],
-) -> std::result::Result<Vec<crate::engine::research::sweep::grid::Constraint>, String> {
+) -> std::result::Result<Vec<crate::engine::research::sweep::grid::Constraint>, SignalError> {
     texts
         .iter()
         .map(|c| {
             parse_constraint(c, axes)
-                .map_err(|e| format!("constraints: {}", e.message.trim_start_matches("--constraint: ")))
+                .map_err(|source| SignalError::RuleSweep { part: Some("constraints"), source })
         })
         .collect()
 }
@@ -375,7 +377,11 @@ mod tests {
         let e = edit("strategies = [\"donchian_breakout\"]", "strategies = [\"buy_and_hold\"]");
         assert!(e.message.contains("buy_and_hold"), "{e}");
         let e = edit("min_trades = 5", "min_trade = 5");
-        assert!(e.message.contains("rules.toml") && e.message.contains("line"), "{e}");
+        assert!(
+            matches!(e.domain(), Some(SignalError::RulesSyntax { file, .. }) if file == "rules.toml"),
+            "{e}"
+        );
+        assert!(e.message.contains("line"), "{e}");
         let e = edit("max_combinations = 400", "max_combinations = 4");
         assert!(e.message.contains("combinations"), "{e}");
     }

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::contract::{Bias, Horizon, Signal};
+use super::error::SignalError;
 use super::goal;
 use super::rules::{rule_axes, Rules, StrategyRule, Suggested};
 use crate::engine::data::catalog::DatasetMeta;
@@ -294,9 +295,10 @@ fn rules_sweep(name: &str, rule: &StrategyRule) -> Option<PlannedSweep> {
 
 /// The rules' axes with the suggested ones in their place; the rules' constraints that still
 /// name swept parameters.
-fn suggested_sweep(name: &str, suggested: &[String], rules: &Rules) -> Result<PlannedSweep, String> {
-    let info = registry_info(name).map_err(|e| e.message)?;
-    let parse = |g: &String| parse_axis(g, &info.params, name).map_err(|e| e.message);
+fn suggested_sweep(name: &str, suggested: &[String], rules: &Rules) -> Result<PlannedSweep, SignalError> {
+    let refused = |source| SignalError::Suggested { source };
+    let info = registry_info(name).map_err(refused)?;
+    let parse = |g: &String| parse_axis(g, &info.params, name).map_err(refused);
     let mut axes: Vec<Axis> = suggested.iter().map(parse).collect::<Result<_, _>>()?;
     let rule = rules.strategy.get(name);
     let mut grid: Vec<String> = suggested.to_vec();
@@ -308,17 +310,14 @@ fn suggested_sweep(name: &str, suggested: &[String], rules: &Rules) -> Result<Pl
         }
     }
     if axes.is_empty() {
-        return Err("no ranges given and none in the rules".into());
+        return Err(SignalError::NoRanges);
     }
     let constraints: Vec<String> = rule
         .map(|r| r.constraints.iter().filter(|c| parse_constraint(c, &axes).is_ok()).cloned().collect())
         .unwrap_or_default();
     let n = count(&axes, &constraints)?;
     if n > rules.research.max_combinations {
-        return Err(format!(
-            "{n} combinations, over research.max_combinations ({})",
-            rules.research.max_combinations
-        ));
+        return Err(SignalError::TooManyCombinations { n, max: rules.research.max_combinations });
     }
     Ok(PlannedSweep {
         strategy: name.to_string(),
@@ -329,12 +328,13 @@ fn suggested_sweep(name: &str, suggested: &[String], rules: &Rules) -> Result<Pl
     })
 }
 
-fn count(axes: &[Axis], constraints: &[String]) -> Result<usize, String> {
+fn count(axes: &[Axis], constraints: &[String]) -> Result<usize, SignalError> {
+    let refused = |source| SignalError::Suggested { source };
     let cs = constraints
         .iter()
-        .map(|c| parse_constraint(c, axes).map_err(|e| e.message))
+        .map(|c| parse_constraint(c, axes).map_err(refused))
         .collect::<Result<Vec<_>, _>>()?;
-    combinations(axes, &cs).map(|v| v.len()).map_err(|e| e.message)
+    combinations(axes, &cs).map(|v| v.len()).map_err(refused)
 }
 
 #[cfg(test)]

@@ -1,0 +1,59 @@
+//! What can be wrong with a signal's text fields, the research rules, or a sweep plan built
+//! from them. The exit-code kind of each is in `engine/error_kinds.rs`.
+
+use crate::engine::error::Error;
+
+/// A refused horizon, goal, rules file or sweep plan.
+#[derive(Debug, thiserror::Error)]
+pub enum SignalError {
+    /// A horizon that is not a count and a unit.
+    #[error(
+        "'{0}' is not a horizon: use a count from 1 to 10000 and a unit h (hours), d (days), \
+         w (weeks), m (months) or y (years), e.g. 5d or 3m"
+    )]
+    Horizon(String),
+    /// An empty validation goal or invalidation condition.
+    #[error("must not be empty")]
+    EmptyGoal,
+    /// A goal term with a comparison character that is not `metric op value`.
+    #[error("'{term}' in '{whole}' is not a threshold: use metric > value, >=, < or <= (e.g. sharpe > 1)")]
+    NotAThreshold { term: String, whole: String },
+    /// A goal naming a metric that does not exist (`valid` lists those that do).
+    #[error("unknown metric '{metric}' in '{whole}'; valid: {valid}")]
+    UnknownMetric { metric: String, whole: String, valid: String },
+    /// A goal threshold that is not a finite number.
+    #[error("'{raw}' in '{whole}' is not a number")]
+    NotANumber { raw: String, whole: String },
+    /// A rules file that is not valid TOML (the TOML error names the line).
+    #[error("{file}: {}", source.to_string().trim_end())]
+    RulesSyntax { file: String, source: toml::de::Error },
+    /// A rules key with a value that cannot be used.
+    #[error("{file}: {key}: {problem}")]
+    Rules { file: String, key: String, problem: String },
+    /// A rules strategy with no grid to sweep.
+    #[error("{strategy} needs a grid over at least one of its parameters")]
+    NoGrid { strategy: String },
+    /// A strategy, grid (`part` "grid") or constraint (`part` "constraints") of a rules sweep
+    /// that the research layer refuses; the research error is the source.
+    #[error("{}", rule_problem(part, source))]
+    RuleSweep { part: Option<&'static str>, source: Error },
+    /// A suggested sweep the research layer refuses (strategy, grid or constraint).
+    #[error("{source}")]
+    Suggested { source: Error },
+    /// A suggestion with no ranges when the rules have none either.
+    #[error("no ranges given and none in the rules")]
+    NoRanges,
+    /// A suggested sweep larger than the rules allow.
+    #[error("{n} combinations, over research.max_combinations ({max})")]
+    TooManyCombinations { n: usize, max: usize },
+}
+
+/// The research error's text without the CLI flag it names (a rules file has no flags).
+fn rule_problem(part: &Option<&'static str>, source: &Error) -> String {
+    let m = source.message.as_str();
+    match part {
+        None => m.trim_start_matches("--strategy: ").to_string(),
+        Some("grid") => format!("grid: {}", m.trim_start_matches("--grid: ")),
+        Some(p) => format!("{p}: {}", m.trim_start_matches("--constraint: ")),
+    }
+}
