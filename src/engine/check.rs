@@ -148,6 +148,6 @@ fn keyring_reachable() -> CheckLine {
         "keyring",
         secrets::probe()
             .map(|_| "OS keyring stores and returns entries".to_string())
-            .map_err(|e| (e, secrets::KEYRING_HELP.into())),
+            .map_err(|e| (e.to_string(), secrets::KEYRING_HELP.into())),
     )
 }

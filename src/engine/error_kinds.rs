@@ -5,10 +5,11 @@
 
 use super::data::DataError;
 use super::error::{Error, ErrorKind};
+use super::secrets::SecretsError;
 use super::signals::error::SignalError;
 use super::time::{TimeError, TimestampError};
 
-use ErrorKind::{BadInput, NotFound, Runtime};
+use ErrorKind::{BadInput, NotFound, Refused, Runtime};
 
 fn wrap(kind: ErrorKind, e: impl std::error::Error + Send + Sync + 'static) -> Error {
     Error::new(kind, e.to_string()).caused_by(e)
@@ -56,5 +57,19 @@ impl From<SignalError> for Error {
     fn from(e: SignalError) -> Self {
         // Every signal, goal and rules refusal is the sender's or the operator's input.
         wrap(BadInput, e)
+    }
+}
+
+impl From<SecretsError> for Error {
+    fn from(e: SecretsError) -> Self {
+        use SecretsError as S;
+        let kind = match &e {
+            S::Keyring { .. } | S::Mismatch { .. } | S::Probe { .. } => Runtime,
+            // The environment fallback asked for a venue that is not the loopback simulator.
+            S::EnvNotLoopback { .. } => Refused,
+            // The operator's setup is missing a piece: input to fix, not a refusal.
+            S::Missing { .. } => BadInput,
+        };
+        wrap(kind, e)
     }
 }

@@ -23,23 +23,52 @@ paper trading need no keyring; a live corridor refuses to open without its crede
 simulator may read QUANTLAB_LOOPBACK_CREDENTIAL instead, with a warning, and only when every URL of the \
 account in venues.toml reaches this machine (127.0.0.0/8 or ::1); real venues never read the environment.";
 
+/// What went wrong with a credential or the keyring. The keyring's own error is kept as its
+/// text only, never as a source: one of its variants holds the bytes of a credential that did
+/// not decode, and a source chain is printed with `{:?}` more easily than it is reviewed.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretsError {
+    /// The keyring could not `what` (open, store, keep, read, delete) the credential `name`.
+    #[error("the OS keyring could not {what} {name}: {reason}. {KEYRING_HELP}")]
+    Keyring { what: &'static str, name: String, reason: String },
+    /// The keyring accepted a write and returned something else.
+    #[error("the OS keyring returned a different value for {name} than it stored. {KEYRING_HELP}")]
+    Mismatch { name: String },
+    /// The probe of `quantlab check`: `step` is what failed (see [`probe`]).
+    #[error("{step}{}", reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default())]
+    Probe { step: &'static str, reason: Option<String> },
+    /// The loopback variable set for an endpoint that is not the loopback simulator.
+    #[error(
+        "{LOOPBACK_ENV} is set, but it is read only for the loopback simulator, and {why}. \
+         A real venue's credential comes from the OS keyring only: {hint}"
+    )]
+    EnvNotLoopback { why: String, hint: String },
+    /// No credential stored for `name`; `hint` says how to store one.
+    #[error("no credential for {name} in {store}: {hint}")]
+    Missing { name: String, store: &'static str, hint: String },
+}
+
 /// Write, read back and delete a throwaway entry. Ok when the keyring round-trips.
-pub fn probe() -> Result<(), String> {
+pub fn probe() -> Result<(), SecretsError> {
+    let failed = |step, e: keyring::Error| SecretsError::Probe { step, reason: Some(e.to_string()) };
     let user = format!("probe-{}", std::process::id());
-    let entry = Entry::new(SERVICE, &user).map_err(|e| format!("keyring unavailable: {e}"))?;
+    let entry = Entry::new(SERVICE, &user).map_err(|e| failed("keyring unavailable", e))?;
     let token = format!("probe-{}", crate::engine::time::now_ms());
     if let Err(e) = entry.set_password(&token) {
         drop_failed_write(&entry);
-        return Err(format!("keyring refused a write: {e}"));
+        return Err(failed("keyring refused a write", e));
     }
     // Read through a fresh handle, as another part of the program would.
     let back = Entry::new(SERVICE, &user)
         .and_then(|e| e.get_password())
-        .map_err(|e| format!("keyring lost an entry it just stored: {e}"));
+        .map_err(|e| failed("keyring lost an entry it just stored", e));
     drop_failed_write(&entry);
     match back {
         Ok(v) if v == token => Ok(()),
-        Ok(_) => Err("keyring returned a different value than it stored".into()),
+        Ok(_) => Err(SecretsError::Probe {
+            step: "keyring returned a different value than it stored",
+            reason: None,
+        }),
         Err(e) => Err(e),
     }
 }
@@ -130,11 +159,8 @@ pub trait CredentialStore: Send + Sync {
 /// macOS Keychain, Windows Credential Manager.
 pub struct KeyringStore;
 
-fn keyring_error(what: &str, key: &CredentialKey, e: keyring::Error) -> crate::engine::Error {
-    crate::engine::Error::runtime(format!(
-        "the OS keyring could not {what} {}: {e}. {KEYRING_HELP}",
-        key.name()
-    ))
+fn keyring_error(what: &'static str, key: &CredentialKey, e: keyring::Error) -> crate::engine::Error {
+    SecretsError::Keyring { what, name: key.name(), reason: e.to_string() }.into()
 }
 
 impl CredentialStore for KeyringStore {
@@ -153,10 +179,7 @@ impl CredentialStore for KeyringStore {
         let back = Entry::new(SERVICE, &key.name()).and_then(|e| e.get_password());
         match back {
             Ok(v) if v == secret.expose() => Ok(()),
-            Ok(_) => Err(crate::engine::Error::runtime(format!(
-                "the OS keyring returned a different value for {} than it stored. {KEYRING_HELP}",
-                key.name()
-            ))),
+            Ok(_) => Err(SecretsError::Mismatch { name: key.name() }.into()),
             Err(e) => {
                 let _ = entry.delete_credential();
                 Err(keyring_error("keep", key, e))
@@ -225,15 +248,8 @@ pub fn credential_for(
     }
     if let Ok(v) = std::env::var(LOOPBACK_ENV) {
         if let Err(why) = loopback() {
-            return Err(crate::engine::Error::new(
-                crate::engine::ErrorKind::Refused,
-                format!(
-                    "{LOOPBACK_ENV} is set, but it is read only for the loopback simulator, and {why}. \
-                     A real venue's credential comes from the OS keyring only: {}",
-                    store_hint(key)
-                ),
-            )
-            .with_field("credential"));
+            let refused = SecretsError::EnvNotLoopback { why, hint: store_hint(key) };
+            return Err(crate::engine::Error::from(refused).with_field("credential"));
         }
         let warning = format!(
             "WARNING: using the credential in {LOOPBACK_ENV} for {} because the endpoint is the loopback \
@@ -247,10 +263,11 @@ pub fn credential_for(
     match stored {
         Err(e) => Err(e),
         // The operator's setup is missing a piece: input to fix (exit 2), not a refusal.
-        _ => Err(crate::engine::Error::new(
-            crate::engine::ErrorKind::BadInput,
-            format!("no credential for {} in {}: {how}", key.name(), store.name()),
-        )
+        _ => Err(crate::engine::Error::from(SecretsError::Missing {
+            name: key.name(),
+            store: store.name(),
+            hint: how,
+        })
         .with_field("credential")),
     }
 }
@@ -345,11 +362,10 @@ mod tests {
         let e = credential_for(&store, &key, not_loopback).unwrap_err();
         assert_eq!(e.kind, crate::engine::ErrorKind::Refused);
         assert!(
-            e.message.contains(LOOPBACK_ENV) && e.message.contains("[kraken.main] base_url"),
-            "{}",
-            e.message
+            matches!(e.domain(), Some(SecretsError::EnvNotLoopback { why, hint })
+                if why.contains("[kraken.main] base_url") && hint.contains("quantlab secrets set kraken --account main")),
+            "{e:?}"
         );
-        assert!(e.message.contains("quantlab secrets set kraken --account main"));
         assert!(!e.message.contains("sim-secret"), "the value is never shown");
         let (s, warning) = credential_for(&store, &key, || Ok(())).unwrap();
         assert_eq!(s.expose(), "sim-secret");
@@ -366,5 +382,6 @@ mod tests {
         std::env::remove_var(LOOPBACK_ENV);
         let e = credential_for(&MemoryStore::default(), &key, not_loopback).unwrap_err();
         assert_eq!(e.kind, crate::engine::ErrorKind::BadInput, "unset: the plain missing-credential error");
+        assert!(matches!(e.domain(), Some(SecretsError::Missing { .. })), "{e:?}");
     }
 }
