@@ -14,7 +14,7 @@ use crate::engine::research::portfolio::{self, PortfolioDetail, PortfolioRequest
 use crate::engine::research::query::{select, Query};
 use crate::engine::research::sweep::{self, Progress, SweepReport, SweepRequest, SweepSummary};
 use crate::engine::research::walkforward::{self, WalkForwardReport, WalkForwardRequest};
-use crate::engine::research::{run, RunReport, RunRequest};
+use crate::engine::research::{run, ResearchError, RunReport, RunRequest};
 use crate::engine::strategy::{catalogue, StrategyInfo};
 use crate::engine::time::{fmt_ms, parse_timeframe};
 use crate::engine::workspace::{read_json, write_atomic, Workspace};
@@ -77,7 +77,7 @@ impl Engine {
     /// column names and the row count.
     pub fn indicators(&self, data: &str, specs: &[String], out: &Path) -> Result<(Vec<String>, usize)> {
         if specs.is_empty() {
-            return Err(Error::bad_input("give at least one --indicator (e.g. rsi:14)"));
+            return Err(crate::engine::strategy::StrategyError::NoIndicator.into());
         }
         let parsed = specs.iter().map(|s| IndicatorSpec::parse(s)).collect::<Result<Vec<_>>>()?;
         let d = catalog::resolve(&self.ws, data)?;
@@ -212,8 +212,8 @@ impl Engine {
         let hits: Vec<&IndexEntry> = runs.iter().filter(|r| r.run_id.starts_with(id)).collect();
         match hits.as_slice() {
             [one] => Ok(one.run_id.clone()),
-            [] => Err(Error::not_found(format!("no run '{id}' in {}", self.ws.runs_dir().display()))),
-            many => Err(Error::bad_input(format!("'{id}' matches {} runs; give more of the id", many.len()))),
+            [] => Err(ResearchError::NoRun { id: id.into(), dir: self.ws.runs_dir() }.into()),
+            many => Err(ResearchError::Ambiguous { id: id.into(), count: many.len(), what: "runs" }.into()),
         }
     }
 }

@@ -3,10 +3,14 @@
 //! [`Error`] made here keeps the typed error as its cause, so the source chain survives and
 //! tests can match the variant. The message is the domain error's text, unchanged.
 
+use super::backtest::BacktestError;
 use super::data::DataError;
 use super::error::{Error, ErrorKind};
+use super::research::sweep::SweepError;
+use super::research::ResearchError;
 use super::secrets::SecretsError;
 use super::signals::error::SignalError;
+use super::strategy::StrategyError;
 use super::time::{TimeError, TimestampError};
 
 use ErrorKind::{BadInput, NotFound, Refused, Runtime};
@@ -69,6 +73,84 @@ impl From<SecretsError> for Error {
             S::EnvNotLoopback { .. } => Refused,
             // The operator's setup is missing a piece: input to fix, not a refusal.
             S::Missing { .. } => BadInput,
+        };
+        wrap(kind, e)
+    }
+}
+
+impl From<BacktestError> for Error {
+    fn from(e: BacktestError) -> Self {
+        wrap(BadInput, e)
+    }
+}
+
+impl From<StrategyError> for Error {
+    fn from(e: StrategyError) -> Self {
+        wrap(BadInput, e)
+    }
+}
+
+impl From<ResearchError> for Error {
+    fn from(e: ResearchError) -> Self {
+        use ResearchError as R;
+        let kind = match &e {
+            // A recorded run failed: the failure says what kind.
+            R::RunFailed { source, .. } => source.kind,
+            R::NoRun { .. } => NotFound,
+            R::NonFiniteMetric(_) | R::PortfolioNonFinite(_) | R::NoEquityFile | R::CorruptEquity { .. } => {
+                Runtime
+            }
+            R::LabelTooLong(_)
+            | R::NoBars { .. }
+            | R::Ambiguous { .. }
+            | R::Rebalance(_)
+            | R::TooFewRuns
+            | R::WeightCount { .. }
+            | R::Weights(_)
+            | R::RunNotSucceeded(_)
+            | R::NoCommonBars
+            | R::CompareTooFew
+            | R::FilterOperator(_)
+            | R::FilterNotANumber { .. }
+            | R::UnknownField(_)
+            | R::NoResults(_) => BadInput,
+        };
+        wrap(kind, e)
+    }
+}
+
+impl From<SweepError> for Error {
+    fn from(e: SweepError) -> Self {
+        use SweepError as S;
+        let kind = match &e {
+            S::ShardMissing(_) | S::NoSweep(_) | S::NoWalkForward(_) => NotFound,
+            S::Workers { .. } | S::ShardsIncomplete { .. } | S::NothingRanked => Runtime,
+            S::Grid(_)
+            | S::Constraint(_)
+            | S::NoAxis
+            | S::SweptTwice(_)
+            | S::NoValidCombination { .. }
+            | S::UnknownObjective { .. }
+            | S::ShardNumber { .. }
+            | S::SlurmBelowMin
+            | S::NoShardIndex
+            | S::NoShardCount
+            | S::ShardForm(_)
+            | S::NotAShard { .. }
+            | S::NoJobs
+            | S::TooManyJobs { .. }
+            | S::EmptyWindow
+            | S::ShardUnreadable { .. }
+            | S::ShardNotJson { .. }
+            | S::NothingToMerge
+            | S::FirstNotShard(_)
+            | S::NotShard(_)
+            | S::ShardCount { .. }
+            | S::OtherSweep(_)
+            | S::ShardTwice { .. }
+            | S::ShardsMissing(_)
+            | S::EmptyFold
+            | S::FoldsTooLong { .. } => BadInput,
         };
         wrap(kind, e)
     }

@@ -2,8 +2,9 @@
 //! and the named output columns they compute. docs/indicators.md has the syntax.
 
 use crate::engine::data::bars::Bars;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::indicators;
+use crate::engine::strategy::error::{IndicatorProblem as P, StrategyError};
 
 /// A parsed spec: canonical `kind` (`bb` becomes `bollinger`) and every argument, with
 /// defaults filled in for the omitted ones.
@@ -14,7 +15,7 @@ pub struct IndicatorSpec {
 }
 
 /// Largest accepted period; far beyond any series, it only keeps names and casts sane.
-const MAX_PERIOD: f64 = 1e9;
+pub const MAX_PERIOD: f64 = 1e9;
 
 struct Def {
     name: &'static str,
@@ -71,33 +72,27 @@ impl IndicatorSpec {
     /// whole numbers ≥ 1, `k` a positive number, and MACD's fast period shorter than its
     /// slow one. Any violation is a bad-input error naming the spec and listing the forms.
     pub fn parse(s: &str) -> Result<IndicatorSpec> {
-        let bad = |why: String| {
-            let valid: Vec<&str> = DEFS.iter().map(|d| d.usage).collect();
-            Error::bad_input(format!(
-                "invalid indicator spec '{s}': {why}; valid specs: {}",
-                valid.join(", ")
-            ))
-        };
+        let bad = |problem: P| StrategyError::Indicator { spec: s.to_string(), problem };
         let (name, rest) = match s.split_once(':') {
             Some((name, rest)) => (name, Some(rest)),
             None => (s, None),
         };
         let name = name.trim().to_ascii_lowercase();
-        let def = find(&name).ok_or_else(|| bad(format!("unknown indicator '{name}'")))?;
+        let def = find(&name).ok_or_else(|| bad(P::Unknown(name.clone())))?;
 
         let mut given = Vec::new();
         for a in rest.map(|r| r.split(',')).into_iter().flatten() {
             let a = a.trim();
-            given.push(a.parse::<f64>().map_err(|_| bad(format!("'{a}' is not a number")))?);
+            given.push(a.parse::<f64>().map_err(|_| bad(P::NotANumber(a.into())))?);
         }
         if given.len() > def.params.len() {
-            return Err(bad(format!(
-                "{} takes at most {} argument(s) ({}), got {}",
-                def.name,
-                def.params.len(),
-                def.params.join(","),
-                given.len()
-            )));
+            return Err(bad(P::TooManyArgs {
+                indicator: def.name,
+                most: def.params.len(),
+                params: def.params.join(","),
+                given: given.len(),
+            })
+            .into());
         }
         let mut args = def.defaults.to_vec();
         args[..given.len()].copy_from_slice(&given);
@@ -105,16 +100,14 @@ impl IndicatorSpec {
         for (&param, &v) in def.params.iter().zip(&args) {
             if param == "k" {
                 if !(v.is_finite() && v > 0.0) {
-                    return Err(bad(format!("k must be a positive number, got {v}")));
+                    return Err(bad(P::K(v)).into());
                 }
             } else if !((1.0..=MAX_PERIOD).contains(&v) && v.fract() == 0.0) {
-                return Err(bad(format!(
-                    "{param} must be a whole number of bars from 1 to {MAX_PERIOD}, got {v}"
-                )));
+                return Err(bad(P::Period { param, value: v }).into());
             }
         }
         if def.name == "macd" && args[0] >= args[1] {
-            return Err(bad(format!("fast period {} must be shorter than slow period {}", args[0], args[1])));
+            return Err(bad(P::MacdOrder { fast: args[0], slow: args[1] }).into());
         }
         Ok(IndicatorSpec { kind: def.name.to_string(), args })
     }
@@ -245,31 +238,49 @@ mod tests {
 
     #[test]
     fn rejects_bad_specs() {
-        let cases: &[(&str, &str)] = &[
-            ("foo:3", "unknown indicator 'foo'"),
-            ("", "unknown indicator ''"),
-            ("rsi:0", "n must be a whole number"),
-            ("rsi:-3", "n must be a whole number"),
-            ("rsi:14.5", "got 14.5"),
-            ("rsi:abc", "'abc' is not a number"),
-            ("rsi:", "'' is not a number"),
-            ("rsi:nan", "n must be a whole number"),
-            ("sma:1e10", "from 1 to"),
-            ("rsi:14,2", "rsi takes at most 1 argument(s) (n), got 2"),
-            ("macd:12,26,9,1", "at most 3"),
-            ("macd:12,,9", "'' is not a number"),
-            ("macd:26,12,9", "fast period 26 must be shorter than slow period 12"),
-            ("macd:12,26,0", "signal must be"),
-            ("bb:20,0", "k must be a positive number, got 0"),
-            ("bb:20,-1", "k must be a positive"),
-            ("bb:20,inf", "k must be a positive"),
+        let period = |param, value| P::Period { param, value };
+        let cases: &[(&str, P)] = &[
+            ("foo:3", P::Unknown("foo".into())),
+            ("", P::Unknown("".into())),
+            ("rsi:0", period("n", 0.0)),
+            ("rsi:-3", period("n", -3.0)),
+            ("rsi:14.5", period("n", 14.5)),
+            ("rsi:abc", P::NotANumber("abc".into())),
+            ("rsi:", P::NotANumber("".into())),
+            ("sma:1e10", period("n", 1e10)),
+            ("rsi:14,2", P::TooManyArgs { indicator: "rsi", most: 1, params: "n".into(), given: 2 }),
+            (
+                "macd:12,26,9,1",
+                P::TooManyArgs { indicator: "macd", most: 3, params: "fast,slow,signal".into(), given: 4 },
+            ),
+            ("macd:12,,9", P::NotANumber("".into())),
+            ("macd:26,12,9", P::MacdOrder { fast: 26.0, slow: 12.0 }),
+            ("macd:12,26,0", period("signal", 0.0)),
+            ("bb:20,0", P::K(0.0)),
+            ("bb:20,-1", P::K(-1.0)),
+            ("bb:20,inf", P::K(f64::INFINITY)),
         ];
-        for &(s, want) in cases {
-            let msg = err(s);
-            assert!(msg.contains(want), "{s}: {msg}");
-            assert!(msg.contains(&format!("'{s}'")), "names the spec: {msg}");
-            assert!(msg.contains("macd:fast,slow,signal (default 12,26,9)"), "{msg}");
+        for (s, want) in cases {
+            let e = IndicatorSpec::parse(s).expect_err(s);
+            assert_eq!(e.kind, ErrorKind::BadInput, "{s}");
+            assert!(
+                matches!(e.domain(), Some(StrategyError::Indicator { spec, problem }) if spec == s && problem == want),
+                "{s}: {e:?}"
+            );
         }
+        // NaN is out of every range (and equal to nothing, so matched by shape).
+        let e = IndicatorSpec::parse("rsi:nan").expect_err("nan");
+        assert!(
+            matches!(e.domain(), Some(StrategyError::Indicator { problem: P::Period { param: "n", value }, .. }) if value.is_nan()),
+            "{e:?}"
+        );
+        // The message names the spec and lists every form, for the operator.
+        let msg = err("rsi:14,2");
+        assert!(
+            msg.contains("'rsi:14,2'") && msg.contains("macd:fast,slow,signal (default 12,26,9)"),
+            "{msg}"
+        );
+        assert!(msg.contains("rsi takes at most 1 argument(s) (n), got 2"), "{msg}");
     }
 
     #[test]

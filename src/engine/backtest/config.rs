@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::error::{Error, Result};
+use super::error::BacktestError;
+use crate::engine::error::Result;
 
 /// When a decision taken on bar t's close is filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,7 +21,7 @@ impl FillMode {
         match s {
             "next-open" => Ok(FillMode::NextOpen),
             "close" => Ok(FillMode::Close),
-            _ => Err(Error::bad_input(format!("--fill '{s}' is not valid; use next-open or close"))),
+            _ => Err(BacktestError::Fill(s.into()).into()),
         }
     }
     pub fn as_str(self) -> &'static str {
@@ -44,17 +45,13 @@ pub enum Sizing {
 impl Sizing {
     /// `fraction:F` (0 < F <= 1) or `qty:Q` (Q > 0).
     pub fn parse(s: &str) -> Result<Sizing> {
-        let bad = || {
-            Error::bad_input(format!(
-                "--sizing '{s}' is not valid; use fraction:F with 0 < F <= 1, or qty:Q with Q > 0"
-            ))
-        };
+        let bad = || BacktestError::Sizing(s.into());
         let (kind, v) = s.split_once(':').ok_or_else(bad)?;
         let v: f64 = v.parse().map_err(|_| bad())?;
         match kind {
             "fraction" if v > 0.0 && v <= 1.0 => Ok(Sizing::Fraction(v)),
             "qty" if v > 0.0 && v.is_finite() => Ok(Sizing::Qty(v)),
-            _ => Err(bad()),
+            _ => Err(bad().into()),
         }
     }
     pub fn label(&self) -> String {
@@ -102,22 +99,22 @@ pub fn check_cash(cash: f64) -> Result<()> {
     if cash.is_finite() && cash > 0.0 && cash <= MAX_CASH {
         Ok(())
     } else {
-        Err(Error::bad_input(format!("--cash must be above 0 and at most {MAX_CASH:e} (1e12), got {cash}")))
+        Err(BacktestError::Cash(cash).into())
     }
 }
 
 impl BacktestConfig {
     /// Refuse values no operator means: negative costs, no money, more money than f64 keeps.
     pub fn validate(&self) -> Result<()> {
-        let check = |ok: bool, msg: &str| if ok { Ok(()) } else { Err(Error::bad_input(msg.to_string())) };
+        let bps = |flag: &'static str, value: f64| -> Result<()> {
+            if value.is_finite() && (0.0..1000.0).contains(&value) {
+                Ok(())
+            } else {
+                Err(BacktestError::CostBps { flag, value }.into())
+            }
+        };
         check_cash(self.cash)?;
-        check(
-            self.fee_bps.is_finite() && (0.0..1000.0).contains(&self.fee_bps),
-            &format!("--fee-bps must be in [0, 1000), got {}", self.fee_bps),
-        )?;
-        check(
-            self.slippage_bps.is_finite() && (0.0..1000.0).contains(&self.slippage_bps),
-            &format!("--slippage-bps must be in [0, 1000), got {}", self.slippage_bps),
-        )
+        bps("fee-bps", self.fee_bps)?;
+        bps("slippage-bps", self.slippage_bps)
     }
 }

@@ -1,12 +1,14 @@
 //! The simulation: targets -> fills, fees, slippage, sizing -> trades and equity; and metrics.
 
 pub mod config;
+pub mod error;
 pub mod metrics;
 pub mod result;
 pub mod simulate;
 pub mod trade;
 
 pub use config::{BacktestConfig, FillMode, Sizing};
+pub use error::BacktestError;
 pub use result::BacktestResult;
 pub use simulate::{simulate, simulate_into, simulate_metrics};
 pub use trade::{Side, Trade};

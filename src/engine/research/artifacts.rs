@@ -103,9 +103,9 @@ pub struct EquitySeries {
 pub fn read_equity(path: &std::path::Path) -> Result<EquitySeries> {
     let file =
         std::fs::File::open(path).map_err(|e| crate::engine::error::Error::io("cannot open", path, e))?;
-    let df = ParquetReader::new(file).finish().map_err(|e| {
-        crate::engine::error::Error::runtime(format!("{}: corrupt equity file: {e}", path.display()))
-    })?;
+    let df = ParquetReader::new(file)
+        .finish()
+        .map_err(|source| super::ResearchError::CorruptEquity { path: path.into(), source })?;
     let f = |name: &str| -> Result<Vec<f64>> { Ok(df.column(name)?.f64()?.into_no_null_iter().collect()) };
     let ts_phys = df.column("timestamp")?.to_physical_repr();
     Ok(EquitySeries {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::report::RunReport;
 use crate::engine::backtest::metrics::METRIC_NAMES;
 use crate::engine::contract::{CONTRACT_VERSION, RUN_COMPARE_SCHEMA};
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
@@ -39,7 +39,7 @@ fn flatten(prefix: &str, v: &serde_json::Value, out: &mut BTreeMap<String, serde
 
 pub fn compare(reports: &[RunReport]) -> Result<Comparison> {
     if reports.len() < 2 {
-        return Err(Error::bad_input("compare needs at least two runs"));
+        return Err(super::ResearchError::CompareTooFew.into());
     }
     let metrics = METRIC_NAMES
         .iter()

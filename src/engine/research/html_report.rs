@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::artifacts::read_equity;
+use super::error::ResearchError;
 use super::report::{config_pairs, RunReport};
 use super::sweep::{self, SweepReport};
 use super::tearsheet::{run_html, sweep_html, Kv, RunSheet, SweepSheet, TradeRow};
@@ -46,12 +47,8 @@ fn config_rows<T: serde::Serialize>(config: &T) -> Vec<Kv> {
 
 /// Render a run (or portfolio) report; returns the HTML.
 pub fn run_page(ws: &Workspace, r: &RunReport) -> Result<String> {
-    let m = r
-        .metrics
-        .as_ref()
-        .ok_or_else(|| Error::bad_input(format!("run {} failed; it has no results to report", r.run_id)))?;
-    let eq_path =
-        r.artifacts.equity_parquet.as_deref().ok_or_else(|| Error::runtime("the run has no equity file"))?;
+    let m = r.metrics.as_ref().ok_or_else(|| ResearchError::NoResults(r.run_id.clone()))?;
+    let eq_path = r.artifacts.equity_parquet.as_deref().ok_or(ResearchError::NoEquityFile)?;
     let eq = read_equity(&ws.root().join(eq_path))?;
     // Buy and hold over the same bars, when the data is still at hand.
     let benchmark: Option<Vec<f64>> =

@@ -3,6 +3,7 @@
 pub mod artifacts;
 pub mod chart_scale;
 pub mod compare;
+pub mod error;
 pub mod html_report;
 pub mod index;
 pub mod portfolio;
@@ -14,5 +15,6 @@ pub mod sweep;
 pub mod tearsheet;
 pub mod walkforward;
 
+pub use error::ResearchError;
 pub use report::{RunReport, RunStatus};
 pub use run::{run, RunRequest};

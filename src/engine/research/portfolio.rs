@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::artifacts::{read_equity, report_md, write_equity_series, EquitySeries};
+use super::error::ResearchError;
 use super::index;
 use super::report::*;
 use crate::engine::backtest::metrics::{self, MetricsInput};
@@ -15,7 +16,7 @@ use crate::engine::backtest::BacktestConfig;
 /// Largest weight `--weights` takes (they are normalized; a larger one only risks overflow).
 pub const MAX_WEIGHT: f64 = 1e6;
 use crate::engine::contract::{make_id, CONTRACT_VERSION, PORTFOLIO_SCHEMA, RUN_REPORT_SCHEMA};
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::{read_json, write_atomic, write_json, Workspace};
 
@@ -33,7 +34,7 @@ impl Rebalance {
         match s {
             "none" => Ok(Rebalance::None),
             "monthly" => Ok(Rebalance::Monthly),
-            _ => Err(Error::bad_input(format!("--rebalance '{s}': use none or monthly"))),
+            _ => Err(ResearchError::Rebalance(s.into()).into()),
         }
     }
 }
@@ -137,24 +138,18 @@ pub fn portfolio(
     let started = Instant::now();
     super::run::check_label(req.label.as_deref())?;
     if req.runs.len() < 2 {
-        return Err(Error::bad_input("--runs: a portfolio needs at least two runs"));
+        return Err(ResearchError::TooFewRuns.into());
     }
     let weights = match &req.weights {
         None => vec![1.0 / req.runs.len() as f64; req.runs.len()],
         Some(w) if w.len() != req.runs.len() => {
-            return Err(Error::bad_input(format!(
-                "--weights: {} weights for {} runs",
-                w.len(),
-                req.runs.len()
-            )))
+            return Err(ResearchError::WeightCount { weights: w.len(), runs: req.runs.len() }.into())
         }
         Some(w)
             if w.iter().any(|x| !x.is_finite() || *x < 0.0 || *x > MAX_WEIGHT)
                 || w.iter().sum::<f64>() <= 0.0 =>
         {
-            return Err(Error::bad_input(format!(
-                "--weights: each weight must be between 0 and {MAX_WEIGHT:e} (1e6), not all zero; got {w:?}"
-            )))
+            return Err(ResearchError::Weights(w.clone()).into())
         }
         Some(w) => {
             let s: f64 = w.iter().sum();
@@ -165,10 +160,7 @@ pub fn portfolio(
     let reports = req.runs.iter().map(|id| show(id)).collect::<Result<Vec<_>>>()?;
     for r in &reports {
         if r.status != RunStatus::Success || r.artifacts.equity_parquet.is_none() {
-            return Err(Error::bad_input(format!(
-                "--runs: {} did not succeed; only successful runs combine",
-                r.run_id
-            )));
+            return Err(ResearchError::RunNotSucceeded(r.run_id.clone()).into());
         }
     }
     let series = reports
@@ -177,9 +169,7 @@ pub fn portfolio(
         .collect::<Result<Vec<_>>>()?;
     let ts = common_ts(&series);
     if ts.len() < 2 {
-        return Err(Error::bad_input(
-            "--runs: the runs share fewer than two bar timestamps; nothing to combine",
-        ));
+        return Err(ResearchError::NoCommonBars.into());
     }
     let rets: Vec<Vec<f64>> = series.iter().map(|s| returns_on(s, &ts)).collect();
     let equity = combine(&rets, &ts, &weights, req.rebalance, req.cash);
@@ -205,9 +195,7 @@ pub fn portfolio(
         periods_per_year: periods,
     });
     if let Some(name) = m.non_finite() {
-        return Err(Error::runtime(format!(
-            "the portfolio's {name} is not a finite number; nothing was recorded"
-        )));
+        return Err(ResearchError::PortfolioNonFinite(name).into());
     }
     let correlation = rets.iter().map(|a| rets.iter().map(|b| correlation(a, b)).collect()).collect();
 

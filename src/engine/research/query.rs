@@ -4,9 +4,10 @@ use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 
+use super::error::ResearchError;
 use super::index::IndexEntry;
 use crate::engine::backtest::metrics::METRIC_NAMES;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 
 /// Text fields a filter or sort can name, besides the metrics.
 pub const TEXT_FIELDS: [&str; 9] =
@@ -44,12 +45,12 @@ impl Filter {
             .iter()
             .filter_map(|(tok, op)| s.find(tok).map(|p| (p, *tok, *op)))
             .min_by_key(|(p, tok, _)| (*p, std::cmp::Reverse(tok.len())))
-            .ok_or_else(|| Error::bad_input(format!("filter '{s}' needs an operator: = ~ > >= < <=")))?;
+            .ok_or_else(|| ResearchError::FilterOperator(s.into()))?;
         let field = s[..pos].trim().to_string();
         check_field(&field)?;
         let value = s[pos + tok.len()..].trim().to_string();
         if matches!(op, Op::Gt | Op::Ge | Op::Lt | Op::Le) && value.parse::<f64>().is_err() {
-            return Err(Error::bad_input(format!("filter '{s}': '{value}' is not a number")));
+            return Err(ResearchError::FilterNotANumber { filter: s.into(), value }.into());
         }
         Ok(Filter { field, op, value })
     }
@@ -87,11 +88,7 @@ pub fn check_field(field: &str) -> Result<()> {
     if TEXT_FIELDS.contains(&field) || METRIC_NAMES.contains(&field) {
         Ok(())
     } else {
-        Err(Error::bad_input(format!(
-            "unknown field '{field}'; fields: {}, {}",
-            TEXT_FIELDS.join(", "),
-            METRIC_NAMES.join(", ")
-        )))
+        Err(ResearchError::UnknownField(field.into()).into())
     }
 }
 

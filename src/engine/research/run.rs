@@ -6,6 +6,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::artifacts::{report_md, sha256_hex, trades_csv, write_equity};
+use super::error::ResearchError;
 use super::index;
 use super::report::*;
 use crate::engine::backtest::metrics::{self, MetricsInput};
@@ -42,9 +43,7 @@ pub const MAX_LABEL_CHARS: usize = 200;
 /// Refuse a label longer than [`MAX_LABEL_CHARS`].
 pub fn check_label(label: Option<&str>) -> Result<()> {
     match label.map(|l| l.chars().count()) {
-        Some(n) if n > MAX_LABEL_CHARS => {
-            Err(Error::bad_input(format!("--label is {n} characters; the most is {MAX_LABEL_CHARS}")))
-        }
+        Some(n) if n > MAX_LABEL_CHARS => Err(ResearchError::LabelTooLong(n).into()),
         _ => Ok(()),
     }
 }
@@ -115,12 +114,12 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
 
     let outcome = (|| -> Result<()> {
         if bars.is_empty() {
-            return Err(Error::bad_input(format!(
-                "no bars between {} and {} in {}",
-                report.config.start.as_deref().unwrap_or("the start"),
-                report.config.end.as_deref().unwrap_or("the end"),
-                data.path
-            )));
+            return Err(ResearchError::NoBars {
+                start: report.config.start.as_deref().unwrap_or("the start").into(),
+                end: report.config.end.as_deref().unwrap_or("the end").into(),
+                data: data.path.clone(),
+            }
+            .into());
         }
         let targets = strat.targets(&bars);
         let result = simulate(&bars, &targets, &report.config.backtest);
@@ -135,7 +134,7 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
         });
         // A metric that overflowed would be written as null under `success`: a failed run.
         if let Some(name) = m.non_finite() {
-            return Err(Error::runtime(format!("the run's {name} is not a finite number")));
+            return Err(ResearchError::NonFiniteMetric(name).into());
         }
         let csv = trades_csv(&result.trades);
         write_atomic(&dir.join("trades.csv"), csv.as_bytes())?;
@@ -170,7 +169,7 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
     }
     match outcome {
         Ok(()) => Ok(report),
-        Err(e) => Err(Error::new(e.kind, format!("run {} failed: {}", report.run_id, e.message))
+        Err(source) => Err(Error::from(ResearchError::RunFailed { run_id: report.run_id.clone(), source })
             .with_machine_contract(&report.machine_contract)),
     }
 }

@@ -5,10 +5,12 @@
 //! loops (research speed); a live or replayed feed calls it on the series so far.
 
 mod builtins;
+pub mod error;
 pub mod inputs;
 pub mod params;
 mod registry;
 
+pub use error::StrategyError;
 pub use inputs::{Inputs, Key};
 pub use params::{ParamKind, ParamSpec, Params};
 pub use registry::{build, catalogue, info as registry_info, StrategyInfo};

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::error::{Error, Result};
+use super::error::StrategyError;
+use crate::engine::error::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -30,27 +31,21 @@ pub fn resolve(strategy: &str, specs: &[ParamSpec], given: &BTreeMap<String, Str
     let valid = || specs.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
     let mut out: Params = specs.iter().map(|s| (s.name.to_string(), s.default)).collect();
     for (k, raw) in given {
-        let spec = specs.iter().find(|s| s.name == k).ok_or_else(|| {
-            Error::bad_input(format!(
-                "--param: strategy {strategy} has no parameter '{k}'; valid: {}",
-                if specs.is_empty() { "none".into() } else { valid() }
-            ))
-        })?;
-        let v: f64 = raw
-            .trim()
-            .parse()
-            .map_err(|_| Error::bad_input(format!("{strategy}: parameter {k}='{raw}' is not a number")))?;
-        if !v.is_finite() || (spec.kind == ParamKind::Int && v.fract() != 0.0) {
-            return Err(Error::bad_input(format!(
-                "{strategy}: parameter {k}={raw} must be a {}",
-                if spec.kind == ParamKind::Int { "whole number" } else { "finite number" }
-            )));
+        let (strategy, param, raw) = (strategy.to_string(), k.clone(), raw.clone());
+        let Some(spec) = specs.iter().find(|s| s.name == k) else {
+            let valid = if specs.is_empty() { "none".into() } else { valid() };
+            return Err(StrategyError::UnknownParam { strategy, param, valid }.into());
+        };
+        let Ok(v) = raw.trim().parse::<f64>() else {
+            return Err(StrategyError::ParamNotANumber { strategy, param, raw }.into());
+        };
+        let whole = spec.kind == ParamKind::Int;
+        if !v.is_finite() || (whole && v.fract() != 0.0) {
+            return Err(StrategyError::ParamKind { strategy, param, raw, whole }.into());
         }
         if v < spec.min || v > spec.max {
-            return Err(Error::bad_input(format!(
-                "{strategy}: parameter {k}={raw} is out of range [{}, {}]",
-                spec.min, spec.max
-            )));
+            let (min, max) = (spec.min, spec.max);
+            return Err(StrategyError::ParamRange { strategy, param, raw, min, max }.into());
         }
         out.insert(k.clone(), v);
     }
@@ -61,11 +56,9 @@ pub fn resolve(strategy: &str, specs: &[ParamSpec], given: &BTreeMap<String, Str
 pub fn parse_pairs(pairs: &[String]) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for p in pairs {
-        let (k, v) = p
-            .split_once('=')
-            .ok_or_else(|| Error::bad_input(format!("--param '{p}' must look like name=value")))?;
+        let (k, v) = p.split_once('=').ok_or_else(|| StrategyError::ParamPair(p.clone()))?;
         if out.insert(k.trim().to_string(), v.trim().to_string()).is_some() {
-            return Err(Error::bad_input(format!("--param {} is given twice", k.trim())));
+            return Err(StrategyError::ParamTwice(k.trim().to_string()).into());
         }
     }
     Ok(out)

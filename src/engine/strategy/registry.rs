@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::builtins::*;
+use super::error::StrategyError;
 use super::params::{resolve, ParamKind, ParamSpec, Params};
 use super::Strategy;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StrategyInfo {
@@ -72,10 +73,8 @@ pub fn catalogue() -> Vec<StrategyInfo> {
 pub fn info(name: &str) -> Result<StrategyInfo> {
     let all = catalogue();
     all.iter().find(|s| s.name == name).cloned().ok_or_else(|| {
-        Error::bad_input(format!(
-            "--strategy: unknown strategy '{name}'; valid: {}",
-            all.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
-        ))
+        let valid = all.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
+        StrategyError::UnknownStrategy { name: name.into(), valid }.into()
     })
 }
 
@@ -84,12 +83,10 @@ pub fn build(name: &str, given: &BTreeMap<String, String>) -> Result<(Box<dyn St
     let spec = info(name)?;
     let p = resolve(name, &spec.params, given)?;
     let n = |k: &str| p[k] as usize;
-    let ordered = |fast: &str, slow: &str| -> Result<()> {
+    let ordered = |fast: &'static str, slow: &'static str| -> Result<()> {
         if p[fast] >= p[slow] {
-            return Err(Error::bad_input(format!(
-                "{name}: {fast} ({}) must be less than {slow} ({})",
-                p[fast], p[slow]
-            )));
+            let (fast_value, slow_value, strategy) = (p[fast], p[slow], name.to_string());
+            return Err(StrategyError::ParamOrder { strategy, fast, fast_value, slow, slow_value }.into());
         }
         Ok(())
     };

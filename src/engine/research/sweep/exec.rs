@@ -7,6 +7,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::error::SweepError;
 use super::grid::{combinations, parse_axis, parse_constraint};
 use super::rank::{check_objective, ranks, score};
 use super::types::*;
@@ -14,7 +15,7 @@ use crate::engine::backtest::metrics::{self, Metrics};
 use crate::engine::backtest::{simulate_metrics, BacktestConfig};
 use crate::engine::data::catalog::{resolve, ResolvedData};
 use crate::engine::data::Bars;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::strategy::{self, Inputs, Params, Strategy};
 use crate::engine::time::{fmt_ms, parse_window};
 
@@ -60,34 +61,28 @@ pub fn plan(ws: &crate::engine::workspace::Workspace, req: &SweepRequest) -> Res
     check_objective(&req.objective)?;
     let info = strategy::registry_info(&req.strategy)?;
     if req.grid.is_empty() {
-        return Err(Error::bad_input("--grid: give at least one axis, e.g. --grid fast=5:50:5"));
+        return Err(SweepError::NoAxis.into());
     }
     let axes =
         req.grid.iter().map(|g| parse_axis(g, &info.params, &req.strategy)).collect::<Result<Vec<_>>>()?;
     for (i, a) in axes.iter().enumerate() {
         if axes[..i].iter().any(|b| b.name == a.name) {
-            return Err(Error::bad_input(format!("--grid: parameter '{}' is swept twice", a.name)));
+            return Err(SweepError::SweptTwice(a.name.clone()).into());
         }
     }
     let constraints =
         req.constraints.iter().map(|c| parse_constraint(c, &axes)).collect::<Result<Vec<_>>>()?;
     if let Some(s) = &req.shard {
         if s.count == 0 || s.index >= s.count {
-            return Err(Error::bad_input(format!(
-                "--shard: {}/{} is not a shard; need 0 <= K < N",
-                s.index, s.count
-            )));
+            return Err(SweepError::NotAShard { index: s.index, count: s.count }.into());
         }
     }
     crate::engine::research::run::check_label(req.label.as_deref())?;
     if req.jobs == Some(0) {
-        return Err(Error::bad_input("--jobs must be at least 1"));
+        return Err(SweepError::NoJobs.into());
     }
     if let Some(j) = req.jobs.filter(|&j| j > max_jobs()) {
-        return Err(Error::bad_input(format!(
-            "--jobs {j} is more than {} (4 per core on this machine); the work is CPU-bound",
-            max_jobs()
-        )));
+        return Err(SweepError::TooManyJobs { jobs: j, max: max_jobs() }.into());
     }
     let (start, end) = parse_window(req.start.as_deref(), req.end.as_deref())?;
     let grid_points = combinations(&axes, &constraints)?;
@@ -100,15 +95,14 @@ pub fn plan(ws: &crate::engine::workspace::Workspace, req: &SweepRequest) -> Res
         }
     }
     if valid.is_empty() {
-        return Err(Error::bad_input(format!(
-            "--grid: no valid combination among {enumerated} grid point(s) after the constraints{}",
-            if constraints.is_empty() { "" } else { " (check --constraint)" }
-        )));
+        return Err(
+            SweepError::NoValidCombination { enumerated, constrained: !constraints.is_empty() }.into()
+        );
     }
     let data = resolve(ws, &req.data)?;
     let bars = data.bars.slice_time(start, end);
     if bars.is_empty() {
-        return Err(Error::bad_input("--start/--end: no bars in the window"));
+        return Err(SweepError::EmptyWindow.into());
     }
     let total = valid.len();
     let skipped_invalid = enumerated - total;
@@ -170,7 +164,7 @@ pub fn evaluate_all(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
-        .map_err(|e| Error::runtime(format!("cannot start {jobs} worker threads: {e}")))?;
+        .map_err(|source| SweepError::Workers { jobs, source })?;
     let done = AtomicUsize::new(0);
     let n = combos.len();
     let evaluated: Vec<(usize, Params, Metrics)> = pool.install(|| {

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::error::{GridProblem as G, SweepError};
 use crate::engine::error::{Error, Result};
 use crate::engine::strategy::{ParamKind, ParamSpec};
 
@@ -16,43 +17,38 @@ pub struct Axis {
     pub values: Vec<f64>,
 }
 
-fn bad(field: &str, msg: String) -> Error {
-    Error::bad_input(format!("{field}: {msg}"))
+fn bad(problem: G) -> Error {
+    SweepError::Grid(problem).into()
 }
 
 /// `name=a:b:step` (inclusive), `name=v1,v2,...`, or `name=v`. Checked against the strategy's
 /// parameters: the name must exist, values must be in range and whole for integer params.
 pub fn parse_axis(s: &str, specs: &[ParamSpec], strategy: &str) -> Result<Axis> {
-    let field = "--grid";
-    let (name, rhs) = s
-        .split_once('=')
-        .ok_or_else(|| bad(field, format!("'{s}' must look like name=a:b:step or name=v1,v2")))?;
+    let (name, rhs) = s.split_once('=').ok_or_else(|| bad(G::NotAnAxis(s.into())))?;
     let name = name.trim();
     let spec = specs.iter().find(|p| p.name == name).ok_or_else(|| {
-        bad(
-            field,
-            format!(
-                "strategy {strategy} has no parameter '{name}'; valid: {}",
-                specs.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
-            ),
-        )
+        bad(G::UnknownParam {
+            strategy: strategy.into(),
+            param: name.into(),
+            valid: specs.iter().map(|p| p.name).collect::<Vec<_>>().join(", "),
+        })
     })?;
     let num =
-        |t: &str| t.trim().parse::<f64>().map_err(|_| bad(field, format!("'{t}' in '{s}' is not a number")));
+        |t: &str| t.trim().parse::<f64>().map_err(|_| bad(G::NotANumber { value: t.into(), text: s.into() }));
     let values: Vec<f64> = if rhs.contains(':') {
         let parts: Vec<&str> = rhs.split(':').collect();
         if parts.len() != 3 {
-            return Err(bad(field, format!("'{s}': a range is start:end:step")));
+            return Err(bad(G::RangeShape(s.into())));
         }
         let (a, b, step) = (num(parts[0])?, num(parts[1])?, num(parts[2])?);
         if !(a.is_finite() && b.is_finite() && step.is_finite()) || step <= 0.0 || b < a {
-            return Err(bad(field, format!("'{s}': need finite numbers, start <= end and a positive step")));
+            return Err(bad(G::BadRange(s.into())));
         }
         // Counted in f64 first (finite ends, so never NaN): -1e308:1e308:1 has more values
         // than usize holds.
         let span = ((b - a) / step + 1e-9).floor();
         if span >= MAX_COMBINATIONS as f64 {
-            return Err(bad(field, format!("'{s}' has {} values; at most {MAX_COMBINATIONS}", span + 1.0)));
+            return Err(bad(G::TooManyValues { text: s.into(), count: span + 1.0 }));
         }
         let n = span as usize + 1;
         // Computed from the index, not accumulated, so 0.1 steps do not drift; rounded to
@@ -62,22 +58,22 @@ pub fn parse_axis(s: &str, specs: &[ParamSpec], strategy: &str) -> Result<Axis> 
         rhs.split(',').filter(|t| !t.trim().is_empty()).map(num).collect::<Result<_>>()?
     };
     if values.is_empty() {
-        return Err(bad(field, format!("'{s}' has no values")));
+        return Err(bad(G::NoValues(s.into())));
     }
     for v in &values {
         if spec.kind == ParamKind::Int && v.fract() != 0.0 {
-            return Err(bad(field, format!("{name}={v}: {name} must be a whole number")));
+            return Err(bad(G::NotWhole { param: name.into(), value: *v }));
         }
         // NaN compares false both ways: it is out of every range.
         if !v.is_finite() || *v < spec.min || *v > spec.max {
-            return Err(bad(field, format!("{name}={v} is out of range [{}, {}]", spec.min, spec.max)));
+            return Err(bad(G::OutOfRange { param: name.into(), value: *v, min: spec.min, max: spec.max }));
         }
     }
     let mut dedup = values.clone();
     dedup.sort_by(|a, b| a.total_cmp(b));
     dedup.dedup();
     if dedup.len() != values.len() {
-        return Err(bad(field, format!("'{s}' repeats a value")));
+        return Err(bad(G::Repeats(s.into())));
     }
     Ok(Axis { name: name.to_string(), values })
 }
@@ -107,12 +103,9 @@ pub struct Constraint {
 
 /// `fast<slow`, `lower<=upper`, `period>10`, `a!=b`. Parameter names must exist in the grid.
 pub fn parse_constraint(s: &str, axes: &[Axis]) -> Result<Constraint> {
-    let field = "--constraint";
+    let bad = |problem| -> Error { SweepError::Constraint(problem).into() };
     let ops = [("<=", Cmp::Le), (">=", Cmp::Ge), ("!=", Cmp::Ne), ("<", Cmp::Lt), (">", Cmp::Gt)];
-    let (tok, op) = ops
-        .iter()
-        .find(|(t, _)| s.contains(t))
-        .ok_or_else(|| bad(field, format!("'{s}' needs one of < <= > >= !=")))?;
+    let (tok, op) = ops.iter().find(|(t, _)| s.contains(t)).ok_or_else(|| bad(G::NoOperator(s.into())))?;
     let (l, r) = s.split_once(tok).expect("contains the operator");
     let operand = |t: &str| -> Result<Operand> {
         let t = t.trim();
@@ -122,13 +115,11 @@ pub fn parse_constraint(s: &str, axes: &[Axis]) -> Result<Constraint> {
         if axes.iter().any(|a| a.name == t) {
             return Ok(Operand::Param(t.to_string()));
         }
-        Err(bad(
-            field,
-            format!(
-                "'{t}' in '{s}' is neither a number nor a swept parameter ({})",
-                axes.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
-            ),
-        ))
+        Err(bad(G::UnknownOperand {
+            operand: t.into(),
+            text: s.into(),
+            swept: axes.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "),
+        }))
     };
     Ok(Constraint { left: operand(l)?, op: *op, right: operand(r)?, text: s.trim().to_string() })
 }
@@ -159,7 +150,7 @@ pub fn combinations(axes: &[Axis], constraints: &[Constraint]) -> Result<Vec<BTr
         .try_fold(1usize, |acc, n| acc.checked_mul(n))
         .unwrap_or(usize::MAX);
     if total > MAX_COMBINATIONS {
-        return Err(bad("--grid", format!("{total} combinations; at most {MAX_COMBINATIONS}")));
+        return Err(bad(G::TooManyCombinations(total)));
     }
     let mut out = Vec::new();
     let mut idx = vec![0usize; axes.len()];
@@ -204,15 +195,24 @@ mod tests {
 
     #[test]
     fn bad_grids_name_the_problem() {
-        let e = parse_axis("fats=1:3:1", &specs(), "sma_cross").unwrap_err();
-        assert!(e.message.contains("valid: fast, slow"), "{e}");
-        assert!(parse_axis("fast=1.5", &specs(), "sma_cross").unwrap_err().message.contains("whole number"));
-        assert!(parse_axis("fast=5:1:1", &specs(), "sma_cross").is_err());
-        assert!(parse_axis("fast=1:5:0", &specs(), "sma_cross").is_err());
-        assert!(parse_axis("fast=", &specs(), "sma_cross").is_err());
-        assert!(parse_axis("fast=0", &specs(), "sma_cross").unwrap_err().message.contains("out of range"));
+        let grid = |s: &str| match parse_axis(s, &specs(), "sma_cross").unwrap_err().domain() {
+            Some(SweepError::Grid(p)) => p.clone(),
+            other => panic!("{s}: {other:?}"),
+        };
+        assert!(
+            matches!(grid("fats=1:3:1"), G::UnknownParam { param, valid, .. } if param == "fats" && valid == "fast, slow")
+        );
+        assert!(matches!(grid("fast=1.5"), G::NotWhole { value, .. } if value == 1.5));
+        assert_eq!(grid("fast=5:1:1"), G::BadRange("fast=5:1:1".into()));
+        assert_eq!(grid("fast=1:5:0"), G::BadRange("fast=1:5:0".into()));
+        assert_eq!(grid("fast="), G::NoValues("fast=".into()));
+        assert!(matches!(grid("fast=0"), G::OutOfRange { value, .. } if value == 0.0));
         let axes = vec![parse_axis("fast=5", &specs(), "sma_cross").unwrap()];
-        assert!(parse_constraint("fast<slow", &axes).unwrap_err().message.contains("neither"));
+        let e = parse_constraint("fast<slow", &axes).unwrap_err();
+        assert!(
+            matches!(e.domain(), Some(SweepError::Constraint(G::UnknownOperand { operand, .. })) if operand == "slow"),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -4,9 +4,10 @@
 use std::path::Path;
 use std::time::Instant;
 
+use super::error::SweepError;
 use super::exec::rank_all;
 use super::types::{SweepConfig, SweepReport};
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::workspace::Workspace;
 
 /// One shard: a folder holding sweep.json, or the file itself. Anything else (a folder without
@@ -14,19 +15,17 @@ use crate::engine::workspace::Workspace;
 /// failure; a path that does not exist is not found.
 fn read_shard(given: &Path) -> Result<SweepReport> {
     if !given.exists() {
-        return Err(Error::not_found(format!("{} does not exist", given.display())));
+        return Err(SweepError::ShardMissing(given.into()).into());
     }
     let file = if given.is_dir() { given.join("sweep.json") } else { given.to_path_buf() };
-    let bytes = std::fs::read(&file)
-        .map_err(|e| Error::bad_input(format!("not a sweep shard: cannot read {}: {e}", file.display())))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Error::bad_input(format!("not a sweep shard's sweep.json ({e})")))
+    let bytes = std::fs::read(&file).map_err(|source| SweepError::ShardUnreadable { path: file, source })?;
+    Ok(serde_json::from_slice(&bytes).map_err(|source| SweepError::ShardNotJson { source })?)
 }
 
 pub fn merge(ws: &Workspace, dirs: &[impl AsRef<Path>]) -> Result<SweepReport> {
     let started = Instant::now();
     if dirs.is_empty() {
-        return Err(Error::bad_input("sweep merge: give the shard folders to merge"));
+        return Err(SweepError::NothingToMerge.into());
     }
     let shards = dirs
         .iter()
@@ -40,16 +39,19 @@ pub fn merge(ws: &Workspace, dirs: &[impl AsRef<Path>]) -> Result<SweepReport> {
         .shard
         .as_ref()
         .map(|s| s.count)
-        .ok_or_else(|| Error::bad_input(format!("{} is not a shard (no --shard)", first.sweep_id)))?;
+        .ok_or_else(|| SweepError::FirstNotShard(first.sweep_id.clone()))?;
     let mut seen = vec![false; count];
     for s in &shards {
-        let sh =
-            s.shard.as_ref().ok_or_else(|| Error::bad_input(format!("{} is not a shard", s.sweep_id)))?;
+        let sh = s.shard.as_ref().ok_or_else(|| SweepError::NotShard(s.sweep_id.clone()))?;
         if sh.count != count {
-            return Err(Error::bad_input(format!(
-                "{} is shard {}/{}, others are of {count}",
-                s.sweep_id, sh.index, sh.count
-            )));
+            let sweep_id = s.sweep_id.clone();
+            return Err(SweepError::ShardCount {
+                sweep_id,
+                index: sh.index,
+                count: sh.count,
+                expected: count,
+            }
+            .into());
         }
         let same_config = SweepConfig { save_top: None, ..s.config.clone() }
             == SweepConfig { save_top: None, ..first.config.clone() };
@@ -57,30 +59,25 @@ pub fn merge(ws: &Workspace, dirs: &[impl AsRef<Path>]) -> Result<SweepReport> {
             || s.data.fingerprint != first.data.fingerprint
             || s.total_combinations != first.total_combinations
         {
-            return Err(Error::bad_input(format!(
-                "{} is a shard of a different sweep (config or data differ)",
-                s.sweep_id
-            )));
+            return Err(SweepError::OtherSweep(s.sweep_id.clone()).into());
         }
         if std::mem::replace(&mut seen[sh.index], true) {
-            return Err(Error::bad_input(format!("shard {}/{count} is given twice", sh.index)));
+            return Err(SweepError::ShardTwice { index: sh.index, count }.into());
         }
     }
     let missing: Vec<String> =
         seen.iter().enumerate().filter(|(_, s)| !**s).map(|(i, _)| format!("{i}/{count}")).collect();
     if !missing.is_empty() {
-        return Err(Error::bad_input(format!("missing shard(s): {}", missing.join(", "))));
+        return Err(SweepError::ShardsMissing(missing).into());
     }
     let evaluated: Vec<_> = shards
         .iter()
         .flat_map(|s| s.combinations.iter().map(|c| (c.index, c.params.clone(), c.metrics.clone())))
         .collect();
     if evaluated.len() != first.total_combinations {
-        return Err(Error::runtime(format!(
-            "shards hold {} combinations but the sweep has {}",
-            evaluated.len(),
-            first.total_combinations
-        )));
+        return Err(
+            SweepError::ShardsIncomplete { held: evaluated.len(), total: first.total_combinations }.into()
+        );
     }
     let combos = rank_all(evaluated, &first.config.objective);
     let mut report = super::assemble(

@@ -1,6 +1,7 @@
 //! Parameter sweeps: `sweeps/<sweep_id>/` with sweep.json, results.{csv,parquet}, heatmaps.
 
 mod artifacts;
+pub mod error;
 pub mod exec;
 pub mod grid;
 mod merge;
@@ -10,12 +11,13 @@ pub mod types;
 
 use std::time::Instant;
 
+pub use error::{GridProblem, SweepError};
 pub use exec::{Progress, SweepRequest};
 pub use merge::merge;
 pub use types::*;
 
 use crate::engine::contract::{make_id, CONTRACT_VERSION, SWEEP_SCHEMA};
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::research::report::DataRef;
 use crate::engine::research::{run, RunRequest};
 use crate::engine::time::{fmt_ms, now_ms};
@@ -243,12 +245,15 @@ pub fn load(ws: &Workspace, id: &str) -> Result<SweepReport> {
     let chosen = match (exact, hits.as_slice()) {
         (Some(e), _) => e,
         (None, [one]) => *one,
-        (None, []) => return Err(Error::not_found(format!("no sweep '{id}'"))),
+        (None, []) => return Err(SweepError::NoSweep(id.into()).into()),
         (None, many) => {
-            return Err(Error::bad_input(format!(
-                "'{id}' matches {} sweeps; give more of the id",
-                many.len()
-            )))
+            let (id, count) = (id.into(), many.len());
+            return Err(crate::engine::research::error::ResearchError::Ambiguous {
+                id,
+                count,
+                what: "sweeps",
+            }
+            .into());
         }
     };
     read_json(&ws.root().join("sweeps").join(&chosen.sweep_id).join("sweep.json"))

@@ -1,7 +1,8 @@
 //! Objectives and ranking: which combination is best.
 
+use super::error::SweepError;
 use crate::engine::backtest::metrics::{Metrics, METRIC_NAMES};
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 
 /// Metrics where a smaller value is better.
 const LOWER_IS_BETTER: [&str; 4] =
@@ -15,7 +16,7 @@ pub fn check_objective(name: &str) -> Result<()> {
         return Ok(());
     }
     let valid: Vec<&str> = METRIC_NAMES.iter().copied().filter(|m| !NOT_OBJECTIVES.contains(m)).collect();
-    Err(Error::bad_input(format!("--objective: unknown objective '{name}'; valid: {}", valid.join(", "))))
+    Err(SweepError::UnknownObjective { name: name.into(), valid: valid.join(", ") }.into())
 }
 
 /// A score where larger is always better, or None when the metric is undefined.
@@ -63,7 +64,11 @@ mod tests {
         assert!(check_objective("sharpe").is_ok());
         assert!(check_objective("max_drawdown").is_ok());
         let e = check_objective("shrape").unwrap_err();
-        assert!(e.message.contains("--objective") && e.message.contains("calmar"));
-        assert!(check_objective("bars").is_err());
+        assert!(
+            matches!(e.domain(), Some(SweepError::UnknownObjective { name, valid }) if name == "shrape" && valid.contains("calmar")),
+            "{e:?}"
+        );
+        let e = check_objective("bars").unwrap_err();
+        assert!(matches!(e.domain(), Some(SweepError::UnknownObjective { .. })), "{e:?}");
     }
 }

@@ -1,16 +1,15 @@
 //! `--shard K/N` and `--shard auto` (Kubernetes Indexed Jobs, Slurm job arrays).
 
+use super::error::SweepError;
 use super::types::Shard;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 
 /// Parse `K/N` (0-based K), or `auto`: K from `JOB_COMPLETION_INDEX` (Kubernetes) or
 /// `SLURM_ARRAY_TASK_ID` minus `SLURM_ARRAY_TASK_MIN` (Slurm); N from `QUANTLAB_SHARDS` or
 /// `SLURM_ARRAY_TASK_COUNT`. `env` is injectable for tests.
 pub fn parse_shard(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Shard> {
-    let num = |name: &str, v: &str| {
-        v.trim()
-            .parse::<usize>()
-            .map_err(|_| Error::bad_input(format!("--shard: {name}='{v}' is not a whole number")))
+    let num = |name: &'static str, v: &str| {
+        v.trim().parse::<usize>().map_err(|_| SweepError::ShardNumber { name, value: v.into() })
     };
     let shard = if s == "auto" {
         let index = if let Some(k) = env("JOB_COMPLETION_INDEX") {
@@ -20,35 +19,24 @@ pub fn parse_shard(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Shar
                 .map(|m| num("SLURM_ARRAY_TASK_MIN", &m))
                 .transpose()?
                 .unwrap_or(0);
-            num("SLURM_ARRAY_TASK_ID", &k)?.checked_sub(min).ok_or_else(|| {
-                Error::bad_input("--shard auto: SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN")
-            })?
+            num("SLURM_ARRAY_TASK_ID", &k)?.checked_sub(min).ok_or(SweepError::SlurmBelowMin)?
         } else {
-            return Err(Error::bad_input(
-                "--shard auto: neither JOB_COMPLETION_INDEX (Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID (Slurm array) is set",
-            ));
+            return Err(SweepError::NoShardIndex.into());
         };
         let count = if let Some(n) = env("QUANTLAB_SHARDS") {
             num("QUANTLAB_SHARDS", &n)?
         } else if let Some(n) = env("SLURM_ARRAY_TASK_COUNT") {
             num("SLURM_ARRAY_TASK_COUNT", &n)?
         } else {
-            return Err(Error::bad_input(
-                "--shard auto: set QUANTLAB_SHARDS to the number of shards (Slurm sets SLURM_ARRAY_TASK_COUNT)",
-            ));
+            return Err(SweepError::NoShardCount.into());
         };
         Shard { index, count }
     } else {
-        let (k, n) = s
-            .split_once('/')
-            .ok_or_else(|| Error::bad_input(format!("--shard '{s}': use K/N (0-based K) or auto")))?;
+        let (k, n) = s.split_once('/').ok_or_else(|| SweepError::ShardForm(s.into()))?;
         Shard { index: num("K", k)?, count: num("N", n)? }
     };
     if shard.count == 0 || shard.index >= shard.count {
-        return Err(Error::bad_input(format!(
-            "--shard: {}/{} is not a shard; need 0 <= K < N",
-            shard.index, shard.count
-        )));
+        return Err(SweepError::NotAShard { index: shard.index, count: shard.count }.into());
     }
     Ok(shard)
 }
@@ -64,8 +52,14 @@ mod tests {
     #[test]
     fn explicit_and_auto() {
         assert_eq!(parse_shard("1/4", &env(&[])).unwrap(), Shard { index: 1, count: 4 });
-        assert!(parse_shard("4/4", &env(&[])).is_err());
-        assert!(parse_shard("x/4", &env(&[])).is_err());
+        let refused = |s: &str, env: &dyn Fn(&str) -> Option<String>| parse_shard(s, env).unwrap_err();
+        let e = refused("4/4", &env(&[]));
+        assert!(matches!(e.domain(), Some(SweepError::NotAShard { index: 4, count: 4 })), "{e:?}");
+        let e = refused("x/4", &env(&[]));
+        assert!(
+            matches!(e.domain(), Some(SweepError::ShardNumber { name: "K", value }) if value == "x"),
+            "{e:?}"
+        );
         let k8s = env(&[("JOB_COMPLETION_INDEX", "2"), ("QUANTLAB_SHARDS", "3")]);
         assert_eq!(parse_shard("auto", &k8s).unwrap(), Shard { index: 2, count: 3 });
         let slurm = env(&[
@@ -74,6 +68,7 @@ mod tests {
             ("SLURM_ARRAY_TASK_COUNT", "5"),
         ]);
         assert_eq!(parse_shard("auto", &slurm).unwrap(), Shard { index: 4, count: 5 });
-        assert!(parse_shard("auto", &env(&[])).unwrap_err().message.contains("JOB_COMPLETION_INDEX"));
+        let e = refused("auto", &env(&[]));
+        assert!(matches!(e.domain(), Some(SweepError::NoShardIndex)), "{e:?}");
     }
 }

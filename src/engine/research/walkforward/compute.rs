@@ -6,7 +6,7 @@ use super::folds::FoldRange;
 use crate::engine::backtest::metrics::{self, Metrics, MetricsInput};
 use crate::engine::backtest::{simulate, BacktestConfig, Trade};
 use crate::engine::data::Bars;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::research::sweep::exec::evaluate_all;
 use crate::engine::strategy::{Params, Strategy};
 use crate::engine::time::fmt_ms;
@@ -81,8 +81,10 @@ pub fn compute(
     for (k, f) in folds.iter().enumerate() {
         let train = bars.slice(f.train_start, f.train_end);
         let ranked = evaluate_all(&train, combos, cfg, ppy, objective, jobs, &|_, _| {})?;
-        let best =
-            ranked.iter().find(|c| c.rank == 1).ok_or_else(|| Error::runtime("no combination ranked"))?;
+        let best = ranked
+            .iter()
+            .find(|c| c.rank == 1)
+            .ok_or(crate::engine::research::sweep::SweepError::NothingRanked)?;
         let strat =
             combos.iter().find(|(i, _, _)| *i == best.index).map(|(_, _, s)| *s).expect("ranked from combos");
 

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
+use crate::engine::research::sweep::SweepError;
 
 /// Half-open bar ranges `[start, end)` into the series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,13 +18,10 @@ pub struct FoldRange {
 /// test on the next `test` bars, advance by `step`. Only whole test windows are used.
 pub fn layout(n: usize, train: usize, test: usize, step: usize, anchored: bool) -> Result<Vec<FoldRange>> {
     if train == 0 || test == 0 || step == 0 {
-        return Err(Error::bad_input("--train, --test and --step must be at least 1 bar"));
+        return Err(SweepError::EmptyFold.into());
     }
     if train + test > n {
-        return Err(Error::bad_input(format!(
-            "--train: {train} training + {test} test bars need {} bars, the data has {n}",
-            train + test
-        )));
+        return Err(SweepError::FoldsTooLong { train, test, bars: n }.into());
     }
     let mut out = Vec::new();
     let mut test_start = train;
@@ -54,6 +52,7 @@ mod tests {
         for x in f.iter().chain(&a) {
             assert!(x.train_end <= x.test_start, "train overlaps test");
         }
-        assert!(layout(5, 4, 2, 2, false).unwrap_err().message.contains("--train"));
+        let e = layout(5, 4, 2, 2, false).unwrap_err();
+        assert!(matches!(e.domain(), Some(SweepError::FoldsTooLong { train: 4, test: 2, bars: 5 })), "{e:?}");
     }
 }

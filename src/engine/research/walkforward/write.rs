@@ -12,7 +12,7 @@ use super::folds::layout;
 use crate::engine::backtest::metrics::Metrics;
 use crate::engine::contract::{make_id, CONTRACT_VERSION, WALKFORWARD_SCHEMA};
 use crate::engine::data::store::write_parquet;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::research::artifacts::trades_csv;
 use crate::engine::research::report::{DataRef, RunStatus};
 use crate::engine::research::sweep::exec::{default_jobs, elapsed_ms, plan};
@@ -186,7 +186,7 @@ fn folds_csv(r: &WalkForwardReport) -> String {
 pub fn load(ws: &Workspace, id: &str) -> Result<WalkForwardReport> {
     let p = ws.root().join("walkforward").join(id).join("walkforward.json");
     if !p.exists() {
-        return Err(Error::not_found(format!("no walk-forward '{id}'")));
+        return Err(crate::engine::research::sweep::SweepError::NoWalkForward(id.into()).into());
     }
     read_json(&p)
 }

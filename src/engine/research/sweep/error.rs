@@ -1,0 +1,125 @@
+//! What a sweep, its shards and merge, or a walk-forward can refuse or fail on. The exit-code
+//! kind of each is in `engine/error_kinds.rs`.
+
+use std::path::PathBuf;
+
+use super::grid::MAX_COMBINATIONS;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// A `--grid` axis, or the grid as a whole, that cannot be swept.
+    #[error("--grid: {0}")]
+    Grid(GridProblem),
+    /// A `--constraint` that does not parse against the grid.
+    #[error("--constraint: {0}")]
+    Constraint(GridProblem),
+    #[error("--grid: give at least one axis, e.g. --grid fast=5:50:5")]
+    NoAxis,
+    #[error("--grid: parameter '{0}' is swept twice")]
+    SweptTwice(String),
+    /// Every grid point was refused by the constraints or the strategy (`constrained`: there
+    /// were constraints to check).
+    #[error(
+        "--grid: no valid combination among {enumerated} grid point(s) after the constraints{}",
+        if *constrained { " (check --constraint)" } else { "" }
+    )]
+    NoValidCombination { enumerated: usize, constrained: bool },
+    /// An `--objective` that is not a metric worth optimizing; `valid` lists those that are.
+    #[error("--objective: unknown objective '{name}'; valid: {valid}")]
+    UnknownObjective { name: String, valid: String },
+    /// A shard number (`K`, `N`, or the environment variable `name`) that is not a count.
+    #[error("--shard: {name}='{value}' is not a whole number")]
+    ShardNumber { name: &'static str, value: String },
+    #[error("--shard auto: SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN")]
+    SlurmBelowMin,
+    #[error(
+        "--shard auto: neither JOB_COMPLETION_INDEX (Kubernetes Indexed Job) nor SLURM_ARRAY_TASK_ID (Slurm array) is set"
+    )]
+    NoShardIndex,
+    #[error("--shard auto: set QUANTLAB_SHARDS to the number of shards (Slurm sets SLURM_ARRAY_TASK_COUNT)")]
+    NoShardCount,
+    #[error("--shard '{0}': use K/N (0-based K) or auto")]
+    ShardForm(String),
+    #[error("--shard: {index}/{count} is not a shard; need 0 <= K < N")]
+    NotAShard { index: usize, count: usize },
+    #[error("--jobs must be at least 1")]
+    NoJobs,
+    #[error("--jobs {jobs} is more than {max} (4 per core on this machine); the work is CPU-bound")]
+    TooManyJobs { jobs: usize, max: usize },
+    #[error("--start/--end: no bars in the window")]
+    EmptyWindow,
+    #[error("cannot start {jobs} worker threads: {source}")]
+    Workers { jobs: usize, source: rayon::ThreadPoolBuildError },
+    /// A shard path given to merge that does not exist.
+    #[error("{} does not exist", .0.display())]
+    ShardMissing(PathBuf),
+    #[error("not a sweep shard: cannot read {}: {source}", path.display())]
+    ShardUnreadable { path: PathBuf, source: std::io::Error },
+    #[error("not a sweep shard's sweep.json ({source})")]
+    ShardNotJson { source: serde_json::Error },
+    #[error("sweep merge: give the shard folders to merge")]
+    NothingToMerge,
+    /// The first sweep given to merge was not run with `--shard` (its id).
+    #[error("{0} is not a shard (no --shard)")]
+    FirstNotShard(String),
+    #[error("{0} is not a shard")]
+    NotShard(String),
+    /// A shard of a split into `count` shards among shards of `expected`.
+    #[error("{sweep_id} is shard {index}/{count}, others are of {expected}")]
+    ShardCount { sweep_id: String, index: usize, count: usize, expected: usize },
+    #[error("{0} is a shard of a different sweep (config or data differ)")]
+    OtherSweep(String),
+    #[error("shard {index}/{count} is given twice")]
+    ShardTwice { index: usize, count: usize },
+    /// The shards not given, as `K/N`.
+    #[error("missing shard(s): {}", .0.join(", "))]
+    ShardsMissing(Vec<String>),
+    /// Every shard is there, but they hold fewer or more results than the sweep has.
+    #[error("shards hold {held} combinations but the sweep has {total}")]
+    ShardsIncomplete { held: usize, total: usize },
+    #[error("no sweep '{0}'")]
+    NoSweep(String),
+    #[error("--train, --test and --step must be at least 1 bar")]
+    EmptyFold,
+    #[error("--train: {train} training + {test} test bars need {} bars, the data has {bars}", train + test)]
+    FoldsTooLong { train: usize, test: usize, bars: usize },
+    #[error("no walk-forward '{0}'")]
+    NoWalkForward(String),
+    /// A fold whose training window ranked no combination.
+    #[error("no combination ranked")]
+    NothingRanked,
+}
+
+/// What is wrong with a grid axis (`fast=5:50:5`) or a constraint (`fast<slow`); `text` is the
+/// axis or constraint as given.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GridProblem {
+    #[error("'{0}' must look like name=a:b:step or name=v1,v2")]
+    NotAnAxis(String),
+    #[error("strategy {strategy} has no parameter '{param}'; valid: {valid}")]
+    UnknownParam { strategy: String, param: String, valid: String },
+    #[error("'{value}' in '{text}' is not a number")]
+    NotANumber { value: String, text: String },
+    #[error("'{0}': a range is start:end:step")]
+    RangeShape(String),
+    #[error("'{0}': need finite numbers, start <= end and a positive step")]
+    BadRange(String),
+    #[error("'{text}' has {count} values; at most {MAX_COMBINATIONS}")]
+    TooManyValues { text: String, count: f64 },
+    #[error("'{0}' has no values")]
+    NoValues(String),
+    #[error("{param}={value}: {param} must be a whole number")]
+    NotWhole { param: String, value: f64 },
+    #[error("{param}={value} is out of range [{min}, {max}]")]
+    OutOfRange { param: String, value: f64, min: f64, max: f64 },
+    #[error("'{0}' repeats a value")]
+    Repeats(String),
+    /// The product of the axes (saturated at `usize::MAX`).
+    #[error("{0} combinations; at most {MAX_COMBINATIONS}")]
+    TooManyCombinations(usize),
+    #[error("'{0}' needs one of < <= > >= !=")]
+    NoOperator(String),
+    /// A constraint operand that is neither a number nor a swept parameter (`swept` lists those).
+    #[error("'{operand}' in '{text}' is neither a number nor a swept parameter ({swept})")]
+    UnknownOperand { operand: String, text: String, swept: String },
+}
