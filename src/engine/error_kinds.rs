@@ -6,6 +6,7 @@
 use super::backtest::BacktestError;
 use super::data::DataError;
 use super::error::{Error, ErrorKind};
+use super::paper::PaperError;
 use super::research::sweep::SweepError;
 use super::research::ResearchError;
 use super::secrets::SecretsError;
@@ -13,7 +14,7 @@ use super::signals::error::SignalError;
 use super::strategy::StrategyError;
 use super::time::{TimeError, TimestampError};
 
-use ErrorKind::{BadInput, NotFound, Refused, Runtime};
+use ErrorKind::{BadInput, NotFound, Refused, Runtime, Venue};
 
 fn wrap(kind: ErrorKind, e: impl std::error::Error + Send + Sync + 'static) -> Error {
     Error::new(kind, e.to_string()).caused_by(e)
@@ -151,6 +152,47 @@ impl From<SweepError> for Error {
             | S::ShardsMissing(_)
             | S::EmptyFold
             | S::FoldsTooLong { .. } => BadInput,
+        };
+        wrap(kind, e)
+    }
+}
+
+impl From<PaperError> for Error {
+    fn from(e: PaperError) -> Self {
+        use PaperError as P;
+        let kind = match &e {
+            P::NoSession(_) => NotFound,
+            P::FeedVenue { .. } | P::NotJson(_) => Venue,
+            P::FeedRuntime { .. }
+            | P::ResumePastEnd { .. }
+            | P::NoCurrentDir { .. }
+            | P::DataChanged { .. }
+            | P::Lock { .. }
+            | P::NoProgram { .. }
+            | P::Spawn { .. }
+            | P::NotTaken { .. }
+            | P::StrategyTargets { .. }
+            | P::StrategyPanicked { .. } => Runtime,
+            P::NotAFeed(_)
+            | P::ReplayNeedsData
+            | P::Speed(_)
+            | P::NotALiveFeed(_)
+            | P::FeedPart { .. }
+            | P::FakeVenueFeed
+            | P::NotAKrakenPair(_)
+            | P::NotAHyperliquidPerp(_)
+            | P::NoBarsFrom { .. }
+            | P::LiveWithStart
+            | P::MaxDrawdown(_)
+            | P::BadName(_)
+            | P::NameTaken(_)
+            | P::SignalOutFolder(_)
+            | P::CannotRunAgain { .. }
+            | P::LiveCannotResume(_)
+            | P::NotPausable { .. }
+            | P::NotResumable { .. }
+            | P::AlreadyEnded { .. }
+            | P::AlreadyRunning(_) => BadInput,
         };
         wrap(kind, e)
     }

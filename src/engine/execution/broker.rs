@@ -180,6 +180,8 @@ impl std::fmt::Display for VenueError {
     }
 }
 
+impl std::error::Error for VenueError {}
+
 impl From<VenueError> for Error {
     fn from(e: VenueError) -> Error {
         Error::new(ErrorKind::Venue, format!("venue {e}"))

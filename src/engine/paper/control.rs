@@ -7,6 +7,7 @@ use std::fs::{File, OpenOptions};
 use serde::{Deserialize, Serialize};
 
 use super::session;
+use super::PaperError;
 use crate::engine::error::{Error, Result};
 use crate::engine::workspace::{read_json, write_json, Workspace};
 
@@ -50,12 +51,8 @@ pub fn hold(ws: &Workspace, id: &str) -> Result<File> {
     let f = lock_file(ws, id)?;
     match f.try_lock() {
         Ok(()) => Ok(f),
-        Err(std::fs::TryLockError::WouldBlock) => {
-            Err(Error::bad_input(format!("paper session {id} is already running in another process")))
-        }
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(Error::runtime(format!("cannot lock paper session {id}: {e}")))
-        }
+        Err(std::fs::TryLockError::WouldBlock) => Err(PaperError::AlreadyRunning(id.into()).into()),
+        Err(std::fs::TryLockError::Error(source)) => Err(PaperError::Lock { id: id.into(), source }.into()),
     }
 }
 

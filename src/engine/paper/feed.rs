@@ -1,9 +1,10 @@
 //! Feeds: where a paper session's bars come from, behind one trait. The replay feed plays
 //! workspace data back; the venues' live feeds plug into the same trait in their issue.
 
+use super::PaperError;
 use crate::engine::data::catalog::{resolve, ResolvedData};
 use crate::engine::data::Bars;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::time::fmt_ms;
 use crate::engine::workspace::Workspace;
 
@@ -43,28 +44,20 @@ pub struct FeedSpec {
 
 impl FeedSpec {
     pub fn parse(s: &str) -> Result<FeedSpec> {
-        let rest = s.strip_prefix("replay:").ok_or_else(|| {
-            Error::bad_input(format!(
-                "--feed: '{s}' is not a feed; use replay:DATA[@SPEED] or live:VENUE[/ACCOUNT]:SYMBOL@TIMEFRAME"
-            ))
-        })?;
+        let rest = s.strip_prefix("replay:").ok_or_else(|| PaperError::NotAFeed(s.into()))?;
         let (data, speed) = match rest.rsplit_once('@') {
             Some((d, sp)) => (d, Some(sp)),
             None => (rest, None),
         };
         if data.is_empty() {
-            return Err(Error::bad_input("--feed: replay: needs a dataset, e.g. replay:BTCUSD:1h@60"));
+            return Err(PaperError::ReplayNeedsData.into());
         }
         // `60x` reads as 60 times real time; `max` keeps its own x.
         let speed = match speed.map(|x| if x == "max" { x } else { x.strip_suffix('x').unwrap_or(x) }) {
             None | Some("max") => None,
             Some(x) => match x.parse::<f64>() {
                 Ok(v) if v.is_finite() && v > 0.0 => Some(v),
-                _ => {
-                    return Err(Error::bad_input(format!(
-                        "--feed: speed '{x}' is not max or a positive multiple"
-                    )))
-                }
+                _ => return Err(PaperError::Speed(x.into()).into()),
             },
         };
         Ok(FeedSpec { data: data.to_string(), speed })
@@ -97,14 +90,11 @@ impl ReplayFeed {
         let start = from.map(|f| crate::engine::time::parse_bound("--start", f)).transpose()?;
         let all = data.bars.slice_time(start, None);
         if all.is_empty() {
-            return Err(Error::bad_input(format!(
-                "--start: no bars of {} at or after {}",
-                data.symbol,
-                start.map(fmt_ms).unwrap_or_default()
-            )));
+            let from = start.map(fmt_ms).unwrap_or_default();
+            return Err(PaperError::NoBarsFrom { symbol: data.symbol, from }.into());
         }
         if resume_at > all.len() {
-            return Err(Error::runtime(format!("resume at bar {resume_at} but the data has {}", all.len())));
+            return Err(PaperError::ResumePastEnd { at: resume_at, bars: all.len() }.into());
         }
         let cadence_ms = spec.speed.map_or(0, |s| ((data.timeframe_ms as f64) / s).round().max(1.0) as i64);
         let mut known = Bars::default();
@@ -184,8 +174,17 @@ mod tests {
         );
         assert_eq!(FeedSpec::parse("replay:BTCUSD:1h@60x").unwrap().speed, Some(60.0));
         assert_eq!(FeedSpec::parse("replay:x.csv@max").unwrap().speed, None);
-        for bad in ["kraken:BTC", "replay:", "replay:X@0", "replay:X@fast"] {
-            assert!(FeedSpec::parse(bad).unwrap_err().message.starts_with("--feed"), "{bad}");
-        }
+        let refused = |s: &str| match FeedSpec::parse(s).unwrap_err().domain() {
+            Some(
+                e @ PaperError::NotAFeed(_) | e @ PaperError::ReplayNeedsData | e @ PaperError::Speed(_),
+            ) => {
+                format!("{e:?}")
+            }
+            other => panic!("{s}: {other:?}"),
+        };
+        assert_eq!(refused("kraken:BTC"), "NotAFeed(\"kraken:BTC\")");
+        assert_eq!(refused("replay:"), "ReplayNeedsData");
+        assert_eq!(refused("replay:X@0"), "Speed(\"0\")");
+        assert_eq!(refused("replay:X@fast"), "Speed(\"fast\")");
     }
 }

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::session::{self, Session, Status};
+use super::PaperError;
 use super::{control, resume, Workspace};
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 
 /// How long a new runner has to take its session before the launch is called failed.
 pub const TAKE_WITHIN: Duration = Duration::from_secs(10);
@@ -17,7 +18,7 @@ pub fn runner_exe() -> Result<PathBuf> {
     if let Some(p) = std::env::var_os("QUANTLAB_RUNNER") {
         return Ok(PathBuf::from(p));
     }
-    std::env::current_exe().map_err(|e| Error::runtime(format!("cannot find this program: {e}")))
+    Ok(std::env::current_exe().map_err(|source| PaperError::NoProgram { source })?)
 }
 
 /// Launch the runner for `id` (its own process group, so the terminal's Ctrl-C does not reach
@@ -35,7 +36,7 @@ pub fn spawn(ws: &Workspace, id: &str) -> Result<Session> {
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
     }
-    cmd.spawn().map_err(|e| Error::runtime(format!("cannot start the session runner: {e}")))?;
+    cmd.spawn().map_err(|source| PaperError::Spawn { source })?;
     let deadline = Instant::now() + TAKE_WITHIN;
     loop {
         let s = session::load(ws, id)?;
@@ -44,10 +45,7 @@ pub fn spawn(ws: &Workspace, id: &str) -> Result<Session> {
             return Ok(s);
         }
         if Instant::now() > deadline {
-            return Err(Error::runtime(format!(
-                "the runner for {id} did not start within {} s; see the workspace logs, then `quantlab paper resume {id}`",
-                TAKE_WITHIN.as_secs()
-            )));
+            return Err(PaperError::NotTaken { id: id.into(), secs: TAKE_WITHIN.as_secs() }.into());
         }
         std::thread::sleep(Duration::from_millis(50));
     }

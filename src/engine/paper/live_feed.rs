@@ -13,8 +13,9 @@ use std::sync::mpsc;
 use serde_json::{json, Value};
 
 use super::feed::{Feed, FeedEvent};
+use super::PaperError;
 use crate::engine::data::Bars;
-use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::error::{Error, Result};
 use crate::engine::execution::broker::MarketEvent;
 use crate::engine::execution::{CorridorId, Venue};
 use crate::engine::time::parse_timeframe;
@@ -39,24 +40,19 @@ impl LiveSpec {
     }
 
     pub fn parse(s: &str) -> Result<LiveSpec> {
-        let usage = || {
-            Error::bad_input(format!("--feed: '{s}' is not a live feed; use live:VENUE[/ACCOUNT]:SYMBOL@TIMEFRAME, e.g. live:kraken:XBTUSD@1m"))
-        };
+        let usage = || PaperError::NotALiveFeed(s.into());
         let rest = s.strip_prefix("live:").ok_or_else(usage)?;
         let (head, tf) = rest.rsplit_once('@').ok_or_else(usage)?;
         let (who, symbol) = head.split_once(':').ok_or_else(usage)?;
         let (venue, account) = who.split_once('/').unwrap_or((who, "main"));
-        let venue = Venue::parse(venue).map_err(|e| {
-            Error::bad_input(format!("--feed: {}", e.message.trim_start_matches("--venue: ")))
-        })?;
+        let venue = Venue::parse(venue).map_err(|source| PaperError::FeedPart { source })?;
         if !venue.is_live() {
-            return Err(Error::bad_input("--feed: the fake venue has no market feed; use replay:DATA"));
+            return Err(PaperError::FakeVenueFeed.into());
         }
         if symbol.is_empty() {
-            return Err(usage());
+            return Err(usage().into());
         }
-        let interval_ms =
-            parse_timeframe(tf).map_err(|e| Error::bad_input(format!("--feed: {}", e.message)))?;
+        let interval_ms = parse_timeframe(tf).map_err(|source| PaperError::FeedPart { source })?;
         CorridorId::new(venue, account)?;
         Ok(LiveSpec { venue, account: account.to_string(), symbol: symbol.to_string(), interval_ms })
     }
@@ -65,22 +61,17 @@ impl LiveSpec {
 /// Look the symbol up in the venue's public instrument list; returns the websocket name.
 /// The symbol's websocket name and its REST name (Kraken's pair key; Hyperliquid's coin).
 fn resolve_symbol(spec: &LiveSpec, base_url: &str, http: &Http) -> Result<(String, String)> {
-    let venue_err = |m: String| Error::new(ErrorKind::Venue, m);
+    let venue_err = |source| PaperError::FeedVenue { source };
     crate::engine::execution::block_on(async {
         match spec.venue {
             Venue::Kraken => {
                 let url = format!("{base_url}/0/public/AssetPairs");
-                let r =
-                    http.send(http.get(&url), "AssetPairs").await.map_err(|e| venue_err(e.to_string()))?;
+                let r = http.send(http.get(&url), "AssetPairs").await.map_err(venue_err)?;
                 let v = crate::engine::venues::kraken::errors::parse_response(r.status, &r.body)
                     .map_err(Error::from)?;
                 let pairs = parse_asset_pairs(&v).map_err(Error::from)?;
-                let p = pairs.get(&spec.symbol).ok_or_else(|| {
-                    Error::bad_input(format!(
-                        "--feed: '{}' is not a Kraken pair (use its altname, e.g. XBTUSD)",
-                        spec.symbol
-                    ))
-                })?;
+                let p =
+                    pairs.get(&spec.symbol).ok_or_else(|| PaperError::NotAKrakenPair(spec.symbol.clone()))?;
                 Ok((
                     p.wsname.clone().unwrap_or_else(|| p.altname.clone()).replace("XBT/", "BTC/"),
                     p.name.clone(),
@@ -91,16 +82,12 @@ fn resolve_symbol(spec: &LiveSpec, base_url: &str, http: &Http) -> Result<(Strin
                 let r = http
                     .send(http.post(&url).json(&json!({"type": "meta"})), "meta")
                     .await
-                    .map_err(|e| venue_err(e.to_string()))?;
-                let meta: Value = serde_json::from_slice(&r.body)
-                    .map_err(|_| venue_err("meta: reply is not JSON".into()))?;
+                    .map_err(venue_err)?;
+                let meta: Value = serde_json::from_slice(&r.body).map_err(|_| PaperError::NotJson("meta"))?;
                 let assets =
                     crate::engine::venues::hyperliquid::info::parse_meta(&meta).map_err(Error::from)?;
                 if !assets.iter().any(|a| a.name == spec.symbol) {
-                    return Err(Error::bad_input(format!(
-                        "--feed: '{}' is not a Hyperliquid perp (e.g. BTC)",
-                        spec.symbol
-                    )));
+                    return Err(PaperError::NotAHyperliquidPerp(spec.symbol.clone()).into());
                 }
                 Ok((spec.symbol.clone(), spec.symbol.clone()))
             }
@@ -116,7 +103,7 @@ pub const WARM_UP_BARS: i64 = 500;
 /// closed at `now_ms`; empty when the venue has no candles of that interval.
 fn history(spec: &LiveSpec, base_url: &str, http: &Http, rest_name: &str, now_ms: i64) -> Result<Bars> {
     let iv = spec.interval_ms;
-    let venue_err = |m: String| Error::new(ErrorKind::Venue, m);
+    let venue_err = |source| PaperError::FeedVenue { source };
     let rows: Vec<(i64, [f64; 5])> = crate::engine::execution::block_on(async {
         let none: Result<Vec<(i64, [f64; 5])>> = Ok(vec![]);
         let num = |v: Option<&Value>| {
@@ -132,10 +119,7 @@ fn history(spec: &LiveSpec, base_url: &str, http: &Http, rest_name: &str, now_ms
                 let q =
                     [("pair", rest_name.to_string()), ("interval", minutes.to_string()), ("since", since)];
                 let url = format!("{base_url}/0/public/OHLC");
-                let r = http
-                    .send(http.get(&url).query(&q), "OHLC")
-                    .await
-                    .map_err(|e| venue_err(e.to_string()))?;
+                let r = http.send(http.get(&url).query(&q), "OHLC").await.map_err(venue_err)?;
                 let v = crate::engine::venues::kraken::errors::parse_response(r.status, &r.body)
                     .map_err(Error::from)?;
                 let list = v.get(rest_name).and_then(Value::as_array).cloned().unwrap_or_default();
@@ -173,12 +157,9 @@ fn history(spec: &LiveSpec, base_url: &str, http: &Http, rest_name: &str, now_ms
                 let body = json!({"type": "candleSnapshot", "req": {"coin": spec.symbol, "interval": name,
                     "startTime": now_ms - WARM_UP_BARS * iv, "endTime": now_ms}});
                 let url = format!("{base_url}/info");
-                let r = http
-                    .send(http.post(&url).json(&body), "candleSnapshot")
-                    .await
-                    .map_err(|e| venue_err(e.to_string()))?;
-                let v: Value = serde_json::from_slice(&r.body)
-                    .map_err(|_| venue_err("candleSnapshot: reply is not JSON".into()))?;
+                let r = http.send(http.post(&url).json(&body), "candleSnapshot").await.map_err(venue_err)?;
+                let v: Value =
+                    serde_json::from_slice(&r.body).map_err(|_| PaperError::NotJson("candleSnapshot"))?;
                 Ok(v.as_array()
                     .cloned()
                     .unwrap_or_default()
@@ -217,7 +198,7 @@ fn closed_bars(rows: Vec<(i64, [f64; 5])>, iv: i64, now_ms: i64) -> Bars {
 /// Check a live spec can be served (endpoints, symbol), without subscribing.
 pub fn check(ws: &Workspace, spec: &LiveSpec) -> Result<()> {
     let ep = endpoints::resolve_public(ws, &CorridorId::new(spec.venue, &spec.account)?)?;
-    let http = Http::new(ep.timeout_ms).map_err(|e| Error::new(ErrorKind::Venue, e.to_string()))?;
+    let http = Http::new(ep.timeout_ms).map_err(|source| PaperError::FeedVenue { source })?;
     resolve_symbol(spec, &ep.base_url, &http).map(|_| ())
 }
 
@@ -234,7 +215,7 @@ pub struct LiveFeed {
 impl LiveFeed {
     pub fn open(ws: &Workspace, spec: &LiveSpec) -> Result<LiveFeed> {
         let ep = endpoints::resolve_public(ws, &CorridorId::new(spec.venue, &spec.account)?)?;
-        let http = Http::new(ep.timeout_ms).map_err(|e| Error::new(ErrorKind::Venue, e.to_string()))?;
+        let http = Http::new(ep.timeout_ms).map_err(|source| PaperError::FeedVenue { source })?;
         let (ws_name, rest_name) = resolve_symbol(spec, &ep.base_url, &http)?;
         // History first, so the strategy starts warm instead of waiting out its windows.
         let bars = history(spec, &ep.base_url, &http, &rest_name, crate::engine::time::now_ms())?;
@@ -242,7 +223,7 @@ impl LiveFeed {
             .worker_threads(1)
             .enable_all()
             .build()
-            .map_err(|e| Error::runtime(format!("cannot start the feed runtime: {e}")))?;
+            .map_err(|source| PaperError::FeedRuntime { source })?;
         let (tx, rx) = mpsc::channel();
         let symbol = spec.symbol.clone();
         let venue = spec.venue;
@@ -386,7 +367,16 @@ mod tests {
             "live:kraken:@1m",
             "live:kraken:X@soon",
         ] {
-            assert!(LiveSpec::parse(bad).unwrap_err().message.starts_with("--feed"), "{bad}");
+            let e = LiveSpec::parse(bad).unwrap_err();
+            assert!(
+                matches!(
+                    e.domain(),
+                    Some(
+                        PaperError::NotALiveFeed(_) | PaperError::FakeVenueFeed | PaperError::FeedPart { .. }
+                    )
+                ),
+                "{bad}: {e:?}"
+            );
         }
     }
 }

@@ -5,6 +5,7 @@
 //! losing or duplicating an order or a fill. docs/runbook-paper.md is the operator's guide.
 
 pub mod control;
+pub mod error;
 pub mod feed;
 pub mod gaps;
 pub mod launch;
@@ -22,6 +23,7 @@ use crate::engine::strategy;
 use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::Workspace;
 use control::Desired;
+pub use error::PaperError;
 use feed::{FeedSpec, ReplayFeed};
 use live_feed::{LiveFeed, LiveSpec};
 pub use session::{Session, SessionConfig, Status};
@@ -47,7 +49,7 @@ pub fn create(ws: &Workspace, req: &StartRequest) -> Result<Session> {
     let (symbol, dataset, fingerprint) = if LiveSpec::is_live(&req.feed) {
         let spec = LiveSpec::parse(&req.feed)?;
         if req.from.is_some() {
-            return Err(Error::bad_input("--start: a live feed starts now; --start is for replays"));
+            return Err(PaperError::LiveWithStart.into());
         }
         live_feed::check(ws, &spec)?;
         (spec.symbol, None, None)
@@ -59,7 +61,7 @@ pub fn create(ws: &Workspace, req: &StartRequest) -> Result<Session> {
     let signal_out = req.signal_out.as_deref().map(signal_path).transpose()?;
     if let Some(m) = req.max_drawdown_pct {
         if !(m > 0.0 && m < 100.0) {
-            return Err(Error::bad_input(format!("--max-drawdown: {m} is not a percent in (0, 100)")));
+            return Err(PaperError::MaxDrawdown(m).into());
         }
     }
     let id = match &req.name {
@@ -80,7 +82,7 @@ pub fn create(ws: &Workspace, req: &StartRequest) -> Result<Session> {
         }
     };
     if session::dir(ws, &id).exists() {
-        return Err(Error::bad_input(format!("--name: a paper session '{id}' exists; names are unique")));
+        return Err(PaperError::NameTaken(id).into());
     }
     let config = SessionConfig {
         strategy: req.strategy.clone(),
@@ -107,13 +109,11 @@ fn signal_path(p: &str) -> Result<String> {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir()
-            .map_err(|e| Error::runtime(format!("cannot read the current directory: {e}")))?
-            .join(path)
+        std::env::current_dir().map_err(|source| PaperError::NoCurrentDir { source })?.join(path)
     };
     match abs.parent() {
         Some(dir) if dir.is_dir() => Ok(abs.display().to_string()),
-        _ => Err(Error::bad_input(format!("--signal-out: the folder of {p} does not exist"))),
+        _ => Err(PaperError::SignalOutFolder(p.into()).into()),
     }
 }
 
@@ -128,10 +128,7 @@ fn launching(s: &Session) -> bool {
 pub fn run(ws: &Workspace, id: &str) -> Result<Session> {
     let s = session::load(ws, id)?;
     if s.status.is_terminal() {
-        return Err(Error::bad_input(format!(
-            "paper session {id} is {}; it cannot run again",
-            s.status.name()
-        )));
+        return Err(PaperError::CannotRunAgain { id: id.into(), status: s.status }.into());
     }
     let (strat, _) = strategy::build(&s.config.strategy, &s.config.params)?;
     let snap = runner::load_snapshot(ws, id, &s.config.backtest);
@@ -140,9 +137,7 @@ pub fn run(ws: &Workspace, id: &str) -> Result<Session> {
         if resume_at > 0 {
             // Bars seen before the stop are not kept, so the strategy's state could not be
             // rebuilt: a fresh session says plainly that it starts from nothing.
-            return Err(Error::bad_input(format!(
-                "paper session {id} runs on a live feed and has seen bars already; a live session cannot resume, start a new one"
-            )));
+            return Err(PaperError::LiveCannotResume(id.into()).into());
         }
         let feed = LiveFeed::open(ws, &LiveSpec::parse(&s.config.feed)?)?;
         return runner::run(ws, id, strat, Box::new(feed), snap);
@@ -153,10 +148,8 @@ pub fn run(ws: &Workspace, id: &str) -> Result<Session> {
     }
     let (feed, data) = ReplayFeed::open(ws, &spec, s.config.from.as_deref(), resume_at)?;
     if let Some(fp) = s.config.fingerprint.as_ref().filter(|fp| **fp != data.fingerprint) {
-        return Err(Error::runtime(format!(
-            "paper session {id}: its data {} changed since the session was created (fingerprint {fp}, now {}); start a new session",
-            data.path, data.fingerprint
-        )));
+        let (id, was, now) = (id.into(), fp.clone(), data.fingerprint.clone());
+        return Err(PaperError::DataChanged { id, data: data.path, was, now }.into());
     }
     runner::run(ws, id, strat, Box::new(feed), snap)
 }
@@ -204,10 +197,7 @@ pub fn status(ws: &Workspace, id: &str) -> Result<Session> {
 pub fn pause(ws: &Workspace, id: &str) -> Result<Session> {
     let s = status(ws, id)?;
     if !matches!(s.status, Status::Running | Status::Created) {
-        return Err(Error::bad_input(format!(
-            "paper session {id} is {}; only a running one pauses",
-            s.status.name()
-        )));
+        return Err(PaperError::NotPausable { id: id.into(), status: s.status }.into());
     }
     control::set(ws, id, Desired::Paused)?;
     Ok(s)
@@ -225,10 +215,7 @@ pub fn resume(ws: &Workspace, id: &str) -> Result<(Session, bool)> {
             control::set(ws, id, Desired::Running)?;
             Ok((s, true))
         }
-        other => Err(Error::bad_input(format!(
-            "paper session {id} is {}; only a paused or aborted one resumes",
-            other.name()
-        ))),
+        status => Err(PaperError::NotResumable { id: id.into(), status }.into()),
     }
 }
 
@@ -237,9 +224,7 @@ pub fn resume(ws: &Workspace, id: &str) -> Result<(Session, bool)> {
 pub fn stop(ws: &Workspace, id: &str) -> Result<Session> {
     let mut s = status(ws, id)?;
     match s.status {
-        st if st.is_terminal() => {
-            Err(Error::bad_input(format!("paper session {id} is already {}", st.name())))
-        }
+        status if status.is_terminal() => Err(PaperError::AlreadyEnded { id: id.into(), status }.into()),
         Status::Aborted => {
             s.status = Status::Stopped;
             s.reason = Some("stopped by the operator after an abort".into());

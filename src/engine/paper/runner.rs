@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::control::{self, Desired};
 use super::feed::{Feed, FeedEvent};
 use super::session::{self, Session, Status};
+use super::PaperError;
 use crate::engine::alerts::{self, codes, Severity};
 use crate::engine::backtest::simulate::Stepper;
 use crate::engine::error::{Error, Result};
@@ -169,18 +170,11 @@ impl Run<'_> {
         let target = match decided {
             Ok(v) if v.len() == t + 1 => v[t],
             Ok(v) => {
-                return Err(Error::runtime(format!(
-                    "the strategy gave {} targets for {} bars",
-                    v.len(),
-                    t + 1
-                )));
+                return Err(PaperError::StrategyTargets { targets: v.len(), bars: t + 1 }.into());
             }
             Err(p) => {
                 let why = crate::engine::error::panic_message(&*p);
-                return Err(Error::runtime(format!(
-                    "the strategy failed on bar {t} ({}): {why}",
-                    fmt_ms(ts)
-                )));
+                return Err(PaperError::StrategyPanicked { bar: t, at: fmt_ms(ts), why }.into());
             }
         };
         let (equity, units) = self.snap.stepper.on_bar(bars, t, target, last);
@@ -305,7 +299,7 @@ pub fn run(
         match r.feed.poll(now)? {
             FeedEvent::Bar { index, last } => {
                 if let Err(e) = r.bar(index, last) {
-                    let code = if e.message.starts_with("the strategy") {
+                    let code = if e.domain::<PaperError>().is_some_and(PaperError::is_strategy) {
                         codes::PAPER_STRATEGY_ERROR
                     } else {
                         codes::PAPER_SESSION_FAILED

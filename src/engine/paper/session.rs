@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::backtest::BacktestConfig;
 use crate::engine::contract::CONTRACT_VERSION;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::{read_json, write_json, Workspace};
 
@@ -127,7 +127,7 @@ pub fn check_name(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::bad_input(format!("--name: '{name}' is not a session name (letters, digits, _ - .)")))
+        Err(super::PaperError::BadName(name.into()).into())
     }
 }
 
@@ -169,7 +169,7 @@ impl Session {
 pub fn load(ws: &Workspace, id: &str) -> Result<Session> {
     let p = dir(ws, id).join("session.json");
     if !p.exists() {
-        return Err(Error::not_found(format!("no paper session '{id}'")));
+        return Err(super::PaperError::NoSession(id.into()).into());
     }
     read_json(&p)
 }
