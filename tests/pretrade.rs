@@ -6,7 +6,9 @@ mod common;
 use common::Ws;
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::{Side, Venue};
-use quantlab::engine::pretrade::{EntryKind, Market, PlanInput, Risk, Rules, Target};
+use quantlab::engine::pretrade::{
+    EntryKind, Market, PlanInput, PlanProblem, PretradeError, Risk, Rules, Target,
+};
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::{Engine, ErrorKind};
 use rust_decimal::Decimal;
@@ -206,24 +208,40 @@ fn each_policy_rule_rejects_with_its_limit_and_value() {
 fn impossible_plans_name_their_field() {
     let ws = Ws::new();
     let e = engine(&ws, None);
-    let cases: Vec<(PlanInput, &str)> = vec![
-        (PlanInput { stop: d("105"), ..base() }, "--stop"),
-        (PlanInput { side: Side::Sell, ..base() }, "--stop"),
-        (PlanInput { stop: d("100"), ..base() }, "--stop"),
-        (PlanInput { equity: d("-5"), ..base() }, "--equity"),
-        (PlanInput { targets: vec![t("90", "100")], ..base() }, "--target"),
-        (PlanInput { targets: vec![t("110", "60"), t("120", "60")], ..base() }, "--target"),
-        (PlanInput { risk: Risk::Pct(d("0")), ..base() }, "--risk-pct"),
-        (PlanInput { risk: Risk::Cash(d("20000")), ..base() }, "--risk-cash"),
-        (PlanInput { leverage: Some(d("2")), ..base() }, "--leverage"),
-        (PlanInput { market: Market::Perp, ..base() }, "--leverage"),
-        (PlanInput { entry: d("100.05"), ..base() }, "--entry"),
-        (PlanInput { fee_bps: d("-1"), ..base() }, "--fee-bps"),
+    let cases: Vec<(PlanInput, &str, fn(&PlanProblem) -> bool)> = vec![
+        (PlanInput { stop: d("105"), ..base() }, "stop", |p| {
+            matches!(p, PlanProblem::StopPastEntry { long: true, .. })
+        }),
+        (PlanInput { side: Side::Sell, ..base() }, "stop", |p| {
+            matches!(p, PlanProblem::StopPastEntry { long: false, .. })
+        }),
+        (PlanInput { stop: d("100"), ..base() }, "stop", |p| *p == PlanProblem::StopAtEntry),
+        (PlanInput { equity: d("-5"), ..base() }, "equity", |p| *p == PlanProblem::NotPositive(d("-5"))),
+        (PlanInput { targets: vec![t("90", "100")], ..base() }, "target", |p| {
+            matches!(p, PlanProblem::TargetBehind { .. })
+        }),
+        (PlanInput { targets: vec![t("110", "60"), t("120", "60")], ..base() }, "target", |p| {
+            *p == PlanProblem::SharesOver(d("120"))
+        }),
+        (PlanInput { risk: Risk::Pct(d("0")), ..base() }, "risk-pct", |p| *p == PlanProblem::RiskPct(d("0"))),
+        (PlanInput { risk: Risk::Cash(d("20000")), ..base() }, "risk-cash", |p| {
+            matches!(p, PlanProblem::RiskOverEquity { .. })
+        }),
+        (PlanInput { leverage: Some(d("2")), ..base() }, "leverage", |p| *p == PlanProblem::SpotLeverage),
+        (PlanInput { market: Market::Perp, ..base() }, "leverage", |p| *p == PlanProblem::PerpNeedsLeverage),
+        (PlanInput { entry: d("100.05"), ..base() }, "entry", |p| matches!(p, PlanProblem::OffTick { .. })),
+        (PlanInput { fee_bps: d("-1"), ..base() }, "fee-bps", |p| *p == PlanProblem::Negative(d("-1"))),
     ];
-    for (input, field) in cases {
+    for (input, want_field, want) in cases {
         let err = e.pretrade_evaluate(input).unwrap_err();
         assert_eq!(err.kind, ErrorKind::BadInput);
-        assert!(err.message.starts_with(field), "{field}: {}", err.message);
+        match err.domain() {
+            Some(PretradeError::Field { field, problem }) => {
+                assert_eq!(*field, want_field, "{err:?}");
+                assert!(want(problem), "{want_field}: {problem:?}");
+            }
+            other => panic!("{want_field}: {other:?}"),
+        }
     }
 }
 

@@ -7,47 +7,48 @@ use super::args::{PlanArgs, PretradeCmd};
 use super::output::Outcome;
 use crate::engine::execution::types::parse_decimal;
 use crate::engine::execution::{Side, Venue};
-use crate::engine::pretrade::{EntryKind, Market, Plan, PlanInput, Risk, Rules, Target};
+use crate::engine::pretrade::{
+    EntryKind, Market, Plan, PlanInput, PlanProblem as P, PretradeError, Risk, Rules, Target,
+};
 use crate::engine::{Engine, Error, ErrorKind, Result};
+
+/// A plan input that was not given and cannot be looked up: `what` to give.
+fn missing(field: &'static str, what: &'static str) -> Error {
+    PretradeError::field(field, P::Give(what)).into()
+}
 
 fn input(engine: &Engine, a: &PlanArgs) -> Result<PlanInput> {
     let venue = Venue::parse(&a.venue)?;
     let (entry_kind, entry) = match (&a.entry, &a.market_ref) {
         (Some(e), _) => (EntryKind::Limit, parse_decimal("--entry", e)?),
         (None, Some(m)) => (EntryKind::Market, parse_decimal("--market-ref", m)?),
-        (None, None) => {
-            return Err(Error::bad_input("--entry: give a limit entry, or --market-ref for a market entry"))
-        }
+        (None, None) => return Err(missing("entry", "a limit entry, or --market-ref for a market entry")),
     };
     let targets = a
         .target
         .iter()
         .map(|t| {
-            let (p, share) = t.split_once(':').ok_or_else(|| {
-                Error::bad_input(format!("--target: '{t}' is not PRICE:SHARE_PCT, e.g. 110:50"))
-            })?;
+            let (p, share) =
+                t.split_once(':').ok_or_else(|| PretradeError::field("target", P::TargetForm(t.clone())))?;
             Ok(Target { price: parse_decimal("--target", p)?, share_pct: parse_decimal("--target", share)? })
         })
         .collect::<Result<Vec<_>>>()?;
     let risk = match (&a.risk_pct, &a.risk_cash) {
         (Some(p), _) => Risk::Pct(parse_decimal("--risk-pct", p)?),
         (None, Some(c)) => Risk::Cash(parse_decimal("--risk-cash", c)?),
-        (None, None) => return Err(Error::bad_input("--risk-pct: give --risk-pct or --risk-cash")),
+        (None, None) => return Err(missing("risk-pct", "--risk-pct or --risk-cash")),
     };
     let known = engine.instrument_rules(venue, &a.account, &a.symbol);
     let lot = match (&a.lot, a.size_decimals) {
         (Some(l), _) => Some(parse_decimal("--lot", l)?),
         (None, Some(d)) if d <= 18 => Some(Decimal::new(1, d)),
-        (None, Some(d)) => return Err(Error::bad_input(format!("--size-decimals: {d} is more than 18"))),
+        (None, Some(d)) => return Err(PretradeError::field("size-decimals", P::SizeDecimals(d)).into()),
         (None, None) => known.map(|r| r.lot_size),
     };
-    let lot =
-        lot.ok_or_else(|| Error::bad_input("--lot: give the instrument's lot size (or --size-decimals)"))?;
+    let lot = lot.ok_or_else(|| missing("lot", "the instrument's lot size (or --size-decimals)"))?;
     let tick = match &a.tick {
         Some(t) => parse_decimal("--tick", t)?,
-        None => known
-            .map(|r| r.tick_size)
-            .ok_or_else(|| Error::bad_input("--tick: give the instrument's tick size"))?,
+        None => known.map(|r| r.tick_size).ok_or_else(|| missing("tick", "the instrument's tick size"))?,
     };
     let min_size = match &a.min_size {
         Some(m) => parse_decimal("--min-size", m)?,
@@ -69,9 +70,9 @@ fn input(engine: &Engine, a: &PlanArgs) -> Result<PlanInput> {
         targets,
         equity: match &a.equity {
             Some(e) => parse_decimal("--equity", e)?,
-            None => engine.venue_equity(venue, &a.account).ok_or_else(|| {
-                Error::bad_input("--equity: give the account equity (this venue cannot report it yet)")
-            })?,
+            None => engine
+                .venue_equity(venue, &a.account)
+                .ok_or_else(|| missing("equity", "the account equity (this venue cannot report it yet)"))?,
         },
         risk,
         fee_bps: parse_decimal("--fee-bps", &a.fee_bps)?,

@@ -7,6 +7,7 @@ use super::backtest::BacktestError;
 use super::data::DataError;
 use super::error::{Error, ErrorKind};
 use super::paper::PaperError;
+use super::pretrade::PretradeError;
 use super::research::sweep::SweepError;
 use super::research::ResearchError;
 use super::secrets::SecretsError;
@@ -193,6 +194,19 @@ impl From<PaperError> for Error {
             | P::NotResumable { .. }
             | P::AlreadyEnded { .. }
             | P::AlreadyRunning(_) => BadInput,
+        };
+        wrap(kind, e)
+    }
+}
+
+impl From<PretradeError> for Error {
+    fn from(e: PretradeError) -> Self {
+        use PretradeError as P;
+        let kind = match &e {
+            P::Field { .. } | P::Ambiguous { .. } => BadInput,
+            P::NoPlan(_) => NotFound,
+            // A plan the policy or its sizing rules out never becomes an intent.
+            P::Rejected { .. } | P::SizesToZero(_) => Refused,
         };
         wrap(kind, e)
     }

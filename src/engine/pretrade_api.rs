@@ -4,7 +4,7 @@ use crate::engine::execution::exits::AttachedExits;
 use crate::engine::execution::intent::{ExecutionIntent, IntentSpec};
 use crate::engine::execution::{paths, IntentSource, OrderType, TimeInForce, Venue};
 use crate::engine::pretrade::{self, EntryKind, Plan, PlanInput, Rules};
-use crate::engine::{Engine, Error, ErrorKind, Result};
+use crate::engine::{Engine, Result};
 
 impl Engine {
     /// Compute a plan without writing it.
@@ -63,16 +63,10 @@ impl Engine {
         let p = self.pretrade_show(plan_id)?;
         if !p.valid() {
             let failed: Vec<String> = p.checks.iter().filter(|c| !c.passed).map(|c| c.rule.clone()).collect();
-            return Err(Error::new(
-                ErrorKind::Refused,
-                format!("plan {} was rejected by the policy ({}); no intent made", p.id, failed.join(", ")),
-            ));
+            return Err(pretrade::PretradeError::Rejected { id: p.id, failed }.into());
         }
         if p.sizing.size.is_zero() {
-            return Err(Error::new(
-                ErrorKind::Refused,
-                format!("plan {} sizes to zero; no intent made", p.id),
-            ));
+            return Err(pretrade::PretradeError::SizesToZero(p.id).into());
         }
         let i = &p.input;
         let targets: Vec<String> =

@@ -5,9 +5,11 @@
 
 pub mod checks;
 pub mod compute;
+pub mod error;
 pub mod plan;
 mod store;
 
 pub use compute::{size, Sizing, TargetResult};
+pub use error::{PlanProblem, PretradeError};
 pub use plan::{EntryKind, Market, PlanInput, Risk, Rules, Target};
 pub use store::*;

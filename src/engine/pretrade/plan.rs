@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::error::{PlanProblem as P, PretradeError};
 use crate::engine::error::{Error, Result};
 use crate::engine::execution::types::{CorridorId, Side, Venue};
 
@@ -73,8 +74,8 @@ pub struct PlanInput {
     pub rules: Rules,
 }
 
-fn bad(field: &str, why: impl std::fmt::Display) -> Error {
-    Error::bad_input(format!("--{field}: {why}"))
+fn bad(field: &'static str, problem: P) -> Error {
+    PretradeError::field(field, problem).into()
 }
 
 impl PlanInput {
@@ -87,96 +88,81 @@ impl PlanInput {
     pub fn validate(&self) -> Result<()> {
         CorridorId::new(self.venue, &self.account)?;
         if self.symbol.trim().is_empty() {
-            return Err(bad("symbol", "give the instrument, e.g. BTC/USD"));
+            return Err(bad("symbol", P::Give("the instrument, e.g. BTC/USD")));
         }
         if self.entry <= Decimal::ZERO {
             return Err(bad(
                 if self.entry_kind == EntryKind::Market { "market-ref" } else { "entry" },
-                format!("must be positive, got {}", self.entry),
+                P::NotPositive(self.entry),
             ));
         }
         if self.stop <= Decimal::ZERO {
-            return Err(bad("stop", format!("must be positive, got {}", self.stop)));
+            return Err(bad("stop", P::NotPositive(self.stop)));
         }
         if self.stop == self.entry {
-            return Err(bad("stop", "equals the entry: zero distance gives no size"));
+            return Err(bad("stop", P::StopAtEntry));
         }
         let long = self.side == Side::Buy;
-        if long && self.stop > self.entry {
-            return Err(bad("stop", format!("{} is above the entry {} of a long", self.stop, self.entry)));
-        }
-        if !long && self.stop < self.entry {
-            return Err(bad("stop", format!("{} is below the entry {} of a short", self.stop, self.entry)));
+        if (long && self.stop > self.entry) || (!long && self.stop < self.entry) {
+            return Err(bad("stop", P::StopPastEntry { stop: self.stop, entry: self.entry, long }));
         }
         if self.targets.len() > 3 {
-            return Err(bad("target", "at most three targets"));
+            return Err(bad("target", P::TooManyTargets));
         }
         let mut total = Decimal::ZERO;
         for t in &self.targets {
             if t.price <= Decimal::ZERO {
-                return Err(bad("target", format!("price must be positive, got {}", t.price)));
+                return Err(bad("target", P::TargetPrice(t.price)));
             }
             if (long && t.price <= self.entry) || (!long && t.price >= self.entry) {
-                return Err(bad(
-                    "target",
-                    format!(
-                        "{} is behind the entry {} of a {}",
-                        t.price,
-                        self.entry,
-                        if long { "long" } else { "short" }
-                    ),
-                ));
+                return Err(bad("target", P::TargetBehind { price: t.price, entry: self.entry, long }));
             }
             if t.share_pct <= Decimal::ZERO {
-                return Err(bad("target", format!("share must be positive, got {}%", t.share_pct)));
+                return Err(bad("target", P::Share(t.share_pct)));
             }
             total += t.share_pct;
         }
         if total > Decimal::ONE_HUNDRED {
-            return Err(bad("target", format!("shares add up to {total}%, more than the position")));
+            return Err(bad("target", P::SharesOver(total)));
         }
         if self.equity <= Decimal::ZERO {
-            return Err(bad("equity", format!("must be positive, got {}", self.equity)));
+            return Err(bad("equity", P::NotPositive(self.equity)));
         }
         match self.risk {
             Risk::Pct(p) if p <= Decimal::ZERO || p > Decimal::ONE_HUNDRED => {
-                return Err(bad("risk-pct", format!("must be in (0, 100], got {p}")))
+                return Err(bad("risk-pct", P::RiskPct(p)))
             }
-            Risk::Cash(c) if c <= Decimal::ZERO => {
-                return Err(bad("risk-cash", format!("must be positive, got {c}")))
-            }
+            Risk::Cash(c) if c <= Decimal::ZERO => return Err(bad("risk-cash", P::NotPositive(c))),
             Risk::Cash(c) if c > self.equity => {
-                return Err(bad("risk-cash", format!("{c} is more than the equity {}", self.equity)))
+                return Err(bad("risk-cash", P::RiskOverEquity { cash: c, equity: self.equity }))
             }
             _ => {}
         }
         if self.fee_bps < Decimal::ZERO {
-            return Err(bad("fee-bps", format!("must not be negative, got {}", self.fee_bps)));
+            return Err(bad("fee-bps", P::Negative(self.fee_bps)));
         }
         match (self.market, self.leverage) {
-            (Market::Spot, Some(_)) => {
-                return Err(bad("leverage", "spot plans take no leverage (use --perp)"))
-            }
-            (Market::Perp, None) => return Err(bad("leverage", "a perpetual plan needs its leverage")),
+            (Market::Spot, Some(_)) => return Err(bad("leverage", P::SpotLeverage)),
+            (Market::Perp, None) => return Err(bad("leverage", P::PerpNeedsLeverage)),
             (Market::Perp, Some(l)) if l < Decimal::ONE => {
-                return Err(bad("leverage", format!("must be at least 1, got {l}")))
+                return Err(bad("leverage", P::LeverageBelowOne(l)))
             }
             _ => {}
         }
         if self.maintenance_margin_rate < Decimal::ZERO || self.maintenance_margin_rate >= Decimal::ONE {
-            return Err(bad("mmr", format!("must be in [0, 1), got {}", self.maintenance_margin_rate)));
+            return Err(bad("mmr", P::Mmr(self.maintenance_margin_rate)));
         }
         if self.current_exposure < Decimal::ZERO {
-            return Err(bad("exposure", format!("must not be negative, got {}", self.current_exposure)));
+            return Err(bad("exposure", P::Negative(self.current_exposure)));
         }
         for (field, v) in [("tick", self.rules.tick_size), ("lot", self.rules.lot_size)] {
             if v <= Decimal::ZERO {
-                return Err(bad(field, format!("must be positive, got {v}")));
+                return Err(bad(field, P::NotPositive(v)));
             }
         }
         for (field, v) in [("min-size", self.rules.min_size), ("min-notional", self.rules.min_notional)] {
             if v < Decimal::ZERO {
-                return Err(bad(field, format!("must not be negative, got {v}")));
+                return Err(bad(field, P::Negative(v)));
             }
         }
         for (field, p) in std::iter::once(("entry", self.entry))
@@ -184,10 +170,7 @@ impl PlanInput {
             .chain(self.targets.iter().map(|t| ("target", t.price)))
         {
             if !(p % self.rules.tick_size).is_zero() {
-                return Err(bad(
-                    field,
-                    format!("{p} is not a multiple of the tick size {}", self.rules.tick_size),
-                ));
+                return Err(bad(field, P::OffTick { price: p, tick: self.rules.tick_size }));
             }
         }
         Ok(())

@@ -5,9 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use super::checks;
 use super::compute::{size, Sizing};
+use super::error::PretradeError;
 use super::plan::{EntryKind, PlanInput};
 use crate::engine::contract::{make_id, CONTRACT_VERSION};
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::execution::policy::{self, LoadedPolicy};
 use crate::engine::execution::preflight::Check;
 use crate::engine::execution::CorridorId;
@@ -93,8 +94,8 @@ pub fn show(ws: &Workspace, id: &str) -> Result<Plan> {
     let hits: Vec<&Plan> = all.iter().filter(|p| p.id.starts_with(id)).collect();
     match hits.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(Error::not_found(format!("no pre-trade plan '{id}'"))),
-        many => Err(Error::bad_input(format!("'{id}' matches {} plans; give more of the id", many.len()))),
+        [] => Err(PretradeError::NoPlan(id.into()).into()),
+        many => Err(PretradeError::Ambiguous { id: id.into(), count: many.len() }.into()),
     }
 }
 
