@@ -234,7 +234,7 @@ pub fn ack(ws: &Workspace, id: Option<&str>) -> Result<Vec<String>> {
             let a = all
                 .iter()
                 .find(|a| a.alert.id == id)
-                .ok_or_else(|| Error::not_found(format!("no alert '{id}'")))?;
+                .ok_or_else(|| crate::engine::workspace_error::WorkspaceError::NoAlert(id.into()))?;
             vec![a]
         }
         None => all.iter().filter(|a| a.acknowledged_at.is_none()).collect(),

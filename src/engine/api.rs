@@ -5,8 +5,8 @@ use std::path::Path;
 use crate::engine::alerts::{self, AlertView};
 use crate::engine::check::{run_checks, CheckLine};
 use crate::engine::data::catalog::{self, DatasetMeta};
-use crate::engine::data::{store, synth};
-use crate::engine::error::{Error, Result};
+use crate::engine::data::{store, synth, DataError};
+use crate::engine::error::Result;
 use crate::engine::indicator_spec::{compute, IndicatorSpec};
 use crate::engine::research::compare::{compare, Comparison};
 use crate::engine::research::index::{self, IndexEntry, RebuildOutcome};
@@ -107,7 +107,7 @@ impl Engine {
     pub fn synth_data(&self, out: &Path, bars: usize, timeframe: &str, seed: u64) -> Result<()> {
         let tf = parse_timeframe(timeframe)?;
         if bars == 0 {
-            return Err(Error::bad_input("--bars must be at least 1"));
+            return Err(DataError::SynthBars.into());
         }
         // 2020-01-01T00:00:00Z
         let b = synth::random_walk(bars, 1_577_836_800_000, tf, 0.01, seed);
@@ -128,7 +128,7 @@ impl Engine {
                 }
                 write_atomic(out, s.as_bytes())
             }
-            _ => Err(Error::bad_input(format!("{}: use a .csv or .parquet file name", out.display()))),
+            _ => Err(DataError::SynthFormat(out.into()).into()),
         }
     }
 

@@ -1,6 +1,6 @@
 //! `<workspace>/quantlab.toml`: operator defaults. Every key is optional.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -34,18 +34,41 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => return Err(Error::io("cannot read", &path, e)),
         };
-        toml::from_str(&text).map_err(|e| Error::bad_input(toml_error(&path, &text, &e)))
+        Ok(toml::from_str(&text).map_err(|e| toml_error(&path, &text, e))?)
     }
 }
 
-/// A TOML error in our words: the file, the line and the dotted key it is about
-/// (`corridor.max_open_orders`), then what is wrong. toml's own message names neither when a
-/// value has the wrong type (`invalid type: string "4", expected usize`). The offending line is
-/// not quoted, and the value not shown where the key names a secret.
-pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
-    let msg = e.message().trim_end();
+/// A TOML file that does not parse, in our words: the file, the line and the dotted key it is
+/// about (`corridor.max_open_orders`), then what is wrong. toml's own message names neither
+/// when a value has the wrong type (`invalid type: string "4", expected usize`). The offending
+/// line is not quoted, and the value not shown where the key names a secret. toml's error is
+/// the source, except for a secret's key: its text quotes the line, value and all.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {}{problem}", path.display(), place(*line, key.as_deref()))]
+pub struct TomlError {
+    pub path: PathBuf,
+    /// 1-based; None when toml gave no position.
+    pub line: Option<usize>,
+    /// The dotted key on that line, or the table it is in; None when there is none.
+    pub key: Option<String>,
+    pub problem: String,
+    #[source]
+    pub toml: Option<toml::de::Error>,
+}
+
+fn place(line: Option<usize>, key: Option<&str>) -> String {
+    match (line, key) {
+        (None, _) => String::new(),
+        (Some(n), None) => format!("line {n}: "),
+        (Some(n), Some(k)) => format!("line {n}, key '{k}': "),
+    }
+}
+
+/// Read `e` (from parsing `text`, the file `path`) as a [`TomlError`].
+pub fn toml_error(path: &Path, text: &str, e: toml::de::Error) -> TomlError {
+    let msg = e.message().trim_end().to_string();
     let Some(start) = e.span().map(|s| s.start.min(text.len())) else {
-        return format!("{}: {msg}", path.display());
+        return TomlError { path: path.into(), line: None, key: None, problem: msg, toml: Some(e) };
     };
     let lines: Vec<&str> = text.lines().collect();
     let line_no = text.as_bytes()[..start].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -68,25 +91,22 @@ pub fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
         None => String::new(),
     };
     let last = key.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    let msg = if ["secret", "private", "password", "token"].iter().any(|s| last.contains(s)) {
-        "invalid value (not shown: the key holds a secret)"
+    let (problem, toml) = if ["secret", "private", "password", "token"].iter().any(|s| last.contains(s)) {
+        ("invalid value (not shown: the key holds a secret)".to_string(), None)
     } else {
-        msg
+        (msg, Some(e))
     };
-    if key.is_empty() {
-        format!("{}: line {line_no}: {msg}", path.display())
-    } else {
-        format!("{}: line {line_no}, key '{key}': {msg}", path.display())
-    }
+    let key = (!key.is_empty()).then_some(key);
+    TomlError { path: path.into(), line: Some(line_no), key, problem, toml }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn err<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str) -> String {
+    fn err<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str) -> TomlError {
         let e = toml::from_str::<T>(text).unwrap_err();
-        toml_error(Path::new("p.toml"), text, &e)
+        toml_error(Path::new("p.toml"), text, e)
     }
 
     #[test]
@@ -103,11 +123,15 @@ mod tests {
             a: Option<u32>,
             inner: Vec<Inner>,
         }
-        let m = err::<Doc>("a = 1\n\n[[inner]]\nn = \"4\"\n");
-        assert!(m.starts_with("p.toml: line 4, key 'inner.n': invalid type: string \"4\""), "{m}");
-        let m = err::<Doc>("[[inner]]\nn = 4\napi_secret = 12345\n");
-        assert!(m.contains("line 3, key 'inner.api_secret'") && !m.contains("12345"), "{m}");
-        let m = err::<Doc>("a = \"x\"\n");
-        assert!(m.contains("line 1, key 'a'"), "{m}");
+        let e = err::<Doc>("a = 1\n\n[[inner]]\nn = \"4\"\n");
+        assert_eq!((e.line, e.key.as_deref()), (Some(4), Some("inner.n")), "{e}");
+        assert!(e.problem.starts_with("invalid type: string \"4\""), "{e}");
+        // The rendering the operator reads: file, line, key, problem.
+        assert!(e.to_string().starts_with("p.toml: line 4, key 'inner.n': invalid type"), "{e}");
+        let e = err::<Doc>("[[inner]]\nn = 4\napi_secret = 12345\n");
+        assert_eq!((e.line, e.key.as_deref()), (Some(3), Some("inner.api_secret")), "{e}");
+        assert!(!e.to_string().contains("12345") && e.toml.is_none(), "{e}");
+        let e = err::<Doc>("a = \"x\"\n");
+        assert_eq!((e.line, e.key.as_deref()), (Some(1), Some("a")), "{e}");
     }
 }

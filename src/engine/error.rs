@@ -114,7 +114,8 @@ impl Error {
     }
     /// An I/O failure on `path`, with what we were doing.
     pub fn io(what: &str, path: &std::path::Path, err: std::io::Error) -> Self {
-        Self::runtime(format!("{what} {}: {err}", path.display())).caused_by(err)
+        super::workspace_error::WorkspaceError::Io { what: what.into(), path: path.into(), source: err }
+            .into()
     }
     /// Prefix the message with context, keeping the kind.
     pub fn context(mut self, ctx: impl fmt::Display) -> Self {

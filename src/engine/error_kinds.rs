@@ -4,6 +4,7 @@
 //! tests can match the variant. The message is the domain error's text, unchanged.
 
 use super::backtest::BacktestError;
+use super::config::TomlError;
 use super::data::DataError;
 use super::error::{Error, ErrorKind};
 use super::paper::PaperError;
@@ -14,6 +15,7 @@ use super::secrets::SecretsError;
 use super::signals::error::SignalError;
 use super::strategy::StrategyError;
 use super::time::{TimeError, TimestampError};
+use super::workspace_error::WorkspaceError;
 
 use ErrorKind::{BadInput, NotFound, Refused, Runtime, Venue};
 
@@ -53,7 +55,9 @@ impl From<DataError> for Error {
             | D::Series { .. }
             | D::BadSymbol(_)
             | D::AmbiguousDataset { .. }
-            | D::ResampleTarget { .. } => BadInput,
+            | D::ResampleTarget { .. }
+            | D::SynthBars
+            | D::SynthFormat(_) => BadInput,
         };
         wrap(kind, e)
     }
@@ -207,6 +211,24 @@ impl From<PretradeError> for Error {
             P::NoPlan(_) => NotFound,
             // A plan the policy or its sizing rules out never becomes an intent.
             P::Rejected { .. } | P::SizesToZero(_) => Refused,
+        };
+        wrap(kind, e)
+    }
+}
+
+impl From<TomlError> for Error {
+    fn from(e: TomlError) -> Self {
+        // A config, policy or venues file the operator wrote.
+        wrap(BadInput, e)
+    }
+}
+
+impl From<WorkspaceError> for Error {
+    fn from(e: WorkspaceError) -> Self {
+        use WorkspaceError as W;
+        let kind = match &e {
+            W::Io { .. } | W::InvalidJson { .. } => Runtime,
+            W::Missing(_) | W::NoAlert(_) => NotFound,
         };
         wrap(kind, e)
     }

@@ -21,6 +21,7 @@ pub mod strategy;
 pub mod time;
 pub mod venues;
 pub mod workspace;
+pub mod workspace_error;
 
 mod api;
 pub mod corridor_api;

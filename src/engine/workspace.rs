@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::engine::error::{Error, Result};
+use crate::engine::workspace_error::WorkspaceError;
 
 /// Environment variable that overrides the default workspace (`./outputs`).
 pub const WORKSPACE_ENV: &str = "QUANTLAB_WORKSPACE";
@@ -163,11 +164,11 @@ pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
 
 pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     let bytes = fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::not_found(format!("{} does not exist", path.display())),
+        std::io::ErrorKind::NotFound => WorkspaceError::Missing(path.into()).into(),
         _ => Error::io("cannot read", path, e),
     })?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Error::runtime(format!("{}: invalid JSON: {e}", path.display())))
+    Ok(serde_json::from_slice(&bytes)
+        .map_err(|source| WorkspaceError::InvalidJson { path: path.into(), source })?)
 }
 
 /// Temporary files are created 0600; artifacts are reports people open and share (0644).

@@ -90,6 +90,12 @@ pub enum DataError {
     /// Writing a Parquet file failed.
     #[error("cannot write {}: {source}", path.display())]
     Write { path: PathBuf, source: polars::error::PolarsError },
+    /// `data synth` asked for no bars.
+    #[error("--bars must be at least 1")]
+    SynthBars,
+    /// `data synth` to a file that is neither CSV nor Parquet.
+    #[error("{}: use a .csv or .parquet file name", .0.display())]
+    SynthFormat(PathBuf),
     /// A stored dataset that cannot be read back.
     #[error("{}: corrupt dataset: {source}", path.display())]
     CorruptDataset { path: PathBuf, source: polars::error::PolarsError },

@@ -282,8 +282,8 @@ pub fn load(ws: &Workspace) -> Result<Option<LoadedPolicy>> {
 pub fn parse(bytes: &[u8], at: &Path) -> Result<LoadedPolicy> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Error::bad_input(format!("{}: the execution policy is not UTF-8", at.display())))?;
-    let policy: ExecutionPolicy = toml::from_str(text)
-        .map_err(|e| Error::bad_input(crate::engine::config::toml_error(at, text, &e)))?;
+    let policy: ExecutionPolicy =
+        toml::from_str(text).map_err(|e| crate::engine::config::toml_error(at, text, e))?;
     if policy.schema_version != 1 {
         return Err(Error::bad_input(format!(
             "{}: schema_version {} is not supported (this build reads 1)",

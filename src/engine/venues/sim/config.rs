@@ -148,8 +148,7 @@ impl SimConfig {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<SimConfig> {
-        let cfg: SimConfig =
-            toml::from_str(text).map_err(|e| Error::bad_input(toml_error(path, text, &e)))?;
+        let cfg: SimConfig = toml::from_str(text).map_err(|e| toml_error(path, text, e))?;
         cfg.validate(path)?;
         Ok(cfg)
     }
