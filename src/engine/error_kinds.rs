@@ -106,19 +106,19 @@ impl From<ResearchError> for Error {
             R::NonFiniteMetric(_) | R::PortfolioNonFinite(_) | R::NoEquityFile | R::CorruptEquity { .. } => {
                 Runtime
             }
-            R::LabelTooLong(_)
+            R::LabelTooLong { .. }
             | R::NoBars { .. }
             | R::Ambiguous { .. }
             | R::Rebalance(_)
             | R::TooFewRuns
             | R::WeightCount { .. }
-            | R::Weights(_)
+            | R::Weights { .. }
             | R::RunNotSucceeded(_)
             | R::NoCommonBars
             | R::CompareTooFew
             | R::FilterOperator(_)
             | R::FilterNotANumber { .. }
-            | R::UnknownField(_)
+            | R::UnknownField { .. }
             | R::NoResults(_) => BadInput,
         };
         wrap(kind, e)

@@ -15,7 +15,7 @@ pub struct IndicatorSpec {
 }
 
 /// Largest accepted period; far beyond any series, it only keeps names and casts sane.
-pub const MAX_PERIOD: f64 = 1e9;
+const MAX_PERIOD: f64 = 1e9;
 
 struct Def {
     name: &'static str,
@@ -72,7 +72,10 @@ impl IndicatorSpec {
     /// whole numbers ≥ 1, `k` a positive number, and MACD's fast period shorter than its
     /// slow one. Any violation is a bad-input error naming the spec and listing the forms.
     pub fn parse(s: &str) -> Result<IndicatorSpec> {
-        let bad = |problem: P| StrategyError::Indicator { spec: s.to_string(), problem };
+        let bad = |problem: P| {
+            let valid = DEFS.iter().map(|d| d.usage).collect::<Vec<_>>().join(", ");
+            StrategyError::Indicator { spec: s.to_string(), problem, valid }
+        };
         let (name, rest) = match s.split_once(':') {
             Some((name, rest)) => (name, Some(rest)),
             None => (s, None),
@@ -103,7 +106,7 @@ impl IndicatorSpec {
                     return Err(bad(P::K(v)).into());
                 }
             } else if !((1.0..=MAX_PERIOD).contains(&v) && v.fract() == 0.0) {
-                return Err(bad(P::Period { param, value: v }).into());
+                return Err(bad(P::Period { param, value: v, max: MAX_PERIOD }).into());
             }
         }
         if def.name == "macd" && args[0] >= args[1] {
@@ -238,7 +241,7 @@ mod tests {
 
     #[test]
     fn rejects_bad_specs() {
-        let period = |param, value| P::Period { param, value };
+        let period = |param, value| P::Period { param, value, max: MAX_PERIOD };
         let cases: &[(&str, P)] = &[
             ("foo:3", P::Unknown("foo".into())),
             ("", P::Unknown("".into())),
@@ -264,14 +267,14 @@ mod tests {
             let e = IndicatorSpec::parse(s).expect_err(s);
             assert_eq!(e.kind, ErrorKind::BadInput, "{s}");
             assert!(
-                matches!(e.domain(), Some(StrategyError::Indicator { spec, problem }) if spec == s && problem == want),
+                matches!(e.domain(), Some(StrategyError::Indicator { spec, problem, .. }) if spec == s && problem == want),
                 "{s}: {e:?}"
             );
         }
         // NaN is out of every range (and equal to nothing, so matched by shape).
         let e = IndicatorSpec::parse("rsi:nan").expect_err("nan");
         assert!(
-            matches!(e.domain(), Some(StrategyError::Indicator { problem: P::Period { param: "n", value }, .. }) if value.is_nan()),
+            matches!(e.domain(), Some(StrategyError::Indicator { problem: P::Period { param: "n", value, .. }, .. }) if value.is_nan()),
             "{e:?}"
         );
         // The message names the spec and lists every form, for the operator.

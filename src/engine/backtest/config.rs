@@ -99,7 +99,7 @@ pub fn check_cash(cash: f64) -> Result<()> {
     if cash.is_finite() && cash > 0.0 && cash <= MAX_CASH {
         Ok(())
     } else {
-        Err(BacktestError::Cash(cash).into())
+        Err(BacktestError::Cash { cash, max: MAX_CASH }.into())
     }
 }
 

@@ -1,8 +1,6 @@
 //! What a backtest's settings can be refused for. The exit-code kind of each is in
 //! `engine/error_kinds.rs`.
 
-use super::config::MAX_CASH;
-
 /// A `--fill`, `--sizing`, `--cash` or cost that no operator means.
 #[derive(Debug, thiserror::Error)]
 pub enum BacktestError {
@@ -10,8 +8,9 @@ pub enum BacktestError {
     Fill(String),
     #[error("--sizing '{0}' is not valid; use fraction:F with 0 < F <= 1, or qty:Q with Q > 0")]
     Sizing(String),
-    #[error("--cash must be above 0 and at most {MAX_CASH:e} (1e12), got {0}")]
-    Cash(f64),
+    /// `--cash` outside (0, `max`].
+    #[error("--cash must be above 0 and at most {max:e} (1e12), got {cash}")]
+    Cash { cash: f64, max: f64 },
     /// `--fee-bps` or `--slippage-bps` (`flag`, without its dashes) outside [0, 1000).
     #[error("--{flag} must be in [0, 1000), got {value}")]
     CostBps { flag: &'static str, value: f64 },

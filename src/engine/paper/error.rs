@@ -1,7 +1,6 @@
 //! What starting, running or steering a paper session can refuse or fail on. The exit-code
 //! kind of each is in `engine/error_kinds.rs`.
 
-use super::session::Status;
 use crate::engine::error::Error;
 use crate::engine::execution::broker::VenueError;
 
@@ -54,8 +53,9 @@ pub enum PaperError {
     SignalOutFolder(String),
     #[error("no paper session '{0}'")]
     NoSession(String),
-    #[error("paper session {id} is {}; it cannot run again", status.name())]
-    CannotRunAgain { id: String, status: Status },
+    /// A session that has ended (`status`, its status's name) asked to run.
+    #[error("paper session {id} is {status}; it cannot run again")]
+    CannotRunAgain { id: String, status: &'static str },
     #[error(
         "paper session {0} runs on a live feed and has seen bars already; a live session cannot resume, start a new one"
     )]
@@ -65,12 +65,12 @@ pub enum PaperError {
         "paper session {id}: its data {data} changed since the session was created (fingerprint {was}, now {now}); start a new session"
     )]
     DataChanged { id: String, data: String, was: String, now: String },
-    #[error("paper session {id} is {}; only a running one pauses", status.name())]
-    NotPausable { id: String, status: Status },
-    #[error("paper session {id} is {}; only a paused or aborted one resumes", status.name())]
-    NotResumable { id: String, status: Status },
-    #[error("paper session {id} is already {}", status.name())]
-    AlreadyEnded { id: String, status: Status },
+    #[error("paper session {id} is {status}; only a running one pauses")]
+    NotPausable { id: String, status: &'static str },
+    #[error("paper session {id} is {status}; only a paused or aborted one resumes")]
+    NotResumable { id: String, status: &'static str },
+    #[error("paper session {id} is already {status}")]
+    AlreadyEnded { id: String, status: &'static str },
     #[error("paper session {0} is already running in another process")]
     AlreadyRunning(String),
     #[error("cannot lock paper session {id}: {source}")]

@@ -128,7 +128,7 @@ fn launching(s: &Session) -> bool {
 pub fn run(ws: &Workspace, id: &str) -> Result<Session> {
     let s = session::load(ws, id)?;
     if s.status.is_terminal() {
-        return Err(PaperError::CannotRunAgain { id: id.into(), status: s.status }.into());
+        return Err(PaperError::CannotRunAgain { id: id.into(), status: s.status.name() }.into());
     }
     let (strat, _) = strategy::build(&s.config.strategy, &s.config.params)?;
     let snap = runner::load_snapshot(ws, id, &s.config.backtest);
@@ -197,7 +197,7 @@ pub fn status(ws: &Workspace, id: &str) -> Result<Session> {
 pub fn pause(ws: &Workspace, id: &str) -> Result<Session> {
     let s = status(ws, id)?;
     if !matches!(s.status, Status::Running | Status::Created) {
-        return Err(PaperError::NotPausable { id: id.into(), status: s.status }.into());
+        return Err(PaperError::NotPausable { id: id.into(), status: s.status.name() }.into());
     }
     control::set(ws, id, Desired::Paused)?;
     Ok(s)
@@ -215,7 +215,7 @@ pub fn resume(ws: &Workspace, id: &str) -> Result<(Session, bool)> {
             control::set(ws, id, Desired::Running)?;
             Ok((s, true))
         }
-        status => Err(PaperError::NotResumable { id: id.into(), status }.into()),
+        other => Err(PaperError::NotResumable { id: id.into(), status: other.name() }.into()),
     }
 }
 
@@ -224,7 +224,7 @@ pub fn resume(ws: &Workspace, id: &str) -> Result<(Session, bool)> {
 pub fn stop(ws: &Workspace, id: &str) -> Result<Session> {
     let mut s = status(ws, id)?;
     match s.status {
-        status if status.is_terminal() => Err(PaperError::AlreadyEnded { id: id.into(), status }.into()),
+        st if st.is_terminal() => Err(PaperError::AlreadyEnded { id: id.into(), status: st.name() }.into()),
         Status::Aborted => {
             s.status = Status::Stopped;
             s.reason = Some("stopped by the operator after an abort".into());

@@ -4,17 +4,13 @@
 
 use std::path::PathBuf;
 
-use super::portfolio::MAX_WEIGHT;
-use super::query::TEXT_FIELDS;
-use super::run::MAX_LABEL_CHARS;
-use crate::engine::backtest::metrics::METRIC_NAMES;
 use crate::engine::error::Error;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResearchError {
-    /// A `--label` longer than [`MAX_LABEL_CHARS`] (its length in characters).
-    #[error("--label is {0} characters; the most is {MAX_LABEL_CHARS}")]
-    LabelTooLong(usize),
+    /// A `--label` of `chars` characters, more than `max`.
+    #[error("--label is {chars} characters; the most is {max}")]
+    LabelTooLong { chars: usize, max: usize },
     /// The run's window holds no bars (`start`, `end` as given, or "the start"/"the end").
     #[error("no bars between {start} and {end} in {data}")]
     NoBars { start: String, end: String, data: String },
@@ -35,8 +31,9 @@ pub enum ResearchError {
     TooFewRuns,
     #[error("--weights: {weights} weights for {runs} runs")]
     WeightCount { weights: usize, runs: usize },
-    #[error("--weights: each weight must be between 0 and {MAX_WEIGHT:e} (1e6), not all zero; got {0:?}")]
-    Weights(Vec<f64>),
+    /// Weights that are negative, over `max`, not finite or all zero.
+    #[error("--weights: each weight must be between 0 and {max:e} (1e6), not all zero; got {weights:?}")]
+    Weights { weights: Vec<f64>, max: f64 },
     /// A run given to a portfolio that failed (its id).
     #[error("--runs: {0} did not succeed; only successful runs combine")]
     RunNotSucceeded(String),
@@ -50,9 +47,9 @@ pub enum ResearchError {
     FilterOperator(String),
     #[error("filter '{filter}': '{value}' is not a number")]
     FilterNotANumber { filter: String, value: String },
-    /// A filter or sort naming a field runs do not have.
-    #[error("unknown field '{0}'; fields: {fields}", fields = known_fields())]
-    UnknownField(String),
+    /// A filter or sort naming a field runs do not have; `fields` lists those they have.
+    #[error("unknown field '{field}'; fields: {fields}")]
+    UnknownField { field: String, fields: String },
     /// A report asked of a failed run (its id).
     #[error("run {0} failed; it has no results to report")]
     NoResults(String),
@@ -60,9 +57,4 @@ pub enum ResearchError {
     NoEquityFile,
     #[error("{}: corrupt equity file: {source}", path.display())]
     CorruptEquity { path: PathBuf, source: polars::error::PolarsError },
-}
-
-/// Every field a runs filter or sort can name: the text fields, then the metrics.
-fn known_fields() -> String {
-    format!("{}, {}", TEXT_FIELDS.join(", "), METRIC_NAMES.join(", "))
 }

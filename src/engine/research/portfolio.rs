@@ -149,7 +149,7 @@ pub fn portfolio(
             if w.iter().any(|x| !x.is_finite() || *x < 0.0 || *x > MAX_WEIGHT)
                 || w.iter().sum::<f64>() <= 0.0 =>
         {
-            return Err(ResearchError::Weights(w.clone()).into())
+            return Err(ResearchError::Weights { weights: w.clone(), max: MAX_WEIGHT }.into())
         }
         Some(w) => {
             let s: f64 = w.iter().sum();

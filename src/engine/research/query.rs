@@ -88,7 +88,8 @@ pub fn check_field(field: &str) -> Result<()> {
     if TEXT_FIELDS.contains(&field) || METRIC_NAMES.contains(&field) {
         Ok(())
     } else {
-        Err(ResearchError::UnknownField(field.into()).into())
+        let fields = format!("{}, {}", TEXT_FIELDS.join(", "), METRIC_NAMES.join(", "));
+        Err(ResearchError::UnknownField { field: field.into(), fields }.into())
     }
 }
 

@@ -43,7 +43,9 @@ pub const MAX_LABEL_CHARS: usize = 200;
 /// Refuse a label longer than [`MAX_LABEL_CHARS`].
 pub fn check_label(label: Option<&str>) -> Result<()> {
     match label.map(|l| l.chars().count()) {
-        Some(n) if n > MAX_LABEL_CHARS => Err(ResearchError::LabelTooLong(n).into()),
+        Some(n) if n > MAX_LABEL_CHARS => {
+            Err(ResearchError::LabelTooLong { chars: n, max: MAX_LABEL_CHARS }.into())
+        }
         _ => Ok(()),
     }
 }

@@ -1,8 +1,6 @@
 //! What a strategy name, its parameters or an indicator spec can be refused for. The
 //! exit-code kind of each is in `engine/error_kinds.rs`.
 
-use crate::engine::indicator_spec::{catalogue, MAX_PERIOD};
-
 /// A strategy, parameter or indicator spec that cannot be used as given.
 #[derive(Debug, thiserror::Error)]
 pub enum StrategyError {
@@ -27,9 +25,9 @@ pub enum StrategyError {
     ParamPair(String),
     #[error("--param {0} is given twice")]
     ParamTwice(String),
-    /// An indicator spec (`rsi:14`) that does not parse; the message lists the valid forms.
-    #[error("invalid indicator spec '{spec}': {problem}; valid specs: {}", valid_specs())]
-    Indicator { spec: String, problem: IndicatorProblem },
+    /// An indicator spec (`rsi:14`) that does not parse; `valid` lists the forms there are.
+    #[error("invalid indicator spec '{spec}': {problem}; valid specs: {valid}")]
+    Indicator { spec: String, problem: IndicatorProblem, valid: String },
     #[error("give at least one --indicator (e.g. rsi:14)")]
     NoIndicator,
 }
@@ -45,12 +43,9 @@ pub enum IndicatorProblem {
     TooManyArgs { indicator: &'static str, most: usize, params: String, given: usize },
     #[error("k must be a positive number, got {0}")]
     K(f64),
-    #[error("{param} must be a whole number of bars from 1 to {MAX_PERIOD}, got {value}")]
-    Period { param: &'static str, value: f64 },
+    /// A period outside 1..=`max` bars, or not whole.
+    #[error("{param} must be a whole number of bars from 1 to {max}, got {value}")]
+    Period { param: &'static str, value: f64, max: f64 },
     #[error("fast period {fast} must be shorter than slow period {slow}")]
     MacdOrder { fast: f64, slow: f64 },
-}
-
-fn valid_specs() -> String {
-    catalogue().iter().map(|(_, usage)| *usage).collect::<Vec<_>>().join(", ")
 }

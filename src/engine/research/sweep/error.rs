@@ -3,8 +3,6 @@
 
 use std::path::PathBuf;
 
-use super::grid::MAX_COMBINATIONS;
-
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
     /// A `--grid` axis, or the grid as a whole, that cannot be swept.
@@ -104,8 +102,9 @@ pub enum GridProblem {
     RangeShape(String),
     #[error("'{0}': need finite numbers, start <= end and a positive step")]
     BadRange(String),
-    #[error("'{text}' has {count} values; at most {MAX_COMBINATIONS}")]
-    TooManyValues { text: String, count: f64 },
+    /// An axis with more than `max` values.
+    #[error("'{text}' has {count} values; at most {max}")]
+    TooManyValues { text: String, count: f64, max: usize },
     #[error("'{0}' has no values")]
     NoValues(String),
     #[error("{param}={value}: {param} must be a whole number")]
@@ -114,9 +113,9 @@ pub enum GridProblem {
     OutOfRange { param: String, value: f64, min: f64, max: f64 },
     #[error("'{0}' repeats a value")]
     Repeats(String),
-    /// The product of the axes (saturated at `usize::MAX`).
-    #[error("{0} combinations; at most {MAX_COMBINATIONS}")]
-    TooManyCombinations(usize),
+    /// The product of the axes (saturated at `usize::MAX`), over `max`.
+    #[error("{total} combinations; at most {max}")]
+    TooManyCombinations { total: usize, max: usize },
     #[error("'{0}' needs one of < <= > >= !=")]
     NoOperator(String),
     /// A constraint operand that is neither a number nor a swept parameter (`swept` lists those).

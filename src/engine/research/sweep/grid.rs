@@ -48,7 +48,7 @@ pub fn parse_axis(s: &str, specs: &[ParamSpec], strategy: &str) -> Result<Axis> 
         // than usize holds.
         let span = ((b - a) / step + 1e-9).floor();
         if span >= MAX_COMBINATIONS as f64 {
-            return Err(bad(G::TooManyValues { text: s.into(), count: span + 1.0 }));
+            return Err(bad(G::TooManyValues { text: s.into(), count: span + 1.0, max: MAX_COMBINATIONS }));
         }
         let n = span as usize + 1;
         // Computed from the index, not accumulated, so 0.1 steps do not drift; rounded to
@@ -150,7 +150,7 @@ pub fn combinations(axes: &[Axis], constraints: &[Constraint]) -> Result<Vec<BTr
         .try_fold(1usize, |acc, n| acc.checked_mul(n))
         .unwrap_or(usize::MAX);
     if total > MAX_COMBINATIONS {
-        return Err(bad(G::TooManyCombinations(total)));
+        return Err(bad(G::TooManyCombinations { total, max: MAX_COMBINATIONS }));
     }
     let mut out = Vec::new();
     let mut idx = vec![0usize; axes.len()];
