@@ -65,8 +65,32 @@ impl From<DataError> for Error {
 
 impl From<SignalError> for Error {
     fn from(e: SignalError) -> Self {
-        // Every signal, goal and rules refusal is the sender's or the operator's input.
-        wrap(BadInput, e)
+        use SignalError as S;
+        let kind = match &e {
+            S::NoSignal(_) => NotFound,
+            // Triage said not to test it: research is refused, the input is fine.
+            S::NotForResearch { .. } => Refused,
+            // Every other signal, goal and rules refusal is the sender's or the operator's input.
+            S::Horizon(_)
+            | S::EmptyGoal
+            | S::NotAThreshold { .. }
+            | S::UnknownMetric { .. }
+            | S::NotANumber { .. }
+            | S::RulesSyntax { .. }
+            | S::Rules { .. }
+            | S::NoGrid { .. }
+            | S::RuleSweep { .. }
+            | S::Suggested { .. }
+            | S::NoRanges
+            | S::TooManyCombinations { .. }
+            | S::EmptyInput { .. }
+            | S::NotJson { .. }
+            | S::NoDocuments { .. }
+            | S::NoneTakenIn { .. }
+            | S::UnknownStatus { .. }
+            | S::Ambiguous { .. } => BadInput,
+        };
+        wrap(kind, e)
     }
 }
 

@@ -2,7 +2,8 @@
 //! triage again, research, and the rules in force.
 
 use crate::engine::data::catalog;
-use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::error::Result;
+use crate::engine::signals::error::SignalError;
 use crate::engine::signals::rules::{self, Loaded};
 use crate::engine::signals::store::{self, Record, SignalRow, Triage};
 use crate::engine::signals::{intake, research, triage, Decision, IntakeReport, StatusFilter, Verdict};
@@ -56,15 +57,12 @@ impl Engine {
         store::write_triage(ws, &r.triage)?;
         let a = &r.triage.assessment;
         if a.decision != Decision::Test {
-            return Err(Error::new(
-                ErrorKind::Refused,
-                format!(
-                    "signal {} is {}: {}; only `test` signals are researched",
-                    r.signal.signal.signal_id,
-                    a.decision.name(),
-                    a.reason
-                ),
-            ));
+            return Err(SignalError::NotForResearch {
+                id: r.signal.signal.signal_id.clone(),
+                decision: a.decision.name(),
+                reason: a.reason.clone(),
+            }
+            .into());
         }
         let v = research::run(ws, &r.signal, a, &rules)?;
         store::write_verdict(ws, &v)?;

@@ -43,6 +43,28 @@ pub enum SignalError {
     /// A suggestion with no ranges when the rules have none either.
     #[error("no ranges given and none in the rules")]
     NoRanges,
+    /// An intake input with nothing in it (`input` names it: a file, or `-`).
+    #[error("{input}: no signal in it (empty input)")]
+    EmptyInput { input: String },
+    /// An intake input that is neither a JSON document nor JSON lines.
+    #[error("{input}: not valid JSON: {json}")]
+    NotJson { input: String, json: serde_json::Error },
+    /// An intake input that is an empty array.
+    #[error("{input}: holds no signal documents (an empty array)")]
+    NoDocuments { input: String },
+    /// No document of an intake was taken in: the first failure's message, and how many more.
+    #[error("{first}{}", if *more > 0 { format!(" (and {more} more)") } else { String::new() })]
+    NoneTakenIn { first: String, more: usize },
+    /// A `--status` filter that names no decision or verdict (`valid` lists those that do).
+    #[error("--status: unknown status '{status}'; valid: {valid}")]
+    UnknownStatus { status: String, valid: String },
+    #[error("no signal '{0}' (quantlab signals list shows them)")]
+    NoSignal(String),
+    #[error("'{id}' matches {count} signals; give more of the id")]
+    Ambiguous { id: String, count: usize },
+    /// A signal triaged other than `test` (`decision`), asked to be researched.
+    #[error("signal {id} is {decision}: {reason}; only `test` signals are researched")]
+    NotForResearch { id: String, decision: &'static str, reason: String },
     /// A suggested sweep larger than the rules allow.
     #[error("{n} combinations, over research.max_combinations ({max})")]
     TooManyCombinations { n: usize, max: usize },

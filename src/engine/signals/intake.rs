@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::contract::validate;
+use super::error::SignalError;
 use super::rules::{self, RulesRef};
 use super::store::{self, content_hash, StoredSignal, Triage, INTAKE_DIR};
 use super::triage::{self, Decision};
@@ -94,9 +95,9 @@ type Doc = (Option<usize>, std::result::Result<Value, serde_json::Error>);
 
 /// Split the input into documents.
 fn documents(source: &str, text: &str) -> Result<(Format, Vec<Doc>)> {
-    let bad = |m: String| Error::bad_input(m).with_field("document");
+    let bad = |e: SignalError| Error::from(e).with_field("document");
     if text.trim().is_empty() {
-        return Err(bad(format!("{source}: no signal in it (empty input)")));
+        return Err(bad(SignalError::EmptyInput { input: source.into() }));
     }
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Array(items)) => Ok((Format::Array, items.into_iter().map(|v| (None, Ok(v))).collect())),
@@ -114,7 +115,7 @@ fn documents(source: &str, text: &str) -> Result<(Format, Vec<Doc>)> {
                     .iter()
                     .any(|(_, l)| matches!(serde_json::from_str::<Value>(l), Ok(Value::Object(_))));
             if !lines_mode {
-                return Err(bad(format!("{source}: not valid JSON: {whole}")));
+                return Err(bad(SignalError::NotJson { input: source.into(), json: whole }));
             }
             let docs = lines.into_iter().map(|(n, l)| (Some(n), serde_json::from_str::<Value>(l))).collect();
             Ok((Format::JsonLines, docs))
@@ -278,13 +279,12 @@ pub fn intake(ws: &Workspace, source: &str, text: &str, now_ms: i64) -> Result<I
     if none_in {
         // An empty array or file holds no signal to take in: refused like a bad one.
         let Some(first) = failures.first() else {
-            return Err(Error::bad_input(format!("{source}: holds no signal documents (an empty array)"))
+            return Err(Error::from(SignalError::NoDocuments { input: source.into() })
                 .with_field("document")
                 .with_machine_contract(&report.machine_contract));
         };
-        let more =
-            if failures.len() > 1 { format!(" (and {} more)", failures.len() - 1) } else { String::new() };
-        return Err(Error::bad_input(format!("{}{more}", first.message))
+        let more = failures.len() - 1;
+        return Err(Error::from(SignalError::NoneTakenIn { first: first.message.clone(), more })
             .with_field(first.field.clone())
             .with_machine_contract(&report.machine_contract));
     }
@@ -337,12 +337,17 @@ mod tests {
         let ws = Workspace::at(dir.path());
         let e = intake(&ws, "one.json", &line("x", r#","hypothesis_type":"astrology""#), NOW).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("hypothesis_type"));
-        assert!(e.message.starts_with("one.json: field 'hypothesis_type'"), "{e}");
+        assert!(
+            matches!(e.domain(), Some(SignalError::NoneTakenIn { first, more: 0 }) if first.starts_with("one.json: field 'hypothesis_type'")),
+            "{e:?}"
+        );
         assert!(e.machine_contract.is_some());
         assert!(!dir.path().join("signals").exists());
         let e = intake(&ws, "x.json", "{\n  \"signal_id\": \n", NOW).unwrap_err();
-        assert!(e.message.contains("not valid JSON") && e.field.as_deref() == Some("document"), "{e}");
-        assert!(intake(&ws, "-", "  \n", NOW).unwrap_err().message.contains("empty"));
+        assert!(matches!(e.domain(), Some(SignalError::NotJson { input, .. }) if input == "x.json"), "{e:?}");
+        assert_eq!(e.field.as_deref(), Some("document"));
+        let e = intake(&ws, "-", "  \n", NOW).unwrap_err();
+        assert!(matches!(e.domain(), Some(SignalError::EmptyInput { input }) if input == "-"), "{e:?}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub use store::{Record, SignalRow};
 pub use triage::Decision;
 pub use verdict::{Verdict, VerdictKind};
 
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 
 /// What `signals list --status` selects: a decision, a verdict, or `untested` (a `test`
 /// signal without a verdict yet).
@@ -43,10 +43,8 @@ impl StatusFilter {
             "not_supported" => StatusFilter::Verdict(VerdictKind::NotSupported),
             "inconclusive" => StatusFilter::Verdict(VerdictKind::Inconclusive),
             _ => {
-                return Err(Error::bad_input(format!(
-                    "--status: unknown status '{s}'; valid: {}",
-                    StatusFilter::NAMES.join(", ")
-                )))
+                let (status, valid) = (s.to_string(), StatusFilter::NAMES.join(", "));
+                return Err(error::SignalError::UnknownStatus { status, valid }.into());
             }
         })
     }

@@ -7,11 +7,12 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::contract::Signal;
+use super::error::SignalError;
 use super::rules::RulesRef;
 use super::triage::{Assessment, Decision};
 use super::verdict::{Verdict, VerdictKind};
 use crate::engine::contract::{CONTRACT_VERSION, SIGNAL_SCHEMA, SIGNAL_TRIAGE_SCHEMA};
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::workspace::{read_json, write_json, Workspace};
 
 pub const INTAKE_DIR: &str = "_intake";
@@ -213,7 +214,7 @@ pub fn load(ws: &Workspace, id: &str) -> Result<Record> {
     match hits.as_slice() {
         [one] => read(ws, one),
         // No path in the message: it reaches scripts and recorded responses.
-        [] => Err(Error::not_found(format!("no signal '{id}' (quantlab signals list shows them)"))),
-        many => Err(Error::bad_input(format!("'{id}' matches {} signals; give more of the id", many.len()))),
+        [] => Err(SignalError::NoSignal(id.into()).into()),
+        many => Err(SignalError::Ambiguous { id: id.into(), count: many.len() }.into()),
     }
 }
