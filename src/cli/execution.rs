@@ -11,7 +11,7 @@ use crate::engine::execution::intent::IntentSpec;
 use crate::engine::execution::preflight::ExecutionPreflight;
 use crate::engine::execution::types::parse_decimal;
 use crate::engine::execution::{IntentSource, OrderType, Side, TimeInForce, Venue};
-use crate::engine::secrets::Secret;
+use crate::engine::secrets::{Secret, SecretsError};
 use crate::engine::time::parse_timeframe;
 use crate::engine::{Engine, Error, Result};
 
@@ -350,13 +350,13 @@ pub fn reconcile(engine: &Engine, v: &str, account: &str) -> Result<Outcome> {
 fn read_secret() -> Result<Secret> {
     let s = if std::io::stdin().is_terminal() {
         rpassword::prompt_password("secret (not echoed): ")
-            .map_err(|e| Error::runtime(format!("cannot read the secret: {e}")))?
+            .map_err(|source| SecretsError::Unreadable { from: "", source })?
     } else {
         let mut line = String::new();
         std::io::stdin()
             .lock()
             .read_line(&mut line)
-            .map_err(|e| Error::runtime(format!("cannot read the secret from stdin: {e}")))?;
+            .map_err(|source| SecretsError::Unreadable { from: " from stdin", source })?;
         line
     };
     Ok(Secret::new(s.trim_end_matches(['\r', '\n'])))

@@ -7,7 +7,7 @@ use super::output::Outcome;
 use super::research::backtest_config;
 use crate::engine::paper::{self, launch, Session, StartRequest, Status};
 use crate::engine::strategy::params::parse_pairs;
-use crate::engine::{Engine, Error, Result};
+use crate::engine::{Engine, Result};
 
 fn line(s: &Session) -> String {
     format!(
@@ -27,7 +27,7 @@ fn line(s: &Session) -> String {
 
 fn start(engine: &Engine, a: &PaperStartArgs) -> Result<Outcome> {
     if a.bt.end.is_some() {
-        return Err(Error::bad_input("--end: a paper session runs until its feed ends or it is stopped"));
+        return Err(crate::engine::paper::PaperError::EndGiven.into());
     }
     let req = StartRequest {
         strategy: a.strategy.clone(),

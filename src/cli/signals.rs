@@ -6,9 +6,10 @@ use serde_json::json;
 
 use super::args::SignalsCmd;
 use super::output::Outcome;
+use crate::engine::signals::error::SignalError;
 use crate::engine::signals::intake::Outcome as Taken;
 use crate::engine::signals::{IntakeReport, Record, SignalRow, StatusFilter, Verdict};
-use crate::engine::{Engine, Error, Result};
+use crate::engine::{Engine, Result};
 
 pub fn dispatch(engine: &Engine, cmd: &SignalsCmd) -> (&'static str, Result<Outcome>) {
     match cmd {
@@ -49,14 +50,12 @@ pub fn dispatch(engine: &Engine, cmd: &SignalsCmd) -> (&'static str, Result<Outc
 fn intake(engine: &Engine, file: &str) -> Result<Outcome> {
     let text = if file == "-" {
         let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| Error::bad_input(format!("cannot read signals from stdin: {e}")))?;
+        std::io::stdin().read_to_string(&mut s).map_err(|source| SignalError::Stdin { source })?;
         s
     } else {
-        std::fs::read_to_string(file).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::not_found(format!("signal file {file} does not exist")),
-            _ => Error::bad_input(format!("cannot read signal file {file}: {e}")),
+        std::fs::read_to_string(file).map_err(|source| match source.kind() {
+            std::io::ErrorKind::NotFound => SignalError::FileMissing(file.into()),
+            _ => SignalError::FileUnreadable { file: file.into(), source },
         })?
     };
     let r = engine.signals_intake(file, &text)?;

@@ -9,9 +9,9 @@ use super::args::{BacktestArgs, GridArgs, SweepCmd, SweepSub, SweepsCmd, Walkfor
 use super::output::Outcome;
 use super::research::backtest_config;
 use crate::engine::research::sweep::shard::parse_shard;
-use crate::engine::research::sweep::{SweepReport, SweepRequest, SweepStatus};
+use crate::engine::research::sweep::{SweepError, SweepReport, SweepRequest, SweepStatus};
 use crate::engine::research::walkforward::{WalkForwardReport, WalkForwardRequest};
-use crate::engine::{Engine, Error, Result};
+use crate::engine::{Engine, Result};
 
 pub fn dispatch(engine: &Engine, cmd: &SweepCmd) -> (&'static str, Result<Outcome>) {
     match &cmd.sub {
@@ -58,7 +58,7 @@ fn run(engine: &Engine, cmd: &SweepCmd) -> Result<Outcome> {
         .map(|s| {
             s.strip_prefix("top:")
                 .and_then(|n| n.parse::<usize>().ok())
-                .ok_or_else(|| Error::bad_input(format!("--save-runs '{s}': use top:N")))
+                .ok_or_else(|| SweepError::SaveRuns(s.into()))
         })
         .transpose()?;
     let req = SweepRequest {
@@ -77,7 +77,7 @@ fn run(engine: &Engine, cmd: &SweepCmd) -> Result<Outcome> {
         None if std::io::stderr().is_terminal() => "bar",
         None => "none",
         Some(m @ ("bar" | "json" | "none")) => m,
-        Some(other) => return Err(Error::bad_input(format!("--progress '{other}': use bar, json or none"))),
+        Some(other) => return Err(SweepError::Progress(other.into()).into()),
     };
     let last_pct = AtomicUsize::new(usize::MAX);
     let progress = |done: usize, total: usize| {

@@ -67,7 +67,7 @@ impl From<SignalError> for Error {
     fn from(e: SignalError) -> Self {
         use SignalError as S;
         let kind = match &e {
-            S::NoSignal(_) => NotFound,
+            S::NoSignal(_) | S::FileMissing(_) => NotFound,
             // Triage said not to test it: research is refused, the input is fine.
             S::NotForResearch { .. } => Refused,
             // Every other signal, goal and rules refusal is the sender's or the operator's input.
@@ -83,6 +83,8 @@ impl From<SignalError> for Error {
             | S::Suggested { .. }
             | S::NoRanges
             | S::TooManyCombinations { .. }
+            | S::Stdin { .. }
+            | S::FileUnreadable { .. }
             | S::EmptyInput { .. }
             | S::NotJson { .. }
             | S::NoDocuments { .. }
@@ -98,7 +100,7 @@ impl From<SecretsError> for Error {
     fn from(e: SecretsError) -> Self {
         use SecretsError as S;
         let kind = match &e {
-            S::Keyring { .. } | S::Mismatch { .. } | S::Probe { .. } => Runtime,
+            S::Keyring { .. } | S::Mismatch { .. } | S::Probe { .. } | S::Unreadable { .. } => Runtime,
             // The environment fallback asked for a venue that is not the loopback simulator.
             S::EnvNotLoopback { .. } => Refused,
             // The operator's setup is missing a piece: input to fix, not a refusal.
@@ -179,6 +181,8 @@ impl From<SweepError> for Error {
             | S::OtherSweep(_)
             | S::ShardTwice { .. }
             | S::ShardsMissing(_)
+            | S::SaveRuns(_)
+            | S::Progress(_)
             | S::EmptyFold
             | S::FoldsTooLong { .. } => BadInput,
         };
@@ -202,7 +206,8 @@ impl From<PaperError> for Error {
             | P::NotTaken { .. }
             | P::StrategyTargets { .. }
             | P::StrategyPanicked { .. } => Runtime,
-            P::NotAFeed(_)
+            P::EndGiven
+            | P::NotAFeed(_)
             | P::ReplayNeedsData
             | P::Speed(_)
             | P::NotALiveFeed(_)

@@ -43,6 +43,10 @@ pub enum SecretsError {
          A real venue's credential comes from the OS keyring only: {hint}"
     )]
     EnvNotLoopback { why: String, hint: String },
+    /// The secret typed or piped in could not be read (`from`: "" for the terminal, " from
+    /// stdin" for a pipe).
+    #[error("cannot read the secret{from}: {source}")]
+    Unreadable { from: &'static str, source: std::io::Error },
     /// No credential stored for `name`; `hint` says how to store one.
     #[error("no credential for {name} in {store}: {hint}")]
     Missing { name: String, store: &'static str, hint: String },

@@ -38,6 +38,8 @@ pub enum PaperError {
     /// A snapshot that resumes past the end of its data.
     #[error("resume at bar {at} but the data has {bars}")]
     ResumePastEnd { at: usize, bars: usize },
+    #[error("--end: a paper session runs until its feed ends or it is stopped")]
+    EndGiven,
     #[error("--start: a live feed starts now; --start is for replays")]
     LiveWithStart,
     #[error("--max-drawdown: {0} is not a percent in (0, 100)")]

@@ -43,6 +43,13 @@ pub enum SignalError {
     /// A suggestion with no ranges when the rules have none either.
     #[error("no ranges given and none in the rules")]
     NoRanges,
+    #[error("cannot read signals from stdin: {source}")]
+    Stdin { source: std::io::Error },
+    #[error("signal file {0} does not exist")]
+    FileMissing(String),
+    /// A signal file that is there but cannot be read (permissions, a directory, not UTF-8).
+    #[error("cannot read signal file {file}: {source}")]
+    FileUnreadable { file: String, source: std::io::Error },
     /// An intake input with nothing in it (`input` names it: a file, or `-`).
     #[error("{input}: no signal in it (empty input)")]
     EmptyInput { input: String },

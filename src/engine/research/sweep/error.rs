@@ -77,6 +77,11 @@ pub enum SweepError {
     ShardsIncomplete { held: usize, total: usize },
     #[error("no sweep '{0}'")]
     NoSweep(String),
+    /// A `--save-runs` that is not `top:N`.
+    #[error("--save-runs '{0}': use top:N")]
+    SaveRuns(String),
+    #[error("--progress '{0}': use bar, json or none")]
+    Progress(String),
     #[error("--train, --test and --step must be at least 1 bar")]
     EmptyFold,
     #[error("--train: {train} training + {test} test bars need {} bars, the data has {bars}", train + test)]
