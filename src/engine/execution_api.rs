@@ -174,13 +174,13 @@ impl Engine {
             return Ok(IntentStatus::Cancelled);
         }
         let mut corridor = ex::open_corridor(self.workspace(), &c, self.credentials())?;
-        ex::block_on(corridor.cancel_intent(id, reason))?
+        self.block_on(corridor.cancel_intent(id, reason))?
     }
 
     pub fn preflight(&self, intent_id: &str) -> Result<ExecutionPreflight> {
         let row = self.intent(intent_id)?;
         let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
-        ex::block_on(c.preflight(intent_id))?
+        self.block_on(c.preflight(intent_id))?
     }
 
     /// Send an intent from a script. A dry run (validate-only) works on every venue; a real
@@ -216,7 +216,7 @@ impl Engine {
                 }
             }
         }
-        let mut out = ex::block_on(c.submit(intent_id, dry_run))??;
+        let mut out = self.block_on(c.submit(intent_id, dry_run))??;
         if let Some(note) = unsigned {
             out.message = format!("{}; {note}", out.message);
         }
@@ -262,17 +262,17 @@ impl Engine {
     }
 
     pub fn kill(&self, venue: Option<Venue>, account: Option<&str>, reason: &str) -> Result<ex::KillReport> {
-        ex::kill(self.workspace(), self.credentials(), venue, account, reason)
+        ex::kill(self.workspace(), self.credentials(), self.venue_runtime(), venue, account, reason)
     }
 
     pub fn rearm(&self, venue: Option<Venue>, account: Option<&str>) -> Result<Vec<ex::CorridorOutcome>> {
-        ex::rearm(self.workspace(), self.credentials(), venue, account)
+        ex::rearm(self.workspace(), self.credentials(), self.venue_runtime(), venue, account)
     }
 
     pub fn reconcile(&self, venue: Venue, account: &str) -> Result<ReconcileSummary> {
         let id = CorridorId::new(venue, account)?;
         let mut c = ex::open_corridor(self.workspace(), &id, self.credentials())?;
-        ex::block_on(c.reconcile())?
+        self.block_on(c.reconcile())?
     }
 
     pub fn promote_check(&self, venue: Venue, account: &str) -> Result<PromotionReport> {

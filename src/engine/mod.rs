@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod paper;
 pub mod pretrade;
 pub mod research;
+pub mod runtime;
 pub mod secrets;
 pub mod signals;
 pub mod strategy;
@@ -32,3 +33,4 @@ pub use execution_api::{CorridorSummary, CredentialName};
 
 pub use api::Engine;
 pub use error::{Error, ErrorKind, Result};
+pub use runtime::VenueRuntime;

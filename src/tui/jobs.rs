@@ -10,7 +10,6 @@ use crate::engine::research::query::Query;
 use crate::engine::research::report::config_pairs;
 use crate::engine::research::sweep::rank::score;
 use crate::engine::research::RunRequest;
-use crate::engine::workspace::Workspace;
 use crate::engine::{Engine, Result};
 
 /// Points per chart: plenty for a 200-column terminal.
@@ -82,13 +81,14 @@ impl Cmd {
     }
 }
 
-/// Run `cmd` on a worker thread; the result comes back as a message.
-pub fn spawn(cmd: Cmd, ws: Workspace, tx: Sender<Msg>) {
+/// Run `cmd` on a worker thread; the result comes back as a message. Every worker shares the
+/// console's engine, so venue calls and streams share its one venue runtime.
+pub fn spawn(cmd: Cmd, engine: &Engine, tx: Sender<Msg>) {
+    let engine = engine.clone();
     if let Cmd::WatchFills(id) = cmd {
-        return super::fills::watch(id, ws, tx);
+        return super::fills::watch(id, engine, tx);
     }
     std::thread::spawn(move || {
-        let engine = Engine::open(ws);
         let _ = tx.send(Msg::Done(execute_caught(&engine, cmd)));
     });
 }
