@@ -31,6 +31,24 @@ static BUILT: AtomicU64 = AtomicU64::new(0);
 thread_local! {
     /// The serial of the venue runtime this thread belongs to (0: none).
     static WORKER_OF: Cell<u64> = const { Cell::new(0) };
+    /// Whether this thread is inside [`VenueRuntime::block_on`].
+    static IN_BLOCK_ON: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks the thread as inside `block_on` until dropped (a panic included).
+struct InBlockOn;
+
+impl InBlockOn {
+    fn enter() -> InBlockOn {
+        IN_BLOCK_ON.with(|b| b.set(true));
+        InBlockOn
+    }
+}
+
+impl Drop for InBlockOn {
+    fn drop(&mut self) {
+        IN_BLOCK_ON.with(|b| b.set(false));
+    }
 }
 
 /// A cheap handle (clone it freely) to a lazily built multi-thread runtime.
@@ -98,17 +116,21 @@ impl VenueRuntime {
         }
     }
 
-    /// Run a venue future to completion from synchronous code (CLI commands, console jobs).
-    /// Refused from inside an async context (a task of this runtime or any other): blocking a
-    /// worker on a future that needs the workers could deadlock, so the caller must `.await`.
+    /// Run a venue future to completion from synchronous code (CLI commands, console jobs),
+    /// which may call it from many threads at once. Refused on a thread of a venue runtime (a
+    /// task of it, its blocking pool) and inside another `block_on`: blocking the workers a
+    /// venue future needs would deadlock the runtime, so async code must `.await` instead.
+    /// (Another runtime's rules are tokio's: a `spawn_blocking` thread may block, a worker not.)
     pub fn block_on<F: Future>(&self, f: F) -> Result<F::Output> {
-        if Handle::try_current().is_ok() {
+        if VenueRuntime::of_current_thread().is_some() || IN_BLOCK_ON.with(Cell::get) {
             return Err(Error::runtime(
-                "internal error: a blocking venue call was made from inside the async runtime; \
-                 it must be awaited there instead",
+                "internal error: a blocking venue call was made from inside the venue runtime; \
+                 async code must await the venue instead",
             ));
         }
-        Ok(self.runtime()?.block_on(f))
+        let rt = self.runtime()?;
+        let _inside = InBlockOn::enter();
+        Ok(rt.block_on(f))
     }
 
     /// Start a long-lived task (a stream) on the runtime; it runs until it ends or the runtime
@@ -168,12 +190,26 @@ mod tests {
         let inner = rt.clone();
         let nested = rt.block_on(async move { inner.block_on(async { 1 }) }).unwrap();
         let e = nested.expect_err("nested block_on must be refused");
-        assert!(e.message.contains("inside the async runtime"), "{}", e.message);
+        assert!(e.message.contains("inside the venue runtime"), "{}", e.message);
         let inner = rt.clone();
         let from_task = rt
             .block_on(async move { tokio::spawn(async move { inner.block_on(async { 1 }).is_err() }).await })
             .unwrap()
             .unwrap();
         assert!(from_task, "block_on from a task of the runtime must be refused");
+        // Refused, not poisoned: the next call from plain code works.
+        assert_eq!(rt.block_on(async { 2 }).unwrap(), 2);
+    }
+
+    /// Tests (and any embedding program) call the engine from `spawn_blocking` threads of their
+    /// own runtime: tokio allows blocking there, and so does the venue runtime.
+    #[test]
+    fn a_blocking_thread_of_another_runtime_may_wait_on_a_venue_call() {
+        let other = tokio::runtime::Builder::new_multi_thread().worker_threads(1).build().unwrap();
+        let rt = VenueRuntime::new();
+        let got = other.block_on(async move {
+            tokio::task::spawn_blocking(move || rt.block_on(async { 3 }).unwrap()).await.unwrap()
+        });
+        assert_eq!(got, 3);
     }
 }
