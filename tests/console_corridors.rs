@@ -364,3 +364,76 @@ fn the_console_shows_an_unreadable_venue_as_unknown_not_flat() {
     }
     assert!(!screen.contains("flat") && !screen.contains("open orders (0)"), "{screen}");
 }
+
+/// Every journal read, by path, while `f` runs on this thread (the engine emits one
+/// `quantlab::journal_read` trace event per whole read of a journal).
+fn journal_reads(f: impl FnOnce()) -> std::collections::BTreeMap<String, usize> {
+    use std::sync::{Arc, Mutex};
+    use tracing_subscriber::layer::SubscriberExt;
+
+    type Counts = Arc<Mutex<std::collections::BTreeMap<String, usize>>>;
+    struct Reads(Counts);
+    struct Path(String);
+    impl tracing::field::Visit for Path {
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "path" {
+                self.0 = format!("{value:?}");
+            }
+        }
+    }
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Reads {
+        fn on_event(&self, e: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+            if e.metadata().target() == "quantlab::journal_read" {
+                let mut p = Path(String::new());
+                e.record(&mut p);
+                *self.0.lock().unwrap().entry(p.0).or_default() += 1;
+            }
+        }
+    }
+    let counts = Counts::default();
+    let subscriber = tracing_subscriber::registry().with(Reads(counts.clone()));
+    tracing::subscriber::with_default(subscriber, f);
+    let out = counts.lock().unwrap().clone();
+    out
+}
+
+/// The console's corridor poll (every fifth tick) reads each corridor's journal once, for both
+/// the Corridors list and the status bar's halts and approvals. It read each three times: the
+/// status bar's load, the list's load, and a state read per corridor for the list.
+#[test]
+fn a_corridor_poll_reads_each_journal_once() {
+    let ws = setup();
+    new_intent(&ws, None);
+    let (code, v) = ws.json(&[
+        "intent",
+        "new",
+        "--venue",
+        "fake",
+        "--account",
+        "second",
+        "--symbol",
+        "BTC/USD",
+        "--side",
+        "buy",
+        "--qty",
+        "0.002",
+        "--price",
+        "49900",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    let mut h = Harness::new(&ws);
+    for _ in 0..4 {
+        h.tick();
+    }
+    let reads = journal_reads(|| h.tick());
+    assert_eq!(reads.len(), 2, "both corridors read: {reads:?}");
+    for (path, n) in &reads {
+        assert!(path.ends_with("journal.jsonl"), "{path}");
+        assert_eq!(*n, 1, "{path} read {n} times in one poll: {reads:?}");
+    }
+    // What the poll served: both corridors listed, and the status bar's count of approvals.
+    assert_eq!(h.app.corridors.list.len(), 2);
+    assert_eq!(h.app.execution.awaiting_approval, 2);
+    // Ticks between polls read no journal.
+    assert!(journal_reads(|| h.tick()).is_empty());
+}

@@ -34,6 +34,27 @@ pub struct CorridorSummary {
     pub journal_entries: usize,
 }
 
+/// Every corridor at a glance, read together: the Corridors tab's list and the status bar's
+/// halts and approvals come from one snapshot, so they agree and each journal is read once.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorridorSnapshot {
+    pub corridors: Vec<CorridorSummary>,
+    /// Why the kill switch halted every corridor, when it did.
+    pub kill_switch: Option<String>,
+}
+
+impl CorridorSnapshot {
+    /// Intents not yet expired that wait for an operator's approval, over every corridor.
+    pub fn awaiting_approval(&self) -> usize {
+        self.corridors.iter().map(|c| c.awaiting_approval).sum()
+    }
+
+    /// The corridors halted, on their own or by the kill switch.
+    pub fn halted(&self) -> Vec<&CorridorId> {
+        self.corridors.iter().filter(|c| c.halted.is_some()).map(|c| &c.corridor).collect()
+    }
+}
+
 /// A credential's name and whether the store holds it; never its value. A venue credential
 /// names its venue and account, an operator's signing key its operator.
 #[derive(Debug, Clone, Serialize)]
@@ -71,6 +92,12 @@ impl Engine {
     }
 
     pub fn corridors(&self) -> Result<Vec<CorridorSummary>> {
+        Ok(self.corridor_snapshot()?.corridors)
+    }
+
+    /// Every corridor at a glance and what the status bar says of them, from one read of each
+    /// journal: what the console reads on each poll.
+    pub fn corridor_snapshot(&self) -> Result<CorridorSnapshot> {
         let ws = self.workspace();
         let in_policy: Vec<CorridorId> = policy::load(ws)?
             .map(|p| p.policy.corridors.iter().map(|c| c.id()).collect())
@@ -99,7 +126,7 @@ impl Engine {
                 corridor: id,
             });
         }
-        Ok(out)
+        Ok(CorridorSnapshot { corridors: out, kill_switch: global })
     }
 
     /// Record a new intent in its corridor's journal. No venue is involved.

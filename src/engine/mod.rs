@@ -29,7 +29,7 @@ mod paper_api;
 mod pretrade_api;
 mod signals_api;
 
-pub use execution_api::{CorridorSummary, CredentialName};
+pub use execution_api::{CorridorSnapshot, CorridorSummary, CredentialName};
 
 pub use api::Engine;
 pub use error::{Error, ErrorKind, Result};

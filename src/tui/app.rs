@@ -202,11 +202,10 @@ impl App {
             Cmd::LoadRuns,
             Cmd::LoadSweeps,
             Cmd::LoadAlerts,
-            Cmd::LoadCorridors,
+            Cmd::LoadCorridorSnapshot,
             Cmd::LoadPretrade,
             Cmd::LoadPaper,
             Cmd::LoadSignals,
-            Cmd::LoadCorridorList,
         ]
     }
 
@@ -281,6 +280,7 @@ impl App {
                     Ok(Loaded::Paper(p)) => *p == self.paper.sessions && !self.paper.any_live(),
                     Ok(Loaded::Signals(rows, at)) => self.signals.same(rows, *at),
                     Ok(Loaded::CorridorList(l)) => *l == self.corridors.list,
+                    Ok(Loaded::CorridorSnapshot(x, l)) => *x == self.execution && *l == self.corridors.list,
                     Ok(Loaded::KeptAlive(_, Ok(_))) | Ok(Loaded::Watching(_)) => true,
                     Ok(Loaded::SignalDetail(d)) => matches!(&self.view, View::Signal(old)
                         if old.record == d.record && old.read_at_ms / 60_000 == d.read_at_ms / 60_000),
@@ -468,6 +468,10 @@ impl App {
                     out.push(Cmd::LoadCorridorDetail(id));
                 }
             }
+            Loaded::CorridorSnapshot(x, l) => {
+                self.execution = x;
+                self.loaded(Ok(Loaded::CorridorList(l)), out);
+            }
             Loaded::CorridorDetail(d) => self.corridors.loaded_detail(*d),
             Loaded::Armed(r) => {
                 self.busy.retain(|b| *b != format!("arming {}", r.corridor));
@@ -534,7 +538,7 @@ impl App {
 impl App {
     /// What to read again after anything changed a corridor.
     fn corridor_reload(&self) -> Vec<Cmd> {
-        let mut v = vec![Cmd::LoadCorridorList, Cmd::LoadCorridors, Cmd::LoadAlerts];
+        let mut v = vec![Cmd::LoadCorridorSnapshot, Cmd::LoadAlerts];
         v.extend(self.corridors.selected().cloned().map(Cmd::LoadCorridorDetail));
         v
     }
@@ -553,9 +557,6 @@ impl App {
         // Alerts raised elsewhere (paper runners, the CLI, cron) reach the status bar within a
         // tick; halts within five.
         out.push(Cmd::LoadAlerts);
-        if self.ticks.is_multiple_of(5) {
-            out.push(Cmd::LoadCorridors);
-        }
         // Signals arrive from other processes (an intake from cron): read them while shown.
         if self.tab == Tab::Signals && !self.signals.loading {
             self.signals.loading = true;
@@ -570,7 +571,9 @@ impl App {
             for id in self.corridors.armed().into_iter().filter(|c| self.corridors.owned.contains(c)) {
                 out.push(Cmd::KeepAlive(id));
             }
-            out.push(Cmd::LoadCorridorList);
+            // One snapshot of every corridor (one read of each journal) serves the list and
+            // the status bar's halts and approvals.
+            out.push(Cmd::LoadCorridorSnapshot);
         }
         if self.tab == Tab::Corridors && !self.corridors.loading {
             if let Some(id) = self.corridors.selected().cloned() {
