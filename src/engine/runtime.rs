@@ -25,7 +25,8 @@ pub const THREAD_NAME: &str = "quantlab-venue";
 /// How long dropping the last engine handle waits for venue calls still running.
 pub const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Venue runtimes built in this process so far; each one's serial is its number.
+/// Venue runtimes built in this process so far: each one's serial is its number, so a thread
+/// can tell which runtime it belongs to.
 static BUILT: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
@@ -85,11 +86,6 @@ impl VenueRuntime {
             Some(Ok((_, serial))) => Some(*serial),
             _ => None,
         }
-    }
-
-    /// How many venue runtimes this process has built.
-    pub fn built_in_process() -> u64 {
-        BUILT.load(Ordering::SeqCst)
     }
 
     /// The serial of the venue runtime whose thread this is, if any: a task spawned from a venue
