@@ -96,8 +96,17 @@ impl Engine {
     }
 
     /// Every corridor at a glance and what the status bar says of them, from one read of each
-    /// journal: what the console reads on each poll.
+    /// journal.
     pub fn corridor_snapshot(&self) -> Result<CorridorSnapshot> {
+        self.snapshot_with(&std::collections::BTreeMap::new())
+    }
+
+    /// The snapshot, with the corridors in `open` (opened, so read already, by the caller)
+    /// summarised from the state they hold instead of their journals read again.
+    pub(crate) fn snapshot_with(
+        &self,
+        open: &std::collections::BTreeMap<CorridorId, ex::Corridor>,
+    ) -> Result<CorridorSnapshot> {
         let ws = self.workspace();
         let in_policy: Vec<CorridorId> = policy::load(ws)?
             .map(|p| p.policy.corridors.iter().map(|c| c.id()).collect())
@@ -106,10 +115,17 @@ impl Engine {
         let now = now_ms();
         let mut out = Vec::new();
         for id in ex::corridors(ws)? {
-            let entries = journal::read(&paths::journal(ws, &id))?;
-            let st = ex::state::CorridorState::replay(&entries);
+            let read;
+            let (st, journal_entries) = match open.get(&id) {
+                Some(c) => (c.state(), c.entries().len()),
+                None => {
+                    let entries = journal::read(&paths::journal(ws, &id))?;
+                    read = ex::state::CorridorState::replay(&entries);
+                    (&read, entries.len())
+                }
+            };
             out.push(CorridorSummary {
-                arm: ex::corridor::arming::status_of(ws, &id, &st, now),
+                arm: ex::corridor::arming::status_of(ws, &id, st, now),
                 in_policy: in_policy.contains(&id),
                 halted: global
                     .clone()
@@ -122,7 +138,7 @@ impl Engine {
                     .filter(|r| r.awaits_approval() && r.intent.expires_ms > now)
                     .count(),
                 open_orders: st.open_intents().count(),
-                journal_entries: entries.len(),
+                journal_entries,
                 corridor: id,
             });
         }

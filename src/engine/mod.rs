@@ -24,11 +24,13 @@ pub mod workspace;
 
 mod api;
 pub mod corridor_api;
+mod corridor_poll;
 mod execution_api;
 mod paper_api;
 mod pretrade_api;
 mod signals_api;
 
+pub use corridor_poll::{CorridorPoll, CorridorPollReport};
 pub use execution_api::{CorridorSnapshot, CorridorSummary, CredentialName};
 
 pub use api::Engine;

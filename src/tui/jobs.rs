@@ -45,14 +45,12 @@ pub enum Cmd {
     /// Research a signal in the background (sweeps, walk-forward, verdict).
     ResearchSignal(String),
     TriageSignal(String),
-    LoadCorridorList,
-    /// Both of the above from one read of each journal: what the console polls.
-    LoadCorridorSnapshot,
+    /// Renew armed corridors' dead-man timers, read one corridor's detail, and summarise them
+    /// all (the status bar's halts and approvals, the Corridors list), each journal read once.
+    PollCorridors(crate::engine::CorridorPoll),
     LoadCorridorDetail(crate::engine::execution::CorridorId),
     Arm(crate::engine::execution::CorridorId),
     Disarm(crate::engine::execution::CorridorId),
-    /// Renew an armed corridor's dead-man timer.
-    KeepAlive(crate::engine::execution::CorridorId),
     /// Stream an armed live corridor's own orders and fills (a long-lived worker).
     WatchFills(crate::engine::execution::CorridorId),
     /// Approve with the confirm dialog's confirmation, and send.
@@ -184,10 +182,16 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             let row = row.ok_or_else(|| crate::engine::Error::not_found(format!("no signal '{id}'")))?;
             Loaded::SignalTriaged(row.signal_id, row.decision)
         }
-        Cmd::LoadCorridorList => Loaded::CorridorList(corridor_list(engine.corridors()?)),
-        Cmd::LoadCorridorSnapshot => {
-            let snap = engine.corridor_snapshot()?;
-            Loaded::CorridorSnapshot(execution_state(&snap), corridor_list(snap.corridors))
+        Cmd::PollCorridors(poll) => {
+            let r = engine.corridor_poll(&poll);
+            let renewed = r
+                .kept_alive
+                .into_iter()
+                .map(|(id, lease)| Ok(Loaded::KeptAlive(id, lease.map(|_| ()).map_err(|e| e.message))));
+            let detail = r.detail.map(|d| d.map(|d| Loaded::CorridorDetail(Box::new(d))));
+            let snapshot =
+                r.snapshot.map(|s| Loaded::CorridorSnapshot(execution_state(&s), corridor_list(s.corridors)));
+            Loaded::CorridorPoll(renewed.chain(detail).chain([snapshot]).collect())
         }
         Cmd::LoadCorridorDetail(id) => {
             Loaded::CorridorDetail(Box::new(engine.corridor_detail(id.venue, &id.account)?))
@@ -196,10 +200,6 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
         Cmd::Disarm(id) => {
             engine.corridor_disarm(id.venue, &id.account, false)?;
             Loaded::Disarmed(id)
-        }
-        Cmd::KeepAlive(id) => {
-            let r = engine.corridor_keep_alive(id.venue, &id.account).map(|_| ()).map_err(|e| e.message);
-            Loaded::KeptAlive(id, r)
         }
         // Streams run only under the live console (`spawn`); driven synchronously there is
         // nothing to stream into.
