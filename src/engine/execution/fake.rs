@@ -342,6 +342,10 @@ impl BrokerAdapter for FakeVenue {
         self.venue
     }
 
+    fn loopback_only(&self) -> std::result::Result<(), String> {
+        Ok(())
+    }
+
     async fn status(&self) -> VenueResult<VenueStatus> {
         self.reachable()?;
         Ok(self.with(|s| s.status))
