@@ -250,7 +250,7 @@ async fn a_promotion_report_opens_the_gate_only_signed_by_a_trusted_key_and_unch
     let mut c = l.open();
     let i = c.create_intent(kraken()).unwrap();
     let promotion = |c: &Corridor| {
-        let pf = c.evaluate(&c.state().intents[&i.id].intent, None);
+        let pf = c.evaluate(&c.state().intents[&i.id].intent, Err("not read"));
         pf.checks.into_iter().find(|c| c.rule == "promotion").unwrap()
     };
 
