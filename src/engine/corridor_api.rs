@@ -176,23 +176,23 @@ impl Engine {
 
     pub fn corridor_arm(&self, venue: Venue, account: &str) -> Result<ArmReport> {
         let mut c = self.open_live_corridor(venue, account)?;
-        ex::block_on(c.arm())?
+        self.block_on(c.arm())?
     }
 
     pub fn corridor_disarm(&self, venue: Venue, account: &str, keep_orders: bool) -> Result<()> {
         let mut c = self.open_live_corridor(venue, account)?;
-        ex::block_on(c.disarm("operator disarmed", keep_orders))?
+        self.block_on(c.disarm("operator disarmed", keep_orders))?
     }
 
     /// Renew the dead-man timer of an armed corridor (what the console does while it runs).
     pub fn corridor_keep_alive(&self, venue: Venue, account: &str) -> Result<Lease> {
         let mut c = self.open_live_corridor(venue, account)?;
-        ex::block_on(c.keep_alive())?
+        self.block_on(c.keep_alive())?
     }
 
     pub fn corridor_detail(&self, venue: Venue, account: &str) -> Result<CorridorDetail> {
         let c = self.open_live_corridor(venue, account)?;
-        ex::block_on(detail(&c))?
+        self.block_on(detail(&c))?
     }
 
     /// Approve with the confirm dialog's confirmation and send at once.
@@ -203,7 +203,7 @@ impl Engine {
         let id = confirmation.intent_id().to_string();
         let signing = self.signing_key(&row.corridor)?;
         c.approve_with(confirmation, signing.as_ref())?;
-        let (outcome, to_send) = ex::block_on(async {
+        let (outcome, to_send) = self.block_on(async {
             let r = c.submit_timed(&id).await;
             (r.0, r.1)
         })?;
@@ -266,14 +266,18 @@ pub async fn detail(c: &ex::Corridor) -> Result<CorridorDetail> {
                 known(a.open_orders().await.map_err(|e| e.to_string())),
             )
         } else {
-            ((None, Some(unread.clone())), (None, Some(unread.clone())), (None, Some(unread)))
+            ((None, Some(unread.clone())), (None, Some(unread.clone())), (None, Some(unread.clone())))
         };
-    let context = if connection.ok { c.context().await.ok() } else { None };
+    let context = if connection.ok {
+        c.context().await.map_err(|e| format!("the venue's context could not be read: {}", e.message))
+    } else {
+        Err(unread.clone())
+    };
     let state = c.arm_state();
     let now = now_ms();
     let mut pending = Vec::new();
     for r in c.state().intents.values().filter(|r| r.awaits_approval()) {
-        let pf = c.evaluate(&r.intent, context.as_ref());
+        let pf = c.evaluate(&r.intent, context.as_ref().map_err(String::as_str));
         let blocked = if r.intent.expires_ms <= now {
             Some("expired".to_string())
         } else if state == ArmState::Halted {

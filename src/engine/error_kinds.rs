@@ -196,8 +196,7 @@ impl From<PaperError> for Error {
         let kind = match &e {
             P::NoSession(_) => NotFound,
             P::FeedVenue { .. } | P::NotJson(_) => Venue,
-            P::FeedRuntime { .. }
-            | P::ResumePastEnd { .. }
+            P::ResumePastEnd { .. }
             | P::NoCurrentDir { .. }
             | P::DataChanged { .. }
             | P::Lock { .. }

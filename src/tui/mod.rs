@@ -29,7 +29,7 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{self, Event, KeyEventKind};
+use crate::engine::gate::input::{self, Input};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 
 use crate::engine::{Engine, Error, Result};
@@ -101,12 +101,11 @@ fn input_thread(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
                     return;
                 }
             }
-            if let Ok(true) = event::poll(Duration::from_millis(200)) {
-                let msg = match event::read() {
-                    Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => Msg::Key(k),
-                    Ok(Event::Paste(text)) => Msg::Paste(text),
-                    Ok(Event::Resize(..)) => Msg::Resize,
-                    _ => continue,
+            if let Ok(Some(input)) = input::read(Duration::from_millis(200)) {
+                let msg = match input {
+                    Input::Key(k) => Msg::Key(k),
+                    Input::Paste(text) => Msg::Paste(text),
+                    Input::Resize => Msg::Resize,
                 };
                 if tx.send(msg).is_err() {
                     return;
@@ -134,10 +133,9 @@ fn event_loop(
     let (tx, rx) = mpsc::channel();
     let input_stop = Arc::new(AtomicBool::new(false));
     input_thread(tx.clone(), Arc::clone(&input_stop));
-    let ws = engine.workspace().clone();
-    let mut app = App::new(ws.root().display().to_string(), clock_now());
+    let mut app = App::new(engine.workspace().root().display().to_string(), clock_now());
     for cmd in App::startup() {
-        jobs::spawn(cmd, ws.clone(), tx.clone());
+        jobs::spawn(cmd, engine, tx.clone());
     }
     let cx = draw::Ctx { theme, keymap };
     let mut last_draw = Instant::now() - FRAME;
@@ -169,7 +167,7 @@ fn event_loop(
                 // Apply everything already queued before drawing: bursts coalesce into one frame.
                 for m in std::iter::once(msg).chain(rx.try_iter()) {
                     for cmd in app.update(m, keymap) {
-                        jobs::spawn(cmd, ws.clone(), tx.clone());
+                        jobs::spawn(cmd, engine, tx.clone());
                     }
                 }
             }

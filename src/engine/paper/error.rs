@@ -30,8 +30,6 @@ pub enum PaperError {
     /// A Hyperliquid reply (`meta`, `candleSnapshot`) that was not JSON.
     #[error("{0}: reply is not JSON")]
     NotJson(&'static str),
-    #[error("cannot start the feed runtime: {source}")]
-    FeedRuntime { source: std::io::Error },
     /// The replay window from `--start` is empty (`from` as read, RFC 3339).
     #[error("--start: no bars of {symbol} at or after {from}")]
     NoBarsFrom { symbol: String, from: String },
