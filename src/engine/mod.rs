@@ -13,6 +13,7 @@ pub mod execution;
 pub mod gate;
 pub mod indicator_spec;
 pub mod indicators;
+pub mod loopback;
 pub mod paper;
 pub mod pretrade;
 pub mod research;

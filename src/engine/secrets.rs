@@ -42,7 +42,11 @@ pub enum SecretsError {
         "{LOOPBACK_ENV} is set, but it is read only for the loopback simulator, and {why}. \
          A real venue's credential comes from the OS keyring only: {hint}"
     )]
-    EnvNotLoopback { why: String, hint: String },
+    EnvNotLoopback {
+        #[source]
+        why: crate::engine::loopback::NotLoopback,
+        hint: String,
+    },
     /// The secret typed or piped in could not be read (`from`: "" for the terminal, " from
     /// stdin" for a pipe).
     #[error("cannot read the secret{from}: {source}")]
@@ -244,7 +248,7 @@ pub const LOOPBACK_ENV: &str = "QUANTLAB_LOOPBACK_CREDENTIAL";
 pub fn credential_for(
     store: &dyn CredentialStore,
     key: &CredentialKey,
-    loopback: impl FnOnce() -> Result<(), String>,
+    loopback: impl FnOnce() -> Result<(), crate::engine::loopback::NotLoopback>,
 ) -> Result<(Secret, Option<String>), crate::engine::Error> {
     let stored = store.get(key);
     if let Ok(Some(s)) = stored {
@@ -337,6 +341,7 @@ pub mod index {
 mod tests {
     use super::*;
     use crate::engine::execution::Venue;
+    use crate::engine::loopback::{NotLoopback, UrlProblem};
 
     #[test]
     fn secrets_never_print() {
@@ -362,12 +367,20 @@ mod tests {
         let key = CredentialKey::new(Venue::Kraken, "main");
         // This test is the only reader of the variable.
         std::env::set_var(LOOPBACK_ENV, "sim-secret");
-        let not_loopback = || Err("venues.toml: [kraken.main] base_url is not loopback: why".to_string());
+        let not_loopback = || {
+            Err(NotLoopback::Account {
+                file: "venues.toml".into(),
+                venue: "kraken".into(),
+                account: "main".into(),
+                field: "base_url",
+                problem: UrlProblem::NoHost,
+            })
+        };
         let e = credential_for(&store, &key, not_loopback).unwrap_err();
         assert_eq!(e.kind, crate::engine::ErrorKind::Refused);
         assert!(
-            matches!(e.domain(), Some(SecretsError::EnvNotLoopback { why, hint })
-                if why.contains("[kraken.main] base_url") && hint.contains("quantlab secrets set kraken --account main")),
+            matches!(e.domain(), Some(SecretsError::EnvNotLoopback { why: NotLoopback::Account { field: "base_url", .. }, hint })
+                if hint.contains("quantlab secrets set kraken --account main")),
             "{e:?}"
         );
         assert!(!e.message.contains("sim-secret"), "the value is never shown");

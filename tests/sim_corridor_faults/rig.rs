@@ -16,7 +16,7 @@ impl BrokerAdapter for FaultOnSubmit {
     fn venue(&self) -> Venue {
         self.inner.venue()
     }
-    fn loopback_only(&self) -> std::result::Result<(), String> {
+    fn loopback_only(&self) -> std::result::Result<(), quantlab::engine::loopback::NotLoopback> {
         self.inner.loopback_only()
     }
     async fn status(&self) -> VenueResult<VenueStatus> {

@@ -11,6 +11,7 @@ use super::operators;
 use super::state::Approval;
 use super::types::CorridorId;
 use crate::engine::error::{Error, Result};
+use crate::engine::loopback::NotLoopback;
 use crate::engine::workspace::Workspace;
 
 /// The first line of every signed record: names the format, so a signature over another
@@ -149,8 +150,10 @@ pub fn check_for_submit(ws: &Workspace, corridor: &CorridorId, a: &Approval) -> 
 
 /// Ok when every URL of `corridor` (its `venues.toml` entry, as it reads now) is loopback;
 /// else why not.
-pub fn corridor_loopback(ws: &Workspace, corridor: &CorridorId) -> std::result::Result<(), String> {
-    crate::engine::venues::endpoints::resolve(ws, corridor).map_err(|e| e.message)?.loopback_check()
+pub fn corridor_loopback(ws: &Workspace, corridor: &CorridorId) -> std::result::Result<(), NotLoopback> {
+    crate::engine::venues::endpoints::resolve(ws, corridor)
+        .map_err(|source| NotLoopback::Endpoints { source })?
+        .loopback_check()
 }
 
 /// An approval signed with a key the workspace trusts only as the loopback simulator's
@@ -161,7 +164,7 @@ pub fn environment_key_off_loopback(
     corridor: &CorridorId,
     trusted: &operators::Operators,
     a: &Approval,
-    loopback: impl FnOnce() -> std::result::Result<(), String>,
+    loopback: impl FnOnce() -> std::result::Result<(), NotLoopback>,
 ) -> Option<String> {
     let key = a.public_key.as_deref()?;
     if !corridor.venue.is_live() || !trusted.from_environment(key) {

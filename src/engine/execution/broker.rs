@@ -222,8 +222,8 @@ pub trait BrokerAdapter: Send + Sync {
     /// Ok when nothing this adapter reaches leaves the machine (a venue simulated in this
     /// process, or a client whose every URL is loopback), else why not. A confirmation made
     /// from a synthetic key (a test build's) approves only where this is Ok.
-    fn loopback_only(&self) -> std::result::Result<(), String> {
-        Err("this venue client does not say where it connects".into())
+    fn loopback_only(&self) -> std::result::Result<(), crate::engine::loopback::NotLoopback> {
+        Err(crate::engine::loopback::NotLoopback::Unknown)
     }
     async fn status(&self) -> VenueResult<VenueStatus>;
     /// The venue's clock, epoch ms.

@@ -408,7 +408,7 @@ impl BrokerAdapter for FakeVenue {
         self.venue
     }
 
-    fn loopback_only(&self) -> std::result::Result<(), String> {
+    fn loopback_only(&self) -> std::result::Result<(), crate::engine::loopback::NotLoopback> {
         Ok(())
     }
 

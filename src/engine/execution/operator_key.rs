@@ -150,7 +150,7 @@ impl OperatorKey {
     pub fn for_live(
         store: &dyn CredentialStore,
         ws: &Workspace,
-        loopback: impl FnOnce() -> std::result::Result<(), String>,
+        loopback: impl FnOnce() -> std::result::Result<(), crate::engine::loopback::NotLoopback>,
     ) -> Result<(OperatorKey, Option<String>)> {
         let operator = operator_name()?;
         match Self::obtain(store, ws, &operator) {

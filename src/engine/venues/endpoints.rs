@@ -25,6 +25,7 @@ use serde::Deserialize;
 
 use crate::engine::error::{Error, Result};
 use crate::engine::execution::{CorridorId, Venue};
+use crate::engine::loopback::{NotLoopback, UrlProblem};
 use crate::engine::venues::evm::address::Address;
 use crate::engine::workspace::Workspace;
 
@@ -82,22 +83,23 @@ impl Endpoint {
     /// Ok when `base_url`, `ws_url` and `ws_auth_url` all reach this machine only; else why
     /// not, naming `venues.toml`, the account's table and the field. Names are resolved with the
     /// system resolver.
-    pub fn loopback_check(&self) -> std::result::Result<(), String> {
+    pub fn loopback_check(&self) -> std::result::Result<(), NotLoopback> {
         self.loopback_check_with(&system_resolve)
     }
 
     /// The same with another resolver (tests).
-    pub fn loopback_check_with(&self, resolve: &Resolver) -> std::result::Result<(), String> {
+    pub fn loopback_check_with(&self, resolve: &Resolver) -> std::result::Result<(), NotLoopback> {
         let urls =
             [("base_url", &self.base_url), ("ws_url", &self.ws_url), ("ws_auth_url", &self.ws_auth_url)];
         for (field, url) in urls {
-            if let Err(why) = url_loopback(url, resolve) {
-                return Err(format!(
-                    "{}: [{}.{}] {field} is not loopback: {why}",
-                    self.source.display(),
-                    self.venue,
-                    self.account
-                ));
+            if let Err(problem) = url_loopback(url, resolve) {
+                return Err(NotLoopback::Account {
+                    file: self.source.display().to_string(),
+                    venue: self.venue.to_string(),
+                    account: self.account.clone(),
+                    field,
+                    problem,
+                });
             }
         }
         Ok(())
@@ -136,67 +138,52 @@ pub fn system_resolve(host: &str, port: u16) -> std::io::Result<Vec<IpAddr>> {
 /// host must be loopback ([`is_loopback_ip`]); a name must resolve, with `resolve`, to
 /// loopback addresses only. A name that cannot be resolved is not loopback.
 /// Every `(field, url)` reaches this machine only, else the first that does not and why.
-pub fn urls_loopback(urls: &[(&str, &str)]) -> std::result::Result<(), String> {
-    for (field, url) in urls {
-        url_loopback(url, &system_resolve).map_err(|why| format!("{field} is not loopback: {why}"))?;
+pub fn urls_loopback(urls: &[(&'static str, &str)]) -> std::result::Result<(), NotLoopback> {
+    for &(field, url) in urls {
+        url_loopback(url, &system_resolve).map_err(|problem| NotLoopback::Url { field, problem })?;
     }
     Ok(())
 }
 
-pub fn url_loopback(text: &str, resolve: &Resolver) -> std::result::Result<(), String> {
+pub fn url_loopback(text: &str, resolve: &Resolver) -> std::result::Result<(), UrlProblem> {
     if text.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') {
-        return Err(
-            "it holds whitespace, a control character or a backslash, which URL parsers read differently"
-                .into(),
-        );
+        return Err(UrlProblem::Unsafe);
     }
-    let url = url::Url::parse(text).map_err(|e| format!("it is not a URL ({e})"))?;
+    let url = url::Url::parse(text).map_err(UrlProblem::NotAUrl)?;
     if !matches!(url.scheme(), "http" | "https" | "ws" | "wss") {
-        return Err(format!("its scheme '{}' is not http, https, ws or wss", url.scheme()));
+        return Err(UrlProblem::Scheme(url.scheme().into()));
     }
-    let Some(host) = url.host() else { return Err("it has no host".into()) };
+    let Some(host) = url.host() else { return Err(UrlProblem::NoHost) };
     let parsed = url.host_str().unwrap_or_default().to_string();
-    let written = written_authority(text).ok_or_else(|| {
-        format!("it does not start with scheme://host (a URL parser reads the host as {parsed})")
-    })?;
+    let Some(written) = written_authority(text) else { return Err(UrlProblem::NoAuthority { parsed }) };
     if written.contains('@') || !url.username().is_empty() || url.password().is_some() {
-        return Err(format!(
-            "it carries user info before '@': the host it reaches is {parsed}, not what precedes the '@'"
-        ));
+        return Err(UrlProblem::UserInfo { parsed });
     }
     let written_host = match written.strip_prefix('[') {
         Some(v6) => format!("[{}", v6.split(']').next().unwrap_or_default()) + "]",
         None => written.split(':').next().unwrap_or_default().to_string(),
     };
     if !written_host.eq_ignore_ascii_case(&parsed) {
-        return Err(format!(
-            "its host '{written_host}' is read as {parsed} by one URL parser and may be read otherwise by \
-             another: write it as {parsed}"
-        ));
+        return Err(UrlProblem::HostSpelling { written: written_host, parsed });
     }
     let ips = match host {
         url::Host::Ipv4(a) => vec![IpAddr::V4(a)],
         url::Host::Ipv6(a) => vec![IpAddr::V6(a)],
         url::Host::Domain(name) => {
             let port = url.port_or_known_default().unwrap_or(0);
-            let ips = resolve(name, port).map_err(|e| {
-                format!("its host {name} cannot be resolved here ({e}); a host that does not resolve is not loopback")
-            })?;
+            let ips = resolve(name, port)
+                .map_err(|e| UrlProblem::Unresolved { name: name.into(), reason: e.to_string() })?;
             if ips.is_empty() {
-                return Err(format!("its host {name} resolves to no address; that is not loopback"));
+                return Err(UrlProblem::NoAddress(name.into()));
             }
-            if let Some(ip) = ips.iter().find(|ip| !is_loopback_ip(**ip)) {
-                return Err(format!(
-                    "its host {name} resolves to {ip}, which is not loopback (127.0.0.0/8 or ::1)"
-                ));
+            if let Some(&ip) = ips.iter().find(|ip| !is_loopback_ip(**ip)) {
+                return Err(UrlProblem::ResolvesElsewhere { name: name.into(), ip });
             }
             return Ok(());
         }
     };
     match ips.iter().find(|ip| !is_loopback_ip(**ip)) {
-        Some(ip) => Err(format!(
-            "its host {parsed} is not a loopback address ({ip}; loopback is 127.0.0.0/8 or [::1])"
-        )),
+        Some(&ip) => Err(UrlProblem::NotLoopbackIp { host: parsed, ip }),
         None => Ok(()),
     }
 }
@@ -286,6 +273,7 @@ fn resolve_with(ws: &Workspace, id: &CorridorId, trading: bool) -> Result<Endpoi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::loopback::UrlProblem as P;
 
     #[test]
     fn defaults_are_the_real_venues_and_the_simulator_is_one_line_away() {
@@ -295,7 +283,11 @@ mod tests {
         let real = resolve(&ws, &k).unwrap();
         assert_eq!((real.base_url.as_str(), real.ws_url.as_str()), (KRAKEN_REST, KRAKEN_WS));
         let why = real.loopback_check_with(&no_dns).unwrap_err();
-        assert!(why.contains("venues.toml: [kraken.main] base_url is not loopback"), "{why}");
+        assert!(
+            matches!(&why, NotLoopback::Account { file, venue, account, field: "base_url", problem: P::Unresolved { .. } }
+                if file.ends_with("venues.toml") && venue == "kraken" && account == "main"),
+            "{why:?}"
+        );
         std::fs::write(path(&ws), "[kraken.main]\nbase_url = \"http://127.0.0.1:8790/\"\n").unwrap();
         let sim = resolve(&ws, &k).unwrap();
         assert_eq!(sim.base_url, "http://127.0.0.1:8790");
@@ -345,47 +337,55 @@ mod tests {
     /// Each URL tries to pass for loopback while reaching (or possibly reaching) another host.
     #[test]
     fn hostile_urls_are_not_loopback() {
-        let cases = [
-            ("https://localhost:x@api.kraken.com", "user info"),
-            ("http://127.0.0.1@203.0.113.5:8790", "user info"),
-            ("http://127.0.0.1:8790@203.0.113.5", "user info"),
-            ("http://@127.0.0.1:8790", "user info"),
-            ("http://[::ffff:203.0.113.5]:8790", "write it as [::ffff:cb00:7105]"),
-            ("http://[::ffff:cb00:7105]:8790", "not a loopback address"),
-            ("http://[::ffff:7f00:1]:8790", "not a loopback address"),
-            ("http://[::127.0.0.1]:8790", "write it as"),
-            ("http://[::]:8790", "not a loopback address"),
-            ("http://[2001:db8::1]:8790", "not a loopback address"),
-            ("http://0.0.0.0:8790", "not a loopback address"),
-            ("http://203.0.113.5:8790", "not a loopback address"),
-            ("http://2130706433:8790", "write it as 127.0.0.1"),
-            ("http://3405803781:8790", "write it as 203.0.113.5"),
-            ("http://0x7f.0.0.1:8790", "write it as 127.0.0.1"),
-            ("http://0177.0.0.1:8790", "write it as 127.0.0.1"),
-            ("http://0313.0.0161.5:8790", "write it as 203.0.113.5"),
-            ("http://127.1:8790", "write it as 127.0.0.1"),
-            ("http://127.0.0.1.:8790", "write it as 127.0.0.1"),
-            ("http://%31%32%37.0.0.1:8790", "write it as 127.0.0.1"),
-            ("http://\u{ff11}\u{ff12}\u{ff17}.0.0.1:8790", "write it as 127.0.0.1"),
-            ("http://127.0.0.1\\@203.0.113.5:8790", "backslash"),
-            ("http://127.0.0.1\t.public.test:8790", "whitespace"),
-            (" http://127.0.0.1:8790", "whitespace"),
-            ("http:127.0.0.1:8790", "scheme://host"),
-            ("http:///127.0.0.1:8790", "write it as 127.0.0.1"),
-            ("ftp://127.0.0.1:8790", "scheme 'ftp'"),
-            ("127.0.0.1:8790", "not a URL"),
-            ("http://[::1%25lo]:8790", "not a URL"),
-            ("http://public.test:8790", "resolves to 203.0.113.5"),
-            ("http://mixed.test:8790", "resolves to 203.0.113.5"),
-            ("http://localhost.public.test:8790", "cannot be resolved"),
-            ("http://127.0.0.1.public.test:8790", "cannot be resolved"),
-            ("http://empty.test:8790", "resolves to no address"),
-            ("https://api.kraken.com", "resolves to 203.0.113.5"),
+        let user_info: fn(&P) -> bool = |p| matches!(p, P::UserInfo { .. });
+        let not_loopback_ip: fn(&P) -> bool = |p| matches!(p, P::NotLoopbackIp { .. });
+        let spelled =
+            |want: &'static str| move |p: &P| matches!(p, P::HostSpelling { parsed, .. } if parsed == want);
+        let public: fn(&P) -> bool = |p| matches!(p, P::ResolvesElsewhere { ip, .. } if *ip == "203.0.113.5".parse::<IpAddr>().unwrap());
+        let unresolved: fn(&P) -> bool = |p| matches!(p, P::Unresolved { .. });
+        let not_a_url: fn(&P) -> bool = |p| matches!(p, P::NotAUrl(_));
+        let unsafe_chars: fn(&P) -> bool = |p| *p == P::Unsafe;
+        let cases: Vec<(&str, Box<dyn Fn(&P) -> bool>)> = vec![
+            ("https://localhost:x@api.kraken.com", Box::new(user_info)),
+            ("http://127.0.0.1@203.0.113.5:8790", Box::new(user_info)),
+            ("http://127.0.0.1:8790@203.0.113.5", Box::new(user_info)),
+            ("http://@127.0.0.1:8790", Box::new(user_info)),
+            ("http://[::ffff:203.0.113.5]:8790", Box::new(spelled("[::ffff:cb00:7105]"))),
+            ("http://[::ffff:cb00:7105]:8790", Box::new(not_loopback_ip)),
+            ("http://[::ffff:7f00:1]:8790", Box::new(not_loopback_ip)),
+            ("http://[::127.0.0.1]:8790", Box::new(|p: &P| matches!(p, P::HostSpelling { .. }))),
+            ("http://[::]:8790", Box::new(not_loopback_ip)),
+            ("http://[2001:db8::1]:8790", Box::new(not_loopback_ip)),
+            ("http://0.0.0.0:8790", Box::new(not_loopback_ip)),
+            ("http://203.0.113.5:8790", Box::new(not_loopback_ip)),
+            ("http://2130706433:8790", Box::new(spelled("127.0.0.1"))),
+            ("http://3405803781:8790", Box::new(spelled("203.0.113.5"))),
+            ("http://0x7f.0.0.1:8790", Box::new(spelled("127.0.0.1"))),
+            ("http://0177.0.0.1:8790", Box::new(spelled("127.0.0.1"))),
+            ("http://0313.0.0161.5:8790", Box::new(spelled("203.0.113.5"))),
+            ("http://127.1:8790", Box::new(spelled("127.0.0.1"))),
+            ("http://127.0.0.1.:8790", Box::new(spelled("127.0.0.1"))),
+            ("http://%31%32%37.0.0.1:8790", Box::new(spelled("127.0.0.1"))),
+            ("http://\u{ff11}\u{ff12}\u{ff17}.0.0.1:8790", Box::new(spelled("127.0.0.1"))),
+            ("http://127.0.0.1\\@203.0.113.5:8790", Box::new(unsafe_chars)),
+            ("http://127.0.0.1\t.public.test:8790", Box::new(unsafe_chars)),
+            (" http://127.0.0.1:8790", Box::new(unsafe_chars)),
+            ("http:127.0.0.1:8790", Box::new(|p: &P| matches!(p, P::NoAuthority { .. }))),
+            ("http:///127.0.0.1:8790", Box::new(spelled("127.0.0.1"))),
+            ("ftp://127.0.0.1:8790", Box::new(|p: &P| *p == P::Scheme("ftp".into()))),
+            ("127.0.0.1:8790", Box::new(not_a_url)),
+            ("http://[::1%25lo]:8790", Box::new(not_a_url)),
+            ("http://public.test:8790", Box::new(public)),
+            ("http://mixed.test:8790", Box::new(public)),
+            ("http://localhost.public.test:8790", Box::new(unresolved)),
+            ("http://127.0.0.1.public.test:8790", Box::new(unresolved)),
+            ("http://empty.test:8790", Box::new(|p: &P| *p == P::NoAddress("empty.test".into()))),
+            ("https://api.kraken.com", Box::new(public)),
         ];
-        for (url, why) in cases {
+        for (url, want) in cases {
             let got = url_loopback(url, &names).expect_err(url);
-            assert!(got.contains(why), "{url}: {got}");
-            assert!(!got.contains("localhost:x"), "{url}: user info is never echoed: {got}");
+            assert!(want(&got), "{url}: {got:?}");
+            assert!(!got.to_string().contains("localhost:x"), "{url}: user info is never echoed: {got}");
         }
     }
 
@@ -401,7 +401,7 @@ mod tests {
             let text = format!("[kraken.main]\nbase_url = \"http://127.0.0.1:8790\"\n{extra}");
             std::fs::write(path(&ws), text).unwrap();
             let why = resolve(&ws, &k).unwrap().loopback_check_with(&names).unwrap_err();
-            assert!(why.contains(&format!("venues.toml: [kraken.main] {field} is not loopback")), "{why}");
+            assert!(matches!(why, NotLoopback::Account { field: f, .. } if f == field), "{why:?}");
         }
     }
 

@@ -287,7 +287,7 @@ impl BrokerAdapter for HlAdapter {
         Venue::Hyperliquid
     }
 
-    fn loopback_only(&self) -> std::result::Result<(), String> {
+    fn loopback_only(&self) -> std::result::Result<(), crate::engine::loopback::NotLoopback> {
         crate::engine::venues::endpoints::urls_loopback(&[
             ("base_url", self.client.base_url()),
             ("ws_url", &self.ws_url),

@@ -278,7 +278,7 @@ impl BrokerAdapter for KrakenAdapter {
         Venue::Kraken
     }
 
-    fn loopback_only(&self) -> std::result::Result<(), String> {
+    fn loopback_only(&self) -> std::result::Result<(), crate::engine::loopback::NotLoopback> {
         crate::engine::venues::endpoints::urls_loopback(&[
             ("base_url", self.client.base_url()),
             ("ws_url", &self.ws_url),
