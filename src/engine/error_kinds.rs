@@ -11,6 +11,7 @@ use super::paper::PaperError;
 use super::pretrade::PretradeError;
 use super::research::sweep::SweepError;
 use super::research::ResearchError;
+use super::runtime_error::RuntimeError;
 use super::secrets::SecretsError;
 use super::signals::error::SignalError;
 use super::strategy::StrategyError;
@@ -259,5 +260,11 @@ impl From<WorkspaceError> for Error {
             W::Missing(_) | W::NoAlert(_) => NotFound,
         };
         wrap(kind, e)
+    }
+}
+
+impl From<RuntimeError> for Error {
+    fn from(e: RuntimeError) -> Self {
+        wrap(Runtime, e)
     }
 }

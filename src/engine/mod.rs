@@ -18,6 +18,7 @@ pub mod paper;
 pub mod pretrade;
 pub mod research;
 pub mod runtime;
+pub mod runtime_error;
 pub mod secrets;
 pub mod signals;
 pub mod strategy;

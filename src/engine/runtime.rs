@@ -16,7 +16,8 @@ use std::time::Duration;
 use tokio::runtime::{Handle, Runtime};
 use tokio::task::JoinHandle;
 
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
+use crate::engine::runtime_error::RuntimeError;
 
 /// Worker threads: venue traffic is I/O, not compute; research runs elsewhere (rayon).
 pub const WORKER_THREADS: usize = 2;
@@ -60,7 +61,7 @@ pub struct VenueRuntime {
 
 #[derive(Default)]
 struct Inner {
-    rt: OnceLock<std::result::Result<(Runtime, u64), String>>,
+    rt: OnceLock<std::result::Result<(Runtime, u64), RuntimeError>>,
 }
 
 impl std::fmt::Debug for VenueRuntime {
@@ -104,11 +105,11 @@ impl VenueRuntime {
                 .enable_all()
                 .build()
                 .map(|rt| (rt, serial))
-                .map_err(|e| e.to_string())
+                .map_err(|e| RuntimeError::Start { source: Arc::new(e) })
         });
         match built {
             Ok((rt, _)) => Ok(rt),
-            Err(e) => Err(Error::runtime(format!("cannot start the venue runtime: {e}"))),
+            Err(e) => Err(e.clone().into()),
         }
     }
 
@@ -119,10 +120,7 @@ impl VenueRuntime {
     /// (Another runtime's rules are tokio's: a `spawn_blocking` thread may block, a worker not.)
     pub fn block_on<F: Future>(&self, f: F) -> Result<F::Output> {
         if VenueRuntime::of_current_thread().is_some() || IN_BLOCK_ON.with(Cell::get) {
-            return Err(Error::runtime(
-                "internal error: a blocking venue call was made from inside the venue runtime; \
-                 async code must await the venue instead",
-            ));
+            return Err(RuntimeError::BlockedInside.into());
         }
         let rt = self.runtime()?;
         let _inside = InBlockOn::enter();
@@ -186,7 +184,7 @@ mod tests {
         let inner = rt.clone();
         let nested = rt.block_on(async move { inner.block_on(async { 1 }) }).unwrap();
         let e = nested.expect_err("nested block_on must be refused");
-        assert!(e.message.contains("inside the venue runtime"), "{}", e.message);
+        assert!(matches!(e.domain(), Some(RuntimeError::BlockedInside)), "{e:?}");
         let inner = rt.clone();
         let from_task = rt
             .block_on(async move { tokio::spawn(async move { inner.block_on(async { 1 }).is_err() }).await })
