@@ -8,6 +8,7 @@
 use ed25519_dalek::{Signature, VerifyingKey};
 
 use super::operators;
+use super::signature_error::SignatureProblem;
 use super::state::Approval;
 use super::types::CorridorId;
 use crate::engine::error::{Error, Result};
@@ -37,7 +38,11 @@ pub use super::operator_key::{
 ///
 /// every line ending in `\n`, UTF-8. A value holding a line break is refused: it could make two
 /// different records read as the same bytes.
-pub fn signed_bytes(corridor: &CorridorId, a: &Approval, operator: &str) -> Result<Vec<u8>, String> {
+pub fn signed_bytes(
+    corridor: &CorridorId,
+    a: &Approval,
+    operator: &str,
+) -> Result<Vec<u8>, SignatureProblem> {
     let fields = [
         ("corridor", corridor.to_string()),
         ("intent_id", a.intent_id.clone()),
@@ -50,7 +55,7 @@ pub fn signed_bytes(corridor: &CorridorId, a: &Approval, operator: &str) -> Resu
     let mut out = format!("{RECORD_TAG}\n");
     for (name, value) in fields {
         if value.contains(['\n', '\r']) {
-            return Err(format!("its {name} holds a line break"));
+            return Err(SignatureProblem::LineBreak(name));
         }
         out.push_str(&format!("{name}={value}\n"));
     }
@@ -94,7 +99,7 @@ pub fn verify(corridor: &CorridorId, a: &Approval) -> SignatureCheck {
     };
     let bytes = match signed_bytes(corridor, a, operator) {
         Ok(b) => b,
-        Err(why) => return SignatureCheck::Invalid(why),
+        Err(why) => return SignatureCheck::Invalid(why.to_string()),
     };
     // Strict: no weak keys, no malleable signatures.
     match key.verify_strict(&bytes, &sig) {
@@ -104,16 +109,16 @@ pub fn verify(corridor: &CorridorId, a: &Approval) -> SignatureCheck {
 }
 
 /// Does `signature` (hex) by `public_key` (hex) verify over `bytes`? Strict, as for approvals.
-pub fn verify_bytes(public_key: &str, signature: &str, bytes: &[u8]) -> Result<(), String> {
+pub fn verify_bytes(public_key: &str, signature: &str, bytes: &[u8]) -> Result<(), SignatureProblem> {
     let key: Option<[u8; 32]> = hex::decode(public_key).ok().and_then(|b| b.try_into().ok());
     let Some(key) = key.and_then(|k| VerifyingKey::from_bytes(&k).ok()) else {
-        return Err("its public key is not an ed25519 key".into());
+        return Err(SignatureProblem::NotEd25519Key);
     };
     let sig: Option<[u8; 64]> = hex::decode(signature).ok().and_then(|b| b.try_into().ok());
     let Some(sig) = sig.map(|s| Signature::from_bytes(&s)) else {
-        return Err("its signature is not 64 bytes of hex".into());
+        return Err(SignatureProblem::NotHex);
     };
-    key.verify_strict(bytes, &sig).map_err(|_| "the signature does not match the record".into())
+    key.verify_strict(bytes, &sig).map_err(|_| SignatureProblem::Mismatch)
 }
 
 /// May `a` send an order in `corridor`? The submit's last check: a valid signature by a key the
@@ -232,7 +237,7 @@ mod tests {
         );
         assert_eq!(String::from_utf8(bytes).unwrap(), expected);
         let broken = Approval { by: "cli\nintent_id=other".into(), ..approval() };
-        assert!(signed_bytes(&fake(), &broken, "alice").unwrap_err().contains("line break"));
+        assert!(matches!(signed_bytes(&fake(), &broken, "alice"), Err(SignatureProblem::LineBreak(_))));
         assert!(sign(&fake(), &mut broken.clone(), &OperatorKey::ephemeral("alice")).is_err());
     }
 

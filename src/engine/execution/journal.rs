@@ -286,7 +286,7 @@ fn read_and_verify(path: &Path) -> Result<(Vec<Entry>, String, Verification, Opt
     // (appends in between), never a head ahead of the journal it read.
     let (head, head_problem) = match journal_head::read(path)? {
         Ok(h) => (h, None),
-        Err(why) => (None, Some((0, why))),
+        Err(why) => (None, Some((0, why.to_string()))),
     };
     v.head_seq = head.as_ref().map(|h| h.seq);
     let (entries, prev) = match File::open(path) {

@@ -30,18 +30,24 @@ pub fn path(journal: &Path) -> PathBuf {
     journal.with_extension("head.json")
 }
 
-/// The head beside `journal`: `Ok(None)` when there is none, `Err` with the problem when it
-/// cannot be parsed (a head is only ever replaced atomically, so a broken one was edited).
-pub fn read(journal: &Path) -> Result<std::result::Result<Option<Head>, String>> {
+/// A head record that does not parse: a head is only ever replaced atomically, so a broken
+/// one was edited.
+#[derive(Debug, thiserror::Error)]
+#[error("its head record {} is not readable ({source})", path.display())]
+pub struct HeadUnreadable {
+    pub path: PathBuf,
+    pub source: serde_json::Error,
+}
+
+/// The head beside `journal`: `Ok(None)` when there is none, `Err` when it cannot be parsed.
+pub fn read(journal: &Path) -> Result<std::result::Result<Option<Head>, HeadUnreadable>> {
     let p = path(journal);
     let bytes = match std::fs::read(&p) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ok(None)),
         Err(e) => return Err(Error::io("read the journal head record", &p, e)),
     };
-    Ok(serde_json::from_slice::<Head>(&bytes)
-        .map(Some)
-        .map_err(|e| format!("its head record {} is not readable ({e})", p.display())))
+    Ok(serde_json::from_slice::<Head>(&bytes).map(Some).map_err(|source| HeadUnreadable { path: p, source }))
 }
 
 /// Replace the head atomically (temporary file, fsync, rename, fsync of the folder).

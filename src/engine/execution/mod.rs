@@ -24,6 +24,7 @@ pub mod operators;
 pub mod policy;
 pub mod preflight;
 pub mod promote;
+pub mod signature_error;
 pub mod state;
 pub mod types;
 

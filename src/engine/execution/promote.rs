@@ -11,6 +11,7 @@ use super::journal;
 use super::operators;
 use super::paths;
 use super::policy::CorridorPolicy;
+use super::signature_error::PromotionProblem;
 use super::state::CorridorState;
 use super::types::CorridorId;
 use crate::engine::alerts::{self, Severity};
@@ -73,29 +74,19 @@ pub fn sign(r: &mut PromotionReport, key: &OperatorKey) {
 /// Is `r` evidence the gate may take? Signed over exactly this report by a key the workspace
 /// trusts for the operator it names; unsigned only on a venue that moves no money. `Err` says
 /// why not.
-pub fn verify(ws: &Workspace, r: &PromotionReport) -> std::result::Result<(), String> {
+pub fn verify(ws: &Workspace, r: &PromotionReport) -> std::result::Result<(), PromotionProblem> {
     let (operator, key, signature) = match (&r.operator, &r.public_key, &r.signature) {
         (None, None, None) if !r.corridor.venue.is_live() => return Ok(()),
-        (None, None, None) => {
-            return Err(format!(
-                "report {} is not signed (made before reports were signed, or not by `promote check`)",
-                r.id
-            ))
-        }
+        (None, None, None) => return Err(PromotionProblem::Unsigned(r.id.clone())),
         (Some(o), Some(k), Some(s)) => (o, k, s),
-        _ => return Err(format!("report {}: operator, public key and signature are not all present", r.id)),
+        _ => return Err(PromotionProblem::Incomplete(r.id.clone())),
     };
-    approval_sign::verify_bytes(key, signature, &signed_bytes(r)).map_err(|why| {
-        format!("report {}'s signature does not verify ({why}): it was changed after signing", r.id)
-    })?;
-    let trusted = operators::load(ws)
-        .map_err(|e| format!("the trusted operator keys cannot be read: {}", e.message))?;
+    approval_sign::verify_bytes(key, signature, &signed_bytes(r))
+        .map_err(|problem| PromotionProblem::Signature { id: r.id.clone(), problem })?;
+    let trusted = operators::load(ws).map_err(|source| PromotionProblem::TrustUnreadable { source })?;
     if !trusted.trusts(operator, key) {
-        return Err(format!(
-            "report {} is signed by a key {} does not trust for operator {operator}",
-            r.id,
-            operators::FILE
-        ));
+        let (id, operator) = (r.id.clone(), operator.clone());
+        return Err(PromotionProblem::Untrusted { id, file: operators::FILE, operator });
     }
     Ok(())
 }
@@ -228,14 +219,14 @@ pub fn check(
 }
 
 /// The newest passed report for `id` made under `fingerprint` that [`verify`] accepts; else
-/// why there is none: "none", or what is wrong with the newest passed one.
+/// why there is none: no report, or what is wrong with the newest passed one.
 pub fn gate(
     ws: &Workspace,
     id: &CorridorId,
     fingerprint: &str,
-) -> std::result::Result<PromotionReport, String> {
+) -> std::result::Result<PromotionReport, PromotionProblem> {
     let dir = paths::promotions(ws, id);
-    let Ok(rd) = std::fs::read_dir(dir) else { return Err("none".into()) };
+    let Ok(rd) = std::fs::read_dir(dir) else { return Err(PromotionProblem::NoReport) };
     let mut names: Vec<_> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     names.sort();
     let mut why = None;
@@ -250,7 +241,7 @@ pub fn gate(
             }
         }
     }
-    Err(why.unwrap_or_else(|| "none".into()))
+    Err(why.unwrap_or(PromotionProblem::NoReport))
 }
 
 /// The report [`gate`] accepts, if any.
@@ -278,7 +269,10 @@ pub fn arm_gate(
         Ok(_) => return Ok(()),
         Err(why) => why,
     };
-    let (detail, again) = if why == "none" { (String::new(), "") } else { (format!(" ({why})"), " again") };
+    let (detail, again) = match why {
+        PromotionProblem::NoReport => (String::new(), ""),
+        why => (format!(" ({why})"), " again"),
+    };
     Err(Error::new(
         ErrorKind::Refused,
         format!(

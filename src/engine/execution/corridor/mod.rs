@@ -259,7 +259,9 @@ impl Corridor {
     ) -> ExecutionPreflight {
         let halt = global_halt::reason(&self.ws);
         let promotion = match self.policy_fingerprint() {
-            Some(fp) => super::promote::gate(&self.ws, &self.id, &fp).map(|r| r.id),
+            Some(fp) => {
+                super::promote::gate(&self.ws, &self.id, &fp).map(|r| r.id).map_err(|why| why.to_string())
+            }
             None => Err("none".to_string()),
         };
         let arm = self.arm_status();
