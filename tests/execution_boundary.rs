@@ -4,9 +4,10 @@
 
 use std::sync::Arc;
 
-use quantlab::engine::execution::broker::{BrokerAdapter, OrderRequest};
+use quantlab::engine::execution::broker::BrokerAdapter;
 use quantlab::engine::execution::fake::{FakeState, Fault};
 use quantlab::engine::execution::intent::IntentSpec;
+use quantlab::engine::execution::model::OrderRequest;
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::state::IntentStatus;
 use quantlab::engine::execution::{
@@ -68,7 +69,7 @@ async fn every_policy_rule_refuses_with_its_reason() {
 
     // Venue conditions.
     let venue_cases: Vec<(Setup, &str)> = vec![
-        (Box::new(|s| s.status = quantlab::engine::execution::broker::VenueStatus::Offline), "venue_online"),
+        (Box::new(|s| s.status = quantlab::engine::execution::model::VenueStatus::Offline), "venue_online"),
         (Box::new(|s| s.clock_offset_ms = 5_000), "clock_skew_ms"),
         (Box::new(|s| s.mark_age_ms = 60_000), "mark_fresh"),
         (

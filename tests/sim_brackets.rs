@@ -11,9 +11,11 @@ mod sim;
 
 use std::sync::Arc;
 
-use quantlab::engine::execution::broker::{BrokerAdapter, OrderRef, OrderState};
-use quantlab::engine::execution::exits::{attached_client_id, AttachedExits, ExitLeg};
+use quantlab::engine::execution::broker::BrokerAdapter;
+use quantlab::engine::execution::exits::attached_client_id;
 use quantlab::engine::execution::intent::IntentSpec;
+use quantlab::engine::execution::model::{AttachedExits, ExitLeg};
+use quantlab::engine::execution::model::{OrderRef, OrderState};
 use quantlab::engine::execution::state::IntentStatus;
 use quantlab::engine::execution::{
     Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,

@@ -10,8 +10,9 @@ mod sim;
 
 use std::sync::Arc;
 
-use quantlab::engine::execution::broker::{BrokerAdapter, OrderRef};
+use quantlab::engine::execution::broker::BrokerAdapter;
 use quantlab::engine::execution::intent::IntentSpec;
+use quantlab::engine::execution::model::OrderRef;
 use quantlab::engine::execution::state::IntentStatus;
 use quantlab::engine::execution::{
     Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,

@@ -9,7 +9,8 @@ mod sim;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use quantlab::engine::execution::broker::{BrokerAdapter, OrderRef, OrderState, VenueError, VenueStatus};
+use quantlab::engine::execution::broker::BrokerAdapter;
+use quantlab::engine::execution::model::{OrderRef, OrderState, VenueError, VenueStatus};
 use quantlab::engine::execution::{OrderType, Side};
 use quantlab::engine::time::now_ms;
 use quantlab::engine::venues::evm::signer::EvmSigner;
@@ -21,11 +22,11 @@ use serde_json::{json, Value};
 use sim::*;
 use tokio_tungstenite::tungstenite::Message;
 
-fn limit_buy(n: u32, qty: &str, px: Decimal) -> quantlab::engine::execution::broker::OrderRequest {
+fn limit_buy(n: u32, qty: &str, px: Decimal) -> quantlab::engine::execution::model::OrderRequest {
     order(n, "BTC", Side::Buy, qty, OrderType::Limit, Some(px))
 }
 
-fn market_buy(n: u32, qty: &str) -> quantlab::engine::execution::broker::OrderRequest {
+fn market_buy(n: u32, qty: &str) -> quantlab::engine::execution::model::OrderRequest {
     order(n, "BTC", Side::Buy, qty, OrderType::Market, None)
 }
 
@@ -35,7 +36,7 @@ fn cash(h: &Harness, account: &str) -> Decimal {
 }
 
 /// A signed order action for `o`, as the adapter would send it.
-async fn signed_order(a: &HlAdapter, o: &quantlab::engine::execution::broker::OrderRequest) -> String {
+async fn signed_order(a: &HlAdapter, o: &quantlab::engine::execution::model::OrderRequest) -> String {
     let asset = a.universe().await.unwrap().get(&o.symbol).unwrap().clone();
     let action = Action::Order(OrderAction {
         orders: vec![order_wire(&asset, o, None).unwrap()],
@@ -281,7 +282,7 @@ async fn a_fill_dropped_from_the_websocket_is_still_in_rest() {
     h.fault(json!({"fault": "drop_fill_event", "count": 1})).await;
     let missed = a.submit(&market_buy(50, "0.001")).await.unwrap();
     let pushed = a.submit(&market_buy(51, "0.001")).await.unwrap();
-    let oid = |r: &quantlab::engine::execution::broker::OrderReport| r.venue_order_id.parse::<u64>().unwrap();
+    let oid = |r: &quantlab::engine::execution::model::OrderReport| r.venue_order_id.parse::<u64>().unwrap();
     let mut oids = Vec::new();
     while let Some(v) = next_json(&mut ws, 1500).await {
         if v["channel"] == "userFills" {

@@ -8,9 +8,8 @@ mod sim;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use quantlab::engine::execution::broker::{
-    Balance, BrokerAdapter, OrderRef, OrderState, VenueError, VenueStatus,
-};
+use quantlab::engine::execution::broker::BrokerAdapter;
+use quantlab::engine::execution::model::{Balance, OrderRef, OrderState, VenueError, VenueStatus};
 use quantlab::engine::execution::{OrderType, Side};
 use quantlab::engine::time::now_ms;
 use quantlab::engine::venues::kraken::adapter::KrakenAdapter;
@@ -40,7 +39,7 @@ async fn post_signed(h: &Harness, method: &str, nonce: u64) -> (Value, String) {
     (reply.json().await.unwrap(), sign)
 }
 
-fn limit_buy(n: u32, qty: &str, px: Decimal) -> quantlab::engine::execution::broker::OrderRequest {
+fn limit_buy(n: u32, qty: &str, px: Decimal) -> quantlab::engine::execution::model::OrderRequest {
     order(n, "XBTUSD", Side::Buy, qty, OrderType::Limit, Some(px))
 }
 

@@ -42,7 +42,7 @@ async fn kraken_book_executions_and_balances() {
         .await;
         assert!(bid < ask, "the kept book never crosses: {bid} / {ask}");
     }
-    let held = |b: Vec<quantlab::engine::execution::broker::Balance>| {
+    let held = |b: Vec<quantlab::engine::execution::model::Balance>| {
         b.into_iter().find(|b| b.asset == "XXBT").map_or(d("0"), |b| b.total)
     };
     let before = held(k.balances().await.unwrap());

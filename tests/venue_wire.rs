@@ -3,7 +3,7 @@
 //! (tests/fixtures/venues/README.md).
 
 use quantlab::engine::error::{Error, ErrorKind};
-use quantlab::engine::execution::broker::VenueError;
+use quantlab::engine::execution::model::VenueError;
 use quantlab::engine::venues::hyperliquid::exchange_reply::{parse_exchange_reply, ActionStatus, HlError};
 use quantlab::engine::venues::hyperliquid::info::{
     parse_meta, parse_spot_meta, HlUniverse, SPOT_ASSET_OFFSET,

@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use crate::engine::api::Engine;
 use crate::engine::error::{Error, ErrorKind, Result};
-use crate::engine::execution::broker::{Balance, OrderReport, Position};
 use crate::engine::execution::corridor::arming::{ArmReport, ArmState, Lease};
-use crate::engine::execution::intent::ExecutionIntent;
+use crate::engine::execution::model::ExecutionIntent;
+use crate::engine::execution::model::{Balance, OrderReport, Position};
 use crate::engine::execution::preflight::ExecutionPreflight;
 use crate::engine::execution::{self as ex, Confirmation, CorridorId, OperatorKey, SubmitOutcome, Venue};
 use crate::engine::time::now_ms;

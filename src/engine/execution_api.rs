@@ -6,12 +6,15 @@ use serde::Serialize;
 use crate::engine::execution::approval_sign::{OperatorKey, RehearsalKey};
 use crate::engine::execution::audit::{self, AuditReport};
 use crate::engine::execution::corridor::arming::ArmStatus;
-use crate::engine::execution::intent::{ExecutionIntent, IntentSpec};
-use crate::engine::execution::journal::{self, Entry, Verification};
+use crate::engine::execution::intent::IntentSpec;
+use crate::engine::execution::journal::{self, Verification};
+use crate::engine::execution::model::Entry;
+use crate::engine::execution::model::ExecutionIntent;
+use crate::engine::execution::model::{Event, ReconcileSummary};
 use crate::engine::execution::policy::{self, LoadedPolicy};
 use crate::engine::execution::preflight::ExecutionPreflight;
 use crate::engine::execution::promote::{self, PromotionReport};
-use crate::engine::execution::state::{Event, IntentStatus, ReconcileSummary};
+use crate::engine::execution::state::IntentStatus;
 use crate::engine::execution::{self as ex, paths, CorridorId, SubmitOutcome, Venue};
 use crate::engine::secrets::{self, CredentialKey, Secret};
 use crate::engine::time::now_ms;
@@ -129,7 +132,7 @@ impl Engine {
                 &format!("the fake venue's tick for {} ({})", r.symbol, r.tick_size),
             )?,
             None => intent.check_price_decimals(
-                ex::intent::venue_max_price_decimals(id.venue),
+                crate::engine::venues::max_price_decimals(id.venue),
                 &format!(
                     "{} (its most price decimals; the instrument's tick is checked at preflight)",
                     id.venue

@@ -1,7 +1,8 @@
 //! The engine's pre-trade entry points, shared by the CLI and the console.
 
-use crate::engine::execution::exits::AttachedExits;
-use crate::engine::execution::intent::{ExecutionIntent, IntentSpec};
+use crate::engine::execution::intent::IntentSpec;
+use crate::engine::execution::model::AttachedExits;
+use crate::engine::execution::model::ExecutionIntent;
 use crate::engine::execution::{paths, IntentSource, OrderType, TimeInForce, Venue};
 use crate::engine::pretrade::{self, EntryKind, Plan, PlanInput, Rules};
 use crate::engine::{Engine, Error, ErrorKind, Result};

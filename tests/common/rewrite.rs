@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use quantlab::engine::execution::journal::{Entry, GENESIS};
 use quantlab::engine::execution::journal_head;
+use quantlab::engine::execution::model::{Entry, GENESIS};
 use sha2::{Digest, Sha256};
 
 /// Rewrite a journal as QuantLab itself would have written it: `edit` changes entries, then

@@ -19,11 +19,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use quantlab::engine::error::ErrorKind;
-use quantlab::engine::execution::broker::{
-    Balance, BrokerAdapter, InstrumentRules, Mark, MarketEvent, OrderRef, OrderReport, OrderRequest,
-    OrderState, Position, VenueResult, VenueStatus,
+use quantlab::engine::execution::broker::BrokerAdapter;
+use quantlab::engine::execution::intent::IntentSpec;
+use quantlab::engine::execution::model::ExecutionIntent;
+use quantlab::engine::execution::model::{
+    Balance, InstrumentRules, Mark, MarketEvent, OrderRef, OrderReport, OrderRequest, OrderState, Position,
+    VenueResult, VenueStatus,
 };
-use quantlab::engine::execution::intent::{ExecutionIntent, IntentSpec};
 use quantlab::engine::execution::state::IntentStatus;
 use quantlab::engine::execution::{
     Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,

@@ -7,9 +7,8 @@
 
 use ed25519_dalek::{Signature, VerifyingKey};
 
+use super::model::{Approval, CorridorId};
 use super::operators;
-use super::state::Approval;
-use super::types::CorridorId;
 use crate::engine::error::{Error, Result};
 use crate::engine::workspace::Workspace;
 

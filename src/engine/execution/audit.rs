@@ -10,11 +10,10 @@ use serde::Serialize;
 
 use super::approval_sign::{self, SignatureCheck};
 use super::corridor::{intent_digest, source};
-use super::journal::{self, Entry};
+use super::journal;
+use super::model::{CorridorId, Entry, Event};
 use super::operators::{self, Operators};
 use super::paths;
-use super::state::Event;
-use super::types::CorridorId;
 use crate::engine::alerts::{self, codes};
 use crate::engine::contract::CONTRACT_VERSION;
 use crate::engine::error::Result;

@@ -13,8 +13,8 @@ use rust_decimal::prelude::Signed;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::broker::*;
-use super::types::{OrderType, Side, TimeInForce, Venue};
+use super::broker::BrokerAdapter;
+use super::model::*;
 use crate::engine::time::now_ms;
 use crate::engine::workspace::{read_json, write_json};
 

@@ -5,9 +5,9 @@
 
 use rust_decimal::Decimal;
 
-use super::broker::{OrderReport, OrderState};
 use super::exits::attached_requests;
 use super::fake::{FakeOrder, FakeState};
+use super::model::{OrderReport, OrderState};
 
 impl FakeState {
     /// After order `i` changed: release a done entry's exits, or cancel a filled exit's sibling.

@@ -20,27 +20,27 @@ pub mod intent;
 pub mod journal;
 pub mod journal_head;
 pub mod journal_segment;
+pub mod model;
 pub mod operator_key;
 pub mod operators;
 pub mod policy;
 pub mod preflight;
 pub mod promote;
 pub mod state;
-pub mod types;
 
 mod service;
 
 pub use approval_sign::OperatorKey;
 pub use confirmation::Confirmation;
 pub use corridor::{Corridor, CrashPoint, SubmitOutcome};
+pub use model::{CorridorId, IntentSource, OrderType, Side, TimeInForce, Venue};
 pub use service::*;
-pub use types::{CorridorId, IntentSource, OrderType, Side, TimeInForce, Venue};
 
 /// Where each corridor keeps its files.
 pub mod paths {
     use std::path::PathBuf;
 
-    use super::types::CorridorId;
+    use super::model::CorridorId;
     use crate::engine::workspace::Workspace;
 
     pub fn corridors(ws: &Workspace) -> PathBuf {

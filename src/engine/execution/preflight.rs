@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::context::ExecutionContext;
 use super::corridor::arming::{ArmState, ArmStatus};
-use super::intent::ExecutionIntent;
+use super::model::ExecutionIntent;
 use super::policy::CorridorPolicy;
 use super::state::{CorridorState, IntentStatus};
 use crate::engine::contract::CONTRACT_VERSION;

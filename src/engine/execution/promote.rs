@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::approval_sign::{self, OperatorKey};
 use super::journal;
+use super::model::CorridorId;
 use super::operators;
 use super::paths;
 use super::policy::CorridorPolicy;
 use super::state::CorridorState;
-use super::types::CorridorId;
 use crate::engine::alerts::{self, Severity};
 use crate::engine::contract::{make_id, CONTRACT_VERSION};
 use crate::engine::error::{Error, ErrorKind, Result};

@@ -10,8 +10,8 @@ use super::broker::BrokerAdapter;
 use super::corridor::{source, Corridor};
 use super::fake::FakeVenue;
 use super::journal::{self, Verification};
+use super::model::{CorridorId, Event, Venue};
 use super::state::{CorridorState, IntentRecord};
-use super::types::{CorridorId, Venue};
 use super::{global_halt, paths, policy};
 use crate::engine::alerts::{self, codes};
 use crate::engine::error::{Error, ErrorKind, Result};
@@ -247,7 +247,7 @@ fn fresh_segment_if_failed(
 fn journal_only_kill(ws: &Workspace, id: &CorridorId, reason: &str) -> Result<()> {
     let mut j = journal::Journal::open(&paths::journal(ws, id))?;
     let fp = policy::load(ws).ok().flatten().map(|p| p.fingerprint);
-    j.append(super::state::Event::Killed { reason: reason.into(), policy_fingerprint: fp }, false)?;
+    j.append(Event::Killed { reason: reason.into(), policy_fingerprint: fp }, false)?;
     Ok(())
 }
 

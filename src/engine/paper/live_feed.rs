@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use super::feed::{Feed, FeedEvent};
 use crate::engine::data::Bars;
 use crate::engine::error::{Error, ErrorKind, Result};
-use crate::engine::execution::broker::MarketEvent;
+use crate::engine::execution::model::MarketEvent;
 use crate::engine::execution::{CorridorId, Venue};
 use crate::engine::time::parse_timeframe;
 use crate::engine::venues::endpoints;

@@ -208,8 +208,10 @@ pub fn draw(f: &mut Frame, area: Rect, d: &OrderDialog, now_ms: i64, keymap: &Ke
     ];
     // Attached exits are sent in the same request: the operator approves them here too.
     if let Some(x) = &i.exits {
-        let legs: Vec<String> =
-            x.legs().map(|(l, p)| format!("{} {p}", crate::engine::execution::exits::leg_name(l))).collect();
+        let legs: Vec<String> = x
+            .legs()
+            .map(|(l, p)| format!("{} {p}", crate::engine::execution::model::exits::leg_name(l)))
+            .collect();
         lines.push(Line::styled(format!("exits {}, sent with it", legs.join(", ")), t.warning));
     }
     lines.push(Line::raw(""));
@@ -252,8 +254,8 @@ mod tests {
     use ratatui::Terminal;
 
     use super::*;
-    use crate::engine::execution::exits::AttachedExits;
     use crate::engine::execution::intent::IntentSpec;
+    use crate::engine::execution::model::AttachedExits;
     use crate::engine::execution::{IntentSource, OrderType, Side, TimeInForce, Venue};
 
     fn dialog(exits: Option<AttachedExits>) -> OrderDialog {

@@ -6,7 +6,8 @@ use super::super::confirmation::Confirmation;
 use super::{arming, intent_digest, refused, Corridor, CrashPoint};
 use crate::engine::alerts::codes;
 use crate::engine::error::{Error, Result};
-use crate::engine::execution::state::{Approval, Event, IntentStatus};
+use crate::engine::execution::model::{Approval, Event};
+use crate::engine::execution::state::IntentStatus;
 
 impl Corridor {
     /// Approve on a venue that moves no money (scripts and tests); refused on live corridors.

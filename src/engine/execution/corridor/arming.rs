@@ -10,10 +10,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::super::broker::VenueStatus;
+use super::super::broker::read_clock;
 use super::super::global_halt;
-use super::super::state::{CorridorState, Event, ReconcileSummary};
-use super::super::types::CorridorId;
+use super::super::model::{CorridorId, Event, ReconcileSummary, Venue, VenueStatus};
+use super::super::state::CorridorState;
 use super::{refused, Corridor};
 use crate::engine::alerts::codes;
 use crate::engine::error::{Error, Result};
@@ -176,8 +176,7 @@ impl Corridor {
         let status = self.adapter.status().await;
         let online = matches!(status, Ok(VenueStatus::Online));
         push("venue status", online, format!("{status:?}").to_lowercase());
-        let skew =
-            super::super::broker::read_clock(self.adapter.as_ref()).await.ok().map(|c| c.at_least_ms());
+        let skew = read_clock(self.adapter.as_ref()).await.ok().map(|c| c.at_least_ms());
         let skew_ok = skew.is_some_and(|s| s.abs() < MAX_ARM_SKEW_MS);
         push(
             "clock skew",
@@ -217,7 +216,7 @@ impl Corridor {
             Err(e) => return Err(e),
         };
         if live {
-            let how = if self.id.venue == super::super::Venue::Hyperliquid {
+            let how = if self.id.venue == Venue::Hyperliquid {
                 "account read (Hyperliquid reads are unsigned: the dead-man timer, set last, is the key's first signed use)"
             } else {
                 "accepted by the venue (the reconciliation's signed account reads)"

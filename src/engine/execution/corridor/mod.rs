@@ -10,14 +10,16 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::approval_sign;
-use super::broker::{BrokerAdapter, OrderRef, OrderReport, OrderState, VenueError};
+use super::broker::BrokerAdapter;
 use super::context::ExecutionContext;
-use super::intent::{ExecutionIntent, IntentSpec};
-use super::journal::{Entry, Journal};
+use super::intent::IntentSpec;
+use super::journal::Journal;
+use super::model::{
+    CorridorId, Entry, Event, ExecutionIntent, OrderRef, OrderReport, OrderState, VenueError,
+};
 use super::policy::{self, CorridorPolicy, LoadedPolicy};
 use super::preflight::{self, ExecutionPreflight};
-use super::state::{CorridorState, Event, IntentRecord, IntentStatus};
-use super::types::CorridorId;
+use super::state::{CorridorState, IntentRecord, IntentStatus};
 use super::{global_halt, paths};
 use crate::engine::alerts::{self, codes, Severity};
 use crate::engine::error::{Error, ErrorKind, Result};

@@ -1,49 +1,11 @@
-//! The small vocabulary every part of execution shares: venues, sides, order types.
+//! An order: its side, type and time in force, the request a venue receives, and the venue's
+//! report of it.
 
-use std::fmt;
-
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::exits::AttachedExits;
 use crate::engine::error::{Error, Result};
-
-/// A venue QuantLab can route to. `Fake` is the deterministic in-process venue used by tests
-/// and rehearsals; it never touches a network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Venue {
-    Kraken,
-    Hyperliquid,
-    Fake,
-}
-
-impl Venue {
-    pub const ALL: [Venue; 3] = [Venue::Kraken, Venue::Hyperliquid, Venue::Fake];
-
-    pub fn parse(s: &str) -> Result<Venue> {
-        Venue::ALL.into_iter().find(|v| v.name() == s.to_ascii_lowercase()).ok_or_else(|| {
-            Error::bad_input(format!("--venue: unknown venue '{s}'; known: kraken, hyperliquid, fake"))
-        })
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Venue::Kraken => "kraken",
-            Venue::Hyperliquid => "hyperliquid",
-            Venue::Fake => "fake",
-        }
-    }
-
-    /// Real money moves: orders need a keypress in the console and credentials in the keyring.
-    pub fn is_live(self) -> bool {
-        !matches!(self, Venue::Fake)
-    }
-}
-
-impl fmt::Display for Venue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -177,55 +139,63 @@ impl TimeInForce {
     }
 }
 
-/// Who asked for an order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum IntentSource {
-    Operator,
-    Plan,
-    Strategy,
-    Automation,
+/// The order as a venue receives it: the intent's fields, nothing inferred.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderRequest {
+    pub client_order_id: String,
+    pub symbol: String,
+    pub side: Side,
+    pub quantity: Decimal,
+    pub order_type: OrderType,
+    pub limit_price: Option<Decimal>,
+    pub trigger_price: Option<Decimal>,
+    pub time_in_force: TimeInForce,
+    pub reduce_only: bool,
+    /// Exits the venue attaches to this order and holds until it fills; their client ids are
+    /// `attached_client_id` (execution `exits`) of this one. Left out when empty, so requests
+    /// journaled before exits existed read and hash as written.
+    #[serde(default, skip_serializing_if = "AttachedExits::is_empty")]
+    pub exits: AttachedExits,
 }
 
-impl IntentSource {
-    pub fn parse(s: &str) -> Result<IntentSource> {
-        match s.to_ascii_lowercase().as_str() {
-            "operator" => Ok(IntentSource::Operator),
-            "plan" => Ok(IntentSource::Plan),
-            "strategy" => Ok(IntentSource::Strategy),
-            "automation" => Ok(IntentSource::Automation),
-            _ => Err(Error::bad_input(format!(
-                "--source: '{s}' is not operator, plan, strategy or automation"
-            ))),
-        }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderState {
+    Open,
+    PartiallyFilled,
+    Filled,
+    Cancelled,
+    Rejected,
+    Expired,
+}
+
+impl OrderState {
+    pub fn is_open(self) -> bool {
+        matches!(self, OrderState::Open | OrderState::PartiallyFilled)
     }
 }
 
-/// A venue and one of its accounts: the unit that is armed, halted, journaled and reconciled.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct CorridorId {
-    pub venue: Venue,
-    pub account: String,
+/// A venue's view of one order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderReport {
+    pub venue_order_id: String,
+    pub client_order_id: String,
+    pub symbol: String,
+    pub side: Side,
+    pub quantity: Decimal,
+    pub filled_quantity: Decimal,
+    /// Volume-weighted price of the fills so far.
+    pub average_price: Option<Decimal>,
+    /// Fees paid so far, in the quote currency.
+    pub fees: Decimal,
+    pub state: OrderState,
 }
 
-impl CorridorId {
-    pub fn new(venue: Venue, account: &str) -> Result<CorridorId> {
-        let ok = !account.is_empty()
-            && account.len() <= 64
-            && account.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
-        if !ok {
-            return Err(Error::bad_input(format!(
-                "--account: '{account}' is not an account name (letters, digits, - and _, at most 64)"
-            )));
-        }
-        Ok(CorridorId { venue, account: account.to_string() })
-    }
-}
-
-impl fmt::Display for CorridorId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.venue, self.account)
-    }
+/// An order by the venue's id or by ours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrderRef {
+    Venue(String),
+    Client(String),
 }
 
 /// Parse a decimal from the command line or a request, naming the field on failure.
