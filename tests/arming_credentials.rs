@@ -7,7 +7,8 @@ mod sim;
 
 use std::sync::Arc;
 
-use quantlab::engine::execution::corridor::arming::{ArmReport, ArmState};
+use quantlab::engine::execution::arm_state::ArmState;
+use quantlab::engine::execution::corridor::arming::ArmReport;
 use quantlab::engine::execution::{Corridor, CorridorId, Venue};
 use quantlab::engine::secrets::{MemoryStore, Secret};
 use quantlab::engine::workspace::Workspace;

@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use common::Ws;
-use quantlab::engine::execution::audit::{AuditReport, ProblemKind};
-use quantlab::engine::execution::corridor::intent_digest;
+use quantlab::engine::execution::audit_report::{AuditReport, ProblemKind};
 use quantlab::engine::execution::fake::FakeVenue;
+use quantlab::engine::execution::intent::intent_digest;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::journal::{self, Journal};
 use quantlab::engine::execution::model::{Approval, Event};

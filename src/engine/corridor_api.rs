@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use crate::engine::api::Engine;
 use crate::engine::error::{Error, ErrorKind, Result};
-use crate::engine::execution::corridor::arming::{ArmReport, ArmState, Lease};
+use crate::engine::execution::arm_state::{ArmState, Lease};
+use crate::engine::execution::corridor::arming::ArmReport;
 use crate::engine::execution::model::ExecutionIntent;
 use crate::engine::execution::model::{Balance, OrderReport, Position};
 use crate::engine::execution::preflight::ExecutionPreflight;
@@ -171,7 +172,7 @@ impl Engine {
     pub fn corridor_state(&self, id: &CorridorId) -> Result<ArmState> {
         let entries = ex::journal::read(&ex::paths::journal(self.workspace(), id))?;
         let st = ex::state::CorridorState::replay(&entries);
-        Ok(ex::corridor::arming::state_of(self.workspace(), id, &st, now_ms()))
+        Ok(ex::arm_state::state_of(self.workspace(), id, &st, now_ms()))
     }
 
     pub fn corridor_arm(&self, venue: Venue, account: &str) -> Result<ArmReport> {

@@ -4,8 +4,9 @@
 use serde::Serialize;
 
 use crate::engine::execution::approval_sign::{OperatorKey, RehearsalKey};
-use crate::engine::execution::audit::{self, AuditReport};
-use crate::engine::execution::corridor::arming::ArmStatus;
+use crate::engine::execution::arm_state::ArmStatus;
+use crate::engine::execution::audit;
+use crate::engine::execution::audit_report::AuditReport;
 use crate::engine::execution::intent::IntentSpec;
 use crate::engine::execution::journal::{self, Verification};
 use crate::engine::execution::model::Entry;
@@ -85,7 +86,7 @@ impl Engine {
             let entries = journal::read(&paths::journal(ws, &id))?;
             let st = ex::state::CorridorState::replay(&entries);
             out.push(CorridorSummary {
-                arm: ex::corridor::arming::status_of(ws, &id, &st, now),
+                arm: ex::arm_state::status_of(ws, &id, &st, now),
                 in_policy: in_policy.contains(&id),
                 halted: global
                     .clone()

@@ -11,7 +11,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::engine::corridor_api::{CorridorDetail, PendingIntent};
-use crate::engine::execution::corridor::arming::ArmState;
+use crate::engine::execution::arm_state::ArmState;
 use crate::engine::execution::CorridorId;
 use crate::engine::CorridorSummary;
 

@@ -241,7 +241,7 @@ pub enum Loaded {
     },
     /// A signal was triaged again: its id, and its decision now.
     SignalTriaged(String, crate::engine::signals::Decision),
-    CorridorList(Vec<(crate::engine::CorridorSummary, crate::engine::execution::corridor::arming::ArmState)>),
+    CorridorList(Vec<(crate::engine::CorridorSummary, crate::engine::execution::arm_state::ArmState)>),
     CorridorDetail(Box<crate::engine::corridor_api::CorridorDetail>),
     Armed(Box<crate::engine::execution::corridor::arming::ArmReport>),
     Disarmed(crate::engine::execution::CorridorId),

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quantlab::engine::corridor_api::pending_intent;
-use quantlab::engine::execution::corridor::arming::ArmState;
+use quantlab::engine::execution::arm_state::ArmState;
 use quantlab::engine::execution::{Confirmation, Corridor};
 use quantlab::tui::keymap::Keymap;
 use quantlab::tui::panes::order_confirm::{DialogKey, OrderDialog, DWELL};

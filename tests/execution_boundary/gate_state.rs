@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use quantlab::engine::execution::corridor::arming::ArmState;
+use quantlab::engine::execution::arm_state::ArmState;
 use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::policy::EXAMPLE;

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use quantlab::engine::execution::corridor::arming::ArmState;
+use quantlab::engine::execution::arm_state::ArmState;
 use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::policy::EXAMPLE;
@@ -81,12 +81,7 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
     let line = pf.checks.iter().find(|c| c.rule == "promotion").unwrap();
     assert!(line.passed && line.actual == format!("report {}", report.id), "{line:?}");
     let armed = c.arm().await.unwrap();
-    assert_eq!(
-        armed.state,
-        quantlab::engine::execution::corridor::arming::ArmState::Armed,
-        "{:?}",
-        armed.checks
-    );
+    assert_eq!(armed.state, quantlab::engine::execution::arm_state::ArmState::Armed, "{:?}", armed.checks);
     c.approve(crate::keypress::keypress(&c, &i.id), key()).unwrap();
     c.submit(&i.id, false).await.unwrap();
     assert_eq!(venue.orders().len(), 1);

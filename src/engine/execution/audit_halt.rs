@@ -14,7 +14,7 @@
 //! (`operators.json` unreadable, `venues.toml` no longer loopback for an environment key) is
 //! fixed where it is, and `quantlab rearm` then passes.
 
-use super::audit::{CorridorAudit, Problem, ProblemKind};
+use super::audit_report::{CorridorAudit, Problem, ProblemKind};
 use super::journal::{Journal, TORN};
 use super::model::{CorridorId, Event};
 use super::paths;

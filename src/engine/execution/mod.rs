@@ -5,8 +5,10 @@
 //! stage. This module depends on no venue; venues depend on it.
 
 pub mod approval_sign;
+pub mod arm_state;
 pub mod audit;
 pub mod audit_halt;
+pub mod audit_report;
 pub mod broker;
 pub mod confirmation;
 pub mod context;

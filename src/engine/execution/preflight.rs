@@ -5,8 +5,8 @@ use rust_decimal::prelude::Signed;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::arm_state::{ArmState, ArmStatus};
 use super::context::ExecutionContext;
-use super::corridor::arming::{ArmState, ArmStatus};
 use super::model::ExecutionIntent;
 use super::policy::CorridorPolicy;
 use super::state::{CorridorState, IntentStatus};

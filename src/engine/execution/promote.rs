@@ -150,7 +150,7 @@ pub fn check(
 
     // Alert coverage: the alert log accepts writes and no critical alert of this corridor
     // waits unacknowledged.
-    let source = super::corridor::source(id);
+    let source = id.alert_source();
     let writable = std::fs::create_dir_all(ws.root().join("alerts"))
         .and_then(|_| tempfile::NamedTempFile::new_in(ws.root().join("alerts")))
         .is_ok();

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::broker::BrokerAdapter;
-use super::corridor::{source, Corridor};
+use super::corridor::Corridor;
 use super::fake::FakeVenue;
 use super::journal::{self, Verification};
 use super::model::{CorridorId, Event, Venue};
@@ -174,7 +174,7 @@ pub fn kill(
                             "{n} open order(s) cancelled at the venue, but the halt is not journaled: {}",
                             journal_err.message
                         );
-                        let _ = alerts::raise(ws, codes::KILL_SWITCH, &source(id), &why);
+                        let _ = alerts::raise(ws, codes::KILL_SWITCH, &id.alert_source(), &why);
                         Err((Error::new(ErrorKind::Refused, why), false))
                     }
                     Err(e) => Err((Error::from(e), true)),
@@ -240,7 +240,7 @@ fn fresh_segment_if_failed(
         Ok(kept) => format!("kill switch: journal {why}; kept aside as {}, fresh segment started", kept.path),
         Err(e) => format!("kill switch: journal {why}; it could not be kept aside: {}", e.message),
     };
-    let _ = alerts::raise(ws, codes::JOURNAL_TAMPERED, &source(id), &message);
+    let _ = alerts::raise(ws, codes::JOURNAL_TAMPERED, &id.alert_source(), &message);
     Some(r)
 }
 
@@ -305,7 +305,7 @@ pub fn verify_journals(ws: &Workspace, scope: &[CorridorId]) -> Result<Vec<(Corr
             let _ = alerts::raise(
                 ws,
                 codes::JOURNAL_TAMPERED,
-                &source(id),
+                &id.alert_source(),
                 &format!("journal line {line}: {why}"),
             );
         }

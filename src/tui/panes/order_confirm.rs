@@ -22,7 +22,7 @@ use ratatui::Frame;
 
 use super::centered;
 use crate::engine::corridor_api::PendingIntent;
-use crate::engine::execution::corridor::arming::ArmState;
+use crate::engine::execution::arm_state::ArmState;
 use crate::engine::execution::{Confirmation, CorridorId};
 use crate::tui::keymap::{Action, Context, KeyChord, Keymap};
 use crate::tui::theme::Theme;

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::approval_sign;
+use super::arm_state::ArmState;
 use super::broker::BrokerAdapter;
 use super::context::ExecutionContext;
-use super::intent::IntentSpec;
+use super::intent::{intent_digest, IntentSpec};
 use super::journal::Journal;
 use super::model::{
     CorridorId, Entry, Event, ExecutionIntent, OrderRef, OrderReport, OrderState, VenueError,
@@ -79,11 +79,6 @@ fn crashed(p: CrashPoint) -> Error {
     Error::runtime(format!("injected crash {p:?}"))
 }
 
-/// sha256 of an intent as serialized: an approval covers exactly this intent.
-pub fn intent_digest(i: &ExecutionIntent) -> String {
-    hex::encode(Sha256::digest(serde_json::to_vec(i).unwrap_or_default()))
-}
-
 impl Corridor {
     /// Open the corridor: load the policy, verify and replay the journal.
     pub fn open(ws: &Workspace, id: &CorridorId, adapter: Arc<dyn BrokerAdapter>) -> Result<Corridor> {
@@ -94,7 +89,7 @@ impl Corridor {
         let path = paths::journal(ws, id);
         let journal = Journal::open(&path).inspect_err(|e| {
             if e.kind == ErrorKind::Refused {
-                let _ = alerts::raise(ws, codes::JOURNAL_TAMPERED, &source(id), &e.message);
+                let _ = alerts::raise(ws, codes::JOURNAL_TAMPERED, &id.alert_source(), &e.message);
             }
         })?;
         let state = CorridorState::replay(journal.entries());
@@ -195,7 +190,7 @@ impl Corridor {
     fn alert(&self, code: (&str, Severity), message: &str) {
         // An alert that cannot be written must not stop a cancel or a halt; the journal holds
         // the event either way.
-        if let Err(e) = alerts::raise(&self.ws, code, &source(&self.id), message) {
+        if let Err(e) = alerts::raise(&self.ws, code, &self.id.alert_source(), message) {
             tracing::error!("alert {} not written: {e}", code.0);
         }
     }
@@ -358,7 +353,7 @@ impl Corridor {
                 return Err(self.refuse(intent_id, why));
             }
             // Live money moves only through an armed corridor (checked, reconciled, supervised).
-            if self.id.venue.is_live() && self.arm_state() != arming::ArmState::Armed {
+            if self.id.venue.is_live() && self.arm_state() != ArmState::Armed {
                 let why = format!(
                     "corridor {} is {}: `quantlab corridor arm` first",
                     self.id,
@@ -517,8 +512,4 @@ impl Corridor {
         }
         Ok(self.record(intent_id)?.status)
     }
-}
-
-pub fn source(id: &CorridorId) -> String {
-    format!("corridor:{id}")
 }

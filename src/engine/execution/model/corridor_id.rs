@@ -26,6 +26,11 @@ impl CorridorId {
         }
         Ok(CorridorId { venue, account: account.to_string() })
     }
+
+    /// How alerts about this corridor name their source.
+    pub fn alert_source(&self) -> String {
+        format!("corridor:{self}")
+    }
 }
 
 impl fmt::Display for CorridorId {
