@@ -388,6 +388,7 @@ fn credentials_in_an_in_memory_store() {
     assert!(!check(&engine));
     let e = quantlab::engine::execution::adapter_for(
         engine.workspace(),
+        engine.adapters().as_ref(),
         &CorridorId::new(Venue::Kraken, "main").unwrap(),
         engine.credentials(),
     )

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::Ws;
-use quantlab::engine::execution::approval_sign::{corridor_loopback, LOOPBACK_OPERATOR_ENV};
+use quantlab::engine::execution::approval_sign::LOOPBACK_OPERATOR_ENV;
 use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::operators::{self, Origin};
@@ -35,6 +35,7 @@ use quantlab::engine::execution::{
     Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
 };
 use quantlab::engine::secrets::{CredentialKey, CredentialStore, Secret, LOOPBACK_ENV};
+use quantlab::engine::venues::connect::{corridor_loopback, LiveVenues};
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::{Error, ErrorKind};
 use serde_json::Value;
@@ -237,7 +238,7 @@ async fn an_environment_key_approval_is_refused_off_loopback_at_signing_submit_a
 
     // Approved while the corridor was the simulator: the fake venue answers as Kraken.
     let venue = Arc::new(FakeVenue::posing_as(Venue::Kraken));
-    let mut c = Corridor::open(&w, &id, venue.clone()).unwrap();
+    let mut c = Corridor::open(&w, &id, venue.clone()).unwrap().with_venues(Arc::new(LiveVenues));
     c.arm().await.unwrap();
     let approve = |c: &mut Corridor| {
         let i = c.create_intent(kraken_spec()).unwrap();

@@ -7,6 +7,7 @@ use crate::engine::check::{run_checks, CheckLine};
 use crate::engine::data::catalog::{self, DatasetMeta};
 use crate::engine::data::{store, synth};
 use crate::engine::error::{Error, Result};
+use crate::engine::execution::adapter_factory::AdapterFactory;
 use crate::engine::indicator_spec::{compute, IndicatorSpec};
 use crate::engine::research::compare::{compare, Comparison};
 use crate::engine::research::index::{self, IndexEntry, RebuildOutcome};
@@ -17,17 +18,20 @@ use crate::engine::research::walkforward::{self, WalkForwardReport, WalkForwardR
 use crate::engine::research::{run, RunReport, RunRequest};
 use crate::engine::strategy::{catalogue, StrategyInfo};
 use crate::engine::time::{fmt_ms, parse_timeframe};
+use crate::engine::venues::connect::LiveVenues;
 use crate::engine::workspace::{read_json, write_atomic, Workspace};
 
 pub struct Engine {
     ws: Workspace,
     credentials: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
+    /// How execution reaches live venues: the venues' own factory unless a test gave another.
+    adapters: std::sync::Arc<dyn AdapterFactory>,
 }
 
 impl Engine {
     /// An engine on `ws` whose credentials live in the OS keyring.
     pub fn open(ws: Workspace) -> Engine {
-        Engine { ws, credentials: std::sync::Arc::new(crate::engine::secrets::KeyringStore) }
+        Engine::with_credentials(ws, std::sync::Arc::new(crate::engine::secrets::KeyringStore))
     }
 
     /// The same with another credential store (tests use the in-memory one).
@@ -35,7 +39,19 @@ impl Engine {
         ws: Workspace,
         store: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
     ) -> Engine {
-        Engine { ws, credentials: store }
+        Engine { ws, credentials: store, adapters: std::sync::Arc::new(LiveVenues) }
+    }
+
+    /// The same engine reaching live venues through `adapters` instead of the venues' own
+    /// factory (tests put a fake venue behind a live venue's name).
+    pub fn with_adapters(mut self, adapters: std::sync::Arc<dyn AdapterFactory>) -> Engine {
+        self.adapters = adapters;
+        self
+    }
+
+    /// The factory execution opens live venue adapters with.
+    pub fn adapters(&self) -> &std::sync::Arc<dyn AdapterFactory> {
+        &self.adapters
     }
 
     pub fn credentials(&self) -> &dyn crate::engine::secrets::CredentialStore {

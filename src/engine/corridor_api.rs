@@ -165,7 +165,7 @@ pub struct ConfirmedSend {
 impl Engine {
     fn open_live_corridor(&self, venue: Venue, account: &str) -> Result<ex::Corridor> {
         let id = CorridorId::new(venue, account)?;
-        ex::open_corridor(self.workspace(), &id, self.credentials())
+        ex::open_corridor(self.workspace(), self.adapters(), &id, self.credentials())
     }
 
     /// A corridor's state from its journal and lease, without reaching its venue.
@@ -200,7 +200,7 @@ impl Engine {
     pub fn corridor_send_confirmed(&self, confirmation: Confirmation) -> Result<ConfirmedSend> {
         let key = Instant::now();
         let row = self.intent(confirmation.intent_id())?;
-        let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
+        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &row.corridor, self.credentials())?;
         let id = confirmation.intent_id().to_string();
         let signing = self.signing_key(&row.corridor)?;
         c.approve_with(confirmation, signing.as_ref())?;
@@ -225,8 +225,7 @@ impl Engine {
                 RehearsalKey::Unsigned { .. } => None,
             });
         }
-        let loopback =
-            || crate::engine::execution::approval_sign::corridor_loopback(self.workspace(), corridor);
+        let loopback = || self.adapters().loopback(self.workspace(), corridor);
         Ok(Some(OperatorKey::for_live(self.credentials(), self.workspace(), loopback)?.0))
     }
 

@@ -177,13 +177,13 @@ impl Engine {
             j.append(Event::IntentCancelled { intent_id: id.into(), reason: reason.into() }, false)?;
             return Ok(IntentStatus::Cancelled);
         }
-        let mut corridor = ex::open_corridor(self.workspace(), &c, self.credentials())?;
+        let mut corridor = ex::open_corridor(self.workspace(), self.adapters(), &c, self.credentials())?;
         ex::block_on(corridor.cancel_intent(id, reason))?
     }
 
     pub fn preflight(&self, intent_id: &str) -> Result<ExecutionPreflight> {
         let row = self.intent(intent_id)?;
-        let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
+        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &row.corridor, self.credentials())?;
         ex::block_on(c.preflight(intent_id))?
     }
 
@@ -201,7 +201,7 @@ impl Engine {
                 ),
             ));
         }
-        let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
+        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &row.corridor, self.credentials())?;
         let mut unsigned = None;
         if !dry_run {
             match OperatorKey::for_rehearsal(self.credentials(), self.workspace())? {
@@ -244,7 +244,7 @@ impl Engine {
     /// against the trusted operator keys.
     pub fn audit_verify(&self, venue: Option<Venue>, account: Option<&str>) -> Result<AuditReport> {
         let scope = ex::select(self.workspace(), venue, account)?;
-        audit::verify(self.workspace(), &scope)
+        audit::verify(self.workspace(), self.adapters().as_ref(), &scope)
     }
 
     pub fn journal_entries(&self, venue: Venue, account: &str) -> Result<Vec<Entry>> {
@@ -266,16 +266,16 @@ impl Engine {
     }
 
     pub fn kill(&self, venue: Option<Venue>, account: Option<&str>, reason: &str) -> Result<ex::KillReport> {
-        ex::kill(self.workspace(), self.credentials(), venue, account, reason)
+        ex::kill(self.workspace(), self.adapters(), self.credentials(), venue, account, reason)
     }
 
     pub fn rearm(&self, venue: Option<Venue>, account: Option<&str>) -> Result<Vec<ex::CorridorOutcome>> {
-        ex::rearm(self.workspace(), self.credentials(), venue, account)
+        ex::rearm(self.workspace(), self.adapters(), self.credentials(), venue, account)
     }
 
     pub fn reconcile(&self, venue: Venue, account: &str) -> Result<ReconcileSummary> {
         let id = CorridorId::new(venue, account)?;
-        let mut c = ex::open_corridor(self.workspace(), &id, self.credentials())?;
+        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &id, self.credentials())?;
         ex::block_on(c.reconcile())?
     }
 
@@ -307,7 +307,7 @@ impl Engine {
                 }
             });
         }
-        let loopback = || crate::engine::execution::approval_sign::corridor_loopback(self.workspace(), id);
+        let loopback = || self.adapters().loopback(self.workspace(), id);
         Ok(Some(OperatorKey::for_live(self.credentials(), self.workspace(), loopback)?.0))
     }
 

@@ -2,10 +2,11 @@
 //! ([`super::journal`]), then every approval's signature against its record
 //! ([`super::approval_sign`]) and the workspace's trusted operator keys ([`super::operators`]);
 //! a key trusted only as the loopback simulator's environment key is flagged in a corridor
-//! whose endpoints (as `venues.toml` says now) are not loopback.
+//! whose endpoints (as the venues' [`AdapterFactory`] reads them now) are not loopback.
 //! Read-only but for the JOURNAL_TAMPERED alert each failing corridor raises and the halt it
 //! journals there ([`super::audit_halt`]).
 
+use super::adapter_factory::AdapterFactory;
 use super::approval_sign::{self, SignatureCheck};
 use super::audit_report::{AuditReport, CorridorAudit, Problem, ProblemKind, AUDIT_SCHEMA};
 use super::intent::intent_digest;
@@ -18,15 +19,15 @@ use crate::engine::contract::CONTRACT_VERSION;
 use crate::engine::error::Result;
 use crate::engine::workspace::Workspace;
 
-/// Audit the corridors in `scope`.
-pub fn verify(ws: &Workspace, scope: &[CorridorId]) -> Result<AuditReport> {
+/// Audit the corridors in `scope`; `venues` says which corridors' endpoints are loopback.
+pub fn verify(ws: &Workspace, venues: &dyn AdapterFactory, scope: &[CorridorId]) -> Result<AuditReport> {
     let (trusted, trust_problem) = match operators::load(ws) {
         Ok(t) => (t, None),
         Err(e) => (Operators::default(), Some(e.message)),
     };
     let mut corridors = Vec::new();
     for id in scope {
-        let mut a = audit_corridor(ws, id, &trusted, trust_problem.as_deref())?;
+        let mut a = audit_corridor(ws, venues, id, &trusted, trust_problem.as_deref())?;
         if let Some(p) = &a.first_problem {
             let _ = alerts::raise(
                 ws,
@@ -50,16 +51,17 @@ pub fn verify(ws: &Workspace, scope: &[CorridorId]) -> Result<AuditReport> {
 }
 
 /// The audit of one corridor against the trust list as it reads now; raises nothing.
-pub fn audit_one(ws: &Workspace, id: &CorridorId) -> Result<CorridorAudit> {
+pub fn audit_one(ws: &Workspace, venues: &dyn AdapterFactory, id: &CorridorId) -> Result<CorridorAudit> {
     let (trusted, trust_problem) = match operators::load(ws) {
         Ok(t) => (t, None),
         Err(e) => (Operators::default(), Some(e.message)),
     };
-    audit_corridor(ws, id, &trusted, trust_problem.as_deref())
+    audit_corridor(ws, venues, id, &trusted, trust_problem.as_deref())
 }
 
 fn audit_corridor(
     ws: &Workspace,
+    venues: &dyn AdapterFactory,
     id: &CorridorId,
     trusted: &Operators,
     trust_problem: Option<&str>,
@@ -76,7 +78,7 @@ fn audit_corridor(
             why: why.clone(),
         });
     }
-    let c = check_approvals(ws, id, &entries, trusted, trust_problem, 0);
+    let c = check_approvals(ws, venues, id, &entries, trusted, trust_problem, 0);
     problems.extend(c.problems);
     let (approvals, signed, unsigned_tolerated) = (c.approvals, c.signed, c.unsigned_tolerated);
     problems.sort_by_key(|p| p.line);
@@ -109,6 +111,7 @@ pub struct ApprovalCheck {
 /// A corridor checks its own entries with this before each send.
 pub fn check_approvals(
     ws: &Workspace,
+    venues: &dyn AdapterFactory,
     id: &CorridorId,
     entries: &[Entry],
     trusted: &Operators,
@@ -171,7 +174,7 @@ pub fn check_approvals(
                         ),
                     ));
                 } else if let Some(why) = approval_sign::environment_key_off_loopback(id, trusted, a, || {
-                    loopback.get_or_init(|| approval_sign::corridor_loopback(ws, id)).clone()
+                    loopback.get_or_init(|| venues.loopback(ws, id)).clone()
                 }) {
                     problems.push(problem(ProblemKind::EnvironmentKey, why));
                 } else {

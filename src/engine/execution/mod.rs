@@ -2,8 +2,11 @@
 //! intents are checked against the operator's [`policy`] in [`preflight`], approved, written to
 //! the [`journal`] and only then sent through a [`broker::BrokerAdapter`]. The kill switch,
 //! the breaker and reconciliation halt corridors; the promotion gate guards the first live
-//! stage. This module depends on no venue; venues depend on it.
+//! stage. This module depends on no venue; venues depend on it: a live venue is reached
+//! through the [`adapter_factory::AdapterFactory`] the engine gives it, and the plain data
+//! shared with venues is in [`model`].
 
+pub mod adapter_factory;
 pub mod approval_sign;
 pub mod arm_state;
 pub mod audit;
@@ -32,6 +35,7 @@ pub mod state;
 
 mod service;
 
+pub use adapter_factory::{AdapterFactory, Connection};
 pub use approval_sign::OperatorKey;
 pub use confirmation::Confirmation;
 pub use corridor::{Corridor, CrashPoint, SubmitOutcome};

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::adapter_factory::AdapterFactory;
 use super::broker::BrokerAdapter;
 use super::corridor::Corridor;
 use super::fake::FakeVenue;
@@ -28,30 +29,35 @@ pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
 }
 
 /// The adapter for a corridor. The fake venue keeps its state in the workspace; a live venue
-/// is reached through `venues.toml` and needs its credential first (a missing one raises
-/// SECRET_MISSING).
+/// is reached through `venues` (the engine's [`AdapterFactory`]) and needs its credential
+/// first (a missing one raises SECRET_MISSING).
 pub fn adapter_for(
     ws: &Workspace,
+    venues: &dyn AdapterFactory,
     id: &CorridorId,
     store: &dyn CredentialStore,
 ) -> Result<Arc<dyn BrokerAdapter>> {
     match id.venue {
         Venue::Fake => Ok(Arc::new(FakeVenue::persistent(paths::fake_venue(ws, &id.account))?)),
-        _ => Ok(crate::engine::venues::connect::open(ws, id, store)?.0.into_adapter()),
+        _ => Ok(venues.connect(ws, id, store)?.adapter),
     }
 }
 
-pub fn open_corridor(ws: &Workspace, id: &CorridorId, store: &dyn CredentialStore) -> Result<Corridor> {
+pub fn open_corridor(
+    ws: &Workspace,
+    venues: &Arc<dyn AdapterFactory>,
+    id: &CorridorId,
+    store: &dyn CredentialStore,
+) -> Result<Corridor> {
     if id.venue == Venue::Fake {
-        return Corridor::open(ws, id, adapter_for(ws, id, store)?);
+        return Ok(
+            Corridor::open(ws, id, adapter_for(ws, venues.as_ref(), id, store)?)?.with_venues(venues.clone())
+        );
     }
-    let (live, _, warning) = crate::engine::venues::connect::open(ws, id, store)?;
-    let name = crate::engine::secrets::CredentialKey::new(id.venue, &id.account).name();
-    let source = match warning {
-        Some(_) => format!("{name} from the environment (loopback simulator only: no keyring here)"),
-        None => format!("{name} from {}", store.name()),
-    };
-    Ok(Corridor::open(ws, id, live.into_adapter())?.with_credential_source(Some(source)))
+    let live = venues.connect(ws, id, store)?;
+    Ok(Corridor::open(ws, id, live.adapter)?
+        .with_credential_source(Some(live.credential_source))
+        .with_venues(venues.clone()))
 }
 
 /// Every corridor the workspace knows: those in the policy and those with a journal.
@@ -151,6 +157,7 @@ pub struct KillReport {
 /// cancel leaves the halt in place and is exit 4.
 pub fn kill(
     ws: &Workspace,
+    venues: &Arc<dyn AdapterFactory>,
     store: &dyn CredentialStore,
     venue: Option<Venue>,
     account: Option<&str>,
@@ -163,9 +170,9 @@ pub fn kill(
     let scope = select(ws, venue, account)?;
     let mut out = Vec::new();
     for id in &scope {
-        let segment = fresh_segment_if_failed(ws, id);
-        let result = match adapter_for(ws, id, store) {
-            Ok(a) => match Corridor::open(ws, id, a.clone()) {
+        let segment = fresh_segment_if_failed(ws, venues.as_ref(), id);
+        let result = match adapter_for(ws, venues.as_ref(), id, store) {
+            Ok(a) => match Corridor::open(ws, id, a.clone()).map(|c| c.with_venues(venues.clone())) {
                 Ok(mut c) => block_on(c.kill(reason))?.map_err(|e| (e, true)),
                 // No journal to halt in: the venue is asked all the same.
                 Err(journal_err) => match block_on(a.cancel_all())? {
@@ -226,10 +233,11 @@ pub fn kill(
 /// aside and start a fresh segment (raising JOURNAL_TAMPERED); `None` when it passes.
 fn fresh_segment_if_failed(
     ws: &Workspace,
+    venues: &dyn AdapterFactory,
     id: &CorridorId,
 ) -> Option<Result<super::journal_segment::Archived>> {
     let trust_ok = super::operators::load(ws).is_ok();
-    let a = match super::audit::audit_one(ws, id) {
+    let a = match super::audit::audit_one(ws, venues, id) {
         Ok(a) => a,
         Err(e) => return Some(Err(e)),
     };
@@ -255,6 +263,7 @@ fn journal_only_kill(ws: &Workspace, id: &CorridorId, reason: &str) -> Result<()
 /// in the workspace reconciled clean.
 pub fn rearm(
     ws: &Workspace,
+    venues: &Arc<dyn AdapterFactory>,
     store: &dyn CredentialStore,
     venue: Option<Venue>,
     account: Option<&str>,
@@ -267,7 +276,7 @@ pub fn rearm(
         if !halted {
             continue;
         }
-        let r = open_corridor(ws, id, store).and_then(|mut c| block_on(c.rearm())?);
+        let r = open_corridor(ws, venues, id, store).and_then(|mut c| block_on(c.rearm())?);
         out.push(match r {
             Ok(s) => {
                 CorridorOutcome { corridor: id.clone(), ok: true, detail: format!("rearmed after {}", s.id) }

@@ -19,6 +19,7 @@ impl Corridor {
         };
         let check = audit::check_approvals(
             &self.ws,
+            self.venues.as_ref(),
             &self.id,
             self.journal.entries(),
             &trusted,

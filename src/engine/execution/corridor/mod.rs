@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::adapter_factory::{AdapterFactory, NoVenues};
 use super::approval_sign;
 use super::arm_state::ArmState;
 use super::broker::BrokerAdapter;
@@ -69,6 +70,9 @@ pub struct Corridor {
     /// Where the adapter's credential came from (the store and name, never the value), when
     /// the opener knows; arming reports it.
     credential_source: Option<String>,
+    /// The venues' factory, asked whether this corridor's endpoints are loopback (an
+    /// environment-key approval is trusted only then); [`NoVenues`] unless the opener gave one.
+    venues: Arc<dyn AdapterFactory>,
 }
 
 fn refused(msg: impl Into<String>) -> Error {
@@ -105,12 +109,19 @@ impl Corridor {
             last_sent: None,
             audited_seq: 0,
             credential_source: None,
+            venues: Arc::new(NoVenues),
         })
     }
 
     /// Say where the adapter's credential came from (names only), for arming's report.
     pub fn with_credential_source(mut self, source: Option<String>) -> Corridor {
         self.credential_source = source;
+        self
+    }
+
+    /// Give the venues' factory, so the corridor can tell whether its endpoints are loopback.
+    pub fn with_venues(mut self, venues: Arc<dyn AdapterFactory>) -> Corridor {
+        self.venues = venues;
         self
     }
 
@@ -370,7 +381,7 @@ impl Corridor {
         let request = i.order_request();
         // The last check before anything is journaled as sent: the approval's signature.
         if let (false, Some(a)) = (dry_run, &rec.approval) {
-            if let Err(why) = approval_sign::check_for_submit(&self.ws, &self.id, a) {
+            if let Err(why) = approval_sign::check_for_submit(&self.ws, &self.id, a, self.venues.as_ref()) {
                 // A bad approval in the journal halts the corridor too, not just this send.
                 let _ = self.audit_gate();
                 return Err(self.refuse(intent_id, why));
