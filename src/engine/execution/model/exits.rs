@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::order::{OrderType, Side};
+use super::order_terms::{OrderType, Side};
 use super::venue::Venue;
 use crate::engine::error::{Error, Result};
 

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::corridor_id::CorridorId;
 use super::exits::{leg_name, AttachedExits};
-use super::order::{OrderRequest, OrderType, Side, TimeInForce};
+use super::order::OrderRequest;
+use super::order_terms::{OrderType, Side, TimeInForce};
 use super::venue::Venue;
 use crate::engine::error::{Error, Result};
 
