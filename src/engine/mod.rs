@@ -21,6 +21,9 @@ pub mod time;
 pub mod venues;
 pub mod workspace;
 
+#[cfg(test)]
+mod module_graph;
+
 mod api;
 pub mod corridor_api;
 mod execution_api;
