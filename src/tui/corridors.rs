@@ -173,10 +173,11 @@ impl App {
                 self.corridors.order = None;
                 self.message = Some((true, format!("not sent: {why}")));
             }
-            GateOutcome::Confirmed(c) => {
+            GateOutcome::Confirmed(witness) => {
                 self.confirm = None;
                 self.corridors.order = None;
-                self.start(Cmd::SendConfirmed(c), out);
+                let c = crate::engine::execution::Confirmation::keypress(*witness);
+                self.start(Cmd::SendConfirmed(Box::new(c)), out);
             }
         }
     }

@@ -23,7 +23,7 @@ pub fn keypress(c: &Corridor, intent_id: &str) -> Confirmation {
 /// The same with the dialog showing the corridor as `state` (a screen read before a change).
 pub fn keypress_in(c: &Corridor, intent_id: &str, state: ArmState) -> Confirmation {
     match press(c, intent_id, state) {
-        GateOutcome::Confirmed(c) => *c,
+        GateOutcome::Confirmed(witness) => Confirmation::keypress(*witness),
         other => panic!("the order dialog did not confirm {intent_id}: {other:?}"),
     }
 }

@@ -10,7 +10,9 @@ use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::promote::{self, PromotionReport, PROMOTION_SCHEMA};
-use quantlab::engine::execution::{global_halt, paths, Corridor, CorridorId, OperatorKey, Venue};
+use quantlab::engine::execution::{
+    global_halt, paths, Confirmation, Corridor, CorridorId, OperatorKey, Venue,
+};
 use quantlab::engine::gate::GateOutcome;
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::workspace::{write_json, Workspace};
@@ -58,7 +60,7 @@ fn kraken() -> IntentSpec {
 /// corridor as it is now; a refusal by the dialog comes back as the refusal it shows.
 fn keypress(c: &mut Corridor, intent_id: &str) -> quantlab::engine::Result<()> {
     match crate::keypress::press(c, intent_id, c.arm_state()) {
-        GateOutcome::Confirmed(confirmation) => c.approve(*confirmation, key()).map(|_| ()),
+        GateOutcome::Confirmed(witness) => c.approve(Confirmation::keypress(*witness), key()).map(|_| ()),
         GateOutcome::Refused(why) => Err(quantlab::engine::Error::new(ErrorKind::Refused, why)),
         other => panic!("the dialog did neither confirm nor refuse: {other:?}"),
     }

@@ -225,7 +225,11 @@ mod tests {
             GateOutcome::Confirmed(c) => {
                 assert_eq!(c.intent_id(), d.pending().intent().id);
                 assert_eq!(c.corridor(), d.corridor());
-                assert!(c.synthetic(), "a key no terminal delivered is marked so");
+                assert_eq!(
+                    c.origin(),
+                    crate::engine::gate::Origin::Synthetic,
+                    "a key no terminal delivered is marked so"
+                );
             }
             other => panic!("{other:?}"),
         }
