@@ -16,7 +16,6 @@ use std::sync::Arc;
 
 use common::Ws;
 use quantlab::engine::execution::audit_report::{AuditReport, ProblemKind};
-use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::intent_digest;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::journal::{self, Journal};
@@ -24,6 +23,7 @@ use quantlab::engine::execution::model::{Approval, Event};
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::{operators, paths, Corridor, CorridorId, OperatorKey, Venue};
 use quantlab::engine::secrets::{CredentialKey, CredentialStore, MemoryStore};
+use quantlab::engine::venues::fake::FakeVenue;
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::{Engine, ErrorKind};
 

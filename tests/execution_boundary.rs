@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use quantlab::engine::execution::broker::BrokerAdapter;
-use quantlab::engine::execution::fake::{FakeState, Fault};
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::model::OrderRequest;
 use quantlab::engine::execution::policy::EXAMPLE;
@@ -13,6 +12,7 @@ use quantlab::engine::execution::state::IntentStatus;
 use quantlab::engine::execution::{
     global_halt, paths, Corridor, CorridorId, CrashPoint, OrderType, Side, TimeInForce, Venue,
 };
+use quantlab::engine::venues::fake::{FakeState, Fault};
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::ErrorKind;
 

@@ -4,8 +4,8 @@
 mod common;
 
 use common::Ws;
-use quantlab::engine::execution::fake::{FakeOrder, FakeVenue};
 use quantlab::engine::execution::model::OrderState;
+use quantlab::engine::venues::fake::{FakeOrder, FakeVenue};
 
 /// The orders the fake venue of `fake/main` holds (its state file is the venue).
 fn venue_orders(ws: &Ws) -> Vec<FakeOrder> {

@@ -28,7 +28,6 @@ use std::time::{Duration, Instant};
 use common::Ws;
 use quantlab::engine::execution::approval_sign::LOOPBACK_OPERATOR_ENV;
 use quantlab::engine::execution::arm_state::ArmState;
-use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::operators::{self, Origin};
 use quantlab::engine::execution::policy::EXAMPLE;
@@ -36,7 +35,9 @@ use quantlab::engine::execution::{
     Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
 };
 use quantlab::engine::secrets::{CredentialKey, CredentialStore, Secret, LOOPBACK_ENV};
-use quantlab::engine::venues::connect::{corridor_loopback, LiveVenues};
+use quantlab::engine::venues::connect::corridor_loopback;
+use quantlab::engine::venues::factory::VenueAdapters;
+use quantlab::engine::venues::fake::FakeVenue;
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::{Error, ErrorKind};
 use serde_json::Value;
@@ -239,7 +240,7 @@ async fn an_environment_key_approval_is_refused_off_loopback_at_signing_submit_a
 
     // Approved while the corridor was the simulator: the fake venue answers as Kraken.
     let venue = Arc::new(FakeVenue::posing_as(Venue::Kraken));
-    let mut c = Corridor::open(&w, &id, venue.clone()).unwrap().with_venues(Arc::new(LiveVenues));
+    let mut c = Corridor::open(&w, &id, venue.clone()).unwrap().with_venues(Arc::new(VenueAdapters));
     c.arm().await.unwrap();
     let approve = |c: &mut Corridor| {
         let i = c.create_intent(kraken_spec()).unwrap();

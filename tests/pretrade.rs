@@ -4,10 +4,10 @@
 mod common;
 
 use common::Ws;
-use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::{Side, Venue};
 use quantlab::engine::pretrade::{EntryKind, Market, PlanInput, Risk, Rules, Target};
+use quantlab::engine::venues::fake::FakeVenue;
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::{Engine, ErrorKind};
 use rust_decimal::Decimal;

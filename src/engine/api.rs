@@ -18,13 +18,13 @@ use crate::engine::research::walkforward::{self, WalkForwardReport, WalkForwardR
 use crate::engine::research::{run, RunReport, RunRequest};
 use crate::engine::strategy::{catalogue, StrategyInfo};
 use crate::engine::time::{fmt_ms, parse_timeframe};
-use crate::engine::venues::connect::LiveVenues;
+use crate::engine::venues::factory::VenueAdapters;
 use crate::engine::workspace::{read_json, write_atomic, Workspace};
 
 pub struct Engine {
     ws: Workspace,
     credentials: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
-    /// How execution reaches live venues: the venues' own factory unless a test gave another.
+    /// How execution reaches venues: the venues' own factory unless a test gave another.
     adapters: std::sync::Arc<dyn AdapterFactory>,
 }
 
@@ -39,17 +39,17 @@ impl Engine {
         ws: Workspace,
         store: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
     ) -> Engine {
-        Engine { ws, credentials: store, adapters: std::sync::Arc::new(LiveVenues) }
+        Engine { ws, credentials: store, adapters: std::sync::Arc::new(VenueAdapters) }
     }
 
-    /// The same engine reaching live venues through `adapters` instead of the venues' own
+    /// The same engine reaching venues through `adapters` instead of the venues' own
     /// factory (tests put a fake venue behind a live venue's name).
     pub fn with_adapters(mut self, adapters: std::sync::Arc<dyn AdapterFactory>) -> Engine {
         self.adapters = adapters;
         self
     }
 
-    /// The factory execution opens live venue adapters with.
+    /// The factory execution opens venue adapters with.
     pub fn adapters(&self) -> &std::sync::Arc<dyn AdapterFactory> {
         &self.adapters
     }

@@ -121,8 +121,8 @@ impl Engine {
             .then(|| {
                 let path = paths::fake_venue(ws, &id.account);
                 let state = match std::fs::read(&path) {
-                    Ok(b) => serde_json::from_slice::<ex::fake::FakeState>(&b).ok(),
-                    Err(_) => Some(ex::fake::FakeState::default()),
+                    Ok(b) => serde_json::from_slice::<crate::engine::venues::fake::FakeState>(&b).ok(),
+                    Err(_) => Some(crate::engine::venues::fake::FakeState::default()),
                 };
                 state?.rules(&intent.symbol)
             })

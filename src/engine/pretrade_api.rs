@@ -34,7 +34,7 @@ impl Engine {
             return None;
         }
         let path = paths::fake_venue(self.workspace(), account);
-        let state: crate::engine::execution::fake::FakeState =
+        let state: crate::engine::venues::fake::FakeState =
             crate::engine::workspace::read_json(&path).unwrap_or_default();
         state.rules(symbol).map(|r| Rules {
             tick_size: r.tick_size,
@@ -52,7 +52,7 @@ impl Engine {
             return None;
         }
         let path = paths::fake_venue(self.workspace(), account);
-        let s: crate::engine::execution::fake::FakeState =
+        let s: crate::engine::venues::fake::FakeState =
             crate::engine::workspace::read_json(&path).unwrap_or_default();
         Some(s.equity())
     }

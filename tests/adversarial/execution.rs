@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::model::Event;
+use quantlab::engine::venues::fake::FakeVenue;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 

@@ -1,9 +1,9 @@
 //! Order-event alerts: each raised by the event it names, with its canonical severity.
 
-use quantlab::engine::execution::fake::Fault;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::state::IntentStatus;
 use quantlab::engine::execution::Side;
+use quantlab::engine::venues::fake::Fault;
 
 use super::rig::*;
 

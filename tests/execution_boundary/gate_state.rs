@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use quantlab::engine::execution::arm_state::ArmState;
-use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::promote::{self, PromotionReport, PROMOTION_SCHEMA};
@@ -15,6 +14,7 @@ use quantlab::engine::execution::{
 };
 use quantlab::engine::gate::GateOutcome;
 use quantlab::engine::secrets::MemoryStore;
+use quantlab::engine::venues::fake::FakeVenue;
 use quantlab::engine::workspace::{write_json, Workspace};
 use quantlab::engine::{Engine, ErrorKind};
 

@@ -3,11 +3,11 @@
 use std::sync::Arc;
 
 use quantlab::engine::execution::arm_state::ArmState;
-use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::{Corridor, CorridorId, Venue};
 use quantlab::engine::gate::GateOutcome;
+use quantlab::engine::venues::fake::FakeVenue;
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::ErrorKind;
 

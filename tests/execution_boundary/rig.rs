@@ -3,7 +3,6 @@
 
 use std::sync::{Arc, OnceLock};
 
-use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::operators::{self, Origin};
 use quantlab::engine::execution::policy::EXAMPLE;
@@ -11,6 +10,7 @@ use quantlab::engine::execution::{
     Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
 };
 use quantlab::engine::secrets::MemoryStore;
+use quantlab::engine::venues::fake::FakeVenue;
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::ErrorKind;
 use rust_decimal::Decimal;

@@ -1,7 +1,7 @@
 //! Limits in time: an approval's time-to-live and the breaker's window.
 
-use quantlab::engine::execution::fake::Fault;
 use quantlab::engine::execution::policy::EXAMPLE;
+use quantlab::engine::venues::fake::Fault;
 use quantlab::engine::ErrorKind;
 
 use super::rig::*;

@@ -1,4 +1,4 @@
-//! How the boundary reaches a live venue without naming one: an [`AdapterFactory`] given to it
+//! How the boundary reaches a venue without naming one: an [`AdapterFactory`] given to it
 //! from outside. The venues implement it (the Engine is built with theirs); tests can give
 //! their own. Execution code never imports a venue module: it sees a venue only as a
 //! [`BrokerAdapter`] trait object made here, and knows its endpoints only by asking
@@ -12,17 +12,17 @@ use crate::engine::error::{Error, ErrorKind, Result};
 use crate::engine::secrets::CredentialStore;
 use crate::engine::workspace::Workspace;
 
-/// A live corridor's adapter, and where its credential came from (the store and the name,
-/// never the value).
+/// A corridor's adapter, and where its credential came from (the store and the name, never
+/// the value), for a venue that takes one.
 pub struct Connection {
     pub adapter: Arc<dyn BrokerAdapter>,
-    pub credential_source: String,
+    pub credential_source: Option<String>,
 }
 
-/// Opens the adapters of live corridors and says where they point.
+/// Opens corridors' adapters (the fake venue's too) and says where live ones point.
 pub trait AdapterFactory: Send + Sync {
-    /// The adapter of live corridor `id`, with its credential from `store`. Errors never
-    /// carry a credential.
+    /// The adapter of corridor `id`; a live venue's with its credential from `store`. Errors
+    /// never carry a credential.
     fn connect(&self, ws: &Workspace, id: &CorridorId, store: &dyn CredentialStore) -> Result<Connection>;
 
     /// `Ok` when every URL corridor `id` reaches (its endpoints as they read now) is loopback;
@@ -31,7 +31,7 @@ pub trait AdapterFactory: Send + Sync {
     fn loopback(&self, ws: &Workspace, id: &CorridorId) -> std::result::Result<(), String>;
 }
 
-/// The factory of a corridor opened without one: it reaches no live venue and vouches for no
+/// The factory of a corridor opened without one: it reaches no venue and vouches for no
 /// endpoint, so an environment-key approval is refused there (fail closed).
 pub struct NoVenues;
 

@@ -19,7 +19,6 @@ pub mod corridor;
 pub mod exits;
 #[cfg(test)]
 mod exits_replay_tests;
-pub mod fake;
 pub mod intent;
 pub mod journal;
 pub mod journal_head;

@@ -9,7 +9,6 @@ use serde::Serialize;
 use super::adapter_factory::AdapterFactory;
 use super::broker::BrokerAdapter;
 use super::corridor::Corridor;
-use super::fake::FakeVenue;
 use super::journal::{self, Verification};
 use super::model::{CorridorId, Event, Venue};
 use super::state::{CorridorState, IntentRecord};
@@ -28,19 +27,16 @@ pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
     Ok(rt.block_on(f))
 }
 
-/// The adapter for a corridor. The fake venue keeps its state in the workspace; a live venue
-/// is reached through `venues` (the engine's [`AdapterFactory`]) and needs its credential
-/// first (a missing one raises SECRET_MISSING).
+/// The adapter for a corridor, from `venues` (the engine's [`AdapterFactory`]). The fake venue
+/// keeps its state in the workspace; a live venue needs its credential first (a missing one
+/// raises SECRET_MISSING).
 pub fn adapter_for(
     ws: &Workspace,
     venues: &dyn AdapterFactory,
     id: &CorridorId,
     store: &dyn CredentialStore,
 ) -> Result<Arc<dyn BrokerAdapter>> {
-    match id.venue {
-        Venue::Fake => Ok(Arc::new(FakeVenue::persistent(paths::fake_venue(ws, &id.account))?)),
-        _ => Ok(venues.connect(ws, id, store)?.adapter),
-    }
+    Ok(venues.connect(ws, id, store)?.adapter)
 }
 
 pub fn open_corridor(
@@ -49,14 +45,9 @@ pub fn open_corridor(
     id: &CorridorId,
     store: &dyn CredentialStore,
 ) -> Result<Corridor> {
-    if id.venue == Venue::Fake {
-        return Ok(
-            Corridor::open(ws, id, adapter_for(ws, venues.as_ref(), id, store)?)?.with_venues(venues.clone())
-        );
-    }
-    let live = venues.connect(ws, id, store)?;
-    Ok(Corridor::open(ws, id, live.adapter)?
-        .with_credential_source(Some(live.credential_source))
+    let c = venues.connect(ws, id, store)?;
+    Ok(Corridor::open(ws, id, c.adapter)?
+        .with_credential_source(c.credential_source)
         .with_venues(venues.clone()))
 }
 

@@ -3,8 +3,6 @@
 //! adapter for it. The credential's shape per venue:
 //! - Kraken: `API_KEY:API_SECRET` (the secret base64, as Kraken issues it);
 //! - Hyperliquid: the agent (API wallet) private key, `0x` + 64 hex digits.
-//!
-//! [`LiveVenues`] is the execution boundary's [`AdapterFactory`]: the Engine is built with it.
 
 use std::sync::Arc;
 
@@ -20,7 +18,6 @@ use super::kraken::nonce_store::PersistedNonce;
 use super::ws_stream::Notifier;
 use crate::engine::alerts::{self, codes};
 use crate::engine::error::{Error, ErrorKind, Result};
-use crate::engine::execution::adapter_factory::{AdapterFactory, Connection};
 use crate::engine::execution::broker::BrokerAdapter;
 use crate::engine::execution::{CorridorId, Venue};
 use crate::engine::secrets::{credential_for, CredentialKey, CredentialStore};
@@ -115,24 +112,4 @@ impl Live {
 /// else why not.
 pub fn corridor_loopback(ws: &Workspace, corridor: &CorridorId) -> std::result::Result<(), String> {
     endpoints::resolve(ws, corridor).map_err(|e| e.message)?.loopback_check()
-}
-
-/// Kraken and Hyperliquid as the execution boundary reaches them: [`open`] for the adapter,
-/// `venues.toml` for whether a corridor is loopback.
-pub struct LiveVenues;
-
-impl AdapterFactory for LiveVenues {
-    fn connect(&self, ws: &Workspace, id: &CorridorId, store: &dyn CredentialStore) -> Result<Connection> {
-        let (live, _, warning) = open(ws, id, store)?;
-        let name = CredentialKey::new(id.venue, &id.account).name();
-        let credential_source = match warning {
-            Some(_) => format!("{name} from the environment (loopback simulator only: no keyring here)"),
-            None => format!("{name} from {}", store.name()),
-        };
-        Ok(Connection { adapter: live.into_adapter(), credential_source })
-    }
-
-    fn loopback(&self, ws: &Workspace, id: &CorridorId) -> std::result::Result<(), String> {
-        corridor_loopback(ws, id)
-    }
 }

@@ -10,6 +10,8 @@ pub mod doctor;
 pub mod endpoints;
 pub mod events;
 pub mod evm;
+pub mod factory;
+pub mod fake;
 pub mod http;
 pub mod hyperliquid;
 pub mod kraken;

@@ -119,8 +119,8 @@ async fn validates_like_a_venue_and_streams_marks() {
 
 #[tokio::test]
 async fn attached_exits_wait_for_the_entry_then_one_cancels_the_other() {
-    use super::super::exits::attached_client_id;
-    use super::super::model::{AttachedExits, ExitLeg};
+    use crate::engine::execution::exits::attached_client_id;
+    use crate::engine::execution::model::{AttachedExits, ExitLeg};
     let v = FakeVenue::new();
     let exits =
         AttachedExits { take_profit: Some(Decimal::from(52_000)), stop_loss: Some(Decimal::from(49_000)) };
@@ -151,8 +151,8 @@ async fn attached_exits_wait_for_the_entry_then_one_cancels_the_other() {
 
 #[tokio::test]
 async fn a_cancel_all_leaves_no_exit_open_after_a_partial_fill() {
-    use super::super::exits::attached_client_id;
-    use super::super::model::{AttachedExits, ExitLeg};
+    use crate::engine::execution::exits::attached_client_id;
+    use crate::engine::execution::model::{AttachedExits, ExitLeg};
     let v = FakeVenue::new();
     v.with(|s| s.set_fill_cap(Some("0.004".parse().unwrap())));
     let exits = AttachedExits { take_profit: None, stop_loss: Some(Decimal::from(45_000)) };

@@ -17,15 +17,15 @@ use async_trait::async_trait;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::broker::BrokerAdapter;
-use super::exits::attached_requests;
-use super::model::*;
-use crate::engine::time::now_ms;
-use crate::engine::venues::sim::book::BookShape;
-use crate::engine::venues::sim::exchange::{
+use super::sim::book::BookShape;
+use super::sim::exchange::{
     Account, Exchange, Fees, Instrument, Market, NewOrder, OrdKind, Order, PerpPosition, Reject, SimVenue,
     Status, Tif,
 };
+use crate::engine::execution::broker::BrokerAdapter;
+use crate::engine::execution::exits::attached_requests;
+use crate::engine::execution::model::*;
+use crate::engine::time::now_ms;
 use crate::engine::workspace::{read_json, write_json};
 
 /// The one account the fake venue keeps in its exchange.
@@ -101,10 +101,7 @@ impl Default for FakeState {
                 perp("BTC/USD", Decimal::new(1, 1), Decimal::new(1, 5)),
                 perp("ETH/USD", Decimal::new(1, 2), Decimal::new(1, 4)),
             ],
-            accounts: BTreeMap::from([(
-                crate::engine::venues::sim::exchange::account_key(VENUE, ACCOUNT),
-                account,
-            )]),
+            accounts: BTreeMap::from([(super::sim::exchange::account_key(VENUE, ACCOUNT), account)]),
             orders: BTreeMap::new(),
             fills: Vec::new(),
             mids: BTreeMap::from([
@@ -138,7 +135,7 @@ impl FakeState {
     }
 
     pub fn account_mut(&mut self) -> &mut Account {
-        let key = crate::engine::venues::sim::exchange::account_key(VENUE, ACCOUNT);
+        let key = super::sim::exchange::account_key(VENUE, ACCOUNT);
         self.exchange.accounts.get_mut(&key).expect("the fake venue's account")
     }
 
