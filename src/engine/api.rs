@@ -16,16 +16,21 @@ use crate::engine::research::query::{select, Query};
 use crate::engine::research::sweep::{self, Progress, SweepReport, SweepRequest, SweepSummary};
 use crate::engine::research::walkforward::{self, WalkForwardReport, WalkForwardRequest};
 use crate::engine::research::{run, RunReport, RunRequest};
+use crate::engine::runtime::VenueRuntime;
 use crate::engine::strategy::{catalogue, StrategyInfo};
 use crate::engine::time::{fmt_ms, parse_timeframe};
 use crate::engine::venues::factory::VenueAdapters;
 use crate::engine::workspace::{read_json, write_atomic, Workspace};
 
+/// Clones share the workspace, the credential store, the adapter factory and the venue runtime:
+/// a console hands one to each of its workers.
+#[derive(Clone)]
 pub struct Engine {
     ws: Workspace,
     credentials: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
     /// How execution reaches venues: the venues' own factory unless a test gave another.
     adapters: std::sync::Arc<dyn AdapterFactory>,
+    venues: VenueRuntime,
 }
 
 impl Engine {
@@ -39,7 +44,12 @@ impl Engine {
         ws: Workspace,
         store: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
     ) -> Engine {
-        Engine { ws, credentials: store, adapters: std::sync::Arc::new(VenueAdapters) }
+        Engine {
+            ws,
+            credentials: store,
+            venues: VenueRuntime::new(),
+            adapters: std::sync::Arc::new(VenueAdapters),
+        }
     }
 
     /// The same engine reaching venues through `adapters` instead of the venues' own
@@ -52,6 +62,25 @@ impl Engine {
     /// The factory execution opens venue adapters with.
     pub fn adapters(&self) -> &std::sync::Arc<dyn AdapterFactory> {
         &self.adapters
+    }
+
+    /// The runtime every venue call and stream of this engine (and its clones) runs on.
+    pub fn venue_runtime(&self) -> &VenueRuntime {
+        &self.venues
+    }
+
+    /// Run a venue future to completion on the engine's runtime (see [`VenueRuntime::block_on`]).
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> Result<F::Output> {
+        self.venues.block_on(f)
+    }
+
+    /// Start a stream on the engine's runtime (see [`VenueRuntime::spawn`]).
+    pub fn spawn<F>(&self, f: F) -> Result<tokio::task::JoinHandle<F::Output>>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.venues.spawn(f)
     }
 
     pub fn credentials(&self) -> &dyn crate::engine::secrets::CredentialStore {
