@@ -34,7 +34,7 @@ pub fn read(src: &Path, root: &str) -> Graph {
         test_only.extend(test_mods.into_iter().map(|t| [m.clone(), vec![t]].concat()));
         code.insert(m.clone(), kept);
     }
-    let is_test = |m: &Module| (1..=m.len()).any(|i| test_only.contains(&m[..i].to_vec()));
+    let is_test = |m: &Module| (1..=m.len()).any(|i| test_only.contains(&m[..i]));
     let mut reexports: BTreeMap<Module, BTreeMap<String, Vec<String>>> = BTreeMap::new();
     let mut paths = BTreeMap::new();
     for (m, toks) in &code {
@@ -64,7 +64,7 @@ fn walk(dir: &Path, prefix: &[String], out: &mut BTreeMap<Module, PathBuf>) {
     entries.sort();
     for p in entries {
         let stem = p.file_stem().unwrap().to_string_lossy().to_string();
-        let m = [prefix, &[stem.clone()]].concat();
+        let m = [prefix, std::slice::from_ref(&stem)].concat();
         if p.is_dir() {
             if p.join("mod.rs").exists() {
                 out.insert(m.clone(), p.join("mod.rs"));
