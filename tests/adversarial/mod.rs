@@ -3,10 +3,6 @@
 //! left the workspace unchanged. One module per area; `harness` says how to add a case.
 
 mod harness;
-#[path = "../common/rewrite.rs"]
-mod rewrite;
-#[path = "../common/sim.rs"]
-mod sim_harness;
 
 mod cli;
 mod config;

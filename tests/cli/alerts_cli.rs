@@ -1,6 +1,6 @@
 //! Alerts raised by the engine, listed and acknowledged; acknowledgements persist.
 
-mod common;
+use crate::common;
 
 use common::Ws;
 

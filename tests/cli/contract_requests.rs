@@ -2,7 +2,7 @@
 //! normalizing what changes per run), responses match their schema, and --signal-file holds
 //! the same document.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,6 @@
 //! Real outputs validated against the JSON Schemas in docs/contracts/.
 
-mod common;
+use crate::common;
 
 use common::Ws;
 use serde_json::Value;

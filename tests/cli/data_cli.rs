@@ -1,6 +1,6 @@
 //! `quantlab data ...` on real files and on every class of bad input.
 
-mod common;
+use crate::common;
 
 use common::{fixture, sample, Ws};
 

@@ -1,7 +1,7 @@
 //! Paper sessions: parity with the backtest, every lifecycle transition, an abort by killing
 //! the process and a clean resume, and each alert provoked on purpose.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,6 @@
 //! `quantlab portfolio`: runs combined, indexed like a run, correlation matrix.
 
-mod common;
+use crate::common;
 
 use common::{sample, Ws};
 

@@ -1,7 +1,7 @@
 //! The pre-trade workbench: sizing worked by hand, each policy rule, each impossible plan,
 //! determinism, and the CLI's exit codes.
 
-mod common;
+use crate::common;
 
 use common::Ws;
 use quantlab::engine::execution::policy::EXAMPLE;

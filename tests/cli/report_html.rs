@@ -1,6 +1,6 @@
 //! HTML tearsheets: self-contained, and their charts really render in a headless browser.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -1,6 +1,6 @@
 //! `quantlab run` and `quantlab runs ...` end to end on the bundled data.
 
-mod common;
+use crate::common;
 
 use common::{sample, Ws};
 use serde_json::Value;

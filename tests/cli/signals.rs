@@ -2,7 +2,7 @@
 //! input refused by field with nothing written, batches that keep their good signals, each
 //! triage rule, a signal researched to a verdict on the bundled data, and the machine contract.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

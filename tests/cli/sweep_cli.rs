@@ -1,6 +1,6 @@
 //! `quantlab sweep`, shards and merge, `sweeps list|show`.
 
-mod common;
+use crate::common;
 
 use common::Ws;
 use serde_json::Value;

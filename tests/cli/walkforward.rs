@@ -1,7 +1,7 @@
 //! Walk-forward: artifacts, bad input, and proof that no fold sees its test window while
 //! choosing parameters.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

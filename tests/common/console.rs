@@ -1,6 +1,5 @@
 //! Drive the console through messages and draw it into a TestBackend, as the headless tests
-//! do; and compare screens with recorded snapshots. Included by the console tests with
-//! `#[path = "common/console.rs"] mod console;` beside `mod common;`.
+//! do; and compare screens with recorded snapshots.
 #![allow(dead_code)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -1,7 +1,7 @@
 //! The operator's confirm key, for tests that drive a corridor directly: the console's order
 //! dialog opened on the intent as read from the corridor, drawn, and its confirm key pressed
 //! once the dwell has passed. A live `Confirmation` comes from nowhere else (the type system
-//! holds it: tests/gate_compile_fail.rs). Included with `#[path = "common/keypress.rs"] mod keypress;`.
+//! holds it: tests/gate_compile_fail.rs).
 #![allow(dead_code)]
 
 use std::time::Instant;

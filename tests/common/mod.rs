@@ -1,5 +1,15 @@
-//! Helpers shared by the integration tests: a temporary workspace and the real binary.
+//! Helpers shared by the integration tests: a temporary workspace and the real binary here;
+//! the console harness, the operator's confirm key, the pseudo-terminal, journal rewriting and
+//! the loopback simulator (in-process and as a process) in the modules below.
 #![allow(dead_code)]
+
+pub mod console;
+pub mod keypress;
+#[cfg(unix)]
+pub mod pty;
+pub mod rewrite;
+pub mod sim;
+pub mod sim_process;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

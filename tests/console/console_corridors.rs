@@ -4,9 +4,8 @@
 //! keymap that makes a reflex key the confirm key. (That no other code can make a Confirmation
 //! is held by the compiler: tests/gate_compile_fail.rs.)
 
-mod common;
-#[path = "common/console.rs"]
-mod console;
+use crate::common;
+use crate::common::console;
 
 use common::Ws;
 use console::Harness;

@@ -1,9 +1,8 @@
 //! The console driven through messages, drawn into a TestBackend: navigation, sorting,
 //! filtering, compare, acknowledge, help; each screen at 120x40 and 80x24.
 
-mod common;
-#[path = "common/console.rs"]
-mod console;
+use crate::common;
+use crate::common::console;
 
 use common::Ws;
 use console::{snapshot, Harness};

@@ -2,9 +2,8 @@
 //! orders and fills, and a session started from the form, paused, resumed and stopped (after
 //! its confirm) by the keys, each change read back from the real runner process.
 
-mod common;
-#[path = "common/console.rs"]
-mod console;
+use crate::common;
+use crate::common::console;
 
 use std::time::{Duration, Instant};
 

@@ -4,9 +4,8 @@
 
 #![cfg(unix)]
 
-mod common;
-#[path = "common/pty.rs"]
-mod pty;
+use crate::common;
+use crate::common::pty;
 
 use std::io::Write;
 use std::time::{Duration, Instant};

@@ -2,9 +2,8 @@
 //! and age; research started by a key in the background (busy marker, then the verdict);
 //! the detail with its sweeps, walk-forward and checks; a triage again after new data.
 
-mod common;
-#[path = "common/console.rs"]
-mod console;
+use crate::common;
+use crate::common::console;
 
 use common::{sample, Ws};
 use console::{snapshot, Harness};

@@ -2,8 +2,7 @@
 //! the credential came from (its name and store, never its value) and whether the venue took
 //! it. A credential the venue refuses fails the line and the corridor stays disarmed.
 
-#[path = "common/sim.rs"]
-mod sim;
+use crate::common::sim;
 
 use std::sync::Arc;
 

@@ -4,12 +4,9 @@
 //! does not trust is flagged; a broken chain is named; the key is created once; no secret key
 //! material reaches the journal, the output or an error.
 
-mod common;
-#[path = "common/rewrite.rs"]
-mod rewrite;
-#[allow(dead_code)]
-#[path = "execution_boundary/rig.rs"]
-mod rig;
+use super::execution_boundary::rig;
+use crate::common;
+use crate::common::rewrite;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

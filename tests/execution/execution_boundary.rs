@@ -15,19 +15,11 @@ use quantlab::engine::execution::{
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::ErrorKind;
 
-#[path = "execution_boundary/alerts.rs"]
 mod alerts;
-#[path = "execution_boundary/exposure.rs"]
 mod exposure;
-#[path = "execution_boundary/gate_state.rs"]
 mod gate_state;
-#[path = "common/keypress.rs"]
-mod keypress;
-#[path = "execution_boundary/promotion.rs"]
 mod promotion;
-#[path = "execution_boundary/rig.rs"]
-mod rig;
-#[path = "execution_boundary/time_limits.rs"]
+pub(super) mod rig;
 mod time_limits;
 
 use rig::*;

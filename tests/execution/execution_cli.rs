@@ -1,7 +1,7 @@
 //! The safety boundary through the real binary: exit codes, the kill switch across processes,
 //! journal tampering, the keyring's fix and refusal (secrets that never leak: tests/secrets_leak.rs).
 
-mod common;
+use crate::common;
 
 use common::Ws;
 

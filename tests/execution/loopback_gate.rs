@@ -16,9 +16,8 @@
 
 #![cfg(unix)]
 
-mod common;
-#[path = "common/keypress.rs"]
-mod keypress;
+use crate::common;
+use crate::common::keypress;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

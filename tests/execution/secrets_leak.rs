@@ -9,11 +9,9 @@
 
 #![cfg(unix)]
 
-mod common;
-#[path = "common/pty.rs"]
-mod pty;
-#[path = "common/sim_process.rs"]
-mod sim_process;
+use crate::common;
+use crate::common::pty;
+use crate::common::sim_process;
 
 use std::io::Write;
 use std::path::Path;

@@ -4,10 +4,8 @@
 //! entry, rest once it fills, close the position when triggered (the other one is cancelled),
 //! and the journal, the position and the venue agree throughout.
 
-#[path = "common/keypress.rs"]
-mod keypress;
-#[path = "common/sim.rs"]
-mod sim;
+use crate::common::keypress;
+use crate::common::sim;
 
 use std::sync::Arc;
 

@@ -3,10 +3,8 @@
 //! unknown; the corridor settles it by the client order id, and the journal and the simulator
 //! then agree on the order, its fills and the position.
 
-#[path = "common/keypress.rs"]
-mod keypress;
-#[path = "common/sim.rs"]
-mod sim;
+use crate::common::keypress;
+use crate::common::sim;
 
 use std::sync::Arc;
 

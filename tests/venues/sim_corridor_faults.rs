@@ -7,11 +7,9 @@
 //! rate limit) are set by a thin wrapper over the real adapter as the corridor hands it the
 //! order: set earlier, they would be spent on the reads preflight makes first.
 
-#[path = "../common/keypress.rs"]
-mod keypress;
+use crate::common::keypress;
 mod rig;
-#[path = "../common/sim.rs"]
-mod sim;
+use crate::common::sim;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

@@ -3,8 +3,7 @@
 //! simulator's signer recovery and nonce rule, vault trading, faults, a restart, and allMids
 //! on the websocket. Every test starts its own simulator.
 
-#[path = "common/sim.rs"]
-mod sim;
+use crate::common::sim;
 
 use std::time::{Duration, Instant};
 

@@ -2,8 +2,7 @@
 //! the dead-man switch, the simulator's authentication checks and request log, faults, a
 //! restart, and the v2 ticker websocket. Every test starts its own simulator.
 
-#[path = "common/sim.rs"]
-mod sim;
+use crate::common::sim;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -2,8 +2,7 @@
 //! (kept from snapshot and deltas) and its authenticated executions and balances; Hyperliquid's
 //! l2Book and its orderUpdates and userFills. A market order's fill arrives as an event.
 
-#[path = "common/sim.rs"]
-mod sim;
+use crate::common::sim;
 
 use std::time::Duration;
 

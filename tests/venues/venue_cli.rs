@@ -6,10 +6,8 @@
 
 #![cfg(unix)]
 
-#[path = "../common/mod.rs"]
-mod common;
-#[path = "../common/sim_process.rs"]
-mod sim_process;
+use crate::common;
+use crate::common::sim_process;
 
 use std::path::Path;
 use std::process::Command;

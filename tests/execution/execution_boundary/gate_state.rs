@@ -57,7 +57,7 @@ fn kraken() -> IntentSpec {
 /// The operator's keypress on `intent_id` through the console's order dialog, opened on the
 /// corridor as it is now; a refusal by the dialog comes back as the refusal it shows.
 fn keypress(c: &mut Corridor, intent_id: &str) -> quantlab::engine::Result<()> {
-    match crate::keypress::press(c, intent_id, c.arm_state()) {
+    match crate::common::keypress::press(c, intent_id, c.arm_state()) {
         DialogKey::Confirmed(confirmation) => c.approve(*confirmation, key()).map(|_| ()),
         DialogKey::Refused(why) => Err(quantlab::engine::Error::new(ErrorKind::Refused, why)),
         other => panic!("the dialog did neither confirm nor refuse: {other:?}"),
@@ -129,7 +129,7 @@ async fn approving_on_an_unarmed_live_corridor_journals_nothing() {
     assert_eq!(armed.state, ArmState::Armed, "{:?}", armed.checks);
     // The dialog was drawn while armed; nobody renews the lease, and past its end the
     // corridor is not armed any more when the key lands: the engine refuses at the key.
-    let stale = crate::keypress::keypress(&c, &i.id);
+    let stale = crate::common::keypress::keypress(&c, &i.id);
     c.advance_clock(61_000);
     assert_eq!(c.arm_status().label(), "lease expired");
     refused(c.approve(stale, key()).map(|_| ()), "lease expired");

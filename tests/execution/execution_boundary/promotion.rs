@@ -46,7 +46,7 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
     );
     // The confirm dialog refuses the key on a live corridor that is not armed, even one shown
     // as armed (a screen read before the arm failed): the intent as read says why.
-    match crate::keypress::press(&c, &i.id, ArmState::Armed) {
+    match crate::common::keypress::press(&c, &i.id, ArmState::Armed) {
         DialogKey::Refused(why) => assert!(why.contains("disarmed"), "{why}"),
         other => panic!("{other:?}"),
     }
@@ -87,7 +87,7 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
         "{:?}",
         armed.checks
     );
-    c.approve(crate::keypress::keypress(&c, &i.id), key()).unwrap();
+    c.approve(crate::common::keypress::keypress(&c, &i.id), key()).unwrap();
     c.submit(&i.id, false).await.unwrap();
     assert_eq!(venue.orders().len(), 1);
 }
