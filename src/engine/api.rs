@@ -22,12 +22,14 @@ use crate::engine::workspace::{read_json, write_atomic, Workspace};
 pub struct Engine {
     ws: Workspace,
     credentials: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
+    /// The program that runs this engine's paper sessions, when it is not this one.
+    runner: Option<std::path::PathBuf>,
 }
 
 impl Engine {
     /// An engine on `ws` whose credentials live in the OS keyring.
     pub fn open(ws: Workspace) -> Engine {
-        Engine { ws, credentials: std::sync::Arc::new(crate::engine::secrets::KeyringStore) }
+        Engine { ws, credentials: std::sync::Arc::new(crate::engine::secrets::KeyringStore), runner: None }
     }
 
     /// The same with another credential store (tests use the in-memory one).
@@ -35,7 +37,20 @@ impl Engine {
         ws: Workspace,
         store: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
     ) -> Engine {
-        Engine { ws, credentials: store }
+        Engine { ws, credentials: store, runner: None }
+    }
+
+    /// The same engine launching its paper sessions' runners with `exe`, a quantlab build, rather
+    /// than this program (tests and embedders whose own executable is not quantlab). Unlike
+    /// `QUANTLAB_RUNNER`, it is this engine's alone, not the whole process's.
+    pub fn with_runner(mut self, exe: impl Into<std::path::PathBuf>) -> Engine {
+        self.runner = Some(exe.into());
+        self
+    }
+
+    /// The runner program [`Engine::with_runner`] chose, if any.
+    pub(crate) fn runner(&self) -> Option<&Path> {
+        self.runner.as_deref()
     }
 
     pub fn credentials(&self) -> &dyn crate::engine::secrets::CredentialStore {

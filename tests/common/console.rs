@@ -24,7 +24,8 @@ pub struct Harness {
 
 impl Harness {
     pub fn new(ws: &Ws) -> Harness {
-        let engine = Engine::open(Workspace::at(ws.path()));
+        // Paper sessions started from the console run in this build's binary, not the test's.
+        let engine = Engine::open(Workspace::at(ws.path())).with_runner(env!("CARGO_BIN_EXE_quantlab"));
         let mut app = App::new("outputs".into(), "2026-11-25 12:00".into());
         // The order dialog's dwell runs on this clock; `advance` moves it without sleeping.
         app.fixed_instant = Some(std::time::Instant::now());

@@ -14,8 +14,6 @@ use quantlab::engine::paper::Status;
 use quantlab::tui::app::{Tab, View};
 
 fn workspace() -> (Ws, String) {
-    // Sessions started from the console launch this build's binary as their runner.
-    std::env::set_var("QUANTLAB_RUNNER", env!("CARGO_BIN_EXE_quantlab"));
     let ws = Ws::new();
     let path = fixture("BTCUSD_1h_head.csv");
     let (code, v) =

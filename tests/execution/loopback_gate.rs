@@ -205,17 +205,41 @@ fn audit(ws: &Ws) -> (i32, Value) {
     (o.code, v)
 }
 
-/// The only test in this binary that reads the operator-key variable in-process.
-#[tokio::test]
-async fn an_environment_key_approval_is_refused_off_loopback_at_signing_submit_and_audit() {
+/// The only test that reads the operator-key variables in-process. It runs in a process of its
+/// own (this test binary again, through rusty-fork), the variables set on that process alone:
+/// set in this one, they would reach every test running beside it.
+#[test]
+fn an_environment_key_approval_is_refused_off_loopback_at_signing_submit_and_audit() {
+    rusty_fork::fork(
+        rusty_fork::rusty_fork_test_name!(
+            an_environment_key_approval_is_refused_off_loopback_at_signing_submit_and_audit
+        ),
+        rusty_fork::rusty_fork_id!(),
+        |child| {
+            child.env("QUANTLAB_OPERATOR", "e2e").env(LOOPBACK_OPERATOR_ENV, OPERATOR_SEED);
+        },
+        |child, _| {
+            let status = child.wait().unwrap();
+            assert!(
+                status.success(),
+                "the test's own process failed ({status}); its output is printed below"
+            );
+        },
+        || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(environment_key_approval_refused_off_loopback());
+        },
+    )
+    .unwrap();
+}
+
+async fn environment_key_approval_refused_off_loopback() {
     let ws = Ws::new();
     let w = Workspace::at(ws.path());
     let policy = EXAMPLE.replace("venue = \"fake\"", "venue = \"kraken\"");
     std::fs::write(ws.path().join("execution_policy.toml"), policy).unwrap();
     let venues = |text: &str| std::fs::write(ws.path().join("venues.toml"), text).unwrap();
     let id = CorridorId::new(Venue::Kraken, "main").unwrap();
-    std::env::set_var("QUANTLAB_OPERATOR", "e2e");
-    std::env::set_var(LOOPBACK_OPERATOR_ENV, OPERATOR_SEED);
 
     // Bypass 1: the environment key signing for a corridor that is not loopback.
     venues(HOSTILE_VENUES);
@@ -277,7 +301,6 @@ async fn an_environment_key_approval_is_refused_off_loopback_at_signing_submit_a
     let why = problems[0]["why"].as_str().unwrap();
     assert!(why.contains("venues.toml: [kraken.main] base_url is not loopback"), "{why}");
     assert!(!v.to_string().contains(OPERATOR_SEED), "the seed is never shown");
-    std::env::remove_var(LOOPBACK_OPERATOR_ENV);
 }
 
 /// This machine's address on its default route, else a documented private address. The UDP
