@@ -8,6 +8,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use quantlab::engine::backtest::metrics::METRIC_NAMES;
 use quantlab::engine::contract::{CONTRACT_VERSION, RUNS_INDEX_SCHEMA};
+use quantlab::engine::gate::TerminalKey;
 use quantlab::engine::research::index::{IndexEntry, RunsIndex};
 use quantlab::engine::research::RunStatus;
 use quantlab::engine::workspace::{write_json, Workspace};
@@ -95,7 +96,12 @@ fn render(c: &mut Criterion) {
         })
     });
     app.help = false;
-    app.update(Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('3'))), &keymap);
+    app.update(
+        Msg::Key(TerminalKey::synthetic(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(
+            '3',
+        )))),
+        &keymap,
+    );
     g.bench_function("alerts", |b| {
         b.iter(|| {
             term.draw(|f| draw::draw(f, black_box(&app), &cx)).unwrap();
@@ -191,7 +197,7 @@ fn render_screens(c: &mut Criterion) {
     for (name, cmds, keys) in screens {
         let mut app = loaded_app(&engine, &keymap);
         for k in keys {
-            app.update(Msg::Key(KeyEvent::from(KeyCode::Char(*k))), &keymap);
+            app.update(Msg::Key(TerminalKey::synthetic(KeyEvent::from(KeyCode::Char(*k)))), &keymap);
         }
         for cmd in cmds {
             let r = jobs::execute(&engine, cmd);

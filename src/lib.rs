@@ -7,10 +7,8 @@ pub mod cli;
 pub mod engine;
 pub mod tui;
 
-/// The console's proof that its order confirm dialog's confirm key was pressed on the intent it
-/// showed. Only that dialog's confirm handler can make one (its fields are private to
-/// `tui::panes::order_confirm`); the engine demands one to make a live
-/// [`Confirmation`](engine::execution::Confirmation). Named here, at the crate root, so the
-/// engine requires it without importing the console: it is the one console type the engine
-/// names, and it calls nothing there.
-pub use tui::panes::order_confirm::KeypressWitness;
+/// Proof that the order confirm dialog's confirm key was pressed on the intent it showed:
+/// made only by the dialog's key handler (`engine::gate`), demanded by the engine to make a
+/// live [`Confirmation`](engine::execution::Confirmation). Kept at the crate root for scripts
+/// and tests that name it.
+pub use engine::gate::KeypressWitness;

@@ -266,14 +266,18 @@ pub async fn detail(c: &ex::Corridor) -> Result<CorridorDetail> {
                 known(a.open_orders().await.map_err(|e| e.to_string())),
             )
         } else {
-            ((None, Some(unread.clone())), (None, Some(unread.clone())), (None, Some(unread)))
+            ((None, Some(unread.clone())), (None, Some(unread.clone())), (None, Some(unread.clone())))
         };
-    let context = if connection.ok { c.context().await.ok() } else { None };
+    let context = if connection.ok {
+        c.context().await.map_err(|e| format!("the venue's context could not be read: {}", e.message))
+    } else {
+        Err(unread.clone())
+    };
     let state = c.arm_state();
     let now = now_ms();
     let mut pending = Vec::new();
     for r in c.state().intents.values().filter(|r| r.awaits_approval()) {
-        let pf = c.evaluate(&r.intent, context.as_ref());
+        let pf = c.evaluate(&r.intent, context.as_ref().map_err(String::as_str));
         let blocked = if r.intent.expires_ms <= now {
             Some("expired".to_string())
         } else if state == ArmState::Halted {

@@ -120,7 +120,7 @@ impl Engine {
                     Ok(b) => serde_json::from_slice::<ex::fake::FakeState>(&b).ok(),
                     Err(_) => Some(ex::fake::FakeState::default()),
                 };
-                state?.instruments.into_iter().find(|r| r.symbol == intent.symbol)
+                state?.rules(&intent.symbol)
             })
             .flatten();
         match fake_rule {

@@ -9,6 +9,7 @@ pub mod data;
 pub mod demo;
 pub mod error;
 pub mod execution;
+pub mod gate;
 pub mod indicator_spec;
 pub mod indicators;
 pub mod paper;

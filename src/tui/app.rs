@@ -75,7 +75,8 @@ pub enum Confirm {
 
 #[derive(Debug)]
 pub enum Msg {
-    Key(KeyEvent),
+    /// A key as the terminal delivered it.
+    Key(crate::engine::gate::TerminalKey),
     /// Text pasted into the terminal (bracketed paste): typed into what has focus, never into
     /// a confirm dialog, and never as Enter or any other control key.
     Paste(String),
@@ -289,8 +290,8 @@ impl App {
                 self.loaded(r, &mut out);
                 self.dirty |= !unchanged;
             }
-            Msg::Key(ev) => {
-                self.key(ev, keymap, &mut out);
+            Msg::Key(k) => {
+                self.key(*k.event(), Some(&k), keymap, &mut out);
                 self.dirty = true;
             }
             Msg::Paste(text) => {
@@ -313,6 +314,7 @@ impl App {
             }
             self.key(
                 KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::NONE),
+                None,
                 keymap,
                 out,
             );

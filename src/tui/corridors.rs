@@ -8,8 +8,6 @@
 //! sends. A deny key drops the snapshot; an expired intent, a failed preflight or a corridor
 //! that is not armed never gets past the dialog.
 
-use crossterm::event::KeyEvent;
-
 use crate::engine::corridor_api::{CorridorDetail, PendingIntent};
 use crate::engine::execution::corridor::arming::ArmState;
 use crate::engine::execution::CorridorId;
@@ -18,8 +16,9 @@ use crate::engine::CorridorSummary;
 use super::app::{App, Confirm};
 use super::jobs::Cmd;
 use super::keymap::{Action, Keymap};
-use super::panes::order_confirm::DialogKey;
 pub use super::panes::order_confirm::OrderDialog;
+use super::panes::order_confirm::{self, GateOutcome};
+use crate::engine::gate::TerminalKey;
 
 #[derive(Debug, Default)]
 pub struct CorridorsState {
@@ -153,25 +152,28 @@ impl App {
     }
 
     /// A key while the order confirm dialog is open: the dialog's handler decides.
-    pub(super) fn order_key(&mut self, ev: KeyEvent, keymap: &Keymap, out: &mut Vec<Cmd>) {
+    /// `typed` is the key as the terminal delivered it; a key made by the console itself (a
+    /// paste's characters) has none and never confirms.
+    pub(super) fn order_key(&mut self, typed: Option<&TerminalKey>, keymap: &Keymap, out: &mut Vec<Cmd>) {
         let now = self.instant();
         let Some(d) = self.corridors.order.as_mut() else {
             self.confirm = None;
             return;
         };
-        match d.key(&ev, keymap, now, crate::engine::time::now_ms(), &operator()) {
-            DialogKey::Ignored => {}
-            DialogKey::Cancelled => {
+        let Some(typed) = typed else { return };
+        match order_confirm::key(d, typed, keymap, now, crate::engine::time::now_ms(), &operator()) {
+            GateOutcome::Ignored => {}
+            GateOutcome::Cancelled => {
                 // Nothing is approved, nothing is sent.
                 self.confirm = None;
                 self.corridors.order = None;
             }
-            DialogKey::Refused(why) => {
+            GateOutcome::Refused(why) => {
                 self.confirm = None;
                 self.corridors.order = None;
                 self.message = Some((true, format!("not sent: {why}")));
             }
-            DialogKey::Confirmed(c) => {
+            GateOutcome::Confirmed(c) => {
                 self.confirm = None;
                 self.corridors.order = None;
                 self.start(Cmd::SendConfirmed(c), out);

@@ -9,15 +9,23 @@ use super::jobs::{Cmd, PaperOp};
 use super::keymap::{Action, Context, Keymap};
 use super::runs_table::COLUMNS;
 use super::views::FormKind;
+use crate::engine::gate::TerminalKey;
 
 impl App {
-    pub(super) fn key(&mut self, ev: KeyEvent, keymap: &Keymap, out: &mut Vec<Cmd>) {
+    /// `ev`, typed as `typed` when the terminal delivered it (a paste's characters have none).
+    pub(super) fn key(
+        &mut self,
+        ev: KeyEvent,
+        typed: Option<&TerminalKey>,
+        keymap: &Keymap,
+        out: &mut Vec<Cmd>,
+    ) {
         let ctx = self.context();
         let action = keymap.action(ctx, &ev);
         match ctx {
             // The order dialog is the gate to a live order: its own handler takes every key.
             Context::Confirm if self.confirm == Some(Confirm::SendOrder) => {
-                return self.order_key(ev, keymap, out)
+                return self.order_key(typed, keymap, out)
             }
             // A held key's repeats never answer a question.
             Context::Confirm if ev.kind == KeyEventKind::Repeat => return,

@@ -29,7 +29,7 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{self, Event, KeyEventKind};
+use crate::engine::gate::input::{self, Input};
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 
 use crate::engine::{Engine, Error, Result};
@@ -101,12 +101,11 @@ fn input_thread(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
                     return;
                 }
             }
-            if let Ok(true) = event::poll(Duration::from_millis(200)) {
-                let msg = match event::read() {
-                    Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => Msg::Key(k),
-                    Ok(Event::Paste(text)) => Msg::Paste(text),
-                    Ok(Event::Resize(..)) => Msg::Resize,
-                    _ => continue,
+            if let Ok(Some(input)) = input::read(Duration::from_millis(200)) {
+                let msg = match input {
+                    Input::Key(k) => Msg::Key(k),
+                    Input::Paste(text) => Msg::Paste(text),
+                    Input::Resize => Msg::Resize,
                 };
                 if tx.send(msg).is_err() {
                     return;

@@ -4,6 +4,7 @@
 use crate::common;
 
 use common::Ws;
+use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::{Side, Venue};
 use quantlab::engine::pretrade::{EntryKind, Market, PlanInput, Risk, Rules, Target};
@@ -302,14 +303,8 @@ fn the_cli_writes_deterministic_plans_and_drafts_intents() {
     let stop = format!("{}.sl", i["result"]["id"].as_str().unwrap());
     let (code, sl) = ws.json(&["intent", "show", &stop]);
     assert_eq!((code, sl["result"]["intent"]["order_type"].as_str()), (0, Some("stop-market")), "{sl}");
-    assert!(
-        !ws.path().join("venues/fake/main.json").exists() || {
-            let v: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(ws.path().join("venues/fake/main.json")).unwrap())
-                    .unwrap();
-            v["orders"].as_array().unwrap().is_empty()
-        }
-    );
+    let venue = ws.path().join("venues/fake/main.json");
+    assert!(!venue.exists() || FakeVenue::persistent(venue).unwrap().orders().is_empty());
 
     // Rejected by the policy: exit 3, still written, and no intent from it.
     let big = plan_args("49500", "2");

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use quantlab::engine::gate::TerminalKey;
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::Engine;
 use quantlab::tui::app::{App, Msg};
@@ -59,7 +60,7 @@ impl Harness {
 
     /// Any key event (a repeat, a release) as the terminal reports it.
     pub fn key_event(&mut self, ev: KeyEvent) {
-        let cmds = self.app.update(Msg::Key(ev), &self.keymap);
+        let cmds = self.app.update(Msg::Key(TerminalKey::synthetic(ev)), &self.keymap);
         self.run_cmds(cmds);
     }
 

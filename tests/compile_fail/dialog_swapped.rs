@@ -2,7 +2,7 @@
 // after the operator saw it.
 use quantlab::engine::corridor_api::PendingIntent;
 use quantlab::engine::execution::intent::ExecutionIntent;
-use quantlab::tui::panes::order_confirm::OrderDialog;
+use quantlab::engine::gate::OrderGate as OrderDialog;
 
 fn swap(shown: &mut OrderDialog, other: PendingIntent) {
     shown.pending = other;

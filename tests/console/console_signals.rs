@@ -8,6 +8,7 @@ use crate::common::console;
 use common::{sample, Ws};
 use console::{snapshot, Harness};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use quantlab::engine::gate::TerminalKey;
 use quantlab::tui::app::{Msg, Tab, View};
 use serde_json::json;
 
@@ -73,12 +74,18 @@ fn signals_are_listed_researched_in_the_background_and_opened() {
 
     // r starts the research as a job: the row and the status bar say so until it is done.
     assert_eq!(h.app.signals.selected_id(), Some("qp-goog-trend"), "high priority first");
-    let cmds = h.app.update(Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)), &h.keymap);
+    let cmds = h.app.update(
+        Msg::Key(TerminalKey::synthetic(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE))),
+        &h.keymap,
+    );
     assert_eq!(h.app.busy, ["researching signal qp-goog-trend"]);
     let s = h.screen(120, 40);
     assert!(s.contains("◐ researching signal qp-goog-trend") && s.contains("◐ researching "), "{s}");
     // A second r while it runs starts nothing.
-    let again = h.app.update(Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)), &h.keymap);
+    let again = h.app.update(
+        Msg::Key(TerminalKey::synthetic(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE))),
+        &h.keymap,
+    );
     assert!(again.is_empty(), "{again:?}");
     h.run_cmds(cmds);
     assert!(h.app.busy.is_empty());

@@ -65,13 +65,13 @@ async fn every_policy_rule_refuses_with_its_reason() {
         (Box::new(|s| s.mark_age_ms = 60_000), "mark_fresh"),
         (
             Box::new(|s| {
-                s.positions.insert("BTC/USD".into(), d("0.03"));
+                s.set_position("BTC/USD", d("0.03"));
             }),
             "max_position_notional",
         ),
         (
             Box::new(|s| {
-                s.positions.insert("ETH/USD".into(), d("0.9"));
+                s.set_position("ETH/USD", d("0.9"));
             }),
             "max_gross_exposure",
         ),
@@ -295,12 +295,12 @@ async fn reconciliation_catches_what_the_journal_cannot_explain() {
     let r = Rig::new();
     let mut c = r.open();
     // A position held before QuantLab met the venue is adopted as the baseline.
-    r.venue.with(|s| s.positions.insert("ETH/USD".into(), d("0.1")));
+    r.venue.with(|s| s.set_position("ETH/USD", d("0.1")));
     assert!(c.reconcile().await.unwrap().clean);
     send(&mut c, market(Side::Buy, "0.002")).await.unwrap();
     assert!(c.reconcile().await.unwrap().clean);
     // Someone trades behind our back.
-    r.venue.with(|s| s.positions.insert("ETH/USD".into(), d("0.3")));
+    r.venue.with(|s| s.set_position("ETH/USD", d("0.3")));
     let s = c.reconcile().await.unwrap();
     assert!(!s.clean);
     assert!(s.mismatches[0].contains("ETH/USD"), "{:?}", s.mismatches);
@@ -310,7 +310,7 @@ async fn reconciliation_catches_what_the_journal_cannot_explain() {
     let alerts = quantlab::engine::alerts::list(&r.ws).unwrap();
     assert!(alerts.iter().any(|a| a.alert.code == "RECONCILIATION_MISMATCH"));
     // A resting order filled while we were away is resolved, not a mismatch.
-    r.venue.with(|s| s.positions.insert("ETH/USD".into(), d("0.1")));
+    r.venue.with(|s| s.set_position("ETH/USD", d("0.1")));
     drop(c);
     let mut c = r.open();
     c.rearm().await.unwrap();

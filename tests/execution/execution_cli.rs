@@ -4,6 +4,13 @@
 use crate::common;
 
 use common::Ws;
+use quantlab::engine::execution::broker::OrderState;
+use quantlab::engine::execution::fake::{FakeOrder, FakeVenue};
+
+/// The orders the fake venue of `fake/main` holds (its state file is the venue).
+fn venue_orders(ws: &Ws) -> Vec<FakeOrder> {
+    FakeVenue::persistent(ws.path().join("venues/fake/main.json")).unwrap().orders()
+}
 
 fn new_intent(ws: &Ws, qty: &str) -> (i32, serde_json::Value) {
     ws.json(&[
@@ -124,9 +131,7 @@ fn a_refused_preflight_exits_3_and_a_fake_submit_places_one_order() {
     assert_eq!((code, v["result"]["status"].as_str()), (0, Some("open")), "{v}");
     let (code, v) = ws.json(&["submit", &id]);
     assert_eq!(code, 2, "an open intent is not sent twice: {v}");
-    let venue: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(ws.path().join("venues/fake/main.json")).unwrap()).unwrap();
-    assert_eq!(venue["orders"].as_array().unwrap().len(), 1);
+    assert_eq!(venue_orders(&ws).len(), 1);
     // Too big for the micro-live limit: refused by max_order_notional.
     let (_, v) = new_intent(&ws, "0.02");
     let big = v["result"]["id"].as_str().unwrap().to_string();
@@ -161,9 +166,7 @@ fn a_bracket_on_the_fake_venue_rests_its_stop_once_the_entry_fills() {
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["result"]["status"], "open", "{v}");
     assert_eq!(v["result"]["intent"]["parent"], id.as_str(), "{v}");
-    let venue: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(ws.path().join("venues/fake/main.json")).unwrap()).unwrap();
-    assert_eq!(venue["orders"].as_array().unwrap().len(), 2, "the entry and its resting stop");
+    assert_eq!(venue_orders(&ws).len(), 2, "the entry and its resting stop");
 }
 
 #[test]
@@ -263,9 +266,8 @@ fn intents_are_listed_by_status_and_cancelled_before_or_at_the_venue() {
     // Resting at the venue: cancelled there.
     let (code, v) = ws.json(&["intent", "cancel", &resting, "--reason", "changed my mind"]);
     assert_eq!((code, v["result"]["status"].as_str()), (0, Some("cancelled")), "{v}");
-    let venue: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(ws.path().join("venues/fake/main.json")).unwrap()).unwrap();
-    assert_eq!(venue["orders"][0]["report"]["state"], "cancelled", "{venue}");
+    let venue = venue_orders(&ws);
+    assert_eq!(venue[0].report.state, OrderState::Cancelled, "{venue:?}");
     let (code, v) = ws.json(&["intent", "cancel", &pending]);
     assert_eq!(code, 2, "{v}");
     assert!(v["error"]["message"].as_str().unwrap().contains("already cancelled"), "{v}");

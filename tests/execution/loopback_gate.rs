@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 
 use common::Ws;
 use quantlab::engine::execution::approval_sign::{corridor_loopback, LOOPBACK_OPERATOR_ENV};
+use quantlab::engine::execution::corridor::arming::ArmState;
 use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::operators::{self, Origin};
@@ -367,5 +368,66 @@ fn the_simulator_refuses_to_listen_anywhere_but_loopback() {
             "[{listen}] {msg}"
         );
         assert!(!state.exists(), "[{listen}] no state was written");
+    }
+}
+
+/// A Kraken client pointed at `base` (REST and websockets), with a throwaway credential.
+fn kraken_client_at(base: &str, dir: &Path) -> quantlab::engine::venues::kraken::adapter::KrakenAdapter {
+    use quantlab::engine::venues::http::Http;
+    use quantlab::engine::venues::kraken::adapter::KrakenAdapter;
+    use quantlab::engine::venues::kraken::auth::KrakenSecret;
+    use quantlab::engine::venues::kraken::client::KrakenClient;
+    use quantlab::engine::venues::kraken::nonce_store::PersistedNonce;
+    let secret = KRAKEN_CREDENTIAL.split_once(':').unwrap().1;
+    let client = KrakenClient::new(
+        base,
+        Http::new(300).unwrap(),
+        "gate-key".into(),
+        KrakenSecret::from_base64(secret).unwrap(),
+        PersistedNonce::open(&dir.join("kraken.nonce")).unwrap(),
+    );
+    let ws = format!("{}/ws", base.replace("http", "ws"));
+    KrakenAdapter::new(client, &ws, &ws)
+}
+
+/// Bypass: a build with the test suite's `test-keys` feature makes keys in code; such a key
+/// confirms in the dialog, and the confirmation is handed to an armed corridor whose venue
+/// client reaches a real host. Refused at the approval, before anything is journaled; the
+/// same synthetic key on a client of this machine's loopback approves, so the refusal came
+/// from where the client connects.
+#[tokio::test]
+async fn a_synthetic_key_never_approves_an_order_for_a_venue_off_loopback() {
+    let ws = Ws::new();
+    let w = Workspace::at(ws.path());
+    let policy = EXAMPLE.replace("venue = \"fake\"", "venue = \"kraken\"");
+    std::fs::write(ws.path().join("execution_policy.toml"), policy).unwrap();
+    let id = CorridorId::new(Venue::Kraken, "main").unwrap();
+    let key =
+        OperatorKey::load_or_create_as(&quantlab::engine::secrets::MemoryStore::default(), &w, "tester")
+            .unwrap();
+    // Armed (the lease is journaled) through an in-process venue answering as Kraken.
+    Corridor::open(&w, &id, Arc::new(FakeVenue::posing_as(Venue::Kraken))).unwrap().arm().await.unwrap();
+    for (base, off_loopback) in [
+        ("http://203.0.113.5:8790", true),
+        ("http://[::ffff:203.0.113.5]:8790", true),
+        ("http://127.0.0.1:9", false),
+    ] {
+        let mut c = Corridor::open(&w, &id, Arc::new(kraken_client_at(base, ws.path()))).unwrap();
+        assert_eq!(c.arm_state(), ArmState::Armed, "{base}");
+        let i = c.create_intent(kraken_spec()).unwrap();
+        let confirmation = keypress::keypress(&c, &i.id);
+        assert!(confirmation.synthetic(), "the test build's key is marked synthetic");
+        let r = c.approve(confirmation, &key);
+        let status = c.state().intents[&i.id].status.name();
+        if off_loopback {
+            let e = r.unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Refused, "{base}: {}", e.message);
+            assert!(e.message.contains("a synthetic key"), "{base}: {}", e.message);
+            assert!(e.message.contains("base_url is not loopback"), "{base}: {}", e.message);
+            assert_eq!(status, "pending", "{base}: nothing approved");
+        } else {
+            r.unwrap_or_else(|e| panic!("{base}: {}", e.message));
+            assert_eq!(status, "approved", "{base}");
+        }
     }
 }

@@ -217,6 +217,12 @@ pub async fn read_clock(adapter: &dyn BrokerAdapter) -> VenueResult<ClockReading
 #[async_trait]
 pub trait BrokerAdapter: Send + Sync {
     fn venue(&self) -> Venue;
+    /// Ok when nothing this adapter reaches leaves the machine (a venue simulated in this
+    /// process, or a client whose every URL is loopback), else why not. A confirmation made
+    /// from a synthetic key (a test build's) approves only where this is Ok.
+    fn loopback_only(&self) -> std::result::Result<(), String> {
+        Err("this venue client does not say where it connects".into())
+    }
     async fn status(&self) -> VenueResult<VenueStatus>;
     /// The venue's clock, epoch ms.
     async fn server_time(&self) -> VenueResult<i64>;

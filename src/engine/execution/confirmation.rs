@@ -1,7 +1,8 @@
 //! The one way an intent becomes approved: a [`Confirmation`]. For a live venue it is made
-//! only from a [`KeypressWitness`](crate::KeypressWitness), which only the console's order
-//! confirm dialog can make (its fields are private to `tui::panes::order_confirm`), when the
-//! operator presses its confirm key on the exact intent shown. On the fake venue a script may
+//! only from a [`KeypressWitness`], which only the order confirm dialog's key handler can make
+//! (its fields are private to `engine::gate`), when the operator presses its confirm key,
+//! read from the terminal, on the exact intent shown. A witness of a synthetic key (a test
+//! build's) approves only on corridors whose venue is loopback. On the fake venue a script may
 //! rehearse with `Confirmation::rehearsal`, which refuses live corridors. The fields here are
 //! private too, so no struct literal elsewhere can make one, and nothing can change one: no
 //! other path, in this crate or outside it, can approve a live order (tests/gate_compile_fail.rs
@@ -9,7 +10,7 @@
 
 use super::types::CorridorId;
 use crate::engine::error::{Error, ErrorKind, Result};
-use crate::KeypressWitness;
+use crate::engine::gate::{KeypressWitness, Origin};
 
 /// Proof that an operator confirmed this intent, as digested when shown.
 #[derive(Debug)]
@@ -19,6 +20,8 @@ pub struct Confirmation {
     /// The digest of the intent as the dialog showed it; an intent changed since is refused.
     intent_digest: String,
     by: String,
+    /// Made from a key no terminal delivered (a `test-keys` build): loopback venues only.
+    synthetic: bool,
 }
 
 impl Confirmation {
@@ -29,6 +32,7 @@ impl Confirmation {
             intent_id: witness.intent_id().to_string(),
             intent_digest: witness.intent_digest().to_string(),
             by: format!("console keypress ({})", witness.operator()),
+            synthetic: witness.origin() == Origin::Synthetic,
         }
     }
 
@@ -45,6 +49,7 @@ impl Confirmation {
             intent_id: intent_id.to_string(),
             intent_digest: intent_digest.to_string(),
             by: "cli (fake venue)".to_string(),
+            synthetic: false,
         })
     }
 
@@ -62,5 +67,10 @@ impl Confirmation {
 
     pub(crate) fn by(&self) -> &str {
         &self.by
+    }
+
+    /// Whether it was made from a synthetic key rather than the terminal's.
+    pub fn synthetic(&self) -> bool {
+        self.synthetic
     }
 }

@@ -1,24 +1,45 @@
-//! A deterministic in-process venue for tests and rehearsals. It keeps orders, fills,
-//! positions and a quote balance, fills marketable orders at the mark, rests the others until
-//! `set_mark` crosses them, is idempotent on client order ids like a real venue, and can be
-//! told to misbehave (reject, time out before or after placing, go offline) one call at a time.
-//! With a path it persists its state, so the CLI can rehearse across processes.
+//! A deterministic in-process venue for tests and rehearsals: the loopback simulator's
+//! matching engine ([`Exchange`]) with one perp margin account, called in process rather than
+//! over a wire. Fills, partial fills, rejects, attached exits, cancels, the dead-man timer,
+//! balances and positions are the simulator's, written once there. This file adds only what a
+//! wire would carry: the venue's status, how old its marks are, its clock, failures injected
+//! one submit at a time, and a venue that cannot be reached. The book is one level at the mark
+//! (no spread), so a taker fills at the mark and a resting limit fills at its price once a
+//! mark crosses it; the fill cap is the level's size (partial fills). Idempotent on client
+//! order ids like a real venue. With a path it persists its state, so the CLI can rehearse
+//! across processes.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use rust_decimal::prelude::Signed;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::broker::*;
+use super::exits::{attached_requests, AttachedExits};
 use super::types::{OrderType, Side, TimeInForce, Venue};
 use crate::engine::time::now_ms;
+use crate::engine::venues::sim::book::BookShape;
+use crate::engine::venues::sim::exchange::{
+    Account, Exchange, Fees, Instrument, Market, NewOrder, OrdKind, Order, PerpPosition, Reject, SimVenue,
+    Status, Tif,
+};
 use crate::engine::workspace::{read_json, write_json};
 
-/// One injected misbehaviour, consumed by the next submit (or status call for `Offline`).
+/// The one account the fake venue keeps in its exchange.
+pub const ACCOUNT: &str = "main";
+const VENUE: SimVenue = SimVenue::Fake;
+/// The margin asset of the account (the simulator's perp margin account holds USDC).
+const MARGIN: &str = "USDC";
+
+/// The book's level size when no fill cap is set: more than any test order.
+fn unlimited() -> Decimal {
+    Decimal::from(1_000_000_000u64)
+}
+
+/// One injected misbehaviour, consumed by the next submit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Fault {
@@ -32,80 +53,276 @@ pub enum Fault {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FakeState {
+    /// The matching engine, instruments, account, orders and marks (a mark is the mid of the
+    /// feed named like its symbol).
+    pub exchange: Exchange,
     pub status: VenueStatus,
-    pub instruments: Vec<InstrumentRules>,
-    pub marks: BTreeMap<String, Decimal>,
     /// How old every mark is reported to be, ms (0 = live).
     pub mark_age_ms: i64,
     /// Venue clock minus ours, ms.
     pub clock_offset_ms: i64,
-    pub quote_asset: String,
-    pub cash: Decimal,
-    pub positions: BTreeMap<String, Decimal>,
-    pub fee_bps: Decimal,
-    /// Largest quantity filled per order per price update (None = unlimited): partial fills.
-    pub fill_cap: Option<Decimal>,
-    pub orders: Vec<FakeOrder>,
     pub faults: VecDeque<Fault>,
-    /// Epoch ms after which every order is cancelled unless the switch is refreshed.
-    pub dead_man_deadline: Option<i64>,
     /// Every submit call received, accepted or not, for tests to count.
     pub submits_received: usize,
     /// The network is down: every call fails as unreachable.
     #[serde(default)]
     pub unreachable: bool,
-    pub next_id: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One order as the venue holds it: what was asked and what the venue reports.
+#[derive(Debug, Clone, PartialEq)]
 pub struct FakeOrder {
     pub request: OrderRequest,
     pub report: OrderReport,
-    /// A stop order waiting for its trigger.
-    pub armed_stop: bool,
-    /// On an attached exit: the venue id of its entry ([`super::fake_exits`]).
-    #[serde(default)]
-    pub parent: Option<String>,
-    /// On an entry with exits: they have been released (or dropped with an unfilled entry).
-    #[serde(default)]
-    pub exits_released: bool,
 }
 
 impl Default for FakeState {
     fn default() -> Self {
-        let rules = |s: &str, tick: Decimal, lot: Decimal| InstrumentRules {
+        let perp = |s: &str, tick: Decimal, lot: Decimal| Instrument {
+            venue: VENUE,
             symbol: s.into(),
-            tick_size: tick,
-            lot_size: lot,
-            min_quantity: lot,
+            tick,
+            lot,
+            min_qty: lot,
             min_notional: Decimal::from(5),
+            market: Market::Perp { max_leverage: 10 },
+            feed: s.into(),
         };
-        FakeState {
-            status: VenueStatus::Online,
+        let account = Account {
+            venue: VENUE,
+            id: ACCOUNT.into(),
+            balances: BTreeMap::from([(MARGIN.to_string(), Decimal::from(10_000))]),
+            positions: BTreeMap::new(),
+            cancel_at_ms: None,
+        };
+        let fee = Decimal::new(10, 4);
+        let exchange = Exchange {
             instruments: vec![
-                rules("BTC/USD", Decimal::new(1, 1), Decimal::new(1, 5)),
-                rules("ETH/USD", Decimal::new(1, 2), Decimal::new(1, 4)),
+                perp("BTC/USD", Decimal::new(1, 1), Decimal::new(1, 5)),
+                perp("ETH/USD", Decimal::new(1, 2), Decimal::new(1, 4)),
             ],
-            marks: [
+            accounts: BTreeMap::from([(
+                crate::engine::venues::sim::exchange::account_key(VENUE, ACCOUNT),
+                account,
+            )]),
+            orders: BTreeMap::new(),
+            fills: Vec::new(),
+            mids: BTreeMap::from([
                 ("BTC/USD".to_string(), Decimal::from(50_000)),
                 ("ETH/USD".to_string(), Decimal::from(3_000)),
-            ]
-            .into_iter()
-            .collect(),
+            ]),
+            shape: BookShape {
+                half_spread_bps: Decimal::ZERO,
+                step_bps: Decimal::ZERO,
+                levels: 1,
+                level_qty: unlimited(),
+            },
+            fees: BTreeMap::from([(VENUE, Fees { maker: fee, taker: fee })]),
+            next_id: 1,
+        };
+        FakeState {
+            exchange,
+            status: VenueStatus::Online,
             mark_age_ms: 0,
             clock_offset_ms: 0,
-            quote_asset: "USD".into(),
-            cash: Decimal::from(10_000),
-            positions: BTreeMap::new(),
-            fee_bps: Decimal::from(10),
-            fill_cap: None,
-            orders: Vec::new(),
             faults: VecDeque::new(),
-            dead_man_deadline: None,
             submits_received: 0,
             unreachable: false,
-            next_id: 1,
         }
+    }
+}
+
+impl FakeState {
+    pub fn account(&self) -> &Account {
+        self.exchange.account(VENUE, ACCOUNT).expect("the fake venue's account")
+    }
+
+    pub fn account_mut(&mut self) -> &mut Account {
+        let key = crate::engine::venues::sim::exchange::account_key(VENUE, ACCOUNT);
+        self.exchange.accounts.get_mut(&key).expect("the fake venue's account")
+    }
+
+    /// Hold `qty` of `symbol` (0 closes it), entered at its mark: a position made behind the
+    /// corridor's back.
+    pub fn set_position(&mut self, symbol: &str, qty: Decimal) {
+        let entry_price = self.exchange.mids.get(symbol).copied().unwrap_or_default();
+        let positions = &mut self.account_mut().positions;
+        if qty.is_zero() {
+            positions.remove(symbol);
+        } else {
+            positions.insert(symbol.to_string(), PerpPosition { qty, entry_price });
+        }
+    }
+
+    /// Largest quantity filled per order per market tick (None = unlimited): partial fills.
+    pub fn set_fill_cap(&mut self, cap: Option<Decimal>) {
+        self.exchange.shape.level_qty = cap.unwrap_or_else(unlimited);
+    }
+
+    /// Account value: cash plus unrealized PnL at the marks.
+    pub fn equity(&self) -> Decimal {
+        self.exchange.account_value(self.account())
+    }
+
+    pub fn instrument_rules(&self) -> Vec<InstrumentRules> {
+        self.exchange
+            .instruments
+            .iter()
+            .filter(|i| i.venue == VENUE)
+            .map(|i| InstrumentRules {
+                symbol: i.symbol.clone(),
+                tick_size: i.tick,
+                lot_size: i.lot,
+                min_quantity: i.min_qty,
+                min_notional: i.min_notional,
+            })
+            .collect()
+    }
+
+    pub fn rules(&self, symbol: &str) -> Option<InstrumentRules> {
+        self.instrument_rules().into_iter().find(|r| r.symbol == symbol)
+    }
+
+    /// Every order of the account, in arrival order.
+    pub fn orders(&self) -> Vec<FakeOrder> {
+        self.exchange
+            .orders
+            .values()
+            .filter(|o| o.venue == VENUE && o.req.account == ACCOUNT)
+            .map(|o| FakeOrder { request: self.request(o), report: report(o) })
+            .collect()
+    }
+
+    fn find(&self, r: &OrderRef) -> Option<&Order> {
+        match r {
+            OrderRef::Venue(id) => {
+                let n: u64 = id.strip_prefix('F')?.parse().ok()?;
+                self.exchange.orders.get(&n).filter(|o| o.venue == VENUE)
+            }
+            OrderRef::Client(id) => self.exchange.find_client(VENUE, ACCOUNT, id),
+        }
+    }
+
+    /// The request an order was placed with, its exits read back from the engine (waiting on
+    /// it, or resting as its children).
+    fn request(&self, o: &Order) -> OrderRequest {
+        let children: Vec<&NewOrder> =
+            self.exchange.orders.values().filter(|c| c.parent == Some(o.id)).map(|c| &c.req).collect();
+        let mut exits = AttachedExits::default();
+        for x in o.attached.iter().chain(children) {
+            match x.kind {
+                OrdKind::TakeProfit => exits.take_profit = x.trigger,
+                OrdKind::Stop => exits.stop_loss = x.trigger,
+                _ => {}
+            }
+        }
+        let r = &o.req;
+        OrderRequest {
+            client_order_id: r.client_id.clone().unwrap_or_default(),
+            symbol: r.symbol.clone(),
+            side: if r.buy { Side::Buy } else { Side::Sell },
+            quantity: r.qty,
+            order_type: match (r.kind, r.limit.is_some()) {
+                (OrdKind::Market, _) => OrderType::Market,
+                (OrdKind::Limit, _) => OrderType::Limit,
+                (OrdKind::Stop, false) => OrderType::StopMarket,
+                (OrdKind::Stop, true) => OrderType::StopLimit,
+                (OrdKind::TakeProfit, false) => OrderType::TakeProfitMarket,
+                (OrdKind::TakeProfit, true) => OrderType::TakeProfitLimit,
+            },
+            limit_price: r.limit,
+            trigger_price: r.trigger,
+            time_in_force: match r.tif {
+                Tif::Gtc => TimeInForce::Gtc,
+                Tif::Ioc => TimeInForce::Ioc,
+                Tif::PostOnly => TimeInForce::PostOnly,
+            },
+            reduce_only: r.reduce_only,
+            exits,
+        }
+    }
+
+    /// A reject in words, as the fake venue has always put it.
+    fn reject_text(&self, r: Reject, o: &OrderRequest) -> String {
+        let i = self.exchange.instrument(VENUE, &o.symbol);
+        let (tick, lot) = i.map_or((Decimal::ZERO, Decimal::ZERO), |i| (i.tick, i.lot));
+        match r {
+            Reject::UnknownSymbol => format!("unknown symbol {}", o.symbol),
+            Reject::UnknownAccount => "unknown account".into(),
+            Reject::BadQuantity => format!("quantity {} is not a multiple of the lot size {lot}", o.quantity),
+            Reject::BelowMinimum => {
+                let (q, n) = i.map_or((Decimal::ZERO, Decimal::ZERO), |i| (i.min_qty, i.min_notional));
+                format!("order below the minimum (quantity {q}, value {n})")
+            }
+            Reject::OffTick => format!("price is not a multiple of the tick size {tick}"),
+            Reject::MissingPrice => format!("a {} order needs its price", o.order_type.name()),
+            Reject::InsufficientFunds => "insufficient margin".into(),
+            Reject::PostOnlyWouldTake => "post-only order would take liquidity at the mark".into(),
+            Reject::ReduceOnlyWouldIncrease => "reduce-only order would increase the position".into(),
+            Reject::DuplicateClientId => format!("client order id {} is in use", o.client_order_id),
+            Reject::NoLiquidity => "no market for the symbol".into(),
+        }
+    }
+
+    /// Place `o` with its exits waiting on it, or check it only.
+    fn place(&mut self, o: &OrderRequest, now: i64, validate_only: bool) -> VenueResult<()> {
+        let exits = attached_requests(o).iter().map(new_order).collect();
+        let result = if validate_only {
+            self.exchange.validate(VENUE, new_order(o), exits, now)
+        } else {
+            self.exchange.place_with_exits(VENUE, new_order(o), exits, now).map(|_| ())
+        };
+        result.map_err(|r| VenueError::Rejected { reason: self.reject_text(r, o) })
+    }
+}
+
+/// The venue's id of an order.
+fn venue_id(id: u64) -> String {
+    format!("F{id:06}")
+}
+
+/// The order as the engine's matching takes it.
+fn new_order(o: &OrderRequest) -> NewOrder {
+    NewOrder {
+        account: ACCOUNT.into(),
+        symbol: o.symbol.clone(),
+        buy: o.side == Side::Buy,
+        qty: o.quantity,
+        kind: match o.order_type {
+            OrderType::Market => OrdKind::Market,
+            OrderType::Limit => OrdKind::Limit,
+            OrderType::StopMarket | OrderType::StopLimit => OrdKind::Stop,
+            OrderType::TakeProfitMarket | OrderType::TakeProfitLimit => OrdKind::TakeProfit,
+        },
+        limit: o.limit_price.filter(|_| o.order_type.needs_limit_price()),
+        trigger: o.trigger_price.filter(|_| o.order_type.needs_trigger_price()),
+        tif: match o.time_in_force {
+            TimeInForce::Gtc => Tif::Gtc,
+            // The engine has no fill-or-kill: the nearest it has never rests either.
+            TimeInForce::Ioc | TimeInForce::Fok => Tif::Ioc,
+            TimeInForce::PostOnly => Tif::PostOnly,
+        },
+        reduce_only: o.reduce_only,
+        client_id: Some(o.client_order_id.clone()),
+    }
+}
+
+fn report(o: &Order) -> OrderReport {
+    OrderReport {
+        venue_order_id: venue_id(o.id),
+        client_order_id: o.req.client_id.clone().unwrap_or_default(),
+        symbol: o.req.symbol.clone(),
+        side: if o.req.buy { Side::Buy } else { Side::Sell },
+        quantity: o.req.qty,
+        filled_quantity: o.filled,
+        average_price: o.average_price(),
+        fees: o.fee,
+        state: match o.status {
+            Status::Open if o.filled.is_zero() => OrderState::Open,
+            Status::Open => OrderState::PartiallyFilled,
+            Status::Filled => OrderState::Filled,
+            Status::Canceled => OrderState::Cancelled,
+        },
     }
 }
 
@@ -152,17 +369,17 @@ impl FakeVenue {
         self.with(|s| s.faults.push_back(fault));
     }
 
-    /// Move a mark; resting orders that it crosses fill (or trigger).
+    /// Move a mark: a market tick, so resting orders that it crosses fill (or trigger).
     pub fn set_mark(&self, symbol: &str, price: Decimal) {
+        let now = self.now();
         self.with(|s| {
-            s.marks.insert(symbol.to_string(), price);
-            s.match_resting(symbol);
+            s.exchange.tick(&BTreeMap::from([(symbol.to_string(), price)]), now);
         });
     }
 
     /// Orders the venue holds, in arrival order.
     pub fn orders(&self) -> Vec<FakeOrder> {
-        self.with(|s| s.orders.clone())
+        self.with(|s| s.orders())
     }
 
     fn save(&self) {
@@ -185,161 +402,14 @@ impl FakeVenue {
     }
 }
 
-impl FakeState {
-    fn rules(&self, symbol: &str) -> Option<&InstrumentRules> {
-        self.instruments.iter().find(|r| r.symbol == symbol)
-    }
-
-    pub(super) fn check(&self, o: &OrderRequest) -> Result<(), String> {
-        let r = self.rules(&o.symbol).ok_or_else(|| format!("unknown symbol {}", o.symbol))?;
-        if o.quantity < r.min_quantity {
-            return Err(format!("quantity {} below the minimum {}", o.quantity, r.min_quantity));
-        }
-        if (o.quantity % r.lot_size) != Decimal::ZERO {
-            return Err(format!("quantity {} is not a multiple of the lot size {}", o.quantity, r.lot_size));
-        }
-        for p in [o.limit_price, o.trigger_price].into_iter().flatten() {
-            if (p % r.tick_size) != Decimal::ZERO {
-                return Err(format!("price {p} is not a multiple of the tick size {}", r.tick_size));
-            }
-        }
-        let mark = self.marks.get(&o.symbol).copied().ok_or("no market for the symbol")?;
-        let price = o.limit_price.or(o.trigger_price).unwrap_or(mark);
-        if price * o.quantity < r.min_notional {
-            return Err(format!("order value below the minimum {}", r.min_notional));
-        }
-        if o.time_in_force == TimeInForce::PostOnly {
-            let marketable = match (o.order_type, o.limit_price) {
-                (OrderType::Limit, Some(limit)) => match o.side {
-                    Side::Buy => mark <= limit,
-                    Side::Sell => mark >= limit,
-                },
-                _ => true,
-            };
-            if marketable {
-                return Err(format!("post-only order would take liquidity at the mark {mark}"));
-            }
-        }
-        if o.reduce_only {
-            let pos = self.positions.get(&o.symbol).copied().unwrap_or_default();
-            let after = pos + o.side.sign() * o.quantity;
-            if pos == Decimal::ZERO
-                || after.abs() > pos.abs()
-                || (after != Decimal::ZERO && after.signum() != pos.signum())
-            {
-                return Err("reduce-only order would increase the position".into());
-            }
-        }
-        Ok(())
-    }
-
-    /// Fill as much of order `i` as the mark and the fill cap allow.
-    fn try_fill(&mut self, i: usize) {
-        let sym = self.orders[i].request.symbol.clone();
-        let Some(mark) = self.marks.get(&sym).copied() else { return };
-        let o = &mut self.orders[i];
-        if !o.report.state.is_open() {
-            return;
-        }
-        let req = &o.request;
-        if o.armed_stop {
-            let trigger = req.trigger_price.unwrap_or(mark);
-            // A stop triggers against the order (buy above, sell below); a take-profit in
-            // its favour (sell above, buy below).
-            let hit = match (req.side, req.order_type.is_take_profit()) {
-                (Side::Buy, false) | (Side::Sell, true) => mark >= trigger,
-                (Side::Sell, false) | (Side::Buy, true) => mark <= trigger,
-            };
-            if !hit {
-                return;
-            }
-            o.armed_stop = false;
-        }
-        let price = match (req.order_type, req.limit_price) {
-            (OrderType::Market | OrderType::StopMarket | OrderType::TakeProfitMarket, _) => mark,
-            (_, Some(limit)) => {
-                let marketable = match req.side {
-                    Side::Buy => mark <= limit,
-                    Side::Sell => mark >= limit,
-                };
-                if !marketable {
-                    return;
-                }
-                mark
-            }
-            (_, None) => return,
-        };
-        let remaining = req.quantity - o.report.filled_quantity;
-        let qty = self.fill_cap.map_or(remaining, |c| c.min(remaining));
-        if qty <= Decimal::ZERO {
-            return;
-        }
-        let fee = price * qty * self.fee_bps / Decimal::from(10_000);
-        let before = o.report.filled_quantity;
-        let avg = o.report.average_price.unwrap_or(Decimal::ZERO);
-        o.report.filled_quantity += qty;
-        o.report.average_price = Some((avg * before + price * qty) / o.report.filled_quantity);
-        o.report.fees += fee;
-        o.report.state = if o.report.filled_quantity >= req.quantity {
-            OrderState::Filled
-        } else {
-            OrderState::PartiallyFilled
-        };
-        let signed = req.side.sign() * qty;
-        *self.positions.entry(sym.clone()).or_default() += signed;
-        if self.positions.get(&sym) == Some(&Decimal::ZERO) {
-            self.positions.remove(&sym);
-        }
-        self.cash -= signed * price + fee;
-    }
-
-    fn match_resting(&mut self, symbol: &str) {
-        // Exits released on the way are appended, and matched in the same pass.
-        let mut i = 0;
-        while i < self.orders.len() {
-            if self.orders[i].request.symbol == symbol {
-                self.try_fill(i);
-                self.settle_exits(i);
-            }
-            i += 1;
-        }
-    }
-
-    fn find(&self, r: &OrderRef) -> Option<usize> {
-        self.orders.iter().position(|o| match r {
-            OrderRef::Venue(id) => &o.report.venue_order_id == id,
-            OrderRef::Client(id) => &o.report.client_order_id == id,
-        })
-    }
-
-    fn expire_dead_man(&mut self, now: i64) {
-        if self.dead_man_deadline.is_some_and(|d| now > d) {
-            self.cancel_open();
-            self.dead_man_deadline = None;
-        }
-    }
-
-    /// Cancel every open order; a partly filled entry releases its exits, which are then
-    /// cancelled too (nothing stays open after a cancel-all).
-    fn cancel_open(&mut self) -> usize {
-        let mut n = 0;
-        let mut i = 0;
-        while i < self.orders.len() {
-            if self.orders[i].report.state.is_open() {
-                self.orders[i].report.state = OrderState::Cancelled;
-                self.settle_exits(i);
-                n += 1;
-            }
-            i += 1;
-        }
-        n
-    }
-}
-
 #[async_trait]
 impl BrokerAdapter for FakeVenue {
     fn venue(&self) -> Venue {
         self.venue
+    }
+
+    fn loopback_only(&self) -> std::result::Result<(), String> {
+        Ok(())
     }
 
     async fn status(&self) -> VenueResult<VenueStatus> {
@@ -354,32 +424,40 @@ impl BrokerAdapter for FakeVenue {
     }
 
     async fn instruments(&self) -> VenueResult<Vec<InstrumentRules>> {
-        Ok(self.with(|s| s.instruments.clone()))
+        Ok(self.with(|s| s.instrument_rules()))
     }
 
     async fn balances(&self) -> VenueResult<Vec<Balance>> {
-        Ok(self.with(|s| vec![Balance { asset: s.quote_asset.clone(), total: s.cash, available: s.cash }]))
+        Ok(self.with(|s| {
+            let acct = s.account();
+            let (total, available) = (s.exchange.account_value(acct), s.exchange.withdrawable(acct));
+            vec![Balance { asset: MARGIN.into(), total, available }]
+        }))
     }
 
     async fn positions(&self) -> VenueResult<Vec<Position>> {
         Ok(self.with(|s| {
-            s.positions.iter().map(|(k, v)| Position { symbol: k.clone(), quantity: *v }).collect()
+            s.account()
+                .positions
+                .iter()
+                .map(|(k, p)| Position { symbol: k.clone(), quantity: p.qty })
+                .collect()
         }))
     }
 
     async fn open_orders(&self) -> VenueResult<Vec<OrderReport>> {
         let now = self.now();
         Ok(self.with(|s| {
-            s.expire_dead_man(now);
-            s.orders.iter().filter(|o| o.report.state.is_open()).map(|o| o.report.clone()).collect()
+            s.exchange.expire_dead_men(now);
+            s.exchange.open_orders(VENUE, ACCOUNT).into_iter().map(report).collect()
         }))
     }
 
     async fn order_status(&self, order: &OrderRef) -> VenueResult<Option<OrderReport>> {
         let now = self.now();
         Ok(self.with(|s| {
-            s.expire_dead_man(now);
-            s.find(order).map(|i| s.orders[i].report.clone())
+            s.exchange.expire_dead_men(now);
+            s.find(order).map(report)
         }))
     }
 
@@ -387,7 +465,7 @@ impl BrokerAdapter for FakeVenue {
         let now = self.now();
         self.with(|s| {
             s.submits_received += 1;
-            s.expire_dead_man(now);
+            s.exchange.expire_dead_men(now);
             let fault = s.faults.pop_front();
             match &fault {
                 Some(Fault::Reject(reason)) => return Err(VenueError::Rejected { reason: reason.clone() }),
@@ -403,61 +481,40 @@ impl BrokerAdapter for FakeVenue {
                 return Err(VenueError::Rejected { reason: "venue is not accepting new orders".into() });
             }
             // Idempotent on the client id: the existing order, never a second one.
-            if let Some(i) = s.find(&OrderRef::Client(order.client_order_id.clone())) {
-                return Ok(s.orders[i].report.clone());
+            if let Some(o) = s.find(&OrderRef::Client(order.client_order_id.clone())) {
+                return Ok(report(o));
             }
-            s.check(order).map_err(|reason| VenueError::Rejected { reason })?;
-            let id = format!("F{:06}", s.next_id);
-            s.next_id += 1;
-            s.orders.push(FakeOrder {
-                request: order.clone(),
-                report: OrderReport {
-                    venue_order_id: id,
-                    client_order_id: order.client_order_id.clone(),
-                    symbol: order.symbol.clone(),
-                    side: order.side,
-                    quantity: order.quantity,
-                    filled_quantity: Decimal::ZERO,
-                    average_price: None,
-                    fees: Decimal::ZERO,
-                    state: OrderState::Open,
-                },
-                armed_stop: order.order_type.needs_trigger_price(),
-                parent: None,
-                exits_released: false,
-            });
-            let i = s.orders.len() - 1;
-            s.try_fill(i);
-            s.settle_exits(i);
+            s.place(order, now, false)?;
             if fault == Some(Fault::TimeoutAfterPlacing) {
                 return Err(VenueError::Timeout { message: "no answer within the deadline".into() });
             }
-            Ok(s.orders[i].report.clone())
+            let placed = s.find(&OrderRef::Client(order.client_order_id.clone())).expect("just placed");
+            Ok(report(placed))
         })
     }
 
     async fn validate(&self, order: &OrderRequest) -> VenueResult<()> {
-        self.with(|s| s.check(order)).map_err(|reason| VenueError::Rejected { reason })
+        let now = self.now();
+        self.with(|s| s.place(order, now, true))
     }
 
     async fn cancel(&self, order: &OrderRef) -> VenueResult<OrderReport> {
+        let now = self.now();
         self.with(|s| {
-            let i = s.find(order).ok_or(VenueError::NotFound { message: "no such order".into() })?;
-            if s.orders[i].report.state.is_open() {
-                s.orders[i].report.state = OrderState::Cancelled;
-            }
-            s.settle_exits(i);
-            Ok(s.orders[i].report.clone())
+            let id = s.find(order).ok_or(VenueError::NotFound { message: "no such order".into() })?.id;
+            s.exchange.cancel(id, now);
+            Ok(report(&s.exchange.orders[&id]))
         })
     }
 
     async fn cancel_all(&self) -> VenueResult<usize> {
-        Ok(self.with(|s| s.cancel_open()))
+        let now = self.now();
+        Ok(self.with(|s| s.exchange.cancel_all(VENUE, ACCOUNT, now).len()))
     }
 
     async fn dead_man_switch(&self, seconds: u32) -> VenueResult<()> {
         let now = self.now();
-        self.with(|s| s.dead_man_deadline = (seconds > 0).then(|| now + seconds as i64 * 1000));
+        self.with(|s| s.account_mut().cancel_at_ms = (seconds > 0).then(|| now + seconds as i64 * 1000));
         Ok(())
     }
 
@@ -467,7 +524,8 @@ impl BrokerAdapter for FakeVenue {
             symbols
                 .iter()
                 .filter_map(|sym| {
-                    s.marks.get(sym).map(|p| (sym.clone(), Mark { price: *p, at_ms: now - s.mark_age_ms }))
+                    let price = *s.exchange.mids.get(sym)?;
+                    Some((sym.clone(), Mark { price, at_ms: now - s.mark_age_ms }))
                 })
                 .collect()
         }))

@@ -1,4 +1,5 @@
-//! The fake venue's own behaviour: fills, triggers, post-only, the dead-man switch.
+//! The fake venue over the simulator's matching engine: fills at the mark, resting, triggers,
+//! post-only, the dead-man switch, attached exits, and the knobs tests turn.
 use super::*;
 
 fn order(
@@ -33,7 +34,7 @@ async fn fills_rests_triggers_and_partially_fills() {
     let s =
         v.submit(&order("c", OrderType::StopMarket, Side::Sell, "0.01", None, Some("48000"))).await.unwrap();
     assert_eq!(s.state, OrderState::Open);
-    v.with(|s| s.fill_cap = Some("0.004".parse().unwrap()));
+    v.with(|s| s.set_fill_cap(Some("0.004".parse().unwrap())));
     v.set_mark("BTC/USD", Decimal::from(48_500));
     let b = v.order_status(&OrderRef::Client("b".into())).await.unwrap().unwrap();
     assert_eq!((b.state, b.filled_quantity), (OrderState::PartiallyFilled, "0.004".parse().unwrap()));
@@ -95,7 +96,7 @@ async fn the_dead_man_switch_cancels_unless_refreshed() {
     v.dead_man_switch(60).await.unwrap();
     assert_eq!(v.open_orders().await.unwrap().len(), 1);
     // Pretend the deadline passed.
-    v.with(|s| s.dead_man_deadline = Some(0));
+    v.with(|s| s.account_mut().cancel_at_ms = Some(0));
     assert!(v.open_orders().await.unwrap().is_empty());
     v.submit(&order("b", OrderType::Limit, Side::Buy, "0.01", Some("49000"), None)).await.unwrap();
     v.dead_man_switch(0).await.unwrap();
@@ -151,9 +152,11 @@ async fn attached_exits_wait_for_the_entry_then_one_cancels_the_other() {
 async fn a_cancel_all_leaves_no_exit_open_after_a_partial_fill() {
     use super::super::exits::{attached_client_id, AttachedExits, ExitLeg};
     let v = FakeVenue::new();
-    v.with(|s| s.fill_cap = Some("0.004".parse().unwrap()));
+    v.with(|s| s.set_fill_cap(Some("0.004".parse().unwrap())));
     let exits = AttachedExits { take_profit: None, stop_loss: Some(Decimal::from(45_000)) };
-    let entry = OrderRequest { exits, ..order("p", OrderType::Market, Side::Buy, "0.01", None, None) };
+    // A marketable limit: what the cap leaves rests (a market order's remainder is cancelled).
+    let entry =
+        OrderRequest { exits, ..order("p", OrderType::Limit, Side::Buy, "0.01", Some("50000"), None) };
     let r = v.submit(&entry).await.unwrap();
     assert_eq!(r.state, OrderState::PartiallyFilled);
     assert_eq!(v.cancel_all().await.unwrap(), 2, "the entry, then the stop it released");

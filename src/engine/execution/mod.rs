@@ -15,7 +15,6 @@ pub mod exits;
 #[cfg(test)]
 mod exits_replay_tests;
 pub mod fake;
-mod fake_exits;
 pub mod intent;
 pub mod journal;
 pub mod journal_head;

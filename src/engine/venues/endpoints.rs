@@ -135,6 +135,14 @@ pub fn system_resolve(host: &str, port: u16) -> std::io::Result<Vec<IpAddr>> {
 /// other parsers (the websocket client's, the C resolver's) may read them differently. An IP
 /// host must be loopback ([`is_loopback_ip`]); a name must resolve, with `resolve`, to
 /// loopback addresses only. A name that cannot be resolved is not loopback.
+/// Every `(field, url)` reaches this machine only, else the first that does not and why.
+pub fn urls_loopback(urls: &[(&str, &str)]) -> std::result::Result<(), String> {
+    for (field, url) in urls {
+        url_loopback(url, &system_resolve).map_err(|why| format!("{field} is not loopback: {why}"))?;
+    }
+    Ok(())
+}
+
 pub fn url_loopback(text: &str, resolve: &Resolver) -> std::result::Result<(), String> {
     if text.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') {
         return Err(

@@ -1,169 +1,41 @@
-//! The order confirm dialog: exactly what will be sent (venue, account, symbol, side,
+//! The order confirm dialog, drawn: exactly what will be sent (venue, account, symbol, side,
 //! quantity, type, prices, notional, attached exits), the preflight result and the time left
-//! before the intent expires. Only its confirm key approves; its deny keys cancel; a blocked
-//! intent shows why and its confirm key sends nothing. The keys it names are the keymap's.
-//!
-//! This module is the gate between a keypress and a live order. Its confirm handler
-//! ([`OrderDialog::key`]) is the only code that can make a [`KeypressWitness`], and so a
-//! [`Confirmation`] for a live corridor: the witness's fields are private here, the dialog's
-//! subject cannot be changed once it is open, and the handler confirms only
-//! - on a press of the confirm key (a key-repeat or a release never confirms),
-//! - after the dialog has been drawn and [`DWELL`] has passed since (keys typed ahead, before
-//!   the operator could see what they approve, are ignored; so is a paste, see `App::paste`),
-//! - while the intent is not blocked (expired, halted, not armed, failed preflight).
+//! before the intent expires. The keys it names are the keymap's. Its state and key handler,
+//! the gate between a keypress and a live order, are the engine's ([`OrderGate`]): the console
+//! only maps a key through its keymap ([`gate_action`]) and draws.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::centered;
-use crate::engine::corridor_api::PendingIntent;
-use crate::engine::execution::corridor::arming::ArmState;
-use crate::engine::execution::{Confirmation, CorridorId};
+use crate::engine::gate::{GateAction, TerminalKey};
+pub use crate::engine::gate::{GateOutcome, OrderGate as OrderDialog, DWELL};
 use crate::tui::keymap::{Action, Context, KeyChord, Keymap};
 use crate::tui::theme::Theme;
 
-/// How long the dialog ignores every key after it was first drawn.
-pub const DWELL: Duration = Duration::from_millis(250);
-
-/// Proof that the dialog's confirm key was pressed on the intent it showed. Only
-/// [`OrderDialog::key`] makes one (the fields are private to this module); the engine turns it
-/// into a [`Confirmation`] with [`Confirmation::keypress`].
-#[derive(Debug)]
-pub struct KeypressWitness {
-    corridor: CorridorId,
-    intent_id: String,
-    intent_digest: String,
-    operator: String,
-}
-
-impl KeypressWitness {
-    pub fn corridor(&self) -> &CorridorId {
-        &self.corridor
-    }
-
-    pub fn intent_id(&self) -> &str {
-        &self.intent_id
-    }
-
-    /// The digest of the intent as the dialog showed it.
-    pub fn intent_digest(&self) -> &str {
-        &self.intent_digest
-    }
-
-    pub fn operator(&self) -> &str {
-        &self.operator
+/// What the keymap makes of `key` in the dialog.
+pub fn gate_action(keymap: &Keymap, key: &TerminalKey) -> Option<GateAction> {
+    match keymap.action(Context::Confirm, key.event()) {
+        Some(Action::Confirm) => Some(GateAction::Confirm),
+        Some(Action::Deny | Action::Back | Action::Cancel) => Some(GateAction::Deny),
+        _ => None,
     }
 }
 
-/// What the confirm dialog shows, frozen when it opened; read-only from outside this module.
-#[derive(Debug, PartialEq)]
-pub struct OrderDialog {
-    corridor: CorridorId,
-    state: ArmState,
-    pending: PendingIntent,
-    /// When a frame first showed it: the dwell runs from here. None until drawn.
-    shown: Option<Instant>,
-    /// Set once its confirm key made a confirmation: one dialog, one approval.
-    spent: bool,
-}
-
-/// What a key did to the dialog.
-#[derive(Debug)]
-pub enum DialogKey {
-    /// Nothing: not a key of the dialog, a repeat or release, or typed inside the dwell.
-    Ignored,
-    /// A deny key: closed, nothing approved.
-    Cancelled,
-    /// The confirm key on a blocked intent: closed, nothing approved, and why.
-    Refused(String),
-    /// The confirm key: the approval to send.
-    Confirmed(Box<Confirmation>),
-}
-
-impl OrderDialog {
-    /// The dialog on `pending` (as read from the corridor) in `corridor`, whose state is `state`.
-    pub fn open(corridor: CorridorId, state: ArmState, pending: PendingIntent) -> OrderDialog {
-        OrderDialog { corridor, state, pending, shown: None, spent: false }
-    }
-
-    pub fn corridor(&self) -> &CorridorId {
-        &self.corridor
-    }
-
-    pub fn state(&self) -> ArmState {
-        self.state
-    }
-
-    pub fn pending(&self) -> &PendingIntent {
-        &self.pending
-    }
-
-    /// A frame showing the dialog was drawn at `at` (the console calls this after each frame);
-    /// the first one starts the dwell.
-    pub fn shown(&mut self, at: Instant) {
-        self.shown.get_or_insert(at);
-    }
-
-    /// Why its subject cannot be approved now (checked again at the confirm key).
-    pub fn blocked(&self, now_ms: i64) -> Option<String> {
-        let i = self.pending.intent();
-        if i.expires_ms <= now_ms {
-            return Some("the intent expired".into());
-        }
-        if self.state == ArmState::Halted {
-            return Some("the corridor is halted".into());
-        }
-        if self.corridor.venue.is_live() && self.state != ArmState::Armed {
-            return Some(format!("the corridor is {} (a arms it)", self.state.name()));
-        }
-        if let Some(pf) = self.pending.preflight() {
-            if !pf.passed() {
-                return Some(format!("preflight failed: {}", pf.reasons()));
-            }
-        }
-        self.pending.blocked().map(String::from)
-    }
-
-    /// The dialog's key handler, at monotonic time `now` and wall time `now_ms`: the only place
-    /// a [`KeypressWitness`] is made.
-    pub fn key(
-        &mut self,
-        ev: &KeyEvent,
-        keymap: &Keymap,
-        now: Instant,
-        now_ms: i64,
-        operator: &str,
-    ) -> DialogKey {
-        if ev.kind != KeyEventKind::Press || self.spent {
-            return DialogKey::Ignored;
-        }
-        match self.shown.and_then(|at| now.checked_duration_since(at)) {
-            Some(d) if d >= DWELL => {}
-            _ => return DialogKey::Ignored,
-        }
-        match keymap.action(Context::Confirm, ev) {
-            Some(Action::Confirm) => {
-                if let Some(why) = self.blocked(now_ms) {
-                    return DialogKey::Refused(why);
-                }
-                self.spent = true;
-                let witness = KeypressWitness {
-                    corridor: self.corridor.clone(),
-                    intent_id: self.pending.intent().id.clone(),
-                    intent_digest: self.pending.digest().to_string(),
-                    operator: operator.to_string(),
-                };
-                DialogKey::Confirmed(Box::new(Confirmation::keypress(witness)))
-            }
-            Some(Action::Deny | Action::Back | Action::Cancel) => DialogKey::Cancelled,
-            _ => DialogKey::Ignored,
-        }
-    }
+/// The dialog's key: mapped through the keymap, judged by the gate.
+pub fn key(
+    d: &mut OrderDialog,
+    key: &TerminalKey,
+    keymap: &Keymap,
+    now: Instant,
+    now_ms: i64,
+    operator: &str,
+) -> GateOutcome {
+    d.key(key, gate_action(keymap, key), now, now_ms, operator)
 }
 
 /// "n / Esc / ^c": the keys the keymap gives `action` in a confirm dialog.
@@ -173,9 +45,9 @@ fn keys(keymap: &Keymap, action: Action) -> String {
 }
 
 pub fn draw(f: &mut Frame, area: Rect, d: &OrderDialog, now_ms: i64, keymap: &Keymap, t: &Theme) {
-    let i = d.pending.intent();
+    let i = d.pending().intent();
     let mark = d
-        .pending
+        .pending()
         .preflight()
         .and_then(|p| p.context.as_ref())
         .and_then(|c| c.marks.get(&i.symbol))
@@ -186,7 +58,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &OrderDialog, now_ms: i64, keymap: &Ke
     let left = (i.expires_ms - now_ms).max(0) / 1000;
     let mut lines = vec![
         Line::styled(
-            format!("{}  account {}", d.corridor.venue.name().to_uppercase(), d.corridor.account),
+            format!("{}  account {}", d.corridor().venue.name().to_uppercase(), d.corridor().account),
             t.header,
         ),
         Line::raw(""),
@@ -213,7 +85,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &OrderDialog, now_ms: i64, keymap: &Ke
         lines.push(Line::styled(format!("exits {}, sent with it", legs.join(", ")), t.warning));
     }
     lines.push(Line::raw(""));
-    match d.pending.preflight() {
+    match d.pending().preflight() {
         Some(pf) if pf.passed() => {
             lines.push(Line::styled(format!("preflight: all {} rules pass", pf.checks.len()), t.ok))
         }
@@ -252,9 +124,14 @@ mod tests {
     use ratatui::Terminal;
 
     use super::*;
+    use crate::engine::corridor_api::PendingIntent;
+    use crate::engine::execution::corridor::arming::ArmState;
     use crate::engine::execution::exits::AttachedExits;
     use crate::engine::execution::intent::IntentSpec;
+    use crate::engine::execution::CorridorId;
     use crate::engine::execution::{IntentSource, OrderType, Side, TimeInForce, Venue};
+    use crossterm::event::{KeyEvent, KeyEventKind};
+    use std::time::Duration;
 
     fn dialog(exits: Option<AttachedExits>) -> OrderDialog {
         let intent = IntentSpec {
@@ -289,8 +166,13 @@ mod tests {
         term.backend().buffer().content().iter().map(|c| c.symbol()).collect()
     }
 
-    fn y(kind: KeyEventKind) -> KeyEvent {
-        KeyEvent::new_with_kind_and_state(KeyCode::Char('y'), KeyModifiers::NONE, kind, KeyEventState::NONE)
+    fn y(kind: KeyEventKind) -> TerminalKey {
+        TerminalKey::synthetic(KeyEvent::new_with_kind_and_state(
+            KeyCode::Char('y'),
+            KeyModifiers::NONE,
+            kind,
+            KeyEventState::NONE,
+        ))
     }
 
     #[test]
@@ -314,28 +196,38 @@ mod tests {
         let t0 = Instant::now();
         let press = y(KeyEventKind::Press);
         assert!(
-            matches!(d.key(&press, &km, t0 + DWELL * 4, 2_000, "op"), DialogKey::Ignored),
+            matches!(key(&mut d, &press, &km, t0 + DWELL * 4, 2_000, "op"), GateOutcome::Ignored),
             "not drawn yet"
         );
         d.shown(t0);
         d.shown(t0 + DWELL); // later frames do not restart the dwell
         for at in [t0, t0 + DWELL / 2, t0 + DWELL - Duration::from_millis(1)] {
-            assert!(matches!(d.key(&press, &km, at, 2_000, "op"), DialogKey::Ignored), "inside the dwell");
+            assert!(
+                matches!(key(&mut d, &press, &km, at, 2_000, "op"), GateOutcome::Ignored),
+                "inside the dwell"
+            );
         }
-        let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
-        assert!(matches!(d.key(&esc, &km, t0, 2_000, "op"), DialogKey::Ignored), "every key waits the dwell");
+        let esc = TerminalKey::synthetic(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        assert!(
+            matches!(key(&mut d, &esc, &km, t0, 2_000, "op"), GateOutcome::Ignored),
+            "every key waits the dwell"
+        );
         let after = t0 + DWELL;
         for kind in [KeyEventKind::Repeat, KeyEventKind::Release] {
-            assert!(matches!(d.key(&y(kind), &km, after, 2_000, "op"), DialogKey::Ignored), "{kind:?}");
+            assert!(
+                matches!(key(&mut d, &y(kind), &km, after, 2_000, "op"), GateOutcome::Ignored),
+                "{kind:?}"
+            );
         }
-        match d.key(&press, &km, after, 2_000, "op") {
-            DialogKey::Confirmed(c) => {
+        match key(&mut d, &press, &km, after, 2_000, "op") {
+            GateOutcome::Confirmed(c) => {
                 assert_eq!(c.intent_id(), d.pending().intent().id);
                 assert_eq!(c.corridor(), d.corridor());
+                assert!(c.synthetic(), "a key no terminal delivered is marked so");
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(d.key(&press, &km, after, 2_000, "op"), DialogKey::Ignored), "one approval");
+        assert!(matches!(key(&mut d, &press, &km, after, 2_000, "op"), GateOutcome::Ignored), "one approval");
     }
 
     #[test]
@@ -345,8 +237,8 @@ mod tests {
         let t0 = Instant::now();
         d.shown(t0);
         let expired = d.pending().intent().expires_ms;
-        match d.key(&y(KeyEventKind::Press), &km, t0 + DWELL, expired, "op") {
-            DialogKey::Refused(why) => assert!(why.contains("expired"), "{why}"),
+        match key(&mut d, &y(KeyEventKind::Press), &km, t0 + DWELL, expired, "op") {
+            GateOutcome::Refused(why) => assert!(why.contains("expired"), "{why}"),
             other => panic!("{other:?}"),
         }
     }

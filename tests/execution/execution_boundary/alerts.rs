@@ -1,6 +1,7 @@
 //! Order-event alerts: each raised by the event it names, with its canonical severity.
 
 use quantlab::engine::execution::fake::Fault;
+use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::state::IntentStatus;
 use quantlab::engine::execution::Side;
 
@@ -67,12 +68,14 @@ async fn each_order_event_raises_its_alert() {
             }),
         ),
         (
-            "a market order the venue fills in part",
+            "a marketable limit order the venue fills in part",
             vec!["ORDER_SUBMITTED", "VENUE_ACK", "PARTIAL_FILL"],
             Box::new(|r| {
                 Box::pin(async move {
-                    r.venue.with(|s| s.fill_cap = Some(d("0.001")));
-                    let out = send(&mut r.open(), market(Side::Buy, "0.002")).await.unwrap();
+                    // The book holds 0.001 at the mark; the rest of the order rests.
+                    r.venue.with(|s| s.set_fill_cap(Some(d("0.001"))));
+                    let at_mark = IntentSpec { limit_price: Some(d("50000")), ..spec() };
+                    let out = send(&mut r.open(), at_mark).await.unwrap();
                     assert_eq!(out.status, "partially_filled");
                     r
                 })

@@ -9,7 +9,7 @@ use super::rig::*;
 async fn positions_without_a_mark_fail_exposure_closed() {
     // Held at the venue, outside the policy, no mark anywhere.
     let r = Rig::new();
-    r.venue.with(|s| s.positions.insert("SOL/USD".into(), d("30")));
+    r.venue.with(|s| s.set_position("SOL/USD", d("30")));
     let mut c = r.open();
     assert_eq!(
         actual(&mut c, spec(), "max_gross_exposure").await,
@@ -21,15 +21,15 @@ async fn positions_without_a_mark_fail_exposure_closed() {
     // The same position with a mark at the venue: fetched and counted (30 x 100 + 0.002 x 49900).
     let r = Rig::new();
     r.venue.with(|s| {
-        s.positions.insert("SOL/USD".into(), d("30"));
-        s.marks.insert("SOL/USD".into(), d("100"));
+        s.set_position("SOL/USD", d("30"));
+        s.exchange.mids.insert("SOL/USD".into(), d("100"));
     });
     let mut c = r.open();
     assert_eq!(actual(&mut c, spec(), "max_gross_exposure").await, (false, "3099.800".to_string()));
 
     // No mark for the order's own symbol: its position cannot be valued either.
     let r = Rig::new();
-    r.venue.with(|s| s.marks.remove("BTC/USD"));
+    r.venue.with(|s| s.exchange.mids.remove("BTC/USD"));
     let mut c = r.open();
     let unknown = (false, "unknown (no mark for BTC/USD)".to_string());
     assert_eq!(actual(&mut c, spec(), "max_position_notional").await, unknown);

@@ -11,10 +11,10 @@ use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::promote::{self, PromotionReport, PROMOTION_SCHEMA};
 use quantlab::engine::execution::{global_halt, paths, Corridor, CorridorId, OperatorKey, Venue};
+use quantlab::engine::gate::GateOutcome;
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::workspace::{write_json, Workspace};
 use quantlab::engine::{Engine, ErrorKind};
-use quantlab::tui::panes::order_confirm::DialogKey;
 
 use super::rig::*;
 
@@ -58,8 +58,8 @@ fn kraken() -> IntentSpec {
 /// corridor as it is now; a refusal by the dialog comes back as the refusal it shows.
 fn keypress(c: &mut Corridor, intent_id: &str) -> quantlab::engine::Result<()> {
     match crate::common::keypress::press(c, intent_id, c.arm_state()) {
-        DialogKey::Confirmed(confirmation) => c.approve(*confirmation, key()).map(|_| ()),
-        DialogKey::Refused(why) => Err(quantlab::engine::Error::new(ErrorKind::Refused, why)),
+        GateOutcome::Confirmed(confirmation) => c.approve(*confirmation, key()).map(|_| ()),
+        GateOutcome::Refused(why) => Err(quantlab::engine::Error::new(ErrorKind::Refused, why)),
         other => panic!("the dialog did neither confirm nor refuse: {other:?}"),
     }
 }
@@ -250,7 +250,7 @@ async fn a_promotion_report_opens_the_gate_only_signed_by_a_trusted_key_and_unch
     let mut c = l.open();
     let i = c.create_intent(kraken()).unwrap();
     let promotion = |c: &Corridor| {
-        let pf = c.evaluate(&c.state().intents[&i.id].intent, None);
+        let pf = c.evaluate(&c.state().intents[&i.id].intent, Err("not read"));
         pf.checks.into_iter().find(|c| c.rule == "promotion").unwrap()
     };
 

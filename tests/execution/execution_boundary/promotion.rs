@@ -7,9 +7,9 @@ use quantlab::engine::execution::fake::FakeVenue;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::{Corridor, CorridorId, Venue};
+use quantlab::engine::gate::GateOutcome;
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::ErrorKind;
-use quantlab::tui::panes::order_confirm::DialogKey;
 
 use super::rig::*;
 
@@ -47,7 +47,7 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
     // The confirm dialog refuses the key on a live corridor that is not armed, even one shown
     // as armed (a screen read before the arm failed): the intent as read says why.
     match crate::common::keypress::press(&c, &i.id, ArmState::Armed) {
-        DialogKey::Refused(why) => assert!(why.contains("disarmed"), "{why}"),
+        GateOutcome::Refused(why) => assert!(why.contains("disarmed"), "{why}"),
         other => panic!("{other:?}"),
     }
     // Arming meets the gate too, and an unarmed live corridor sends nothing.

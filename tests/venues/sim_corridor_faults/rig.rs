@@ -16,6 +16,9 @@ impl BrokerAdapter for FaultOnSubmit {
     fn venue(&self) -> Venue {
         self.inner.venue()
     }
+    fn loopback_only(&self) -> std::result::Result<(), String> {
+        self.inner.loopback_only()
+    }
     async fn status(&self) -> VenueResult<VenueStatus> {
         self.inner.status().await
     }

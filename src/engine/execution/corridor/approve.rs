@@ -47,6 +47,15 @@ impl Corridor {
                 self.id
             )));
         }
+        // A test build's synthetic key never approves an order a real venue would take.
+        if confirmation.synthetic() && self.id.venue.is_live() {
+            if let Err(why) = self.adapter.loopback_only() {
+                return Err(refused(format!(
+                    "a synthetic key (a test build's) cannot approve in {}: its venue is not loopback ({why})",
+                    self.id
+                )));
+            }
+        }
         let intent_id = confirmation.intent_id();
         let by = confirmation.by();
         self.refuse_child(intent_id)?;

@@ -244,7 +244,7 @@ impl Corridor {
     pub fn evaluate(
         &self,
         intent: &ExecutionIntent,
-        context: Option<&ExecutionContext>,
+        context: std::result::Result<&ExecutionContext, &str>,
     ) -> ExecutionPreflight {
         self.evaluate_for(intent, context, false)
     }
@@ -254,7 +254,7 @@ impl Corridor {
     fn evaluate_for(
         &self,
         intent: &ExecutionIntent,
-        context: Option<&ExecutionContext>,
+        context: std::result::Result<&ExecutionContext, &str>,
         dry_run: bool,
     ) -> ExecutionPreflight {
         let halt = global_halt::reason(&self.ws);
@@ -286,17 +286,11 @@ impl Corridor {
 
     async fn preflight_for(&mut self, intent_id: &str, dry_run: bool) -> Result<ExecutionPreflight> {
         let intent = self.record(intent_id)?.intent.clone();
-        let context = match self.context().await {
-            Ok(c) => Some(c),
-            Err(e) => {
-                self.alert(
-                    codes::VENUE_ERROR,
-                    &format!("no execution context for {}: {}", intent.id, e.message),
-                );
-                None
-            }
-        };
-        let pf = self.evaluate_for(&intent, context.as_ref(), dry_run);
+        let context = self.context().await.map_err(|e| e.message);
+        if let Err(why) = &context {
+            self.alert(codes::VENUE_ERROR, &format!("no execution context for {}: {why}", intent.id));
+        }
+        let pf = self.evaluate_for(&intent, context.as_ref().map_err(String::as_str), dry_run);
         for c in pf.failed() {
             match c.rule.as_str() {
                 "mark_fresh" => self.alert(

@@ -287,6 +287,13 @@ impl BrokerAdapter for HlAdapter {
         Venue::Hyperliquid
     }
 
+    fn loopback_only(&self) -> std::result::Result<(), String> {
+        crate::engine::venues::endpoints::urls_loopback(&[
+            ("base_url", self.client.base_url()),
+            ("ws_url", &self.ws_url),
+        ])
+    }
+
     async fn status(&self) -> VenueResult<VenueStatus> {
         self.universe().await.map(|_| VenueStatus::Online)
     }

@@ -52,6 +52,11 @@ pub struct PreparedAction {
 }
 
 impl HlClient {
+    /// Where its REST requests go.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
     pub fn new(
         base_url: &str,
         http: Http,

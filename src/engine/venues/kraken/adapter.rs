@@ -278,6 +278,14 @@ impl BrokerAdapter for KrakenAdapter {
         Venue::Kraken
     }
 
+    fn loopback_only(&self) -> std::result::Result<(), String> {
+        crate::engine::venues::endpoints::urls_loopback(&[
+            ("base_url", self.client.base_url()),
+            ("ws_url", &self.ws_url),
+            ("ws_auth_url", &self.ws_auth_url),
+        ])
+    }
+
     async fn status(&self) -> VenueResult<VenueStatus> {
         let v = self.client.public("SystemStatus", &[]).await?;
         Ok(match v.get("status").and_then(Value::as_str) {

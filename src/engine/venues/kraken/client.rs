@@ -75,6 +75,11 @@ fn venue_err(e: KrakenError) -> VenueError {
 }
 
 impl KrakenClient {
+    /// Where its REST requests go.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
     pub fn new(
         base_url: &str,
         http: Http,

@@ -498,8 +498,7 @@ fn add_order(sim: &mut Sim, key: &str, p: &Params, now: i64) -> Result<Value, St
     let exits: Vec<NewOrder> = close.into_iter().collect();
     if p.get("validate").is_some_and(|v| v == "true") {
         // Validate-only: the same checks on a copy, nothing placed.
-        let mut copy = sim.ex.clone();
-        copy.place_with_exits(SimVenue::Kraken, req, exits, now).map_err(reject_text)?;
+        sim.ex.validate(SimVenue::Kraken, req, exits, now).map_err(reject_text)?;
         return Ok(json!({ "descr": descr }));
     }
     let (order, events) = sim.ex.place_with_exits(SimVenue::Kraken, req, exits, now).map_err(reject_text)?;

@@ -1,0 +1,15 @@
+//! The keypress gate: the only way a live order is approved. A key read from the terminal
+//! ([`input`]) reaches the order confirm dialog's state ([`OrderGate`]), whose handler alone
+//! makes a [`KeypressWitness`]; the execution boundary turns that witness into a
+//! [`Confirmation`](crate::engine::execution::Confirmation) and nothing else can.
+//!
+//! It lives in the engine, not the console, because Rust's privacy is per module: the type
+//! whose constructor is sealed must be declared where its one maker is, and the engine must
+//! not import the console. The console draws an [`OrderGate`] and maps its keymap onto
+//! [`GateAction`]s; it cannot make a witness or a terminal key.
+
+pub mod input;
+mod order_gate;
+
+pub use input::{Input, Origin, TerminalKey};
+pub use order_gate::{GateAction, GateOutcome, KeypressWitness, OrderGate, DWELL};
