@@ -120,6 +120,16 @@ fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
     }
 }
 
+/// The name libtest gives test `name` of the module at `module` (its `module_path!()`): the path
+/// without the test binary's own crate, what `--exact` matches when a test runs this binary again
+/// as a child process.
+pub fn test_name(module: &str, name: &str) -> String {
+    match module.split_once("::") {
+        Some((_, path)) => format!("{path}::{name}"),
+        None => name.to_string(),
+    }
+}
+
 /// `keyctl` (package keyutils), which the keyring tests need: they run QuantLab inside a
 /// session keyring (`keyctl session - ...`), the one way the kernel keyutils store works on a
 /// headless Linux box. Missing, the test fails: CI installs it, and a test that skipped itself

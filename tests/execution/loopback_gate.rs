@@ -206,35 +206,10 @@ fn audit(ws: &Ws) -> (i32, Value) {
     (o.code, v)
 }
 
-/// The only test that reads the operator-key variables in-process. It runs in a process of its
-/// own (this test binary again, through rusty-fork), the variables set on that process alone:
-/// set in this one, they would reach every test running beside it.
-#[test]
-fn an_environment_key_approval_is_refused_off_loopback_at_signing_submit_and_audit() {
-    rusty_fork::fork(
-        rusty_fork::rusty_fork_test_name!(
-            an_environment_key_approval_is_refused_off_loopback_at_signing_submit_and_audit
-        ),
-        rusty_fork::rusty_fork_id!(),
-        |child| {
-            child.env("QUANTLAB_OPERATOR", "e2e").env(LOOPBACK_OPERATOR_ENV, OPERATOR_SEED);
-        },
-        |child, _| {
-            let status = child.wait().unwrap();
-            assert!(
-                status.success(),
-                "the test's own process failed ({status}); its output is printed below"
-            );
-        },
-        || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            rt.block_on(environment_key_approval_refused_off_loopback());
-        },
-    )
-    .unwrap();
-}
-
-async fn environment_key_approval_refused_off_loopback() {
+/// The operator-key variable's value is handed to the engine as the CLI would read it, so no
+/// test sets it in this process (the others running beside it would see it).
+#[tokio::test]
+async fn an_environment_key_approval_is_refused_off_loopback_at_signing_submit_and_audit() {
     let ws = Ws::new();
     let w = Workspace::at(ws.path());
     let policy = EXAMPLE.replace("venue = \"fake\"", "venue = \"kraken\"");
@@ -244,7 +219,10 @@ async fn environment_key_approval_refused_off_loopback() {
 
     // Bypass 1: the environment key signing for a corridor that is not loopback.
     venues(HOSTILE_VENUES);
-    let e = OperatorKey::for_live(&NoKeyring, &w, || corridor_loopback(&w, &id)).unwrap_err();
+    let for_live = || {
+        OperatorKey::for_live_as(&NoKeyring, &w, "e2e", Some(OPERATOR_SEED.into()), || corridor_loopback(&w, &id))
+    };
+    let e = for_live().unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
     assert!(e.message.contains(LOOPBACK_OPERATOR_ENV), "{}", e.message);
     assert!(e.message.contains("venues.toml: [kraken.main] base_url is not loopback"), "{}", e.message);
@@ -253,7 +231,7 @@ async fn environment_key_approval_refused_off_loopback() {
 
     // On the simulator it signs, and the workspace records where the key came from.
     venues(LOOPBACK_VENUES);
-    let (key, warning) = OperatorKey::for_live(&NoKeyring, &w, || corridor_loopback(&w, &id)).unwrap();
+    let (key, warning) = for_live().unwrap();
     assert!(warning.unwrap().contains(LOOPBACK_OPERATOR_ENV));
     let trusted = operators::load(&w).unwrap();
     assert_eq!(trusted.operators[0].origin, Origin::LoopbackEnvironment);

@@ -444,7 +444,7 @@ async fn two_processes_signing_with_one_key_have_no_nonce_refused() {
     let children: Vec<_> = (0..2)
         .map(|_| {
             let child = std::process::Command::new(&exe)
-                .args(["--exact", rusty_fork::rusty_fork_test_name!(nonce_child_reads_balances)])
+                .args(["--exact", &crate::common::test_name(module_path!(), "nonce_child_reads_balances")])
                 .args(["--ignored", "--nocapture"])
                 .env(NONCE_CHILD, ws.path())
                 .stdout(std::process::Stdio::piped())
