@@ -96,7 +96,7 @@ fn run_request(ws: &Ws, req: &Path, signal: Option<&Path>) -> (i32, Value) {
 
 #[test]
 fn every_fixture_request_gives_its_recorded_response() {
-    let bless = common::bless();
+    let rerecord = common::rerecord();
     let schema = validator("response.schema.json");
     let request_schema = validator("request.schema.json");
     assert!(requests().len() >= 8);
@@ -112,13 +112,13 @@ fn every_fixture_request_gives_its_recorded_response() {
         assert_eq!(got["exit_code"], code, "{}", req.display());
         normalize(&mut got);
         let expected_path = PathBuf::from(req.to_string_lossy().replace(".request.json", ".response.json"));
-        if bless {
+        if rerecord {
             std::fs::write(&expected_path, serde_json::to_string_pretty(&got).unwrap() + "\n").unwrap();
             continue;
         }
         let expected: Value = serde_json::from_slice(&std::fs::read(&expected_path).unwrap_or_else(|_| {
             panic!(
-                "{} missing: run QUANTLAB_BLESS=1 cargo test --test contract_requests",
+                "{} missing: run INSTA_UPDATE=always cargo test --test integration contract_requests",
                 expected_path.display()
             )
         }))
@@ -216,16 +216,19 @@ fn a_failed_run_keeps_its_machine_contract_in_the_response() {
     assert_eq!(written["machine_contract"], *mc);
 }
 
-/// `QUANTLAB_BLESS=0` (or any value but `1`) compares against the recordings instead of
-/// overwriting them; and every test reads the variable through that one rule.
+/// Only an explicit `INSTA_UPDATE` in-place value re-records the responses; any other value
+/// compares against the recordings, and every test reads the variable through that one rule
+/// (insta reads it for the console snapshots).
 #[test]
-fn only_quantlab_bless_1_re_records() {
+fn only_an_explicit_insta_update_re_records() {
     use std::ffi::OsStr;
-    assert!(common::blessing(Some(OsStr::new("1"))));
-    for v in ["0", "", "true", "yes", " 1", "10"] {
-        assert!(!common::blessing(Some(OsStr::new(v))), "QUANTLAB_BLESS={v:?} must not re-record");
+    for v in ["always", "1", "force"] {
+        assert!(common::rerecording(Some(OsStr::new(v))), "INSTA_UPDATE={v:?} re-records");
     }
-    assert!(!common::blessing(None));
+    for v in ["0", "", "auto", "new", "unseen", "no", "true", "yes", " always", "10"] {
+        assert!(!common::rerecording(Some(OsStr::new(v))), "INSTA_UPDATE={v:?} must not re-record");
+    }
+    assert!(!common::rerecording(None));
     let mut readers = Vec::new();
     let mut stack = vec![root().join("tests")];
     while let Some(dir) = stack.pop() {
@@ -235,11 +238,11 @@ fn only_quantlab_bless_1_re_records() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "rs") {
                 let text = std::fs::read_to_string(&p).unwrap();
-                if text.contains("var_os(\"QUANTLAB_BLESS\")") || text.contains("var(\"QUANTLAB_BLESS\")") {
+                if text.contains("var_os(\"INSTA_UPDATE\")") || text.contains("var(\"INSTA_UPDATE\")") {
                     readers.push(p.strip_prefix(root()).unwrap().display().to_string());
                 }
             }
         }
     }
-    assert_eq!(readers, ["tests/common/mod.rs"], "read QUANTLAB_BLESS through common::bless() only");
+    assert_eq!(readers, ["tests/common/mod.rs"], "read INSTA_UPDATE through common::rerecord() only");
 }

@@ -172,20 +172,17 @@ pub fn normalize(screen: &str) -> String {
     out.lines().map(|l| l.trim_end()).collect::<Vec<_>>().join("\n") + "\n"
 }
 
-/// Compare a screen with its recorded snapshot (tests/snapshots/console/NAME.txt);
-/// `QUANTLAB_BLESS=1` records it (no other value does).
+/// Compare a screen, normalized, with its snapshot tests/snapshots/console/NAME.snap (insta).
+/// A difference fails the test and leaves the new screen beside it as NAME.snap.new, for
+/// `cargo insta review`; only an explicit `INSTA_UPDATE=always` overwrites the snapshot, and in
+/// CI nothing is written.
 pub fn snapshot(name: &str, screen: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots/console")
-        .join(format!("{name}.txt"));
     let got = normalize(screen);
-    if crate::common::bless() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &got).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!("{} missing: QUANTLAB_BLESS=1 cargo test --test console_headless", path.display())
+    insta::with_settings!({
+        snapshot_path => "../snapshots/console",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, got);
     });
-    assert_eq!(got, want, "screen {name} differs from its snapshot");
 }

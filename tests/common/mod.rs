@@ -143,12 +143,16 @@ pub fn keyctl() -> std::process::Command {
     std::process::Command::new("keyctl")
 }
 
-/// `QUANTLAB_BLESS=1` re-records snapshots and recorded responses instead of comparing.
-pub fn bless() -> bool {
-    blessing(std::env::var_os("QUANTLAB_BLESS").as_deref())
+/// Whether the contract responses (tests/fixtures/contract) are re-recorded instead of compared:
+/// only when `INSTA_UPDATE` asks insta to overwrite its snapshots in place, so one explicit
+/// opt-in re-records every recording. Those files are a published contract in their own format,
+/// not insta snapshots, so the test writes them itself.
+pub fn rerecord() -> bool {
+    rerecording(std::env::var_os("INSTA_UPDATE").as_deref())
 }
 
-/// Only `1` blesses: `0`, an empty value or any other word compares, as if it were unset.
-pub fn blessing(value: Option<&std::ffi::OsStr>) -> bool {
-    value == Some(std::ffi::OsStr::new("1"))
+/// Only insta's in-place values (`always`, its alias `1`, and `force`) re-record; unset, empty,
+/// `auto`, `new`, `unseen`, `no` or any other word compares.
+pub fn rerecording(value: Option<&std::ffi::OsStr>) -> bool {
+    value.and_then(|v| v.to_str()).is_some_and(|v| matches!(v, "always" | "1" | "force"))
 }
