@@ -80,6 +80,7 @@ fn run(engine: &Engine, cmd: &SweepCmd) -> Result<Outcome> {
         Some(other) => return Err(Error::bad_input(format!("--progress '{other}': use bar, json or none"))),
     };
     let last_pct = AtomicUsize::new(usize::MAX);
+    let written = AtomicUsize::new(0);
     let progress = |done: usize, total: usize| {
         let pct = done * 100 / total.max(1);
         // Report each percent once, whatever thread finishes it.
@@ -87,6 +88,11 @@ fn run(engine: &Engine, cmd: &SweepCmd) -> Result<Outcome> {
             return;
         }
         let mut err = std::io::stderr().lock();
+        // Threads finish out of order: a count below one already written (under the lock) is
+        // stale, so the counts only rise and the last line is the total.
+        if written.fetch_max(done, Ordering::Relaxed) > done {
+            return;
+        }
         match mode {
             "bar" => {
                 let filled = pct / 4;
