@@ -33,7 +33,9 @@ fn no_test_changes_what_is_process_wide() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "rs") {
                 let text = std::fs::read_to_string(&p).unwrap();
-                found.extend(calls.iter().filter(|c| text.contains(*c)).map(|c| format!("{}: {c}", p.display())));
+                found.extend(
+                    calls.iter().filter(|c| text.contains(*c)).map(|c| format!("{}: {c}", p.display())),
+                );
             }
         }
     }

@@ -220,7 +220,9 @@ async fn an_environment_key_approval_is_refused_off_loopback_at_signing_submit_a
     // Bypass 1: the environment key signing for a corridor that is not loopback.
     venues(HOSTILE_VENUES);
     let for_live = || {
-        OperatorKey::for_live_as(&NoKeyring, &w, "e2e", Some(OPERATOR_SEED.into()), || corridor_loopback(&w, &id))
+        OperatorKey::for_live_as(&NoKeyring, &w, "e2e", Some(OPERATOR_SEED.into()), || {
+            corridor_loopback(&w, &id)
+        })
     };
     let e = for_live().unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
