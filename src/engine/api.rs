@@ -15,21 +15,26 @@ use crate::engine::research::query::{select, Query};
 use crate::engine::research::sweep::{self, Progress, SweepReport, SweepRequest, SweepSummary};
 use crate::engine::research::walkforward::{self, WalkForwardReport, WalkForwardRequest};
 use crate::engine::research::{run, RunReport, RunRequest};
+use crate::engine::runtime::VenueRuntime;
 use crate::engine::strategy::{catalogue, StrategyInfo};
 use crate::engine::time::{fmt_ms, parse_timeframe};
 use crate::engine::workspace::{read_json, write_atomic, Workspace};
 
+/// Clones share the workspace, the credential store and the venue runtime: a console hands one
+/// to each of its workers.
+#[derive(Clone)]
 pub struct Engine {
     ws: Workspace,
     credentials: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
     /// The program that runs this engine's paper sessions, when it is not this one.
     runner: Option<std::path::PathBuf>,
+    venues: VenueRuntime,
 }
 
 impl Engine {
     /// An engine on `ws` whose credentials live in the OS keyring.
     pub fn open(ws: Workspace) -> Engine {
-        Engine { ws, credentials: std::sync::Arc::new(crate::engine::secrets::KeyringStore), runner: None }
+        Engine::with_credentials(ws, std::sync::Arc::new(crate::engine::secrets::KeyringStore))
     }
 
     /// The same with another credential store (tests use the in-memory one).
@@ -37,7 +42,7 @@ impl Engine {
         ws: Workspace,
         store: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
     ) -> Engine {
-        Engine { ws, credentials: store, runner: None }
+        Engine { ws, credentials: store, runner: None, venues: VenueRuntime::new() }
     }
 
     /// The same engine launching its paper sessions' runners with `exe`, a quantlab build, rather
@@ -51,6 +56,25 @@ impl Engine {
     /// The runner program [`Engine::with_runner`] chose, if any.
     pub(crate) fn runner(&self) -> Option<&Path> {
         self.runner.as_deref()
+    }
+
+    /// The runtime every venue call and stream of this engine (and its clones) runs on.
+    pub fn venue_runtime(&self) -> &VenueRuntime {
+        &self.venues
+    }
+
+    /// Run a venue future to completion on the engine's runtime (see [`VenueRuntime::block_on`]).
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> Result<F::Output> {
+        self.venues.block_on(f)
+    }
+
+    /// Start a stream on the engine's runtime (see [`VenueRuntime::spawn`]).
+    pub fn spawn<F>(&self, f: F) -> Result<tokio::task::JoinHandle<F::Output>>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.venues.spawn(f)
     }
 
     pub fn credentials(&self) -> &dyn crate::engine::secrets::CredentialStore {

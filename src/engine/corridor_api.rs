@@ -176,23 +176,23 @@ impl Engine {
 
     pub fn corridor_arm(&self, venue: Venue, account: &str) -> Result<ArmReport> {
         let mut c = self.open_live_corridor(venue, account)?;
-        ex::block_on(c.arm())?
+        self.block_on(c.arm())?
     }
 
     pub fn corridor_disarm(&self, venue: Venue, account: &str, keep_orders: bool) -> Result<()> {
         let mut c = self.open_live_corridor(venue, account)?;
-        ex::block_on(c.disarm("operator disarmed", keep_orders))?
+        self.block_on(c.disarm("operator disarmed", keep_orders))?
     }
 
     /// Renew the dead-man timer of an armed corridor (what the console does while it runs).
     pub fn corridor_keep_alive(&self, venue: Venue, account: &str) -> Result<Lease> {
         let mut c = self.open_live_corridor(venue, account)?;
-        ex::block_on(c.keep_alive())?
+        self.block_on(c.keep_alive())?
     }
 
     pub fn corridor_detail(&self, venue: Venue, account: &str) -> Result<CorridorDetail> {
         let c = self.open_live_corridor(venue, account)?;
-        ex::block_on(detail(&c))?
+        self.block_on(detail(&c))?
     }
 
     /// Approve with the confirm dialog's confirmation and send at once.
@@ -203,7 +203,7 @@ impl Engine {
         let id = confirmation.intent_id().to_string();
         let signing = self.signing_key(&row.corridor)?;
         c.approve_with(confirmation, signing.as_ref())?;
-        let (outcome, to_send) = ex::block_on(async {
+        let (outcome, to_send) = self.block_on(async {
             let r = c.submit_timed(&id).await;
             (r.0, r.1)
         })?;

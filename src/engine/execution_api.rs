@@ -34,6 +34,27 @@ pub struct CorridorSummary {
     pub journal_entries: usize,
 }
 
+/// Every corridor at a glance, read together: the Corridors tab's list and the status bar's
+/// halts and approvals come from one snapshot, so they agree and each journal is read once.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorridorSnapshot {
+    pub corridors: Vec<CorridorSummary>,
+    /// Why the kill switch halted every corridor, when it did.
+    pub kill_switch: Option<String>,
+}
+
+impl CorridorSnapshot {
+    /// Intents not yet expired that wait for an operator's approval, over every corridor.
+    pub fn awaiting_approval(&self) -> usize {
+        self.corridors.iter().map(|c| c.awaiting_approval).sum()
+    }
+
+    /// The corridors halted, on their own or by the kill switch.
+    pub fn halted(&self) -> Vec<&CorridorId> {
+        self.corridors.iter().filter(|c| c.halted.is_some()).map(|c| &c.corridor).collect()
+    }
+}
+
 /// A credential's name and whether the store holds it; never its value. A venue credential
 /// names its venue and account, an operator's signing key its operator.
 #[derive(Debug, Clone, Serialize)]
@@ -71,6 +92,21 @@ impl Engine {
     }
 
     pub fn corridors(&self) -> Result<Vec<CorridorSummary>> {
+        Ok(self.corridor_snapshot()?.corridors)
+    }
+
+    /// Every corridor at a glance and what the status bar says of them, from one read of each
+    /// journal.
+    pub fn corridor_snapshot(&self) -> Result<CorridorSnapshot> {
+        self.snapshot_with(&std::collections::BTreeMap::new())
+    }
+
+    /// The snapshot, with the corridors in `open` (opened, so read already, by the caller)
+    /// summarised from the state they hold instead of their journals read again.
+    pub(crate) fn snapshot_with(
+        &self,
+        open: &std::collections::BTreeMap<CorridorId, ex::Corridor>,
+    ) -> Result<CorridorSnapshot> {
         let ws = self.workspace();
         let in_policy: Vec<CorridorId> = policy::load(ws)?
             .map(|p| p.policy.corridors.iter().map(|c| c.id()).collect())
@@ -79,10 +115,17 @@ impl Engine {
         let now = now_ms();
         let mut out = Vec::new();
         for id in ex::corridors(ws)? {
-            let entries = journal::read(&paths::journal(ws, &id))?;
-            let st = ex::state::CorridorState::replay(&entries);
+            let read;
+            let (st, journal_entries) = match open.get(&id) {
+                Some(c) => (c.state(), c.entries().len()),
+                None => {
+                    let entries = journal::read(&paths::journal(ws, &id))?;
+                    read = ex::state::CorridorState::replay(&entries);
+                    (&read, entries.len())
+                }
+            };
             out.push(CorridorSummary {
-                arm: ex::corridor::arming::status_of(ws, &id, &st, now),
+                arm: ex::corridor::arming::status_of(ws, &id, st, now),
                 in_policy: in_policy.contains(&id),
                 halted: global
                     .clone()
@@ -95,11 +138,11 @@ impl Engine {
                     .filter(|r| r.awaits_approval() && r.intent.expires_ms > now)
                     .count(),
                 open_orders: st.open_intents().count(),
-                journal_entries: entries.len(),
+                journal_entries,
                 corridor: id,
             });
         }
-        Ok(out)
+        Ok(CorridorSnapshot { corridors: out, kill_switch: global })
     }
 
     /// Record a new intent in its corridor's journal. No venue is involved.
@@ -174,13 +217,13 @@ impl Engine {
             return Ok(IntentStatus::Cancelled);
         }
         let mut corridor = ex::open_corridor(self.workspace(), &c, self.credentials())?;
-        ex::block_on(corridor.cancel_intent(id, reason))?
+        self.block_on(corridor.cancel_intent(id, reason))?
     }
 
     pub fn preflight(&self, intent_id: &str) -> Result<ExecutionPreflight> {
         let row = self.intent(intent_id)?;
         let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
-        ex::block_on(c.preflight(intent_id))?
+        self.block_on(c.preflight(intent_id))?
     }
 
     /// Send an intent from a script. A dry run (validate-only) works on every venue; a real
@@ -216,7 +259,7 @@ impl Engine {
                 }
             }
         }
-        let mut out = ex::block_on(c.submit(intent_id, dry_run))??;
+        let mut out = self.block_on(c.submit(intent_id, dry_run))??;
         if let Some(note) = unsigned {
             out.message = format!("{}; {note}", out.message);
         }
@@ -262,17 +305,17 @@ impl Engine {
     }
 
     pub fn kill(&self, venue: Option<Venue>, account: Option<&str>, reason: &str) -> Result<ex::KillReport> {
-        ex::kill(self.workspace(), self.credentials(), venue, account, reason)
+        ex::kill(self.workspace(), self.credentials(), self.venue_runtime(), venue, account, reason)
     }
 
     pub fn rearm(&self, venue: Option<Venue>, account: Option<&str>) -> Result<Vec<ex::CorridorOutcome>> {
-        ex::rearm(self.workspace(), self.credentials(), venue, account)
+        ex::rearm(self.workspace(), self.credentials(), self.venue_runtime(), venue, account)
     }
 
     pub fn reconcile(&self, venue: Venue, account: &str) -> Result<ReconcileSummary> {
         let id = CorridorId::new(venue, account)?;
         let mut c = ex::open_corridor(self.workspace(), &id, self.credentials())?;
-        ex::block_on(c.reconcile())?
+        self.block_on(c.reconcile())?
     }
 
     pub fn promote_check(&self, venue: Venue, account: &str) -> Result<PromotionReport> {

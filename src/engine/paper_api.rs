@@ -8,7 +8,7 @@ impl Engine {
     /// Create a session and launch its runner in the background.
     pub fn paper_start(&self, req: &StartRequest) -> Result<Session> {
         paper::mark_dead(self.workspace())?;
-        let s = paper::create(self.workspace(), req)?;
+        let s = paper::create(self.workspace(), self.venue_runtime(), req)?;
         match self.runner() {
             Some(exe) => launch::spawn_with(self.workspace(), &s.id, exe),
             None => launch::spawn(self.workspace(), &s.id),

@@ -203,11 +203,10 @@ impl App {
             Cmd::LoadRuns,
             Cmd::LoadSweeps,
             Cmd::LoadAlerts,
-            Cmd::LoadCorridors,
+            Cmd::PollCorridors(Default::default()),
             Cmd::LoadPretrade,
             Cmd::LoadPaper,
             Cmd::LoadSignals,
-            Cmd::LoadCorridorList,
         ]
     }
 
@@ -274,19 +273,7 @@ impl App {
                 tracing::warn!("{id}: account stream ended: {why}");
             }
             Msg::Done(r) => {
-                // A poll that found nothing new draws nothing: an idle console stays silent.
-                let unchanged = match &r {
-                    Ok(Loaded::Alerts(a)) => *a == self.alerts,
-                    Ok(Loaded::Corridors(x)) => *x == self.execution,
-                    // A live session's age moves on every read; a finished one's list is still.
-                    Ok(Loaded::Paper(p)) => *p == self.paper.sessions && !self.paper.any_live(),
-                    Ok(Loaded::Signals(rows, at)) => self.signals.same(rows, *at),
-                    Ok(Loaded::CorridorList(l)) => *l == self.corridors.list,
-                    Ok(Loaded::KeptAlive(_, Ok(_))) | Ok(Loaded::Watching(_)) => true,
-                    Ok(Loaded::SignalDetail(d)) => matches!(&self.view, View::Signal(old)
-                        if old.record == d.record && old.read_at_ms / 60_000 == d.read_at_ms / 60_000),
-                    _ => false,
-                };
+                let unchanged = self.unchanged(&r);
                 self.loaded(r, &mut out);
                 self.dirty |= !unchanged;
             }
@@ -318,6 +305,25 @@ impl App {
                 keymap,
                 out,
             );
+        }
+    }
+
+    /// Whether a result changes nothing shown: a poll that found nothing new draws nothing,
+    /// so an idle console stays silent.
+    fn unchanged(&self, r: &Result<Loaded, Error>) -> bool {
+        match r {
+            Ok(Loaded::Alerts(a)) => *a == self.alerts,
+            Ok(Loaded::Corridors(x)) => *x == self.execution,
+            // A live session's age moves on every read; a finished one's list is still.
+            Ok(Loaded::Paper(p)) => *p == self.paper.sessions && !self.paper.any_live(),
+            Ok(Loaded::Signals(rows, at)) => self.signals.same(rows, *at),
+            Ok(Loaded::CorridorList(l)) => *l == self.corridors.list,
+            Ok(Loaded::CorridorSnapshot(x, l)) => *x == self.execution && *l == self.corridors.list,
+            Ok(Loaded::KeptAlive(_, Ok(_))) | Ok(Loaded::Watching(_)) => true,
+            Ok(Loaded::SignalDetail(d)) => matches!(&self.view, View::Signal(old)
+                if old.record == d.record && old.read_at_ms / 60_000 == d.read_at_ms / 60_000),
+            Ok(Loaded::CorridorPoll(parts)) => parts.iter().all(|p| self.unchanged(p)),
+            _ => false,
         }
     }
 
@@ -470,6 +476,11 @@ impl App {
                     out.push(Cmd::LoadCorridorDetail(id));
                 }
             }
+            Loaded::CorridorPoll(parts) => parts.into_iter().for_each(|r| self.loaded(r, out)),
+            Loaded::CorridorSnapshot(x, l) => {
+                self.execution = x;
+                self.loaded(Ok(Loaded::CorridorList(l)), out);
+            }
             Loaded::CorridorDetail(d) => self.corridors.loaded_detail(*d),
             Loaded::Armed(r) => {
                 self.busy.retain(|b| *b != format!("arming {}", r.corridor));
@@ -536,9 +547,13 @@ impl App {
 impl App {
     /// What to read again after anything changed a corridor.
     fn corridor_reload(&self) -> Vec<Cmd> {
-        let mut v = vec![Cmd::LoadCorridorList, Cmd::LoadCorridors, Cmd::LoadAlerts];
-        v.extend(self.corridors.selected().cloned().map(Cmd::LoadCorridorDetail));
-        v
+        vec![self.corridor_poll(), Cmd::LoadAlerts]
+    }
+
+    /// Every corridor's summary and the selected one's detail, each journal read once.
+    pub(super) fn corridor_poll(&self) -> Cmd {
+        let detail = self.corridors.selected().cloned();
+        Cmd::PollCorridors(crate::engine::CorridorPoll { keep_alive: Vec::new(), detail })
     }
 
     /// Polls what other processes change: alerts and halts always; paper sessions while the
@@ -555,9 +570,6 @@ impl App {
         // Alerts raised elsewhere (paper runners, the CLI, cron) reach the status bar within a
         // tick; halts within five.
         out.push(Cmd::LoadAlerts);
-        if self.ticks.is_multiple_of(5) {
-            out.push(Cmd::LoadCorridors);
-        }
         // Signals arrive from other processes (an intake from cron): read them while shown.
         if self.tab == Tab::Signals && !self.signals.loading {
             self.signals.loading = true;
@@ -566,19 +578,19 @@ impl App {
                 _ => out.push(Cmd::LoadSignals),
             }
         }
-        // Armed corridors keep their venue's dead-man timer fresh: every 10 s (five ticks),
-        // well inside the shortest timer the policy allows (10 s... 3600 s).
+        // The shown corridor's detail every tick; every fifth, with it, armed corridors keep
+        // their venue's dead-man timer fresh (every 10 s, well inside the shortest timer the
+        // policy allows, 10 s... 3600 s) and every corridor is summarised: one poll, so each
+        // journal is read once a tick.
+        let shown = self.tab == Tab::Corridors && !self.corridors.loading;
+        let detail = self.corridors.selected().cloned().filter(|_| shown);
+        self.corridors.loading |= detail.is_some();
         if self.ticks.is_multiple_of(5) {
-            for id in self.corridors.armed().into_iter().filter(|c| self.corridors.owned.contains(c)) {
-                out.push(Cmd::KeepAlive(id));
-            }
-            out.push(Cmd::LoadCorridorList);
-        }
-        if self.tab == Tab::Corridors && !self.corridors.loading {
-            if let Some(id) = self.corridors.selected().cloned() {
-                self.corridors.loading = true;
-                out.push(Cmd::LoadCorridorDetail(id));
-            }
+            let owned = |c: &crate::engine::execution::CorridorId| self.corridors.owned.contains(c);
+            let keep_alive = self.corridors.armed().into_iter().filter(owned).collect();
+            out.push(Cmd::PollCorridors(crate::engine::CorridorPoll { keep_alive, detail }));
+        } else {
+            out.extend(detail.map(Cmd::LoadCorridorDetail));
         }
         let watching = self.tab == Tab::Paper;
         if (!watching && !self.paper.any_live()) || self.paper.loading {

@@ -10,7 +10,6 @@ use crate::engine::research::query::Query;
 use crate::engine::research::report::config_pairs;
 use crate::engine::research::sweep::rank::score;
 use crate::engine::research::RunRequest;
-use crate::engine::workspace::Workspace;
 use crate::engine::{Engine, Result};
 
 /// Points per chart: plenty for a 200-column terminal.
@@ -46,12 +45,12 @@ pub enum Cmd {
     /// Research a signal in the background (sweeps, walk-forward, verdict).
     ResearchSignal(String),
     TriageSignal(String),
-    LoadCorridorList,
+    /// Renew armed corridors' dead-man timers, read one corridor's detail, and summarise them
+    /// all (the status bar's halts and approvals, the Corridors list), each journal read once.
+    PollCorridors(crate::engine::CorridorPoll),
     LoadCorridorDetail(crate::engine::execution::CorridorId),
     Arm(crate::engine::execution::CorridorId),
     Disarm(crate::engine::execution::CorridorId),
-    /// Renew an armed corridor's dead-man timer.
-    KeepAlive(crate::engine::execution::CorridorId),
     /// Stream an armed live corridor's own orders and fills (a long-lived worker).
     WatchFills(crate::engine::execution::CorridorId),
     /// Approve with the confirm dialog's confirmation, and send.
@@ -82,13 +81,14 @@ impl Cmd {
     }
 }
 
-/// Run `cmd` on a worker thread; the result comes back as a message.
-pub fn spawn(cmd: Cmd, ws: Workspace, tx: Sender<Msg>) {
+/// Run `cmd` on a worker thread; the result comes back as a message. Every worker shares the
+/// console's engine, so venue calls and streams share its one venue runtime.
+pub fn spawn(cmd: Cmd, engine: &Engine, tx: Sender<Msg>) {
+    let engine = engine.clone();
     if let Cmd::WatchFills(id) = cmd {
-        return super::fills::watch(id, ws, tx);
+        return super::fills::watch(id, engine, tx);
     }
     std::thread::spawn(move || {
-        let engine = Engine::open(ws);
         let _ = tx.send(Msg::Done(execute_caught(&engine, cmd)));
     });
 }
@@ -126,7 +126,7 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             Err(e) => Loaded::RunFailed(e.message),
         },
         Cmd::Ack(id) => Loaded::Acked(engine.ack_alerts(id.as_deref())?),
-        Cmd::LoadCorridors => Loaded::Corridors(execution_state(engine)?),
+        Cmd::LoadCorridors => Loaded::Corridors(execution_state(&engine.corridor_snapshot()?)),
         Cmd::LoadPretrade => Loaded::Pretrade(
             engine.pretrade_plans()?,
             crate::engine::execution::policy::load(engine.workspace()).map_err(|e| e.message),
@@ -182,13 +182,16 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             let row = row.ok_or_else(|| crate::engine::Error::not_found(format!("no signal '{id}'")))?;
             Loaded::SignalTriaged(row.signal_id, row.decision)
         }
-        Cmd::LoadCorridorList => {
-            let mut list = Vec::new();
-            for s in engine.corridors()? {
-                let st = engine.corridor_state(&s.corridor)?;
-                list.push((s, st));
-            }
-            Loaded::CorridorList(list)
+        Cmd::PollCorridors(poll) => {
+            let r = engine.corridor_poll(&poll);
+            let renewed = r
+                .kept_alive
+                .into_iter()
+                .map(|(id, lease)| Ok(Loaded::KeptAlive(id, lease.map(|_| ()).map_err(|e| e.message))));
+            let detail = r.detail.map(|d| d.map(|d| Loaded::CorridorDetail(Box::new(d))));
+            let snapshot =
+                r.snapshot.map(|s| Loaded::CorridorSnapshot(execution_state(&s), corridor_list(s.corridors)));
+            Loaded::CorridorPoll(renewed.chain(detail).chain([snapshot]).collect())
         }
         Cmd::LoadCorridorDetail(id) => {
             Loaded::CorridorDetail(Box::new(engine.corridor_detail(id.venue, &id.account)?))
@@ -197,10 +200,6 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
         Cmd::Disarm(id) => {
             engine.corridor_disarm(id.venue, &id.account, false)?;
             Loaded::Disarmed(id)
-        }
-        Cmd::KeepAlive(id) => {
-            let r = engine.corridor_keep_alive(id.venue, &id.account).map(|_| ()).map_err(|e| e.message);
-            Loaded::KeptAlive(id, r)
         }
         // Streams run only under the live console (`spawn`); driven synchronously there is
         // nothing to stream into.
@@ -221,20 +220,29 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
 }
 
 /// What is halted, in a few words for the status bar (the alert carries the details), and what
-/// awaits approval; every journal is read once.
-fn execution_state(engine: &Engine) -> Result<ExecutionState> {
-    let corridors = engine.corridors()?;
-    let awaiting_approval = corridors.iter().map(|c| c.awaiting_approval).sum();
-    let global = crate::engine::execution::global_halt::reason(engine.workspace()).is_some();
-    let halted: Vec<String> =
-        corridors.into_iter().filter(|c| c.halted.is_some()).map(|c| c.corridor.to_string()).collect();
+/// awaits approval.
+fn execution_state(snap: &crate::engine::CorridorSnapshot) -> ExecutionState {
+    let halted = snap.halted();
     let halted = match halted.len() {
-        _ if global => Some("all corridors (kill switch)".into()),
+        _ if snap.kill_switch.is_some() => Some("all corridors (kill switch)".into()),
         0 => None,
-        1 => Some(halted[0].clone()),
+        1 => Some(halted[0].to_string()),
         n => Some(format!("{} and {} more", halted[0], n - 1)),
     };
-    Ok(ExecutionState { halted, awaiting_approval })
+    ExecutionState { halted, awaiting_approval: snap.awaiting_approval() }
+}
+
+/// The Corridors tab's rows: each corridor with its arm state.
+fn corridor_list(
+    corridors: Vec<crate::engine::CorridorSummary>,
+) -> Vec<(crate::engine::CorridorSummary, crate::engine::execution::corridor::arming::ArmState)> {
+    corridors
+        .into_iter()
+        .map(|s| {
+            let state = s.arm.state;
+            (s, state)
+        })
+        .collect()
 }
 
 fn detail(engine: &Engine, id: &str) -> Result<RunDetail> {

@@ -88,8 +88,7 @@ impl App {
                         out.push(Cmd::LoadSignals);
                     }
                     if self.tab == Tab::Corridors {
-                        out.push(Cmd::LoadCorridorList);
-                        out.extend(self.corridors.selected().cloned().map(Cmd::LoadCorridorDetail));
+                        out.push(self.corridor_poll());
                     }
                 }
             }

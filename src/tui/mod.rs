@@ -133,10 +133,9 @@ fn event_loop(
     let (tx, rx) = mpsc::channel();
     let input_stop = Arc::new(AtomicBool::new(false));
     input_thread(tx.clone(), Arc::clone(&input_stop));
-    let ws = engine.workspace().clone();
-    let mut app = App::new(ws.root().display().to_string(), clock_now());
+    let mut app = App::new(engine.workspace().root().display().to_string(), clock_now());
     for cmd in App::startup() {
-        jobs::spawn(cmd, ws.clone(), tx.clone());
+        jobs::spawn(cmd, engine, tx.clone());
     }
     let cx = draw::Ctx { theme, keymap };
     let mut last_draw = Instant::now() - FRAME;
@@ -168,7 +167,7 @@ fn event_loop(
                 // Apply everything already queued before drawing: bursts coalesce into one frame.
                 for m in std::iter::once(msg).chain(rx.try_iter()) {
                     for cmd in app.update(m, keymap) {
-                        jobs::spawn(cmd, ws.clone(), tx.clone());
+                        jobs::spawn(cmd, engine, tx.clone());
                     }
                 }
             }

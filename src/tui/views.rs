@@ -242,6 +242,14 @@ pub enum Loaded {
     /// A signal was triaged again: its id, and its decision now.
     SignalTriaged(String, crate::engine::signals::Decision),
     CorridorList(Vec<(crate::engine::CorridorSummary, crate::engine::execution::corridor::arming::ArmState)>),
+    /// One corridor poll's results, applied in order: each renewal (`KeptAlive`), the detail
+    /// when asked, and the snapshot.
+    CorridorPoll(Vec<Result<Loaded, crate::engine::Error>>),
+    /// One poll of every corridor: the status bar's part and the Corridors tab's list.
+    CorridorSnapshot(
+        ExecutionState,
+        Vec<(crate::engine::CorridorSummary, crate::engine::execution::corridor::arming::ArmState)>,
+    ),
     CorridorDetail(Box<crate::engine::corridor_api::CorridorDetail>),
     Armed(Box<crate::engine::execution::corridor::arming::ArmReport>),
     Disarmed(crate::engine::execution::CorridorId),

@@ -257,6 +257,7 @@ impl Strategy for Faulty {
 fn session(ws: &Workspace, name: &str, max_dd: Option<f64>) -> paper::Session {
     paper::create(
         ws,
+        &quantlab::engine::VenueRuntime::new(),
         &StartRequest {
             strategy: "sma_cross".into(),
             params: [("fast".to_string(), "2".to_string()), ("slow".to_string(), "4".to_string())]
@@ -337,7 +338,7 @@ fn each_alert_from_a_feed_or_strategy_that_misbehaves() {
     let s = session(&ws, "fragile", Some(0.01));
     let id = s.id.clone();
     let wsc = ws.clone();
-    let h = std::thread::spawn(move || paper::run(&wsc, &id));
+    let h = std::thread::spawn(move || paper::run(&wsc, &quantlab::engine::VenueRuntime::new(), &id));
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let st = paper::session::load(&ws, &s.id).unwrap();

@@ -363,3 +363,140 @@ fn the_console_shows_an_unreadable_venue_as_unknown_not_flat() {
     }
     assert!(!screen.contains("flat") && !screen.contains("open orders (0)"), "{screen}");
 }
+
+/// Every journal read, by path, while `f` runs on this thread (the engine emits one
+/// `quantlab::journal_read` trace event per whole read of a journal).
+fn journal_reads(f: impl FnOnce()) -> std::collections::BTreeMap<String, usize> {
+    use std::sync::{Arc, Mutex};
+    use tracing_subscriber::layer::SubscriberExt;
+
+    type Counts = Arc<Mutex<std::collections::BTreeMap<String, usize>>>;
+    struct Reads(Counts);
+    struct Path(String);
+    impl tracing::field::Visit for Path {
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "path" {
+                self.0 = format!("{value:?}");
+            }
+        }
+    }
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Reads {
+        fn on_event(&self, e: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+            if e.metadata().target() == "quantlab::journal_read" {
+                let mut p = Path(String::new());
+                e.record(&mut p);
+                *self.0.lock().unwrap().entry(p.0).or_default() += 1;
+            }
+        }
+    }
+    let counts = Counts::default();
+    let subscriber = tracing_subscriber::registry().with(Reads(counts.clone()));
+    tracing::subscriber::with_default(subscriber, f);
+    let out = counts.lock().unwrap().clone();
+    out
+}
+
+/// The console's corridor poll (every fifth tick) reads each corridor's journal once, for both
+/// the Corridors list and the status bar's halts and approvals. It read each three times: the
+/// status bar's load, the list's load, and a state read per corridor for the list.
+#[test]
+fn a_corridor_poll_reads_each_journal_once() {
+    let ws = setup();
+    new_intent(&ws, None);
+    let (code, v) = ws.json(&[
+        "intent",
+        "new",
+        "--venue",
+        "fake",
+        "--account",
+        "second",
+        "--symbol",
+        "BTC/USD",
+        "--side",
+        "buy",
+        "--qty",
+        "0.002",
+        "--price",
+        "49900",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    let mut h = Harness::new(&ws);
+    for _ in 0..4 {
+        h.tick();
+    }
+    let reads = journal_reads(|| h.tick());
+    assert_eq!(reads.len(), 2, "both corridors read: {reads:?}");
+    for (path, n) in &reads {
+        assert!(path.ends_with("journal.jsonl"), "{path}");
+        assert_eq!(*n, 1, "{path} read {n} times in one poll: {reads:?}");
+    }
+    // What the poll served: both corridors listed, and the status bar's count of approvals.
+    assert_eq!(h.app.corridors.list.len(), 2);
+    assert_eq!(h.app.execution.awaiting_approval, 2);
+    // Ticks between polls read no journal.
+    assert!(journal_reads(|| h.tick()).is_empty());
+}
+
+/// On the Corridors tab with the selected corridor armed by this console, the poll tick renews
+/// its dead-man timer, reads its detail and takes the snapshot of every corridor: still one
+/// read of each journal.
+#[test]
+fn a_poll_tick_on_the_corridors_tab_reads_an_armed_corridors_journal_once() {
+    let ws = setup();
+    new_intent(&ws, None);
+    let (code, v) = ws.json(&["corridor", "arm", "--venue", "fake", "--account", "main"]);
+    assert_eq!(code, 0, "{v}");
+    let mut h = Harness::new(&ws);
+    assert_eq!(h.app.corridors.owned.len(), 1, "armed again, and owned, by the console");
+    h.key(KeyCode::Char('7'));
+    assert_eq!(h.app.tab, Tab::Corridors);
+    while !(h.app.ticks + 1).is_multiple_of(5) {
+        h.tick();
+    }
+    let lease = ws.path().join("corridors/fake/main/lease.json");
+    let expires = || -> i64 {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&lease).unwrap()).unwrap();
+        v["expires_ms"].as_i64().unwrap()
+    };
+    let before = expires();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    h.app.corridors.detail = None;
+    let reads = journal_reads(|| h.tick());
+    assert_eq!(reads.len(), 1, "{reads:?}");
+    for (path, n) in &reads {
+        assert_eq!(*n, 1, "{path} read {n} times in one tick: {reads:?}");
+    }
+    // What the tick served: the renewal, the detail and the snapshot.
+    assert!(expires() > before, "the dead-man timer was renewed");
+    assert!(h.app.corridors.detail.is_some());
+    assert_eq!(h.app.execution.awaiting_approval, 1);
+}
+
+/// A poll asked to renew a corridor it cannot open (no venue configured, no credential) or one
+/// not armed reports each failure, and still summarises every corridor.
+#[test]
+fn a_poll_reports_what_it_could_not_renew_and_still_summarises() {
+    use quantlab::engine::execution::{CorridorId, Venue};
+    let ws = setup();
+    new_intent(&ws, None);
+    let engine = Engine::with_credentials(
+        Workspace::at(ws.path()),
+        std::sync::Arc::new(quantlab::engine::secrets::MemoryStore::default()),
+    );
+    let fake = CorridorId::new(Venue::Fake, "main").unwrap();
+    let kraken = CorridorId::new(Venue::Kraken, "nowhere").unwrap();
+    let poll = quantlab::engine::CorridorPoll {
+        keep_alive: vec![kraken.clone(), fake.clone()],
+        detail: Some(kraken.clone()),
+    };
+    let r = engine.corridor_poll(&poll);
+    let failed: Vec<&CorridorId> =
+        r.kept_alive.iter().filter(|(_, l)| l.is_err()).map(|(id, _)| id).collect();
+    assert_eq!(failed.len(), 2, "{:?}", r.kept_alive);
+    let not_armed = &r.kept_alive.iter().find(|(id, _)| *id == fake).unwrap().1;
+    assert!(not_armed.as_ref().unwrap_err().message.contains("not armed"), "{not_armed:?}");
+    assert!(matches!(r.detail, Some(Err(_))), "{:?}", r.detail);
+    let snap = r.snapshot.unwrap();
+    let listed = snap.corridors.iter().find(|c| c.corridor == fake).expect("fake/main summarised");
+    assert_eq!(listed.awaiting_approval, 1);
+}

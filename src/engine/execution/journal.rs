@@ -273,6 +273,8 @@ pub fn verify_entries(path: &Path) -> Result<(Vec<Entry>, Verification)> {
 
 /// The verified entries, the hash of the last line, the verification, and the head record.
 fn read_and_verify(path: &Path) -> Result<(Vec<Entry>, String, Verification, Option<Head>)> {
+    // Every read of a journal, whole: what a poll costs is counted by this event.
+    tracing::trace!(target: "quantlab::journal_read", path = %path.display(), "journal read");
     let mut v = Verification {
         path: path.display().to_string(),
         entries: 0,

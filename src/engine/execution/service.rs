@@ -1,6 +1,6 @@
 //! Workspace-level execution operations, shared by the CLI and the console: which corridors
 //! exist, opening one with its adapter, finding intents, and the kill switch and rearm across
-//! corridors. Synchronous on the outside; venue calls run on a short-lived runtime.
+//! corridors. Synchronous on the outside; venue calls run on the engine's venue runtime.
 
 use std::sync::Arc;
 
@@ -15,17 +15,9 @@ use super::types::{CorridorId, Venue};
 use super::{global_halt, paths, policy};
 use crate::engine::alerts::{self, codes};
 use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::runtime::VenueRuntime;
 use crate::engine::secrets::CredentialStore;
 use crate::engine::workspace::Workspace;
-
-/// Run a venue future to completion from synchronous code (CLI commands, console jobs).
-pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::runtime(format!("cannot start the async runtime: {e}")))?;
-    Ok(rt.block_on(f))
-}
 
 /// The adapter for a corridor. The fake venue keeps its state in the workspace; a live venue
 /// is reached through `venues.toml` and needs its credential first (a missing one raises
@@ -152,6 +144,7 @@ pub struct KillReport {
 pub fn kill(
     ws: &Workspace,
     store: &dyn CredentialStore,
+    rt: &VenueRuntime,
     venue: Option<Venue>,
     account: Option<&str>,
     reason: &str,
@@ -166,9 +159,9 @@ pub fn kill(
         let segment = fresh_segment_if_failed(ws, id);
         let result = match adapter_for(ws, id, store) {
             Ok(a) => match Corridor::open(ws, id, a.clone()) {
-                Ok(mut c) => block_on(c.kill(reason))?.map_err(|e| (e, true)),
+                Ok(mut c) => rt.block_on(c.kill(reason))?.map_err(|e| (e, true)),
                 // No journal to halt in: the venue is asked all the same.
-                Err(journal_err) => match block_on(a.cancel_all())? {
+                Err(journal_err) => match rt.block_on(a.cancel_all())? {
                     Ok(n) => {
                         let why = format!(
                             "{n} open order(s) cancelled at the venue, but the halt is not journaled: {}",
@@ -256,6 +249,7 @@ fn journal_only_kill(ws: &Workspace, id: &CorridorId, reason: &str) -> Result<()
 pub fn rearm(
     ws: &Workspace,
     store: &dyn CredentialStore,
+    rt: &VenueRuntime,
     venue: Option<Venue>,
     account: Option<&str>,
 ) -> Result<Vec<CorridorOutcome>> {
@@ -267,7 +261,7 @@ pub fn rearm(
         if !halted {
             continue;
         }
-        let r = open_corridor(ws, id, store).and_then(|mut c| block_on(c.rearm())?);
+        let r = open_corridor(ws, id, store).and_then(|mut c| rt.block_on(c.rearm())?);
         out.push(match r {
             Ok(s) => {
                 CorridorOutcome { corridor: id.clone(), ok: true, detail: format!("rearmed after {}", s.id) }

@@ -16,7 +16,8 @@ use crate::engine::error::{Error, ErrorKind, Result};
 use crate::engine::execution::broker::{BrokerAdapter, InstrumentRules, OrderRequest, VenueError};
 use crate::engine::execution::journal::Journal;
 use crate::engine::execution::state::Event;
-use crate::engine::execution::{block_on, intent, paths, CorridorId, Venue};
+use crate::engine::execution::{intent, paths, CorridorId, Venue};
+use crate::engine::runtime::VenueRuntime;
 use crate::engine::secrets::CredentialStore;
 use crate::engine::workspace::Workspace;
 
@@ -117,6 +118,7 @@ fn venue_error(e: VenueError) -> Error {
 pub fn preview(
     ws: &Workspace,
     store: &dyn CredentialStore,
+    rt: &VenueRuntime,
     id: &CorridorId,
     ask: Ask,
     validate: bool,
@@ -163,7 +165,7 @@ pub fn preview(
         exits: ask.exits.unwrap_or_default(),
     };
     let mut journal = Journal::open(&paths::journal(ws, id))?;
-    block_on(async {
+    rt.block_on(async {
         // Unknown symbols are the caller's mistake (exit 2), found from the venue's own list.
         let rules = match &live {
             Live::Kraken(a) => a.instruments().await,
