@@ -21,7 +21,7 @@ fn colors(theme: &Theme) -> Vec<(String, Color)> {
 }
 
 fn default_text() -> &'static str {
-    include_str!("../../themes/default.toml")
+    include_str!("../../../themes/default.toml")
 }
 
 #[test]
