@@ -30,6 +30,8 @@ pub struct Engine {
     credentials: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
     /// How execution reaches venues: the venues' own factory unless a test gave another.
     adapters: std::sync::Arc<dyn AdapterFactory>,
+    /// The program that runs this engine's paper sessions, when it is not this one.
+    runner: Option<std::path::PathBuf>,
     venues: VenueRuntime,
 }
 
@@ -49,6 +51,7 @@ impl Engine {
             credentials: store,
             venues: VenueRuntime::new(),
             adapters: std::sync::Arc::new(VenueAdapters),
+            runner: None,
         }
     }
 
@@ -62,6 +65,19 @@ impl Engine {
     /// The factory execution opens venue adapters with.
     pub fn adapters(&self) -> &std::sync::Arc<dyn AdapterFactory> {
         &self.adapters
+    }
+
+    /// The same engine launching its paper sessions' runners with `exe`, a quantlab build, rather
+    /// than this program (tests and embedders whose own executable is not quantlab). Unlike
+    /// `QUANTLAB_RUNNER`, it is this engine's alone, not the whole process's.
+    pub fn with_runner(mut self, exe: impl Into<std::path::PathBuf>) -> Engine {
+        self.runner = Some(exe.into());
+        self
+    }
+
+    /// The runner program [`Engine::with_runner`] chose, if any.
+    pub(crate) fn runner(&self) -> Option<&Path> {
+        self.runner.as_deref()
     }
 
     /// The runtime every venue call and stream of this engine (and its clones) runs on.

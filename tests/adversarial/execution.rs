@@ -12,8 +12,8 @@ use quantlab::engine::venues::fake::FakeVenue;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::harness::{Output, Run, Ws};
-use crate::rewrite::rewrite;
+use super::harness::{Output, Run, Ws};
+use crate::common::rewrite::rewrite;
 
 const KEYRING_PER_PROCESS: Run =
     Run { json: true, stdout_closed: false, stderr_closed: false, wrapper: &["keyctl", "session", "-"] };

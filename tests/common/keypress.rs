@@ -2,7 +2,7 @@
 //! dialog opened on the intent as read from the corridor, drawn, and its confirm key pressed
 //! once the dwell has passed. A live `Confirmation` comes from nowhere else (the type system
 //! holds it: tests/gate_compile_fail.rs). The key is synthetic (this test build's `test-keys`
-//! feature), so what it confirms is approved on loopback venues only. Included with `#[path = "common/keypress.rs"] mod keypress;`.
+//! feature), so what it confirms is approved on loopback venues only.
 #![allow(dead_code)]
 
 use std::time::Instant;

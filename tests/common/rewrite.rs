@@ -1,5 +1,5 @@
 //! Journals rewritten as QuantLab itself would have written them, for attack tests: only a
-//! signature check can tell. Included with `#[path = "common/rewrite.rs"] mod rewrite;`.
+//! signature check can tell.
 
 use std::path::Path;
 
