@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::corridor_api::{detail, CorridorDetail};
-use crate::engine::execution::corridor::arming::Lease;
+use crate::engine::execution::arm_state::Lease;
 use crate::engine::execution::{self as ex, CorridorId};
 use crate::engine::execution_api::CorridorSnapshot;
 use crate::engine::{Engine, Error, Result};
@@ -48,7 +48,7 @@ impl Engine {
         let mut outcomes: BTreeMap<CorridorId, Outcome> = BTreeMap::new();
         let mut opened = BTreeMap::new();
         for id in wanted {
-            match ex::open_corridor(self.workspace(), id, self.credentials()) {
+            match ex::open_corridor(self.workspace(), self.adapters(), id, self.credentials()) {
                 Ok(c) => drop(opened.insert(id.clone(), c)),
                 Err(e) => drop(outcomes.insert(id.clone(), failed(id, &e))),
             }

@@ -4,14 +4,18 @@
 use serde::Serialize;
 
 use crate::engine::execution::approval_sign::{OperatorKey, RehearsalKey};
-use crate::engine::execution::audit::{self, AuditReport};
-use crate::engine::execution::corridor::arming::ArmStatus;
-use crate::engine::execution::intent::{ExecutionIntent, IntentSpec};
-use crate::engine::execution::journal::{self, Entry, Verification};
+use crate::engine::execution::arm_state::ArmStatus;
+use crate::engine::execution::audit;
+use crate::engine::execution::audit_report::AuditReport;
+use crate::engine::execution::intent::IntentSpec;
+use crate::engine::execution::journal::{self, Verification};
+use crate::engine::execution::model::Entry;
+use crate::engine::execution::model::ExecutionIntent;
+use crate::engine::execution::model::{Event, ReconcileSummary};
 use crate::engine::execution::policy::{self, LoadedPolicy};
 use crate::engine::execution::preflight::ExecutionPreflight;
 use crate::engine::execution::promote::{self, PromotionReport};
-use crate::engine::execution::state::{Event, IntentStatus, ReconcileSummary};
+use crate::engine::execution::state::IntentStatus;
 use crate::engine::execution::{self as ex, paths, CorridorId, SubmitOutcome, Venue};
 use crate::engine::secrets::{self, CredentialKey, Secret};
 use crate::engine::time::now_ms;
@@ -125,7 +129,7 @@ impl Engine {
                 }
             };
             out.push(CorridorSummary {
-                arm: ex::corridor::arming::status_of(ws, &id, st, now),
+                arm: ex::arm_state::status_of(ws, &id, st, now),
                 in_policy: in_policy.contains(&id),
                 halted: global
                     .clone()
@@ -160,8 +164,8 @@ impl Engine {
             .then(|| {
                 let path = paths::fake_venue(ws, &id.account);
                 let state = match std::fs::read(&path) {
-                    Ok(b) => serde_json::from_slice::<ex::fake::FakeState>(&b).ok(),
-                    Err(_) => Some(ex::fake::FakeState::default()),
+                    Ok(b) => serde_json::from_slice::<crate::engine::venues::fake::FakeState>(&b).ok(),
+                    Err(_) => Some(crate::engine::venues::fake::FakeState::default()),
                 };
                 state?.rules(&intent.symbol)
             })
@@ -172,7 +176,7 @@ impl Engine {
                 &format!("the fake venue's tick for {} ({})", r.symbol, r.tick_size),
             )?,
             None => intent.check_price_decimals(
-                ex::intent::venue_max_price_decimals(id.venue),
+                crate::engine::venues::max_price_decimals(id.venue),
                 &format!(
                     "{} (its most price decimals; the instrument's tick is checked at preflight)",
                     id.venue
@@ -216,13 +220,13 @@ impl Engine {
             j.append(Event::IntentCancelled { intent_id: id.into(), reason: reason.into() }, false)?;
             return Ok(IntentStatus::Cancelled);
         }
-        let mut corridor = ex::open_corridor(self.workspace(), &c, self.credentials())?;
+        let mut corridor = ex::open_corridor(self.workspace(), self.adapters(), &c, self.credentials())?;
         self.block_on(corridor.cancel_intent(id, reason))?
     }
 
     pub fn preflight(&self, intent_id: &str) -> Result<ExecutionPreflight> {
         let row = self.intent(intent_id)?;
-        let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
+        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &row.corridor, self.credentials())?;
         self.block_on(c.preflight(intent_id))?
     }
 
@@ -240,7 +244,7 @@ impl Engine {
                 ),
             ));
         }
-        let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
+        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &row.corridor, self.credentials())?;
         let mut unsigned = None;
         if !dry_run {
             match OperatorKey::for_rehearsal(self.credentials(), self.workspace())? {
@@ -283,7 +287,7 @@ impl Engine {
     /// against the trusted operator keys.
     pub fn audit_verify(&self, venue: Option<Venue>, account: Option<&str>) -> Result<AuditReport> {
         let scope = ex::select(self.workspace(), venue, account)?;
-        audit::verify(self.workspace(), &scope)
+        audit::verify(self.workspace(), self.adapters().as_ref(), &scope)
     }
 
     pub fn journal_entries(&self, venue: Venue, account: &str) -> Result<Vec<Entry>> {
@@ -305,16 +309,24 @@ impl Engine {
     }
 
     pub fn kill(&self, venue: Option<Venue>, account: Option<&str>, reason: &str) -> Result<ex::KillReport> {
-        ex::kill(self.workspace(), self.credentials(), self.venue_runtime(), venue, account, reason)
+        ex::kill(
+            self.workspace(),
+            self.adapters(),
+            self.credentials(),
+            self.venue_runtime(),
+            venue,
+            account,
+            reason,
+        )
     }
 
     pub fn rearm(&self, venue: Option<Venue>, account: Option<&str>) -> Result<Vec<ex::CorridorOutcome>> {
-        ex::rearm(self.workspace(), self.credentials(), self.venue_runtime(), venue, account)
+        ex::rearm(self.workspace(), self.adapters(), self.credentials(), self.venue_runtime(), venue, account)
     }
 
     pub fn reconcile(&self, venue: Venue, account: &str) -> Result<ReconcileSummary> {
         let id = CorridorId::new(venue, account)?;
-        let mut c = ex::open_corridor(self.workspace(), &id, self.credentials())?;
+        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &id, self.credentials())?;
         self.block_on(c.reconcile())?
     }
 
@@ -346,7 +358,7 @@ impl Engine {
                 }
             });
         }
-        let loopback = || crate::engine::execution::approval_sign::corridor_loopback(self.workspace(), id);
+        let loopback = || self.adapters().loopback(self.workspace(), id);
         Ok(Some(OperatorKey::for_live(self.credentials(), self.workspace(), loopback)?.0))
     }
 

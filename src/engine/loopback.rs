@@ -17,6 +17,10 @@ pub enum NotLoopback {
     /// The corridor's endpoints could not be read (the error says why).
     #[error("{source}")]
     Endpoints { source: crate::engine::error::Error },
+    /// A corridor opened with no venue adapters, so no endpoint of it is known (`corridor`
+    /// names it).
+    #[error("corridor {corridor} was opened without its venues' endpoints, so none is known to be loopback")]
+    NoEndpoints { corridor: String },
     /// A venue client that does not say where it connects.
     #[error("this venue client does not say where it connects")]
     Unknown,

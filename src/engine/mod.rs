@@ -27,6 +27,9 @@ pub mod venues;
 pub mod workspace;
 pub mod workspace_error;
 
+#[cfg(test)]
+mod module_graph;
+
 mod api;
 pub mod corridor_api;
 mod corridor_poll;

@@ -1,7 +1,8 @@
 //! The engine's pre-trade entry points, shared by the CLI and the console.
 
-use crate::engine::execution::exits::AttachedExits;
-use crate::engine::execution::intent::{ExecutionIntent, IntentSpec};
+use crate::engine::execution::intent::IntentSpec;
+use crate::engine::execution::model::AttachedExits;
+use crate::engine::execution::model::ExecutionIntent;
 use crate::engine::execution::{paths, IntentSource, OrderType, TimeInForce, Venue};
 use crate::engine::pretrade::{self, EntryKind, Plan, PlanInput, Rules};
 use crate::engine::{Engine, Result};
@@ -33,7 +34,7 @@ impl Engine {
             return None;
         }
         let path = paths::fake_venue(self.workspace(), account);
-        let state: crate::engine::execution::fake::FakeState =
+        let state: crate::engine::venues::fake::FakeState =
             crate::engine::workspace::read_json(&path).unwrap_or_default();
         state.rules(symbol).map(|r| Rules {
             tick_size: r.tick_size,
@@ -51,7 +52,7 @@ impl Engine {
             return None;
         }
         let path = paths::fake_venue(self.workspace(), account);
-        let s: crate::engine::execution::fake::FakeState =
+        let s: crate::engine::venues::fake::FakeState =
             crate::engine::workspace::read_json(&path).unwrap_or_default();
         Some(s.equity())
     }

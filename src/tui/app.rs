@@ -489,7 +489,7 @@ impl App {
                     id.or_else(|| self.corridors.selected().filter(|c| c.to_string() == r.corridor).cloned());
                 if let Some(id) = id {
                     self.corridors.adopting.remove(&id);
-                    if r.state == crate::engine::execution::corridor::arming::ArmState::Armed {
+                    if r.state == crate::engine::execution::arm_state::ArmState::Armed {
                         self.corridors.owned.insert(id);
                     }
                 }

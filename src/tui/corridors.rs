@@ -9,7 +9,7 @@
 //! that is not armed never gets past the dialog.
 
 use crate::engine::corridor_api::{CorridorDetail, PendingIntent};
-use crate::engine::execution::corridor::arming::ArmState;
+use crate::engine::execution::arm_state::ArmState;
 use crate::engine::execution::CorridorId;
 use crate::engine::CorridorSummary;
 
@@ -173,10 +173,11 @@ impl App {
                 self.corridors.order = None;
                 self.message = Some((true, format!("not sent: {why}")));
             }
-            GateOutcome::Confirmed(c) => {
+            GateOutcome::Confirmed(witness) => {
                 self.confirm = None;
                 self.corridors.order = None;
-                self.start(Cmd::SendConfirmed(c), out);
+                let c = crate::engine::execution::Confirmation::keypress(*witness);
+                self.start(Cmd::SendConfirmed(Box::new(c)), out);
             }
         }
     }

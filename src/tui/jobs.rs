@@ -235,7 +235,7 @@ fn execution_state(snap: &crate::engine::CorridorSnapshot) -> ExecutionState {
 /// The Corridors tab's rows: each corridor with its arm state.
 fn corridor_list(
     corridors: Vec<crate::engine::CorridorSummary>,
-) -> Vec<(crate::engine::CorridorSummary, crate::engine::execution::corridor::arming::ArmState)> {
+) -> Vec<(crate::engine::CorridorSummary, crate::engine::execution::arm_state::ArmState)> {
     corridors
         .into_iter()
         .map(|s| {

@@ -241,14 +241,14 @@ pub enum Loaded {
     },
     /// A signal was triaged again: its id, and its decision now.
     SignalTriaged(String, crate::engine::signals::Decision),
-    CorridorList(Vec<(crate::engine::CorridorSummary, crate::engine::execution::corridor::arming::ArmState)>),
+    CorridorList(Vec<(crate::engine::CorridorSummary, crate::engine::execution::arm_state::ArmState)>),
     /// One corridor poll's results, applied in order: each renewal (`KeptAlive`), the detail
     /// when asked, and the snapshot.
     CorridorPoll(Vec<Result<Loaded, crate::engine::Error>>),
     /// One poll of every corridor: the status bar's part and the Corridors tab's list.
     CorridorSnapshot(
         ExecutionState,
-        Vec<(crate::engine::CorridorSummary, crate::engine::execution::corridor::arming::ArmState)>,
+        Vec<(crate::engine::CorridorSummary, crate::engine::execution::arm_state::ArmState)>,
     ),
     CorridorDetail(Box<crate::engine::corridor_api::CorridorDetail>),
     Armed(Box<crate::engine::execution::corridor::arming::ArmReport>),

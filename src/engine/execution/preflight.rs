@@ -5,9 +5,9 @@ use rust_decimal::prelude::Signed;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::arm_state::{ArmState, ArmStatus};
 use super::context::ExecutionContext;
-use super::corridor::arming::{ArmState, ArmStatus};
-use super::intent::ExecutionIntent;
+use super::model::ExecutionIntent;
 use super::policy::CorridorPolicy;
 use super::state::{CorridorState, IntentStatus};
 use crate::engine::contract::CONTRACT_VERSION;

@@ -2,7 +2,7 @@
 //! kind of each is in `engine/error_kinds.rs`.
 
 use crate::engine::error::Error;
-use crate::engine::execution::broker::VenueError;
+use crate::engine::execution::model::VenueError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PaperError {

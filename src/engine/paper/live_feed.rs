@@ -16,7 +16,7 @@ use super::feed::{Feed, FeedEvent};
 use super::PaperError;
 use crate::engine::data::Bars;
 use crate::engine::error::{Error, Result};
-use crate::engine::execution::broker::MarketEvent;
+use crate::engine::execution::model::MarketEvent;
 use crate::engine::execution::{CorridorId, Venue};
 use crate::engine::runtime::VenueRuntime;
 use crate::engine::time::parse_timeframe;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{PlanProblem as P, PretradeError};
 use crate::engine::error::{Error, Result};
-use crate::engine::execution::types::{CorridorId, Side, Venue};
+use crate::engine::execution::model::{CorridorId, Side, Venue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::connect;
 use crate::engine::error::{ErrorKind, Result};
-use crate::engine::execution::broker::{read_clock, BrokerAdapter, VenueStatus};
+use crate::engine::execution::broker::{read_clock, BrokerAdapter};
+use crate::engine::execution::model::VenueStatus;
 use crate::engine::execution::{policy, CorridorId};
 use crate::engine::runtime::VenueRuntime;
 use crate::engine::secrets::CredentialStore;

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::engine::corridor_api::CorridorDetail;
-use crate::engine::execution::corridor::arming::ArmState;
+use crate::engine::execution::arm_state::ArmState;
 use crate::engine::time::fmt_ms;
 use crate::tui::corridors::CorridorsState;
 use crate::tui::theme::Theme;

@@ -15,7 +15,7 @@ use super::book::{take, BookShape};
 pub enum SimVenue {
     Kraken,
     Hyperliquid,
-    /// The in-process fake venue's own book ([`crate::engine::execution::fake`]): no wire.
+    /// The in-process fake venue's own book ([`crate::engine::venues::fake`]): no wire.
     Fake,
 }
 

@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use super::app::App;
 use super::exchange::{Fill, NewOrder, OrdKind, Order, Reject, SimVenue, Status, Tif};
 use super::instruments::{kraken_asset_pairs, kraken_pair};
 use super::kraken_ids::{order_txid, parse_order_txid, trade_txid};
 use super::reqlog::Entry;
-use super::server::App;
 use super::state::Sim;
 use crate::engine::time::fmt_ms;
 

@@ -3,6 +3,7 @@
 //! replayed or seeded market, fault injection, a request log, and state that survives a
 //! restart. Every adapter test and demo runs against it (docs/simulator.md).
 
+pub mod app;
 pub mod attached;
 pub mod book;
 pub mod config;
