@@ -9,11 +9,13 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::engine::api::Engine;
-use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::error::Result;
 use crate::engine::execution::arm_state::{ArmState, Lease};
 use crate::engine::execution::corridor::arming::ArmReport;
-use crate::engine::execution::model::{Balance, OrderReport, Position};
-use crate::engine::execution::{self as ex, Confirmation, CorridorId, OperatorKey, SubmitOutcome, Venue};
+use crate::engine::execution::model::{Balance, OrderReport, Position, VenueResult};
+use crate::engine::execution::{
+    self as ex, Confirmation, CorridorId, ExecutionError, OperatorKey, SubmitOutcome, Venue,
+};
 use crate::engine::time::now_ms;
 
 // The confirm dialog's subject lives with the dialog (engine::gate), so the gate needs nothing
@@ -32,13 +34,13 @@ pub struct Connection {
 /// What the confirm dialog opens on when a corridor is driven directly rather than through
 /// [`Engine::corridor_detail`].
 pub fn pending_intent(c: &ex::Corridor, intent_id: &str) -> Result<PendingIntent> {
-    let r =
-        c.state().intents.get(intent_id).ok_or_else(|| Error::not_found(format!("intent {intent_id}")))?;
+    let r = c.state().intents.get(intent_id).ok_or_else(|| ExecutionError::NoSuchIntent(intent_id.into()))?;
     if !r.awaits_approval() {
-        return Err(Error::bad_input(format!(
-            "intent {intent_id} is {}; it awaits no approval",
-            r.status.name()
-        )));
+        return Err(ExecutionError::AwaitsNoApproval {
+            intent_id: intent_id.into(),
+            status: r.status.name(),
+        }
+        .into());
     }
     let state = c.arm_state();
     let blocked = if r.intent.expires_ms <= now_ms() {
@@ -104,11 +106,11 @@ impl CorridorDetail {
     }
 }
 
-/// A venue read: the list, or why it is unknown.
-fn known<T>(r: std::result::Result<Vec<T>, String>) -> (Option<Vec<T>>, Option<String>) {
+/// A venue read: the list, or why it is unknown (the venue's error, as the view shows it).
+fn known<T>(r: VenueResult<Vec<T>>) -> (Option<Vec<T>>, Option<String>) {
     match r {
         Ok(v) => (Some(v), None),
-        Err(e) => (None, Some(e)),
+        Err(e) => (None, Some(e.to_string())),
     }
 }
 
@@ -193,14 +195,7 @@ impl Engine {
     /// corridor, which is a later stage; the console's confirm key is the gate.
     pub fn intent_approve_from_cli(&self, intent_id: &str) -> Result<()> {
         let row = self.intent(intent_id)?;
-        Err(Error::new(
-            ErrorKind::Refused,
-            format!(
-                "intents are approved only by the console's confirm key; automation is not enabled for {} (a later stage). \
-                 Open `quantlab console`, tab Corridors, select {intent_id} and press Enter",
-                row.corridor
-            ),
-        ))
+        Err(ExecutionError::ApproveOnlyByKey { corridor: row.corridor, intent_id: intent_id.into() }.into())
     }
 }
 
@@ -220,11 +215,7 @@ pub async fn detail(c: &ex::Corridor) -> Result<CorridorDetail> {
     let unread = format!("not read: the venue is unreachable ({})", connection.message);
     let ((balances, balances_error), (positions, positions_error), (open_orders, open_orders_error)) =
         if connection.ok {
-            (
-                known(a.balances().await.map_err(|e| e.to_string())),
-                known(a.positions().await.map_err(|e| e.to_string())),
-                known(a.open_orders().await.map_err(|e| e.to_string())),
-            )
+            (known(a.balances().await), known(a.positions().await), known(a.open_orders().await))
         } else {
             ((None, Some(unread.clone())), (None, Some(unread.clone())), (None, Some(unread.clone())))
         };

@@ -7,6 +7,11 @@ use super::backtest::BacktestError;
 use super::config::TomlError;
 use super::data::DataError;
 use super::error::{Error, ErrorKind};
+use super::execution::error::ExecutionError;
+use super::execution::journal_error::JournalError;
+use super::execution::model::{OrderError, VenueError};
+use super::execution::operator_key_error::OperatorKeyError;
+use super::execution::policy_error::PolicyError;
 use super::paper::PaperError;
 use super::pretrade::PretradeError;
 use super::research::sweep::SweepError;
@@ -105,7 +110,7 @@ impl From<SecretsError> for Error {
             // The environment fallback asked for a venue that is not the loopback simulator.
             S::EnvNotLoopback { .. } => Refused,
             // The operator's setup is missing a piece: input to fix, not a refusal.
-            S::Missing { .. } => BadInput,
+            S::Missing { .. } | S::Empty => BadInput,
         };
         wrap(kind, e)
     }
@@ -266,5 +271,104 @@ impl From<WorkspaceError> for Error {
 impl From<RuntimeError> for Error {
     fn from(e: RuntimeError) -> Self {
         wrap(Runtime, e)
+    }
+}
+
+impl From<OrderError> for Error {
+    fn from(e: OrderError) -> Self {
+        // An order's flags are the caller's input.
+        wrap(BadInput, e)
+    }
+}
+
+impl From<VenueError> for Error {
+    fn from(e: VenueError) -> Self {
+        // Whatever the venue said (a rejection, a timeout, a refused key) is a venue failure.
+        Error::new(Venue, format!("venue {e}")).caused_by(e)
+    }
+}
+
+impl From<ExecutionError> for Error {
+    fn from(e: ExecutionError) -> Self {
+        use ExecutionError as X;
+        let kind = match &e {
+            X::NoIntent { .. }
+            | X::NoIntentAnywhere(_)
+            | X::NoSuchIntent(_)
+            | X::NoCorridorMatches
+            | X::NoPolicy(_)
+            | X::NoJournal { .. } => NotFound,
+            X::WrongAdapter { .. } | X::InjectedCrash(_) => Runtime,
+            // The venue failed, or no venue could be reached.
+            X::NoAdapters(_) | X::VenueRejected { .. } | X::SendFailed { .. } | X::KillIncomplete(_) => Venue,
+            // The safety boundary said no: a send, an approval, arming or lifting a halt.
+            X::SubmitRefused(_)
+            | X::FateUnknown(_)
+            | X::OtherCorridorsConfirmation { .. }
+            | X::LiveNeedsConfirmKey(_)
+            | X::SyntheticKey { .. }
+            | X::ChangedSinceShown(_)
+            | X::NotApprovable { .. }
+            | X::NoPolicyToApprove(_)
+            | X::NoPolicyToArm(_)
+            | X::LiveApprovalUnsigned(_)
+            | X::Halted { .. }
+            | X::AuditHalted(_)
+            | X::NotArmed(_)
+            | X::Mismatches(_)
+            | X::PromotionNeeded { .. }
+            | X::PromotionUnsigned(_)
+            | X::HaltNotJournaled { .. }
+            | X::StillHalted(_)
+            | X::RearmEveryCorridor
+            | X::LiveSendFromCli(_)
+            | X::ApproveOnlyByKey { .. } => Refused,
+            // The caller named the wrong thing, or asked for what cannot be done to it.
+            X::OtherCorridorsIntent { .. }
+            | X::AttachedExit { .. }
+            | X::NotPending { .. }
+            | X::AlreadyFinal { .. }
+            | X::Unsignable { .. }
+            | X::NothingToDisarm(_)
+            | X::NotHalted(_)
+            | X::AccountNeedsVenue
+            | X::NothingHalted
+            | X::PolicyExists(_)
+            | X::AwaitsNoApproval { .. }
+            | X::ExitWithdrawnWithEntry { .. } => BadInput,
+        };
+        wrap(kind, e)
+    }
+}
+
+impl From<JournalError> for Error {
+    fn from(e: JournalError) -> Self {
+        let kind = match &e {
+            // Nothing may act on a journal changed outside QuantLab.
+            JournalError::Tampered { .. } => Refused,
+            JournalError::InUse(_) | JournalError::AlreadyThere(_) | JournalError::Entry(_) => Runtime,
+        };
+        wrap(kind, e)
+    }
+}
+
+impl From<OperatorKeyError> for Error {
+    fn from(e: OperatorKeyError) -> Self {
+        use OperatorKeyError as K;
+        let kind = match &e {
+            K::BadName { .. } | K::BadOperator(_) | K::AlreadyHeld { .. } => BadInput,
+            K::EnvironmentOffLoopback { .. } => Refused,
+            K::Store { .. } | K::Lost { .. } | K::NotReturned(_) | K::NotAKey(_) | K::TrustList { .. } => {
+                Runtime
+            }
+        };
+        wrap(kind, e)
+    }
+}
+
+impl From<PolicyError> for Error {
+    fn from(e: PolicyError) -> Self {
+        // The operator's policy file.
+        wrap(BadInput, e)
     }
 }

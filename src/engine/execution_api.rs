@@ -16,11 +16,11 @@ use crate::engine::execution::policy::{self, LoadedPolicy};
 use crate::engine::execution::preflight::ExecutionPreflight;
 use crate::engine::execution::promote::{self, PromotionReport};
 use crate::engine::execution::state::IntentStatus;
-use crate::engine::execution::{self as ex, paths, CorridorId, SubmitOutcome, Venue};
-use crate::engine::secrets::{self, CredentialKey, Secret};
+use crate::engine::execution::{self as ex, paths, CorridorId, ExecutionError, SubmitOutcome, Venue};
+use crate::engine::secrets::{self, CredentialKey, Secret, SecretsError};
 use crate::engine::time::now_ms;
 use crate::engine::workspace::write_atomic;
-use crate::engine::{Engine, Error, ErrorKind, Result};
+use crate::engine::{Engine, Result};
 
 /// One corridor at a glance.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -79,7 +79,7 @@ impl Engine {
     pub fn policy_init(&self) -> Result<std::path::PathBuf> {
         let p = policy::path(self.workspace());
         if p.exists() {
-            return Err(Error::bad_input(format!("{} exists; edit it, or remove it first", p.display())));
+            return Err(ExecutionError::PolicyExists(p).into());
         }
         self.workspace().ensure()?;
         write_atomic(&p, policy::EXAMPLE.as_bytes())?;
@@ -87,12 +87,8 @@ impl Engine {
     }
 
     pub fn policy(&self) -> Result<LoadedPolicy> {
-        policy::load(self.workspace())?.ok_or_else(|| {
-            Error::not_found(format!(
-                "no execution policy at {}; `quantlab policy init` writes an example",
-                policy::path(self.workspace()).display()
-            ))
-        })
+        policy::load(self.workspace())?
+            .ok_or_else(|| ExecutionError::NoPolicy(policy::path(self.workspace())).into())
     }
 
     pub fn corridors(&self) -> Result<Vec<CorridorSummary>> {
@@ -210,9 +206,8 @@ impl Engine {
         let c = row.corridor.clone();
         if let Some(parent) = &row.record.intent.parent {
             if !row.record.status.at_venue() {
-                return Err(Error::bad_input(format!(
-                    "intent {id} is an exit attached to {parent}: it is withdrawn with its entry"
-                )));
+                let (intent_id, entry) = (id.to_string(), parent.clone());
+                return Err(ExecutionError::ExitWithdrawnWithEntry { intent_id, entry }.into());
             }
         }
         if matches!(row.record.status, IntentStatus::Pending | IntentStatus::Approved) {
@@ -235,14 +230,7 @@ impl Engine {
     pub fn submit(&self, intent_id: &str, dry_run: bool) -> Result<SubmitOutcome> {
         let row = self.intent(intent_id)?;
         if row.corridor.venue.is_live() && !dry_run {
-            return Err(Error::new(
-                ErrorKind::Refused,
-                format!(
-                    "{} is a live venue: its orders are sent only from the console, after the confirm key; \
-                     `--dry-run` has the venue validate it without placing anything",
-                    row.corridor.venue
-                ),
-            ));
+            return Err(ExecutionError::LiveSendFromCli(row.corridor.venue).into());
         }
         let mut c = ex::open_corridor(self.workspace(), self.adapters(), &row.corridor, self.credentials())?;
         let mut unsigned = None;
@@ -294,7 +282,7 @@ impl Engine {
         let id = CorridorId::new(venue, account)?;
         let p = paths::journal(self.workspace(), &id);
         if !p.exists() {
-            return Err(Error::not_found(format!("corridor {id} has no journal ({})", p.display())));
+            return Err(ExecutionError::NoJournal { corridor: id, path: p }.into());
         }
         journal::read(&p)
     }
@@ -365,7 +353,7 @@ impl Engine {
     pub fn secret_set(&self, venue: Venue, account: &str, secret: &Secret) -> Result<CredentialKey> {
         CorridorId::new(venue, account)?;
         if secret.expose().trim().is_empty() {
-            return Err(Error::bad_input("the secret is empty: nothing was stored"));
+            return Err(SecretsError::Empty.into());
         }
         let key = CredentialKey::new(venue, account);
         self.credentials().set(&key, secret)?;

@@ -8,9 +8,16 @@ use std::net::IpAddr;
 /// An endpoint that may reach beyond this machine.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum NotLoopback {
-    /// One URL of an account's endpoints: `field` of `[venue.account]` in `file`.
+    /// One URL of an account's endpoints: `field` of `[venue.account]` in `file`. (The path
+    /// and the problem are boxed, so the results and errors carrying this stay small.)
     #[error("{file}: [{venue}.{account}] {field} is not loopback: {problem}")]
-    Account { file: String, venue: String, account: String, field: &'static str, problem: UrlProblem },
+    Account {
+        file: Box<str>,
+        venue: &'static str,
+        account: String,
+        field: &'static str,
+        problem: Box<UrlProblem>,
+    },
     /// One URL of a venue client (`field`: base_url, ws_url, ...).
     #[error("{field} is not loopback: {problem}")]
     Url { field: &'static str, problem: UrlProblem },

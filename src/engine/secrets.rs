@@ -51,6 +51,8 @@ pub enum SecretsError {
     /// stdin" for a pipe).
     #[error("cannot read the secret{from}: {source}")]
     Unreadable { from: &'static str, source: std::io::Error },
+    #[error("the secret is empty: nothing was stored")]
+    Empty,
     /// No credential stored for `name`; `hint` says how to store one.
     #[error("no credential for {name} in {store}: {hint}")]
     Missing { name: String, store: &'static str, hint: String },
@@ -370,10 +372,10 @@ mod tests {
         let not_loopback = || {
             Err(NotLoopback::Account {
                 file: "venues.toml".into(),
-                venue: "kraken".into(),
+                venue: "kraken",
                 account: "main".into(),
                 field: "base_url",
-                problem: UrlProblem::NoHost,
+                problem: Box::new(UrlProblem::NoHost),
             })
         };
         let e = credential_for(&store, &key, not_loopback).unwrap_err();

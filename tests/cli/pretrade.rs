@@ -209,7 +209,8 @@ fn each_policy_rule_rejects_with_its_limit_and_value() {
 fn impossible_plans_name_their_field() {
     let ws = Ws::new();
     let e = engine(&ws, None);
-    let cases: Vec<(PlanInput, &str, fn(&PlanProblem) -> bool)> = vec![
+    type Case = (PlanInput, &'static str, fn(&PlanProblem) -> bool);
+    let cases: Vec<Case> = vec![
         (PlanInput { stop: d("105"), ..base() }, "stop", |p| {
             matches!(p, PlanProblem::StopPastEntry { long: true, .. })
         }),

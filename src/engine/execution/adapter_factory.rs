@@ -7,8 +7,9 @@
 use std::sync::Arc;
 
 use super::broker::BrokerAdapter;
+use super::error::ExecutionError;
 use super::model::CorridorId;
-use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::error::Result;
 use crate::engine::loopback::NotLoopback;
 use crate::engine::secrets::CredentialStore;
 use crate::engine::workspace::Workspace;
@@ -38,10 +39,7 @@ pub struct NoVenues;
 
 impl AdapterFactory for NoVenues {
     fn connect(&self, _: &Workspace, id: &CorridorId, _: &dyn CredentialStore) -> Result<Connection> {
-        Err(Error::new(
-            ErrorKind::Venue,
-            format!("corridor {id}: no venue adapters were given to this engine"),
-        ))
+        Err(ExecutionError::NoAdapters(id.clone()).into())
     }
 
     fn loopback(&self, _: &Workspace, id: &CorridorId) -> std::result::Result<(), NotLoopback> {

@@ -8,10 +8,11 @@
 use ed25519_dalek::{Signature, VerifyingKey};
 
 use super::adapter_factory::AdapterFactory;
+use super::error::ExecutionError;
 use super::model::{Approval, CorridorId};
 use super::operators;
-use super::signature_error::SignatureProblem;
-use crate::engine::error::{Error, Result};
+use super::signature_error::{ApprovalProblem, SignatureProblem};
+use crate::engine::error::Result;
 use crate::engine::loopback::NotLoopback;
 use crate::engine::workspace::Workspace;
 
@@ -65,7 +66,7 @@ pub fn signed_bytes(
 /// Sign `a` for `corridor`: sets its operator, public key and signature.
 pub fn sign(corridor: &CorridorId, a: &mut Approval, key: &OperatorKey) -> Result<()> {
     let bytes = signed_bytes(corridor, a, key.operator())
-        .map_err(|why| Error::bad_input(format!("approval of {} cannot be signed: {why}", a.intent_id)))?;
+        .map_err(|problem| ExecutionError::Unsignable { intent_id: a.intent_id.clone(), problem })?;
     a.operator = Some(key.operator().to_string());
     a.public_key = Some(key.public_key());
     a.signature = Some(key.sign_bytes(&bytes));
@@ -80,31 +81,31 @@ pub enum SignatureCheck {
     /// No signature at all (journaled before signing, or rehearsed without a keyring).
     Unsigned,
     /// Signed, but not over this record, or not well formed: why.
-    Invalid(String),
+    Invalid(SignatureProblem),
 }
 
 pub fn verify(corridor: &CorridorId, a: &Approval) -> SignatureCheck {
     let (operator, public_key, signature) = match (&a.operator, &a.public_key, &a.signature) {
         (None, None, None) => return SignatureCheck::Unsigned,
         (Some(o), Some(p), Some(s)) => (o, p, s),
-        _ => return SignatureCheck::Invalid("operator, public key and signature are not all present".into()),
+        _ => return SignatureCheck::Invalid(SignatureProblem::Incomplete),
     };
     let key: Option<[u8; 32]> = hex::decode(public_key).ok().and_then(|b| b.try_into().ok());
     let Some(key) = key.and_then(|k| VerifyingKey::from_bytes(&k).ok()) else {
-        return SignatureCheck::Invalid("its public key is not an ed25519 key".into());
+        return SignatureCheck::Invalid(SignatureProblem::NotEd25519Key);
     };
     let sig: Option<[u8; 64]> = hex::decode(signature).ok().and_then(|b| b.try_into().ok());
     let Some(sig) = sig.map(|s| Signature::from_bytes(&s)) else {
-        return SignatureCheck::Invalid("its signature is not 64 bytes of hex".into());
+        return SignatureCheck::Invalid(SignatureProblem::NotHex);
     };
     let bytes = match signed_bytes(corridor, a, operator) {
         Ok(b) => b,
-        Err(why) => return SignatureCheck::Invalid(why.to_string()),
+        Err(why) => return SignatureCheck::Invalid(why),
     };
     // Strict: no weak keys, no malleable signatures.
     match key.verify_strict(&bytes, &sig) {
         Ok(()) => SignatureCheck::Valid,
-        Err(_) => SignatureCheck::Invalid("the signature does not match the approval record".into()),
+        Err(_) => SignatureCheck::Invalid(SignatureProblem::NotThisApproval),
     }
 }
 
@@ -129,29 +130,19 @@ pub fn check_for_submit(
     corridor: &CorridorId,
     a: &Approval,
     venues: &dyn AdapterFactory,
-) -> Result<(), String> {
+) -> Result<(), ApprovalProblem> {
+    let intent_id = a.intent_id.clone();
     match verify(corridor, a) {
         SignatureCheck::Unsigned if !corridor.venue.is_live() => return Ok(()),
-        SignatureCheck::Unsigned => {
-            return Err(format!(
-            "the approval of {} is not signed; a live order needs an approval signed with the operator's key",
-            a.intent_id
-        ))
-        }
-        SignatureCheck::Invalid(why) => {
-            return Err(format!("the approval of {}'s signature does not verify: {why}", a.intent_id))
-        }
+        SignatureCheck::Unsigned => return Err(ApprovalProblem::Unsigned(intent_id)),
+        SignatureCheck::Invalid(problem) => return Err(ApprovalProblem::Invalid { intent_id, problem }),
         SignatureCheck::Valid => {}
     }
-    let trusted = operators::load(ws)
-        .map_err(|e| format!("the trusted operator keys cannot be read: {}", e.message))?;
+    let trusted = operators::load(ws).map_err(|source| ApprovalProblem::TrustUnreadable { source })?;
     let (operator, key) = (a.operator.as_deref().unwrap_or(""), a.public_key.as_deref().unwrap_or(""));
     if !trusted.trusts(operator, key) {
-        return Err(format!(
-            "the approval of {} is signed by a key {} does not trust for operator {operator}",
-            a.intent_id,
-            operators::FILE
-        ));
+        let operator = operator.to_string();
+        return Err(ApprovalProblem::Untrusted { intent_id, file: operators::FILE, operator });
     }
     match environment_key_off_loopback(corridor, &trusted, a, || venues.loopback(ws, corridor)) {
         Some(why) => Err(why),
@@ -168,18 +159,19 @@ pub fn environment_key_off_loopback(
     trusted: &operators::Operators,
     a: &Approval,
     loopback: impl FnOnce() -> std::result::Result<(), NotLoopback>,
-) -> Option<String> {
+) -> Option<ApprovalProblem> {
     let key = a.public_key.as_deref()?;
     if !corridor.venue.is_live() || !trusted.from_environment(key) {
         return None;
     }
     let why = loopback().err()?;
-    Some(format!(
-        "the approval of {} is signed with the key from {LOOPBACK_OPERATOR_ENV} ({} trusts it for the loopback \
-         simulator only), and corridor {corridor} is not loopback: {why}",
-        a.intent_id,
-        operators::FILE
-    ))
+    Some(ApprovalProblem::EnvironmentKey {
+        intent_id: a.intent_id.clone(),
+        env: LOOPBACK_OPERATOR_ENV,
+        file: operators::FILE,
+        corridor: corridor.to_string(),
+        why: Box::new(why),
+    })
 }
 
 #[cfg(test)]
@@ -264,11 +256,9 @@ mod tests {
         let other = CorridorId::new(Venue::Fake, "other").unwrap();
         assert!(matches!(verify(&other, &a), SignatureCheck::Invalid(_)));
         let garbled = Approval { signature: Some("zz".into()), ..a.clone() };
-        assert!(matches!(verify(&fake(), &garbled), SignatureCheck::Invalid(w) if w.contains("64 bytes")));
+        assert_eq!(verify(&fake(), &garbled), SignatureCheck::Invalid(SignatureProblem::NotHex));
         let partial = Approval { signature: None, ..a.clone() };
-        assert!(
-            matches!(verify(&fake(), &partial), SignatureCheck::Invalid(w) if w.contains("not all present"))
-        );
+        assert_eq!(verify(&fake(), &partial), SignatureCheck::Invalid(SignatureProblem::Incomplete));
         assert_eq!(verify(&fake(), &approval()), SignatureCheck::Unsigned);
     }
 
@@ -278,14 +268,19 @@ mod tests {
         let ws = Workspace::at(dir.path());
         let kraken = CorridorId::new(Venue::Kraken, "main").unwrap();
         assert!(check_for_submit(&ws, &fake(), &approval(), &NoVenues).is_ok(), "unsigned: fake venue only");
-        assert!(check_for_submit(&ws, &kraken, &approval(), &NoVenues).unwrap_err().contains("not signed"));
+        let refused = |a: &Approval, c: &CorridorId| check_for_submit(&ws, c, a, &NoVenues).unwrap_err();
+        assert!(matches!(refused(&approval(), &kraken), ApprovalProblem::Unsigned(_)));
         let key = OperatorKey::load_or_create_as(&MemoryStore::default(), &ws, "alice").unwrap();
         let mut a = approval();
         sign(&kraken, &mut a, &key).unwrap();
         assert!(check_for_submit(&ws, &kraken, &a, &NoVenues).is_ok());
-        assert!(check_for_submit(&ws, &fake(), &a, &NoVenues).unwrap_err().contains("does not verify"));
+        // Signed for kraken: over other bytes than the same record in the fake venue's corridor.
+        let problem = SignatureProblem::NotThisApproval;
+        assert!(matches!(refused(&a, &fake()), ApprovalProblem::Invalid { problem: p, .. } if p == problem));
         let mut stranger = approval();
         sign(&kraken, &mut stranger, &OperatorKey::ephemeral("alice")).unwrap();
-        assert!(check_for_submit(&ws, &kraken, &stranger, &NoVenues).unwrap_err().contains("does not trust"));
+        assert!(
+            matches!(refused(&stranger, &kraken), ApprovalProblem::Untrusted { operator, .. } if operator == "alice")
+        );
     }
 }

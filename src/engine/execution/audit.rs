@@ -156,7 +156,9 @@ pub fn check_approvals(
                 ProblemKind::Unsigned,
                 "the approval carries no signature; live approvals must be signed".into(),
             )),
-            SignatureCheck::Invalid(why) => problems.push(problem(ProblemKind::SignatureInvalid, why)),
+            SignatureCheck::Invalid(why) => {
+                problems.push(problem(ProblemKind::SignatureInvalid, why.to_string()))
+            }
             SignatureCheck::Valid => {
                 let operator = a.operator.as_deref().unwrap_or_default();
                 let key = a.public_key.as_deref().unwrap_or_default();
@@ -176,7 +178,7 @@ pub fn check_approvals(
                 } else if let Some(why) = approval_sign::environment_key_off_loopback(id, trusted, a, || {
                     loopback.get_or_init(|| venues.loopback(ws, id)).clone()
                 }) {
-                    problems.push(problem(ProblemKind::EnvironmentKey, why));
+                    problems.push(problem(ProblemKind::EnvironmentKey, why.to_string()));
                 } else {
                     signed += 1;
                 }

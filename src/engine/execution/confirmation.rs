@@ -8,8 +8,9 @@
 //! other path, in this crate or outside it, can approve a live order (tests/gate_compile_fail.rs
 //! fails to compile each attempt).
 
+use super::error::ExecutionError;
 use super::model::CorridorId;
-use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::error::Result;
 use crate::engine::gate::{KeypressWitness, Origin};
 
 /// Proof that an operator confirmed this intent, as digested when shown.
@@ -39,10 +40,7 @@ impl Confirmation {
     /// A scripted approval for a venue that moves no money.
     pub fn rehearsal(corridor: &CorridorId, intent_id: &str, intent_digest: &str) -> Result<Confirmation> {
         if corridor.venue.is_live() {
-            return Err(Error::new(
-                ErrorKind::Refused,
-                format!("{corridor} is a live corridor: its intents are approved only by the console's confirm key"),
-            ));
+            return Err(ExecutionError::LiveNeedsConfirmKey(corridor.clone()).into());
         }
         Ok(Confirmation {
             corridor: corridor.clone(),

@@ -7,11 +7,11 @@ use sha2::{Digest, Sha256};
 
 use super::model::exits::venue_takes;
 use super::model::{
-    AttachedExits, CorridorId, ExecutionIntent, IntentSource, OrderType, Side, TimeInForce, Venue,
-    INTENT_SCHEMA,
+    AttachedExits, CorridorId, ExecutionIntent, IntentSource, OrderError, OrderProblem, OrderType, Side,
+    TimeInForce, Venue, INTENT_SCHEMA,
 };
 use crate::engine::contract::{make_id, CONTRACT_VERSION};
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::time::fmt_ms;
 
 /// Default life of an intent that names no expiry: long enough to review, short enough that a
@@ -49,47 +49,34 @@ impl IntentSpec {
             && symbol.len() <= 32
             && symbol.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.' | ':'));
         if !symbol_ok {
-            return Err(Error::bad_input(format!("--symbol: '{}' is not a symbol", self.symbol)));
+            return Err(OrderError::new("--symbol", OrderProblem::NotASymbol(self.symbol)).into());
         }
         if self.quantity <= Decimal::ZERO {
-            return Err(Error::bad_input(format!("--qty: must be positive, got {}", self.quantity)));
+            return Err(OrderError::new("--qty", OrderProblem::NotPositive(self.quantity)).into());
         }
         for (field, price) in [("--price", self.limit_price), ("--trigger", self.trigger_price)] {
             if let Some(p) = price {
                 if p <= Decimal::ZERO {
-                    return Err(Error::bad_input(format!("{field}: must be positive, got {p}")));
+                    return Err(OrderError::new(field, OrderProblem::NotPositive(p)).into());
                 }
             }
         }
         let t = self.order_type;
+        let refuse = |flag: &str, problem| Err(OrderError::new(flag, problem).into());
         match (t.needs_limit_price(), self.limit_price) {
-            (true, None) => {
-                return Err(Error::bad_input(format!("--price: a {} order needs a limit price", t.name())))
-            }
-            (false, Some(_)) => {
-                return Err(Error::bad_input(format!("--price: a {} order takes no limit price", t.name())))
-            }
+            (true, None) => return refuse("--price", OrderProblem::NeedsLimitPrice(t.name())),
+            (false, Some(_)) => return refuse("--price", OrderProblem::TakesNoLimitPrice(t.name())),
             _ => {}
         }
         match (t.needs_trigger_price(), self.trigger_price) {
-            (true, None) => {
-                return Err(Error::bad_input(format!(
-                    "--trigger: a {} order needs a trigger price",
-                    t.name()
-                )))
-            }
-            (false, Some(_)) => {
-                return Err(Error::bad_input(format!(
-                    "--trigger: a {} order takes no trigger price",
-                    t.name()
-                )))
-            }
+            (true, None) => return refuse("--trigger", OrderProblem::NeedsTriggerPrice(t.name())),
+            (false, Some(_)) => return refuse("--trigger", OrderProblem::TakesNoTriggerPrice(t.name())),
             _ => {}
         }
         // Venues take post-only on plain limit orders only; elsewhere it would be ignored or
         // refused by the venue, so it is refused here first.
         if self.time_in_force == TimeInForce::PostOnly && t != OrderType::Limit {
-            return Err(Error::bad_input(format!("--tif: post-only is for limit orders, not {}", t.name())));
+            return refuse("--tif", OrderProblem::PostOnlyNotLimit(t.name()));
         }
         let exits = self.exits.filter(|x| !x.is_empty());
         if let Some(x) = &exits {
@@ -98,15 +85,14 @@ impl IntentSpec {
         }
         let ttl = self.ttl_ms.unwrap_or(DEFAULT_TTL_MS);
         if ttl <= 0 {
-            return Err(Error::bad_input("--expires: must be a positive duration"));
+            return refuse("--expires", OrderProblem::NoLife);
         }
         let most = super::policy::MAX_INTENT_TTL_SECS_LIMIT as i64 * 1000;
         if ttl > most {
-            return Err(Error::bad_input(format!(
-                "--expires: {}s is longer than any policy allows ({}s)",
-                ttl / 1000,
-                most / 1000
-            )));
+            return refuse(
+                "--expires",
+                OrderProblem::LifeOverAnyPolicy { secs: ttl / 1000, most: most / 1000 },
+            );
         }
         let key =
             serde_json::to_vec(&(&self.venue, &self.account, &symbol, &self.side, &self.quantity, now_ms))

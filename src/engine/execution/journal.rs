@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::journal_error::JournalError;
 use super::journal_head::{self, Head};
 use super::model::{Entry, Event, GENESIS, JOURNAL_SCHEMA};
 use crate::engine::contract::CONTRACT_VERSION;
-use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::error::{Error, Result};
 use crate::engine::time::{fmt_ms, now_ms};
 
 /// `e` with its `hash`: the sha256 (hex) of it serialized with `hash` empty.
@@ -52,12 +53,7 @@ fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
             Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
                 std::thread::sleep(std::time::Duration::from_millis(50))
             }
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::runtime(format!(
-                    "{}: the corridor is in use by another QuantLab process (the console?); try again when it is done",
-                    path.display()
-                )))
-            }
+            Err(std::fs::TryLockError::WouldBlock) => return Err(JournalError::InUse(path.into()).into()),
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::io("lock the journal", &lp, e)),
         }
     }
@@ -149,8 +145,7 @@ impl Journal {
             event,
             hash: String::new(),
         });
-        let mut line =
-            serde_json::to_vec(&entry).map_err(|e| Error::runtime(format!("journal entry: {e}")))?;
+        let mut line = serde_json::to_vec(&entry).map_err(JournalError::Entry)?;
         line.push(b'\n');
         let mut f = OpenOptions::new()
             .create(true)
@@ -190,7 +185,7 @@ impl Journal {
     /// A new, empty journal at `path` (nothing may be there), under the lock `lock` holds.
     pub(super) fn fresh_locked(path: &Path, lock: File) -> Result<Journal> {
         if path.exists() || journal_head::path(path).exists() {
-            return Err(Error::runtime(format!("{}: a journal is already there", path.display())));
+            return Err(JournalError::AlreadyThere(path.into()).into());
         }
         Ok(Journal {
             path: path.to_path_buf(),
@@ -202,15 +197,7 @@ impl Journal {
 }
 
 fn tampered(path: &Path, line: usize, why: &str) -> Error {
-    let at = if line == 0 { String::new() } else { format!("line {line}: ") };
-    Error::new(
-        ErrorKind::Refused,
-        format!(
-            "{}: {at}{why}; the journal was changed outside QuantLab, so the corridor stays halted \
-             (inspect with `quantlab journal verify`)",
-            path.display()
-        ),
-    )
+    JournalError::Tampered { path: path.into(), line, why: why.into() }.into()
 }
 
 /// A crash during an append leaves a line without its newline. It was never fsynced, so no
@@ -428,8 +415,8 @@ mod head_tests {
         assert_eq!(line, 5);
         assert!(why.contains("sequence 5 is missing"), "{why}");
         let e = Journal::open(&p).err().unwrap();
-        assert_eq!(e.kind, ErrorKind::Refused);
-        assert!(e.message.contains("sequence 5 is missing"), "{}", e.message);
+        assert_eq!(e.kind, crate::engine::error::ErrorKind::Refused);
+        assert!(matches!(e.domain(), Some(JournalError::Tampered { line: 5, .. })), "{e}");
         assert!(read(&p).is_err());
 
         std::fs::write(&p, first_lines(&text, 2)).unwrap();

@@ -6,9 +6,10 @@
 
 use ed25519_dalek::{Signer, SigningKey};
 
+use super::operator_key_error::OperatorKeyError;
 use super::operators::{self, Origin};
-use crate::engine::error::{Error, ErrorKind, Result};
-use crate::engine::secrets::{self, CredentialKey, CredentialStore, Secret, KEYRING_HELP};
+use crate::engine::error::{Error, Result};
+use crate::engine::secrets::{self, CredentialKey, CredentialStore, Secret};
 use crate::engine::workspace::Workspace;
 
 /// Names the operator whose key signs; else the OS user (`$USER`), else "operator".
@@ -30,10 +31,7 @@ fn operator_name_from(explicit: Option<String>, user: Option<String>) -> Result<
         (None, None) => ("operator".to_string(), "the default"),
     };
     if !valid_name(&name) {
-        return Err(Error::bad_input(format!(
-            "operator name '{name}' (from {from}) is not usable: letters, digits, '.', '_', '-' and '@', \
-             at most 64; set {OPERATOR_ENV} to choose one"
-        )));
+        return Err(OperatorKeyError::BadName { name, from, env: OPERATOR_ENV }.into());
     }
     Ok(name)
 }
@@ -77,13 +75,8 @@ impl From<KeyError> for Error {
 }
 
 /// A store failure as an error that says how to fix the keyring.
-fn store_error(what: &str, cred: &CredentialKey, e: Error) -> KeyError {
-    let help = if e.message.contains(KEYRING_HELP) { String::new() } else { format!(" {KEYRING_HELP}") };
-    KeyError::Store(Error::runtime(format!(
-        "cannot {what} the operator signing key {} (approvals are signed with it): {}{help}",
-        cred.name(),
-        e.message
-    )))
+fn store_error(what: &'static str, cred: &CredentialKey, source: Error) -> KeyError {
+    KeyError::Store(OperatorKeyError::Store { what, credential: cred.name(), source }.into())
 }
 
 /// What a rehearsal on a venue that moves no money signs with.
@@ -124,9 +117,7 @@ impl OperatorKey {
 
     fn obtain(store: &dyn CredentialStore, ws: &Workspace, operator: &str) -> Result<OperatorKey, KeyError> {
         if !valid_name(operator) {
-            return Err(KeyError::Other(Error::bad_input(format!(
-                "operator name '{operator}' is not usable: letters, digits, '.', '_', '-' and '@', at most 64"
-            ))));
+            return Err(KeyError::Other(OperatorKeyError::BadOperator(operator.into()).into()));
         }
         let cred = CredentialKey::operator(operator);
         let stored = store.get(&cred).map_err(|e| store_error("read", &cred, e))?;
@@ -172,15 +163,8 @@ impl OperatorKey {
             Err(KeyError::Store(e)) => {
                 let Some(hex_seed) = loopback_seed else { return Err(e) };
                 if let Err(why) = loopback() {
-                    return Err(Error::new(
-                        ErrorKind::Refused,
-                        format!(
-                            "{LOOPBACK_OPERATOR_ENV} is set, but it is read only for the loopback simulator, \
-                             and {why}. A live venue's approvals are signed with the operator's key from the \
-                             OS keyring: {}",
-                            e.message
-                        ),
-                    ));
+                    let env = LOOPBACK_OPERATOR_ENV;
+                    return Err(OperatorKeyError::EnvironmentOffLoopback { env, why, source: e }.into());
                 }
                 let cred = CredentialKey::operator(operator);
                 let key = parse_stored(&cred, &Secret::new(hex_seed))?;
@@ -231,18 +215,13 @@ fn lost_key(
 ) -> Result<(), KeyError> {
     let trusted = operators::load(ws).map_err(KeyError::Other)?;
     let Some(k) = trusted.kept_key(operator) else { return Ok(()) };
-    Err(store_error(
-        "find",
-        cred,
-        Error::runtime(format!(
-            "{} holds no key for operator {operator}, though this workspace trusts their key {} (since {}): \
-             the store did not keep it. No new key is made and trusted silently; if the keyring was emptied \
-             (a reboot), `quantlab secrets new-operator-key` makes and trusts a new one",
-            store.name(),
-            k.public_key,
-            k.created_at
-        )),
-    ))
+    let lost = OperatorKeyError::Lost {
+        store: store.name(),
+        operator: operator.into(),
+        public_key: k.public_key.clone(),
+        since: k.created_at.clone(),
+    };
+    Err(store_error("find", cred, lost.into()))
 }
 
 /// Make a new key for this process's operator on purpose, when the store lost the one the
@@ -252,10 +231,7 @@ pub fn replace_lost(store: &dyn CredentialStore, ws: &Workspace) -> Result<Opera
     let operator = operator_name()?;
     let cred = CredentialKey::operator(&operator);
     if store.get(&cred).map_err(|e| Error::from(store_error("read", &cred, e)))?.is_some() {
-        return Err(Error::bad_input(format!(
-            "{} already holds operator {operator}'s key: nothing to replace",
-            store.name()
-        )));
+        return Err(OperatorKeyError::AlreadyHeld { store: store.name(), operator }.into());
     }
     let key = create(store, ws, &cred)?;
     let k = OperatorKey { operator: operator.clone(), key };
@@ -266,13 +242,8 @@ pub fn replace_lost(store: &dyn CredentialStore, ws: &Workspace) -> Result<Opera
 
 fn parse_stored(cred: &CredentialKey, secret: &Secret) -> Result<SigningKey, KeyError> {
     let seed: Option<[u8; 32]> = hex::decode(secret.expose().trim()).ok().and_then(|b| b.try_into().ok());
-    seed.map(|s| SigningKey::from_bytes(&s)).ok_or_else(|| {
-        KeyError::Other(Error::runtime(format!(
-            "the credential {} is not a QuantLab operator signing key (32 bytes, hex); remove it from the \
-             OS keyring and approve again to create a new one",
-            cred.name()
-        )))
-    })
+    seed.map(|s| SigningKey::from_bytes(&s))
+        .ok_or_else(|| KeyError::Other(OperatorKeyError::NotAKey(cred.name()).into()))
 }
 
 /// A new key from the OS random source, stored, read back to confirm, and named in the index.
@@ -290,11 +261,7 @@ fn create(store: &dyn CredentialStore, ws: &Workspace, cred: &CredentialKey) -> 
         Ok(Some(back)) if back == secret => {}
         Ok(_) => {
             let _ = store.delete(cred);
-            return Err(store_error(
-                "keep",
-                cred,
-                Error::runtime(format!("{} did not return the key it stored", store.name())),
-            ));
+            return Err(store_error("keep", cred, OperatorKeyError::NotReturned(store.name()).into()));
         }
         Err(e) => {
             let _ = store.delete(cred);
@@ -377,11 +344,10 @@ mod tests {
         for forgets in [false, true] {
             let store = Broken { forgets, inner: MemoryStore::default() };
             let e = OperatorKey::load_or_create_as(&store, &ws, "alice").unwrap_err();
-            assert!(
-                e.message.contains(KEYRING_HELP) && e.message.contains("operator/alice"),
-                "{}",
-                e.message
-            );
+            let Some(OperatorKeyError::Store { credential, .. }) = e.domain() else { panic!("{e}") };
+            assert_eq!(credential, "operator/alice");
+            // The advice on fixing the keyring is in the message, once.
+            assert_eq!(e.message.matches(crate::engine::secrets::KEYRING_HELP).count(), 1, "{e}");
             assert!(operators::load(&ws).unwrap().operators.is_empty(), "an unkept key is not trusted");
             assert!(store.inner.get(&CredentialKey::operator("alice")).unwrap().is_none(), "no copy left");
         }
@@ -394,7 +360,7 @@ mod tests {
         let store = MemoryStore::default();
         store.set(&CredentialKey::operator("alice"), &Secret::new("not-a-key")).unwrap();
         let e = OperatorKey::load_or_create_as(&store, &ws, "alice").unwrap_err();
-        assert!(e.message.contains("not a QuantLab operator signing key"), "{}", e.message);
+        assert!(matches!(e.domain(), Some(OperatorKeyError::NotAKey(c)) if c == "operator/alice"), "{e}");
         assert!(!e.message.contains("not-a-key"), "the stored value is never shown");
         assert_eq!(store.get(&CredentialKey::operator("alice")).unwrap().unwrap().expose(), "not-a-key");
     }
@@ -406,6 +372,9 @@ mod tests {
         assert_eq!(operator_name_from(s("  "), s("bob")).unwrap(), "bob");
         assert_eq!(operator_name_from(None, None).unwrap(), "operator");
         let e = operator_name_from(s("a/b"), s("bob")).unwrap_err();
-        assert!(e.message.contains(OPERATOR_ENV), "{}", e.message);
+        assert!(
+            matches!(e.domain(), Some(OperatorKeyError::BadName { name, from: OPERATOR_ENV, .. }) if name == "a/b"),
+            "{e}"
+        );
     }
 }

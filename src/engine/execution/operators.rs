@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::operator_key_error::OperatorKeyError;
 use crate::engine::contract::CONTRACT_VERSION;
 use crate::engine::error::{Error, Result};
 use crate::engine::time::{fmt_ms, now_ms};
@@ -87,7 +88,7 @@ pub fn load(ws: &Workspace) -> Result<Operators> {
         Err(e) => return Err(Error::io("read the trusted operator keys", &p, e)),
     };
     serde_json::from_slice(&bytes)
-        .map_err(|e| Error::runtime(format!("{} is not a list of trusted operator keys: {e}", p.display())))
+        .map_err(|e| OperatorKeyError::TrustList { path: p, source: std::sync::Arc::new(e) }.into())
 }
 
 /// Trust `public_key` for `operator` unless the workspace already does.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::model::{CorridorId, OrderType, Venue};
+use super::policy_error::{PolicyError, PolicyProblem};
 use crate::engine::error::{Error, Result};
 use crate::engine::workspace::Workspace;
 
@@ -188,13 +189,14 @@ impl CorridorPolicy {
     }
 
     fn validate(&self, at: &str) -> Result<()> {
-        CorridorId::new(self.venue, &self.account).map_err(|e| Error::bad_input(format!("{at}: {e}")))?;
-        let bad = |field: &str, why: &str| Err(Error::bad_input(format!("{at}.{field}: {why}")));
+        CorridorId::new(self.venue, &self.account)
+            .map_err(|source| PolicyError::Corridor { at: at.into(), source })?;
+        let bad = |field, problem| Err(PolicyError::Field { at: at.into(), field, problem }.into());
         if self.symbols.is_empty() {
-            return bad("symbols", "list at least one symbol");
+            return bad("symbols", PolicyProblem::NoSymbols);
         }
         if self.order_types.is_empty() {
-            return bad("order_types", "list at least one order type");
+            return bad("order_types", PolicyProblem::NoOrderTypes);
         }
         let mut amounts = vec![
             ("max_order_notional", self.max_order_notional),
@@ -221,30 +223,27 @@ impl CorridorPolicy {
         }
         for (field, v) in amounts {
             if v <= Decimal::ZERO {
-                return bad(field, &format!("must be positive, got {v}"));
+                return bad(field, PolicyProblem::NotPositive(v));
             }
         }
         if self.orders_per_minute == 0 {
-            return bad("orders_per_minute", "must be at least 1");
+            return bad("orders_per_minute", PolicyProblem::BelowOne);
         }
         if self.approval_ttl_secs == 0 || self.approval_ttl_secs > 600 {
-            return bad("approval_ttl_secs", "must be between 1 and 600 seconds");
+            return bad("approval_ttl_secs", PolicyProblem::ApprovalTtl);
         }
         if !(1..=MAX_INTENT_TTL_SECS_LIMIT).contains(&self.max_intent_ttl_secs) {
-            return bad("max_intent_ttl_secs", "must be between 1 and 604800 seconds (seven days)");
+            return bad("max_intent_ttl_secs", PolicyProblem::IntentTtl);
         }
         // The console renews the timer every 10 s: 30 s leaves two renewals of margin.
         if !(30..=3_600).contains(&self.dead_man_secs) {
-            return bad(
-                "dead_man_secs",
-                "must be between 30 and 3600 seconds (the console renews every 10 s)",
-            );
+            return bad("dead_man_secs", PolicyProblem::DeadMan);
         }
         if self.breaker.max_failures == 0 || self.breaker.window_minutes == 0 {
-            return bad("breaker", "max_failures and window_minutes must be at least 1");
+            return bad("breaker", PolicyProblem::Breaker);
         }
         if self.max_clock_skew_ms <= 0 || self.max_mark_age_ms <= 0 {
-            return bad("max_clock_skew_ms", "clock skew and mark age limits must be positive");
+            return bad("max_clock_skew_ms", PolicyProblem::Staleness);
         }
         Ok(())
     }
@@ -280,26 +279,17 @@ pub fn load(ws: &Workspace) -> Result<Option<LoadedPolicy>> {
 }
 
 pub fn parse(bytes: &[u8], at: &Path) -> Result<LoadedPolicy> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| Error::bad_input(format!("{}: the execution policy is not UTF-8", at.display())))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| PolicyError::NotUtf8(at.into()))?;
     let policy: ExecutionPolicy =
         toml::from_str(text).map_err(|e| crate::engine::config::toml_error(at, text, e))?;
     if policy.schema_version != 1 {
-        return Err(Error::bad_input(format!(
-            "{}: schema_version {} is not supported (this build reads 1)",
-            at.display(),
-            policy.schema_version
-        )));
+        return Err(PolicyError::Schema { path: at.into(), version: policy.schema_version }.into());
     }
     for (i, c) in policy.corridors.iter().enumerate() {
         c.validate(&format!("{}: corridor[{i}] ({}/{})", at.display(), c.venue, c.account))?;
         if policy.corridors[..i].iter().any(|d| d.venue == c.venue && d.account == c.account) {
-            return Err(Error::bad_input(format!(
-                "{}: corridor {}/{} is defined twice",
-                at.display(),
-                c.venue,
-                c.account
-            )));
+            let (venue, account) = (c.venue.to_string(), c.account.clone());
+            return Err(PolicyError::Twice { path: at.into(), venue, account }.into());
         }
     }
     Ok(LoadedPolicy { policy, fingerprint: hex::encode(Sha256::digest(bytes)), path: at.to_path_buf() })

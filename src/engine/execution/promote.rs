@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::approval_sign::{self, OperatorKey};
+use super::error::ExecutionError;
 use super::journal;
 use super::model::CorridorId;
 use super::operators;
@@ -16,7 +17,7 @@ use super::signature_error::PromotionProblem;
 use super::state::CorridorState;
 use crate::engine::alerts::{self, Severity};
 use crate::engine::contract::{make_id, CONTRACT_VERSION};
-use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::error::Result;
 use crate::engine::secrets::{CredentialKey, CredentialStore};
 use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::{read_json, write_json, Workspace};
@@ -101,12 +102,7 @@ pub fn check(
     key: Option<&OperatorKey>,
 ) -> Result<PromotionReport> {
     if key.is_none() && id.venue.is_live() {
-        return Err(Error::new(
-            ErrorKind::Refused,
-            format!(
-                "a promotion report for {id} must be signed with the operator's key, and none is available"
-            ),
-        ));
+        return Err(ExecutionError::PromotionUnsigned(id.clone()).into());
     }
     let mut items = Vec::new();
     let mut add =
@@ -257,36 +253,22 @@ pub fn arm_gate(
     fingerprint: Option<&str>,
 ) -> Result<()> {
     let (Some(p), Some(fp)) = (policy, fingerprint) else {
-        return Err(Error::new(
-            ErrorKind::Refused,
-            format!("no policy for corridor {id}: it cannot be armed"),
-        ));
+        return Err(ExecutionError::NoPolicyToArm(id.clone()).into());
     };
     if !id.venue.is_live() || !p.above_micro_live() {
         return Ok(());
     }
-    let why = match gate(ws, id, fp) {
-        Ok(_) => return Ok(()),
-        Err(why) => why,
-    };
-    let (detail, again) = match why {
-        PromotionProblem::NoReport => (String::new(), ""),
-        why => (format!(" ({why})"), " again"),
-    };
-    Err(Error::new(
-        ErrorKind::Refused,
-        format!(
-            "corridor {id} has limits above micro-live and no passed promotion report signed by a trusted \
-             operator for the current policy{detail}; run `quantlab promote check --venue {} --account {}`{again}",
-            id.venue, id.account
-        ),
-    ))
+    match gate(ws, id, fp) {
+        Ok(_) => Ok(()),
+        Err(problem) => Err(ExecutionError::PromotionNeeded { corridor: id.clone(), problem }.into()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::execution::policy::{parse, Stage, EXAMPLE};
+    use crate::engine::execution::signature_error::SignatureProblem;
     use crate::engine::execution::Venue;
 
     fn corridor(venue: Venue, stage: Stage) -> (CorridorId, CorridorPolicy) {
@@ -324,18 +306,33 @@ mod tests {
         let (kraken, full) = corridor(Venue::Kraken, Stage::Full);
         let refused = |r: Result<()>| {
             let e = r.unwrap_err();
-            assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
-            e.message
+            assert_eq!(e.kind, crate::engine::error::ErrorKind::Refused, "{e}");
+            e.domain::<ExecutionError>().cloned().expect("an execution refusal")
         };
-        assert!(refused(arm_gate(&ws, &kraken, None, None)).contains("no policy"));
-        let m = refused(arm_gate(&ws, &kraken, Some(&full), Some("fp1")));
-        assert!(m.contains("quantlab promote check --venue kraken --account main"), "{m}");
+        assert!(matches!(refused(arm_gate(&ws, &kraken, None, None)), ExecutionError::NoPolicyToArm(_)));
+        let none = refused(arm_gate(&ws, &kraken, Some(&full), Some("fp1")));
+        assert!(matches!(none, ExecutionError::PromotionNeeded { problem: PromotionProblem::NoReport, .. }));
+        // The refusal says what to run.
+        assert!(none.to_string().contains("quantlab promote check --venue kraken --account main"), "{none}");
         // A failed report, or a passed one under another policy, does not open the gate.
         report(&ws, &kraken, "fp1", false, 1);
         report(&ws, &kraken, "fp0", true, 2);
-        refused(arm_gate(&ws, &kraken, Some(&full), Some("fp1")));
+        let still = refused(arm_gate(&ws, &kraken, Some(&full), Some("fp1")));
+        assert!(matches!(still, ExecutionError::PromotionNeeded { problem: PromotionProblem::NoReport, .. }));
         report(&ws, &kraken, "fp1", true, 3);
         arm_gate(&ws, &kraken, Some(&full), Some("fp1")).unwrap();
+        // A passed report changed after signing is no evidence: the gate says so.
+        let path = paths::promotions(&ws, &kraken).join("promo_3.json");
+        let mut changed: PromotionReport = read_json(&path).unwrap();
+        changed.items.push(Item { item: "added".into(), passed: true, detail: String::new() });
+        write_json(&path, &changed).unwrap();
+        let forged = refused(arm_gate(&ws, &kraken, Some(&full), Some("fp1")));
+        let ExecutionError::PromotionNeeded { problem: PromotionProblem::Signature { id, problem }, .. } =
+            forged
+        else {
+            panic!("{forged}")
+        };
+        assert_eq!((id.as_str(), problem), ("promo_3", SignatureProblem::Mismatch));
         // Micro-live limits, or a venue that moves no money, need no report.
         let (_, micro) = corridor(Venue::Kraken, Stage::Micro);
         arm_gate(&ws, &kraken, Some(&micro), Some("fp2")).unwrap();

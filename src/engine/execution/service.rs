@@ -9,12 +9,13 @@ use serde::Serialize;
 use super::adapter_factory::AdapterFactory;
 use super::broker::BrokerAdapter;
 use super::corridor::Corridor;
+use super::error::ExecutionError;
 use super::journal::{self, Verification};
 use super::model::{CorridorId, Event, Venue};
 use super::state::{CorridorState, IntentRecord};
 use super::{global_halt, paths, policy};
 use crate::engine::alerts::{self, codes};
-use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::error::{Error, Result};
 use crate::engine::runtime::VenueRuntime;
 use crate::engine::secrets::CredentialStore;
 use crate::engine::workspace::Workspace;
@@ -71,7 +72,7 @@ pub fn select(ws: &Workspace, venue: Option<Venue>, account: Option<&str>) -> Re
         return Ok(vec![CorridorId::new(v, a)?]);
     }
     if venue.is_none() && account.is_some() {
-        return Err(Error::bad_input("--account needs --venue"));
+        return Err(ExecutionError::AccountNeedsVenue.into());
     }
     Ok(corridors(ws)?.into_iter().filter(|c| venue.is_none_or(|v| c.venue == v)).collect())
 }
@@ -114,7 +115,7 @@ pub fn find_intent(ws: &Workspace, intent_id: &str) -> Result<IntentRow> {
     list_intents(ws, &corridors(ws)?)?
         .into_iter()
         .find(|r| r.record.intent.id == intent_id)
-        .ok_or_else(|| Error::not_found(format!("no intent '{intent_id}' in any corridor journal")))
+        .ok_or_else(|| ExecutionError::NoIntentAnywhere(intent_id.into()).into())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -161,12 +162,9 @@ pub fn kill(
                 // No journal to halt in: the venue is asked all the same.
                 Err(journal_err) => match rt.block_on(a.cancel_all())? {
                     Ok(n) => {
-                        let why = format!(
-                            "{n} open order(s) cancelled at the venue, but the halt is not journaled: {}",
-                            journal_err.message
-                        );
-                        let _ = alerts::raise(ws, codes::KILL_SWITCH, &id.alert_source(), &why);
-                        Err((Error::new(ErrorKind::Refused, why), false))
+                        let e = ExecutionError::HaltNotJournaled { cancelled: n, source: journal_err };
+                        let _ = alerts::raise(ws, codes::KILL_SWITCH, &id.alert_source(), &e.to_string());
+                        Err((e.into(), false))
                     }
                     Err(e) => Err((Error::from(e), true)),
                 },
@@ -195,7 +193,7 @@ pub fn kill(
         out.push(CorridorOutcome { corridor: id.clone(), ok: result.is_ok(), detail });
     }
     if !all && scope.is_empty() {
-        return Err(Error::not_found("no corridor matches --venue/--account"));
+        return Err(ExecutionError::NoCorridorMatches.into());
     }
     if all {
         let _ = alerts::raise(ws, codes::KILL_SWITCH, "kill", &format!("every corridor halted: {reason}"));
@@ -208,7 +206,7 @@ pub fn kill(
             .filter(|c| !c.ok)
             .map(|c| format!("{}: {}", c.corridor, c.detail))
             .collect();
-        return Err(Error::new(ErrorKind::Venue, format!("kill switch engaged; {}", failed.join("; "))));
+        return Err(ExecutionError::KillIncomplete(failed).into());
     }
     Ok(report)
 }
@@ -270,19 +268,16 @@ pub fn rearm(
         });
     }
     if out.is_empty() {
-        return Err(Error::bad_input("nothing is halted"));
+        return Err(ExecutionError::NothingHalted.into());
     }
     let failed: Vec<String> =
         out.iter().filter(|c| !c.ok).map(|c| format!("{}: {}", c.corridor, c.detail)).collect();
     if !failed.is_empty() {
-        return Err(Error::new(ErrorKind::Refused, format!("still halted: {}", failed.join("; "))));
+        return Err(ExecutionError::StillHalted(failed).into());
     }
     if global {
         if venue.is_some() {
-            return Err(Error::new(
-                ErrorKind::Refused,
-                "the kill switch halted every corridor: rearm without --venue to reconcile them all",
-            ));
+            return Err(ExecutionError::RearmEveryCorridor.into());
         }
         global_halt::clear(ws)?;
     }

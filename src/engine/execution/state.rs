@@ -8,7 +8,9 @@ use rust_decimal::prelude::Signed;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::model::{Approval, Entry, Event, ExecutionIntent, OrderReport, OrderState};
+use super::model::{
+    Approval, Entry, Event, ExecutionIntent, OrderError, OrderProblem, OrderReport, OrderState,
+};
 
 /// What stopped a corridor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,10 +70,8 @@ impl IntentStatus {
     pub fn parse(s: &str) -> crate::engine::error::Result<IntentStatus> {
         IntentStatus::ALL.into_iter().find(|t| t.name() == s.to_ascii_lowercase()).ok_or_else(|| {
             let known: Vec<&str> = IntentStatus::ALL.iter().map(|t| t.name()).collect();
-            crate::engine::error::Error::bad_input(format!(
-                "--status: '{s}' is not an intent status; known: {}",
-                known.join(", ")
-            ))
+            let problem = OrderProblem::NotAStatus { given: s.into(), known: known.join(", ") };
+            OrderError::new("--status", problem).into()
         })
     }
 

@@ -94,11 +94,11 @@ impl Endpoint {
         for (field, url) in urls {
             if let Err(problem) = url_loopback(url, resolve) {
                 return Err(NotLoopback::Account {
-                    file: self.source.display().to_string(),
-                    venue: self.venue.to_string(),
+                    file: self.source.display().to_string().into(),
+                    venue: self.venue.name(),
                     account: self.account.clone(),
                     field,
-                    problem,
+                    problem: Box::new(problem),
                 });
             }
         }
@@ -284,8 +284,9 @@ mod tests {
         assert_eq!((real.base_url.as_str(), real.ws_url.as_str()), (KRAKEN_REST, KRAKEN_WS));
         let why = real.loopback_check_with(&no_dns).unwrap_err();
         assert!(
-            matches!(&why, NotLoopback::Account { file, venue, account, field: "base_url", problem: P::Unresolved { .. } }
-                if file.ends_with("venues.toml") && venue == "kraken" && account == "main"),
+            matches!(&why, NotLoopback::Account { file, venue, account, field: "base_url", problem }
+                if file.ends_with("venues.toml") && *venue == "kraken" && account == "main"
+                    && matches!(**problem, P::Unresolved { .. })),
             "{why:?}"
         );
         std::fs::write(path(&ws), "[kraken.main]\nbase_url = \"http://127.0.0.1:8790/\"\n").unwrap();
@@ -345,7 +346,8 @@ mod tests {
         let unresolved: fn(&P) -> bool = |p| matches!(p, P::Unresolved { .. });
         let not_a_url: fn(&P) -> bool = |p| matches!(p, P::NotAUrl(_));
         let unsafe_chars: fn(&P) -> bool = |p| *p == P::Unsafe;
-        let cases: Vec<(&str, Box<dyn Fn(&P) -> bool>)> = vec![
+        type Expect = Box<dyn Fn(&P) -> bool>;
+        let cases: Vec<(&str, Expect)> = vec![
             ("https://localhost:x@api.kraken.com", Box::new(user_info)),
             ("http://127.0.0.1@203.0.113.5:8790", Box::new(user_info)),
             ("http://127.0.0.1:8790@203.0.113.5", Box::new(user_info)),

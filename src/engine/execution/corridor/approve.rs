@@ -4,10 +4,11 @@
 use super::super::approval_sign::{self, OperatorKey};
 use super::super::arm_state::ArmState;
 use super::super::confirmation::Confirmation;
+use super::super::error::{ApproveBlock, ExecutionError};
 use super::super::intent::intent_digest;
 use super::super::model::{Approval, Event};
 use super::super::state::IntentStatus;
-use super::{refused, Corridor, CrashPoint};
+use super::{Corridor, CrashPoint};
 use crate::engine::alerts::codes;
 use crate::engine::error::{Error, Result};
 
@@ -44,19 +45,13 @@ impl Corridor {
 
     fn record_approval(&mut self, confirmation: Confirmation, key: Option<&OperatorKey>) -> Result<Approval> {
         if *confirmation.corridor() != self.id {
-            return Err(refused(format!(
-                "a confirmation for {} cannot approve in {}",
-                confirmation.corridor(),
-                self.id
-            )));
+            let (confirmation, corridor) = (confirmation.corridor().clone(), self.id.clone());
+            return Err(ExecutionError::OtherCorridorsConfirmation { confirmation, corridor }.into());
         }
         // A test build's synthetic key never approves an order a real venue would take.
         if confirmation.synthetic() && self.id.venue.is_live() {
             if let Err(why) = self.adapter.loopback_only() {
-                return Err(refused(format!(
-                    "a synthetic key (a test build's) cannot approve in {}: its venue is not loopback ({why})",
-                    self.id
-                )));
+                return Err(ExecutionError::SyntheticKey { corridor: self.id.clone(), why }.into());
             }
         }
         let intent_id = confirmation.intent_id();
@@ -64,38 +59,34 @@ impl Corridor {
         self.refuse_child(intent_id)?;
         let r = self.record(intent_id)?;
         if intent_digest(&r.intent) != confirmation.intent_digest() {
-            return Err(refused(format!("intent {intent_id} changed after it was shown; review it again")));
+            return Err(ExecutionError::ChangedSinceShown(intent_id.into()).into());
         }
         if !matches!(r.status, IntentStatus::Pending | IntentStatus::Approved) {
-            return Err(Error::bad_input(format!(
-                "intent {intent_id} is {}; only a pending intent can be approved",
-                r.status.name()
-            )));
+            return Err(
+                ExecutionError::NotPending { intent_id: intent_id.into(), status: r.status.name() }.into()
+            );
         }
         // What submit checks later is checked here first, so a refused key journals nothing.
         let arm = self.arm_status();
-        let why = if let Some(h) = self.halted() {
-            Some(format!("corridor_armed: corridor {} is halted ({h}); `quantlab rearm` lifts it", self.id))
+        let corridor = self.id.clone();
+        let why = if let Some(halt) = self.halted() {
+            Some(ApproveBlock::Halted { corridor, halt })
         } else if self.id.venue.is_live() && arm.state != ArmState::Armed {
-            Some(format!(
-                "corridor_armed: corridor {} is {}; `quantlab corridor arm` (or a in the Corridors tab) first",
-                self.id,
-                arm.label()
-            ))
+            Some(ApproveBlock::NotArmed { corridor, state: arm.label() })
         } else if r.intent.expires_ms <= self.now() {
-            Some(format!("intent_not_expired: it expired at {}; create it again", r.intent.expires_at))
+            Some(ApproveBlock::Expired(r.intent.expires_at.clone()))
         } else {
             None
         };
         if let Some(why) = why {
             // Refused before anything is journaled; the alert is all that records it.
             self.alert(codes::SUBMIT_REFUSED, &format!("{intent_id}: not approved: {why}"));
-            return Err(refused(format!("cannot approve {intent_id}: {why}")));
+            return Err(ExecutionError::NotApprovable { intent_id: intent_id.into(), why }.into());
         }
         let ttl = self
             .policy()
             .map(|p| p.approval_ttl_secs)
-            .ok_or_else(|| refused(format!("no policy for corridor {}: nothing can be approved", self.id)))?;
+            .ok_or_else(|| Error::from(ExecutionError::NoPolicyToApprove(self.id.clone())))?;
         let now = self.now();
         let mut approval = Approval {
             intent_id: intent_id.to_string(),
@@ -110,10 +101,7 @@ impl Corridor {
         match key {
             Some(k) => approval_sign::sign(&self.id, &mut approval, k)?,
             None if self.id.venue.is_live() => {
-                return Err(refused(format!(
-                    "{}: a live approval must be signed with the operator's key",
-                    self.id
-                )))
+                return Err(ExecutionError::LiveApprovalUnsigned(self.id.clone()).into())
             }
             None => {}
         }

@@ -12,14 +12,12 @@ use serde::Serialize;
 
 use super::super::arm_state::{lease_path, read_lease, state_of, status_of, ArmState, ArmStatus, Lease};
 use super::super::broker::read_clock;
-use super::super::model::{Event, ReconcileSummary, Venue, VenueStatus};
-use super::{refused, Corridor};
+use super::super::error::ExecutionError;
+use super::super::model::{Event, ReconcileSummary, Venue, VenueError, VenueStatus};
+use super::Corridor;
 use crate::engine::alerts::codes;
 use crate::engine::error::{Error, Result};
 use crate::engine::workspace::write_json;
-
-/// How a venue's refusal of the credential reads once it is an [`Error`] (broker.rs, `From`).
-const AUTH_FAILED: &str = "venue authentication failed";
 
 /// Largest clock skew an armed corridor tolerates.
 pub const MAX_ARM_SKEW_MS: i64 = 1_000;
@@ -63,7 +61,7 @@ impl Corridor {
     fn dead_man_secs(&self) -> Result<u32> {
         self.policy()
             .map(|p| p.dead_man_secs)
-            .ok_or_else(|| refused(format!("no policy for corridor {}: it cannot be armed", self.id)))
+            .ok_or_else(|| ExecutionError::NoPolicyToArm(self.id.clone()).into())
     }
 
     /// Run the checks and, when all pass, reconcile, set the venue's dead-man timer and arm.
@@ -78,13 +76,10 @@ impl Corridor {
             dead_man_secs: None,
             lease_expires_ms: None,
         };
-        if let Some(h) = self.halted() {
-            return Err(refused(format!(
-                "corridor {} is halted ({h}): `quantlab rearm` lifts the halt first",
-                self.id
-            )));
+        if let Some(halt) = self.halted() {
+            return Err(ExecutionError::Halted { corridor: self.id.clone(), halt }.into());
         }
-        self.audit_gate().map_err(refused)?;
+        self.audit_gate().map_err(ExecutionError::AuditHalted)?;
         let secs = self.dead_man_secs()?;
         let live = self.id.venue.is_live();
         let source = self.credential_source.clone().unwrap_or_else(|| "given with the adapter".into());
@@ -126,7 +121,8 @@ impl Corridor {
         }
         let summary = match self.reconcile().await {
             Ok(s) => s,
-            Err(e) if live && e.message.starts_with(AUTH_FAILED) => {
+            // The venue refused the credential: told by the variant the error was made from.
+            Err(e) if live && matches!(e.domain(), Some(VenueError::Auth { .. })) => {
                 report
                     .checks
                     .insert(0, credentials(false, format!("{source}; refused by the venue: {}", e.message)));
@@ -176,7 +172,7 @@ impl Corridor {
     /// failed renewal disarms it (the venue timer then runs out on its own).
     pub async fn keep_alive(&mut self) -> Result<Lease> {
         if self.arm_state() != ArmState::Armed {
-            return Err(refused(format!("corridor {} is not armed", self.id)));
+            return Err(ExecutionError::NotArmed(self.id.clone()).into());
         }
         let secs = self.dead_man_secs()?;
         if let Err(e) = self.adapter.dead_man_switch(secs).await {
@@ -197,7 +193,7 @@ impl Corridor {
     /// unless `keep_orders`, which clears it so resting orders stay.
     pub async fn disarm(&mut self, reason: &str, keep_orders: bool) -> Result<()> {
         if self.state.armed_seq.is_none() {
-            return Err(Error::bad_input(format!("corridor {} is not armed", self.id)));
+            return Err(ExecutionError::NothingToDisarm(self.id.clone()).into());
         }
         self.append(Event::Disarmed { reason: reason.into() }, false)?;
         let _ = std::fs::remove_file(self.lease_path());

@@ -3,20 +3,20 @@
 //! entry, in the same venue request; once the entry fills, the venue rests it and a refresh
 //! picks it up by its client order id.
 
+use super::super::error::ExecutionError;
 use super::super::model::{Event, OrderRef};
 use super::super::state::IntentStatus;
 use super::Corridor;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 
 impl Corridor {
     /// An exit cannot be approved, sent or withdrawn apart from its entry.
     pub(super) fn refuse_child(&self, intent_id: &str) -> Result<()> {
         let r = self.record(intent_id)?;
         match &r.intent.parent {
-            Some(p) => Err(Error::bad_input(format!(
-                "intent {intent_id} is an exit attached to {p}: it is approved, sent and withdrawn with \
-                 its entry"
-            ))),
+            Some(p) => {
+                Err(ExecutionError::AttachedExit { intent_id: intent_id.into(), entry: p.clone() }.into())
+            }
             None => Ok(()),
         }
     }

@@ -5,6 +5,7 @@
 use super::super::audit;
 use super::super::audit_halt;
 use super::super::audit_report::ProblemKind;
+use super::super::error::AuditHalt;
 use super::super::operators::{self, Operators};
 use super::Corridor;
 use crate::engine::alerts::codes;
@@ -12,7 +13,7 @@ use crate::engine::alerts::codes;
 impl Corridor {
     /// Audit the approvals journaled since the last clean check. `Err`: why the corridor is
     /// now halted.
-    pub(super) fn audit_gate(&mut self) -> std::result::Result<(), String> {
+    pub(super) fn audit_gate(&mut self) -> std::result::Result<(), AuditHalt> {
         let (trusted, trust_problem) = match operators::load(&self.ws) {
             Ok(t) => (t, None),
             Err(e) => (Operators::default(), Some(e.message)),
@@ -44,10 +45,12 @@ impl Corridor {
             }
             self.alert(codes::JOURNAL_TAMPERED, &format!("audit: {what}"));
         }
-        Err(format!(
-            "the journal fails its audit ({what}); corridor {} is halted: {}",
-            self.id,
-            audit_halt::RESOLVE
-        ))
+        Err(AuditHalt {
+            line: p.line,
+            kind: p.kind,
+            why: p.why,
+            corridor: self.id.clone(),
+            resolve: audit_halt::RESOLVE,
+        })
     }
 }

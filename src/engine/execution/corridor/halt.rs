@@ -1,11 +1,12 @@
 //! Halting and re-arming a corridor: the breaker, the kill switch and the rearm that lifts
 //! either only after a clean reconciliation (and, above micro-live, the promotion gate).
 
+use super::super::error::ExecutionError;
 use super::super::global_halt;
 use super::super::model::{Event, ReconcileSummary};
-use super::{refused, Corridor};
+use super::Corridor;
 use crate::engine::alerts::codes;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 
 impl Corridor {
     /// Halt the corridor when the policy's breaker count of rejects and venue errors is
@@ -74,16 +75,13 @@ impl Corridor {
     /// beyond micro-live only with a passed promotion report for the current policy.
     pub async fn rearm(&mut self) -> Result<ReconcileSummary> {
         if self.state.halt.is_none() && global_halt::reason(&self.ws).is_none() {
-            return Err(Error::bad_input(format!("corridor {} is not halted", self.id)));
+            return Err(ExecutionError::NotHalted(self.id.clone()).into());
         }
         // A journal that fails its audit stays halted, however clean the venue.
-        self.audit_gate().map_err(refused)?;
+        self.audit_gate().map_err(ExecutionError::AuditHalted)?;
         let summary = self.reconcile().await?;
         if !summary.clean {
-            return Err(refused(format!(
-                "reconciliation found mismatches, the corridor stays halted: {}",
-                summary.mismatches.join("; ")
-            )));
+            return Err(ExecutionError::Mismatches(summary.mismatches).into());
         }
         self.promotion_gate()?;
         self.append(

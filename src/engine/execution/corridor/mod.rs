@@ -13,8 +13,10 @@ use super::approval_sign;
 use super::arm_state::ArmState;
 use super::broker::BrokerAdapter;
 use super::context::ExecutionContext;
+use super::error::{ExecutionError, SubmitRefusal};
 use super::intent::{intent_digest, IntentSpec};
 use super::journal::Journal;
+use super::journal_error::JournalError;
 use super::model::{
     CorridorId, Entry, Event, ExecutionIntent, OrderRef, OrderReport, OrderState, VenueError,
 };
@@ -23,7 +25,7 @@ use super::preflight::{self, ExecutionPreflight};
 use super::state::{CorridorState, IntentRecord, IntentStatus};
 use super::{global_halt, paths};
 use crate::engine::alerts::{self, codes, Severity};
-use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::error::{Error, Result};
 use crate::engine::time::now_ms;
 use crate::engine::workspace::Workspace;
 
@@ -75,24 +77,22 @@ pub struct Corridor {
     venues: Arc<dyn AdapterFactory>,
 }
 
-fn refused(msg: impl Into<String>) -> Error {
-    Error::new(ErrorKind::Refused, msg)
-}
-
 fn crashed(p: CrashPoint) -> Error {
-    Error::runtime(format!("injected crash {p:?}"))
+    ExecutionError::InjectedCrash(format!("{p:?}")).into()
 }
 
 impl Corridor {
     /// Open the corridor: load the policy, verify and replay the journal.
     pub fn open(ws: &Workspace, id: &CorridorId, adapter: Arc<dyn BrokerAdapter>) -> Result<Corridor> {
         if adapter.venue() != id.venue {
-            return Err(Error::runtime(format!("adapter for {} used for corridor {id}", adapter.venue())));
+            return Err(
+                ExecutionError::WrongAdapter { adapter: adapter.venue(), corridor: id.clone() }.into()
+            );
         }
         let policy = policy::load(ws)?;
         let path = paths::journal(ws, id);
         let journal = Journal::open(&path).inspect_err(|e| {
-            if e.kind == ErrorKind::Refused {
+            if matches!(e.domain(), Some(JournalError::Tampered { .. })) {
                 let _ = alerts::raise(ws, codes::JOURNAL_TAMPERED, &id.alert_source(), &e.message);
             }
         })?;
@@ -207,10 +207,9 @@ impl Corridor {
     }
 
     fn record(&self, intent_id: &str) -> Result<&IntentRecord> {
-        self.state
-            .intents
-            .get(intent_id)
-            .ok_or_else(|| Error::not_found(format!("no intent '{intent_id}' in corridor {}", self.id)))
+        self.state.intents.get(intent_id).ok_or_else(|| {
+            ExecutionError::NoIntent { intent_id: intent_id.into(), corridor: self.id.clone() }.into()
+        })
     }
 
     /// Why the corridor may not send anything, if it may not.
@@ -223,10 +222,8 @@ impl Corridor {
 
     pub fn create_intent(&mut self, spec: IntentSpec) -> Result<ExecutionIntent> {
         if spec.venue != self.id.venue || spec.account != self.id.account {
-            return Err(Error::bad_input(format!(
-                "intent for {}/{} given to corridor {}",
-                spec.venue, spec.account, self.id
-            )));
+            let (venue, account, corridor) = (spec.venue, spec.account, self.id.clone());
+            return Err(ExecutionError::OtherCorridorsIntent { venue, account, corridor }.into());
         }
         let intent = spec.build(self.now())?;
         self.append(Event::IntentCreated { intent: intent.clone() }, false)?;
@@ -329,11 +326,12 @@ impl Corridor {
         Ok(intent_digest(&self.record(intent_id)?.intent))
     }
 
-    fn refuse(&mut self, intent_id: &str, reason: String) -> Error {
+    fn refuse(&mut self, intent_id: &str, why: SubmitRefusal) -> Error {
+        let reason = why.to_string();
         let _ =
             self.append(Event::SubmitRefused { intent_id: intent_id.into(), reason: reason.clone() }, false);
         self.alert(codes::SUBMIT_REFUSED, &format!("{intent_id}: {reason}"));
-        refused(format!("refused: {reason}"))
+        ExecutionError::SubmitRefused(why).into()
     }
 
     /// Send an approved intent (or, with `dry_run`, have the venue validate it without placing
@@ -345,14 +343,12 @@ impl Corridor {
             let now = self.now();
             let why = match &rec.approval {
                 _ if rec.status != IntentStatus::Approved => {
-                    Some(format!("intent is {}, not approved", rec.status.name()))
+                    Some(SubmitRefusal::NotApproved(rec.status.name()))
                 }
-                None => Some("no approval".to_string()),
-                Some(a) if a.expires_ms <= now => {
-                    Some(format!("the approval lapsed {} s ago", (now - a.expires_ms) / 1000))
-                }
+                None => Some(SubmitRefusal::NoApproval),
+                Some(a) if a.expires_ms <= now => Some(SubmitRefusal::Lapsed((now - a.expires_ms) / 1000)),
                 Some(a) if a.intent_digest != intent_digest(&rec.intent) => {
-                    Some("the intent changed after approval".into())
+                    Some(SubmitRefusal::ChangedAfterApproval)
                 }
                 Some(_) => None,
             };
@@ -361,17 +357,15 @@ impl Corridor {
             }
             // Live money moves only through an armed corridor (checked, reconciled, supervised).
             if self.id.venue.is_live() && self.arm_state() != ArmState::Armed {
-                let why = format!(
-                    "corridor {} is {}: `quantlab corridor arm` first",
-                    self.id,
-                    self.arm_state().name()
-                );
+                let why =
+                    SubmitRefusal::NotArmed { corridor: self.id.clone(), state: self.arm_state().name() };
                 return Err(self.refuse(intent_id, why));
             }
         }
         let pf = self.preflight_for(intent_id, dry_run).await?;
         if !pf.passed() {
-            return Err(self.refuse(intent_id, pf.reasons()));
+            let rules = pf.failed().iter().map(|c| c.rule.clone()).collect();
+            return Err(self.refuse(intent_id, SubmitRefusal::Preflight { rules, reasons: pf.reasons() }));
         }
         let i = &rec.intent;
         let request = i.order_request();
@@ -380,11 +374,11 @@ impl Corridor {
             if let Err(why) = approval_sign::check_for_submit(&self.ws, &self.id, a, self.venues.as_ref()) {
                 // A bad approval in the journal halts the corridor too, not just this send.
                 let _ = self.audit_gate();
-                return Err(self.refuse(intent_id, why));
+                return Err(self.refuse(intent_id, SubmitRefusal::Approval(why)));
             }
             // Any other approval in the journal that fails its audit halts the corridor.
             if let Err(why) = self.audit_gate() {
-                return Err(self.refuse(intent_id, why));
+                return Err(self.refuse(intent_id, SubmitRefusal::Audit(why)));
             }
         }
         self.append(Event::SubmitStarted { intent_id: intent_id.into(), request: request.clone() }, dry_run)?;
@@ -440,7 +434,7 @@ impl Corridor {
                 )?;
                 self.alert(codes::ORDER_REJECTED, &format!("{intent_id}: {reason}"));
                 self.check_breaker()?;
-                Err(Error::new(ErrorKind::Venue, format!("the venue rejected {intent_id}: {reason}")))
+                Err(ExecutionError::VenueRejected { intent_id: intent_id.into(), reason }.into())
             }
             Err(e) => {
                 let ambiguous = e.is_ambiguous();
@@ -454,11 +448,8 @@ impl Corridor {
                     let _ = self.settle(intent_id).await;
                 }
                 self.check_breaker()?;
-                let status = self.record(intent_id)?.status;
-                Err(Error::new(
-                    ErrorKind::Venue,
-                    format!("venue {e} while sending {intent_id}; the intent is now {}", status.name()),
-                ))
+                let status = self.record(intent_id)?.status.name();
+                Err(ExecutionError::SendFailed { intent_id: intent_id.into(), status, source: e }.into())
             }
         }
     }
@@ -510,12 +501,12 @@ impl Corridor {
                 self.append(Event::OrderUpdate { intent_id: intent_id.into(), report: r.clone() }, false)?;
                 self.fill_alerts(intent_id, &r);
             }
-            s if s.in_flight() => {
-                return Err(refused(format!(
-                    "intent {intent_id} was sent and its fate is unknown; run `quantlab reconcile` first"
-                )))
+            s if s.in_flight() => return Err(ExecutionError::FateUnknown(intent_id.into()).into()),
+            s => {
+                return Err(
+                    ExecutionError::AlreadyFinal { intent_id: intent_id.into(), status: s.name() }.into()
+                )
             }
-            s => return Err(Error::bad_input(format!("intent {intent_id} is already {}", s.name()))),
         }
         Ok(self.record(intent_id)?.status)
     }

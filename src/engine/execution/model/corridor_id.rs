@@ -4,8 +4,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::order_error::{OrderError, OrderProblem};
 use super::venue::Venue;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 
 /// A venue and one of its accounts: the unit that is armed, halted, journaled and reconciled.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -20,9 +21,7 @@ impl CorridorId {
             && account.len() <= 64
             && account.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
         if !ok {
-            return Err(Error::bad_input(format!(
-                "--account: '{account}' is not an account name (letters, digits, - and _, at most 64)"
-            )));
+            return Err(OrderError::new("--account", OrderProblem::NotAnAccount(account.into())).into());
         }
         Ok(CorridorId { venue, account: account.to_string() })
     }

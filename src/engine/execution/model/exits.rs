@@ -5,9 +5,10 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::order_error::{OrderError, OrderProblem};
 use super::order_terms::{OrderType, Side};
 use super::venue::Venue;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 
 /// Trigger prices of the exits attached to an entry. Both exits are market orders once
 /// triggered, reduce-only where the venue has it, for the quantity the entry filled.
@@ -81,29 +82,19 @@ impl AttachedExits {
             return Ok(());
         }
         if reduce_only {
-            return Err(Error::bad_input(
-                "--take-profit/--stop-loss: a reduce-only order takes no attached exits",
-            ));
+            return Err(OrderError::new(BOTH_FLAGS, OrderProblem::ReduceOnlyExits).into());
         }
         for (leg, p) in self.legs() {
             let flag = flag(leg);
             if p <= Decimal::ZERO {
-                return Err(Error::bad_input(format!("{flag}: must be positive, got {p}")));
+                return Err(OrderError::new(flag, OrderProblem::NotPositive(p)).into());
             }
             let Some(entry) = entry_price else { continue };
             // A long's take-profit is above its entry and its stop below; a short's the reverse.
             let above = (leg == ExitLeg::TakeProfit) == (entry_side == Side::Buy);
-            if above && p <= entry {
-                return Err(Error::bad_input(format!(
-                    "{flag}: {p} must be above the entry price {entry} for a {} entry",
-                    entry_side.name()
-                )));
-            }
-            if !above && p >= entry {
-                return Err(Error::bad_input(format!(
-                    "{flag}: {p} must be below the entry price {entry} for a {} entry",
-                    entry_side.name()
-                )));
+            if (above && p <= entry) || (!above && p >= entry) {
+                let problem = OrderProblem::ExitSide { price: p, entry, above, side: entry_side.name() };
+                return Err(OrderError::new(flag, problem).into());
             }
         }
         Ok(())
@@ -114,13 +105,13 @@ impl AttachedExits {
 /// Kraken attaches one conditional close; the fake venue holds both, as Hyperliquid does.
 pub fn venue_takes(venue: Venue, exits: &AttachedExits) -> Result<()> {
     if venue == Venue::Kraken && exits.take_profit.is_some() && exits.stop_loss.is_some() {
-        return Err(Error::bad_input(
-            "--take-profit/--stop-loss: Kraken attaches one conditional close to an order; give one \
-             of them (the other can be placed as its own reduce order once the entry fills)",
-        ));
+        return Err(OrderError::new(BOTH_FLAGS, OrderProblem::KrakenOneExit).into());
     }
     Ok(())
 }
+
+/// Both legs' flags, for what is wrong with the pair.
+const BOTH_FLAGS: &str = "--take-profit/--stop-loss";
 
 /// The command-line flag of a leg, for error messages.
 pub fn flag(leg: ExitLeg) -> &'static str {

@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use super::corridor_id::CorridorId;
 use super::exits::{leg_name, AttachedExits};
 use super::order::OrderRequest;
+use super::order_error::{OrderError, OrderProblem};
 use super::order_terms::{OrderType, Side, TimeInForce};
 use super::venue::Venue;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 
 pub const INTENT_SCHEMA: &str = "quantlab.execution_intent";
 
@@ -30,9 +31,7 @@ impl IntentSource {
             "plan" => Ok(IntentSource::Plan),
             "strategy" => Ok(IntentSource::Strategy),
             "automation" => Ok(IntentSource::Automation),
-            _ => Err(Error::bad_input(format!(
-                "--source: '{s}' is not operator, plan, strategy or automation"
-            ))),
+            _ => Err(OrderError::new("--source", OrderProblem::NotASource(s.into())).into()),
         }
     }
 }
@@ -142,9 +141,8 @@ impl ExecutionIntent {
         for (field, p) in prices {
             let decimals = p.normalize().scale();
             if decimals > max {
-                return Err(Error::bad_input(format!(
-                    "{field}: {p} has {decimals} decimals; {rule} allows at most {max}"
-                )));
+                let problem = OrderProblem::Decimals { price: p, decimals, rule: rule.into(), max };
+                return Err(OrderError::new(field, problem).into());
             }
         }
         Ok(())
@@ -154,11 +152,8 @@ impl ExecutionIntent {
     pub fn check_ttl(&self, max_ms: i64) -> Result<()> {
         let ttl = self.expires_ms - self.created_ms;
         if ttl > max_ms {
-            return Err(Error::bad_input(format!(
-                "--expires: {}s is longer than the policy's max_intent_ttl_secs ({}s)",
-                ttl / 1000,
-                max_ms / 1000
-            )));
+            let problem = OrderProblem::LifeOverPolicy { secs: ttl / 1000, max: max_ms / 1000 };
+            return Err(OrderError::new("--expires", problem).into());
         }
         Ok(())
     }

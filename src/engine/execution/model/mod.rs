@@ -10,6 +10,7 @@ pub mod exits;
 pub mod intent;
 pub mod journal_entry;
 pub mod order;
+pub mod order_error;
 pub mod order_terms;
 pub mod venue;
 
@@ -20,6 +21,7 @@ pub use exits::{AttachedExits, ExitLeg};
 pub use intent::{ExecutionIntent, IntentSource, INTENT_SCHEMA};
 pub use journal_entry::{Entry, Event, ReconcileSummary, GENESIS, JOURNAL_SCHEMA};
 pub use order::{parse_decimal, OrderRef, OrderReport, OrderRequest, OrderState};
+pub use order_error::{OrderError, OrderProblem};
 pub use order_terms::{OrderType, Side, TimeInForce};
 pub use venue::{
     ClockReading, InstrumentRules, Mark, MarketEvent, Venue, VenueError, VenueResult, VenueStatus,

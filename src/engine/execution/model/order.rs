@@ -4,8 +4,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::exits::AttachedExits;
+use super::order_error::{OrderError, OrderProblem};
 use super::order_terms::{OrderType, Side, TimeInForce};
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 
 /// The order as a venue receives it: the intent's fields, nothing inferred.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,10 +73,8 @@ pub fn parse_decimal(field: &str, s: &str) -> Result<rust_decimal::Decimal> {
     // Exactly, or not at all: from_str would round a 29th significant digit away in silence.
     rust_decimal::Decimal::from_str_exact(s.trim()).map_err(|_| {
         match rust_decimal::Decimal::from_str(s.trim()) {
-            Ok(_) => Error::bad_input(format!(
-                "{field}: '{s}' has more digits than a decimal keeps exactly (28 significant digits)"
-            )),
-            Err(_) => Error::bad_input(format!("{field}: '{s}' is not a decimal number")),
+            Ok(_) => OrderError::new(field, OrderProblem::TooManyDigits(s.into())).into(),
+            Err(_) => OrderError::new(field, OrderProblem::NotADecimal(s.into())).into(),
         }
     })
 }

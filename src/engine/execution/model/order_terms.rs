@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::error::{Error, Result};
+use super::order_error::{OrderError, OrderProblem};
+use crate::engine::error::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -17,7 +18,7 @@ impl Side {
         match s.to_ascii_lowercase().as_str() {
             "buy" | "long" => Ok(Side::Buy),
             "sell" | "short" => Ok(Side::Sell),
-            _ => Err(Error::bad_input(format!("--side: '{s}' is not buy or sell"))),
+            _ => Err(OrderError::new("--side", OrderProblem::NotASide(s.into())).into()),
         }
     }
 
@@ -61,12 +62,10 @@ impl OrderType {
     ];
 
     pub fn parse(s: &str) -> Result<OrderType> {
-        OrderType::ALL.into_iter().find(|t| t.name() == s.to_ascii_lowercase()).ok_or_else(|| {
-            Error::bad_input(format!(
-                "--type: '{s}' is not an order type; known: market, limit, stop-market, stop-limit, \
-                 take-profit-market, take-profit-limit"
-            ))
-        })
+        OrderType::ALL
+            .into_iter()
+            .find(|t| t.name() == s.to_ascii_lowercase())
+            .ok_or_else(|| OrderError::new("--type", OrderProblem::NotAnOrderType(s.into())).into())
     }
 
     pub fn name(self) -> &'static str {
@@ -123,7 +122,7 @@ impl TimeInForce {
             "ioc" => Ok(TimeInForce::Ioc),
             "fok" => Ok(TimeInForce::Fok),
             "post-only" | "alo" => Ok(TimeInForce::PostOnly),
-            _ => Err(Error::bad_input(format!("--tif: '{s}' is not gtc, ioc, fok or post-only"))),
+            _ => Err(OrderError::new("--tif", OrderProblem::NotATimeInForce(s.into())).into()),
         }
     }
 

@@ -6,7 +6,8 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::error::{Error, ErrorKind, Result};
+use super::order_error::{OrderError, OrderProblem};
+use crate::engine::error::Result;
 
 /// A venue QuantLab can route to. `Fake` is the deterministic in-process venue used by tests
 /// and rehearsals; it never touches a network.
@@ -22,9 +23,10 @@ impl Venue {
     pub const ALL: [Venue; 3] = [Venue::Kraken, Venue::Hyperliquid, Venue::Fake];
 
     pub fn parse(s: &str) -> Result<Venue> {
-        Venue::ALL.into_iter().find(|v| v.name() == s.to_ascii_lowercase()).ok_or_else(|| {
-            Error::bad_input(format!("--venue: unknown venue '{s}'; known: kraken, hyperliquid, fake"))
-        })
+        Venue::ALL
+            .into_iter()
+            .find(|v| v.name() == s.to_ascii_lowercase())
+            .ok_or_else(|| OrderError::new("--venue", OrderProblem::UnknownVenue(s.into())).into())
     }
 
     pub fn name(self) -> &'static str {
@@ -144,12 +146,6 @@ impl std::fmt::Display for VenueError {
 }
 
 impl std::error::Error for VenueError {}
-
-impl From<VenueError> for Error {
-    fn from(e: VenueError) -> Error {
-        Error::new(ErrorKind::Venue, format!("venue {e}"))
-    }
-}
 
 pub type VenueResult<T> = std::result::Result<T, VenueError>;
 
