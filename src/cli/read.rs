@@ -38,7 +38,7 @@ fn aligned(header: &[String], rows: &[Vec<String>]) -> String {
 
 pub fn trades(engine: &Engine, id: &str, limit: Option<usize>) -> Result<Outcome> {
     let t: TradeTable = engine.research().trades(id, limit)?;
-    let run_id = engine.show_run(id)?.run_id;
+    let run_id = engine.research().show_run(id)?.run_id;
     let text = if t.total == 0 {
         "no trades\n".to_string()
     } else {

@@ -489,7 +489,7 @@ fn a_poll_reports_what_it_could_not_renew_and_still_summarises() {
         keep_alive: vec![kraken.clone(), fake.clone()],
         detail: Some(kraken.clone()),
     };
-    let r = engine.corridor_poll(&poll);
+    let r = engine.execution().corridor_poll(&poll);
     let failed: Vec<&CorridorId> =
         r.kept_alive.iter().filter(|(_, l)| l.is_err()).map(|(id, _)| id).collect();
     assert_eq!(failed.len(), 2, "{:?}", r.kept_alive);

@@ -305,7 +305,7 @@ fn quit_asks_only_while_work_is_running() {
 fn the_kill_switch_key_asks_then_halts_everything() {
     let ws = Ws::new();
     let engine = Engine::open(Workspace::at(ws.path()));
-    engine.policy_init().unwrap();
+    engine.execution().policy_init().unwrap();
     let spec = quantlab::engine::execution::intent::IntentSpec {
         source: quantlab::engine::execution::IntentSource::Operator,
         venue: quantlab::engine::execution::Venue::Fake,
@@ -322,8 +322,8 @@ fn the_kill_switch_key_asks_then_halts_everything() {
         note: None,
         exits: None,
     };
-    let i = engine.intent_new(spec).unwrap();
-    assert_eq!(engine.submit(&i.id, false).unwrap().status, "open");
+    let i = engine.execution().intent_new(spec).unwrap();
+    assert_eq!(engine.execution().submit(&i.id, false).unwrap().status, "open");
 
     let mut h = Harness::new(&ws);
     assert!(!h.screen(120, 40).contains("HALTED"));
@@ -332,13 +332,13 @@ fn the_kill_switch_key_asks_then_halts_everything() {
     assert!(s.contains("KILL SWITCH") && s.contains("y  kill now"), "{s}");
     h.key(KeyCode::Char('n'));
     assert!(h.app.confirm.is_none());
-    assert!(engine.corridors().unwrap()[0].halted.is_none(), "n cancels");
+    assert!(engine.execution().corridors().unwrap()[0].halted.is_none(), "n cancels");
     h.key(KeyCode::Char('K'));
     h.key(KeyCode::Enter);
-    assert!(engine.corridors().unwrap()[0].halted.is_none(), "Enter never confirms");
+    assert!(engine.execution().corridors().unwrap()[0].halted.is_none(), "Enter never confirms");
     h.key(KeyCode::Char('y'));
-    assert!(engine.corridors().unwrap()[0].halted.is_some());
-    assert_eq!(engine.intent(&i.id).unwrap().record.status.name(), "cancelled");
+    assert!(engine.execution().corridors().unwrap()[0].halted.is_some());
+    assert_eq!(engine.execution().intent(&i.id).unwrap().record.status.name(), "cancelled");
     let s = h.screen(120, 40);
     let bar = s.lines().rev().nth(1).unwrap();
     assert!(bar.contains("■ HALTED") && bar.contains("all corridors (kill switch)"), "{bar}");
@@ -407,7 +407,7 @@ fn screens_match_their_snapshots() {
 fn the_pretrade_form_recomputes_as_you_type() {
     let ws = Ws::new();
     let engine = Engine::open(Workspace::at(ws.path()));
-    engine.policy_init().unwrap();
+    engine.execution().policy_init().unwrap();
     let mut h = Harness::new(&ws);
     h.key(KeyCode::Char('4'));
     assert_eq!(h.app.tab, Tab::Pretrade);
@@ -482,7 +482,7 @@ fn the_pretrade_form_recomputes_as_you_type() {
     let msg = h.app.message.clone().unwrap().1;
     assert!(msg.starts_with("draft intent intent_"), "{msg}");
     // The draft and its attached stop-loss are pending; only the draft awaits approval.
-    let pending = engine.intents(None, None, Some("pending")).unwrap();
+    let pending = engine.execution().intents(None, None, Some("pending")).unwrap();
     assert_eq!(pending.len(), 2);
     assert_eq!(pending.iter().filter(|r| r.record.awaits_approval()).count(), 1);
     // Reopen the rejected (older) plan: the form gets its values back.
@@ -497,7 +497,7 @@ fn the_pretrade_form_recomputes_as_you_type() {
 fn intents_awaiting_approval_stay_in_the_status_bar() {
     let ws = Ws::new();
     let engine = Engine::open(Workspace::at(ws.path()));
-    engine.policy_init().unwrap();
+    engine.execution().policy_init().unwrap();
     let mut h = Harness::new(&ws);
     assert!(!h.screen(120, 40).contains("awaiting approval"));
     let (code, v) = ws.fake_intent(&[]);

@@ -1,4 +1,5 @@
-//! The engine's pre-trade entry points, shared by the CLI and the console.
+//! `engine.pretrade()`: plans (sized and checked against the policy), and the venue facts
+//! they are sized from.
 
 use crate::engine::execution::intent::IntentSpec;
 use crate::engine::execution::model::AttachedExits;
@@ -7,24 +8,37 @@ use crate::engine::execution::{paths, IntentSource, OrderType, TimeInForce, Venu
 use crate::engine::pretrade::{self, EntryKind, Plan, PlanInput, Rules};
 use crate::engine::{Engine, Error, ErrorKind, Result};
 
+/// Pre-trade plans: size, check and draft an intent from them.
+#[derive(Clone, Copy)]
+pub struct Pretrade<'e> {
+    pub(super) engine: &'e Engine,
+}
+
 impl Engine {
+    /// Pre-trade plans: size, check and draft an intent from them.
+    pub fn pretrade(&self) -> Pretrade<'_> {
+        Pretrade { engine: self }
+    }
+}
+
+impl Pretrade<'_> {
     /// Compute a plan without writing it.
-    pub fn pretrade_evaluate(&self, input: PlanInput) -> Result<Plan> {
-        let policy = crate::engine::execution::policy::load(self.workspace())?;
+    pub fn evaluate(&self, input: PlanInput) -> Result<Plan> {
+        let policy = crate::engine::execution::policy::load(self.engine.workspace())?;
         pretrade::evaluate(input, policy.as_ref())
     }
 
     /// Compute and write a plan (valid or rejected).
-    pub fn pretrade_plan(&self, input: PlanInput) -> Result<Plan> {
-        pretrade::save(self.workspace(), input)
+    pub fn plan(&self, input: PlanInput) -> Result<Plan> {
+        pretrade::save(self.engine.workspace(), input)
     }
 
-    pub fn pretrade_plans(&self) -> Result<Vec<Plan>> {
-        pretrade::list(self.workspace())
+    pub fn plans(&self) -> Result<Vec<Plan>> {
+        pretrade::list(self.engine.workspace())
     }
 
-    pub fn pretrade_show(&self, id: &str) -> Result<Plan> {
-        pretrade::show(self.workspace(), id)
+    pub fn show(&self, id: &str) -> Result<Plan> {
+        pretrade::show(self.engine.workspace(), id)
     }
 
     /// The instrument rules the fake venue knows for `symbol`; live venues' rules come from
@@ -33,7 +47,7 @@ impl Engine {
         if venue != Venue::Fake {
             return None;
         }
-        let path = paths::fake_venue(self.workspace(), account);
+        let path = paths::fake_venue(self.engine.workspace(), account);
         let state: crate::engine::venues::fake::FakeState =
             crate::engine::workspace::read_json(&path).unwrap_or_default();
         state.rules(symbol).map(|r| Rules {
@@ -51,7 +65,7 @@ impl Engine {
         if venue != Venue::Fake {
             return None;
         }
-        let path = paths::fake_venue(self.workspace(), account);
+        let path = paths::fake_venue(self.engine.workspace(), account);
         let s: crate::engine::venues::fake::FakeState =
             crate::engine::workspace::read_json(&path).unwrap_or_default();
         Some(s.equity())
@@ -59,8 +73,8 @@ impl Engine {
 
     /// A draft intent from a valid plan: journaled as pending in its corridor, never sent until
     /// approved there.
-    pub fn pretrade_to_intent(&self, plan_id: &str) -> Result<ExecutionIntent> {
-        let p = self.pretrade_show(plan_id)?;
+    pub fn to_intent(&self, plan_id: &str) -> Result<ExecutionIntent> {
+        let p = self.show(plan_id)?;
         if !p.valid() {
             let failed: Vec<String> = p.checks.iter().filter(|c| !c.passed).map(|c| c.rule.clone()).collect();
             return Err(Error::new(
@@ -77,7 +91,7 @@ impl Engine {
         let i = &p.input;
         let targets: Vec<String> =
             i.targets.iter().map(|t| format!("{}:{}%", t.price, t.share_pct)).collect();
-        self.intent_new(IntentSpec {
+        self.engine.execution().intent_new(IntentSpec {
             source: IntentSource::Plan,
             venue: i.venue,
             account: i.account.clone(),

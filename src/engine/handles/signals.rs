@@ -1,5 +1,4 @@
-//! The engine's signal entry points, shared by the CLI and the console: intake, list, show,
-//! triage again, research, and the rules in force.
+//! `engine.signals()`: intake, list, show, triage again, research, and the rules in force.
 
 use crate::engine::data::catalog;
 use crate::engine::error::{Error, ErrorKind, Result};
@@ -9,26 +8,39 @@ use crate::engine::signals::{intake, research, triage, Decision, IntakeReport, S
 use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::Engine;
 
+/// Signal intake, triage, research and the rules in force.
+#[derive(Clone, Copy)]
+pub struct Signals<'e> {
+    pub(super) engine: &'e Engine,
+}
+
 impl Engine {
+    /// Signal intake, triage, research and the rules in force.
+    pub fn signals(&self) -> Signals<'_> {
+        Signals { engine: self }
+    }
+}
+
+impl Signals<'_> {
     /// Take in the signals of `text` (`source` names it in messages: a file, or `-`).
-    pub fn signals_intake(&self, source: &str, text: &str) -> Result<IntakeReport> {
-        intake::intake(self.workspace(), source, text, now_ms())
+    pub fn intake(&self, source: &str, text: &str) -> Result<IntakeReport> {
+        intake::intake(self.engine.workspace(), source, text, now_ms())
     }
 
     /// Every signal, high priority first, optionally one status only.
-    pub fn signals_list(&self, status: Option<StatusFilter>) -> Result<Vec<SignalRow>> {
-        let records = store::list(self.workspace())?;
+    pub fn list(&self, status: Option<StatusFilter>) -> Result<Vec<SignalRow>> {
+        let records = store::list(self.engine.workspace())?;
         Ok(records.iter().map(Record::row).filter(|r| status.is_none_or(|s| s.matches(r))).collect())
     }
 
     /// One signal with its triage and latest verdict, by id or unique prefix.
-    pub fn signal_show(&self, id: &str) -> Result<Record> {
-        store::load(self.workspace(), id)
+    pub fn show(&self, id: &str) -> Result<Record> {
+        store::load(self.engine.workspace(), id)
     }
 
     /// Triage again with today's rules, data and time: one signal, or all of them.
-    pub fn signals_triage(&self, id: Option<&str>) -> Result<Vec<SignalRow>> {
-        let ws = self.workspace();
+    pub fn triage(&self, id: Option<&str>) -> Result<Vec<SignalRow>> {
+        let ws = self.engine.workspace();
         let records = match id {
             Some(id) => vec![store::load(ws, id)?],
             None => store::list(ws)?,
@@ -48,8 +60,8 @@ impl Engine {
 
     /// Research a signal (triaged again first): its sweeps, walk-forwards and verdict. Only a
     /// `test` signal is researched; anything else is refused (exit 3) with its reason.
-    pub fn signal_research(&self, id: &str) -> Result<Verdict> {
-        let ws = self.workspace();
+    pub fn research(&self, id: &str) -> Result<Verdict> {
+        let ws = self.engine.workspace();
         let mut r = store::load(ws, id)?;
         let rules = rules::load_or_init(ws)?;
         r.triage = retriage(&r, &catalog::list(ws)?, &rules, now_ms());
@@ -72,8 +84,8 @@ impl Engine {
     }
 
     /// The rules in force (written with the defaults if the workspace has none yet).
-    pub fn signal_rules(&self) -> Result<Loaded> {
-        rules::load_or_init(self.workspace())
+    pub fn rules(&self) -> Result<Loaded> {
+        rules::load_or_init(self.engine.workspace())
     }
 }
 

@@ -5,13 +5,14 @@
 //! three times a poll. Here each corridor a venue is asked about is opened once, and its summary
 //! comes from that open; the others' journals are read once each.
 
+use crate::engine::handles::Execution;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::engine::corridor_api::{detail, CorridorDetail};
+use super::corridors::{detail, CorridorDetail};
+use super::CorridorSnapshot;
 use crate::engine::execution::arm_state::Lease;
 use crate::engine::execution::{self as ex, CorridorId};
-use crate::engine::execution_api::CorridorSnapshot;
-use crate::engine::{Engine, Error, Result};
+use crate::engine::{Error, Result};
 
 /// What a poll asks of the venues besides the summary of every corridor.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,7 +36,7 @@ pub struct CorridorPollReport {
 /// A corridor's share of the poll: its renewal and its detail, each when asked.
 type Outcome = (Option<Result<Lease>>, Option<Result<CorridorDetail>>);
 
-impl Engine {
+impl Execution<'_> {
     /// Renew, read the detail, and summarise every corridor, reading each journal once.
     pub fn corridor_poll(&self, poll: &CorridorPoll) -> CorridorPollReport {
         let renew = |id: &CorridorId| poll.keep_alive.contains(id);
@@ -48,7 +49,12 @@ impl Engine {
         let mut outcomes: BTreeMap<CorridorId, Outcome> = BTreeMap::new();
         let mut opened = BTreeMap::new();
         for id in wanted {
-            match ex::open_corridor(self.workspace(), self.adapters(), id, self.credentials()) {
+            match ex::open_corridor(
+                self.engine.workspace(),
+                self.engine.adapters(),
+                id,
+                self.engine.credentials(),
+            ) {
                 Ok(c) => drop(opened.insert(id.clone(), c)),
                 Err(e) => drop(outcomes.insert(id.clone(), failed(id, &e))),
             }
@@ -63,7 +69,7 @@ impl Engine {
                 (id.clone(), (lease, status))
             }
         });
-        match self.block_on(futures_util::future::join_all(work)) {
+        match self.engine.block_on(futures_util::future::join_all(work)) {
             Ok(done) => outcomes.extend(done),
             Err(e) => outcomes.extend(opened.keys().map(|id| (id.clone(), failed(id, &e)))),
         }

@@ -4,11 +4,11 @@
 //! approved. The CLI and the console both come through here; approving needs a
 //! [`Confirmation`], which only the console's confirm key makes for a live corridor.
 
+use crate::engine::handles::Execution;
 use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::engine::api::Engine;
 use crate::engine::error::{Error, ErrorKind, Result};
 use crate::engine::execution::arm_state::{ArmState, Lease};
 use crate::engine::execution::corridor::arming::ArmReport;
@@ -122,49 +122,54 @@ pub struct ConfirmedSend {
     pub to_reply_ms: f64,
 }
 
-impl Engine {
+impl Execution<'_> {
     fn open_live_corridor(&self, venue: Venue, account: &str) -> Result<ex::Corridor> {
         let id = CorridorId::new(venue, account)?;
-        ex::open_corridor(self.workspace(), self.adapters(), &id, self.credentials())
+        ex::open_corridor(self.engine.workspace(), self.engine.adapters(), &id, self.engine.credentials())
     }
 
     /// A corridor's state from its journal and lease, without reaching its venue.
     pub fn corridor_state(&self, id: &CorridorId) -> Result<ArmState> {
-        let entries = ex::journal::read(&ex::paths::journal(self.workspace(), id))?;
+        let entries = ex::journal::read(&ex::paths::journal(self.engine.workspace(), id))?;
         let st = ex::state::CorridorState::replay(&entries);
-        Ok(ex::arm_state::state_of(self.workspace(), id, &st, now_ms()))
+        Ok(ex::arm_state::state_of(self.engine.workspace(), id, &st, now_ms()))
     }
 
     pub fn corridor_arm(&self, venue: Venue, account: &str) -> Result<ArmReport> {
         let mut c = self.open_live_corridor(venue, account)?;
-        self.block_on(c.arm())?
+        self.engine.block_on(c.arm())?
     }
 
     pub fn corridor_disarm(&self, venue: Venue, account: &str, keep_orders: bool) -> Result<()> {
         let mut c = self.open_live_corridor(venue, account)?;
-        self.block_on(c.disarm("operator disarmed", keep_orders))?
+        self.engine.block_on(c.disarm("operator disarmed", keep_orders))?
     }
 
     /// Renew the dead-man timer of an armed corridor (what the console does while it runs).
     pub fn corridor_keep_alive(&self, venue: Venue, account: &str) -> Result<Lease> {
         let mut c = self.open_live_corridor(venue, account)?;
-        self.block_on(c.keep_alive())?
+        self.engine.block_on(c.keep_alive())?
     }
 
     pub fn corridor_detail(&self, venue: Venue, account: &str) -> Result<CorridorDetail> {
         let c = self.open_live_corridor(venue, account)?;
-        self.block_on(detail(&c))?
+        self.engine.block_on(detail(&c))?
     }
 
     /// Approve with the confirm dialog's confirmation and send at once.
     pub fn corridor_send_confirmed(&self, confirmation: Confirmation) -> Result<ConfirmedSend> {
         let key = Instant::now();
         let row = self.intent(confirmation.intent_id())?;
-        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &row.corridor, self.credentials())?;
+        let mut c = ex::open_corridor(
+            self.engine.workspace(),
+            self.engine.adapters(),
+            &row.corridor,
+            self.engine.credentials(),
+        )?;
         let id = confirmation.intent_id().to_string();
         let signing = self.signing_key(&row.corridor)?;
         c.approve_with(confirmation, signing.as_ref())?;
-        let (outcome, to_send) = self.block_on(async {
+        let (outcome, to_send) = self.engine.block_on(async {
             let r = c.submit_timed(&id).await;
             (r.0, r.1)
         })?;
@@ -180,13 +185,15 @@ impl Engine {
     fn signing_key(&self, corridor: &CorridorId) -> Result<Option<OperatorKey>> {
         use crate::engine::execution::approval_sign::RehearsalKey;
         if !corridor.venue.is_live() {
-            return Ok(match OperatorKey::for_rehearsal(self.credentials(), self.workspace())? {
-                RehearsalKey::Signed(k) => Some(*k),
-                RehearsalKey::Unsigned { .. } => None,
-            });
+            return Ok(
+                match OperatorKey::for_rehearsal(self.engine.credentials(), self.engine.workspace())? {
+                    RehearsalKey::Signed(k) => Some(*k),
+                    RehearsalKey::Unsigned { .. } => None,
+                },
+            );
         }
-        let loopback = || self.adapters().loopback(self.workspace(), corridor);
-        Ok(Some(OperatorKey::for_live(self.credentials(), self.workspace(), loopback)?.0))
+        let loopback = || self.engine.adapters().loopback(self.engine.workspace(), corridor);
+        Ok(Some(OperatorKey::for_live(self.engine.credentials(), self.engine.workspace(), loopback)?.0))
     }
 
     /// Approving from a script: refused (exit 3) unless the policy enables automation for the

@@ -1,5 +1,9 @@
-//! The engine's execution entry points, shared by the CLI and the console. Live orders are the
-//! one thing not here: they are sent only by the console's confirm key.
+//! `engine.execution()`: the policy, intents, preflight, script submits, journals, audits, the
+//! kill switch and promotion reports. Live orders are the one thing not here: they are sent only
+//! by the console's confirm key ([`corridors`]).
+
+pub mod corridors;
+pub mod poll;
 
 use serde::Serialize;
 
@@ -17,7 +21,6 @@ use crate::engine::execution::preflight::ExecutionPreflight;
 use crate::engine::execution::promote::{self, PromotionReport};
 use crate::engine::execution::state::IntentStatus;
 use crate::engine::execution::{self as ex, paths, CorridorId, SubmitOutcome, Venue};
-use crate::engine::secrets::{self, CredentialKey, Secret};
 use crate::engine::time::now_ms;
 use crate::engine::workspace::write_atomic;
 use crate::engine::{Engine, Error, ErrorKind, Result};
@@ -59,38 +62,36 @@ impl CorridorSnapshot {
     }
 }
 
-/// A credential's name and whether the store holds it; never its value. A venue credential
-/// names its venue and account, an operator's signing key its operator.
-#[derive(Debug, Clone, Serialize)]
-pub struct CredentialName {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub venue: Option<Venue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
-    pub stored_at: String,
-    pub present: Option<bool>,
+/// Execution: the policy, intents, corridors, journals, audits, the kill switch.
+#[derive(Clone, Copy)]
+pub struct Execution<'e> {
+    pub(super) engine: &'e Engine,
 }
 
 impl Engine {
+    /// Execution: the policy, intents, corridors, journals, audits, the kill switch.
+    pub fn execution(&self) -> Execution<'_> {
+        Execution { engine: self }
+    }
+}
+
+impl Execution<'_> {
     /// Write the example policy (for the fake venue) unless one exists.
     pub fn policy_init(&self) -> Result<std::path::PathBuf> {
-        let p = policy::path(self.workspace());
+        let p = policy::path(self.engine.workspace());
         if p.exists() {
             return Err(Error::bad_input(format!("{} exists; edit it, or remove it first", p.display())));
         }
-        self.workspace().ensure()?;
+        self.engine.workspace().ensure()?;
         write_atomic(&p, policy::EXAMPLE.as_bytes())?;
         Ok(p)
     }
 
     pub fn policy(&self) -> Result<LoadedPolicy> {
-        policy::load(self.workspace())?.ok_or_else(|| {
+        policy::load(self.engine.workspace())?.ok_or_else(|| {
             Error::not_found(format!(
                 "no execution policy at {}; `quantlab policy init` writes an example",
-                policy::path(self.workspace()).display()
+                policy::path(self.engine.workspace()).display()
             ))
         })
     }
@@ -111,7 +112,7 @@ impl Engine {
         &self,
         open: &std::collections::BTreeMap<CorridorId, ex::Corridor>,
     ) -> Result<CorridorSnapshot> {
-        let ws = self.workspace();
+        let ws = self.engine.workspace();
         let in_policy: Vec<CorridorId> = policy::load(ws)?
             .map(|p| p.policy.corridors.iter().map(|c| c.id()).collect())
             .unwrap_or_default();
@@ -153,7 +154,7 @@ impl Engine {
     pub fn intent_new(&self, spec: IntentSpec) -> Result<ExecutionIntent> {
         let id = CorridorId::new(spec.venue, &spec.account)?;
         let intent = spec.build(now_ms())?;
-        let ws = self.workspace();
+        let ws = self.engine.workspace();
         let max_ttl =
             match policy::load(ws)?.as_ref().and_then(|p| p.corridor(&id).map(|c| c.max_intent_ttl_secs)) {
                 Some(secs) => secs,
@@ -183,7 +184,7 @@ impl Engine {
                 ),
             )?,
         }
-        let mut j = journal::Journal::open(&paths::journal(self.workspace(), &id))?;
+        let mut j = journal::Journal::open(&paths::journal(self.engine.workspace(), &id))?;
         j.append(Event::IntentCreated { intent: intent.clone() }, false)?;
         Ok(intent)
     }
@@ -195,13 +196,13 @@ impl Engine {
         status: Option<&str>,
     ) -> Result<Vec<ex::IntentRow>> {
         let status = status.map(IntentStatus::parse).transpose()?;
-        let scope = ex::select(self.workspace(), venue, account)?;
-        let rows = ex::list_intents(self.workspace(), &scope)?;
+        let scope = ex::select(self.engine.workspace(), venue, account)?;
+        let rows = ex::list_intents(self.engine.workspace(), &scope)?;
         Ok(rows.into_iter().filter(|r| status.is_none_or(|s| r.record.status == s)).collect())
     }
 
     pub fn intent(&self, id: &str) -> Result<ex::IntentRow> {
-        ex::find_intent(self.workspace(), id)
+        ex::find_intent(self.engine.workspace(), id)
     }
 
     /// Withdraw an intent not yet sent (no venue needed), or cancel it at the venue.
@@ -216,18 +217,28 @@ impl Engine {
             }
         }
         if matches!(row.record.status, IntentStatus::Pending | IntentStatus::Approved) {
-            let mut j = journal::Journal::open(&paths::journal(self.workspace(), &c))?;
+            let mut j = journal::Journal::open(&paths::journal(self.engine.workspace(), &c))?;
             j.append(Event::IntentCancelled { intent_id: id.into(), reason: reason.into() }, false)?;
             return Ok(IntentStatus::Cancelled);
         }
-        let mut corridor = ex::open_corridor(self.workspace(), self.adapters(), &c, self.credentials())?;
-        self.block_on(corridor.cancel_intent(id, reason))?
+        let mut corridor = ex::open_corridor(
+            self.engine.workspace(),
+            self.engine.adapters(),
+            &c,
+            self.engine.credentials(),
+        )?;
+        self.engine.block_on(corridor.cancel_intent(id, reason))?
     }
 
     pub fn preflight(&self, intent_id: &str) -> Result<ExecutionPreflight> {
         let row = self.intent(intent_id)?;
-        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &row.corridor, self.credentials())?;
-        self.block_on(c.preflight(intent_id))?
+        let mut c = ex::open_corridor(
+            self.engine.workspace(),
+            self.engine.adapters(),
+            &row.corridor,
+            self.engine.credentials(),
+        )?;
+        self.engine.block_on(c.preflight(intent_id))?
     }
 
     /// Send an intent from a script. A dry run (validate-only) works on every venue; a real
@@ -244,10 +255,15 @@ impl Engine {
                 ),
             ));
         }
-        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &row.corridor, self.credentials())?;
+        let mut c = ex::open_corridor(
+            self.engine.workspace(),
+            self.engine.adapters(),
+            &row.corridor,
+            self.engine.credentials(),
+        )?;
         let mut unsigned = None;
         if !dry_run {
-            match OperatorKey::for_rehearsal(self.credentials(), self.workspace())? {
+            match OperatorKey::for_rehearsal(self.engine.credentials(), self.engine.workspace())? {
                 RehearsalKey::Signed(key) => {
                     c.rehearse(intent_id, &key)?;
                 }
@@ -263,7 +279,7 @@ impl Engine {
                 }
             }
         }
-        let mut out = self.block_on(c.submit(intent_id, dry_run))??;
+        let mut out = self.engine.block_on(c.submit(intent_id, dry_run))??;
         if let Some(note) = unsigned {
             out.message = format!("{}; {note}", out.message);
         }
@@ -274,25 +290,28 @@ impl Engine {
     /// the credential store on first use and trusted by the workspace. The console signs its
     /// approvals with it.
     pub fn operator_key(&self) -> Result<OperatorKey> {
-        OperatorKey::load_or_create(self.credentials(), self.workspace())
+        OperatorKey::load_or_create(self.engine.credentials(), self.engine.workspace())
     }
 
     /// A new operator signing key, made on purpose when the store lost the one the workspace
     /// trusts; refused while the store holds one.
     pub fn operator_key_replace(&self) -> Result<OperatorKey> {
-        crate::engine::execution::approval_sign::replace_lost(self.credentials(), self.workspace())
+        crate::engine::execution::approval_sign::replace_lost(
+            self.engine.credentials(),
+            self.engine.workspace(),
+        )
     }
 
     /// Every corridor journal in scope: hash chain, head record, and each approval's signature
     /// against the trusted operator keys.
     pub fn audit_verify(&self, venue: Option<Venue>, account: Option<&str>) -> Result<AuditReport> {
-        let scope = ex::select(self.workspace(), venue, account)?;
-        audit::verify(self.workspace(), self.adapters().as_ref(), &scope)
+        let scope = ex::select(self.engine.workspace(), venue, account)?;
+        audit::verify(self.engine.workspace(), self.engine.adapters().as_ref(), &scope)
     }
 
     pub fn journal_entries(&self, venue: Venue, account: &str) -> Result<Vec<Entry>> {
         let id = CorridorId::new(venue, account)?;
-        let p = paths::journal(self.workspace(), &id);
+        let p = paths::journal(self.engine.workspace(), &id);
         if !p.exists() {
             return Err(Error::not_found(format!("corridor {id} has no journal ({})", p.display())));
         }
@@ -304,16 +323,16 @@ impl Engine {
         venue: Option<Venue>,
         account: Option<&str>,
     ) -> Result<Vec<(CorridorId, Verification)>> {
-        let scope = ex::select(self.workspace(), venue, account)?;
-        ex::verify_journals(self.workspace(), &scope)
+        let scope = ex::select(self.engine.workspace(), venue, account)?;
+        ex::verify_journals(self.engine.workspace(), &scope)
     }
 
     pub fn kill(&self, venue: Option<Venue>, account: Option<&str>, reason: &str) -> Result<ex::KillReport> {
         ex::kill(
-            self.workspace(),
-            self.adapters(),
-            self.credentials(),
-            self.venue_runtime(),
+            self.engine.workspace(),
+            self.engine.adapters(),
+            self.engine.credentials(),
+            self.engine.venue_runtime(),
             venue,
             account,
             reason,
@@ -321,26 +340,38 @@ impl Engine {
     }
 
     pub fn rearm(&self, venue: Option<Venue>, account: Option<&str>) -> Result<Vec<ex::CorridorOutcome>> {
-        ex::rearm(self.workspace(), self.adapters(), self.credentials(), self.venue_runtime(), venue, account)
+        ex::rearm(
+            self.engine.workspace(),
+            self.engine.adapters(),
+            self.engine.credentials(),
+            self.engine.venue_runtime(),
+            venue,
+            account,
+        )
     }
 
     pub fn reconcile(&self, venue: Venue, account: &str) -> Result<ReconcileSummary> {
         let id = CorridorId::new(venue, account)?;
-        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &id, self.credentials())?;
-        self.block_on(c.reconcile())?
+        let mut c = ex::open_corridor(
+            self.engine.workspace(),
+            self.engine.adapters(),
+            &id,
+            self.engine.credentials(),
+        )?;
+        self.engine.block_on(c.reconcile())?
     }
 
     pub fn promote_check(&self, venue: Venue, account: &str) -> Result<PromotionReport> {
         let id = CorridorId::new(venue, account)?;
-        let loaded = policy::load(self.workspace())?;
+        let loaded = policy::load(self.engine.workspace())?;
         let cp = loaded.as_ref().and_then(|p| p.corridor(&id));
         let key = self.report_key(&id)?;
         promote::check(
-            self.workspace(),
+            self.engine.workspace(),
             &id,
             cp,
             loaded.as_ref().map(|p| p.fingerprint.as_str()),
-            self.credentials(),
+            self.engine.credentials(),
             key.as_ref(),
         )
     }
@@ -350,54 +381,17 @@ impl Engine {
     /// none where no keyring works (such a report opens no gate: the fake venue has none).
     fn report_key(&self, id: &CorridorId) -> Result<Option<OperatorKey>> {
         if !id.venue.is_live() {
-            return Ok(match OperatorKey::for_rehearsal(self.credentials(), self.workspace())? {
-                RehearsalKey::Signed(k) => Some(*k),
-                RehearsalKey::Unsigned { why } => {
-                    tracing::warn!("promotion report for {id} left unsigned: {why}");
-                    None
-                }
-            });
+            return Ok(
+                match OperatorKey::for_rehearsal(self.engine.credentials(), self.engine.workspace())? {
+                    RehearsalKey::Signed(k) => Some(*k),
+                    RehearsalKey::Unsigned { why } => {
+                        tracing::warn!("promotion report for {id} left unsigned: {why}");
+                        None
+                    }
+                },
+            );
         }
-        let loopback = || self.adapters().loopback(self.workspace(), id);
-        Ok(Some(OperatorKey::for_live(self.credentials(), self.workspace(), loopback)?.0))
-    }
-
-    pub fn secret_set(&self, venue: Venue, account: &str, secret: &Secret) -> Result<CredentialKey> {
-        CorridorId::new(venue, account)?;
-        if secret.expose().trim().is_empty() {
-            return Err(Error::bad_input("the secret is empty: nothing was stored"));
-        }
-        let key = CredentialKey::new(venue, account);
-        self.credentials().set(&key, secret)?;
-        secrets::index::add(self.workspace(), &key)?;
-        Ok(key)
-    }
-
-    pub fn secrets(&self) -> Result<Vec<CredentialName>> {
-        Ok(secrets::index::read(self.workspace())
-            .credentials
-            .into_iter()
-            .map(|n| {
-                let (venue, account, operator) = match &n.key {
-                    CredentialKey::Venue { venue, account } => (Some(*venue), Some(account.clone()), None),
-                    CredentialKey::Operator { operator } => (None, None, Some(operator.clone())),
-                };
-                CredentialName {
-                    name: n.key.name(),
-                    present: self.credentials().get(&n.key).ok().map(|s| s.is_some()),
-                    venue,
-                    account,
-                    operator,
-                    stored_at: n.stored_at,
-                }
-            })
-            .collect())
-    }
-
-    pub fn secret_delete(&self, venue: Venue, account: &str) -> Result<bool> {
-        let key = CredentialKey::new(venue, account);
-        let existed = self.credentials().delete(&key)?;
-        secrets::index::remove(self.workspace(), &key)?;
-        Ok(existed)
+        let loopback = || self.engine.adapters().loopback(self.engine.workspace(), id);
+        Ok(Some(OperatorKey::for_live(self.engine.credentials(), self.engine.workspace(), loopback)?.0))
     }
 }
