@@ -475,7 +475,7 @@ fn the_pretrade_form_recomputes_as_you_type() {
     assert!(s.contains("Saved plans (1)") && s.contains("rejected"), "{s}");
     h.key(KeyCode::Char('i'));
     assert!(h.app.message.as_ref().unwrap().1.contains("rejected by the policy"));
-    h.app.pretrade = quantlab::tui::pretrade::PretradeState::new();
+    h.app.pretrade = quantlab::tui::screens::pretrade::state::PretradeState::new();
     h.run_cmds(vec![Cmd::LoadPretrade]);
     h.key(KeyCode::Char('s'));
     assert_eq!(h.app.pretrade.plans.len(), 2);

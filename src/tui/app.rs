@@ -5,7 +5,7 @@ use crossterm::event::KeyEvent;
 
 use super::jobs::Cmd;
 use super::keymap::{Context, Keymap};
-use super::runs_table::RunsTable;
+use super::screens::runs::table::RunsTable;
 use super::views::*;
 use crate::engine::alerts::AlertView;
 use crate::engine::research::sweep::SweepSummary;
@@ -128,10 +128,10 @@ pub struct App {
     pub pending_select: Option<String>,
     /// What is halted (shown in the status bar until rearmed) and what awaits approval.
     pub execution: ExecutionState,
-    pub pretrade: super::pretrade::PretradeState,
-    pub paper: super::paper::PaperState,
-    pub signals: super::signals::SignalsState,
-    pub corridors: super::corridors::CorridorsState,
+    pub pretrade: super::screens::pretrade::state::PretradeState,
+    pub paper: super::screens::paper::state::PaperState,
+    pub signals: super::screens::signals::state::SignalsState,
+    pub corridors: super::screens::corridors::state::CorridorsState,
     /// Ticks seen, to poll slower things every few ticks.
     pub ticks: u64,
     /// When the oldest job in progress started, and its age as of the last tick (shown beside
@@ -171,10 +171,10 @@ impl App {
             page: 20,
             pending_select: None,
             execution: ExecutionState::default(),
-            pretrade: super::pretrade::PretradeState::new(),
-            paper: super::paper::PaperState::default(),
-            signals: super::signals::SignalsState::default(),
-            corridors: super::corridors::CorridorsState::default(),
+            pretrade: super::screens::pretrade::state::PretradeState::new(),
+            paper: super::screens::paper::state::PaperState::default(),
+            signals: super::screens::signals::state::SignalsState::default(),
+            corridors: super::screens::corridors::state::CorridorsState::default(),
             ticks: 0,
             busy_since: None,
             busy_secs: 0,

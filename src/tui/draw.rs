@@ -9,9 +9,9 @@ use ratatui::Frame;
 
 use super::app::{App, Tab, View};
 use super::keymap::Keymap;
-use super::panes;
 use super::theme::Theme;
 use super::widgets::status_bar;
+use super::{panes, screens};
 
 pub struct Ctx<'a> {
     pub theme: &'a Theme,
@@ -33,24 +33,28 @@ pub fn draw(f: &mut Frame, app: &App, cx: &Ctx) {
     draw_header(f, header, app, cx.theme);
     draw_tabs(f, tabs, app, cx.theme);
     match (&app.view, app.tab) {
-        (View::Detail(d), _) => panes::detail::draw(f, body, d, cx.theme),
-        (View::Compare(c), _) => panes::compare::draw(f, body, c, cx.theme),
-        (View::Form(form), _) => panes::form::draw(f, body, form, cx.theme),
-        (View::Sweep(s), _) => panes::sweep::draw(f, body, s, cx.theme),
-        (View::Paper(d), _) => panes::paper_detail::draw(f, body, d, cx.theme),
-        (View::Signal(d), _) => panes::signal_detail::draw(f, body, d, &app.busy, cx.theme),
-        (View::Table, Tab::Runs) => panes::runs::draw(f, body, app, cx.theme),
-        (View::Table, Tab::Sweeps) => panes::sweeps::draw(f, body, app, cx.theme),
-        (View::Table, Tab::Alerts) => panes::alerts::draw(f, body, app, cx.theme),
-        (View::Table, Tab::Pretrade) => panes::pretrade::draw(f, body, &app.pretrade, cx.theme),
-        (View::Table, Tab::Paper) => panes::paper::draw(f, body, &app.paper, cx.theme),
-        (View::Table, Tab::Signals) => panes::signals::draw(f, body, &app.signals, &app.busy, cx.theme),
-        (View::Table, Tab::Corridors) => panes::corridors::draw(f, body, &app.corridors, &app.busy, cx.theme),
+        (View::Detail(d), _) => screens::run_detail::draw::draw(f, body, d, cx.theme),
+        (View::Compare(c), _) => screens::compare::draw::draw(f, body, c, cx.theme),
+        (View::Form(form), _) => screens::new_run::draw::draw(f, body, form, cx.theme),
+        (View::Sweep(s), _) => screens::sweep::draw::draw(f, body, s, cx.theme),
+        (View::Paper(d), _) => screens::paper_session::draw::draw(f, body, d, cx.theme),
+        (View::Signal(d), _) => screens::signal_detail::draw::draw(f, body, d, &app.busy, cx.theme),
+        (View::Table, Tab::Runs) => screens::runs::draw::draw(f, body, app, cx.theme),
+        (View::Table, Tab::Sweeps) => screens::sweeps::draw::draw(f, body, app, cx.theme),
+        (View::Table, Tab::Alerts) => screens::alerts::draw::draw(f, body, app, cx.theme),
+        (View::Table, Tab::Pretrade) => screens::pretrade::draw::draw(f, body, &app.pretrade, cx.theme),
+        (View::Table, Tab::Paper) => screens::paper::draw::draw(f, body, &app.paper, cx.theme),
+        (View::Table, Tab::Signals) => {
+            screens::signals::draw::draw(f, body, &app.signals, &app.busy, cx.theme)
+        }
+        (View::Table, Tab::Corridors) => {
+            screens::corridors::draw::draw(f, body, &app.corridors, &app.busy, cx.theme)
+        }
     }
     status_bar::draw(f, status, app, cx.theme);
     draw_footer(f, footer, app, cx);
     if app.help {
-        panes::help::draw(f, area, app, cx);
+        screens::help::draw(f, area, app, cx);
     }
     match (app.confirm, &app.corridors.order) {
         (Some(super::app::Confirm::SendOrder), Some(d)) => {

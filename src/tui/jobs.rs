@@ -74,7 +74,7 @@ impl Cmd {
             Cmd::Kill => Some("kill switch: halting and cancelling".into()),
             Cmd::StartPaper(r) => Some(format!("paper: starting {} on {}", r.strategy, r.feed)),
             Cmd::Paper(op, id) => Some(format!("paper: {op:?} {id}").to_lowercase()),
-            Cmd::ResearchSignal(id) => Some(super::signals::research_label(id)),
+            Cmd::ResearchSignal(id) => Some(super::screens::signals::state::research_label(id)),
             Cmd::Arm(id) => Some(format!("arming {id}")),
             Cmd::SendConfirmed(c) => Some(format!("sending {}", c.intent_id())),
             _ => None,
@@ -117,9 +117,10 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
         Cmd::LoadDetail(id) => Loaded::Detail(Box::new(detail(engine, &id)?)),
         Cmd::LoadCompare(ids) => Loaded::Compare(Box::new(compare(engine, &ids)?)),
         Cmd::LoadSweep(id) => Loaded::Sweep(Box::new(sweep(engine, &id)?)),
-        Cmd::LoadForm => {
-            Loaded::Form(Box::new(super::form::new_form(engine.list_data()?, engine.strategies())))
-        }
+        Cmd::LoadForm => Loaded::Form(Box::new(super::screens::new_run::fields::new_form(
+            engine.list_data()?,
+            engine.strategies(),
+        ))),
         // A failed run is an outcome the UI must tell apart from a failed load.
         Cmd::StartRun(req) => match engine.run(&req) {
             Ok(r) => Loaded::RunDone(Box::new(r)),
@@ -143,9 +144,10 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             let equity = downsample(&ts, &eq, CHART_POINTS);
             Loaded::PaperDetail(Box::new(PaperDetailView { detail, equity, scroll: 0 }))
         }
-        Cmd::LoadPaperForm => {
-            Loaded::Form(Box::new(super::form::new_paper_form(engine.list_data()?, engine.strategies())))
-        }
+        Cmd::LoadPaperForm => Loaded::Form(Box::new(super::screens::new_run::fields::new_paper_form(
+            engine.list_data()?,
+            engine.strategies(),
+        ))),
         Cmd::StartPaper(req) => {
             let s = engine.paper_start(&req)?;
             Loaded::PaperChanged(s.id, format!("started ({})", s.status.name()))
@@ -172,7 +174,7 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
         }
         // A refusal is an outcome the UI reports (and its busy label must clear either way).
         Cmd::ResearchSignal(id) => {
-            let label = super::signals::research_label(&id);
+            let label = super::screens::signals::state::research_label(&id);
             let outcome =
                 engine.signal_research(&id).map(|v| (v.verdict, v.verdict_id)).map_err(|e| e.message);
             Loaded::SignalResearched { id, label, outcome }

@@ -4,10 +4,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::{App, Confirm, Tab, View};
-use super::form;
 use super::jobs::{Cmd, PaperOp};
 use super::keymap::{Action, Context, Keymap};
-use super::runs_table::COLUMNS;
+use super::screens::runs::table::COLUMNS;
+use super::screens::new_run::fields as form;
 use super::views::FormKind;
 use crate::engine::gate::TerminalKey;
 
@@ -355,7 +355,7 @@ impl App {
     /// time; whether the signal may be researched is the engine's to judge (it triages first).
     fn signal_op(&mut self, action: Action, id: String, out: &mut Vec<Cmd>) {
         match action {
-            Action::Research if self.busy.contains(&super::signals::research_label(&id)) => {
+            Action::Research if self.busy.contains(&super::screens::signals::state::research_label(&id)) => {
                 self.message = Some((true, format!("signal {id} is already being researched")))
             }
             Action::Research => self.start(Cmd::ResearchSignal(id), out),

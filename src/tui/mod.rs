@@ -6,18 +6,13 @@
 //! state changed, at most every 16 ms, inside a synchronized update.
 
 pub mod app;
-pub mod corridors;
 pub mod draw;
 pub mod fills;
-pub mod form;
 pub mod jobs;
 pub mod keymap;
 mod keys;
 pub mod panes;
-pub mod paper;
-pub mod pretrade;
-pub mod runs_table;
-pub mod signals;
+pub mod screens;
 pub mod terminal;
 pub mod theme;
 pub mod views;

@@ -1,21 +1,8 @@
-//! One pane per screen; each is a pure drawing function of its state.
+//! The dialogs drawn over every screen (a question, the order confirm), and the formatting
+//! helpers the screens share.
 
-pub mod alerts;
-pub mod compare;
 pub mod confirm;
-pub mod corridors;
-pub mod detail;
-pub mod form;
-pub mod help;
 pub mod order_confirm;
-pub mod paper;
-pub mod paper_detail;
-pub mod pretrade;
-pub mod runs;
-pub mod signal_detail;
-pub mod signals;
-pub mod sweep;
-pub mod sweeps;
 
 use ratatui::layout::Rect;
 

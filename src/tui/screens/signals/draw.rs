@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::scroll_for;
 use crate::engine::signals::{Decision, Priority, SignalRow, VerdictKind};
-use crate::tui::signals::{age, research_label, SignalsState};
+use crate::tui::panes::scroll_for;
+use crate::tui::screens::signals::state::{age, research_label, SignalsState};
 use crate::tui::theme::Theme;
 
 pub fn priority_mark(p: Priority, t: &Theme) -> (String, Style) {

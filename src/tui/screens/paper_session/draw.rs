@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::paper::{age, signed, status_mark};
+use crate::tui::screens::paper::draw::{age, signed, status_mark};
 use crate::tui::theme::Theme;
 use crate::tui::views::PaperDetailView;
 use crate::tui::widgets::line_chart;

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Row, Table, Widget};
 use ratatui::Frame;
 
-use super::{num, pct};
+use crate::tui::panes::{num, pct};
 use crate::tui::theme::Theme;
 use crate::tui::views::SweepView;
 

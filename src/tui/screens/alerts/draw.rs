@@ -6,8 +6,8 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::scroll_for;
 use crate::tui::app::App;
+use crate::tui::panes::scroll_for;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::status_bar::{style, symbol};
 

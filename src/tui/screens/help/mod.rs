@@ -5,9 +5,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::centered;
 use crate::tui::app::App;
 use crate::tui::draw::Ctx;
+use crate::tui::panes::centered;
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, cx: &Ctx) {
     let t = cx.theme;

@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::scroll_for;
 use crate::engine::pretrade::{EntryKind, Plan};
-use crate::tui::pretrade::PretradeState;
+use crate::tui::panes::scroll_for;
+use crate::tui::screens::pretrade::state::PretradeState;
 use crate::tui::theme::Theme;
 use crate::tui::views::FieldKind;
 use crate::tui::widgets::ladder::{self, Level};

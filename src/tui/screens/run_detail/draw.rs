@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::{num, pct};
+use crate::tui::panes::{num, pct};
 use crate::tui::theme::Theme;
 use crate::tui::views::RunDetail;
 use crate::tui::widgets::line_chart;

@@ -11,7 +11,7 @@ use ratatui::Frame;
 use crate::engine::corridor_api::CorridorDetail;
 use crate::engine::execution::corridor::arming::ArmState;
 use crate::engine::time::fmt_ms;
-use crate::tui::corridors::CorridorsState;
+use crate::tui::screens::corridors::state::CorridorsState;
 use crate::tui::theme::Theme;
 
 pub fn state_mark(s: ArmState, t: &Theme) -> (String, Style) {

@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
-use crate::tui::form::dataset_label;
+use crate::tui::screens::new_run::fields::dataset_label;
 use crate::tui::theme::Theme;
 use crate::tui::views::{FieldKind, FormKind, RunForm};
 

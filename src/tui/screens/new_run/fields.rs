@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use super::views::{Field, FieldKind, FormKind, RunForm};
 use crate::engine::backtest::{BacktestConfig, FillMode};
 use crate::engine::data::catalog::DatasetMeta;
 use crate::engine::paper::StartRequest;
 use crate::engine::research::RunRequest;
 use crate::engine::strategy::StrategyInfo;
+use crate::tui::views::{Field, FieldKind, FormKind, RunForm};
 
 fn choice(key: &str, label: &str, options: Vec<String>) -> Field {
     let value = options.first().cloned().unwrap_or_default();

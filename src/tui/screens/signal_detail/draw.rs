@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::signals::{decision_mark, priority_mark, verdict_mark};
-use crate::tui::signals::age;
+use crate::tui::screens::signals::draw::{decision_mark, priority_mark, verdict_mark};
+use crate::tui::screens::signals::state::age;
 use crate::tui::theme::Theme;
 use crate::tui::views::SignalDetailView;
 
@@ -69,7 +69,7 @@ pub fn draw(f: &mut Frame, area: ratatui::layout::Rect, d: &SignalDetailView, bu
     .collect();
 
     let (dm, ds) = decision_mark(a.decision, t);
-    let researching = busy.contains(&crate::tui::signals::research_label(&s.signal_id));
+    let researching = busy.contains(&crate::tui::screens::signals::state::research_label(&s.signal_id));
     let (vm, vs) = verdict_mark(rec.verdict.as_ref().map(|v| v.verdict), researching, t);
     let mut triage = kv("decision", &dm, ds, w, t);
     triage.extend(kv("reason", &a.reason, t.base, w, t));

@@ -6,7 +6,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Row, Table};
 use ratatui::Frame;
 
-use super::num;
+use crate::tui::panes::num;
 use crate::tui::theme::Theme;
 use crate::tui::views::CompareView;
 use crate::tui::widgets::line_chart;

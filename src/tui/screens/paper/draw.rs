@@ -7,10 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::scroll_for;
 use crate::engine::paper::view::SessionView;
 use crate::engine::paper::Status;
-use crate::tui::paper::PaperState;
+use crate::tui::panes::scroll_for;
+use crate::tui::screens::paper::state::PaperState;
 use crate::tui::theme::Theme;
 
 /// A status as a symbol and a word, never colour alone.

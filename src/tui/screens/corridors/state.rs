@@ -13,12 +13,12 @@ use crate::engine::execution::corridor::arming::ArmState;
 use crate::engine::execution::CorridorId;
 use crate::engine::CorridorSummary;
 
-use super::app::{App, Confirm};
-use super::jobs::Cmd;
-use super::keymap::{Action, Keymap};
-pub use super::panes::order_confirm::OrderDialog;
-use super::panes::order_confirm::{self, GateOutcome};
 use crate::engine::gate::TerminalKey;
+use crate::tui::app::{App, Confirm};
+use crate::tui::jobs::Cmd;
+use crate::tui::keymap::{Action, Keymap};
+pub use crate::tui::panes::order_confirm::OrderDialog;
+use crate::tui::panes::order_confirm::{self, GateOutcome};
 
 #[derive(Debug, Default)]
 pub struct CorridorsState {
@@ -82,7 +82,7 @@ pub fn operator() -> String {
 }
 
 impl App {
-    pub(super) fn corridors_key(&mut self, action: Action, out: &mut Vec<Cmd>) {
+    pub(crate) fn corridors_key(&mut self, action: Action, out: &mut Vec<Cmd>) {
         let c = &mut self.corridors;
         match action {
             Action::Left | Action::Right => {
@@ -124,7 +124,7 @@ impl App {
 
     /// A push from an account stream: a fill is told at once, and anything that changed an
     /// order reloads the corridor.
-    pub(super) fn venue_event(
+    pub(crate) fn venue_event(
         &mut self,
         corridor: CorridorId,
         event: crate::engine::venues::events::VenueEvent,
@@ -154,7 +154,7 @@ impl App {
     /// A key while the order confirm dialog is open: the dialog's handler decides.
     /// `typed` is the key as the terminal delivered it; a key made by the console itself (a
     /// paste's characters) has none and never confirms.
-    pub(super) fn order_key(&mut self, typed: Option<&TerminalKey>, keymap: &Keymap, out: &mut Vec<Cmd>) {
+    pub(crate) fn order_key(&mut self, typed: Option<&TerminalKey>, keymap: &Keymap, out: &mut Vec<Cmd>) {
         let now = self.instant();
         let Some(d) = self.corridors.order.as_mut() else {
             self.confirm = None;

@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::{num, pct, scroll_for};
 use crate::tui::app::App;
-use crate::tui::runs_table::COLUMNS;
+use crate::tui::panes::{num, pct, scroll_for};
+use crate::tui::screens::runs::table::COLUMNS;
 use crate::tui::theme::Theme;
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {

@@ -3,12 +3,12 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::keymap::Action;
-use super::views::{Field, FieldKind};
 use crate::engine::execution::policy::LoadedPolicy;
 use crate::engine::execution::types::parse_decimal;
 use crate::engine::execution::{Side, Venue};
 use crate::engine::pretrade::{self, EntryKind, Market, Plan, PlanInput, Risk, Rules, Target};
+use crate::tui::keymap::Action;
+use crate::tui::views::{Field, FieldKind};
 
 pub struct PretradeState {
     pub fields: Vec<Field>,
