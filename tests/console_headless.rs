@@ -258,7 +258,7 @@ fn new_run_from_the_form_appears_in_the_table() {
     assert_eq!(h.app.runs.all.len(), 6);
     let e = h.app.runs.selected_entry().unwrap();
     assert_eq!(e.params, "fast=7 slow=30");
-    assert!(h.app.busy.is_empty());
+    assert!(!h.app.jobs.busy());
     assert!(h.app.message.as_ref().unwrap().1.contains("finished"));
 }
 
@@ -274,7 +274,7 @@ fn a_failed_run_from_the_form_stops_the_marker_and_says_why() {
     h.key(KeyCode::Backspace);
     h.text("99");
     h.key(KeyCode::Enter);
-    assert!(h.app.busy.is_empty());
+    assert!(!h.app.jobs.busy());
     let (is_err, msg) = h.app.message.clone().unwrap();
     assert!(is_err && msg.contains("must be less than"), "{msg}");
 }
@@ -284,7 +284,8 @@ fn quit_asks_only_while_work_is_running() {
     let ws = Ws::new();
     let mut h = Harness::new(&ws);
     assert!(h.screen(80, 24).contains("no runs yet"));
-    h.app.busy.push("running x".into());
+    let run = quantlab::engine::research::RunRequest { strategy: "x".into(), ..Default::default() };
+    assert!(h.app.jobs.request(Cmd::StartRun(Box::new(run)), false).is_some(), "a run in flight");
     h.key(KeyCode::Char('q'));
     assert!(!h.app.should_quit);
     assert!(h.screen(80, 24).contains("Quit?"));

@@ -79,7 +79,7 @@ fn signals_are_listed_researched_in_the_background_and_opened() {
         Msg::Key(TerminalKey::synthetic(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE))),
         &h.keymap,
     );
-    assert_eq!(h.app.busy, ["researching signal qp-goog-trend"]);
+    assert_eq!(h.app.jobs.labels(), ["researching signal qp-goog-trend"]);
     let s = h.screen(120, 40);
     assert!(s.contains("◐ researching signal qp-goog-trend") && s.contains("◐ researching "), "{s}");
     // A second r while it runs starts nothing.
@@ -89,7 +89,7 @@ fn signals_are_listed_researched_in_the_background_and_opened() {
     );
     assert!(again.is_empty(), "{again:?}");
     h.run_cmds(cmds);
-    assert!(h.app.busy.is_empty());
+    assert!(!h.app.jobs.busy());
     let (is_err, msg) = h.app.message.clone().expect("the verdict is reported");
     assert!(!is_err && msg.starts_with("signal qp-goog-trend: supported"), "{msg}");
     let s = h.screen(120, 40);
@@ -134,7 +134,7 @@ fn a_refused_research_is_reported_and_a_triage_again_follows_new_data() {
     h.key(KeyCode::Char('r'));
     let (is_err, msg) = h.app.message.clone().expect("the refusal is shown");
     assert!(is_err && msg.contains("needs_data") && msg.contains("MSFT"), "{msg}");
-    assert!(h.app.busy.is_empty(), "a refused job clears its busy marker");
+    assert!(!h.app.jobs.busy(), "a refused job clears its busy marker");
 
     import(&ws, "MSFT.csv", "MSFT");
     h.key(KeyCode::Char('t'));

@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::jobs::Cmd;
+use super::jobs::{Cmd, Done, JobKey, Jobs};
 use super::keymap::{Context, Keymap};
 use super::screens::runs::table::RunsTable;
 use super::views::*;
@@ -85,7 +85,7 @@ pub enum Msg {
     /// The minute changed: the clock is the only thing redrawn when idle.
     Clock(String),
     /// A background job finished.
-    Done(Result<Loaded, Error>),
+    Done(Done),
     /// A couple of seconds passed: live things (paper sessions) are read again.
     Tick,
     /// SIGTERM or SIGHUP: leave now, restoring the terminal.
@@ -115,8 +115,8 @@ pub struct App {
     pub confirm: Option<Confirm>,
     /// The filter being typed (None when not editing).
     pub filter_edit: Option<String>,
-    /// Labels of jobs still running (shown with a spinner).
-    pub busy: Vec<String>,
+    /// The jobs in flight (the status bar shows the announced ones).
+    pub jobs: Jobs,
     /// The last outcome worth telling the operator, and whether it is an error.
     pub message: Option<(bool, String)>,
     pub clock: String,
@@ -134,9 +134,8 @@ pub struct App {
     pub corridors: super::screens::corridors::state::CorridorsState,
     /// Ticks seen, to poll slower things every few ticks.
     pub ticks: u64,
-    /// When the oldest job in progress started, and its age as of the last tick (shown beside
-    /// the busy marker; drawing never reads the clock).
-    pub busy_since: Option<std::time::Instant>,
+    /// The oldest announced job's age as of the last tick (shown beside the busy marker;
+    /// drawing never reads the clock).
     pub busy_secs: u64,
     /// Wall clock as of the last message (the order dialog's countdown; drawing never reads
     /// the clock itself).
@@ -163,7 +162,7 @@ impl App {
             help_scroll: 0,
             confirm: None,
             filter_edit: None,
-            busy: Vec::new(),
+            jobs: Jobs::default(),
             message: None,
             clock,
             should_quit: false,
@@ -176,7 +175,6 @@ impl App {
             signals: super::screens::signals::state::SignalsState::default(),
             corridors: super::screens::corridors::state::CorridorsState::default(),
             ticks: 0,
-            busy_since: None,
             busy_secs: 0,
             now_ms: crate::engine::time::now_ms(),
             fixed_instant: None,
@@ -197,8 +195,14 @@ impl App {
         }
     }
 
-    /// Work to start with: the runs, sweeps and alerts.
-    pub fn startup() -> Vec<Cmd> {
+    /// Work to start with (and on Refresh), admitted as jobs in flight.
+    pub fn startup(&mut self) -> Vec<Cmd> {
+        let wanted = App::reads().into_iter().map(|c| (c, false)).collect();
+        self.admit(wanted)
+    }
+
+    /// What the console reads at start.
+    pub(super) fn reads() -> Vec<Cmd> {
         vec![
             Cmd::LoadRuns,
             Cmd::LoadSweeps,
@@ -241,19 +245,24 @@ impl App {
     }
 
     pub(super) fn start(&mut self, cmd: Cmd, out: &mut Vec<Cmd>) {
-        if let Some(l) = cmd.label() {
-            if self.busy.is_empty() {
-                self.busy_since = Some(std::time::Instant::now());
-                self.busy_secs = 0;
-            }
-            self.busy.push(l);
-        }
         out.push(cmd);
+    }
+
+    /// The jobs that may start now: one in flight per key (a poll for a running key is dropped,
+    /// any other request waits for it).
+    fn admit(&mut self, wanted: Vec<(Cmd, bool)>) -> Vec<Cmd> {
+        let idle = !self.jobs.busy();
+        let out: Vec<Cmd> = wanted.into_iter().filter_map(|(c, poll)| self.jobs.request(c, poll)).collect();
+        if idle && self.jobs.busy() {
+            self.busy_secs = 0;
+        }
+        out
     }
 
     /// Apply one message; returns the background work it asks for.
     pub fn update(&mut self, msg: Msg, keymap: &Keymap) -> Vec<Cmd> {
         let mut out = Vec::new();
+        let mut polls = Vec::new();
         self.now_ms = crate::engine::time::now_ms();
         match msg {
             Msg::Resize => self.dirty = true,
@@ -264,7 +273,7 @@ impl App {
                 }
             }
             Msg::Terminate => self.should_quit = true,
-            Msg::Tick => self.tick(&mut out),
+            Msg::Tick => self.tick(&mut polls),
             Msg::Venue { corridor, event, received } => {
                 self.venue_event(corridor, event, received, &mut out);
                 self.dirty = true;
@@ -273,7 +282,8 @@ impl App {
                 self.corridors.watching.remove(&id);
                 tracing::warn!("{id}: account stream ended: {why}");
             }
-            Msg::Done(r) => {
+            Msg::Done(Done { key, result: r }) => {
+                out.extend(self.jobs.finish(&key));
                 // A poll that found nothing new draws nothing: an idle console stays silent.
                 let unchanged = match &r {
                     Ok(Loaded::Alerts(a)) => *a == self.alerts,
@@ -287,7 +297,7 @@ impl App {
                         if old.record == d.record && old.read_at_ms / 60_000 == d.read_at_ms / 60_000),
                     _ => false,
                 };
-                self.loaded(r, &mut out);
+                self.loaded(&key, r, &mut out);
                 self.dirty |= !unchanged;
             }
             Msg::Key(k) => {
@@ -299,7 +309,9 @@ impl App {
                 self.dirty = true;
             }
         }
-        out
+        let wanted =
+            out.into_iter().map(|c| (c, false)).chain(polls.into_iter().map(|c| (c, true))).collect();
+        self.admit(wanted)
     }
 
     /// A paste is typed character by character into what has focus, but it never answers a
@@ -321,22 +333,18 @@ impl App {
         }
     }
 
-    fn loaded(&mut self, r: Result<Loaded, Error>, out: &mut Vec<Cmd>) {
+    fn loaded(&mut self, key: &JobKey, r: Result<Loaded, Error>, out: &mut Vec<Cmd>) {
         let r = match r {
             Ok(l) => l,
             Err(e) => {
                 // A failed kill still halted what it could: show the halt and its alerts.
-                if self.busy.iter().any(|b| b.starts_with("kill switch")) {
-                    self.busy.retain(|b| !b.starts_with("kill switch"));
+                if *key == JobKey::Kill {
                     out.push(Cmd::LoadAlerts);
                     out.push(Cmd::LoadCorridors);
                 }
                 self.paper.loading = false;
                 self.signals.loading = false;
                 self.corridors.loading = false;
-                // A failed arm or send must not leave its busy marker spinning.
-                self.busy.retain(|b| !b.starts_with("arming"));
-                self.busy.retain(|b| !b.starts_with("paper"));
                 self.message = Some((true, e.message));
                 return;
             }
@@ -359,7 +367,6 @@ impl App {
             Loaded::Sweep(s) => self.view = View::Sweep(s),
             Loaded::Form(f) => self.view = View::Form(f),
             Loaded::RunDone(r) => {
-                self.busy.retain(|b| !b.starts_with("running"));
                 self.message = Some((false, format!("run {} finished", r.run_id)));
                 self.runs.filter.clear();
                 out.push(Cmd::LoadRuns);
@@ -368,7 +375,6 @@ impl App {
                 self.pending_select = Some(r.run_id.clone());
             }
             Loaded::RunFailed(msg) => {
-                self.busy.retain(|b| !b.starts_with("running"));
                 self.message = Some((true, msg));
                 out.push(Cmd::LoadRuns);
                 out.push(Cmd::LoadAlerts);
@@ -389,14 +395,9 @@ impl App {
             }
             Loaded::Killed => {
                 // The HALTED badge and the KILL_SWITCH alerts say it; a message would crowd them.
-                self.busy.retain(|b| !b.starts_with("kill switch"));
                 self.message = None;
                 out.push(Cmd::LoadAlerts);
                 out.push(Cmd::LoadCorridors);
-            }
-            Loaded::JobFailed { label, message } => {
-                self.busy.retain(|b| *b != label);
-                self.message = Some((true, message));
             }
             Loaded::Paper(sessions) => self.paper.loaded(sessions),
             Loaded::PaperDetail(d) => {
@@ -409,7 +410,6 @@ impl App {
                 self.view = View::Paper(Box::new(PaperDetailView { scroll, ..*d }));
             }
             Loaded::PaperChanged(id, what) => {
-                self.busy.retain(|b| !b.starts_with("paper"));
                 self.message = Some((false, format!("{id}: {what}")));
                 self.paper.pending_select = Some(id);
                 out.push(Cmd::LoadPaper);
@@ -429,8 +429,7 @@ impl App {
                 };
                 self.view = View::Signal(Box::new(SignalDetailView { scroll, ..*d }));
             }
-            Loaded::SignalResearched { id, label, outcome } => {
-                self.busy.retain(|b| *b != label);
+            Loaded::SignalResearched { id, outcome } => {
                 self.message = Some(match outcome {
                     Ok((v, vid)) => (false, format!("signal {id}: {} ({vid})", v.name().replace('_', " "))),
                     Err(e) => (true, e),
@@ -472,7 +471,6 @@ impl App {
             }
             Loaded::CorridorDetail(d) => self.corridors.loaded_detail(*d),
             Loaded::Armed(r) => {
-                self.busy.retain(|b| *b != format!("arming {}", r.corridor));
                 let id = self.corridors.adopting.iter().find(|c| c.to_string() == r.corridor).cloned();
                 let id =
                     id.or_else(|| self.corridors.selected().filter(|c| c.to_string() == r.corridor).cloned());
@@ -503,7 +501,6 @@ impl App {
                 }
             }
             Loaded::Sent(r) => {
-                self.busy.retain(|b| !b.starts_with("sending"));
                 self.message = Some((
                     false,
                     // Timings first: the status bar cuts a long line at its right edge.
@@ -514,8 +511,7 @@ impl App {
                 ));
                 out.extend(self.corridor_reload());
             }
-            Loaded::SendFailed(label, msg) => {
-                self.busy.retain(|b| *b != label);
+            Loaded::SendFailed(msg) => {
                 self.message = Some((true, format!("not sent: {msg}")));
                 out.extend(self.corridor_reload());
             }
@@ -545,12 +541,9 @@ impl App {
     /// Paper tab is in view or a session may still change, so equity, status and age stay current.
     fn tick(&mut self, out: &mut Vec<Cmd>) {
         self.ticks += 1;
-        match (self.busy.is_empty(), self.busy_since) {
-            (false, Some(t)) => {
-                self.busy_secs = t.elapsed().as_secs();
-                self.dirty = true;
-            }
-            _ => self.busy_since = None,
+        if let Some(t) = self.jobs.busy_since() {
+            self.busy_secs = t.elapsed().as_secs();
+            self.dirty = true;
         }
         // Alerts raised elsewhere (paper runners, the CLI, cron) reach the status bar within a
         // tick; halts within five.

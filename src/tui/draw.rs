@@ -38,17 +38,17 @@ pub fn draw(f: &mut Frame, app: &App, cx: &Ctx) {
         (View::Form(form), _) => screens::new_run::draw::draw(f, body, form, cx.theme),
         (View::Sweep(s), _) => screens::sweep::draw::draw(f, body, s, cx.theme),
         (View::Paper(d), _) => screens::paper_session::draw::draw(f, body, d, cx.theme),
-        (View::Signal(d), _) => screens::signal_detail::draw::draw(f, body, d, &app.busy, cx.theme),
+        (View::Signal(d), _) => screens::signal_detail::draw::draw(f, body, d, &app.jobs, cx.theme),
         (View::Table, Tab::Runs) => screens::runs::draw::draw(f, body, app, cx.theme),
         (View::Table, Tab::Sweeps) => screens::sweeps::draw::draw(f, body, app, cx.theme),
         (View::Table, Tab::Alerts) => screens::alerts::draw::draw(f, body, app, cx.theme),
         (View::Table, Tab::Pretrade) => screens::pretrade::draw::draw(f, body, &app.pretrade, cx.theme),
         (View::Table, Tab::Paper) => screens::paper::draw::draw(f, body, &app.paper, cx.theme),
         (View::Table, Tab::Signals) => {
-            screens::signals::draw::draw(f, body, &app.signals, &app.busy, cx.theme)
+            screens::signals::draw::draw(f, body, &app.signals, &app.jobs, cx.theme)
         }
         (View::Table, Tab::Corridors) => {
-            screens::corridors::draw::draw(f, body, &app.corridors, &app.busy, cx.theme)
+            screens::corridors::draw::draw(f, body, &app.corridors, &app.jobs, cx.theme)
         }
     }
     status_bar::draw(f, status, app, cx.theme);

@@ -4,10 +4,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::{App, Confirm, Tab, View};
-use super::jobs::{Cmd, PaperOp};
+use super::jobs::{Cmd, JobKey, PaperOp};
 use super::keymap::{Action, Context, Keymap};
-use super::screens::runs::table::COLUMNS;
 use super::screens::new_run::fields as form;
+use super::screens::runs::table::COLUMNS;
 use super::views::FormKind;
 use crate::engine::gate::TerminalKey;
 
@@ -48,7 +48,7 @@ impl App {
         self.message = None;
         match action {
             Action::Quit => {
-                if self.busy.is_empty() {
+                if !self.jobs.busy() {
                     self.should_quit = true;
                 } else {
                     self.confirm = Some(Confirm::QuitWhileBusy);
@@ -94,7 +94,7 @@ impl App {
                 }
             }
             // Refresh reads again everything the console read at start.
-            Action::Refresh => out.extend(App::startup()),
+            Action::Refresh => out.extend(App::reads()),
             Action::KillSwitch => self.confirm = Some(Confirm::KillSwitch),
             Action::Back => self.view = View::Table,
             _ => self.view_key(action, out),
@@ -355,7 +355,7 @@ impl App {
     /// time; whether the signal may be researched is the engine's to judge (it triages first).
     fn signal_op(&mut self, action: Action, id: String, out: &mut Vec<Cmd>) {
         match action {
-            Action::Research if self.busy.contains(&super::screens::signals::state::research_label(&id)) => {
+            Action::Research if self.jobs.running(&JobKey::Research(id.clone())) => {
                 self.message = Some((true, format!("signal {id} is already being researched")))
             }
             Action::Research => self.start(Cmd::ResearchSignal(id), out),

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod keymap;
 mod keys;
 pub mod panes;
+pub mod pool;
 pub mod screens;
 pub mod terminal;
 pub mod theme;
@@ -130,8 +131,9 @@ fn event_loop(
     input_thread(tx.clone(), Arc::clone(&input_stop));
     let ws = engine.workspace().clone();
     let mut app = App::new(ws.root().display().to_string(), clock_now());
-    for cmd in App::startup() {
-        jobs::spawn(cmd, ws.clone(), tx.clone());
+    let pool = pool::Pool::new(ws, tx.clone());
+    for cmd in app.startup() {
+        pool.submit(cmd);
     }
     let cx = draw::Ctx { theme, keymap };
     let mut last_draw = Instant::now() - FRAME;
@@ -163,7 +165,7 @@ fn event_loop(
                 // Apply everything already queued before drawing: bursts coalesce into one frame.
                 for m in std::iter::once(msg).chain(rx.try_iter()) {
                     for cmd in app.update(m, keymap) {
-                        jobs::spawn(cmd, ws.clone(), tx.clone());
+                        pool.submit(cmd);
                     }
                 }
             }

@@ -11,6 +11,9 @@ use crate::engine::strategy::StrategyInfo;
 /// Points for a chart: (epoch ms as f64, value).
 pub type Series = Vec<(f64, f64)>;
 
+/// Points per chart: plenty for a 200-column terminal.
+pub const CHART_POINTS: usize = 600;
+
 #[derive(Debug, Clone)]
 pub struct RunDetail {
     pub report: RunReport,
@@ -223,20 +226,14 @@ pub enum Loaded {
     IntentDrafted(String),
     Paper(Vec<crate::engine::paper::view::SessionView>),
     PaperDetail(Box<PaperDetailView>),
-    /// A job shown as busy (its label) ended in a panic.
-    JobFailed {
-        label: String,
-        message: String,
-    },
     /// A session was started, paused, resumed or stopped: its id and what happened.
     PaperChanged(String, String),
     /// The signals, and when they were read.
     Signals(Vec<crate::engine::signals::SignalRow>, i64),
     SignalDetail(Box<SignalDetailView>),
-    /// A signal's research ended: its busy label, and the verdict (kind, id) or why not.
+    /// A signal's research ended: the verdict (kind, id) or why not.
     SignalResearched {
         id: String,
-        label: String,
         outcome: Result<(crate::engine::signals::VerdictKind, String), String>,
     },
     /// A signal was triaged again: its id, and its decision now.
@@ -248,8 +245,8 @@ pub enum Loaded {
     KeptAlive(crate::engine::execution::CorridorId, Result<(), String>),
     Sent(Box<crate::engine::corridor_api::ConfirmedSend>),
     Watching(crate::engine::execution::CorridorId),
-    /// A send that did not happen (refused or failed), with the busy label to clear.
-    SendFailed(String, String),
+    /// A send that did not happen (refused or failed): why.
+    SendFailed(String),
 }
 
 /// Reduce a long series to about `max` points, keeping each bucket's min and max so spikes

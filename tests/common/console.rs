@@ -32,7 +32,8 @@ impl Harness {
         app.fixed_instant = Some(std::time::Instant::now());
         let mut h =
             Harness { engine, app, keymap: Keymap::defaults(), theme: Theme::builtin("default").unwrap() };
-        h.run_cmds(App::startup());
+        let cmds = h.app.startup();
+        h.run_cmds(cmds);
         h
     }
 

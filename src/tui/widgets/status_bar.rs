@@ -55,11 +55,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         None => spans.push(Span::styled(" ✔ no unacknowledged alerts ", t.ok)),
     }
     let mut right = vec![];
-    if let Some(job) = app.busy.first() {
+    let busy = app.jobs.labels();
+    if let Some(job) = busy.first() {
         right.push(Span::styled(
             format!(
                 " {BUSY} {job}{}{} ",
-                if app.busy.len() > 1 { " …" } else { "" },
+                if busy.len() > 1 { " …" } else { "" },
                 if app.busy_secs > 0 { format!(" · {}s", app.busy_secs) } else { String::new() }
             ),
             t.accent,

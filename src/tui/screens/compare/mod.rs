@@ -1,1 +1,2 @@
 pub mod draw;
+pub mod load;

@@ -11,6 +11,7 @@ use ratatui::Frame;
 use crate::engine::corridor_api::CorridorDetail;
 use crate::engine::execution::corridor::arming::ArmState;
 use crate::engine::time::fmt_ms;
+use crate::tui::jobs::{JobKey, Jobs};
 use crate::tui::screens::corridors::state::CorridorsState;
 use crate::tui::theme::Theme;
 
@@ -24,11 +25,11 @@ pub fn state_mark(s: ArmState, t: &Theme) -> (String, Style) {
     (format!("{sym} {}", s.name().to_uppercase()), style)
 }
 
-pub fn draw(f: &mut Frame, area: Rect, c: &CorridorsState, busy: &[String], t: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, c: &CorridorsState, jobs: &Jobs, t: &Theme) {
     let [left, right] = Layout::horizontal([Constraint::Length(34), Constraint::Min(20)]).areas(area);
     let mut lines = Vec::new();
     for (i, (s, st)) in c.list.iter().enumerate() {
-        let arming = busy.iter().any(|b| *b == format!("arming {}", s.corridor));
+        let arming = jobs.running(&JobKey::Arm(s.corridor.clone()));
         let (mark, style) = state_mark(if arming { ArmState::Reconciling } else { *st }, t);
         let row = format!("{:<18} {}", s.corridor.to_string(), mark);
         let style = if i == c.sel { t.selected } else { style };

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
+use crate::tui::jobs::{JobKey, Jobs};
 use crate::tui::screens::signals::draw::{decision_mark, priority_mark, verdict_mark};
 use crate::tui::screens::signals::state::age;
 use crate::tui::theme::Theme;
@@ -39,7 +40,7 @@ fn kv(k: &str, v: &str, style: Style, width: usize, t: &Theme) -> Vec<Line<'stat
         .collect()
 }
 
-pub fn draw(f: &mut Frame, area: ratatui::layout::Rect, d: &SignalDetailView, busy: &[String], t: &Theme) {
+pub fn draw(f: &mut Frame, area: ratatui::layout::Rect, d: &SignalDetailView, jobs: &Jobs, t: &Theme) {
     let rec = &d.record;
     let s = &rec.signal.signal;
     let a = &rec.triage.assessment;
@@ -69,7 +70,7 @@ pub fn draw(f: &mut Frame, area: ratatui::layout::Rect, d: &SignalDetailView, bu
     .collect();
 
     let (dm, ds) = decision_mark(a.decision, t);
-    let researching = busy.contains(&crate::tui::screens::signals::state::research_label(&s.signal_id));
+    let researching = jobs.running(&JobKey::Research(s.signal_id.clone()));
     let (vm, vs) = verdict_mark(rec.verdict.as_ref().map(|v| v.verdict), researching, t);
     let mut triage = kv("decision", &dm, ds, w, t);
     triage.extend(kv("reason", &a.reason, t.base, w, t));

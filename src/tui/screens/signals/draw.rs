@@ -8,8 +8,9 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use crate::engine::signals::{Decision, Priority, SignalRow, VerdictKind};
+use crate::tui::jobs::{JobKey, Jobs};
 use crate::tui::panes::scroll_for;
-use crate::tui::screens::signals::state::{age, research_label, SignalsState};
+use crate::tui::screens::signals::state::{age, SignalsState};
 use crate::tui::theme::Theme;
 
 pub fn priority_mark(p: Priority, t: &Theme) -> (String, Style) {
@@ -97,7 +98,7 @@ impl Col {
     }
 }
 
-pub fn draw(f: &mut Frame, area: Rect, s: &SignalsState, busy: &[String], t: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, s: &SignalsState, jobs: &Jobs, t: &Theme) {
     let count = |d: Decision| s.rows.iter().filter(|r| r.decision == d).count();
     let title = format!(
         " Signals · {} · test {} · needs data {} · ignore {} ",
@@ -141,7 +142,7 @@ pub fn draw(f: &mut Frame, area: Rect, s: &SignalsState, busy: &[String], t: &Th
     let fit = table.height.saturating_sub(3) as usize;
     let first = scroll_for(s.sel, fit);
     let rows = s.rows.iter().enumerate().skip(first).take(fit).map(|(i, r)| {
-        let researching = busy.contains(&research_label(&r.signal_id));
+        let researching = jobs.running(&JobKey::Research(r.signal_id.clone()));
         Row::new(cols.iter().map(|c| c.cell(r, s.read_at_ms, researching, t))).style(if i == s.sel {
             t.selected
         } else {

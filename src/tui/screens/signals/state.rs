@@ -50,11 +50,6 @@ impl SignalsState {
     }
 }
 
-/// The busy label of a signal's research: the status bar shows it, and it marks the row.
-pub fn research_label(id: &str) -> String {
-    format!("researching signal {id}")
-}
-
 /// A signal's age, `created_at` to `now_ms`: `<1m`, `45m`, `5h`, `3d`.
 pub fn age(created_at: &str, now_ms: i64) -> String {
     let Some(t) = crate::engine::signals::contract::parse_time(created_at) else { return "-".into() };

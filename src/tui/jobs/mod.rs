@@ -1,0 +1,168 @@
+//! Work the console asks of the engine, done off the UI thread. Each command is a typed job
+//! ([`JobKey`]): at most one per key is in flight ([`Jobs`]), it runs on the worker pool
+//! ([`super::pool`]) and posts exactly one [`Done`] back, paired with its key. The UI never
+//! blocks on I/O.
+
+mod cmd;
+mod flight;
+mod key;
+
+pub use cmd::{Cmd, PaperOp};
+pub use flight::Jobs;
+pub use key::{JobKey, Lane};
+
+use super::screens;
+use super::views::*;
+use crate::engine::research::query::Query;
+use crate::engine::{Engine, Error, Result};
+
+/// A finished job: its key and its result.
+#[derive(Debug)]
+pub struct Done {
+    pub key: JobKey,
+    pub result: Result<Loaded>,
+}
+
+/// [`execute`], with a panic turned into a failed job: the UI must hear back from every job,
+/// or its busy marker would spin forever and quitting would keep asking.
+pub fn execute_caught(engine: &Engine, cmd: Cmd) -> Done {
+    let key = cmd.key();
+    let what = format!("{cmd:?}").split(['(', ' ']).next().unwrap_or("job").to_string();
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(engine, cmd))).unwrap_or_else(|p| {
+            let why = crate::engine::error::panic_message(&*p);
+            Err(Error::runtime(format!("internal error in {what}: {why} (details in the workspace log)")))
+        });
+    Done { key, result }
+}
+
+/// Run a command on this thread (tests drive the app this way).
+pub fn execute(engine: &Engine, cmd: Cmd) -> Done {
+    Done { key: cmd.key(), result: run(engine, cmd) }
+}
+
+fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
+    Ok(match cmd {
+        Cmd::LoadRuns => Loaded::Runs(engine.list_runs(&Query::default())?),
+        Cmd::LoadSweeps => Loaded::Sweeps(engine.list_sweeps()?),
+        Cmd::LoadAlerts => Loaded::Alerts(engine.alerts()?),
+        Cmd::LoadDetail(id) => Loaded::Detail(Box::new(screens::run_detail::load::load(engine, &id)?)),
+        Cmd::LoadCompare(ids) => Loaded::Compare(Box::new(screens::compare::load::load(engine, &ids)?)),
+        Cmd::LoadSweep(id) => Loaded::Sweep(Box::new(screens::sweep::load::load(engine, &id)?)),
+        Cmd::LoadForm => Loaded::Form(Box::new(screens::new_run::fields::new_form(
+            engine.list_data()?,
+            engine.strategies(),
+        ))),
+        // A failed run is an outcome the UI must tell apart from a failed load.
+        Cmd::StartRun(req) => match engine.run(&req) {
+            Ok(r) => Loaded::RunDone(Box::new(r)),
+            Err(e) => Loaded::RunFailed(e.message),
+        },
+        Cmd::Ack(id) => Loaded::Acked(engine.ack_alerts(id.as_deref())?),
+        Cmd::LoadCorridors => Loaded::Corridors(execution_state(engine)?),
+        Cmd::LoadPretrade => Loaded::Pretrade(
+            engine.pretrade_plans()?,
+            crate::engine::execution::policy::load(engine.workspace()).map_err(|e| e.message),
+        ),
+        Cmd::SavePlan(input) => {
+            let p = engine.pretrade_plan(*input)?;
+            Loaded::PlanSaved(p.id.clone(), p.valid())
+        }
+        Cmd::PlanToIntent(id) => Loaded::IntentDrafted(engine.pretrade_to_intent(&id)?.id),
+        Cmd::LoadPaper => Loaded::Paper(engine.paper_sessions()?),
+        Cmd::LoadPaperDetail(id) => {
+            let detail = engine.paper_detail(&id)?;
+            let (ts, eq): (Vec<i64>, Vec<f64>) = detail.equity.iter().copied().unzip();
+            let equity = downsample(&ts, &eq, CHART_POINTS);
+            Loaded::PaperDetail(Box::new(PaperDetailView { detail, equity, scroll: 0 }))
+        }
+        Cmd::LoadPaperForm => Loaded::Form(Box::new(screens::new_run::fields::new_paper_form(
+            engine.list_data()?,
+            engine.strategies(),
+        ))),
+        Cmd::StartPaper(req) => {
+            let s = engine.paper_start(&req)?;
+            Loaded::PaperChanged(s.id, format!("started ({})", s.status.name()))
+        }
+        Cmd::Paper(op, id) => {
+            let s = match op {
+                PaperOp::Pause => engine.paper_pause(&id)?,
+                PaperOp::Resume => engine.paper_resume(&id)?,
+                PaperOp::Stop => engine.paper_stop(&id)?,
+            };
+            let what = match op {
+                PaperOp::Pause => "pausing after the current bar",
+                PaperOp::Resume => "resuming",
+                PaperOp::Stop => "stopping",
+            };
+            Loaded::PaperChanged(s.id, what.into())
+        }
+        Cmd::LoadSignals => Loaded::Signals(engine.signals_list(None)?, crate::engine::time::now_ms()),
+        Cmd::LoadSignalDetail(id) => {
+            let record = engine.signal_show(&id)?;
+            let research = record.verdict.as_ref().map(research_rows).unwrap_or_default();
+            let read_at_ms = crate::engine::time::now_ms();
+            Loaded::SignalDetail(Box::new(SignalDetailView { record, research, read_at_ms, scroll: 0 }))
+        }
+        // A refusal is an outcome the UI reports.
+        Cmd::ResearchSignal(id) => {
+            let outcome =
+                engine.signal_research(&id).map(|v| (v.verdict, v.verdict_id)).map_err(|e| e.message);
+            Loaded::SignalResearched { id, outcome }
+        }
+        Cmd::TriageSignal(id) => {
+            let row = engine.signals_triage(Some(&id))?.into_iter().next();
+            let row = row.ok_or_else(|| Error::not_found(format!("no signal '{id}'")))?;
+            Loaded::SignalTriaged(row.signal_id, row.decision)
+        }
+        Cmd::LoadCorridorList => {
+            let mut list = Vec::new();
+            for s in engine.corridors()? {
+                let st = engine.corridor_state(&s.corridor)?;
+                list.push((s, st));
+            }
+            Loaded::CorridorList(list)
+        }
+        Cmd::LoadCorridorDetail(id) => {
+            Loaded::CorridorDetail(Box::new(engine.corridor_detail(id.venue, &id.account)?))
+        }
+        Cmd::Arm(id) => Loaded::Armed(Box::new(engine.corridor_arm(id.venue, &id.account)?)),
+        Cmd::Disarm(id) => {
+            engine.corridor_disarm(id.venue, &id.account, false)?;
+            Loaded::Disarmed(id)
+        }
+        Cmd::KeepAlive(id) => {
+            let r = engine.corridor_keep_alive(id.venue, &id.account).map(|_| ()).map_err(|e| e.message);
+            Loaded::KeptAlive(id, r)
+        }
+        // Streams run only under the live console (the pool); driven synchronously there is
+        // nothing to stream into.
+        Cmd::WatchFills(id) => Loaded::Watching(id),
+        Cmd::SendConfirmed(c) => match engine.corridor_send_confirmed(*c) {
+            Ok(r) => Loaded::Sent(Box::new(r)),
+            Err(e) => Loaded::SendFailed(e.message),
+        },
+        Cmd::Kill => {
+            // The details are in the KILL_SWITCH alerts.
+            engine.kill(None, None, "console kill switch")?;
+            Loaded::Killed
+        }
+    })
+}
+
+/// What is halted, in a few words for the status bar (the alert carries the details), and what
+/// awaits approval; every journal is read once.
+fn execution_state(engine: &Engine) -> Result<ExecutionState> {
+    let corridors = engine.corridors()?;
+    let awaiting_approval = corridors.iter().map(|c| c.awaiting_approval).sum();
+    let global = crate::engine::execution::global_halt::reason(engine.workspace()).is_some();
+    let halted: Vec<String> =
+        corridors.into_iter().filter(|c| c.halted.is_some()).map(|c| c.corridor.to_string()).collect();
+    let halted = match halted.len() {
+        _ if global => Some("all corridors (kill switch)".into()),
+        0 => None,
+        1 => Some(halted[0].clone()),
+        n => Some(format!("{} and {} more", halted[0], n - 1)),
+    };
+    Ok(ExecutionState { halted, awaiting_approval })
+}
