@@ -99,11 +99,11 @@ fn navigation_sorting_and_filtering() {
     assert_eq!(h.app.runs.visible.len(), 5);
     h.key(KeyCode::Down);
     h.key(KeyCode::Char('j'));
-    assert_eq!(h.app.runs.selected, 2);
+    assert_eq!(h.app.runs.selected.index, 2);
     h.key(KeyCode::Char('g'));
-    assert_eq!(h.app.runs.selected, 0);
+    assert_eq!(h.app.runs.selected.index, 0);
     h.key(KeyCode::Char('G'));
-    assert_eq!(h.app.runs.selected, 4);
+    assert_eq!(h.app.runs.selected.index, 4);
     // Sort by sharpe (column 6): s moves one column at a time.
     for _ in 0..6 {
         h.key(KeyCode::Char('s'));
@@ -136,12 +136,12 @@ fn navigation_sorting_and_filtering() {
     h.app.page = 2;
     h.key(KeyCode::Char('g'));
     h.key(KeyCode::PageDown);
-    assert_eq!(h.app.runs.selected, 2);
+    assert_eq!(h.app.runs.selected.index, 2);
     h.key(KeyCode::PageDown);
     h.key(KeyCode::PageDown);
-    assert_eq!(h.app.runs.selected, 4);
+    assert_eq!(h.app.runs.selected.index, 4);
     h.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL);
-    assert_eq!(h.app.runs.selected, 2);
+    assert_eq!(h.app.runs.selected.index, 2);
 }
 
 /// Tab and ] cycle forward through every tab and wrap; Shift-Tab and [ go back.
@@ -426,7 +426,7 @@ fn the_pretrade_form_recomputes_as_you_type() {
     for _ in 0..7 {
         h.key(KeyCode::Tab);
     }
-    assert_eq!(h.app.pretrade.fields[h.app.pretrade.focus].key, "stop");
+    assert_eq!(h.app.pretrade.form.fields[h.app.pretrade.form.focus.index].key, "stop");
     for _ in 0..5 {
         h.key(KeyCode::Backspace);
     }
@@ -447,12 +447,12 @@ fn the_pretrade_form_recomputes_as_you_type() {
     h.key(KeyCode::BackTab);
     h.key(KeyCode::BackTab);
     h.key(KeyCode::BackTab);
-    assert_eq!(h.app.pretrade.fields[h.app.pretrade.focus].key, "market");
+    assert_eq!(h.app.pretrade.form.fields[h.app.pretrade.form.focus.index].key, "market");
     h.key(KeyCode::Right);
     for _ in 0..11 {
         h.key(KeyCode::Tab);
     }
-    assert_eq!(h.app.pretrade.fields[h.app.pretrade.focus].key, "leverage");
+    assert_eq!(h.app.pretrade.form.fields[h.app.pretrade.form.focus.index].key, "leverage");
     h.text("20");
     let s = h.screen(120, 40);
     assert!(s.contains("liquidation (est.)") && s.contains("L  47750"), "{s}");
@@ -462,7 +462,7 @@ fn the_pretrade_form_recomputes_as_you_type() {
     assert!(s.contains("22.7% of equity"), "{s}");
     h.key(KeyCode::BackTab);
     h.key(KeyCode::BackTab);
-    assert_eq!(h.app.pretrade.fields[h.app.pretrade.focus].key, "exposure");
+    assert_eq!(h.app.pretrade.form.fields[h.app.pretrade.form.focus.index].key, "exposure");
     h.key(KeyCode::Backspace);
     h.text("500");
     assert!(h.screen(120, 40).contains("72.7% of equity"), "{}", h.screen(120, 40));
@@ -490,7 +490,7 @@ fn the_pretrade_form_recomputes_as_you_type() {
     // Reopen the rejected (older) plan: the form gets its values back.
     h.key(KeyCode::Down);
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.pretrade.fields.iter().find(|f| f.key == "leverage").unwrap().value, "20");
+    assert_eq!(h.app.pretrade.form.fields.iter().find(|f| f.key == "leverage").unwrap().value, "20");
 }
 
 /// An intent waiting for approval is counted in the status bar on every screen until it is

@@ -91,7 +91,7 @@ fn a_session_started_from_the_form_pauses_resumes_and_stops() {
     assert!(h.screen(120, 40).contains("New paper session"));
     // One bar a second: slow enough to steer, the file has 200.
     let focus = |h: &Harness| match &h.app.view {
-        View::Form(f) => f.fields[f.focus].key.clone(),
+        View::Form(f) => f.form.fields[f.form.focus.index].key.clone(),
         _ => String::new(),
     };
     while focus(&h) != "speed" {

@@ -116,10 +116,10 @@ fn signals_are_listed_researched_in_the_background_and_opened() {
     snapshot("signal_detail_80x24", &h.screen(80, 24));
     h.key(KeyCode::Down);
     let View::Signal(d) = &h.app.view else { panic!() };
-    assert_eq!(d.scroll, 1);
+    assert_eq!(d.scroll.index, 1);
     h.key(KeyCode::Char('G'));
     let View::Signal(d) = &h.app.view else { panic!() };
-    assert_eq!(d.scroll, rows - 1, "scrolling stops at the last row");
+    assert_eq!(d.scroll.index, rows - 1, "scrolling stops at the last row");
     h.key(KeyCode::Esc);
     assert!(matches!(h.app.view, View::Table));
 }

@@ -5,8 +5,10 @@ use crossterm::event::KeyEvent;
 
 use super::jobs::{Cmd, Done, JobKey, Jobs};
 use super::keymap::{Context, Keymap};
+use super::screens::new_run::fields::RunForm;
 use super::screens::runs::table::RunsTable;
 use super::views::*;
+use super::widgets::list_cursor::ListCursor;
 use crate::engine::alerts::AlertView;
 use crate::engine::research::sweep::SweepSummary;
 use crate::engine::Error;
@@ -107,11 +109,11 @@ pub struct App {
     pub runs: RunsTable,
     pub runs_loaded: bool,
     pub sweeps: Vec<SweepSummary>,
-    pub sweep_sel: usize,
+    pub sweep_sel: ListCursor,
     pub alerts: Vec<AlertView>,
-    pub alert_sel: usize,
+    pub alert_sel: ListCursor,
     pub help: bool,
-    pub help_scroll: usize,
+    pub help_scroll: ListCursor,
     pub confirm: Option<Confirm>,
     /// The filter being typed (None when not editing).
     pub filter_edit: Option<String>,
@@ -155,11 +157,11 @@ impl App {
             runs: RunsTable { desc: true, ..RunsTable::default() },
             runs_loaded: false,
             sweeps: Vec::new(),
-            sweep_sel: 0,
+            sweep_sel: ListCursor::default(),
             alerts: Vec::new(),
-            alert_sel: 0,
+            alert_sel: ListCursor::default(),
             help: false,
-            help_scroll: 0,
+            help_scroll: ListCursor::default(),
             confirm: None,
             filter_edit: None,
             jobs: Jobs::default(),
@@ -356,11 +358,11 @@ impl App {
             }
             Loaded::Sweeps(s) => {
                 self.sweeps = s;
-                self.sweep_sel = self.sweep_sel.min(self.sweeps.len().saturating_sub(1));
+                self.sweep_sel.clamp(self.sweeps.len());
             }
             Loaded::Alerts(a) => {
                 self.alerts = a;
-                self.alert_sel = self.alert_sel.min(self.alerts.len().saturating_sub(1));
+                self.alert_sel.clamp(self.alerts.len());
             }
             Loaded::Detail(d) => self.view = View::Detail(d),
             Loaded::Compare(c) => self.view = View::Compare(c),
@@ -405,7 +407,7 @@ impl App {
                 // A reload keeps the operator's scroll position.
                 let scroll = match &self.view {
                     View::Paper(old) if old.detail.view.session.id == d.detail.view.session.id => old.scroll,
-                    _ => 0,
+                    _ => ListCursor::default(),
                 };
                 self.view = View::Paper(Box::new(PaperDetailView { scroll, ..*d }));
             }
@@ -423,9 +425,11 @@ impl App {
                     View::Signal(old)
                         if old.record.signal.signal.signal_id == d.record.signal.signal.signal_id =>
                     {
-                        old.scroll.min(d.research.len().saturating_sub(1))
+                        let mut s = old.scroll;
+                        s.clamp(d.research.len());
+                        s
                     }
-                    _ => 0,
+                    _ => ListCursor::default(),
                 };
                 self.view = View::Signal(Box::new(SignalDetailView { scroll, ..*d }));
             }

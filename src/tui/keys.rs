@@ -7,8 +7,10 @@ use super::app::{App, Confirm, Tab, View};
 use super::jobs::{Cmd, JobKey, PaperOp};
 use super::keymap::{Action, Context, Keymap};
 use super::screens::new_run::fields as form;
+use super::screens::new_run::fields::FormKind;
 use super::screens::runs::table::COLUMNS;
-use super::views::FormKind;
+use super::widgets::form::Edit;
+use super::widgets::list_cursor::ListCursor;
 use crate::engine::gate::TerminalKey;
 
 impl App {
@@ -36,9 +38,10 @@ impl App {
             Context::Help => {
                 match action {
                     Some(Action::Back | Action::Help | Action::Quit) => self.help = false,
-                    Some(Action::Down) => self.help_scroll += 1,
-                    Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
-                    _ => {}
+                    Some(a) => {
+                        self.help_scroll.apply(a, super::screens::help::line_count(keymap), self.page);
+                    }
+                    None => {}
                 }
                 return;
             }
@@ -56,7 +59,7 @@ impl App {
             }
             Action::Help => {
                 self.help = true;
-                self.help_scroll = 0;
+                self.help_scroll = ListCursor::default();
             }
             Action::NextTab
             | Action::PrevTab
@@ -102,50 +105,31 @@ impl App {
     }
 
     fn view_key(&mut self, action: Action, out: &mut Vec<Cmd>) {
-        let page = self.page.max(1) as isize;
-        let step = |a: Action| match a {
-            Action::Up => Some(-1),
-            Action::Down => Some(1),
-            Action::PageUp => Some(-page),
-            Action::PageDown => Some(page),
-            Action::Top => Some(isize::MIN / 2),
-            Action::Bottom => Some(isize::MAX / 2),
-            _ => None,
-        };
+        let page = self.page;
         match (&mut self.view, self.tab) {
             (View::Detail(d), _) => {
-                if let Some(s) = step(action) {
-                    d.scroll =
-                        (d.scroll as isize + s).clamp(0, d.trades.len().saturating_sub(1) as isize) as usize;
-                }
+                d.scroll.apply(action, d.trades.len(), page);
             }
             (View::Sweep(v), _) => {
-                if let Some(s) = step(action) {
-                    v.scroll =
-                        (v.scroll as isize + s).clamp(0, v.ranking.len().saturating_sub(1) as isize) as usize;
-                }
+                v.scroll.apply(action, v.ranking.len(), page);
             }
             (View::Paper(d), _) => {
-                if let Some(s) = step(action) {
-                    let n = d.detail.orders.len().max(d.detail.fills.len());
-                    d.scroll = (d.scroll as isize + s).clamp(0, n.saturating_sub(1) as isize) as usize;
+                let n = d.detail.orders.len().max(d.detail.fills.len());
+                if d.scroll.apply(action, n, page) {
                     return;
                 }
                 let id = d.detail.view.session.id.clone();
                 self.paper_op(action, id, out);
             }
             (View::Signal(d), _) => {
-                if let Some(s) = step(action) {
-                    d.scroll = (d.scroll as isize + s).clamp(0, d.research.len().saturating_sub(1) as isize)
-                        as usize;
+                if d.scroll.apply(action, d.research.len(), page) {
                     return;
                 }
                 let id = d.record.signal.signal.signal_id.clone();
                 self.signal_op(action, id, out);
             }
             (View::Table, Tab::Signals) => {
-                if let Some(s) = step(action) {
-                    self.signals.select_by(s);
+                if self.signals.sel.apply(action, self.signals.rows.len(), page) {
                     return;
                 }
                 match (action, self.signals.selected_id().map(String::from)) {
@@ -163,8 +147,7 @@ impl App {
             (View::Compare(_), _) | (View::Form(_), _) => {}
             (View::Table, Tab::Corridors) => self.corridors_key(action, out),
             (View::Table, Tab::Paper) => {
-                if let Some(s) = step(action) {
-                    self.paper.select_by(s);
+                if self.paper.sel.apply(action, self.paper.sessions.len(), page) {
                     return;
                 }
                 match action {
@@ -184,8 +167,7 @@ impl App {
                 }
             }
             (View::Table, Tab::Runs) => {
-                if let Some(s) = step(action) {
-                    self.runs.move_by(s);
+                if self.runs.selected.apply(action, self.runs.visible.len(), page) {
                     return;
                 }
                 match action {
@@ -201,7 +183,7 @@ impl App {
                     }
                     Action::Mark => {
                         self.runs.toggle_mark();
-                        self.runs.move_by(1);
+                        self.runs.selected.move_by(1, self.runs.visible.len());
                     }
                     Action::Open => {
                         if let Some(id) = self.runs.selected_id() {
@@ -221,18 +203,17 @@ impl App {
                 }
             }
             (View::Table, Tab::Sweeps) => {
-                if let Some(s) = step(action) {
-                    let max = self.sweeps.len().saturating_sub(1) as isize;
-                    self.sweep_sel = (self.sweep_sel as isize + s).clamp(0, max) as usize;
-                } else if action == Action::Open {
-                    if let Some(s) = self.sweeps.get(self.sweep_sel) {
+                if self.sweep_sel.apply(action, self.sweeps.len(), page) {
+                    return;
+                }
+                if action == Action::Open {
+                    if let Some(s) = self.sweep_sel.get(&self.sweeps) {
                         out.push(Cmd::LoadSweep(s.sweep_id.clone()));
                     }
                 }
             }
             (View::Table, Tab::Pretrade) => {
-                if let Some(s) = step(action) {
-                    self.pretrade.select_by(s);
+                if self.pretrade.sel.apply(action, self.pretrade.plans.len(), page) {
                     return;
                 }
                 match action {
@@ -257,11 +238,12 @@ impl App {
                 }
             }
             (View::Table, Tab::Alerts) => {
-                if let Some(s) = step(action) {
-                    let max = self.alerts.len().saturating_sub(1) as isize;
-                    self.alert_sel = (self.alert_sel as isize + s).clamp(0, max) as usize;
-                } else if action == Action::Ack {
-                    if let Some(a) = self.alerts.get(self.alert_sel).filter(|a| a.acknowledged_at.is_none()) {
+                if self.alert_sel.apply(action, self.alerts.len(), page) {
+                    return;
+                }
+                if action == Action::Ack {
+                    if let Some(a) = self.alert_sel.get(&self.alerts).filter(|a| a.acknowledged_at.is_none())
+                    {
                         out.push(Cmd::Ack(Some(a.alert.id.clone())));
                     }
                 } else if action == Action::AckAll && self.alerts.iter().any(|a| a.acknowledged_at.is_none())
@@ -305,7 +287,7 @@ impl App {
             Some(Action::Submit) => {
                 self.runs.filter = self.filter_edit.take().unwrap_or_default();
                 self.runs.refresh();
-                self.runs.selected = 0;
+                self.runs.selected = ListCursor::default();
             }
             Some(Action::Cancel | Action::Back) => self.filter_edit = None,
             _ => match ev.code {
@@ -320,11 +302,9 @@ impl App {
 
     fn form_key(&mut self, action: Option<Action>, ev: KeyEvent, out: &mut Vec<Cmd>) {
         let View::Form(f) = &mut self.view else { return };
-        match action {
-            Some(Action::NextField) => form::next_field(f, 1),
-            Some(Action::PrevField) => form::next_field(f, -1),
-            Some(Action::Cancel | Action::Back) => self.view = View::Table,
-            Some(Action::Submit) => {
+        match f.key(action, &ev) {
+            Edit::Action(Action::Cancel | Action::Back) => self.view = View::Table,
+            Edit::Action(Action::Submit) => {
                 let cmd = match f.kind {
                     FormKind::Run => form::to_request(f).map(|r| Cmd::StartRun(Box::new(r))),
                     FormKind::Paper => form::to_paper_request(f).map(|r| Cmd::StartPaper(Box::new(r))),
@@ -337,15 +317,7 @@ impl App {
                     Err(e) => f.error = Some(e),
                 }
             }
-            _ => match ev.code {
-                KeyCode::Left => form::cycle(f, -1),
-                KeyCode::Right => form::cycle(f, 1),
-                KeyCode::Up => form::next_field(f, -1),
-                KeyCode::Down => form::next_field(f, 1),
-                KeyCode::Backspace => form::backspace(f),
-                KeyCode::Char(c) => form::type_char(f, c),
-                _ => {}
-            },
+            _ => {}
         }
     }
 }

@@ -1,12 +1,12 @@
 //! Data prepared off the UI thread for the detail, compare, sweep and form views.
 
 use crate::engine::alerts::AlertView;
-use crate::engine::data::catalog::DatasetMeta;
 use crate::engine::research::compare::Comparison;
 use crate::engine::research::index::IndexEntry;
 use crate::engine::research::sweep::SweepSummary;
 use crate::engine::research::RunReport;
-use crate::engine::strategy::StrategyInfo;
+use crate::tui::screens::new_run::fields::RunForm;
+use crate::tui::widgets::list_cursor::ListCursor;
 
 /// Points for a chart: (epoch ms as f64, value).
 pub type Series = Vec<(f64, f64)>;
@@ -22,7 +22,8 @@ pub struct RunDetail {
     pub trade_header: Vec<String>,
     pub trades: Vec<Vec<String>>,
     pub config: Vec<(String, String)>,
-    pub scroll: usize,
+    /// The first trade shown.
+    pub scroll: ListCursor,
 }
 
 #[derive(Debug, Clone)]
@@ -47,40 +48,8 @@ pub struct SweepView {
     pub ys: Vec<f64>,
     /// `cells[row][col]` over `ys` x `xs`: the best objective there.
     pub cells: Vec<Vec<Option<f64>>>,
-    pub scroll: usize,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum FieldKind {
-    Text,
-    Choice(Vec<String>),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Field {
-    pub key: String,
-    pub label: String,
-    pub kind: FieldKind,
-    pub value: String,
-}
-
-/// What a form submits: a research run, or a paper session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormKind {
-    Run,
-    Paper,
-}
-
-/// The new-run (or new paper session) form; rebuilt when the strategy changes so its
-/// parameters show their defaults.
-#[derive(Debug, Clone)]
-pub struct RunForm {
-    pub kind: FormKind,
-    pub datasets: Vec<DatasetMeta>,
-    pub strategies: Vec<StrategyInfo>,
-    pub fields: Vec<Field>,
-    pub focus: usize,
-    pub error: Option<String>,
+    /// The first ranking row shown.
+    pub scroll: ListCursor,
 }
 
 /// One paper session: its summary and health, equity chart, orders and fills.
@@ -89,7 +58,7 @@ pub struct PaperDetailView {
     pub detail: crate::engine::paper::view::Detail,
     pub equity: Series,
     /// Rows scrolled from the newest order and fill.
-    pub scroll: usize,
+    pub scroll: ListCursor,
 }
 
 /// One signal: the document, its triage, its latest verdict, and that verdict's research as
@@ -100,7 +69,8 @@ pub struct SignalDetailView {
     pub research: Vec<ResearchRow>,
     /// When it was read: the signal's age is measured against it.
     pub read_at_ms: i64,
-    pub scroll: usize,
+    /// The first research row shown.
+    pub scroll: ListCursor,
 }
 
 /// A line of a verdict's research: a sweep, its best run, a walk-forward, a check, or a

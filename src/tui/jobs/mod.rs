@@ -74,7 +74,7 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             let detail = engine.paper_detail(&id)?;
             let (ts, eq): (Vec<i64>, Vec<f64>) = detail.equity.iter().copied().unzip();
             let equity = downsample(&ts, &eq, CHART_POINTS);
-            Loaded::PaperDetail(Box::new(PaperDetailView { detail, equity, scroll: 0 }))
+            Loaded::PaperDetail(Box::new(PaperDetailView { detail, equity, scroll: Default::default() }))
         }
         Cmd::LoadPaperForm => Loaded::Form(Box::new(screens::new_run::fields::new_paper_form(
             engine.list_data()?,
@@ -102,7 +102,12 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             let record = engine.signal_show(&id)?;
             let research = record.verdict.as_ref().map(research_rows).unwrap_or_default();
             let read_at_ms = crate::engine::time::now_ms();
-            Loaded::SignalDetail(Box::new(SignalDetailView { record, research, read_at_ms, scroll: 0 }))
+            Loaded::SignalDetail(Box::new(SignalDetailView {
+                record,
+                research,
+                read_at_ms,
+                scroll: Default::default(),
+            }))
         }
         // A refusal is an outcome the UI reports.
         Cmd::ResearchSignal(id) => {

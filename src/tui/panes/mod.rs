@@ -21,12 +21,3 @@ pub fn centered(r: Rect, w: u16, h: u16) -> Rect {
     let h = h.min(r.height);
     Rect { x: r.x + (r.width - w) / 2, y: r.y + (r.height - h) / 2, width: w, height: h }
 }
-
-/// The first row to show so that `selected` stays visible in `rows` lines.
-pub fn scroll_for(selected: usize, rows: usize) -> usize {
-    if rows == 0 {
-        0
-    } else {
-        selected.saturating_sub(rows - 1)
-    }
-}

@@ -7,7 +7,6 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use crate::tui::app::App;
-use crate::tui::panes::scroll_for;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::status_bar::{style, symbol};
 
@@ -23,7 +22,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let header = Row::new(["time", "severity", "code", "source", "message", "acknowledged"])
         .style(t.header.add_modifier(Modifier::BOLD));
     let fit = area.height.saturating_sub(3) as usize;
-    let first = scroll_for(app.alert_sel, fit);
+    let first = app.alert_sel.top(fit);
     let rows = app.alerts.iter().enumerate().skip(first).take(fit).map(|(i, a)| {
         let s = a.alert.severity;
         let acked = a.acknowledged_at.is_some();
@@ -40,7 +39,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                     .unwrap_or_else(|| String::from("no")),
             ),
         ]);
-        if i == app.alert_sel {
+        if app.alert_sel.is(i) {
             row.style(t.selected)
         } else if acked {
             row.style(t.dim)

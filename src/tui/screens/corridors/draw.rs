@@ -32,7 +32,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CorridorsState, jobs: &Jobs, t: &Them
         let arming = jobs.running(&JobKey::Arm(s.corridor.clone()));
         let (mark, style) = state_mark(if arming { ArmState::Reconciling } else { *st }, t);
         let row = format!("{:<18} {}", s.corridor.to_string(), mark);
-        let style = if i == c.sel { t.selected } else { style };
+        let style = if c.sel.is(i) { t.selected } else { style };
         lines.push(Line::styled(row, style));
         if s.awaiting_approval > 0 {
             lines.push(Line::styled(format!("  ⧗ {} awaiting approval", s.awaiting_approval), t.warning));
@@ -45,7 +45,7 @@ pub fn draw(f: &mut Frame, area: Rect, c: &CorridorsState, jobs: &Jobs, t: &Them
     let block = Block::bordered().title(" Corridors (h/l) ").border_style(t.border);
     f.render_widget(Paragraph::new(lines).style(t.base).block(block), left);
     match &c.detail {
-        Some(d) => draw_detail(f, right, d, c.intent_sel, t),
+        Some(d) => draw_detail(f, right, d, c.intent_sel.index, t),
         None => {
             let block = Block::bordered().border_style(t.border);
             let text = if c.list.is_empty() { "" } else { "reading the corridor…" };

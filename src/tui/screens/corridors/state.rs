@@ -19,13 +19,14 @@ use crate::tui::jobs::Cmd;
 use crate::tui::keymap::{Action, Keymap};
 pub use crate::tui::panes::order_confirm::OrderDialog;
 use crate::tui::panes::order_confirm::{self, GateOutcome};
+use crate::tui::widgets::list_cursor::ListCursor;
 
 #[derive(Debug, Default)]
 pub struct CorridorsState {
     pub list: Vec<(CorridorSummary, ArmState)>,
-    pub sel: usize,
+    pub sel: ListCursor,
     pub detail: Option<CorridorDetail>,
-    pub intent_sel: usize,
+    pub intent_sel: ListCursor,
     pub loading: bool,
     /// The open order confirm dialog (see `Confirm::SendOrder`).
     pub order: Option<OrderDialog>,
@@ -42,7 +43,7 @@ pub struct CorridorsState {
 
 impl CorridorsState {
     pub fn selected(&self) -> Option<&CorridorId> {
-        self.list.get(self.sel).map(|(s, _)| &s.corridor)
+        self.sel.get(&self.list).map(|(s, _)| &s.corridor)
     }
 
     pub fn armed(&self) -> Vec<CorridorId> {
@@ -50,26 +51,22 @@ impl CorridorsState {
     }
 
     pub fn selected_intent(&self) -> Option<&PendingIntent> {
-        self.detail.as_ref().and_then(|d| d.pending.get(self.intent_sel))
+        self.detail.as_ref().and_then(|d| self.intent_sel.get(&d.pending))
     }
 
     pub fn loaded_list(&mut self, list: Vec<(CorridorSummary, ArmState)>) {
         let keep = self.selected().cloned();
         self.list = list;
-        if let Some(i) = keep.and_then(|k| self.list.iter().position(|(s, _)| s.corridor == k)) {
-            self.sel = i;
-        }
-        self.sel = self.sel.min(self.list.len().saturating_sub(1));
+        let found = keep.and_then(|k| self.list.iter().position(|(s, _)| s.corridor == k));
+        self.sel.follow(found, self.list.len());
     }
 
     pub fn loaded_detail(&mut self, d: CorridorDetail) {
         self.loading = false;
         // Follow the intent, not the row, as intents come and go.
         let keep = self.selected_intent().map(|p| p.intent().id.clone());
-        if let Some(i) = keep.and_then(|k| d.pending.iter().position(|p| p.intent().id == k)) {
-            self.intent_sel = i;
-        }
-        self.intent_sel = self.intent_sel.min(d.pending.len().saturating_sub(1));
+        let found = keep.and_then(|k| d.pending.iter().position(|p| p.intent().id == k));
+        self.intent_sel.follow(found, d.pending.len());
         self.detail = Some(d);
     }
 }
@@ -83,23 +80,23 @@ pub fn operator() -> String {
 
 impl App {
     pub(crate) fn corridors_key(&mut self, action: Action, out: &mut Vec<Cmd>) {
+        let page = self.page;
         let c = &mut self.corridors;
+        let intents = c.detail.as_ref().map_or(0, |d| d.pending.len());
+        if c.intent_sel.apply(action, intents, page) {
+            return;
+        }
         match action {
             Action::Left | Action::Right => {
                 let n = c.list.len();
                 if n > 0 {
-                    c.sel = if action == Action::Right { (c.sel + 1) % n } else { (c.sel + n - 1) % n };
+                    c.sel.cycle(if action == Action::Right { 1 } else { -1 }, n);
                     c.detail = None;
-                    c.intent_sel = 0;
+                    c.intent_sel = ListCursor::default();
                     if let Some(id) = c.selected().cloned() {
                         out.push(Cmd::LoadCorridorDetail(id));
                     }
                 }
-            }
-            Action::Up => c.intent_sel = c.intent_sel.saturating_sub(1),
-            Action::Down => {
-                let n = c.detail.as_ref().map_or(0, |d| d.pending.len());
-                c.intent_sel = (c.intent_sel + 1).min(n.saturating_sub(1));
             }
             Action::Open => match (c.selected().cloned(), c.selected_intent().cloned(), c.detail.as_ref()) {
                 (Some(corridor), Some(pending), Some(d)) => {

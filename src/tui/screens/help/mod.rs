@@ -27,5 +27,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, cx: &Ctx) {
     let block = Block::bordered()
         .title(Line::styled(" Keys (Esc closes, ↑/↓ scroll) ", t.title))
         .border_style(t.border_focus);
-    f.render_widget(Paragraph::new(lines).style(t.base).block(block).scroll((app.help_scroll as u16, 0)), r);
+    f.render_widget(
+        Paragraph::new(lines).style(t.base).block(block).scroll((app.help_scroll.index as u16, 0)),
+        r,
+    );
+}
+
+/// Lines in the overlay: a heading, the bindings and a blank line per context (scrolling
+/// stops at the last).
+pub fn line_count(keymap: &crate::tui::keymap::Keymap) -> usize {
+    keymap.help().iter().map(|(_, binds)| binds.len() + 2).sum()
 }

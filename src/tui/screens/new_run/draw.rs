@@ -1,13 +1,14 @@
 //! The new-run form.
 
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
 use crate::tui::screens::new_run::fields::dataset_label;
+use crate::tui::screens::new_run::fields::{FormKind, RunForm};
 use crate::tui::theme::Theme;
-use crate::tui::views::{FieldKind, FormKind, RunForm};
+use crate::tui::widgets::form::{Field, FieldKind, Look};
 
 pub fn draw(f: &mut Frame, area: Rect, form: &RunForm, t: &Theme) {
     let (title, submit) = match form.kind {
@@ -18,28 +19,15 @@ pub fn draw(f: &mut Frame, area: Rect, form: &RunForm, t: &Theme) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     let [fields, help] = Layout::vertical([Constraint::Min(3), Constraint::Length(3)]).areas(inner);
-    let lines: Vec<Line> = form
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, fld)| {
-            let focus = i == form.focus;
-            let value = match (&fld.kind, fld.key.as_str()) {
-                (FieldKind::Choice(_), "data") if fld.value.is_empty() => {
-                    "(no datasets: import one first)".to_string()
-                }
-                (FieldKind::Choice(_), "data") => format!("‹ {} ›", dataset_label(form, &fld.value)),
-                (FieldKind::Choice(_), _) => format!("‹ {} ›", fld.value),
-                (FieldKind::Text, _) if focus => format!("{}▏", fld.value),
-                (FieldKind::Text, _) => fld.value.clone(),
-            };
-            Line::from(vec![
-                Span::styled(if focus { " ▶ " } else { "   " }, t.accent),
-                Span::styled(format!("{:<14}", fld.label), t.dim),
-                Span::styled(value, if focus { t.selected } else { t.base }),
-            ])
-        })
-        .collect();
+    let shown = |fld: &Field| match (&fld.kind, fld.key.as_str()) {
+        (FieldKind::Choice(_), "data") if fld.value.is_empty() => {
+            Some("(no datasets: import one first)".into())
+        }
+        (FieldKind::Choice(_), "data") => Some(format!("‹ {} ›", dataset_label(form, &fld.value))),
+        _ => None,
+    };
+    let look = Look { marker: " ▶ ", label_width: 14 };
+    let lines = form.form.lines(true, 0, usize::MAX, look, &shown, t);
     f.render_widget(Paragraph::new(lines), fields);
     let mut help_lines = vec![Line::styled(
         format!(" ←/→ choose · type to edit · Tab next field · Enter {submit} · Esc cancel"),

@@ -3,20 +3,37 @@
 
 use std::collections::BTreeMap;
 
+use crossterm::event::KeyEvent;
+
 use crate::engine::backtest::{BacktestConfig, FillMode};
 use crate::engine::data::catalog::DatasetMeta;
 use crate::engine::paper::StartRequest;
 use crate::engine::research::RunRequest;
 use crate::engine::strategy::StrategyInfo;
-use crate::tui::views::{Field, FieldKind, FormKind, RunForm};
+use crate::tui::keymap::Action;
+use crate::tui::widgets::form::{Edit, Field, Form};
 
-fn choice(key: &str, label: &str, options: Vec<String>) -> Field {
-    let value = options.first().cloned().unwrap_or_default();
-    Field { key: key.into(), label: label.into(), kind: FieldKind::Choice(options), value }
+/// What a form submits: a research run, or a paper session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    Run,
+    Paper,
 }
 
-fn text(key: &str, label: &str, value: String) -> Field {
-    Field { key: key.into(), label: label.into(), kind: FieldKind::Text, value }
+/// The new-run (or new paper session) form; rebuilt when the strategy changes so its
+/// parameters show their defaults.
+#[derive(Debug, Clone)]
+pub struct RunForm {
+    pub kind: FormKind,
+    pub datasets: Vec<DatasetMeta>,
+    pub strategies: Vec<StrategyInfo>,
+    pub form: Form,
+    pub error: Option<String>,
+}
+
+/// What a value may be typed of: names, numbers, ids and `replay:` speeds.
+fn allowed(c: char) -> bool {
+    c.is_ascii_alphanumeric() || ".-_:".contains(c)
 }
 
 pub fn new_form(datasets: Vec<DatasetMeta>, strategies: Vec<StrategyInfo>) -> RunForm {
@@ -32,17 +49,11 @@ pub fn new_paper_form(datasets: Vec<DatasetMeta>, strategies: Vec<StrategyInfo>)
 fn form(kind: FormKind, datasets: Vec<DatasetMeta>, strategies: Vec<StrategyInfo>) -> RunForm {
     let data: Vec<String> = datasets.iter().rev().map(|d| d.id.clone()).collect();
     let names: Vec<String> = strategies.iter().map(|s| s.name.to_string()).collect();
-    let mut f = RunForm {
-        kind,
-        fields: vec![choice("data", "data", data), choice("strategy", "strategy", names)],
-        datasets,
-        strategies,
-        focus: 0,
-        error: None,
-    };
+    let fields = vec![Field::choice("data", "data", data), Field::choice("strategy", "strategy", names)];
+    let mut f = RunForm { kind, form: Form::new(fields, allowed), datasets, strategies, error: None };
     // Start on a strategy with parameters: a form with only buy_and_hold teaches nothing.
     if let Some(i) = f.strategies.iter().position(|s| s.name == "sma_cross") {
-        f.fields[1].value = f.strategies[i].name.to_string();
+        f.form.fields[1].value = f.strategies[i].name.to_string();
     }
     rebuild(&mut f);
     f
@@ -50,22 +61,39 @@ fn form(kind: FormKind, datasets: Vec<DatasetMeta>, strategies: Vec<StrategyInfo
 
 /// Parameter fields follow the chosen strategy; costs and fill follow the parameters.
 fn rebuild(f: &mut RunForm) {
-    f.fields.truncate(2);
-    if let Some(s) = f.strategies.iter().find(|s| s.name == f.fields[1].value) {
+    let fields = &mut f.form.fields;
+    fields.truncate(2);
+    if let Some(s) = f.strategies.iter().find(|s| s.name == fields[1].value) {
         for p in &s.params {
-            f.fields.push(text(&format!("param.{}", p.name), p.name, p.default.to_string()));
+            fields.push(Field::text(&format!("param.{}", p.name), p.name, &p.default.to_string()));
         }
     }
-    f.fields.push(text("fee_bps", "fee bps", "10".into()));
-    f.fields.push(text("slippage_bps", "slippage bps", "0".into()));
-    f.fields.push(choice("fill", "fill", vec!["next-open".into(), "close".into()]));
+    fields.push(Field::text("fee_bps", "fee bps", "10"));
+    fields.push(Field::text("slippage_bps", "slippage bps", "0"));
+    fields.push(Field::choice("fill", "fill", vec!["next-open".into(), "close".into()]));
     if f.kind == FormKind::Paper {
-        f.fields.push(text("speed", "speed", "max".into()));
-        f.fields.push(text("cash", "cash", BacktestConfig::default().cash.to_string()));
-        f.fields.push(text("max_drawdown", "max drawdown %", String::new()));
-        f.fields.push(text("name", "name", String::new()));
+        fields.push(Field::text("speed", "speed", "max"));
+        fields.push(Field::text("cash", "cash", &BacktestConfig::default().cash.to_string()));
+        fields.push(Field::text("max_drawdown", "max drawdown %", ""));
+        fields.push(Field::text("name", "name", ""));
     }
-    f.focus = f.focus.min(f.fields.len() - 1);
+    let n = fields.len();
+    f.form.focus.clamp(n);
+}
+
+impl RunForm {
+    /// A key for the form; a new strategy brings its parameters. Submit, cancel and back are
+    /// handed back.
+    pub fn key(&mut self, action: Option<Action>, ev: &KeyEvent) -> Edit {
+        let edit = self.form.key(action, ev);
+        if let Edit::Changed(k) = &edit {
+            self.error = None;
+            if k == "strategy" {
+                rebuild(self);
+            }
+        }
+        edit
+    }
 }
 
 /// A label for a dataset id, for display.
@@ -77,43 +105,8 @@ pub fn dataset_label(f: &RunForm, id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-pub fn next_field(f: &mut RunForm, delta: isize) {
-    let n = f.fields.len() as isize;
-    f.focus = ((f.focus as isize + delta).rem_euclid(n)) as usize;
-}
-
-/// Left/Right on a choice field.
-pub fn cycle(f: &mut RunForm, delta: isize) {
-    let field = &mut f.fields[f.focus];
-    if let FieldKind::Choice(opts) = &field.kind {
-        if opts.is_empty() {
-            return;
-        }
-        let i = opts.iter().position(|o| *o == field.value).unwrap_or(0) as isize;
-        field.value = opts[((i + delta).rem_euclid(opts.len() as isize)) as usize].clone();
-        if field.key == "strategy" {
-            rebuild(f);
-        }
-    }
-}
-
-pub fn type_char(f: &mut RunForm, c: char) {
-    let field = &mut f.fields[f.focus];
-    if field.kind == FieldKind::Text && (c.is_ascii_alphanumeric() || ".-_:".contains(c)) {
-        field.value.push(c);
-        f.error = None;
-    }
-}
-
-pub fn backspace(f: &mut RunForm) {
-    let field = &mut f.fields[f.focus];
-    if field.kind == FieldKind::Text {
-        field.value.pop();
-    }
-}
-
 fn get(f: &RunForm, k: &str) -> String {
-    f.fields.iter().find(|x| x.key == k).map(|x| x.value.trim().to_string()).unwrap_or_default()
+    f.form.get(k).to_string()
 }
 
 fn num(f: &RunForm, k: &str, label: &str) -> Result<f64, String> {
@@ -127,6 +120,7 @@ fn common(f: &RunForm) -> Result<(String, String, BTreeMap<String, String>, Back
         return Err("no dataset: import one with `quantlab data import` first".into());
     }
     let params: BTreeMap<String, String> = f
+        .form
         .fields
         .iter()
         .filter_map(|x| x.key.strip_prefix("param.").map(|k| (k.to_string(), x.value.clone())))
@@ -184,22 +178,19 @@ mod tests {
     #[test]
     fn strategy_change_rebuilds_parameters_with_defaults() {
         let mut f = new_form(Vec::new(), catalogue());
-        assert!(f.fields.iter().any(|x| x.key == "param.fast" && x.value == "10"));
-        f.focus = 1;
-        cycle(&mut f, 1);
-        assert_eq!(f.fields[1].value, "ema_cross");
-        assert!(f.fields.iter().any(|x| x.key == "param.fast" && x.value == "12"));
+        assert!(f.form.fields.iter().any(|x| x.key == "param.fast" && x.value == "10"));
+        f.form.focus.index = 1;
+        f.key(None, &KeyEvent::from(crossterm::event::KeyCode::Right));
+        assert_eq!(f.form.fields[1].value, "ema_cross");
+        assert!(f.form.fields.iter().any(|x| x.key == "param.fast" && x.value == "12"));
         assert!(to_request(&f).unwrap_err().contains("no dataset"));
     }
 
     #[test]
     fn paper_form_builds_a_replay_feed_and_names_bad_numbers() {
         let mut f = new_paper_form(Vec::new(), catalogue());
-        f.fields[0].kind = FieldKind::Choice(vec!["ds_x".into()]);
-        f.fields[0].value = "ds_x".into();
-        let set = |f: &mut RunForm, k: &str, v: &str| {
-            f.fields.iter_mut().find(|x| x.key == k).unwrap().value = v.into();
-        };
+        f.form.fields[0] = Field::choice("data", "data", vec!["ds_x".into()]);
+        let set = |f: &mut RunForm, k: &str, v: &str| f.form.set(k, v.into());
         set(&mut f, "speed", "60");
         set(&mut f, "max_drawdown", "12.5");
         let r = to_paper_request(&f).unwrap();

@@ -9,7 +9,6 @@ use ratatui::Frame;
 
 use crate::engine::paper::view::SessionView;
 use crate::engine::paper::Status;
-use crate::tui::panes::scroll_for;
 use crate::tui::screens::paper::state::PaperState;
 use crate::tui::theme::Theme;
 
@@ -179,9 +178,9 @@ pub fn draw(f: &mut Frame, area: Rect, p: &PaperState, t: &Theme) {
     };
     let header = Row::new(cols.iter().map(|c| c.title())).style(t.header.add_modifier(Modifier::BOLD));
     let fit = table.height.saturating_sub(3) as usize;
-    let first = scroll_for(p.sel, fit);
+    let first = p.sel.top(fit);
     let rows = p.sessions.iter().enumerate().skip(first).take(fit).map(|(i, v)| {
-        Row::new(cols.iter().map(|c| c.cell(v, t))).style(if i == p.sel { t.selected } else { t.base })
+        Row::new(cols.iter().map(|c| c.cell(v, t))).style(if p.sel.is(i) { t.selected } else { t.base })
     });
     let widths: Vec<Constraint> = cols.iter().map(|c| c.width()).collect();
     f.render_widget(Table::new(rows, widths).header(header).block(block), table);

@@ -2,12 +2,13 @@
 //! live ones, the selection, and the session a stop is being confirmed for.
 
 use crate::engine::paper::view::{totals, SessionView, Totals};
+use crate::tui::widgets::list_cursor::ListCursor;
 
 #[derive(Debug, Default)]
 pub struct PaperState {
     pub sessions: Vec<SessionView>,
     pub totals: Totals,
-    pub sel: usize,
+    pub sel: ListCursor,
     pub loaded: bool,
     /// A reload is in flight: the tick does not queue another.
     pub loading: bool,
@@ -26,23 +27,16 @@ impl PaperState {
         self.loading = false;
         // The list is newest first and grows at the top: follow the session, not the row.
         let want = self.pending_select.take().or(keep);
-        if let Some(i) = want.and_then(|id| self.sessions.iter().position(|v| v.session.id == id)) {
-            self.sel = i;
-        }
-        self.sel = self.sel.min(self.sessions.len().saturating_sub(1));
+        let found = want.and_then(|id| self.sessions.iter().position(|v| v.session.id == id));
+        self.sel.follow(found, self.sessions.len());
     }
 
     pub fn selected(&self) -> Option<&SessionView> {
-        self.sessions.get(self.sel)
+        self.sel.get(&self.sessions)
     }
 
     pub fn selected_id(&self) -> Option<&str> {
         self.selected().map(|v| v.session.id.as_str())
-    }
-
-    pub fn select_by(&mut self, delta: isize) {
-        let max = self.sessions.len().saturating_sub(1) as isize;
-        self.sel = (self.sel as isize + delta).clamp(0, max) as usize;
     }
 
     /// Some session may still change on its own (a runner is alive): worth polling.

@@ -67,7 +67,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &PaperDetailView, t: &Theme) {
     let head = |cols: &[&'static str]| {
         Row::new(cols.iter().map(|c| Cell::from(*c))).style(t.header.add_modifier(Modifier::BOLD))
     };
-    let order_rows = d.detail.orders.iter().rev().skip(d.scroll).take(fit(orders)).map(|o| {
+    let order_rows = d.detail.orders.iter().rev().skip(d.scroll.index).take(fit(orders)).map(|o| {
         Row::new(vec![
             Cell::from(short(&o.ts)),
             Cell::from(format!("{:+} → {:+}", o.from, o.to)),
@@ -81,7 +81,7 @@ pub fn draw(f: &mut Frame, area: Rect, d: &PaperDetailView, t: &Theme) {
             .block(Block::bordered().title(Line::styled(title, t.dim)).border_style(t.border)),
         orders,
     );
-    let fill_rows = d.detail.fills.iter().rev().skip(d.scroll).take(fit(fills)).map(|x| {
+    let fill_rows = d.detail.fills.iter().rev().skip(d.scroll.index).take(fit(fills)).map(|x| {
         let side = if x.side == "buy" { t.positive } else { t.negative };
         Row::new(vec![
             Cell::from(short(&x.time)),

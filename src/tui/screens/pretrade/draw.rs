@@ -7,10 +7,9 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::engine::pretrade::{EntryKind, Plan};
-use crate::tui::panes::scroll_for;
 use crate::tui::screens::pretrade::state::PretradeState;
 use crate::tui::theme::Theme;
-use crate::tui::views::FieldKind;
+use crate::tui::widgets::form::Look;
 use crate::tui::widgets::ladder::{self, Level};
 
 pub fn draw(f: &mut Frame, area: Rect, s: &PretradeState, t: &Theme) {
@@ -39,27 +38,9 @@ fn draw_form(f: &mut Frame, area: Rect, s: &PretradeState, t: &Theme) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     let rows = inner.height as usize;
-    let first = if s.editing { scroll_for(s.focus, rows) } else { 0 };
-    let lines: Vec<Line> = s
-        .fields
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(rows)
-        .map(|(i, fld)| {
-            let focus = s.editing && i == s.focus;
-            let value = match &fld.kind {
-                FieldKind::Choice(_) => format!("‹ {} ›", fld.value),
-                FieldKind::Text if focus => format!("{}▏", fld.value),
-                FieldKind::Text => fld.value.clone(),
-            };
-            Line::from(vec![
-                Span::styled(if focus { "▶" } else { " " }, t.accent),
-                Span::styled(format!("{:<17}", fld.label), t.dim),
-                Span::styled(value, if focus { t.selected } else { t.base }),
-            ])
-        })
-        .collect();
+    let first = if s.editing { s.form.focus.top(rows) } else { 0 };
+    let look = Look { marker: "▶", label_width: 17 };
+    let lines = s.form.lines(s.editing, first, rows, look, &|_| None, t);
     f.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -181,7 +162,7 @@ fn draw_saved(f: &mut Frame, area: Rect, s: &PretradeState, t: &Theme) {
         return;
     }
     let rows = inner.height as usize;
-    let first = scroll_for(s.sel, rows);
+    let first = s.sel.top(rows);
     let lines: Vec<Line> = s
         .plans
         .iter()
@@ -189,7 +170,7 @@ fn draw_saved(f: &mut Frame, area: Rect, s: &PretradeState, t: &Theme) {
         .skip(first)
         .take(rows)
         .map(|(i, p)| {
-            let style = if i == s.sel { t.selected } else { t.base };
+            let style = if s.sel.is(i) { t.selected } else { t.base };
             Line::styled(
                 format!(
                     "{}  {:<8} {} {} {} @ {} stop {}  size {}",

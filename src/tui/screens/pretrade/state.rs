@@ -1,23 +1,23 @@
 //! The Pre-trade tab's state: a form whose plan is recomputed on every key (pure arithmetic on
 //! the UI thread; no I/O), the saved plans, and the policy they are checked against.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use crate::engine::execution::policy::LoadedPolicy;
 use crate::engine::execution::types::parse_decimal;
 use crate::engine::execution::{Side, Venue};
 use crate::engine::pretrade::{self, EntryKind, Market, Plan, PlanInput, Risk, Rules, Target};
 use crate::tui::keymap::Action;
-use crate::tui::views::{Field, FieldKind};
+use crate::tui::widgets::form::{Edit, Field, Form};
+use crate::tui::widgets::list_cursor::ListCursor;
 
 pub struct PretradeState {
-    pub fields: Vec<Field>,
-    pub focus: usize,
+    pub form: Form,
     pub editing: bool,
     /// The plan on screen, or why the form does not make one.
     pub result: Result<Plan, String>,
     pub plans: Vec<Plan>,
-    pub sel: usize,
+    pub sel: ListCursor,
     pub policy: Option<LoadedPolicy>,
     /// Why the policy could not be read, if it could not.
     pub policy_error: Option<String>,
@@ -26,16 +26,11 @@ pub struct PretradeState {
 }
 
 fn text(key: &str, label: &str, value: &str) -> Field {
-    Field { key: key.into(), label: label.into(), kind: FieldKind::Text, value: value.into() }
+    Field::text(key, label, value)
 }
 
 fn choice(key: &str, label: &str, options: &[&str]) -> Field {
-    Field {
-        key: key.into(),
-        label: label.into(),
-        kind: FieldKind::Choice(options.iter().map(|s| s.to_string()).collect()),
-        value: options[0].into(),
-    }
+    Field::choice(key, label, options.iter().map(|s| s.to_string()).collect())
 }
 
 impl Default for PretradeState {
@@ -46,35 +41,35 @@ impl Default for PretradeState {
 
 impl PretradeState {
     pub fn new() -> PretradeState {
+        let fields = vec![
+            choice("venue", "venue", &["fake", "kraken", "hyperliquid"]),
+            text("account", "account", "main"),
+            text("symbol", "symbol", "BTC/USD"),
+            choice("side", "side", &["buy", "sell"]),
+            choice("market", "market", &["spot", "perp"]),
+            choice("entry_kind", "entry type", &["limit", "market"]),
+            text("entry", "entry", "50000"),
+            text("stop", "stop", "49500"),
+            text("t1", "target 1", "51000:50"),
+            text("t2", "target 2", "52000:50"),
+            text("t3", "target 3", ""),
+            text("equity", "equity", "1000"),
+            text("risk", "risk (% or cash)", "0.5%"),
+            text("exposure", "exposure now", "0"),
+            text("fee_bps", "fee bps", "10"),
+            text("leverage", "leverage (perp)", ""),
+            text("mmr", "maint. margin", "0.005"),
+            text("tick", "tick size", "0.1"),
+            text("lot", "lot size", "0.00001"),
+            text("min_size", "min size", "0.00001"),
+            text("min_notional", "min notional", "5"),
+        ];
         let mut s = PretradeState {
-            fields: vec![
-                choice("venue", "venue", &["fake", "kraken", "hyperliquid"]),
-                text("account", "account", "main"),
-                text("symbol", "symbol", "BTC/USD"),
-                choice("side", "side", &["buy", "sell"]),
-                choice("market", "market", &["spot", "perp"]),
-                choice("entry_kind", "entry type", &["limit", "market"]),
-                text("entry", "entry", "50000"),
-                text("stop", "stop", "49500"),
-                text("t1", "target 1", "51000:50"),
-                text("t2", "target 2", "52000:50"),
-                text("t3", "target 3", ""),
-                text("equity", "equity", "1000"),
-                text("risk", "risk (% or cash)", "0.5%"),
-                text("exposure", "exposure now", "0"),
-                text("fee_bps", "fee bps", "10"),
-                text("leverage", "leverage (perp)", ""),
-                text("mmr", "maint. margin", "0.005"),
-                text("tick", "tick size", "0.1"),
-                text("lot", "lot size", "0.00001"),
-                text("min_size", "min size", "0.00001"),
-                text("min_notional", "min notional", "5"),
-            ],
-            focus: 0,
+            form: Form::new(fields, Form::any),
             editing: false,
             result: Err(String::new()),
             plans: Vec::new(),
-            sel: 0,
+            sel: ListCursor::default(),
             policy: None,
             policy_error: None,
             pending_select: None,
@@ -84,13 +79,7 @@ impl PretradeState {
     }
 
     fn get(&self, key: &str) -> &str {
-        self.fields.iter().find(|f| f.key == key).map_or("", |f| f.value.as_str()).trim()
-    }
-
-    fn set(&mut self, key: &str, v: String) {
-        if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
-            f.value = v;
-        }
+        self.form.get(key)
     }
 
     /// The form as a plan input; errors name the field as the form labels it.
@@ -152,10 +141,8 @@ impl PretradeState {
 
     pub fn loaded(&mut self, plans: Vec<Plan>, policy: Result<Option<LoadedPolicy>, String>) {
         self.plans = plans;
-        self.sel = self.sel.min(self.plans.len().saturating_sub(1));
-        if let Some(id) = self.pending_select.take() {
-            self.sel = self.plans.iter().position(|p| p.id == id).unwrap_or(self.sel);
-        }
+        let found = self.pending_select.take().and_then(|id| self.plans.iter().position(|p| p.id == id));
+        self.sel.follow(found, self.plans.len());
         match policy {
             Ok(p) => {
                 self.policy = p;
@@ -169,13 +156,8 @@ impl PretradeState {
         self.recompute();
     }
 
-    pub fn select_by(&mut self, delta: isize) {
-        let max = self.plans.len().saturating_sub(1) as isize;
-        self.sel = (self.sel as isize + delta).clamp(0, max) as usize;
-    }
-
     pub fn selected(&self) -> Option<&Plan> {
-        self.plans.get(self.sel)
+        self.sel.get(&self.plans)
     }
 
     /// Put a saved plan back in the form.
@@ -212,39 +194,15 @@ impl PretradeState {
             ("min_notional", i.rules.min_notional.to_string()),
         ];
         for (k, v) in values {
-            self.set(k, v);
+            self.form.set(k, v);
         }
         self.recompute();
     }
 
     /// Keys while editing: move between fields, cycle choices, type; recompute after each.
     pub fn form_key(&mut self, action: Option<Action>, ev: KeyEvent) {
-        let n = self.fields.len() as isize;
-        match action {
-            Some(Action::Back) => self.editing = false,
-            Some(Action::NextField) => self.focus = ((self.focus as isize + 1).rem_euclid(n)) as usize,
-            Some(Action::PrevField) => self.focus = ((self.focus as isize - 1).rem_euclid(n)) as usize,
-            Some(Action::Left | Action::Right) => {
-                let d = if action == Some(Action::Left) { -1 } else { 1 };
-                let f = &mut self.fields[self.focus];
-                if let FieldKind::Choice(opts) = &f.kind {
-                    let i = opts.iter().position(|o| *o == f.value).unwrap_or(0) as isize;
-                    f.value = opts[((i + d).rem_euclid(opts.len() as isize)) as usize].clone();
-                }
-            }
-            _ => {
-                let f = &mut self.fields[self.focus];
-                if f.kind != FieldKind::Text {
-                    return;
-                }
-                match ev.code {
-                    KeyCode::Backspace => {
-                        f.value.pop();
-                    }
-                    KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => f.value.push(c),
-                    _ => return,
-                }
-            }
+        if let Edit::Action(Action::Back) = self.form.key(action, &ev) {
+            self.editing = false;
         }
         self.recompute();
     }

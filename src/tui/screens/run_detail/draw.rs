@@ -101,7 +101,7 @@ fn draw_trades(f: &mut Frame, area: Rect, d: &RunDetail, t: &Theme) {
     let header = Row::new(cols.iter().map(|&c| d.trade_header.get(c).cloned().unwrap_or_default()))
         .style(t.header.add_modifier(Modifier::BOLD));
     let fit = area.height.saturating_sub(3) as usize;
-    let rows = d.trades.iter().skip(d.scroll).take(fit).map(|tr| {
+    let rows = d.trades.iter().skip(d.scroll.index).take(fit).map(|tr| {
         let cell = |c: usize| tr.get(c).cloned().unwrap_or_default();
         let pnl: f64 = cell(10).parse().unwrap_or(0.0);
         // 2017-07-18T23:00:00Z -> 17-07-18 23:00

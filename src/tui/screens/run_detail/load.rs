@@ -34,5 +34,5 @@ pub fn load(engine: &Engine, id: &str) -> Result<RunDetail> {
         format!("{} {} ({} rows)", report.data.symbol, report.data.timeframe, report.data.rows),
     ));
     config.push(("fingerprint".into(), report.data.fingerprint.clone()));
-    Ok(RunDetail { report, equity, drawdown, trade_header, trades, config, scroll: 0 })
+    Ok(RunDetail { report, equity, drawdown, trade_header, trades, config, scroll: Default::default() })
 }

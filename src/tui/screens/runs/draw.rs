@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use crate::tui::app::App;
-use crate::tui::panes::{num, pct, scroll_for};
+use crate::tui::panes::{num, pct};
 use crate::tui::screens::runs::table::COLUMNS;
 use crate::tui::theme::Theme;
 
@@ -59,7 +59,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     }))
     .style(t.header.add_modifier(Modifier::BOLD));
     let rows_fit = area.height.saturating_sub(3) as usize;
-    let first = scroll_for(rt.selected, rows_fit);
+    let first = rt.selected.top(rows_fit);
     // Only the rows on screen are built: paging through 10,000 runs costs what one page costs.
     let rows = rt.visible.iter().enumerate().skip(first).take(rows_fit).map(|(pos, &i)| {
         let e = &rt.all[i];
@@ -82,7 +82,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                 _ => Cell::from(pct(m("win_rate"))),
             }
         };
-        let style = if pos == rt.selected {
+        let style = if rt.selected.is(pos) {
             t.selected
         } else if rt.marked.contains(&e.run_id) {
             t.marked

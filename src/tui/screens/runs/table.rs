@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::engine::research::index::IndexEntry;
 use crate::engine::research::query::Filter;
+use crate::tui::widgets::list_cursor::ListCursor;
 
 /// Columns shown, in order: (header, index field or metric name, is a metric).
 pub const COLUMNS: [(&str, &str, bool); 11] = [
@@ -25,7 +26,7 @@ pub struct RunsTable {
     pub all: Vec<IndexEntry>,
     /// Indices into `all`, filtered and sorted.
     pub visible: Vec<usize>,
-    pub selected: usize,
+    pub selected: ListCursor,
     /// Sort column index into [`COLUMNS`]; starts on the run id (newest last).
     pub sort: usize,
     pub desc: bool,
@@ -50,17 +51,16 @@ impl RunsTable {
     }
 
     pub fn selected_id(&self) -> Option<String> {
-        self.visible.get(self.selected).map(|&i| self.all[i].run_id.clone())
+        self.selected.get(&self.visible).map(|&i| self.all[i].run_id.clone())
     }
 
     pub fn selected_entry(&self) -> Option<&IndexEntry> {
-        self.visible.get(self.selected).map(|&i| &self.all[i])
+        self.selected.get(&self.visible).map(|&i| &self.all[i])
     }
 
     pub fn select_id(&mut self, id: &str) {
-        if let Some(pos) = self.visible.iter().position(|&i| self.all[i].run_id == id) {
-            self.selected = pos;
-        }
+        let found = self.visible.iter().position(|&i| self.all[i].run_id == id);
+        self.selected.follow(found, self.visible.len());
     }
 
     fn matches(&self, e: &IndexEntry, filters: &[Filter], words: &[String]) -> bool {
@@ -111,7 +111,7 @@ impl RunsTable {
             ord.then_with(|| x.run_id.cmp(&y.run_id))
         });
         self.visible = vis;
-        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+        self.selected.clamp(self.visible.len());
     }
 
     pub fn sort_by(&mut self, col: usize) {
@@ -127,14 +127,6 @@ impl RunsTable {
         if let Some(id) = keep {
             self.select_id(&id);
         }
-    }
-
-    pub fn move_by(&mut self, delta: isize) {
-        if self.visible.is_empty() {
-            return;
-        }
-        let max = self.visible.len() as isize - 1;
-        self.selected = (self.selected as isize + delta).clamp(0, max) as usize;
     }
 
     pub fn toggle_mark(&mut self) {

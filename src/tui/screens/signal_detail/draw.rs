@@ -111,7 +111,7 @@ pub fn draw(f: &mut Frame, area: ratatui::layout::Rect, d: &SignalDetailView, jo
         return;
     }
     let fit = bottom.height.saturating_sub(3) as usize;
-    let rows = d.research.iter().skip(d.scroll).take(fit).map(|r| {
+    let rows = d.research.iter().skip(d.scroll.index).take(fit).map(|r| {
         let style = match r.passed {
             Some(true) => t.ok,
             Some(false) => t.negative,

@@ -9,7 +9,6 @@ use ratatui::Frame;
 
 use crate::engine::signals::{Decision, Priority, SignalRow, VerdictKind};
 use crate::tui::jobs::{JobKey, Jobs};
-use crate::tui::panes::scroll_for;
 use crate::tui::screens::signals::state::{age, SignalsState};
 use crate::tui::theme::Theme;
 
@@ -140,10 +139,10 @@ pub fn draw(f: &mut Frame, area: Rect, s: &SignalsState, jobs: &Jobs, t: &Theme)
     };
     let header = Row::new(cols.iter().map(|c| c.title())).style(t.header.add_modifier(Modifier::BOLD));
     let fit = table.height.saturating_sub(3) as usize;
-    let first = scroll_for(s.sel, fit);
+    let first = s.sel.top(fit);
     let rows = s.rows.iter().enumerate().skip(first).take(fit).map(|(i, r)| {
         let researching = jobs.running(&JobKey::Research(r.signal_id.clone()));
-        Row::new(cols.iter().map(|c| c.cell(r, s.read_at_ms, researching, t))).style(if i == s.sel {
+        Row::new(cols.iter().map(|c| c.cell(r, s.read_at_ms, researching, t))).style(if s.sel.is(i) {
             t.selected
         } else {
             t.base

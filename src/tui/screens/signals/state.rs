@@ -3,13 +3,14 @@
 
 use crate::engine::signals::SignalRow;
 use crate::engine::time::MS_PER_DAY;
+use crate::tui::widgets::list_cursor::ListCursor;
 
 #[derive(Debug, Default)]
 pub struct SignalsState {
     pub rows: Vec<SignalRow>,
     /// When `rows` were read, epoch ms.
     pub read_at_ms: i64,
-    pub sel: usize,
+    pub sel: ListCursor,
     pub loaded: bool,
     /// A reload is in flight: the tick does not queue another.
     pub loading: bool,
@@ -25,10 +26,8 @@ impl SignalsState {
         self.loaded = true;
         self.loading = false;
         // The list is sorted by priority and time: follow the signal, not the row.
-        if let Some(i) = keep.and_then(|id| self.rows.iter().position(|r| r.signal_id == id)) {
-            self.sel = i;
-        }
-        self.sel = self.sel.min(self.rows.len().saturating_sub(1));
+        let found = keep.and_then(|id| self.rows.iter().position(|r| r.signal_id == id));
+        self.sel.follow(found, self.rows.len());
     }
 
     /// A reload that would draw the same screen: same rows, and every age still in its minute.
@@ -37,16 +36,11 @@ impl SignalsState {
     }
 
     pub fn selected(&self) -> Option<&SignalRow> {
-        self.rows.get(self.sel)
+        self.sel.get(&self.rows)
     }
 
     pub fn selected_id(&self) -> Option<&str> {
         self.selected().map(|r| r.signal_id.as_str())
-    }
-
-    pub fn select_by(&mut self, delta: isize) {
-        let max = self.rows.len().saturating_sub(1) as isize;
-        self.sel = (self.sel as isize + delta).clamp(0, max) as usize;
     }
 }
 

@@ -29,7 +29,7 @@ pub fn draw(f: &mut Frame, area: Rect, s: &SweepView, t: &Theme) {
     let header = Row::new(["#", "params", s.objective.as_str(), "return", "sharpe", "trades"])
         .style(t.header.add_modifier(Modifier::BOLD));
     let fit = rank.height.saturating_sub(3) as usize;
-    let rows = s.ranking.iter().skip(s.scroll).take(fit).map(|(r, p, o, ret, sh, n)| {
+    let rows = s.ranking.iter().skip(s.scroll.index).take(fit).map(|(r, p, o, ret, sh, n)| {
         Row::new(vec![
             Cell::from(r.to_string()),
             Cell::from(p.clone()),

@@ -53,6 +53,6 @@ pub fn load(engine: &Engine, id: &str) -> Result<SweepView> {
         xs,
         ys,
         cells,
-        scroll: 0,
+        scroll: Default::default(),
     })
 }

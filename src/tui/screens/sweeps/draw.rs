@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use crate::tui::app::App;
-use crate::tui::panes::{num, scroll_for};
+use crate::tui::panes::num;
 use crate::tui::theme::Theme;
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
@@ -24,7 +24,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let header = Row::new(["sweep", "strategy", "data", "combos", "objective", "best", "best params"])
         .style(t.header.add_modifier(Modifier::BOLD));
     let fit = area.height.saturating_sub(3) as usize;
-    let first = scroll_for(app.sweep_sel, fit);
+    let first = app.sweep_sel.top(fit);
     let rows = app.sweeps.iter().enumerate().skip(first).take(fit).map(|(i, s)| {
         let p: Vec<String> = s.best_params.iter().flatten().map(|(k, v)| format!("{k}={v}")).collect();
         Row::new(vec![
@@ -36,7 +36,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             Cell::from(num(s.best_objective, 3)),
             Cell::from(p.join(" ")),
         ])
-        .style(if i == app.sweep_sel { t.selected } else { t.base })
+        .style(if app.sweep_sel.is(i) { t.selected } else { t.base })
     });
     let widths = [
         Constraint::Length(34),
