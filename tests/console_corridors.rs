@@ -13,9 +13,10 @@ use console::Harness;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::Engine;
-use quantlab::tui::app::{Confirm, Tab};
+use quantlab::tui::app::Confirm;
 use quantlab::tui::keymap::Keymap;
 use quantlab::tui::panes::order_confirm::DWELL;
+use quantlab::tui::screens::corridors::CorridorsScreen;
 
 fn setup() -> Ws {
     let ws = Ws::new();
@@ -46,7 +47,7 @@ fn sends(ws: &Ws) -> usize {
 fn open_tab(ws: &Ws) -> Harness {
     let mut h = Harness::new(ws);
     h.key(KeyCode::Char('7'));
-    assert_eq!(h.app.tab, Tab::Corridors);
+    assert_eq!(h.app.tab_title(), "Corridors");
     h.tick();
     h
 }
@@ -84,7 +85,7 @@ fn only_the_confirm_key_sends_and_esc_or_n_send_nothing() {
     h.advance(DWELL);
     h.key(KeyCode::Esc);
     assert_eq!(h.app.confirm, None);
-    assert!(h.app.corridors.order.is_none());
+    assert!(h.app.order.is_none());
     review(&mut h);
     h.key(KeyCode::Char('n'));
     assert_eq!(h.app.confirm, None);
@@ -291,7 +292,7 @@ fn a_corridor_armed_elsewhere_is_reconciled_before_the_console_renews_it() {
     let after = kinds(&ws);
     assert_eq!(after.iter().filter(|k| *k == "armed").count(), 2, "{after:?}");
     assert!(after[before.len()..].iter().any(|k| k == "reconciled"), "reconciled first: {after:?}");
-    assert_eq!(h.app.corridors.owned.len(), 1);
+    assert_eq!(h.tab::<CorridorsScreen>().owned.len(), 1);
 }
 
 /// Cut the fake venue of `fake/main` off the network (its state file is the venue).
@@ -355,7 +356,7 @@ fn the_console_shows_an_unreadable_venue_as_unknown_not_flat() {
     unreachable(&ws);
     h.key(KeyCode::Char('R'));
     h.tick();
-    let d = h.app.corridors.detail.clone().expect("a detail");
+    let d = h.tab::<CorridorsScreen>().detail.clone().expect("a detail");
     assert!(!d.complete() && d.positions.is_none(), "{d:?}");
     let screen = h.screen(120, 40);
     assert!(screen.contains("venue unreachable"), "{screen}");

@@ -6,13 +6,14 @@
 mod cmd;
 mod flight;
 mod key;
+mod loaded;
 
 pub use cmd::{Cmd, PaperOp};
 pub use flight::Jobs;
 pub use key::{JobKey, Lane};
+pub use loaded::{ExecutionState, Loaded};
 
 use super::screens;
-use super::views::*;
 use crate::engine::research::query::Query;
 use crate::engine::{Engine, Error, Result};
 
@@ -71,10 +72,7 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
         Cmd::PlanToIntent(id) => Loaded::IntentDrafted(engine.pretrade_to_intent(&id)?.id),
         Cmd::LoadPaper => Loaded::Paper(engine.paper_sessions()?),
         Cmd::LoadPaperDetail(id) => {
-            let detail = engine.paper_detail(&id)?;
-            let (ts, eq): (Vec<i64>, Vec<f64>) = detail.equity.iter().copied().unzip();
-            let equity = downsample(&ts, &eq, CHART_POINTS);
-            Loaded::PaperDetail(Box::new(PaperDetailView { detail, equity, scroll: Default::default() }))
+            Loaded::PaperDetail(Box::new(screens::paper_session::load::load(engine, &id)?))
         }
         Cmd::LoadPaperForm => Loaded::Form(Box::new(screens::new_run::fields::new_paper_form(
             engine.list_data()?,
@@ -99,15 +97,7 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
         }
         Cmd::LoadSignals => Loaded::Signals(engine.signals_list(None)?, crate::engine::time::now_ms()),
         Cmd::LoadSignalDetail(id) => {
-            let record = engine.signal_show(&id)?;
-            let research = record.verdict.as_ref().map(research_rows).unwrap_or_default();
-            let read_at_ms = crate::engine::time::now_ms();
-            Loaded::SignalDetail(Box::new(SignalDetailView {
-                record,
-                research,
-                read_at_ms,
-                scroll: Default::default(),
-            }))
+            Loaded::SignalDetail(Box::new(screens::signal_detail::load::load(engine, &id)?))
         }
         // A refusal is an outcome the UI reports.
         Cmd::ResearchSignal(id) => {

@@ -4,4 +4,5 @@ pub mod form;
 pub mod ladder;
 pub mod line_chart;
 pub mod list_cursor;
+pub mod series;
 pub mod status_bar;

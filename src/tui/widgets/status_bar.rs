@@ -31,17 +31,17 @@ pub fn style(t: &Theme, s: Severity) -> ratatui::style::Style {
 const BUSY: &str = "◐";
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let (counts, worst) = summary(&app.alerts);
+    let (counts, worst) = summary(&app.shared.alerts);
     let mut spans = Vec::new();
     // A halt outranks any alert: nothing can be sent until it is lifted, so it leads.
-    if let Some(h) = &app.execution.halted {
+    if let Some(h) = &app.shared.execution.halted {
         spans.push(Span::styled(" ■ HALTED ", t.critical));
         spans.push(Span::styled(format!(" {h} "), t.status_bar));
     }
     // Orders waiting for a keypress are the operator's next job: always in sight.
-    if app.execution.awaiting_approval > 0 {
+    if app.shared.execution.awaiting_approval > 0 {
         spans.push(Span::styled(
-            format!(" ⧗ {} awaiting approval ", app.execution.awaiting_approval),
+            format!(" ⧗ {} awaiting approval ", app.shared.execution.awaiting_approval),
             t.warning,
         ));
     }

@@ -6,24 +6,25 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use crate::tui::app::App;
+use super::AlertsScreen;
+use crate::tui::screens::Shared;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::status_bar::{style, symbol};
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let open = app.alerts.iter().filter(|a| a.acknowledged_at.is_none()).count();
+pub fn draw(f: &mut Frame, area: Rect, screen: &AlertsScreen, shared: &Shared, t: &Theme) {
+    let open = shared.alerts.iter().filter(|a| a.acknowledged_at.is_none()).count();
     let block = Block::bordered()
-        .title(Line::styled(format!(" Alerts · {open} unacknowledged of {} ", app.alerts.len()), t.title))
+        .title(Line::styled(format!(" Alerts · {open} unacknowledged of {} ", shared.alerts.len()), t.title))
         .border_style(t.border_focus);
-    if app.alerts.is_empty() {
+    if shared.alerts.is_empty() {
         f.render_widget(Paragraph::new(" no alerts").style(t.dim).block(block), area);
         return;
     }
     let header = Row::new(["time", "severity", "code", "source", "message", "acknowledged"])
         .style(t.header.add_modifier(Modifier::BOLD));
     let fit = area.height.saturating_sub(3) as usize;
-    let first = app.alert_sel.top(fit);
-    let rows = app.alerts.iter().enumerate().skip(first).take(fit).map(|(i, a)| {
+    let first = screen.sel.top(fit);
+    let rows = shared.alerts.iter().enumerate().skip(first).take(fit).map(|(i, a)| {
         let s = a.alert.severity;
         let acked = a.acknowledged_at.is_some();
         let row = Row::new(vec![
@@ -39,7 +40,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
                     .unwrap_or_else(|| String::from("no")),
             ),
         ]);
-        if app.alert_sel.is(i) {
+        if screen.sel.is(i) {
             row.style(t.selected)
         } else if acked {
             row.style(t.dim)

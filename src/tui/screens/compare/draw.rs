@@ -6,9 +6,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Row, Table};
 use ratatui::Frame;
 
+use super::load::CompareView;
 use crate::tui::panes::num;
 use crate::tui::theme::Theme;
-use crate::tui::views::CompareView;
 use crate::tui::widgets::line_chart;
 
 pub fn draw(f: &mut Frame, area: Rect, c: &CompareView, t: &Theme) {

@@ -2,8 +2,17 @@
 //! its first value so the curves share one axis.
 
 use crate::engine::research::artifacts::read_equity;
+use crate::engine::research::compare::Comparison;
 use crate::engine::{Engine, Result};
-use crate::tui::views::{downsample, CompareView, CHART_POINTS};
+use crate::tui::widgets::series::Series;
+use crate::tui::widgets::series::{downsample, CHART_POINTS};
+
+#[derive(Debug, Clone)]
+pub struct CompareView {
+    pub cmp: Comparison,
+    /// Equity of each run divided by its first value, so curves share one axis.
+    pub curves: Vec<(String, Series)>,
+}
 
 pub fn load(engine: &Engine, ids: &[String]) -> Result<CompareView> {
     let cmp = engine.compare_runs(ids)?;

@@ -8,11 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::CorridorsScreen;
 use crate::engine::corridor_api::CorridorDetail;
 use crate::engine::execution::corridor::arming::ArmState;
 use crate::engine::time::fmt_ms;
 use crate::tui::jobs::{JobKey, Jobs};
-use crate::tui::screens::corridors::state::CorridorsState;
 use crate::tui::theme::Theme;
 
 pub fn state_mark(s: ArmState, t: &Theme) -> (String, Style) {
@@ -25,7 +25,7 @@ pub fn state_mark(s: ArmState, t: &Theme) -> (String, Style) {
     (format!("{sym} {}", s.name().to_uppercase()), style)
 }
 
-pub fn draw(f: &mut Frame, area: Rect, c: &CorridorsState, jobs: &Jobs, t: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, c: &CorridorsScreen, jobs: &Jobs, t: &Theme) {
     let [left, right] = Layout::horizontal([Constraint::Length(34), Constraint::Min(20)]).areas(area);
     let mut lines = Vec::new();
     for (i, (s, st)) in c.list.iter().enumerate() {

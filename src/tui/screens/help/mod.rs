@@ -5,11 +5,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-use crate::tui::app::App;
-use crate::tui::draw::Ctx;
 use crate::tui::panes::centered;
+use crate::tui::screens::DrawCx;
+use crate::tui::widgets::list_cursor::ListCursor;
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App, cx: &Ctx) {
+pub fn draw(f: &mut Frame, area: Rect, scroll: &ListCursor, cx: &DrawCx) {
     let t = cx.theme;
     let r = centered(area, 76, area.height.saturating_sub(4));
     let mut lines = Vec::new();
@@ -27,10 +27,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, cx: &Ctx) {
     let block = Block::bordered()
         .title(Line::styled(" Keys (Esc closes, ↑/↓ scroll) ", t.title))
         .border_style(t.border_focus);
-    f.render_widget(
-        Paragraph::new(lines).style(t.base).block(block).scroll((app.help_scroll.index as u16, 0)),
-        r,
-    );
+    f.render_widget(Paragraph::new(lines).style(t.base).block(block).scroll((scroll.index as u16, 0)), r);
 }
 
 /// Lines in the overlay: a heading, the bindings and a blank line per context (scrolling

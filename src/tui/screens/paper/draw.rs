@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
+use super::PaperScreen;
 use crate::engine::paper::view::SessionView;
 use crate::engine::paper::Status;
-use crate::tui::screens::paper::state::PaperState;
 use crate::tui::theme::Theme;
 
 /// A status as a symbol and a word, never colour alone.
@@ -139,7 +139,7 @@ fn units(x: f64) -> String {
     }
 }
 
-pub fn draw(f: &mut Frame, area: Rect, p: &PaperState, t: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, p: &PaperScreen, t: &Theme) {
     let tot = &p.totals;
     let title = format!(
         " Paper · sessions {} · live {} (running {}): equity {:.2}, PnL {} ",

@@ -1,30 +1,25 @@
 //! The Paper tab's state: the sessions as last read (with their health), totals across the
-//! live ones, the selection, and the session a stop is being confirmed for.
+//! live ones, and the selection.
 
 use crate::engine::paper::view::{totals, SessionView, Totals};
 use crate::tui::widgets::list_cursor::ListCursor;
 
 #[derive(Debug, Default)]
-pub struct PaperState {
+pub struct PaperScreen {
     pub sessions: Vec<SessionView>,
     pub totals: Totals,
     pub sel: ListCursor,
     pub loaded: bool,
-    /// A reload is in flight: the tick does not queue another.
-    pub loading: bool,
-    /// The session the stop confirm dialog is about.
-    pub stop_target: Option<String>,
     /// A session to select once the list is reloaded (the one just started).
     pub pending_select: Option<String>,
 }
 
-impl PaperState {
+impl PaperScreen {
     pub fn loaded(&mut self, sessions: Vec<SessionView>) {
         let keep = self.selected_id().map(String::from);
         self.totals = totals(&sessions);
         self.sessions = sessions;
         self.loaded = true;
-        self.loading = false;
         // The list is newest first and grows at the top: follow the session, not the row.
         let want = self.pending_select.take().or(keep);
         let found = want.and_then(|id| self.sessions.iter().position(|v| v.session.id == id));

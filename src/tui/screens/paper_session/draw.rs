@@ -7,9 +7,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
+use super::load::PaperDetailView;
 use crate::tui::screens::paper::draw::{age, signed, status_mark};
 use crate::tui::theme::Theme;
-use crate::tui::views::PaperDetailView;
 use crate::tui::widgets::line_chart;
 
 pub fn draw(f: &mut Frame, area: Rect, d: &PaperDetailView, t: &Theme) {

@@ -6,13 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
+use super::PretradeScreen;
 use crate::engine::pretrade::{EntryKind, Plan};
-use crate::tui::screens::pretrade::state::PretradeState;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::Look;
 use crate::tui::widgets::ladder::{self, Level};
 
-pub fn draw(f: &mut Frame, area: Rect, s: &PretradeState, t: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, s: &PretradeScreen, t: &Theme) {
     let saved_h = if area.height >= 30 { 7 } else { 4 };
     let [top, saved] = Layout::vertical([Constraint::Min(10), Constraint::Length(saved_h)]).areas(area);
     // The ladder needs room; on a narrow terminal the numbers come first.
@@ -28,7 +28,7 @@ pub fn draw(f: &mut Frame, area: Rect, s: &PretradeState, t: &Theme) {
     draw_saved(f, saved, s, t);
 }
 
-fn draw_form(f: &mut Frame, area: Rect, s: &PretradeState, t: &Theme) {
+fn draw_form(f: &mut Frame, area: Rect, s: &PretradeScreen, t: &Theme) {
     let title = if s.editing { " Plan (editing: Esc done) " } else { " Plan (e edit) " };
     let block = Block::bordered().title(Line::styled(title, t.title)).border_style(if s.editing {
         t.border_focus
@@ -48,7 +48,7 @@ fn kv<'a>(k: &str, v: String, t: &Theme) -> Line<'a> {
     Line::from(vec![Span::styled(format!("{k:<24}"), t.dim), Span::styled(v, t.base)])
 }
 
-fn draw_results(f: &mut Frame, area: Rect, s: &PretradeState, t: &Theme) {
+fn draw_results(f: &mut Frame, area: Rect, s: &PretradeScreen, t: &Theme) {
     let block = Block::bordered().title(Line::styled(" Sizing and policy ", t.title)).border_style(t.border);
     let inner = block.inner(area);
     f.render_widget(block, area);
@@ -136,7 +136,7 @@ fn levels(p: &Plan, t: &Theme) -> Vec<Level> {
     out
 }
 
-fn draw_ladder(f: &mut Frame, area: Rect, s: &PretradeState, t: &Theme) {
+fn draw_ladder(f: &mut Frame, area: Rect, s: &PretradeScreen, t: &Theme) {
     let block = Block::bordered().title(Line::styled(" Ladder ", t.title)).border_style(t.border);
     let inner = block.inner(area);
     f.render_widget(block, area);
@@ -145,7 +145,7 @@ fn draw_ladder(f: &mut Frame, area: Rect, s: &PretradeState, t: &Theme) {
     }
 }
 
-fn draw_saved(f: &mut Frame, area: Rect, s: &PretradeState, t: &Theme) {
+fn draw_saved(f: &mut Frame, area: Rect, s: &PretradeScreen, t: &Theme) {
     let block = Block::bordered()
         .title(Line::styled(
             format!(" Saved plans ({}) · s save · Enter reopen · i draft intent ", s.plans.len()),

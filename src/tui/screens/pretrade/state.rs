@@ -11,7 +11,7 @@ use crate::tui::keymap::Action;
 use crate::tui::widgets::form::{Edit, Field, Form};
 use crate::tui::widgets::list_cursor::ListCursor;
 
-pub struct PretradeState {
+pub struct PretradeScreen {
     pub form: Form,
     pub editing: bool,
     /// The plan on screen, or why the form does not make one.
@@ -33,14 +33,14 @@ fn choice(key: &str, label: &str, options: &[&str]) -> Field {
     Field::choice(key, label, options.iter().map(|s| s.to_string()).collect())
 }
 
-impl Default for PretradeState {
+impl Default for PretradeScreen {
     fn default() -> Self {
-        PretradeState::new()
+        PretradeScreen::new()
     }
 }
 
-impl PretradeState {
-    pub fn new() -> PretradeState {
+impl PretradeScreen {
+    pub fn new() -> PretradeScreen {
         let fields = vec![
             choice("venue", "venue", &["fake", "kraken", "hyperliquid"]),
             text("account", "account", "main"),
@@ -64,7 +64,7 @@ impl PretradeState {
             text("min_size", "min size", "0.00001"),
             text("min_notional", "min notional", "5"),
         ];
-        let mut s = PretradeState {
+        let mut s = PretradeScreen {
             form: Form::new(fields, Form::any),
             editing: false,
             result: Err(String::new()),
@@ -200,8 +200,8 @@ impl PretradeState {
     }
 
     /// Keys while editing: move between fields, cycle choices, type; recompute after each.
-    pub fn form_key(&mut self, action: Option<Action>, ev: KeyEvent) {
-        if let Edit::Action(Action::Back) = self.form.key(action, &ev) {
+    pub fn form_key(&mut self, action: Option<Action>, ev: &KeyEvent) {
+        if let Edit::Action(Action::Back) = self.form.key(action, ev) {
             self.editing = false;
         }
         self.recompute();

@@ -6,9 +6,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
+use super::load::RunDetail;
 use crate::tui::panes::{num, pct};
 use crate::tui::theme::Theme;
-use crate::tui::views::RunDetail;
 use crate::tui::widgets::line_chart;
 
 pub fn draw(f: &mut Frame, area: Rect, d: &RunDetail, t: &Theme) {

@@ -3,8 +3,23 @@
 
 use crate::engine::research::artifacts::read_equity;
 use crate::engine::research::report::config_pairs;
+use crate::engine::research::RunReport;
 use crate::engine::{Engine, Result};
-use crate::tui::views::{downsample, RunDetail, CHART_POINTS};
+use crate::tui::widgets::list_cursor::ListCursor;
+use crate::tui::widgets::series::Series;
+use crate::tui::widgets::series::{downsample, CHART_POINTS};
+
+#[derive(Debug, Clone)]
+pub struct RunDetail {
+    pub report: RunReport,
+    pub equity: Series,
+    pub drawdown: Series,
+    pub trade_header: Vec<String>,
+    pub trades: Vec<Vec<String>>,
+    pub config: Vec<(String, String)>,
+    /// The first trade shown.
+    pub scroll: ListCursor,
+}
 
 /// Trades kept for the detail view; the rest stay in trades.csv.
 const MAX_TRADES: usize = 2_000;

@@ -6,14 +6,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use crate::tui::app::App;
+use super::RunsScreen;
 use crate::tui::panes::{num, pct};
 use crate::tui::screens::runs::table::COLUMNS;
 use crate::tui::theme::Theme;
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let rt = &app.runs;
-    let filter = match (&app.filter_edit, rt.filter.is_empty()) {
+pub fn draw(f: &mut Frame, area: Rect, s: &RunsScreen, t: &Theme) {
+    let rt = &s.table;
+    let filter = match (&s.filter_edit, rt.filter.is_empty()) {
         (Some(buf), _) => format!(" filter: {buf}▏ "),
         (None, false) => format!(" filter: {} ", rt.filter),
         (None, true) => String::new(),
@@ -29,7 +29,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         Span::styled(rt.filter_error.as_deref().map(|e| format!(" {e} ")).unwrap_or_default(), t.negative),
     ]);
     let block = Block::bordered().title(title).border_style(t.border_focus);
-    if !app.runs_loaded {
+    if !s.loaded {
         f.render_widget(Paragraph::new(" loading the runs index…").style(t.dim).block(block), area);
         return;
     }

@@ -8,11 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
+use super::load::SignalDetailView;
 use crate::tui::jobs::{JobKey, Jobs};
 use crate::tui::screens::signals::draw::{decision_mark, priority_mark, verdict_mark};
 use crate::tui::screens::signals::state::age;
 use crate::tui::theme::Theme;
-use crate::tui::views::SignalDetailView;
 
 const KEY: usize = 10;
 

@@ -7,9 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
+use super::state::age;
+use super::SignalsScreen;
 use crate::engine::signals::{Decision, Priority, SignalRow, VerdictKind};
 use crate::tui::jobs::{JobKey, Jobs};
-use crate::tui::screens::signals::state::{age, SignalsState};
 use crate::tui::theme::Theme;
 
 pub fn priority_mark(p: Priority, t: &Theme) -> (String, Style) {
@@ -97,7 +98,7 @@ impl Col {
     }
 }
 
-pub fn draw(f: &mut Frame, area: Rect, s: &SignalsState, jobs: &Jobs, t: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, s: &SignalsScreen, jobs: &Jobs, t: &Theme) {
     let count = |d: Decision| s.rows.iter().filter(|r| r.decision == d).count();
     let title = format!(
         " Signals · {} · test {} · needs data {} · ignore {} ",

@@ -6,25 +6,22 @@ use crate::engine::time::MS_PER_DAY;
 use crate::tui::widgets::list_cursor::ListCursor;
 
 #[derive(Debug, Default)]
-pub struct SignalsState {
+pub struct SignalsScreen {
     pub rows: Vec<SignalRow>,
     /// When `rows` were read, epoch ms.
     pub read_at_ms: i64,
     pub sel: ListCursor,
     pub loaded: bool,
-    /// A reload is in flight: the tick does not queue another.
-    pub loading: bool,
     /// A signal to select once the list is reloaded.
     pub pending_select: Option<String>,
 }
 
-impl SignalsState {
+impl SignalsScreen {
     pub fn loaded(&mut self, rows: Vec<SignalRow>, read_at_ms: i64) {
         let keep = self.pending_select.take().or_else(|| self.selected_id().map(String::from));
         self.rows = rows;
         self.read_at_ms = read_at_ms;
         self.loaded = true;
-        self.loading = false;
         // The list is sorted by priority and time: follow the signal, not the row.
         let found = keep.and_then(|id| self.rows.iter().position(|r| r.signal_id == id));
         self.sel.follow(found, self.rows.len());

@@ -7,9 +7,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Row, Table, Widget};
 use ratatui::Frame;
 
+use super::load::SweepView;
 use crate::tui::panes::{num, pct};
 use crate::tui::theme::Theme;
-use crate::tui::views::SweepView;
 
 pub fn draw(f: &mut Frame, area: Rect, s: &SweepView, t: &Theme) {
     let outer = Block::bordered()

@@ -3,7 +3,26 @@
 
 use crate::engine::research::sweep::rank::score;
 use crate::engine::{Engine, Result};
-use crate::tui::views::SweepView;
+use crate::tui::widgets::list_cursor::ListCursor;
+
+/// One ranking line: rank, params, objective, total return, Sharpe, trades.
+pub type RankRow = (usize, String, Option<f64>, f64, Option<f64>, usize);
+
+#[derive(Debug, Clone)]
+pub struct SweepView {
+    pub sweep_id: String,
+    pub strategy: String,
+    pub objective: String,
+    pub ranking: Vec<RankRow>,
+    pub x_name: String,
+    pub y_name: String,
+    pub xs: Vec<f64>,
+    pub ys: Vec<f64>,
+    /// `cells[row][col]` over `ys` x `xs`: the best objective there.
+    pub cells: Vec<Vec<Option<f64>>>,
+    /// The first ranking row shown.
+    pub scroll: ListCursor,
+}
 
 pub fn load(engine: &Engine, id: &str) -> Result<SweepView> {
     let r = engine.show_sweep(id)?;

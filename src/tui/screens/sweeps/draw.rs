@@ -6,15 +6,15 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use crate::tui::app::App;
+use super::SweepsScreen;
 use crate::tui::panes::num;
 use crate::tui::theme::Theme;
 
-pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
+pub fn draw(f: &mut Frame, area: Rect, screen: &SweepsScreen, t: &Theme) {
     let block = Block::bordered()
-        .title(Line::styled(format!(" Sweeps · {} ", app.sweeps.len()), t.title))
+        .title(Line::styled(format!(" Sweeps · {} ", screen.sweeps.len()), t.title))
         .border_style(t.border_focus);
-    if app.sweeps.is_empty() {
+    if screen.sweeps.is_empty() {
         f.render_widget(
             Paragraph::new(" no sweeps yet: run `quantlab sweep ...`").style(t.dim).block(block),
             area,
@@ -24,8 +24,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let header = Row::new(["sweep", "strategy", "data", "combos", "objective", "best", "best params"])
         .style(t.header.add_modifier(Modifier::BOLD));
     let fit = area.height.saturating_sub(3) as usize;
-    let first = app.sweep_sel.top(fit);
-    let rows = app.sweeps.iter().enumerate().skip(first).take(fit).map(|(i, s)| {
+    let first = screen.sel.top(fit);
+    let rows = screen.sweeps.iter().enumerate().skip(first).take(fit).map(|(i, s)| {
         let p: Vec<String> = s.best_params.iter().flatten().map(|(k, v)| format!("{k}={v}")).collect();
         Row::new(vec![
             Cell::from(s.sweep_id.clone()),
@@ -36,7 +36,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             Cell::from(num(s.best_objective, 3)),
             Cell::from(p.join(" ")),
         ])
-        .style(if app.sweep_sel.is(i) { t.selected } else { t.base })
+        .style(if screen.sel.is(i) { t.selected } else { t.base })
     });
     let widths = [
         Constraint::Length(34),
