@@ -176,6 +176,29 @@ fn tabs_cycle_both_ways_and_wrap() {
     assert_eq!(h.app.tab_title(), "Runs");
 }
 
+/// The tab bar keeps every tab in sight: full titles where they fit, then short ones, then
+/// short ones without the spaces around the dividers.
+#[test]
+fn every_tab_stays_visible_on_a_narrow_terminal() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    let tabs: Vec<(String, String)> = h
+        .app
+        .tabs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("{} {}", i + 1, t.title()), format!("{} {}", i + 1, t.short())))
+        .collect();
+    for w in [120, 80, 70] {
+        let s = h.screen(w, 24);
+        let bar = s.lines().nth(1).unwrap();
+        for (full, short) in &tabs {
+            assert!(bar.contains(full.as_str()) || bar.contains(short.as_str()), "{full} at {w}: {bar}");
+        }
+        assert!(bar.contains("3 Alerts (1)"), "the open alert is always counted: {bar}");
+    }
+}
+
 /// An alert raised by another process reaches the status bar on the next tick; a tick that
 /// finds nothing new draws nothing.
 #[test]

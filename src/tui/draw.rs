@@ -83,15 +83,26 @@ fn draw_tabs(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         false => format!("{} {}{}", i + 1, s.title(), s.badge(&app.shared)),
         true => format!("{} {}{}", i + 1, s.short(), s.badge_short(&app.shared)),
     };
-    let full: Vec<String> = app.tabs.iter().enumerate().map(|(i, s)| title(i, s.as_ref(), false)).collect();
-    // Every tab must stay visible: on a narrow terminal, short titles and only the alert count.
-    let width: usize = full.iter().map(|s| s.chars().count() + 3).sum();
-    let titles: Vec<Line> = if width <= area.width as usize {
-        full.into_iter().map(Line::from).collect()
-    } else {
-        app.tabs.iter().enumerate().map(|(i, s)| Line::from(title(i, s.as_ref(), true))).collect()
+    let titles = |short: bool| -> Vec<String> {
+        app.tabs.iter().enumerate().map(|(i, s)| title(i, s.as_ref(), short)).collect()
     };
-    let tabs = Tabs::new(titles).select(app.tab).style(t.tab).highlight_style(t.tab_active).divider("│");
+    // Every tab must stay visible: on a narrow terminal short titles with only the alert count,
+    // and on a narrower one without the spaces around the dividers.
+    let fits = |titles: &[String], pad: usize| {
+        titles.iter().map(|s| s.chars().count() + 2 * pad + 1).sum::<usize>() <= area.width as usize
+    };
+    let (full, short) = (titles(false), titles(true));
+    let (shown, pad) = match () {
+        _ if fits(&full, 1) => (full, " "),
+        _ if fits(&short, 1) => (short, " "),
+        _ => (short, ""),
+    };
+    let tabs = Tabs::new(shown.into_iter().map(Line::from))
+        .select(app.tab)
+        .padding(pad, pad)
+        .style(t.tab)
+        .highlight_style(t.tab_active)
+        .divider("│");
     f.render_widget(tabs, area);
 }
 
