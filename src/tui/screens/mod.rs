@@ -3,7 +3,8 @@
 //! holds the tabs (registered in [`tabs`]) and at most one view opened over the tab in front (a
 //! run's detail, a form...), and routes keys, results, ticks and drawing to them.
 //!
-//! Adding a tab: a folder with a type implementing [`Screen`], and one line in [`tabs`].
+//! Adding a tab: a folder with a type implementing [`Screen`], its module declared beside the
+//! other tabs' and one line in [`tabs`].
 
 use std::any::Any;
 
@@ -21,20 +22,23 @@ mod cx;
 pub use cx::{Cx, DrawCx, Shared, Shown};
 pub(crate) use cx::{Effects, Question};
 
+// The tabs, each registered in `tabs()` below.
 pub mod alerts;
-pub mod compare;
 pub mod corridors;
+pub mod paper;
+pub mod pretrade;
+pub mod runs;
+pub mod signals;
+pub mod sweeps;
+
+// Views opened over a tab, and the help overlay.
+pub mod compare;
 pub mod help;
 pub mod new_run;
-pub mod paper;
 pub mod paper_session;
-pub mod pretrade;
 pub mod run_detail;
-pub mod runs;
 pub mod signal_detail;
-pub mod signals;
 pub mod sweep;
-pub mod sweeps;
 
 /// The tabs, in order: the one place a tab is registered.
 pub fn tabs() -> Vec<Box<dyn Screen>> {
