@@ -12,7 +12,7 @@ use crate::engine::workspace::Workspace;
 use crate::engine::Engine;
 
 /// Run until the console goes away (the send fails) or the stream ends.
-pub fn watch(id: CorridorId, ws: Workspace, tx: Sender<Msg>) {
+pub(super) fn watch(id: CorridorId, ws: Workspace, tx: Sender<Msg>) {
     std::thread::spawn(move || {
         let engine = Engine::open(ws.clone());
         let opened = connect::open(&ws, &id, engine.credentials());

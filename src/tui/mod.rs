@@ -7,14 +7,14 @@
 
 pub mod app;
 pub mod draw;
-pub mod fills;
+mod fills;
 pub mod jobs;
 pub mod keymap;
 mod keys;
 pub mod panes;
-pub mod pool;
+mod pool;
 pub mod screens;
-pub mod terminal;
+mod terminal;
 pub mod theme;
 pub mod widgets;
 

@@ -18,20 +18,20 @@ use crate::engine::Engine;
 const WORKERS: [(Lane, usize); 5] =
     [(Lane::Reads, 3), (Lane::Research, 2), (Lane::Venue, 2), (Lane::Orders, 1), (Lane::Kill, 1)];
 
-pub struct Pool {
+pub(super) struct Pool {
     queues: Vec<(Lane, Sender<Cmd>)>,
     ws: Workspace,
     tx: Sender<Msg>,
 }
 
 impl Pool {
-    pub fn new(ws: Workspace, tx: Sender<Msg>) -> Pool {
+    pub(super) fn new(ws: Workspace, tx: Sender<Msg>) -> Pool {
         let queues = WORKERS.iter().map(|&(lane, n)| (lane, queue(lane, n, &ws, &tx))).collect();
         Pool { queues, ws, tx }
     }
 
     /// Start `cmd` on its lane; its result comes back as a [`Msg::Done`].
-    pub fn submit(&self, cmd: Cmd) {
+    pub(super) fn submit(&self, cmd: Cmd) {
         let lane = cmd.key().lane();
         if let (Lane::Stream, Cmd::WatchFills(id)) = (lane, &cmd) {
             return super::fills::watch(id.clone(), self.ws.clone(), self.tx.clone());

@@ -11,7 +11,7 @@ use crate::tui::screens::Shared;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::status_bar::{style, symbol};
 
-pub fn draw(f: &mut Frame, area: Rect, screen: &AlertsScreen, shared: &Shared, t: &Theme) {
+pub(super) fn draw(f: &mut Frame, area: Rect, screen: &AlertsScreen, shared: &Shared, t: &Theme) {
     let open = shared.alerts.iter().filter(|a| a.acknowledged_at.is_none()).count();
     let block = Block::bordered()
         .title(Line::styled(format!(" Alerts · {open} unacknowledged of {} ", shared.alerts.len()), t.title))

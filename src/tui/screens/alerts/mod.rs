@@ -2,7 +2,7 @@
 //! acknowledges the selected one, `A` every open one. The alerts themselves are shared: the
 //! status bar shows them on every screen.
 
-pub mod draw;
+mod draw;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;

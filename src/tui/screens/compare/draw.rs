@@ -11,7 +11,7 @@ use crate::tui::panes::num;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::line_chart;
 
-pub fn draw(f: &mut Frame, area: Rect, c: &CompareView, t: &Theme) {
+pub(super) fn draw(f: &mut Frame, area: Rect, c: &CompareView, t: &Theme) {
     let outer = Block::bordered()
         .title(Line::styled(format!(" Compare · {} runs ", c.cmp.runs.len()), t.title))
         .border_style(t.border_focus);

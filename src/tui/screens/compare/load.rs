@@ -14,7 +14,7 @@ pub struct CompareView {
     pub curves: Vec<(String, Series)>,
 }
 
-pub fn load(engine: &Engine, ids: &[String]) -> Result<CompareView> {
+pub(crate) fn load(engine: &Engine, ids: &[String]) -> Result<CompareView> {
     let cmp = engine.compare_runs(ids)?;
     let mut curves = Vec::new();
     for id in &cmp.runs {

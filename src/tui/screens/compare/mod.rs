@@ -1,8 +1,8 @@
 //! Two or more marked runs side by side, opened over the Runs tab: their metrics, where their
 //! configurations differ, and their equity normalised to one axis.
 
-pub mod draw;
-pub mod load;
+mod draw;
+pub(crate) mod load;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;

@@ -15,7 +15,7 @@ use crate::engine::time::fmt_ms;
 use crate::tui::jobs::{JobKey, Jobs};
 use crate::tui::theme::Theme;
 
-pub fn state_mark(s: ArmState, t: &Theme) -> (String, Style) {
+pub(super) fn state_mark(s: ArmState, t: &Theme) -> (String, Style) {
     let (sym, style) = match s {
         ArmState::Disarmed => ("○", t.dim),
         ArmState::Reconciling => ("◌", t.warning),
@@ -25,7 +25,7 @@ pub fn state_mark(s: ArmState, t: &Theme) -> (String, Style) {
     (format!("{sym} {}", s.name().to_uppercase()), style)
 }
 
-pub fn draw(f: &mut Frame, area: Rect, c: &CorridorsScreen, jobs: &Jobs, t: &Theme) {
+pub(super) fn draw(f: &mut Frame, area: Rect, c: &CorridorsScreen, jobs: &Jobs, t: &Theme) {
     let [left, right] = Layout::horizontal([Constraint::Length(34), Constraint::Min(20)]).areas(area);
     let mut lines = Vec::new();
     for (i, (s, st)) in c.list.iter().enumerate() {

@@ -6,10 +6,10 @@
 //! armed itself, arms again (reconciling first) those armed by another process before renewing
 //! anything, and streams the fills of armed live ones.
 
-pub mod draw;
+mod draw;
 mod keys;
 mod results;
-pub mod state;
+mod state;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;

@@ -10,7 +10,7 @@ use crate::tui::screens::new_run::fields::{FormKind, RunForm};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::form::{Field, FieldKind, Look};
 
-pub fn draw(f: &mut Frame, area: Rect, form: &RunForm, t: &Theme) {
+pub(super) fn draw(f: &mut Frame, area: Rect, form: &RunForm, t: &Theme) {
     let (title, submit) = match form.kind {
         FormKind::Run => (" New run ", "run in the background"),
         FormKind::Paper => (" New paper session ", "start it in the background"),

@@ -36,13 +36,13 @@ fn allowed(c: char) -> bool {
     c.is_ascii_alphanumeric() || ".-_:".contains(c)
 }
 
-pub fn new_form(datasets: Vec<DatasetMeta>, strategies: Vec<StrategyInfo>) -> RunForm {
+pub(crate) fn new_form(datasets: Vec<DatasetMeta>, strategies: Vec<StrategyInfo>) -> RunForm {
     form(FormKind::Run, datasets, strategies)
 }
 
 /// The paper-session form: the run form's fields plus the feed speed, cash, a drawdown limit
 /// and an optional name.
-pub fn new_paper_form(datasets: Vec<DatasetMeta>, strategies: Vec<StrategyInfo>) -> RunForm {
+pub(crate) fn new_paper_form(datasets: Vec<DatasetMeta>, strategies: Vec<StrategyInfo>) -> RunForm {
     form(FormKind::Paper, datasets, strategies)
 }
 
@@ -97,7 +97,7 @@ impl RunForm {
 }
 
 /// A label for a dataset id, for display.
-pub fn dataset_label(f: &RunForm, id: &str) -> String {
+pub(crate) fn dataset_label(f: &RunForm, id: &str) -> String {
     f.datasets
         .iter()
         .find(|d| d.id == id)
@@ -135,7 +135,7 @@ fn common(f: &RunForm) -> Result<(String, String, BTreeMap<String, String>, Back
 }
 
 /// The request, or why the form cannot be submitted yet. The engine validates the values.
-pub fn to_request(f: &RunForm) -> Result<RunRequest, String> {
+pub(crate) fn to_request(f: &RunForm) -> Result<RunRequest, String> {
     let (data, strategy, params, backtest) = common(f)?;
     Ok(RunRequest {
         data,
@@ -148,7 +148,7 @@ pub fn to_request(f: &RunForm) -> Result<RunRequest, String> {
 }
 
 /// The paper session the form describes; the engine validates the values.
-pub fn to_paper_request(f: &RunForm) -> Result<StartRequest, String> {
+pub(crate) fn to_paper_request(f: &RunForm) -> Result<StartRequest, String> {
     let (data, strategy, params, mut backtest) = common(f)?;
     backtest.cash = num(f, "cash", "cash")?;
     let speed = get(f, "speed");

@@ -1,8 +1,8 @@
 //! The new-run form (and the new paper session form, its sibling), opened over the Runs or the
 //! Paper tab: Enter starts it in the background, Esc leaves it.
 
-pub mod draw;
-pub mod fields;
+mod draw;
+pub(crate) mod fields;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;

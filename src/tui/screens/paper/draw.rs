@@ -13,7 +13,7 @@ use crate::engine::paper::Status;
 use crate::tui::theme::Theme;
 
 /// A status as a symbol and a word, never colour alone.
-pub fn status_mark(s: Status, t: &Theme) -> (String, Style) {
+pub(crate) fn status_mark(s: Status, t: &Theme) -> (String, Style) {
     let (sym, style) = match s {
         Status::Created => ("○", t.dim),
         Status::Running => ("▶", t.positive),
@@ -28,7 +28,7 @@ pub fn status_mark(s: Status, t: &Theme) -> (String, Style) {
 }
 
 /// `1234` ms -> `1s`; minutes and hours as `4m05s`, `2h07m`.
-pub fn age(ms: Option<i64>) -> String {
+pub(crate) fn age(ms: Option<i64>) -> String {
     let Some(ms) = ms else { return "-".into() };
     let s = ms.max(0) / 1000;
     match s {
@@ -38,7 +38,7 @@ pub fn age(ms: Option<i64>) -> String {
     }
 }
 
-pub fn signed(v: f64) -> String {
+pub(crate) fn signed(v: f64) -> String {
     format!("{v:+.2}")
 }
 
@@ -139,7 +139,7 @@ fn units(x: f64) -> String {
     }
 }
 
-pub fn draw(f: &mut Frame, area: Rect, p: &PaperScreen, t: &Theme) {
+pub(crate) fn draw(f: &mut Frame, area: Rect, p: &PaperScreen, t: &Theme) {
     let tot = &p.totals;
     let title = format!(
         " Paper · sessions {} · live {} (running {}): equity {:.2}, PnL {} ",

@@ -1,8 +1,8 @@
 //! The Paper tab: the paper sessions with their health and totals across the live ones; Enter
 //! opens a session, `n` the new-session form, `p`/`r`/`x` pause, resume and stop (after asking).
 
-pub mod draw;
-pub mod state;
+pub(super) mod draw;
+mod state;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;

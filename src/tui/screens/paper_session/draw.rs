@@ -12,7 +12,7 @@ use crate::tui::screens::paper::draw::{age, signed, status_mark};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::line_chart;
 
-pub fn draw(f: &mut Frame, area: Rect, d: &PaperDetailView, t: &Theme) {
+pub(super) fn draw(f: &mut Frame, area: Rect, d: &PaperDetailView, t: &Theme) {
     let v = &d.detail.view;
     let s = &v.session;
     let title = format!(" {} · {} · {} ", s.id, s.config.strategy, s.symbol);

@@ -13,7 +13,7 @@ pub struct PaperDetailView {
     pub scroll: ListCursor,
 }
 
-pub fn load(engine: &Engine, id: &str) -> Result<PaperDetailView> {
+pub(crate) fn load(engine: &Engine, id: &str) -> Result<PaperDetailView> {
     let detail = engine.paper_detail(id)?;
     let (ts, eq): (Vec<i64>, Vec<f64>) = detail.equity.iter().copied().unzip();
     let equity = downsample(&ts, &eq, CHART_POINTS);

@@ -1,8 +1,8 @@
 //! One paper session, opened over the Paper tab: its summary and health, equity chart, orders
 //! and fills; the same keys pause, resume and stop it.
 
-pub mod draw;
-pub mod load;
+mod draw;
+pub(crate) mod load;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;

@@ -12,7 +12,7 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::form::Look;
 use crate::tui::widgets::ladder::{self, Level};
 
-pub fn draw(f: &mut Frame, area: Rect, s: &PretradeScreen, t: &Theme) {
+pub(super) fn draw(f: &mut Frame, area: Rect, s: &PretradeScreen, t: &Theme) {
     let saved_h = if area.height >= 30 { 7 } else { 4 };
     let [top, saved] = Layout::vertical([Constraint::Min(10), Constraint::Length(saved_h)]).areas(area);
     // The ladder needs room; on a narrow terminal the numbers come first.

@@ -2,8 +2,8 @@
 //! gives, a price ladder, and the saved plans; `s` saves, Enter reopens a saved plan, `i`
 //! drafts an intent from it.
 
-pub mod draw;
-pub mod state;
+mod draw;
+mod state;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;

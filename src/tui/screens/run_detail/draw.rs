@@ -11,7 +11,7 @@ use crate::tui::panes::{num, pct};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::line_chart;
 
-pub fn draw(f: &mut Frame, area: Rect, d: &RunDetail, t: &Theme) {
+pub(super) fn draw(f: &mut Frame, area: Rect, d: &RunDetail, t: &Theme) {
     let r = &d.report;
     let title = format!(" {} · {} · {} {} ", r.run_id, r.config.strategy, r.data.symbol, r.data.timeframe);
     let outer = Block::bordered().title(Line::styled(title, t.title)).border_style(t.border_focus);

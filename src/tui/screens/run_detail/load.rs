@@ -24,7 +24,7 @@ pub struct RunDetail {
 /// Trades kept for the detail view; the rest stay in trades.csv.
 const MAX_TRADES: usize = 2_000;
 
-pub fn load(engine: &Engine, id: &str) -> Result<RunDetail> {
+pub(crate) fn load(engine: &Engine, id: &str) -> Result<RunDetail> {
     let report = engine.show_run(id)?;
     let root = engine.workspace().root();
     let (equity, drawdown) = match &report.artifacts.equity_parquet {

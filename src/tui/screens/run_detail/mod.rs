@@ -1,8 +1,8 @@
 //! One run, opened over the Runs tab: its metrics, equity and drawdown charts, configuration
 //! and trades (scrolled).
 
-pub mod draw;
-pub mod load;
+mod draw;
+pub(crate) mod load;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;

@@ -11,7 +11,7 @@ use crate::tui::panes::{num, pct};
 use crate::tui::screens::runs::table::COLUMNS;
 use crate::tui::theme::Theme;
 
-pub fn draw(f: &mut Frame, area: Rect, s: &RunsScreen, t: &Theme) {
+pub(super) fn draw(f: &mut Frame, area: Rect, s: &RunsScreen, t: &Theme) {
     let rt = &s.table;
     let filter = match (&s.filter_edit, rt.filter.is_empty()) {
         (Some(buf), _) => format!(" filter: {buf}▏ "),

@@ -1,8 +1,8 @@
 //! The Runs tab: every run in the index, sorted, filtered and marked for compare; Enter opens a
 //! run's detail, `n` the new-run form.
 
-pub mod draw;
-pub mod table;
+mod draw;
+mod table;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;

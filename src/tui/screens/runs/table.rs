@@ -7,7 +7,7 @@ use crate::engine::research::query::Filter;
 use crate::tui::widgets::list_cursor::ListCursor;
 
 /// Columns shown, in order: (header, index field or metric name, is a metric).
-pub const COLUMNS: [(&str, &str, bool); 11] = [
+pub(super) const COLUMNS: [(&str, &str, bool); 11] = [
     ("run", "run_id", false),
     ("strategy", "strategy", false),
     ("params", "params", false),

@@ -40,7 +40,7 @@ fn kv(k: &str, v: &str, style: Style, width: usize, t: &Theme) -> Vec<Line<'stat
         .collect()
 }
 
-pub fn draw(f: &mut Frame, area: ratatui::layout::Rect, d: &SignalDetailView, jobs: &Jobs, t: &Theme) {
+pub(super) fn draw(f: &mut Frame, area: ratatui::layout::Rect, d: &SignalDetailView, jobs: &Jobs, t: &Theme) {
     let rec = &d.record;
     let s = &rec.signal.signal;
     let a = &rec.triage.assessment;

@@ -31,7 +31,7 @@ pub struct ResearchRow {
 }
 
 /// The rows of a verdict, symbol by symbol.
-pub fn research_rows(v: &crate::engine::signals::Verdict) -> Vec<ResearchRow> {
+pub(crate) fn research_rows(v: &crate::engine::signals::Verdict) -> Vec<ResearchRow> {
     use crate::engine::signals::VerdictKind;
     let opt = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{v:.3}"));
     let mut out = Vec::new();
@@ -102,7 +102,7 @@ pub fn research_rows(v: &crate::engine::signals::Verdict) -> Vec<ResearchRow> {
     out
 }
 
-pub fn load(engine: &Engine, id: &str) -> Result<SignalDetailView> {
+pub(crate) fn load(engine: &Engine, id: &str) -> Result<SignalDetailView> {
     let record = engine.signal_show(id)?;
     let research = record.verdict.as_ref().map(research_rows).unwrap_or_default();
     let read_at_ms = crate::engine::time::now_ms();

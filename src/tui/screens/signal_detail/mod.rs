@@ -1,8 +1,8 @@
 //! One signal, opened over the Signals tab: the document, its triage, its latest verdict and
 //! that verdict's research row by row; the same keys research and triage it.
 
-pub mod draw;
-pub mod load;
+mod draw;
+pub(crate) mod load;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;

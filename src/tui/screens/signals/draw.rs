@@ -13,7 +13,7 @@ use crate::engine::signals::{Decision, Priority, SignalRow, VerdictKind};
 use crate::tui::jobs::{JobKey, Jobs};
 use crate::tui::theme::Theme;
 
-pub fn priority_mark(p: Priority, t: &Theme) -> (String, Style) {
+pub(crate) fn priority_mark(p: Priority, t: &Theme) -> (String, Style) {
     match p {
         Priority::High => ("▲ high".into(), t.warning),
         Priority::Normal => ("· normal".into(), t.base),
@@ -21,7 +21,7 @@ pub fn priority_mark(p: Priority, t: &Theme) -> (String, Style) {
     }
 }
 
-pub fn decision_mark(d: Decision, t: &Theme) -> (String, Style) {
+pub(crate) fn decision_mark(d: Decision, t: &Theme) -> (String, Style) {
     match d {
         Decision::Test => ("▶ test".into(), t.positive),
         Decision::NeedsData => ("◌ needs data".into(), t.warning),
@@ -30,7 +30,7 @@ pub fn decision_mark(d: Decision, t: &Theme) -> (String, Style) {
 }
 
 /// The verdict, or that research is running now, or that there is none yet.
-pub fn verdict_mark(v: Option<VerdictKind>, researching: bool, t: &Theme) -> (String, Style) {
+pub(crate) fn verdict_mark(v: Option<VerdictKind>, researching: bool, t: &Theme) -> (String, Style) {
     match (researching, v) {
         (true, _) => ("◐ researching".into(), t.accent),
         (_, Some(VerdictKind::Supported)) => ("✔ supported".into(), t.ok),
@@ -98,7 +98,7 @@ impl Col {
     }
 }
 
-pub fn draw(f: &mut Frame, area: Rect, s: &SignalsScreen, jobs: &Jobs, t: &Theme) {
+pub(crate) fn draw(f: &mut Frame, area: Rect, s: &SignalsScreen, jobs: &Jobs, t: &Theme) {
     let count = |d: Decision| s.rows.iter().filter(|r| r.decision == d).count();
     let title = format!(
         " Signals · {} · test {} · needs data {} · ignore {} ",

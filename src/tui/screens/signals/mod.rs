@@ -1,8 +1,8 @@
 //! The Signals tab: research signals with priority, decision, verdict and age; `r` researches
 //! the selected one in the background, `t` triages it again, Enter opens it.
 
-pub mod draw;
-pub mod state;
+pub(super) mod draw;
+pub(super) mod state;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;

@@ -42,7 +42,7 @@ impl SignalsScreen {
 }
 
 /// A signal's age, `created_at` to `now_ms`: `<1m`, `45m`, `5h`, `3d`.
-pub fn age(created_at: &str, now_ms: i64) -> String {
+pub(crate) fn age(created_at: &str, now_ms: i64) -> String {
     let Some(t) = crate::engine::signals::contract::parse_time(created_at) else { return "-".into() };
     let m = (now_ms - t).max(0) / 60_000;
     match m {

@@ -11,7 +11,7 @@ use super::load::SweepView;
 use crate::tui::panes::{num, pct};
 use crate::tui::theme::Theme;
 
-pub fn draw(f: &mut Frame, area: Rect, s: &SweepView, t: &Theme) {
+pub(super) fn draw(f: &mut Frame, area: Rect, s: &SweepView, t: &Theme) {
     let outer = Block::bordered()
         .title(Line::styled(format!(" {} · {} by {} ", s.sweep_id, s.strategy, s.objective), t.title))
         .border_style(t.border_focus);

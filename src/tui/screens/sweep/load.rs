@@ -6,7 +6,7 @@ use crate::engine::{Engine, Result};
 use crate::tui::widgets::list_cursor::ListCursor;
 
 /// One ranking line: rank, params, objective, total return, Sharpe, trades.
-pub type RankRow = (usize, String, Option<f64>, f64, Option<f64>, usize);
+pub(crate) type RankRow = (usize, String, Option<f64>, f64, Option<f64>, usize);
 
 #[derive(Debug, Clone)]
 pub struct SweepView {
@@ -24,7 +24,7 @@ pub struct SweepView {
     pub scroll: ListCursor,
 }
 
-pub fn load(engine: &Engine, id: &str) -> Result<SweepView> {
+pub(crate) fn load(engine: &Engine, id: &str) -> Result<SweepView> {
     let r = engine.show_sweep(id)?;
     let mut ranked: Vec<_> = r.combinations.iter().collect();
     ranked.sort_by_key(|c| c.rank);

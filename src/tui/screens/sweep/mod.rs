@@ -1,8 +1,8 @@
 //! One sweep, opened over the Sweeps tab: its combinations ranked (scrolled) and a heatmap of
 //! the objective over its first two parameters.
 
-pub mod draw;
-pub mod load;
+mod draw;
+pub(crate) mod load;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;

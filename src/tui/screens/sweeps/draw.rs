@@ -10,7 +10,7 @@ use super::SweepsScreen;
 use crate::tui::panes::num;
 use crate::tui::theme::Theme;
 
-pub fn draw(f: &mut Frame, area: Rect, screen: &SweepsScreen, t: &Theme) {
+pub(super) fn draw(f: &mut Frame, area: Rect, screen: &SweepsScreen, t: &Theme) {
     let block = Block::bordered()
         .title(Line::styled(format!(" Sweeps · {} ", screen.sweeps.len()), t.title))
         .border_style(t.border_focus);

@@ -1,6 +1,6 @@
 //! The Sweeps tab: every parameter sweep; Enter opens one's ranking and heatmap.
 
-pub mod draw;
+mod draw;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
