@@ -169,8 +169,8 @@ fn real_workspace() -> (tempfile::TempDir, Vec<String>) {
         name: Some("paper_bench".into()),
         signal_out: None,
     };
-    let s = quantlab::engine::paper::create(ws, &req).unwrap();
-    quantlab::engine::paper::run(ws, &s.id).unwrap();
+    let s = quantlab::engine::paper::create(ws, engine.venue_runtime(), &req).unwrap();
+    quantlab::engine::paper::run(ws, engine.venue_runtime(), &s.id).unwrap();
     ids.push(s.id);
     (dir, ids)
 }

@@ -4,6 +4,11 @@
 //! `KeypressWitness`, and cannot change what an open dialog or a pending intent shows after it
 //! was shown. Each file under tests/compile_fail/ tries one bypass and must fail to compile
 //! with the error recorded beside it (`TRYBUILD=overwrite` records them again).
+//!
+//! A binary of its own, not a group of tests/integration.rs: trybuild runs cargo to build the
+//! crate and each file, minutes of both cores on a fresh build, which would run on a test
+//! thread beside the integration tests' timed ones (the dialog's dwell, the simulator's
+//! latency figures) and slow every `cargo test --test integration` while iterating.
 
 #[test]
 fn bypasses_of_the_confirm_key_do_not_compile() {

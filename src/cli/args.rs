@@ -4,19 +4,14 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-#[path = "args_paper.rs"]
 mod paper;
 pub use paper::{PaperCmd, PaperStartArgs};
-#[path = "args_pretrade.rs"]
 mod pretrade;
 pub use pretrade::{PlanArgs, PretradeCmd};
-#[path = "args_venues.rs"]
 mod venues;
 pub use venues::{CorridorCmd, DoctorArgs, OrderCmd, PreviewArgs, SimArgs, SimCmd};
-#[path = "args_audit.rs"]
 mod audit;
 pub use audit::AuditCmd;
-#[path = "args_signals.rs"]
 mod signals;
 pub use signals::SignalsCmd;
 

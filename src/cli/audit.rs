@@ -2,7 +2,7 @@
 
 use super::args::AuditCmd;
 use super::output::Outcome;
-use crate::engine::execution::audit::{AuditReport, CorridorAudit};
+use crate::engine::execution::audit_report::{AuditReport, CorridorAudit};
 use crate::engine::execution::Venue;
 use crate::engine::{Engine, ErrorKind, Result};
 

@@ -41,8 +41,8 @@ fn start(engine: &Engine, a: &PaperStartArgs) -> Result<Outcome> {
     };
     let s = if a.foreground {
         paper::mark_dead(engine.workspace())?;
-        let s = paper::create(engine.workspace(), &req)?;
-        paper::run(engine.workspace(), &s.id)?
+        let s = paper::create(engine.workspace(), engine.venue_runtime(), &req)?;
+        paper::run(engine.workspace(), engine.venue_runtime(), &s.id)?
     } else {
         engine.paper_start(&req)?
     };
@@ -59,7 +59,9 @@ pub fn dispatch(engine: &Engine, cmd: &PaperCmd) -> (&'static str, Result<Outcom
     let ws = engine.workspace();
     match cmd {
         PaperCmd::Start(a) => ("paper start", start(engine, a)),
-        PaperCmd::Run { id } => ("paper run", paper::run(ws, id).map(|s| finished("paper run", s))),
+        PaperCmd::Run { id } => {
+            ("paper run", paper::run(ws, engine.venue_runtime(), id).map(|s| finished("paper run", s)))
+        }
         PaperCmd::List => (
             "paper list",
             (|| {
@@ -86,7 +88,7 @@ pub fn dispatch(engine: &Engine, cmd: &PaperCmd) -> (&'static str, Result<Outcom
                 let (s, needs_runner) = paper::resume(ws, id)?;
                 let s = match (needs_runner, foreground) {
                     (false, _) => s,
-                    (true, true) => paper::run(ws, id)?,
+                    (true, true) => paper::run(ws, engine.venue_runtime(), id)?,
                     (true, false) => launch::spawn(ws, id)?,
                 };
                 Ok(finished("paper resume", s))

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::args::{PlanArgs, PretradeCmd};
 use super::output::Outcome;
-use crate::engine::execution::types::parse_decimal;
+use crate::engine::execution::model::parse_decimal;
 use crate::engine::execution::{Side, Venue};
 use crate::engine::pretrade::{EntryKind, Market, Plan, PlanInput, Risk, Rules, Target};
 use crate::engine::{Engine, Error, ErrorKind, Result};

@@ -13,7 +13,6 @@ use super::{execute, Cli};
 use crate::engine::contract::{CONTRACT_VERSION, RESPONSE_SCHEMA};
 use crate::engine::Error;
 
-#[path = "request_strict.rs"]
 mod strict;
 
 /// Top-level fields a request may carry.

@@ -1,7 +1,6 @@
 //! `quantlab sweep`, `quantlab sweep merge`, `quantlab sweeps ...`
 
 use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::json;
 
@@ -79,13 +78,16 @@ fn run(engine: &Engine, cmd: &SweepCmd) -> Result<Outcome> {
         Some(m @ ("bar" | "json" | "none")) => m,
         Some(other) => return Err(Error::bad_input(format!("--progress '{other}': use bar, json or none"))),
     };
-    let last_pct = AtomicUsize::new(usize::MAX);
+    let shown = std::sync::Mutex::new((0usize, usize::MAX));
     let progress = |done: usize, total: usize| {
         let pct = done * 100 / total.max(1);
-        // Report each percent once, whatever thread finishes it.
-        if last_pct.swap(pct, Ordering::Relaxed) == pct && done != total {
+        // Workers finish in any order: report each percent once and never a count below one
+        // already reported, deciding under one lock so the lines stay in order.
+        let mut last = shown.lock().unwrap_or_else(|p| p.into_inner());
+        if done <= last.0 || (pct == last.1 && done != total) {
             return;
         }
+        *last = (done, pct);
         let mut err = std::io::stderr().lock();
         match mode {
             "bar" => {

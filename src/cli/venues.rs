@@ -14,7 +14,7 @@ use crate::engine::{Engine, Error, Result};
 
 pub fn sim(engine: &Engine, a: &SimArgs, json_out: bool) -> (&'static str, Result<Outcome>) {
     match &a.cmd {
-        Some(SimCmd::Fault { url, kind, value }) => ("sim fault", fault(url, kind, value.as_deref())),
+        Some(SimCmd::Fault { url, kind, value }) => ("sim fault", fault(engine, url, kind, value.as_deref())),
         None => ("sim", run(engine, a, json_out)),
     }
 }
@@ -40,9 +40,9 @@ fn run(engine: &Engine, a: &SimArgs, json_out: bool) -> Result<Outcome> {
     Ok(Outcome::ok("sim", &json!({ "stopped": true }), "quantlab sim: stopped, state saved\n".into()))
 }
 
-fn fault(url: &str, kind: &str, value: Option<&str>) -> Result<Outcome> {
+fn fault(engine: &Engine, url: &str, kind: &str, value: Option<&str>) -> Result<Outcome> {
     let change = sim::faults::FaultChange::parse(kind, value)?;
-    let reply = sim::send_fault(url, &change)?;
+    let reply = sim::send_fault(engine.venue_runtime(), url, &change)?;
     let text = format!("fault applied: {kind}{}\n", value.map(|v| format!(" {v}")).unwrap_or_default());
     Ok(Outcome::ok("sim fault", &reply, text))
 }
@@ -57,7 +57,7 @@ fn corridor(venue: &str, account: &str) -> Result<CorridorId> {
 
 pub fn doctor(engine: &Engine, a: &DoctorArgs) -> Result<Outcome> {
     let id = corridor(&a.venue, &a.account)?;
-    let r = doctor::doctor(engine.workspace(), engine.credentials(), &id)?;
+    let r = doctor::doctor(engine.workspace(), engine.credentials(), engine.venue_runtime(), &id)?;
     let code = r.exit_code;
     Ok(Outcome::ok("doctor", &r, r.text()).with_exit(code))
 }
@@ -96,7 +96,14 @@ fn order_preview(engine: &Engine, a: &PreviewArgs) -> Result<Outcome> {
         reduce_only: a.reduce_only,
         exits: super::execution::exits(&a.exits)?,
     };
-    let p = preview::preview(engine.workspace(), engine.credentials(), &id, ask, a.validate)?;
+    let p = preview::preview(
+        engine.workspace(),
+        engine.credentials(),
+        engine.venue_runtime(),
+        &id,
+        ask,
+        a.validate,
+    )?;
     let mut text = String::new();
     if let Some(w) = &p.warning {
         text.push_str(&format!("{w}\n"));

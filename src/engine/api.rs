@@ -7,6 +7,7 @@ use crate::engine::check::{run_checks, CheckLine};
 use crate::engine::data::catalog::{self, DatasetMeta};
 use crate::engine::data::{store, synth};
 use crate::engine::error::{Error, Result};
+use crate::engine::execution::adapter_factory::AdapterFactory;
 use crate::engine::indicator_spec::{compute, IndicatorSpec};
 use crate::engine::research::compare::{compare, Comparison};
 use crate::engine::research::index::{self, IndexEntry, RebuildOutcome};
@@ -15,19 +16,29 @@ use crate::engine::research::query::{select, Query};
 use crate::engine::research::sweep::{self, Progress, SweepReport, SweepRequest, SweepSummary};
 use crate::engine::research::walkforward::{self, WalkForwardReport, WalkForwardRequest};
 use crate::engine::research::{run, RunReport, RunRequest};
+use crate::engine::runtime::VenueRuntime;
 use crate::engine::strategy::{catalogue, StrategyInfo};
 use crate::engine::time::{fmt_ms, parse_timeframe};
+use crate::engine::venues::factory::VenueAdapters;
 use crate::engine::workspace::{read_json, write_atomic, Workspace};
 
+/// Clones share the workspace, the credential store, the adapter factory and the venue runtime:
+/// a console hands one to each of its workers.
+#[derive(Clone)]
 pub struct Engine {
     ws: Workspace,
     credentials: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
+    /// How execution reaches venues: the venues' own factory unless a test gave another.
+    adapters: std::sync::Arc<dyn AdapterFactory>,
+    /// The program that runs this engine's paper sessions, when it is not this one.
+    runner: Option<std::path::PathBuf>,
+    venues: VenueRuntime,
 }
 
 impl Engine {
     /// An engine on `ws` whose credentials live in the OS keyring.
     pub fn open(ws: Workspace) -> Engine {
-        Engine { ws, credentials: std::sync::Arc::new(crate::engine::secrets::KeyringStore) }
+        Engine::with_credentials(ws, std::sync::Arc::new(crate::engine::secrets::KeyringStore))
     }
 
     /// The same with another credential store (tests use the in-memory one).
@@ -35,7 +46,57 @@ impl Engine {
         ws: Workspace,
         store: std::sync::Arc<dyn crate::engine::secrets::CredentialStore>,
     ) -> Engine {
-        Engine { ws, credentials: store }
+        Engine {
+            ws,
+            credentials: store,
+            venues: VenueRuntime::new(),
+            adapters: std::sync::Arc::new(VenueAdapters),
+            runner: None,
+        }
+    }
+
+    /// The same engine reaching venues through `adapters` instead of the venues' own
+    /// factory (tests put a fake venue behind a live venue's name).
+    pub fn with_adapters(mut self, adapters: std::sync::Arc<dyn AdapterFactory>) -> Engine {
+        self.adapters = adapters;
+        self
+    }
+
+    /// The factory execution opens venue adapters with.
+    pub fn adapters(&self) -> &std::sync::Arc<dyn AdapterFactory> {
+        &self.adapters
+    }
+
+    /// The same engine launching its paper sessions' runners with `exe`, a quantlab build, rather
+    /// than this program (tests and embedders whose own executable is not quantlab). Unlike
+    /// `QUANTLAB_RUNNER`, it is this engine's alone, not the whole process's.
+    pub fn with_runner(mut self, exe: impl Into<std::path::PathBuf>) -> Engine {
+        self.runner = Some(exe.into());
+        self
+    }
+
+    /// The runner program [`Engine::with_runner`] chose, if any.
+    pub(crate) fn runner(&self) -> Option<&Path> {
+        self.runner.as_deref()
+    }
+
+    /// The runtime every venue call and stream of this engine (and its clones) runs on.
+    pub fn venue_runtime(&self) -> &VenueRuntime {
+        &self.venues
+    }
+
+    /// Run a venue future to completion on the engine's runtime (see [`VenueRuntime::block_on`]).
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> Result<F::Output> {
+        self.venues.block_on(f)
+    }
+
+    /// Start a stream on the engine's runtime (see [`VenueRuntime::spawn`]).
+    pub fn spawn<F>(&self, f: F) -> Result<tokio::task::JoinHandle<F::Output>>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.venues.spawn(f)
     }
 
     pub fn credentials(&self) -> &dyn crate::engine::secrets::CredentialStore {

@@ -10,60 +10,21 @@ use serde::Serialize;
 
 use crate::engine::api::Engine;
 use crate::engine::error::{Error, ErrorKind, Result};
-use crate::engine::execution::broker::{Balance, OrderReport, Position};
-use crate::engine::execution::corridor::arming::{ArmReport, ArmState, Lease};
-use crate::engine::execution::intent::ExecutionIntent;
-use crate::engine::execution::preflight::ExecutionPreflight;
+use crate::engine::execution::arm_state::{ArmState, Lease};
+use crate::engine::execution::corridor::arming::ArmReport;
+use crate::engine::execution::model::{Balance, OrderReport, Position};
 use crate::engine::execution::{self as ex, Confirmation, CorridorId, OperatorKey, SubmitOutcome, Venue};
 use crate::engine::time::now_ms;
+
+// The confirm dialog's subject lives with the dialog (engine::gate), so the gate needs nothing
+// of this file; it is still reached here, beside the reads that make it.
+pub use crate::engine::gate::PendingIntent;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Connection {
     pub ok: bool,
     pub latency_ms: u64,
     pub message: String,
-}
-
-/// An intent awaiting approval, as read from its corridor's journal. Made only here, and
-/// read-only: what the confirm dialog shows, and the digest it carries into the approval, are
-/// what the engine read (the fields are private so no caller can swap the intent under a digest).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PendingIntent {
-    intent: ExecutionIntent,
-    /// sha256 of the intent as read now: the confirm dialog carries it into the approval.
-    digest: String,
-    preflight: Option<ExecutionPreflight>,
-    /// Why it cannot be approved now (expired, failed preflight, corridor not armed), if so.
-    blocked: Option<String>,
-}
-
-impl PendingIntent {
-    pub fn intent(&self) -> &ExecutionIntent {
-        &self.intent
-    }
-
-    /// sha256 of the intent as read: what a confirmation of it must carry.
-    pub fn digest(&self) -> &str {
-        &self.digest
-    }
-
-    pub fn preflight(&self) -> Option<&ExecutionPreflight> {
-        self.preflight.as_ref()
-    }
-
-    /// Why it cannot be approved now, if so.
-    pub fn blocked(&self) -> Option<&str> {
-        self.blocked.as_deref()
-    }
-
-    #[cfg(test)]
-    pub(crate) fn for_tests(
-        intent: ExecutionIntent,
-        digest: &str,
-        preflight: Option<ExecutionPreflight>,
-    ) -> Self {
-        PendingIntent { intent, digest: digest.to_string(), preflight, blocked: None }
-    }
 }
 
 /// One intent of an open corridor awaiting approval, read from its journal now, without
@@ -89,7 +50,7 @@ pub fn pending_intent(c: &ex::Corridor, intent_id: &str) -> Result<PendingIntent
     } else {
         None
     };
-    Ok(PendingIntent { digest: c.digest_of(intent_id)?, intent: r.intent.clone(), preflight: None, blocked })
+    Ok(PendingIntent::new(r.intent.clone(), c.digest_of(intent_id)?, None, blocked))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -164,46 +125,46 @@ pub struct ConfirmedSend {
 impl Engine {
     fn open_live_corridor(&self, venue: Venue, account: &str) -> Result<ex::Corridor> {
         let id = CorridorId::new(venue, account)?;
-        ex::open_corridor(self.workspace(), &id, self.credentials())
+        ex::open_corridor(self.workspace(), self.adapters(), &id, self.credentials())
     }
 
     /// A corridor's state from its journal and lease, without reaching its venue.
     pub fn corridor_state(&self, id: &CorridorId) -> Result<ArmState> {
         let entries = ex::journal::read(&ex::paths::journal(self.workspace(), id))?;
         let st = ex::state::CorridorState::replay(&entries);
-        Ok(ex::corridor::arming::state_of(self.workspace(), id, &st, now_ms()))
+        Ok(ex::arm_state::state_of(self.workspace(), id, &st, now_ms()))
     }
 
     pub fn corridor_arm(&self, venue: Venue, account: &str) -> Result<ArmReport> {
         let mut c = self.open_live_corridor(venue, account)?;
-        ex::block_on(c.arm())?
+        self.block_on(c.arm())?
     }
 
     pub fn corridor_disarm(&self, venue: Venue, account: &str, keep_orders: bool) -> Result<()> {
         let mut c = self.open_live_corridor(venue, account)?;
-        ex::block_on(c.disarm("operator disarmed", keep_orders))?
+        self.block_on(c.disarm("operator disarmed", keep_orders))?
     }
 
     /// Renew the dead-man timer of an armed corridor (what the console does while it runs).
     pub fn corridor_keep_alive(&self, venue: Venue, account: &str) -> Result<Lease> {
         let mut c = self.open_live_corridor(venue, account)?;
-        ex::block_on(c.keep_alive())?
+        self.block_on(c.keep_alive())?
     }
 
     pub fn corridor_detail(&self, venue: Venue, account: &str) -> Result<CorridorDetail> {
         let c = self.open_live_corridor(venue, account)?;
-        ex::block_on(detail(&c))?
+        self.block_on(detail(&c))?
     }
 
     /// Approve with the confirm dialog's confirmation and send at once.
     pub fn corridor_send_confirmed(&self, confirmation: Confirmation) -> Result<ConfirmedSend> {
         let key = Instant::now();
         let row = self.intent(confirmation.intent_id())?;
-        let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
+        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &row.corridor, self.credentials())?;
         let id = confirmation.intent_id().to_string();
         let signing = self.signing_key(&row.corridor)?;
         c.approve_with(confirmation, signing.as_ref())?;
-        let (outcome, to_send) = ex::block_on(async {
+        let (outcome, to_send) = self.block_on(async {
             let r = c.submit_timed(&id).await;
             (r.0, r.1)
         })?;
@@ -224,8 +185,7 @@ impl Engine {
                 RehearsalKey::Unsigned { .. } => None,
             });
         }
-        let loopback =
-            || crate::engine::execution::approval_sign::corridor_loopback(self.workspace(), corridor);
+        let loopback = || self.adapters().loopback(self.workspace(), corridor);
         Ok(Some(OperatorKey::for_live(self.credentials(), self.workspace(), loopback)?.0))
     }
 
@@ -266,14 +226,18 @@ pub async fn detail(c: &ex::Corridor) -> Result<CorridorDetail> {
                 known(a.open_orders().await.map_err(|e| e.to_string())),
             )
         } else {
-            ((None, Some(unread.clone())), (None, Some(unread.clone())), (None, Some(unread)))
+            ((None, Some(unread.clone())), (None, Some(unread.clone())), (None, Some(unread.clone())))
         };
-    let context = if connection.ok { c.context().await.ok() } else { None };
+    let context = if connection.ok {
+        c.context().await.map_err(|e| format!("the venue's context could not be read: {}", e.message))
+    } else {
+        Err(unread.clone())
+    };
     let state = c.arm_state();
     let now = now_ms();
     let mut pending = Vec::new();
     for r in c.state().intents.values().filter(|r| r.awaits_approval()) {
-        let pf = c.evaluate(&r.intent, context.as_ref());
+        let pf = c.evaluate(&r.intent, context.as_ref().map_err(String::as_str));
         let blocked = if r.intent.expires_ms <= now {
             Some("expired".to_string())
         } else if state == ArmState::Halted {
@@ -285,14 +249,9 @@ pub async fn detail(c: &ex::Corridor) -> Result<CorridorDetail> {
         } else {
             None
         };
-        pending.push(PendingIntent {
-            digest: c.digest_of(&r.intent.id)?,
-            intent: r.intent.clone(),
-            preflight: Some(pf),
-            blocked,
-        });
+        pending.push(PendingIntent::new(r.intent.clone(), c.digest_of(&r.intent.id)?, Some(pf), blocked));
     }
-    pending.sort_by_key(|p| p.intent.expires_ms);
+    pending.sort_by_key(|p| p.intent().expires_ms);
     let mut recent_fills: Vec<RecentFill> = c
         .state()
         .intents

@@ -197,6 +197,7 @@ pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
     // A replay of the last months, so the Paper tab opens on a session with its trail.
     let paper = crate::engine::paper::create(
         ws,
+        engine.venue_runtime(),
         &crate::engine::paper::StartRequest {
             strategy: "ema_cross".into(),
             params: [("fast", "12"), ("slow", "48")]
@@ -212,7 +213,7 @@ pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
             signal_out: None,
         },
     )?;
-    crate::engine::paper::run(ws, &paper.id)?;
+    crate::engine::paper::run(ws, engine.venue_runtime(), &paper.id)?;
     // Signals of every decision, so the Signals tab opens on a triage and a verdict.
     let now = now_ms();
     let intake = engine.signals_intake("demo", &demo_signals(&fmt_ms(now - now % 1000)))?;

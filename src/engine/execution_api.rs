@@ -4,14 +4,18 @@
 use serde::Serialize;
 
 use crate::engine::execution::approval_sign::{OperatorKey, RehearsalKey};
-use crate::engine::execution::audit::{self, AuditReport};
-use crate::engine::execution::corridor::arming::ArmStatus;
-use crate::engine::execution::intent::{ExecutionIntent, IntentSpec};
-use crate::engine::execution::journal::{self, Entry, Verification};
+use crate::engine::execution::arm_state::ArmStatus;
+use crate::engine::execution::audit;
+use crate::engine::execution::audit_report::AuditReport;
+use crate::engine::execution::intent::IntentSpec;
+use crate::engine::execution::journal::{self, Verification};
+use crate::engine::execution::model::Entry;
+use crate::engine::execution::model::ExecutionIntent;
+use crate::engine::execution::model::{Event, ReconcileSummary};
 use crate::engine::execution::policy::{self, LoadedPolicy};
 use crate::engine::execution::preflight::ExecutionPreflight;
 use crate::engine::execution::promote::{self, PromotionReport};
-use crate::engine::execution::state::{Event, IntentStatus, ReconcileSummary};
+use crate::engine::execution::state::IntentStatus;
 use crate::engine::execution::{self as ex, paths, CorridorId, SubmitOutcome, Venue};
 use crate::engine::secrets::{self, CredentialKey, Secret};
 use crate::engine::time::now_ms;
@@ -32,6 +36,27 @@ pub struct CorridorSummary {
     pub awaiting_approval: usize,
     pub open_orders: usize,
     pub journal_entries: usize,
+}
+
+/// Every corridor at a glance, read together: the Corridors tab's list and the status bar's
+/// halts and approvals come from one snapshot, so they agree and each journal is read once.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CorridorSnapshot {
+    pub corridors: Vec<CorridorSummary>,
+    /// Why the kill switch halted every corridor, when it did.
+    pub kill_switch: Option<String>,
+}
+
+impl CorridorSnapshot {
+    /// Intents not yet expired that wait for an operator's approval, over every corridor.
+    pub fn awaiting_approval(&self) -> usize {
+        self.corridors.iter().map(|c| c.awaiting_approval).sum()
+    }
+
+    /// The corridors halted, on their own or by the kill switch.
+    pub fn halted(&self) -> Vec<&CorridorId> {
+        self.corridors.iter().filter(|c| c.halted.is_some()).map(|c| &c.corridor).collect()
+    }
 }
 
 /// A credential's name and whether the store holds it; never its value. A venue credential
@@ -71,6 +96,21 @@ impl Engine {
     }
 
     pub fn corridors(&self) -> Result<Vec<CorridorSummary>> {
+        Ok(self.corridor_snapshot()?.corridors)
+    }
+
+    /// Every corridor at a glance and what the status bar says of them, from one read of each
+    /// journal.
+    pub fn corridor_snapshot(&self) -> Result<CorridorSnapshot> {
+        self.snapshot_with(&std::collections::BTreeMap::new())
+    }
+
+    /// The snapshot, with the corridors in `open` (opened, so read already, by the caller)
+    /// summarised from the state they hold instead of their journals read again.
+    pub(crate) fn snapshot_with(
+        &self,
+        open: &std::collections::BTreeMap<CorridorId, ex::Corridor>,
+    ) -> Result<CorridorSnapshot> {
         let ws = self.workspace();
         let in_policy: Vec<CorridorId> = policy::load(ws)?
             .map(|p| p.policy.corridors.iter().map(|c| c.id()).collect())
@@ -79,10 +119,17 @@ impl Engine {
         let now = now_ms();
         let mut out = Vec::new();
         for id in ex::corridors(ws)? {
-            let entries = journal::read(&paths::journal(ws, &id))?;
-            let st = ex::state::CorridorState::replay(&entries);
+            let read;
+            let (st, journal_entries) = match open.get(&id) {
+                Some(c) => (c.state(), c.entries().len()),
+                None => {
+                    let entries = journal::read(&paths::journal(ws, &id))?;
+                    read = ex::state::CorridorState::replay(&entries);
+                    (&read, entries.len())
+                }
+            };
             out.push(CorridorSummary {
-                arm: ex::corridor::arming::status_of(ws, &id, &st, now),
+                arm: ex::arm_state::status_of(ws, &id, st, now),
                 in_policy: in_policy.contains(&id),
                 halted: global
                     .clone()
@@ -95,11 +142,11 @@ impl Engine {
                     .filter(|r| r.awaits_approval() && r.intent.expires_ms > now)
                     .count(),
                 open_orders: st.open_intents().count(),
-                journal_entries: entries.len(),
+                journal_entries,
                 corridor: id,
             });
         }
-        Ok(out)
+        Ok(CorridorSnapshot { corridors: out, kill_switch: global })
     }
 
     /// Record a new intent in its corridor's journal. No venue is involved.
@@ -117,10 +164,10 @@ impl Engine {
             .then(|| {
                 let path = paths::fake_venue(ws, &id.account);
                 let state = match std::fs::read(&path) {
-                    Ok(b) => serde_json::from_slice::<ex::fake::FakeState>(&b).ok(),
-                    Err(_) => Some(ex::fake::FakeState::default()),
+                    Ok(b) => serde_json::from_slice::<crate::engine::venues::fake::FakeState>(&b).ok(),
+                    Err(_) => Some(crate::engine::venues::fake::FakeState::default()),
                 };
-                state?.instruments.into_iter().find(|r| r.symbol == intent.symbol)
+                state?.rules(&intent.symbol)
             })
             .flatten();
         match fake_rule {
@@ -129,7 +176,7 @@ impl Engine {
                 &format!("the fake venue's tick for {} ({})", r.symbol, r.tick_size),
             )?,
             None => intent.check_price_decimals(
-                ex::intent::venue_max_price_decimals(id.venue),
+                crate::engine::venues::max_price_decimals(id.venue),
                 &format!(
                     "{} (its most price decimals; the instrument's tick is checked at preflight)",
                     id.venue
@@ -173,14 +220,14 @@ impl Engine {
             j.append(Event::IntentCancelled { intent_id: id.into(), reason: reason.into() }, false)?;
             return Ok(IntentStatus::Cancelled);
         }
-        let mut corridor = ex::open_corridor(self.workspace(), &c, self.credentials())?;
-        ex::block_on(corridor.cancel_intent(id, reason))?
+        let mut corridor = ex::open_corridor(self.workspace(), self.adapters(), &c, self.credentials())?;
+        self.block_on(corridor.cancel_intent(id, reason))?
     }
 
     pub fn preflight(&self, intent_id: &str) -> Result<ExecutionPreflight> {
         let row = self.intent(intent_id)?;
-        let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
-        ex::block_on(c.preflight(intent_id))?
+        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &row.corridor, self.credentials())?;
+        self.block_on(c.preflight(intent_id))?
     }
 
     /// Send an intent from a script. A dry run (validate-only) works on every venue; a real
@@ -197,7 +244,7 @@ impl Engine {
                 ),
             ));
         }
-        let mut c = ex::open_corridor(self.workspace(), &row.corridor, self.credentials())?;
+        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &row.corridor, self.credentials())?;
         let mut unsigned = None;
         if !dry_run {
             match OperatorKey::for_rehearsal(self.credentials(), self.workspace())? {
@@ -216,7 +263,7 @@ impl Engine {
                 }
             }
         }
-        let mut out = ex::block_on(c.submit(intent_id, dry_run))??;
+        let mut out = self.block_on(c.submit(intent_id, dry_run))??;
         if let Some(note) = unsigned {
             out.message = format!("{}; {note}", out.message);
         }
@@ -240,7 +287,7 @@ impl Engine {
     /// against the trusted operator keys.
     pub fn audit_verify(&self, venue: Option<Venue>, account: Option<&str>) -> Result<AuditReport> {
         let scope = ex::select(self.workspace(), venue, account)?;
-        audit::verify(self.workspace(), &scope)
+        audit::verify(self.workspace(), self.adapters().as_ref(), &scope)
     }
 
     pub fn journal_entries(&self, venue: Venue, account: &str) -> Result<Vec<Entry>> {
@@ -262,17 +309,25 @@ impl Engine {
     }
 
     pub fn kill(&self, venue: Option<Venue>, account: Option<&str>, reason: &str) -> Result<ex::KillReport> {
-        ex::kill(self.workspace(), self.credentials(), venue, account, reason)
+        ex::kill(
+            self.workspace(),
+            self.adapters(),
+            self.credentials(),
+            self.venue_runtime(),
+            venue,
+            account,
+            reason,
+        )
     }
 
     pub fn rearm(&self, venue: Option<Venue>, account: Option<&str>) -> Result<Vec<ex::CorridorOutcome>> {
-        ex::rearm(self.workspace(), self.credentials(), venue, account)
+        ex::rearm(self.workspace(), self.adapters(), self.credentials(), self.venue_runtime(), venue, account)
     }
 
     pub fn reconcile(&self, venue: Venue, account: &str) -> Result<ReconcileSummary> {
         let id = CorridorId::new(venue, account)?;
-        let mut c = ex::open_corridor(self.workspace(), &id, self.credentials())?;
-        ex::block_on(c.reconcile())?
+        let mut c = ex::open_corridor(self.workspace(), self.adapters(), &id, self.credentials())?;
+        self.block_on(c.reconcile())?
     }
 
     pub fn promote_check(&self, venue: Venue, account: &str) -> Result<PromotionReport> {
@@ -303,7 +358,7 @@ impl Engine {
                 }
             });
         }
-        let loopback = || crate::engine::execution::approval_sign::corridor_loopback(self.workspace(), id);
+        let loopback = || self.adapters().loopback(self.workspace(), id);
         Ok(Some(OperatorKey::for_live(self.credentials(), self.workspace(), loopback)?.0))
     }
 

@@ -384,5 +384,4 @@ pub fn roc(x: &[f64], n: usize) -> Vec<f64> {
 }
 
 #[cfg(test)]
-#[path = "indicators_tests.rs"]
 mod tests;

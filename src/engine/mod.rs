@@ -15,6 +15,7 @@ pub mod indicators;
 pub mod paper;
 pub mod pretrade;
 pub mod research;
+pub mod runtime;
 pub mod secrets;
 pub mod signals;
 pub mod strategy;
@@ -22,14 +23,20 @@ pub mod time;
 pub mod venues;
 pub mod workspace;
 
+#[cfg(test)]
+mod module_graph;
+
 mod api;
 pub mod corridor_api;
+mod corridor_poll;
 mod execution_api;
 mod paper_api;
 mod pretrade_api;
 mod signals_api;
 
-pub use execution_api::{CorridorSummary, CredentialName};
+pub use corridor_poll::{CorridorPoll, CorridorPollReport};
+pub use execution_api::{CorridorSnapshot, CorridorSummary, CredentialName};
 
 pub use api::Engine;
 pub use error::{Error, ErrorKind, Result};
+pub use runtime::VenueRuntime;

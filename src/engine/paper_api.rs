@@ -8,8 +8,11 @@ impl Engine {
     /// Create a session and launch its runner in the background.
     pub fn paper_start(&self, req: &StartRequest) -> Result<Session> {
         paper::mark_dead(self.workspace())?;
-        let s = paper::create(self.workspace(), req)?;
-        launch::spawn(self.workspace(), &s.id)
+        let s = paper::create(self.workspace(), self.venue_runtime(), req)?;
+        match self.runner() {
+            Some(exe) => launch::spawn_with(self.workspace(), &s.id, exe),
+            None => launch::spawn(self.workspace(), &s.id),
+        }
     }
 
     /// Every session (dead runners marked aborted first), newest first, with its health.
@@ -28,7 +31,7 @@ impl Engine {
 
     /// Resume a paused session, or relaunch an aborted one from its last persisted bar.
     pub fn paper_resume(&self, id: &str) -> Result<Session> {
-        launch::resume_in_background(self.workspace(), id)
+        launch::resume_in_background(self.workspace(), id, self.runner())
     }
 
     pub fn paper_stop(&self, id: &str) -> Result<Session> {

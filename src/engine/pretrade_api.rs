@@ -1,7 +1,8 @@
 //! The engine's pre-trade entry points, shared by the CLI and the console.
 
-use crate::engine::execution::exits::AttachedExits;
-use crate::engine::execution::intent::{ExecutionIntent, IntentSpec};
+use crate::engine::execution::intent::IntentSpec;
+use crate::engine::execution::model::AttachedExits;
+use crate::engine::execution::model::ExecutionIntent;
 use crate::engine::execution::{paths, IntentSource, OrderType, TimeInForce, Venue};
 use crate::engine::pretrade::{self, EntryKind, Plan, PlanInput, Rules};
 use crate::engine::{Engine, Error, ErrorKind, Result};
@@ -33,9 +34,9 @@ impl Engine {
             return None;
         }
         let path = paths::fake_venue(self.workspace(), account);
-        let state: crate::engine::execution::fake::FakeState =
+        let state: crate::engine::venues::fake::FakeState =
             crate::engine::workspace::read_json(&path).unwrap_or_default();
-        state.instruments.into_iter().find(|r| r.symbol == symbol).map(|r| Rules {
+        state.rules(symbol).map(|r| Rules {
             tick_size: r.tick_size,
             lot_size: r.lot_size,
             min_size: r.min_quantity,
@@ -43,18 +44,17 @@ impl Engine {
         })
     }
 
-    /// Account equity as the venue reports it: the fake venue's cash plus its positions at
-    /// the mark. Live venues report theirs once their adapters exist; until then it is typed in.
+    /// Account equity as the venue reports it: the fake venue's account value (cash plus
+    /// unrealized PnL at the marks). Live venues report theirs once their adapters exist; until
+    /// then it is typed in.
     pub fn venue_equity(&self, venue: Venue, account: &str) -> Option<rust_decimal::Decimal> {
         if venue != Venue::Fake {
             return None;
         }
         let path = paths::fake_venue(self.workspace(), account);
-        let s: crate::engine::execution::fake::FakeState =
+        let s: crate::engine::venues::fake::FakeState =
             crate::engine::workspace::read_json(&path).unwrap_or_default();
-        let held: rust_decimal::Decimal =
-            s.positions.iter().map(|(sym, q)| *q * s.marks.get(sym).copied().unwrap_or_default()).sum();
-        Some(s.cash + held)
+        Some(s.equity())
     }
 
     /// A draft intent from a valid plan: journaled as pending in its corridor, never sent until

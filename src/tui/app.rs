@@ -151,10 +151,10 @@ impl App {
         std::mem::take(&mut self.out)
     }
 
-    /// What the console reads at start and on Refresh: the alerts and halts, and each tab's.
+    /// What the console reads at start and on Refresh: the alerts, and each tab's (the
+    /// Corridors tab's poll brings the halts).
     pub(super) fn reads(&self) -> Vec<Cmd> {
-        let own = [Cmd::LoadAlerts, Cmd::LoadCorridors];
-        own.into_iter().chain(self.tabs.iter().flat_map(|t| t.startup())).collect()
+        std::iter::once(Cmd::LoadAlerts).chain(self.tabs.iter().flat_map(|t| t.startup())).collect()
     }
 
     /// The keymap context of what has focus now.
@@ -302,11 +302,19 @@ impl App {
     /// screen that keeps it (a poll that found nothing new draws nothing).
     fn done(&mut self, Done { key, result }: Done) {
         self.out.extend(self.jobs.finish(&key));
+        match result {
+            // One corridor poll's parts, each as if it came alone.
+            Ok(Loaded::CorridorPoll(parts)) => parts.into_iter().for_each(|r| self.result(&key, r)),
+            r => self.result(&key, r),
+        }
+    }
+
+    fn result(&mut self, key: &JobKey, result: crate::engine::Result<Loaded>) {
         let loaded = match result {
             Ok(l) => l,
             Err(e) => {
                 // A failed kill still halted what it could: show the halt and its alerts.
-                if key == JobKey::Kill {
+                if *key == JobKey::Kill {
                     self.want(Cmd::LoadAlerts, false);
                     self.want(Cmd::LoadCorridors, false);
                 }
@@ -321,7 +329,7 @@ impl App {
             if r.is_none() {
                 break;
             }
-            changed |= self.call(t, |s, cx| s.on_result(&key, &mut r, cx)).unwrap_or(false);
+            changed |= self.call(t, |s, cx| s.on_result(key, &mut r, cx)).unwrap_or(false);
         }
         if let Some(l) = r {
             changed |= self.shared_result(l);
@@ -355,8 +363,8 @@ impl App {
         }
     }
 
-    /// Polls what other processes change: alerts every tick and halts every five; each screen
-    /// polls what it shows (see [`Screen::on_tick`]).
+    /// Polls what other processes change: alerts every tick; each screen polls what it shows
+    /// (see [`Screen::on_tick`]), the Corridors tab the halts with its corridors every five.
     fn tick(&mut self) {
         self.ticks += 1;
         if let Some(t) = self.jobs.busy_since() {
@@ -364,11 +372,8 @@ impl App {
             self.dirty = true;
         }
         // Alerts raised elsewhere (paper runners, the CLI, cron) reach the status bar within a
-        // tick; halts within five.
+        // tick; halts within five (the corridor poll).
         self.want(Cmd::LoadAlerts, true);
-        if self.ticks.is_multiple_of(5) {
-            self.want(Cmd::LoadCorridors, true);
-        }
         let under = self.view.is_some();
         self.call(Target::View, |s, cx| s.on_tick(Shown::Yes, cx));
         for i in 0..self.tabs.len() {

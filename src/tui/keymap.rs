@@ -124,7 +124,6 @@ fn parse_name<'de, T: Deserialize<'de>>(s: &'de str) -> Option<T> {
     T::deserialize(StrDeserializer::<ValueError>::new(s)).ok()
 }
 
-#[path = "keymap_chord.rs"]
 mod chord;
 pub use chord::KeyChord;
 
@@ -517,5 +516,4 @@ pub fn keys_label(keys: &[KeyChord]) -> String {
 }
 
 #[cfg(test)]
-#[path = "keymap_tests.rs"]
 mod tests;

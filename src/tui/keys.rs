@@ -143,10 +143,11 @@ impl App {
                 self.order = None;
                 self.message = Some((true, format!("not sent: {why}")));
             }
-            GateOutcome::Confirmed(c) => {
+            GateOutcome::Confirmed(witness) => {
                 self.confirm = None;
                 self.order = None;
-                self.want(Cmd::SendConfirmed(c), false);
+                let c = crate::engine::execution::Confirmation::keypress(*witness);
+                self.want(Cmd::SendConfirmed(Box::new(c)), false);
             }
         }
     }

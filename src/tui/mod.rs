@@ -141,10 +141,9 @@ fn event_loop(
     let (tx, rx) = mpsc::channel();
     let input_stop = Arc::new(AtomicBool::new(false));
     input_thread(tx.clone(), Arc::clone(&input_stop));
-    let ws = engine.workspace().clone();
-    let mut app = App::new(ws.root().display().to_string(), clock_now());
+    let mut app = App::new(engine.workspace().root().display().to_string(), clock_now());
     app.shared.keymap_file = Some(keymap_file);
-    let pool = pool::Pool::new(ws, tx.clone());
+    let pool = pool::Pool::new(engine, tx.clone());
     for cmd in app.startup() {
         pool.submit(cmd);
     }

@@ -428,5 +428,4 @@ fn ansi256(c: Color) -> Color {
 }
 
 #[cfg(test)]
-#[path = "theme_tests.rs"]
 mod tests;

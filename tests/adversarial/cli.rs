@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{Run, Ws};
+use super::harness::{Run, Ws};
 
 fn run_sma(ws: &Ws, label: &str) -> serde_json::Value {
     let args = ["run", "--data", "BTCUSD:1h", "--strategy", "sma_cross", "--param", "fast=5"];

@@ -1,7 +1,7 @@
 //! Configuration files: the simulator's TOML and the execution policy. Refusals name the file,
 //! the line and the key, and are exit 2.
 
-use crate::harness::Ws;
+use super::harness::Ws;
 
 #[test]
 fn a_missing_sim_config_is_bad_input_naming_the_file() {

@@ -1,7 +1,7 @@
 //! `data import` against hostile files: every refusal is exit 2 naming the file (and the row
 //! and column where there is one), never a panic, a hang or polars' own advice.
 
-use crate::harness::{csv, fixture, Run, Ws};
+use super::harness::{csv, fixture, Run, Ws};
 
 fn import<'a>(file: &'a str, tf: &'a str) -> Vec<&'a str> {
     vec!["data", "import", file, "--symbol", "X", "--timeframe", tf]

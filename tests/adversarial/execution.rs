@@ -7,13 +7,13 @@
 
 use std::path::{Path, PathBuf};
 
-use quantlab::engine::execution::fake::FakeVenue;
-use quantlab::engine::execution::state::Event;
+use quantlab::engine::execution::model::Event;
+use quantlab::engine::venues::fake::FakeVenue;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::harness::{Output, Run, Ws};
-use crate::rewrite::rewrite;
+use super::harness::{Output, Run, Ws};
+use crate::common::rewrite::rewrite;
 
 const KEYRING_PER_PROCESS: Run =
     Run { json: true, stdout_closed: false, stderr_closed: false, wrapper: &["keyctl", "session", "-"] };

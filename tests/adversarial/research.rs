@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
 
-use crate::harness::{bin, Ws, TIMEOUT};
+use super::harness::{bin, Ws, TIMEOUT};
 
 const GRID: [&str; 4] = ["--grid", "fast=5:20:1", "--grid", "slow=30:60:2"];
 

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use crate::harness::Ws;
-use crate::sim_harness::{Harness, Market};
+use super::harness::Ws;
+use crate::common::sim::{Harness, Market};
 
 fn run_sma(ws: &Ws, fast: &str) -> String {
     let args = ["run", "--data", "BTCUSD:1h", "--strategy", "sma_cross", "--param", "slow=20", "--param"];

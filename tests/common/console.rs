@@ -1,6 +1,5 @@
 //! Drive the console through messages and draw it into a TestBackend, as the headless tests
-//! do; and compare screens with recorded snapshots. Included by the console tests with
-//! `#[path = "common/console.rs"] mod console;` beside `mod common;`.
+//! do; and compare screens with recorded snapshots.
 #![allow(dead_code)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -27,7 +26,8 @@ pub struct Harness {
 
 impl Harness {
     pub fn new(ws: &Ws) -> Harness {
-        let engine = Engine::open(Workspace::at(ws.path()));
+        // Paper sessions started from the console run in this build's binary, not the test's.
+        let engine = Engine::open(Workspace::at(ws.path())).with_runner(env!("CARGO_BIN_EXE_quantlab"));
         let mut app = App::new("outputs".into(), "2026-11-25 12:00".into());
         // The order dialog's dwell runs on this clock; `advance` moves it without sleeping.
         app.fixed_instant = Some(std::time::Instant::now());
@@ -188,20 +188,17 @@ pub fn normalize(screen: &str) -> String {
     out.lines().map(|l| l.trim_end()).collect::<Vec<_>>().join("\n") + "\n"
 }
 
-/// Compare a screen with its recorded snapshot (tests/snapshots/console/NAME.txt);
-/// `QUANTLAB_BLESS=1` records it (no other value does).
+/// Compare a screen, normalized, with its snapshot tests/snapshots/console/NAME.snap (insta).
+/// A difference fails the test and leaves the new screen beside it as NAME.snap.new, for
+/// `cargo insta review`; only an explicit `INSTA_UPDATE=always` overwrites the snapshot, and in
+/// CI nothing is written.
 pub fn snapshot(name: &str, screen: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots/console")
-        .join(format!("{name}.txt"));
     let got = normalize(screen);
-    if crate::common::bless() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &got).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!("{} missing: QUANTLAB_BLESS=1 cargo test --test console_headless", path.display())
+    insta::with_settings!({
+        snapshot_path => "../snapshots/console",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, got);
     });
-    assert_eq!(got, want, "screen {name} differs from its snapshot");
 }

@@ -2,14 +2,14 @@
 //! dialog opened on the intent as read from the corridor, drawn, and its confirm key pressed
 //! once the dwell has passed. A live `Confirmation` comes from nowhere else (the type system
 //! holds it: tests/gate_compile_fail.rs). The key is synthetic (this test build's `test-keys`
-//! feature), so what it confirms is approved on loopback venues only. Included with `#[path = "common/keypress.rs"] mod keypress;`.
+//! feature), so what it confirms is approved on loopback venues only.
 #![allow(dead_code)]
 
 use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quantlab::engine::corridor_api::pending_intent;
-use quantlab::engine::execution::corridor::arming::ArmState;
+use quantlab::engine::execution::arm_state::ArmState;
 use quantlab::engine::execution::{Confirmation, Corridor};
 use quantlab::engine::gate::{GateOutcome, OrderGate, TerminalKey, DWELL};
 use quantlab::tui::keymap::Keymap;
@@ -23,7 +23,7 @@ pub fn keypress(c: &Corridor, intent_id: &str) -> Confirmation {
 /// The same with the dialog showing the corridor as `state` (a screen read before a change).
 pub fn keypress_in(c: &Corridor, intent_id: &str, state: ArmState) -> Confirmation {
     match press(c, intent_id, state) {
-        GateOutcome::Confirmed(c) => *c,
+        GateOutcome::Confirmed(witness) => Confirmation::keypress(*witness),
         other => panic!("the order dialog did not confirm {intent_id}: {other:?}"),
     }
 }

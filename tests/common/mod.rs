@@ -1,5 +1,15 @@
-//! Helpers shared by the integration tests: a temporary workspace and the real binary.
+//! Helpers shared by the integration tests: a temporary workspace and the real binary here;
+//! the console harness, the operator's confirm key, the pseudo-terminal, journal rewriting and
+//! the loopback simulator (in-process and as a process) in the modules below.
 #![allow(dead_code)]
+
+pub mod console;
+pub mod keypress;
+#[cfg(unix)]
+pub mod pty;
+pub mod rewrite;
+pub mod sim;
+pub mod sim_process;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -110,6 +120,16 @@ fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
     }
 }
 
+/// The name libtest gives test `name` of the module at `module` (its `module_path!()`): the path
+/// without the test binary's own crate, what `--exact` matches when a test runs this binary again
+/// as a child process.
+pub fn test_name(module: &str, name: &str) -> String {
+    match module.split_once("::") {
+        Some((_, path)) => format!("{path}::{name}"),
+        None => name.to_string(),
+    }
+}
+
 /// `keyctl` (package keyutils), which the keyring tests need: they run QuantLab inside a
 /// session keyring (`keyctl session - ...`), the one way the kernel keyutils store works on a
 /// headless Linux box. Missing, the test fails: CI installs it, and a test that skipped itself
@@ -123,12 +143,16 @@ pub fn keyctl() -> std::process::Command {
     std::process::Command::new("keyctl")
 }
 
-/// `QUANTLAB_BLESS=1` re-records snapshots and recorded responses instead of comparing.
-pub fn bless() -> bool {
-    blessing(std::env::var_os("QUANTLAB_BLESS").as_deref())
+/// Whether the contract responses (tests/fixtures/contract) are re-recorded instead of compared:
+/// only when `INSTA_UPDATE` asks insta to overwrite its snapshots in place, so one explicit
+/// opt-in re-records every recording. Those files are a published contract in their own format,
+/// not insta snapshots, so the test writes them itself.
+pub fn rerecord() -> bool {
+    rerecording(std::env::var_os("INSTA_UPDATE").as_deref())
 }
 
-/// Only `1` blesses: `0`, an empty value or any other word compares, as if it were unset.
-pub fn blessing(value: Option<&std::ffi::OsStr>) -> bool {
-    value == Some(std::ffi::OsStr::new("1"))
+/// Only insta's in-place values (`always`, its alias `1`, and `force`) re-record; unset, empty,
+/// `auto`, `new`, `unseen`, `no` or any other word compares.
+pub fn rerecording(value: Option<&std::ffi::OsStr>) -> bool {
+    value.and_then(|v| v.to_str()).is_some_and(|v| matches!(v, "always" | "1" | "force"))
 }

@@ -1,6 +1,6 @@
 //! Pseudo-terminal helpers for the end-to-end tests: the real binary's console in a 120x40
 //! pty, its screen read back through a terminal emulator, and checks that the terminal was
-//! restored. Included with `#[path = "common/pty.rs"] mod pty;` beside `mod common;`.
+//! restored.
 #![allow(dead_code)]
 
 use std::io::{Read, Write};

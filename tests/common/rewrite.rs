@@ -1,10 +1,10 @@
 //! Journals rewritten as QuantLab itself would have written them, for attack tests: only a
-//! signature check can tell. Included with `#[path = "common/rewrite.rs"] mod rewrite;`.
+//! signature check can tell.
 
 use std::path::Path;
 
-use quantlab::engine::execution::journal::{Entry, GENESIS};
 use quantlab::engine::execution::journal_head;
+use quantlab::engine::execution::model::{Entry, GENESIS};
 use sha2::{Digest, Sha256};
 
 /// Rewrite a journal as QuantLab itself would have written it: `edit` changes entries, then

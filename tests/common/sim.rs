@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use quantlab::engine::execution::broker::{BrokerAdapter, OrderReport, OrderRequest, VenueError};
+use quantlab::engine::execution::broker::BrokerAdapter;
+use quantlab::engine::execution::model::{OrderReport, OrderRequest, VenueError};
 use quantlab::engine::execution::{OrderType, Side, TimeInForce};
 use quantlab::engine::venues::evm::address::Address;
 use quantlab::engine::venues::evm::signer::EvmSigner;
@@ -296,7 +297,7 @@ pub async fn price_at(a: &dyn BrokerAdapter, symbol: &str, frac: &str) -> Decima
 
 /// The order's report by client id, which must exist.
 pub async fn by_client(a: &dyn BrokerAdapter, n: u32) -> OrderReport {
-    use quantlab::engine::execution::broker::OrderRef;
+    use quantlab::engine::execution::model::OrderRef;
     a.order_status(&OrderRef::Client(cid(n))).await.unwrap().expect("the venue knows the order")
 }
 

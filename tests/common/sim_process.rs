@@ -1,6 +1,5 @@
 //! A real `quantlab sim` process for end-to-end tests. Its config, state and request log live in
 //! a directory of its own, so a test's workspace holds only what the CLI or console wrote.
-// Each test binary that includes this uses a different part of it.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};

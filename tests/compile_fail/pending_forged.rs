@@ -1,7 +1,7 @@
 // Bypass: a pending intent that was never read from a journal, with a digest of one's choosing,
 // for the dialog to show and confirm.
 use quantlab::engine::corridor_api::PendingIntent;
-use quantlab::engine::execution::intent::ExecutionIntent;
+use quantlab::engine::execution::model::ExecutionIntent;
 
 fn forge(intent: ExecutionIntent) -> PendingIntent {
     PendingIntent { intent, digest: String::new(), preflight: None, blocked: None }

@@ -456,5 +456,4 @@ fn trade_stats(trades: &[Trade]) -> TradeStats {
 }
 
 #[cfg(test)]
-#[path = "metrics_tests.rs"]
 mod tests;

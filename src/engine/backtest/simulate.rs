@@ -375,5 +375,4 @@ fn run<const NEXT_OPEN: bool, const SHORT: bool, S: BarSink>(
 }
 
 #[cfg(test)]
-#[path = "simulate_tests.rs"]
 mod tests;

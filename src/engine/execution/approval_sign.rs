@@ -7,9 +7,9 @@
 
 use ed25519_dalek::{Signature, VerifyingKey};
 
+use super::adapter_factory::AdapterFactory;
+use super::model::{Approval, CorridorId};
 use super::operators;
-use super::state::Approval;
-use super::types::CorridorId;
 use crate::engine::error::{Error, Result};
 use crate::engine::workspace::Workspace;
 
@@ -116,8 +116,14 @@ pub fn verify_bytes(public_key: &str, signature: &str, bytes: &[u8]) -> Result<(
 }
 
 /// May `a` send an order in `corridor`? The submit's last check: a valid signature by a key the
-/// workspace trusts; unsigned only on a venue that moves no money. `Err` says why not.
-pub fn check_for_submit(ws: &Workspace, corridor: &CorridorId, a: &Approval) -> Result<(), String> {
+/// workspace trusts; unsigned only on a venue that moves no money; the loopback simulator's
+/// environment key only where `venues` says the corridor is loopback. `Err` says why not.
+pub fn check_for_submit(
+    ws: &Workspace,
+    corridor: &CorridorId,
+    a: &Approval,
+    venues: &dyn AdapterFactory,
+) -> Result<(), String> {
     match verify(corridor, a) {
         SignatureCheck::Unsigned if !corridor.venue.is_live() => return Ok(()),
         SignatureCheck::Unsigned => {
@@ -141,16 +147,10 @@ pub fn check_for_submit(ws: &Workspace, corridor: &CorridorId, a: &Approval) -> 
             operators::FILE
         ));
     }
-    match environment_key_off_loopback(corridor, &trusted, a, || corridor_loopback(ws, corridor)) {
+    match environment_key_off_loopback(corridor, &trusted, a, || venues.loopback(ws, corridor)) {
         Some(why) => Err(why),
         None => Ok(()),
     }
-}
-
-/// Ok when every URL of `corridor` (its `venues.toml` entry, as it reads now) is loopback;
-/// else why not.
-pub fn corridor_loopback(ws: &Workspace, corridor: &CorridorId) -> std::result::Result<(), String> {
-    crate::engine::venues::endpoints::resolve(ws, corridor).map_err(|e| e.message)?.loopback_check()
 }
 
 /// An approval signed with a key the workspace trusts only as the loopback simulator's
@@ -179,6 +179,7 @@ pub fn environment_key_off_loopback(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::execution::adapter_factory::NoVenues;
     use crate::engine::execution::Venue;
     use crate::engine::secrets::MemoryStore;
     use ed25519_dalek::{Signer, SigningKey};
@@ -270,15 +271,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace::at(dir.path());
         let kraken = CorridorId::new(Venue::Kraken, "main").unwrap();
-        assert!(check_for_submit(&ws, &fake(), &approval()).is_ok(), "unsigned: fake venue only");
-        assert!(check_for_submit(&ws, &kraken, &approval()).unwrap_err().contains("not signed"));
+        assert!(check_for_submit(&ws, &fake(), &approval(), &NoVenues).is_ok(), "unsigned: fake venue only");
+        assert!(check_for_submit(&ws, &kraken, &approval(), &NoVenues).unwrap_err().contains("not signed"));
         let key = OperatorKey::load_or_create_as(&MemoryStore::default(), &ws, "alice").unwrap();
         let mut a = approval();
         sign(&kraken, &mut a, &key).unwrap();
-        assert!(check_for_submit(&ws, &kraken, &a).is_ok());
-        assert!(check_for_submit(&ws, &fake(), &a).unwrap_err().contains("does not verify"));
+        assert!(check_for_submit(&ws, &kraken, &a, &NoVenues).is_ok());
+        assert!(check_for_submit(&ws, &fake(), &a, &NoVenues).unwrap_err().contains("does not verify"));
         let mut stranger = approval();
         sign(&kraken, &mut stranger, &OperatorKey::ephemeral("alice")).unwrap();
-        assert!(check_for_submit(&ws, &kraken, &stranger).unwrap_err().contains("does not trust"));
+        assert!(check_for_submit(&ws, &kraken, &stranger, &NoVenues).unwrap_err().contains("does not trust"));
     }
 }

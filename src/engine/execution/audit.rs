@@ -2,113 +2,37 @@
 //! ([`super::journal`]), then every approval's signature against its record
 //! ([`super::approval_sign`]) and the workspace's trusted operator keys ([`super::operators`]);
 //! a key trusted only as the loopback simulator's environment key is flagged in a corridor
-//! whose endpoints (as `venues.toml` says now) are not loopback.
+//! whose endpoints (as the venues' [`AdapterFactory`] reads them now) are not loopback.
 //! Read-only but for the JOURNAL_TAMPERED alert each failing corridor raises and the halt it
 //! journals there ([`super::audit_halt`]).
 
-use serde::Serialize;
-
+use super::adapter_factory::AdapterFactory;
 use super::approval_sign::{self, SignatureCheck};
-use super::corridor::{intent_digest, source};
-use super::journal::{self, Entry};
+use super::audit_report::{AuditReport, CorridorAudit, Problem, ProblemKind, AUDIT_SCHEMA};
+use super::intent::intent_digest;
+use super::journal;
+use super::model::{CorridorId, Entry, Event};
 use super::operators::{self, Operators};
 use super::paths;
-use super::state::Event;
-use super::types::CorridorId;
 use crate::engine::alerts::{self, codes};
 use crate::engine::contract::CONTRACT_VERSION;
 use crate::engine::error::Result;
 use crate::engine::workspace::Workspace;
 
-pub const AUDIT_SCHEMA: &str = "quantlab.audit";
-
-/// What is wrong with an entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProblemKind {
-    /// The hash chain or the head record does not verify: the journal was changed.
-    ChainBroken,
-    /// The approval's signature does not match its record (or is malformed), or the record
-    /// does not cover the intent as journaled.
-    SignatureInvalid,
-    /// A valid signature, by a key the workspace does not trust for that operator.
-    UnknownKey,
-    /// No signature, on a live corridor.
-    Unsigned,
-    /// A valid signature by the loopback simulator's environment key
-    /// (`QUANTLAB_LOOPBACK_OPERATOR_KEY`), in a corridor whose endpoints are not loopback.
-    EnvironmentKey,
-}
-
-impl ProblemKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            ProblemKind::ChainBroken => "chain broken",
-            ProblemKind::SignatureInvalid => "signature invalid",
-            ProblemKind::UnknownKey => "unknown key",
-            ProblemKind::Unsigned => "unsigned",
-            ProblemKind::EnvironmentKey => "environment key",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Problem {
-    /// 1-based line of the journal (0: its head record).
-    pub line: usize,
-    pub seq: Option<u64>,
-    pub intent_id: Option<String>,
-    pub kind: ProblemKind,
-    pub why: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CorridorAudit {
-    pub corridor: CorridorId,
-    pub journal: String,
-    pub ok: bool,
-    /// Entries that verified (all of them when the chain holds).
-    pub entries: usize,
-    pub chain_ok: bool,
-    pub approvals: usize,
-    /// Approvals with a valid signature by a trusted key.
-    pub signed: usize,
-    /// Unsigned approvals on the fake venue: reported, not failed (no money moves there).
-    pub unsigned_tolerated: usize,
-    /// The first bad entry, by line.
-    pub first_problem: Option<Problem>,
-    pub problems: Vec<Problem>,
-    /// On a failure: how the corridor was halted (or why it could not be journaled here).
-    pub halt: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct AuditReport {
-    pub schema: String,
-    pub schema_version: u32,
-    pub ok: bool,
-    /// Where the trusted keys are, and how many.
-    pub operators_file: String,
-    pub trusted_keys: usize,
-    /// Why the trust list could not be read, if it could not (every signed approval then fails).
-    pub trust_problem: Option<String>,
-    pub corridors: Vec<CorridorAudit>,
-}
-
-/// Audit the corridors in `scope`.
-pub fn verify(ws: &Workspace, scope: &[CorridorId]) -> Result<AuditReport> {
+/// Audit the corridors in `scope`; `venues` says which corridors' endpoints are loopback.
+pub fn verify(ws: &Workspace, venues: &dyn AdapterFactory, scope: &[CorridorId]) -> Result<AuditReport> {
     let (trusted, trust_problem) = match operators::load(ws) {
         Ok(t) => (t, None),
         Err(e) => (Operators::default(), Some(e.message)),
     };
     let mut corridors = Vec::new();
     for id in scope {
-        let mut a = audit_corridor(ws, id, &trusted, trust_problem.as_deref())?;
+        let mut a = audit_corridor(ws, venues, id, &trusted, trust_problem.as_deref())?;
         if let Some(p) = &a.first_problem {
             let _ = alerts::raise(
                 ws,
                 codes::JOURNAL_TAMPERED,
-                &source(id),
+                &id.alert_source(),
                 &format!("audit: journal line {}: {}: {}", p.line, p.kind.name(), p.why),
             );
             a.halt = Some(super::audit_halt::halt(ws, id, p));
@@ -127,16 +51,17 @@ pub fn verify(ws: &Workspace, scope: &[CorridorId]) -> Result<AuditReport> {
 }
 
 /// The audit of one corridor against the trust list as it reads now; raises nothing.
-pub fn audit_one(ws: &Workspace, id: &CorridorId) -> Result<CorridorAudit> {
+pub fn audit_one(ws: &Workspace, venues: &dyn AdapterFactory, id: &CorridorId) -> Result<CorridorAudit> {
     let (trusted, trust_problem) = match operators::load(ws) {
         Ok(t) => (t, None),
         Err(e) => (Operators::default(), Some(e.message)),
     };
-    audit_corridor(ws, id, &trusted, trust_problem.as_deref())
+    audit_corridor(ws, venues, id, &trusted, trust_problem.as_deref())
 }
 
 fn audit_corridor(
     ws: &Workspace,
+    venues: &dyn AdapterFactory,
     id: &CorridorId,
     trusted: &Operators,
     trust_problem: Option<&str>,
@@ -153,7 +78,7 @@ fn audit_corridor(
             why: why.clone(),
         });
     }
-    let c = check_approvals(ws, id, &entries, trusted, trust_problem, 0);
+    let c = check_approvals(ws, venues, id, &entries, trusted, trust_problem, 0);
     problems.extend(c.problems);
     let (approvals, signed, unsigned_tolerated) = (c.approvals, c.signed, c.unsigned_tolerated);
     problems.sort_by_key(|p| p.line);
@@ -186,6 +111,7 @@ pub struct ApprovalCheck {
 /// A corridor checks its own entries with this before each send.
 pub fn check_approvals(
     ws: &Workspace,
+    venues: &dyn AdapterFactory,
     id: &CorridorId,
     entries: &[Entry],
     trusted: &Operators,
@@ -248,7 +174,7 @@ pub fn check_approvals(
                         ),
                     ));
                 } else if let Some(why) = approval_sign::environment_key_off_loopback(id, trusted, a, || {
-                    loopback.get_or_init(|| approval_sign::corridor_loopback(ws, id)).clone()
+                    loopback.get_or_init(|| venues.loopback(ws, id)).clone()
                 }) {
                     problems.push(problem(ProblemKind::EnvironmentKey, why));
                 } else {

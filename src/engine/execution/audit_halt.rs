@@ -14,11 +14,11 @@
 //! (`operators.json` unreadable, `venues.toml` no longer loopback for an environment key) is
 //! fixed where it is, and `quantlab rearm` then passes.
 
-use super::audit::{CorridorAudit, Problem, ProblemKind};
+use super::audit_report::{CorridorAudit, Problem, ProblemKind};
 use super::journal::{Journal, TORN};
+use super::model::{CorridorId, Event};
 use super::paths;
-use super::state::{CorridorState, Event, HaltReason};
-use super::types::CorridorId;
+use super::state::{CorridorState, HaltReason};
 use crate::engine::workspace::Workspace;
 
 /// How the operator resolves a journal that fails its audit; ends every refusal.

@@ -8,7 +8,7 @@
 //! other path, in this crate or outside it, can approve a live order (tests/gate_compile_fail.rs
 //! fails to compile each attempt).
 
-use super::types::CorridorId;
+use super::model::CorridorId;
 use crate::engine::error::{Error, ErrorKind, Result};
 use crate::engine::gate::{KeypressWitness, Origin};
 

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::broker::{Balance, BrokerAdapter, InstrumentRules, Mark, OrderReport, Position, VenueStatus};
+use super::broker::{read_clock, BrokerAdapter};
+use super::model::{Balance, CorridorId, InstrumentRules, Mark, OrderReport, Position, VenueStatus};
 use super::state::CorridorState;
-use super::types::CorridorId;
 use crate::engine::error::Result;
 use crate::engine::time::{fmt_ms, now_ms};
 
@@ -40,7 +40,7 @@ impl ExecutionContext {
         state: &CorridorState,
         symbols: &[String],
     ) -> Result<ExecutionContext> {
-        let clock = super::broker::read_clock(adapter).await?;
+        let clock = read_clock(adapter).await?;
         let venue_status = adapter.status().await?;
         let instruments = adapter.instruments().await?.into_iter().map(|r| (r.symbol.clone(), r)).collect();
         // Every symbol the venue holds a position in is priced, not only those the corridor

@@ -3,12 +3,12 @@
 
 use rust_decimal::Decimal;
 
-use super::broker::{OrderReport, OrderState};
-use super::exits::AttachedExits;
-use super::intent::{ExecutionIntent, IntentSpec};
-use super::journal::Entry;
-use super::state::{CorridorState, Event, IntentStatus};
-use super::{IntentSource, OrderType, Side, TimeInForce, Venue};
+use super::intent::IntentSpec;
+use super::model::{
+    AttachedExits, Entry, Event, ExecutionIntent, IntentSource, OrderReport, OrderState, OrderType, Side,
+    TimeInForce, Venue,
+};
+use super::state::{CorridorState, IntentStatus};
 
 fn d(s: &str) -> Decimal {
     s.parse().unwrap()

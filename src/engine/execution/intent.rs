@@ -1,114 +1,22 @@
-//! ExecutionIntent: what someone wants traded, before any check or venue is involved.
+//! Making an ExecutionIntent ([`super::model::ExecutionIntent`]) from what a caller gives,
+//! checked on its own (no policy, no venue), and the ids derived from it.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::broker::OrderRequest;
-use super::exits::AttachedExits;
-use super::types::{CorridorId, IntentSource, OrderType, Side, TimeInForce, Venue};
+use super::model::exits::venue_takes;
+use super::model::{
+    AttachedExits, CorridorId, ExecutionIntent, IntentSource, OrderType, Side, TimeInForce, Venue,
+    INTENT_SCHEMA,
+};
 use crate::engine::contract::{make_id, CONTRACT_VERSION};
 use crate::engine::error::{Error, Result};
 use crate::engine::time::fmt_ms;
 
-pub const INTENT_SCHEMA: &str = "quantlab.execution_intent";
-
 /// Default life of an intent that names no expiry: long enough to review, short enough that a
 /// forgotten one cannot be submitted tomorrow at yesterday's idea of a price.
 pub const DEFAULT_TTL_MS: i64 = 60 * 60 * 1000;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExecutionIntent {
-    pub schema: String,
-    pub schema_version: u32,
-    pub id: String,
-    pub source: IntentSource,
-    pub venue: Venue,
-    pub account: String,
-    pub symbol: String,
-    pub side: Side,
-    /// Base units, as given; the venue's lot rounding is checked in preflight, never applied
-    /// silently.
-    pub quantity: Decimal,
-    pub order_type: OrderType,
-    pub limit_price: Option<Decimal>,
-    pub trigger_price: Option<Decimal>,
-    pub time_in_force: TimeInForce,
-    pub reduce_only: bool,
-    /// Derived from the id, so a submit repeated after a crash carries the same one and the
-    /// venue (or a status query) recognises it.
-    pub client_order_id: String,
-    pub created_at: String,
-    pub expires_at: String,
-    /// Epoch ms of the two times above, for rules and sorting.
-    pub created_ms: i64,
-    pub expires_ms: i64,
-    #[serde(default)]
-    pub note: Option<String>,
-    /// Exits the venue attaches to this entry ([`super::exits`]). Left out when absent, so
-    /// intents journaled before exits existed serialize, and digest, exactly as written.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exits: Option<AttachedExits>,
-    /// Set on an attached exit: the entry it belongs to. It is approved and sent with it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent: Option<String>,
-}
-
-impl ExecutionIntent {
-    pub fn corridor(&self) -> CorridorId {
-        CorridorId { venue: self.venue, account: self.account.clone() }
-    }
-
-    /// The price the order's notional is measured at: the limit price, else the trigger,
-    /// else the mark.
-    pub fn reference_price(&self, mark: Option<Decimal>) -> Option<Decimal> {
-        self.limit_price.or(self.trigger_price).or(mark)
-    }
-
-    /// The order as the venue receives it: this intent's fields, nothing inferred.
-    pub fn order_request(&self) -> OrderRequest {
-        OrderRequest {
-            client_order_id: self.client_order_id.clone(),
-            symbol: self.symbol.clone(),
-            side: self.side,
-            quantity: self.quantity,
-            order_type: self.order_type,
-            limit_price: self.limit_price,
-            trigger_price: self.trigger_price,
-            time_in_force: self.time_in_force,
-            reduce_only: self.reduce_only,
-            exits: self.exits.unwrap_or_default(),
-        }
-    }
-
-    /// One line for confirm dialogs and logs: the exact order.
-    pub fn describe(&self) -> String {
-        let mut s = format!(
-            "{} {} {} {} on {}/{}",
-            self.side.name(),
-            self.quantity,
-            self.symbol,
-            self.order_type.name(),
-            self.venue,
-            self.account
-        );
-        if let Some(p) = self.limit_price {
-            s.push_str(&format!(" limit {p}"));
-        }
-        if let Some(p) = self.trigger_price {
-            s.push_str(&format!(" trigger {p}"));
-        }
-        if self.reduce_only {
-            s.push_str(" reduce-only");
-        }
-        if let Some(x) = &self.exits {
-            for (leg, p) in x.legs() {
-                s.push_str(&format!(" {} {p}", super::exits::leg_name(leg)));
-            }
-        }
-        s
-    }
-}
 
 /// What a caller gives to create an intent.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -186,7 +94,7 @@ impl IntentSpec {
         let exits = self.exits.filter(|x| !x.is_empty());
         if let Some(x) = &exits {
             x.check(self.side, self.limit_price.or(self.trigger_price), self.reduce_only)?;
-            super::exits::venue_takes(self.venue, x)?;
+            venue_takes(self.venue, x)?;
         }
         let ttl = self.ttl_ms.unwrap_or(DEFAULT_TTL_MS);
         if ttl <= 0 {
@@ -231,57 +139,17 @@ impl IntentSpec {
     }
 }
 
-/// Most price decimals a venue takes where the instrument's own rule is not known here (it is
-/// checked exactly, as a tick, at preflight): Hyperliquid's documented `MAX_DECIMALS` (8, spot;
-/// perps allow 6), and for Kraken the finest `pair_decimals` QuantLab accepts (10).
-pub fn venue_max_price_decimals(venue: Venue) -> u32 {
-    match venue {
-        Venue::Hyperliquid => crate::engine::venues::hyperliquid::wire::MarketKind::Spot.max_decimals(),
-        Venue::Kraken => 10,
-        Venue::Fake => 8,
-    }
-}
-
-impl ExecutionIntent {
-    /// Refuse a price (limit, trigger, attached exit) with more decimals than `max`; `rule`
-    /// says where `max` comes from. A venue would round or reject it, so it is refused first.
-    pub fn check_price_decimals(&self, max: u32, rule: &str) -> Result<()> {
-        let exits = self.exits.iter().flat_map(|x| x.legs().map(|(l, p)| (super::exits::leg_name(l), p)));
-        let prices = [("--price", self.limit_price), ("--trigger", self.trigger_price)]
-            .into_iter()
-            .filter_map(|(f, p)| p.map(|p| (f, p)))
-            .chain(exits);
-        for (field, p) in prices {
-            let decimals = p.normalize().scale();
-            if decimals > max {
-                return Err(Error::bad_input(format!(
-                    "{field}: {p} has {decimals} decimals; {rule} allows at most {max}"
-                )));
-            }
-        }
-        Ok(())
-    }
-
-    /// Refuse a life longer than `max_ms` (the corridor policy's `max_intent_ttl_secs`).
-    pub fn check_ttl(&self, max_ms: i64) -> Result<()> {
-        let ttl = self.expires_ms - self.created_ms;
-        if ttl > max_ms {
-            return Err(Error::bad_input(format!(
-                "--expires: {}s is longer than the policy's max_intent_ttl_secs ({}s)",
-                ttl / 1000,
-                max_ms / 1000
-            )));
-        }
-        Ok(())
-    }
-}
-
 /// A UUID-shaped id from the first 16 bytes of sha256(intent id): Kraken accepts UUIDs as
 /// client order ids and Hyperliquid takes the same 16 bytes as a hex `cloid`.
 pub fn client_order_id(intent_id: &str) -> String {
     let h = Sha256::digest(intent_id.as_bytes());
     let x = hex::encode(&h[..16]);
     format!("{}-{}-{}-{}-{}", &x[..8], &x[8..12], &x[12..16], &x[16..20], &x[20..32])
+}
+
+/// sha256 of an intent as serialized: an approval covers exactly this intent.
+pub fn intent_digest(i: &ExecutionIntent) -> String {
+    hex::encode(Sha256::digest(serde_json::to_vec(i).unwrap_or_default()))
 }
 
 #[cfg(test)]

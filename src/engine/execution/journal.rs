@@ -12,39 +12,17 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::journal_head::{self, Head};
+use super::model::{Entry, Event, GENESIS, JOURNAL_SCHEMA};
 use crate::engine::contract::CONTRACT_VERSION;
 use crate::engine::error::{Error, ErrorKind, Result};
 use crate::engine::time::{fmt_ms, now_ms};
 
-pub const JOURNAL_SCHEMA: &str = "quantlab.journal_entry";
-/// The `prev` of the first entry.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Entry {
-    pub schema: String,
-    pub schema_version: u32,
-    /// 1, 2, 3, ... without gaps.
-    pub seq: u64,
-    pub time: String,
-    pub time_ms: i64,
-    /// sha256 (hex) of the previous line as written, or [`GENESIS`].
-    pub prev: String,
-    /// A validate-only (dry-run) audit rather than a real order event.
-    #[serde(default)]
-    pub dry_run: bool,
-    pub event: super::state::Event,
-    /// sha256 (hex) of this entry serialized with `hash` empty.
-    pub hash: String,
-}
-
-impl Entry {
-    fn seal(mut self) -> Entry {
-        self.hash = String::new();
-        let h = hex::encode(Sha256::digest(serde_json::to_vec(&self).unwrap_or_default()));
-        self.hash = h;
-        self
-    }
+/// `e` with its `hash`: the sha256 (hex) of it serialized with `hash` empty.
+fn seal(mut e: Entry) -> Entry {
+    e.hash = String::new();
+    let h = hex::encode(Sha256::digest(serde_json::to_vec(&e).unwrap_or_default()));
+    e.hash = h;
+    e
 }
 
 /// An open journal: its entries so far and the hash of its last line. Holds an exclusive lock
@@ -136,7 +114,7 @@ impl Journal {
                      started one at sequence {}",
                     e.seq + 1
                 );
-                j.append(super::state::Event::Note { text }, false)?;
+                j.append(Event::Note { text }, false)?;
             }
             // A crash between an append and its head update: bring the head forward.
             (Some(h), Some(e)) if h.seq < e.seq => journal_head::write(&j.path, e)?,
@@ -154,13 +132,13 @@ impl Journal {
     }
 
     /// Append one event and fsync it. Returns the entry as written.
-    pub fn append(&mut self, event: super::state::Event, dry_run: bool) -> Result<Entry> {
+    pub fn append(&mut self, event: Event, dry_run: bool) -> Result<Entry> {
         self.append_at(event, dry_run, now_ms())
     }
 
     /// [`Journal::append`] stamped with `now` (a corridor's clock).
-    pub fn append_at(&mut self, event: super::state::Event, dry_run: bool, now: i64) -> Result<Entry> {
-        let entry = Entry {
+    pub fn append_at(&mut self, event: Event, dry_run: bool, now: i64) -> Result<Entry> {
+        let entry = seal(Entry {
             schema: JOURNAL_SCHEMA.into(),
             schema_version: CONTRACT_VERSION,
             seq: self.entries.len() as u64 + 1,
@@ -170,8 +148,7 @@ impl Journal {
             dry_run,
             event,
             hash: String::new(),
-        }
-        .seal();
+        });
         let mut line =
             serde_json::to_vec(&entry).map_err(|e| Error::runtime(format!("journal entry: {e}")))?;
         line.push(b'\n');
@@ -248,7 +225,7 @@ fn repair_torn_tail(path: &Path, entries: Vec<Entry>, last: String, lock: File) 
     f.sync_all().map_err(|e| Error::io("fsync the journal", path, e))?;
     let mut j = Journal { path: path.to_path_buf(), entries, last_line_hash: last, _lock: lock };
     j.append(
-        super::state::Event::Note {
+        Event::Note {
             text: format!(
                 "dropped an incomplete last line ({} bytes) left by a crash; kept in {}",
                 bytes.len() - keep,
@@ -273,6 +250,8 @@ pub fn verify_entries(path: &Path) -> Result<(Vec<Entry>, Verification)> {
 
 /// The verified entries, the hash of the last line, the verification, and the head record.
 fn read_and_verify(path: &Path) -> Result<(Vec<Entry>, String, Verification, Option<Head>)> {
+    // Every read of a journal, whole: what a poll costs is counted by this event.
+    tracing::trace!(target: "quantlab::journal_read", path = %path.display(), "journal read");
     let mut v = Verification {
         path: path.display().to_string(),
         entries: 0,
@@ -344,7 +323,7 @@ fn read_chain(path: &Path, f: File, v: &mut Verification) -> Result<(Vec<Entry>,
             fail(format!("sequence {} where {} was expected", entry.seq, entries.len() + 1), v);
             break;
         }
-        if entry.clone().seal().hash != entry.hash {
+        if seal(entry.clone()).hash != entry.hash {
             fail("its content does not match its hash".into(), v);
             break;
         }
@@ -356,7 +335,7 @@ fn read_chain(path: &Path, f: File, v: &mut Verification) -> Result<(Vec<Entry>,
 
 #[cfg(test)]
 mod tests {
-    use super::super::state::Event;
+    use super::Event;
     use super::*;
 
     fn ev(n: u64) -> Event {
@@ -415,7 +394,7 @@ mod tests {
 
 #[cfg(test)]
 mod head_tests {
-    use super::super::state::Event;
+    use super::Event;
     use super::*;
 
     fn ev(n: u64) -> Event {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::journal::Entry;
+use super::model::Entry;
 use crate::engine::error::{Error, Result};
 use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::write_json;

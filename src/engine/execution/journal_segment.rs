@@ -12,8 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::journal::{self, Journal};
-use super::state::Event;
-use super::types::CorridorId;
+use super::model::{CorridorId, Event};
 use super::{journal_head, paths};
 use crate::engine::error::{Error, Result};
 use crate::engine::time::now_ms;

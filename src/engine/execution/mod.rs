@@ -2,11 +2,16 @@
 //! intents are checked against the operator's [`policy`] in [`preflight`], approved, written to
 //! the [`journal`] and only then sent through a [`broker::BrokerAdapter`]. The kill switch,
 //! the breaker and reconciliation halt corridors; the promotion gate guards the first live
-//! stage. This module depends on no venue; venues depend on it.
+//! stage. This module depends on no venue; venues depend on it: a live venue is reached
+//! through the [`adapter_factory::AdapterFactory`] the engine gives it, and the plain data
+//! shared with venues is in [`model`].
 
+pub mod adapter_factory;
 pub mod approval_sign;
+pub mod arm_state;
 pub mod audit;
 pub mod audit_halt;
+pub mod audit_report;
 pub mod broker;
 pub mod confirmation;
 pub mod context;
@@ -14,33 +19,32 @@ pub mod corridor;
 pub mod exits;
 #[cfg(test)]
 mod exits_replay_tests;
-pub mod fake;
-mod fake_exits;
 pub mod intent;
 pub mod journal;
 pub mod journal_head;
 pub mod journal_segment;
+pub mod model;
 pub mod operator_key;
 pub mod operators;
 pub mod policy;
 pub mod preflight;
 pub mod promote;
 pub mod state;
-pub mod types;
 
 mod service;
 
+pub use adapter_factory::{AdapterFactory, Connection};
 pub use approval_sign::OperatorKey;
 pub use confirmation::Confirmation;
 pub use corridor::{Corridor, CrashPoint, SubmitOutcome};
+pub use model::{CorridorId, IntentSource, OrderType, Side, TimeInForce, Venue};
 pub use service::*;
-pub use types::{CorridorId, IntentSource, OrderType, Side, TimeInForce, Venue};
 
 /// Where each corridor keeps its files.
 pub mod paths {
     use std::path::PathBuf;
 
-    use super::types::CorridorId;
+    use super::model::CorridorId;
     use crate::engine::workspace::Workspace;
 
     pub fn corridors(ws: &Workspace) -> PathBuf {

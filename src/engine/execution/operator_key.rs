@@ -153,11 +153,24 @@ impl OperatorKey {
         loopback: impl FnOnce() -> std::result::Result<(), String>,
     ) -> Result<(OperatorKey, Option<String>)> {
         let operator = operator_name()?;
-        match Self::obtain(store, ws, &operator) {
+        Self::for_live_as(store, ws, &operator, std::env::var(LOOPBACK_OPERATOR_ENV).ok(), loopback)
+    }
+
+    /// [`OperatorKey::for_live`] for `operator`, with `loopback_seed` the value of
+    /// [`LOOPBACK_OPERATOR_ENV`] as the caller read it: tests pass both rather than set them in
+    /// the environment of a process whose other tests would see them too.
+    pub fn for_live_as(
+        store: &dyn CredentialStore,
+        ws: &Workspace,
+        operator: &str,
+        loopback_seed: Option<String>,
+        loopback: impl FnOnce() -> std::result::Result<(), String>,
+    ) -> Result<(OperatorKey, Option<String>)> {
+        match Self::obtain(store, ws, operator) {
             Ok(k) => Ok((k, None)),
             Err(KeyError::Other(e)) => Err(e),
             Err(KeyError::Store(e)) => {
-                let Ok(hex_seed) = std::env::var(LOOPBACK_OPERATOR_ENV) else { return Err(e) };
+                let Some(hex_seed) = loopback_seed else { return Err(e) };
                 if let Err(why) = loopback() {
                     return Err(Error::new(
                         ErrorKind::Refused,
@@ -169,10 +182,10 @@ impl OperatorKey {
                         ),
                     ));
                 }
-                let cred = CredentialKey::operator(&operator);
+                let cred = CredentialKey::operator(operator);
                 let key = parse_stored(&cred, &Secret::new(hex_seed))?;
-                let k = OperatorKey { operator: operator.clone(), key };
-                operators::ensure(ws, &operator, &k.public_key(), Origin::LoopbackEnvironment)?;
+                let k = OperatorKey { operator: operator.to_string(), key };
+                operators::ensure(ws, operator, &k.public_key(), Origin::LoopbackEnvironment)?;
                 let warning = format!(
                     "WARNING: approvals for the loopback simulator are signed with the key in {LOOPBACK_OPERATOR_ENV} \
                      because no keyring can keep one here; real venues only ever use the keyring"

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::types::{CorridorId, OrderType, Venue};
+use super::model::{CorridorId, OrderType, Venue};
 use crate::engine::error::{Error, Result};
 use crate::engine::workspace::Workspace;
 

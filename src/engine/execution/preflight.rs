@@ -5,9 +5,9 @@ use rust_decimal::prelude::Signed;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::arm_state::{ArmState, ArmStatus};
 use super::context::ExecutionContext;
-use super::corridor::arming::{ArmState, ArmStatus};
-use super::intent::ExecutionIntent;
+use super::model::ExecutionIntent;
 use super::policy::CorridorPolicy;
 use super::state::{CorridorState, IntentStatus};
 use crate::engine::contract::CONTRACT_VERSION;
@@ -63,7 +63,8 @@ pub struct Inputs<'a> {
     pub state: &'a CorridorState,
     /// Why every corridor is halted (the kill switch without a venue), if it is.
     pub global_halt: Option<&'a str>,
-    pub context: Option<&'a ExecutionContext>,
+    /// What the venue said, or why it could not be read (shown in the `venue_context` line).
+    pub context: std::result::Result<&'a ExecutionContext, &'a str>,
     /// The corridor's arm state where sending needs it armed (a live corridor, a real send);
     /// `None` where it does not (the fake venue, a dry run): then only a halt refuses.
     pub arm: Option<&'a ArmStatus>,
@@ -122,9 +123,12 @@ pub fn preflight(intent: &ExecutionIntent, inp: &Inputs) -> ExecutionPreflight {
     let recent = inp.state.submit_times.iter().filter(|&&t| t > now - 60_000).count();
     c.add("orders_per_minute", recent < p.orders_per_minute, format!("< {}", p.orders_per_minute), recent);
 
-    let Some(ctx) = inp.context else {
-        c.add("venue_context", false, "venue reachable", "no context");
-        return finish(intent, inp, c);
+    let ctx = match inp.context {
+        Ok(ctx) => ctx,
+        Err(why) => {
+            c.add("venue_context", false, "venue reachable", format!("unknown: {why}"));
+            return finish(intent, inp, c);
+        }
     };
     let status = format!("{:?}", ctx.venue_status).to_lowercase();
     c.add("venue_online", status == "online", "online", status);
@@ -333,7 +337,7 @@ fn finish(intent: &ExecutionIntent, inp: &Inputs, c: Checks) -> ExecutionPreflig
         checks: c.0,
         policy_fingerprint: inp.policy_fingerprint.map(str::to_string),
         evaluated_at: fmt_ms(inp.now_ms),
-        context: inp.context.cloned(),
+        context: inp.context.ok().cloned(),
     }
 }
 
@@ -372,7 +376,7 @@ mod tests {
                 policy_fingerprint: Some("fp"),
                 state: &CorridorState::default(),
                 global_halt: None,
-                context: None,
+                context: Err("not read"),
                 arm: None,
                 promotion: report,
                 now_ms: 2_000,

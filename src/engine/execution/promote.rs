@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::approval_sign::{self, OperatorKey};
 use super::journal;
+use super::model::CorridorId;
 use super::operators;
 use super::paths;
 use super::policy::CorridorPolicy;
 use super::state::CorridorState;
-use super::types::CorridorId;
 use crate::engine::alerts::{self, Severity};
 use crate::engine::contract::{make_id, CONTRACT_VERSION};
 use crate::engine::error::{Error, ErrorKind, Result};
@@ -150,7 +150,7 @@ pub fn check(
 
     // Alert coverage: the alert log accepts writes and no critical alert of this corridor
     // waits unacknowledged.
-    let source = super::corridor::source(id);
+    let source = id.alert_source();
     let writable = std::fs::create_dir_all(ws.root().join("alerts"))
         .and_then(|_| tempfile::NamedTempFile::new_in(ws.root().join("alerts")))
         .is_ok();

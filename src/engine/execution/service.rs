@@ -1,57 +1,46 @@
 //! Workspace-level execution operations, shared by the CLI and the console: which corridors
 //! exist, opening one with its adapter, finding intents, and the kill switch and rearm across
-//! corridors. Synchronous on the outside; venue calls run on a short-lived runtime.
+//! corridors. Synchronous on the outside; venue calls run on the engine's venue runtime.
 
 use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::adapter_factory::AdapterFactory;
 use super::broker::BrokerAdapter;
-use super::corridor::{source, Corridor};
-use super::fake::FakeVenue;
+use super::corridor::Corridor;
 use super::journal::{self, Verification};
+use super::model::{CorridorId, Event, Venue};
 use super::state::{CorridorState, IntentRecord};
-use super::types::{CorridorId, Venue};
 use super::{global_halt, paths, policy};
 use crate::engine::alerts::{self, codes};
 use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::runtime::VenueRuntime;
 use crate::engine::secrets::CredentialStore;
 use crate::engine::workspace::Workspace;
 
-/// Run a venue future to completion from synchronous code (CLI commands, console jobs).
-pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::runtime(format!("cannot start the async runtime: {e}")))?;
-    Ok(rt.block_on(f))
-}
-
-/// The adapter for a corridor. The fake venue keeps its state in the workspace; a live venue
-/// is reached through `venues.toml` and needs its credential first (a missing one raises
-/// SECRET_MISSING).
+/// The adapter for a corridor, from `venues` (the engine's [`AdapterFactory`]). The fake venue
+/// keeps its state in the workspace; a live venue needs its credential first (a missing one
+/// raises SECRET_MISSING).
 pub fn adapter_for(
     ws: &Workspace,
+    venues: &dyn AdapterFactory,
     id: &CorridorId,
     store: &dyn CredentialStore,
 ) -> Result<Arc<dyn BrokerAdapter>> {
-    match id.venue {
-        Venue::Fake => Ok(Arc::new(FakeVenue::persistent(paths::fake_venue(ws, &id.account))?)),
-        _ => Ok(crate::engine::venues::connect::open(ws, id, store)?.0.into_adapter()),
-    }
+    Ok(venues.connect(ws, id, store)?.adapter)
 }
 
-pub fn open_corridor(ws: &Workspace, id: &CorridorId, store: &dyn CredentialStore) -> Result<Corridor> {
-    if id.venue == Venue::Fake {
-        return Corridor::open(ws, id, adapter_for(ws, id, store)?);
-    }
-    let (live, _, warning) = crate::engine::venues::connect::open(ws, id, store)?;
-    let name = crate::engine::secrets::CredentialKey::new(id.venue, &id.account).name();
-    let source = match warning {
-        Some(_) => format!("{name} from the environment (loopback simulator only: no keyring here)"),
-        None => format!("{name} from {}", store.name()),
-    };
-    Ok(Corridor::open(ws, id, live.into_adapter())?.with_credential_source(Some(source)))
+pub fn open_corridor(
+    ws: &Workspace,
+    venues: &Arc<dyn AdapterFactory>,
+    id: &CorridorId,
+    store: &dyn CredentialStore,
+) -> Result<Corridor> {
+    let c = venues.connect(ws, id, store)?;
+    Ok(Corridor::open(ws, id, c.adapter)?
+        .with_credential_source(c.credential_source)
+        .with_venues(venues.clone()))
 }
 
 /// Every corridor the workspace knows: those in the policy and those with a journal.
@@ -151,7 +140,9 @@ pub struct KillReport {
 /// cancel leaves the halt in place and is exit 4.
 pub fn kill(
     ws: &Workspace,
+    venues: &Arc<dyn AdapterFactory>,
     store: &dyn CredentialStore,
+    rt: &VenueRuntime,
     venue: Option<Venue>,
     account: Option<&str>,
     reason: &str,
@@ -163,18 +154,18 @@ pub fn kill(
     let scope = select(ws, venue, account)?;
     let mut out = Vec::new();
     for id in &scope {
-        let segment = fresh_segment_if_failed(ws, id);
-        let result = match adapter_for(ws, id, store) {
-            Ok(a) => match Corridor::open(ws, id, a.clone()) {
-                Ok(mut c) => block_on(c.kill(reason))?.map_err(|e| (e, true)),
+        let segment = fresh_segment_if_failed(ws, venues.as_ref(), id);
+        let result = match adapter_for(ws, venues.as_ref(), id, store) {
+            Ok(a) => match Corridor::open(ws, id, a.clone()).map(|c| c.with_venues(venues.clone())) {
+                Ok(mut c) => rt.block_on(c.kill(reason))?.map_err(|e| (e, true)),
                 // No journal to halt in: the venue is asked all the same.
-                Err(journal_err) => match block_on(a.cancel_all())? {
+                Err(journal_err) => match rt.block_on(a.cancel_all())? {
                     Ok(n) => {
                         let why = format!(
                             "{n} open order(s) cancelled at the venue, but the halt is not journaled: {}",
                             journal_err.message
                         );
-                        let _ = alerts::raise(ws, codes::KILL_SWITCH, &source(id), &why);
+                        let _ = alerts::raise(ws, codes::KILL_SWITCH, &id.alert_source(), &why);
                         Err((Error::new(ErrorKind::Refused, why), false))
                     }
                     Err(e) => Err((Error::from(e), true)),
@@ -226,10 +217,11 @@ pub fn kill(
 /// aside and start a fresh segment (raising JOURNAL_TAMPERED); `None` when it passes.
 fn fresh_segment_if_failed(
     ws: &Workspace,
+    venues: &dyn AdapterFactory,
     id: &CorridorId,
 ) -> Option<Result<super::journal_segment::Archived>> {
     let trust_ok = super::operators::load(ws).is_ok();
-    let a = match super::audit::audit_one(ws, id) {
+    let a = match super::audit::audit_one(ws, venues, id) {
         Ok(a) => a,
         Err(e) => return Some(Err(e)),
     };
@@ -240,14 +232,14 @@ fn fresh_segment_if_failed(
         Ok(kept) => format!("kill switch: journal {why}; kept aside as {}, fresh segment started", kept.path),
         Err(e) => format!("kill switch: journal {why}; it could not be kept aside: {}", e.message),
     };
-    let _ = alerts::raise(ws, codes::JOURNAL_TAMPERED, &source(id), &message);
+    let _ = alerts::raise(ws, codes::JOURNAL_TAMPERED, &id.alert_source(), &message);
     Some(r)
 }
 
 fn journal_only_kill(ws: &Workspace, id: &CorridorId, reason: &str) -> Result<()> {
     let mut j = journal::Journal::open(&paths::journal(ws, id))?;
     let fp = policy::load(ws).ok().flatten().map(|p| p.fingerprint);
-    j.append(super::state::Event::Killed { reason: reason.into(), policy_fingerprint: fp }, false)?;
+    j.append(Event::Killed { reason: reason.into(), policy_fingerprint: fp }, false)?;
     Ok(())
 }
 
@@ -255,7 +247,9 @@ fn journal_only_kill(ws: &Workspace, id: &CorridorId, reason: &str) -> Result<()
 /// in the workspace reconciled clean.
 pub fn rearm(
     ws: &Workspace,
+    venues: &Arc<dyn AdapterFactory>,
     store: &dyn CredentialStore,
+    rt: &VenueRuntime,
     venue: Option<Venue>,
     account: Option<&str>,
 ) -> Result<Vec<CorridorOutcome>> {
@@ -267,7 +261,7 @@ pub fn rearm(
         if !halted {
             continue;
         }
-        let r = open_corridor(ws, id, store).and_then(|mut c| block_on(c.rearm())?);
+        let r = open_corridor(ws, venues, id, store).and_then(|mut c| rt.block_on(c.rearm())?);
         out.push(match r {
             Ok(s) => {
                 CorridorOutcome { corridor: id.clone(), ok: true, detail: format!("rearmed after {}", s.id) }
@@ -305,7 +299,7 @@ pub fn verify_journals(ws: &Workspace, scope: &[CorridorId]) -> Result<Vec<(Corr
             let _ = alerts::raise(
                 ws,
                 codes::JOURNAL_TAMPERED,
-                &source(id),
+                &id.alert_source(),
                 &format!("journal line {line}: {why}"),
             );
         }

@@ -1,6 +1,6 @@
-//! Journal events and the corridor state rebuilt by replaying them. Nothing here talks to a
-//! venue or a disk: replay is a pure fold, so the state after a restart is exactly the state
-//! before it.
+//! The corridor state rebuilt by replaying its journal events ([`super::model::Event`]).
+//! Nothing here talks to a venue or a disk: replay is a pure fold, so the state after a
+//! restart is exactly the state before it.
 
 use std::collections::BTreeMap;
 
@@ -8,32 +8,7 @@ use rust_decimal::prelude::Signed;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::broker::{OrderReport, OrderRequest, OrderState, Position};
-use super::intent::ExecutionIntent;
-use super::journal::Entry;
-
-/// The operator's go-ahead for one intent, valid until `expires_ms`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Approval {
-    pub intent_id: String,
-    /// How it was given: "console keypress", or "cli" on a venue that moves no money.
-    pub by: String,
-    pub approved_ms: i64,
-    pub expires_ms: i64,
-    /// sha256 of the intent as approved: an intent that changed is not approved.
-    pub intent_digest: String,
-    /// Whose key signed it (`approval_sign`). These three are absent on approvals journaled
-    /// before signing, and on fake-venue rehearsals where no keyring could keep a key; left out
-    /// when absent, so those entries serialize exactly as written and their hashes still hold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
-    /// The operator's ed25519 public key, hex.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_key: Option<String>,
-    /// ed25519 signature (hex) over `approval_sign::signed_bytes`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signature: Option<String>,
-}
+use super::model::{Approval, Entry, Event, ExecutionIntent, OrderReport, OrderState};
 
 /// What stopped a corridor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,145 +28,6 @@ pub struct Halt {
     pub reason: HaltReason,
     pub at_ms: i64,
     pub message: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReconcileSummary {
-    pub id: String,
-    pub clean: bool,
-    /// Differences that could not be explained: the corridor stays halted.
-    pub mismatches: Vec<String>,
-    /// Differences settled from the venue's answer (a fill or cancel we had not seen).
-    pub resolved: Vec<String>,
-}
-
-/// One journal event. Serialized with `kind` naming the variant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Event {
-    IntentCreated {
-        intent: ExecutionIntent,
-    },
-    IntentCancelled {
-        intent_id: String,
-        reason: String,
-    },
-    Preflight {
-        intent_id: String,
-        passed: bool,
-        failed_rules: Vec<String>,
-        policy_fingerprint: String,
-    },
-    Approved {
-        approval: Approval,
-    },
-    SubmitRefused {
-        intent_id: String,
-        reason: String,
-    },
-    /// Written and fsynced before the venue call.
-    SubmitStarted {
-        intent_id: String,
-        request: OrderRequest,
-    },
-    VenueAck {
-        intent_id: String,
-        report: OrderReport,
-        recovered: bool,
-    },
-    VenueReject {
-        intent_id: String,
-        reason: String,
-    },
-    VenueError {
-        intent_id: String,
-        message: String,
-        ambiguous: bool,
-    },
-    /// A status query after a crash or timeout: the venue never saw the order.
-    NotReceived {
-        intent_id: String,
-    },
-    DryRunResult {
-        intent_id: String,
-        ok: bool,
-        message: String,
-    },
-    /// Fills and cancels observed at the venue.
-    OrderUpdate {
-        intent_id: String,
-        report: OrderReport,
-    },
-    CancelRequested {
-        intent_id: String,
-    },
-    /// Written before the venue is asked to cancel, so the halt holds even if the venue is down.
-    Killed {
-        reason: String,
-        policy_fingerprint: Option<String>,
-    },
-    BreakerTripped {
-        failures: usize,
-        window_minutes: u64,
-    },
-    /// Positions held at the venue when the journal first met it.
-    Baseline {
-        positions: Vec<Position>,
-    },
-    Reconciled {
-        summary: ReconcileSummary,
-        policy_fingerprint: Option<String>,
-    },
-    Rearmed {
-        reconciliation_id: String,
-        policy_fingerprint: Option<String>,
-    },
-    Note {
-        text: String,
-    },
-    /// Armed after its checks and a clean reconciliation; the venue's dead-man timer is set.
-    Armed {
-        reconciliation_id: String,
-        clock_skew_ms: i64,
-        dead_man_secs: u32,
-        policy_fingerprint: Option<String>,
-    },
-    Disarmed {
-        reason: String,
-    },
-    /// `order preview`: the exact request built (and, with `validate`, sent validate-only).
-    /// Journaled before anything is sent; never an order.
-    OrderPreview {
-        request: OrderRequest,
-        validate: bool,
-        /// sha256 of the signed body, so the preview printed can be matched to this record.
-        body_sha256: String,
-    },
-    PreviewResult {
-        client_order_id: String,
-        ok: bool,
-        message: String,
-    },
-    /// `audit verify` (or a submit's own audit) found a bad entry: the corridor halts.
-    AuditFailed {
-        /// 1-based journal line of the first bad entry (0: the head record).
-        line: usize,
-        problem: String,
-        why: String,
-    },
-    /// The first entry of a fresh journal segment, started (by the kill switch) because the
-    /// journal before it failed its audit. That journal was kept aside, unchanged, as
-    /// `predecessor`; the segment starts halted.
-    SegmentStarted {
-        /// The archived journal's file name, beside this one.
-        predecessor: String,
-        /// sha256 of the archived journal's bytes, hex (of nothing when it was gone).
-        predecessor_sha256: String,
-        /// How many lines it held.
-        predecessor_lines: usize,
-        /// Why it failed its audit.
-        why: String,
-    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,8 @@
 
 pub mod input;
 mod order_gate;
+mod pending;
 
 pub use input::{Input, Origin, TerminalKey};
 pub use order_gate::{GateAction, GateOutcome, KeypressWitness, OrderGate, DWELL};
+pub use pending::PendingIntent;

@@ -12,16 +12,17 @@ use std::time::{Duration, Instant};
 use crossterm::event::KeyEventKind;
 
 use super::input::{Origin, TerminalKey};
-use crate::engine::corridor_api::PendingIntent;
-use crate::engine::execution::corridor::arming::ArmState;
-use crate::engine::execution::{Confirmation, CorridorId};
+use super::pending::PendingIntent;
+use crate::engine::execution::arm_state::ArmState;
+use crate::engine::execution::model::CorridorId;
 
 /// How long the dialog ignores every key after it was first drawn.
 pub const DWELL: Duration = Duration::from_millis(250);
 
 /// Proof that the dialog's confirm key was pressed on the intent it showed. Only
 /// [`OrderGate::key`] makes one (the fields are private to this module); the execution
-/// boundary turns it into a [`Confirmation`] with [`Confirmation::keypress`].
+/// boundary turns it into a `Confirmation` with `Confirmation::keypress`, and nothing else
+/// does. (The gate names no Confirmation: execution depends on the gate, not both ways.)
 #[derive(Debug)]
 pub struct KeypressWitness {
     corridor: CorridorId,
@@ -72,8 +73,8 @@ pub enum GateOutcome {
     Cancelled,
     /// The confirm key on a blocked intent: closed, nothing approved, and why.
     Refused(String),
-    /// The confirm key: the approval to send.
-    Confirmed(Box<Confirmation>),
+    /// The confirm key: the witness to make the approval from (`Confirmation::keypress`).
+    Confirmed(Box<KeypressWitness>),
 }
 
 /// What the confirm dialog shows, frozen when it opened; read-only from outside this module.
@@ -163,7 +164,7 @@ impl OrderGate {
                     operator: operator.to_string(),
                     origin: key.origin(),
                 };
-                GateOutcome::Confirmed(Box::new(Confirmation::keypress(witness)))
+                GateOutcome::Confirmed(Box::new(witness))
             }
             Some(GateAction::Deny) => GateOutcome::Cancelled,
             None => GateOutcome::Ignored,

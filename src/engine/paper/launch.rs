@@ -1,7 +1,7 @@
 //! Starting a session's runner as a background process of its own, so the session outlives
 //! the command (or console) that started it. The CLI and the console both launch through here.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::session::{self, Session, Status};
@@ -12,7 +12,8 @@ use crate::engine::error::{Error, Result};
 pub const TAKE_WITHIN: Duration = Duration::from_secs(10);
 
 /// The program that runs sessions: this one, unless `QUANTLAB_RUNNER` names another build of
-/// quantlab (tests and embedders whose own executable is not quantlab set it).
+/// quantlab (embedders whose own executable is not quantlab set it, or choose one per engine:
+/// [`crate::engine::Engine::with_runner`]).
 pub fn runner_exe() -> Result<PathBuf> {
     if let Some(p) = std::env::var_os("QUANTLAB_RUNNER") {
         return Ok(PathBuf::from(p));
@@ -23,7 +24,12 @@ pub fn runner_exe() -> Result<PathBuf> {
 /// Launch the runner for `id` (its own process group, so the terminal's Ctrl-C does not reach
 /// it), then wait until it has taken the session.
 pub fn spawn(ws: &Workspace, id: &str) -> Result<Session> {
-    let mut cmd = std::process::Command::new(runner_exe()?);
+    spawn_with(ws, id, &runner_exe()?)
+}
+
+/// [`spawn`] with the runner program `exe`.
+pub fn spawn_with(ws: &Workspace, id: &str, exe: &Path) -> Result<Session> {
+    let mut cmd = std::process::Command::new(exe);
     cmd.arg("--workspace")
         .arg(ws.root())
         .args(["paper", "run", id])
@@ -54,12 +60,12 @@ pub fn spawn(ws: &Workspace, id: &str) -> Result<Session> {
 }
 
 /// Resume a paused session (its runner picks it up) or an aborted one (a new runner is
-/// launched).
-pub fn resume_in_background(ws: &Workspace, id: &str) -> Result<Session> {
+/// launched: `runner`, else [`runner_exe`]).
+pub fn resume_in_background(ws: &Workspace, id: &str, runner: Option<&Path>) -> Result<Session> {
     let (s, needs_runner) = resume(ws, id)?;
-    if needs_runner {
-        spawn(ws, id)
-    } else {
-        Ok(s)
+    match (needs_runner, runner) {
+        (false, _) => Ok(s),
+        (true, Some(exe)) => spawn_with(ws, id, exe),
+        (true, None) => spawn(ws, id),
     }
 }

@@ -15,8 +15,9 @@ use serde_json::{json, Value};
 use super::feed::{Feed, FeedEvent};
 use crate::engine::data::Bars;
 use crate::engine::error::{Error, ErrorKind, Result};
-use crate::engine::execution::broker::MarketEvent;
+use crate::engine::execution::model::MarketEvent;
 use crate::engine::execution::{CorridorId, Venue};
+use crate::engine::runtime::VenueRuntime;
 use crate::engine::time::parse_timeframe;
 use crate::engine::venues::endpoints;
 use crate::engine::venues::http::Http;
@@ -64,9 +65,14 @@ impl LiveSpec {
 
 /// Look the symbol up in the venue's public instrument list; returns the websocket name.
 /// The symbol's websocket name and its REST name (Kraken's pair key; Hyperliquid's coin).
-fn resolve_symbol(spec: &LiveSpec, base_url: &str, http: &Http) -> Result<(String, String)> {
+fn resolve_symbol(
+    rt: &VenueRuntime,
+    spec: &LiveSpec,
+    base_url: &str,
+    http: &Http,
+) -> Result<(String, String)> {
     let venue_err = |m: String| Error::new(ErrorKind::Venue, m);
-    crate::engine::execution::block_on(async {
+    rt.block_on(async {
         match spec.venue {
             Venue::Kraken => {
                 let url = format!("{base_url}/0/public/AssetPairs");
@@ -114,10 +120,17 @@ pub const WARM_UP_BARS: i64 = 500;
 
 /// The venue's recent candles of the session's interval, oldest first, only those already
 /// closed at `now_ms`; empty when the venue has no candles of that interval.
-fn history(spec: &LiveSpec, base_url: &str, http: &Http, rest_name: &str, now_ms: i64) -> Result<Bars> {
+fn history(
+    rt: &VenueRuntime,
+    spec: &LiveSpec,
+    base_url: &str,
+    http: &Http,
+    rest_name: &str,
+    now_ms: i64,
+) -> Result<Bars> {
     let iv = spec.interval_ms;
     let venue_err = |m: String| Error::new(ErrorKind::Venue, m);
-    let rows: Vec<(i64, [f64; 5])> = crate::engine::execution::block_on(async {
+    let rows: Vec<(i64, [f64; 5])> = rt.block_on(async {
         let none: Result<Vec<(i64, [f64; 5])>> = Ok(vec![]);
         let num = |v: Option<&Value>| {
             crate::engine::venues::events::dec(v).and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d))
@@ -215,10 +228,10 @@ fn closed_bars(rows: Vec<(i64, [f64; 5])>, iv: i64, now_ms: i64) -> Bars {
 }
 
 /// Check a live spec can be served (endpoints, symbol), without subscribing.
-pub fn check(ws: &Workspace, spec: &LiveSpec) -> Result<()> {
+pub fn check(ws: &Workspace, rt: &VenueRuntime, spec: &LiveSpec) -> Result<()> {
     let ep = endpoints::resolve_public(ws, &CorridorId::new(spec.venue, &spec.account)?)?;
     let http = Http::new(ep.timeout_ms).map_err(|e| Error::new(ErrorKind::Venue, e.to_string()))?;
-    resolve_symbol(spec, &ep.base_url, &http).map(|_| ())
+    resolve_symbol(rt, spec, &ep.base_url, &http).map(|_| ())
 }
 
 pub struct LiveFeed {
@@ -228,21 +241,27 @@ pub struct LiveFeed {
     rx: mpsc::Receiver<MarketEvent>,
     interval_ms: i64,
     symbol: String,
-    _rt: tokio::runtime::Runtime,
+    /// The task folding the venue's marks into `rx`, on the engine's venue runtime; stopped
+    /// when the feed goes.
+    stream: tokio::task::JoinHandle<()>,
+    /// Keeps the runtime up while the feed lives, whatever happens to the engine that opened it.
+    _rt: VenueRuntime,
+}
+
+impl Drop for LiveFeed {
+    fn drop(&mut self) {
+        self.stream.abort();
+    }
 }
 
 impl LiveFeed {
-    pub fn open(ws: &Workspace, spec: &LiveSpec) -> Result<LiveFeed> {
+    /// Open the feed; its venue calls and its stream run on `rt` (the engine's venue runtime).
+    pub fn open(ws: &Workspace, rt: &VenueRuntime, spec: &LiveSpec) -> Result<LiveFeed> {
         let ep = endpoints::resolve_public(ws, &CorridorId::new(spec.venue, &spec.account)?)?;
         let http = Http::new(ep.timeout_ms).map_err(|e| Error::new(ErrorKind::Venue, e.to_string()))?;
-        let (ws_name, rest_name) = resolve_symbol(spec, &ep.base_url, &http)?;
+        let (ws_name, rest_name) = resolve_symbol(rt, spec, &ep.base_url, &http)?;
         // History first, so the strategy starts warm instead of waiting out its windows.
-        let bars = history(spec, &ep.base_url, &http, &rest_name, crate::engine::time::now_ms())?;
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .map_err(|e| Error::runtime(format!("cannot start the feed runtime: {e}")))?;
+        let bars = history(rt, spec, &ep.base_url, &http, &rest_name, crate::engine::time::now_ms())?;
         let (tx, rx) = mpsc::channel();
         let symbol = spec.symbol.clone();
         let venue = spec.venue;
@@ -257,7 +276,7 @@ impl LiveFeed {
                 m,
             );
         });
-        rt.spawn(async move {
+        let stream = rt.spawn(async move {
             let mut stream = match venue {
                 Venue::Kraken => kraken_ws::ticker_stream(url, vec![(ws_name, symbol.clone())], Some(notify)),
                 _ => {
@@ -277,13 +296,15 @@ impl LiveFeed {
                 }
             }
         });
+        let stream = stream?;
         Ok(LiveFeed {
             bars,
             current: None,
             rx,
             interval_ms: spec.interval_ms,
             symbol: spec.symbol.clone(),
-            _rt: rt,
+            stream,
+            _rt: rt.clone(),
         })
     }
 

@@ -39,8 +39,13 @@ pub struct StartRequest {
     pub signal_out: Option<String>,
 }
 
-/// Check everything and create the session (status `created`); the runner starts it.
-pub fn create(ws: &Workspace, req: &StartRequest) -> Result<Session> {
+/// Check everything and create the session (status `created`); the runner starts it. A live
+/// feed's symbol is looked up at its venue on `rt`, the engine's venue runtime.
+pub fn create(
+    ws: &Workspace,
+    rt: &crate::engine::runtime::VenueRuntime,
+    req: &StartRequest,
+) -> Result<Session> {
     req.backtest.validate()?;
     let (_, params) = strategy::build(&req.strategy, &req.params)?;
     // (symbol, dataset id, fingerprint): a live feed pins no dataset.
@@ -49,7 +54,7 @@ pub fn create(ws: &Workspace, req: &StartRequest) -> Result<Session> {
         if req.from.is_some() {
             return Err(Error::bad_input("--start: a live feed starts now; --start is for replays"));
         }
-        live_feed::check(ws, &spec)?;
+        live_feed::check(ws, rt, &spec)?;
         (spec.symbol, None, None)
     } else {
         let spec = FeedSpec::parse(&req.feed)?;
@@ -124,8 +129,9 @@ fn launching(s: &Session) -> bool {
     s.status == Status::Created && young
 }
 
-/// Run (or resume) a session in this process until it ends, stops or fails.
-pub fn run(ws: &Workspace, id: &str) -> Result<Session> {
+/// Run (or resume) a session in this process until it ends, stops or fails. A live feed's
+/// venue calls and stream run on `rt`, the engine's venue runtime (a replay never starts it).
+pub fn run(ws: &Workspace, rt: &crate::engine::runtime::VenueRuntime, id: &str) -> Result<Session> {
     let s = session::load(ws, id)?;
     if s.status.is_terminal() {
         return Err(Error::bad_input(format!(
@@ -144,7 +150,7 @@ pub fn run(ws: &Workspace, id: &str) -> Result<Session> {
                 "paper session {id} runs on a live feed and has seen bars already; a live session cannot resume, start a new one"
             )));
         }
-        let feed = LiveFeed::open(ws, &LiveSpec::parse(&s.config.feed)?)?;
+        let feed = LiveFeed::open(ws, rt, &LiveSpec::parse(&s.config.feed)?)?;
         return runner::run(ws, id, strat, Box::new(feed), snap);
     }
     let mut spec = FeedSpec::parse(&s.config.feed)?;

@@ -5,9 +5,9 @@ use rust_decimal::Decimal;
 
 use super::compute::Sizing;
 use super::plan::{Market, PlanInput};
+use crate::engine::execution::model::Side;
 use crate::engine::execution::policy::CorridorPolicy;
 use crate::engine::execution::preflight::Check;
-use crate::engine::execution::types::Side;
 
 fn check(rule: &str, passed: bool, limit: impl ToString, actual: impl ToString) -> Check {
     Check { rule: rule.into(), passed, limit: limit.to_string(), actual: actual.to_string() }

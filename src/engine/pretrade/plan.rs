@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::error::{Error, Result};
-use crate::engine::execution::types::{CorridorId, Side, Venue};
+use crate::engine::execution::model::{CorridorId, Side, Venue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

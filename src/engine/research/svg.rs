@@ -548,5 +548,4 @@ pub fn heatmap(hm: &Heatmap) -> String {
 }
 
 #[cfg(test)]
-#[path = "svg_tests.rs"]
 mod tests;

@@ -417,5 +417,4 @@ pub fn sweep_html(s: &SweepSheet) -> String {
 }
 
 #[cfg(test)]
-#[path = "tearsheet_tests.rs"]
 mod tests;

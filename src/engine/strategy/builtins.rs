@@ -182,5 +182,4 @@ fn hold_between(n: usize, mut decide: impl FnMut(usize) -> Option<Target>) -> Ve
 }
 
 #[cfg(test)]
-#[path = "builtins_tests.rs"]
 mod tests;

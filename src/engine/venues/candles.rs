@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::events::dec;
 use super::hyperliquid::adapter::HlAdapter;
 use super::kraken::adapter::KrakenAdapter;
-use crate::engine::execution::broker::{VenueError, VenueResult};
+use crate::engine::execution::model::{VenueError, VenueResult};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Candle {

@@ -18,6 +18,7 @@ use super::kraken::nonce_store::PersistedNonce;
 use super::ws_stream::Notifier;
 use crate::engine::alerts::{self, codes};
 use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::execution::broker::BrokerAdapter;
 use crate::engine::execution::{CorridorId, Venue};
 use crate::engine::secrets::{credential_for, CredentialKey, CredentialStore};
 use crate::engine::workspace::Workspace;
@@ -99,10 +100,16 @@ pub fn open(
 }
 
 impl Live {
-    pub fn into_adapter(self) -> Arc<dyn crate::engine::execution::broker::BrokerAdapter> {
+    pub fn into_adapter(self) -> Arc<dyn BrokerAdapter> {
         match self {
             Live::Kraken(a) => Arc::new(a),
             Live::Hyperliquid(a) => Arc::<HlAdapter>::from(a),
         }
     }
+}
+
+/// Ok when every URL of `corridor` (its `venues.toml` entry, as it reads now) is loopback;
+/// else why not.
+pub fn corridor_loopback(ws: &Workspace, corridor: &CorridorId) -> std::result::Result<(), String> {
+    endpoints::resolve(ws, corridor).map_err(|e| e.message)?.loopback_check()
 }

@@ -7,8 +7,10 @@ use serde::Serialize;
 
 use super::connect;
 use crate::engine::error::{ErrorKind, Result};
-use crate::engine::execution::broker::{read_clock, BrokerAdapter, VenueStatus};
-use crate::engine::execution::{block_on, policy, CorridorId};
+use crate::engine::execution::broker::{read_clock, BrokerAdapter};
+use crate::engine::execution::model::VenueStatus;
+use crate::engine::execution::{policy, CorridorId};
+use crate::engine::runtime::VenueRuntime;
 use crate::engine::secrets::CredentialStore;
 use crate::engine::workspace::Workspace;
 
@@ -46,7 +48,12 @@ fn check(name: &'static str, verdict: Verdict, detail: impl Into<String>) -> Che
     Check { name, verdict, detail: detail.into() }
 }
 
-pub fn doctor(ws: &Workspace, store: &dyn CredentialStore, id: &CorridorId) -> Result<Report> {
+pub fn doctor(
+    ws: &Workspace,
+    store: &dyn CredentialStore,
+    rt: &VenueRuntime,
+    id: &CorridorId,
+) -> Result<Report> {
     let mut checks = Vec::new();
     let finish = |checks: Vec<Check>, base_url: Option<String>| {
         let failed: Vec<&Check> = checks.iter().filter(|c| c.verdict == Verdict::Fail).collect();
@@ -95,7 +102,7 @@ pub fn doctor(ws: &Workspace, store: &dyn CredentialStore, id: &CorridorId) -> R
         }
         other => (other.into_adapter(), None),
     };
-    block_on(async {
+    rt.block_on(async {
         let started = std::time::Instant::now();
         match adapter.status().await {
             Ok(s) => {

@@ -66,8 +66,8 @@ pub fn dec(v: Option<&Value>) -> Option<Decimal> {
 }
 
 /// A reply that lacks a field the adapter needs: the venue's fault, the request's fate unknown.
-pub fn bad_reply(what: &str, field: &str) -> crate::engine::execution::broker::VenueError {
-    crate::engine::execution::broker::VenueError::Unavailable {
+pub fn bad_reply(what: &str, field: &str) -> crate::engine::execution::model::VenueError {
+    crate::engine::execution::model::VenueError::Unavailable {
         message: format!("{what}: reply field '{field}' is missing or malformed"),
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::engine::execution::broker::VenueError;
+use crate::engine::execution::model::VenueError;
 
 /// One reply: status, body bytes, and the venue's clock from the `Date` header (epoch ms).
 #[derive(Debug, Clone)]

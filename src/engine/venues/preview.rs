@@ -13,10 +13,12 @@ use sha2::{Digest, Sha256};
 
 use super::connect::{self, Live};
 use crate::engine::error::{Error, ErrorKind, Result};
-use crate::engine::execution::broker::{BrokerAdapter, InstrumentRules, OrderRequest, VenueError};
+use crate::engine::execution::broker::BrokerAdapter;
 use crate::engine::execution::journal::Journal;
-use crate::engine::execution::state::Event;
-use crate::engine::execution::{block_on, intent, paths, CorridorId, Venue};
+use crate::engine::execution::model::Event;
+use crate::engine::execution::model::{InstrumentRules, OrderRequest, VenueError};
+use crate::engine::execution::{intent, paths, CorridorId, Venue};
+use crate::engine::runtime::VenueRuntime;
 use crate::engine::secrets::CredentialStore;
 use crate::engine::workspace::Workspace;
 
@@ -72,7 +74,7 @@ pub struct Ask {
     pub trigger_price: Option<Decimal>,
     pub time_in_force: crate::engine::execution::TimeInForce,
     pub reduce_only: bool,
-    pub exits: Option<crate::engine::execution::exits::AttachedExits>,
+    pub exits: Option<crate::engine::execution::model::AttachedExits>,
 }
 
 /// The venue's listed rules, checked here so a preview of an order the venue would refuse for
@@ -117,6 +119,7 @@ fn venue_error(e: VenueError) -> Error {
 pub fn preview(
     ws: &Workspace,
     store: &dyn CredentialStore,
+    rt: &VenueRuntime,
     id: &CorridorId,
     ask: Ask,
     validate: bool,
@@ -143,7 +146,7 @@ pub fn preview(
     }
     if let Some(x) = &ask.exits {
         x.check(ask.side, ask.limit_price.or(ask.trigger_price), ask.reduce_only)?;
-        crate::engine::execution::exits::venue_takes(id.venue, x)?;
+        crate::engine::execution::model::exits::venue_takes(id.venue, x)?;
     }
     let (live, _ep, warning) = connect::open(ws, id, store)?;
     let request = OrderRequest {
@@ -163,7 +166,7 @@ pub fn preview(
         exits: ask.exits.unwrap_or_default(),
     };
     let mut journal = Journal::open(&paths::journal(ws, id))?;
-    block_on(async {
+    rt.block_on(async {
         // Unknown symbols are the caller's mistake (exit 2), found from the venue's own list.
         let rules = match &live {
             Live::Kraken(a) => a.instruments().await,

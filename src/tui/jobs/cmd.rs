@@ -32,12 +32,12 @@ pub enum Cmd {
     /// Research a signal in the background (sweeps, walk-forward, verdict).
     ResearchSignal(String),
     TriageSignal(String),
-    LoadCorridorList,
+    /// Renew armed corridors' dead-man timers, read one corridor's detail, and summarise them
+    /// all (the status bar's halts and approvals, the Corridors list), each journal read once.
+    PollCorridors(crate::engine::CorridorPoll),
     LoadCorridorDetail(CorridorId),
     Arm(CorridorId),
     Disarm(CorridorId),
-    /// Renew an armed corridor's dead-man timer.
-    KeepAlive(CorridorId),
     /// Stream an armed live corridor's own orders and fills (a long-lived worker).
     WatchFills(CorridorId),
     /// Approve with the confirm dialog's confirmation, and send.
@@ -85,13 +85,30 @@ impl Cmd {
             Cmd::LoadSignalDetail(id) => K::SignalDetail(id.clone()),
             Cmd::ResearchSignal(id) => K::Research(id.clone()),
             Cmd::TriageSignal(id) => K::Triage(id.clone()),
-            Cmd::LoadCorridorList => K::CorridorList,
+            Cmd::PollCorridors(_) => K::CorridorPoll,
             Cmd::LoadCorridorDetail(id) => K::CorridorDetail(id.clone()),
             Cmd::Arm(id) => K::Arm(id.clone()),
             Cmd::Disarm(id) => K::Disarm(id.clone()),
-            Cmd::KeepAlive(id) => K::KeepAlive(id.clone()),
             Cmd::WatchFills(id) => K::Watch(id.clone()),
             Cmd::SendConfirmed(c) => K::Send(c.intent_id().to_string()),
+        }
+    }
+
+    /// What runs once the job in flight is done, when `self` is held for it and `newer` is
+    /// asked for too: the newer request, except that corridor polls add up, so a renewal held
+    /// behind a running poll is not lost to a reload asked for after it.
+    pub(super) fn then(self, newer: Cmd) -> Cmd {
+        match (self, newer) {
+            (Cmd::PollCorridors(old), Cmd::PollCorridors(mut new)) => {
+                for id in old.keep_alive {
+                    if !new.keep_alive.contains(&id) {
+                        new.keep_alive.push(id);
+                    }
+                }
+                new.detail = new.detail.or(old.detail);
+                Cmd::PollCorridors(new)
+            }
+            (_, newer) => newer,
         }
     }
 }

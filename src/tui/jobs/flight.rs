@@ -30,7 +30,10 @@ impl Jobs {
         }
         if let Some(f) = self.flights.iter_mut().find(|f| f.key == key) {
             if !poll {
-                f.next = Some(cmd);
+                f.next = Some(match f.next.take() {
+                    Some(held) => held.then(cmd),
+                    None => cmd,
+                });
             }
             return None;
         }
@@ -96,5 +99,26 @@ mod tests {
         assert!(j.finish(&JobKey::Kill).is_some(), "then halts again");
         assert!(j.finish(&JobKey::Kill).is_none());
         assert!(!j.busy());
+    }
+
+    #[test]
+    fn corridor_polls_held_behind_a_running_one_add_up() {
+        use crate::engine::execution::{CorridorId, Venue};
+        use crate::engine::CorridorPoll;
+        let id = |a: &str| CorridorId { venue: Venue::Fake, account: a.into() };
+        let poll = |keep_alive: Vec<CorridorId>, detail: Option<CorridorId>| {
+            Cmd::PollCorridors(CorridorPoll { keep_alive, detail })
+        };
+        let mut j = Jobs::default();
+        assert!(j.request(poll(vec![], None), true).is_some());
+        assert!(j.request(poll(vec![id("a")], Some(id("a"))), false).is_none(), "a renewal waits");
+        assert!(j.request(poll(vec![], Some(id("b"))), false).is_none(), "so does a reload");
+        match j.finish(&JobKey::CorridorPoll) {
+            Some(Cmd::PollCorridors(p)) => {
+                assert_eq!(p.keep_alive, [id("a")], "the renewal is kept");
+                assert_eq!(p.detail, Some(id("b")), "the newest detail wins");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -40,11 +40,11 @@ pub enum JobKey {
     SignalDetail(String),
     Research(String),
     Triage(String),
-    CorridorList,
+    /// Every corridor's summary, with the renewals and the detail it was asked for.
+    CorridorPoll,
     CorridorDetail(CorridorId),
     Arm(CorridorId),
     Disarm(CorridorId),
-    KeepAlive(CorridorId),
     /// An account stream: long-lived, not a job in flight (the corridors screen tracks it).
     Watch(CorridorId),
     /// Approve and send this intent.
@@ -78,7 +78,7 @@ impl JobKey {
             JobKey::Send(_) => Lane::Orders,
             JobKey::Watch(_) => Lane::Stream,
             JobKey::Run { .. } | JobKey::Research(_) => Lane::Research,
-            JobKey::CorridorDetail(_) | JobKey::Arm(_) | JobKey::Disarm(_) | JobKey::KeepAlive(_) => {
+            JobKey::CorridorPoll | JobKey::CorridorDetail(_) | JobKey::Arm(_) | JobKey::Disarm(_) => {
                 Lane::Venue
             }
             _ => Lane::Reads,

@@ -59,7 +59,11 @@ pub enum Loaded {
     },
     /// A signal was triaged again: its id, and its decision now.
     SignalTriaged(String, crate::engine::signals::Decision),
-    CorridorList(Vec<(crate::engine::CorridorSummary, crate::engine::execution::corridor::arming::ArmState)>),
+    CorridorList(Vec<(crate::engine::CorridorSummary, crate::engine::execution::arm_state::ArmState)>),
+    /// One corridor poll's results, each applied as if it came alone: each renewal
+    /// (`KeptAlive`), the detail when asked, and the snapshot (`Corridors` for the status bar,
+    /// `CorridorList` for the Corridors tab).
+    CorridorPoll(Vec<crate::engine::Result<Loaded>>),
     CorridorDetail(Box<crate::engine::corridor_api::CorridorDetail>),
     Armed(Box<crate::engine::execution::corridor::arming::ArmReport>),
     Disarmed(crate::engine::execution::CorridorId),

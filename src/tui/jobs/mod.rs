@@ -60,7 +60,7 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             Err(e) => Loaded::RunFailed(e.message),
         },
         Cmd::Ack(id) => Loaded::Acked(engine.ack_alerts(id.as_deref())?),
-        Cmd::LoadCorridors => Loaded::Corridors(execution_state(engine)?),
+        Cmd::LoadCorridors => Loaded::Corridors(execution_state(&engine.corridor_snapshot()?)),
         Cmd::LoadPretrade => Loaded::Pretrade(
             engine.pretrade_plans()?,
             crate::engine::execution::policy::load(engine.workspace()).map_err(|e| e.message),
@@ -110,13 +110,21 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             let row = row.ok_or_else(|| Error::not_found(format!("no signal '{id}'")))?;
             Loaded::SignalTriaged(row.signal_id, row.decision)
         }
-        Cmd::LoadCorridorList => {
-            let mut list = Vec::new();
-            for s in engine.corridors()? {
-                let st = engine.corridor_state(&s.corridor)?;
-                list.push((s, st));
-            }
-            Loaded::CorridorList(list)
+        Cmd::PollCorridors(poll) => {
+            let r = engine.corridor_poll(&poll);
+            let renewed = r
+                .kept_alive
+                .into_iter()
+                .map(|(id, lease)| Ok(Loaded::KeptAlive(id, lease.map(|_| ()).map_err(|e| e.message))));
+            let detail = r.detail.map(|d| d.map(|d| Loaded::CorridorDetail(Box::new(d))));
+            let snapshot = match r.snapshot {
+                Ok(s) => vec![
+                    Ok(Loaded::Corridors(execution_state(&s))),
+                    Ok(Loaded::CorridorList(corridor_list(s.corridors))),
+                ],
+                Err(e) => vec![Err(e)],
+            };
+            Loaded::CorridorPoll(renewed.chain(detail).chain(snapshot).collect())
         }
         Cmd::LoadCorridorDetail(id) => {
             Loaded::CorridorDetail(Box::new(engine.corridor_detail(id.venue, &id.account)?))
@@ -125,10 +133,6 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
         Cmd::Disarm(id) => {
             engine.corridor_disarm(id.venue, &id.account, false)?;
             Loaded::Disarmed(id)
-        }
-        Cmd::KeepAlive(id) => {
-            let r = engine.corridor_keep_alive(id.venue, &id.account).map(|_| ()).map_err(|e| e.message);
-            Loaded::KeptAlive(id, r)
         }
         // Streams run only under the live console (the pool); driven synchronously there is
         // nothing to stream into.
@@ -146,18 +150,27 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
 }
 
 /// What is halted, in a few words for the status bar (the alert carries the details), and what
-/// awaits approval; every journal is read once.
-fn execution_state(engine: &Engine) -> Result<ExecutionState> {
-    let corridors = engine.corridors()?;
-    let awaiting_approval = corridors.iter().map(|c| c.awaiting_approval).sum();
-    let global = crate::engine::execution::global_halt::reason(engine.workspace()).is_some();
-    let halted: Vec<String> =
-        corridors.into_iter().filter(|c| c.halted.is_some()).map(|c| c.corridor.to_string()).collect();
+/// awaits approval.
+fn execution_state(snap: &crate::engine::CorridorSnapshot) -> ExecutionState {
+    let halted = snap.halted();
     let halted = match halted.len() {
-        _ if global => Some("all corridors (kill switch)".into()),
+        _ if snap.kill_switch.is_some() => Some("all corridors (kill switch)".into()),
         0 => None,
-        1 => Some(halted[0].clone()),
+        1 => Some(halted[0].to_string()),
         n => Some(format!("{} and {} more", halted[0], n - 1)),
     };
-    Ok(ExecutionState { halted, awaiting_approval })
+    ExecutionState { halted, awaiting_approval: snap.awaiting_approval() }
+}
+
+/// The Corridors tab's rows: each corridor with its arm state.
+fn corridor_list(
+    corridors: Vec<crate::engine::CorridorSummary>,
+) -> Vec<(crate::engine::CorridorSummary, crate::engine::execution::arm_state::ArmState)> {
+    corridors
+        .into_iter()
+        .map(|s| {
+            let state = s.arm.state;
+            (s, state)
+        })
+        .collect()
 }

@@ -80,8 +80,10 @@ pub fn draw(f: &mut Frame, area: Rect, d: &OrderDialog, now_ms: i64, keymap: &Ke
     ];
     // Attached exits are sent in the same request: the operator approves them here too.
     if let Some(x) = &i.exits {
-        let legs: Vec<String> =
-            x.legs().map(|(l, p)| format!("{} {p}", crate::engine::execution::exits::leg_name(l))).collect();
+        let legs: Vec<String> = x
+            .legs()
+            .map(|(l, p)| format!("{} {p}", crate::engine::execution::model::exits::leg_name(l)))
+            .collect();
         lines.push(Line::styled(format!("exits {}, sent with it", legs.join(", ")), t.warning));
     }
     lines.push(Line::raw(""));
@@ -132,9 +134,9 @@ mod tests {
 
     use super::*;
     use crate::engine::corridor_api::PendingIntent;
-    use crate::engine::execution::corridor::arming::ArmState;
-    use crate::engine::execution::exits::AttachedExits;
+    use crate::engine::execution::arm_state::ArmState;
     use crate::engine::execution::intent::IntentSpec;
+    use crate::engine::execution::model::AttachedExits;
     use crate::engine::execution::CorridorId;
     use crate::engine::execution::{IntentSource, OrderType, Side, TimeInForce, Venue};
     use crossterm::event::{KeyEvent, KeyEventKind};
@@ -230,7 +232,11 @@ mod tests {
             GateOutcome::Confirmed(c) => {
                 assert_eq!(c.intent_id(), d.pending().intent().id);
                 assert_eq!(c.corridor(), d.corridor());
-                assert!(c.synthetic(), "a key no terminal delivered is marked so");
+                assert_eq!(
+                    c.origin(),
+                    crate::engine::gate::Origin::Synthetic,
+                    "a key no terminal delivered is marked so"
+                );
             }
             other => panic!("{other:?}"),
         }

@@ -20,6 +20,8 @@ pub struct Shared {
     /// was there.
     pub keymap_file: Option<(String, bool)>,
     pub alerts: Vec<AlertView>,
+    /// What is halted and what awaits approval: from the Corridors tab's poll, and read again
+    /// after the kill switch and a fill.
     pub execution: ExecutionState,
 }
 

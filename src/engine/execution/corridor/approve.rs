@@ -2,11 +2,14 @@
 //! at the key (halt, arm state, expiry, preflight) before the signed approval is journaled.
 
 use super::super::approval_sign::{self, OperatorKey};
+use super::super::arm_state::ArmState;
 use super::super::confirmation::Confirmation;
-use super::{arming, intent_digest, refused, Corridor, CrashPoint};
+use super::super::intent::intent_digest;
+use super::super::model::{Approval, Event};
+use super::super::state::IntentStatus;
+use super::{refused, Corridor, CrashPoint};
 use crate::engine::alerts::codes;
 use crate::engine::error::{Error, Result};
-use crate::engine::execution::state::{Approval, Event, IntentStatus};
 
 impl Corridor {
     /// Approve on a venue that moves no money (scripts and tests); refused on live corridors.
@@ -73,7 +76,7 @@ impl Corridor {
         let arm = self.arm_status();
         let why = if let Some(h) = self.halted() {
             Some(format!("corridor_armed: corridor {} is halted ({h}); `quantlab rearm` lifts it", self.id))
-        } else if self.id.venue.is_live() && arm.state != arming::ArmState::Armed {
+        } else if self.id.venue.is_live() && arm.state != ArmState::Armed {
             Some(format!(
                 "corridor_armed: corridor {} is {}; `quantlab corridor arm` (or a in the Corridors tab) first",
                 self.id,

@@ -8,50 +8,21 @@
 //! the open orders, and the corridor reads as disarmed. A restart therefore never finds a
 //! corridor armed by a process that is gone.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::super::broker::VenueStatus;
-use super::super::global_halt;
-use super::super::state::{CorridorState, Event, ReconcileSummary};
-use super::super::types::CorridorId;
+use super::super::arm_state::{lease_path, read_lease, state_of, status_of, ArmState, ArmStatus, Lease};
+use super::super::broker::read_clock;
+use super::super::model::{Event, ReconcileSummary, Venue, VenueStatus};
 use super::{refused, Corridor};
 use crate::engine::alerts::codes;
 use crate::engine::error::{Error, Result};
-use crate::engine::workspace::{read_json, write_json, Workspace};
+use crate::engine::workspace::write_json;
 
 /// How a venue's refusal of the credential reads once it is an [`Error`] (broker.rs, `From`).
 const AUTH_FAILED: &str = "venue authentication failed";
 
 /// Largest clock skew an armed corridor tolerates.
 pub const MAX_ARM_SKEW_MS: i64 = 1_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ArmState {
-    Disarmed,
-    /// Transient: an arm in progress (shown by the console while it runs).
-    Reconciling,
-    Armed,
-    Halted,
-}
-
-impl ArmState {
-    pub fn name(self) -> &'static str {
-        match self {
-            ArmState::Disarmed => "disarmed",
-            ArmState::Reconciling => "reconciling",
-            ArmState::Armed => "armed",
-            ArmState::Halted => "halted",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Lease {
-    /// The journal sequence of the Armed entry this lease belongs to.
-    pub armed_seq: u64,
-    pub expires_ms: i64,
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ArmCheck {
@@ -68,58 +39,6 @@ pub struct ArmReport {
     pub reconciliation: Option<ReconcileSummary>,
     pub dead_man_secs: Option<u32>,
     pub lease_expires_ms: Option<i64>,
-}
-
-fn lease_path(ws: &Workspace, id: &CorridorId) -> std::path::PathBuf {
-    super::super::paths::corridor(ws, id).join("lease.json")
-}
-
-pub fn read_lease(ws: &Workspace, id: &CorridorId) -> Option<Lease> {
-    let p = lease_path(ws, id);
-    p.exists().then(|| read_json(&p).ok()).flatten()
-}
-
-/// A corridor's state from its replayed journal and its lease, without opening its venue.
-pub fn state_of(ws: &Workspace, id: &CorridorId, state: &CorridorState, now_ms: i64) -> ArmState {
-    status_of(ws, id, state, now_ms).state
-}
-
-/// A corridor's arm state told in full: a disarmed corridor whose journal still says armed
-/// but whose lease ran out (nobody renewed it) says so, with when.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ArmStatus {
-    pub state: ArmState,
-    /// Armed in the journal, but the lease ran out: reads as disarmed.
-    pub lease_expired: bool,
-    /// Until when the lease runs (armed) or when it ran out (lease expired).
-    pub lease_expires_ms: Option<i64>,
-}
-
-impl ArmStatus {
-    /// One word or two for lists and refusals: armed, disarmed, lease expired, halted.
-    pub fn label(&self) -> &'static str {
-        if self.lease_expired {
-            "lease expired"
-        } else {
-            self.state.name()
-        }
-    }
-}
-
-/// [`state_of`], with the lease told apart from a plain disarm.
-pub fn status_of(ws: &Workspace, id: &CorridorId, state: &CorridorState, now_ms: i64) -> ArmStatus {
-    let lease = read_lease(ws, id).filter(|l| Some(l.armed_seq) == state.armed_seq);
-    let expires = lease.as_ref().map(|l| l.expires_ms);
-    if state.halt.is_some() || global_halt::reason(ws).is_some() {
-        return ArmStatus { state: ArmState::Halted, lease_expired: false, lease_expires_ms: None };
-    }
-    match lease {
-        Some(l) if l.expires_ms > now_ms => {
-            ArmStatus { state: ArmState::Armed, lease_expired: false, lease_expires_ms: expires }
-        }
-        Some(_) => ArmStatus { state: ArmState::Disarmed, lease_expired: true, lease_expires_ms: expires },
-        None => ArmStatus { state: ArmState::Disarmed, lease_expired: false, lease_expires_ms: None },
-    }
 }
 
 impl Corridor {
@@ -176,8 +95,7 @@ impl Corridor {
         let status = self.adapter.status().await;
         let online = matches!(status, Ok(VenueStatus::Online));
         push("venue status", online, format!("{status:?}").to_lowercase());
-        let skew =
-            super::super::broker::read_clock(self.adapter.as_ref()).await.ok().map(|c| c.at_least_ms());
+        let skew = read_clock(self.adapter.as_ref()).await.ok().map(|c| c.at_least_ms());
         let skew_ok = skew.is_some_and(|s| s.abs() < MAX_ARM_SKEW_MS);
         push(
             "clock skew",
@@ -217,7 +135,7 @@ impl Corridor {
             Err(e) => return Err(e),
         };
         if live {
-            let how = if self.id.venue == super::super::Venue::Hyperliquid {
+            let how = if self.id.venue == Venue::Hyperliquid {
                 "account read (Hyperliquid reads are unsigned: the dead-man timer, set last, is the key's first signed use)"
             } else {
                 "accepted by the venue (the reconciliation's signed account reads)"

@@ -3,8 +3,8 @@
 //! entry, in the same venue request; once the entry fills, the venue rests it and a refresh
 //! picks it up by its client order id.
 
-use super::super::broker::OrderRef;
-use super::super::state::{Event, IntentStatus};
+use super::super::model::{Event, OrderRef};
+use super::super::state::IntentStatus;
 use super::Corridor;
 use crate::engine::error::{Error, Result};
 

@@ -2,8 +2,9 @@
 //! forged or malformed signature, an untrusted key, an unsigned live approval) halts the
 //! corridor, journaled as `audit_failed`, and refuses ([`super::super::audit_halt`]).
 
-use super::super::audit::{self, ProblemKind};
+use super::super::audit;
 use super::super::audit_halt;
+use super::super::audit_report::ProblemKind;
 use super::super::operators::{self, Operators};
 use super::Corridor;
 use crate::engine::alerts::codes;
@@ -18,6 +19,7 @@ impl Corridor {
         };
         let check = audit::check_approvals(
             &self.ws,
+            self.venues.as_ref(),
             &self.id,
             self.journal.entries(),
             &trusted,

@@ -2,7 +2,7 @@
 //! either only after a clean reconciliation (and, above micro-live, the promotion gate).
 
 use super::super::global_halt;
-use super::super::state::{Event, ReconcileSummary};
+use super::super::model::{Event, ReconcileSummary};
 use super::{refused, Corridor};
 use crate::engine::alerts::codes;
 use crate::engine::error::{Error, Result};

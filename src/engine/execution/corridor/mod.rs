@@ -7,17 +7,20 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
+use super::adapter_factory::{AdapterFactory, NoVenues};
 use super::approval_sign;
-use super::broker::{BrokerAdapter, OrderRef, OrderReport, OrderState, VenueError};
+use super::arm_state::ArmState;
+use super::broker::BrokerAdapter;
 use super::context::ExecutionContext;
-use super::intent::{ExecutionIntent, IntentSpec};
-use super::journal::{Entry, Journal};
+use super::intent::{intent_digest, IntentSpec};
+use super::journal::Journal;
+use super::model::{
+    CorridorId, Entry, Event, ExecutionIntent, OrderRef, OrderReport, OrderState, VenueError,
+};
 use super::policy::{self, CorridorPolicy, LoadedPolicy};
 use super::preflight::{self, ExecutionPreflight};
-use super::state::{CorridorState, Event, IntentRecord, IntentStatus};
-use super::types::CorridorId;
+use super::state::{CorridorState, IntentRecord, IntentStatus};
 use super::{global_halt, paths};
 use crate::engine::alerts::{self, codes, Severity};
 use crate::engine::error::{Error, ErrorKind, Result};
@@ -67,6 +70,9 @@ pub struct Corridor {
     /// Where the adapter's credential came from (the store and name, never the value), when
     /// the opener knows; arming reports it.
     credential_source: Option<String>,
+    /// The venues' factory, asked whether this corridor's endpoints are loopback (an
+    /// environment-key approval is trusted only then); [`NoVenues`] unless the opener gave one.
+    venues: Arc<dyn AdapterFactory>,
 }
 
 fn refused(msg: impl Into<String>) -> Error {
@@ -75,11 +81,6 @@ fn refused(msg: impl Into<String>) -> Error {
 
 fn crashed(p: CrashPoint) -> Error {
     Error::runtime(format!("injected crash {p:?}"))
-}
-
-/// sha256 of an intent as serialized: an approval covers exactly this intent.
-pub fn intent_digest(i: &ExecutionIntent) -> String {
-    hex::encode(Sha256::digest(serde_json::to_vec(i).unwrap_or_default()))
 }
 
 impl Corridor {
@@ -92,7 +93,7 @@ impl Corridor {
         let path = paths::journal(ws, id);
         let journal = Journal::open(&path).inspect_err(|e| {
             if e.kind == ErrorKind::Refused {
-                let _ = alerts::raise(ws, codes::JOURNAL_TAMPERED, &source(id), &e.message);
+                let _ = alerts::raise(ws, codes::JOURNAL_TAMPERED, &id.alert_source(), &e.message);
             }
         })?;
         let state = CorridorState::replay(journal.entries());
@@ -108,12 +109,19 @@ impl Corridor {
             last_sent: None,
             audited_seq: 0,
             credential_source: None,
+            venues: Arc::new(NoVenues),
         })
     }
 
     /// Say where the adapter's credential came from (names only), for arming's report.
     pub fn with_credential_source(mut self, source: Option<String>) -> Corridor {
         self.credential_source = source;
+        self
+    }
+
+    /// Give the venues' factory, so the corridor can tell whether its endpoints are loopback.
+    pub fn with_venues(mut self, venues: Arc<dyn AdapterFactory>) -> Corridor {
+        self.venues = venues;
         self
     }
 
@@ -193,7 +201,7 @@ impl Corridor {
     fn alert(&self, code: (&str, Severity), message: &str) {
         // An alert that cannot be written must not stop a cancel or a halt; the journal holds
         // the event either way.
-        if let Err(e) = alerts::raise(&self.ws, code, &source(&self.id), message) {
+        if let Err(e) = alerts::raise(&self.ws, code, &self.id.alert_source(), message) {
             tracing::error!("alert {} not written: {e}", code.0);
         }
     }
@@ -244,7 +252,7 @@ impl Corridor {
     pub fn evaluate(
         &self,
         intent: &ExecutionIntent,
-        context: Option<&ExecutionContext>,
+        context: std::result::Result<&ExecutionContext, &str>,
     ) -> ExecutionPreflight {
         self.evaluate_for(intent, context, false)
     }
@@ -254,7 +262,7 @@ impl Corridor {
     fn evaluate_for(
         &self,
         intent: &ExecutionIntent,
-        context: Option<&ExecutionContext>,
+        context: std::result::Result<&ExecutionContext, &str>,
         dry_run: bool,
     ) -> ExecutionPreflight {
         let halt = global_halt::reason(&self.ws);
@@ -286,17 +294,11 @@ impl Corridor {
 
     async fn preflight_for(&mut self, intent_id: &str, dry_run: bool) -> Result<ExecutionPreflight> {
         let intent = self.record(intent_id)?.intent.clone();
-        let context = match self.context().await {
-            Ok(c) => Some(c),
-            Err(e) => {
-                self.alert(
-                    codes::VENUE_ERROR,
-                    &format!("no execution context for {}: {}", intent.id, e.message),
-                );
-                None
-            }
-        };
-        let pf = self.evaluate_for(&intent, context.as_ref(), dry_run);
+        let context = self.context().await.map_err(|e| e.message);
+        if let Err(why) = &context {
+            self.alert(codes::VENUE_ERROR, &format!("no execution context for {}: {why}", intent.id));
+        }
+        let pf = self.evaluate_for(&intent, context.as_ref().map_err(String::as_str), dry_run);
         for c in pf.failed() {
             match c.rule.as_str() {
                 "mark_fresh" => self.alert(
@@ -356,7 +358,7 @@ impl Corridor {
                 return Err(self.refuse(intent_id, why));
             }
             // Live money moves only through an armed corridor (checked, reconciled, supervised).
-            if self.id.venue.is_live() && self.arm_state() != arming::ArmState::Armed {
+            if self.id.venue.is_live() && self.arm_state() != ArmState::Armed {
                 let why = format!(
                     "corridor {} is {}: `quantlab corridor arm` first",
                     self.id,
@@ -373,7 +375,7 @@ impl Corridor {
         let request = i.order_request();
         // The last check before anything is journaled as sent: the approval's signature.
         if let (false, Some(a)) = (dry_run, &rec.approval) {
-            if let Err(why) = approval_sign::check_for_submit(&self.ws, &self.id, a) {
+            if let Err(why) = approval_sign::check_for_submit(&self.ws, &self.id, a, self.venues.as_ref()) {
                 // A bad approval in the journal halts the corridor too, not just this send.
                 let _ = self.audit_gate();
                 return Err(self.refuse(intent_id, why));
@@ -515,8 +517,4 @@ impl Corridor {
         }
         Ok(self.record(intent_id)?.status)
     }
-}
-
-pub fn source(id: &CorridorId) -> String {
-    format!("corridor:{id}")
 }

@@ -2,8 +2,8 @@
 //! settled by status queries, fills and cancels we missed are journaled, and whatever cannot
 //! be explained is a mismatch that halts the corridor.
 
-use super::super::broker::{OrderRef, Position};
-use super::super::state::{Event, IntentStatus, ReconcileSummary};
+use super::super::model::{Event, OrderRef, Position, ReconcileSummary};
+use super::super::state::IntentStatus;
 use super::Corridor;
 use crate::engine::alerts::codes;
 use crate::engine::contract::make_id;

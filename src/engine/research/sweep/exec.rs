@@ -229,5 +229,4 @@ pub fn elapsed_ms(t: Instant) -> u64 {
 }
 
 #[cfg(test)]
-#[path = "exec_tests.rs"]
 mod tests;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::compute::Fold;
-use super::write::WalkForwardSummary;
+use super::summary::WalkForwardSummary;
 use crate::engine::backtest::metrics::Metrics;
 use crate::engine::contract::CONTRACT_VERSION;
 use crate::engine::research::report::{headline, RunStatus};

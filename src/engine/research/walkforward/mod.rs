@@ -4,6 +4,7 @@
 mod compute;
 mod contract;
 pub mod folds;
+mod summary;
 mod write;
 
 pub use compute::{compute, Fold, WalkForwardResult};

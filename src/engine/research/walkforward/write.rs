@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::compute::{compute, Fold};
 use super::contract::{machine_contract, WalkForwardMachineContract};
 use super::folds::layout;
+use super::summary::WalkForwardSummary;
 use crate::engine::backtest::metrics::Metrics;
 use crate::engine::contract::{make_id, CONTRACT_VERSION, WALKFORWARD_SCHEMA};
 use crate::engine::data::store::write_parquet;
@@ -34,17 +35,6 @@ pub struct WalkForwardRequest {
     pub step: Option<usize>,
     #[serde(default)]
     pub anchored: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct WalkForwardSummary {
-    pub folds: usize,
-    pub mean_in_sample_objective: Option<f64>,
-    pub mean_out_of_sample_objective: Option<f64>,
-    /// mean out-of-sample / mean in-sample objective (1 = no degradation).
-    pub efficiency: Option<f64>,
-    /// mean out-of-sample - mean in-sample objective.
-    pub degradation: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -103,13 +93,7 @@ pub fn walkforward(
     );
     let dir = ws.root().join("walkforward").join(&wf_id);
     let rel = |f: &str| format!("walkforward/{wf_id}/{f}");
-    let summary = WalkForwardSummary {
-        folds: r.folds.len(),
-        mean_in_sample_objective: r.mean_in_sample(),
-        mean_out_of_sample_objective: r.mean_out_of_sample(),
-        efficiency: r.efficiency(),
-        degradation: r.mean_out_of_sample().zip(r.mean_in_sample()).map(|(o, i)| o - i),
-    };
+    let summary = WalkForwardSummary::of(&r);
     let artifacts: Vec<String> = ["walkforward.json", "folds.csv", "oos_equity.parquet", "oos_trades.csv"]
         .iter()
         .map(|f| rel(f))

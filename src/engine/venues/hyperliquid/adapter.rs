@@ -18,7 +18,8 @@ use super::action::{
 use super::client::{HlClient, PreparedAction};
 use super::exchange_reply::ActionStatus;
 use super::info::{parse_meta, parse_spot_meta, HlAsset, HlUniverse};
-use crate::engine::execution::broker::*;
+use crate::engine::execution::broker::BrokerAdapter;
+use crate::engine::execution::model::*;
 use crate::engine::execution::{OrderType, Side, TimeInForce, Venue};
 use crate::engine::venues::events::{bad_reply, dec};
 use crate::engine::venues::ws_stream::{self, Notifier};

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::action::Action;
 use super::exchange_reply::{parse_exchange_reply, ExchangeReply, HlError};
 use super::sign::{exchange_body, l1_action_digest, signed_l1_body, L1Params};
-use crate::engine::execution::broker::{VenueError, VenueResult};
+use crate::engine::execution::model::{VenueError, VenueResult};
 use crate::engine::venues::evm::address::Address;
 use crate::engine::venues::evm::signer::EvmSigner;
 use crate::engine::venues::http::{backoff, retryable, Http, Reply, READ_ATTEMPTS};

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use crate::engine::error::{Error, ErrorKind};
-use crate::engine::execution::broker::VenueError;
+use crate::engine::execution::model::VenueError;
 
 /// Longest excerpt of a non-JSON body kept in an error.
 const EXCERPT_CHARS: usize = 120;

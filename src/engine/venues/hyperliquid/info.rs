@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 
 use super::wire::{self, MarketKind, Rounded, WireError};
 use crate::engine::error::{Error, ErrorKind};
-use crate::engine::execution::broker::InstrumentRules;
+use crate::engine::execution::model::InstrumentRules;
 
 /// Spot asset ids start here (docs, "Asset IDs").
 pub const SPOT_ASSET_OFFSET: u32 = 10_000;

@@ -11,8 +11,10 @@ use tokio::sync::OnceCell;
 
 use super::client::{KrakenClient, PreparedRequest, PrivateTurn};
 use super::pairs::{parse_asset_pairs, KrakenPairs};
-use crate::engine::execution::broker::*;
-use crate::engine::execution::exits::{attached_client_id, ExitLeg};
+use crate::engine::execution::broker::BrokerAdapter;
+use crate::engine::execution::exits::attached_client_id;
+use crate::engine::execution::model::ExitLeg;
+use crate::engine::execution::model::*;
 use crate::engine::execution::{OrderType, Side, TimeInForce, Venue};
 use crate::engine::venues::events::{bad_reply, dec};
 use crate::engine::venues::ws_stream::Notifier;

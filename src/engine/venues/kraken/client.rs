@@ -12,7 +12,7 @@ use tokio::sync::Mutex;
 use super::auth::KrakenSecret;
 use super::errors::{parse_response, KrakenError};
 use super::nonce_store::{NonceTurn, PersistedNonce};
-use crate::engine::execution::broker::{VenueError, VenueResult};
+use crate::engine::execution::model::{VenueError, VenueResult};
 use crate::engine::venues::http::{backoff, retryable, Http, Reply, READ_ATTEMPTS};
 
 /// A private request ready to send, signature included. Never printed: the signature alone

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use crate::engine::error::{Error, ErrorKind};
-use crate::engine::execution::broker::VenueError;
+use crate::engine::execution::model::VenueError;
 
 /// Longest excerpt of a non-Kraken body kept in an error (an HTML error page can be huge).
 const EXCERPT_CHARS: usize = 120;

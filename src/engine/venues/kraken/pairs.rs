@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
 use crate::engine::error::{Error, ErrorKind};
-use crate::engine::execution::broker::InstrumentRules;
+use crate::engine::execution::model::InstrumentRules;
 
 /// Most decimals a `Decimal` can carry; Kraken's are far below it.
 const MAX_DECIMALS: u64 = 28;

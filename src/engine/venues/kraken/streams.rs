@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
 use super::adapter::KrakenAdapter;
-use crate::engine::execution::broker::{VenueError, VenueResult};
+use crate::engine::execution::model::{VenueError, VenueResult};
 use crate::engine::venues::events::{dec, str_of, VenueEvent};
 use crate::engine::venues::ws_stream;
 

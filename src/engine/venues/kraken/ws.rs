@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
-use crate::engine::execution::broker::{Mark, MarketEvent};
+use crate::engine::execution::model::{Mark, MarketEvent};
 use crate::engine::venues::ws_stream::{self, Notifier};
 
 /// The subscribe request for the ticker of `ws_names` (v2 names, e.g. BTC/USD).

@@ -15,6 +15,8 @@ use super::book::{take, BookShape};
 pub enum SimVenue {
     Kraken,
     Hyperliquid,
+    /// The in-process fake venue's own book ([`crate::engine::venues::fake`]): no wire.
+    Fake,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -261,6 +263,17 @@ impl Exchange {
         Some(mine.find(|o| o.status == Status::Open).unwrap_or(newest))
     }
 
+    /// Validate-only: the checks `place_with_exits` makes, run on a copy; nothing is placed.
+    pub fn validate(
+        &self,
+        venue: SimVenue,
+        req: NewOrder,
+        exits: Vec<NewOrder>,
+        now_ms: i64,
+    ) -> Result<(), Reject> {
+        self.clone().place_with_exits(venue, req, exits, now_ms).map(|_| ())
+    }
+
     /// Accept, match what is marketable now, and rest the remainder as the order asks.
     pub fn place(
         &mut self,
@@ -499,19 +512,7 @@ impl Exchange {
     /// level's quantity each), and dead-man timers that have run out.
     pub fn tick(&mut self, mids: &BTreeMap<String, Decimal>, now_ms: i64) -> Vec<Event> {
         self.mids.extend(mids.iter().map(|(k, v)| (k.clone(), *v)));
-        let mut events = Vec::new();
-        let due: Vec<String> = self
-            .accounts
-            .iter()
-            .filter(|(_, a)| a.cancel_at_ms.is_some_and(|t| t <= now_ms))
-            .map(|(k, _)| k.clone())
-            .collect();
-        for k in due {
-            let a = self.accounts.get_mut(&k).expect("listed");
-            a.cancel_at_ms = None;
-            let (venue, id) = (a.venue, a.id.clone());
-            events.extend(self.cancel_all(venue, &id, now_ms).into_iter().map(Event::Order));
-        }
+        let mut events = self.expire_dead_men(now_ms);
         let open: Vec<u64> =
             self.orders.values().filter(|o| o.status == Status::Open).map(|o| o.id).collect();
         for id in open {
@@ -547,6 +548,24 @@ impl Exchange {
             }
         }
         self.prune();
+        events
+    }
+
+    /// Every account whose dead-man timer has run out has its open orders cancelled.
+    pub fn expire_dead_men(&mut self, now_ms: i64) -> Vec<Event> {
+        let mut events = Vec::new();
+        let due: Vec<String> = self
+            .accounts
+            .iter()
+            .filter(|(_, a)| a.cancel_at_ms.is_some_and(|t| t <= now_ms))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in due {
+            let a = self.accounts.get_mut(&k).expect("listed");
+            a.cancel_at_ms = None;
+            let (venue, id) = (a.venue, a.id.clone());
+            events.extend(self.cancel_all(venue, &id, now_ms).into_iter().map(Event::Order));
+        }
         events
     }
 

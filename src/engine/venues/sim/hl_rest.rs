@@ -13,10 +13,10 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::app::App;
 use super::exchange::{Event, Fill, NewOrder, OrdKind, Order, Reject, SimVenue, Status, Tif};
 use super::instruments::{hl_meta, hl_name, hl_spot_meta, HL_PERPS};
 use super::reqlog::Entry;
-use super::server::App;
 use super::state::Sim;
 use crate::engine::venues::evm::address::Address;
 use crate::engine::venues::evm::signer::Signature;

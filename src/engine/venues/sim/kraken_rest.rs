@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use super::app::App;
 use super::exchange::{Fill, NewOrder, OrdKind, Order, Reject, SimVenue, Status, Tif};
 use super::instruments::{kraken_asset_pairs, kraken_pair};
 use super::kraken_ids::{order_txid, parse_order_txid, trade_txid};
 use super::reqlog::Entry;
-use super::server::App;
 use super::state::Sim;
 use crate::engine::time::fmt_ms;
 
@@ -498,8 +498,7 @@ fn add_order(sim: &mut Sim, key: &str, p: &Params, now: i64) -> Result<Value, St
     let exits: Vec<NewOrder> = close.into_iter().collect();
     if p.get("validate").is_some_and(|v| v == "true") {
         // Validate-only: the same checks on a copy, nothing placed.
-        let mut copy = sim.ex.clone();
-        copy.place_with_exits(SimVenue::Kraken, req, exits, now).map_err(reject_text)?;
+        sim.ex.validate(SimVenue::Kraken, req, exits, now).map_err(reject_text)?;
         return Ok(json!({ "descr": descr }));
     }
     let (order, events) = sim.ex.place_with_exits(SimVenue::Kraken, req, exits, now).map_err(reject_text)?;

@@ -3,6 +3,7 @@
 //! replayed or seeded market, fault injection, a request log, and state that survives a
 //! restart. Every adapter test and demo runs against it (docs/simulator.md).
 
+pub mod app;
 pub mod attached;
 pub mod book;
 pub mod config;
@@ -36,6 +37,9 @@ pub fn run(
     server::check_loopback(&listen)?;
     let cfg = config::SimConfig::load(config_path)?;
     let sim = state::Sim::open(&cfg, config_path, ws)?;
+    // The simulator is a process of its own (`quantlab sim`), the venue side of the wire: it
+    // keeps its own runtime rather than the engine's venue runtime, which carries the client's
+    // traffic.
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -71,9 +75,13 @@ async fn shutdown_signal() {
 }
 
 /// Apply a fault to a running simulator through its control path.
-pub fn send_fault(url: &str, change: &faults::FaultChange) -> Result<serde_json::Value> {
+pub fn send_fault(
+    rt: &crate::engine::runtime::VenueRuntime,
+    url: &str,
+    change: &faults::FaultChange,
+) -> Result<serde_json::Value> {
     let endpoint = format!("{}/_sim/fault", url.trim_end_matches('/'));
-    crate::engine::execution::block_on(async {
+    rt.block_on(async {
         let reply = reqwest::Client::new()
             .post(&endpoint)
             .json(change)

@@ -15,11 +15,11 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
 
+use super::app::App;
 use super::exchange::{Event, SimVenue, Status};
 use super::hl_rest::{fill_json, l2_book, order_json, status_text};
 use super::instruments::{kraken_pair, HL_PERPS};
 use super::kraken_ids::{order_txid, trade_txid};
-use super::server::App;
 use super::state::Sim;
 use crate::engine::time::fmt_ms;
 

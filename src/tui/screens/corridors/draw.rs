@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use super::CorridorsScreen;
 use crate::engine::corridor_api::CorridorDetail;
-use crate::engine::execution::corridor::arming::ArmState;
+use crate::engine::execution::arm_state::ArmState;
 use crate::engine::time::fmt_ms;
 use crate::tui::jobs::{JobKey, Jobs};
 use crate::tui::theme::Theme;

@@ -4,7 +4,10 @@
 //!
 //! The screen also keeps armed corridors alive: it renews the dead-man timers of the ones it
 //! armed itself, arms again (reconciling first) those armed by another process before renewing
-//! anything, and streams the fills of armed live ones.
+//! anything, and streams the fills of armed live ones. Its one corridor poll
+//! ([`Engine::corridor_poll`](crate::engine::Engine::corridor_poll)) renews, reads the shown
+//! corridor's detail and summarises every corridor (the status bar's halts too), each journal
+//! read once.
 
 mod draw;
 mod keys;
@@ -18,6 +21,7 @@ use ratatui::Frame;
 use super::{Cx, DrawCx, Screen, Shared, Shown};
 use crate::engine::execution::CorridorId;
 use crate::engine::venues::events::VenueEvent;
+use crate::engine::CorridorPoll;
 use crate::tui::jobs::Loaded;
 use crate::tui::jobs::{Cmd, JobKey};
 use crate::tui::keymap::{Action, Context};
@@ -40,7 +44,7 @@ impl Screen for CorridorsScreen {
     }
 
     fn startup(&self) -> Vec<Cmd> {
-        vec![Cmd::LoadCorridorList]
+        vec![Cmd::PollCorridors(CorridorPoll::default())]
     }
 
     fn context(&self) -> Context {
@@ -59,25 +63,28 @@ impl Screen for CorridorsScreen {
 
     /// What the tab shows is read as it opens.
     fn on_show(&mut self, cx: &mut Cx) {
-        cx.start(Cmd::LoadCorridorList);
-        if let Some(id) = self.selected().cloned() {
-            cx.start(Cmd::LoadCorridorDetail(id));
-        }
+        cx.start(self.poll());
     }
 
     fn on_tick(&mut self, shown: Shown, cx: &mut Cx) {
-        // Armed corridors keep their venue's dead-man timer fresh: every 10 s (five ticks),
-        // well inside the shortest timer the policy allows (10 s... 3600 s).
+        // The shown corridor's detail every tick; every fifth, with it, armed corridors keep
+        // their venue's dead-man timer fresh (every 10 s, well inside the shortest timer the
+        // policy allows, 10 s... 3600 s) and every corridor is summarised: one poll, so each
+        // journal is read once a tick. A detail still being read is not asked for again.
+        let reading = |id: &CorridorId| cx.running(&JobKey::CorridorDetail(id.clone()));
+        let detail = self.selected().filter(|id| shown == Shown::Yes && !reading(id)).cloned();
         if cx.ticks.is_multiple_of(5) {
-            for id in self.armed().into_iter().filter(|c| self.owned.contains(c)) {
-                cx.poll(Cmd::KeepAlive(id));
+            let keep_alive: Vec<_> = self.armed().into_iter().filter(|c| self.owned.contains(c)).collect();
+            let renews = !keep_alive.is_empty();
+            let poll = Cmd::PollCorridors(CorridorPoll { keep_alive, detail });
+            // A renewal is never dropped: one finding a poll in flight runs right after it.
+            if renews {
+                cx.start(poll)
+            } else {
+                cx.poll(poll)
             }
-            cx.poll(Cmd::LoadCorridorList);
-        }
-        if shown == Shown::Yes {
-            if let Some(id) = self.selected().cloned() {
-                cx.poll(Cmd::LoadCorridorDetail(id));
-            }
+        } else if let Some(id) = detail.filter(|_| !cx.running(&JobKey::CorridorPoll)) {
+            cx.poll(Cmd::LoadCorridorDetail(id));
         }
     }
 

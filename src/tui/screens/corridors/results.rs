@@ -1,7 +1,7 @@
 //! What the Corridors tab makes of its jobs' results and of its account streams' pushes.
 
 use super::CorridorsScreen;
-use crate::engine::execution::corridor::arming::ArmState;
+use crate::engine::execution::arm_state::ArmState;
 use crate::engine::execution::CorridorId;
 use crate::engine::venues::events::VenueEvent;
 use crate::tui::jobs::Cmd;
@@ -88,12 +88,8 @@ impl CorridorsScreen {
 
     /// What to read again after anything changed a corridor.
     fn reload(&self, cx: &mut Cx) {
-        for c in [Cmd::LoadCorridorList, Cmd::LoadCorridors, Cmd::LoadAlerts] {
-            cx.start(c);
-        }
-        if let Some(id) = self.selected().cloned() {
-            cx.start(Cmd::LoadCorridorDetail(id));
-        }
+        cx.start(self.poll());
+        cx.start(Cmd::LoadAlerts);
     }
 
     /// A push from an account stream: a fill is told at once, and anything that changed an

@@ -10,10 +10,11 @@
 //! past the dialog.
 
 use crate::engine::corridor_api::{CorridorDetail, PendingIntent};
-use crate::engine::execution::corridor::arming::ArmState;
+use crate::engine::execution::arm_state::ArmState;
 use crate::engine::execution::CorridorId;
 use crate::engine::CorridorSummary;
 
+use crate::tui::jobs::Cmd;
 use crate::tui::widgets::list_cursor::ListCursor;
 
 #[derive(Debug, Default)]
@@ -37,6 +38,14 @@ impl CorridorsScreen {
 
     pub fn armed(&self) -> Vec<CorridorId> {
         self.list.iter().filter(|(_, st)| *st == ArmState::Armed).map(|(s, _)| s.corridor.clone()).collect()
+    }
+
+    /// Every corridor's summary and the selected one's detail, each journal read once.
+    pub fn poll(&self) -> Cmd {
+        Cmd::PollCorridors(crate::engine::CorridorPoll {
+            keep_alive: Vec::new(),
+            detail: self.selected().cloned(),
+        })
     }
 
     pub fn selected_intent(&self) -> Option<&PendingIntent> {

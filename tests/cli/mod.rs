@@ -1,0 +1,16 @@
+//! Research, data, paper and pre-trade through the binary and the engine: one module per
+//! command family, each on a temporary workspace.
+
+mod alerts_cli;
+mod contract_requests;
+mod contracts;
+mod data_cli;
+mod paper;
+mod portfolio_cli;
+mod pretrade;
+mod report_html;
+mod run_cli;
+mod signals;
+mod strategy_causality;
+mod sweep_cli;
+mod walkforward;

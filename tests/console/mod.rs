@@ -1,0 +1,9 @@
+//! The operator console: driven through messages and drawn into a TestBackend (screens compared
+//! with their insta snapshots in tests/snapshots/console/), and the real binary in a
+//! pseudo-terminal.
+
+mod console_corridors;
+mod console_headless;
+mod console_paper;
+mod console_pty;
+mod console_signals;
