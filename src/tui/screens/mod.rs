@@ -23,6 +23,7 @@ pub use cx::{Cx, DrawCx, Shared, Shown};
 pub(crate) use cx::{Effects, Question};
 
 // The tabs, each registered in `tabs()` below.
+pub mod about;
 pub mod alerts;
 pub mod corridors;
 pub mod paper;
@@ -50,6 +51,7 @@ pub fn tabs() -> Vec<Box<dyn Screen>> {
         Box::new(paper::PaperScreen::default()),
         Box::new(signals::SignalsScreen::default()),
         Box::new(corridors::CorridorsScreen::default()),
+        Box::new(about::AboutScreen),
     ]
 }
 
