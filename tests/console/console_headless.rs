@@ -151,6 +151,22 @@ fn navigation_sorting_and_filtering() {
     assert_eq!(h.tab::<RunsScreen>().table.selected.index, 2);
 }
 
+/// The About tab, the last: the version, the workspace, the keymap in use and the venue
+/// runtime, which the corridor poll at start has started.
+#[test]
+fn the_about_tab_says_what_this_console_is_and_reads() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    h.key(KeyCode::BackTab);
+    assert_eq!(h.app.tab_title(), "About");
+    let s = h.screen(100, 24);
+    assert!(s.contains("8 About"), "{s}");
+    assert!(s.contains(&format!("version    {}", env!("CARGO_PKG_VERSION"))), "{s}");
+    assert!(s.contains("workspace  outputs"), "{s}");
+    assert!(s.contains("keymap     none (the built-in keys are in use)"), "{s}");
+    assert!(s.contains("venues     running (2 quantlab-venue workers)"), "{s}");
+}
+
 /// Tab and ] cycle forward through every tab and wrap; Shift-Tab and [ go back.
 #[test]
 fn tabs_cycle_both_ways_and_wrap() {

@@ -40,6 +40,8 @@ pub enum Cmd {
     Disarm(CorridorId),
     /// Stream an armed live corridor's own orders and fills (a long-lived worker).
     WatchFills(CorridorId),
+    /// Whether the engine's venue runtime runs (the About tab).
+    ReadVenueRuntime,
     /// Approve with the confirm dialog's confirmation, and send.
     SendConfirmed(Box<crate::engine::execution::Confirmation>),
 }
@@ -90,6 +92,7 @@ impl Cmd {
             Cmd::Arm(id) => K::Arm(id.clone()),
             Cmd::Disarm(id) => K::Disarm(id.clone()),
             Cmd::WatchFills(id) => K::Watch(id.clone()),
+            Cmd::ReadVenueRuntime => K::VenueRuntime,
             Cmd::SendConfirmed(c) => K::Send(c.intent_id().to_string()),
         }
     }

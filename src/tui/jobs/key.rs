@@ -47,6 +47,7 @@ pub enum JobKey {
     Disarm(CorridorId),
     /// An account stream: long-lived, not a job in flight (the corridors screen tracks it).
     Watch(CorridorId),
+    VenueRuntime,
     /// Approve and send this intent.
     Send(String),
 }

@@ -70,6 +70,8 @@ pub enum Loaded {
     KeptAlive(crate::engine::execution::CorridorId, Result<(), String>),
     Sent(Box<crate::engine::corridor_api::ConfirmedSend>),
     Watching(crate::engine::execution::CorridorId),
+    /// Whether the engine's venue runtime runs (a venue was used).
+    VenueRuntime(bool),
     /// A send that did not happen (refused or failed): why.
     SendFailed(String),
 }

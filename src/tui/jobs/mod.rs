@@ -137,6 +137,7 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
         // Streams run only under the live console (the pool); driven synchronously there is
         // nothing to stream into.
         Cmd::WatchFills(id) => Loaded::Watching(id),
+        Cmd::ReadVenueRuntime => Loaded::VenueRuntime(engine.venue_runtime().started()),
         Cmd::SendConfirmed(c) => match engine.corridor_send_confirmed(*c) {
             Ok(r) => Loaded::Sent(Box::new(r)),
             Err(e) => Loaded::SendFailed(e.message),

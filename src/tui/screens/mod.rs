@@ -51,7 +51,7 @@ pub fn tabs() -> Vec<Box<dyn Screen>> {
         Box::new(paper::PaperScreen::default()),
         Box::new(signals::SignalsScreen::default()),
         Box::new(corridors::CorridorsScreen::default()),
-        Box::new(about::AboutScreen),
+        Box::new(about::AboutScreen::default()),
     ]
 }
 
