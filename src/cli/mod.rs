@@ -10,6 +10,7 @@ mod logging;
 mod output;
 mod paper;
 mod pretrade;
+mod read;
 mod request;
 mod research;
 mod signals;

@@ -100,6 +100,8 @@ pub fn dispatch_runs(engine: &Engine, cmd: &RunsCmd) -> (&'static str, Result<Ou
                 Ok(Outcome::ok("runs list", &json!({ "count": runs.len(), "runs": runs }), table(&runs)))
             })(),
         ),
+        RunsCmd::Trades { id, limit } => ("runs trades", super::read::trades(engine, id, *limit)),
+        RunsCmd::Equity { id, points } => ("runs equity", super::read::equity(engine, id, *points)),
         RunsCmd::Show { id } => (
             "runs show",
             (|| {

@@ -179,6 +179,7 @@ pub fn dispatch_sweeps(engine: &Engine, cmd: &SweepsCmd) -> (&'static str, Resul
                 Ok(Outcome::ok("sweeps list", &json!({ "count": all.len(), "sweeps": all }), text))
             })(),
         ),
+        SweepsCmd::Grid { id } => ("sweeps grid", super::read::sweep_grid(engine, id)),
         SweepsCmd::Show { id } => (
             "sweeps show",
             (|| {
