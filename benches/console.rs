@@ -58,7 +58,7 @@ pub fn big_index(n: usize) -> tempfile::TempDir {
 
 fn loaded_app(engine: &Engine, keymap: &Keymap) -> App {
     let mut app = App::new("outputs".into(), "2026-11-25 12:00".into());
-    let mut cmds = App::startup();
+    let mut cmds = app.startup();
     while let Some(c) = cmds.pop() {
         let r = jobs::execute(engine, c);
         cmds.extend(app.update(Msg::Done(r), keymap));
