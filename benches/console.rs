@@ -58,7 +58,7 @@ pub fn big_index(n: usize) -> tempfile::TempDir {
 
 fn loaded_app(engine: &Engine, keymap: &Keymap) -> App {
     let mut app = App::new("outputs".into(), "2026-11-25 12:00".into());
-    let mut cmds = App::startup();
+    let mut cmds = app.startup();
     while let Some(c) = cmds.pop() {
         let r = jobs::execute(engine, c);
         cmds.extend(app.update(Msg::Done(r), keymap));
@@ -138,7 +138,7 @@ fn real_workspace() -> (tempfile::TempDir, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(Workspace::at(dir.path()));
     let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/BTCUSD_1h.csv");
-    let data = engine.import_data(&csv, "BTCUSD", "1h").unwrap().0.id;
+    let data = engine.data().import(&csv, "BTCUSD", "1h").unwrap().0.id;
     let mut ids = Vec::new();
     for fast in ["10", "20"] {
         let req = RunRequest {
@@ -147,7 +147,7 @@ fn real_workspace() -> (tempfile::TempDir, Vec<String>) {
             params: [("fast".to_string(), fast.to_string())].into_iter().collect(),
             ..RunRequest::default()
         };
-        ids.push(engine.run(&req).unwrap().run_id);
+        ids.push(engine.research().run(&req).unwrap().run_id);
     }
     let sweep = SweepRequest {
         data: data.clone(),
@@ -157,7 +157,7 @@ fn real_workspace() -> (tempfile::TempDir, Vec<String>) {
         objective: "sharpe".into(),
         ..SweepRequest::default()
     };
-    ids.push(engine.sweep(&sweep, &|_, _| {}).unwrap().sweep_id);
+    ids.push(engine.research().sweep(&sweep, &|_, _| {}).unwrap().sweep_id);
     let ws = engine.workspace();
     let req = quantlab::engine::paper::StartRequest {
         strategy: "sma_cross".into(),

@@ -91,7 +91,7 @@ fn whole_run(c: &mut Criterion) {
     g.bench_function("quantlab_run_sma_cross", |x| {
         x.iter_batched(
             || tempfile::tempdir().unwrap(),
-            |ws| Engine::open(Workspace::at(ws.path())).run(&req).unwrap(),
+            |ws| Engine::open(Workspace::at(ws.path())).research().run(&req).unwrap(),
             BatchSize::PerIteration,
         )
     });
@@ -116,7 +116,7 @@ fn sweep_1000(c: &mut Criterion) {
     g.bench_function("sma_cross_1000_combinations", |x| {
         x.iter_batched(
             || tempfile::tempdir().unwrap(),
-            |ws| Engine::open(Workspace::at(ws.path())).sweep(&req, &|_, _| {}).unwrap(),
+            |ws| Engine::open(Workspace::at(ws.path())).research().sweep(&req, &|_, _| {}).unwrap(),
             BatchSize::PerIteration,
         )
     });

@@ -84,12 +84,12 @@ pub enum Command {
     Strategies,
     /// Backtest one strategy on one dataset and record the run.
     Run(RunArgs),
-    /// The runs index: list, show, compare, rebuild.
+    /// The runs index: list, show, trades, equity, compare, rebuild.
     #[command(subcommand)]
     Runs(RunsCmd),
     /// Sweep a parameter grid (or `sweep merge` shard folders).
     Sweep(SweepCmd),
-    /// The sweeps in the workspace: list, show.
+    /// The sweeps in the workspace: list, show, grid.
     #[command(subcommand)]
     Sweeps(SweepsCmd),
     /// Walk-forward: optimize on each training window, test on the next, stitch out of sample.
@@ -412,6 +412,9 @@ pub enum SweepsCmd {
     List,
     /// Show one sweep (ranking and best combination).
     Show { id: String },
+    /// The sweep's objective over its parameter grid (rows: the first parameter, columns: the
+    /// second), and its ranking: what the console's sweep view and the HTML report show.
+    Grid { id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -431,6 +434,20 @@ pub enum RunsCmd {
     },
     /// Show one run's report.
     Show { id: String },
+    /// A run's trade list (trades.csv), first rows and the total.
+    Trades {
+        id: String,
+        /// Show at most N trades (all by default).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// A run's equity and drawdown, reduced to about N points the way the console and the HTML
+    /// report draw them (each bucket's low and high, the first and last bars kept).
+    Equity {
+        id: String,
+        #[arg(long, default_value_t = 600)]
+        points: usize,
+    },
     /// Metrics side by side and the config diff of two or more runs.
     Compare {
         #[arg(num_args = 2.., required = true)]

@@ -14,7 +14,7 @@ pub fn dispatch(engine: &Engine, cmd: &AuditCmd) -> (&'static str, Result<Outcom
 
 fn verify(engine: &Engine, venue: &Option<String>, account: &Option<String>) -> Result<Outcome> {
     let v = venue.as_deref().map(Venue::parse).transpose()?;
-    let report = engine.audit_verify(v, account.as_deref())?;
+    let report = engine.execution().audit_verify(v, account.as_deref())?;
     let code = if report.ok { 0 } else { ErrorKind::Refused.exit_code() };
     Ok(Outcome::ok("audit verify", &report, text(&report)).with_exit(code))
 }

@@ -16,7 +16,7 @@ pub fn dispatch(engine: &Engine, cmd: &CorridorCmd) -> (&'static str, Result<Out
         CorridorCmd::Disarm { venue, account, keep_orders } => (
             "corridor disarm",
             (|| {
-                engine.corridor_disarm(Venue::parse(venue)?, account, *keep_orders)?;
+                engine.execution().corridor_disarm(Venue::parse(venue)?, account, *keep_orders)?;
                 let how = if *keep_orders {
                     "the venue's dead-man timer is cleared: open orders stay"
                 } else {
@@ -33,7 +33,7 @@ pub fn dispatch(engine: &Engine, cmd: &CorridorCmd) -> (&'static str, Result<Out
         CorridorCmd::KeepAlive { venue, account } => (
             "corridor keep-alive",
             (|| {
-                let l = engine.corridor_keep_alive(Venue::parse(venue)?, account)?;
+                let l = engine.execution().corridor_keep_alive(Venue::parse(venue)?, account)?;
                 Ok(Outcome::ok("corridor keep-alive", &l, format!("armed until {}\n", fmt_ms(l.expires_ms))))
             })(),
         ),
@@ -43,7 +43,7 @@ pub fn dispatch(engine: &Engine, cmd: &CorridorCmd) -> (&'static str, Result<Out
 fn list(engine: &Engine) -> Result<Outcome> {
     let mut rows = Vec::new();
     let mut text = String::new();
-    for s in engine.corridors()? {
+    for s in engine.execution().corridors()? {
         let state = s.arm.state;
         text.push_str(&format!(
             "{:<22} {:<13} intents {:>3}  awaiting approval {:>2}  open orders {:>2}{}\n",
@@ -63,7 +63,7 @@ fn list(engine: &Engine) -> Result<Outcome> {
 }
 
 fn arm(engine: &Engine, venue: &str, account: &str) -> Result<Outcome> {
-    let r = engine.corridor_arm(Venue::parse(venue)?, account)?;
+    let r = engine.execution().corridor_arm(Venue::parse(venue)?, account)?;
     let mut text = String::new();
     for c in &r.checks {
         text.push_str(&format!("{}  {:<15} {}\n", if c.ok { "PASS" } else { "FAIL" }, c.name, c.detail));
@@ -142,7 +142,7 @@ pub fn detail_text(d: &CorridorDetail) -> String {
 }
 
 fn status(engine: &Engine, venue: &str, account: &str) -> Result<Outcome> {
-    let d = engine.corridor_detail(Venue::parse(venue)?, account)?;
+    let d = engine.execution().corridor_detail(Venue::parse(venue)?, account)?;
     // What was known is still printed; a read that failed makes it a venue error (exit 4).
     let code = if d.complete() { 0 } else { crate::engine::ErrorKind::Venue.exit_code() };
     Ok(Outcome::ok("corridor status", &d, detail_text(&d)).with_exit(code))

@@ -14,7 +14,7 @@ pub fn dispatch(engine: &Engine, cmd: &DataCmd) -> (&'static str, Result<Outcome
             "data import",
             (|| {
                 let opts = LoadOptions { allow_any_date: *allow_any_date };
-                let (meta, existed) = engine.import_data_with(file, symbol, timeframe, &opts)?;
+                let (meta, existed) = engine.data().import_with(file, symbol, timeframe, &opts)?;
                 let verb = if existed { "already imported as" } else { "imported as" };
                 let text = format!("{} {verb} {}\n{}", file.display(), meta.id, describe(&meta));
                 Ok(Outcome::ok("data import", &json!({ "dataset": meta, "existing": existed }), text))
@@ -23,7 +23,7 @@ pub fn dispatch(engine: &Engine, cmd: &DataCmd) -> (&'static str, Result<Outcome
         DataCmd::List => (
             "data list",
             (|| {
-                let sets = engine.list_data()?;
+                let sets = engine.data().list()?;
                 let text = if sets.is_empty() {
                     "no datasets; import one with `quantlab data import FILE --symbol S --timeframe 1h`\n"
                         .into()
@@ -36,7 +36,7 @@ pub fn dispatch(engine: &Engine, cmd: &DataCmd) -> (&'static str, Result<Outcome
         DataCmd::Resample { id, to } => (
             "data resample",
             (|| {
-                let (meta, existed) = engine.resample_data(id, to)?;
+                let (meta, existed) = engine.data().resample(id, to)?;
                 let text = format!(
                     "{} -> {}{}\n{}",
                     id,
@@ -50,7 +50,7 @@ pub fn dispatch(engine: &Engine, cmd: &DataCmd) -> (&'static str, Result<Outcome
         DataCmd::Indicators { data, indicators, out } => (
             "data indicators",
             (|| {
-                let (columns, rows) = engine.indicators(data, indicators, out)?;
+                let (columns, rows) = engine.data().indicators(data, indicators, out)?;
                 let text =
                     format!("wrote {} rows x {} columns to {}\n", rows, columns.len() + 1, out.display());
                 Ok(Outcome::ok(
@@ -63,7 +63,7 @@ pub fn dispatch(engine: &Engine, cmd: &DataCmd) -> (&'static str, Result<Outcome
         DataCmd::Synth { out, bars, timeframe, seed } => (
             "data synth",
             (|| {
-                engine.synth_data(out, *bars, timeframe, *seed)?;
+                engine.data().synth(out, *bars, timeframe, *seed)?;
                 let text = format!("wrote {bars} synthetic {timeframe} bars to {}\n", out.display());
                 Ok(Outcome::ok(
                     "data synth",

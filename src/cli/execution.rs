@@ -24,7 +24,7 @@ pub fn policy(engine: &Engine, cmd: &PolicyCmd) -> (&'static str, Result<Outcome
         PolicyCmd::Init => (
             "policy init",
             (|| {
-                let p = engine.policy_init()?;
+                let p = engine.execution().policy_init()?;
                 Ok(Outcome::ok("policy init", &json!({ "path": p }), format!("wrote {}\n", p.display())))
             })(),
         ),
@@ -32,7 +32,7 @@ pub fn policy(engine: &Engine, cmd: &PolicyCmd) -> (&'static str, Result<Outcome
             (
                 "policy show",
                 (|| {
-                    let p = engine.policy()?;
+                    let p = engine.execution().policy()?;
                     let mut text = format!("{} (sha256 {})\n", p.path.display(), p.fingerprint);
                     for c in &p.policy.corridors {
                         let l = c.limits();
@@ -61,7 +61,7 @@ pub fn policy(engine: &Engine, cmd: &PolicyCmd) -> (&'static str, Result<Outcome
 }
 
 pub fn corridors(engine: &Engine) -> Result<Outcome> {
-    let list = engine.corridors()?;
+    let list = engine.execution().corridors()?;
     let mut text = String::new();
     for c in &list {
         let state = if c.halted.is_some() { "HALTED".to_string() } else { c.arm.label().to_string() };
@@ -123,7 +123,7 @@ pub fn intent(engine: &Engine, cmd: &IntentCmd) -> (&'static str, Result<Outcome
         IntentCmd::New(a) => (
             "intent new",
             (|| {
-                let i = engine.intent_new(spec(a)?)?;
+                let i = engine.execution().intent_new(spec(a)?)?;
                 let text = format!("{}  {}  expires {}\n", i.id, i.describe(), i.expires_at);
                 Ok(Outcome::ok("intent new", &i, text))
             })(),
@@ -131,7 +131,7 @@ pub fn intent(engine: &Engine, cmd: &IntentCmd) -> (&'static str, Result<Outcome
         IntentCmd::List { venue: v, account, status } => (
             "intent list",
             (|| {
-                let rows = engine.intents(venue(v)?, account.as_deref(), status.as_deref())?;
+                let rows = engine.execution().intents(venue(v)?, account.as_deref(), status.as_deref())?;
                 let mut text = String::new();
                 for r in &rows {
                     text.push_str(&format!(
@@ -151,7 +151,7 @@ pub fn intent(engine: &Engine, cmd: &IntentCmd) -> (&'static str, Result<Outcome
         IntentCmd::Show { id } => (
             "intent show",
             (|| {
-                let r = engine.intent(id)?;
+                let r = engine.execution().intent(id)?;
                 let rec = &r.record;
                 let mut text = format!(
                     "{}\n  {}\n  status {}{}\n  client order id {}\n  created {}  expires {}\n",
@@ -175,13 +175,14 @@ pub fn intent(engine: &Engine, cmd: &IntentCmd) -> (&'static str, Result<Outcome
                 Ok(Outcome::ok("intent show", &r, text))
             })(),
         ),
-        IntentCmd::Approve { id } => {
-            ("intent approve", engine.intent_approve_from_cli(id).map(|_| unreachable!("always refused")))
-        }
+        IntentCmd::Approve { id } => (
+            "intent approve",
+            engine.execution().intent_approve_from_cli(id).map(|_| unreachable!("always refused")),
+        ),
         IntentCmd::Cancel { id, reason } => (
             "intent cancel",
             (|| {
-                let s = engine.intent_cancel(id, reason)?;
+                let s = engine.execution().intent_cancel(id, reason)?;
                 Ok(Outcome::ok(
                     "intent cancel",
                     &json!({ "intent_id": id, "status": s.name() }),
@@ -208,13 +209,13 @@ pub fn preflight_text(pf: &ExecutionPreflight) -> String {
 }
 
 pub fn preflight(engine: &Engine, intent: &str) -> Result<Outcome> {
-    let pf = engine.preflight(intent)?;
+    let pf = engine.execution().preflight(intent)?;
     let code = if pf.passed() { 0 } else { crate::engine::ErrorKind::Refused.exit_code() };
     Ok(Outcome::ok("preflight", &pf, preflight_text(&pf)).with_exit(code))
 }
 
 pub fn submit(engine: &Engine, intent: &str, dry_run: bool) -> Result<Outcome> {
-    let o = engine.submit(intent, dry_run)?;
+    let o = engine.execution().submit(intent, dry_run)?;
     let text = format!(
         "{}: {}{} ({})\n",
         o.intent_id,
@@ -230,7 +231,7 @@ pub fn journal(engine: &Engine, cmd: &JournalCmd) -> (&'static str, Result<Outco
         JournalCmd::Show { venue, account, tail } => (
             "journal show",
             (|| {
-                let mut entries = engine.journal_entries(Venue::parse(venue)?, account)?;
+                let mut entries = engine.execution().journal_entries(Venue::parse(venue)?, account)?;
                 if let Some(n) = tail {
                     entries = entries.split_off(entries.len().saturating_sub(*n));
                 }
@@ -253,7 +254,7 @@ pub fn journal(engine: &Engine, cmd: &JournalCmd) -> (&'static str, Result<Outco
         JournalCmd::Verify { venue: v, account } => (
             "journal verify",
             (|| {
-                let results = engine.journal_verify(venue(v)?, account.as_deref())?;
+                let results = engine.execution().journal_verify(venue(v)?, account.as_deref())?;
                 let mut text = String::new();
                 for (id, r) in &results {
                     text.push_str(&match &r.problem {
@@ -318,7 +319,7 @@ pub fn kill(
     account: &Option<String>,
     reason: &str,
 ) -> Result<Outcome> {
-    let r = engine.kill(venue(venue_name)?, account.as_deref(), reason)?;
+    let r = engine.execution().kill(venue(venue_name)?, account.as_deref(), reason)?;
     let mut text = String::from(if r.all { "KILL SWITCH: every corridor halted\n" } else { "KILL SWITCH\n" });
     for c in &r.corridors {
         text.push_str(&format!("  {}: {}\n", c.corridor, c.detail));
@@ -328,13 +329,13 @@ pub fn kill(
 }
 
 pub fn rearm(engine: &Engine, venue_name: &Option<String>, account: &Option<String>) -> Result<Outcome> {
-    let r = engine.rearm(venue(venue_name)?, account.as_deref())?;
+    let r = engine.execution().rearm(venue(venue_name)?, account.as_deref())?;
     let text: String = r.iter().map(|c| format!("{}: {}\n", c.corridor, c.detail)).collect();
     Ok(Outcome::ok("rearm", &json!({ "corridors": r }), text))
 }
 
 pub fn reconcile(engine: &Engine, v: &str, account: &str) -> Result<Outcome> {
-    let s = engine.reconcile(Venue::parse(v)?, account)?;
+    let s = engine.execution().reconcile(Venue::parse(v)?, account)?;
     let mut text = format!("{}: {}\n", s.id, if s.clean { "clean" } else { "MISMATCH: corridor halted" });
     for r in &s.resolved {
         text.push_str(&format!("  resolved  {r}\n"));
@@ -368,7 +369,7 @@ pub fn secrets(engine: &Engine, cmd: &SecretsCmd) -> (&'static str, Result<Outco
             "secrets set",
             (|| {
                 let v = Venue::parse(venue)?;
-                let key = engine.secret_set(v, account, &read_secret()?)?;
+                let key = engine.venues().secret_set(v, account, &read_secret()?)?;
                 Ok(Outcome::ok(
                     "secrets set",
                     &json!({ "name": key.name(), "store": engine.credentials().name() }),
@@ -379,7 +380,7 @@ pub fn secrets(engine: &Engine, cmd: &SecretsCmd) -> (&'static str, Result<Outco
         SecretsCmd::List => (
             "secrets list",
             (|| {
-                let names = engine.secrets()?;
+                let names = engine.venues().secrets()?;
                 let mut text = String::new();
                 for n in &names {
                     let state = match n.present {
@@ -398,7 +399,7 @@ pub fn secrets(engine: &Engine, cmd: &SecretsCmd) -> (&'static str, Result<Outco
         SecretsCmd::Delete { venue, account } => (
             "secrets delete",
             (|| {
-                let existed = engine.secret_delete(Venue::parse(venue)?, account)?;
+                let existed = engine.venues().secret_delete(Venue::parse(venue)?, account)?;
                 let text = if existed {
                     format!("deleted {venue}/{account}\n")
                 } else {
@@ -410,7 +411,7 @@ pub fn secrets(engine: &Engine, cmd: &SecretsCmd) -> (&'static str, Result<Outco
         SecretsCmd::NewOperatorKey => (
             "secrets new-operator-key",
             (|| {
-                let k = engine.operator_key_replace()?;
+                let k = engine.execution().operator_key_replace()?;
                 Ok(Outcome::ok(
                     "secrets new-operator-key",
                     &json!({ "operator": k.operator(), "public_key": k.public_key() }),
@@ -431,7 +432,7 @@ pub fn promote(engine: &Engine, cmd: &PromoteCmd) -> (&'static str, Result<Outco
         PromoteCmd::Check { venue, account } => (
             "promote check",
             (|| {
-                let r = engine.promote_check(Venue::parse(venue)?, account)?;
+                let r = engine.execution().promote_check(Venue::parse(venue)?, account)?;
                 let mut text =
                     format!("{}  {}: {}\n", r.id, r.corridor, if r.passed { "PASSED" } else { "NOT PASSED" });
                 for i in &r.items {

@@ -10,6 +10,7 @@ mod logging;
 mod output;
 mod paper;
 mod pretrade;
+mod read;
 mod request;
 mod research;
 mod signals;
@@ -195,7 +196,7 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Report { id, out, .. }) => (
             "report",
             (|| {
-                let path = engine.html_report(id, out.as_deref())?;
+                let path = engine.research().html_report(id, out.as_deref())?;
                 let text = format!("wrote {}\n", path.display());
                 Ok(Outcome::ok("report", &serde_json::json!({ "path": path }), text))
             })(),

@@ -5,7 +5,7 @@ use serde_json::json;
 use super::args::{PaperCmd, PaperStartArgs};
 use super::output::Outcome;
 use super::research::backtest_config;
-use crate::engine::paper::{self, launch, Session, StartRequest, Status};
+use crate::engine::paper::{Session, StartRequest, Status};
 use crate::engine::strategy::params::parse_pairs;
 use crate::engine::{Engine, Result};
 
@@ -39,13 +39,7 @@ fn start(engine: &Engine, a: &PaperStartArgs) -> Result<Outcome> {
         name: a.name.clone(),
         signal_out: a.signal_out.clone(),
     };
-    let s = if a.foreground {
-        paper::mark_dead(engine.workspace())?;
-        let s = paper::create(engine.workspace(), engine.venue_runtime(), &req)?;
-        paper::run(engine.workspace(), engine.venue_runtime(), &s.id)?
-    } else {
-        engine.paper_start(&req)?
-    };
+    let s = if a.foreground { engine.paper().start_here(&req)? } else { engine.paper().start(&req)? };
     Ok(finished("paper start", s))
 }
 
@@ -56,16 +50,14 @@ fn finished(cmd: &'static str, s: Session) -> Outcome {
 }
 
 pub fn dispatch(engine: &Engine, cmd: &PaperCmd) -> (&'static str, Result<Outcome>) {
-    let ws = engine.workspace();
+    let paper = engine.paper();
     match cmd {
         PaperCmd::Start(a) => ("paper start", start(engine, a)),
-        PaperCmd::Run { id } => {
-            ("paper run", paper::run(ws, engine.venue_runtime(), id).map(|s| finished("paper run", s)))
-        }
+        PaperCmd::Run { id } => ("paper run", paper.run(id).map(|s| finished("paper run", s))),
         PaperCmd::List => (
             "paper list",
             (|| {
-                let all = paper::list(ws)?;
+                let all = paper.list()?;
                 let mut text: String = all.iter().map(line).collect();
                 if all.is_empty() {
                     text.push_str("no paper sessions\n");
@@ -74,29 +66,22 @@ pub fn dispatch(engine: &Engine, cmd: &PaperCmd) -> (&'static str, Result<Outcom
             })(),
         ),
         PaperCmd::Status { id } => {
-            ("paper status", paper::status(ws, id).map(|s| Outcome::ok("paper status", &s, line(&s))))
+            ("paper status", paper.status(id).map(|s| Outcome::ok("paper status", &s, line(&s))))
         }
         PaperCmd::Pause { id } => (
             "paper pause",
-            paper::pause(ws, id).map(|s| {
+            paper.pause(id).map(|s| {
                 Outcome::ok("paper pause", &s, format!("{}: pausing after the current bar\n", s.id))
             }),
         ),
         PaperCmd::Resume { id, foreground } => (
             "paper resume",
-            (|| {
-                let (s, needs_runner) = paper::resume(ws, id)?;
-                let s = match (needs_runner, foreground) {
-                    (false, _) => s,
-                    (true, true) => paper::run(ws, engine.venue_runtime(), id)?,
-                    (true, false) => launch::spawn(ws, id)?,
-                };
-                Ok(finished("paper resume", s))
-            })(),
+            if *foreground { paper.resume_here(id) } else { paper.resume(id) }
+                .map(|s| finished("paper resume", s)),
         ),
         PaperCmd::Stop { id } => (
             "paper stop",
-            paper::stop(ws, id).map(|s| Outcome::ok("paper stop", &s, format!("{}: stopping\n", s.id))),
+            paper.stop(id).map(|s| Outcome::ok("paper stop", &s, format!("{}: stopping\n", s.id))),
         ),
     }
 }

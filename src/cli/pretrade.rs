@@ -38,7 +38,7 @@ fn input(engine: &Engine, a: &PlanArgs) -> Result<PlanInput> {
         (None, Some(c)) => Risk::Cash(parse_decimal("--risk-cash", c)?),
         (None, None) => return Err(missing("risk-pct", "--risk-pct or --risk-cash")),
     };
-    let known = engine.instrument_rules(venue, &a.account, &a.symbol);
+    let known = engine.pretrade().instrument_rules(venue, &a.account, &a.symbol);
     let lot = match (&a.lot, a.size_decimals) {
         (Some(l), _) => Some(parse_decimal("--lot", l)?),
         (None, Some(d)) if d <= 18 => Some(Decimal::new(1, d)),
@@ -71,6 +71,7 @@ fn input(engine: &Engine, a: &PlanArgs) -> Result<PlanInput> {
         equity: match &a.equity {
             Some(e) => parse_decimal("--equity", e)?,
             None => engine
+                .pretrade()
                 .venue_equity(venue, &a.account)
                 .ok_or_else(|| missing("equity", "the account equity (this venue cannot report it yet)"))?,
         },
@@ -136,7 +137,7 @@ pub fn dispatch(engine: &Engine, cmd: &PretradeCmd) -> (&'static str, Result<Out
         PretradeCmd::Plan(a) => (
             "pretrade plan",
             (|| {
-                let p = engine.pretrade_plan(input(engine, a)?)?;
+                let p = engine.pretrade().plan(input(engine, a)?)?;
                 let code = if p.valid() { 0 } else { ErrorKind::Refused.exit_code() };
                 Ok(Outcome::ok("pretrade plan", &p, text(&p)).with_exit(code))
             })(),
@@ -144,7 +145,7 @@ pub fn dispatch(engine: &Engine, cmd: &PretradeCmd) -> (&'static str, Result<Out
         PretradeCmd::List => (
             "pretrade list",
             (|| {
-                let plans = engine.pretrade_plans()?;
+                let plans = engine.pretrade().plans()?;
                 let mut t = String::new();
                 for p in &plans {
                     t.push_str(&format!(
@@ -167,14 +168,14 @@ pub fn dispatch(engine: &Engine, cmd: &PretradeCmd) -> (&'static str, Result<Out
         PretradeCmd::Show { id } => (
             "pretrade show",
             (|| {
-                let p = engine.pretrade_show(id)?;
+                let p = engine.pretrade().show(id)?;
                 Ok(Outcome::ok("pretrade show", &p, text(&p)))
             })(),
         ),
         PretradeCmd::ToIntent { id } => (
             "pretrade to-intent",
             (|| {
-                let i = engine.pretrade_to_intent(id)?;
+                let i = engine.pretrade().to_intent(id)?;
                 let t = format!("{}  {} (pending: approve it in its corridor to send)\n", i.id, i.describe());
                 Ok(Outcome::ok("pretrade to-intent", &i, t))
             })(),

@@ -14,7 +14,7 @@ use crate::engine::strategy::params::parse_pairs;
 use crate::engine::{Engine, Result};
 
 pub fn strategies(engine: &Engine) -> Outcome {
-    let list = engine.strategies();
+    let list = engine.research().strategies();
     let mut text = String::new();
     for s in &list {
         let params: Vec<String> = s.params.iter().map(|p| format!("{}={}", p.name, p.default)).collect();
@@ -55,7 +55,7 @@ fn request(engine: &Engine, a: &RunArgs) -> Result<RunRequest> {
 
 pub fn run(engine: &Engine, a: &RunArgs) -> Result<Outcome> {
     let req = request(engine, a)?;
-    let report = engine.run(&req)?;
+    let report = engine.research().run(&req)?;
     Ok(Outcome::ok("run", &report, summary(&report)))
 }
 
@@ -96,14 +96,16 @@ pub fn dispatch_runs(engine: &Engine, cmd: &RunsCmd) -> (&'static str, Result<Ou
                     desc: *desc,
                     limit: *limit,
                 };
-                let runs = engine.list_runs(&q)?;
+                let runs = engine.research().list_runs(&q)?;
                 Ok(Outcome::ok("runs list", &json!({ "count": runs.len(), "runs": runs }), table(&runs)))
             })(),
         ),
+        RunsCmd::Trades { id, limit } => ("runs trades", super::read::trades(engine, id, *limit)),
+        RunsCmd::Equity { id, points } => ("runs equity", super::read::equity(engine, id, *points)),
         RunsCmd::Show { id } => (
             "runs show",
             (|| {
-                let r = engine.show_run(id)?;
+                let r = engine.research().show_run(id)?;
                 let text = format!("{}{}", summary(&r), serde_json::to_string_pretty(&r.config)?);
                 Ok(Outcome::ok("runs show", &r, text))
             })(),
@@ -111,7 +113,7 @@ pub fn dispatch_runs(engine: &Engine, cmd: &RunsCmd) -> (&'static str, Result<Ou
         RunsCmd::Compare { ids } => (
             "runs compare",
             (|| {
-                let c = engine.compare_runs(ids)?;
+                let c = engine.research().compare_runs(ids)?;
                 let mut text = format!("{:<28}", "metric");
                 for id in &c.runs {
                     text.push_str(&format!(" {:>28}", id));
@@ -138,7 +140,7 @@ pub fn dispatch_runs(engine: &Engine, cmd: &RunsCmd) -> (&'static str, Result<Ou
         RunsCmd::RebuildIndex => (
             "runs rebuild-index",
             (|| {
-                let o = engine.rebuild_index()?;
+                let o = engine.research().rebuild_index()?;
                 let mut text = format!("indexed {} run(s)\n", o.indexed);
                 for s in &o.skipped {
                     text.push_str(&format!("skipped {}: {}\n", s.folder, s.reason));
@@ -185,7 +187,7 @@ pub fn portfolio(engine: &Engine, a: &PortfolioArgs) -> Result<Outcome> {
         cash: a.cash,
         label: a.label.clone(),
     };
-    let (report, detail) = engine.portfolio(&req)?;
+    let (report, detail) = engine.research().portfolio(&req)?;
     let mut text = summary(&report);
     text.push_str("correlation of returns:\n");
     for (id, row) in detail.runs.iter().zip(&detail.correlation) {

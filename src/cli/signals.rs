@@ -17,22 +17,22 @@ pub fn dispatch(engine: &Engine, cmd: &SignalsCmd) -> (&'static str, Result<Outc
         SignalsCmd::List { status } => ("signals list", list(engine, status.as_deref())),
         SignalsCmd::Show { id } => (
             "signals show",
-            engine.signal_show(id).map(|r| Outcome::ok("signals show", &r, show_text(&r))),
+            engine.signals().show(id).map(|r| Outcome::ok("signals show", &r, show_text(&r))),
         ),
         SignalsCmd::Triage { id } => (
             "signals triage",
-            engine.signals_triage(id.as_deref()).map(|rows| {
+            engine.signals().triage(id.as_deref()).map(|rows| {
                 let text = rows.iter().map(row_line).collect();
                 Outcome::ok("signals triage", &json!({ "count": rows.len(), "signals": rows }), text)
             }),
         ),
         SignalsCmd::Research { id } => (
             "signals research",
-            engine.signal_research(id).map(|v| Outcome::ok("signals research", &v, verdict_text(&v))),
+            engine.signals().research(id).map(|v| Outcome::ok("signals research", &v, verdict_text(&v))),
         ),
         SignalsCmd::Rules => (
             "signals rules",
-            engine.signal_rules().map(|l| {
+            engine.signals().rules().map(|l| {
                 let root = engine.workspace().root().join(&l.source.path);
                 let text = format!(
                     "{} ({}; fingerprint {})\n",
@@ -58,7 +58,7 @@ fn intake(engine: &Engine, file: &str) -> Result<Outcome> {
             _ => SignalError::FileUnreadable { file: file.into(), source },
         })?
     };
-    let r = engine.signals_intake(file, &text)?;
+    let r = engine.signals().intake(file, &text)?;
     // Some refused: the report is the result, and the exit code says not everything got in.
     let code = if r.failed > 0 { 2 } else { 0 };
     Ok(Outcome::ok("signals intake", &r, intake_text(&r)).with_exit(code))
@@ -91,7 +91,7 @@ fn intake_text(r: &IntakeReport) -> String {
 
 fn list(engine: &Engine, status: Option<&str>) -> Result<Outcome> {
     let filter = status.map(StatusFilter::parse).transpose()?;
-    let rows = engine.signals_list(filter)?;
+    let rows = engine.signals().list(filter)?;
     let mut text: String = rows.iter().map(row_line).collect();
     if rows.is_empty() {
         text.push_str("no signals\n");

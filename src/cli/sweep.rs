@@ -17,7 +17,7 @@ pub fn dispatch(engine: &Engine, cmd: &SweepCmd) -> (&'static str, Result<Outcom
         Some(SweepSub::Merge { dirs }) => (
             "sweep merge",
             (|| {
-                let r = engine.merge_sweeps(dirs)?;
+                let r = engine.research().merge_sweeps(dirs)?;
                 Ok(Outcome::ok("sweep merge", &r, summary(&r)))
             })(),
         ),
@@ -112,7 +112,7 @@ fn run(engine: &Engine, cmd: &SweepCmd) -> Result<Outcome> {
             _ => {}
         }
     };
-    let r = engine.sweep(&req, &progress)?;
+    let r = engine.research().sweep(&req, &progress)?;
     Ok(Outcome::ok("sweep", &r, summary(&r)))
 }
 
@@ -156,7 +156,7 @@ pub fn dispatch_sweeps(engine: &Engine, cmd: &SweepsCmd) -> (&'static str, Resul
         SweepsCmd::List => (
             "sweeps list",
             (|| {
-                let all = engine.list_sweeps()?;
+                let all = engine.research().list_sweeps()?;
                 let mut text = String::new();
                 for s in &all {
                     let p: Vec<String> =
@@ -179,10 +179,11 @@ pub fn dispatch_sweeps(engine: &Engine, cmd: &SweepsCmd) -> (&'static str, Resul
                 Ok(Outcome::ok("sweeps list", &json!({ "count": all.len(), "sweeps": all }), text))
             })(),
         ),
+        SweepsCmd::Grid { id } => ("sweeps grid", super::read::sweep_grid(engine, id)),
         SweepsCmd::Show { id } => (
             "sweeps show",
             (|| {
-                let r = engine.show_sweep(id)?;
+                let r = engine.research().show_sweep(id)?;
                 Ok(Outcome::ok("sweeps show", &r, summary(&r)))
             })(),
         ),
@@ -197,7 +198,7 @@ pub fn walkforward(engine: &Engine, a: &WalkforwardArgs) -> Result<Outcome> {
         step: a.step,
         anchored: a.anchored,
     };
-    let r = engine.walkforward(&req, &|_, _| {})?;
+    let r = engine.research().walkforward(&req, &|_, _| {})?;
     Ok(Outcome::ok("walkforward", &r, wf_summary(&r)))
 }
 

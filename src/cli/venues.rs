@@ -9,7 +9,8 @@ use serde_json::json;
 use super::args::{DoctorArgs, OrderCmd, PreviewArgs, SimArgs, SimCmd};
 use super::output::Outcome;
 use crate::engine::execution::{CorridorId, OrderType, Side, TimeInForce, Venue};
-use crate::engine::venues::{doctor, preview, sim};
+use crate::engine::venues::preview;
+use crate::engine::venues::sim::faults::FaultChange;
 use crate::engine::{Engine, Error, Result};
 
 pub fn sim(engine: &Engine, a: &SimArgs, json_out: bool) -> (&'static str, Result<Outcome>) {
@@ -26,7 +27,7 @@ fn run(engine: &Engine, a: &SimArgs, json_out: bool) -> Result<Outcome> {
         .listen
         .parse()
         .map_err(|_| Error::bad_input(format!("--listen: '{}' is not ADDRESS:PORT", a.listen)))?;
-    sim::run(engine.workspace(), config, listen, |bound| {
+    engine.venues().simulate(config, listen, |bound| {
         // One line a supervisor (or a test) can wait for; the port is real even with :0.
         let line = if json_out {
             json!({ "listening": bound.to_string(), "url": format!("http://{bound}") }).to_string()
@@ -41,8 +42,8 @@ fn run(engine: &Engine, a: &SimArgs, json_out: bool) -> Result<Outcome> {
 }
 
 fn fault(engine: &Engine, url: &str, kind: &str, value: Option<&str>) -> Result<Outcome> {
-    let change = sim::faults::FaultChange::parse(kind, value)?;
-    let reply = sim::send_fault(engine.venue_runtime(), url, &change)?;
+    let change = FaultChange::parse(kind, value)?;
+    let reply = engine.venues().sim_fault(url, &change)?;
     let text = format!("fault applied: {kind}{}\n", value.map(|v| format!(" {v}")).unwrap_or_default());
     Ok(Outcome::ok("sim fault", &reply, text))
 }
@@ -57,7 +58,7 @@ fn corridor(venue: &str, account: &str) -> Result<CorridorId> {
 
 pub fn doctor(engine: &Engine, a: &DoctorArgs) -> Result<Outcome> {
     let id = corridor(&a.venue, &a.account)?;
-    let r = doctor::doctor(engine.workspace(), engine.credentials(), engine.venue_runtime(), &id)?;
+    let r = engine.venues().doctor(&id)?;
     let code = r.exit_code;
     Ok(Outcome::ok("doctor", &r, r.text()).with_exit(code))
 }
@@ -96,14 +97,7 @@ fn order_preview(engine: &Engine, a: &PreviewArgs) -> Result<Outcome> {
         reduce_only: a.reduce_only,
         exits: super::execution::exits(&a.exits)?,
     };
-    let p = preview::preview(
-        engine.workspace(),
-        engine.credentials(),
-        engine.venue_runtime(),
-        &id,
-        ask,
-        a.validate,
-    )?;
+    let p = engine.venues().preview(&id, ask, a.validate)?;
     let mut text = String::new();
     if let Some(w) = &p.warning {
         text.push_str(&format!("{w}\n"));

@@ -4,23 +4,11 @@ use std::path::Path;
 
 use crate::engine::alerts::{self, AlertView};
 use crate::engine::check::{run_checks, CheckLine};
-use crate::engine::data::catalog::{self, DatasetMeta};
-use crate::engine::data::{store, synth, DataError};
 use crate::engine::error::Result;
 use crate::engine::execution::adapter_factory::AdapterFactory;
-use crate::engine::indicator_spec::{compute, IndicatorSpec};
-use crate::engine::research::compare::{compare, Comparison};
-use crate::engine::research::index::{self, IndexEntry, RebuildOutcome};
-use crate::engine::research::portfolio::{self, PortfolioDetail, PortfolioRequest};
-use crate::engine::research::query::{select, Query};
-use crate::engine::research::sweep::{self, Progress, SweepReport, SweepRequest, SweepSummary};
-use crate::engine::research::walkforward::{self, WalkForwardReport, WalkForwardRequest};
-use crate::engine::research::{run, ResearchError, RunReport, RunRequest};
 use crate::engine::runtime::VenueRuntime;
-use crate::engine::strategy::{catalogue, StrategyInfo};
-use crate::engine::time::{fmt_ms, parse_timeframe};
 use crate::engine::venues::factory::VenueAdapters;
-use crate::engine::workspace::{read_json, write_atomic, Workspace};
+use crate::engine::workspace::Workspace;
 
 /// Clones share the workspace, the credential store, the adapter factory and the venue runtime:
 /// a console hands one to each of its workers.
@@ -111,142 +99,6 @@ impl Engine {
         run_checks(&self.ws)
     }
 
-    pub fn import_data(&self, file: &Path, symbol: &str, timeframe: &str) -> Result<(DatasetMeta, bool)> {
-        self.import_data_with(file, symbol, timeframe, &Default::default())
-    }
-
-    /// [`Engine::import_data`] with loader options (`--allow-any-date`).
-    pub fn import_data_with(
-        &self,
-        file: &Path,
-        symbol: &str,
-        timeframe: &str,
-        opts: &crate::engine::data::load::LoadOptions,
-    ) -> Result<(DatasetMeta, bool)> {
-        catalog::import(&self.ws, file, symbol, timeframe, opts)
-    }
-
-    pub fn list_data(&self) -> Result<Vec<DatasetMeta>> {
-        catalog::list(&self.ws)
-    }
-
-    pub fn resample_data(&self, id: &str, to: &str) -> Result<(DatasetMeta, bool)> {
-        catalog::resample(&self.ws, id, to)
-    }
-
-    /// Write `timestamp` plus one column per indicator output to `out` (CSV). Returns the
-    /// column names and the row count.
-    pub fn indicators(&self, data: &str, specs: &[String], out: &Path) -> Result<(Vec<String>, usize)> {
-        if specs.is_empty() {
-            return Err(crate::engine::strategy::StrategyError::NoIndicator.into());
-        }
-        let parsed = specs.iter().map(|s| IndicatorSpec::parse(s)).collect::<Result<Vec<_>>>()?;
-        let d = catalog::resolve(&self.ws, data)?;
-        let cols: Vec<(String, Vec<f64>)> = parsed.iter().flat_map(|s| compute(s, &d.bars)).collect();
-        let mut text = String::from("timestamp");
-        for (name, _) in &cols {
-            text.push(',');
-            text.push_str(name);
-        }
-        text.push('\n');
-        for i in 0..d.bars.len() {
-            text.push_str(&fmt_ms(d.bars.ts[i]));
-            for (_, v) in &cols {
-                text.push(',');
-                // Warm-up values are empty cells, the usual CSV spelling of missing.
-                if v[i].is_finite() {
-                    text.push_str(&v[i].to_string());
-                }
-            }
-            text.push('\n');
-        }
-        write_atomic(out, text.as_bytes())?;
-        Ok((cols.into_iter().map(|(n, _)| n).collect(), d.bars.len()))
-    }
-
-    /// Write a deterministic synthetic series (CSV or Parquet by extension).
-    pub fn synth_data(&self, out: &Path, bars: usize, timeframe: &str, seed: u64) -> Result<()> {
-        let tf = parse_timeframe(timeframe)?;
-        if bars == 0 {
-            return Err(DataError::SynthBars.into());
-        }
-        // 2020-01-01T00:00:00Z
-        let b = synth::random_walk(bars, 1_577_836_800_000, tf, 0.01, seed);
-        match out.extension().and_then(|e| e.to_str()) {
-            Some("parquet") => store::write_bars(out, &b),
-            Some("csv") => {
-                let mut s = String::from("timestamp,open,high,low,close,volume\n");
-                for i in 0..b.len() {
-                    s.push_str(&format!(
-                        "{},{},{},{},{},{}\n",
-                        fmt_ms(b.ts[i]),
-                        b.open[i],
-                        b.high[i],
-                        b.low[i],
-                        b.close[i],
-                        b.volume[i]
-                    ));
-                }
-                write_atomic(out, s.as_bytes())
-            }
-            _ => Err(DataError::SynthFormat(out.into()).into()),
-        }
-    }
-
-    pub fn strategies(&self) -> Vec<StrategyInfo> {
-        catalogue()
-    }
-
-    pub fn run(&self, req: &RunRequest) -> Result<RunReport> {
-        run(&self.ws, req)
-    }
-
-    pub fn list_runs(&self, q: &Query) -> Result<Vec<IndexEntry>> {
-        select(&index::load(&self.ws)?.runs, q)
-    }
-
-    /// A run's report by id or unique id prefix.
-    pub fn show_run(&self, id: &str) -> Result<RunReport> {
-        let full = self.resolve_run_id(id)?;
-        read_json(&self.ws.run_dir(&full).join("report.json"))
-    }
-
-    pub fn compare_runs(&self, ids: &[String]) -> Result<Comparison> {
-        let reports = ids.iter().map(|i| self.show_run(i)).collect::<Result<Vec<_>>>()?;
-        compare(&reports)
-    }
-
-    pub fn sweep(&self, req: &SweepRequest, progress: Progress) -> Result<SweepReport> {
-        sweep::sweep(&self.ws, req, progress)
-    }
-
-    pub fn merge_sweeps(&self, dirs: &[std::path::PathBuf]) -> Result<SweepReport> {
-        sweep::merge(&self.ws, dirs)
-    }
-
-    pub fn list_sweeps(&self) -> Result<Vec<SweepSummary>> {
-        sweep::list(&self.ws)
-    }
-
-    pub fn show_sweep(&self, id: &str) -> Result<SweepReport> {
-        sweep::load(&self.ws, id)
-    }
-
-    pub fn walkforward(
-        &self,
-        req: &WalkForwardRequest,
-        progress: &(dyn Fn(usize, usize) + Sync),
-    ) -> Result<WalkForwardReport> {
-        walkforward::walkforward(&self.ws, req, progress)
-    }
-
-    /// Combine runs; returns the run-like report and the portfolio detail.
-    pub fn portfolio(&self, req: &PortfolioRequest) -> Result<(RunReport, PortfolioDetail)> {
-        let report = portfolio::portfolio(&self.ws, req, &|id| self.show_run(id))?;
-        let detail = portfolio::detail(&self.ws, &report.run_id)?;
-        Ok((report, detail))
-    }
-
     pub fn alerts(&self) -> Result<Vec<AlertView>> {
         alerts::list(&self.ws)
     }
@@ -254,27 +106,5 @@ impl Engine {
     /// Acknowledge one alert, or all unacknowledged ones with `None`.
     pub fn ack_alerts(&self, id: Option<&str>) -> Result<Vec<String>> {
         alerts::ack(&self.ws, id)
-    }
-
-    /// Write the HTML tearsheet of a run, portfolio or sweep; returns the file written.
-    pub fn html_report(&self, id: &str, out: Option<&Path>) -> Result<std::path::PathBuf> {
-        crate::engine::research::html_report::write_report(&self.ws, id, out, &|i| self.show_run(i))
-    }
-
-    pub fn rebuild_index(&self) -> Result<RebuildOutcome> {
-        index::rebuild(&self.ws)
-    }
-
-    fn resolve_run_id(&self, id: &str) -> Result<String> {
-        if self.ws.run_dir(id).join("report.json").exists() {
-            return Ok(id.to_string());
-        }
-        let runs = index::load(&self.ws)?.runs;
-        let hits: Vec<&IndexEntry> = runs.iter().filter(|r| r.run_id.starts_with(id)).collect();
-        match hits.as_slice() {
-            [one] => Ok(one.run_id.clone()),
-            [] => Err(ResearchError::NoRun { id: id.into(), dir: self.ws.runs_dir() }.into()),
-            many => Err(ResearchError::Ambiguous { id: id.into(), count: many.len(), what: "runs" }.into()),
-        }
     }
 }

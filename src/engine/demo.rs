@@ -117,7 +117,7 @@ fn run(
         label: Some("demo".into()),
         ..RunRequest::default()
     };
-    Ok(engine.run(&req)?.run_id)
+    Ok(engine.research().run(&req)?.run_id)
 }
 
 /// Build the demo once; later calls return the existing manifest untouched.
@@ -132,10 +132,10 @@ pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
     for (file, symbol, tf, bytes) in SAMPLES {
         let path = ws.root().join("samples").join(file);
         write_atomic(&path, bytes)?;
-        datasets.push(engine.import_data(&path, symbol, tf)?.0.id);
+        datasets.push(engine.data().import(&path, symbol, tf)?.0.id);
     }
     write_atomic(&ws.root().join("samples/NOTICE.md"), NOTICE)?;
-    let btc4h = engine.resample_data("BTCUSD:1h", "4h")?.0.id;
+    let btc4h = engine.data().resample("BTCUSD:1h", "4h")?.0.id;
     datasets.push(btc4h);
     let fees = |bps: f64| BacktestConfig { fee_bps: bps, slippage_bps: 2.0, ..BacktestConfig::default() };
     let runs = vec![
@@ -154,6 +154,7 @@ pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
         run(engine, "IBM:1d", "buy_and_hold", &[], fees(5.0))?,
     ];
     let sweep = engine
+        .research()
         .sweep(
             &SweepRequest {
                 data: "BTCUSD:1h".into(),
@@ -169,6 +170,7 @@ pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
         )?
         .sweep_id;
     let walkforward = engine
+        .research()
         .walkforward(
             &crate::engine::research::walkforward::WalkForwardRequest {
                 sweep: SweepRequest {
@@ -187,7 +189,7 @@ pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
             &|_, _| {},
         )?
         .wf_id;
-    let (pf, _) = engine.portfolio(&PortfolioRequest {
+    let (pf, _) = engine.research().portfolio(&PortfolioRequest {
         runs: vec![runs[3].clone(), runs[4].clone(), runs[6].clone()],
         weights: None,
         rebalance: Rebalance::Monthly,
@@ -216,9 +218,9 @@ pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
     crate::engine::paper::run(ws, engine.venue_runtime(), &paper.id)?;
     // Signals of every decision, so the Signals tab opens on a triage and a verdict.
     let now = now_ms();
-    let intake = engine.signals_intake("demo", &demo_signals(&fmt_ms(now - now % 1000)))?;
+    let intake = engine.signals().intake("demo", &demo_signals(&fmt_ms(now - now % 1000)))?;
     let signals: Vec<String> = intake.machine_contract.accepted.clone();
-    engine.signal_research("demo-goog-trend")?;
+    engine.signals().research("demo-goog-trend")?;
     let manifest = DemoManifest {
         schema: "quantlab.demo".into(),
         schema_version: crate::engine::contract::CONTRACT_VERSION,

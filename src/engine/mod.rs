@@ -11,11 +11,13 @@ pub mod error;
 mod error_kinds;
 pub mod execution;
 pub mod gate;
+pub mod handles;
 pub mod indicator_spec;
 pub mod indicators;
 pub mod loopback;
 pub mod paper;
 pub mod pretrade;
+pub mod read;
 pub mod research;
 pub mod runtime;
 pub mod runtime_error;
@@ -31,15 +33,18 @@ pub mod workspace_error;
 mod module_graph;
 
 mod api;
-pub mod corridor_api;
-mod corridor_poll;
-mod execution_api;
-mod paper_api;
-mod pretrade_api;
-mod signals_api;
+mod legacy;
 
-pub use corridor_poll::{CorridorPoll, CorridorPollReport};
-pub use execution_api::{CorridorSnapshot, CorridorSummary, CredentialName};
+/// The corridor types' old home, kept while the console still names it (see `legacy`).
+pub mod corridor_api {
+    pub use super::gate::PendingIntent;
+    pub use super::handles::{pending_intent, ConfirmedSend, Connection, CorridorDetail, RecentFill};
+}
+
+pub use handles::{
+    ConfirmedSend, CorridorDetail, CorridorPoll, CorridorPollReport, CorridorSnapshot, CorridorSummary,
+    CredentialName,
+};
 
 pub use api::Engine;
 pub use error::{Error, ErrorKind, Result};

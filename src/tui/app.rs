@@ -1,63 +1,15 @@
 //! Console state and `update`: terminal input, timers and finished jobs become messages; each
-//! message changes state and may ask for background work. Drawing reads the state only.
+//! is routed to the screen it concerns (the tabs of [`screens::tabs`] and the view opened over
+//! the tab in front), which may ask for background work. Drawing reads the state only.
 
-use crossterm::event::KeyEvent;
+use std::any::Any;
+use std::time::Instant;
 
-use super::jobs::Cmd;
+use super::jobs::{Cmd, Done, JobKey, Jobs, Loaded};
 use super::keymap::{Context, Keymap};
-use super::runs_table::RunsTable;
-use super::views::*;
-use crate::engine::alerts::AlertView;
-use crate::engine::research::sweep::SweepSummary;
-use crate::engine::Error;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tab {
-    Runs,
-    Sweeps,
-    Alerts,
-    Pretrade,
-    Paper,
-    Signals,
-    Corridors,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 7] =
-        [Tab::Runs, Tab::Sweeps, Tab::Alerts, Tab::Pretrade, Tab::Paper, Tab::Signals, Tab::Corridors];
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Runs => "Runs",
-            Tab::Sweeps => "Sweeps",
-            Tab::Alerts => "Alerts",
-            Tab::Pretrade => "Pre-trade",
-            Tab::Paper => "Paper",
-            Tab::Signals => "Signals",
-            Tab::Corridors => "Corridors",
-        }
-    }
-
-    /// For terminals too narrow for every full title.
-    pub fn short(self) -> &'static str {
-        match self {
-            Tab::Pretrade => "Trade",
-            Tab::Corridors => "Corr",
-            other => other.title(),
-        }
-    }
-}
-
-/// What the Runs or Sweeps tab shows on top of its table.
-#[derive(Debug, Clone)]
-pub enum View {
-    Table,
-    Detail(Box<RunDetail>),
-    Compare(Box<CompareView>),
-    Form(Box<RunForm>),
-    Sweep(Box<SweepView>),
-    Paper(Box<PaperDetailView>),
-    Signal(Box<SignalDetailView>),
-}
+use super::panes::order_confirm::OrderDialog;
+use super::screens::{self, Cx, Effects, Question, Screen, Shared, Shown};
+use super::widgets::list_cursor::ListCursor;
 
 /// A question the operator must answer before anything happens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,9 +17,9 @@ pub enum Confirm {
     QuitWhileBusy,
     /// Halt every corridor and cancel every open order.
     KillSwitch,
-    /// Stop the paper session in `PaperState::stop_target` (a stopped session never runs again).
+    /// Stop a paper session (a stopped session never runs again).
     StopPaper,
-    /// Send the order in `CorridorsState::order`: the one dialog whose confirm key approves.
+    /// Send the order in [`App::order`]: the one dialog whose confirm key approves.
     SendOrder,
     /// Disarm the selected corridor.
     Disarm,
@@ -85,7 +37,7 @@ pub enum Msg {
     /// The minute changed: the clock is the only thing redrawn when idle.
     Clock(String),
     /// A background job finished.
-    Done(Result<Loaded, Error>),
+    Done(Done),
     /// A couple of seconds passed: live things (paper sessions) are read again.
     Tick,
     /// SIGTERM or SIGHUP: leave now, restoring the terminal.
@@ -94,29 +46,37 @@ pub enum Msg {
     Venue {
         corridor: crate::engine::execution::CorridorId,
         event: crate::engine::venues::events::VenueEvent,
-        received: std::time::Instant,
+        received: Instant,
     },
     /// An account stream stopped; it is started again on the next corridor poll.
     StreamEnded(crate::engine::execution::CorridorId, String),
 }
 
+/// Which screen something is routed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Target {
+    View,
+    Tab(usize),
+}
+
 pub struct App {
-    pub workspace: String,
-    pub tab: Tab,
-    pub view: View,
-    pub runs: RunsTable,
-    pub runs_loaded: bool,
-    pub sweeps: Vec<SweepSummary>,
-    pub sweep_sel: usize,
-    pub alerts: Vec<AlertView>,
-    pub alert_sel: usize,
+    /// What every screen reads: the workspace, the alerts, what is halted.
+    pub shared: Shared,
+    /// The tabs, in the order [`screens::tabs`] registers them.
+    pub tabs: Vec<Box<dyn Screen>>,
+    /// The tab in front.
+    pub tab: usize,
+    /// A view opened over the tab in front (a run's detail, a form...).
+    pub view: Option<Box<dyn Screen>>,
     pub help: bool,
-    pub help_scroll: usize,
+    pub help_scroll: ListCursor,
     pub confirm: Option<Confirm>,
-    /// The filter being typed (None when not editing).
-    pub filter_edit: Option<String>,
-    /// Labels of jobs still running (shown with a spinner).
-    pub busy: Vec<String>,
+    /// What the open question is about, and the job its yes starts.
+    pub(crate) question: Question,
+    /// The open order confirm dialog (see [`Confirm::SendOrder`]).
+    pub order: Option<OrderDialog>,
+    /// The jobs in flight (the status bar shows the announced ones).
+    pub jobs: Jobs,
     /// The last outcome worth telling the operator, and whether it is an error.
     pub message: Option<(bool, String)>,
     pub clock: String,
@@ -124,135 +84,184 @@ pub struct App {
     pub dirty: bool,
     /// Rows that fit in the current table area (set by draw); drives paging.
     pub page: usize,
-    /// A run to select once the index has been reloaded (after a new run).
-    pub pending_select: Option<String>,
-    /// What is halted (shown in the status bar until rearmed) and what awaits approval.
-    pub execution: ExecutionState,
-    pub pretrade: super::pretrade::PretradeState,
-    pub paper: super::paper::PaperState,
-    pub signals: super::signals::SignalsState,
-    pub corridors: super::corridors::CorridorsState,
     /// Ticks seen, to poll slower things every few ticks.
     pub ticks: u64,
-    /// When the oldest job in progress started, and its age as of the last tick (shown beside
-    /// the busy marker; drawing never reads the clock).
-    pub busy_since: Option<std::time::Instant>,
+    /// The oldest announced job's age as of the last tick (shown beside the busy marker;
+    /// drawing never reads the clock).
     pub busy_secs: u64,
     /// Wall clock as of the last message (the order dialog's countdown; drawing never reads
     /// the clock itself).
     pub now_ms: i64,
     /// A fixed monotonic clock for headless tests (the order dialog's dwell); None reads the
     /// system's.
-    pub fixed_instant: Option<std::time::Instant>,
+    pub fixed_instant: Option<Instant>,
+    /// When the last fill was received, until it has been drawn (the event loop logs the time
+    /// from the venue's push to the status bar).
+    pub fill_received: Option<Instant>,
+    /// Jobs admitted while handling the current message, for the caller to start.
+    out: Vec<Cmd>,
 }
 
 impl App {
     pub fn new(workspace: String, clock: String) -> App {
         App {
-            workspace,
-            tab: Tab::Runs,
-            view: View::Table,
-            // Newest first: the run just made is the one the operator looks for.
-            runs: RunsTable { desc: true, ..RunsTable::default() },
-            runs_loaded: false,
-            sweeps: Vec::new(),
-            sweep_sel: 0,
-            alerts: Vec::new(),
-            alert_sel: 0,
+            shared: Shared { workspace, ..Shared::default() },
+            tabs: screens::tabs(),
+            tab: 0,
+            view: None,
             help: false,
-            help_scroll: 0,
+            help_scroll: ListCursor::default(),
             confirm: None,
-            filter_edit: None,
-            busy: Vec::new(),
+            question: Question::default(),
+            order: None,
+            jobs: Jobs::default(),
             message: None,
             clock,
             should_quit: false,
             dirty: true,
             page: 20,
-            pending_select: None,
-            execution: ExecutionState::default(),
-            pretrade: super::pretrade::PretradeState::new(),
-            paper: super::paper::PaperState::default(),
-            signals: super::signals::SignalsState::default(),
-            corridors: super::corridors::CorridorsState::default(),
             ticks: 0,
-            busy_since: None,
             busy_secs: 0,
             now_ms: crate::engine::time::now_ms(),
             fixed_instant: None,
+            fill_received: None,
+            out: Vec::new(),
         }
     }
 
     /// Monotonic now, for the order dialog's dwell.
-    pub fn instant(&self) -> std::time::Instant {
-        self.fixed_instant.unwrap_or_else(std::time::Instant::now)
+    pub fn instant(&self) -> Instant {
+        self.fixed_instant.unwrap_or_else(Instant::now)
     }
 
     /// A frame was drawn at `at`: an order dialog on screen starts its dwell from the first.
-    pub fn drawn(&mut self, at: std::time::Instant) {
+    pub fn drawn(&mut self, at: Instant) {
         if self.confirm == Some(Confirm::SendOrder) {
-            if let Some(d) = self.corridors.order.as_mut() {
+            if let Some(d) = self.order.as_mut() {
                 d.shown(at);
             }
         }
     }
 
-    /// Work to start with: the runs, sweeps and alerts.
-    pub fn startup() -> Vec<Cmd> {
-        vec![
-            Cmd::LoadRuns,
-            Cmd::LoadSweeps,
-            Cmd::LoadAlerts,
-            Cmd::PollCorridors(Default::default()),
-            Cmd::LoadPretrade,
-            Cmd::LoadPaper,
-            Cmd::LoadSignals,
-        ]
+    /// Work to start with, admitted as jobs in flight.
+    pub fn startup(&mut self) -> Vec<Cmd> {
+        for c in self.reads() {
+            self.want(c, false);
+        }
+        std::mem::take(&mut self.out)
+    }
+
+    /// What the console reads at start and on Refresh: the alerts, and each tab's (the
+    /// Corridors tab's poll brings the halts).
+    pub(super) fn reads(&self) -> Vec<Cmd> {
+        std::iter::once(Cmd::LoadAlerts).chain(self.tabs.iter().flat_map(|t| t.startup())).collect()
     }
 
     /// The keymap context of what has focus now.
     pub fn context(&self) -> Context {
-        if self.confirm.is_some() {
-            return Context::Confirm;
-        }
-        if self.filter_edit.is_some() {
-            return Context::Filter;
-        }
-        if self.help {
-            return Context::Help;
-        }
-        match (&self.view, self.tab) {
-            (View::Form(_), _) => Context::Form,
-            (View::Detail(_), _) => Context::RunDetail,
-            (View::Compare(_), _) => Context::Compare,
-            (View::Sweep(_), _) => Context::SweepDetail,
-            (View::Paper(_), _) => Context::PaperDetail,
-            (View::Signal(_), _) => Context::SignalDetail,
-            (View::Table, Tab::Runs) => Context::Runs,
-            (View::Table, Tab::Sweeps) => Context::Sweeps,
-            (View::Table, Tab::Alerts) => Context::Alerts,
-            (View::Table, Tab::Pretrade) if self.pretrade.editing => Context::PretradeForm,
-            (View::Table, Tab::Pretrade) => Context::Pretrade,
-            (View::Table, Tab::Paper) => Context::Paper,
-            (View::Table, Tab::Signals) => Context::Signals,
-            (View::Table, Tab::Corridors) => Context::Corridors,
+        match (self.confirm, self.help) {
+            (Some(_), _) => Context::Confirm,
+            (None, true) => Context::Help,
+            (None, false) => self.screen(self.focused()).map_or(Context::Global, |s| s.context()),
         }
     }
 
-    pub(super) fn start(&mut self, cmd: Cmd, out: &mut Vec<Cmd>) {
-        if let Some(l) = cmd.label() {
-            if self.busy.is_empty() {
-                self.busy_since = Some(std::time::Instant::now());
+    /// The title of the tab in front.
+    pub fn tab_title(&self) -> &'static str {
+        self.tabs.get(self.tab).map_or("", |t| t.title())
+    }
+
+    /// The registered tab of type `T`.
+    pub fn tab_as<T: Screen>(&self) -> Option<&T> {
+        self.tabs.iter().find_map(|t| (t.as_ref() as &dyn Any).downcast_ref())
+    }
+
+    pub fn tab_as_mut<T: Screen>(&mut self) -> Option<&mut T> {
+        self.tabs.iter_mut().find_map(|t| (t.as_mut() as &mut dyn Any).downcast_mut())
+    }
+
+    /// The open view, if it is a `T`.
+    pub fn view_as<T: Screen>(&self) -> Option<&T> {
+        self.view.as_deref().and_then(|v| (v as &dyn Any).downcast_ref())
+    }
+
+    /// Where keys go: the open view, or the tab in front.
+    pub(super) fn focused(&self) -> Target {
+        match self.view {
+            Some(_) => Target::View,
+            None => Target::Tab(self.tab),
+        }
+    }
+
+    pub(super) fn screen(&self, t: Target) -> Option<&dyn Screen> {
+        match t {
+            Target::View => self.view.as_deref(),
+            Target::Tab(i) => self.tabs.get(i).map(|s| s.as_ref()),
+        }
+    }
+
+    /// Ask for `cmd`: started unless its job is in flight (then a poll is dropped, anything
+    /// else runs once that one is done).
+    pub(super) fn want(&mut self, cmd: Cmd, poll: bool) {
+        let idle = !self.jobs.busy();
+        if let Some(cmd) = self.jobs.request(cmd, poll) {
+            if idle && self.jobs.busy() {
                 self.busy_secs = 0;
             }
-            self.busy.push(l);
+            self.out.push(cmd);
         }
-        out.push(cmd);
+    }
+
+    /// Run `f` on screen `t` with a context, then apply what it asked for.
+    pub(super) fn call<R>(&mut self, t: Target, f: impl FnOnce(&mut dyn Screen, &mut Cx) -> R) -> Option<R> {
+        let active = t == Target::View || t == Target::Tab(self.tab);
+        let screen: &mut dyn Screen = match t {
+            Target::View => self.view.as_deref_mut()?,
+            Target::Tab(i) => self.tabs.get_mut(i)?.as_mut(),
+        };
+        let mut cx = Cx::new(&self.shared, &self.jobs, self.page, self.ticks, active);
+        let r = f(screen, &mut cx);
+        let fx = cx.fx;
+        self.apply(fx, t);
+        Some(r)
+    }
+
+    fn apply(&mut self, fx: Effects, from: Target) {
+        for (cmd, poll) in fx.jobs {
+            self.want(cmd, poll);
+        }
+        if let Some(m) = fx.message {
+            self.message = Some(m);
+        }
+        if let Some((c, q)) = fx.question {
+            self.confirm = Some(c);
+            self.question = q;
+        }
+        if fx.close && from == Target::View {
+            self.view = None;
+        }
+        // Only what is in front opens a view: a load finished after the operator moved on
+        // is not pushed in front of them.
+        if let (Some(v), true) = (fx.open, from == Target::View || from == Target::Tab(self.tab)) {
+            self.view = Some(v);
+        }
+        if let Some(d) = fx.order {
+            self.order = Some(d);
+            self.confirm = Some(Confirm::SendOrder);
+        }
+        if let Some(t) = fx.fill_received {
+            self.fill_received = Some(t);
+        }
+    }
+
+    /// Every screen, the open view first: results are offered in this order.
+    fn targets(&self) -> Vec<Target> {
+        let view = self.view.as_ref().map(|_| Target::View);
+        view.into_iter().chain((0..self.tabs.len()).map(Target::Tab)).collect()
     }
 
     /// Apply one message; returns the background work it asks for.
     pub fn update(&mut self, msg: Msg, keymap: &Keymap) -> Vec<Cmd> {
-        let mut out = Vec::new();
         self.now_ms = crate::engine::time::now_ms();
         match msg {
             Msg::Resize => self.dirty = true,
@@ -263,343 +272,117 @@ impl App {
                 }
             }
             Msg::Terminate => self.should_quit = true,
-            Msg::Tick => self.tick(&mut out),
+            Msg::Tick => self.tick(),
             Msg::Venue { corridor, event, received } => {
-                self.venue_event(corridor, event, received, &mut out);
+                for i in 0..self.tabs.len() {
+                    self.call(Target::Tab(i), |s, cx| s.on_venue(&corridor, &event, received, cx));
+                }
                 self.dirty = true;
             }
             Msg::StreamEnded(id, why) => {
-                self.corridors.watching.remove(&id);
+                for i in 0..self.tabs.len() {
+                    self.call(Target::Tab(i), |s, _| s.on_stream_ended(&id));
+                }
                 tracing::warn!("{id}: account stream ended: {why}");
             }
-            Msg::Done(r) => {
-                let unchanged = self.unchanged(&r);
-                self.loaded(r, &mut out);
-                self.dirty |= !unchanged;
-            }
+            Msg::Done(d) => self.done(d),
             Msg::Key(k) => {
-                self.key(*k.event(), Some(&k), keymap, &mut out);
+                self.key(*k.event(), Some(&k), keymap);
                 self.dirty = true;
             }
             Msg::Paste(text) => {
-                self.paste(&text, keymap, &mut out);
+                self.paste(&text, keymap);
                 self.dirty = true;
             }
         }
-        out
+        std::mem::take(&mut self.out)
     }
 
-    /// A paste is typed character by character into what has focus, but it never answers a
-    /// confirm dialog: one open when the paste arrives ignores it, and one opened by the paste
-    /// (a character bound to open) ends it. Control characters (newlines) are dropped, so a
-    /// paste never presses Enter.
-    fn paste(&mut self, text: &str, keymap: &Keymap, out: &mut Vec<Cmd>) {
-        for c in text.chars().filter(|c| !c.is_control()) {
-            if self.confirm.is_some() {
-                self.message = Some((true, "paste ignored: a confirm dialog takes keys only".into()));
-                return;
-            }
-            self.key(
-                KeyEvent::new(crossterm::event::KeyCode::Char(c), crossterm::event::KeyModifiers::NONE),
-                None,
-                keymap,
-                out,
-            );
+    /// A job finished: what was asked of it meanwhile starts, and its result goes to the
+    /// screen that keeps it (a poll that found nothing new draws nothing).
+    fn done(&mut self, Done { key, result }: Done) {
+        self.out.extend(self.jobs.finish(&key));
+        match result {
+            // One corridor poll's parts, each as if it came alone.
+            Ok(Loaded::CorridorPoll(parts)) => parts.into_iter().for_each(|r| self.result(&key, r)),
+            r => self.result(&key, r),
         }
     }
 
-    /// Whether a result changes nothing shown: a poll that found nothing new draws nothing,
-    /// so an idle console stays silent.
-    fn unchanged(&self, r: &Result<Loaded, Error>) -> bool {
-        match r {
-            Ok(Loaded::Alerts(a)) => *a == self.alerts,
-            Ok(Loaded::Corridors(x)) => *x == self.execution,
-            // A live session's age moves on every read; a finished one's list is still.
-            Ok(Loaded::Paper(p)) => *p == self.paper.sessions && !self.paper.any_live(),
-            Ok(Loaded::Signals(rows, at)) => self.signals.same(rows, *at),
-            Ok(Loaded::CorridorList(l)) => *l == self.corridors.list,
-            Ok(Loaded::CorridorSnapshot(x, l)) => *x == self.execution && *l == self.corridors.list,
-            Ok(Loaded::KeptAlive(_, Ok(_))) | Ok(Loaded::Watching(_)) => true,
-            Ok(Loaded::SignalDetail(d)) => matches!(&self.view, View::Signal(old)
-                if old.record == d.record && old.read_at_ms / 60_000 == d.read_at_ms / 60_000),
-            Ok(Loaded::CorridorPoll(parts)) => parts.iter().all(|p| self.unchanged(p)),
+    fn result(&mut self, key: &JobKey, result: crate::engine::Result<Loaded>) {
+        let loaded = match result {
+            Ok(l) => l,
+            Err(e) => {
+                // A failed kill still halted what it could: show the halt and its alerts.
+                if *key == JobKey::Kill {
+                    self.want(Cmd::LoadAlerts, false);
+                    self.want(Cmd::LoadCorridors, false);
+                }
+                self.message = Some((true, e.message));
+                self.dirty = true;
+                return;
+            }
+        };
+        let mut r = Some(loaded);
+        let mut changed = false;
+        for t in self.targets() {
+            if r.is_none() {
+                break;
+            }
+            changed |= self.call(t, |s, cx| s.on_result(key, &mut r, cx)).unwrap_or(false);
+        }
+        if let Some(l) = r {
+            changed |= self.shared_result(l);
+        }
+        self.dirty |= changed;
+    }
+
+    /// The results every screen reads (alerts, halts) and the kill switch's; returns whether
+    /// anything shown changed.
+    fn shared_result(&mut self, l: Loaded) -> bool {
+        match l {
+            Loaded::Alerts(a) => {
+                let changed = a != self.shared.alerts;
+                self.shared.alerts = a;
+                changed
+            }
+            Loaded::Corridors(x) => {
+                let changed = x != self.shared.execution;
+                self.shared.execution = x;
+                changed
+            }
+            Loaded::Killed => {
+                // The HALTED badge and the KILL_SWITCH alerts say it; a message would crowd them.
+                self.message = None;
+                self.want(Cmd::LoadAlerts, false);
+                self.want(Cmd::LoadCorridors, false);
+                true
+            }
+            // Nothing keeps it any more (a view closed before its reload came back).
             _ => false,
         }
     }
 
-    fn loaded(&mut self, r: Result<Loaded, Error>, out: &mut Vec<Cmd>) {
-        let r = match r {
-            Ok(l) => l,
-            Err(e) => {
-                // A failed kill still halted what it could: show the halt and its alerts.
-                if self.busy.iter().any(|b| b.starts_with("kill switch")) {
-                    self.busy.retain(|b| !b.starts_with("kill switch"));
-                    out.push(Cmd::LoadAlerts);
-                    out.push(Cmd::LoadCorridors);
-                }
-                self.paper.loading = false;
-                self.signals.loading = false;
-                self.corridors.loading = false;
-                // A failed arm or send must not leave its busy marker spinning.
-                self.busy.retain(|b| !b.starts_with("arming"));
-                self.busy.retain(|b| !b.starts_with("paper"));
-                self.message = Some((true, e.message));
-                return;
-            }
-        };
-        match r {
-            Loaded::Runs(runs) => {
-                self.runs.set_runs(runs);
-                self.runs_loaded = true;
-            }
-            Loaded::Sweeps(s) => {
-                self.sweeps = s;
-                self.sweep_sel = self.sweep_sel.min(self.sweeps.len().saturating_sub(1));
-            }
-            Loaded::Alerts(a) => {
-                self.alerts = a;
-                self.alert_sel = self.alert_sel.min(self.alerts.len().saturating_sub(1));
-            }
-            Loaded::Detail(d) => self.view = View::Detail(d),
-            Loaded::Compare(c) => self.view = View::Compare(c),
-            Loaded::Sweep(s) => self.view = View::Sweep(s),
-            Loaded::Form(f) => self.view = View::Form(f),
-            Loaded::RunDone(r) => {
-                self.busy.retain(|b| !b.starts_with("running"));
-                self.message = Some((false, format!("run {} finished", r.run_id)));
-                self.runs.filter.clear();
-                out.push(Cmd::LoadRuns);
-                out.push(Cmd::LoadAlerts);
-                // Select it once the index is back.
-                self.pending_select = Some(r.run_id.clone());
-            }
-            Loaded::RunFailed(msg) => {
-                self.busy.retain(|b| !b.starts_with("running"));
-                self.message = Some((true, msg));
-                out.push(Cmd::LoadRuns);
-                out.push(Cmd::LoadAlerts);
-            }
-            Loaded::Corridors(x) => self.execution = x,
-            Loaded::Pretrade(plans, policy) => self.pretrade.loaded(plans, policy),
-            Loaded::PlanSaved(id, valid) => {
-                self.pretrade.pending_select = Some(id.clone());
-                self.message = Some((
-                    !valid,
-                    format!("saved {id}{}", if valid { "" } else { " (rejected by the policy)" }),
-                ));
-                out.push(Cmd::LoadPretrade);
-            }
-            Loaded::IntentDrafted(id) => {
-                self.message =
-                    Some((false, format!("draft intent {id}: pending, approve it in its corridor")));
-            }
-            Loaded::Killed => {
-                // The HALTED badge and the KILL_SWITCH alerts say it; a message would crowd them.
-                self.busy.retain(|b| !b.starts_with("kill switch"));
-                self.message = None;
-                out.push(Cmd::LoadAlerts);
-                out.push(Cmd::LoadCorridors);
-            }
-            Loaded::JobFailed { label, message } => {
-                self.busy.retain(|b| *b != label);
-                self.message = Some((true, message));
-            }
-            Loaded::Paper(sessions) => self.paper.loaded(sessions),
-            Loaded::PaperDetail(d) => {
-                self.paper.loading = false;
-                // A reload keeps the operator's scroll position.
-                let scroll = match &self.view {
-                    View::Paper(old) if old.detail.view.session.id == d.detail.view.session.id => old.scroll,
-                    _ => 0,
-                };
-                self.view = View::Paper(Box::new(PaperDetailView { scroll, ..*d }));
-            }
-            Loaded::PaperChanged(id, what) => {
-                self.busy.retain(|b| !b.starts_with("paper"));
-                self.message = Some((false, format!("{id}: {what}")));
-                self.paper.pending_select = Some(id);
-                out.push(Cmd::LoadPaper);
-                out.push(Cmd::LoadAlerts);
-            }
-            Loaded::Signals(rows, at) => self.signals.loaded(rows, at),
-            Loaded::SignalDetail(d) => {
-                self.signals.loading = false;
-                // A reload keeps the operator's scroll position.
-                let scroll = match &self.view {
-                    View::Signal(old)
-                        if old.record.signal.signal.signal_id == d.record.signal.signal.signal_id =>
-                    {
-                        old.scroll.min(d.research.len().saturating_sub(1))
-                    }
-                    _ => 0,
-                };
-                self.view = View::Signal(Box::new(SignalDetailView { scroll, ..*d }));
-            }
-            Loaded::SignalResearched { id, label, outcome } => {
-                self.busy.retain(|b| *b != label);
-                self.message = Some(match outcome {
-                    Ok((v, vid)) => (false, format!("signal {id}: {} ({vid})", v.name().replace('_', " "))),
-                    Err(e) => (true, e),
-                });
-                // Research triages again and writes runs and sweeps: all of it is news.
-                self.signals.pending_select = Some(id.clone());
-                out.extend([Cmd::LoadSignals, Cmd::LoadRuns, Cmd::LoadSweeps, Cmd::LoadAlerts]);
-                if matches!(&self.view, View::Signal(d) if d.record.signal.signal.signal_id == id) {
-                    out.push(Cmd::LoadSignalDetail(id));
-                }
-            }
-            Loaded::SignalTriaged(id, decision) => {
-                self.message = Some((false, format!("signal {id}: {}", decision.name())));
-                self.signals.pending_select = Some(id.clone());
-                out.push(Cmd::LoadSignals);
-                if matches!(&self.view, View::Signal(d) if d.record.signal.signal.signal_id == id) {
-                    out.push(Cmd::LoadSignalDetail(id));
-                }
-            }
-            Loaded::CorridorList(l) => {
-                let first = self.corridors.detail.is_none();
-                self.corridors.loaded_list(l);
-                // Armed live corridors stream their own fills into the status bar.
-                for id in self.corridors.armed() {
-                    if id.venue.is_live() && self.corridors.watching.insert(id.clone()) {
-                        out.push(Cmd::WatchFills(id.clone()));
-                    }
-                    // Armed by another process (a console that died, the CLI): this console
-                    // renews nothing it has not reconciled itself, so it arms it again first.
-                    if !self.corridors.owned.contains(&id) && self.corridors.adopting.insert(id.clone()) {
-                        self.start(Cmd::Arm(id), out);
-                    }
-                }
-                if let (true, Some(id)) =
-                    (first && self.tab == Tab::Corridors, self.corridors.selected().cloned())
-                {
-                    out.push(Cmd::LoadCorridorDetail(id));
-                }
-            }
-            Loaded::CorridorPoll(parts) => parts.into_iter().for_each(|r| self.loaded(r, out)),
-            Loaded::CorridorSnapshot(x, l) => {
-                self.execution = x;
-                self.loaded(Ok(Loaded::CorridorList(l)), out);
-            }
-            Loaded::CorridorDetail(d) => self.corridors.loaded_detail(*d),
-            Loaded::Armed(r) => {
-                self.busy.retain(|b| *b != format!("arming {}", r.corridor));
-                let id = self.corridors.adopting.iter().find(|c| c.to_string() == r.corridor).cloned();
-                let id =
-                    id.or_else(|| self.corridors.selected().filter(|c| c.to_string() == r.corridor).cloned());
-                if let Some(id) = id {
-                    self.corridors.adopting.remove(&id);
-                    if r.state == crate::engine::execution::arm_state::ArmState::Armed {
-                        self.corridors.owned.insert(id);
-                    }
-                }
-                let failed: Vec<String> =
-                    r.checks.iter().filter(|c| !c.ok).map(|c| format!("{}: {}", c.name, c.detail)).collect();
-                self.message = Some(if failed.is_empty() {
-                    (false, format!("{} armed", r.corridor))
-                } else {
-                    (true, format!("{} {}: {}", r.corridor, r.state.name(), failed.join("; ")))
-                });
-                out.extend(self.corridor_reload());
-            }
-            Loaded::Watching(_) => {}
-            Loaded::Disarmed(id) => {
-                self.message = Some((false, format!("{id} disarmed")));
-                out.extend(self.corridor_reload());
-            }
-            Loaded::KeptAlive(id, r) => {
-                if let Err(e) = r {
-                    self.message = Some((true, format!("{id}: dead-man refresh failed, disarmed: {e}")));
-                    out.extend(self.corridor_reload());
-                }
-            }
-            Loaded::Sent(r) => {
-                self.busy.retain(|b| !b.starts_with("sending"));
-                self.message = Some((
-                    false,
-                    // Timings first: the status bar cuts a long line at its right edge.
-                    format!(
-                        "{}: signed order out {:.1} ms after the key, reply {:.1} ms; {} ({})",
-                        r.outcome.status, r.to_send_ms, r.to_reply_ms, r.outcome.intent_id, r.outcome.message
-                    ),
-                ));
-                out.extend(self.corridor_reload());
-            }
-            Loaded::SendFailed(label, msg) => {
-                self.busy.retain(|b| *b != label);
-                self.message = Some((true, format!("not sent: {msg}")));
-                out.extend(self.corridor_reload());
-            }
-            Loaded::Acked(ids) => {
-                self.message = Some((false, format!("acknowledged {} alert(s)", ids.len())));
-                out.push(Cmd::LoadAlerts);
-            }
-        }
-        if let (Some(id), true) = (self.pending_select.clone(), self.runs_loaded) {
-            if self.runs.all.iter().any(|r| r.run_id == id) {
-                self.runs.select_id(&id);
-                self.pending_select = None;
-            }
-        }
-    }
-}
-
-impl App {
-    /// What to read again after anything changed a corridor.
-    fn corridor_reload(&self) -> Vec<Cmd> {
-        vec![self.corridor_poll(), Cmd::LoadAlerts]
-    }
-
-    /// Every corridor's summary and the selected one's detail, each journal read once.
-    pub(super) fn corridor_poll(&self) -> Cmd {
-        let detail = self.corridors.selected().cloned();
-        Cmd::PollCorridors(crate::engine::CorridorPoll { keep_alive: Vec::new(), detail })
-    }
-
-    /// Polls what other processes change: alerts and halts always; paper sessions while the
-    /// Paper tab is in view or a session may still change, so equity, status and age stay current.
-    fn tick(&mut self, out: &mut Vec<Cmd>) {
+    /// Polls what other processes change: alerts every tick; each screen polls what it shows
+    /// (see [`Screen::on_tick`]), the Corridors tab the halts with its corridors every five.
+    fn tick(&mut self) {
         self.ticks += 1;
-        match (self.busy.is_empty(), self.busy_since) {
-            (false, Some(t)) => {
-                self.busy_secs = t.elapsed().as_secs();
-                self.dirty = true;
-            }
-            _ => self.busy_since = None,
+        if let Some(t) = self.jobs.busy_since() {
+            self.busy_secs = t.elapsed().as_secs();
+            self.dirty = true;
         }
         // Alerts raised elsewhere (paper runners, the CLI, cron) reach the status bar within a
-        // tick; halts within five.
-        out.push(Cmd::LoadAlerts);
-        // Signals arrive from other processes (an intake from cron): read them while shown.
-        if self.tab == Tab::Signals && !self.signals.loading {
-            self.signals.loading = true;
-            match &self.view {
-                View::Signal(d) => out.push(Cmd::LoadSignalDetail(d.record.signal.signal.signal_id.clone())),
-                _ => out.push(Cmd::LoadSignals),
-            }
-        }
-        // The shown corridor's detail every tick; every fifth, with it, armed corridors keep
-        // their venue's dead-man timer fresh (every 10 s, well inside the shortest timer the
-        // policy allows, 10 s... 3600 s) and every corridor is summarised: one poll, so each
-        // journal is read once a tick.
-        let shown = self.tab == Tab::Corridors && !self.corridors.loading;
-        let detail = self.corridors.selected().cloned().filter(|_| shown);
-        self.corridors.loading |= detail.is_some();
-        if self.ticks.is_multiple_of(5) {
-            let owned = |c: &crate::engine::execution::CorridorId| self.corridors.owned.contains(c);
-            let keep_alive = self.corridors.armed().into_iter().filter(owned).collect();
-            out.push(Cmd::PollCorridors(crate::engine::CorridorPoll { keep_alive, detail }));
-        } else {
-            out.extend(detail.map(Cmd::LoadCorridorDetail));
-        }
-        let watching = self.tab == Tab::Paper;
-        if (!watching && !self.paper.any_live()) || self.paper.loading {
-            return;
-        }
-        self.paper.loading = true;
-        match &self.view {
-            View::Paper(d) => out.push(Cmd::LoadPaperDetail(d.detail.view.session.id.clone())),
-            _ => out.push(Cmd::LoadPaper),
+        // tick; halts within five (the corridor poll).
+        self.want(Cmd::LoadAlerts, true);
+        let under = self.view.is_some();
+        self.call(Target::View, |s, cx| s.on_tick(Shown::Yes, cx));
+        for i in 0..self.tabs.len() {
+            let shown = match (i == self.tab, under) {
+                (false, _) => Shown::No,
+                (true, false) => Shown::Yes,
+                (true, true) => Shown::UnderView,
+            };
+            self.call(Target::Tab(i), |s, cx| s.on_tick(shown, cx));
         }
     }
 }

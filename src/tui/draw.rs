@@ -1,4 +1,4 @@
-//! `draw(frame, state)`: a pure function of the state. Header, tabs, the active pane, the
+//! `draw(frame, state)`: a pure function of the state. Header, tabs, the screen in front, the
 //! persistent status bar and a footer generated from the keymap, on every screen.
 
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,11 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs};
 use ratatui::Frame;
 
-use super::app::{App, Tab, View};
+use super::app::{App, Confirm};
 use super::keymap::Keymap;
-use super::panes;
+use super::screens::{DrawCx, Screen};
 use super::theme::Theme;
 use super::widgets::status_bar;
+use super::{panes, screens};
 
 pub struct Ctx<'a> {
     pub theme: &'a Theme,
@@ -32,31 +33,20 @@ pub fn draw(f: &mut Frame, app: &App, cx: &Ctx) {
     .areas(area);
     draw_header(f, header, app, cx.theme);
     draw_tabs(f, tabs, app, cx.theme);
-    match (&app.view, app.tab) {
-        (View::Detail(d), _) => panes::detail::draw(f, body, d, cx.theme),
-        (View::Compare(c), _) => panes::compare::draw(f, body, c, cx.theme),
-        (View::Form(form), _) => panes::form::draw(f, body, form, cx.theme),
-        (View::Sweep(s), _) => panes::sweep::draw(f, body, s, cx.theme),
-        (View::Paper(d), _) => panes::paper_detail::draw(f, body, d, cx.theme),
-        (View::Signal(d), _) => panes::signal_detail::draw(f, body, d, &app.busy, cx.theme),
-        (View::Table, Tab::Runs) => panes::runs::draw(f, body, app, cx.theme),
-        (View::Table, Tab::Sweeps) => panes::sweeps::draw(f, body, app, cx.theme),
-        (View::Table, Tab::Alerts) => panes::alerts::draw(f, body, app, cx.theme),
-        (View::Table, Tab::Pretrade) => panes::pretrade::draw(f, body, &app.pretrade, cx.theme),
-        (View::Table, Tab::Paper) => panes::paper::draw(f, body, &app.paper, cx.theme),
-        (View::Table, Tab::Signals) => panes::signals::draw(f, body, &app.signals, &app.busy, cx.theme),
-        (View::Table, Tab::Corridors) => panes::corridors::draw(f, body, &app.corridors, &app.busy, cx.theme),
+    let dcx = DrawCx { theme: cx.theme, keymap: cx.keymap, shared: &app.shared, jobs: &app.jobs };
+    if let Some(s) = app.screen(app.focused()) {
+        s.draw(f, body, &dcx);
     }
     status_bar::draw(f, status, app, cx.theme);
     draw_footer(f, footer, app, cx);
     if app.help {
-        panes::help::draw(f, area, app, cx);
+        screens::help::draw(f, area, &app.help_scroll, &dcx);
     }
-    match (app.confirm, &app.corridors.order) {
-        (Some(super::app::Confirm::SendOrder), Some(d)) => {
+    match (app.confirm, &app.order) {
+        (Some(Confirm::SendOrder), Some(d)) => {
             panes::order_confirm::draw(f, area, d, app.now_ms, cx.keymap, cx.theme)
         }
-        (Some(c), _) => panes::confirm::draw(f, area, c, app.paper.stop_target.as_deref(), cx.theme),
+        (Some(c), _) => panes::confirm::draw(f, area, c, app.question.subject.as_deref(), cx.theme),
         _ => {}
     }
 }
@@ -72,7 +62,7 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         Span::styled(" QuantLab ", t.title),
         Span::styled("│ ", t.dim),
         Span::styled("workspace ", t.dim),
-        Span::styled(app.workspace.clone(), t.base),
+        Span::styled(app.shared.workspace.clone(), t.base),
         Span::styled(" │ ", t.dim),
         Span::styled("mode ", t.dim),
         Span::styled(mode(app), t.accent),
@@ -82,61 +72,37 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     f.render_widget(Paragraph::new(right).style(t.header), area);
 }
 
-/// The furthest stage in use right now: research, or paper while sessions are live. (Live
-/// corridors join with the corridors tab.)
+/// The furthest stage in use right now: research, or what a tab says (paper while sessions
+/// are live).
 fn mode(app: &App) -> String {
-    match app.paper.totals.live {
-        0 => "research".into(),
-        n => format!("paper ({n} live)"),
-    }
+    app.tabs.iter().find_map(|t| t.mode()).unwrap_or_else(|| "research".into())
 }
 
 fn draw_tabs(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let full: Vec<String> = Tab::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, tab)| {
-            let extra = match tab {
-                Tab::Alerts => {
-                    let open = app.alerts.iter().filter(|a| a.acknowledged_at.is_none()).count();
-                    if open > 0 {
-                        format!(" ({open})")
-                    } else {
-                        String::new()
-                    }
-                }
-                Tab::Runs if app.runs_loaded => format!(" ({})", app.runs.all.len()),
-                Tab::Sweeps if !app.sweeps.is_empty() => format!(" ({})", app.sweeps.len()),
-                Tab::Pretrade if !app.pretrade.plans.is_empty() => format!(" ({})", app.pretrade.plans.len()),
-                Tab::Paper if app.paper.totals.live > 0 => format!(" ({} live)", app.paper.totals.live),
-                Tab::Paper if !app.paper.sessions.is_empty() => format!(" ({})", app.paper.sessions.len()),
-                Tab::Signals if !app.signals.rows.is_empty() => format!(" ({})", app.signals.rows.len()),
-                Tab::Corridors if !app.corridors.armed().is_empty() => {
-                    format!(" ({} armed)", app.corridors.armed().len())
-                }
-                _ => String::new(),
-            };
-            format!("{} {}{extra}", i + 1, tab.title())
-        })
-        .collect();
-    // Every tab must stay visible: on a narrow terminal, short titles and only the alert count.
-    let width: usize = full.iter().map(|s| s.chars().count() + 3).sum();
-    let titles: Vec<Line> = if width <= area.width as usize {
-        full.into_iter().map(Line::from).collect()
-    } else {
-        Tab::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, tab)| {
-                let open = app.alerts.iter().filter(|a| a.acknowledged_at.is_none()).count();
-                let extra =
-                    if *tab == Tab::Alerts && open > 0 { format!(" ({open})") } else { String::new() };
-                Line::from(format!("{} {}{extra}", i + 1, tab.short()))
-            })
-            .collect()
+    let title = |i: usize, s: &dyn Screen, short: bool| match short {
+        false => format!("{} {}{}", i + 1, s.title(), s.badge(&app.shared)),
+        true => format!("{} {}{}", i + 1, s.short(), s.badge_short(&app.shared)),
     };
-    let sel = Tab::ALL.iter().position(|x| *x == app.tab).unwrap_or(0);
-    let tabs = Tabs::new(titles).select(sel).style(t.tab).highlight_style(t.tab_active).divider("│");
+    let titles = |short: bool| -> Vec<String> {
+        app.tabs.iter().enumerate().map(|(i, s)| title(i, s.as_ref(), short)).collect()
+    };
+    // Every tab must stay visible: on a narrow terminal short titles with only the alert count,
+    // and on a narrower one without the spaces around the dividers.
+    let fits = |titles: &[String], pad: usize| {
+        titles.iter().map(|s| s.chars().count() + 2 * pad + 1).sum::<usize>() <= area.width as usize
+    };
+    let (full, short) = (titles(false), titles(true));
+    let (shown, pad) = match () {
+        _ if fits(&full, 1) => (full, " "),
+        _ if fits(&short, 1) => (short, " "),
+        _ => (short, ""),
+    };
+    let tabs = Tabs::new(shown.into_iter().map(Line::from))
+        .select(app.tab)
+        .padding(pad, pad)
+        .style(t.tab)
+        .highlight_style(t.tab_active)
+        .divider("│");
     f.render_widget(tabs, area);
 }
 

@@ -12,7 +12,7 @@ use crate::engine::venues::connect::{self, Live};
 use crate::engine::Engine;
 
 /// Run until the console goes away (the send fails) or the stream ends.
-pub fn watch(id: CorridorId, engine: Engine, tx: Sender<Msg>) {
+pub(super) fn watch(id: CorridorId, engine: Engine, tx: Sender<Msg>) {
     // Opening reads the credential store, which may block: not on a runtime worker.
     std::thread::spawn(move || {
         let Ok((live, _, _)) = connect::open(engine.workspace(), &id, engine.credentials()) else {

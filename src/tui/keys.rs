@@ -1,379 +1,154 @@
-//! Key handling: the keymap turns a key into an action for the focused context; text-capturing
-//! contexts (the filter, the form) take the keys the keymap leaves unbound.
+//! Key handling: the keymap turns a key into an action for the focused context. The app keeps
+//! what works on every screen (quit, help, tabs, refresh, the kill switch, questions and the
+//! order dialog); everything else goes to the screen in front. Text-capturing contexts (the
+//! filter, the forms) take the keys the keymap leaves unbound.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{App, Confirm, Tab, View};
-use super::form;
-use super::jobs::{Cmd, PaperOp};
+use super::app::{App, Confirm, Target};
+use super::jobs::Cmd;
 use super::keymap::{Action, Context, Keymap};
-use super::runs_table::COLUMNS;
-use super::views::FormKind;
+use super::panes::order_confirm::{self, operator, GateOutcome};
+use super::screens::{help, Question};
+use super::widgets::list_cursor::ListCursor;
 use crate::engine::gate::TerminalKey;
 
 impl App {
     /// `ev`, typed as `typed` when the terminal delivered it (a paste's characters have none).
-    pub(super) fn key(
-        &mut self,
-        ev: KeyEvent,
-        typed: Option<&TerminalKey>,
-        keymap: &Keymap,
-        out: &mut Vec<Cmd>,
-    ) {
+    pub(super) fn key(&mut self, ev: KeyEvent, typed: Option<&TerminalKey>, keymap: &Keymap) {
         let ctx = self.context();
         let action = keymap.action(ctx, &ev);
         match ctx {
             // The order dialog is the gate to a live order: its own handler takes every key.
             Context::Confirm if self.confirm == Some(Confirm::SendOrder) => {
-                return self.order_key(typed, keymap, out)
+                return self.order_key(typed, keymap)
             }
             // A held key's repeats never answer a question.
             Context::Confirm if ev.kind == KeyEventKind::Repeat => return,
-            Context::Confirm => return self.confirm_key(action, out),
-            Context::Filter => return self.filter_key(action, ev),
-            Context::Form => return self.form_key(action, ev, out),
-            Context::PretradeForm => return self.pretrade.form_key(action, ev),
-            Context::Help => {
-                match action {
-                    Some(Action::Back | Action::Help | Action::Quit) => self.help = false,
-                    Some(Action::Down) => self.help_scroll += 1,
-                    Some(Action::Up) => self.help_scroll = self.help_scroll.saturating_sub(1),
-                    _ => {}
-                }
+            Context::Confirm => return self.confirm_key(action),
+            Context::Help => return self.help_key(action, keymap),
+            // A form or the filter takes every key, bound or not.
+            c if !c.inherits_global() => {
+                self.call(self.focused(), |s, cx| s.on_action(action, &ev, cx));
                 return;
             }
             _ => {}
         }
         let Some(action) = action else { return };
         self.message = None;
+        let n = self.tabs.len();
         match action {
-            Action::Quit => {
-                if self.busy.is_empty() {
-                    self.should_quit = true;
-                } else {
-                    self.confirm = Some(Confirm::QuitWhileBusy);
-                }
-            }
+            Action::Quit if self.jobs.busy() => self.confirm = Some(Confirm::QuitWhileBusy),
+            Action::Quit => self.should_quit = true,
             Action::Help => {
                 self.help = true;
-                self.help_scroll = 0;
+                self.help_scroll = ListCursor::default();
             }
-            Action::NextTab
-            | Action::PrevTab
-            | Action::Tab1
-            | Action::Tab2
-            | Action::Tab3
-            | Action::Tab4
-            | Action::Tab5
-            | Action::Tab6
-            | Action::Tab7 => {
-                let i = Tab::ALL.iter().position(|t| *t == self.tab).unwrap_or(0);
-                let n = Tab::ALL.len();
-                let next = match action {
-                    Action::NextTab => (i + 1) % n,
-                    Action::PrevTab => (i + n - 1) % n,
-                    Action::Tab1 => 0,
-                    Action::Tab2 => 1,
-                    Action::Tab3 => 2,
-                    Action::Tab4 => 3,
-                    Action::Tab5 => 4,
-                    Action::Tab6 => 5,
-                    _ => 6,
-                };
-                if Tab::ALL[next] != self.tab {
-                    self.tab = Tab::ALL[next];
-                    self.view = View::Table;
-                    // Signals arrive from other processes: what the tab shows is read as it opens.
-                    if self.tab == Tab::Signals {
-                        out.push(Cmd::LoadSignals);
-                    }
-                    if self.tab == Tab::Corridors {
-                        out.push(self.corridor_poll());
-                    }
-                }
-            }
+            Action::NextTab => self.show((self.tab + 1) % n),
+            Action::PrevTab => self.show((self.tab + n - 1) % n),
+            Action::Tab1 => self.show(0),
+            Action::Tab2 => self.show(1),
+            Action::Tab3 => self.show(2),
+            Action::Tab4 => self.show(3),
+            Action::Tab5 => self.show(4),
+            Action::Tab6 => self.show(5),
+            Action::Tab7 => self.show(6),
             // Refresh reads again everything the console read at start.
-            Action::Refresh => out.extend(App::startup()),
-            Action::KillSwitch => self.confirm = Some(Confirm::KillSwitch),
-            Action::Back => self.view = View::Table,
-            _ => self.view_key(action, out),
-        }
-    }
-
-    fn view_key(&mut self, action: Action, out: &mut Vec<Cmd>) {
-        let page = self.page.max(1) as isize;
-        let step = |a: Action| match a {
-            Action::Up => Some(-1),
-            Action::Down => Some(1),
-            Action::PageUp => Some(-page),
-            Action::PageDown => Some(page),
-            Action::Top => Some(isize::MIN / 2),
-            Action::Bottom => Some(isize::MAX / 2),
-            _ => None,
-        };
-        match (&mut self.view, self.tab) {
-            (View::Detail(d), _) => {
-                if let Some(s) = step(action) {
-                    d.scroll =
-                        (d.scroll as isize + s).clamp(0, d.trades.len().saturating_sub(1) as isize) as usize;
+            Action::Refresh => {
+                for c in self.reads() {
+                    self.want(c, false);
                 }
             }
-            (View::Sweep(v), _) => {
-                if let Some(s) = step(action) {
-                    v.scroll =
-                        (v.scroll as isize + s).clamp(0, v.ranking.len().saturating_sub(1) as isize) as usize;
-                }
+            Action::KillSwitch => {
+                self.confirm = Some(Confirm::KillSwitch);
+                self.question = Question { subject: None, on_yes: Some(Cmd::Kill) };
             }
-            (View::Paper(d), _) => {
-                if let Some(s) = step(action) {
-                    let n = d.detail.orders.len().max(d.detail.fills.len());
-                    d.scroll = (d.scroll as isize + s).clamp(0, n.saturating_sub(1) as isize) as usize;
-                    return;
-                }
-                let id = d.detail.view.session.id.clone();
-                self.paper_op(action, id, out);
-            }
-            (View::Signal(d), _) => {
-                if let Some(s) = step(action) {
-                    d.scroll = (d.scroll as isize + s).clamp(0, d.research.len().saturating_sub(1) as isize)
-                        as usize;
-                    return;
-                }
-                let id = d.record.signal.signal.signal_id.clone();
-                self.signal_op(action, id, out);
-            }
-            (View::Table, Tab::Signals) => {
-                if let Some(s) = step(action) {
-                    self.signals.select_by(s);
-                    return;
-                }
-                match (action, self.signals.selected_id().map(String::from)) {
-                    (Action::Open, Some(id)) => out.push(Cmd::LoadSignalDetail(id)),
-                    (_, Some(id)) => self.signal_op(action, id, out),
-                    (Action::Research | Action::Triage, None) => {
-                        self.message = Some((
-                            true,
-                            "no signal selected (take some in: quantlab signals intake FILE)".into(),
-                        ))
-                    }
-                    _ => {}
-                }
-            }
-            (View::Compare(_), _) | (View::Form(_), _) => {}
-            (View::Table, Tab::Corridors) => self.corridors_key(action, out),
-            (View::Table, Tab::Paper) => {
-                if let Some(s) = step(action) {
-                    self.paper.select_by(s);
-                    return;
-                }
-                match action {
-                    Action::NewRun => out.push(Cmd::LoadPaperForm),
-                    Action::Open => {
-                        if let Some(id) = self.paper.selected_id() {
-                            out.push(Cmd::LoadPaperDetail(id.to_string()));
-                        }
-                    }
-                    _ => match self.paper.selected_id().map(String::from) {
-                        Some(id) => self.paper_op(action, id, out),
-                        None if matches!(action, Action::Pause | Action::Resume | Action::Stop) => {
-                            self.message = Some((true, "no paper session selected (n starts one)".into()))
-                        }
-                        None => {}
-                    },
-                }
-            }
-            (View::Table, Tab::Runs) => {
-                if let Some(s) = step(action) {
-                    self.runs.move_by(s);
-                    return;
-                }
-                match action {
-                    Action::SortNext => self.runs.sort_by((self.runs.sort + 1) % COLUMNS.len()),
-                    Action::SortPrev => {
-                        self.runs.sort_by((self.runs.sort + COLUMNS.len() - 1) % COLUMNS.len())
-                    }
-                    Action::SortReverse => self.runs.sort_by(self.runs.sort),
-                    Action::Filter => self.filter_edit = Some(self.runs.filter.clone()),
-                    Action::ClearFilter => {
-                        self.runs.filter.clear();
-                        self.runs.refresh();
-                    }
-                    Action::Mark => {
-                        self.runs.toggle_mark();
-                        self.runs.move_by(1);
-                    }
-                    Action::Open => {
-                        if let Some(id) = self.runs.selected_id() {
-                            out.push(Cmd::LoadDetail(id));
-                        }
-                    }
-                    Action::Compare => {
-                        if self.runs.marked.len() >= 2 {
-                            out.push(Cmd::LoadCompare(self.runs.marked.to_vec()));
-                        } else {
-                            self.message =
-                                Some((true, "mark two or more runs (Space) to compare them".into()));
-                        }
-                    }
-                    Action::NewRun => out.push(Cmd::LoadForm),
-                    _ => {}
-                }
-            }
-            (View::Table, Tab::Sweeps) => {
-                if let Some(s) = step(action) {
-                    let max = self.sweeps.len().saturating_sub(1) as isize;
-                    self.sweep_sel = (self.sweep_sel as isize + s).clamp(0, max) as usize;
-                } else if action == Action::Open {
-                    if let Some(s) = self.sweeps.get(self.sweep_sel) {
-                        out.push(Cmd::LoadSweep(s.sweep_id.clone()));
-                    }
-                }
-            }
-            (View::Table, Tab::Pretrade) => {
-                if let Some(s) = step(action) {
-                    self.pretrade.select_by(s);
-                    return;
-                }
-                match action {
-                    Action::Edit => self.pretrade.editing = true,
-                    Action::Open => self.pretrade.reopen_selected(),
-                    Action::SavePlan => match self.pretrade.input() {
-                        Ok(i) => out.push(Cmd::SavePlan(Box::new(i))),
-                        Err(e) => self.message = Some((true, e)),
-                    },
-                    Action::ToIntent => match self.pretrade.selected() {
-                        Some(p) if p.valid() => out.push(Cmd::PlanToIntent(p.id.clone())),
-                        Some(p) => {
-                            self.message =
-                                Some((true, format!("{} was rejected by the policy: no intent", p.id)))
-                        }
-                        None => {
-                            self.message =
-                                Some((true, "no saved plan selected (s saves the one on screen)".into()))
-                        }
-                    },
-                    _ => {}
-                }
-            }
-            (View::Table, Tab::Alerts) => {
-                if let Some(s) = step(action) {
-                    let max = self.alerts.len().saturating_sub(1) as isize;
-                    self.alert_sel = (self.alert_sel as isize + s).clamp(0, max) as usize;
-                } else if action == Action::Ack {
-                    if let Some(a) = self.alerts.get(self.alert_sel).filter(|a| a.acknowledged_at.is_none()) {
-                        out.push(Cmd::Ack(Some(a.alert.id.clone())));
-                    }
-                } else if action == Action::AckAll && self.alerts.iter().any(|a| a.acknowledged_at.is_none())
-                {
-                    out.push(Cmd::Ack(None));
-                }
+            Action::Back => self.view = None,
+            _ => {
+                self.call(self.focused(), |s, cx| s.on_action(Some(action), &ev, cx));
             }
         }
     }
 
-    fn confirm_key(&mut self, action: Option<Action>, out: &mut Vec<Cmd>) {
+    /// Bring tab `i` to the front (closing any view); it reads what it shows as it opens.
+    fn show(&mut self, i: usize) {
+        if i < self.tabs.len() && i != self.tab {
+            self.tab = i;
+            self.view = None;
+            self.call(Target::Tab(i), |s, cx| s.on_show(cx));
+        }
+    }
+
+    /// A paste is typed character by character into what has focus, but it never answers a
+    /// confirm dialog: one open when the paste arrives ignores it, and one opened by the paste
+    /// (a character bound to open) ends it. Control characters (newlines) are dropped, so a
+    /// paste never presses Enter.
+    pub(super) fn paste(&mut self, text: &str, keymap: &Keymap) {
+        for c in text.chars().filter(|c| !c.is_control()) {
+            if self.confirm.is_some() {
+                self.message = Some((true, "paste ignored: a confirm dialog takes keys only".into()));
+                return;
+            }
+            self.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), None, keymap);
+        }
+    }
+
+    /// The answer to a question; only its confirm key says yes, and a yes starts its job.
+    fn confirm_key(&mut self, action: Option<Action>) {
         match (self.confirm, action) {
             (Some(Confirm::QuitWhileBusy), Some(Action::Confirm)) => self.should_quit = true,
-            (Some(Confirm::KillSwitch), Some(Action::Confirm)) => {
+            (Some(_), Some(Action::Confirm)) => {
                 self.confirm = None;
-                out.push(Cmd::Kill);
-            }
-            (Some(Confirm::StopPaper), Some(Action::Confirm)) => {
-                self.confirm = None;
-                if let Some(id) = self.paper.stop_target.take() {
-                    self.start(Cmd::Paper(PaperOp::Stop, id), out);
-                }
-            }
-            (Some(Confirm::Disarm), Some(Action::Confirm)) => {
-                self.confirm = None;
-                if let Some(id) = self.corridors.selected().cloned() {
-                    out.push(Cmd::Disarm(id));
+                if let Some(cmd) = std::mem::take(&mut self.question).on_yes {
+                    self.want(cmd, false);
                 }
             }
             (_, Some(Action::Deny | Action::Back | Action::Cancel)) => {
                 self.confirm = None;
-                self.paper.stop_target = None;
+                self.question = Question::default();
             }
             _ => {}
         }
     }
 
-    fn filter_key(&mut self, action: Option<Action>, ev: KeyEvent) {
-        let Some(buf) = self.filter_edit.as_mut() else { return };
+    fn help_key(&mut self, action: Option<Action>, keymap: &Keymap) {
         match action {
-            Some(Action::Submit) => {
-                self.runs.filter = self.filter_edit.take().unwrap_or_default();
-                self.runs.refresh();
-                self.runs.selected = 0;
+            Some(Action::Back | Action::Help | Action::Quit) => self.help = false,
+            Some(a) => {
+                self.help_scroll.apply(a, help::line_count(keymap), self.page);
             }
-            Some(Action::Cancel | Action::Back) => self.filter_edit = None,
-            _ => match ev.code {
-                KeyCode::Backspace => {
-                    buf.pop();
-                }
-                KeyCode::Char(c) if !ev.modifiers.contains(KeyModifiers::CONTROL) => buf.push(c),
-                _ => {}
-            },
+            None => {}
         }
     }
 
-    fn form_key(&mut self, action: Option<Action>, ev: KeyEvent, out: &mut Vec<Cmd>) {
-        let View::Form(f) = &mut self.view else { return };
-        match action {
-            Some(Action::NextField) => form::next_field(f, 1),
-            Some(Action::PrevField) => form::next_field(f, -1),
-            Some(Action::Cancel | Action::Back) => self.view = View::Table,
-            Some(Action::Submit) => {
-                let cmd = match f.kind {
-                    FormKind::Run => form::to_request(f).map(|r| Cmd::StartRun(Box::new(r))),
-                    FormKind::Paper => form::to_paper_request(f).map(|r| Cmd::StartPaper(Box::new(r))),
-                };
-                match cmd {
-                    Ok(cmd) => {
-                        self.view = View::Table;
-                        self.start(cmd, out);
-                    }
-                    Err(e) => f.error = Some(e),
-                }
+    /// A key while the order confirm dialog is open: the dialog's handler decides.
+    /// `typed` is the key as the terminal delivered it; a key made by the console itself (a
+    /// paste's characters) has none and never confirms.
+    fn order_key(&mut self, typed: Option<&TerminalKey>, keymap: &Keymap) {
+        let now = self.instant();
+        let Some(d) = self.order.as_mut() else {
+            self.confirm = None;
+            return;
+        };
+        let Some(typed) = typed else { return };
+        match order_confirm::key(d, typed, keymap, now, crate::engine::time::now_ms(), &operator()) {
+            GateOutcome::Ignored => {}
+            GateOutcome::Cancelled => {
+                // Nothing is approved, nothing is sent.
+                self.confirm = None;
+                self.order = None;
             }
-            _ => match ev.code {
-                KeyCode::Left => form::cycle(f, -1),
-                KeyCode::Right => form::cycle(f, 1),
-                KeyCode::Up => form::next_field(f, -1),
-                KeyCode::Down => form::next_field(f, 1),
-                KeyCode::Backspace => form::backspace(f),
-                KeyCode::Char(c) => form::type_char(f, c),
-                _ => {}
-            },
-        }
-    }
-}
-
-impl App {
-    /// Research a signal in the background, or triage it again. One research per signal at a
-    /// time; whether the signal may be researched is the engine's to judge (it triages first).
-    fn signal_op(&mut self, action: Action, id: String, out: &mut Vec<Cmd>) {
-        match action {
-            Action::Research if self.busy.contains(&super::signals::research_label(&id)) => {
-                self.message = Some((true, format!("signal {id} is already being researched")))
+            GateOutcome::Refused(why) => {
+                self.confirm = None;
+                self.order = None;
+                self.message = Some((true, format!("not sent: {why}")));
             }
-            Action::Research => self.start(Cmd::ResearchSignal(id), out),
-            Action::Triage => out.push(Cmd::TriageSignal(id)),
-            _ => {}
-        }
-    }
-
-    /// Pause, resume or stop a paper session; a stop asks first, because a stopped session
-    /// never runs again. What the session's state allows is the engine's to judge.
-    fn paper_op(&mut self, action: Action, id: String, out: &mut Vec<Cmd>) {
-        match action {
-            Action::Pause => self.start(Cmd::Paper(PaperOp::Pause, id), out),
-            Action::Resume => self.start(Cmd::Paper(PaperOp::Resume, id), out),
-            Action::Stop => {
-                self.paper.stop_target = Some(id);
-                self.confirm = Some(Confirm::StopPaper);
+            GateOutcome::Confirmed(witness) => {
+                self.confirm = None;
+                self.order = None;
+                let c = crate::engine::execution::Confirmation::keypress(*witness);
+                self.want(Cmd::SendConfirmed(Box::new(c)), false);
             }
-            _ => {}
         }
     }
 }

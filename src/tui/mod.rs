@@ -5,22 +5,21 @@
 //! changes state; [`draw::draw`] is a pure function of it. A frame is drawn only when the
 //! state changed, at most every 16 ms, inside a synchronized update.
 
+// The console still calls the engine's flat methods (engine/legacy.rs) until it moves to the
+// sub-handles.
+#![allow(deprecated)]
+
 pub mod app;
-pub mod corridors;
 pub mod draw;
-pub mod fills;
-pub mod form;
+mod fills;
 pub mod jobs;
 pub mod keymap;
 mod keys;
 pub mod panes;
-pub mod paper;
-pub mod pretrade;
-pub mod runs_table;
-pub mod signals;
-pub mod terminal;
+mod pool;
+pub mod screens;
+mod terminal;
 pub mod theme;
-pub mod views;
 pub mod widgets;
 
 use std::path::PathBuf;
@@ -56,9 +55,19 @@ pub fn clock_now() -> String {
 pub fn setup(engine: &Engine, opts: &Options) -> Result<(Theme, Keymap)> {
     let theme =
         Theme::resolve(opts.theme.as_deref(), &|k| std::env::var(k).ok()).map_err(Error::bad_input)?;
-    let path = opts.keymap.clone().or_else(|| keymap_candidates(engine).into_iter().find(|p| p.exists()));
-    let keymap = Keymap::load(path.as_deref()).map_err(Error::bad_input)?;
+    let (path, found) = keymap_file(engine, opts);
+    let keymap = Keymap::load(found.then_some(path.as_path())).map_err(Error::bad_input)?;
     Ok((theme, keymap))
+}
+
+/// The keymap file these options read, and whether it is there: the one given, else the first
+/// candidate that exists, else where the console looks first.
+pub fn keymap_file(engine: &Engine, opts: &Options) -> (PathBuf, bool) {
+    let candidates = keymap_candidates(engine);
+    let path = opts.keymap.clone().or_else(|| candidates.iter().find(|p| p.exists()).cloned());
+    let path = path.unwrap_or_else(|| candidates[0].clone());
+    let found = path.exists();
+    (path, found)
 }
 
 /// Where a keymap file is looked for: the workspace first, then the user's config directory.
@@ -81,7 +90,9 @@ pub fn run(engine: &Engine, opts: &Options) -> Result<()> {
     let stop =
         terminal::termination_flag().map_err(|e| Error::runtime(format!("cannot watch signals: {e}")))?;
     let mut term = terminal::enter().map_err(|e| Error::runtime(format!("cannot open the console: {e}")))?;
-    let result = event_loop(&mut term, engine, &theme, &keymap, &stop);
+    let (path, found) = keymap_file(engine, opts);
+    let keymap_file = (path.display().to_string(), found);
+    let result = event_loop(&mut term, engine, &theme, &keymap, keymap_file, &stop);
     terminal::restore();
     result
 }
@@ -127,6 +138,7 @@ fn event_loop(
     engine: &Engine,
     theme: &Theme,
     keymap: &Keymap,
+    keymap_file: (String, bool),
     stop: &Arc<AtomicBool>,
 ) -> Result<()> {
     let io = |e: std::io::Error| Error::runtime(format!("terminal: {e}"));
@@ -134,8 +146,10 @@ fn event_loop(
     let input_stop = Arc::new(AtomicBool::new(false));
     input_thread(tx.clone(), Arc::clone(&input_stop));
     let mut app = App::new(engine.workspace().root().display().to_string(), clock_now());
-    for cmd in App::startup() {
-        jobs::spawn(cmd, engine, tx.clone());
+    app.shared.keymap_file = Some(keymap_file);
+    let pool = pool::Pool::new(engine, tx.clone());
+    for cmd in app.startup() {
+        pool.submit(cmd);
     }
     let cx = draw::Ctx { theme, keymap };
     let mut last_draw = Instant::now() - FRAME;
@@ -156,7 +170,7 @@ fn event_loop(
             last_draw = Instant::now();
             // The order dialog's dwell runs from the frame that first showed it.
             app.drawn(app.instant());
-            if let Some(t) = app.corridors.fill_received.take() {
+            if let Some(t) = app.fill_received.take() {
                 tracing::info!("fill event to status bar in {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
             }
         }
@@ -167,7 +181,7 @@ fn event_loop(
                 // Apply everything already queued before drawing: bursts coalesce into one frame.
                 for m in std::iter::once(msg).chain(rx.try_iter()) {
                     for cmd in app.update(m, keymap) {
-                        jobs::spawn(cmd, engine, tx.clone());
+                        pool.submit(cmd);
                     }
                 }
             }

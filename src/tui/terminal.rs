@@ -12,17 +12,17 @@ use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScree
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+pub(super) type Term = Terminal<CrosstermBackend<Stdout>>;
 
 /// Restore the terminal; safe to call more than once.
-pub fn restore() {
+pub(super) fn restore() {
     let _ = disable_raw_mode();
     let mut out = stdout();
     let _ = execute!(out, DisableBracketedPaste, LeaveAlternateScreen, Show);
     let _ = out.flush();
 }
 
-pub fn enter() -> std::io::Result<Term> {
+pub(super) fn enter() -> std::io::Result<Term> {
     // A panic on the UI thread ends the console: restore before the default hook prints, so
     // the message lands on a sane screen. A worker's panic is caught and reported as a failed
     // job (jobs::spawn); printing it would scribble over the screen, so it goes to the log.
@@ -47,7 +47,7 @@ pub fn enter() -> std::io::Result<Term> {
 }
 
 /// A flag raised by SIGTERM or SIGHUP (a closed SSH session), checked by the main loop.
-pub fn termination_flag() -> std::io::Result<Arc<AtomicBool>> {
+pub(super) fn termination_flag() -> std::io::Result<Arc<AtomicBool>> {
     let flag = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         signal_hook::flag::register(sig, Arc::clone(&flag))?;

@@ -8,6 +8,7 @@ mod data_cli;
 mod paper;
 mod portfolio_cli;
 mod pretrade;
+mod read_models;
 mod report_html;
 mod run_cli;
 mod signals;

@@ -54,7 +54,7 @@ fn engine(ws: &Ws, policy: Option<&str>) -> Engine {
 #[test]
 fn spot_without_fees_worked_by_hand() {
     let ws = Ws::new();
-    let p = engine(&ws, None).pretrade_evaluate(base()).unwrap();
+    let p = engine(&ws, None).pretrade().evaluate(base()).unwrap();
     let s = &p.sizing;
     // budget 100; per unit 5; size 20; notional 2,000; leverage 0.2; loss 100 = 1%.
     assert_eq!((s.risk_budget, s.risk_per_unit, s.size), (d("100"), d("5"), d("20")));
@@ -78,7 +78,7 @@ fn spot_without_fees_worked_by_hand() {
 #[test]
 fn spot_with_fees_worked_by_hand() {
     let ws = Ws::new();
-    let p = engine(&ws, None).pretrade_evaluate(PlanInput { fee_bps: d("10"), ..base() }).unwrap();
+    let p = engine(&ws, None).pretrade().evaluate(PlanInput { fee_bps: d("10"), ..base() }).unwrap();
     let s = &p.sizing;
     // per unit 5 + 0.001 x (100 + 95) = 5.195; 100 / 5.195 = 19.2493 -> 19.24 lots of 0.01.
     assert_eq!((s.risk_per_unit, s.size), (d("5.195"), d("19.24")));
@@ -119,7 +119,7 @@ fn perpetual_short_worked_by_hand() {
         },
         ..base()
     };
-    let s = e.pretrade_evaluate(short.clone()).unwrap().sizing;
+    let s = e.pretrade().evaluate(short.clone()).unwrap().sizing;
     // per unit 100 + 0.0005 x 4,100 = 102.05; 50 / 102.05 = 0.48996 -> 0.489.
     assert_eq!((s.risk_per_unit, s.size, s.notional), (d("102.05"), d("0.489"), d("978")));
     assert_eq!((s.leverage_needed, s.margin, s.loss_at_stop), (d("0.1956"), d("195.6"), d("49.90245")));
@@ -127,10 +127,10 @@ fn perpetual_short_worked_by_hand() {
     assert_eq!(s.liquidation_price, Some(d("2390")));
     // 0.489 x (200 - 0.0005 x 3,800 = 198.1) = 96.8709; R 198.1 / 102.05 = 1.9412.
     assert_eq!((s.targets[0].pnl, s.targets[0].r_multiple), (d("96.8709"), d("1.9412")));
-    let p = e.pretrade_evaluate(short.clone()).unwrap();
+    let p = e.pretrade().evaluate(short.clone()).unwrap();
     assert!(p.warnings.is_empty(), "{:?}", p.warnings);
     // At 20x the liquidation is 2,000 x 1.045 = 2,090: the stop at 2,100 lies beyond it.
-    let p = e.pretrade_evaluate(PlanInput { leverage: Some(d("20")), ..short }).unwrap();
+    let p = e.pretrade().evaluate(PlanInput { leverage: Some(d("20")), ..short }).unwrap();
     assert_eq!(p.sizing.liquidation_price, Some(d("2090")));
     assert!(
         p.warnings.iter().any(|w| w.contains("beyond the estimated liquidation price 2090")),
@@ -146,14 +146,14 @@ fn perpetual_long_without_fees_and_its_margin() {
     // 1% of 10,000 over a 5 distance: 20 units, 2,000 notional; at 2x, margin 1,000;
     // liquidation 100 x (1 - (0.5 - 0.005)) = 50.5.
     let p = PlanInput { market: Market::Perp, leverage: Some(d("2")), ..base() };
-    let s = e.pretrade_evaluate(p.clone()).unwrap().sizing;
+    let s = e.pretrade().evaluate(p.clone()).unwrap().sizing;
     assert_eq!(
         (s.size, s.notional, s.margin, s.liquidation_price),
         (d("20"), d("2000"), d("1000"), Some(d("50.5")))
     );
     // 1x leverage cannot carry 1.5x the equity: margin_covers fails.
     let big = PlanInput { equity: d("1000"), risk: Risk::Cash(d("7.5")), leverage: Some(d("1")), ..p };
-    let plan = e.pretrade_evaluate(big).unwrap();
+    let plan = e.pretrade().evaluate(big).unwrap();
     assert_eq!(plan.sizing.leverage_needed, d("0.15"));
     let tight = PlanInput {
         stop: d("99.5"),
@@ -163,7 +163,7 @@ fn perpetual_long_without_fees_and_its_margin() {
         leverage: Some(d("1")),
         ..base()
     };
-    let plan = e.pretrade_evaluate(tight).unwrap();
+    let plan = e.pretrade().evaluate(tight).unwrap();
     // 7.5 / 0.5 = 15 units, 1,500 notional on 1,000 equity: 1.5x needed, 1x given.
     let c = plan.checks.iter().find(|c| c.rule == "margin_covers").unwrap();
     assert!(!c.passed && c.actual == "1" && c.limit.contains("1.5"), "{c:?}");
@@ -176,7 +176,7 @@ fn each_policy_rule_rejects_with_its_limit_and_value() {
     let e = engine(&ws, Some(&policy));
     // Equity 1,000 and 1% risk: 2 units, 200 notional, inside every limit.
     let small = PlanInput { equity: d("1000"), ..base() };
-    let ok = e.pretrade_evaluate(small.clone()).unwrap();
+    let ok = e.pretrade().evaluate(small.clone()).unwrap();
     assert!(ok.valid(), "{:?}", ok.checks);
     let cases: Vec<(PlanInput, &str, &str)> = vec![
         (PlanInput { symbol: "SOL/USD".into(), ..small.clone() }, "symbol_allowed", "SOL/USD"),
@@ -192,7 +192,7 @@ fn each_policy_rule_rejects_with_its_limit_and_value() {
         (PlanInput { stop: d("99.9"), ..small.clone() }, "spot_funded", "10"),
     ];
     for (input, rule, actual) in cases {
-        let p = e.pretrade_evaluate(input).unwrap();
+        let p = e.pretrade().evaluate(input).unwrap();
         assert!(!p.valid());
         let c = p.checks.iter().find(|c| c.rule == rule).unwrap();
         assert!(!c.passed, "{rule}: {c:?}");
@@ -201,7 +201,7 @@ fn each_policy_rule_rejects_with_its_limit_and_value() {
     }
     // No policy for the corridor at all.
     let ws2 = Ws::new();
-    let p = engine(&ws2, None).pretrade_evaluate(small).unwrap();
+    let p = engine(&ws2, None).pretrade().evaluate(small).unwrap();
     assert!(p.checks.iter().any(|c| c.rule == "policy" && !c.passed));
 }
 
@@ -235,7 +235,7 @@ fn impossible_plans_name_their_field() {
         (PlanInput { fee_bps: d("-1"), ..base() }, "fee-bps", |p| *p == PlanProblem::Negative(d("-1"))),
     ];
     for (input, want_field, want) in cases {
-        let err = e.pretrade_evaluate(input).unwrap_err();
+        let err = e.pretrade().evaluate(input).unwrap_err();
         assert_eq!(err.kind, ErrorKind::BadInput);
         match err.domain() {
             Some(PretradeError::Field { field, problem }) => {

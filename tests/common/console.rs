@@ -10,6 +10,7 @@ use quantlab::tui::app::{App, Msg};
 use quantlab::tui::draw::{self, Ctx};
 use quantlab::tui::jobs::{self, Cmd};
 use quantlab::tui::keymap::Keymap;
+use quantlab::tui::screens::Screen;
 use quantlab::tui::theme::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -32,7 +33,8 @@ impl Harness {
         app.fixed_instant = Some(std::time::Instant::now());
         let mut h =
             Harness { engine, app, keymap: Keymap::defaults(), theme: Theme::builtin("default").unwrap() };
-        h.run_cmds(App::startup());
+        let cmds = h.app.startup();
+        h.run_cmds(cmds);
         h
     }
 
@@ -42,6 +44,20 @@ impl Harness {
             let r = jobs::execute(&self.engine, c);
             cmds.extend(self.app.update(Msg::Done(r), &self.keymap));
         }
+    }
+
+    /// The registered tab of type `T`.
+    pub fn tab<T: Screen>(&self) -> &T {
+        self.app.tab_as::<T>().expect("a registered tab")
+    }
+
+    pub fn tab_mut<T: Screen>(&mut self) -> &mut T {
+        self.app.tab_as_mut::<T>().expect("a registered tab")
+    }
+
+    /// The open view, if it is a `T`.
+    pub fn view<T: Screen>(&self) -> Option<&T> {
+        self.app.view_as::<T>()
     }
 
     /// The periodic tick the console's input thread sends.

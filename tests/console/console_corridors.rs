@@ -12,9 +12,10 @@ use console::Harness;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::Engine;
-use quantlab::tui::app::{Confirm, Tab};
+use quantlab::tui::app::Confirm;
 use quantlab::tui::keymap::Keymap;
 use quantlab::tui::panes::order_confirm::DWELL;
+use quantlab::tui::screens::corridors::CorridorsScreen;
 
 fn setup() -> Ws {
     let ws = Ws::new();
@@ -45,7 +46,7 @@ fn sends(ws: &Ws) -> usize {
 fn open_tab(ws: &Ws) -> Harness {
     let mut h = Harness::new(ws);
     h.key(KeyCode::Char('7'));
-    assert_eq!(h.app.tab, Tab::Corridors);
+    assert_eq!(h.app.tab_title(), "Corridors");
     h.tick();
     h
 }
@@ -83,7 +84,7 @@ fn only_the_confirm_key_sends_and_esc_or_n_send_nothing() {
     h.advance(DWELL);
     h.key(KeyCode::Esc);
     assert_eq!(h.app.confirm, None);
-    assert!(h.app.corridors.order.is_none());
+    assert!(h.app.order.is_none());
     review(&mut h);
     h.key(KeyCode::Char('n'));
     assert_eq!(h.app.confirm, None);
@@ -290,7 +291,7 @@ fn a_corridor_armed_elsewhere_is_reconciled_before_the_console_renews_it() {
     let after = kinds(&ws);
     assert_eq!(after.iter().filter(|k| *k == "armed").count(), 2, "{after:?}");
     assert!(after[before.len()..].iter().any(|k| k == "reconciled"), "reconciled first: {after:?}");
-    assert_eq!(h.app.corridors.owned.len(), 1);
+    assert_eq!(h.tab::<CorridorsScreen>().owned.len(), 1);
 }
 
 /// Cut the fake venue of `fake/main` off the network (its state file is the venue).
@@ -354,7 +355,7 @@ fn the_console_shows_an_unreadable_venue_as_unknown_not_flat() {
     unreachable(&ws);
     h.key(KeyCode::Char('R'));
     h.tick();
-    let d = h.app.corridors.detail.clone().expect("a detail");
+    let d = h.tab::<CorridorsScreen>().detail.clone().expect("a detail");
     assert!(!d.complete() && d.positions.is_none(), "{d:?}");
     let screen = h.screen(120, 40);
     assert!(screen.contains("venue unreachable"), "{screen}");
@@ -431,8 +432,8 @@ fn a_corridor_poll_reads_each_journal_once() {
         assert_eq!(*n, 1, "{path} read {n} times in one poll: {reads:?}");
     }
     // What the poll served: both corridors listed, and the status bar's count of approvals.
-    assert_eq!(h.app.corridors.list.len(), 2);
-    assert_eq!(h.app.execution.awaiting_approval, 2);
+    assert_eq!(h.tab::<CorridorsScreen>().list.len(), 2);
+    assert_eq!(h.app.shared.execution.awaiting_approval, 2);
     // Ticks between polls read no journal.
     assert!(journal_reads(|| h.tick()).is_empty());
 }
@@ -447,9 +448,9 @@ fn a_poll_tick_on_the_corridors_tab_reads_an_armed_corridors_journal_once() {
     let (code, v) = ws.json(&["corridor", "arm", "--venue", "fake", "--account", "main"]);
     assert_eq!(code, 0, "{v}");
     let mut h = Harness::new(&ws);
-    assert_eq!(h.app.corridors.owned.len(), 1, "armed again, and owned, by the console");
+    assert_eq!(h.tab::<CorridorsScreen>().owned.len(), 1, "armed again, and owned, by the console");
     h.key(KeyCode::Char('7'));
-    assert_eq!(h.app.tab, Tab::Corridors);
+    assert_eq!(h.app.tab_title(), "Corridors");
     while !(h.app.ticks + 1).is_multiple_of(5) {
         h.tick();
     }
@@ -460,7 +461,7 @@ fn a_poll_tick_on_the_corridors_tab_reads_an_armed_corridors_journal_once() {
     };
     let before = expires();
     std::thread::sleep(std::time::Duration::from_millis(5));
-    h.app.corridors.detail = None;
+    h.tab_mut::<CorridorsScreen>().detail = None;
     let reads = journal_reads(|| h.tick());
     assert_eq!(reads.len(), 1, "{reads:?}");
     for (path, n) in &reads {
@@ -468,8 +469,8 @@ fn a_poll_tick_on_the_corridors_tab_reads_an_armed_corridors_journal_once() {
     }
     // What the tick served: the renewal, the detail and the snapshot.
     assert!(expires() > before, "the dead-man timer was renewed");
-    assert!(h.app.corridors.detail.is_some());
-    assert_eq!(h.app.execution.awaiting_approval, 1);
+    assert!(h.tab::<CorridorsScreen>().detail.is_some());
+    assert_eq!(h.app.shared.execution.awaiting_approval, 1);
 }
 
 /// A poll asked to renew a corridor it cannot open (no venue configured, no credential) or one
@@ -489,7 +490,7 @@ fn a_poll_reports_what_it_could_not_renew_and_still_summarises() {
         keep_alive: vec![kraken.clone(), fake.clone()],
         detail: Some(kraken.clone()),
     };
-    let r = engine.corridor_poll(&poll);
+    let r = engine.execution().corridor_poll(&poll);
     let failed: Vec<&CorridorId> =
         r.kept_alive.iter().filter(|(_, l)| l.is_err()).map(|(id, _)| id).collect();
     assert_eq!(failed.len(), 2, "{:?}", r.kept_alive);

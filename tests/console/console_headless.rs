@@ -9,8 +9,13 @@ use console::{snapshot, Harness};
 use crossterm::event::{KeyCode, KeyModifiers};
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::Engine;
-use quantlab::tui::app::{Tab, View};
 use quantlab::tui::jobs::Cmd;
+use quantlab::tui::screens::compare::CompareScreen;
+use quantlab::tui::screens::new_run::NewRunScreen;
+use quantlab::tui::screens::pretrade::PretradeScreen;
+use quantlab::tui::screens::run_detail::RunDetailScreen;
+use quantlab::tui::screens::runs::RunsScreen;
+use quantlab::tui::screens::sweep::SweepScreen;
 use quantlab::tui::theme::Theme;
 
 fn workspace_with_runs() -> (Ws, Vec<String>) {
@@ -63,7 +68,7 @@ fn every_screen_renders_at_both_sizes() {
     }
     // Detail.
     h.key(KeyCode::Enter);
-    assert!(matches!(h.app.view, View::Detail(_)));
+    assert!(h.view::<RunDetailScreen>().is_some());
     for (w, ht) in [(120, 40), (80, 24)] {
         let s = h.screen(w, ht);
         assert!(s.contains("metrics") && s.contains("equity") && s.contains("trades"), "{s}");
@@ -71,10 +76,10 @@ fn every_screen_renders_at_both_sizes() {
     h.key(KeyCode::Esc);
     // Sweeps tab and a sweep's heatmap.
     h.key(KeyCode::Char('2'));
-    assert_eq!(h.app.tab, Tab::Sweeps);
+    assert_eq!(h.app.tab_title(), "Sweeps");
     assert!(h.screen(120, 40).contains("sweep_"));
     h.key(KeyCode::Enter);
-    assert!(matches!(h.app.view, View::Sweep(_)));
+    assert!(h.view::<SweepScreen>().is_some());
     let s = h.screen(120, 40);
     assert!(s.contains("ranking") && s.contains("fast"), "{s}");
     h.screen(80, 24);
@@ -95,20 +100,23 @@ fn every_screen_renders_at_both_sizes() {
 fn navigation_sorting_and_filtering() {
     let (ws, _) = workspace_with_runs();
     let mut h = Harness::new(&ws);
-    assert_eq!(h.app.runs.visible.len(), 5);
+    assert_eq!(h.tab::<RunsScreen>().table.visible.len(), 5);
     h.key(KeyCode::Down);
     h.key(KeyCode::Char('j'));
-    assert_eq!(h.app.runs.selected, 2);
+    assert_eq!(h.tab::<RunsScreen>().table.selected.index, 2);
     h.key(KeyCode::Char('g'));
-    assert_eq!(h.app.runs.selected, 0);
+    assert_eq!(h.tab::<RunsScreen>().table.selected.index, 0);
     h.key(KeyCode::Char('G'));
-    assert_eq!(h.app.runs.selected, 4);
+    assert_eq!(h.tab::<RunsScreen>().table.selected.index, 4);
     // Sort by sharpe (column 6): s moves one column at a time.
     for _ in 0..6 {
         h.key(KeyCode::Char('s'));
     }
     let sharpe = |h: &Harness| -> Vec<f64> {
-        h.app.runs.visible.iter().filter_map(|&i| h.app.runs.all[i].metrics["sharpe"]).collect()
+        {
+            let t = &h.tab::<RunsScreen>().table;
+            t.visible.iter().filter_map(|&i| t.all[i].metrics["sharpe"]).collect()
+        }
     };
     let v = sharpe(&h);
     assert!(v.windows(2).all(|w| w[0] >= w[1]), "best first: {v:?}");
@@ -120,7 +128,7 @@ fn navigation_sorting_and_filtering() {
     h.key(KeyCode::Char('/'));
     h.text("ema");
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.runs.visible.len(), 1);
+    assert_eq!(h.tab::<RunsScreen>().table.visible.len(), 1);
     assert!(h.screen(120, 40).contains("filter: ema"));
     h.key(KeyCode::Char('/'));
     for _ in 0..3 {
@@ -128,19 +136,35 @@ fn navigation_sorting_and_filtering() {
     }
     h.text("strategy=sma_cross");
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.runs.visible.len(), 2);
+    assert_eq!(h.tab::<RunsScreen>().table.visible.len(), 2);
     h.key(KeyCode::Char('x'));
-    assert_eq!(h.app.runs.visible.len(), 5);
+    assert_eq!(h.tab::<RunsScreen>().table.visible.len(), 5);
     // Paging moves a screenful (the table holds `page` rows) and stops at the ends.
     h.app.page = 2;
     h.key(KeyCode::Char('g'));
     h.key(KeyCode::PageDown);
-    assert_eq!(h.app.runs.selected, 2);
+    assert_eq!(h.tab::<RunsScreen>().table.selected.index, 2);
     h.key(KeyCode::PageDown);
     h.key(KeyCode::PageDown);
-    assert_eq!(h.app.runs.selected, 4);
+    assert_eq!(h.tab::<RunsScreen>().table.selected.index, 4);
     h.key_mod(KeyCode::Char('u'), KeyModifiers::CONTROL);
-    assert_eq!(h.app.runs.selected, 2);
+    assert_eq!(h.tab::<RunsScreen>().table.selected.index, 2);
+}
+
+/// The About tab, the last: the version, the workspace, the keymap in use and the venue
+/// runtime, which the corridor poll at start has started.
+#[test]
+fn the_about_tab_says_what_this_console_is_and_reads() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    h.key(KeyCode::BackTab);
+    assert_eq!(h.app.tab_title(), "About");
+    let s = h.screen(100, 24);
+    assert!(s.contains("8 About"), "{s}");
+    assert!(s.contains(&format!("version    {}", env!("CARGO_PKG_VERSION"))), "{s}");
+    assert!(s.contains("workspace  outputs"), "{s}");
+    assert!(s.contains("keymap     none (the built-in keys are in use)"), "{s}");
+    assert!(s.contains("venues     running (2 quantlab-venue workers)"), "{s}");
 }
 
 /// Tab and ] cycle forward through every tab and wrap; Shift-Tab and [ go back.
@@ -148,21 +172,46 @@ fn navigation_sorting_and_filtering() {
 fn tabs_cycle_both_ways_and_wrap() {
     let (ws, _) = workspace_with_runs();
     let mut h = Harness::new(&ws);
-    let mut seen = vec![h.app.tab];
-    for _ in 0..Tab::ALL.len() {
+    let titles: Vec<&str> = h.app.tabs.iter().map(|t| t.title()).collect();
+    let (n, last, before_last) = (titles.len(), titles[titles.len() - 1], titles[titles.len() - 2]);
+    let mut seen = vec![h.app.tab_title()];
+    for _ in 0..n {
         h.key(KeyCode::Tab);
-        seen.push(h.app.tab);
+        seen.push(h.app.tab_title());
     }
-    assert_eq!(seen[..Tab::ALL.len()], Tab::ALL, "Tab visits each tab in order");
-    assert_eq!(h.app.tab, Tab::Runs, "and wraps");
+    assert_eq!(seen[..n], titles[..], "Tab visits each tab in order");
+    assert_eq!(h.app.tab_title(), "Runs", "and wraps");
     h.key(KeyCode::BackTab);
-    assert_eq!(h.app.tab, Tab::Corridors);
+    assert_eq!(h.app.tab_title(), last);
     h.key(KeyCode::Char('['));
-    assert_eq!(h.app.tab, Tab::Signals);
+    assert_eq!(h.app.tab_title(), before_last);
     h.key(KeyCode::Char(']'));
-    assert_eq!(h.app.tab, Tab::Corridors);
+    assert_eq!(h.app.tab_title(), last);
     h.key(KeyCode::Char('1'));
-    assert_eq!(h.app.tab, Tab::Runs);
+    assert_eq!(h.app.tab_title(), "Runs");
+}
+
+/// The tab bar keeps every tab in sight: full titles where they fit, then short ones, then
+/// short ones without the spaces around the dividers.
+#[test]
+fn every_tab_stays_visible_on_a_narrow_terminal() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    let tabs: Vec<(String, String)> = h
+        .app
+        .tabs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("{} {}", i + 1, t.title()), format!("{} {}", i + 1, t.short())))
+        .collect();
+    for w in [120, 80, 70] {
+        let s = h.screen(w, 24);
+        let bar = s.lines().nth(1).unwrap();
+        for (full, short) in &tabs {
+            assert!(bar.contains(full.as_str()) || bar.contains(short.as_str()), "{full} at {w}: {bar}");
+        }
+        assert!(bar.contains("3 Alerts (1)"), "the open alert is always counted: {bar}");
+    }
 }
 
 /// An alert raised by another process reaches the status bar on the next tick; a tick that
@@ -199,9 +248,9 @@ fn mark_two_runs_and_compare() {
     h.key(KeyCode::Enter);
     h.key(KeyCode::Char(' '));
     h.key(KeyCode::Char(' '));
-    assert_eq!(h.app.runs.marked.len(), 2);
+    assert_eq!(h.tab::<RunsScreen>().table.marked.len(), 2);
     h.key(KeyCode::Char('c'));
-    let View::Compare(c) = &h.app.view else { panic!("not comparing") };
+    let c = &h.view::<CompareScreen>().expect("comparing").view;
     assert_eq!(c.cmp.runs.len(), 2);
     assert_eq!(c.curves.len(), 2);
     let s = h.screen(120, 40);
@@ -214,9 +263,9 @@ fn acknowledge_one_and_all_persists() {
     let (ws, _) = workspace_with_runs();
     let mut h = Harness::new(&ws);
     h.key(KeyCode::Char('3'));
-    assert_eq!(h.app.alerts.iter().filter(|a| a.acknowledged_at.is_none()).count(), 1);
+    assert_eq!(h.app.shared.alerts.iter().filter(|a| a.acknowledged_at.is_none()).count(), 1);
     h.key(KeyCode::Char('a'));
-    assert!(h.app.alerts.iter().all(|a| a.acknowledged_at.is_some()));
+    assert!(h.app.shared.alerts.iter().all(|a| a.acknowledged_at.is_some()));
     assert!(h.screen(120, 40).contains("no unacknowledged alerts"));
     // Persisted: a fresh engine sees the acknowledgement.
     let (_, v) = ws.json(&["alerts", "list"]);
@@ -230,10 +279,10 @@ fn acknowledge_one_and_all_persists() {
         quantlab::engine::alerts::raise(&wsp, code, "paper:x", "provoked").unwrap();
     }
     h.tick();
-    assert_eq!(h.app.alerts.iter().filter(|a| a.acknowledged_at.is_none()).count(), 2);
+    assert_eq!(h.app.shared.alerts.iter().filter(|a| a.acknowledged_at.is_none()).count(), 2);
     assert!(h.screen(120, 40).contains("✖ CRIT"));
     h.key(KeyCode::Char('A'));
-    assert!(h.app.alerts.iter().all(|a| a.acknowledged_at.is_some()));
+    assert!(h.app.shared.alerts.iter().all(|a| a.acknowledged_at.is_some()));
     let (_, v) = ws.json(&["alerts", "list"]);
     assert_eq!(v["result"]["count"], 0);
 }
@@ -243,7 +292,7 @@ fn new_run_from_the_form_appears_in_the_table() {
     let (ws, _) = workspace_with_runs();
     let mut h = Harness::new(&ws);
     h.key(KeyCode::Char('n'));
-    assert!(matches!(h.app.view, View::Form(_)));
+    assert!(h.view::<NewRunScreen>().is_some());
     assert!(h.screen(120, 40).contains("New run"));
     h.screen(80, 24);
     // Focus the fast parameter (data, strategy, fast) and change it.
@@ -253,11 +302,11 @@ fn new_run_from_the_form_appears_in_the_table() {
     h.key(KeyCode::Backspace);
     h.text("7");
     h.key(KeyCode::Enter);
-    assert!(matches!(h.app.view, View::Table));
-    assert_eq!(h.app.runs.all.len(), 6);
-    let e = h.app.runs.selected_entry().unwrap();
+    assert!(h.app.view.is_none());
+    assert_eq!(h.tab::<RunsScreen>().table.all.len(), 6);
+    let e = h.tab::<RunsScreen>().table.selected_entry().unwrap();
     assert_eq!(e.params, "fast=7 slow=30");
-    assert!(h.app.busy.is_empty());
+    assert!(!h.app.jobs.busy());
     assert!(h.app.message.as_ref().unwrap().1.contains("finished"));
 }
 
@@ -273,7 +322,7 @@ fn a_failed_run_from_the_form_stops_the_marker_and_says_why() {
     h.key(KeyCode::Backspace);
     h.text("99");
     h.key(KeyCode::Enter);
-    assert!(h.app.busy.is_empty());
+    assert!(!h.app.jobs.busy());
     let (is_err, msg) = h.app.message.clone().unwrap();
     assert!(is_err && msg.contains("must be less than"), "{msg}");
 }
@@ -283,7 +332,8 @@ fn quit_asks_only_while_work_is_running() {
     let ws = Ws::new();
     let mut h = Harness::new(&ws);
     assert!(h.screen(80, 24).contains("no runs yet"));
-    h.app.busy.push("running x".into());
+    let run = quantlab::engine::research::RunRequest { strategy: "x".into(), ..Default::default() };
+    assert!(h.app.jobs.request(Cmd::StartRun(Box::new(run)), false).is_some(), "a run in flight");
     h.key(KeyCode::Char('q'));
     assert!(!h.app.should_quit);
     assert!(h.screen(80, 24).contains("Quit?"));
@@ -305,7 +355,7 @@ fn quit_asks_only_while_work_is_running() {
 fn the_kill_switch_key_asks_then_halts_everything() {
     let ws = Ws::new();
     let engine = Engine::open(Workspace::at(ws.path()));
-    engine.policy_init().unwrap();
+    engine.execution().policy_init().unwrap();
     let spec = quantlab::engine::execution::intent::IntentSpec {
         source: quantlab::engine::execution::IntentSource::Operator,
         venue: quantlab::engine::execution::Venue::Fake,
@@ -322,8 +372,8 @@ fn the_kill_switch_key_asks_then_halts_everything() {
         note: None,
         exits: None,
     };
-    let i = engine.intent_new(spec).unwrap();
-    assert_eq!(engine.submit(&i.id, false).unwrap().status, "open");
+    let i = engine.execution().intent_new(spec).unwrap();
+    assert_eq!(engine.execution().submit(&i.id, false).unwrap().status, "open");
 
     let mut h = Harness::new(&ws);
     assert!(!h.screen(120, 40).contains("HALTED"));
@@ -332,13 +382,13 @@ fn the_kill_switch_key_asks_then_halts_everything() {
     assert!(s.contains("KILL SWITCH") && s.contains("y  kill now"), "{s}");
     h.key(KeyCode::Char('n'));
     assert!(h.app.confirm.is_none());
-    assert!(engine.corridors().unwrap()[0].halted.is_none(), "n cancels");
+    assert!(engine.execution().corridors().unwrap()[0].halted.is_none(), "n cancels");
     h.key(KeyCode::Char('K'));
     h.key(KeyCode::Enter);
-    assert!(engine.corridors().unwrap()[0].halted.is_none(), "Enter never confirms");
+    assert!(engine.execution().corridors().unwrap()[0].halted.is_none(), "Enter never confirms");
     h.key(KeyCode::Char('y'));
-    assert!(engine.corridors().unwrap()[0].halted.is_some());
-    assert_eq!(engine.intent(&i.id).unwrap().record.status.name(), "cancelled");
+    assert!(engine.execution().corridors().unwrap()[0].halted.is_some());
+    assert_eq!(engine.execution().intent(&i.id).unwrap().record.status.name(), "cancelled");
     let s = h.screen(120, 40);
     let bar = s.lines().rev().nth(1).unwrap();
     assert!(bar.contains("■ HALTED") && bar.contains("all corridors (kill switch)"), "{bar}");
@@ -380,7 +430,7 @@ fn screens_match_their_snapshots() {
         h.key(KeyCode::Char('c'));
         snapshot(&format!("compare_{size}"), &h.screen(w, ht));
         h.key(KeyCode::Esc);
-        h.app.runs.marked.clear();
+        h.tab_mut::<RunsScreen>().table.marked.clear();
         h.key(KeyCode::Char('g'));
         h.key(KeyCode::Char('n'));
         snapshot(&format!("form_{size}"), &h.screen(w, ht));
@@ -407,10 +457,10 @@ fn screens_match_their_snapshots() {
 fn the_pretrade_form_recomputes_as_you_type() {
     let ws = Ws::new();
     let engine = Engine::open(Workspace::at(ws.path()));
-    engine.policy_init().unwrap();
+    engine.execution().policy_init().unwrap();
     let mut h = Harness::new(&ws);
     h.key(KeyCode::Char('4'));
-    assert_eq!(h.app.tab, Tab::Pretrade);
+    assert_eq!(h.app.tab_title(), "Pre-trade");
     let s = h.screen(120, 40);
     // Defaults: long 50,000, stop 49,500, 1,000 equity, 0.5% risk, 10 bps: 0.00834 BTC.
     assert!(s.contains("VALID") && s.contains("buy 0.00834 BTC/USD limit 50000"), "{s}");
@@ -420,11 +470,11 @@ fn the_pretrade_form_recomputes_as_you_type() {
     );
     // Edit the stop: 8 fields down, erase, type 49000.
     h.key(KeyCode::Char('e'));
-    assert!(h.app.pretrade.editing);
+    assert!(h.tab::<PretradeScreen>().editing);
     for _ in 0..7 {
         h.key(KeyCode::Tab);
     }
-    assert_eq!(h.app.pretrade.fields[h.app.pretrade.focus].key, "stop");
+    assert_eq!(h.tab::<PretradeScreen>().form.focused().unwrap().key, "stop");
     for _ in 0..5 {
         h.key(KeyCode::Backspace);
     }
@@ -445,12 +495,12 @@ fn the_pretrade_form_recomputes_as_you_type() {
     h.key(KeyCode::BackTab);
     h.key(KeyCode::BackTab);
     h.key(KeyCode::BackTab);
-    assert_eq!(h.app.pretrade.fields[h.app.pretrade.focus].key, "market");
+    assert_eq!(h.tab::<PretradeScreen>().form.focused().unwrap().key, "market");
     h.key(KeyCode::Right);
     for _ in 0..11 {
         h.key(KeyCode::Tab);
     }
-    assert_eq!(h.app.pretrade.fields[h.app.pretrade.focus].key, "leverage");
+    assert_eq!(h.tab::<PretradeScreen>().form.focused().unwrap().key, "leverage");
     h.text("20");
     let s = h.screen(120, 40);
     assert!(s.contains("liquidation (est.)") && s.contains("L  47750"), "{s}");
@@ -460,35 +510,38 @@ fn the_pretrade_form_recomputes_as_you_type() {
     assert!(s.contains("22.7% of equity"), "{s}");
     h.key(KeyCode::BackTab);
     h.key(KeyCode::BackTab);
-    assert_eq!(h.app.pretrade.fields[h.app.pretrade.focus].key, "exposure");
+    assert_eq!(h.tab::<PretradeScreen>().form.focused().unwrap().key, "exposure");
     h.key(KeyCode::Backspace);
     h.text("500");
     assert!(h.screen(120, 40).contains("72.7% of equity"), "{}", h.screen(120, 40));
     h.key(KeyCode::Esc);
-    assert!(!h.app.pretrade.editing);
+    assert!(!h.tab::<PretradeScreen>().editing);
 
     // Save, reopen, draft an intent.
     h.key(KeyCode::Char('s'));
-    assert_eq!(h.app.pretrade.plans.len(), 1);
+    assert_eq!(h.tab::<PretradeScreen>().plans.len(), 1);
     let s = h.screen(120, 40);
     assert!(s.contains("Saved plans (1)") && s.contains("rejected"), "{s}");
     h.key(KeyCode::Char('i'));
     assert!(h.app.message.as_ref().unwrap().1.contains("rejected by the policy"));
-    h.app.pretrade = quantlab::tui::pretrade::PretradeState::new();
+    *h.tab_mut::<PretradeScreen>() = PretradeScreen::new();
     h.run_cmds(vec![Cmd::LoadPretrade]);
     h.key(KeyCode::Char('s'));
-    assert_eq!(h.app.pretrade.plans.len(), 2);
+    assert_eq!(h.tab::<PretradeScreen>().plans.len(), 2);
     h.key(KeyCode::Char('i'));
     let msg = h.app.message.clone().unwrap().1;
     assert!(msg.starts_with("draft intent intent_"), "{msg}");
     // The draft and its attached stop-loss are pending; only the draft awaits approval.
-    let pending = engine.intents(None, None, Some("pending")).unwrap();
+    let pending = engine.execution().intents(None, None, Some("pending")).unwrap();
     assert_eq!(pending.len(), 2);
     assert_eq!(pending.iter().filter(|r| r.record.awaits_approval()).count(), 1);
     // Reopen the rejected (older) plan: the form gets its values back.
     h.key(KeyCode::Down);
     h.key(KeyCode::Enter);
-    assert_eq!(h.app.pretrade.fields.iter().find(|f| f.key == "leverage").unwrap().value, "20");
+    assert_eq!(
+        h.tab::<PretradeScreen>().form.fields.iter().find(|f| f.key == "leverage").unwrap().value,
+        "20"
+    );
 }
 
 /// An intent waiting for approval is counted in the status bar on every screen until it is
@@ -497,7 +550,7 @@ fn the_pretrade_form_recomputes_as_you_type() {
 fn intents_awaiting_approval_stay_in_the_status_bar() {
     let ws = Ws::new();
     let engine = Engine::open(Workspace::at(ws.path()));
-    engine.policy_init().unwrap();
+    engine.execution().policy_init().unwrap();
     let mut h = Harness::new(&ws);
     assert!(!h.screen(120, 40).contains("awaiting approval"));
     let (code, v) = ws.fake_intent(&[]);

@@ -11,7 +11,9 @@ use common::{fixture, Ws};
 use console::{snapshot, Harness};
 use crossterm::event::KeyCode;
 use quantlab::engine::paper::Status;
-use quantlab::tui::app::{Tab, View};
+use quantlab::tui::screens::new_run::NewRunScreen;
+use quantlab::tui::screens::paper::PaperScreen;
+use quantlab::tui::screens::paper_session::PaperSessionScreen;
 
 fn workspace() -> (Ws, String) {
     let ws = Ws::new();
@@ -36,7 +38,8 @@ fn wait_status(h: &mut Harness, id: &str, status: Status) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         h.tick();
-        let now = h.app.paper.sessions.iter().find(|v| v.session.id == id).map(|v| v.session.status);
+        let now =
+            h.tab::<PaperScreen>().sessions.iter().find(|v| v.session.id == id).map(|v| v.session.status);
         if now == Some(status) {
             return;
         }
@@ -51,7 +54,7 @@ fn sessions_are_listed_with_totals_and_open_in_detail() {
     finished_session(&ws, &data, "paper_done");
     let mut h = Harness::new(&ws);
     h.key(KeyCode::Char('5'));
-    assert_eq!(h.app.tab, Tab::Paper);
+    assert_eq!(h.app.tab_title(), "Paper");
     let s = h.screen(120, 40);
     assert!(s.contains("paper_done") && s.contains("✔ completed") && s.contains("10273.92"), "{s}");
     assert!(s.contains("Paper · sessions 1 · live 0 (running 0)"), "{s}");
@@ -60,7 +63,7 @@ fn sessions_are_listed_with_totals_and_open_in_detail() {
     snapshot("paper_80x24", &h.screen(80, 24));
 
     h.key(KeyCode::Enter);
-    let View::Paper(d) = &h.app.view else { panic!("Enter opens the session") };
+    let d = &h.view::<PaperSessionScreen>().expect("Enter opens the session").view;
     let (orders, fills) = (d.detail.orders.len(), d.detail.fills.len());
     assert!(orders > 0 && fills > 0, "the replay traded");
     assert_eq!(d.detail.equity.len(), 200, "one equity point per bar");
@@ -74,7 +77,7 @@ fn sessions_are_listed_with_totals_and_open_in_detail() {
     let (is_err, msg) = h.app.message.clone().expect("the refusal is shown");
     assert!(is_err && msg.contains("already completed"), "{msg}");
     h.key(KeyCode::Esc);
-    assert!(matches!(h.app.view, View::Table));
+    assert!(h.app.view.is_none());
 }
 
 #[test]
@@ -84,12 +87,12 @@ fn a_session_started_from_the_form_pauses_resumes_and_stops() {
     h.key(KeyCode::Char('5'));
     assert!(h.screen(80, 24).contains("no paper sessions yet"));
     h.key(KeyCode::Char('n'));
-    let View::Form(_) = &h.app.view else { panic!("n opens the form") };
+    assert!(h.view::<NewRunScreen>().is_some(), "n opens the form");
     assert!(h.screen(120, 40).contains("New paper session"));
     // One bar a second: slow enough to steer, the file has 200.
-    let focus = |h: &Harness| match &h.app.view {
-        View::Form(f) => f.fields[f.focus].key.clone(),
-        _ => String::new(),
+    let focus = |h: &Harness| {
+        let f = h.view::<NewRunScreen>().and_then(|s| s.form.form.focused().cloned());
+        f.map(|f| f.key).unwrap_or_default()
     };
     while focus(&h) != "speed" {
         h.key(KeyCode::Tab);
@@ -105,11 +108,11 @@ fn a_session_started_from_the_form_pauses_resumes_and_stops() {
     h.key(KeyCode::Enter);
     let (is_err, msg) = h.app.message.clone().expect("the start is reported");
     assert!(!is_err && msg.starts_with("paper_steered: started"), "{msg}");
-    assert_eq!(h.app.paper.selected_id(), Some("paper_steered"));
+    assert_eq!(h.tab::<PaperScreen>().selected_id(), Some("paper_steered"));
     wait_status(&mut h, "paper_steered", Status::Running);
     let s = h.screen(120, 40);
     assert!(s.contains("▶ running") && s.contains("mode paper (1 live)"), "{s}");
-    assert_eq!(h.app.paper.totals.running, 1);
+    assert_eq!(h.tab::<PaperScreen>().totals.running, 1);
 
     h.key(KeyCode::Char('p'));
     wait_status(&mut h, "paper_steered", Status::Paused);

@@ -9,7 +9,11 @@ use common::{sample, Ws};
 use console::{snapshot, Harness};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quantlab::engine::gate::TerminalKey;
-use quantlab::tui::app::{Msg, Tab, View};
+use quantlab::tui::app::Msg;
+use quantlab::tui::screens::runs::RunsScreen;
+use quantlab::tui::screens::signal_detail::SignalDetailScreen;
+use quantlab::tui::screens::signals::SignalsScreen;
+use quantlab::tui::screens::sweeps::SweepsScreen;
 use serde_json::json;
 
 fn import(ws: &Ws, file: &str, symbol: &str) {
@@ -56,7 +60,7 @@ fn signals_are_listed_researched_in_the_background_and_opened() {
     let ws = workspace();
     let mut h = Harness::new(&ws);
     h.key(KeyCode::Char('6'));
-    assert_eq!(h.app.tab, Tab::Signals);
+    assert_eq!(h.app.tab_title(), "Signals");
     let s = h.screen(120, 40);
     assert!(
         s.contains("6 Signals (3)") && s.contains("Signals · 3 · test 1 · needs data 1 · ignore 1"),
@@ -73,12 +77,12 @@ fn signals_are_listed_researched_in_the_background_and_opened() {
     snapshot("signals_80x24", &h.screen(80, 24));
 
     // r starts the research as a job: the row and the status bar say so until it is done.
-    assert_eq!(h.app.signals.selected_id(), Some("qp-goog-trend"), "high priority first");
+    assert_eq!(h.tab::<SignalsScreen>().selected_id(), Some("qp-goog-trend"), "high priority first");
     let cmds = h.app.update(
         Msg::Key(TerminalKey::synthetic(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE))),
         &h.keymap,
     );
-    assert_eq!(h.app.busy, ["researching signal qp-goog-trend"]);
+    assert_eq!(h.app.jobs.labels(), ["researching signal qp-goog-trend"]);
     let s = h.screen(120, 40);
     assert!(s.contains("◐ researching signal qp-goog-trend") && s.contains("◐ researching "), "{s}");
     // A second r while it runs starts nothing.
@@ -88,15 +92,18 @@ fn signals_are_listed_researched_in_the_background_and_opened() {
     );
     assert!(again.is_empty(), "{again:?}");
     h.run_cmds(cmds);
-    assert!(h.app.busy.is_empty());
+    assert!(!h.app.jobs.busy());
     let (is_err, msg) = h.app.message.clone().expect("the verdict is reported");
     assert!(!is_err && msg.starts_with("signal qp-goog-trend: supported"), "{msg}");
     let s = h.screen(120, 40);
     assert!(s.contains("✔ supported"), "{s}");
-    assert!(h.app.runs.all.len() == 1 && h.app.sweeps.len() == 1, "the new run and sweep are read too");
+    assert!(
+        h.tab::<RunsScreen>().table.all.len() == 1 && h.tab::<SweepsScreen>().sweeps.len() == 1,
+        "the new run and sweep are read too"
+    );
 
     h.key(KeyCode::Enter);
-    let View::Signal(d) = &h.app.view else { panic!("Enter opens the signal") };
+    let d = &h.view::<SignalDetailScreen>().expect("Enter opens the signal").view;
     let rows = d.research.len();
     assert_eq!(
         rows, 7,
@@ -114,13 +121,13 @@ fn signals_are_listed_researched_in_the_background_and_opened() {
     snapshot("signal_detail_120x40", &s);
     snapshot("signal_detail_80x24", &h.screen(80, 24));
     h.key(KeyCode::Down);
-    let View::Signal(d) = &h.app.view else { panic!() };
-    assert_eq!(d.scroll, 1);
+    let d = &h.view::<SignalDetailScreen>().unwrap().view;
+    assert_eq!(d.scroll.index, 1);
     h.key(KeyCode::Char('G'));
-    let View::Signal(d) = &h.app.view else { panic!() };
-    assert_eq!(d.scroll, rows - 1, "scrolling stops at the last row");
+    let d = &h.view::<SignalDetailScreen>().unwrap().view;
+    assert_eq!(d.scroll.index, rows - 1, "scrolling stops at the last row");
     h.key(KeyCode::Esc);
-    assert!(matches!(h.app.view, View::Table));
+    assert!(h.app.view.is_none());
 }
 
 #[test]
@@ -129,16 +136,16 @@ fn a_refused_research_is_reported_and_a_triage_again_follows_new_data() {
     let mut h = Harness::new(&ws);
     h.key(KeyCode::Char('6'));
     h.key(KeyCode::Down);
-    assert_eq!(h.app.signals.selected_id(), Some("an-msft-reversion"));
+    assert_eq!(h.tab::<SignalsScreen>().selected_id(), Some("an-msft-reversion"));
     h.key(KeyCode::Char('r'));
     let (is_err, msg) = h.app.message.clone().expect("the refusal is shown");
     assert!(is_err && msg.contains("needs_data") && msg.contains("MSFT"), "{msg}");
-    assert!(h.app.busy.is_empty(), "a refused job clears its busy marker");
+    assert!(!h.app.jobs.busy(), "a refused job clears its busy marker");
 
     import(&ws, "MSFT.csv", "MSFT");
     h.key(KeyCode::Char('t'));
     assert_eq!(h.app.message.clone().map(|m| m.1).as_deref(), Some("signal an-msft-reversion: test"));
-    assert_eq!(h.app.signals.selected().map(|r| r.decision.name()), Some("test"));
+    assert_eq!(h.tab::<SignalsScreen>().selected().map(|r| r.decision.name()), Some("test"));
     let s = h.screen(120, 40);
     assert!(s.contains("Signals · 3 · test 2 · needs data 0"), "{s}");
 
@@ -149,6 +156,6 @@ fn a_refused_research_is_reported_and_a_triage_again_follows_new_data() {
     let (code, v) = ws.json(&["signals", "intake", file.to_str().unwrap()]);
     assert_eq!(code, 0, "{v}");
     h.tick();
-    assert_eq!(h.app.signals.rows.len(), 4);
+    assert_eq!(h.tab::<SignalsScreen>().rows.len(), 4);
     assert!(h.screen(120, 40).contains("qp-2026-0105-goog-trend"));
 }

@@ -68,8 +68,8 @@ async fn the_credentials_line_names_the_credential_and_its_store() {
         let secret = format!("{KRAKEN_KEY}:{secret}");
         async move {
             tokio::task::spawn_blocking(move || {
-                engine.secret_set(Venue::Kraken, "main", &Secret::new(secret)).unwrap();
-                engine.corridor_arm(Venue::Kraken, "main").unwrap()
+                engine.venues().secret_set(Venue::Kraken, "main", &Secret::new(secret)).unwrap();
+                engine.execution().corridor_arm(Venue::Kraken, "main").unwrap()
             })
             .await
             .unwrap()

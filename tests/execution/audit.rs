@@ -77,7 +77,7 @@ impl Rig {
     }
 
     fn audit(&self) -> AuditReport {
-        self.engine().audit_verify(None, None).unwrap()
+        self.engine().execution().audit_verify(None, None).unwrap()
     }
 }
 
@@ -114,8 +114,8 @@ fn approvals(path: &Path) -> Vec<(usize, Approval)> {
 fn the_rewrite_helper_writes_exactly_what_quantlab_writes() {
     let r = Rig::new();
     let e = r.engine();
-    let i = e.intent_new(spec()).unwrap();
-    e.submit(&i.id, false).unwrap();
+    let i = e.execution().intent_new(spec()).unwrap();
+    e.execution().submit(&i.id, false).unwrap();
     let before = std::fs::read(r.journal()).unwrap();
     rewrite(&r.journal(), |_| {});
     assert_eq!(std::fs::read(r.journal()).unwrap(), before);
@@ -126,9 +126,9 @@ fn the_rewrite_helper_writes_exactly_what_quantlab_writes() {
 fn an_approval_is_signed_with_the_operator_key_and_verifies() {
     let r = Rig::new();
     let e = r.engine();
-    let i = e.intent_new(spec()).unwrap();
-    assert_eq!(e.submit(&i.id, false).unwrap().status, "open");
-    let key = e.operator_key().unwrap();
+    let i = e.execution().intent_new(spec()).unwrap();
+    assert_eq!(e.execution().submit(&i.id, false).unwrap().status, "open");
+    let key = e.execution().operator_key().unwrap();
     let all = approvals(&r.journal());
     let (_, a) = &all[0];
     assert_eq!(a.operator.as_deref(), Some(key.operator()));
@@ -157,13 +157,13 @@ fn a_forged_approval_in_a_consistent_journal_is_named_by_audit_verify() {
     for forge in [flip_signature as fn(&Path), forge_bigger_order] {
         let r = Rig::new();
         let e = r.engine();
-        let i = e.intent_new(spec()).unwrap();
-        e.submit(&i.id, false).unwrap();
+        let i = e.execution().intent_new(spec()).unwrap();
+        e.execution().submit(&i.id, false).unwrap();
         let (line, _) = approvals(&r.journal())[0].clone();
         forge(&r.journal());
         assert!(journal::verify(&r.journal()).unwrap().ok, "the chain and head were recomputed");
 
-        let report = e.audit_verify(Some(Venue::Fake), Some("main")).unwrap();
+        let report = e.execution().audit_verify(Some(Venue::Fake), Some("main")).unwrap();
         assert!(!report.ok);
         let c = &report.corridors[0];
         assert!(c.chain_ok);
@@ -246,9 +246,9 @@ async fn an_approval_signed_by_a_key_the_workspace_does_not_trust_is_flagged_and
     // (The engine runs its own runtime: off this one. Its fake venue is the workspace's.)
     std::thread::scope(|s| {
         s.spawn(|| {
-            r.engine().kill(Some(Venue::Fake), Some("main"), "unknown key").unwrap();
+            r.engine().execution().kill(Some(Venue::Fake), Some("main"), "unknown key").unwrap();
             assert!(r.audit().ok);
-            r.engine().rearm(Some(Venue::Fake), Some("main")).unwrap();
+            r.engine().execution().rearm(Some(Venue::Fake), Some("main")).unwrap();
         });
     });
     let mut c = r.open();
@@ -262,8 +262,8 @@ async fn an_approval_signed_by_a_key_the_workspace_does_not_trust_is_flagged_and
 fn a_broken_chain_is_named_with_its_line() {
     let r = Rig::new();
     let e = r.engine();
-    let i = e.intent_new(spec()).unwrap();
-    e.submit(&i.id, false).unwrap();
+    let i = e.execution().intent_new(spec()).unwrap();
+    e.execution().submit(&i.id, false).unwrap();
     let text = std::fs::read_to_string(r.journal()).unwrap();
     let line = text.lines().position(|l| l.contains("\"kind\":\"submit_started\"")).unwrap() + 1;
     let edited: String = text
@@ -295,13 +295,13 @@ fn a_broken_chain_is_named_with_its_line() {
 fn the_operator_key_is_created_once_and_reused() {
     let r = Rig::new();
     let e = r.engine();
-    let k1 = e.operator_key().unwrap();
+    let k1 = e.execution().operator_key().unwrap();
     for _ in 0..2 {
-        let i = e.intent_new(spec()).unwrap();
-        e.submit(&i.id, false).unwrap();
+        let i = e.execution().intent_new(spec()).unwrap();
+        e.execution().submit(&i.id, false).unwrap();
     }
     // Another process on the same keyring and workspace.
-    let k2 = r.engine().operator_key().unwrap();
+    let k2 = r.engine().execution().operator_key().unwrap();
     assert_eq!(k1.public_key(), k2.public_key());
     let keys: Vec<String> = approvals(&r.journal()).into_iter().filter_map(|(_, a)| a.public_key).collect();
     assert_eq!(keys, vec![k1.public_key(), k1.public_key()]);
@@ -309,7 +309,7 @@ fn the_operator_key_is_created_once_and_reused() {
     assert_eq!(trusted.operators.len(), 1);
     assert_eq!(trusted.operators[0].origin, operators::Origin::Created);
     // Listed by name among the secrets, never by value.
-    let names = e.secrets().unwrap();
+    let names = e.venues().secrets().unwrap();
     let own = format!("operator/{}", k1.operator());
     let listed = names.iter().find(|n| n.name == own).unwrap();
     assert_eq!(
@@ -331,9 +331,9 @@ fn a_keyring_that_keeps_nothing_never_grows_the_trust_list() {
     let process = || Engine::with_credentials(r.workspace(), Arc::new(MemoryStore::default()));
     let mut outcomes = Vec::new();
     for _ in 0..3 {
-        let i = process().intent_new(spec()).unwrap();
-        outcomes.push(process().submit(&i.id, false).unwrap());
-        let again = process().submit(&i.id, false).unwrap_err();
+        let i = process().execution().intent_new(spec()).unwrap();
+        outcomes.push(process().execution().submit(&i.id, false).unwrap());
+        let again = process().execution().submit(&i.id, false).unwrap_err();
         assert_eq!(again.kind, ErrorKind::BadInput, "{}", again.message);
     }
     let trusted = operators::load(&r.workspace()).unwrap();
@@ -351,10 +351,10 @@ fn a_keyring_that_keeps_nothing_never_grows_the_trust_list() {
     // On purpose, a new key is made and trusted beside the old one; not while one is kept.
     let store = Arc::new(MemoryStore::default());
     let e = Engine::with_credentials(r.workspace(), store.clone());
-    let k = e.operator_key_replace().unwrap();
+    let k = e.execution().operator_key_replace().unwrap();
     assert_eq!(operators::load(&r.workspace()).unwrap().operators.len(), 2);
-    assert_eq!(e.operator_key().unwrap().public_key(), k.public_key());
-    assert_eq!(e.operator_key_replace().unwrap_err().kind, ErrorKind::BadInput);
+    assert_eq!(e.execution().operator_key().unwrap().public_key(), k.public_key());
+    assert_eq!(e.execution().operator_key_replace().unwrap_err().kind, ErrorKind::BadInput);
     assert_eq!(operators::load(&r.workspace()).unwrap().operators.len(), 2);
 }
 
@@ -393,7 +393,7 @@ async fn unsigned_approvals_are_tolerated_on_the_fake_venue_only() {
     };
     let seq = j.append(Event::Approved { approval: unsigned }, false).unwrap().seq;
     drop(j);
-    let report = r.engine().audit_verify(Some(Venue::Kraken), Some("main")).unwrap();
+    let report = r.engine().execution().audit_verify(Some(Venue::Kraken), Some("main")).unwrap();
     let p = report.corridors[0].first_problem.clone().unwrap();
     assert_eq!((p.kind, p.seq, p.intent_id), (ProblemKind::Unsigned, Some(seq), Some(i.id.clone())));
 }
@@ -404,9 +404,9 @@ async fn unsigned_approvals_are_tolerated_on_the_fake_venue_only() {
 fn the_cli_names_the_first_bad_entry_and_leaks_no_key() {
     let r = Rig::new();
     let e = r.engine();
-    let i = e.intent_new(spec()).unwrap();
-    e.submit(&i.id, false).unwrap();
-    let key = e.operator_key().unwrap();
+    let i = e.execution().intent_new(spec()).unwrap();
+    e.execution().submit(&i.id, false).unwrap();
+    let key = e.execution().operator_key().unwrap();
     let secret = r.secret(key.operator());
     let text = |args: &[&str]| {
         let out = assert_cmd::Command::cargo_bin("quantlab")
@@ -484,11 +484,11 @@ impl CredentialStore for NoKeyring {
 fn without_a_keyring_the_error_says_how_to_fix_it_and_rehearsals_go_unsigned() {
     let r = Rig::new();
     let e = Engine::with_credentials(r.workspace(), Arc::new(NoKeyring));
-    let err = e.operator_key().unwrap_err();
+    let err = e.execution().operator_key().unwrap_err();
     assert!(err.message.contains(quantlab::engine::secrets::KEYRING_HELP), "{}", err.message);
     assert!(err.message.contains("keyctl session"), "{}", err.message);
-    let i = e.intent_new(spec()).unwrap();
-    let out = e.submit(&i.id, false).unwrap();
+    let i = e.execution().intent_new(spec()).unwrap();
+    let out = e.execution().submit(&i.id, false).unwrap();
     assert_eq!(out.status, "open");
     assert!(out.message.contains("approval unsigned"), "{}", out.message);
     assert!(approvals(&r.journal())[0].1.signature.is_none());
@@ -508,8 +508,8 @@ fn approvals_match_the_journal_entry_schema() {
     for store in [Arc::new(MemoryStore::default()) as Arc<dyn CredentialStore>, Arc::new(NoKeyring)] {
         let r = Rig::new();
         let e = Engine::with_credentials(r.workspace(), store);
-        let i = e.intent_new(spec()).unwrap();
-        e.submit(&i.id, false).unwrap();
+        let i = e.execution().intent_new(spec()).unwrap();
+        e.execution().submit(&i.id, false).unwrap();
         let text = std::fs::read_to_string(r.journal()).unwrap();
         lines.push(text.lines().find(|l| l.contains("\"kind\":\"approved\"")).unwrap().to_string());
         for l in text.lines() {

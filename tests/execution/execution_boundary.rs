@@ -374,7 +374,7 @@ fn credentials_in_an_in_memory_store() {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::with_credentials(Workspace::at(dir.path()), Arc::new(MemoryStore::default()));
     let check = |engine: &Engine| {
-        let r = engine.promote_check(Venue::Kraken, "main").unwrap();
+        let r = engine.execution().promote_check(Venue::Kraken, "main").unwrap();
         r.items.iter().find(|i| i.item == "credentials_in_keyring").unwrap().passed
     };
     assert!(!check(&engine));
@@ -388,14 +388,18 @@ fn credentials_in_an_in_memory_store() {
     .unwrap();
     assert_eq!(e.kind, ErrorKind::BadInput);
     assert!(e.message.contains("quantlab secrets set kraken --account main"), "{}", e.message);
-    engine.secret_set(Venue::Kraken, "main", &Secret::new("k-very-secret")).unwrap();
+    engine.venues().secret_set(Venue::Kraken, "main", &Secret::new("k-very-secret")).unwrap();
     assert!(check(&engine));
-    let names = engine.secrets().unwrap();
+    let names = engine.venues().secrets().unwrap();
     assert_eq!((names[0].name.as_str(), names[0].present), ("kraken/main", Some(true)));
     assert!(!serde_json::to_string(&names).unwrap().contains("k-very-secret"));
-    assert!(engine.secret_delete(Venue::Kraken, "main").unwrap());
+    assert!(engine.venues().secret_delete(Venue::Kraken, "main").unwrap());
     // What stays is the operator's signing key: `promote check` signs its reports with it.
-    assert!(engine.secrets().unwrap().iter().all(|n| n.operator.is_some()), "{:?}", engine.secrets());
-    let e = engine.secret_set(Venue::Kraken, "main", &Secret::new("  ")).unwrap_err();
+    assert!(
+        engine.venues().secrets().unwrap().iter().all(|n| n.operator.is_some()),
+        "{:?}",
+        engine.venues().secrets()
+    );
+    let e = engine.venues().secret_set(Venue::Kraken, "main", &Secret::new("  ")).unwrap_err();
     assert_eq!(e.kind, ErrorKind::BadInput);
 }

@@ -86,14 +86,14 @@ fn a_refused_policy_stops_a_writing_command_before_it_writes() {
     let policy_path = ws_root.join(policy::POLICY_FILE);
     std::fs::write(&policy_path, EXAMPLE).unwrap();
     let engine = Arc::new(Engine::open(Workspace::at(&ws_root)));
-    engine.pretrade_plan(plan()).unwrap();
+    engine.pretrade().plan(plan()).unwrap();
     let mut r = runner(300);
     let res = r.run(&text_inputs(policy_seeds()), |Input(bytes)| {
         std::fs::write(&policy_path, &bytes).unwrap();
         let before = tree(&ws_root);
         let e = engine.clone();
         let written =
-            bounded("policy load in pretrade plan", &bytes, move || e.pretrade_plan(plan()).map(|p| p.id));
+            bounded("policy load in pretrade plan", &bytes, move || e.pretrade().plan(plan()).map(|p| p.id));
         match written {
             Err(_) => assert_unchanged("policy load in pretrade plan", &before, &tree(&ws_root), &bytes),
             Ok(id) => std::fs::remove_dir_all(ws_root.join("pretrade_sessions").join(id)).unwrap(),

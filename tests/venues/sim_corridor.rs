@@ -99,7 +99,7 @@ fn kraken_engine(base_url: &str) -> (tempfile::TempDir, quantlab::engine::Engine
         Arc::new(MemoryStore::default()),
     );
     let secret = quantlab::engine::secrets::Secret::new(format!("{KRAKEN_KEY}:{KRAKEN_SECRET}"));
-    engine.secret_set(Venue::Kraken, "main", &secret).unwrap();
+    engine.venues().secret_set(Venue::Kraken, "main", &secret).unwrap();
     (dir, engine)
 }
 
@@ -116,13 +116,13 @@ async fn venue_calls_through_the_engine_share_its_one_runtime() {
     // The engine's sync facade, called from a blocking thread as the CLI and console call it.
     tokio::task::spawn_blocking(move || {
         assert!(!engine.venue_runtime().started(), "no venue used yet, no runtime");
-        let first = engine.corridor_detail(Venue::Kraken, "main").unwrap();
+        let first = engine.execution().corridor_detail(Venue::Kraken, "main").unwrap();
         assert!(first.connection.ok, "{:?}", first.connection);
         let serial = engine.venue_runtime().serial().expect("built by the first venue call");
-        let second = engine.corridor_detail(Venue::Kraken, "main").unwrap();
+        let second = engine.execution().corridor_detail(Venue::Kraken, "main").unwrap();
         assert!(second.complete(), "{:?}", second.unknown());
         let worker = engine.clone();
-        assert!(worker.corridor_detail(Venue::Kraken, "main").unwrap().connection.ok);
+        assert!(worker.execution().corridor_detail(Venue::Kraken, "main").unwrap().connection.ok);
         assert_eq!(worker.venue_runtime().serial(), Some(serial));
         assert_eq!(engine.venue_runtime().serial(), Some(serial));
         let served_by = engine

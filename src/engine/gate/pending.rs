@@ -8,7 +8,7 @@ use crate::engine::execution::model::ExecutionIntent;
 use crate::engine::execution::preflight::ExecutionPreflight;
 
 /// An intent awaiting approval, as read from its corridor's journal. Made only in the engine
-/// (by the corridor reads of `corridor_api`), and read-only: what the confirm dialog shows, and
+/// (by the corridor reads of `engine.execution()`), and read-only: what the confirm dialog shows, and
 /// the digest it carries into the approval, are what the engine read (the fields are private so
 /// no caller, the console included, can swap the intent under a digest).
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -141,44 +141,8 @@ pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Ticks {
     Ticks { lo: dlo, hi: dhi, step, values }
 }
 
-/// Indices of the points to draw, in order, finite values only: at most about `max_points` (+2). The series
-/// is cut into buckets of consecutive bars and each bucket keeps its minimum and its maximum, so spikes (and
-/// the global min and max) survive; the first and last finite points are always kept.
-pub fn downsample(ys: &[f64], max_points: usize) -> Vec<usize> {
-    let n = ys.len();
-    if n <= max_points.max(2) {
-        return (0..n).filter(|&i| ys[i].is_finite()).collect();
-    }
-    let buckets = (max_points / 2).max(1);
-    let mut out = Vec::with_capacity(buckets * 2 + 2);
-    if let Some(first) = ys.iter().position(|v| v.is_finite()) {
-        out.push(first);
-    }
-    for b in 0..buckets {
-        let (s, e) = (b * n / buckets, (b + 1) * n / buckets);
-        let (mut lo, mut hi): (Option<usize>, Option<usize>) = (None, None);
-        for (i, &v) in ys.iter().enumerate().take(e).skip(s) {
-            if !v.is_finite() {
-                continue;
-            }
-            if lo.is_none_or(|j| v < ys[j]) {
-                lo = Some(i);
-            }
-            if hi.is_none_or(|j| v > ys[j]) {
-                hi = Some(i);
-            }
-        }
-        if let (Some(a), Some(b)) = (lo, hi) {
-            out.push(a.min(b));
-            out.push(a.max(b));
-        }
-    }
-    if let Some(last) = ys.iter().rposition(|v| v.is_finite()) {
-        out.push(last);
-    }
-    out.dedup();
-    out
-}
+/// The one downsampler (the console's and the CLI's too).
+pub use crate::engine::read::downsample::downsample;
 
 // ----------------------------------------------------------------------------------------------------------
 // Colours

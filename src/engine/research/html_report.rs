@@ -2,13 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::artifacts::read_equity;
 use super::error::ResearchError;
 use super::report::{config_pairs, RunReport};
 use super::sweep::{self, SweepReport};
 use super::tearsheet::{run_html, sweep_html, Kv, RunSheet, SweepSheet, TradeRow};
 use crate::engine::data::catalog;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
+use crate::engine::read::{RunDetail, SweepGrid};
 use crate::engine::workspace::{write_atomic, Workspace};
 
 fn pct(v: Option<f64>) -> String {
@@ -27,19 +27,6 @@ fn params_text(p: &std::collections::BTreeMap<String, f64>) -> String {
     p.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
 }
 
-/// trades.csv cells for reading: prices and cash to 2 decimals, units to 6, returns as %.
-fn trade_cell(col: usize, cell: &str) -> String {
-    let Ok(x) = cell.parse::<f64>() else {
-        return cell.to_string();
-    };
-    match col {
-        4 | 7 | 9 | 10 => format!("{x:.2}"),
-        8 => format!("{x:.6}"),
-        11 => format!("{:.2}%", x * 100.0),
-        _ => cell.to_string(),
-    }
-}
-
 /// Config as label/value rows.
 fn config_rows<T: serde::Serialize>(config: &T) -> Vec<Kv> {
     config_pairs(config).into_iter().map(|(label, value)| Kv { label, value }).collect()
@@ -48,8 +35,11 @@ fn config_rows<T: serde::Serialize>(config: &T) -> Vec<Kv> {
 /// Render a run (or portfolio) report; returns the HTML.
 pub fn run_page(ws: &Workspace, r: &RunReport) -> Result<String> {
     let m = r.metrics.as_ref().ok_or_else(|| ResearchError::NoResults(r.run_id.clone()))?;
-    let eq_path = r.artifacts.equity_parquet.as_deref().ok_or(ResearchError::NoEquityFile)?;
-    let eq = read_equity(&ws.root().join(eq_path))?;
+    if r.artifacts.equity_parquet.is_none() {
+        return Err(ResearchError::NoEquityFile.into());
+    }
+    let detail = RunDetail::read(ws, r.clone(), None)?;
+    let eq = &detail.equity;
     // Buy and hold over the same bars, when the data is still at hand.
     let benchmark: Option<Vec<f64>> =
         catalog::resolve(ws, r.data.id.as_deref().unwrap_or(&r.data.path)).ok().and_then(|d| {
@@ -87,26 +77,15 @@ pub fn run_page(ws: &Workspace, r: &RunReport) -> Result<String> {
         kv("Fees", format!("{:.2}", m.total_fees)),
         kv("Open trades", format!("{}", m.open_trades)),
     ];
-    let mut config = config_rows(&r.config);
-    config.push(kv("data", format!("{} {} ({} rows)", r.data.symbol, r.data.timeframe, r.data.rows)));
-    config.push(kv("fingerprint", r.data.fingerprint.clone()));
-    let (trade_header, trades) = match &r.artifacts.trades_csv {
-        Some(p) => {
-            let text = std::fs::read_to_string(ws.root().join(p))
-                .map_err(|e| Error::io("cannot read", Path::new(p), e))?;
-            let mut lines = text.lines();
-            let header = lines.next().unwrap_or_default().split(',').map(String::from).collect();
-            (
-                header,
-                lines
-                    .map(|l| TradeRow {
-                        cells: l.split(',').enumerate().map(|(i, c)| trade_cell(i, c)).collect(),
-                    })
-                    .collect(),
-            )
-        }
-        None => (Vec::new(), Vec::new()),
-    };
+    let config: Vec<Kv> = detail.config.iter().map(|(label, value)| kv(label, value.clone())).collect();
+    let table = &detail.trades;
+    let trades: Vec<TradeRow> = table
+        .rows
+        .iter()
+        .map(|row| TradeRow {
+            cells: row.iter().enumerate().map(|(i, c)| table.display_cell(i, c)).collect(),
+        })
+        .collect();
     let subtitle = format!(
         "{} {} on {} {}, {} .. {}",
         r.config.strategy,
@@ -126,61 +105,38 @@ pub fn run_page(ws: &Workspace, r: &RunReport) -> Result<String> {
         equity: &eq.equity,
         drawdown: &eq.drawdown,
         benchmark: benchmark.as_deref(),
-        trade_header: &trade_header,
+        trade_header: &table.columns,
         trades: &trades,
     }))
 }
 
 pub fn sweep_page(r: &SweepReport) -> String {
-    let names: Vec<&str> = r.config.grid.iter().map(|(n, _)| n.as_str()).collect();
-    let values = |i: usize| r.config.grid.get(i).map(|(_, v)| v.clone()).unwrap_or_default();
-    // Columns: the second parameter (or the first when there is only one); rows: the first.
-    let (xi, yi) = if names.len() >= 2 { (1, 0) } else { (0, usize::MAX) };
-    let (xv, yv) = (values(xi), if yi == usize::MAX { vec![0.0] } else { values(yi) });
-    let score = |c: &super::sweep::Combination| sweep::rank::score(&r.config.objective, Some(&c.metrics));
-    let cells: Vec<Vec<Option<f64>>> = yv
-        .iter()
-        .map(|y| {
-            xv.iter()
-                .map(|x| {
-                    r.combinations
-                        .iter()
-                        .filter(|c| {
-                            c.params[names[xi]] == *x && (yi == usize::MAX || c.params[names[yi]] == *y)
-                        })
-                        .filter_map(|c| score(c).map(|s| (s, c.objective)))
-                        .max_by(|a, b| a.0.total_cmp(&b.0))
-                        .and_then(|(_, v)| v)
-                })
-                .collect()
-        })
-        .collect();
-    let mut ranked: Vec<&super::sweep::Combination> = r.combinations.iter().collect();
-    ranked.sort_by_key(|c| c.rank);
+    let grid = SweepGrid::of(r);
     let ranking_header: Vec<String> =
         ["rank", "params", &r.config.objective, "total return", "sharpe", "max dd", "trades"]
             .iter()
             .map(|s| s.to_string())
             .collect();
-    let ranking: Vec<TradeRow> = ranked
+    let ranking: Vec<TradeRow> = grid
+        .ranking
         .iter()
         .map(|c| TradeRow {
             cells: vec![
                 c.rank.to_string(),
-                params_text(&c.params),
+                c.params_text(),
                 num(c.objective),
-                pct(Some(c.metrics.total_return)),
-                num(c.metrics.sharpe),
-                pct(Some(c.metrics.max_drawdown)),
-                c.metrics.trade_count.to_string(),
+                pct(Some(c.total_return)),
+                num(c.sharpe),
+                pct(Some(c.max_drawdown)),
+                c.trade_count.to_string(),
             ],
         })
         .collect();
-    let best = ranked.first();
+    let best = grid.ranking.first();
     let headline = vec![
         kv("Combinations", r.combinations.len().to_string()),
         kv(&format!("Best {}", r.config.objective), num(best.and_then(|c| c.objective))),
-        kv("Best params", best.map(|c| params_text(&c.params)).unwrap_or_default()),
+        kv("Best params", best.map(|c| c.params_text()).unwrap_or_default()),
         kv("Data rows", r.data.rows.to_string()),
     ];
     let mut config = config_rows(&r.config);
@@ -191,11 +147,11 @@ pub fn sweep_page(r: &SweepReport) -> String {
         objective: &r.config.objective,
         headline: &headline,
         config: &config,
-        x_name: names.get(xi).copied().unwrap_or(""),
-        x_values: &xv,
-        y_name: if yi == usize::MAX { "" } else { names[yi] },
-        y_values: &yv,
-        cells: &cells,
+        x_name: &grid.x_name,
+        x_values: &grid.xs,
+        y_name: &grid.y_name,
+        y_values: &grid.ys,
+        cells: &grid.cells,
         ranking_header: &ranking_header,
         ranking: &ranking,
     })

@@ -1,21 +1,8 @@
-//! One pane per screen; each is a pure drawing function of its state.
+//! The dialogs drawn over every screen (a question, the order confirm), and the formatting
+//! helpers the screens share.
 
-pub mod alerts;
-pub mod compare;
 pub mod confirm;
-pub mod corridors;
-pub mod detail;
-pub mod form;
-pub mod help;
 pub mod order_confirm;
-pub mod paper;
-pub mod paper_detail;
-pub mod pretrade;
-pub mod runs;
-pub mod signal_detail;
-pub mod signals;
-pub mod sweep;
-pub mod sweeps;
 
 use ratatui::layout::Rect;
 
@@ -33,13 +20,4 @@ pub fn centered(r: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(r.width);
     let h = h.min(r.height);
     Rect { x: r.x + (r.width - w) / 2, y: r.y + (r.height - h) / 2, width: w, height: h }
-}
-
-/// The first row to show so that `selected` stays visible in `rows` lines.
-pub fn scroll_for(selected: usize, rows: usize) -> usize {
-    if rows == 0 {
-        0
-    } else {
-        selected.saturating_sub(rows - 1)
-    }
 }

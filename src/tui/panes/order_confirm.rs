@@ -119,6 +119,13 @@ pub fn draw(f: &mut Frame, area: Rect, d: &OrderDialog, now_ms: i64, keymap: &Ke
     f.render_widget(Paragraph::new(lines).style(t.base).wrap(Wrap { trim: true }).block(block), r);
 }
 
+/// Who is at the keyboard, for the approval record.
+pub fn operator() -> String {
+    std::env::var("QUANTLAB_OPERATOR")
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "operator".into())
+}
+
 #[cfg(test)]
 mod tests {
     use crossterm::event::{KeyCode, KeyEventState, KeyModifiers};

@@ -1,5 +1,8 @@
-//! Widgets shared by the panes.
+//! Widgets shared by the screens.
 
+pub mod form;
 pub mod ladder;
 pub mod line_chart;
+pub mod list_cursor;
+pub mod series;
 pub mod status_bar;

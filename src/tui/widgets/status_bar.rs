@@ -31,17 +31,17 @@ pub fn style(t: &Theme, s: Severity) -> ratatui::style::Style {
 const BUSY: &str = "◐";
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let (counts, worst) = summary(&app.alerts);
+    let (counts, worst) = summary(&app.shared.alerts);
     let mut spans = Vec::new();
     // A halt outranks any alert: nothing can be sent until it is lifted, so it leads.
-    if let Some(h) = &app.execution.halted {
+    if let Some(h) = &app.shared.execution.halted {
         spans.push(Span::styled(" ■ HALTED ", t.critical));
         spans.push(Span::styled(format!(" {h} "), t.status_bar));
     }
     // Orders waiting for a keypress are the operator's next job: always in sight.
-    if app.execution.awaiting_approval > 0 {
+    if app.shared.execution.awaiting_approval > 0 {
         spans.push(Span::styled(
-            format!(" ⧗ {} awaiting approval ", app.execution.awaiting_approval),
+            format!(" ⧗ {} awaiting approval ", app.shared.execution.awaiting_approval),
             t.warning,
         ));
     }
@@ -55,11 +55,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         None => spans.push(Span::styled(" ✔ no unacknowledged alerts ", t.ok)),
     }
     let mut right = vec![];
-    if let Some(job) = app.busy.first() {
+    let busy = app.jobs.labels();
+    if let Some(job) = busy.first() {
         right.push(Span::styled(
             format!(
                 " {BUSY} {job}{}{} ",
-                if app.busy.len() > 1 { " …" } else { "" },
+                if busy.len() > 1 { " …" } else { "" },
                 if app.busy_secs > 0 { format!(" · {}s", app.busy_secs) } else { String::new() }
             ),
             t.accent,

@@ -197,7 +197,13 @@ async fn the_corridor_lists_say_the_real_arm_state() {
     };
     let row = |text: &str| text.lines().find(|l| l.starts_with("kraken/main")).unwrap_or("").to_string();
     let check = |want: &str, state: ArmState| {
-        let s = engine.corridors().unwrap().into_iter().find(|s| s.corridor.venue == Venue::Kraken).unwrap();
+        let s = engine
+            .execution()
+            .corridors()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.corridor.venue == Venue::Kraken)
+            .unwrap();
         assert_eq!((s.arm.label(), s.arm.state), (want, state), "{s:?}");
         for args in [&["corridors"][..], &["corridor", "list"][..]] {
             let line = row(&cli(args));

@@ -1,0 +1,117 @@
+//! What the console asks of the engine: one [`Cmd`] per kind of work, and the job each is.
+
+use super::JobKey;
+use crate::engine::execution::CorridorId;
+use crate::engine::research::RunRequest;
+
+// Not Clone: a SendConfirmed carries the operator's one-time Confirmation.
+#[derive(Debug)]
+pub enum Cmd {
+    LoadRuns,
+    LoadSweeps,
+    LoadAlerts,
+    LoadDetail(String),
+    LoadCompare(Vec<String>),
+    LoadSweep(String),
+    LoadForm,
+    StartRun(Box<RunRequest>),
+    Ack(Option<String>),
+    LoadCorridors,
+    /// The kill switch, after its confirm.
+    Kill,
+    LoadPretrade,
+    SavePlan(Box<crate::engine::pretrade::PlanInput>),
+    PlanToIntent(String),
+    LoadPaper,
+    LoadPaperDetail(String),
+    LoadPaperForm,
+    StartPaper(Box<crate::engine::paper::StartRequest>),
+    Paper(PaperOp, String),
+    LoadSignals,
+    LoadSignalDetail(String),
+    /// Research a signal in the background (sweeps, walk-forward, verdict).
+    ResearchSignal(String),
+    TriageSignal(String),
+    /// Renew armed corridors' dead-man timers, read one corridor's detail, and summarise them
+    /// all (the status bar's halts and approvals, the Corridors list), each journal read once.
+    PollCorridors(crate::engine::CorridorPoll),
+    LoadCorridorDetail(CorridorId),
+    Arm(CorridorId),
+    Disarm(CorridorId),
+    /// Stream an armed live corridor's own orders and fills (a long-lived worker).
+    WatchFills(CorridorId),
+    /// Whether the engine's venue runtime runs (the About tab).
+    ReadVenueRuntime,
+    /// Approve with the confirm dialog's confirmation, and send.
+    SendConfirmed(Box<crate::engine::execution::Confirmation>),
+}
+
+/// What the operator asked of a paper session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaperOp {
+    Pause,
+    Resume,
+    Stop,
+}
+
+impl Cmd {
+    /// The job this command is: at most one of each is in flight, and its result comes back
+    /// paired with it.
+    pub fn key(&self) -> JobKey {
+        use JobKey as K;
+        match self {
+            Cmd::LoadRuns => K::Runs,
+            Cmd::LoadSweeps => K::Sweeps,
+            Cmd::LoadAlerts => K::Alerts,
+            Cmd::LoadDetail(id) => K::Detail(id.clone()),
+            Cmd::LoadCompare(ids) => K::Compare(ids.clone()),
+            Cmd::LoadSweep(id) => K::Sweep(id.clone()),
+            Cmd::LoadForm => K::RunForm,
+            Cmd::StartRun(r) => K::Run {
+                strategy: r.strategy.clone(),
+                data: r.data.clone(),
+                params: format!("{:?}", r.params),
+            },
+            Cmd::Ack(id) => K::Ack(id.clone()),
+            Cmd::LoadCorridors => K::Execution,
+            Cmd::Kill => K::Kill,
+            Cmd::LoadPretrade => K::Pretrade,
+            Cmd::SavePlan(_) => K::SavePlan,
+            Cmd::PlanToIntent(id) => K::PlanToIntent(id.clone()),
+            Cmd::LoadPaper => K::Paper,
+            Cmd::LoadPaperDetail(id) => K::PaperDetail(id.clone()),
+            Cmd::LoadPaperForm => K::PaperForm,
+            Cmd::StartPaper(r) => K::StartPaper { strategy: r.strategy.clone(), feed: r.feed.clone() },
+            Cmd::Paper(op, id) => K::PaperOp(*op, id.clone()),
+            Cmd::LoadSignals => K::Signals,
+            Cmd::LoadSignalDetail(id) => K::SignalDetail(id.clone()),
+            Cmd::ResearchSignal(id) => K::Research(id.clone()),
+            Cmd::TriageSignal(id) => K::Triage(id.clone()),
+            Cmd::PollCorridors(_) => K::CorridorPoll,
+            Cmd::LoadCorridorDetail(id) => K::CorridorDetail(id.clone()),
+            Cmd::Arm(id) => K::Arm(id.clone()),
+            Cmd::Disarm(id) => K::Disarm(id.clone()),
+            Cmd::WatchFills(id) => K::Watch(id.clone()),
+            Cmd::ReadVenueRuntime => K::VenueRuntime,
+            Cmd::SendConfirmed(c) => K::Send(c.intent_id().to_string()),
+        }
+    }
+
+    /// What runs once the job in flight is done, when `self` is held for it and `newer` is
+    /// asked for too: the newer request, except that corridor polls add up, so a renewal held
+    /// behind a running poll is not lost to a reload asked for after it.
+    pub(super) fn then(self, newer: Cmd) -> Cmd {
+        match (self, newer) {
+            (Cmd::PollCorridors(old), Cmd::PollCorridors(mut new)) => {
+                for id in old.keep_alive {
+                    if !new.keep_alive.contains(&id) {
+                        new.keep_alive.push(id);
+                    }
+                }
+                new.detail = new.detail.or(old.detail);
+                Cmd::PollCorridors(new)
+            }
+            (_, newer) => newer,
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! What a job is known by: its [`JobKey`]. The in-flight set, the status bar and a result's
+//! routing all use it; the key also says which workers run the job.
+
+use super::PaperOp;
+use crate::engine::execution::CorridorId;
+
+/// A job the console runs. Two commands with one key are the same job: at most one of them is
+/// in flight (see [`super::Jobs`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobKey {
+    Runs,
+    Sweeps,
+    Alerts,
+    /// What is halted and what awaits approval.
+    Execution,
+    Detail(String),
+    Compare(Vec<String>),
+    Sweep(String),
+    RunForm,
+    PaperForm,
+    Run {
+        strategy: String,
+        data: String,
+        /// The parameters as the request has them: another set is another run.
+        params: String,
+    },
+    Ack(Option<String>),
+    Kill,
+    Pretrade,
+    SavePlan,
+    PlanToIntent(String),
+    Paper,
+    PaperDetail(String),
+    StartPaper {
+        strategy: String,
+        feed: String,
+    },
+    PaperOp(PaperOp, String),
+    Signals,
+    SignalDetail(String),
+    Research(String),
+    Triage(String),
+    /// Every corridor's summary, with the renewals and the detail it was asked for.
+    CorridorPoll,
+    CorridorDetail(CorridorId),
+    Arm(CorridorId),
+    Disarm(CorridorId),
+    /// An account stream: long-lived, not a job in flight (the corridors screen tracks it).
+    Watch(CorridorId),
+    VenueRuntime,
+    /// Approve and send this intent.
+    Send(String),
+}
+
+impl JobKey {
+    /// Shown in the status bar while the job runs; loads run unannounced.
+    pub fn label(&self) -> Option<String> {
+        match self {
+            JobKey::Run { strategy, data, .. } => Some(format!("running {strategy} on {data}")),
+            JobKey::Kill => Some("kill switch: halting and cancelling".into()),
+            JobKey::StartPaper { strategy, feed } => Some(format!("paper: starting {strategy} on {feed}")),
+            JobKey::PaperOp(op, id) => Some(format!("paper: {op:?} {id}").to_lowercase()),
+            JobKey::Research(id) => Some(format!("researching signal {id}")),
+            JobKey::Arm(id) => Some(format!("arming {id}")),
+            JobKey::Send(intent) => Some(format!("sending {intent}")),
+            _ => None,
+        }
+    }
+
+    /// Whether it is a job with one result (a stream is not, and is never held).
+    pub fn tracked(&self) -> bool {
+        !matches!(self, JobKey::Watch(_))
+    }
+
+    /// Which workers run it: see [`crate::tui::pool`].
+    pub fn lane(&self) -> Lane {
+        match self {
+            JobKey::Kill => Lane::Kill,
+            JobKey::Send(_) => Lane::Orders,
+            JobKey::Watch(_) => Lane::Stream,
+            JobKey::Run { .. } | JobKey::Research(_) => Lane::Research,
+            JobKey::CorridorPoll | JobKey::CorridorDetail(_) | JobKey::Arm(_) | JobKey::Disarm(_) => {
+                Lane::Venue
+            }
+            _ => Lane::Reads,
+        }
+    }
+}
+
+/// Where a job runs; each lane has its own workers, so a slow kind of work never holds up
+/// another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// Reads of the workspace and small writes (acknowledge, save a plan, steer a session).
+    Reads,
+    /// Backtests and signal research: seconds to minutes.
+    Research,
+    /// Venue calls: a corridor's detail, arming, disarming, the dead-man renewals.
+    Venue,
+    /// A confirmed order going out.
+    Orders,
+    /// The kill switch: a worker of its own that nothing else ever occupies.
+    Kill,
+    /// A long-lived account stream, on a thread of its own.
+    Stream,
+}

@@ -1,0 +1,77 @@
+//! What a job hands back to the UI.
+
+use crate::engine::alerts::AlertView;
+use crate::engine::research::index::IndexEntry;
+use crate::engine::research::sweep::SweepSummary;
+use crate::engine::research::RunReport;
+use crate::tui::screens::compare::load::CompareView;
+use crate::tui::screens::new_run::fields::RunForm;
+use crate::tui::screens::paper_session::load::PaperDetailView;
+use crate::tui::screens::run_detail::load::RunDetail;
+use crate::tui::screens::signal_detail::load::SignalDetailView;
+use crate::tui::screens::sweep::load::SweepView;
+
+/// What the status bar says of execution: what is halted, and how many intents wait for an
+/// operator's approval (pending and not expired).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExecutionState {
+    pub halted: Option<String>,
+    pub awaiting_approval: usize,
+}
+
+/// Everything a background job can hand back to the UI.
+#[derive(Debug)]
+pub enum Loaded {
+    Runs(Vec<IndexEntry>),
+    Sweeps(Vec<SweepSummary>),
+    Alerts(Vec<AlertView>),
+    Detail(Box<RunDetail>),
+    Compare(Box<CompareView>),
+    Sweep(Box<SweepView>),
+    Form(Box<RunForm>),
+    RunDone(Box<RunReport>),
+    /// A run from the form failed (its report, if any, is in the index).
+    RunFailed(String),
+    Acked(Vec<String>),
+    /// Why execution is halted, if it is.
+    Corridors(ExecutionState),
+    /// The kill switch is done (its alerts say what it did).
+    Killed,
+    /// Saved plans, and the policy they are checked against (or why it could not be read).
+    Pretrade(
+        Vec<crate::engine::pretrade::Plan>,
+        Result<Option<crate::engine::execution::policy::LoadedPolicy>, String>,
+    ),
+    /// A plan was written: its id, and whether the policy accepted it.
+    PlanSaved(String, bool),
+    IntentDrafted(String),
+    Paper(Vec<crate::engine::paper::view::SessionView>),
+    PaperDetail(Box<PaperDetailView>),
+    /// A session was started, paused, resumed or stopped: its id and what happened.
+    PaperChanged(String, String),
+    /// The signals, and when they were read.
+    Signals(Vec<crate::engine::signals::SignalRow>, i64),
+    SignalDetail(Box<SignalDetailView>),
+    /// A signal's research ended: the verdict (kind, id) or why not.
+    SignalResearched {
+        id: String,
+        outcome: Result<(crate::engine::signals::VerdictKind, String), String>,
+    },
+    /// A signal was triaged again: its id, and its decision now.
+    SignalTriaged(String, crate::engine::signals::Decision),
+    CorridorList(Vec<(crate::engine::CorridorSummary, crate::engine::execution::arm_state::ArmState)>),
+    /// One corridor poll's results, each applied as if it came alone: each renewal
+    /// (`KeptAlive`), the detail when asked, and the snapshot (`Corridors` for the status bar,
+    /// `CorridorList` for the Corridors tab).
+    CorridorPoll(Vec<crate::engine::Result<Loaded>>),
+    CorridorDetail(Box<crate::engine::corridor_api::CorridorDetail>),
+    Armed(Box<crate::engine::execution::corridor::arming::ArmReport>),
+    Disarmed(crate::engine::execution::CorridorId),
+    KeptAlive(crate::engine::execution::CorridorId, Result<(), String>),
+    Sent(Box<crate::engine::corridor_api::ConfirmedSend>),
+    Watching(crate::engine::execution::CorridorId),
+    /// Whether the engine's venue runtime runs (a venue was used).
+    VenueRuntime(bool),
+    /// A send that did not happen (refused or failed): why.
+    SendFailed(String),
+}

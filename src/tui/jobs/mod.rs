@@ -1,0 +1,177 @@
+//! Work the console asks of the engine, done off the UI thread. Each command is a typed job
+//! ([`JobKey`]): at most one per key is in flight ([`Jobs`]), it runs on the worker pool
+//! ([`super::pool`]) and posts exactly one [`Done`] back, paired with its key. The UI never
+//! blocks on I/O.
+
+mod cmd;
+mod flight;
+mod key;
+mod loaded;
+
+pub use cmd::{Cmd, PaperOp};
+pub use flight::Jobs;
+pub use key::{JobKey, Lane};
+pub use loaded::{ExecutionState, Loaded};
+
+use super::screens;
+use crate::engine::research::query::Query;
+use crate::engine::{Engine, Error, Result};
+
+/// A finished job: its key and its result.
+#[derive(Debug)]
+pub struct Done {
+    pub key: JobKey,
+    pub result: Result<Loaded>,
+}
+
+/// [`execute`], with a panic turned into a failed job: the UI must hear back from every job,
+/// or its busy marker would spin forever and quitting would keep asking.
+pub fn execute_caught(engine: &Engine, cmd: Cmd) -> Done {
+    let key = cmd.key();
+    let what = format!("{cmd:?}").split(['(', ' ']).next().unwrap_or("job").to_string();
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(engine, cmd))).unwrap_or_else(|p| {
+            let why = crate::engine::error::panic_message(&*p);
+            Err(Error::runtime(format!("internal error in {what}: {why} (details in the workspace log)")))
+        });
+    Done { key, result }
+}
+
+/// Run a command on this thread (tests drive the app this way).
+pub fn execute(engine: &Engine, cmd: Cmd) -> Done {
+    Done { key: cmd.key(), result: run(engine, cmd) }
+}
+
+fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
+    Ok(match cmd {
+        Cmd::LoadRuns => Loaded::Runs(engine.list_runs(&Query::default())?),
+        Cmd::LoadSweeps => Loaded::Sweeps(engine.list_sweeps()?),
+        Cmd::LoadAlerts => Loaded::Alerts(engine.alerts()?),
+        Cmd::LoadDetail(id) => Loaded::Detail(Box::new(screens::run_detail::load::load(engine, &id)?)),
+        Cmd::LoadCompare(ids) => Loaded::Compare(Box::new(screens::compare::load::load(engine, &ids)?)),
+        Cmd::LoadSweep(id) => Loaded::Sweep(Box::new(screens::sweep::load::load(engine, &id)?)),
+        Cmd::LoadForm => Loaded::Form(Box::new(screens::new_run::fields::new_form(
+            engine.list_data()?,
+            engine.strategies(),
+        ))),
+        // A failed run is an outcome the UI must tell apart from a failed load.
+        Cmd::StartRun(req) => match engine.run(&req) {
+            Ok(r) => Loaded::RunDone(Box::new(r)),
+            Err(e) => Loaded::RunFailed(e.message),
+        },
+        Cmd::Ack(id) => Loaded::Acked(engine.ack_alerts(id.as_deref())?),
+        Cmd::LoadCorridors => Loaded::Corridors(execution_state(&engine.corridor_snapshot()?)),
+        Cmd::LoadPretrade => Loaded::Pretrade(
+            engine.pretrade_plans()?,
+            crate::engine::execution::policy::load(engine.workspace()).map_err(|e| e.message),
+        ),
+        Cmd::SavePlan(input) => {
+            let p = engine.pretrade_plan(*input)?;
+            Loaded::PlanSaved(p.id.clone(), p.valid())
+        }
+        Cmd::PlanToIntent(id) => Loaded::IntentDrafted(engine.pretrade_to_intent(&id)?.id),
+        Cmd::LoadPaper => Loaded::Paper(engine.paper_sessions()?),
+        Cmd::LoadPaperDetail(id) => {
+            Loaded::PaperDetail(Box::new(screens::paper_session::load::load(engine, &id)?))
+        }
+        Cmd::LoadPaperForm => Loaded::Form(Box::new(screens::new_run::fields::new_paper_form(
+            engine.list_data()?,
+            engine.strategies(),
+        ))),
+        Cmd::StartPaper(req) => {
+            let s = engine.paper_start(&req)?;
+            Loaded::PaperChanged(s.id, format!("started ({})", s.status.name()))
+        }
+        Cmd::Paper(op, id) => {
+            let s = match op {
+                PaperOp::Pause => engine.paper_pause(&id)?,
+                PaperOp::Resume => engine.paper_resume(&id)?,
+                PaperOp::Stop => engine.paper_stop(&id)?,
+            };
+            let what = match op {
+                PaperOp::Pause => "pausing after the current bar",
+                PaperOp::Resume => "resuming",
+                PaperOp::Stop => "stopping",
+            };
+            Loaded::PaperChanged(s.id, what.into())
+        }
+        Cmd::LoadSignals => Loaded::Signals(engine.signals_list(None)?, crate::engine::time::now_ms()),
+        Cmd::LoadSignalDetail(id) => {
+            Loaded::SignalDetail(Box::new(screens::signal_detail::load::load(engine, &id)?))
+        }
+        // A refusal is an outcome the UI reports.
+        Cmd::ResearchSignal(id) => {
+            let outcome =
+                engine.signal_research(&id).map(|v| (v.verdict, v.verdict_id)).map_err(|e| e.message);
+            Loaded::SignalResearched { id, outcome }
+        }
+        Cmd::TriageSignal(id) => {
+            let row = engine.signals_triage(Some(&id))?.into_iter().next();
+            let row = row.ok_or_else(|| Error::not_found(format!("no signal '{id}'")))?;
+            Loaded::SignalTriaged(row.signal_id, row.decision)
+        }
+        Cmd::PollCorridors(poll) => {
+            let r = engine.corridor_poll(&poll);
+            let renewed = r
+                .kept_alive
+                .into_iter()
+                .map(|(id, lease)| Ok(Loaded::KeptAlive(id, lease.map(|_| ()).map_err(|e| e.message))));
+            let detail = r.detail.map(|d| d.map(|d| Loaded::CorridorDetail(Box::new(d))));
+            let snapshot = match r.snapshot {
+                Ok(s) => vec![
+                    Ok(Loaded::Corridors(execution_state(&s))),
+                    Ok(Loaded::CorridorList(corridor_list(s.corridors))),
+                ],
+                Err(e) => vec![Err(e)],
+            };
+            Loaded::CorridorPoll(renewed.chain(detail).chain(snapshot).collect())
+        }
+        Cmd::LoadCorridorDetail(id) => {
+            Loaded::CorridorDetail(Box::new(engine.corridor_detail(id.venue, &id.account)?))
+        }
+        Cmd::Arm(id) => Loaded::Armed(Box::new(engine.corridor_arm(id.venue, &id.account)?)),
+        Cmd::Disarm(id) => {
+            engine.corridor_disarm(id.venue, &id.account, false)?;
+            Loaded::Disarmed(id)
+        }
+        // Streams run only under the live console (the pool); driven synchronously there is
+        // nothing to stream into.
+        Cmd::WatchFills(id) => Loaded::Watching(id),
+        Cmd::ReadVenueRuntime => Loaded::VenueRuntime(engine.venue_runtime().started()),
+        Cmd::SendConfirmed(c) => match engine.corridor_send_confirmed(*c) {
+            Ok(r) => Loaded::Sent(Box::new(r)),
+            Err(e) => Loaded::SendFailed(e.message),
+        },
+        Cmd::Kill => {
+            // The details are in the KILL_SWITCH alerts.
+            engine.kill(None, None, "console kill switch")?;
+            Loaded::Killed
+        }
+    })
+}
+
+/// What is halted, in a few words for the status bar (the alert carries the details), and what
+/// awaits approval.
+fn execution_state(snap: &crate::engine::CorridorSnapshot) -> ExecutionState {
+    let halted = snap.halted();
+    let halted = match halted.len() {
+        _ if snap.kill_switch.is_some() => Some("all corridors (kill switch)".into()),
+        0 => None,
+        1 => Some(halted[0].to_string()),
+        n => Some(format!("{} and {} more", halted[0], n - 1)),
+    };
+    ExecutionState { halted, awaiting_approval: snap.awaiting_approval() }
+}
+
+/// The Corridors tab's rows: each corridor with its arm state.
+fn corridor_list(
+    corridors: Vec<crate::engine::CorridorSummary>,
+) -> Vec<(crate::engine::CorridorSummary, crate::engine::execution::arm_state::ArmState)> {
+    corridors
+        .into_iter()
+        .map(|s| {
+            let state = s.arm.state;
+            (s, state)
+        })
+        .collect()
+}
