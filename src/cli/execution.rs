@@ -85,11 +85,7 @@ fn spec(a: &IntentNewArgs) -> Result<IntentSpec> {
     let ttl_ms = a
         .expires
         .as_deref()
-        .map(|e| {
-            parse_timeframe(e).map_err(|_| {
-                Error::bad_input(format!("--expires: '{e}' is not a duration like 30s, 10m or 1h"))
-            })
-        })
+        .map(|e| parse_timeframe(e).map_err(|_| Error::from(super::error::CliError::NotADuration(e.into()))))
         .transpose()?;
     Ok(IntentSpec {
         source: IntentSource::parse(&a.source)?,

@@ -5,6 +5,7 @@ mod args;
 mod audit;
 mod corridor;
 mod data;
+mod error;
 mod execution;
 mod logging;
 mod output;
@@ -28,7 +29,7 @@ pub use request::{prepare as prepare_request, Prepared as PreparedRequest};
 
 use crate::engine::contract::CONTRACT_VERSION;
 use crate::engine::workspace::Workspace;
-use crate::engine::{Engine, Error, Result};
+use crate::engine::{Engine, Result};
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub const GIT_COMMIT: &str = env!("QUANTLAB_GIT_COMMIT");
@@ -62,9 +63,8 @@ pub fn main() -> i32 {
     // A signal file that cannot be written is found before the command runs, so no command
     // reports success on stdout and then fails on its signal file.
     if let Some(why) = cli.signal_file.as_deref().and_then(signal_unwritable) {
-        let err =
-            crate::engine::Error::runtime(format!("cannot write the signal file: {why}; nothing was run"))
-                .with_field("--signal-file");
+        let err = crate::engine::Error::from(error::CliError::SignalFileUnwritable(why))
+            .with_field("--signal-file");
         // On stderr always (a supervisor's log), and as the --json document on stdout.
         output::err(&format!("error: {}\n", err.message));
         if as_json {
@@ -216,12 +216,9 @@ fn console(engine: &Engine, cli: &Cli) -> Result<Outcome> {
     if !is_terminal() || cli.json {
         // Listed from the command tree itself, so a new subcommand is never missing here.
         let cmd = <args::Cli as clap::CommandFactory>::command();
-        let names: Vec<&str> =
-            cmd.get_subcommands().filter(|c| !c.is_hide_set()).map(|c| c.get_name()).collect();
-        return Err(Error::bad_input(format!(
-            "the console needs a terminal; for scripts use a subcommand: {} (see `quantlab --help`)",
-            names.join(", ")
-        )));
+        let commands =
+            cmd.get_subcommands().filter(|c| !c.is_hide_set()).map(|c| c.get_name().to_string()).collect();
+        return Err(error::CliError::ConsoleNeedsTerminal { commands }.into());
     }
     crate::tui::run(engine, &crate::tui::Options { theme: cli.theme.clone(), keymap: None })?;
     Ok(Outcome::ok("console", &serde_json::json!({}), String::new()))

@@ -7,11 +7,12 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::args::{DoctorArgs, OrderCmd, PreviewArgs, SimArgs, SimCmd};
+use super::error::CliError;
 use super::output::Outcome;
 use crate::engine::execution::{CorridorId, OrderType, Side, TimeInForce, Venue};
 use crate::engine::venues::preview;
 use crate::engine::venues::sim::faults::FaultChange;
-use crate::engine::{Engine, Error, Result};
+use crate::engine::{Engine, Result};
 
 pub fn sim(engine: &Engine, a: &SimArgs, json_out: bool) -> (&'static str, Result<Outcome>) {
     match &a.cmd {
@@ -21,12 +22,9 @@ pub fn sim(engine: &Engine, a: &SimArgs, json_out: bool) -> (&'static str, Resul
 }
 
 fn run(engine: &Engine, a: &SimArgs, json_out: bool) -> Result<Outcome> {
-    let config =
-        a.config.as_ref().ok_or_else(|| Error::bad_input("--config: the simulator needs its TOML config"))?;
-    let listen: std::net::SocketAddr = a
-        .listen
-        .parse()
-        .map_err(|_| Error::bad_input(format!("--listen: '{}' is not ADDRESS:PORT", a.listen)))?;
+    let config = a.config.as_ref().ok_or(CliError::SimNeedsConfig)?;
+    let listen: std::net::SocketAddr =
+        a.listen.parse().map_err(|_| CliError::NotAnAddress(a.listen.clone()))?;
     engine.venues().simulate(config, listen, |bound| {
         // One line a supervisor (or a test) can wait for; the port is real even with :0.
         let line = if json_out {
@@ -51,7 +49,7 @@ fn fault(engine: &Engine, url: &str, kind: &str, value: Option<&str>) -> Result<
 fn corridor(venue: &str, account: &str) -> Result<CorridorId> {
     let v = Venue::parse(venue)?;
     if !v.is_live() {
-        return Err(Error::bad_input("--venue: doctor and order preview are for kraken or hyperliquid"));
+        return Err(CliError::NotALiveVenue.into());
     }
     CorridorId::new(v, account)
 }
@@ -64,9 +62,11 @@ pub fn doctor(engine: &Engine, a: &DoctorArgs) -> Result<Outcome> {
 }
 
 fn decimal(flag: &str, s: &str) -> Result<Decimal> {
-    let d = Decimal::from_str(s).map_err(|_| Error::bad_input(format!("{flag}: '{s}' is not a number")))?;
+    let (flag, value) = (flag.to_string(), s.to_string());
+    let d = Decimal::from_str(s)
+        .map_err(|_| CliError::NotANumber { flag: flag.clone(), value: value.clone() })?;
     if d <= Decimal::ZERO {
-        return Err(Error::bad_input(format!("{flag}: {s} must be positive")));
+        return Err(CliError::NotPositive { flag, value }.into());
     }
     Ok(d)
 }

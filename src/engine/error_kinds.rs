@@ -21,6 +21,12 @@ use super::secrets::SecretsError;
 use super::signals::error::SignalError;
 use super::strategy::StrategyError;
 use super::time::{TimeError, TimestampError};
+use super::venues::error::VenuesError;
+use super::venues::hyperliquid::exchange_reply::HlError;
+use super::venues::hyperliquid::info::InfoError;
+use super::venues::kraken::errors::KrakenError;
+use super::venues::kraken::pairs::PairError;
+use super::venues::sim::error::SimError;
 use super::workspace_error::WorkspaceError;
 
 use ErrorKind::{BadInput, NotFound, Refused, Runtime, Venue};
@@ -261,7 +267,7 @@ impl From<WorkspaceError> for Error {
     fn from(e: WorkspaceError) -> Self {
         use WorkspaceError as W;
         let kind = match &e {
-            W::Io { .. } | W::InvalidJson { .. } => Runtime,
+            W::Io { .. } | W::InvalidJson { .. } | W::CsvRow { .. } => Runtime,
             W::Missing(_) | W::NoAlert(_) => NotFound,
         };
         wrap(kind, e)
@@ -370,5 +376,77 @@ impl From<PolicyError> for Error {
     fn from(e: PolicyError) -> Self {
         // The operator's policy file.
         wrap(BadInput, e)
+    }
+}
+
+impl From<VenuesError> for Error {
+    fn from(e: VenuesError) -> Self {
+        use VenuesError as V;
+        let kind = match &e {
+            V::Venue(_) => Venue,
+            // A credential in the keyring that is not of the venue's form.
+            V::KrakenCredentialForm { .. } | V::KrakenSecretNotBase64(_) | V::NotAnAgentKey(_) => Refused,
+            V::NotANonceCeiling { .. } | V::NonceLockTask(_) => Runtime,
+            V::Unpreviewable(_)
+            | V::EndpointsFile { .. }
+            | V::FakeHasNoEndpoints
+            | V::FakeNotLive
+            | V::Address { .. }
+            | V::NoAccountAddress(_)
+            | V::QtyNotPositive(_)
+            | V::PriceNotPositive(_)
+            | V::NeedsLimitPrice(_)
+            | V::NeedsTriggerPrice(_)
+            | V::NotListed { .. }
+            | V::OffLot { .. }
+            | V::OffTick { .. }
+            | V::BelowMinimum { .. } => BadInput,
+        };
+        wrap(kind, e)
+    }
+}
+
+impl From<KrakenError> for Error {
+    fn from(e: KrakenError) -> Self {
+        // Exit 2 for arguments or a minimum the order broke, exit 4 for the rest (its class).
+        wrap(e.exit_class().kind(), e)
+    }
+}
+
+impl From<HlError> for Error {
+    fn from(e: HlError) -> Self {
+        // Exit 2 for an order that broke a price or size rule, exit 4 for the rest.
+        wrap(e.kind(), e)
+    }
+}
+
+impl From<PairError> for Error {
+    fn from(e: PairError) -> Self {
+        // The venue's listing is malformed: its data, not the caller's input.
+        wrap(Venue, e)
+    }
+}
+
+impl From<InfoError> for Error {
+    fn from(e: InfoError) -> Self {
+        wrap(Venue, e)
+    }
+}
+
+impl From<SimError> for Error {
+    fn from(e: SimError) -> Self {
+        use SimError as S;
+        let kind = match &e {
+            // The config and the command line are the caller's input.
+            S::ConfigUnreadable { .. }
+            | S::ConfigField { .. }
+            | S::ReplayEmpty(_)
+            | S::NotLoopback { .. }
+            | S::Fault { .. }
+            | S::UnknownFault(_) => BadInput,
+            S::Runtime(_) | S::Bind { .. } | S::LocalAddr { .. } | S::Serve(_) => Runtime,
+            S::Control { .. } => Venue,
+        };
+        wrap(kind, e)
     }
 }

@@ -16,6 +16,10 @@ pub enum WorkspaceError {
     /// An artifact that is not the JSON it should be (corrupt or hand-edited).
     #[error("{}: invalid JSON: {source}", path.display())]
     InvalidJson { path: PathBuf, source: serde_json::Error },
+    /// A CSV artifact whose row (`line`, 1-based, the header is line 1) has `found` cells
+    /// where its header has `expected`.
+    #[error("{}: line {line}: {found} cells where the header has {expected}", path.display())]
+    CsvRow { path: PathBuf, line: usize, found: usize, expected: usize },
     #[error("no alert '{0}'")]
     NoAlert(String),
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::engine::error::{Error, Result};
+use crate::engine::workspace_error::WorkspaceError;
 
 /// The trade list of one run, cells exactly as trades.csv holds them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -32,13 +33,14 @@ impl TradeTable {
         for (i, line) in lines.enumerate() {
             let cells: Vec<&str> = line.split(',').collect();
             if cells.len() != columns.len() {
-                return Err(Error::runtime(format!(
-                    "{}: line {}: {} cells where the header has {}",
-                    path.display(),
-                    i + 2,
-                    cells.len(),
-                    columns.len()
-                )));
+                let (found, expected) = (cells.len(), columns.len());
+                return Err(WorkspaceError::CsvRow {
+                    path: path.to_path_buf(),
+                    line: i + 2,
+                    found,
+                    expected,
+                }
+                .into());
             }
             if limit.is_none_or(|l| rows.len() < l) {
                 rows.push(cells.into_iter().map(String::from).collect());
@@ -94,7 +96,11 @@ mod tests {
     fn a_truncated_row_is_refused_by_its_line() {
         let (_d, p) = write(&format!("{HEADER}\n1,long,2024\n"));
         let e = TradeTable::read(&p, None).unwrap_err();
-        assert!(e.message.contains("trades.csv: line 2: 3 cells where the header has 13"), "{}", e.message);
+        let row = e.domain::<WorkspaceError>();
+        assert!(
+            matches!(row, Some(WorkspaceError::CsvRow { line: 2, found: 3, expected: 13, path }) if path.ends_with("trades.csv")),
+            "{e:?}"
+        );
     }
 
     #[test]

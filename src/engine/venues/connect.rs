@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use super::endpoints::{self, Endpoint};
+use super::error::VenuesError;
 use super::evm::signer::EvmSigner;
 use super::http::Http;
 use super::hyperliquid::adapter::HlAdapter;
@@ -17,7 +18,7 @@ use super::kraken::client::KrakenClient;
 use super::kraken::nonce_store::PersistedNonce;
 use super::ws_stream::Notifier;
 use crate::engine::alerts::{self, codes};
-use crate::engine::error::{Error, ErrorKind, Result};
+use crate::engine::error::{Error, Result};
 use crate::engine::execution::broker::BrokerAdapter;
 use crate::engine::execution::{CorridorId, Venue};
 use crate::engine::loopback::NotLoopback;
@@ -28,10 +29,6 @@ use crate::engine::workspace::Workspace;
 pub enum Live {
     Kraken(KrakenAdapter),
     Hyperliquid(Box<HlAdapter>),
-}
-
-fn refused(msg: String) -> Error {
-    Error::new(ErrorKind::Refused, msg)
 }
 
 /// The file the Kraken nonce ceiling of one account lives in.
@@ -63,15 +60,14 @@ pub fn open(
             &e.message,
         );
     })?;
-    let http = Http::new(ep.timeout_ms).map_err(|e| Error::new(ErrorKind::Venue, e.to_string()))?;
+    let http = Http::new(ep.timeout_ms).map_err(VenuesError::Venue)?;
     let live = match id.venue {
         Venue::Kraken => {
             let (api_key, b64) = secret.expose().split_once(':').ok_or_else(|| {
-                refused(format!("the credential {} is not API_KEY:API_SECRET; store it again with `quantlab secrets set kraken --account {}`", key.name(), id.account))
+                VenuesError::KrakenCredentialForm { credential: key.name(), account: id.account.clone() }
             })?;
-            let secret = KrakenSecret::from_base64(b64).map_err(|_| {
-                refused(format!("the credential {}: the API secret is not base64", key.name()))
-            })?;
+            let secret =
+                KrakenSecret::from_base64(b64).map_err(|_| VenuesError::KrakenSecretNotBase64(key.name()))?;
             let path = kraken_nonce_path(ws, &id.account);
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
@@ -88,14 +84,13 @@ pub fn open(
             )
         }
         Venue::Hyperliquid => {
-            let signer = EvmSigner::from_hex(secret.expose().trim()).map_err(|_| {
-                refused(format!("the credential {} is not a 0x-prefixed 32-byte private key", key.name()))
-            })?;
+            let signer = EvmSigner::from_hex(secret.expose().trim())
+                .map_err(|_| VenuesError::NotAnAgentKey(key.name()))?;
             let account = ep.address.expect("resolve requires it for Hyperliquid");
             let client = HlClient::new(&ep.base_url, http, signer, account, ep.vault, ep.is_mainnet());
             Live::Hyperliquid(Box::new(HlAdapter::new(client, &ep.ws_url).with_notifier(notifier(ws, id))))
         }
-        Venue::Fake => return Err(Error::bad_input("the fake venue is not a live venue")),
+        Venue::Fake => return Err(VenuesError::FakeNotLive.into()),
     };
     Ok((live, ep, warning))
 }

@@ -26,6 +26,7 @@ use serde::Deserialize;
 use crate::engine::error::{Error, Result};
 use crate::engine::execution::{CorridorId, Venue};
 use crate::engine::loopback::{NotLoopback, UrlProblem};
+use crate::engine::venues::error::VenuesError;
 use crate::engine::venues::evm::address::Address;
 use crate::engine::workspace::Workspace;
 
@@ -220,9 +221,11 @@ pub fn resolve_public(ws: &Workspace, id: &CorridorId) -> Result<Endpoint> {
 fn resolve_with(ws: &Workspace, id: &CorridorId, trading: bool) -> Result<Endpoint> {
     let p = path(ws);
     let file: File = match std::fs::read_to_string(&p) {
-        Ok(t) => {
-            toml::from_str(&t).map_err(|e| Error::bad_input(format!("{}: {}", p.display(), e.message())))?
-        }
+        Ok(t) => toml::from_str(&t).map_err(|source: toml::de::Error| VenuesError::EndpointsFile {
+            path: p.clone(),
+            problem: source.message().to_string(),
+            source,
+        })?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => File::default(),
         Err(e) => return Err(Error::io("cannot read", &p, e)),
     };
@@ -231,7 +234,7 @@ fn resolve_with(ws: &Workspace, id: &CorridorId, trading: bool) -> Result<Endpoi
         Venue::Hyperliquid => {
             (file.hyperliquid.get(&id.account), HYPERLIQUID_REST, HYPERLIQUID_WS, HYPERLIQUID_WS)
         }
-        Venue::Fake => return Err(Error::bad_input("the fake venue has no endpoints")),
+        Venue::Fake => return Err(VenuesError::FakeHasNoEndpoints.into()),
     };
     let e = entry.cloned().unwrap_or_default();
     let base_url = e.base_url.clone().unwrap_or_else(|| rest.to_string()).trim_end_matches('/').to_string();
@@ -246,16 +249,15 @@ fn resolve_with(ws: &Workspace, id: &CorridorId, trading: bool) -> Result<Endpoi
     let field = |f: &str| format!("{}: [{}.{}] {f}", p.display(), id.venue, id.account);
     let addr = |v: &Option<String>, f: &str| -> Result<Option<Address>> {
         v.as_deref()
-            .map(|s| Address::from_hex(s).map_err(|e| Error::bad_input(format!("{}: {e}", field(f)))))
+            .map(|s| {
+                Address::from_hex(s).map_err(|source| VenuesError::Address { at: field(f), source }.into())
+            })
             .transpose()
     };
     let address = addr(&e.account, "account")?;
     let vault = addr(&e.vault, "vault")?;
     if trading && id.venue == Venue::Hyperliquid && address.is_none() {
-        return Err(Error::bad_input(format!(
-            "{}: is missing: set the Hyperliquid account address the agent key trades for",
-            field("account")
-        )));
+        return Err(VenuesError::NoAccountAddress(field("account")).into());
     }
     Ok(Endpoint {
         venue: id.venue,

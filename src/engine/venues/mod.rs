@@ -8,6 +8,7 @@ pub mod candles;
 pub mod connect;
 pub mod doctor;
 pub mod endpoints;
+pub mod error;
 pub mod events;
 pub mod evm;
 pub mod factory;

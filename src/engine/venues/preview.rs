@@ -12,7 +12,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::connect::{self, Live};
-use crate::engine::error::{Error, ErrorKind, Result};
+use super::error::VenuesError;
+use crate::engine::error::{Error, Result};
 use crate::engine::execution::broker::BrokerAdapter;
 use crate::engine::execution::journal::Journal;
 use crate::engine::execution::model::Event;
@@ -81,39 +82,31 @@ pub struct Ask {
 /// its shape is the caller's mistake (exit 2), named by its flag, not a venue error later.
 fn within_rules(r: &InstrumentRules, o: &OrderRequest, venue: Venue) -> Result<()> {
     if o.quantity < r.min_quantity || !(o.quantity % r.lot_size).is_zero() {
-        return Err(Error::bad_input(format!(
-            "--qty: {} {} must be a multiple of {} and at least {}",
-            o.quantity, o.symbol, r.lot_size, r.min_quantity
-        )));
+        let (quantity, symbol, lot, min) = (o.quantity, o.symbol.clone(), r.lot_size, r.min_quantity);
+        return Err(VenuesError::OffLot { quantity, symbol, lot, min }.into());
     }
     let prices = [("--limit", o.limit_price), ("--trigger", o.trigger_price)];
     let exits = [("--take-profit", o.exits.take_profit), ("--stop-loss", o.exits.stop_loss)];
     // Hyperliquid's price rule is significant figures, which its adapter checks itself.
     if venue == Venue::Kraken {
         for (flag, p) in prices.iter().chain(exits.iter()) {
-            if let Some(p) = p.filter(|p| !(p % r.tick_size).is_zero()) {
-                return Err(Error::bad_input(format!(
-                    "{flag}: {p} is not a multiple of the tick {}",
-                    r.tick_size
-                )));
+            if let Some(price) = p.filter(|p| !(p % r.tick_size).is_zero()) {
+                return Err(VenuesError::OffTick { flag, price, tick: r.tick_size }.into());
             }
         }
     }
     if let Some(p) = o.limit_price.or(o.trigger_price) {
         if o.quantity * p < r.min_notional {
-            return Err(Error::bad_input(format!(
-                "--qty: {} at {p} is worth {}, below the venue's minimum of {}",
-                o.quantity,
-                (o.quantity * p).round_dp(8),
-                r.min_notional
-            )));
+            let value = (o.quantity * p).round_dp(8);
+            let (quantity, min) = (o.quantity, r.min_notional);
+            return Err(VenuesError::BelowMinimum { quantity, price: p, value, min }.into());
         }
     }
     Ok(())
 }
 
 fn venue_error(e: VenueError) -> Error {
-    Error::new(ErrorKind::Venue, e.to_string())
+    VenuesError::Venue(e).into()
 }
 
 pub fn preview(
@@ -125,24 +118,18 @@ pub fn preview(
     validate: bool,
 ) -> Result<Preview> {
     if ask.quantity <= Decimal::ZERO {
-        return Err(Error::bad_input(format!("--qty: {} must be positive", ask.quantity)));
+        return Err(VenuesError::QtyNotPositive(ask.quantity).into());
     }
     for (flag, p) in [("--limit", ask.limit_price), ("--trigger", ask.trigger_price)] {
         if p.is_some_and(|p| p <= Decimal::ZERO) {
-            return Err(Error::bad_input(format!("{flag}: must be positive")));
+            return Err(VenuesError::PriceNotPositive(flag).into());
         }
     }
     if ask.order_type.needs_limit_price() && ask.limit_price.is_none() {
-        return Err(Error::bad_input(format!(
-            "--limit: a {} order needs a limit price",
-            ask.order_type.name()
-        )));
+        return Err(VenuesError::NeedsLimitPrice(ask.order_type.name()).into());
     }
     if ask.order_type.needs_trigger_price() && ask.trigger_price.is_none() {
-        return Err(Error::bad_input(format!(
-            "--trigger: a {} order needs a trigger price",
-            ask.order_type.name()
-        )));
+        return Err(VenuesError::NeedsTriggerPrice(ask.order_type.name()).into());
     }
     if let Some(x) = &ask.exits {
         x.check(ask.side, ask.limit_price.or(ask.trigger_price), ask.reduce_only)?;
@@ -174,14 +161,8 @@ pub fn preview(
         }
         .map_err(venue_error)?;
         if !rules.iter().any(|r| r.symbol == request.symbol) {
-            let mut known: Vec<&str> = rules.iter().map(|r| r.symbol.as_str()).collect();
-            known.truncate(12);
-            return Err(Error::bad_input(format!(
-                "--symbol: '{}' is not listed on {}; some listed: {}",
-                request.symbol,
-                id.venue,
-                known.join(", ")
-            )));
+            let listed = rules.iter().take(12).map(|r| r.symbol.clone()).collect();
+            return Err(VenuesError::NotListed { symbol: request.symbol.clone(), venue: id.venue, listed }.into());
         }
         if let Some(r) = rules.iter().find(|r| r.symbol == request.symbol) {
             within_rules(r, &request, id.venue)?;
@@ -194,7 +175,7 @@ pub fn preview(
                 let mut turn = a.client.turn().await.map_err(venue_error)?;
                 let prepared = a
                     .preview(&mut turn, &request, validate)
-                    .map_err(|e| Error::new(ErrorKind::BadInput, e.to_string()))?;
+                    .map_err(VenuesError::Unpreviewable)?;
                 let headers = vec![
                     ("API-Key".to_string(), REDACTED.to_string()),
                     ("API-Sign".to_string(), WITHHELD.to_string()),
@@ -216,7 +197,7 @@ pub fn preview(
             }
             Live::Hyperliquid(a) => {
                 let p =
-                    a.preview(&request).await.map_err(|e| Error::new(ErrorKind::BadInput, e.to_string()))?;
+                    a.preview(&request).await.map_err(VenuesError::Unpreviewable)?;
                 let headers = vec![("Content-Type".to_string(), "application/json".to_string())];
                 (p.url, headers, p.body, p.nonce, p.signing_digest, Some(p.signer))
             }

@@ -17,7 +17,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::engine::error::{Error, ErrorKind};
+use crate::engine::error::ErrorKind;
 use crate::engine::execution::model::VenueError;
 
 /// Longest excerpt of a non-JSON body kept in an error.
@@ -125,12 +125,6 @@ impl fmt::Display for HlError {
 }
 
 impl std::error::Error for HlError {}
-
-impl From<HlError> for Error {
-    fn from(e: HlError) -> Error {
-        Error::new(e.kind(), e.to_string())
-    }
-}
 
 impl From<HlError> for VenueError {
     fn from(e: HlError) -> VenueError {

@@ -19,7 +19,6 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
 use super::wire::{self, MarketKind, Rounded, WireError};
-use crate::engine::error::{Error, ErrorKind};
 use crate::engine::execution::model::InstrumentRules;
 
 /// Spot asset ids start here (docs, "Asset IDs").
@@ -88,12 +87,6 @@ impl fmt::Display for InfoError {
 }
 
 impl std::error::Error for InfoError {}
-
-impl From<InfoError> for Error {
-    fn from(e: InfoError) -> Error {
-        Error::new(ErrorKind::Venue, e.to_string())
-    }
-}
 
 /// Perps and spot together, found by venue name or (spot) `BASE/QUOTE`.
 #[derive(Debug, Clone, Default)]

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::engine::error::{Error, ErrorKind};
+use crate::engine::error::ErrorKind;
 use crate::engine::execution::model::VenueError;
 
 /// Longest excerpt of a non-Kraken body kept in an error (an HTML error page can be huge).
@@ -198,12 +198,6 @@ impl fmt::Display for KrakenError {
 }
 
 impl std::error::Error for KrakenError {}
-
-impl From<KrakenError> for Error {
-    fn from(e: KrakenError) -> Error {
-        Error::new(e.exit_class().kind(), e.to_string())
-    }
-}
 
 impl From<KrakenError> for VenueError {
     fn from(e: KrakenError) -> VenueError {

@@ -20,6 +20,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use super::super::error::VenuesError;
 use super::nonce::unix_ms;
 use crate::engine::error::{Error, Result};
 use crate::engine::workspace::write_atomic;
@@ -43,11 +44,8 @@ pub struct NonceTurn<'a> {
 fn read_ceiling(path: &Path) -> Result<u64> {
     match std::fs::read_to_string(path) {
         Ok(text) => text.trim().parse::<u64>().map_err(|_| {
-            Error::runtime(format!(
-                "{}: not a nonce ceiling ('{}'); delete it only if no process uses this key",
-                path.display(),
-                text.trim().chars().take(40).collect::<String>()
-            ))
+            let found = text.trim().chars().take(40).collect();
+            VenuesError::NotANonceCeiling { path: path.into(), found }.into()
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
         Err(e) => Err(Error::io("read", path, e)),
@@ -100,7 +98,7 @@ impl PersistedNonce {
             Ok::<File, Error>(file)
         })
         .await
-        .map_err(|e| Error::runtime(format!("nonce lock task failed: {e}")))??;
+        .map_err(VenuesError::NonceLockTask)??;
         Ok(NonceTurn { store: self, file })
     }
 

@@ -14,7 +14,6 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
-use crate::engine::error::{Error, ErrorKind};
 use crate::engine::execution::model::InstrumentRules;
 
 /// Most decimals a `Decimal` can carry; Kraken's are far below it.
@@ -61,12 +60,6 @@ impl fmt::Display for PairError {
 }
 
 impl std::error::Error for PairError {}
-
-impl From<PairError> for Error {
-    fn from(e: PairError) -> Error {
-        Error::new(ErrorKind::Venue, e.to_string())
-    }
-}
 
 /// Every pair, looked up by any of its names.
 #[derive(Debug, Clone, Default)]

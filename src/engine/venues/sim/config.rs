@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use super::error::SimError;
 use super::faults::Faults;
 use crate::engine::config::toml_error;
 use crate::engine::error::{Error, Result};
@@ -130,14 +131,15 @@ impl Default for BookConfig {
 }
 
 fn bad(path: &Path, field: &str, why: impl std::fmt::Display) -> Error {
-    Error::bad_input(format!("{}: {field}: {why}", path.display()))
+    SimError::ConfigField { path: path.to_path_buf(), field: field.to_string(), problem: why.to_string() }
+        .into()
 }
 
 impl SimConfig {
     pub fn load(path: &Path) -> Result<SimConfig> {
         // The config is the caller's input: a missing or unreadable one is bad input (exit 2).
         let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::bad_input(format!("--config: {}: cannot read it: {e}", path.display())))?;
+            .map_err(|e| SimError::ConfigUnreadable { path: path.to_path_buf(), source: e })?;
         let cfg = Self::parse(path, &text)?;
         for (field, p) in [("state", cfg.state_path(path)), ("request_log", cfg.request_log_path(path))] {
             if p.is_dir() {
@@ -245,7 +247,11 @@ usdc = "10000"
     fn errors_name_the_field_and_never_the_secret() {
         let text = OK.replace("c2VjcmV0", "not base64 !!");
         let e = SimConfig::parse(Path::new("sim.toml"), &text).unwrap_err();
-        assert!(e.message.contains("kraken.accounts[0].api_secret"), "{}", e.message);
+        let field = match e.domain() {
+            Some(crate::engine::venues::sim::error::SimError::ConfigField { field, .. }) => field.as_str(),
+            _ => panic!("{e:?}"),
+        };
+        assert_eq!(field, "kraken.accounts[0].api_secret");
         assert!(!e.message.contains("not base64 !!"));
         let e = SimConfig::parse(Path::new("sim.toml"), &OK.replace("seed = 42", "")).unwrap_err();
         assert!(e.message.contains("market"), "{}", e.message);

@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::error::{Error, Result};
+use super::error::{FaultProblem, SimError};
+use crate::engine::error::Result;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -58,19 +59,16 @@ impl FaultChange {
     /// From the command line: `latency 200`, `drop-ack [N]`, `http-5xx [N]`, `rate-limit [N]`,
     /// `drop-fill-event [N]`, `clock-offset MS`, `ws-disconnect`, `clear`.
     pub fn parse(kind: &str, value: Option<&str>) -> Result<FaultChange> {
-        let count = || -> Result<u32> {
-            value.map_or(Ok(1), |v| {
-                v.parse().map_err(|_| Error::bad_input(format!("sim fault {kind}: '{v}' is not a count")))
-            })
+        let refuse = |problem| SimError::Fault { fault: kind.to_string(), problem };
+        let count = || -> Result<u32, SimError> {
+            value.map_or(Ok(1), |v| v.parse().map_err(|_| refuse(FaultProblem::NotACount(v.into()))))
         };
-        let ms = || -> Result<i64> {
-            let v = value.ok_or_else(|| Error::bad_input(format!("sim fault {kind}: give milliseconds")))?;
-            v.parse().map_err(|_| Error::bad_input(format!("sim fault {kind}: '{v}' is not milliseconds")))
+        let ms = || -> Result<i64, SimError> {
+            let v = value.ok_or_else(|| refuse(FaultProblem::NoMilliseconds))?;
+            v.parse().map_err(|_| refuse(FaultProblem::NotMilliseconds(v.into())))
         };
         Ok(match kind {
-            "latency" => Latency {
-                ms: u64::try_from(ms()?).map_err(|_| Error::bad_input("sim fault latency: negative"))?,
-            },
+            "latency" => Latency { ms: u64::try_from(ms()?).map_err(|_| refuse(FaultProblem::Negative))? },
             "drop-ack" => DropAck { count: count()? },
             "http-5xx" => Http5xx { count: count()? },
             "rate-limit" => RateLimit { count: count()? },
@@ -78,12 +76,7 @@ impl FaultChange {
             "clock-offset" => ClockOffset { ms: ms()? },
             "ws-disconnect" => WsDisconnect,
             "clear" => Clear,
-            other => {
-                return Err(Error::bad_input(format!(
-                    "sim fault: unknown fault '{other}'; known: latency, drop-ack, http-5xx, rate-limit, \
-                     drop-fill-event, clock-offset, ws-disconnect, clear"
-                )))
-            }
+            other => return Err(SimError::UnknownFault(other.into()).into()),
         })
     }
 }
@@ -133,8 +126,21 @@ mod tests {
     #[test]
     fn parse_names_what_is_wrong() {
         assert_eq!(FaultChange::parse("drop-ack", None).unwrap(), FaultChange::DropAck { count: 1 });
-        assert!(FaultChange::parse("latency", None).unwrap_err().message.contains("milliseconds"));
-        assert!(FaultChange::parse("meteor", None).unwrap_err().message.contains("unknown fault 'meteor'"));
+        use crate::engine::venues::sim::error::{FaultProblem, SimError};
+        let e = FaultChange::parse("latency", None).unwrap_err();
+        assert!(
+            matches!(e.domain(), Some(SimError::Fault { problem: FaultProblem::NoMilliseconds, .. })),
+            "{e:?}"
+        );
+        let e = FaultChange::parse("latency", Some("-5")).unwrap_err();
+        assert!(matches!(e.domain(), Some(SimError::Fault { problem: FaultProblem::Negative, .. })), "{e:?}");
+        let e = FaultChange::parse("drop-ack", Some("many")).unwrap_err();
+        assert!(
+            matches!(e.domain(), Some(SimError::Fault { problem: FaultProblem::NotACount(v), .. }) if v == "many")
+        );
+        let e = FaultChange::parse("meteor", None).unwrap_err();
+        assert!(matches!(e.domain(), Some(SimError::UnknownFault(f)) if f == "meteor"), "{e:?}");
+        assert_eq!(e.kind, crate::engine::error::ErrorKind::BadInput);
         let mut f = Faults::default();
         assert!(f.apply(&FaultChange::WsDisconnect));
         f.apply(&FaultChange::ClockOffset { ms: -1500 });

@@ -7,6 +7,7 @@ pub mod app;
 pub mod attached;
 pub mod book;
 pub mod config;
+pub mod error;
 pub mod exchange;
 pub mod faults;
 pub mod hl_rest;
@@ -23,8 +24,9 @@ pub mod ws;
 use std::net::SocketAddr;
 use std::path::Path;
 
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::workspace::Workspace;
+use error::SimError;
 
 /// Run the simulator until SIGINT or SIGTERM. `ready` gets the bound address (the port may
 /// have been 0) once the listener is up, before the first request can arrive.
@@ -44,12 +46,12 @@ pub fn run(
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::runtime(format!("cannot start the async runtime: {e}")))?;
+        .map_err(SimError::Runtime)?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
-            .map_err(|e| Error::runtime(format!("--listen {listen}: cannot bind: {e}")))?;
-        let bound = listener.local_addr().map_err(|e| Error::runtime(format!("--listen {listen}: {e}")))?;
+            .map_err(|source| SimError::Bind { addr: listen, source })?;
+        let bound = listener.local_addr().map_err(|source| SimError::LocalAddr { addr: listen, source })?;
         let app = server::App::new(sim);
         ready(bound);
         let stopper = app.clone();
@@ -88,10 +90,10 @@ pub fn send_fault(
             .timeout(std::time::Duration::from_secs(5))
             .send()
             .await
-            .map_err(|e| Error::new(crate::engine::error::ErrorKind::Venue, format!("{endpoint}: {e}")))?;
+            .map_err(|source| SimError::Control { endpoint: endpoint.clone(), source })?;
         reply
             .json::<serde_json::Value>()
             .await
-            .map_err(|e| Error::new(crate::engine::error::ErrorKind::Venue, format!("{endpoint}: {e}")))
+            .map_err(|source| SimError::Control { endpoint: endpoint.clone(), source }.into())
     })?
 }

@@ -17,6 +17,7 @@ use super::faults::FaultChange;
 use super::{hl_rest, kraken_rest, ws};
 // The handle's home is app.rs; it stays reachable here, where the server's users look for it.
 pub use super::app::App;
+use super::error::SimError;
 use crate::engine::error::{Error, Result};
 use crate::engine::venues::endpoints::is_loopback_ip;
 
@@ -107,12 +108,7 @@ pub fn check_loopback(addr: &SocketAddr) -> Result<()> {
     if is_loopback_ip(addr.ip()) {
         Ok(())
     } else {
-        Err(Error::bad_input(format!(
-            "--listen {addr}: {} is not a loopback address; the simulator listens on loopback only \
-             (127.0.0.0/8 or [::1], e.g. 127.0.0.1:8790), because it holds test credentials in the clear",
-            addr.ip()
-        ))
-        .with_field("listen"))
+        Err(Error::from(SimError::NotLoopback { addr: *addr }).with_field("listen"))
     }
 }
 
@@ -143,7 +139,7 @@ pub async fn serve(
     let result = axum::serve(listener, router(app.clone()))
         .with_graceful_shutdown(shutdown)
         .await
-        .map_err(|e| Error::runtime(format!("simulator server failed: {e}")));
+        .map_err(|e| SimError::Serve(e).into());
     ticker.abort();
     app.lock().save()?;
     result

@@ -12,13 +12,14 @@ use tokio::sync::broadcast;
 
 use super::book::BookShape;
 use super::config::SimConfig;
+use super::error::SimError;
 use super::exchange::{account_key, Account, Event, Exchange, Fees, SimVenue};
 use super::faults::Faults;
 use super::instruments;
 use super::market::{native_feed, MarketFeed, MarketState, Source};
 use super::reqlog::{Entry, RequestLog};
 use crate::engine::data::catalog;
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::venues::kraken::auth::KrakenSecret;
 use crate::engine::workspace::{read_json, write_json, Workspace};
 
@@ -65,7 +66,7 @@ fn market_source(cfg: &SimConfig, ws: &Workspace) -> Result<Source> {
         Some(spec) => {
             let data = catalog::resolve(ws, spec)?;
             if data.bars.is_empty() {
-                return Err(Error::bad_input(format!("market.replay: dataset '{spec}' has no bars")));
+                return Err(SimError::ReplayEmpty(spec.to_string()).into());
             }
             Ok(Source::Replay { closes: data.bars.close.clone(), native: native_feed(&data.symbol) })
         }
@@ -105,9 +106,13 @@ impl Sim {
         });
         ex.shape = shape;
         let mut kraken_keys = BTreeMap::new();
-        for a in &cfg.kraken.accounts {
-            let secret = KrakenSecret::from_base64(&a.api_secret)
-                .map_err(|_| Error::bad_input("kraken.accounts: api_secret is not base64"))?;
+        for (i, a) in cfg.kraken.accounts.iter().enumerate() {
+            // Validated when the config loaded; said again by field (never by value) if not.
+            let secret = KrakenSecret::from_base64(&a.api_secret).map_err(|_| SimError::ConfigField {
+                path: config_path.to_path_buf(),
+                field: format!("kraken.accounts[{i}].api_secret"),
+                problem: "is not base64".into(),
+            })?;
             kraken_keys.insert(a.api_key.clone(), secret);
             ex.accounts.entry(account_key(SimVenue::Kraken, &a.api_key)).or_insert_with(|| Account {
                 venue: SimVenue::Kraken,
