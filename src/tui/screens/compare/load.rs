@@ -15,10 +15,10 @@ pub struct CompareView {
 }
 
 pub(crate) fn load(engine: &Engine, ids: &[String]) -> Result<CompareView> {
-    let cmp = engine.compare_runs(ids)?;
+    let cmp = engine.research().compare_runs(ids)?;
     let mut curves = Vec::new();
     for id in &cmp.runs {
-        let r = engine.show_run(id)?;
+        let r = engine.research().show_run(id)?;
         if let Some(p) = &r.artifacts.equity_parquet {
             let e = read_equity(&engine.workspace().root().join(p))?;
             let first = e.equity.first().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);

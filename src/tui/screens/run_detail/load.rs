@@ -25,7 +25,7 @@ pub struct RunDetail {
 const MAX_TRADES: usize = 2_000;
 
 pub(crate) fn load(engine: &Engine, id: &str) -> Result<RunDetail> {
-    let report = engine.show_run(id)?;
+    let report = engine.research().show_run(id)?;
     let root = engine.workspace().root();
     let (equity, drawdown) = match &report.artifacts.equity_parquet {
         Some(p) => {

@@ -25,7 +25,7 @@ pub struct SweepView {
 }
 
 pub(crate) fn load(engine: &Engine, id: &str) -> Result<SweepView> {
-    let r = engine.show_sweep(id)?;
+    let r = engine.research().show_sweep(id)?;
     let mut ranked: Vec<_> = r.combinations.iter().collect();
     ranked.sort_by_key(|c| c.rank);
     let ranking = ranked
