@@ -4,9 +4,9 @@ use serde_json::json;
 
 use super::args::CorridorCmd;
 use super::output::Outcome;
-use crate::engine::corridor_api::CorridorDetail;
 use crate::engine::execution::Venue;
 use crate::engine::time::fmt_ms;
+use crate::engine::CorridorDetail;
 use crate::engine::{Engine, Result};
 
 pub fn dispatch(engine: &Engine, cmd: &CorridorCmd) -> (&'static str, Result<Outcome>) {

@@ -33,13 +33,6 @@ pub mod workspace_error;
 mod module_graph;
 
 mod api;
-mod legacy;
-
-/// The corridor types' old home, kept while the console still names it (see `legacy`).
-pub mod corridor_api {
-    pub use super::gate::PendingIntent;
-    pub use super::handles::{pending_intent, ConfirmedSend, Connection, CorridorDetail, RecentFill};
-}
 
 pub use handles::{
     ConfirmedSend, CorridorDetail, CorridorPoll, CorridorPollReport, CorridorSnapshot, CorridorSummary,

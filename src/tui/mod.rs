@@ -5,10 +5,6 @@
 //! changes state; [`draw::draw`] is a pure function of it. A frame is drawn only when the
 //! state changed, at most every 16 ms, inside a synchronized update.
 
-// The console still calls the engine's flat methods (engine/legacy.rs) until it moves to the
-// sub-handles.
-#![allow(deprecated)]
-
 pub mod app;
 pub mod draw;
 mod fills;

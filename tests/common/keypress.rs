@@ -8,10 +8,10 @@
 use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use quantlab::engine::corridor_api::pending_intent;
 use quantlab::engine::execution::arm_state::ArmState;
 use quantlab::engine::execution::{Confirmation, Corridor};
 use quantlab::engine::gate::{GateOutcome, OrderGate, TerminalKey, DWELL};
+use quantlab::engine::handles::pending_intent;
 use quantlab::tui::keymap::Keymap;
 use quantlab::tui::panes::order_confirm;
 

@@ -1,6 +1,6 @@
 // Bypass: swap the intent under an open dialog, or the intent or digest of a pending intent,
 // after the operator saw it.
-use quantlab::engine::corridor_api::PendingIntent;
+use quantlab::engine::gate::PendingIntent;
 use quantlab::engine::execution::model::ExecutionIntent;
 use quantlab::engine::gate::OrderGate as OrderDialog;
 

@@ -64,11 +64,11 @@ pub enum Loaded {
     /// (`KeptAlive`), the detail when asked, and the snapshot (`Corridors` for the status bar,
     /// `CorridorList` for the Corridors tab).
     CorridorPoll(Vec<crate::engine::Result<Loaded>>),
-    CorridorDetail(Box<crate::engine::corridor_api::CorridorDetail>),
+    CorridorDetail(Box<crate::engine::CorridorDetail>),
     Armed(Box<crate::engine::execution::corridor::arming::ArmReport>),
     Disarmed(crate::engine::execution::CorridorId),
     KeptAlive(crate::engine::execution::CorridorId, Result<(), String>),
-    Sent(Box<crate::engine::corridor_api::ConfirmedSend>),
+    Sent(Box<crate::engine::ConfirmedSend>),
     Watching(crate::engine::execution::CorridorId),
     /// Whether the engine's venue runtime runs (a venue was used).
     VenueRuntime(bool),

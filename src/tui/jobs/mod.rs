@@ -44,49 +44,49 @@ pub fn execute(engine: &Engine, cmd: Cmd) -> Done {
 
 fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
     Ok(match cmd {
-        Cmd::LoadRuns => Loaded::Runs(engine.list_runs(&Query::default())?),
-        Cmd::LoadSweeps => Loaded::Sweeps(engine.list_sweeps()?),
+        Cmd::LoadRuns => Loaded::Runs(engine.research().list_runs(&Query::default())?),
+        Cmd::LoadSweeps => Loaded::Sweeps(engine.research().list_sweeps()?),
         Cmd::LoadAlerts => Loaded::Alerts(engine.alerts()?),
         Cmd::LoadDetail(id) => Loaded::Detail(Box::new(screens::run_detail::load::load(engine, &id)?)),
         Cmd::LoadCompare(ids) => Loaded::Compare(Box::new(screens::compare::load::load(engine, &ids)?)),
         Cmd::LoadSweep(id) => Loaded::Sweep(Box::new(screens::sweep::load::load(engine, &id)?)),
         Cmd::LoadForm => Loaded::Form(Box::new(screens::new_run::fields::new_form(
-            engine.list_data()?,
-            engine.strategies(),
+            engine.data().list()?,
+            engine.research().strategies(),
         ))),
         // A failed run is an outcome the UI must tell apart from a failed load.
-        Cmd::StartRun(req) => match engine.run(&req) {
+        Cmd::StartRun(req) => match engine.research().run(&req) {
             Ok(r) => Loaded::RunDone(Box::new(r)),
             Err(e) => Loaded::RunFailed(e.message),
         },
         Cmd::Ack(id) => Loaded::Acked(engine.ack_alerts(id.as_deref())?),
-        Cmd::LoadCorridors => Loaded::Corridors(execution_state(&engine.corridor_snapshot()?)),
+        Cmd::LoadCorridors => Loaded::Corridors(execution_state(&engine.execution().corridor_snapshot()?)),
         Cmd::LoadPretrade => Loaded::Pretrade(
-            engine.pretrade_plans()?,
+            engine.pretrade().plans()?,
             crate::engine::execution::policy::load(engine.workspace()).map_err(|e| e.message),
         ),
         Cmd::SavePlan(input) => {
-            let p = engine.pretrade_plan(*input)?;
+            let p = engine.pretrade().plan(*input)?;
             Loaded::PlanSaved(p.id.clone(), p.valid())
         }
-        Cmd::PlanToIntent(id) => Loaded::IntentDrafted(engine.pretrade_to_intent(&id)?.id),
-        Cmd::LoadPaper => Loaded::Paper(engine.paper_sessions()?),
+        Cmd::PlanToIntent(id) => Loaded::IntentDrafted(engine.pretrade().to_intent(&id)?.id),
+        Cmd::LoadPaper => Loaded::Paper(engine.paper().sessions()?),
         Cmd::LoadPaperDetail(id) => {
             Loaded::PaperDetail(Box::new(screens::paper_session::load::load(engine, &id)?))
         }
         Cmd::LoadPaperForm => Loaded::Form(Box::new(screens::new_run::fields::new_paper_form(
-            engine.list_data()?,
-            engine.strategies(),
+            engine.data().list()?,
+            engine.research().strategies(),
         ))),
         Cmd::StartPaper(req) => {
-            let s = engine.paper_start(&req)?;
+            let s = engine.paper().start(&req)?;
             Loaded::PaperChanged(s.id, format!("started ({})", s.status.name()))
         }
         Cmd::Paper(op, id) => {
             let s = match op {
-                PaperOp::Pause => engine.paper_pause(&id)?,
-                PaperOp::Resume => engine.paper_resume(&id)?,
-                PaperOp::Stop => engine.paper_stop(&id)?,
+                PaperOp::Pause => engine.paper().pause(&id)?,
+                PaperOp::Resume => engine.paper().resume(&id)?,
+                PaperOp::Stop => engine.paper().stop(&id)?,
             };
             let what = match op {
                 PaperOp::Pause => "pausing after the current bar",
@@ -95,23 +95,23 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             };
             Loaded::PaperChanged(s.id, what.into())
         }
-        Cmd::LoadSignals => Loaded::Signals(engine.signals_list(None)?, crate::engine::time::now_ms()),
+        Cmd::LoadSignals => Loaded::Signals(engine.signals().list(None)?, crate::engine::time::now_ms()),
         Cmd::LoadSignalDetail(id) => {
             Loaded::SignalDetail(Box::new(screens::signal_detail::load::load(engine, &id)?))
         }
         // A refusal is an outcome the UI reports.
         Cmd::ResearchSignal(id) => {
             let outcome =
-                engine.signal_research(&id).map(|v| (v.verdict, v.verdict_id)).map_err(|e| e.message);
+                engine.signals().research(&id).map(|v| (v.verdict, v.verdict_id)).map_err(|e| e.message);
             Loaded::SignalResearched { id, outcome }
         }
         Cmd::TriageSignal(id) => {
-            let row = engine.signals_triage(Some(&id))?.into_iter().next();
+            let row = engine.signals().triage(Some(&id))?.into_iter().next();
             let row = row.ok_or_else(|| Error::not_found(format!("no signal '{id}'")))?;
             Loaded::SignalTriaged(row.signal_id, row.decision)
         }
         Cmd::PollCorridors(poll) => {
-            let r = engine.corridor_poll(&poll);
+            let r = engine.execution().corridor_poll(&poll);
             let renewed = r
                 .kept_alive
                 .into_iter()
@@ -127,24 +127,24 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             Loaded::CorridorPoll(renewed.chain(detail).chain(snapshot).collect())
         }
         Cmd::LoadCorridorDetail(id) => {
-            Loaded::CorridorDetail(Box::new(engine.corridor_detail(id.venue, &id.account)?))
+            Loaded::CorridorDetail(Box::new(engine.execution().corridor_detail(id.venue, &id.account)?))
         }
-        Cmd::Arm(id) => Loaded::Armed(Box::new(engine.corridor_arm(id.venue, &id.account)?)),
+        Cmd::Arm(id) => Loaded::Armed(Box::new(engine.execution().corridor_arm(id.venue, &id.account)?)),
         Cmd::Disarm(id) => {
-            engine.corridor_disarm(id.venue, &id.account, false)?;
+            engine.execution().corridor_disarm(id.venue, &id.account, false)?;
             Loaded::Disarmed(id)
         }
         // Streams run only under the live console (the pool); driven synchronously there is
         // nothing to stream into.
         Cmd::WatchFills(id) => Loaded::Watching(id),
         Cmd::ReadVenueRuntime => Loaded::VenueRuntime(engine.venue_runtime().started()),
-        Cmd::SendConfirmed(c) => match engine.corridor_send_confirmed(*c) {
+        Cmd::SendConfirmed(c) => match engine.execution().corridor_send_confirmed(*c) {
             Ok(r) => Loaded::Sent(Box::new(r)),
             Err(e) => Loaded::SendFailed(e.message),
         },
         Cmd::Kill => {
             // The details are in the KILL_SWITCH alerts.
-            engine.kill(None, None, "console kill switch")?;
+            engine.execution().kill(None, None, "console kill switch")?;
             Loaded::Killed
         }
     })

@@ -133,12 +133,12 @@ mod tests {
     use ratatui::Terminal;
 
     use super::*;
-    use crate::engine::corridor_api::PendingIntent;
     use crate::engine::execution::arm_state::ArmState;
     use crate::engine::execution::intent::IntentSpec;
     use crate::engine::execution::model::AttachedExits;
     use crate::engine::execution::CorridorId;
     use crate::engine::execution::{IntentSource, OrderType, Side, TimeInForce, Venue};
+    use crate::engine::gate::PendingIntent;
     use crossterm::event::{KeyEvent, KeyEventKind};
     use std::time::Duration;
 

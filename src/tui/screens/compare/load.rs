@@ -1,7 +1,6 @@
 //! What the compare view reads: the engine's comparison and each run's equity, normalised to
 //! its first value so the curves share one axis.
 
-use crate::engine::research::artifacts::read_equity;
 use crate::engine::research::compare::Comparison;
 use crate::engine::{Engine, Result};
 use crate::tui::widgets::series::Series;
@@ -15,15 +14,13 @@ pub struct CompareView {
 }
 
 pub(crate) fn load(engine: &Engine, ids: &[String]) -> Result<CompareView> {
-    let cmp = engine.compare_runs(ids)?;
+    let research = engine.research();
+    let cmp = research.compare_runs(ids)?;
     let mut curves = Vec::new();
     for id in &cmp.runs {
-        let r = engine.show_run(id)?;
-        if let Some(p) = &r.artifacts.equity_parquet {
-            let e = read_equity(&engine.workspace().root().join(p))?;
-            let first = e.equity.first().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
-            let norm: Vec<f64> = e.equity.iter().map(|x| x / first).collect();
-            curves.push((id.clone(), downsample(&e.ts, &norm, CHART_POINTS)));
+        let d = research.run_detail(id, Some(0))?;
+        if d.report.artifacts.equity_parquet.is_some() {
+            curves.push((id.clone(), downsample(&d.equity.ts, &d.normalized_equity(), CHART_POINTS)));
         }
     }
     Ok(CompareView { cmp, curves })

@@ -9,9 +9,9 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::CorridorsScreen;
-use crate::engine::corridor_api::CorridorDetail;
 use crate::engine::execution::arm_state::ArmState;
 use crate::engine::time::fmt_ms;
+use crate::engine::CorridorDetail;
 use crate::tui::jobs::{JobKey, Jobs};
 use crate::tui::theme::Theme;
 

@@ -9,9 +9,10 @@
 //! snapshot; an expired intent, a failed preflight or a corridor that is not armed never gets
 //! past the dialog.
 
-use crate::engine::corridor_api::{CorridorDetail, PendingIntent};
 use crate::engine::execution::arm_state::ArmState;
 use crate::engine::execution::CorridorId;
+use crate::engine::gate::PendingIntent;
+use crate::engine::CorridorDetail;
 use crate::engine::CorridorSummary;
 
 use crate::tui::jobs::Cmd;

@@ -14,7 +14,7 @@ pub struct PaperDetailView {
 }
 
 pub(crate) fn load(engine: &Engine, id: &str) -> Result<PaperDetailView> {
-    let detail = engine.paper_detail(id)?;
+    let detail = engine.paper().detail(id)?;
     let (ts, eq): (Vec<i64>, Vec<f64>) = detail.equity.iter().copied().unzip();
     let equity = downsample(&ts, &eq, CHART_POINTS);
     Ok(PaperDetailView { detail, equity, scroll: ListCursor::default() })

@@ -1,8 +1,6 @@
-//! What the run detail reads: the report, its equity and drawdown (downsampled for the
-//! chart), the first trades and the configuration as pairs.
+//! What the run detail reads: the engine's read model of the run (report, series, trades,
+//! configuration), its equity and drawdown downsampled for the chart.
 
-use crate::engine::research::artifacts::read_equity;
-use crate::engine::research::report::config_pairs;
 use crate::engine::research::RunReport;
 use crate::engine::{Engine, Result};
 use crate::tui::widgets::list_cursor::ListCursor;
@@ -25,29 +23,15 @@ pub struct RunDetail {
 const MAX_TRADES: usize = 2_000;
 
 pub(crate) fn load(engine: &Engine, id: &str) -> Result<RunDetail> {
-    let report = engine.show_run(id)?;
-    let root = engine.workspace().root();
-    let (equity, drawdown) = match &report.artifacts.equity_parquet {
-        Some(p) => {
-            let e = read_equity(&root.join(p))?;
-            (downsample(&e.ts, &e.equity, CHART_POINTS), downsample(&e.ts, &e.drawdown, CHART_POINTS))
-        }
-        None => (Vec::new(), Vec::new()),
-    };
-    let (trade_header, trades) = match &report.artifacts.trades_csv {
-        Some(p) => {
-            let text = std::fs::read_to_string(root.join(p)).unwrap_or_default();
-            let mut lines = text.lines();
-            let header = lines.next().unwrap_or_default().split(',').map(String::from).collect();
-            (header, lines.take(MAX_TRADES).map(|l| l.split(',').map(String::from).collect()).collect())
-        }
-        None => (Vec::new(), Vec::new()),
-    };
-    let mut config = config_pairs(&report.config);
-    config.push((
-        "data".into(),
-        format!("{} {} ({} rows)", report.data.symbol, report.data.timeframe, report.data.rows),
-    ));
-    config.push(("fingerprint".into(), report.data.fingerprint.clone()));
-    Ok(RunDetail { report, equity, drawdown, trade_header, trades, config, scroll: Default::default() })
+    let d = engine.research().run_detail(id, Some(MAX_TRADES))?;
+    let e = &d.equity;
+    Ok(RunDetail {
+        equity: downsample(&e.ts, &e.equity, CHART_POINTS),
+        drawdown: downsample(&e.ts, &e.drawdown, CHART_POINTS),
+        trade_header: d.trades.columns,
+        trades: d.trades.rows,
+        config: d.config,
+        report: d.report,
+        scroll: Default::default(),
+    })
 }

@@ -103,7 +103,7 @@ pub(crate) fn research_rows(v: &crate::engine::signals::Verdict) -> Vec<Research
 }
 
 pub(crate) fn load(engine: &Engine, id: &str) -> Result<SignalDetailView> {
-    let record = engine.signal_show(id)?;
+    let record = engine.signals().show(id)?;
     let research = record.verdict.as_ref().map(research_rows).unwrap_or_default();
     let read_at_ms = crate::engine::time::now_ms();
     Ok(SignalDetailView { record, research, read_at_ms, scroll: ListCursor::default() })

@@ -1,7 +1,6 @@
-//! What a sweep's view reads: its combinations ranked, and the best objective on a grid of the
-//! first two parameters (the heatmap).
+//! What a sweep's view reads: the engine's grid of the sweep (the best objective over the first
+//! two parameters, the heatmap) and its ranking.
 
-use crate::engine::research::sweep::rank::score;
 use crate::engine::{Engine, Result};
 use crate::tui::widgets::list_cursor::ListCursor;
 
@@ -25,53 +24,22 @@ pub struct SweepView {
 }
 
 pub(crate) fn load(engine: &Engine, id: &str) -> Result<SweepView> {
-    let r = engine.show_sweep(id)?;
-    let mut ranked: Vec<_> = r.combinations.iter().collect();
-    ranked.sort_by_key(|c| c.rank);
-    let ranking = ranked
+    let g = engine.research().sweep_grid(id)?;
+    let ranking = g
+        .ranking
         .iter()
-        .map(|c| {
-            let p = c.params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
-            (c.rank, p, c.objective, c.metrics.total_return, c.metrics.sharpe, c.metrics.trade_count)
-        })
-        .collect();
-    let names: Vec<String> = r.config.grid.iter().map(|(n, _)| n.clone()).collect();
-    let vals = |i: usize| r.config.grid.get(i).map(|(_, v)| v.clone()).unwrap_or_default();
-    let two = names.len() >= 2;
-    let (xs, ys) = if two { (vals(1), vals(0)) } else { (vals(0), vec![0.0]) };
-    let cells = ys
-        .iter()
-        .map(|y| {
-            xs.iter()
-                .map(|x| {
-                    r.combinations
-                        .iter()
-                        .filter(|c| {
-                            if two {
-                                c.params[&names[1]] == *x && c.params[&names[0]] == *y
-                            } else {
-                                c.params[&names[0]] == *x
-                            }
-                        })
-                        .filter_map(|c| {
-                            score(&r.config.objective, Some(&c.metrics)).map(|s| (s, c.objective))
-                        })
-                        .max_by(|a, b| a.0.total_cmp(&b.0))
-                        .and_then(|(_, v)| v)
-                })
-                .collect()
-        })
+        .map(|c| (c.rank, c.params_text(), c.objective, c.total_return, c.sharpe, c.trade_count))
         .collect();
     Ok(SweepView {
-        sweep_id: r.sweep_id.clone(),
-        strategy: r.config.strategy.clone(),
-        objective: r.config.objective.clone(),
+        sweep_id: g.sweep_id,
+        strategy: g.strategy,
+        objective: g.objective,
         ranking,
-        x_name: if two { names[1].clone() } else { names.first().cloned().unwrap_or_default() },
-        y_name: if two { names[0].clone() } else { String::new() },
-        xs,
-        ys,
-        cells,
+        x_name: g.x_name,
+        y_name: g.y_name,
+        xs: g.xs,
+        ys: g.ys,
+        cells: g.cells,
         scroll: Default::default(),
     })
 }
