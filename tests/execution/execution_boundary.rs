@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use quantlab::engine::execution::broker::BrokerAdapter;
+use quantlab::engine::execution::error::{ExecutionError, SubmitRefusal};
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::model::OrderRequest;
 use quantlab::engine::execution::policy::EXAMPLE;
@@ -160,7 +161,10 @@ async fn approvals_are_required_and_lapse() {
     let i = c.create_intent(spec()).unwrap();
     let e = c.submit(&i.id, false).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused);
-    assert!(e.message.contains("not approved"), "{}", e.message);
+    assert!(
+        matches!(e.domain(), Some(ExecutionError::SubmitRefused(SubmitRefusal::NotApproved("pending")))),
+        "{e:?}"
+    );
     // A dry run needs no approval and places nothing; it is journaled as a dry run.
     let out = c.submit(&i.id, true).await.unwrap();
     assert_eq!(out.status, "valid");
@@ -287,7 +291,7 @@ async fn a_lost_answer_is_settled_by_a_status_query() {
     assert_eq!(rec.status, IntentStatus::Open, "settled from the venue's answer");
     r.venue.inject(Fault::TimeoutBeforePlacing);
     let e = send(&mut c, spec()).await.unwrap_err();
-    assert!(e.message.contains("pending"), "{}", e.message);
+    assert!(matches!(e.domain(), Some(ExecutionError::SendFailed { status: "pending", .. })), "{e:?}");
     assert_eq!(r.venue.orders().len(), 1);
 }
 

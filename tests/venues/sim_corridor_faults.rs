@@ -12,6 +12,8 @@ mod rig;
 use crate::common::sim;
 
 use std::collections::BTreeMap;
+
+use quantlab::engine::execution::error::{ApproveBlock, ExecutionError, SubmitRefusal};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -127,7 +129,11 @@ impl Rig {
         assert_eq!(self.status(&i.id), IntentStatus::Pending, "{case}");
         let again = self.c.submit(&i.id, false).await.unwrap_err();
         assert_eq!(again.kind, ErrorKind::Refused, "{case}: {again:?}");
-        assert!(again.message.contains("pending, not approved"), "{case}: {}", again.message);
+        let refusal = again.domain::<ExecutionError>();
+        assert!(
+            matches!(refusal, Some(ExecutionError::SubmitRefused(SubmitRefusal::NotApproved("pending")))),
+            "{case}: {again:?}"
+        );
         self.approve(&i.id);
         let out = self.c.submit(&i.id, false).await.unwrap_or_else(|e| panic!("{case}: {e}"));
         assert_eq!((out.status.as_str(), self.status(&i.id)), (want.name(), want), "{case}");
@@ -287,7 +293,11 @@ async fn clock_offset(v: Venue, ms: i64) {
     // The engine checks the arm state again at the key: nothing is journaled.
     let e = r.c.approve(confirmation, &r.key).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{case}: {e:?}");
-    assert!(e.message.contains("is disarmed"), "{case}: {}", e.message);
+    let block = match e.domain::<ExecutionError>() {
+        Some(ExecutionError::NotApprovable { why, .. }) => why,
+        _ => panic!("{case}: {e:?}"),
+    };
+    assert!(matches!(block, ApproveBlock::NotArmed { state: "disarmed", .. }), "{case}: {e:?}");
     assert_eq!(r.kinds(&i.id), ["intent_created"], "{case}");
     assert_eq!((r.status(&i.id), r.placements()), (IntentStatus::Pending, (0, 0)), "{case}");
 

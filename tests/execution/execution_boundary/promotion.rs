@@ -3,8 +3,10 @@
 use std::sync::Arc;
 
 use quantlab::engine::execution::arm_state::ArmState;
+use quantlab::engine::execution::error::{ExecutionError, SubmitRefusal};
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::policy::EXAMPLE;
+use quantlab::engine::execution::signature_error::PromotionProblem;
 use quantlab::engine::execution::{Corridor, CorridorId, Venue};
 use quantlab::engine::gate::GateOutcome;
 use quantlab::engine::venues::fake::FakeVenue;
@@ -53,17 +55,27 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
     // Arming meets the gate too, and an unarmed live corridor sends nothing.
     let e = c.arm().await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
-    assert!(e.message.contains("promotion"), "{}", e.message);
+    assert!(matches!(e.domain(), Some(ExecutionError::PromotionNeeded { .. })), "{e:?}");
     let e = c.submit(&i.id, false).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
-    assert!(e.message.contains("not approved"), "{}", e.message);
+    assert!(
+        matches!(e.domain(), Some(ExecutionError::SubmitRefused(SubmitRefusal::NotApproved(_)))),
+        "{e:?}"
+    );
     assert!(venue.orders().is_empty(), "nothing reached the venue");
 
     // The drill the checklist asks for; rearm then meets the gate.
     c.kill("drill").await.unwrap();
     let e = c.rearm().await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Refused, "{}", e.message);
-    assert!(e.message.contains("no passed promotion report"), "{}", e.message);
+    let promotion = e.domain::<ExecutionError>();
+    assert!(
+        matches!(
+            promotion,
+            Some(ExecutionError::PromotionNeeded { problem: PromotionProblem::NoReport, .. })
+        ),
+        "{e:?}"
+    );
     assert!(c.halted().is_some());
 
     // Meet the checklist: credentials, clean reconciliations, criticals acknowledged.
