@@ -2,8 +2,8 @@
 
 use super::args::AuditCmd;
 use super::output::Outcome;
-use crate::engine::execution::audit_report::{AuditReport, CorridorAudit};
 use crate::engine::execution::Venue;
+use crate::engine::execution::{AuditReport, CorridorAudit};
 use crate::engine::{Engine, ErrorKind, Result};
 
 pub fn dispatch(engine: &Engine, cmd: &AuditCmd) -> (&'static str, Result<Outcome>) {

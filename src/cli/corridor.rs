@@ -69,7 +69,7 @@ fn arm(engine: &Engine, venue: &str, account: &str) -> Result<Outcome> {
         text.push_str(&format!("{}  {:<15} {}\n", if c.ok { "PASS" } else { "FAIL" }, c.name, c.detail));
     }
     text.push_str(&format!("{}: {}\n", r.corridor, r.state.name()));
-    let armed = r.state == crate::engine::execution::arm_state::ArmState::Armed;
+    let armed = r.state == crate::engine::execution::ArmState::Armed;
     Ok(Outcome::ok("corridor arm", &r, text).with_exit(if armed { 0 } else { 3 }))
 }
 

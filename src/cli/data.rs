@@ -4,8 +4,8 @@ use serde_json::json;
 
 use super::args::DataCmd;
 use super::output::Outcome;
-use crate::engine::data::catalog::DatasetMeta;
-use crate::engine::data::load::LoadOptions;
+use crate::engine::data::DatasetMeta;
+use crate::engine::data::LoadOptions;
 use crate::engine::{Engine, Result};
 
 pub fn dispatch(engine: &Engine, cmd: &DataCmd) -> (&'static str, Result<Outcome>) {

@@ -6,10 +6,10 @@ use serde_json::json;
 
 use super::args::{IntentCmd, IntentNewArgs, JournalCmd, PolicyCmd, PromoteCmd, SecretsCmd};
 use super::output::Outcome;
-use crate::engine::execution::intent::IntentSpec;
-use crate::engine::execution::model::parse_decimal;
-use crate::engine::execution::model::AttachedExits;
-use crate::engine::execution::preflight::ExecutionPreflight;
+use crate::engine::execution::parse_decimal;
+use crate::engine::execution::AttachedExits;
+use crate::engine::execution::ExecutionPreflight;
+use crate::engine::execution::IntentSpec;
 use crate::engine::execution::{IntentSource, OrderType, Side, TimeInForce, Venue};
 use crate::engine::secrets::{Secret, SecretsError};
 use crate::engine::time::parse_timeframe;

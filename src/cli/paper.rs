@@ -6,7 +6,7 @@ use super::args::{PaperCmd, PaperStartArgs};
 use super::output::Outcome;
 use super::research::backtest_config;
 use crate::engine::paper::{Session, StartRequest, Status};
-use crate::engine::strategy::params::parse_pairs;
+use crate::engine::strategy::parse_pairs;
 use crate::engine::{Engine, Result};
 
 fn line(s: &Session) -> String {

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::args::{PlanArgs, PretradeCmd};
 use super::output::Outcome;
-use crate::engine::execution::model::parse_decimal;
+use crate::engine::execution::parse_decimal;
 use crate::engine::execution::{Side, Venue};
 use crate::engine::pretrade::{
     EntryKind, Market, Plan, PlanInput, PlanProblem as P, PretradeError, Risk, Rules, Target,

@@ -6,11 +6,11 @@ use super::args::{BacktestArgs, PortfolioArgs, RunArgs, RunsCmd};
 use super::output::Outcome;
 use crate::engine::backtest::{BacktestConfig, FillMode, Sizing};
 use crate::engine::config::Config;
-use crate::engine::research::index::IndexEntry;
-use crate::engine::research::portfolio::{PortfolioRequest, Rebalance};
-use crate::engine::research::query::{Filter, Query};
+use crate::engine::research::IndexEntry;
+use crate::engine::research::{Filter, Query};
+use crate::engine::research::{PortfolioRequest, Rebalance};
 use crate::engine::research::{RunReport, RunRequest, RunStatus};
-use crate::engine::strategy::params::parse_pairs;
+use crate::engine::strategy::parse_pairs;
 use crate::engine::{Engine, Result};
 
 pub fn strategies(engine: &Engine) -> Outcome {

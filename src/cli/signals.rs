@@ -7,7 +7,7 @@ use serde_json::json;
 use super::args::SignalsCmd;
 use super::output::Outcome;
 use crate::engine::signals::error::SignalError;
-use crate::engine::signals::intake::Outcome as Taken;
+use crate::engine::signals::IntakeOutcome as Taken;
 use crate::engine::signals::{IntakeReport, Record, SignalRow, StatusFilter, Verdict};
 use crate::engine::{Engine, Result};
 

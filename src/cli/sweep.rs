@@ -7,9 +7,9 @@ use serde_json::json;
 use super::args::{BacktestArgs, GridArgs, SweepCmd, SweepSub, SweepsCmd, WalkforwardArgs};
 use super::output::Outcome;
 use super::research::backtest_config;
-use crate::engine::research::sweep::shard::parse_shard;
-use crate::engine::research::sweep::{SweepError, SweepReport, SweepRequest, SweepStatus};
-use crate::engine::research::walkforward::{WalkForwardReport, WalkForwardRequest};
+use crate::engine::research::parse_shard;
+use crate::engine::research::{SweepError, SweepReport, SweepRequest, SweepStatus};
+use crate::engine::research::{WalkForwardReport, WalkForwardRequest};
 use crate::engine::{Engine, Result};
 
 pub fn dispatch(engine: &Engine, cmd: &SweepCmd) -> (&'static str, Result<Outcome>) {

@@ -10,8 +10,8 @@ use super::args::{DoctorArgs, OrderCmd, PreviewArgs, SimArgs, SimCmd};
 use super::error::CliError;
 use super::output::Outcome;
 use crate::engine::execution::{CorridorId, OrderType, Side, TimeInForce, Venue};
-use crate::engine::venues::preview;
-use crate::engine::venues::sim::faults::FaultChange;
+use crate::engine::venues::Ask;
+use crate::engine::venues::FaultChange;
 use crate::engine::{Engine, Result};
 
 pub fn sim(engine: &Engine, a: &SimArgs, json_out: bool) -> (&'static str, Result<Outcome>) {
@@ -86,7 +86,7 @@ fn order_preview(engine: &Engine, a: &PreviewArgs) -> Result<Outcome> {
         None if limit.is_some() => OrderType::Limit,
         None => OrderType::Market,
     };
-    let ask = preview::Ask {
+    let ask = Ask {
         symbol: a.symbol.clone(),
         side: Side::parse(&a.side)?,
         quantity: decimal("--qty", &a.qty)?,

@@ -1,4 +1,23 @@
 //! Everything that is not drawing. The CLI and the console are two clients of [`Engine`].
+//!
+//! The facade is the [`Engine`], its handles (`engine.research()`, `.execution()`, ...) and the
+//! view and request types each domain re-exports at its root (`engine::execution::CorridorId`).
+//! A domain's inner modules are declared with `inner_modules!`: public only with the
+//! `internals` feature (the tests' and benches'), so the console and the CLI cannot name them.
+
+/// Declares a domain's inner modules: `pub` with the `internals` feature, visible only inside
+/// the engine without it. Without the feature, what only the tests and benches use (the fake
+/// venue's controls, signing helpers checked against the venues' vectors) is unused, and is
+/// allowed to be: the test build, which has the feature, still reports unused private code.
+macro_rules! inner_modules {
+    ($($name:ident),* $(,)?) => {$(
+        #[cfg(feature = "internals")]
+        pub mod $name;
+        #[cfg(not(feature = "internals"))]
+        #[allow(dead_code, unused_imports)]
+        pub(in crate::engine) mod $name;
+    )*};
+}
 
 pub mod alerts;
 pub mod backtest;

@@ -45,7 +45,7 @@ pub enum Msg {
     /// A push from an armed corridor's account stream (its orders, fills, balances).
     Venue {
         corridor: crate::engine::execution::CorridorId,
-        event: crate::engine::venues::events::VenueEvent,
+        event: crate::engine::venues::VenueEvent,
         received: Instant,
     },
     /// An account stream stopped; it is started again on the next corridor poll.

@@ -1,11 +1,13 @@
 //! The simulation: targets -> fills, fees, slippage, sizing -> trades and equity; and metrics.
 
-pub mod config;
 pub mod error;
-pub mod metrics;
-pub mod result;
-pub mod simulate;
-pub mod trade;
+inner_modules! {
+    config,
+    metrics,
+    result,
+    simulate,
+    trade,
+}
 
 pub use config::{BacktestConfig, FillMode, Sizing};
 pub use error::BacktestError;

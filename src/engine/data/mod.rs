@@ -1,13 +1,17 @@
 //! Market data: ingestion (CSV, Parquet), validation, the dataset catalogue, resampling.
 
-pub mod bars;
-pub mod catalog;
-pub mod columns;
 pub mod error;
-pub mod load;
-pub mod resample;
-pub mod store;
-pub mod synth;
+inner_modules! {
+    bars,
+    catalog,
+    columns,
+    load,
+    resample,
+    store,
+    synth,
+}
 
 pub use bars::Bars;
+pub use catalog::DatasetMeta;
 pub use error::DataError;
+pub use load::LoadOptions;

@@ -6,44 +6,54 @@
 //! through the [`adapter_factory::AdapterFactory`] the engine gives it, and the plain data
 //! shared with venues is in [`model`].
 
-pub mod adapter_factory;
-pub mod approval_sign;
-pub mod arm_state;
-pub mod audit;
-pub mod audit_halt;
-pub mod audit_report;
-pub mod broker;
-pub mod confirmation;
-pub mod context;
-pub mod corridor;
 pub mod error;
-pub mod exits;
+pub mod journal_error;
+pub mod operator_key_error;
+pub mod policy_error;
+pub mod signature_error;
+inner_modules! {
+    adapter_factory,
+    approval_sign,
+    arm_state,
+    audit,
+    audit_halt,
+    audit_report,
+    broker,
+    confirmation,
+    context,
+    corridor,
+    exits,
+    intent,
+    journal,
+    journal_head,
+    journal_segment,
+    model,
+    operator_key,
+    operators,
+    policy,
+    preflight,
+    promote,
+    state,
+}
 #[cfg(test)]
 mod exits_replay_tests;
-pub mod intent;
-pub mod journal;
-pub mod journal_error;
-pub mod journal_head;
-pub mod journal_segment;
-pub mod model;
-pub mod operator_key;
-pub mod operator_key_error;
-pub mod operators;
-pub mod policy;
-pub mod policy_error;
-pub mod preflight;
-pub mod promote;
-pub mod signature_error;
-pub mod state;
 
 mod service;
 
 pub use adapter_factory::{AdapterFactory, Connection};
 pub use approval_sign::OperatorKey;
+pub use arm_state::ArmState;
+pub use audit_report::{AuditReport, CorridorAudit};
 pub use confirmation::Confirmation;
+pub use corridor::arming::ArmReport;
 pub use corridor::{Corridor, CrashPoint, SubmitOutcome};
 pub use error::ExecutionError;
+pub use intent::IntentSpec;
+pub use model::exits::leg_name;
+pub use model::{parse_decimal, AttachedExits};
 pub use model::{CorridorId, IntentSource, OrderType, Side, TimeInForce, Venue};
+pub use policy::LoadedPolicy;
+pub use preflight::{Check, ExecutionPreflight};
 pub use service::*;
 
 /// Where each corridor keeps its files.

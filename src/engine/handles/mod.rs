@@ -22,4 +22,4 @@ pub use paper::Paper;
 pub use pretrade::Pretrade;
 pub use research::Research;
 pub use signals::Signals;
-pub use venues::{CredentialName, Venues};
+pub use venues::{CredentialName, StreamEnd, Venues};

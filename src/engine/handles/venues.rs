@@ -2,12 +2,15 @@
 //! for them (names only, never values), the doctor's checks, an order's preview, and the
 //! loopback simulator.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use serde::Serialize;
 
 use crate::engine::execution::{CorridorId, Venue};
 use crate::engine::secrets::{self, CredentialKey, Secret, SecretsError};
+use crate::engine::venues::connect::{self, Live};
 use crate::engine::venues::sim::faults::FaultChange;
-use crate::engine::venues::{doctor, preview, sim};
+use crate::engine::venues::{doctor, preview, sim, VenueEvent};
 use crate::engine::{Engine, Result};
 
 /// A credential's name and whether the store holds it; never its value. A venue credential
@@ -105,5 +108,67 @@ impl Venues<'_> {
     /// Change a running simulator's faults at `url` (see [`sim::send_fault`]).
     pub fn sim_fault(&self, url: &str, change: &FaultChange) -> Result<serde_json::Value> {
         sim::send_fault(self.engine.venue_runtime(), url, change)
+    }
+}
+
+type OnEnd = Box<dyn FnOnce(StreamEnd) + Send>;
+
+fn end(slot: &Mutex<Option<OnEnd>>, how: StreamEnd) {
+    if let Some(f) = slot.lock().unwrap_or_else(PoisonError::into_inner).take() {
+        f(how)
+    }
+}
+
+/// How an account stream ended: the venue's reason, or the follower's choice to stop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamEnd {
+    /// The stream could not open or closed; the text says why (no credential, no value).
+    Ended(String),
+    /// `on_event` returned `false`: the follower went away.
+    Stopped,
+}
+
+impl Venues<'_> {
+    /// Follow one live account's own order and fill pushes (Kraken executions and balances,
+    /// Hyperliquid orderUpdates and userFills) on the engine's venue runtime: `on_event` gets
+    /// each as it arrives until it returns `false`, then `on_end` says how it ended. Returns at
+    /// once; opening reads the credential store, which may block, so it runs on a thread of its
+    /// own, not on a runtime worker.
+    pub fn follow_account(
+        &self,
+        id: CorridorId,
+        mut on_event: impl FnMut(VenueEvent) -> bool + Send + 'static,
+        on_end: impl FnOnce(StreamEnd) + Send + 'static,
+    ) {
+        let engine = self.engine.clone();
+        std::thread::spawn(move || {
+            let live = match connect::open(engine.workspace(), &id, engine.credentials()) {
+                Ok((live, _, _)) => live,
+                Err(_) => return on_end(StreamEnd::Ended("cannot open the venue's account stream".into())),
+            };
+            // `on_end` goes to whichever side ends the stream: the task, or the spawn's failure.
+            let on_end: OnEnd = Box::new(on_end);
+            let task_end = Arc::new(Mutex::new(Some(on_end)));
+            let spawn_end = task_end.clone();
+            let spawned = engine.spawn(async move {
+                let stream = match &live {
+                    Live::Kraken(a) => a.user_stream().await,
+                    Live::Hyperliquid(a) => a.user_stream().await,
+                };
+                let mut rx = match stream {
+                    Ok(rx) => rx,
+                    Err(e) => return end(&task_end, StreamEnd::Ended(e.to_string())),
+                };
+                while let Some(event) = rx.recv().await {
+                    if !on_event(event) {
+                        return end(&task_end, StreamEnd::Stopped);
+                    }
+                }
+                end(&task_end, StreamEnd::Ended("the account stream closed".into()));
+            });
+            if let Err(e) = spawned {
+                end(&spawn_end, StreamEnd::Ended(e.message));
+            }
+        });
     }
 }

@@ -4,15 +4,17 @@
 //! snapshot after every bar; a dead process is found and marked aborted, and resumes without
 //! losing or duplicating an order or a fill. docs/runbook-paper.md is the operator's guide.
 
-pub mod control;
 pub mod error;
-pub mod feed;
-pub mod gaps;
-pub mod launch;
-pub mod live_feed;
-pub mod runner;
-pub mod session;
-pub mod view;
+inner_modules! {
+    control,
+    feed,
+    gaps,
+    launch,
+    live_feed,
+    runner,
+    session,
+    view,
+}
 
 use std::collections::BTreeMap;
 
@@ -27,6 +29,7 @@ pub use error::PaperError;
 use feed::{FeedSpec, ReplayFeed};
 use live_feed::{LiveFeed, LiveSpec};
 pub use session::{Session, SessionConfig, Status};
+pub use view::{totals, Detail, SessionView, Totals};
 
 /// What `paper start` asks for.
 #[derive(Debug, Clone)]

@@ -3,10 +3,12 @@
 //! sends an order (a plan can become a draft intent that waits for approval like any other).
 //! docs/pretrade.md has the formulas and a worked example.
 
-pub mod checks;
-pub mod compute;
 pub mod error;
-pub mod plan;
+inner_modules! {
+    checks,
+    compute,
+    plan,
+}
 mod store;
 
 pub use compute::{size, Sizing, TargetResult};

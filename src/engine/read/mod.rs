@@ -2,10 +2,12 @@
 //! here from the artifacts, so the console, the CLI and the HTML tearsheet show the same
 //! thing instead of each parsing the files its own way.
 
-pub mod downsample;
-pub mod run_detail;
-pub mod sweep_grid;
-pub mod trades;
+inner_modules! {
+    downsample,
+    run_detail,
+    sweep_grid,
+    trades,
+}
 
 pub use downsample::{downsample, points};
 pub use run_detail::RunDetail;

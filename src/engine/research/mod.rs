@@ -1,20 +1,29 @@
 //! Research: runs and their artifacts, the runs index, queries, comparison, sweeps.
 
-pub mod artifacts;
-pub mod chart_scale;
-pub mod compare;
 pub mod error;
-pub mod html_report;
-pub mod index;
-pub mod portfolio;
-pub mod query;
-pub mod report;
-pub mod run;
-pub mod svg;
-pub mod sweep;
-pub mod tearsheet;
-pub mod walkforward;
+inner_modules! {
+    artifacts,
+    chart_scale,
+    compare,
+    html_report,
+    index,
+    portfolio,
+    query,
+    report,
+    run,
+    svg,
+    sweep,
+    tearsheet,
+    walkforward,
+}
 
+pub use compare::Comparison;
 pub use error::ResearchError;
+pub use index::IndexEntry;
+pub use portfolio::{PortfolioRequest, Rebalance};
+pub use query::{Filter, Query};
 pub use report::{RunReport, RunStatus};
 pub use run::{run, RunRequest};
+pub use sweep::shard::parse_shard;
+pub use sweep::{SweepError, SweepReport, SweepRequest, SweepStatus, SweepSummary};
+pub use walkforward::{WalkForwardReport, WalkForwardRequest};

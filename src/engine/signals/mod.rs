@@ -2,18 +2,22 @@
 //! validated, stored, triaged by rules the workspace holds, and routed to research that ends
 //! in a verdict. An intake never trades, never changes a policy and never waits on its sender.
 
-pub mod contract;
 pub mod error;
-pub mod goal;
-pub mod intake;
-pub mod research;
-pub mod rules;
-pub mod store;
-pub mod triage;
-pub mod verdict;
+inner_modules! {
+    contract,
+    goal,
+    intake,
+    research,
+    rules,
+    store,
+    triage,
+    verdict,
+}
 
+pub use contract::parse_time;
 pub use contract::{Bias, HypothesisType, Priority, Signal};
 pub use intake::IntakeReport;
+pub use intake::Outcome as IntakeOutcome;
 pub use store::{Record, SignalRow};
 pub use triage::Decision;
 pub use verdict::{Verdict, VerdictKind};

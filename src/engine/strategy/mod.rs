@@ -6,12 +6,15 @@
 
 mod builtins;
 pub mod error;
-pub mod inputs;
-pub mod params;
+inner_modules! {
+    inputs,
+    params,
+}
 mod registry;
 
 pub use error::StrategyError;
 pub use inputs::{Inputs, Key};
+pub use params::parse_pairs;
 pub use params::{ParamKind, ParamSpec, Params};
 pub use registry::{build, catalogue, info as registry_info, StrategyInfo};
 

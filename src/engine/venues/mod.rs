@@ -4,21 +4,27 @@
 //! signature is pinned by known-answer vectors from the venues' own SDKs
 //! (tests/venue_vectors.rs).
 
-pub mod candles;
-pub mod connect;
-pub mod doctor;
-pub mod endpoints;
 pub mod error;
-pub mod events;
-pub mod evm;
-pub mod factory;
-pub mod fake;
-pub mod http;
-pub mod hyperliquid;
-pub mod kraken;
-pub mod preview;
-pub mod sim;
-pub mod ws_stream;
+inner_modules! {
+    candles,
+    connect,
+    doctor,
+    endpoints,
+    events,
+    evm,
+    factory,
+    fake,
+    http,
+    hyperliquid,
+    kraken,
+    preview,
+    sim,
+    ws_stream,
+}
+
+pub use events::VenueEvent;
+pub use preview::{Ask, Preview};
+pub use sim::faults::FaultChange;
 
 use crate::engine::execution::Venue;
 

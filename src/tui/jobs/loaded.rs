@@ -1,9 +1,9 @@
 //! What a job hands back to the UI.
 
 use crate::engine::alerts::AlertView;
-use crate::engine::research::index::IndexEntry;
-use crate::engine::research::sweep::SweepSummary;
+use crate::engine::research::IndexEntry;
 use crate::engine::research::RunReport;
+use crate::engine::research::SweepSummary;
 use crate::tui::screens::compare::load::CompareView;
 use crate::tui::screens::new_run::fields::RunForm;
 use crate::tui::screens::paper_session::load::PaperDetailView;
@@ -40,12 +40,12 @@ pub enum Loaded {
     /// Saved plans, and the policy they are checked against (or why it could not be read).
     Pretrade(
         Vec<crate::engine::pretrade::Plan>,
-        Result<Option<crate::engine::execution::policy::LoadedPolicy>, String>,
+        Result<Option<crate::engine::execution::LoadedPolicy>, String>,
     ),
     /// A plan was written: its id, and whether the policy accepted it.
     PlanSaved(String, bool),
     IntentDrafted(String),
-    Paper(Vec<crate::engine::paper::view::SessionView>),
+    Paper(Vec<crate::engine::paper::SessionView>),
     PaperDetail(Box<PaperDetailView>),
     /// A session was started, paused, resumed or stopped: its id and what happened.
     PaperChanged(String, String),
@@ -59,13 +59,13 @@ pub enum Loaded {
     },
     /// A signal was triaged again: its id, and its decision now.
     SignalTriaged(String, crate::engine::signals::Decision),
-    CorridorList(Vec<(crate::engine::CorridorSummary, crate::engine::execution::arm_state::ArmState)>),
+    CorridorList(Vec<(crate::engine::CorridorSummary, crate::engine::execution::ArmState)>),
     /// One corridor poll's results, each applied as if it came alone: each renewal
     /// (`KeptAlive`), the detail when asked, and the snapshot (`Corridors` for the status bar,
     /// `CorridorList` for the Corridors tab).
     CorridorPoll(Vec<crate::engine::Result<Loaded>>),
     CorridorDetail(Box<crate::engine::CorridorDetail>),
-    Armed(Box<crate::engine::execution::corridor::arming::ArmReport>),
+    Armed(Box<crate::engine::execution::ArmReport>),
     Disarmed(crate::engine::execution::CorridorId),
     KeptAlive(crate::engine::execution::CorridorId, Result<(), String>),
     Sent(Box<crate::engine::ConfirmedSend>),

@@ -14,7 +14,7 @@ pub use key::{JobKey, Lane};
 pub use loaded::{ExecutionState, Loaded};
 
 use super::screens;
-use crate::engine::research::query::Query;
+use crate::engine::research::Query;
 use crate::engine::{Engine, Error, Result};
 
 /// A finished job: its key and its result.
@@ -63,7 +63,7 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
         Cmd::LoadCorridors => Loaded::Corridors(execution_state(&engine.execution().corridor_snapshot()?)),
         Cmd::LoadPretrade => Loaded::Pretrade(
             engine.pretrade().plans()?,
-            crate::engine::execution::policy::load(engine.workspace()).map_err(|e| e.message),
+            engine.execution().policy_if_written().map_err(|e| e.message),
         ),
         Cmd::SavePlan(input) => {
             let p = engine.pretrade().plan(*input)?;
@@ -166,7 +166,7 @@ fn execution_state(snap: &crate::engine::CorridorSnapshot) -> ExecutionState {
 /// The Corridors tab's rows: each corridor with its arm state.
 fn corridor_list(
     corridors: Vec<crate::engine::CorridorSummary>,
-) -> Vec<(crate::engine::CorridorSummary, crate::engine::execution::arm_state::ArmState)> {
+) -> Vec<(crate::engine::CorridorSummary, crate::engine::execution::ArmState)> {
     corridors
         .into_iter()
         .map(|s| {

@@ -80,10 +80,8 @@ pub fn draw(f: &mut Frame, area: Rect, d: &OrderDialog, now_ms: i64, keymap: &Ke
     ];
     // Attached exits are sent in the same request: the operator approves them here too.
     if let Some(x) = &i.exits {
-        let legs: Vec<String> = x
-            .legs()
-            .map(|(l, p)| format!("{} {p}", crate::engine::execution::model::exits::leg_name(l)))
-            .collect();
+        let legs: Vec<String> =
+            x.legs().map(|(l, p)| format!("{} {p}", crate::engine::execution::leg_name(l))).collect();
         lines.push(Line::styled(format!("exits {}, sent with it", legs.join(", ")), t.warning));
     }
     lines.push(Line::raw(""));
@@ -133,10 +131,10 @@ mod tests {
     use ratatui::Terminal;
 
     use super::*;
-    use crate::engine::execution::arm_state::ArmState;
-    use crate::engine::execution::intent::IntentSpec;
-    use crate::engine::execution::model::AttachedExits;
+    use crate::engine::execution::ArmState;
+    use crate::engine::execution::AttachedExits;
     use crate::engine::execution::CorridorId;
+    use crate::engine::execution::IntentSpec;
     use crate::engine::execution::{IntentSource, OrderType, Side, TimeInForce, Venue};
     use crate::engine::gate::PendingIntent;
     use crossterm::event::{KeyEvent, KeyEventKind};

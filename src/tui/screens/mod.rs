@@ -16,7 +16,7 @@ use super::jobs::Loaded;
 use super::jobs::{Cmd, JobKey};
 use super::keymap::{Action, Context};
 use crate::engine::execution::CorridorId;
-use crate::engine::venues::events::VenueEvent;
+use crate::engine::venues::VenueEvent;
 
 mod cx;
 pub use cx::{Cx, DrawCx, Shared, Shown};

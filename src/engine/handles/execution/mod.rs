@@ -92,6 +92,12 @@ impl Execution<'_> {
             .ok_or_else(|| ExecutionError::NoPolicy(policy::path(self.engine.workspace())).into())
     }
 
+    /// The policy in force, or `None` when the workspace has none yet (a console shows that
+    /// as a state, not an error).
+    pub fn policy_if_written(&self) -> Result<Option<LoadedPolicy>> {
+        policy::load(self.engine.workspace())
+    }
+
     pub fn corridors(&self) -> Result<Vec<CorridorSummary>> {
         Ok(self.corridor_snapshot()?.corridors)
     }

@@ -1,7 +1,7 @@
 //! What the compare view reads: the engine's comparison and each run's equity, normalised to
 //! its first value so the curves share one axis.
 
-use crate::engine::research::compare::Comparison;
+use crate::engine::research::Comparison;
 use crate::engine::{Engine, Result};
 use crate::tui::widgets::series::Series;
 use crate::tui::widgets::series::{downsample, CHART_POINTS};

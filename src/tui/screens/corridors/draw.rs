@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::CorridorsScreen;
-use crate::engine::execution::arm_state::ArmState;
+use crate::engine::execution::ArmState;
 use crate::engine::time::fmt_ms;
 use crate::engine::CorridorDetail;
 use crate::tui::jobs::{JobKey, Jobs};

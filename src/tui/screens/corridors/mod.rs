@@ -20,7 +20,7 @@ use ratatui::Frame;
 
 use super::{Cx, DrawCx, Screen, Shared, Shown};
 use crate::engine::execution::CorridorId;
-use crate::engine::venues::events::VenueEvent;
+use crate::engine::venues::VenueEvent;
 use crate::engine::CorridorPoll;
 use crate::tui::jobs::Loaded;
 use crate::tui::jobs::{Cmd, JobKey};

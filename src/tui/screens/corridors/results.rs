@@ -1,9 +1,9 @@
 //! What the Corridors tab makes of its jobs' results and of its account streams' pushes.
 
 use super::CorridorsScreen;
-use crate::engine::execution::arm_state::ArmState;
+use crate::engine::execution::ArmState;
 use crate::engine::execution::CorridorId;
-use crate::engine::venues::events::VenueEvent;
+use crate::engine::venues::VenueEvent;
 use crate::tui::jobs::Cmd;
 use crate::tui::jobs::Loaded;
 use crate::tui::screens::Cx;

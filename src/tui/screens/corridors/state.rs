@@ -9,7 +9,7 @@
 //! snapshot; an expired intent, a failed preflight or a corridor that is not armed never gets
 //! past the dialog.
 
-use crate::engine::execution::arm_state::ArmState;
+use crate::engine::execution::ArmState;
 use crate::engine::execution::CorridorId;
 use crate::engine::gate::PendingIntent;
 use crate::engine::CorridorDetail;

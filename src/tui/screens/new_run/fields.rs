@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crossterm::event::KeyEvent;
 
 use crate::engine::backtest::{BacktestConfig, FillMode};
-use crate::engine::data::catalog::DatasetMeta;
+use crate::engine::data::DatasetMeta;
 use crate::engine::paper::StartRequest;
 use crate::engine::research::RunRequest;
 use crate::engine::strategy::StrategyInfo;

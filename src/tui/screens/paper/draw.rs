@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use super::PaperScreen;
-use crate::engine::paper::view::SessionView;
+use crate::engine::paper::SessionView;
 use crate::engine::paper::Status;
 use crate::tui::theme::Theme;
 

@@ -1,7 +1,7 @@
 //! The Paper tab's state: the sessions as last read (with their health), totals across the
 //! live ones, and the selection.
 
-use crate::engine::paper::view::{totals, SessionView, Totals};
+use crate::engine::paper::{totals, SessionView, Totals};
 use crate::tui::widgets::list_cursor::ListCursor;
 
 #[derive(Debug, Default)]

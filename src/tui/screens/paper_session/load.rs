@@ -7,7 +7,7 @@ use crate::tui::widgets::series::{downsample, Series, CHART_POINTS};
 /// One paper session: its summary and health, equity chart, orders and fills.
 #[derive(Debug, Clone)]
 pub struct PaperDetailView {
-    pub detail: crate::engine::paper::view::Detail,
+    pub detail: crate::engine::paper::Detail,
     pub equity: Series,
     /// Rows scrolled from the newest order and fill.
     pub scroll: ListCursor,

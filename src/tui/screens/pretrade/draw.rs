@@ -96,7 +96,7 @@ fn draw_results(f: &mut Frame, area: Rect, s: &PretradeScreen, t: &Theme) {
         ]));
     }
     // Failed rules come right under the verdict, so a short terminal still says why.
-    let check = |c: &crate::engine::execution::preflight::Check| {
+    let check = |c: &crate::engine::execution::Check| {
         Line::from(vec![
             Span::styled(if c.passed { " ok  " } else { " FAIL" }, if c.passed { t.ok } else { t.critical }),
             Span::styled(format!(" {:<19}", c.rule), t.dim),

@@ -3,8 +3,8 @@
 
 use crossterm::event::KeyEvent;
 
-use crate::engine::execution::model::parse_decimal;
-use crate::engine::execution::policy::LoadedPolicy;
+use crate::engine::execution::parse_decimal;
+use crate::engine::execution::LoadedPolicy;
 use crate::engine::execution::{Side, Venue};
 use crate::engine::pretrade::{self, EntryKind, Market, Plan, PlanInput, Risk, Rules, Target};
 use crate::tui::keymap::Action;

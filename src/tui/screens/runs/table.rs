@@ -2,8 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::engine::research::index::IndexEntry;
-use crate::engine::research::query::Filter;
+use crate::engine::research::Filter;
+use crate::engine::research::IndexEntry;
 use crate::tui::widgets::list_cursor::ListCursor;
 
 /// Columns shown, in order: (header, index field or metric name, is a metric).

@@ -43,7 +43,7 @@ impl SignalsScreen {
 
 /// A signal's age, `created_at` to `now_ms`: `<1m`, `45m`, `5h`, `3d`.
 pub(crate) fn age(created_at: &str, now_ms: i64) -> String {
-    let Some(t) = crate::engine::signals::contract::parse_time(created_at) else { return "-".into() };
+    let Some(t) = crate::engine::signals::parse_time(created_at) else { return "-".into() };
     let m = (now_ms - t).max(0) / 60_000;
     match m {
         0 => "<1m".into(),
@@ -59,7 +59,7 @@ mod tests {
 
     #[test]
     fn ages_read_at_a_glance() {
-        let t = crate::engine::signals::contract::parse_time("2026-01-01T00:00:00Z").unwrap();
+        let t = crate::engine::signals::parse_time("2026-01-01T00:00:00Z").unwrap();
         let at = |mins: i64| age("2026-01-01T00:00:00Z", t + mins * 60_000);
         assert_eq!(at(0), "<1m");
         assert_eq!(at(-5), "<1m");

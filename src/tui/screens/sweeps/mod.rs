@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use super::sweep::SweepScreen;
 use super::{Cx, DrawCx, Screen, Shared};
-use crate::engine::research::sweep::SweepSummary;
+use crate::engine::research::SweepSummary;
 use crate::tui::jobs::Loaded;
 use crate::tui::jobs::{Cmd, JobKey};
 use crate::tui::keymap::{Action, Context};
