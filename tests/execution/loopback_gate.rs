@@ -239,7 +239,7 @@ async fn an_environment_key_approval_is_refused_off_loopback_at_signing_submit_a
     assert!(warning.unwrap().contains(LOOPBACK_OPERATOR_ENV));
     let trusted = operators::load(&w).unwrap();
     assert_eq!(trusted.operators[0].origin, Origin::LoopbackEnvironment);
-    assert!(trusted.from_environment(&key.public_key()));
+    assert!(trusted.is_from_environment(&key.public_key()));
 
     // Approved while the corridor was the simulator: the fake venue answers as Kraken.
     let venue = Arc::new(FakeVenue::posing_as(Venue::Kraken));

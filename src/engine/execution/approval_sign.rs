@@ -161,7 +161,7 @@ pub fn environment_key_off_loopback(
     loopback: impl FnOnce() -> std::result::Result<(), NotLoopback>,
 ) -> Option<ApprovalProblem> {
     let key = a.public_key.as_deref()?;
-    if !corridor.venue.is_live() || !trusted.from_environment(key) {
+    if !corridor.venue.is_live() || !trusted.is_from_environment(key) {
         return None;
     }
     let why = loopback().err()?;

@@ -69,7 +69,7 @@ impl Operators {
     /// Was `public_key` taken from the environment for the loopback simulator (under any
     /// operator)? Such a key is trusted on loopback corridors only: its seed sat in an
     /// environment variable, not in a keyring.
-    pub fn from_environment(&self, public_key: &str) -> bool {
+    pub fn is_from_environment(&self, public_key: &str) -> bool {
         self.operators.iter().any(|k| k.public_key == public_key && k.origin == Origin::LoopbackEnvironment)
     }
 }
@@ -144,8 +144,8 @@ mod tests {
         ensure(&ws, "alice", "aa", Origin::Created).unwrap();
         ensure(&ws, "e2e", "ee", Origin::LoopbackEnvironment).unwrap();
         let l = load(&ws).unwrap();
-        assert!(!l.from_environment("aa"));
-        assert!(l.from_environment("ee"));
+        assert!(!l.is_from_environment("aa"));
+        assert!(l.is_from_environment("ee"));
         let text = std::fs::read_to_string(path(&ws)).unwrap();
         assert!(text.contains("\"origin\": \"loopback_environment\""), "{text}");
     }

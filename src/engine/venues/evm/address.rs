@@ -49,13 +49,13 @@ impl Address {
     }
 
     /// `0x` + 40 lowercase hex digits: the form put in actions.
-    pub fn to_lower_hex(&self) -> String {
+    pub fn to_lower_hex(self) -> String {
         format!("0x{}", hex::encode(self.0))
     }
 
     /// EIP-55 mixed-case form: a hex letter is upper case where keccak(lowercase hex) has a
     /// nibble >= 8.
-    pub fn to_checksum(&self) -> String {
+    pub fn to_checksum(self) -> String {
         let lower = hex::encode(self.0);
         let hash = Keccak256::digest(lower.as_bytes());
         let mut out = String::with_capacity(42);

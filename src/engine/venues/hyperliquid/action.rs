@@ -161,7 +161,7 @@ impl Cloid {
         Ok(Cloid(out))
     }
 
-    pub fn to_raw(&self) -> String {
+    pub fn to_raw(self) -> String {
         format!("0x{}", hex::encode(self.0))
     }
 }
