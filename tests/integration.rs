@@ -17,6 +17,7 @@ mod adversarial;
 mod cli;
 mod console;
 mod execution;
+mod live;
 mod venues;
 
 /// The rule above, held: no test file calls what would change this process for every test

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod live;
+pub use live::{LiveCmd, LiveStartArgs};
 mod paper;
 pub use paper::{PaperCmd, PaperStartArgs};
 mod pretrade;
@@ -157,6 +159,10 @@ pub enum Command {
     /// Paper sessions: a strategy on a replayed (later live) feed, no capital at risk.
     #[command(subcommand)]
     Paper(PaperCmd),
+    /// Live strategy sessions: a strategy on a live feed making intents in an armed corridor,
+    /// each sent only after the operator's keypress.
+    #[command(subcommand)]
+    Live(LiveCmd),
     /// The loopback venue simulator (Kraken and Hyperliquid wire formats), and its faults.
     Sim(SimArgs),
     /// Is a venue account ready: credential, reachability, status, clock skew, signed

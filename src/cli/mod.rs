@@ -7,6 +7,7 @@ mod corridor;
 mod data;
 mod error;
 mod execution;
+mod live;
 mod logging;
 mod output;
 mod paper;
@@ -188,6 +189,7 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Promote(cmd)) => execution::promote(engine, cmd),
         Some(Command::Pretrade(cmd)) => pretrade::dispatch(engine, cmd),
         Some(Command::Paper(cmd)) => paper::dispatch(engine, cmd),
+        Some(Command::Live(cmd)) => live::dispatch(engine, cmd),
         Some(Command::Sim(a)) => venues::sim(engine, a, cli.json),
         Some(Command::Doctor(a)) => ("doctor", venues::doctor(engine, a)),
         Some(Command::Order(cmd)) => venues::order(engine, cmd),

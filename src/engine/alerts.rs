@@ -91,6 +91,23 @@ pub mod codes {
     /// The session's process died; `quantlab paper resume` continues it.
     pub const PAPER_SESSION_ABORTED: (&str, Severity) = ("PAPER_SESSION_ABORTED", Severity::Critical);
 
+    // Live strategy sessions.
+    /// A session's strategy made an intent that waits for the operator's keypress.
+    pub const LIVE_INTENT_CREATED: (&str, Severity) = ("LIVE_INTENT_CREATED", Severity::Info);
+    /// An intent was not approved within its TTL; the next bar decides again.
+    pub const LIVE_INTENT_MISSED: (&str, Severity) = ("LIVE_INTENT_MISSED", Severity::Warning);
+    /// Preflight refused a session's intent; it was withdrawn.
+    pub const LIVE_INTENT_REFUSED: (&str, Severity) = ("LIVE_INTENT_REFUSED", Severity::Warning);
+    /// The session's sizing came to nothing at the venue's lot and minimums.
+    pub const LIVE_SIZING_ZERO: (&str, Severity) = ("LIVE_SIZING_ZERO", Severity::Warning);
+    /// The corridor was halted, killed or disarmed: the session paused and makes no intent.
+    pub const LIVE_SESSION_PAUSED: (&str, Severity) = ("LIVE_SESSION_PAUSED", Severity::Warning);
+    /// A session's runner started again and said what it found.
+    pub const LIVE_SESSION_RESTARTED: (&str, Severity) = ("LIVE_SESSION_RESTARTED", Severity::Info);
+    pub const LIVE_SESSION_FAILED: (&str, Severity) = ("LIVE_SESSION_FAILED", Severity::Critical);
+    /// The session's process died; `quantlab live resume` continues it.
+    pub const LIVE_SESSION_ABORTED: (&str, Severity) = ("LIVE_SESSION_ABORTED", Severity::Critical);
+
     /// Every code with its severity, for docs and the promotion gate's coverage check.
     pub const EXECUTION: &[(&str, Severity)] = &[
         ORDER_SUBMITTED,

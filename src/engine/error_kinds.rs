@@ -12,6 +12,7 @@ use super::execution::journal_error::JournalError;
 use super::execution::model::{OrderError, VenueError};
 use super::execution::operator_key_error::OperatorKeyError;
 use super::execution::policy_error::PolicyError;
+use super::live::LiveError;
 use super::paper::PaperError;
 use super::pretrade::PretradeError;
 use super::research::sweep::SweepError;
@@ -446,6 +447,29 @@ impl From<SimError> for Error {
             | S::UnknownFault(_) => BadInput,
             S::Runtime(_) | S::Bind { .. } | S::LocalAddr { .. } | S::Serve(_) => Runtime,
             S::Control { .. } => Venue,
+        };
+        wrap(kind, e)
+    }
+}
+
+impl From<LiveError> for Error {
+    fn from(e: LiveError) -> Self {
+        use LiveError as L;
+        let kind = match &e {
+            L::Sizing { .. } | L::StopAtr(_) | L::Feed(_) | L::IntentTtl(_) | L::SizesToZero { .. } => {
+                BadInput
+            }
+            L::NameTaken(_) | L::SymbolNotAllowed { .. } => BadInput,
+            // The policy, the corridor's arm state or another session stands in the way.
+            L::NoPolicy(_) | L::NotArmed { .. } | L::Halted { .. } | L::SymbolTaken { .. } => Refused,
+            L::NotPausable { .. }
+            | L::NotResumable { .. }
+            | L::AlreadyEnded { .. }
+            | L::CannotRunAgain { .. } => Refused,
+            L::AlreadyRunning(_) => Refused,
+            L::Unknown(_) => Venue,
+            L::NoSession(_) => NotFound,
+            L::Lock { .. } | L::Spawn { .. } | L::NotTaken { .. } | L::Strategy { .. } => Runtime,
         };
         wrap(kind, e)
     }

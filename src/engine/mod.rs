@@ -33,6 +33,7 @@ pub mod gate;
 pub mod handles;
 pub mod indicator_spec;
 pub mod indicators;
+pub mod live;
 pub mod loopback;
 pub mod paper;
 pub mod pretrade;

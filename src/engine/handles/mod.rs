@@ -8,6 +8,7 @@
 
 pub mod data;
 pub mod execution;
+pub mod live;
 pub mod paper;
 pub mod pretrade;
 pub mod research;
@@ -18,6 +19,7 @@ pub use data::Data;
 pub use execution::corridors::{pending_intent, ConfirmedSend, Connection, CorridorDetail, RecentFill};
 pub use execution::poll::{CorridorPoll, CorridorPollReport};
 pub use execution::{CorridorSnapshot, CorridorSummary, Execution};
+pub use live::Live;
 pub use paper::Paper;
 pub use pretrade::Pretrade;
 pub use research::Research;

@@ -26,6 +26,7 @@ use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::Workspace;
 use control::Desired;
 pub use error::PaperError;
+pub use feed::{Feed, FeedEvent};
 use feed::{FeedSpec, ReplayFeed};
 use live_feed::{LiveFeed, LiveSpec};
 pub use session::{Session, SessionConfig, Status};

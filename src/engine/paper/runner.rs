@@ -54,7 +54,8 @@ pub fn snapshot_path(ws: &Workspace, id: &str) -> std::path::PathBuf {
     session::dir(ws, id).join("state.json")
 }
 
-fn append(path: &Path, line: &str) -> Result<()> {
+/// Append one line to `path` (created if missing).
+pub fn append(path: &Path, line: &str) -> Result<()> {
     let mut f =
         OpenOptions::new().create(true).append(true).open(path).map_err(|e| Error::io("open", path, e))?;
     f.write_all(line.as_bytes()).and_then(|_| f.write_all(b"\n")).map_err(|e| Error::io("append to", path, e))
@@ -336,12 +337,12 @@ pub fn run(
 
 /// SIGTERM and SIGINT turned into flags for as long as a runner runs (then the process's own
 /// handling returns: the console or demo that ran a session in-process is not changed).
-struct Signals {
+pub struct Signals {
     flags: Vec<(&'static str, std::sync::Arc<std::sync::atomic::AtomicBool>, Option<signal_hook::SigId>)>,
 }
 
 impl Signals {
-    fn watch() -> Signals {
+    pub fn watch() -> Signals {
         let mut flags = Vec::new();
         for (name, sig) in
             [("SIGTERM", signal_hook::consts::SIGTERM), ("SIGINT", signal_hook::consts::SIGINT)]
@@ -353,7 +354,7 @@ impl Signals {
         Signals { flags }
     }
 
-    fn received(&self) -> Option<&'static str> {
+    pub fn received(&self) -> Option<&'static str> {
         self.flags.iter().find(|(_, f, _)| f.load(std::sync::atomic::Ordering::Relaxed)).map(|(n, _, _)| *n)
     }
 }

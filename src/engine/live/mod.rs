@@ -1,0 +1,358 @@
+//! Live strategy sessions: a strategy on a live feed turns each change of its target position
+//! into one intent in an armed corridor, which waits for the operator's keypress like any
+//! intent. The session's position is always the venue's (journal + venue, never an assumed
+//! fill); a halt, kill, disarm or mismatch of its corridor pauses it. It runs in a process of
+//! its own like a paper session, and a restart makes no intent twice. docs/live-sessions.md.
+
+pub mod error;
+inner_modules! {
+    decide,
+    runner,
+    session,
+    sizing,
+}
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::engine::alerts::{self, codes};
+use crate::engine::error::{Error, Result};
+use crate::engine::execution as ex;
+use crate::engine::execution::adapter_factory::AdapterFactory;
+use crate::engine::execution::arm_state::{self, ArmState};
+use crate::engine::execution::context::ExecutionContext;
+use crate::engine::execution::{global_halt, policy, CorridorId, Venue};
+use crate::engine::paper::control::{self, Desired};
+use crate::engine::paper::feed::{Feed, FeedSpec, ReplayFeed};
+use crate::engine::paper::live_feed::{self, LiveFeed, LiveSpec};
+use crate::engine::runtime::VenueRuntime;
+use crate::engine::secrets::CredentialStore;
+use crate::engine::strategy;
+use crate::engine::time::{fmt_ms, now_ms, parse_timeframe};
+use crate::engine::workspace::Workspace;
+pub use error::LiveError;
+pub use session::{LiveConfig, LiveSession, PausedBy};
+pub use sizing::LiveSizing;
+
+/// What `live start` asks for.
+#[derive(Debug, Clone, Default)]
+pub struct LiveStartRequest {
+    pub strategy: String,
+    pub params: BTreeMap<String, String>,
+    /// `live:VENUE[/ACCOUNT]:SYMBOL@TF`; `replay:DATA[@SPEED]` only with `venue` fake.
+    pub feed: String,
+    /// The corridor, when not the feed's own venue and account.
+    pub venue: Option<Venue>,
+    pub account: Option<String>,
+    /// The venue's order symbol, when not the feed's.
+    pub symbol: Option<String>,
+    pub sizing: String,
+    pub stop_atr: Option<String>,
+    pub atr_period: Option<usize>,
+    pub intent_ttl: Option<String>,
+    pub allow_short: bool,
+    pub name: Option<String>,
+}
+
+/// What a session runs with; the engine's own.
+pub struct Env<'a> {
+    pub ws: &'a Workspace,
+    pub rt: &'a VenueRuntime,
+    pub venues: &'a Arc<dyn AdapterFactory>,
+    pub store: &'a dyn CredentialStore,
+}
+
+/// The corridor, symbol and bar length a feed trades.
+fn resolve_feed(ws: &Workspace, req: &LiveStartRequest) -> Result<(CorridorId, String, i64)> {
+    if LiveSpec::is_live(&req.feed) {
+        let spec = LiveSpec::parse(&req.feed)?;
+        let venue = req.venue.unwrap_or(spec.venue);
+        let account = req.account.clone().unwrap_or(spec.account.clone());
+        let symbol = req.symbol.clone().unwrap_or(spec.symbol.clone());
+        return Ok((CorridorId::new(venue, &account)?, symbol, spec.interval_ms));
+    }
+    let spec = FeedSpec::parse(&req.feed)?;
+    if req.venue != Some(Venue::Fake) {
+        return Err(LiveError::Feed(format!(
+            "'{}' is a replay: a live session trades a replay only on the fake venue (--venue fake), as a rehearsal",
+            req.feed
+        ))
+        .into());
+    }
+    let data = crate::engine::data::catalog::resolve(ws, &spec.data)?;
+    let account = req.account.clone().unwrap_or_else(|| "main".into());
+    let symbol = req.symbol.clone().unwrap_or(data.symbol);
+    Ok((CorridorId::new(Venue::Fake, &account)?, symbol, data.timeframe_ms))
+}
+
+/// Check everything, in the order a refusal costs nothing, and create the session (status
+/// `created`); the runner starts it. Nothing is journaled and no folder is made on a refusal.
+pub fn create(env: &Env, req: &LiveStartRequest) -> Result<LiveSession> {
+    let ws = env.ws;
+    let (_, params) = strategy::build(&req.strategy, &req.params)?;
+    let sizing = LiveSizing::parse(&req.sizing, req.stop_atr.as_deref(), req.atr_period)?;
+    let (corridor, symbol, interval_ms) = resolve_feed(ws, req)?;
+    let loaded = policy::load(ws)?.ok_or_else(|| LiveError::NoPolicy(corridor.clone()))?;
+    let cp = loaded.corridor(&corridor).ok_or_else(|| LiveError::NoPolicy(corridor.clone()))?;
+    if !cp.symbols.is_empty() && !cp.symbols.contains(&symbol) {
+        return Err(LiveError::SymbolNotAllowed { corridor, symbol }.into());
+    }
+    // One bar by default, never longer than an approval may wait (the policy's TTLs).
+    let cap = (cp.approval_ttl_secs.min(cp.max_intent_ttl_secs) * 1000) as i64;
+    let ttl = match &req.intent_ttl {
+        Some(t) => parse_timeframe(t).map_err(|_| LiveError::IntentTtl(t.clone()))?,
+        None => interval_ms,
+    }
+    .min(cap);
+    let journal = ex::replay(ws, &corridor)?;
+    if let Some(m) = global_halt::reason(ws) {
+        return Err(LiveError::Halted { corridor, why: format!("kill switch: {m}") }.into());
+    }
+    if let Some(h) = &journal.halt {
+        return Err(LiveError::Halted { corridor, why: format!("{:?}: {}", h.reason, h.message) }.into());
+    }
+    if corridor.venue.is_live() {
+        let arm = arm_state::state_of(ws, &corridor, &journal, now_ms());
+        if arm != ArmState::Armed {
+            return Err(LiveError::NotArmed { corridor, state: arm.name() }.into());
+        }
+    }
+    for other in list(ws)? {
+        if other.status.is_live() && other.config.corridor == corridor && other.config.symbol == symbol {
+            return Err(LiveError::SymbolTaken { other: other.id, symbol, corridor }.into());
+        }
+    }
+    if LiveSpec::is_live(&req.feed) {
+        live_feed::check(ws, env.rt, &LiveSpec::parse(&req.feed)?)?;
+    }
+    // The venue's word on what the account holds and what the sizing comes to now: a pure read.
+    let adapter = ex::adapter_for(ws, env.venues.as_ref(), &corridor, env.store)?;
+    let ctx = env.rt.block_on(ExecutionContext::gather(
+        &corridor,
+        adapter.as_ref(),
+        &journal,
+        std::slice::from_ref(&symbol),
+    ))??;
+    let anchor = ctx.position(&symbol);
+    if let (Some(mark), Some(rules)) = (ctx.marks.get(&symbol).map(|m| m.price), ctx.instruments.get(&symbol))
+    {
+        if !matches!(sizing, LiveSizing::Risk { .. }) {
+            let equity =
+                sizing::equity(&ctx.balances, &ctx.positions, &ctx.marks, &["USD", "ZUSD", "USDC", "USDT"]);
+            let sized = sizing::quantity(&sizing, equity, mark, None, rules)?;
+            if sized.quantity.is_zero() {
+                return Err(LiveError::SizesToZero(Box::new(error::ZeroSized {
+                    sizing: req.sizing.clone(),
+                    mark,
+                    raw: sized.raw.round_dp(12),
+                    symbol,
+                    lot: rules.lot_size,
+                    min_quantity: rules.min_quantity,
+                    min_notional: rules.min_notional,
+                }))
+                .into());
+            }
+        }
+    } else {
+        return Err(
+            LiveError::Unknown(format!("{corridor} gives no mark or instrument rules for {symbol}")).into()
+        );
+    }
+    let id = match &req.name {
+        Some(n) => {
+            crate::engine::paper::session::check_name(n)?;
+            n.clone()
+        }
+        None => {
+            let base = session::default_name(&req.strategy, &symbol, now_ms());
+            let (mut name, mut n) = (base.clone(), 1);
+            while session::dir(ws, &name).exists() {
+                n += 1;
+                name = format!("{base}_{n}");
+            }
+            name
+        }
+    };
+    if session::dir(ws, &id).exists() {
+        return Err(LiveError::NameTaken(id).into());
+    }
+    let config = LiveConfig {
+        strategy: req.strategy.clone(),
+        params: params.iter().map(|(k, v)| (k.clone(), v.to_string())).collect(),
+        feed: req.feed.clone(),
+        corridor,
+        symbol,
+        sizing,
+        intent_ttl_ms: ttl,
+        allow_short: req.allow_short,
+    };
+    std::fs::create_dir_all(session::dir(ws, &id))
+        .map_err(|e| Error::io("create", &session::dir(ws, &id), e))?;
+    let mut s = LiveSession::new(id, config, anchor);
+    s.save(ws)?;
+    Ok(s)
+}
+
+/// The feed a session trades from.
+fn open_feed(env: &Env, s: &LiveSession) -> Result<Box<dyn Feed>> {
+    if LiveSpec::is_live(&s.config.feed) {
+        return Ok(Box::new(LiveFeed::open(env.ws, env.rt, &LiveSpec::parse(&s.config.feed)?)?));
+    }
+    let spec = FeedSpec::parse(&s.config.feed)?;
+    let (feed, _) = ReplayFeed::open(env.ws, &spec, None, 0)?;
+    Ok(Box::new(feed))
+}
+
+/// Run (or resume) a session in this process until it is stopped, its feed ends or it fails.
+pub fn run(env: &Env, id: &str) -> Result<LiveSession> {
+    let s = session::load(env.ws, id)?;
+    if s.status.is_terminal() {
+        return Err(LiveError::CannotRunAgain { id: id.into(), status: s.status.name() }.into());
+    }
+    let feed = open_feed(env, &s)?;
+    run_on(env, id, feed)
+}
+
+/// [`run`] on a feed given by the caller (tests script their bars).
+pub fn run_on(env: &Env, id: &str, feed: Box<dyn Feed>) -> Result<LiveSession> {
+    let s = session::load(env.ws, id)?;
+    let (strat, _) = strategy::build(&s.config.strategy, &s.config.params)?;
+    let parts = runner::Parts { ws: env.ws, rt: env.rt, venues: env.venues, store: env.store };
+    runner::run(&parts, id, strat, feed)
+}
+
+/// Sessions whose runner died while they were live are marked aborted (with an alert).
+pub fn mark_dead(ws: &Workspace) -> Result<Vec<String>> {
+    let mut marked = Vec::new();
+    for mut s in session::all(ws)? {
+        let dir = session::dir(ws, &s.id);
+        let young = crate::engine::time::parse_timestamp(&s.created_at)
+            .is_ok_and(|at| now_ms() - at < crate::engine::paper::launch::TAKE_WITHIN.as_millis() as i64 * 2);
+        let launching = s.status == session::Status::Created && young;
+        if s.status.is_live() && !control::alive_in(&dir) && !launching {
+            let was = s.status;
+            s.status = session::Status::Aborted;
+            s.reason = Some(format!(
+                "its process ended while {} (found {}); `quantlab live resume {}` continues from the venue's position",
+                was.name(),
+                fmt_ms(now_ms()),
+                s.id
+            ));
+            s.pid = None;
+            s.ended_at = Some(fmt_ms(now_ms()));
+            s.save(ws)?;
+            let _ = alerts::raise(
+                ws,
+                codes::LIVE_SESSION_ABORTED,
+                &s.source(),
+                s.reason.as_deref().unwrap_or(""),
+            );
+            marked.push(s.id);
+        }
+    }
+    Ok(marked)
+}
+
+pub fn list(ws: &Workspace) -> Result<Vec<LiveSession>> {
+    mark_dead(ws)?;
+    session::all(ws)
+}
+
+pub fn status(ws: &Workspace, id: &str) -> Result<LiveSession> {
+    mark_dead(ws)?;
+    session::load(ws, id)
+}
+
+pub fn pause(ws: &Workspace, id: &str) -> Result<LiveSession> {
+    let s = status(ws, id)?;
+    if !matches!(s.status, session::Status::Running | session::Status::Created) {
+        return Err(LiveError::NotPausable { id: id.into(), status: s.status.name() }.into());
+    }
+    control::set_in(&session::dir(ws, id), Desired::Paused)?;
+    Ok(s)
+}
+
+/// Continue a paused session (its corridor must be armed again if the corridor paused it), or
+/// an aborted one (which needs a new runner: `true` returned).
+pub fn resume(ws: &Workspace, id: &str) -> Result<(LiveSession, bool)> {
+    let s = status(ws, id)?;
+    let needs_runner = match s.status {
+        session::Status::Paused => false,
+        session::Status::Aborted => true,
+        other => return Err(LiveError::NotResumable { id: id.into(), status: other.name() }.into()),
+    };
+    let corridor = &s.config.corridor;
+    let journal = ex::replay(ws, corridor)?;
+    if let Some(m) = global_halt::reason(ws) {
+        return Err(LiveError::Halted { corridor: corridor.clone(), why: format!("kill switch: {m}") }.into());
+    }
+    if let Some(h) = &journal.halt {
+        let why = format!("{:?}: {}", h.reason, h.message);
+        return Err(LiveError::Halted { corridor: corridor.clone(), why }.into());
+    }
+    if corridor.venue.is_live() {
+        let arm = arm_state::state_of(ws, corridor, &journal, now_ms());
+        if arm != ArmState::Armed {
+            return Err(LiveError::NotArmed { corridor: corridor.clone(), state: arm.name() }.into());
+        }
+    }
+    control::set_in(&session::dir(ws, id), Desired::Running)?;
+    Ok((s, needs_runner))
+}
+
+/// Stop a session: a live runner finishes its bar; an aborted one is marked stopped here. Its
+/// intent still waiting for the keypress is left to its TTL, visible in the Corridors tab.
+pub fn stop(ws: &Workspace, id: &str) -> Result<LiveSession> {
+    let mut s = status(ws, id)?;
+    match s.status {
+        st if st.is_terminal() => Err(LiveError::AlreadyEnded { id: id.into(), status: st.name() }.into()),
+        session::Status::Aborted => {
+            s.status = session::Status::Stopped;
+            s.reason = Some("stopped by the operator after an abort".into());
+            s.save(ws)?;
+            Ok(s)
+        }
+        _ => {
+            control::set_in(&session::dir(ws, id), Desired::Stopped)?;
+            Ok(s)
+        }
+    }
+}
+
+/// Launch the runner for `id` as a process of its own (`quantlab live run ID`), then wait
+/// until it has taken the session.
+pub fn spawn_with(ws: &Workspace, id: &str, exe: &std::path::Path) -> Result<LiveSession> {
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("--workspace")
+        .arg(ws.root())
+        .args(["live", "run", id])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    cmd.spawn().map_err(|source| LiveError::Spawn { source })?;
+    let within = crate::engine::paper::launch::TAKE_WITHIN;
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let s = session::load(ws, id)?;
+        let taken = control::alive_in(&session::dir(ws, id));
+        if (taken && s.status != session::Status::Created && s.pid.is_some()) || s.status.is_terminal() {
+            return Ok(s);
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(LiveError::NotTaken { id: id.into(), secs: within.as_secs() }.into());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// The session's position in base units, as last read (unknown until its first bar).
+pub fn position(s: &LiveSession) -> Option<Decimal> {
+    s.position.as_deref().and_then(|p| p.parse().ok())
+}

@@ -1,0 +1,450 @@
+//! The live session's loop: bars from the feed, the strategy on the bars so far, and on each
+//! closed bar the one intent (if any) that brings the venue's position to the strategy's, made
+//! in the session's corridor to wait for the operator's keypress like any intent. The session
+//! never assumes a fill: every bar starts from the position the venue reports. It opens its
+//! corridor once per bar and lets go, so the console's polls and approvals are not held off.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::decide::{decide, Decision};
+use super::error::LiveError;
+use super::session::{self, LastSignal, LiveSession, PausedBy, Status};
+use super::sizing;
+use crate::engine::alerts::{self, codes, Severity};
+use crate::engine::error::{Error, Result};
+use crate::engine::execution::adapter_factory::AdapterFactory;
+use crate::engine::execution as ex;
+use crate::engine::execution::arm_state::{self, ArmState};
+use crate::engine::execution::state::{CorridorState, IntentStatus};
+use crate::engine::execution::{global_halt, Corridor, IntentSource, IntentSpec, OrderType, Side, TimeInForce};
+use crate::engine::paper::control::{self, Desired};
+use crate::engine::paper::feed::{Feed, FeedEvent};
+use crate::engine::paper::runner::{append, Signals};
+use crate::engine::runtime::VenueRuntime;
+use crate::engine::secrets::CredentialStore;
+use crate::engine::strategy::Strategy;
+use crate::engine::time::{fmt_ms, now_ms};
+use crate::engine::workspace::{read_json, write_json, Workspace};
+
+/// Quote assets an account's equity is counted in (Kraken's ZUSD and USD, Hyperliquid's USDC).
+const QUOTE_ASSETS: &[&str] = &["USD", "ZUSD", "USDC", "USDT"];
+
+/// What the session runs with: the engine's workspace, venue runtime, adapters and keyring.
+pub struct Parts<'a> {
+    pub ws: &'a Workspace,
+    pub rt: &'a VenueRuntime,
+    pub venues: &'a Arc<dyn AdapterFactory>,
+    pub store: &'a dyn CredentialStore,
+}
+
+/// `state.json`: what the next bar continues from.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LiveState {
+    /// The time of the last bar handled (decided and recorded).
+    pub last_bar_ms: Option<i64>,
+    /// The strategy's target after that bar (-1, 0, 1), clamped as the session trades.
+    pub target: i8,
+    /// The session's position the strategy wants, base units.
+    pub desired: Decimal,
+    /// The status each of the session's intents was last seen in, to count what became of them.
+    pub seen: std::collections::BTreeMap<String, IntentStatus>,
+}
+
+/// The note every intent of this session carries: `live:<session>@<bar time>: <reason>`. It is
+/// journaled with the intent, so after a crash the session knows which bars it already acted on.
+pub fn note_prefix(session: &str, bar_time: &str) -> String {
+    format!("live:{session}@{bar_time}")
+}
+
+fn is_ours(note: Option<&str>, session: &str) -> bool {
+    note.is_some_and(|n| n.starts_with(&format!("live:{session}@")))
+}
+
+struct Run<'a> {
+    parts: &'a Parts<'a>,
+    s: LiveSession,
+    dir: std::path::PathBuf,
+    strategy: Box<dyn Strategy>,
+    feed: Box<dyn Feed>,
+    state: LiveState,
+    last_save: i64,
+}
+
+impl Run<'_> {
+    fn alert(&self, code: (&str, Severity), message: &str) {
+        match alerts::raise(self.parts.ws, code, &self.s.source(), message) {
+            Ok(a) => {
+                let _ = append(&self.dir.join("alerts.jsonl"), &serde_json::to_string(&a).unwrap_or_default());
+            }
+            Err(e) => tracing::error!("alert {} not written: {e}", code.0),
+        }
+    }
+
+    fn record(&self, bar_time: &str, event: &str, intent: Option<&str>, detail: serde_json::Value) -> Result<()> {
+        let line = serde_json::json!({
+            "schema": "quantlab.live_intent", "schema_version": crate::engine::contract::CONTRACT_VERSION,
+            "time": fmt_ms(now_ms()), "bar_time": bar_time, "event": event, "intent_id": intent, "detail": detail,
+        });
+        append(&self.dir.join("intents.jsonl"), &line.to_string())
+    }
+
+    fn set_status(&mut self, status: Status, reason: Option<String>, by: Option<PausedBy>) -> Result<()> {
+        self.s.status = status;
+        self.s.reason = reason;
+        self.s.paused_by = by;
+        if status.is_terminal() || status == Status::Aborted {
+            self.s.ended_at = Some(fmt_ms(now_ms()));
+            self.s.pid = None;
+        }
+        self.save()
+    }
+
+    fn save(&mut self) -> Result<()> {
+        self.last_save = now_ms();
+        write_json(&self.dir.join("state.json"), &self.state)?;
+        self.s.save(self.parts.ws)?;
+        self.health()
+    }
+
+    fn health(&self) -> Result<()> {
+        write_json(
+            &self.dir.join("health.json"),
+            &serde_json::json!({
+                "schema": "quantlab.live_health", "schema_version": crate::engine::contract::CONTRACT_VERSION,
+                "heartbeat": fmt_ms(now_ms()), "status": self.s.status, "paused_by": self.s.paused_by,
+                "last_bar_time": self.s.last_bar_time, "bars_processed": self.s.bars_processed,
+                "pending_intent": self.s.pending_intent,
+            }),
+        )
+    }
+
+    /// Why the corridor may not take an intent now, read without its lock; `None`: it may.
+    fn corridor_block(&self, state: &CorridorState) -> Option<String> {
+        let id = &self.s.config.corridor;
+        if let Some(m) = global_halt::reason(self.parts.ws) {
+            return Some(format!("kill switch (all corridors): {m}"));
+        }
+        if let Some(h) = &state.halt {
+            return Some(format!("corridor {id} halted ({:?}): {}", h.reason, h.message));
+        }
+        if id.venue.is_live() {
+            let arm = arm_state::state_of(self.parts.ws, id, state, now_ms());
+            if arm != ArmState::Armed {
+                return Some(format!("corridor {id} is {}", arm.name()));
+            }
+        }
+        None
+    }
+
+    fn pause_for_corridor(&mut self, why: String) -> Result<()> {
+        if self.s.status == Status::Paused && self.s.paused_by == Some(PausedBy::Corridor) {
+            return Ok(());
+        }
+        let msg = format!("{why}: paused, no intent is made; resume once the corridor is armed again");
+        self.alert(codes::LIVE_SESSION_PAUSED, &msg);
+        control::set_in(&self.dir, Desired::Paused)?;
+        self.set_status(Status::Paused, Some(msg), Some(PausedBy::Corridor))
+    }
+
+    /// Count what became of the session's intents since the last look, and withdraw one that
+    /// waited past its TTL (missed) or that a new signal superseded. Returns the one still
+    /// alive, if any.
+    fn follow_intents(&mut self, c: &mut Corridor, bar_time: &str, signal_changed: bool) -> Result<Option<String>> {
+        let now = now_ms();
+        let this_bar = note_prefix(&self.s.id, bar_time);
+        let ours: Vec<(String, IntentStatus, i64, bool)> = c
+            .state()
+            .intents
+            .values()
+            .filter(|r| r.intent.parent.is_none() && is_ours(r.intent.note.as_deref(), &self.s.id))
+            .map(|r| {
+                let of_this_bar = r.intent.note.as_deref().is_some_and(|n| n.starts_with(&this_bar));
+                (r.intent.id.clone(), r.status, r.intent.expires_ms, of_this_bar)
+            })
+            .collect();
+        let mut alive = None;
+        for (id, mut status, expires_ms, of_this_bar) in ours {
+            // A restart sees its own bar's signal again: that intent is the signal's, not superseded.
+            let superseded = signal_changed && !of_this_bar;
+            if status == IntentStatus::Pending && (now >= expires_ms || superseded) {
+                let (why, event) = if now >= expires_ms {
+                    ("missed: not approved within its TTL", "missed")
+                } else {
+                    ("superseded: the strategy changed its target", "superseded")
+                };
+                status = self.parts.rt.block_on(c.cancel_intent(&id, why))??;
+                if event == "missed" {
+                    self.s.intents.missed += 1;
+                    self.alert(codes::LIVE_INTENT_MISSED, &format!("intent {id} was not approved within its TTL; the next bar decides again"));
+                }
+                self.record(bar_time, event, Some(&id), serde_json::json!({ "reason": why }))?;
+                self.state.seen.insert(id.clone(), status);
+                continue;
+            }
+            let before = self.state.seen.insert(id.clone(), status);
+            if before != Some(status) && status.is_final() {
+                match status {
+                    IntentStatus::Filled => self.s.intents.filled += 1,
+                    IntentStatus::Rejected => self.s.intents.rejected += 1,
+                    _ => self.s.intents.cancelled += 1,
+                }
+                self.record(bar_time, &format!("{status:?}").to_lowercase(), Some(&id), serde_json::Value::Null)?;
+            }
+            if !status.is_final() {
+                alive = Some(id);
+            }
+        }
+        Ok(alive)
+    }
+
+    fn bar(&mut self, t: usize) -> Result<()> {
+        let bars = self.feed.bars();
+        let ts = bars.ts[t];
+        if self.state.last_bar_ms.is_some_and(|last| ts <= last) {
+            return Ok(());
+        }
+        let bar_time = fmt_ms(ts);
+        let close = bars.close[t];
+        // The strategy sees exactly the bars known so far; a panic or a wrong answer fails the
+        // session rather than trading on garbage.
+        let strat = &self.strategy;
+        let decided = catch_unwind(AssertUnwindSafe(|| strat.targets(bars)));
+        let raw = match decided {
+            Ok(v) if v.len() == t + 1 => v[t],
+            Ok(v) => return Err(LiveError::Strategy { bar: t, why: format!("{} targets for {} bars", v.len(), t + 1) }.into()),
+            Err(p) => return Err(LiveError::Strategy { bar: t, why: crate::engine::error::panic_message(&*p) }.into()),
+        };
+        let target = if self.s.config.allow_short { raw.signum() } else { raw.max(0) };
+        let changed = target != self.state.target;
+        let atr = match self.s.config.sizing {
+            sizing::LiveSizing::Risk { atr_period, .. } => sizing::last_atr(bars, atr_period),
+            _ => None,
+        };
+        if changed {
+            let reason = format!(
+                "{} {}: target {} -> {target} at {bar_time}",
+                self.s.config.strategy,
+                self.s.config.params.values().cloned().collect::<Vec<_>>().join("/"),
+                self.state.target
+            );
+            self.s.last_signal = Some(LastSignal { bar_time: bar_time.clone(), from: self.state.target, to: target, reason });
+        }
+        let id = self.s.config.corridor.clone();
+        let journal = ex::replay(self.parts.ws, &id)?;
+        if let Some(why) = self.corridor_block(&journal) {
+            self.pause_for_corridor(why)?;
+            return self.done(t, ts, target, close);
+        }
+        if self.s.status == Status::Paused {
+            // Paused by the operator: the strategy follows the bars; nothing is sent.
+            self.record(&bar_time, "skipped", None, serde_json::json!({ "reason": "paused" }))?;
+            return self.done(t, ts, target, close);
+        }
+        let mut c = ex::open_corridor(self.parts.ws, self.parts.venues, &id, self.parts.store)?;
+        let rt = self.parts.rt;
+        rt.block_on(c.refresh())??;
+        if c.state().intents.values().any(|r| r.status.in_flight()) {
+            // An order whose fate is unknown: settle it with the venue before deciding anything.
+            rt.block_on(c.reconcile())??;
+            self.record(&bar_time, "skipped", None, serde_json::json!({ "reason": "reconciling an order in flight" }))?;
+            return self.done(t, ts, target, close);
+        }
+        let ctx = rt.block_on(c.context())??;
+        let symbol = self.s.config.symbol.clone();
+        let anchor: Decimal = self.s.anchor.parse().unwrap_or_default();
+        let held = ctx.position(&symbol) - anchor;
+        self.s.position = Some(held.to_string());
+        let alive = self.follow_intents(&mut c, &bar_time, changed)?;
+        let (Some(mark), Some(rules)) = (ctx.marks.get(&symbol).map(|m| m.price), ctx.instruments.get(&symbol)) else {
+            self.alert(codes::LIVE_SIZING_ZERO, &format!("the venue gives no mark or rules for {symbol}: nothing decided at {bar_time}"));
+            return self.done(t, ts, target, close);
+        };
+        // Sized on a change, and again whenever the desired position does not match the target
+        // in force (a change seen while paused): the venue is brought to what the strategy wants.
+        let d = self.state.desired;
+        let stale = match target {
+            0 => !d.is_zero(),
+            t => d.is_zero() || d.is_sign_negative() != (t < 0),
+        };
+        if changed || stale {
+            let equity = sizing::equity(&ctx.balances, &ctx.positions, &ctx.marks, QUOTE_ASSETS);
+            self.state.desired = match sizing::quantity(&self.s.config.sizing, equity, mark, atr, rules) {
+                Ok(sized) if sized.quantity.is_zero() && target != 0 => {
+                    if changed {
+                        let msg = format!("{} at mark {mark} rounds to 0 {symbol}: the session stays flat", self.s.config.sizing);
+                        self.alert(codes::LIVE_SIZING_ZERO, &msg);
+                    }
+                    Decimal::ZERO
+                }
+                Ok(sized) => sized.quantity * Decimal::from(target),
+                Err(e) => {
+                    if changed {
+                        self.alert(codes::LIVE_SIZING_ZERO, &format!("{e}: nothing decided at {bar_time}"));
+                    }
+                    self.state.desired
+                }
+            };
+        }
+        self.s.desired = self.state.desired.to_string();
+        self.s.pending_intent = alive.clone();
+        let prefix = note_prefix(&self.s.id, &bar_time);
+        let acted = c.state().intents.values().any(|r| r.intent.note.as_deref().is_some_and(|n| n.starts_with(&prefix)));
+        if acted {
+            // Journaled by a process that died before it recorded the bar: not made twice.
+            return self.done(t, ts, target, close);
+        }
+        if let Decision::Order { side, quantity, reduce_only } = decide(self.state.desired, held, mark, rules, alive.as_deref()) {
+            let reason = self.s.last_signal.as_ref().map(|s| s.reason.clone()).unwrap_or_else(|| "closing the gap to the target".into());
+            let spec = IntentSpec {
+                source: IntentSource::Strategy,
+                venue: id.venue,
+                account: id.account.clone(),
+                symbol: symbol.clone(),
+                side,
+                quantity,
+                order_type: OrderType::Market,
+                limit_price: None,
+                trigger_price: None,
+                time_in_force: TimeInForce::Gtc,
+                reduce_only,
+                ttl_ms: Some(self.s.config.intent_ttl_ms),
+                note: Some(format!("{prefix}: {reason}")),
+                exits: None,
+            };
+            let intent = c.create_intent(spec)?;
+            let pf = rt.block_on(c.preflight(&intent.id))??;
+            let detail = serde_json::json!({ "side": side, "quantity": quantity.to_string(), "reduce_only": reduce_only, "reason": reason });
+            if pf.passed() {
+                self.s.intents.created += 1;
+                self.s.pending_intent = Some(intent.id.clone());
+                self.state.seen.insert(intent.id.clone(), IntentStatus::Pending);
+                self.record(&bar_time, "created", Some(&intent.id), detail)?;
+                let side = if side == Side::Buy { "buy" } else { "sell" };
+                self.alert(codes::LIVE_INTENT_CREATED, &format!("{} {side} {quantity} {symbol} waits for the keypress in {id}: {reason}", intent.id));
+            } else {
+                let failed: Vec<String> = pf.checks.iter().filter(|k| !k.passed).map(|k| format!("{}: {}", k.rule, k.actual)).collect();
+                let why = format!("refused by preflight: {}", failed.join("; "));
+                let status = rt.block_on(c.cancel_intent(&intent.id, &why))??;
+                self.state.seen.insert(intent.id.clone(), status);
+                self.s.intents.refused += 1;
+                self.record(&bar_time, "refused", Some(&intent.id), serde_json::json!({ "rules": failed }))?;
+                self.alert(codes::LIVE_INTENT_REFUSED, &format!("{}: {why}", intent.id));
+            }
+        }
+        drop(c);
+        self.done(t, ts, target, close)
+    }
+
+    /// The bar is handled: record it so a restart never acts on it again.
+    fn done(&mut self, t: usize, ts: i64, target: i8, close: f64) -> Result<()> {
+        self.state.target = target;
+        self.state.last_bar_ms = Some(ts);
+        self.s.bars_processed += 1;
+        self.s.last_bar_time = Some(fmt_ms(ts));
+        let line = format!(
+            "{},{close},{},{}",
+            fmt_ms(ts),
+            self.s.position.as_deref().unwrap_or(""),
+            self.state.desired
+        );
+        append(&self.dir.join("equity.csv"), &line)?;
+        let _ = t;
+        self.save()
+    }
+}
+
+/// Run (or resume) live session `id` in this process on `feed` until it is stopped or fails.
+pub fn run(parts: &Parts, id: &str, strategy: Box<dyn Strategy>, feed: Box<dyn Feed>) -> Result<LiveSession> {
+    let dir = session::dir(parts.ws, id);
+    let _lock = match control::hold_in(&dir)? {
+        Ok(f) => f,
+        Err(None) => return Err(LiveError::AlreadyRunning(id.into()).into()),
+        Err(Some(source)) => return Err(LiveError::Lock { id: id.into(), source }.into()),
+    };
+    let signals = Signals::watch();
+    let mut s = session::load(parts.ws, id)?;
+    let restarted = dir.join("state.json").exists();
+    let state: LiveState = read_json(&dir.join("state.json")).unwrap_or_default();
+    if !dir.join("equity.csv").exists() {
+        std::fs::write(dir.join("equity.csv"), "time,close,position,desired\n").map_err(|e| Error::io("write", &dir, e))?;
+    }
+    s.pid = Some(std::process::id());
+    s.started_at.get_or_insert_with(|| fmt_ms(now_ms()));
+    s.ended_at = None;
+    let mut r = Run { parts, s, dir, strategy, feed, state, last_save: 0 };
+    if restarted {
+        let found = restart_report(&r)?;
+        r.alert(codes::LIVE_SESSION_RESTARTED, &found);
+    }
+    match control::get_in(&r.dir) {
+        Desired::Paused => {
+            let (reason, by) = (r.s.reason.clone(), r.s.paused_by.or(Some(PausedBy::Operator)));
+            r.set_status(Status::Paused, reason, by)?
+        }
+        _ => r.set_status(Status::Running, None, None)?,
+    }
+    loop {
+        if let Some(sig) = signals.received() {
+            return finish(r, Status::Stopped, Some(format!("stopped by {sig}")));
+        }
+        match control::get_in(&r.dir) {
+            Desired::Stopped => return finish(r, Status::Stopped, Some("stopped by the operator".into())),
+            Desired::Paused if r.s.status != Status::Paused => {
+                r.set_status(Status::Paused, Some("paused by the operator".into()), Some(PausedBy::Operator))?
+            }
+            Desired::Running if r.s.status == Status::Paused => r.set_status(Status::Running, None, None)?,
+            _ => {}
+        }
+        match r.feed.poll(now_ms())? {
+            FeedEvent::Bar { index, .. } => {
+                if let Err(e) = r.bar(index) {
+                    r.alert(codes::LIVE_SESSION_FAILED, &format!("session failed: {}", e.message));
+                    let _ = finish(r, Status::Failed, Some(e.message.clone()));
+                    return Err(e);
+                }
+            }
+            FeedEvent::Idle => {
+                if now_ms() - r.last_save >= 1000 {
+                    r.save()?;
+                }
+                let cadence = r.feed.cadence_ms();
+                std::thread::sleep(Duration::from_millis((cadence / 4).clamp(1, 50) as u64));
+            }
+            FeedEvent::End => return finish(r, Status::Completed, Some("the feed ended".into())),
+        }
+    }
+}
+
+/// What a restarted runner found: the last bar it had handled, and the session's intents the
+/// journal holds (made before the crash, so never made again). Written to `restarts.jsonl`.
+fn restart_report(r: &Run) -> Result<String> {
+    let journal = ex::replay(r.parts.ws, &r.s.config.corridor)?;
+    let ours: Vec<serde_json::Value> = journal
+        .intents
+        .values()
+        .filter(|x| x.intent.parent.is_none() && is_ours(x.intent.note.as_deref(), &r.s.id))
+        .map(|x| serde_json::json!({ "intent_id": x.intent.id, "status": x.status }))
+        .collect();
+    let last = r.state.last_bar_ms.map(fmt_ms);
+    let line = serde_json::json!({
+        "schema": "quantlab.live_restart", "schema_version": crate::engine::contract::CONTRACT_VERSION,
+        "time": fmt_ms(now_ms()), "last_bar_time": last, "intents": ours,
+    });
+    append(&r.dir.join("restarts.jsonl"), &line.to_string())?;
+    Ok(format!(
+        "restarted after bar {}; the journal holds {} intent(s) of this session, none is made again",
+        last.as_deref().unwrap_or("none"),
+        ours.len()
+    ))
+}
+
+fn finish(mut r: Run, status: Status, reason: Option<String>) -> Result<LiveSession> {
+    r.set_status(status, reason, None)?;
+    control::clear_in(&r.dir);
+    Ok(r.s)
+}

@@ -1,0 +1,167 @@
+//! A live strategy session on disk: `live_sessions/<id>/session.json` (config, status, what it
+//! holds and decided) beside its intents, equity, alerts, health and restart records.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::LiveError;
+use super::sizing::LiveSizing;
+use crate::engine::contract::CONTRACT_VERSION;
+use crate::engine::error::Result;
+use crate::engine::execution::CorridorId;
+pub use crate::engine::paper::Status;
+use crate::engine::time::{fmt_ms, now_ms};
+use crate::engine::workspace::{read_json, write_json, Workspace};
+
+pub const SESSION_SCHEMA: &str = "quantlab.live_session";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveConfig {
+    pub strategy: String,
+    /// Every parameter, defaults filled in.
+    pub params: BTreeMap<String, String>,
+    /// `live:VENUE[/ACCOUNT]:SYMBOL@TF`, or `replay:DATA[@SPEED]` on the fake venue (rehearsals).
+    pub feed: String,
+    pub corridor: CorridorId,
+    /// The venue's order symbol.
+    pub symbol: String,
+    pub sizing: LiveSizing,
+    /// How long an intent waits for the keypress before it is missed, ms.
+    pub intent_ttl_ms: i64,
+    pub allow_short: bool,
+}
+
+/// Why a session is paused, when it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PausedBy {
+    Operator,
+    /// A halt, the kill switch, a disarm or a reconciliation mismatch of its corridor: it
+    /// resumes only once the corridor is armed again.
+    Corridor,
+}
+
+/// The last change of the strategy's target, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LastSignal {
+    pub bar_time: String,
+    pub from: i8,
+    pub to: i8,
+    pub reason: String,
+}
+
+/// How many intents the session made, and what became of them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IntentCounts {
+    pub created: usize,
+    pub refused: usize,
+    pub missed: usize,
+    pub filled: usize,
+    pub rejected: usize,
+    pub cancelled: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveSession {
+    pub schema: String,
+    pub schema_version: u32,
+    pub id: String,
+    pub config: LiveConfig,
+    pub status: Status,
+    pub reason: Option<String>,
+    pub paused_by: Option<PausedBy>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub started_at: Option<String>,
+    pub ended_at: Option<String>,
+    pub pid: Option<u32>,
+    /// The venue's position in the symbol when the session started: the session trades only
+    /// the difference, so what the account held before is never sold by it. A decimal string.
+    pub anchor: String,
+    pub bars_processed: usize,
+    pub last_bar_time: Option<String>,
+    /// The session's position (venue position less the anchor) as last read; `None`: unknown.
+    pub position: Option<String>,
+    /// What the strategy wants the session to hold.
+    pub desired: String,
+    pub last_signal: Option<LastSignal>,
+    /// The session's intent waiting for the keypress or the venue, if any.
+    pub pending_intent: Option<String>,
+    pub intents: IntentCounts,
+}
+
+pub fn root(ws: &Workspace) -> PathBuf {
+    ws.root().join("live_sessions")
+}
+
+pub fn dir(ws: &Workspace, id: &str) -> PathBuf {
+    root(ws).join(id)
+}
+
+pub fn load(ws: &Workspace, id: &str) -> Result<LiveSession> {
+    let p = dir(ws, id).join("session.json");
+    if !p.exists() {
+        return Err(LiveError::NoSession(id.into()).into());
+    }
+    read_json(&p)
+}
+
+/// Every session, oldest first.
+pub fn all(ws: &Workspace) -> Result<Vec<LiveSession>> {
+    let Ok(entries) = std::fs::read_dir(root(ws)) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        if e.path().join("session.json").exists() {
+            out.push(read_json::<LiveSession>(&e.path().join("session.json"))?);
+        }
+    }
+    out.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
+    Ok(out)
+}
+
+impl LiveSession {
+    pub fn new(id: String, config: LiveConfig, anchor: rust_decimal::Decimal) -> LiveSession {
+        let now = fmt_ms(now_ms());
+        LiveSession {
+            schema: SESSION_SCHEMA.into(),
+            schema_version: CONTRACT_VERSION,
+            id,
+            config,
+            status: Status::Created,
+            reason: None,
+            paused_by: None,
+            created_at: now.clone(),
+            updated_at: now,
+            started_at: None,
+            ended_at: None,
+            pid: None,
+            anchor: anchor.to_string(),
+            bars_processed: 0,
+            last_bar_time: None,
+            position: None,
+            desired: "0".into(),
+            last_signal: None,
+            pending_intent: None,
+            intents: IntentCounts::default(),
+        }
+    }
+
+    pub fn save(&mut self, ws: &Workspace) -> Result<()> {
+        self.updated_at = fmt_ms(now_ms());
+        write_json(&dir(ws, &self.id).join("session.json"), self)
+    }
+
+    /// The alert source and the prefix of every intent note this session writes.
+    pub fn source(&self) -> String {
+        format!("live:{}", self.id)
+    }
+}
+
+/// `live_<strategy>_<symbol>_<yyyymmddThhmmss>` with the symbol made file-safe.
+pub fn default_name(strategy: &str, symbol: &str, at_ms: i64) -> String {
+    let sym: String = symbol.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let stamp: String = fmt_ms(at_ms).chars().filter(|c| c.is_ascii_digit() || *c == 'T').take(15).collect();
+    format!("live_{strategy}_{sym}_{stamp}")
+}

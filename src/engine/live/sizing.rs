@@ -1,0 +1,205 @@
+//! How big a live session's position is: a fraction of the corridor's equity as the venue
+//! reports it, a fixed notional, or a risk budget over a stop an ATR multiple away; always
+//! floored to the venue's lot, and nothing when the result is below its minimums.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::error::LiveError;
+use crate::engine::execution::model::InstrumentRules;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LiveSizing {
+    /// This fraction of the account's equity, in the quote currency, at the mark.
+    Fraction { fraction: Decimal },
+    /// This many units of the quote currency at the mark.
+    Notional { notional: Decimal },
+    /// Risk `pct` percent of equity on a stop `atr_mult` ATRs (of `atr_period` bars) away.
+    Risk { pct: Decimal, atr_mult: Decimal, atr_period: usize },
+}
+
+impl fmt::Display for LiveSizing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LiveSizing::Fraction { fraction } => write!(f, "fraction:{fraction}"),
+            LiveSizing::Notional { notional } => write!(f, "notional:{notional}"),
+            LiveSizing::Risk { pct, atr_mult, atr_period } => write!(f, "risk:{pct} (stop {atr_mult} x ATR{atr_period})"),
+        }
+    }
+}
+
+impl LiveSizing {
+    /// `--sizing fraction:F | notional:N | risk:PCT`, with `--stop-atr MULT` (and the ATR's
+    /// period, 14 unless given) for risk sizing.
+    pub fn parse(value: &str, stop_atr: Option<&str>, atr_period: Option<usize>) -> Result<LiveSizing, LiveError> {
+        let bad = |why| LiveError::Sizing { value: value.to_string(), why };
+        let (kind, number) = value.split_once(':').ok_or_else(|| bad("has no kind"))?;
+        let n = Decimal::from_str(number.trim()).map_err(|_| bad("is not a number after its kind"))?;
+        if n <= Decimal::ZERO {
+            return Err(bad("must be positive"));
+        }
+        let sizing = match kind {
+            "fraction" if n > Decimal::ONE => return Err(bad("is more than the whole equity")),
+            "fraction" => LiveSizing::Fraction { fraction: n },
+            "notional" => LiveSizing::Notional { notional: n },
+            "risk" if n > Decimal::from(100) => return Err(bad("risks more than 100%")),
+            "risk" => {
+                let mult = stop_atr.ok_or(LiveError::StopAtr("risk sizing needs the stop's distance in ATRs"))?;
+                let atr_mult = Decimal::from_str(mult).map_err(|_| LiveError::StopAtr("is not a number"))?;
+                if atr_mult <= Decimal::ZERO {
+                    return Err(LiveError::StopAtr("must be positive"));
+                }
+                LiveSizing::Risk { pct: n, atr_mult, atr_period: atr_period.unwrap_or(14).max(1) }
+            }
+            _ => return Err(bad("has an unknown kind")),
+        };
+        if stop_atr.is_some() && !matches!(sizing, LiveSizing::Risk { .. }) {
+            return Err(LiveError::StopAtr("only risk sizing takes a stop"));
+        }
+        Ok(sizing)
+    }
+}
+
+/// What a sizing came to at one bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sized {
+    /// Base units, floored to the lot; zero when below the venue's minimums.
+    pub quantity: Decimal,
+    /// Before rounding, for the refusal's words.
+    pub raw: Decimal,
+}
+
+/// Size a position at `mark`, with `equity` in the quote currency and `atr` the last ATR (for
+/// risk sizing). `None` inputs are unknown, and an unknown is an error, never a zero.
+pub fn quantity(
+    sizing: &LiveSizing,
+    equity: Option<Decimal>,
+    mark: Decimal,
+    atr: Option<f64>,
+    rules: &InstrumentRules,
+) -> Result<Sized, LiveError> {
+    if mark <= Decimal::ZERO {
+        return Err(LiveError::Unknown(format!("the venue's mark for {} is {mark}", rules.symbol)));
+    }
+    let need_equity = || equity.ok_or_else(|| LiveError::Unknown("the venue reports no equity to size from".into()));
+    let raw = match sizing {
+        LiveSizing::Fraction { fraction } => need_equity()? * fraction / mark,
+        LiveSizing::Notional { notional } => notional / mark,
+        LiveSizing::Risk { pct, atr_mult, .. } => {
+            let atr = atr
+                .filter(|a| a.is_finite() && *a > 0.0)
+                .and_then(Decimal::from_f64)
+                .ok_or_else(|| LiveError::Unknown("the ATR is not known yet (too few bars)".into()))?;
+            need_equity()? * pct / Decimal::from(100) / (atr_mult * atr)
+        }
+    };
+    let quantity = floor_to(raw, rules.lot_size);
+    let ok = quantity >= rules.min_quantity && quantity > Decimal::ZERO && quantity * mark >= rules.min_notional;
+    Ok(Sized { quantity: if ok { quantity } else { Decimal::ZERO }, raw })
+}
+
+/// `x` rounded down to a multiple of `step` (a step of zero leaves it).
+pub fn floor_to(x: Decimal, step: Decimal) -> Decimal {
+    if step <= Decimal::ZERO {
+        return x;
+    }
+    ((x / step).floor() * step).normalize()
+}
+
+/// The account's equity in the quote currency, as the venue reports it: the quote balance plus
+/// each position at its mark. `None` when a held position has no mark (unknown, not zero).
+pub fn equity(
+    balances: &[crate::engine::execution::model::Balance],
+    positions: &[crate::engine::execution::model::Position],
+    marks: &std::collections::BTreeMap<String, crate::engine::execution::model::Mark>,
+    quote: &[&str],
+) -> Option<Decimal> {
+    let cash: Decimal = balances.iter().filter(|b| quote.contains(&b.asset.as_str())).map(|b| b.total).sum();
+    let mut held = Decimal::ZERO;
+    for p in positions.iter().filter(|p| !p.quantity.is_zero()) {
+        held += p.quantity * marks.get(&p.symbol)?.price;
+    }
+    let total = cash + held;
+    (!balances.is_empty()).then_some(total)
+}
+
+/// A float ATR for the sizing's period, from the bars so far.
+pub fn last_atr(bars: &crate::engine::data::Bars, period: usize) -> Option<f64> {
+    let atr = crate::engine::indicators::atr(&bars.high, &bars.low, &bars.close, period);
+    atr.last().copied().filter(|a| a.is_finite())
+}
+
+/// `x` as f64 for artifacts (NaN for the unrepresentable, which never happens for quantities).
+pub fn as_f64(x: Decimal) -> f64 {
+    x.to_f64().unwrap_or(f64::NAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> InstrumentRules {
+        InstrumentRules {
+            symbol: "BTC/USD".into(),
+            tick_size: Decimal::new(1, 1),
+            lot_size: Decimal::new(1, 4),
+            min_quantity: Decimal::new(1, 4),
+            min_notional: Decimal::from(5),
+        }
+    }
+
+    #[test]
+    fn parses_each_kind_and_names_what_is_wrong() {
+        assert_eq!(
+            LiveSizing::parse("fraction:0.1", None, None).unwrap(),
+            LiveSizing::Fraction { fraction: Decimal::new(1, 1) }
+        );
+        assert!(matches!(LiveSizing::parse("notional:500", None, None), Ok(LiveSizing::Notional { .. })));
+        assert!(matches!(
+            LiveSizing::parse("risk:1", Some("2"), None),
+            Ok(LiveSizing::Risk { atr_period: 14, .. })
+        ));
+        assert!(matches!(LiveSizing::parse("risk:1", None, None), Err(LiveError::StopAtr(_))));
+        assert!(matches!(LiveSizing::parse("fraction:2", None, None), Err(LiveError::Sizing { .. })));
+        assert!(matches!(LiveSizing::parse("half", None, None), Err(LiveError::Sizing { .. })));
+        assert!(matches!(LiveSizing::parse("kelly:0.5", None, None), Err(LiveError::Sizing { .. })));
+        assert!(matches!(LiveSizing::parse("notional:-5", None, None), Err(LiveError::Sizing { .. })));
+        assert!(matches!(LiveSizing::parse("notional:5", Some("2"), None), Err(LiveError::StopAtr(_))));
+    }
+
+    #[test]
+    fn sizes_floor_to_the_lot_and_vanish_below_the_minimums() {
+        let f = LiveSizing::Fraction { fraction: Decimal::new(1, 1) };
+        let q = quantity(&f, Some(Decimal::from(10_000)), Decimal::from(60_000), None, &rules()).unwrap();
+        assert_eq!(q.quantity, Decimal::new(166, 4), "1000 / 60000 = 0.01666.. floored to 0.0166");
+        let tiny = LiveSizing::Notional { notional: Decimal::from(3) };
+        let q = quantity(&tiny, None, Decimal::from(60_000), None, &rules()).unwrap();
+        assert_eq!(q.quantity, Decimal::ZERO, "below the lot");
+        let r = LiveSizing::Risk { pct: Decimal::ONE, atr_mult: Decimal::from(2), atr_period: 14 };
+        let q = quantity(&r, Some(Decimal::from(10_000)), Decimal::from(100), Some(2.5), &rules()).unwrap();
+        assert_eq!(q.quantity, Decimal::from(20), "100 risked over a 5.0 stop");
+    }
+
+    #[test]
+    fn an_unknown_is_an_error_not_a_zero() {
+        let f = LiveSizing::Fraction { fraction: Decimal::new(1, 1) };
+        assert!(matches!(quantity(&f, None, Decimal::from(100), None, &rules()), Err(LiveError::Unknown(_))));
+        assert!(matches!(quantity(&f, Some(Decimal::ONE), Decimal::ZERO, None, &rules()), Err(LiveError::Unknown(_))));
+        let r = LiveSizing::Risk { pct: Decimal::ONE, atr_mult: Decimal::ONE, atr_period: 14 };
+        assert!(matches!(quantity(&r, Some(Decimal::ONE), Decimal::ONE, None, &rules()), Err(LiveError::Unknown(_))));
+        let marks = std::collections::BTreeMap::new();
+        let pos = [crate::engine::execution::model::Position { symbol: "X".into(), quantity: Decimal::ONE }];
+        let bal = [crate::engine::execution::model::Balance {
+            asset: "USD".into(),
+            total: Decimal::from(5),
+            available: Decimal::from(5),
+        }];
+        assert_eq!(equity(&bal, &pos, &marks, &["USD"]), None, "a position without a mark");
+        assert_eq!(equity(&bal, &[], &marks, &["USD"]), Some(Decimal::from(5)));
+    }
+}

@@ -1,0 +1,293 @@
+//! Live strategy sessions on the fake venue, run in this process on scripted bars: between
+//! bars the test plays the operator (approves and sends, or lets an intent lapse) and checks
+//! that the session's position is always the venue's.
+
+use std::sync::{Arc, Mutex};
+
+use quantlab::engine::data::Bars;
+use quantlab::engine::execution::OperatorKey;
+use quantlab::engine::execution::{open_corridor, CorridorId, Venue};
+use quantlab::engine::live::{LiveError, LiveSession, LiveStartRequest};
+use quantlab::engine::paper::{Feed, FeedEvent, Status};
+use quantlab::engine::secrets::MemoryStore;
+use quantlab::engine::workspace::Workspace;
+use quantlab::engine::{Engine, ErrorKind, Result};
+use rust_decimal::Decimal;
+
+const HOUR: i64 = 3_600_000;
+
+/// Bars revealed one a poll; `between(t)` runs before bar `t` is known (the operator's turn).
+struct Script {
+    all: Vec<f64>,
+    known: Bars,
+    between: Box<dyn FnMut(usize) + Send>,
+}
+
+impl Feed for Script {
+    fn bars(&self) -> &Bars {
+        &self.known
+    }
+    fn poll(&mut self, _now_ms: i64) -> Result<FeedEvent> {
+        let t = self.known.len();
+        if t >= self.all.len() {
+            return Ok(FeedEvent::End);
+        }
+        (self.between)(t);
+        let c = self.all[t];
+        self.known.push(1_700_000_000_000 + t as i64 * HOUR, c, c, c, c, 1.0);
+        Ok(FeedEvent::Bar { index: t, last: t + 1 == self.all.len() })
+    }
+    fn interval_ms(&self) -> i64 {
+        HOUR
+    }
+    fn cadence_ms(&self) -> i64 {
+        0
+    }
+    fn weekend_bars(&self) -> bool {
+        true
+    }
+    fn symbol(&self) -> &str {
+        "BTC/USD"
+    }
+}
+
+struct Rig {
+    _dir: tempfile::TempDir,
+    engine: Engine,
+    key: Arc<OperatorKey>,
+}
+
+impl Rig {
+    fn new() -> Rig {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::default());
+        let engine = Engine::with_credentials(Workspace::at(dir.path()), store.clone());
+        engine.execution().policy_init().unwrap();
+        // A replayed dataset only names the rehearsal's feed; the bars come from the script.
+        let csv = dir.path().join("btc.csv");
+        let mut text = String::from("time,open,high,low,close,volume\n");
+        for i in 0..10 {
+            text.push_str(&format!("2024-01-01T{i:02}:00:00Z,1,1,1,1,1\n"));
+        }
+        std::fs::write(&csv, text).unwrap();
+        engine.data().import(&csv, "BTC/USD", "1h").unwrap();
+        let key = OperatorKey::load_or_create_as(store.as_ref(), engine.workspace(), "tester").unwrap();
+        Rig { _dir: dir, engine, key: Arc::new(key) }
+    }
+
+    fn request(&self) -> LiveStartRequest {
+        LiveStartRequest {
+            strategy: "sma_cross".into(),
+            params: [("fast".to_string(), "2".to_string()), ("slow".to_string(), "4".to_string())].into(),
+            feed: "replay:BTC/USD:1h".into(),
+            venue: Some(Venue::Fake),
+            symbol: Some("BTC/USD".into()),
+            sizing: "notional:500".into(),
+            intent_ttl: Some("1s".into()),
+            ..LiveStartRequest::default()
+        }
+    }
+
+    fn corridor() -> CorridorId {
+        CorridorId::new(Venue::Fake, "main").unwrap()
+    }
+
+    /// The venue's own position in BTC/USD.
+    fn venue_position(engine: &Engine) -> Decimal {
+        let c = open_corridor(engine.workspace(), engine.adapters(), &Rig::corridor(), engine.credentials())
+            .unwrap();
+        engine.venue_runtime().block_on(c.context()).unwrap().unwrap().position("BTC/USD")
+    }
+}
+
+/// The operator's turn: approve and send the pending intent of the session, or let it lapse.
+fn approve_and_send(engine: &Engine, key: &OperatorKey, intent_id: &str) {
+    let mut c =
+        open_corridor(engine.workspace(), engine.adapters(), &Rig::corridor(), engine.credentials()).unwrap();
+    c.rehearse(intent_id, key).unwrap();
+    engine.venue_runtime().block_on(c.submit(intent_id, false)).unwrap().unwrap();
+}
+
+fn events(engine: &Engine, id: &str) -> Vec<String> {
+    let p = engine.workspace().root().join("live_sessions").join(id).join("intents.jsonl");
+    std::fs::read_to_string(p)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["event"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn target_changes_become_intents_that_wait_for_the_operator_and_lapse_when_missed() {
+    let r = Rig::new();
+    let s = r.engine.live().create(&r.request()).unwrap();
+    assert_eq!(s.status, Status::Created);
+    // A fall, a rise (fast crosses above slow at bar 6), a hold, a fall (below at bar 10).
+    let closes =
+        vec![12.0, 11.0, 10.0, 9.0, 8.0, 10.0, 13.0, 15.0, 15.0, 15.0, 12.0, 9.0, 7.0, 7.0, 7.0, 7.0];
+    let (engine, key, id) = (r.engine.clone(), r.key.clone(), s.id.clone());
+    // (bar, the session's position as it last read it, the venue's position) before each bar.
+    type Seen = Vec<(usize, Option<String>, Decimal)>;
+    let seen: Arc<Mutex<Seen>> = Arc::default();
+    let log = seen.clone();
+    let mut lapsed_once = false;
+    let between = move |t: usize| {
+        if t == 0 {
+            return;
+        }
+        let s = engine.live().status(&id).unwrap();
+        let venue = Rig::venue_position(&engine);
+        log.lock().unwrap().push((t, s.position.clone(), venue));
+        if let Some(intent) = &s.pending_intent {
+            let sell = s.desired.parse::<Decimal>().unwrap().is_zero();
+            if sell && !lapsed_once {
+                // The operator looks away: the sell waits past its TTL and is missed.
+                lapsed_once = true;
+                std::thread::sleep(std::time::Duration::from_millis(1_100));
+            } else {
+                approve_and_send(&engine, &key, intent);
+            }
+        }
+    };
+    let feed = Script { all: closes, known: Bars::default(), between: Box::new(between) };
+    let end = r.engine.live().run_on(&s.id, Box::new(feed)).unwrap();
+    assert_eq!(end.status, Status::Completed, "{end:?}");
+    assert_eq!(
+        events(&r.engine, &s.id),
+        ["created", "filled", "created", "missed", "created", "filled"],
+        "a buy approved, a sell missed, the sell made again on the next bar and approved"
+    );
+    assert_eq!((end.intents.created, end.intents.missed, end.intents.filled), (3, 1, 2), "{:?}", end.intents);
+    assert_eq!(Rig::venue_position(&r.engine), Decimal::ZERO, "flat again at the venue");
+    // After every bar the session's position is the venue's (read before the operator's
+    // next action), never an assumed fill: the missed sell left it long, as the venue was.
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 15);
+    for (t, session, venue) in seen.iter() {
+        let p: Decimal = session.as_deref().expect("read on every bar").parse().unwrap();
+        assert_eq!(p, *venue, "before bar {t}");
+    }
+    assert!(seen.iter().any(|(_, _, v)| !v.is_zero()), "the session did hold a position");
+    let notes: Vec<String> = quantlab::engine::execution::replay(r.engine.workspace(), &Rig::corridor())
+        .unwrap()
+        .intents
+        .values()
+        .filter_map(|x| x.intent.note.clone())
+        .collect();
+    assert!(
+        notes.iter().all(|n| n.starts_with(&format!("live:{}@", s.id)) && n.contains("sma_cross 2/4")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn a_crash_after_the_intent_is_journaled_makes_no_second_intent_for_that_bar() {
+    let r = Rig::new();
+    let s =
+        r.engine.live().create(&LiveStartRequest { intent_ttl: Some("10m".into()), ..r.request() }).unwrap();
+    let rising = vec![12.0, 11.0, 10.0, 9.0, 8.0, 10.0, 13.0, 15.0];
+    let feed = Script { all: rising.clone(), known: Bars::default(), between: Box::new(|_| {}) };
+    r.engine.live().run_on(&s.id, Box::new(feed)).unwrap();
+    assert_eq!(events(&r.engine, &s.id), ["created"]);
+    // The process "died" after journaling, before recording the bar: state.json is rolled
+    // back to before the signal, as a crash would have left it.
+    let dir = r.engine.workspace().root().join("live_sessions").join(&s.id);
+    std::fs::write(dir.join("state.json"), r#"{"last_bar_ms":null,"target":0,"desired":"0","seen":{}}"#)
+        .unwrap();
+    let mut session: LiveSession =
+        serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap();
+    session.status = Status::Running;
+    std::fs::write(dir.join("session.json"), serde_json::to_vec(&session).unwrap()).unwrap();
+    let feed = Script { all: rising, known: Bars::default(), between: Box::new(|_| {}) };
+    r.engine.live().run_on(&s.id, Box::new(feed)).unwrap();
+    let journal = quantlab::engine::execution::replay(r.engine.workspace(), &Rig::corridor()).unwrap();
+    assert_eq!(journal.intents.len(), 1, "the bar's intent was found in the journal, not made twice");
+    let restarts = std::fs::read_to_string(dir.join("restarts.jsonl")).unwrap();
+    assert!(restarts.contains("\"intents\":[{"), "{restarts}");
+}
+
+fn refused(r: &Rig, req: LiveStartRequest) -> quantlab::engine::Error {
+    // The venue's own state (the fake venue's file, as a Kraken nonce would be) is the venue's.
+    let names = || -> Vec<String> {
+        let all = std::fs::read_dir(r.engine.workspace().root()).unwrap();
+        all.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n != "venues").collect()
+    };
+    let before = names();
+    let e = r.engine.live().create(&req).unwrap_err();
+    assert!(!r.engine.workspace().root().join("live_sessions").exists(), "no session folder: {e:?}");
+    assert_eq!(names(), before, "nothing written: {e:?}");
+    e
+}
+
+#[test]
+fn bad_starts_name_the_field_or_the_gate_and_write_nothing() {
+    let r = Rig::new();
+    let e = refused(&r, LiveStartRequest { strategy: "no_such".into(), ..r.request() });
+    assert_eq!(e.kind, ErrorKind::BadInput, "{e:?}");
+    assert!(e.message.starts_with("--strategy"), "{}", e.message);
+
+    let e = refused(&r, LiveStartRequest { sizing: "notional:0.0001".into(), ..r.request() });
+    assert!(matches!(e.domain(), Some(LiveError::SizesToZero { .. })), "{e:?}");
+    assert_eq!(e.kind, ErrorKind::BadInput);
+
+    let e = refused(&r, LiveStartRequest { sizing: "all-in".into(), ..r.request() });
+    assert!(matches!(e.domain(), Some(LiveError::Sizing { .. })), "{e:?}");
+
+    let e = refused(&r, LiveStartRequest { venue: None, ..r.request() });
+    assert!(matches!(e.domain(), Some(LiveError::Feed(_))), "a replay trades only on the fake venue: {e:?}");
+
+    // A live venue's corridor must be armed: the policy allows kraken/main, nobody armed it.
+    let policy = r.engine.workspace().root().join("execution_policy.toml");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    let kraken = text.split("[[corridor]]").nth(1).unwrap().replace("venue = \"fake\"", "venue = \"kraken\"");
+    std::fs::write(&policy, format!("{text}\n[[corridor]]{kraken}")).unwrap();
+    let req = LiveStartRequest { feed: "live:kraken/main:BTC/USD@1m".into(), venue: None, ..r.request() };
+    let e = refused(&r, req);
+    assert_eq!(e.kind, ErrorKind::Refused, "{e:?}");
+    assert!(matches!(e.domain(), Some(LiveError::NotArmed { state: "disarmed", .. })), "{e:?}");
+    assert!(e.message.starts_with("corridor_armed:"), "{}", e.message);
+
+    let req = LiveStartRequest { feed: "live:kraken/other:BTC/USD@1m".into(), venue: None, ..r.request() };
+    let e = refused(&r, req);
+    assert!(matches!(e.domain(), Some(LiveError::NoPolicy(_))), "{e:?}");
+}
+
+#[test]
+fn a_kill_pauses_the_session_which_makes_no_intent_and_resumes_only_once_rearmed() {
+    let r = Rig::new();
+    let s = r.engine.live().create(&r.request()).unwrap();
+    let (engine, id) = (r.engine.clone(), s.id.clone());
+    let refusals: Arc<Mutex<Vec<quantlab::engine::Error>>> = Arc::default();
+    let log = refusals.clone();
+    let between = move |t: usize| {
+        if t == 3 {
+            engine.execution().kill(None, None, "drill").unwrap();
+        }
+        if t == 9 {
+            let s = engine.live().status(&id).unwrap();
+            assert_eq!(
+                (s.status, s.paused_by),
+                (Status::Paused, Some(quantlab::engine::live::PausedBy::Corridor))
+            );
+            log.lock().unwrap().push(engine.live().resume(&id).unwrap_err());
+            engine.execution().rearm(None, None).unwrap();
+            engine.live().resume(&id).unwrap();
+        }
+    };
+    // The rise that made an intent above comes after the kill: none while halted; once
+    // rearmed and resumed, the next bar brings the venue to the target in force.
+    let closes = vec![12.0, 11.0, 10.0, 9.0, 8.0, 10.0, 13.0, 15.0, 15.0, 15.0, 15.0];
+    let feed = Script { all: closes, known: Bars::default(), between: Box::new(between) };
+    r.engine.live().run_on(&s.id, Box::new(feed)).unwrap();
+    // The resume lands during bar 9's poll: bar 9 is still skipped, bar 10 makes the intent.
+    assert_eq!(events(&r.engine, &s.id), ["skipped", "created"], "one intent, after the resume");
+    let journal = quantlab::engine::execution::replay(r.engine.workspace(), &Rig::corridor()).unwrap();
+    let bars: Vec<String> = journal.intents.values().filter_map(|x| x.intent.note.clone()).collect();
+    assert_eq!(bars.len(), 1, "{bars:?}");
+    assert!(bars[0].contains("@2023-11-15T08:13:20"), "made at bar 10, after the resume: {bars:?}");
+    let e = &refusals.lock().unwrap()[0];
+    assert!(matches!(e.domain(), Some(LiveError::Halted { .. })), "{e:?}");
+    assert_eq!(e.kind, ErrorKind::Refused);
+    let alerts = std::fs::read_to_string(r.engine.workspace().root().join("alerts/alerts.jsonl")).unwrap();
+    assert_eq!(alerts.matches("LIVE_SESSION_PAUSED").count(), 1, "said once: {alerts}");
+}
