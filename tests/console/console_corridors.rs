@@ -501,3 +501,23 @@ fn a_poll_reports_what_it_could_not_renew_and_still_summarises() {
     let listed = snap.corridors.iter().find(|c| c.corridor == fake).expect("fake/main summarised");
     assert_eq!(listed.awaiting_approval, 1);
 }
+
+/// A live session's intent says where it came from, in the list and in the dialog the
+/// operator confirms: the session, the bar and the strategy's reason.
+#[test]
+fn a_live_sessions_intent_shows_its_strategy_bar_and_reason() {
+    let ws = setup();
+    let note = "live:s1@2026-01-02T14:00:00Z: sma_cross 20/100: target 0 -> 1 at 2026-01-02T14:00:00Z";
+    let (code, v) = ws.fake_intent(&["--source", "strategy", "--note", note]);
+    assert_eq!(code, 0, "{v}");
+    let mut h = open_tab(&ws);
+    let want = "from live session s1, bar 2026-01-02T14:00:00Z: sma_cross 20/100: target 0 -> 1";
+    let screen = h.screen(160, 40);
+    assert!(screen.contains(want), "{screen}");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.confirm, Some(Confirm::SendOrder));
+    let dialog = h.screen(160, 40);
+    // The dialog wraps it at its width.
+    assert!(dialog.contains("from live session s1, bar 2026-01-02T14:00:00Z: sma_cross 20/100:"), "{dialog}");
+    assert!(dialog.contains("target 0 -> 1 at 2026-01-02T14:00:00Z"), "{dialog}");
+}

@@ -352,7 +352,48 @@ pub fn spawn_with(ws: &Workspace, id: &str, exe: &std::path::Path) -> Result<Liv
     }
 }
 
+/// Where a live session's intent came from, read back from the note it was journaled with
+/// (`live:<session>@<bar time>: <reason>`): the console shows it beside the order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntentOrigin {
+    pub session: String,
+    pub bar_time: String,
+    pub reason: String,
+}
+
+impl IntentOrigin {
+    pub fn of(note: Option<&str>) -> Option<IntentOrigin> {
+        let rest = note?.strip_prefix("live:")?;
+        let (head, reason) = rest.split_once(": ")?;
+        let (session, bar_time) = head.split_once('@')?;
+        Some(IntentOrigin { session: session.into(), bar_time: bar_time.into(), reason: reason.into() })
+    }
+
+    /// One line for the operator: the session, the bar and why.
+    pub fn line(&self) -> String {
+        format!("from live session {}, bar {}: {}", self.session, self.bar_time, self.reason)
+    }
+}
+
 /// The session's position in base units, as last read (unknown until its first bar).
 pub fn position(s: &LiveSession) -> Option<Decimal> {
     s.position.as_deref().and_then(|p| p.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_intent_says_where_it_came_from() {
+        let note = format!(
+            "{}: sma_cross 20/100: target 0 -> 1 at 14:00",
+            runner::note_prefix("s1", "2026-01-02T14:00:00Z")
+        );
+        let o = IntentOrigin::of(Some(&note)).unwrap();
+        assert_eq!((o.session.as_str(), o.bar_time.as_str()), ("s1", "2026-01-02T14:00:00Z"));
+        assert_eq!(o.reason, "sma_cross 20/100: target 0 -> 1 at 14:00");
+        assert_eq!(IntentOrigin::of(Some("hand-made")), None);
+        assert_eq!(IntentOrigin::of(None), None);
+    }
 }

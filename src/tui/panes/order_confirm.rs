@@ -78,6 +78,10 @@ pub fn draw(f: &mut Frame, area: Rect, d: &OrderDialog, now_ms: i64, keymap: &Ke
         )),
         Line::raw(format!("notional {notional}   client id {}", i.client_order_id)),
     ];
+    // A live session's intent says which strategy, which bar and why.
+    if let Some(o) = crate::engine::live::IntentOrigin::of(i.note.as_deref()) {
+        lines.push(Line::styled(o.line(), t.accent));
+    }
     // Attached exits are sent in the same request: the operator approves them here too.
     if let Some(x) = &i.exits {
         let legs: Vec<String> =

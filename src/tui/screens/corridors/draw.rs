@@ -150,6 +150,9 @@ fn draw_detail(f: &mut Frame, area: Rect, d: &CorridorDetail, sel: usize, t: &Th
         ]);
         lines.push(row);
         if i == sel {
+            if let Some(o) = crate::engine::live::IntentOrigin::of(i0.note.as_deref()) {
+                lines.push(Line::styled(format!("      {}", o.line()), t.accent));
+            }
             if let Some(pf) = p.preflight() {
                 for ch in pf.checks.iter().filter(|c| !c.passed).take(6) {
                     lines.push(Line::styled(

@@ -1,0 +1,105 @@
+//! `quantlab live ...` from scripts: a rehearsal on the fake venue in a runner process of its
+//! own, steered and read with `--json`, every document checked against its JSON Schema.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::{fixture, Ws};
+
+fn valid(doc: &Value) {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/contracts/live_session.schema.json");
+    let schema: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = v.iter_errors(doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{doc:#}");
+}
+
+fn wait_for(ws: &Ws, id: &str, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, v) = ws.json(&["live", "status", id]);
+        if ok(&v["result"]) {
+            return v["result"].clone();
+        }
+        assert!(Instant::now() < deadline, "{id} never reached {what}: {v}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn start(ws: &Ws, data: &str, name: &str) -> (i32, Value) {
+    let feed = format!("replay:{data}@36000x");
+    ws.json(&[
+        "live",
+        "start",
+        "--strategy",
+        "sma_cross",
+        "--param",
+        "fast=5",
+        "--param",
+        "slow=20",
+        "--feed",
+        &feed,
+        "--venue",
+        "fake",
+        "--symbol",
+        "BTC/USD",
+        "--sizing",
+        "notional:500",
+        "--name",
+        name,
+    ])
+}
+
+#[test]
+fn a_rehearsal_runs_in_its_own_process_and_its_intents_wait_for_the_operator() {
+    let ws = Ws::new();
+    let (code, v) = ws.json(&[
+        "data",
+        "import",
+        fixture("BTCUSD_1h_head.csv").to_str().unwrap(),
+        "--symbol",
+        "BTCUSD",
+        "--timeframe",
+        "1h",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    let data = v["result"]["dataset"]["id"].as_str().unwrap().to_string();
+    let (code, v) = start(&ws, &data, "rehearsal");
+    assert_eq!(code, 3, "no policy yet: refused, naming the gate: {v}");
+    assert!(v["error"]["message"].as_str().unwrap().starts_with("policy:"), "{v}");
+    assert!(!ws.path().join("live_sessions").exists());
+    assert_eq!(ws.json(&["policy", "init"]).0, 0);
+
+    let (code, v) = start(&ws, &data, "rehearsal");
+    assert_eq!(code, 0, "{v}");
+    valid(&v["result"]);
+    assert!(v["result"]["pid"].as_u64().is_some(), "{v}");
+    let s =
+        wait_for(&ws, "rehearsal", "an intent waiting for the keypress", |s| s["pending_intent"].is_string());
+    valid(&s);
+    let intent = s["pending_intent"].as_str().unwrap();
+    let (code, row) = ws.json(&["intent", "show", intent]);
+    assert_eq!(code, 0, "{row}");
+    let note = row["result"].to_string();
+    assert!(note.contains("live:rehearsal@") && note.contains("sma_cross 5/20"), "{row}");
+    assert!(s["last_signal"]["reason"].as_str().unwrap().contains("target 0 -> 1"), "{s}");
+
+    // One session per symbol and corridor.
+    let (code, v) = start(&ws, &data, "second");
+    assert_eq!(code, 3, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("already trades BTC/USD"), "{v}");
+
+    assert_eq!(ws.json(&["live", "pause", "rehearsal"]).0, 0);
+    let paused = wait_for(&ws, "rehearsal", "paused", |s| s["status"] == "paused");
+    assert_eq!(paused["paused_by"], "operator");
+    assert_eq!(ws.json(&["live", "stop", "rehearsal"]).0, 0);
+    wait_for(&ws, "rehearsal", "stopped", |s| s["status"] == "stopped");
+    let (code, list) = ws.json(&["live", "list"]);
+    assert_eq!(code, 0);
+    assert_eq!(list["result"]["count"], 1);
+    valid(&list["result"]["sessions"][0]);
+    let (code, v) = ws.json(&["live", "status", "nobody"]);
+    assert_eq!(code, 5, "{v}");
+}
