@@ -46,6 +46,8 @@ fn start(engine: &Engine, a: &LiveStartArgs) -> Result<Outcome> {
         intent_ttl: a.intent_ttl.clone(),
         allow_short: a.allow_short,
         name: a.name.clone(),
+        fee_bps: a.fee_bps,
+        slippage_bps: a.slippage_bps,
     };
     let s = if a.foreground { engine.live().start_here(&req)? } else { engine.live().start(&req)? };
     Ok(finished("live start", s))

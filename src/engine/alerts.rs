@@ -104,6 +104,8 @@ pub mod codes {
     pub const LIVE_SESSION_PAUSED: (&str, Severity) = ("LIVE_SESSION_PAUSED", Severity::Warning);
     /// A session's runner started again and said what it found.
     pub const LIVE_SESSION_RESTARTED: (&str, Severity) = ("LIVE_SESSION_RESTARTED", Severity::Info);
+    /// A live session drifted from its shadow paper session beyond the policy's `[corridor.live]`.
+    pub const LIVE_DRIFT: (&str, Severity) = ("LIVE_DRIFT", Severity::Critical);
     pub const LIVE_SESSION_FAILED: (&str, Severity) = ("LIVE_SESSION_FAILED", Severity::Critical);
     /// The session's process died; `quantlab live resume` continues it.
     pub const LIVE_SESSION_ABORTED: (&str, Severity) = ("LIVE_SESSION_ABORTED", Severity::Critical);

@@ -456,9 +456,12 @@ impl From<LiveError> for Error {
     fn from(e: LiveError) -> Self {
         use LiveError as L;
         let kind = match &e {
-            L::Sizing { .. } | L::StopAtr(_) | L::Feed(_) | L::IntentTtl(_) | L::SizesToZero { .. } => {
-                BadInput
-            }
+            L::Sizing { .. }
+            | L::StopAtr(_)
+            | L::Feed(_)
+            | L::IntentTtl(_)
+            | L::Costs { .. }
+            | L::SizesToZero { .. } => BadInput,
             L::NameTaken(_) | L::SymbolNotAllowed { .. } => BadInput,
             // The policy, the corridor's arm state or another session stands in the way.
             L::NoPolicy(_) | L::NotArmed { .. } | L::Halted { .. } | L::SymbolTaken { .. } => Refused,

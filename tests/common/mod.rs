@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod console;
+pub mod corridor;
 pub mod keypress;
 #[cfg(unix)]
 pub mod pty;

@@ -2,4 +2,5 @@
 //! keypress, missed approvals, the venue's position as the only truth, and the refusals.
 
 mod cli;
+mod e2e;
 mod sessions;

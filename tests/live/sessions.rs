@@ -122,9 +122,13 @@ fn target_changes_become_intents_that_wait_for_the_operator_and_lapse_when_misse
     let r = Rig::new();
     let s = r.engine.live().create(&r.request()).unwrap();
     assert_eq!(s.status, Status::Created);
-    // A fall, a rise (fast crosses above slow at bar 6), a hold, a fall (below at bar 10).
-    let closes =
-        vec![12.0, 11.0, 10.0, 9.0, 8.0, 10.0, 13.0, 15.0, 15.0, 15.0, 12.0, 9.0, 7.0, 7.0, 7.0, 7.0];
+    // A fall, a rise (fast crosses above slow at bar 6), a hold, a fall (below at bar 10),
+    // around the fake venue's price (it fills at 50000), so the shadow's prices are close.
+    let closes: Vec<f64> =
+        [12.0, 11.0, 10.0, 9.0, 8.0, 10.0, 13.0, 15.0, 15.0, 15.0, 12.0, 9.0, 7.0, 7.0, 7.0, 7.0]
+            .iter()
+            .map(|c| 49_990.0 + c)
+            .collect();
     let (engine, key, id) = (r.engine.clone(), r.key.clone(), s.id.clone());
     // (bar, the session's position as it last read it, the venue's position) before each bar.
     type Seen = Vec<(usize, Option<String>, Decimal)>;
@@ -159,6 +163,17 @@ fn target_changes_become_intents_that_wait_for_the_operator_and_lapse_when_misse
     );
     assert_eq!((end.intents.created, end.intents.missed, end.intents.filled), (3, 1, 2), "{:?}", end.intents);
     assert_eq!(Rig::venue_position(&r.engine), Decimal::ZERO, "flat again at the venue");
+    // Beside it, the shadow traded the same decisions at each bar's close, never waiting.
+    let drift = end.drift.clone().expect("measured");
+    assert_eq!((drift.missed_approvals, drift.fills_compared), (1, 2), "{drift:?}");
+    assert!(drift.slippage_bps_worst.unwrap().abs() < 10.0, "{drift:?}");
+    assert_eq!(drift.position_shadow, 0.0);
+    assert!(drift.breaches.is_empty(), "within the policy's limits: {drift:?}");
+    let shadow = std::fs::read_to_string(
+        r.engine.workspace().root().join("live_sessions").join(&s.id).join("shadow.csv"),
+    )
+    .unwrap();
+    assert_eq!(shadow.lines().count(), 17, "a header and a line a bar: {shadow}");
     // After every bar the session's position is the venue's (read before the operator's
     // next action), never an assumed fill: the missed sell left it long, as the venue was.
     let seen = seen.lock().unwrap();
@@ -290,4 +305,29 @@ fn a_kill_pauses_the_session_which_makes_no_intent_and_resumes_only_once_rearmed
     assert_eq!(e.kind, ErrorKind::Refused);
     let alerts = std::fs::read_to_string(r.engine.workspace().root().join("alerts/alerts.jsonl")).unwrap();
     assert_eq!(alerts.matches("LIVE_SESSION_PAUSED").count(), 1, "said once: {alerts}");
+}
+
+/// Fills far from the shadow's prices (the venue fills at 50000, the bars say 10): the session
+/// has drifted, and LIVE_DRIFT says so once, naming the limit.
+#[test]
+fn fills_far_from_the_shadows_prices_raise_live_drift_once() {
+    let r = Rig::new();
+    let s = r.engine.live().create(&r.request()).unwrap();
+    let (engine, key, id) = (r.engine.clone(), r.key.clone(), s.id.clone());
+    let between = move |t: usize| {
+        if t == 0 {
+            return;
+        }
+        if let Some(intent) = engine.live().status(&id).unwrap().pending_intent {
+            approve_and_send(&engine, &key, &intent);
+        }
+    };
+    let closes = vec![12.0, 11.0, 10.0, 9.0, 8.0, 10.0, 13.0, 15.0, 15.0, 15.0, 12.0, 9.0, 7.0, 7.0];
+    let feed = Script { all: closes, known: Bars::default(), between: Box::new(between) };
+    let end = r.engine.live().run_on(&s.id, Box::new(feed)).unwrap();
+    let drift = end.drift.expect("measured");
+    assert!(drift.breaches.iter().any(|b| b.starts_with("slippage")), "{drift:?}");
+    let alerts = std::fs::read_to_string(r.engine.workspace().root().join("alerts/alerts.jsonl")).unwrap();
+    let drifts: Vec<&str> = alerts.lines().filter(|l| l.contains("LIVE_DRIFT")).collect();
+    assert!(!drifts.is_empty() && drifts.iter().filter(|l| l.contains("slippage")).count() == 1, "{alerts}");
 }

@@ -64,6 +64,13 @@ pub struct LiveStartArgs {
     /// Trade short targets too (default: long or flat).
     #[arg(long)]
     pub allow_short: bool,
+    /// The shadow paper session's fee, basis points per fill (the venue's fee, to compare like
+    /// for like; default 0).
+    #[arg(long)]
+    pub fee_bps: Option<f64>,
+    /// The shadow paper session's slippage, basis points (default 0).
+    #[arg(long)]
+    pub slippage_bps: Option<f64>,
     /// Session name (default live_<strategy>_<symbol>_<UTC stamp>); unique.
     #[arg(long)]
     pub name: Option<String>,

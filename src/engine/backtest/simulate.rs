@@ -51,6 +51,11 @@ pub struct Book {
 }
 
 impl Book {
+    /// Size the next entry at `qty` units (a live session's shadow follows the live sizing).
+    pub fn set_qty(&mut self, qty: f64) {
+        self.sizing = Sizing::Qty(qty);
+    }
+
     fn new(cfg: &BacktestConfig, trades: Vec<Trade>) -> Book {
         Book {
             sizing: cfg.sizing,

@@ -87,6 +87,10 @@ pub struct CorridorPolicy {
     pub micro_live: Option<MicroLive>,
     #[serde(default)]
     pub promotion: Promotion,
+    /// How far a live strategy session may drift from its shadow paper session before
+    /// LIVE_DRIFT is raised (`[corridor.live]`; defaults when absent).
+    #[serde(default)]
+    pub live: LiveLimits,
 }
 
 /// `max_intent_ttl_secs` when the policy does not say (and for a corridor with no policy).
@@ -138,6 +142,43 @@ pub struct Promotion {
 
 fn three() -> usize {
     3
+}
+
+/// A live session against its shadow (docs/live-sessions.md): beyond any of these, LIVE_DRIFT.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiveLimits {
+    /// Intents that lapsed without the keypress.
+    #[serde(default = "three")]
+    pub max_missed_approvals: usize,
+    /// A fill's price worse than the shadow's, in basis points.
+    #[serde(default = "fifty")]
+    pub max_slippage_bps: Decimal,
+    /// Live PnL below the shadow's by more than this percent of the equity at the start.
+    #[serde(default = "two")]
+    pub max_pnl_drift_pct: Decimal,
+    /// Bars in a row on which the venue's position differs from the shadow's.
+    #[serde(default = "three")]
+    pub max_position_drift_bars: usize,
+}
+
+fn fifty() -> Decimal {
+    Decimal::from(50)
+}
+
+fn two() -> Decimal {
+    Decimal::from(2)
+}
+
+impl Default for LiveLimits {
+    fn default() -> Self {
+        LiveLimits {
+            max_missed_approvals: 3,
+            max_slippage_bps: fifty(),
+            max_pnl_drift_pct: two(),
+            max_position_drift_bars: 3,
+        }
+    }
 }
 
 impl Default for Promotion {
@@ -220,6 +261,13 @@ impl CorridorPolicy {
                 ("micro_live.max_gross_exposure", m.max_gross_exposure),
                 ("micro_live.daily_loss_limit", m.daily_loss_limit),
             ]);
+        }
+        amounts.extend([
+            ("live.max_slippage_bps", self.live.max_slippage_bps),
+            ("live.max_pnl_drift_pct", self.live.max_pnl_drift_pct),
+        ]);
+        if self.live.max_position_drift_bars == 0 {
+            return bad("live.max_position_drift_bars", PolicyProblem::BelowOne);
         }
         for (field, v) in amounts {
             if v <= Decimal::ZERO {

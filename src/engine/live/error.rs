@@ -17,6 +17,8 @@ pub enum LiveError {
     /// A feed a live session cannot trade from.
     #[error("--feed: {0}")]
     Feed(String),
+    #[error("{flag}: {value} must be in [0, 1000)")]
+    Costs { flag: &'static str, value: f64 },
     #[error("--intent-ttl: '{0}' is not a duration like 30s, 10m or 1h")]
     IntentTtl(String),
     /// The corridor has no `[[corridor]]` in the policy: nothing could be approved in it.

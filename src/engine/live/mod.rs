@@ -7,7 +7,9 @@
 pub mod error;
 inner_modules! {
     decide,
+    drift,
     runner,
+    shadow,
     session,
     sizing,
 }
@@ -54,6 +56,9 @@ pub struct LiveStartRequest {
     pub intent_ttl: Option<String>,
     pub allow_short: bool,
     pub name: Option<String>,
+    /// The shadow paper session's costs, basis points.
+    pub fee_bps: Option<f64>,
+    pub slippage_bps: Option<f64>,
 }
 
 /// What a session runs with; the engine's own.
@@ -136,6 +141,14 @@ pub fn create(env: &Env, req: &LiveStartRequest) -> Result<LiveSession> {
         std::slice::from_ref(&symbol),
     ))??;
     let anchor = ctx.position(&symbol);
+    let equity_at_start =
+        sizing::equity(&ctx.balances, &ctx.positions, &ctx.marks, &["USD", "ZUSD", "USDC", "USDT"]);
+    let (fee_bps, slippage_bps) = (req.fee_bps.unwrap_or(0.0), req.slippage_bps.unwrap_or(0.0));
+    for (flag, v) in [("--fee-bps", fee_bps), ("--slippage-bps", slippage_bps)] {
+        if !(0.0..1000.0).contains(&v) {
+            return Err(LiveError::Costs { flag, value: v }.into());
+        }
+    }
     if let (Some(mark), Some(rules)) = (ctx.marks.get(&symbol).map(|m| m.price), ctx.instruments.get(&symbol))
     {
         if !matches!(sizing, LiveSizing::Risk { .. }) {
@@ -187,10 +200,13 @@ pub fn create(env: &Env, req: &LiveStartRequest) -> Result<LiveSession> {
         sizing,
         intent_ttl_ms: ttl,
         allow_short: req.allow_short,
+        fee_bps,
+        slippage_bps,
     };
     std::fs::create_dir_all(session::dir(ws, &id))
         .map_err(|e| Error::io("create", &session::dir(ws, &id), e))?;
     let mut s = LiveSession::new(id, config, anchor);
+    s.equity_at_start = equity_at_start.map(|e| e.to_string());
     s.save(ws)?;
     Ok(s)
 }

@@ -12,6 +12,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::decide::{decide, Decision};
+use super::drift::{self, LiveFill};
+use super::shadow::Shadow;
 use super::error::LiveError;
 use super::session::{self, LastSignal, LiveSession, PausedBy, Status};
 use super::sizing;
@@ -53,6 +55,18 @@ pub struct LiveState {
     pub desired: Decimal,
     /// The status each of the session's intents was last seen in, to count what became of them.
     pub seen: std::collections::BTreeMap<String, IntentStatus>,
+    /// The shadow paper session (made on the first bar).
+    #[serde(default)]
+    pub shadow: Option<Shadow>,
+    /// The shadow's fill price for the bar that made each intent, for slippage.
+    #[serde(default)]
+    pub reference: std::collections::BTreeMap<String, f64>,
+    /// Bars in a row on which the venue's position differed from the shadow's.
+    #[serde(default)]
+    pub drift_bars: usize,
+    /// The drift kinds already alerted (LIVE_DRIFT is said once per kind).
+    #[serde(default)]
+    pub drift_raised: std::collections::BTreeSet<String>,
 }
 
 /// The note every intent of this session carries: `live:<session>@<bar time>: <reason>`. It is
@@ -236,16 +250,26 @@ impl Run<'_> {
         }
         let id = self.s.config.corridor.clone();
         let journal = ex::replay(self.parts.ws, &id)?;
+        let mut opened = None;
         if let Some(why) = self.corridor_block(&journal) {
-            self.pause_for_corridor(why)?;
-            return self.done(t, ts, target, close);
+            // Read without the lock, an arm in progress (a console adopting the corridor) looks
+            // disarmed for a moment: a halt is final, "not armed" is confirmed under the lock.
+            let c = ex::open_corridor(self.parts.ws, self.parts.venues, &id, self.parts.store)?;
+            if journal.halt.is_some() || c.halted().is_some() || c.arm_state() != ArmState::Armed {
+                self.pause_for_corridor(why)?;
+                return self.done(t, ts, target, close);
+            }
+            opened = Some(c);
         }
         if self.s.status == Status::Paused {
             // Paused by the operator: the strategy follows the bars; nothing is sent.
             self.record(&bar_time, "skipped", None, serde_json::json!({ "reason": "paused" }))?;
             return self.done(t, ts, target, close);
         }
-        let mut c = ex::open_corridor(self.parts.ws, self.parts.venues, &id, self.parts.store)?;
+        let mut c = match opened {
+            Some(c) => c,
+            None => ex::open_corridor(self.parts.ws, self.parts.venues, &id, self.parts.store)?,
+        };
         let rt = self.parts.rt;
         rt.block_on(c.refresh())??;
         if c.state().intents.values().any(|r| r.status.in_flight()) {
@@ -260,6 +284,13 @@ impl Run<'_> {
         let held = ctx.position(&symbol) - anchor;
         self.s.position = Some(held.to_string());
         let alive = self.follow_intents(&mut c, &bar_time, changed)?;
+        // Two positions closer than the venue's smallest order are the same: no order could
+        // close the gap.
+        let smallest = ctx.instruments.get(&symbol).map(|r| {
+            let by_value = Decimal::try_from(close).ok().filter(|c| !c.is_zero()).map(|c| r.min_notional / c);
+            r.lot_size.max(r.min_quantity).max(by_value.unwrap_or_default())
+        });
+        self.measure_drift(&c, held, close, smallest)?;
         let (Some(mark), Some(rules)) = (ctx.marks.get(&symbol).map(|m| m.price), ctx.instruments.get(&symbol)) else {
             self.alert(codes::LIVE_SIZING_ZERO, &format!("the venue gives no mark or rules for {symbol}: nothing decided at {bar_time}"));
             return self.done(t, ts, target, close);
@@ -298,7 +329,9 @@ impl Run<'_> {
             // Journaled by a process that died before it recorded the bar: not made twice.
             return self.done(t, ts, target, close);
         }
-        if let Decision::Order { side, quantity, reduce_only } = decide(self.state.desired, held, mark, rules, alive.as_deref()) {
+        if let Decision::Order { side, quantity, mut reduce_only } = decide(self.state.desired, held, mark, rules, alive.as_deref()) {
+            // Kraken spot has no reduce-only flag (and a spot sell cannot go short anyway).
+            reduce_only &= id.venue != crate::engine::execution::Venue::Kraken;
             let reason = self.s.last_signal.as_ref().map(|s| s.reason.clone()).unwrap_or_else(|| "closing the gap to the target".into());
             let spec = IntentSpec {
                 source: IntentSource::Strategy,
@@ -319,6 +352,10 @@ impl Run<'_> {
             let intent = c.create_intent(spec)?;
             let pf = rt.block_on(c.preflight(&intent.id))??;
             let detail = serde_json::json!({ "side": side, "quantity": quantity.to_string(), "reduce_only": reduce_only, "reason": reason });
+            // The shadow fills this bar's decision at its close, with its own slippage.
+            let slip = self.s.config.slippage_bps / 10_000.0;
+            let sign = if side == Side::Buy { 1.0 } else { -1.0 };
+            self.state.reference.insert(intent.id.clone(), close * (1.0 + sign * slip));
             if pf.passed() {
                 self.s.intents.created += 1;
                 self.s.pending_intent = Some(intent.id.clone());
@@ -340,8 +377,63 @@ impl Run<'_> {
         self.done(t, ts, target, close)
     }
 
+    /// The session against its shadow at this bar (before the shadow trades it): LIVE_DRIFT
+    /// once per kind of breach of the policy's `[corridor.live]` limits.
+    fn measure_drift(&mut self, c: &Corridor, held: Decimal, close: f64, lot: Option<Decimal>) -> Result<()> {
+        let Some(shadow) = &self.state.shadow else { return Ok(()) };
+        let fills: Vec<LiveFill> = c
+            .state()
+            .intents
+            .values()
+            .filter(|r| r.intent.parent.is_none() && is_ours(r.intent.note.as_deref(), &self.s.id))
+            .map(|r| LiveFill {
+                buy: r.intent.side == Side::Buy,
+                filled: r.filled_quantity,
+                average_price: r.average_price,
+                fees: r.fees,
+                reference: self.state.reference.get(&r.intent.id).copied(),
+            })
+            .collect();
+        let limits = c.policy().map(|p| p.live.clone()).unwrap_or_default();
+        let inputs = drift::Inputs {
+            fills: &fills,
+            held: Some(held),
+            close,
+            shadow_units: shadow.units,
+            // Marked at this close, before the shadow trades on it.
+            shadow_pnl: shadow.stepper.book.cash + shadow.units * close - shadow.cash,
+            missed: self.s.intents.missed,
+            drift_bars: self.state.drift_bars,
+            equity_at_start: self.s.equity_at_start.as_deref().and_then(|e| e.parse().ok()),
+            lot: lot.map_or(0.0, sizing::as_f64),
+        };
+        let d = drift::measure(&inputs, &limits);
+        self.state.drift_bars = d.position_drift_bars;
+        for b in &d.breaches {
+            let kind = b.split_whitespace().next().unwrap_or("drift").to_string();
+            if self.state.drift_raised.insert(kind) {
+                self.alert(codes::LIVE_DRIFT, &format!("live session {} drifted from its shadow: {b}", self.s.id));
+            }
+        }
+        self.s.drift = Some(d);
+        Ok(())
+    }
+
     /// The bar is handled: record it so a restart never acts on it again.
     fn done(&mut self, t: usize, ts: i64, target: i8, close: f64) -> Result<()> {
+        let cfg = &self.s.config;
+        let cash = self.s.equity_at_start.as_deref().and_then(|e| e.parse::<f64>().ok()).unwrap_or(1e12);
+        let shadow = self.state.shadow.get_or_insert_with(|| Shadow::new(cash, cfg.fee_bps, cfg.slippage_bps, cfg.allow_short));
+        shadow.on_bar(self.feed.bars(), t, target, sizing::as_f64(self.state.desired.abs()));
+        let line = format!(
+            "{},{close},{},{},{},{}",
+            fmt_ms(ts),
+            self.s.position.as_deref().unwrap_or(""),
+            shadow.units,
+            self.s.drift.as_ref().and_then(|d| d.pnl_live).map(|p| format!("{p:.8}")).unwrap_or_default(),
+            shadow.pnl()
+        );
+        append(&self.dir.join("shadow.csv"), &line)?;
         self.state.target = target;
         self.state.last_bar_ms = Some(ts);
         self.s.bars_processed += 1;
@@ -353,7 +445,6 @@ impl Run<'_> {
             self.state.desired
         );
         append(&self.dir.join("equity.csv"), &line)?;
-        let _ = t;
         self.save()
     }
 }
@@ -370,6 +461,10 @@ pub fn run(parts: &Parts, id: &str, strategy: Box<dyn Strategy>, feed: Box<dyn F
     let mut s = session::load(parts.ws, id)?;
     let restarted = dir.join("state.json").exists();
     let state: LiveState = read_json(&dir.join("state.json")).unwrap_or_default();
+    if !dir.join("shadow.csv").exists() {
+        std::fs::write(dir.join("shadow.csv"), "time,close,position,shadow_position,pnl,shadow_pnl\n")
+            .map_err(|e| Error::io("write", &dir, e))?;
+    }
     if !dir.join("equity.csv").exists() {
         std::fs::write(dir.join("equity.csv"), "time,close,position,desired\n").map_err(|e| Error::io("write", &dir, e))?;
     }

@@ -31,6 +31,11 @@ pub struct LiveConfig {
     /// How long an intent waits for the keypress before it is missed, ms.
     pub intent_ttl_ms: i64,
     pub allow_short: bool,
+    /// The shadow paper session's costs, basis points (the venue's fees, to compare like for like).
+    #[serde(default)]
+    pub fee_bps: f64,
+    #[serde(default)]
+    pub slippage_bps: f64,
 }
 
 /// Why a session is paused, when it is.
@@ -90,6 +95,13 @@ pub struct LiveSession {
     /// The session's intent waiting for the keypress or the venue, if any.
     pub pending_intent: Option<String>,
     pub intents: IntentCounts,
+    /// The account's equity when the session started, in the quote currency; `None`: the
+    /// venue did not say.
+    #[serde(default)]
+    pub equity_at_start: Option<String>,
+    /// The session against its shadow paper session; `None` until the first bar measured it.
+    #[serde(default)]
+    pub drift: Option<super::drift::Drift>,
 }
 
 pub fn root(ws: &Workspace) -> PathBuf {
@@ -145,6 +157,8 @@ impl LiveSession {
             last_signal: None,
             pending_intent: None,
             intents: IntentCounts::default(),
+            equity_at_start: None,
+            drift: None,
         }
     }
 
