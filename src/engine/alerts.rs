@@ -191,6 +191,31 @@ fn read_lines<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
 }
 
 /// Record an alert. `code` is one of [`codes`].
+/// Raise an alert and copy it as a JSON line into `copy` (a session's own alerts.jsonl). A
+/// failure is logged, never raised: a session's bar must not fail on its alert.
+pub fn raise_with_copy(
+    ws: &Workspace,
+    code: (&str, Severity),
+    source: &str,
+    message: &str,
+    copy: &std::path::Path,
+) {
+    match raise(ws, code, source, message) {
+        Ok(a) => {
+            let line = serde_json::to_string(&a).unwrap_or_default();
+            let appended = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(copy)
+                .and_then(|mut f| std::io::Write::write_all(&mut f, format!("{line}\n").as_bytes()));
+            if let Err(e) = appended {
+                tracing::error!("alert {} not copied to {}: {e}", code.0, copy.display());
+            }
+        }
+        Err(e) => tracing::error!("alert {} not written: {e}", code.0),
+    }
+}
+
 pub fn raise(ws: &Workspace, code: (&str, Severity), source: &str, message: &str) -> Result<Alert> {
     let now = now_ms();
     let alert = Alert {

@@ -244,9 +244,7 @@ pub fn mark_dead(ws: &Workspace) -> Result<Vec<String>> {
     let mut marked = Vec::new();
     for mut s in session::all(ws)? {
         let dir = session::dir(ws, &s.id);
-        let young = crate::engine::time::parse_timestamp(&s.created_at)
-            .is_ok_and(|at| now_ms() - at < crate::engine::paper::launch::TAKE_WITHIN.as_millis() as i64 * 2);
-        let launching = s.status == session::Status::Created && young;
+        let launching = crate::engine::paper::launch::launching(s.status, &s.created_at);
         if s.status.is_live() && !control::alive_in(&dir) && !launching {
             let was = s.status;
             s.status = session::Status::Aborted;

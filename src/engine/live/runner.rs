@@ -91,12 +91,7 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn alert(&self, code: (&str, Severity), message: &str) {
-        match alerts::raise(self.parts.ws, code, &self.s.source(), message) {
-            Ok(a) => {
-                let _ = append(&self.dir.join("alerts.jsonl"), &serde_json::to_string(&a).unwrap_or_default());
-            }
-            Err(e) => tracing::error!("alert {} not written: {e}", code.0),
-        }
+        alerts::raise_with_copy(self.parts.ws, code, &self.s.source(), message, &self.dir.join("alerts.jsonl"));
     }
 
     fn record(&self, bar_time: &str, event: &str, intent: Option<&str>, detail: serde_json::Value) -> Result<()> {

@@ -12,6 +12,14 @@ use crate::engine::error::Result;
 /// How long a new runner has to take its session before the launch is called failed.
 pub const TAKE_WITHIN: Duration = Duration::from_secs(10);
 
+/// A session (paper or live) just created whose runner has not taken it yet is being
+/// launched, not dead.
+pub fn launching(status: Status, created_at: &str) -> bool {
+    let young = crate::engine::time::parse_timestamp(created_at)
+        .is_ok_and(|at| crate::engine::time::now_ms() - at < TAKE_WITHIN.as_millis() as i64 * 2);
+    status == Status::Created && young
+}
+
 /// The program that runs sessions: this one, unless `QUANTLAB_RUNNER` names another build of
 /// quantlab (embedders whose own executable is not quantlab set it, or choose one per engine:
 /// [`crate::engine::Engine::with_runner`]).

@@ -128,9 +128,7 @@ fn signal_path(p: &str) -> Result<String> {
 
 /// A session just created whose runner has not taken it yet is being launched, not dead.
 fn launching(s: &Session) -> bool {
-    let young = crate::engine::time::parse_timestamp(&s.created_at)
-        .is_ok_and(|at| now_ms() - at < launch::TAKE_WITHIN.as_millis() as i64 * 2);
-    s.status == Status::Created && young
+    launch::launching(s.status, &s.created_at)
 }
 
 /// Run (or resume) a session in this process until it ends, stops or fails. A live feed's

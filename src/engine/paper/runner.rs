@@ -105,13 +105,7 @@ struct Run<'a> {
 impl Run<'_> {
     fn alert(&self, code: (&str, Severity), message: &str) {
         let source = format!("paper:{}", self.s.id);
-        match alerts::raise(self.ws, code, &source, message) {
-            Ok(a) => {
-                let _ =
-                    append(&self.dir.join("alerts.jsonl"), &serde_json::to_string(&a).unwrap_or_default());
-            }
-            Err(e) => tracing::error!("alert {} not written: {e}", code.0),
-        }
+        alerts::raise_with_copy(self.ws, code, &source, message, &self.dir.join("alerts.jsonl"));
     }
 
     fn set_status(&mut self, status: Status, reason: Option<String>) -> Result<()> {
