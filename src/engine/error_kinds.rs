@@ -325,6 +325,7 @@ impl From<ExecutionError> for Error {
             | X::NotArmed(_)
             | X::Mismatches(_)
             | X::PromotionNeeded { .. }
+            | X::IncidentsOpen { .. }
             | X::PromotionUnsigned(_)
             | X::HaltNotJournaled { .. }
             | X::StillHalted(_)
