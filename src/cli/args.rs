@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod incidents;
+pub use incidents::IncidentsCmd;
 mod live;
 pub use live::{LiveCmd, LiveStartArgs};
 mod paper;
@@ -156,6 +158,10 @@ pub enum Command {
     /// The promotion gate for the first live stage.
     #[command(subcommand)]
     Promote(PromoteCmd),
+    /// Incidents: every halt, kill, mismatch, breaker trip and critical alert, with its
+    /// timeline; list, show, close with a note.
+    #[command(subcommand)]
+    Incidents(IncidentsCmd),
     /// Paper sessions: a strategy on a replayed (later live) feed, no capital at risk.
     #[command(subcommand)]
     Paper(PaperCmd),
