@@ -17,6 +17,7 @@ mod adversarial;
 mod cli;
 mod console;
 mod execution;
+mod incidents;
 mod live;
 mod venues;
 

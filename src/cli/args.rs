@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand};
 
 mod execution;
 pub use execution::{ExitArgs, IntentCmd, IntentNewArgs, JournalCmd, PolicyCmd, PromoteCmd, SecretsCmd};
+mod incidents;
+pub use incidents::IncidentsCmd;
 mod live;
 pub use live::{LiveCmd, LiveStartArgs};
 mod paper;
@@ -158,6 +160,10 @@ pub enum Command {
     /// The promotion gate for the first live stage.
     #[command(subcommand)]
     Promote(PromoteCmd),
+    /// Incidents: every halt, kill, mismatch, breaker trip and critical alert, with its
+    /// timeline; list, show, close with a note.
+    #[command(subcommand)]
+    Incidents(IncidentsCmd),
     /// Paper sessions: a strategy on a replayed (later live) feed, no capital at risk.
     #[command(subcommand)]
     Paper(PaperCmd),

@@ -7,6 +7,7 @@ mod corridor;
 mod data;
 mod error;
 mod execution;
+mod incidents;
 mod live;
 mod logging;
 mod output;
@@ -187,6 +188,7 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         }
         Some(Command::Secrets(cmd)) => execution::secrets(engine, cmd),
         Some(Command::Promote(cmd)) => execution::promote(engine, cmd),
+        Some(Command::Incidents(cmd)) => incidents::dispatch(engine, cmd),
         Some(Command::Pretrade(cmd)) => pretrade::dispatch(engine, cmd),
         Some(Command::Paper(cmd)) => paper::dispatch(engine, cmd),
         Some(Command::Live(cmd)) => live::dispatch(engine, cmd),

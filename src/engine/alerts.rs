@@ -162,7 +162,9 @@ fn dir(ws: &Workspace) -> PathBuf {
     ws.root().join("alerts")
 }
 
-fn append_line<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+/// Append one JSON line and fsync it: the append-only records (alerts, acknowledgements, and
+/// the incidents' closings) share it.
+pub(crate) fn append_line<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     if let Some(d) = path.parent() {
         std::fs::create_dir_all(d).map_err(|e| Error::io("cannot create", d, e))?;
     }
@@ -179,7 +181,7 @@ fn append_line<T: Serialize>(path: &Path, value: &T) -> Result<()> {
 }
 
 /// Lines that parse; a torn last line (a crash mid-write) is skipped, never fatal.
-fn read_lines<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
+pub(crate) fn read_lines<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<T>> {
     let Ok(f) = std::fs::File::open(path) else {
         return Ok(Vec::new());
     };

@@ -12,6 +12,7 @@ use super::execution::journal_error::JournalError;
 use super::execution::model::{OrderError, VenueError};
 use super::execution::operator_key_error::OperatorKeyError;
 use super::execution::policy_error::PolicyError;
+use super::incidents::IncidentError;
 use super::live::LiveError;
 use super::paper::PaperError;
 use super::pretrade::PretradeError;
@@ -324,6 +325,7 @@ impl From<ExecutionError> for Error {
             | X::NotArmed(_)
             | X::Mismatches(_)
             | X::PromotionNeeded { .. }
+            | X::IncidentsOpen { .. }
             | X::PromotionUnsigned(_)
             | X::HaltNotJournaled { .. }
             | X::StillHalted(_)
@@ -473,6 +475,19 @@ impl From<LiveError> for Error {
             L::Unknown(_) => Venue,
             L::NoSession(_) => NotFound,
             L::Lock { .. } | L::Spawn { .. } | L::NotTaken { .. } | L::Strategy { .. } => Runtime,
+        };
+        wrap(kind, e)
+    }
+}
+
+impl From<IncidentError> for Error {
+    fn from(e: IncidentError) -> Self {
+        use IncidentError as I;
+        // The note's message starts with `--note`, which names the field for scripts.
+        let kind = match &e {
+            I::NoteEmpty => BadInput,
+            I::NoIncident(_) => NotFound,
+            I::AlreadyClosed { .. } => Refused,
         };
         wrap(kind, e)
     }

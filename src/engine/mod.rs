@@ -31,6 +31,7 @@ mod error_kinds;
 pub mod execution;
 pub mod gate;
 pub mod handles;
+pub mod incidents;
 pub mod indicator_spec;
 pub mod indicators;
 pub mod live;

@@ -91,6 +91,13 @@ pub enum ExecutionError {
         if matches!(problem, PromotionProblem::NoReport) { "" } else { " again" }
     )]
     PromotionNeeded { corridor: CorridorId, problem: PromotionProblem },
+    /// A passed promotion report, but incidents on the corridor are open (each in one line).
+    #[error(
+        "corridor {corridor} has limits above micro-live and {} open incident(s) ({}); an open incident blocks \
+         promotion: review it with `quantlab incidents list`, then `quantlab incidents close ID --note TEXT`",
+        incidents.len(), incidents.join("; ")
+    )]
+    IncidentsOpen { corridor: CorridorId, incidents: Vec<String> },
     #[error("a promotion report for {0} must be signed with the operator's key, and none is available")]
     PromotionUnsigned(CorridorId),
     #[error("{} exists; edit it, or remove it first", .0.display())]

@@ -23,6 +23,7 @@ inner_modules! {
     context,
     corridor,
     exits,
+    incident_ledger,
     intent,
     journal,
     journal_head,

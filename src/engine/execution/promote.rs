@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::approval_sign::{self, OperatorKey};
 use super::error::ExecutionError;
+use super::incident_ledger;
 use super::journal;
 use super::model::CorridorId;
 use super::operators;
@@ -193,6 +194,22 @@ pub fn check(
         },
     );
 
+    // An open incident blocks promotion: the operator reviews and closes it first.
+    match incident_ledger::open_on(ws, id) {
+        Ok(open) if open.is_empty() => add("no_open_incidents", true, format!("no open incident on {id}")),
+        Ok(open) => add(
+            "no_open_incidents",
+            false,
+            format!(
+                "{} open incident(s) on {id}: {}; review it with `quantlab incidents list`, then `quantlab \
+                 incidents close ID --note TEXT`",
+                open.len(),
+                incident_ledger::describe_open(&open).join("; ")
+            ),
+        ),
+        Err(e) => add("no_open_incidents", false, format!("open incidents unknown: {}", e.message)),
+    }
+
     let now = now_ms();
     let mut report = PromotionReport {
         schema: PROMOTION_SCHEMA.into(),
@@ -214,9 +231,26 @@ pub fn check(
     Ok(report)
 }
 
-/// The newest passed report for `id` made under `fingerprint` that [`verify`] accepts; else
-/// why there is none: no report, or what is wrong with the newest passed one.
+/// The newest passed report for `id` made under `fingerprint` that [`verify`] accepts, while no
+/// incident on the corridor is open; else why not: no report, what is wrong with the newest
+/// passed one, or the incidents open. An incident closed after it was opened leaves the report
+/// good again: what the checklist vouched for still stands, and the operator reviewed what
+/// happened since.
 pub fn gate(
+    ws: &Workspace,
+    id: &CorridorId,
+    fingerprint: &str,
+) -> std::result::Result<PromotionReport, PromotionProblem> {
+    let report = newest_verified(ws, id, fingerprint)?;
+    match incident_ledger::open_on(ws, id) {
+        Ok(open) if open.is_empty() => Ok(report),
+        Ok(open) => Err(PromotionProblem::OpenIncidents(incident_ledger::describe_open(&open))),
+        Err(e) => Err(PromotionProblem::IncidentsUnknown(e.message)),
+    }
+}
+
+/// The newest passed report for `id` made under `fingerprint` that [`verify`] accepts.
+fn newest_verified(
     ws: &Workspace,
     id: &CorridorId,
     fingerprint: &str,
@@ -260,6 +294,9 @@ pub fn arm_gate(
     }
     match gate(ws, id, fp) {
         Ok(_) => Ok(()),
+        Err(PromotionProblem::OpenIncidents(incidents)) => {
+            Err(ExecutionError::IncidentsOpen { corridor: id.clone(), incidents }.into())
+        }
         Err(problem) => Err(ExecutionError::PromotionNeeded { corridor: id.clone(), problem }.into()),
     }
 }
@@ -338,5 +375,43 @@ mod tests {
         arm_gate(&ws, &kraken, Some(&micro), Some("fp2")).unwrap();
         let (fake, fake_full) = corridor(Venue::Fake, Stage::Full);
         arm_gate(&ws, &fake, Some(&fake_full), Some("fp2")).unwrap();
+    }
+
+    /// An open incident on the corridor closes the gate a passed report opened; the operator's
+    /// closing opens it again, and a check made meanwhile says why it fails.
+    #[test]
+    fn an_open_incident_closes_the_gate_until_it_is_closed() {
+        use crate::engine::execution::journal::Journal;
+        use crate::engine::execution::model::Event;
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(dir.path());
+        let (kraken, full) = corridor(Venue::Kraken, Stage::Full);
+        report(&ws, &kraken, "fp1", true, 1);
+        arm_gate(&ws, &kraken, Some(&full), Some("fp1")).unwrap();
+        let mut j = Journal::open(&paths::journal(&ws, &kraken)).unwrap();
+        let killed = j.append(Event::Killed { reason: "drill".into(), policy_fingerprint: None }, false).unwrap();
+        let e = arm_gate(&ws, &kraken, Some(&full), Some("fp1")).unwrap_err();
+        let Some(ExecutionError::IncidentsOpen { incidents, .. }) = e.domain::<ExecutionError>() else { panic!("{e}") };
+        assert!(incidents.len() == 1 && incidents[0].contains("drill"), "{incidents:?}");
+        assert!(matches!(gate(&ws, &kraken, "fp1"), Err(PromotionProblem::OpenIncidents(_))));
+        let store = crate::engine::secrets::MemoryStore::default();
+        let key = OperatorKey::load_or_create_as(&store, &ws, "bob").unwrap();
+        let item = |r: &PromotionReport| r.items.iter().find(|i| i.item == "no_open_incidents").cloned().unwrap();
+        let r = check(&ws, &kraken, Some(&full), Some("fp1"), &store, Some(&key)).unwrap();
+        assert!(!r.passed && !item(&r).passed, "{:?}", item(&r));
+        j.append(
+            Event::IncidentClosed {
+                incident_id: "inc_x".into(),
+                note: "drill reviewed".into(),
+                operator: "alice".into(),
+                trigger_seq: Some(killed.seq),
+                trigger_alert: None,
+            },
+            false,
+        )
+        .unwrap();
+        arm_gate(&ws, &kraken, Some(&full), Some("fp1")).unwrap();
+        let r = check(&ws, &kraken, Some(&full), Some("fp1"), &store, Some(&key)).unwrap();
+        assert!(item(&r).passed, "{:?}", item(&r));
     }
 }

@@ -125,6 +125,14 @@ pub struct CorridorOutcome {
     pub detail: String,
 }
 
+/// The source of the alert the kill switch raises when it halts every corridor at once.
+pub const KILL_SOURCE: &str = "kill";
+
+/// That alert's message, for the kill switch given `reason`.
+pub fn kill_all_message(reason: &str) -> String {
+    format!("every corridor halted: {reason}")
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct KillReport {
     /// Every corridor, including any created later, is halted.
@@ -196,7 +204,7 @@ pub fn kill(
         return Err(ExecutionError::NoCorridorMatches.into());
     }
     if all {
-        let _ = alerts::raise(ws, codes::KILL_SWITCH, "kill", &format!("every corridor halted: {reason}"));
+        let _ = alerts::raise(ws, codes::KILL_SWITCH, KILL_SOURCE, &kill_all_message(reason));
     }
     let report = KillReport { all, corridors: out };
     if report.corridors.iter().any(|c| !c.ok) {

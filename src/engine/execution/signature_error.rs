@@ -73,4 +73,15 @@ pub enum PromotionProblem {
     /// Signed by a key `file` does not trust for `operator`.
     #[error("report {id} is signed by a key {file} does not trust for operator {operator}")]
     Untrusted { id: String, file: &'static str, operator: String },
+    /// A passed report, but incidents on the corridor are open (each in one line): an open
+    /// incident blocks promotion until the operator closes it.
+    #[error(
+        "{} open incident(s) on the corridor ({}); an open incident blocks promotion: review it with \
+         `quantlab incidents list`, then `quantlab incidents close ID --note TEXT`",
+        .0.len(), .0.join("; ")
+    )]
+    OpenIncidents(Vec<String>),
+    /// Whether incidents are open cannot be told (the journal or the alert log unreadable).
+    #[error("open incidents unknown: {0}")]
+    IncidentsUnknown(String),
 }

@@ -209,7 +209,9 @@ impl CorridorState {
             | Event::Note { .. }
             | Event::CancelRequested { .. }
             | Event::OrderPreview { .. }
-            | Event::PreviewResult { .. } => {}
+            | Event::PreviewResult { .. }
+            // A closing is the operator's review, not a change of the corridor's state.
+            | Event::IncidentClosed { .. } => {}
             Event::Approved { approval } => self.update(&approval.intent_id, |r| {
                 r.status = IntentStatus::Approved;
                 r.approval = Some(approval.clone());

@@ -1,5 +1,5 @@
 //! The engine's sub-handles: `engine.data()`, `.research()`, `.paper()`, `.signals()`,
-//! `.pretrade()`, `.execution()`, `.venues()`. Each borrows the [`Engine`] and owns one
+//! `.pretrade()`, `.execution()`, `.venues()`, `.incidents()`. Each borrows the [`Engine`] and owns one
 //! subsystem's operations, so a client reaches the engine by domain instead of through one
 //! flat list of methods; the [`Engine`] itself keeps only what every domain shares (the
 //! workspace, credentials, the venue runtime, checks and alerts).
@@ -8,6 +8,7 @@
 
 pub mod data;
 pub mod execution;
+pub mod incidents;
 pub mod live;
 pub mod paper;
 pub mod pretrade;
@@ -19,6 +20,7 @@ pub use data::Data;
 pub use execution::corridors::{pending_intent, ConfirmedSend, Connection, CorridorDetail, RecentFill};
 pub use execution::poll::{CorridorPoll, CorridorPollReport};
 pub use execution::{CorridorSnapshot, CorridorSummary, Execution};
+pub use incidents::Incidents;
 pub use live::Live;
 pub use paper::Paper;
 pub use pretrade::Pretrade;

@@ -84,6 +84,18 @@ async fn a_full_stage_live_corridor_needs_a_passed_promotion_report() {
     c.reconcile().await.unwrap();
     c.reconcile().await.unwrap();
     quantlab::engine::alerts::ack(&ws, None).unwrap();
+    // The drill opened an incident: until the operator reviews and closes it, the checklist
+    // fails on it.
+    let blocked =
+        promote::check(&ws, &id, c.policy(), c.policy_fingerprint().as_deref(), &store, Some(key())).unwrap();
+    let item = blocked.items.iter().find(|i| i.item == "no_open_incidents").unwrap();
+    assert!(!blocked.passed && !item.passed, "{item:?}");
+    drop(c);
+    let engine = quantlab::engine::Engine::open(ws.clone());
+    let open_incidents = engine.incidents().list(false).unwrap();
+    assert_eq!(open_incidents.len(), 1, "{open_incidents:?}");
+    engine.incidents().close(&open_incidents[0].id, "kill switch drill reviewed").unwrap();
+    let mut c = open();
     let report =
         promote::check(&ws, &id, c.policy(), c.policy_fingerprint().as_deref(), &store, Some(key())).unwrap();
     assert!(report.passed, "{:?}", report.items);

@@ -19,6 +19,10 @@ use crate::engine::alerts::codes;
 use crate::engine::error::{Error, Result};
 use crate::engine::workspace::write_json;
 
+/// How a disarm the corridor made itself begins (its venue timer could not be renewed): every
+/// other disarm is the operator's.
+pub const DEAD_MAN_NOT_RENEWED: &str = "the dead-man timer could not be renewed";
+
 /// Largest clock skew an armed corridor tolerates.
 pub const MAX_ARM_SKEW_MS: i64 = 1_000;
 
@@ -176,7 +180,7 @@ impl Corridor {
         }
         let secs = self.dead_man_secs()?;
         if let Err(e) = self.adapter.dead_man_switch(secs).await {
-            let reason = format!("the dead-man timer could not be renewed: {e}");
+            let reason = format!("{DEAD_MAN_NOT_RENEWED}: {e}");
             self.append(Event::Disarmed { reason: reason.clone() }, false)?;
             self.alert(codes::VENUE_ERROR, &format!("corridor disarmed: {reason}"));
             return Err(e.into());

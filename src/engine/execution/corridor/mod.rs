@@ -263,10 +263,14 @@ impl Corridor {
         dry_run: bool,
     ) -> ExecutionPreflight {
         let halt = global_halt::reason(&self.ws);
+        // The gate reads the reports, the journal and the alert log: only where it applies
+        // (preflight's `promotion` rule passes every other corridor without looking).
+        let gated = self.id.venue.is_live() && self.policy().is_some_and(|p| p.above_micro_live());
         let promotion = match self.policy_fingerprint() {
-            Some(fp) => {
+            Some(fp) if gated => {
                 super::promote::gate(&self.ws, &self.id, &fp).map(|r| r.id).map_err(|why| why.to_string())
             }
+            Some(_) => Err("not needed".to_string()),
             None => Err("none".to_string()),
         };
         let arm = self.arm_status();

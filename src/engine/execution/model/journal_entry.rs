@@ -167,4 +167,18 @@ pub enum Event {
         /// Why it failed its audit.
         why: String,
     },
+    /// The operator reviewed an incident of this corridor and closed it with a note
+    /// (`quantlab incidents close`). A note, not an order: it changes no state but the
+    /// incident's. An incident across corridors is closed by one such entry in each.
+    IncidentClosed {
+        incident_id: String,
+        note: String,
+        /// Who closed it: the process's operator name.
+        operator: String,
+        /// The sequence of the entry in this journal that opened the incident here, when a
+        /// journal entry did.
+        trigger_seq: Option<u64>,
+        /// The critical alert that opened it here, when an alert alone did.
+        trigger_alert: Option<String>,
+    },
 }
