@@ -19,6 +19,8 @@ pub enum Confirm {
     KillSwitch,
     /// Stop a paper session (a stopped session never runs again).
     StopPaper,
+    /// Stop a live session (it never runs again; its pending intent is left to its TTL).
+    StopLive,
     /// Send the order in [`App::order`]: the one dialog whose confirm key approves.
     SendOrder,
     /// Disarm the selected corridor.

@@ -79,23 +79,25 @@ fn mode(app: &App) -> String {
 }
 
 fn draw_tabs(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let title = |i: usize, s: &dyn Screen, short: bool| match short {
-        false => format!("{} {}{}", i + 1, s.title(), s.badge(&app.shared)),
-        true => format!("{} {}{}", i + 1, s.short(), s.badge_short(&app.shared)),
+    let title = |i: usize, s: &dyn Screen, size: Size| match size {
+        Size::Full => format!("{} {}{}", i + 1, s.title(), s.badge(&app.shared)),
+        Size::Short => format!("{} {}{}", i + 1, s.short(), s.badge_short(&app.shared)),
+        Size::Tiny => format!("{} {}{}", i + 1, s.tiny(), s.badge_short(&app.shared)),
     };
-    let titles = |short: bool| -> Vec<String> {
-        app.tabs.iter().enumerate().map(|(i, s)| title(i, s.as_ref(), short)).collect()
+    let titles = |size: Size| -> Vec<String> {
+        app.tabs.iter().enumerate().map(|(i, s)| title(i, s.as_ref(), size)).collect()
     };
     // Every tab must stay visible: on a narrow terminal short titles with only the alert count,
-    // and on a narrower one without the spaces around the dividers.
+    // on a narrower one without the spaces around the dividers, and then the shortest titles.
     let fits = |titles: &[String], pad: usize| {
         titles.iter().map(|s| s.chars().count() + 2 * pad + 1).sum::<usize>() <= area.width as usize
     };
-    let (full, short) = (titles(false), titles(true));
+    let (full, short) = (titles(Size::Full), titles(Size::Short));
     let (shown, pad) = match () {
         _ if fits(&full, 1) => (full, " "),
         _ if fits(&short, 1) => (short, " "),
-        _ => (short, ""),
+        _ if fits(&short, 0) => (short, ""),
+        _ => (titles(Size::Tiny), ""),
     };
     let tabs = Tabs::new(shown.into_iter().map(Line::from))
         .select(app.tab)
@@ -104,6 +106,14 @@ fn draw_tabs(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         .highlight_style(t.tab_active)
         .divider("│");
     f.render_widget(tabs, area);
+}
+
+/// How long the tab titles are.
+#[derive(Clone, Copy)]
+enum Size {
+    Full,
+    Short,
+    Tiny,
 }
 
 fn draw_footer(f: &mut Frame, area: Rect, app: &App, cx: &Ctx) {

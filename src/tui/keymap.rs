@@ -7,7 +7,7 @@
 //! [[bind]]
 //! context = "runs"        # global, runs, run_detail, compare, sweeps, sweep_detail, alerts,
 //!                         # pretrade, pretrade_form, paper, paper_detail, signals,
-//!                         # signal_detail, form, filter, confirm, help
+//!                         # signal_detail, corridors, live, form, filter, confirm, help
 //! keys = ["o", "enter"]   # see KeyChord::parse; [] unbinds the action in that context
 //! action = "open"         # snake_case Action name
 //! desc = "open run"       # optional; defaults to the built-in description
@@ -30,17 +30,17 @@ use serde::Deserialize;
 #[rustfmt::skip]
 pub enum Context {
     Global, Runs, RunDetail, Compare, Sweeps, SweepDetail, Alerts, Pretrade, PretradeForm, Paper,
-    PaperDetail, Signals, SignalDetail, Corridors, Form, Filter, Confirm, Help,
+    PaperDetail, Signals, SignalDetail, Corridors, Live, Form, Filter, Confirm, Help,
 }
 
 impl Context {
     /// Every context, in help-overlay order.
     #[rustfmt::skip]
-    pub const ALL: [Context; 18] = [
+    pub const ALL: [Context; 19] = [
         Context::Global, Context::Runs, Context::RunDetail, Context::Compare, Context::Sweeps,
         Context::SweepDetail, Context::Alerts, Context::Pretrade, Context::PretradeForm, Context::Paper,
-        Context::PaperDetail, Context::Signals, Context::SignalDetail, Context::Corridors, Context::Form,
-        Context::Filter, Context::Confirm, Context::Help,
+        Context::PaperDetail, Context::Signals, Context::SignalDetail, Context::Corridors, Context::Live,
+        Context::Form, Context::Filter, Context::Confirm, Context::Help,
     ];
 
     /// Config-file spelling, e.g. `run_detail`.
@@ -65,6 +65,7 @@ impl Context {
             Context::Signals => "Signals",
             Context::SignalDetail => "Signal",
             Context::Corridors => "Corridors",
+            Context::Live => "Live",
             Context::Form => "Form",
             Context::Filter => "Filter input",
             Context::Confirm => "Confirm dialog",
@@ -82,7 +83,7 @@ impl Context {
 #[serde(rename_all = "snake_case")]
 #[rustfmt::skip]
 pub enum Action {
-    Quit, Help, NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, Tab5, Tab6, Tab7,
+    Quit, Help, NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, Tab5, Tab6, Tab7, Tab8, Tab9,
     Up, Down, PageUp, PageDown, Top, Bottom, Left, Right, Open, Back,
     SortNext, SortPrev, SortReverse, Filter, ClearFilter, Mark, Compare, NewRun, Refresh,
     Ack, AckAll, KillSwitch, Edit, SavePlan, ToIntent, Pause, Resume, Stop, Research, Triage, Arm,
@@ -94,11 +95,11 @@ pub enum Action {
 impl Action {
     /// Every action, in declaration order (used to list valid names in errors).
     #[rustfmt::skip]
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 51] = [
         Action::Quit, Action::Help, Action::NextTab, Action::PrevTab, Action::Tab1, Action::Tab2,
-        Action::Tab3, Action::Tab4, Action::Tab5, Action::Tab6, Action::Tab7, Action::Up, Action::Down,
-        Action::PageUp, Action::PageDown, Action::Top, Action::Bottom, Action::Left, Action::Right,
-        Action::Open, Action::Back, Action::SortNext, Action::SortPrev, Action::SortReverse,
+        Action::Tab3, Action::Tab4, Action::Tab5, Action::Tab6, Action::Tab7, Action::Tab8, Action::Tab9,
+        Action::Up, Action::Down, Action::PageUp, Action::PageDown, Action::Top, Action::Bottom,
+        Action::Left, Action::Right, Action::Open, Action::Back, Action::SortNext, Action::SortPrev, Action::SortReverse,
         Action::Filter, Action::ClearFilter, Action::Mark, Action::Compare, Action::NewRun,
         Action::Refresh, Action::Ack, Action::AckAll, Action::KillSwitch, Action::Edit,
         Action::SavePlan, Action::ToIntent, Action::Pause, Action::Resume, Action::Stop,
@@ -154,6 +155,8 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::Global, &["5"], A::Tab5, "go to tab"),
     (C::Global, &["6"], A::Tab6, "go to tab"),
     (C::Global, &["7"], A::Tab7, "go to tab"),
+    (C::Global, &["8"], A::Tab8, "go to tab"),
+    (C::Global, &["9"], A::Tab9, "go to tab"),
     (C::Global, &["up", "k"], A::Up, "up"),
     (C::Global, &["down", "j"], A::Down, "down"),
     (C::Global, &["pgup", "ctrl+u"], A::PageUp, "page up"),
@@ -195,6 +198,9 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::SignalDetail, &["t"], A::Triage, "triage again"),
     (C::Corridors, &["a"], A::Arm, "arm"),
     (C::Corridors, &["d"], A::Disarm, "disarm (asks first)"),
+    (C::Live, &["p"], A::Pause, "pause"),
+    (C::Live, &["r"], A::Resume, "resume"),
+    (C::Live, &["x"], A::Stop, "stop (asks first)"),
     (C::Form, &["tab"], A::NextField, "next field"),
     (C::Form, &["backtab"], A::PrevField, "previous field"),
     (C::Form, &["enter"], A::Submit, "submit"),
@@ -221,10 +227,10 @@ const ESSENTIAL: [(Context, Action); 8] = [
 /// Actions an operator's fingers make by reflex, moving about or leaving: their keys (in any
 /// context, as the defaults have them or as a keymap rebinds them) never approve an order.
 #[rustfmt::skip]
-const NAVIGATION: [Action; 25] = [
+const NAVIGATION: [Action; 27] = [
     A::Quit, A::Help, A::NextTab, A::PrevTab, A::Tab1, A::Tab2, A::Tab3, A::Tab4, A::Tab5, A::Tab6,
-    A::Tab7, A::Up, A::Down, A::PageUp, A::PageDown, A::Top, A::Bottom, A::Left, A::Right, A::Open,
-    A::Back, A::NextField, A::PrevField, A::Submit, A::Cancel,
+    A::Tab7, A::Tab8, A::Tab9, A::Up, A::Down, A::PageUp, A::PageDown, A::Top, A::Bottom, A::Left,
+    A::Right, A::Open, A::Back, A::NextField, A::PrevField, A::Submit, A::Cancel,
 ];
 
 /// Keys that move, open, close or edit wherever they are typed: never a confirm key, with or

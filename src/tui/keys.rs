@@ -53,6 +53,8 @@ impl App {
             Action::Tab5 => self.show(4),
             Action::Tab6 => self.show(5),
             Action::Tab7 => self.show(6),
+            Action::Tab8 => self.show(7),
+            Action::Tab9 => self.show(8),
             // Refresh reads again everything the console read at start.
             Action::Refresh => {
                 for c in self.reads() {

@@ -159,8 +159,11 @@ fn the_about_tab_says_what_this_console_is_and_reads() {
     let mut h = Harness::new(&ws);
     h.key(KeyCode::BackTab);
     assert_eq!(h.app.tab_title(), "About");
+    h.key(KeyCode::Char('1'));
+    h.key(KeyCode::Char('9'));
+    assert_eq!(h.app.tab_title(), "About", "9 goes to it");
     let s = h.screen(100, 24);
-    assert!(s.contains("8 About"), "{s}");
+    assert!(s.contains("9 About"), "{s}");
     assert!(s.contains(&format!("version    {}", env!("CARGO_PKG_VERSION"))), "{s}");
     assert!(s.contains("workspace  outputs"), "{s}");
     assert!(s.contains("keymap     none (the built-in keys are in use)"), "{s}");
@@ -192,23 +195,23 @@ fn tabs_cycle_both_ways_and_wrap() {
 }
 
 /// The tab bar keeps every tab in sight: full titles where they fit, then short ones, then
-/// short ones without the spaces around the dividers.
+/// short ones without the spaces around the dividers, then the shortest ones.
 #[test]
 fn every_tab_stays_visible_on_a_narrow_terminal() {
     let (ws, _) = workspace_with_runs();
     let mut h = Harness::new(&ws);
-    let tabs: Vec<(String, String)> = h
+    let tabs: Vec<[String; 3]> = h
         .app
         .tabs
         .iter()
         .enumerate()
-        .map(|(i, t)| (format!("{} {}", i + 1, t.title()), format!("{} {}", i + 1, t.short())))
+        .map(|(i, t)| [t.title(), t.short(), t.tiny()].map(|x| format!("{} {x}", i + 1)))
         .collect();
     for w in [120, 80, 70] {
         let s = h.screen(w, 24);
         let bar = s.lines().nth(1).unwrap();
-        for (full, short) in &tabs {
-            assert!(bar.contains(full.as_str()) || bar.contains(short.as_str()), "{full} at {w}: {bar}");
+        for names in &tabs {
+            assert!(names.iter().any(|n| bar.contains(n.as_str())), "{} at {w}: {bar}", names[0]);
         }
         assert!(bar.contains("3 Alerts (1)"), "the open alert is always counted: {bar}");
     }

@@ -26,7 +26,10 @@ pub enum Cmd {
     LoadPaperDetail(String),
     LoadPaperForm,
     StartPaper(Box<crate::engine::paper::StartRequest>),
-    Paper(PaperOp, String),
+    Paper(SessionOp, String),
+    /// Every live strategy session.
+    LoadLive,
+    Live(SessionOp, String),
     LoadSignals,
     LoadSignalDetail(String),
     /// Research a signal in the background (sweeps, walk-forward, verdict).
@@ -46,12 +49,22 @@ pub enum Cmd {
     SendConfirmed(Box<crate::engine::execution::Confirmation>),
 }
 
-/// What the operator asked of a paper session.
+/// What the operator asked of a session, paper or live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaperOp {
+pub enum SessionOp {
     Pause,
     Resume,
     Stop,
+}
+
+impl SessionOp {
+    pub fn name(self) -> &'static str {
+        match self {
+            SessionOp::Pause => "pause",
+            SessionOp::Resume => "resume",
+            SessionOp::Stop => "stop",
+        }
+    }
 }
 
 impl Cmd {
@@ -83,6 +96,8 @@ impl Cmd {
             Cmd::LoadPaperForm => K::PaperForm,
             Cmd::StartPaper(r) => K::StartPaper { strategy: r.strategy.clone(), feed: r.feed.clone() },
             Cmd::Paper(op, id) => K::PaperOp(*op, id.clone()),
+            Cmd::LoadLive => K::Live,
+            Cmd::Live(op, id) => K::LiveOp(*op, id.clone()),
             Cmd::LoadSignals => K::Signals,
             Cmd::LoadSignalDetail(id) => K::SignalDetail(id.clone()),
             Cmd::ResearchSignal(id) => K::Research(id.clone()),

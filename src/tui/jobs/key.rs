@@ -1,7 +1,7 @@
 //! What a job is known by: its [`JobKey`]. The in-flight set, the status bar and a result's
 //! routing all use it; the key also says which workers run the job.
 
-use super::PaperOp;
+use super::SessionOp;
 use crate::engine::execution::CorridorId;
 
 /// A job the console runs. Two commands with one key are the same job: at most one of them is
@@ -35,7 +35,9 @@ pub enum JobKey {
         strategy: String,
         feed: String,
     },
-    PaperOp(PaperOp, String),
+    PaperOp(SessionOp, String),
+    Live,
+    LiveOp(SessionOp, String),
     Signals,
     SignalDetail(String),
     Research(String),
@@ -60,6 +62,7 @@ impl JobKey {
             JobKey::Kill => Some("kill switch: halting and cancelling".into()),
             JobKey::StartPaper { strategy, feed } => Some(format!("paper: starting {strategy} on {feed}")),
             JobKey::PaperOp(op, id) => Some(format!("paper: {op:?} {id}").to_lowercase()),
+            JobKey::LiveOp(op, id) => Some(format!("live: {} {id}", op.name())),
             JobKey::Research(id) => Some(format!("researching signal {id}")),
             JobKey::Arm(id) => Some(format!("arming {id}")),
             JobKey::Send(intent) => Some(format!("sending {intent}")),

@@ -49,6 +49,10 @@ pub enum Loaded {
     PaperDetail(Box<PaperDetailView>),
     /// A session was started, paused, resumed or stopped: its id and what happened.
     PaperChanged(String, String),
+    /// The live sessions, oldest first (as the engine lists them).
+    Live(Vec<crate::engine::live::LiveSession>),
+    /// A live session was paused, resumed or stopped: its id and what happened.
+    LiveChanged(String, String),
     /// The signals, and when they were read.
     Signals(Vec<crate::engine::signals::SignalRow>, i64),
     SignalDetail(Box<SignalDetailView>),

@@ -8,7 +8,7 @@ mod flight;
 mod key;
 mod loaded;
 
-pub use cmd::{Cmd, PaperOp};
+pub use cmd::{Cmd, SessionOp};
 pub use flight::Jobs;
 pub use key::{JobKey, Lane};
 pub use loaded::{ExecutionState, Loaded};
@@ -84,16 +84,32 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
         }
         Cmd::Paper(op, id) => {
             let s = match op {
-                PaperOp::Pause => engine.paper().pause(&id)?,
-                PaperOp::Resume => engine.paper().resume(&id)?,
-                PaperOp::Stop => engine.paper().stop(&id)?,
+                SessionOp::Pause => engine.paper().pause(&id)?,
+                SessionOp::Resume => engine.paper().resume(&id)?,
+                SessionOp::Stop => engine.paper().stop(&id)?,
             };
             let what = match op {
-                PaperOp::Pause => "pausing after the current bar",
-                PaperOp::Resume => "resuming",
-                PaperOp::Stop => "stopping",
+                SessionOp::Pause => "pausing after the current bar",
+                SessionOp::Resume => "resuming",
+                SessionOp::Stop => "stopping",
             };
             Loaded::PaperChanged(s.id, what.into())
+        }
+        Cmd::LoadLive => Loaded::Live(engine.live().list()?),
+        // A refusal (a corridor halted or not armed, a session that cannot) is the job's
+        // error: the status bar says it, as the CLI's exit 3 does.
+        Cmd::Live(op, id) => {
+            let s = match op {
+                SessionOp::Pause => engine.live().pause(&id)?,
+                SessionOp::Resume => engine.live().resume(&id)?,
+                SessionOp::Stop => engine.live().stop(&id)?,
+            };
+            let what = match op {
+                SessionOp::Pause => "pausing after the current bar",
+                SessionOp::Resume => "resuming",
+                SessionOp::Stop => "stopping",
+            };
+            Loaded::LiveChanged(s.id, what.into())
         }
         Cmd::LoadSignals => Loaded::Signals(engine.signals().list(None)?, crate::engine::time::now_ms()),
         Cmd::LoadSignalDetail(id) => {

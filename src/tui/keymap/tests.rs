@@ -255,7 +255,7 @@ fn footer_for_runs_lists_context_keys_first_then_global() {
     let km = Keymap::defaults();
     let footer = km.footer(C::Runs);
     let keys: Vec<&str> = footer.iter().map(|(k, _)| k.as_str()).collect();
-    for want in ["s", "S", "r", "/", "x", "Space", "c", "n", "?/F1", "q/^c", "1-7"] {
+    for want in ["s", "S", "r", "/", "x", "Space", "c", "n", "?/F1", "q/^c", "1-9"] {
         assert!(keys.contains(&want), "{want} missing from {footer:?}");
     }
     assert_eq!(footer[0], ("s".to_string(), "sort by next column"));
@@ -285,10 +285,11 @@ fn help_groups_every_binding_by_context() {
     assert!(titles.contains(&"Runs") && titles.contains(&"Confirm dialog"));
     assert!(!titles.contains(&"Run detail"), "contexts without own bindings are skipped");
     let global = &help[0].1;
-    assert!(global.contains(&("1-7".to_string(), "go to tab".to_string())));
+    assert!(global.contains(&("1-9".to_string(), "go to tab".to_string())));
     assert!(global.contains(&("↓/j".to_string(), "down".to_string())));
     let total: usize = help.iter().map(|(_, rows)| rows.len()).sum();
-    assert_eq!(total, DEFAULTS.len() - 6, "only the seven tab bindings merge");
+    assert_eq!(total, DEFAULTS.len() - 8, "only the nine tab bindings merge");
+    assert!(titles.contains(&"Live"), "{titles:?}");
 }
 
 #[test]

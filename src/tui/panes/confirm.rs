@@ -9,7 +9,7 @@ use super::centered;
 use crate::tui::app::Confirm;
 use crate::tui::theme::Theme;
 
-/// `subject` names what the question is about (the paper session to stop).
+/// `subject` names what the question is about (the session to stop).
 pub fn draw(f: &mut Frame, area: Rect, c: Confirm, subject: Option<&str>, t: &Theme) {
     let stop;
     let (title, body, style) = match c {
@@ -21,6 +21,10 @@ pub fn draw(f: &mut Frame, area: Rect, c: Confirm, subject: Option<&str>, t: &Th
         Confirm::StopPaper => {
             stop = format!("Stop paper session {}? It finishes its current bar, writes its artifacts and never runs again (pause keeps it resumable).\n\ny  stop it      n / Esc  keep it running", subject.unwrap_or("?"));
             (" Stop session? ", stop.as_str(), t.warning)
+        }
+        Confirm::StopLive => {
+            stop = format!("Stop live session {}? It finishes its current bar and never runs again; an intent of it still waiting stays in the Corridors tab until its TTL (pause keeps it resumable).\n\ny  stop it      n / Esc  keep it running", subject.unwrap_or("?"));
+            (" Stop live session? ", stop.as_str(), t.warning)
         }
     };
     let r = centered(area, 60, 8);

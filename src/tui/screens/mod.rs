@@ -26,6 +26,7 @@ pub(crate) use cx::{Effects, Question};
 pub mod about;
 pub mod alerts;
 pub mod corridors;
+pub mod live;
 pub mod paper;
 pub mod pretrade;
 pub mod runs;
@@ -51,6 +52,7 @@ pub fn tabs() -> Vec<Box<dyn Screen>> {
         Box::new(paper::PaperScreen::default()),
         Box::new(signals::SignalsScreen::default()),
         Box::new(corridors::CorridorsScreen::default()),
+        Box::new(live::LiveScreen::default()),
         Box::new(about::AboutScreen::default()),
     ]
 }
@@ -62,6 +64,10 @@ pub trait Screen: Any {
     /// The title on a terminal too narrow for every full one.
     fn short(&self) -> &'static str {
         self.title()
+    }
+    /// The title when even the short ones do not fit (nine tabs on 70 columns).
+    fn tiny(&self) -> &'static str {
+        self.short()
     }
     /// Beside the title in the tab bar, e.g. ` (3)`.
     fn badge(&self, _shared: &Shared) -> String {

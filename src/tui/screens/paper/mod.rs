@@ -13,7 +13,7 @@ use super::paper_session::PaperSessionScreen;
 use super::{Cx, DrawCx, Screen, Shared, Shown};
 use crate::tui::app::Confirm;
 use crate::tui::jobs::Loaded;
-use crate::tui::jobs::{Cmd, JobKey, PaperOp};
+use crate::tui::jobs::{Cmd, JobKey, SessionOp};
 use crate::tui::keymap::{Action, Context};
 pub use state::PaperScreen;
 
@@ -21,10 +21,10 @@ pub use state::PaperScreen;
 /// again. What the session's state allows is the engine's to judge.
 pub fn paper_op(action: Action, id: String, cx: &mut Cx) {
     match action {
-        Action::Pause => cx.start(Cmd::Paper(PaperOp::Pause, id)),
-        Action::Resume => cx.start(Cmd::Paper(PaperOp::Resume, id)),
+        Action::Pause => cx.start(Cmd::Paper(SessionOp::Pause, id)),
+        Action::Resume => cx.start(Cmd::Paper(SessionOp::Resume, id)),
         Action::Stop => {
-            let stop = Cmd::Paper(PaperOp::Stop, id.clone());
+            let stop = Cmd::Paper(SessionOp::Stop, id.clone());
             cx.ask(Confirm::StopPaper, Some(id), Some(stop));
         }
         _ => {}

@@ -33,6 +33,10 @@ impl Screen for SignalsScreen {
         "Signals"
     }
 
+    fn tiny(&self) -> &'static str {
+        "Sig"
+    }
+
     fn badge(&self, _: &Shared) -> String {
         match self.rows.len() {
             0 => String::new(),

@@ -25,6 +25,10 @@ impl Screen for SweepsScreen {
         "Sweeps"
     }
 
+    fn tiny(&self) -> &'static str {
+        "Swp"
+    }
+
     fn badge(&self, _: &Shared) -> String {
         match self.sweeps.len() {
             0 => String::new(),
