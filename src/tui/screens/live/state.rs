@@ -65,6 +65,8 @@ mod tests {
             sizing: LiveSizing::Notional { notional: 500.into() },
             intent_ttl_ms: 30_000,
             allow_short: false,
+            fee_bps: 0.0,
+            slippage_bps: 0.0,
         };
         LiveSession::new(id.into(), config, 0.into())
     }
