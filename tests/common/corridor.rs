@@ -64,7 +64,8 @@ pub fn review(ws: &Ws, intent: &str) -> Console {
             ("QUANTLAB_LOOPBACK_OPERATOR_KEY", OPERATOR_SEED),
         ],
     );
-    screen.wait_for("7 Corridors");
+    // The tab bar shortens its titles when counts make it too wide ("7 Corr"): wait for the prefix.
+    screen.wait_for("7 Corr");
     keys.write_all(b"7").unwrap();
     screen.wait_for(intent);
     screen.wait_for("ARMED");

@@ -382,7 +382,7 @@ fn secrets_never_leak() {
     let env = [(LOOPBACK, cred.as_str()), ("QUANTLAB_OPERATOR", a.as_str())];
     let (mut child, screen, mut keys, _fd, _master) =
         pty::spawn_console_in(&r.ws, &["keyctl", "session", "-"], &["-vv"], &env);
-    screen.wait_for("7 Corridors");
+    screen.wait_for("7 Corr");
     keys.write_all(b"7").unwrap();
     // Each corridor's pane, loaded through its credential; the Kraken intent's confirm dialog
     // opened and closed with Esc (never the confirm key: nothing is sent).
