@@ -25,18 +25,6 @@ fn trades(path: &std::path::Path) -> Vec<String> {
     std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect()
 }
 
-fn wait_for(ws: &Ws, id: &str, what: &str, ok: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let (_, v) = ws.json(&["paper", "status", id]);
-        if ok(&v["result"]) {
-            return v["result"].clone();
-        }
-        assert!(Instant::now() < deadline, "{id} never reached {what}: {v}");
-        std::thread::sleep(Duration::from_millis(30));
-    }
-}
-
 /// As fast as possible, a replay gives exactly the backtest's trades, for both fill modes,
 /// long-only and long-short, with fees and slippage.
 #[test]
@@ -103,18 +91,18 @@ fn every_lifecycle_transition() {
         "life",
     ]);
     assert_eq!(code, 2, "names are unique");
-    wait_for(&ws, "life", "some bars", |s| s["bars_processed"].as_u64().unwrap_or(0) > 5);
+    ws.wait_status("paper", "life", "some bars", |s| s["bars_processed"].as_u64().unwrap_or(0) > 5);
     assert_eq!(ws.json(&["paper", "pause", "life"]).0, 0);
-    let paused = wait_for(&ws, "life", "paused", |s| s["status"] == "paused");
+    let paused = ws.wait_status("paper", "life", "paused", |s| s["status"] == "paused");
     std::thread::sleep(Duration::from_millis(200));
     let (_, still) = ws.json(&["paper", "status", "life"]);
     assert_eq!(still["result"]["bars_processed"], paused["bars_processed"], "no bars while paused");
     assert_eq!(ws.json(&["paper", "resume", "life"]).0, 0);
-    wait_for(&ws, "life", "running again", |s| {
+    ws.wait_status("paper", "life", "running again", |s| {
         s["status"] == "running" && s["bars_processed"].as_u64() > paused["bars_processed"].as_u64()
     });
     assert_eq!(ws.json(&["paper", "stop", "life"]).0, 0);
-    let stopped = wait_for(&ws, "life", "stopped", |s| s["status"] == "stopped");
+    let stopped = ws.wait_status("paper", "life", "stopped", |s| s["status"] == "stopped");
     assert!(stopped["reason"].as_str().unwrap().contains("operator"));
     assert!(ws.path().join("paper_sessions/life/trades.csv").exists());
     // Terminal: nothing more.
@@ -149,7 +137,7 @@ fn a_killed_session_is_aborted_then_resumes_cleanly() {
     import(&ws, &fixture("BTCUSD_1h_head.csv"), "BTCUSD", "1h");
     let (code, v) = ws.paper_start("replay:BTCUSD:1h@90000", &["--fee-bps", "10", "--name", "victim"]);
     assert_eq!(code, 0, "{v}");
-    let s = wait_for(&ws, "victim", "30 bars", |s| s["bars_processed"].as_u64().unwrap_or(0) > 30);
+    let s = ws.wait_status("paper", "victim", "30 bars", |s| s["bars_processed"].as_u64().unwrap_or(0) > 30);
     let pid = s["pid"].as_u64().unwrap();
     let killed = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();
     assert!(killed.success());
@@ -382,9 +370,9 @@ fn sigterm_stops_a_runner_in_order() {
     let (code, v) = ws.paper_start("replay:TEST:1h@3600", &["--name", "signalled"]);
     assert_eq!(code, 0, "{v}");
     let pid = v["result"]["pid"].as_u64().expect("a runner pid") as i32;
-    wait_for(&ws, "signalled", "a few bars", |s| s["bars_processed"].as_u64().unwrap_or(0) >= 2);
+    ws.wait_status("paper", "signalled", "a few bars", |s| s["bars_processed"].as_u64().unwrap_or(0) >= 2);
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-    let s = wait_for(&ws, "signalled", "stopped", |s| s["status"] == "stopped");
+    let s = ws.wait_status("paper", "signalled", "stopped", |s| s["status"] == "stopped");
     assert_eq!(s["reason"], "stopped by SIGTERM");
     assert!(ws.path().join("paper_sessions/signalled/trades.csv").exists());
     let (_, list) = ws.json(&["paper", "list"]);

@@ -5,6 +5,7 @@
 
 pub mod console;
 pub mod corridor;
+pub mod intents;
 pub mod keypress;
 #[cfg(unix)]
 pub mod pty;
@@ -46,6 +47,26 @@ impl Ws {
     }
 
     /// Run with args, return (exit code, parsed stdout JSON).
+    /// Poll `quantlab KIND status ID --json` (KIND `paper` or `live`) until `ok` holds of its
+    /// result, failing after a minute with `what` it never reached.
+    pub fn wait_status(
+        &self,
+        kind: &str,
+        id: &str,
+        what: &str,
+        ok: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let (_, v) = self.json(&[kind, "status", id]);
+            if ok(&v["result"]) {
+                return v["result"].clone();
+            }
+            assert!(std::time::Instant::now() < deadline, "{kind} session {id} never reached {what}: {v}");
+            std::thread::sleep(std::time::Duration::from_millis(40));
+        }
+    }
+
     pub fn json(&self, args: &[&str]) -> (i32, serde_json::Value) {
         let out = self.cmd().args(args).output().unwrap();
         let code = out.status.code().unwrap_or(-1);

@@ -30,9 +30,7 @@ use quantlab::engine::execution::arm_state::ArmState;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::operators::{self, Origin};
 use quantlab::engine::execution::policy::EXAMPLE;
-use quantlab::engine::execution::{
-    Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
-};
+use quantlab::engine::execution::{Corridor, CorridorId, OperatorKey, Venue};
 use quantlab::engine::secrets::{CredentialKey, CredentialStore, Secret, LOOPBACK_ENV};
 use quantlab::engine::venues::connect::corridor_loopback;
 use quantlab::engine::venues::factory::VenueAdapters;
@@ -179,22 +177,7 @@ impl CredentialStore for NoKeyring {
 }
 
 fn kraken_spec() -> IntentSpec {
-    IntentSpec {
-        source: IntentSource::Operator,
-        venue: Venue::Kraken,
-        account: "main".into(),
-        symbol: "BTC/USD".into(),
-        side: Side::Buy,
-        quantity: "0.002".parse().unwrap(),
-        order_type: OrderType::Limit,
-        limit_price: Some("49900".parse().unwrap()),
-        trigger_price: None,
-        time_in_force: TimeInForce::Gtc,
-        reduce_only: false,
-        ttl_ms: None,
-        note: None,
-        exits: None,
-    }
+    common::intents::limit_buy(Venue::Kraken, "BTC/USD")
 }
 
 const LOOPBACK_VENUES: &str = "[kraken.main]\nbase_url = \"http://127.0.0.1:8790\"\n";

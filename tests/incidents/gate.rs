@@ -8,31 +8,14 @@ use quantlab::engine::execution::error::ExecutionError;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::policy::EXAMPLE;
 use quantlab::engine::execution::promote::{self, PromotionReport, PROMOTION_SCHEMA};
-use quantlab::engine::execution::{
-    paths, Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
-};
+use quantlab::engine::execution::{paths, Corridor, CorridorId, OperatorKey, Venue};
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::venues::fake::FakeVenue;
 use quantlab::engine::workspace::{write_json, Workspace};
 use quantlab::engine::{Engine, ErrorKind};
 
 fn intent() -> IntentSpec {
-    IntentSpec {
-        source: IntentSource::Operator,
-        venue: Venue::Kraken,
-        account: "main".into(),
-        symbol: "BTC/USD".into(),
-        side: Side::Buy,
-        quantity: "0.002".parse().unwrap(),
-        order_type: OrderType::Limit,
-        limit_price: Some("49900".parse().unwrap()),
-        trigger_price: None,
-        time_in_force: TimeInForce::Gtc,
-        reduce_only: false,
-        ttl_ms: None,
-        note: None,
-        exits: None,
-    }
+    crate::common::intents::limit_buy(Venue::Kraken, "BTC/USD")
 }
 
 #[tokio::test]

@@ -68,7 +68,8 @@ fn a_critical_alert_of_no_corridor_is_an_incident_closed_in_the_workspace_record
     assert_eq!(inc["timeline"]["venue"].as_array().unwrap().len(), 0, "no venue to tell");
 
     // Acknowledged: resolved, and the acknowledgement is the operator's in its timeline.
-    assert_eq!(ws.json(&["alerts", "ack", &first.id]).0, 0);
+    let (code, out) = ws.json(&["alerts", "ack", &first.id]);
+    assert_eq!(code, 0, "{out}");
     let inc = list(&ws, false).remove(0);
     assert_eq!(inc["resolved"]["kind"], "acknowledged");
     let acks: Vec<_> = inc["timeline"]["operator"]["did"]

@@ -1,7 +1,6 @@
 //! `quantlab live ...` from scripts: a rehearsal on the fake venue in a runner process of its
 //! own, steered and read with `--json`, every document checked against its JSON Schema.
 
-use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -14,18 +13,6 @@ fn valid(doc: &Value) {
     let v = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = v.iter_errors(doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
     assert!(errors.is_empty(), "{errors:#?}\n{doc:#}");
-}
-
-fn wait_for(ws: &Ws, id: &str, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (_, v) = ws.json(&["live", "status", id]);
-        if ok(&v["result"]) {
-            return v["result"].clone();
-        }
-        assert!(Instant::now() < deadline, "{id} never reached {what}: {v}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 fn start(ws: &Ws, data: &str, name: &str) -> (i32, Value) {
@@ -76,8 +63,9 @@ fn a_rehearsal_runs_in_its_own_process_and_its_intents_wait_for_the_operator() {
     assert_eq!(code, 0, "{v}");
     valid(&v["result"]);
     assert!(v["result"]["pid"].as_u64().is_some(), "{v}");
-    let s =
-        wait_for(&ws, "rehearsal", "an intent waiting for the keypress", |s| s["pending_intent"].is_string());
+    let s = ws.wait_status("live", "rehearsal", "an intent waiting for the keypress", |s| {
+        s["pending_intent"].is_string()
+    });
     valid(&s);
     let intent = s["pending_intent"].as_str().unwrap();
     let (code, row) = ws.json(&["intent", "show", intent]);
@@ -92,10 +80,10 @@ fn a_rehearsal_runs_in_its_own_process_and_its_intents_wait_for_the_operator() {
     assert!(v["error"]["message"].as_str().unwrap().contains("already trades BTC/USD"), "{v}");
 
     assert_eq!(ws.json(&["live", "pause", "rehearsal"]).0, 0);
-    let paused = wait_for(&ws, "rehearsal", "paused", |s| s["status"] == "paused");
+    let paused = ws.wait_status("live", "rehearsal", "paused", |s| s["status"] == "paused");
     assert_eq!(paused["paused_by"], "operator");
     assert_eq!(ws.json(&["live", "stop", "rehearsal"]).0, 0);
-    wait_for(&ws, "rehearsal", "stopped", |s| s["status"] == "stopped");
+    ws.wait_status("live", "rehearsal", "stopped", |s| s["status"] == "stopped");
     let (code, list) = ws.json(&["live", "list"]);
     assert_eq!(code, 0);
     assert_eq!(list["result"]["count"], 1);

@@ -15,9 +15,7 @@ use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::model::{AttachedExits, ExitLeg};
 use quantlab::engine::execution::model::{OrderRef, OrderState};
 use quantlab::engine::execution::state::IntentStatus;
-use quantlab::engine::execution::{
-    Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
-};
+use quantlab::engine::execution::{Corridor, CorridorId, OperatorKey, OrderType, Side, Venue};
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::venues::sim::exchange::SimVenue;
 use quantlab::engine::workspace::Workspace;
@@ -39,22 +37,7 @@ fn spec(
     limit: Option<Decimal>,
     exits: AttachedExits,
 ) -> IntentSpec {
-    IntentSpec {
-        source: IntentSource::Operator,
-        venue,
-        account: "main".into(),
-        symbol: symbol.into(),
-        side: Side::Buy,
-        quantity: d("0.001"),
-        order_type: kind,
-        limit_price: limit,
-        trigger_price: None,
-        time_in_force: TimeInForce::Gtc,
-        reduce_only: false,
-        ttl_ms: None,
-        note: None,
-        exits: Some(exits),
-    }
+    IntentSpec { exits: Some(exits), ..crate::common::intents::buy(venue, symbol, "0.001", kind, limit) }
 }
 
 struct Rig {

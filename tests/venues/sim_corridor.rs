@@ -12,31 +12,14 @@ use quantlab::engine::execution::broker::BrokerAdapter;
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::model::OrderRef;
 use quantlab::engine::execution::state::IntentStatus;
-use quantlab::engine::execution::{
-    Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
-};
+use quantlab::engine::execution::{Corridor, CorridorId, OperatorKey, OrderType, Venue};
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::workspace::Workspace;
 use serde_json::json;
 use sim::*;
 
 fn spec(order_type: OrderType, limit: Option<rust_decimal::Decimal>) -> IntentSpec {
-    IntentSpec {
-        source: IntentSource::Operator,
-        venue: Venue::Kraken,
-        account: "main".into(),
-        symbol: "XBTUSD".into(),
-        side: Side::Buy,
-        quantity: d("0.001"),
-        order_type,
-        limit_price: limit,
-        trigger_price: None,
-        time_in_force: TimeInForce::Gtc,
-        reduce_only: false,
-        ttl_ms: None,
-        note: None,
-        exits: None,
-    }
+    crate::common::intents::buy(Venue::Kraken, "XBTUSD", "0.001", order_type, limit)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

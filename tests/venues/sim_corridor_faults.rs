@@ -27,9 +27,7 @@ use quantlab::engine::execution::model::{
     VenueResult, VenueStatus,
 };
 use quantlab::engine::execution::state::IntentStatus;
-use quantlab::engine::execution::{
-    Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
-};
+use quantlab::engine::execution::{Corridor, CorridorId, OperatorKey, OrderType, Venue};
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::venues::events::VenueEvent;
 use quantlab::engine::venues::hyperliquid::adapter::HlAdapter;

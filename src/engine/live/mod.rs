@@ -19,7 +19,6 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::engine::alerts::{self, codes};
 use crate::engine::error::{Error, Result};
 use crate::engine::execution as ex;
 use crate::engine::execution::adapter_factory::AdapterFactory;
@@ -28,11 +27,12 @@ use crate::engine::execution::context::ExecutionContext;
 use crate::engine::execution::{global_halt, policy, CorridorId, Venue};
 use crate::engine::paper::control::{self, Desired};
 use crate::engine::paper::feed::{Feed, FeedSpec, ReplayFeed};
+use crate::engine::paper::lifecycle;
 use crate::engine::paper::live_feed::{self, LiveFeed, LiveSpec};
 use crate::engine::runtime::VenueRuntime;
 use crate::engine::secrets::CredentialStore;
 use crate::engine::strategy;
-use crate::engine::time::{fmt_ms, now_ms, parse_timeframe};
+use crate::engine::time::{now_ms, parse_timeframe};
 use crate::engine::workspace::Workspace;
 pub use error::LiveError;
 pub use session::{LiveConfig, LiveSession, PausedBy};
@@ -241,32 +241,19 @@ pub fn run_on(env: &Env, id: &str, feed: Box<dyn Feed>) -> Result<LiveSession> {
 
 /// Sessions whose runner died while they were live are marked aborted (with an alert).
 pub fn mark_dead(ws: &Workspace) -> Result<Vec<String>> {
-    let mut marked = Vec::new();
-    for mut s in session::all(ws)? {
-        let dir = session::dir(ws, &s.id);
-        let launching = crate::engine::paper::launch::launching(s.status, &s.created_at);
-        if s.status.is_live() && !control::alive_in(&dir) && !launching {
-            let was = s.status;
-            s.status = session::Status::Aborted;
-            s.reason = Some(format!(
-                "its process ended while {} (found {}); `quantlab live resume {}` continues from the venue's position",
-                was.name(),
-                fmt_ms(now_ms()),
-                s.id
-            ));
-            s.pid = None;
-            s.ended_at = Some(fmt_ms(now_ms()));
-            s.save(ws)?;
-            let _ = alerts::raise(
-                ws,
-                codes::LIVE_SESSION_ABORTED,
-                &s.source(),
-                s.reason.as_deref().unwrap_or(""),
-            );
-            marked.push(s.id);
-        }
+    lifecycle::mark_dead(ws, session::all(ws)?)
+}
+
+/// The lifecycle's refusal as this kind's error.
+fn refused(id: &str, r: lifecycle::Refusal) -> Error {
+    use lifecycle::Refusal::*;
+    let id = id.to_string();
+    match r {
+        NotPausable(st) => LiveError::NotPausable { id, status: st.name() },
+        NotResumable(st) => LiveError::NotResumable { id, status: st.name() },
+        AlreadyEnded(st) => LiveError::AlreadyEnded { id, status: st.name() },
     }
-    Ok(marked)
+    .into()
 }
 
 pub fn list(ws: &Workspace) -> Result<Vec<LiveSession>> {
@@ -281,9 +268,7 @@ pub fn status(ws: &Workspace, id: &str) -> Result<LiveSession> {
 
 pub fn pause(ws: &Workspace, id: &str) -> Result<LiveSession> {
     let s = status(ws, id)?;
-    if !matches!(s.status, session::Status::Running | session::Status::Created) {
-        return Err(LiveError::NotPausable { id: id.into(), status: s.status.name() }.into());
-    }
+    lifecycle::pausable(s.status).map_err(|r| refused(id, r))?;
     control::set_in(&session::dir(ws, id), Desired::Paused)?;
     Ok(s)
 }
@@ -292,11 +277,7 @@ pub fn pause(ws: &Workspace, id: &str) -> Result<LiveSession> {
 /// an aborted one (which needs a new runner: `true` returned).
 pub fn resume(ws: &Workspace, id: &str) -> Result<(LiveSession, bool)> {
     let s = status(ws, id)?;
-    let needs_runner = match s.status {
-        session::Status::Paused => false,
-        session::Status::Aborted => true,
-        other => return Err(LiveError::NotResumable { id: id.into(), status: other.name() }.into()),
-    };
+    let needs_runner = lifecycle::resume_needs_runner(s.status).map_err(|r| refused(id, r))?;
     let corridor = &s.config.corridor;
     let journal = ex::replay(ws, corridor)?;
     if let Some(m) = global_halt::reason(ws) {
@@ -320,19 +301,15 @@ pub fn resume(ws: &Workspace, id: &str) -> Result<(LiveSession, bool)> {
 /// intent still waiting for the keypress is left to its TTL, visible in the Corridors tab.
 pub fn stop(ws: &Workspace, id: &str) -> Result<LiveSession> {
     let mut s = status(ws, id)?;
-    match s.status {
-        st if st.is_terminal() => Err(LiveError::AlreadyEnded { id: id.into(), status: st.name() }.into()),
-        session::Status::Aborted => {
+    match lifecycle::stop_step(s.status).map_err(|r| refused(id, r))? {
+        lifecycle::StopStep::MarkStopped => {
             s.status = session::Status::Stopped;
-            s.reason = Some("stopped by the operator after an abort".into());
+            s.reason = Some(lifecycle::STOPPED_AFTER_ABORT.into());
             s.save(ws)?;
-            Ok(s)
         }
-        _ => {
-            control::set_in(&session::dir(ws, id), Desired::Stopped)?;
-            Ok(s)
-        }
+        lifecycle::StopStep::AskRunner => control::set_in(&session::dir(ws, id), Desired::Stopped)?,
     }
+    Ok(s)
 }
 
 /// Launch the runner for `id` as a process of its own (`quantlab live run ID`), then wait

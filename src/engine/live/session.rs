@@ -179,3 +179,31 @@ pub fn default_name(strategy: &str, symbol: &str, at_ms: i64) -> String {
     let stamp: String = fmt_ms(at_ms).chars().filter(|c| c.is_ascii_digit() || *c == 'T').take(15).collect();
     format!("live_{strategy}_{sym}_{stamp}")
 }
+
+impl crate::engine::paper::lifecycle::Record for LiveSession {
+    const KIND: &'static str = "live";
+    const ABORTED_CODE: (&'static str, crate::engine::alerts::Severity) = crate::engine::alerts::codes::LIVE_SESSION_ABORTED;
+    const RESUMES_FROM: &'static str = "the venue's position";
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn status(&self) -> Status {
+        self.status
+    }
+    fn created_at(&self) -> &str {
+        &self.created_at
+    }
+    fn source(&self) -> String {
+        LiveSession::source(self)
+    }
+    fn runner_alive(&self, ws: &Workspace) -> bool {
+        crate::engine::paper::control::alive_in(&dir(ws, &self.id))
+    }
+    fn set_aborted(&mut self, reason: String, at: String) {
+        (self.status, self.reason, self.pid, self.ended_at) = (Status::Aborted, Some(reason), None, Some(at));
+    }
+    fn save(&mut self, ws: &Workspace) -> Result<()> {
+        LiveSession::save(self, ws)
+    }
+}

@@ -10,6 +10,7 @@ inner_modules! {
     feed,
     gaps,
     launch,
+    lifecycle,
     live_feed,
     runner,
     session,
@@ -18,11 +19,10 @@ inner_modules! {
 
 use std::collections::BTreeMap;
 
-use crate::engine::alerts::{self, codes};
 use crate::engine::backtest::BacktestConfig;
 use crate::engine::error::{Error, Result};
 use crate::engine::strategy;
-use crate::engine::time::{fmt_ms, now_ms};
+use crate::engine::time::now_ms;
 use crate::engine::workspace::Workspace;
 use control::Desired;
 pub use error::PaperError;
@@ -127,10 +127,6 @@ fn signal_path(p: &str) -> Result<String> {
 }
 
 /// A session just created whose runner has not taken it yet is being launched, not dead.
-fn launching(s: &Session) -> bool {
-    launch::launching(s.status, &s.created_at)
-}
-
 /// Run (or resume) a session in this process until it ends, stops or fails. A live feed's
 /// venue calls and stream run on `rt`, the engine's venue runtime (a replay never starts it).
 pub fn run(ws: &Workspace, rt: &crate::engine::runtime::VenueRuntime, id: &str) -> Result<Session> {
@@ -165,30 +161,19 @@ pub fn run(ws: &Workspace, rt: &crate::engine::runtime::VenueRuntime, id: &str) 
 /// Sessions whose runner died while they were live are marked aborted (with an alert), never
 /// left "running". Returns the ids marked.
 pub fn mark_dead(ws: &Workspace) -> Result<Vec<String>> {
-    let mut marked = Vec::new();
-    for mut s in session::all(ws)? {
-        if s.status.is_live() && !control::alive(ws, &s.id) && !launching(&s) {
-            let was = s.status;
-            s.status = Status::Aborted;
-            s.reason = Some(format!(
-                "its process ended while {} (found {}); `quantlab paper resume {}` continues from the last bar",
-                was.name(),
-                fmt_ms(now_ms()),
-                s.id
-            ));
-            s.pid = None;
-            s.ended_at = Some(fmt_ms(now_ms()));
-            s.save(ws)?;
-            let _ = alerts::raise(
-                ws,
-                codes::PAPER_SESSION_ABORTED,
-                &format!("paper:{}", s.id),
-                s.reason.as_deref().unwrap_or(""),
-            );
-            marked.push(s.id);
-        }
+    lifecycle::mark_dead(ws, session::all(ws)?)
+}
+
+/// The lifecycle's refusal as this kind's error.
+fn refused(id: &str, r: lifecycle::Refusal) -> Error {
+    use lifecycle::Refusal::*;
+    let id = id.to_string();
+    match r {
+        NotPausable(st) => PaperError::NotPausable { id, status: st.name() },
+        NotResumable(st) => PaperError::NotResumable { id, status: st.name() },
+        AlreadyEnded(st) => PaperError::AlreadyEnded { id, status: st.name() },
     }
-    Ok(marked)
+    .into()
 }
 
 pub fn list(ws: &Workspace) -> Result<Vec<Session>> {
@@ -204,9 +189,7 @@ pub fn status(ws: &Workspace, id: &str) -> Result<Session> {
 /// Ask a running session to pause.
 pub fn pause(ws: &Workspace, id: &str) -> Result<Session> {
     let s = status(ws, id)?;
-    if !matches!(s.status, Status::Running | Status::Created) {
-        return Err(PaperError::NotPausable { id: id.into(), status: s.status.name() }.into());
-    }
+    lifecycle::pausable(s.status).map_err(|r| refused(id, r))?;
     control::set(ws, id, Desired::Paused)?;
     Ok(s)
 }
@@ -214,34 +197,22 @@ pub fn pause(ws: &Workspace, id: &str) -> Result<Session> {
 /// Continue a paused session, or an aborted one (which needs a new runner: `true` returned).
 pub fn resume(ws: &Workspace, id: &str) -> Result<(Session, bool)> {
     let s = status(ws, id)?;
-    match s.status {
-        Status::Paused => {
-            control::set(ws, id, Desired::Running)?;
-            Ok((s, false))
-        }
-        Status::Aborted => {
-            control::set(ws, id, Desired::Running)?;
-            Ok((s, true))
-        }
-        other => Err(PaperError::NotResumable { id: id.into(), status: other.name() }.into()),
-    }
+    let needs_runner = lifecycle::resume_needs_runner(s.status).map_err(|r| refused(id, r))?;
+    control::set(ws, id, Desired::Running)?;
+    Ok((s, needs_runner))
 }
 
 /// Stop a session: a live runner finishes its bar and writes its artifacts; an aborted one is
 /// marked stopped here.
 pub fn stop(ws: &Workspace, id: &str) -> Result<Session> {
     let mut s = status(ws, id)?;
-    match s.status {
-        st if st.is_terminal() => Err(PaperError::AlreadyEnded { id: id.into(), status: st.name() }.into()),
-        Status::Aborted => {
+    match lifecycle::stop_step(s.status).map_err(|r| refused(id, r))? {
+        lifecycle::StopStep::MarkStopped => {
             s.status = Status::Stopped;
-            s.reason = Some("stopped by the operator after an abort".into());
+            s.reason = Some(lifecycle::STOPPED_AFTER_ABORT.into());
             s.save(ws)?;
-            Ok(s)
         }
-        _ => {
-            control::set(ws, id, Desired::Stopped)?;
-            Ok(s)
-        }
+        lifecycle::StopStep::AskRunner => control::set(ws, id, Desired::Stopped)?,
     }
+    Ok(s)
 }

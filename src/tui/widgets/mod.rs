@@ -1,5 +1,6 @@
 //! Widgets shared by the screens.
 
+pub mod columns;
 pub mod form;
 pub mod ladder;
 pub mod line_chart;

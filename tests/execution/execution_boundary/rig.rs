@@ -6,9 +6,7 @@ use std::sync::{Arc, OnceLock};
 use quantlab::engine::execution::intent::IntentSpec;
 use quantlab::engine::execution::operators::{self, Origin};
 use quantlab::engine::execution::policy::EXAMPLE;
-use quantlab::engine::execution::{
-    Corridor, CorridorId, IntentSource, OperatorKey, OrderType, Side, TimeInForce, Venue,
-};
+use quantlab::engine::execution::{Corridor, CorridorId, OperatorKey, OrderType, Side, Venue};
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::venues::fake::FakeVenue;
 use quantlab::engine::workspace::Workspace;
@@ -68,22 +66,7 @@ impl Rig {
 }
 
 pub fn spec() -> IntentSpec {
-    IntentSpec {
-        source: IntentSource::Operator,
-        venue: Venue::Fake,
-        account: "main".into(),
-        symbol: "BTC/USD".into(),
-        side: Side::Buy,
-        quantity: d("0.002"),
-        order_type: OrderType::Limit,
-        limit_price: Some(d("49900")),
-        trigger_price: None,
-        time_in_force: TimeInForce::Gtc,
-        reduce_only: false,
-        ttl_ms: None,
-        note: None,
-        exits: None,
-    }
+    crate::common::intents::limit_buy(Venue::Fake, "BTC/USD")
 }
 
 pub fn market(side: Side, qty: &str) -> IntentSpec {

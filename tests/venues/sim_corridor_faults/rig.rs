@@ -134,22 +134,7 @@ impl Rig {
 
     /// A buy of 0.001.
     pub(crate) fn spec(&self, order_type: OrderType, limit_price: Option<Decimal>) -> IntentSpec {
-        IntentSpec {
-            source: IntentSource::Operator,
-            venue: self.v,
-            account: "main".into(),
-            symbol: self.symbol.into(),
-            side: Side::Buy,
-            quantity: d("0.001"),
-            order_type,
-            limit_price,
-            trigger_price: None,
-            time_in_force: TimeInForce::Gtc,
-            reduce_only: false,
-            ttl_ms: None,
-            note: None,
-            exits: None,
-        }
+        crate::common::intents::buy(self.v, self.symbol, "0.001", order_type, limit_price)
     }
 
     pub(crate) fn approve(&mut self, intent_id: &str) {

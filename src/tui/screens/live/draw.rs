@@ -2,15 +2,16 @@
 //! the desired one, whether an intent waits), and below it the selected session's detail.
 
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::LiveScreen;
 use crate::engine::live::{LiveSession, PausedBy};
 use crate::tui::screens::paper::draw::{age, status_mark};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::columns::{self, Column};
 
 /// `2026-01-02T14:00:00Z` -> `2026-01-02 14:00`.
 fn minute(time: Option<&str>) -> String {
@@ -44,7 +45,9 @@ impl Col {
         Col::Bars,
         Col::LastBar,
     ];
+}
 
+impl Column<LiveSession> for Col {
     fn title(self) -> &'static str {
         match self {
             Col::Session => "session",
@@ -127,9 +130,10 @@ pub(super) fn draw(f: &mut Frame, area: Rect, l: &LiveScreen, t: &Theme) {
     let height = (rows as u16 + 2).min(area.height.saturating_sub(4));
     let [table, below] = Layout::vertical([Constraint::Min(4), Constraint::Length(height)]).areas(area);
     // Narrow terminals keep what tells the sessions apart and what each holds and wants.
-    let cols: &[Col] = match area.width {
-        140.. => &Col::ALL,
-        100..=139 => &[
+    let cols = columns::for_width(
+        area.width,
+        &Col::ALL,
+        &[
             Col::Session,
             Col::Status,
             Col::Symbol,
@@ -139,16 +143,9 @@ pub(super) fn draw(f: &mut Frame, area: Rect, l: &LiveScreen, t: &Theme) {
             Col::Bars,
             Col::LastBar,
         ],
-        _ => &[Col::Session, Col::Status, Col::Position, Col::Desired, Col::Pending],
-    };
-    let header = Row::new(cols.iter().map(|c| c.title())).style(t.header.add_modifier(Modifier::BOLD));
-    let fit = table.height.saturating_sub(3) as usize;
-    let first = l.sel.top(fit);
-    let body = l.sessions.iter().enumerate().skip(first).take(fit).map(|(i, s)| {
-        Row::new(cols.iter().map(|c| c.cell(s, t))).style(if l.sel.is(i) { t.selected } else { t.base })
-    });
-    let widths: Vec<Constraint> = cols.iter().map(|c| c.width()).collect();
-    f.render_widget(Table::new(body, widths).header(header).block(block), table);
+        &[Col::Session, Col::Status, Col::Position, Col::Desired, Col::Pending],
+    );
+    columns::draw(f, table, block, cols, &l.sessions, &l.sel, t);
     let block = Block::bordered().title(Line::styled(format!(" {} ", s.id), t.title)).border_style(t.border);
     f.render_widget(Paragraph::new(lines).style(t.base).wrap(Wrap { trim: false }).block(block), below);
 }

@@ -2,15 +2,16 @@
 //! its age, and totals across the live sessions; the selected session's reason below.
 
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Paragraph};
 use ratatui::Frame;
 
 use super::PaperScreen;
 use crate::engine::paper::SessionView;
 use crate::engine::paper::Status;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::columns::{self, Column};
 
 /// A status as a symbol and a word, never colour alone.
 pub(crate) fn status_mark(s: Status, t: &Theme) -> (String, Style) {
@@ -71,7 +72,9 @@ impl Col {
         Col::LastBar,
         Col::Age,
     ];
+}
 
+impl Column<SessionView> for Col {
     fn title(self) -> &'static str {
         match self {
             Col::Session => "session",
@@ -161,9 +164,10 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, p: &PaperScreen, t: &Theme) {
     }
     let [table, reason] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
     // Narrow terminals drop what the default session name already says, then the counts.
-    let cols: &[Col] = match area.width {
-        140.. => &Col::ALL,
-        100..=139 => &[
+    let cols = columns::for_width(
+        area.width,
+        &Col::ALL,
+        &[
             Col::Session,
             Col::Status,
             Col::Equity,
@@ -174,16 +178,9 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, p: &PaperScreen, t: &Theme) {
             Col::LastBar,
             Col::Age,
         ],
-        _ => &[Col::Session, Col::Status, Col::Equity, Col::Pnl, Col::Position, Col::Age],
-    };
-    let header = Row::new(cols.iter().map(|c| c.title())).style(t.header.add_modifier(Modifier::BOLD));
-    let fit = table.height.saturating_sub(3) as usize;
-    let first = p.sel.top(fit);
-    let rows = p.sessions.iter().enumerate().skip(first).take(fit).map(|(i, v)| {
-        Row::new(cols.iter().map(|c| c.cell(v, t))).style(if p.sel.is(i) { t.selected } else { t.base })
-    });
-    let widths: Vec<Constraint> = cols.iter().map(|c| c.width()).collect();
-    f.render_widget(Table::new(rows, widths).header(header).block(block), table);
+        &[Col::Session, Col::Status, Col::Equity, Col::Pnl, Col::Position, Col::Age],
+    );
+    columns::draw(f, table, block, cols, &p.sessions, &p.sel, t);
     if let Some(v) = p.selected() {
         let line = match &v.session.reason {
             Some(r) => Line::from(vec![Span::styled(" reason ", t.dim), Span::styled(r.clone(), t.base)]),
