@@ -190,6 +190,10 @@ fn a_session_shows_its_state_position_signal_and_the_intent_waiting_for_the_keyp
     assert!(s.contains("position    unknown (read on the session's first bar) · desired 0"), "{s}");
     assert!(s.contains("last signal none yet") && s.contains("pending     no intent waiting"), "{s}");
     assert!(s.contains("Live (1 live)"), "the tab counts it: {s}");
+    // Nor is its PnL zero before a bar measured it against the shadow.
+    assert_eq!(cell(&s, "s1", "pnl"), "unknown", "{s}");
+    assert_eq!(cell(&s, "s1", "drift"), "-", "{s}");
+    assert!(s.contains("drift       not measured yet (after the first bar)"), "{s}");
 
     // Run to the rise: one intent waits for the keypress.
     let runner = Runner::start(&engine, "s1");
@@ -216,9 +220,14 @@ fn a_session_shows_its_state_position_signal_and_the_intent_waiting_for_the_keyp
         "last bar    2023-11-15T",
         "· 7 bars",
         "Live · sessions 1 · live 1 · intents waiting 1",
+        // Measured against the shadow on this bar: nothing apart yet, no fill to compare.
+        "drift       pnl +0.00 vs shadow",
+        "position 0 vs 0 (0 bars apart) · missed 0 · no fill compared yet",
     ] {
         assert!(s.contains(want), "missing {want}:\n{s}");
     }
+    assert_eq!(cell(&s, "s1", "pnl"), "+0.00", "{s}");
+    assert_eq!(cell(&s, "s1", "drift"), "✓ within", "{s}");
     snapshot("live_120x40", &s);
     let small = h.screen(80, 24);
     for want in ["s1", "▶ running", "⧗ waiting", "position    0 at the venue · desired 0.01", "pending     ⧗"]
@@ -245,9 +254,11 @@ fn a_session_shows_its_state_position_signal_and_the_intent_waiting_for_the_keyp
         "position    0.01 at the venue · desired 0.01",
         "pending     no intent waiting",
         "intents     1 created, 0 missed, 0 refused, 1 filled",
+        "over 1 fills",
     ] {
         assert!(s.contains(want), "missing {want}:\n{s}");
     }
+    assert_ne!(cell(&s, "s1", "pnl"), "unknown", "a fill at a known price: {s}");
     let end = runner.join().unwrap();
     assert_eq!(end.status, Status::Completed);
 }

@@ -1,7 +1,6 @@
 //! `quantlab live ...` from scripts: a rehearsal on the fake venue in a runner process of its
 //! own, steered and read with `--json`, every document checked against its JSON Schema.
 
-
 use serde_json::Value;
 
 use crate::common::{fixture, Ws};

@@ -34,6 +34,7 @@ use crate::engine::secrets::CredentialStore;
 use crate::engine::strategy;
 use crate::engine::time::{now_ms, parse_timeframe};
 use crate::engine::workspace::Workspace;
+pub use drift::Drift;
 pub use error::LiveError;
 pub use session::{LiveConfig, LiveSession, PausedBy};
 pub use sizing::LiveSizing;

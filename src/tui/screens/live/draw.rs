@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::LiveScreen;
-use crate::engine::live::{LiveSession, PausedBy};
-use crate::tui::screens::paper::draw::{age, status_mark};
+use crate::engine::live::{Drift, LiveSession, PausedBy};
+use crate::tui::screens::paper::draw::{age, signed, status_mark};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::columns::{self, Column};
 
@@ -28,12 +28,14 @@ enum Col {
     Position,
     Desired,
     Pending,
+    Pnl,
+    Drift,
     Bars,
     LastBar,
 }
 
 impl Col {
-    const ALL: [Col; 10] = [
+    const ALL: [Col; 12] = [
         Col::Session,
         Col::Status,
         Col::Strategy,
@@ -42,6 +44,8 @@ impl Col {
         Col::Position,
         Col::Desired,
         Col::Pending,
+        Col::Pnl,
+        Col::Drift,
         Col::Bars,
         Col::LastBar,
     ];
@@ -58,6 +62,8 @@ impl Column<LiveSession> for Col {
             Col::Position => "position",
             Col::Desired => "desired",
             Col::Pending => "pending",
+            Col::Pnl => "pnl",
+            Col::Drift => "drift",
             Col::Bars => "bars",
             Col::LastBar => "last bar",
         }
@@ -73,6 +79,8 @@ impl Column<LiveSession> for Col {
             Col::Position => Constraint::Length(10),
             Col::Desired => Constraint::Length(10),
             Col::Pending => Constraint::Length(10),
+            Col::Pnl => Constraint::Length(10),
+            Col::Drift => Constraint::Length(9),
             Col::Bars => Constraint::Length(6),
             Col::LastBar => Constraint::Length(16),
         }
@@ -97,6 +105,19 @@ impl Column<LiveSession> for Col {
             Col::Pending => match &s.pending_intent {
                 Some(_) => Cell::from("⧗ waiting").style(t.warning),
                 None => Cell::from("-"),
+            },
+            // The session's PnL since it started, as measured against its shadow: unknown until
+            // a bar measured it, or while the venue's position or a fill price is unknown.
+            Col::Pnl => match s.drift.as_ref().and_then(|d| d.pnl_live) {
+                Some(p) => Cell::from(signed(p)).style(if p < 0.0 { t.negative } else { t.base }),
+                None => Cell::from("unknown").style(t.warning),
+            },
+            Col::Drift => match &s.drift {
+                Some(d) if !d.breaches.is_empty() => {
+                    Cell::from(format!("✖ {}", d.breaches.len())).style(t.critical)
+                }
+                Some(_) => Cell::from("✓ within").style(t.positive),
+                None => Cell::from("-").style(t.dim),
             },
             Col::Bars => Cell::from(s.bars_processed.to_string()),
             Col::LastBar => Cell::from(minute(s.last_bar_time.as_deref())),
@@ -140,14 +161,48 @@ pub(super) fn draw(f: &mut Frame, area: Rect, l: &LiveScreen, t: &Theme) {
             Col::Position,
             Col::Desired,
             Col::Pending,
-            Col::Bars,
+            Col::Pnl,
+            Col::Drift,
             Col::LastBar,
         ],
-        &[Col::Session, Col::Status, Col::Position, Col::Desired, Col::Pending],
+        &[Col::Session, Col::Status, Col::Position, Col::Desired, Col::Pending, Col::Pnl],
     );
     columns::draw(f, table, block, cols, &l.sessions, &l.sel, t);
     let block = Block::bordered().title(Line::styled(format!(" {} ", s.id), t.title)).border_style(t.border);
     f.render_widget(Paragraph::new(lines).style(t.base).wrap(Wrap { trim: false }).block(block), below);
+}
+
+/// The session against its shadow paper session: what the operator's approvals and the venue's
+/// fills cost against the strategy as backtested, and the limits it broke.
+fn drift<'a>(d: Option<&Drift>, t: &Theme) -> Vec<Span<'a>> {
+    let Some(d) = d else {
+        return text("not measured yet (after the first bar)", t.dim);
+    };
+    let bps = |x: Option<f64>| x.map_or("unknown".to_string(), |v| format!("{v:.1}"));
+    let pnl = d.pnl_live.map_or("unknown".to_string(), signed);
+    let live = d.position_live.as_deref().unwrap_or("unknown");
+    let slippage = match d.fills_compared {
+        0 => "no fill compared yet".to_string(),
+        n => format!(
+            "slippage bps mean {} worst {} over {n} fills",
+            bps(d.slippage_bps_mean),
+            bps(d.slippage_bps_worst)
+        ),
+    };
+    let mut spans = text(
+        format!(
+            "pnl {pnl} vs shadow {} · position {live} vs {} ({} bars apart) · missed {} · {slippage}",
+            signed(d.pnl_shadow),
+            d.position_shadow,
+            d.position_drift_bars,
+            d.missed_approvals,
+        ),
+        t.base,
+    );
+    if !d.breaches.is_empty() {
+        spans.push(Span::styled(format!(" · ✖ beyond its limits: {}", d.breaches.join("; ")), t.critical));
+    }
+    spans
 }
 
 /// A labelled line of the detail.
@@ -223,10 +278,45 @@ fn detail<'a>(s: &LiveSession, t: &Theme) -> Vec<Line<'a>> {
         }
     }
     lines.push(row("intents", text(counts, t.base), t));
+    lines.push(row("drift", drift(s.drift.as_ref(), t), t));
     let last = match &s.last_bar_time {
         Some(at) => format!("{at} · {} bars", s.bars_processed),
         None => "none yet".into(),
     };
     lines.push(row("last bar", text(last, t.base), t));
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn said(spans: &[Span]) -> String {
+        spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn drift_says_unknown_for_what_is_unknown_and_names_each_broken_limit() {
+        let t = Theme::builtin("default").unwrap();
+        assert_eq!(said(&drift(None, &t)), "not measured yet (after the first bar)");
+        let d = Drift {
+            missed_approvals: 4,
+            fills_compared: 2,
+            slippage_bps_mean: Some(61.25),
+            slippage_bps_worst: None,
+            position_live: None,
+            position_shadow: 0.01,
+            position_drift_bars: 5,
+            pnl_live: None,
+            pnl_shadow: -3.5,
+            breaches: vec!["missed approvals 4 > 3".into(), "slippage 61.2 bps > 50".into()],
+        };
+        let spans = drift(Some(&d), &t);
+        assert_eq!(
+            said(&spans),
+            "pnl unknown vs shadow -3.50 · position unknown vs 0.01 (5 bars apart) · missed 4 · slippage bps \
+             mean 61.2 worst unknown over 2 fills · ✖ beyond its limits: missed approvals 4 > 3; slippage 61.2 bps > 50"
+        );
+        assert_eq!(spans.last().unwrap().style, t.critical, "a breach is drawn as critical");
+    }
 }
