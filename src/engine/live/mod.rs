@@ -6,8 +6,10 @@
 
 pub mod error;
 inner_modules! {
+    book,
     decide,
     drift,
+    portfolio,
     runner,
     shadow,
     session,
@@ -34,7 +36,9 @@ use crate::engine::secrets::CredentialStore;
 use crate::engine::strategy;
 use crate::engine::time::{fmt_ms, now_ms, parse_timeframe};
 use crate::engine::workspace::Workspace;
+pub use book::Book;
 pub use error::LiveError;
+pub use portfolio::{LossHit, Portfolio, Share};
 pub use session::{LiveConfig, LiveSession, PausedBy};
 pub use sizing::LiveSizing;
 
@@ -101,6 +105,7 @@ pub fn create(env: &Env, req: &LiveStartRequest) -> Result<LiveSession> {
     let (corridor, symbol, interval_ms) = resolve_feed(ws, req)?;
     let loaded = policy::load(ws)?.ok_or_else(|| LiveError::NoPolicy(corridor.clone()))?;
     let cp = loaded.corridor(&corridor).ok_or_else(|| LiveError::NoPolicy(corridor.clone()))?;
+    portfolio::admit(ws, &loaded.policy, true)?;
     if !cp.symbols.is_empty() && !cp.symbols.contains(&symbol) {
         return Err(LiveError::SymbolNotAllowed { corridor, symbol }.into());
     }
@@ -269,6 +274,15 @@ pub fn mark_dead(ws: &Workspace) -> Result<Vec<String>> {
     Ok(marked)
 }
 
+/// The portfolio across live sessions now (dead runners marked aborted first), written to
+/// `live_sessions/portfolio.json`.
+pub fn portfolio(ws: &Workspace) -> Result<Portfolio> {
+    mark_dead(ws)?;
+    let p = portfolio::snapshot(ws, None)?;
+    portfolio::write(ws, &p)?;
+    Ok(p)
+}
+
 pub fn list(ws: &Workspace) -> Result<Vec<LiveSession>> {
     mark_dead(ws)?;
     session::all(ws)
@@ -297,6 +311,10 @@ pub fn resume(ws: &Workspace, id: &str) -> Result<(LiveSession, bool)> {
         session::Status::Aborted => true,
         other => return Err(LiveError::NotResumable { id: id.into(), status: other.name() }.into()),
     };
+    if let Some(loaded) = policy::load(ws)? {
+        // An aborted session goes live again: counted like a start.
+        portfolio::admit(ws, &loaded.policy, needs_runner)?;
+    }
     let corridor = &s.config.corridor;
     let journal = ex::replay(ws, corridor)?;
     if let Some(m) = global_halt::reason(ws) {
