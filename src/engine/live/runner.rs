@@ -214,10 +214,12 @@ impl Run<'_> {
     /// this runner or another): every live session is paused, this one too.
     fn portfolio_step(&mut self) -> Result<(Portfolio, bool)> {
         let ws = self.parts.ws;
-        let p = portfolio::snapshot(ws, Some(&self.s))?;
-        portfolio::write(ws, &p)?;
+        let mut p = portfolio::snapshot(ws, Some(&self.s))?;
         let limit = p.limits.as_ref().and_then(|l| l.daily_loss_limit);
-        let Some(limit) = limit else { return Ok((p, false)) };
+        let Some(limit) = limit else {
+            portfolio::write(ws, &p)?;
+            return Ok((p, false));
+        };
         let hit = match (&p.loss_hit, portfolio::loss_reached(&p, limit)) {
             (Some(hit), _) => hit.clone(),
             (None, Some(lost)) => {
@@ -234,10 +236,16 @@ impl Run<'_> {
                     let msg = portfolio::loss_message(&hit);
                     alerts::raise_with_copy(ws, codes::LIVE_PORTFOLIO_LOSS, "portfolio", &msg, &self.dir.join("alerts.jsonl"));
                 }
-                hit
+                // Another runner may have recorded it first: the record is what holds.
+                portfolio::loss_hit(ws, &p.day)?.unwrap_or(hit)
             }
-            (None, None) => return Ok((p, false)),
+            (None, None) => {
+                portfolio::write(ws, &p)?;
+                return Ok((p, false));
+            }
         };
+        p.loss_hit = Some(hit.clone());
+        portfolio::write(ws, &p)?;
         if !(self.s.status == Status::Paused && self.s.paused_by == Some(PausedBy::Portfolio)) {
             control::set_in(&self.dir, Desired::Paused)?;
             self.set_status(Status::Paused, Some(portfolio::loss_message(&hit)), Some(PausedBy::Portfolio))?;
