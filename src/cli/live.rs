@@ -5,7 +5,7 @@ use serde_json::json;
 use super::args::{LiveCmd, LiveStartArgs};
 use super::output::Outcome;
 use crate::engine::execution::Venue;
-use crate::engine::live::{LiveSession, LiveStartRequest};
+use crate::engine::live::{LiveSession, LiveStartRequest, Portfolio};
 use crate::engine::paper::Status;
 use crate::engine::strategy::parse_pairs;
 use crate::engine::{Engine, Result};
@@ -30,6 +30,51 @@ fn line(s: &LiveSession) -> String {
         s.last_signal.as_ref().map(|l| format!("\n    last signal: {}", l.reason)).unwrap_or_default(),
         s.reason.as_deref().map(|r| format!("\n    {r}")).unwrap_or_default()
     )
+}
+
+/// The portfolio in words: a line a session, the sums against the limits.
+fn portfolio_text(p: &Portfolio) -> String {
+    let or_unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".into());
+    let limit = |f: fn(&crate::engine::execution::PortfolioPolicy) -> Option<String>| {
+        p.limits.as_ref().and_then(f).map(|l| format!(" (limit {l})")).unwrap_or_default()
+    };
+    let mut text = format!(
+        "portfolio {}: {} live session(s){}  gross exposure {}{}  PnL today {}{}\n",
+        p.day,
+        p.sessions_live,
+        limit(|l| l.max_live_sessions.map(|m| m.to_string())),
+        or_unknown(&p.gross_exposure),
+        limit(|l| l.max_gross_exposure.map(|m| m.to_string())),
+        or_unknown(&p.pnl_today),
+        limit(|l| l.daily_loss_limit.map(|m| format!("-{m}"))),
+    );
+    for s in &p.sessions {
+        text.push_str(&format!(
+            "  {}  {:<9} {} in {}  position {}  mark {}  exposure {}  PnL today {}  as of {}\n",
+            s.id,
+            s.status.name(),
+            s.symbol,
+            s.corridor,
+            or_unknown(&s.position),
+            or_unknown(&s.mark),
+            or_unknown(&s.exposure),
+            or_unknown(&s.pnl_today),
+            s.as_of.as_deref().unwrap_or("never read"),
+        ));
+    }
+    if !p.unknown.is_empty() {
+        text.push_str(&format!("  unknown (not counted as zero): {}\n", p.unknown.join(", ")));
+    }
+    if p.limits.is_none() {
+        text.push_str("  no [portfolio] section in the policy: no portfolio limit applies\n");
+    }
+    if let Some(h) = &p.loss_hit {
+        text.push_str(&format!(
+            "  daily loss limit hit at {} by {}: lost {}; every session paused until the next UTC day\n",
+            h.at, h.session, h.pnl_today
+        ));
+    }
+    text
 }
 
 fn start(engine: &Engine, a: &LiveStartArgs) -> Result<Outcome> {
@@ -86,6 +131,13 @@ pub fn dispatch(engine: &Engine, cmd: &LiveCmd) -> (&'static str, Result<Outcome
             "live resume",
             if *foreground { live.resume_here(id) } else { live.resume(id) }
                 .map(|s| finished("live resume", s)),
+        ),
+        LiveCmd::Portfolio => (
+            "live portfolio",
+            live.portfolio().map(|p| {
+                let text = portfolio_text(&p);
+                Outcome::ok("live portfolio", &p, text)
+            }),
         ),
         LiveCmd::Stop { id } => (
             "live stop",

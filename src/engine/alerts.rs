@@ -107,6 +107,12 @@ pub mod codes {
     /// A live session drifted from its shadow paper session beyond the policy's `[corridor.live]`.
     pub const LIVE_DRIFT: (&str, Severity) = ("LIVE_DRIFT", Severity::Critical);
     pub const LIVE_SESSION_FAILED: (&str, Severity) = ("LIVE_SESSION_FAILED", Severity::Critical);
+    /// An intent of a live session would have raised the portfolio's gross exposure past the
+    /// policy's `[portfolio] max_gross_exposure`: blocked before it was journaled.
+    pub const LIVE_PORTFOLIO_LIMIT: (&str, Severity) = ("LIVE_PORTFOLIO_LIMIT", Severity::Warning);
+    /// The live sessions together lost the policy's `[portfolio] daily_loss_limit` today: every
+    /// session paused until the next UTC day (critical: an incident opens).
+    pub const LIVE_PORTFOLIO_LOSS: (&str, Severity) = ("LIVE_PORTFOLIO_LOSS", Severity::Critical);
     /// The session's process died; `quantlab live resume` continues it.
     pub const LIVE_SESSION_ABORTED: (&str, Severity) = ("LIVE_SESSION_ABORTED", Severity::Critical);
 

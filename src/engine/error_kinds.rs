@@ -472,6 +472,8 @@ impl From<LiveError> for Error {
             | L::AlreadyEnded { .. }
             | L::CannotRunAgain { .. } => Refused,
             L::AlreadyRunning(_) => Refused,
+            // The policy's [portfolio] limits across every live session.
+            L::PortfolioSessions { .. } | L::PortfolioLoss { .. } => Refused,
             L::Unknown(_) => Venue,
             L::NoSession(_) => NotFound,
             L::Lock { .. } | L::Spawn { .. } | L::NotTaken { .. } | L::Strategy { .. } => Runtime,

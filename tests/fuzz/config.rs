@@ -29,7 +29,8 @@ fn policy_seeds() -> Vec<Vec<u8>> {
         .replace("stage = \"micro\"", "stage = \"full\"");
     let both = format!(
         "{EXAMPLE}\n{}",
-        EXAMPLE.replace("schema_version = 1", "").replace("\"fake\"", "\"hyperliquid\"")
+        // The corridor only: the example's `[portfolio]` may be given once.
+        EXAMPLE[EXAMPLE.find("[[corridor]]").unwrap()..].replace("\"fake\"", "\"hyperliquid\"")
     );
     vec![EXAMPLE.as_bytes().to_vec(), kraken.into_bytes(), both.into_bytes()]
 }

@@ -90,3 +90,56 @@ fn a_rehearsal_runs_in_its_own_process_and_its_intents_wait_for_the_operator() {
     let (code, v) = ws.json(&["live", "status", "nobody"]);
     assert_eq!(code, 5, "{v}");
 }
+
+/// `live portfolio --json` is the `quantlab.live_portfolio` contract, also written to
+/// `live_sessions/portfolio.json`; a `[portfolio]` the policy cannot hold is named by field.
+#[test]
+fn the_portfolio_is_a_contract_and_a_bad_portfolio_policy_names_its_field() {
+    let ws = Ws::new();
+    let schema = |doc: &Value| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/contracts/live_portfolio.schema.json");
+        let schema: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let v = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> =
+            v.iter_errors(doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{errors:#?}\n{doc:#}");
+    };
+    let (code, v) = ws.json(&["live", "portfolio"]);
+    assert_eq!(code, 0, "no policy, no session: {v}");
+    schema(&v["result"]);
+    assert_eq!(v["result"]["limits"], Value::Null, "no [portfolio]: no limit applies");
+    assert_eq!(ws.json(&["policy", "init"]).0, 0);
+    let (code, v) = ws.json(&["live", "portfolio"]);
+    assert_eq!(code, 0, "{v}");
+    let p = &v["result"];
+    schema(p);
+    assert_eq!((p["sessions_live"].as_u64(), p["gross_exposure"].as_str()), (Some(0), Some("0")), "{p}");
+    assert_eq!(
+        (p["limits"]["max_live_sessions"].as_u64(), p["limits"]["daily_loss_limit"].as_str()),
+        (Some(2), Some("300"))
+    );
+    let file: Value =
+        serde_json::from_slice(&std::fs::read(ws.path().join("live_sessions/portfolio.json")).unwrap())
+            .unwrap();
+    assert_eq!(&file, p, "the artifact is what was printed");
+    // A schema that let a renamed field through would check nothing.
+    let mut broken = file.clone();
+    broken["gross"] = broken["gross_exposure"].take();
+    assert!(std::panic::catch_unwind(|| schema(&broken)).is_err());
+
+    let policy = ws.path().join("execution_policy.toml");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    for (from, to, field) in [
+        ("max_live_sessions = 2", "max_live_sessions = 0", "portfolio.max_live_sessions"),
+        ("daily_loss_limit = \"300\"", "daily_loss_limit = \"-1\"", "portfolio.daily_loss_limit"),
+        ("max_gross_exposure = \"5000\"", "max_gross_exposure = \"0\"", "portfolio.max_gross_exposure"),
+    ] {
+        std::fs::write(&policy, text.replacen(from, to, 1)).unwrap();
+        for cmd in [&["live", "portfolio"][..], &["policy", "show"][..]] {
+            let (code, v) = ws.json(cmd);
+            assert_eq!(code, 2, "{cmd:?}: {v}");
+            assert!(v["error"]["message"].as_str().unwrap().contains(field), "{cmd:?}: {v}");
+        }
+    }
+}

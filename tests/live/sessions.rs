@@ -14,13 +14,13 @@ use quantlab::engine::workspace::Workspace;
 use quantlab::engine::{Engine, ErrorKind, Result};
 use rust_decimal::Decimal;
 
-const HOUR: i64 = 3_600_000;
+pub(super) const HOUR: i64 = 3_600_000;
 
 /// Bars revealed one a poll; `between(t)` runs before bar `t` is known (the operator's turn).
-struct Script {
-    all: Vec<f64>,
-    known: Bars,
-    between: Box<dyn FnMut(usize) + Send>,
+pub(super) struct Script {
+    pub(super) all: Vec<f64>,
+    pub(super) known: Bars,
+    pub(super) between: Box<dyn FnMut(usize) + Send>,
 }
 
 impl Feed for Script {
@@ -51,14 +51,14 @@ impl Feed for Script {
     }
 }
 
-struct Rig {
+pub(super) struct Rig {
     _dir: tempfile::TempDir,
-    engine: Engine,
-    key: Arc<OperatorKey>,
+    pub(super) engine: Engine,
+    pub(super) key: Arc<OperatorKey>,
 }
 
 impl Rig {
-    fn new() -> Rig {
+    pub(super) fn new() -> Rig {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(MemoryStore::default());
         let engine = Engine::with_credentials(Workspace::at(dir.path()), store.clone());
@@ -75,7 +75,7 @@ impl Rig {
         Rig { _dir: dir, engine, key: Arc::new(key) }
     }
 
-    fn request(&self) -> LiveStartRequest {
+    pub(super) fn request(&self) -> LiveStartRequest {
         LiveStartRequest {
             strategy: "sma_cross".into(),
             params: [("fast".to_string(), "2".to_string()), ("slow".to_string(), "4".to_string())].into(),
@@ -88,12 +88,12 @@ impl Rig {
         }
     }
 
-    fn corridor() -> CorridorId {
+    pub(super) fn corridor() -> CorridorId {
         CorridorId::new(Venue::Fake, "main").unwrap()
     }
 
     /// The venue's own position in BTC/USD.
-    fn venue_position(engine: &Engine) -> Decimal {
+    pub(super) fn venue_position(engine: &Engine) -> Decimal {
         let c = open_corridor(engine.workspace(), engine.adapters(), &Rig::corridor(), engine.credentials())
             .unwrap();
         engine.venue_runtime().block_on(c.context()).unwrap().unwrap().position("BTC/USD")
@@ -101,14 +101,14 @@ impl Rig {
 }
 
 /// The operator's turn: approve and send the pending intent of the session, or let it lapse.
-fn approve_and_send(engine: &Engine, key: &OperatorKey, intent_id: &str) {
+pub(super) fn approve_and_send(engine: &Engine, key: &OperatorKey, intent_id: &str) {
     let mut c =
         open_corridor(engine.workspace(), engine.adapters(), &Rig::corridor(), engine.credentials()).unwrap();
     c.rehearse(intent_id, key).unwrap();
     engine.venue_runtime().block_on(c.submit(intent_id, false)).unwrap().unwrap();
 }
 
-fn events(engine: &Engine, id: &str) -> Vec<String> {
+pub(super) fn events(engine: &Engine, id: &str) -> Vec<String> {
     let p = engine.workspace().root().join("live_sessions").join(id).join("intents.jsonl");
     std::fs::read_to_string(p)
         .unwrap_or_default()

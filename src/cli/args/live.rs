@@ -22,6 +22,9 @@ pub enum LiveCmd {
     },
     /// Stop a session after its current bar.
     Stop { id: String },
+    /// The portfolio across live sessions: each one's exposure and PnL today (unknown where a
+    /// session's is), the sums, and the policy's [portfolio] limits.
+    Portfolio,
     /// The session runner itself (what `start` and `resume` launch in the background).
     #[command(hide = true)]
     Run { id: String },

@@ -53,7 +53,7 @@ pub use intent::IntentSpec;
 pub use model::exits::leg_name;
 pub use model::{parse_decimal, AttachedExits};
 pub use model::{CorridorId, IntentSource, OrderType, Side, TimeInForce, Venue};
-pub use policy::LoadedPolicy;
+pub use policy::{LoadedPolicy, PortfolioPolicy};
 pub use preflight::{Check, ExecutionPreflight};
 pub use service::*;
 

@@ -22,6 +22,47 @@ pub struct ExecutionPolicy {
     pub schema_version: u32,
     #[serde(default, rename = "corridor")]
     pub corridors: Vec<CorridorPolicy>,
+    /// Limits across every live strategy session of the workspace (`[portfolio]`, optional:
+    /// absent, no portfolio limit applies).
+    #[serde(default)]
+    pub portfolio: Option<PortfolioPolicy>,
+}
+
+/// `[portfolio]`: capital controls over all live strategy sessions together, whatever their
+/// corridor (docs/live-sessions.md). Each limit is optional; an absent one does not apply.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortfolioPolicy {
+    /// Sum over the sessions of |position| x mark, quote currency, across venues: an intent
+    /// that would raise it past this is blocked before it is journaled.
+    #[serde(default)]
+    pub max_gross_exposure: Option<Decimal>,
+    /// Live sessions (created, running or paused) at once: `live start` and the resume of an
+    /// aborted one beyond it are refused.
+    #[serde(default)]
+    pub max_live_sessions: Option<usize>,
+    /// Loss (a positive number) of all sessions together since 00:00 UTC, realized and
+    /// unrealized, at which every session pauses until the next UTC day.
+    #[serde(default)]
+    pub daily_loss_limit: Option<Decimal>,
+}
+
+impl PortfolioPolicy {
+    fn validate(&self, at: &str) -> Result<()> {
+        let bad = |field, problem| Err(PolicyError::Field { at: at.into(), field, problem }.into());
+        for (field, v) in [
+            ("max_gross_exposure", self.max_gross_exposure),
+            ("daily_loss_limit", self.daily_loss_limit),
+        ] {
+            if let Some(v) = v.filter(|v| *v <= Decimal::ZERO) {
+                return bad(field, PolicyProblem::NotPositive(v));
+            }
+        }
+        if self.max_live_sessions == Some(0) {
+            return bad("max_live_sessions", PolicyProblem::BelowOne);
+        }
+        Ok(())
+    }
 }
 
 fn one() -> u32 {
@@ -333,6 +374,9 @@ pub fn parse(bytes: &[u8], at: &Path) -> Result<LoadedPolicy> {
     if policy.schema_version != 1 {
         return Err(PolicyError::Schema { path: at.into(), version: policy.schema_version }.into());
     }
+    if let Some(p) = &policy.portfolio {
+        p.validate(&format!("{}: portfolio", at.display()))?;
+    }
     for (i, c) in policy.corridors.iter().enumerate() {
         c.validate(&format!("{}: corridor[{i}] ({}/{})", at.display(), c.venue, c.account))?;
         if policy.corridors[..i].iter().any(|d| d.venue == c.venue && d.account == c.account) {
@@ -347,6 +391,12 @@ pub fn parse(bytes: &[u8], at: &Path) -> Result<LoadedPolicy> {
 pub const EXAMPLE: &str = r#"# QuantLab execution policy: every order is checked against these limits before any venue
 # is involved. See docs/execution-policy.md. Amounts are in the quote currency.
 schema_version = 1
+
+# Across every live strategy session, whatever its corridor (optional).
+[portfolio]
+max_gross_exposure = "5000"
+max_live_sessions = 2
+daily_loss_limit = "300"
 
 [[corridor]]
 venue = "fake"
@@ -395,6 +445,42 @@ mod tests {
         let full = CorridorPolicy { stage: Stage::Full, ..c.clone() };
         assert!(full.above_micro_live());
         assert_eq!(p.fingerprint.len(), 64);
+        let portfolio = p.policy.portfolio.clone().expect("the example sets [portfolio]");
+        assert_eq!(portfolio.max_live_sessions, Some(2));
+    }
+
+    /// `[portfolio]` is optional; present, each field is checked and named in the error
+    /// (`portfolio.FIELD`), and its bytes are part of the fingerprint like any other.
+    #[test]
+    fn the_portfolio_section_is_optional_and_checked_by_field() {
+        let start = EXAMPLE.find("# Across every").unwrap();
+        let end = EXAMPLE.find("[[corridor]]").unwrap();
+        let without = format!("{}{}", &EXAMPLE[..start], &EXAMPLE[end..]);
+        let p = parse(without.as_bytes(), Path::new("p.toml")).unwrap();
+        assert_eq!(p.policy.portfolio, None);
+        let with = parse(EXAMPLE.as_bytes(), Path::new("p.toml")).unwrap();
+        assert_ne!(p.fingerprint, with.fingerprint);
+        let only = without.replace("schema_version = 1", "schema_version = 1\n[portfolio]\nmax_live_sessions = 1");
+        let p = parse(only.as_bytes(), Path::new("p.toml")).unwrap();
+        assert_eq!(
+            p.policy.portfolio,
+            Some(PortfolioPolicy { max_live_sessions: Some(1), ..PortfolioPolicy::default() })
+        );
+        for (from, to, field) in [
+            ("max_gross_exposure = \"5000\"", "max_gross_exposure = \"0\"", "max_gross_exposure"),
+            ("daily_loss_limit = \"300\"", "daily_loss_limit = \"-5\"", "daily_loss_limit"),
+            ("max_live_sessions = 2", "max_live_sessions = 0", "max_live_sessions"),
+        ] {
+            let e = parse(EXAMPLE.replace(from, to).as_bytes(), Path::new("p.toml")).unwrap_err();
+            let Some(PolicyError::Field { field: named, at, .. }) = e.domain::<PolicyError>() else {
+                panic!("{e:?}")
+            };
+            assert_eq!((*named, at.ends_with("portfolio")), (field, true), "{e}");
+            assert!(e.to_string().contains(&format!("portfolio.{field}")), "{e}");
+        }
+        let e = parse(EXAMPLE.replace("max_live_sessions = 2", "max_sessions = 2").as_bytes(), Path::new("p.toml"))
+            .unwrap_err();
+        assert!(e.to_string().contains("max_sessions"), "unknown keys are refused by name: {e}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `engine.live()`: live strategy sessions. Each runs in a runner process of its own and
 //! turns its strategy's target changes into intents that wait for the operator's keypress.
 
-use crate::engine::live::{self, LiveSession, LiveStartRequest};
+use crate::engine::live::{self, LiveSession, LiveStartRequest, Portfolio};
 use crate::engine::paper::launch;
 use crate::engine::{Engine, Result};
 
@@ -91,6 +91,13 @@ impl Live<'_> {
             return self.run(id);
         }
         Ok(s)
+    }
+
+    /// The portfolio across live sessions now: each session's exposure and PnL today (unknown
+    /// where a session's is), the sums and the policy's `[portfolio]` limits; written to
+    /// `live_sessions/portfolio.json`.
+    pub fn portfolio(&self) -> Result<Portfolio> {
+        live::portfolio(self.engine.workspace())
     }
 
     pub fn stop(&self, id: &str) -> Result<LiveSession> {

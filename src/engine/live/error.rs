@@ -61,6 +61,20 @@ pub enum LiveError {
     Spawn { source: std::io::Error },
     #[error("live session {id}: its runner did not start within {secs} s")]
     NotTaken { id: String, secs: u64 },
+    /// The policy's `[portfolio] max_live_sessions` is reached (`live`: the sessions counted).
+    #[error(
+        "portfolio.max_live_sessions: {} live session(s) already ({}), the policy allows {max}; stop one first",
+        live.len(),
+        live.join(", ")
+    )]
+    PortfolioSessions { max: usize, live: Vec<String> },
+    /// The live sessions lost the policy's `[portfolio] daily_loss_limit` today: nothing goes
+    /// live again before the next UTC day.
+    #[error(
+        "portfolio.daily_loss_limit: the live sessions lost {pnl_today} today {day} (limit {limit}, hit at {at}); \
+         no session starts or resumes before the next UTC day"
+    )]
+    PortfolioLoss { day: String, limit: Decimal, pnl_today: String, at: String },
     /// The strategy gave a wrong number of targets, or panicked.
     #[error("strategy failed at bar {bar}: {why}")]
     Strategy { bar: usize, why: String },

@@ -6,8 +6,10 @@
 
 pub mod error;
 inner_modules! {
+    book,
     decide,
     drift,
+    portfolio,
     runner,
     shadow,
     session,
@@ -34,8 +36,10 @@ use crate::engine::secrets::CredentialStore;
 use crate::engine::strategy;
 use crate::engine::time::{now_ms, parse_timeframe};
 use crate::engine::workspace::Workspace;
+pub use book::Book;
 pub use drift::Drift;
 pub use error::LiveError;
+pub use portfolio::{LossHit, Portfolio, Share};
 pub use session::{LiveConfig, LiveSession, PausedBy};
 pub use sizing::LiveSizing;
 
@@ -102,6 +106,7 @@ pub fn create(env: &Env, req: &LiveStartRequest) -> Result<LiveSession> {
     let (corridor, symbol, interval_ms) = resolve_feed(ws, req)?;
     let loaded = policy::load(ws)?.ok_or_else(|| LiveError::NoPolicy(corridor.clone()))?;
     let cp = loaded.corridor(&corridor).ok_or_else(|| LiveError::NoPolicy(corridor.clone()))?;
+    portfolio::admit(ws, &loaded.policy, true)?;
     if !cp.symbols.is_empty() && !cp.symbols.contains(&symbol) {
         return Err(LiveError::SymbolNotAllowed { corridor, symbol }.into());
     }
@@ -257,6 +262,15 @@ fn refused(id: &str, r: lifecycle::Refusal) -> Error {
     .into()
 }
 
+/// The portfolio across live sessions now (dead runners marked aborted first), written to
+/// `live_sessions/portfolio.json`.
+pub fn portfolio(ws: &Workspace) -> Result<Portfolio> {
+    mark_dead(ws)?;
+    let p = portfolio::snapshot(ws, None)?;
+    portfolio::write(ws, &p)?;
+    Ok(p)
+}
+
 pub fn list(ws: &Workspace) -> Result<Vec<LiveSession>> {
     mark_dead(ws)?;
     session::all(ws)
@@ -279,6 +293,10 @@ pub fn pause(ws: &Workspace, id: &str) -> Result<LiveSession> {
 pub fn resume(ws: &Workspace, id: &str) -> Result<(LiveSession, bool)> {
     let s = status(ws, id)?;
     let needs_runner = lifecycle::resume_needs_runner(s.status).map_err(|r| refused(id, r))?;
+    if let Some(loaded) = policy::load(ws)? {
+        // An aborted session goes live again: counted like a start.
+        portfolio::admit(ws, &loaded.policy, needs_runner)?;
+    }
     let corridor = &s.config.corridor;
     let journal = ex::replay(ws, corridor)?;
     if let Some(m) = global_halt::reason(ws) {

@@ -11,7 +11,9 @@ use std::time::Duration;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::book::{self, Book, DayStart};
 use super::decide::{decide, Decision};
+use super::portfolio::{self, LossHit, Portfolio};
 use super::drift::{self, LiveFill};
 use super::shadow::Shadow;
 use super::error::LiveError;
@@ -67,6 +69,13 @@ pub struct LiveState {
     /// The drift kinds already alerted (LIVE_DRIFT is said once per kind).
     #[serde(default)]
     pub drift_raised: std::collections::BTreeSet<String>,
+    /// Where the session's PnL today counts from.
+    #[serde(default)]
+    pub day_start: Option<DayStart>,
+    /// The last decision was blocked by the portfolio's gross exposure (LIVE_PORTFOLIO_LIMIT
+    /// is said once per run of blocked bars).
+    #[serde(default)]
+    pub exposure_blocked: bool,
 }
 
 /// The note every intent of this session carries: `live:<session>@<bar time>: <reason>`. It is
@@ -158,6 +167,90 @@ impl Run<'_> {
         self.alert(codes::LIVE_SESSION_PAUSED, &msg);
         control::set_in(&self.dir, Desired::Paused)?;
         self.set_status(Status::Paused, Some(msg), Some(PausedBy::Corridor))
+    }
+
+    /// The session's share of the portfolio from this read of the venue: the mark, its PnL
+    /// and today's part of it, and its alive intent's unfilled quantity.
+    fn update_book(&mut self, c: &Corridor, held: Decimal, mark: Option<Decimal>, alive: Option<&str>) -> Result<()> {
+        let ours = c
+            .state()
+            .intents
+            .values()
+            .filter(|r| r.intent.parent.is_none() && is_ours(r.intent.note.as_deref(), &self.s.id));
+        let fills: Vec<book::Fill> = ours
+            .map(|r| book::Fill {
+                buy: r.intent.side == Side::Buy,
+                filled: r.filled_quantity,
+                average_price: r.average_price,
+                fees: r.fees,
+            })
+            .collect();
+        let pnl = book::pnl(&fills, held, mark);
+        let now = now_ms();
+        let day = book::utc_day(now);
+        let previous = self.s.book.as_ref().map(|b| b.pnl.as_deref().and_then(|p| p.parse().ok()));
+        let (start, today) = book::today(self.state.day_start.as_ref(), previous, &day, pnl);
+        self.state.day_start = Some(start);
+        let pending = alive
+            .and_then(|id| c.state().intents.get(id))
+            .map(|r| {
+                let left = (r.intent.quantity - r.filled_quantity).max(Decimal::ZERO);
+                if r.intent.side == Side::Buy { left } else { -left }
+            })
+            .unwrap_or_default();
+        self.s.book = Some(Book {
+            as_of: fmt_ms(now),
+            mark: mark.map(|m| m.to_string()),
+            pending: pending.to_string(),
+            pnl: pnl.map(|p| p.to_string()),
+            day,
+            pnl_today: today.map(|p| p.to_string()),
+        });
+        Ok(())
+    }
+
+    /// The portfolio with this session's fresh share, written to `live_sessions/portfolio.json`;
+    /// and the policy's daily loss limit checked on it. `true`: the limit is hit (today, by
+    /// this runner or another): every live session is paused, this one too.
+    fn portfolio_step(&mut self) -> Result<(Portfolio, bool)> {
+        let ws = self.parts.ws;
+        let mut p = portfolio::snapshot(ws, Some(&self.s))?;
+        let limit = p.limits.as_ref().and_then(|l| l.daily_loss_limit);
+        let Some(limit) = limit else {
+            portfolio::write(ws, &p)?;
+            return Ok((p, false));
+        };
+        let hit = match (&p.loss_hit, portfolio::loss_reached(&p, limit)) {
+            (Some(hit), _) => hit.clone(),
+            (None, Some(lost)) => {
+                let mut hit = LossHit {
+                    day: p.day.clone(),
+                    at: fmt_ms(now_ms()),
+                    session: self.s.id.clone(),
+                    pnl_today: lost.normalize().to_string(),
+                    limit: limit.to_string(),
+                    unknown: p.sessions.iter().filter(|s| s.pnl_today.is_none()).map(|s| s.id.clone()).collect(),
+                    sessions_paused: Vec::new(),
+                };
+                if portfolio::record_loss(ws, &mut hit, &self.s.id)? {
+                    let msg = portfolio::loss_message(&hit);
+                    alerts::raise_with_copy(ws, codes::LIVE_PORTFOLIO_LOSS, "portfolio", &msg, &self.dir.join("alerts.jsonl"));
+                }
+                // Another runner may have recorded it first: the record is what holds.
+                portfolio::loss_hit(ws, &p.day)?.unwrap_or(hit)
+            }
+            (None, None) => {
+                portfolio::write(ws, &p)?;
+                return Ok((p, false));
+            }
+        };
+        p.loss_hit = Some(hit.clone());
+        portfolio::write(ws, &p)?;
+        if !(self.s.status == Status::Paused && self.s.paused_by == Some(PausedBy::Portfolio)) {
+            control::set_in(&self.dir, Desired::Paused)?;
+            self.set_status(Status::Paused, Some(portfolio::loss_message(&hit)), Some(PausedBy::Portfolio))?;
+        }
+        Ok((p, true))
     }
 
     /// Count what became of the session's intents since the last look, and withdraw one that
@@ -286,6 +379,12 @@ impl Run<'_> {
             r.lot_size.max(r.min_quantity).max(by_value.unwrap_or_default())
         });
         self.measure_drift(&c, held, close, smallest)?;
+        self.update_book(&c, held, ctx.marks.get(&symbol).map(|m| m.price), alive.as_deref())?;
+        let (book, loss_hit) = self.portfolio_step()?;
+        if loss_hit {
+            self.record(&bar_time, "skipped", None, serde_json::json!({ "reason": "portfolio.daily_loss_limit" }))?;
+            return self.done(t, ts, target, close);
+        }
         let (Some(mark), Some(rules)) = (ctx.marks.get(&symbol).map(|m| m.price), ctx.instruments.get(&symbol)) else {
             self.alert(codes::LIVE_SIZING_ZERO, &format!("the venue gives no mark or rules for {symbol}: nothing decided at {bar_time}"));
             return self.done(t, ts, target, close);
@@ -327,6 +426,22 @@ impl Run<'_> {
         if let Decision::Order { side, quantity, mut reduce_only } = decide(self.state.desired, held, mark, rules, alive.as_deref()) {
             // Kraken spot has no reduce-only flag (and a spot sell cannot go short anyway).
             reduce_only &= id.venue != crate::engine::execution::Venue::Kraken;
+            let delta = if side == Side::Buy { quantity } else { -quantity };
+            if let Some(limit) = book.limits.as_ref().and_then(|l| l.max_gross_exposure) {
+                if let Err(why) = portfolio::check_exposure(&book, limit, &self.s.id, held, delta, mark) {
+                    // Blocked before anything is journaled; the next bar decides again.
+                    self.s.intents.blocked += 1;
+                    let detail = serde_json::json!({
+                        "rule": "portfolio.max_gross_exposure", "side": side, "quantity": quantity.to_string(), "reason": why,
+                    });
+                    self.record(&bar_time, "blocked", None, detail)?;
+                    if !std::mem::replace(&mut self.state.exposure_blocked, true) {
+                        self.alert(codes::LIVE_PORTFOLIO_LIMIT, &format!("{} {quantity} {symbol} not made: {why}", if side == Side::Buy { "buy" } else { "sell" }));
+                    }
+                    return self.done(t, ts, target, close);
+                }
+            }
+            self.state.exposure_blocked = false;
             let reason = self.s.last_signal.as_ref().map(|s| s.reason.clone()).unwrap_or_else(|| "closing the gap to the target".into());
             let spec = IntentSpec {
                 source: IntentSource::Strategy,
@@ -354,6 +469,9 @@ impl Run<'_> {
             if pf.passed() {
                 self.s.intents.created += 1;
                 self.s.pending_intent = Some(intent.id.clone());
+                if let Some(b) = self.s.book.as_mut() {
+                    b.pending = delta.to_string();
+                }
                 self.state.seen.insert(intent.id.clone(), IntentStatus::Pending);
                 self.record(&bar_time, "created", Some(&intent.id), detail)?;
                 let side = if side == Side::Buy { "buy" } else { "sell" };
@@ -473,8 +591,15 @@ pub fn run(parts: &Parts, id: &str, strategy: Box<dyn Strategy>, feed: Box<dyn F
     }
     match control::get_in(&r.dir) {
         Desired::Paused => {
-            let (reason, by) = (r.s.reason.clone(), r.s.paused_by.or(Some(PausedBy::Operator)));
-            r.set_status(Status::Paused, reason, by)?
+            let (reason, by) = match r.s.paused_by {
+                Some(by) => (r.s.reason.clone(), by),
+                // Paused before it ran: by the operator, or by the portfolio's loss today.
+                None => {
+                    let (why, by) = portfolio::pause_cause(r.parts.ws);
+                    (Some(why), by)
+                }
+            };
+            r.set_status(Status::Paused, reason, Some(by))?
         }
         _ => r.set_status(Status::Running, None, None)?,
     }
@@ -485,7 +610,8 @@ pub fn run(parts: &Parts, id: &str, strategy: Box<dyn Strategy>, feed: Box<dyn F
         match control::get_in(&r.dir) {
             Desired::Stopped => return finish(r, Status::Stopped, Some("stopped by the operator".into())),
             Desired::Paused if r.s.status != Status::Paused => {
-                r.set_status(Status::Paused, Some("paused by the operator".into()), Some(PausedBy::Operator))?
+                let (why, by) = portfolio::pause_cause(r.parts.ws);
+                r.set_status(Status::Paused, Some(why), Some(by))?
             }
             Desired::Running if r.s.status == Status::Paused => r.set_status(Status::Running, None, None)?,
             _ => {}

@@ -46,6 +46,9 @@ pub enum PausedBy {
     /// A halt, the kill switch, a disarm or a reconciliation mismatch of its corridor: it
     /// resumes only once the corridor is armed again.
     Corridor,
+    /// The live sessions together hit the policy's `[portfolio] daily_loss_limit`: no session
+    /// resumes before the next UTC day.
+    Portfolio,
 }
 
 /// The last change of the strategy's target, and why.
@@ -66,6 +69,9 @@ pub struct IntentCounts {
     pub filled: usize,
     pub rejected: usize,
     pub cancelled: usize,
+    /// Intents the portfolio's `max_gross_exposure` stopped before they were journaled.
+    #[serde(default)]
+    pub blocked: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,6 +108,10 @@ pub struct LiveSession {
     /// The session against its shadow paper session; `None` until the first bar measured it.
     #[serde(default)]
     pub drift: Option<super::drift::Drift>,
+    /// The session's share of the portfolio as of its last read of the venue; `None` until
+    /// the first read.
+    #[serde(default)]
+    pub book: Option<super::book::Book>,
 }
 
 pub fn root(ws: &Workspace) -> PathBuf {
@@ -159,6 +169,7 @@ impl LiveSession {
             intents: IntentCounts::default(),
             equity_at_start: None,
             drift: None,
+            book: None,
         }
     }
 

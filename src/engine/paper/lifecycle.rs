@@ -8,7 +8,7 @@ use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::Workspace;
 
 use super::launch;
-use super::session::Status;
+use super::session::{Session, Status};
 
 /// What the lifecycle refuses, with the status that refused it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +98,35 @@ pub fn mark_dead<R: Record>(ws: &Workspace, sessions: Vec<R>) -> Result<Vec<Stri
         marked.push(s.id().to_string());
     }
     Ok(marked)
+}
+
+/// A paper session's record.
+impl Record for Session {
+    const KIND: &'static str = "paper";
+    const ABORTED_CODE: (&'static str, alerts::Severity) = alerts::codes::PAPER_SESSION_ABORTED;
+    const RESUMES_FROM: &'static str = "the last bar";
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn status(&self) -> Status {
+        self.status
+    }
+    fn created_at(&self) -> &str {
+        &self.created_at
+    }
+    fn source(&self) -> String {
+        format!("paper:{}", self.id)
+    }
+    fn runner_alive(&self, ws: &Workspace) -> bool {
+        super::control::alive(ws, &self.id)
+    }
+    fn set_aborted(&mut self, reason: String, at: String) {
+        (self.status, self.reason, self.pid, self.ended_at) = (Status::Aborted, Some(reason), None, Some(at));
+    }
+    fn save(&mut self, ws: &Workspace) -> Result<()> {
+        Session::save(self, ws)
+    }
 }
 
 #[cfg(test)]

@@ -231,31 +231,3 @@ pub fn write_index(ws: &Workspace) -> Result<()> {
         &Index { schema: INDEX_SCHEMA.into(), schema_version: CONTRACT_VERSION, sessions },
     )
 }
-
-impl super::lifecycle::Record for Session {
-    const KIND: &'static str = "paper";
-    const ABORTED_CODE: (&'static str, crate::engine::alerts::Severity) = crate::engine::alerts::codes::PAPER_SESSION_ABORTED;
-    const RESUMES_FROM: &'static str = "the last bar";
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn status(&self) -> Status {
-        self.status
-    }
-    fn created_at(&self) -> &str {
-        &self.created_at
-    }
-    fn source(&self) -> String {
-        format!("paper:{}", self.id)
-    }
-    fn runner_alive(&self, ws: &Workspace) -> bool {
-        super::control::alive(ws, &self.id)
-    }
-    fn set_aborted(&mut self, reason: String, at: String) {
-        (self.status, self.reason, self.pid, self.ended_at) = (Status::Aborted, Some(reason), None, Some(at));
-    }
-    fn save(&mut self, ws: &Workspace) -> Result<()> {
-        Session::save(self, ws)
-    }
-}

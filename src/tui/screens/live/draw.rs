@@ -226,6 +226,10 @@ fn detail<'a>(s: &LiveSession, t: &Theme) -> Vec<Line<'a>> {
         Some(PausedBy::Corridor) => {
             status.push(Span::styled(" by its corridor: resumes once the corridor is armed again", mstyle))
         }
+        Some(PausedBy::Portfolio) => status.push(Span::styled(
+            " by the portfolio's daily loss limit: resumes no earlier than the next UTC day",
+            mstyle,
+        )),
         None => {}
     }
     let mut lines = vec![row("status", status, t)];
