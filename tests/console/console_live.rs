@@ -227,6 +227,13 @@ fn a_session_shows_its_state_position_signal_and_the_intent_waiting_for_the_keyp
         assert!(s.contains(want), "missing {want}:\n{s}");
     }
     assert_eq!(cell(&s, "s1", "pnl"), "+0.00", "{s}");
+    // The portfolio across the sessions, against the example policy's [portfolio] limits.
+    assert!(
+        s.contains(
+            "portfolio gross exposure 0.00 of 5000 · live sessions 1 of 2 · pnl today +0.00 stops at -300"
+        ),
+        "{s}"
+    );
     assert_eq!(cell(&s, "s1", "drift"), "✓ within", "{s}");
     snapshot("live_120x40", &s);
     let small = h.screen(80, 24);

@@ -100,6 +100,11 @@ impl Live<'_> {
         live::portfolio(self.engine.workspace())
     }
 
+    /// The portfolio as it stands, without writing `portfolio.json`: what a console polls.
+    pub fn portfolio_now(&self) -> Result<Portfolio> {
+        live::portfolio_now(self.engine.workspace())
+    }
+
     pub fn stop(&self, id: &str) -> Result<LiveSession> {
         live::stop(self.engine.workspace(), id)
     }

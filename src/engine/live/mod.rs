@@ -271,6 +271,12 @@ pub fn portfolio(ws: &Workspace) -> Result<Portfolio> {
     Ok(p)
 }
 
+/// The portfolio as it stands, read and not written (for a console polling it).
+pub fn portfolio_now(ws: &Workspace) -> Result<Portfolio> {
+    mark_dead(ws)?;
+    portfolio::snapshot(ws, None)
+}
+
 pub fn list(ws: &Workspace) -> Result<Vec<LiveSession>> {
     mark_dead(ws)?;
     session::all(ws)

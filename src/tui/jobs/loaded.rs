@@ -50,7 +50,11 @@ pub enum Loaded {
     /// A session was started, paused, resumed or stopped: its id and what happened.
     PaperChanged(String, String),
     /// The live sessions, oldest first (as the engine lists them).
-    Live(Vec<crate::engine::live::LiveSession>),
+    /// The sessions, and the portfolio across them (or why it could not be read).
+    Live(
+        Vec<crate::engine::live::LiveSession>,
+        Box<std::result::Result<crate::engine::live::Portfolio, String>>,
+    ),
     /// A live session was paused, resumed or stopped: its id and what happened.
     LiveChanged(String, String),
     /// The signals, and when they were read.

@@ -95,7 +95,11 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             };
             Loaded::PaperChanged(s.id, what.into())
         }
-        Cmd::LoadLive => Loaded::Live(engine.live().list()?),
+        Cmd::LoadLive => {
+            let sessions = engine.live().list()?;
+            // A policy that does not load leaves the sessions readable: the portfolio says why.
+            Loaded::Live(sessions, Box::new(engine.live().portfolio_now().map_err(|e| e.to_string())))
+        }
         // A refusal (a corridor halted or not armed, a session that cannot) is the job's
         // error: the status bar says it, as the CLI's exit 3 does.
         Cmd::Live(op, id) => {

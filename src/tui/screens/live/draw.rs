@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::LiveScreen;
-use crate::engine::live::{Drift, LiveSession, PausedBy};
+use crate::engine::live::{Drift, LiveSession, PausedBy, Portfolio};
 use crate::tui::screens::paper::draw::{age, signed, status_mark};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::columns::{self, Column};
@@ -142,6 +142,8 @@ pub(super) fn draw(f: &mut Frame, area: Rect, l: &LiveScreen, t: &Theme) {
         f.render_widget(Paragraph::new(msg).style(t.dim).block(block), area);
         return;
     };
+    let [head, area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    f.render_widget(Paragraph::new(portfolio_line(l.portfolio.as_ref(), t)), head);
     let lines = detail(s, t);
     // The detail gets a row per line, and more for a long one (the reason) as it wraps,
     // counted by characters: word wrapping may need one more now and then, which clips the
@@ -170,6 +172,50 @@ pub(super) fn draw(f: &mut Frame, area: Rect, l: &LiveScreen, t: &Theme) {
     columns::draw(f, table, block, cols, &l.sessions, &l.sel, t);
     let block = Block::bordered().title(Line::styled(format!(" {} ", s.id), t.title)).border_style(t.border);
     f.render_widget(Paragraph::new(lines).style(t.base).wrap(Wrap { trim: false }).block(block), below);
+}
+
+/// The portfolio across the sessions against the policy's `[portfolio]` limits, or why it is
+/// unknown. Amounts the sessions did not read are said unknown, never summed as zero.
+fn portfolio_line<'a>(p: Option<&Result<Portfolio, String>>, t: &Theme) -> Line<'a> {
+    let label = Span::styled(" portfolio ", t.header);
+    let p = match p {
+        None => return Line::from(vec![label, Span::styled("reading…", t.dim)]),
+        Some(Err(why)) => return Line::from(vec![label, Span::styled(format!("unknown: {why}"), t.warning)]),
+        Some(Ok(p)) => p,
+    };
+    let amount = |x: &Option<String>, f: fn(f64) -> String| {
+        x.as_deref().and_then(|v| v.parse::<f64>().ok()).map_or("unknown".to_string(), f)
+    };
+    let limits = p.limits.clone().unwrap_or_default();
+    let of = |limit: Option<String>, word: &str| limit.map(|l| format!(" {word} {l}")).unwrap_or_default();
+    let mut spans = vec![
+        label,
+        Span::styled(
+            format!(
+                "gross exposure {}{} · live sessions {}{} · pnl today {}{}",
+                amount(&p.gross_exposure, |v| format!("{v:.2}")),
+                of(limits.max_gross_exposure.map(|d| d.to_string()), "of"),
+                p.sessions_live,
+                of(limits.max_live_sessions.map(|n| n.to_string()), "of"),
+                amount(&p.pnl_today, signed),
+                of(limits.daily_loss_limit.map(|d| format!("-{d}")), "stops at"),
+            ),
+            t.base,
+        ),
+    ];
+    if p.limits.is_none() {
+        spans.push(Span::styled(" · no [portfolio] limits in the policy", t.dim));
+    }
+    if !p.unknown.is_empty() {
+        spans.push(Span::styled(format!(" · unknown for {}", p.unknown.join(", ")), t.warning));
+    }
+    if let Some(hit) = &p.loss_hit {
+        spans.push(Span::styled(
+            format!(" · ✖ daily loss limit hit at {}: every session paused until the next UTC day", hit.at),
+            t.critical,
+        ));
+    }
+    Line::from(spans)
 }
 
 /// The session against its shadow paper session: what the operator's approvals and the venue's
@@ -322,5 +368,50 @@ mod tests {
              mean 61.2 worst unknown over 2 fills · ✖ beyond its limits: missed approvals 4 > 3; slippage 61.2 bps > 50"
         );
         assert_eq!(spans.last().unwrap().style, t.critical, "a breach is drawn as critical");
+    }
+
+    #[test]
+    fn the_portfolio_line_says_unknown_sums_and_a_loss_hit_and_never_zero_for_unknown() {
+        let t = Theme::builtin("default").unwrap();
+        let said_line = |l: Line| l.spans.iter().map(|s| s.content.to_string()).collect::<String>();
+        assert_eq!(said_line(portfolio_line(None, &t)), " portfolio reading…");
+        let err = Err("execution_policy.toml: portfolio.max_live_sessions: must be at least 1".to_string());
+        assert_eq!(
+            said_line(portfolio_line(Some(&err), &t)),
+            " portfolio unknown: execution_policy.toml: portfolio.max_live_sessions: must be at least 1"
+        );
+        let p = Portfolio {
+            schema: "quantlab.live_portfolio".into(),
+            schema_version: 1,
+            time: "2026-12-06T10:00:00Z".into(),
+            day: "2026-12-06".into(),
+            sessions_live: 2,
+            sessions: Vec::new(),
+            gross_exposure: None,
+            gross_exposure_if_filled: None,
+            pnl_today: Some("-312.5".into()),
+            unknown: vec!["s2".into()],
+            limits: Some(crate::engine::execution::PortfolioPolicy {
+                max_gross_exposure: Some(5000.into()),
+                max_live_sessions: None,
+                daily_loss_limit: Some(300.into()),
+            }),
+            loss_hit: Some(crate::engine::live::LossHit {
+                day: "2026-12-06".into(),
+                at: "2026-12-06T09:00:00Z".into(),
+                session: "s1".into(),
+                pnl_today: "-312.5".into(),
+                limit: "300".into(),
+                unknown: vec!["s2".into()],
+                sessions_paused: vec!["s1".into(), "s2".into()],
+            }),
+        };
+        let line = portfolio_line(Some(&Ok(p)), &t);
+        assert_eq!(
+            said_line(line.clone()),
+            " portfolio gross exposure unknown of 5000 · live sessions 2 · pnl today -312.50 stops at -300 · unknown \
+             for s2 · ✖ daily loss limit hit at 2026-12-06T09:00:00Z: every session paused until the next UTC day"
+        );
+        assert_eq!(line.spans.last().unwrap().style, t.critical);
     }
 }

@@ -4,8 +4,9 @@
 //! the Corridors tab), what became of its intents and its last bar. `p`/`r`/`x` pause, resume
 //! and stop it (a stop after asking).
 //!
-//! It shows what the engine records and nothing it does not: no PnL and no drift (the shadow
-//! session that will measure drift is not there yet), and a position not read yet is unknown.
+//! Above the table, the portfolio across the sessions against the policy's `[portfolio]` limits;
+//! each session's PnL and drift against its shadow paper session. It shows what the engine
+//! records and nothing it does not: a position, PnL or exposure not read yet is unknown.
 
 mod draw;
 mod state;
@@ -66,7 +67,7 @@ impl Screen for LiveScreen {
 
     fn on_result(&mut self, _: &JobKey, r: &mut Option<Loaded>, cx: &mut Cx) -> bool {
         match r.take() {
-            Some(Loaded::Live(sessions)) => return self.loaded(sessions),
+            Some(Loaded::Live(sessions, portfolio)) => return self.loaded(sessions, *portfolio),
             Some(Loaded::LiveChanged(id, what)) => {
                 cx.say(format!("{id}: {what}"));
                 self.pending_select = Some(id);

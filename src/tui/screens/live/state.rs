@@ -1,7 +1,7 @@
 //! The Live tab's state: the live strategy sessions as last read, newest first (as the Paper
 //! tab lists its sessions), and the selection.
 
-use crate::engine::live::LiveSession;
+use crate::engine::live::{LiveSession, Portfolio};
 use crate::tui::widgets::list_cursor::ListCursor;
 
 #[derive(Debug, Default)]
@@ -12,14 +12,21 @@ pub struct LiveScreen {
     pub loaded: bool,
     /// A session to select once the list is reloaded (the one just paused, resumed, stopped).
     pub pending_select: Option<String>,
+    /// The portfolio as last read, or why it could not be; `None` before the first read.
+    pub portfolio: Option<Result<Portfolio, String>>,
 }
 
 impl LiveScreen {
     /// The sessions as the engine lists them (oldest first); returns whether anything shown
     /// changed.
-    pub fn loaded(&mut self, mut sessions: Vec<LiveSession>) -> bool {
+    pub fn loaded(&mut self, mut sessions: Vec<LiveSession>, portfolio: Result<Portfolio, String>) -> bool {
         sessions.reverse();
-        let changed = !self.loaded || sessions != self.sessions;
+        // The portfolio's read time changes on every read; what it says is what counts.
+        let said = |p: &Result<Portfolio, String>| p.clone().map(|p| Portfolio { time: String::new(), ..p });
+        let changed = !self.loaded
+            || sessions != self.sessions
+            || self.portfolio.as_ref().map(said) != Some(said(&portfolio));
+        self.portfolio = Some(portfolio);
         let keep = self.selected_id().map(String::from);
         self.sessions = sessions;
         self.loaded = true;
@@ -75,12 +82,15 @@ mod tests {
     fn newest_first_and_the_selection_follows_its_session() {
         let (a, b, c) = (session("a"), session("b"), session("c"));
         let mut l = LiveScreen::default();
-        assert!(l.loaded(vec![a.clone(), b.clone()]), "the first read is news");
+        assert!(l.loaded(vec![a.clone(), b.clone()], Err("no policy".into())), "the first read is news");
         let ids = |l: &LiveScreen| l.sessions.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&l), ["b", "a"], "newest first");
         l.sel.index = 1;
-        assert!(!l.loaded(vec![a.clone(), b.clone()]), "the same list draws nothing");
-        assert!(l.loaded(vec![a, b, c]));
+        assert!(
+            !l.loaded(vec![a.clone(), b.clone()], Err("no policy".into())),
+            "the same list draws nothing"
+        );
+        assert!(l.loaded(vec![a, b, c], Err("no policy".into())));
         assert_eq!(l.selected_id(), Some("a"), "the session, not the row");
         assert_eq!((l.live(), l.waiting()), (3, 0));
     }
