@@ -4,6 +4,8 @@
 //! never assumes a fill: every bar starts from the position the venue reports. It opens its
 //! corridor once per bar and lets go, so the console's polls and approvals are not held off.
 
+mod measure;
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,10 +13,9 @@ use std::time::Duration;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::book::{self, Book, DayStart};
+use super::book::DayStart;
 use super::decide::{decide, Decision};
-use super::portfolio::{self, LossHit, Portfolio};
-use super::drift::{self, LiveFill};
+use super::portfolio;
 use super::shadow::Shadow;
 use super::error::LiveError;
 use super::session::{self, LastSignal, LiveSession, PausedBy, Status};
@@ -167,90 +168,6 @@ impl Run<'_> {
         self.alert(codes::LIVE_SESSION_PAUSED, &msg);
         control::set_in(&self.dir, Desired::Paused)?;
         self.set_status(Status::Paused, Some(msg), Some(PausedBy::Corridor))
-    }
-
-    /// The session's share of the portfolio from this read of the venue: the mark, its PnL
-    /// and today's part of it, and its alive intent's unfilled quantity.
-    fn update_book(&mut self, c: &Corridor, held: Decimal, mark: Option<Decimal>, alive: Option<&str>) -> Result<()> {
-        let ours = c
-            .state()
-            .intents
-            .values()
-            .filter(|r| r.intent.parent.is_none() && is_ours(r.intent.note.as_deref(), &self.s.id));
-        let fills: Vec<book::Fill> = ours
-            .map(|r| book::Fill {
-                buy: r.intent.side == Side::Buy,
-                filled: r.filled_quantity,
-                average_price: r.average_price,
-                fees: r.fees,
-            })
-            .collect();
-        let pnl = book::pnl(&fills, held, mark);
-        let now = now_ms();
-        let day = book::utc_day(now);
-        let previous = self.s.book.as_ref().map(|b| b.pnl.as_deref().and_then(|p| p.parse().ok()));
-        let (start, today) = book::today(self.state.day_start.as_ref(), previous, &day, pnl);
-        self.state.day_start = Some(start);
-        let pending = alive
-            .and_then(|id| c.state().intents.get(id))
-            .map(|r| {
-                let left = (r.intent.quantity - r.filled_quantity).max(Decimal::ZERO);
-                if r.intent.side == Side::Buy { left } else { -left }
-            })
-            .unwrap_or_default();
-        self.s.book = Some(Book {
-            as_of: fmt_ms(now),
-            mark: mark.map(|m| m.to_string()),
-            pending: pending.to_string(),
-            pnl: pnl.map(|p| p.to_string()),
-            day,
-            pnl_today: today.map(|p| p.to_string()),
-        });
-        Ok(())
-    }
-
-    /// The portfolio with this session's fresh share, written to `live_sessions/portfolio.json`;
-    /// and the policy's daily loss limit checked on it. `true`: the limit is hit (today, by
-    /// this runner or another): every live session is paused, this one too.
-    fn portfolio_step(&mut self) -> Result<(Portfolio, bool)> {
-        let ws = self.parts.ws;
-        let mut p = portfolio::snapshot(ws, Some(&self.s))?;
-        let limit = p.limits.as_ref().and_then(|l| l.daily_loss_limit);
-        let Some(limit) = limit else {
-            portfolio::write(ws, &p)?;
-            return Ok((p, false));
-        };
-        let hit = match (&p.loss_hit, portfolio::loss_reached(&p, limit)) {
-            (Some(hit), _) => hit.clone(),
-            (None, Some(lost)) => {
-                let mut hit = LossHit {
-                    day: p.day.clone(),
-                    at: fmt_ms(now_ms()),
-                    session: self.s.id.clone(),
-                    pnl_today: lost.normalize().to_string(),
-                    limit: limit.to_string(),
-                    unknown: p.sessions.iter().filter(|s| s.pnl_today.is_none()).map(|s| s.id.clone()).collect(),
-                    sessions_paused: Vec::new(),
-                };
-                if portfolio::record_loss(ws, &mut hit, &self.s.id)? {
-                    let msg = portfolio::loss_message(&hit);
-                    alerts::raise_with_copy(ws, codes::LIVE_PORTFOLIO_LOSS, "portfolio", &msg, &self.dir.join("alerts.jsonl"));
-                }
-                // Another runner may have recorded it first: the record is what holds.
-                portfolio::loss_hit(ws, &p.day)?.unwrap_or(hit)
-            }
-            (None, None) => {
-                portfolio::write(ws, &p)?;
-                return Ok((p, false));
-            }
-        };
-        p.loss_hit = Some(hit.clone());
-        portfolio::write(ws, &p)?;
-        if !(self.s.status == Status::Paused && self.s.paused_by == Some(PausedBy::Portfolio)) {
-            control::set_in(&self.dir, Desired::Paused)?;
-            self.set_status(Status::Paused, Some(portfolio::loss_message(&hit)), Some(PausedBy::Portfolio))?;
-        }
-        Ok((p, true))
     }
 
     /// Count what became of the session's intents since the last look, and withdraw one that
@@ -488,48 +405,6 @@ impl Run<'_> {
         }
         drop(c);
         self.done(t, ts, target, close)
-    }
-
-    /// The session against its shadow at this bar (before the shadow trades it): LIVE_DRIFT
-    /// once per kind of breach of the policy's `[corridor.live]` limits.
-    fn measure_drift(&mut self, c: &Corridor, held: Decimal, close: f64, lot: Option<Decimal>) -> Result<()> {
-        let Some(shadow) = &self.state.shadow else { return Ok(()) };
-        let fills: Vec<LiveFill> = c
-            .state()
-            .intents
-            .values()
-            .filter(|r| r.intent.parent.is_none() && is_ours(r.intent.note.as_deref(), &self.s.id))
-            .map(|r| LiveFill {
-                buy: r.intent.side == Side::Buy,
-                filled: r.filled_quantity,
-                average_price: r.average_price,
-                fees: r.fees,
-                reference: self.state.reference.get(&r.intent.id).copied(),
-            })
-            .collect();
-        let limits = c.policy().map(|p| p.live.clone()).unwrap_or_default();
-        let inputs = drift::Inputs {
-            fills: &fills,
-            held: Some(held),
-            close,
-            shadow_units: shadow.units,
-            // Marked at this close, before the shadow trades on it.
-            shadow_pnl: shadow.stepper.book.cash + shadow.units * close - shadow.cash,
-            missed: self.s.intents.missed,
-            drift_bars: self.state.drift_bars,
-            equity_at_start: self.s.equity_at_start.as_deref().and_then(|e| e.parse().ok()),
-            lot: lot.map_or(0.0, sizing::as_f64),
-        };
-        let d = drift::measure(&inputs, &limits);
-        self.state.drift_bars = d.position_drift_bars;
-        for b in &d.breaches {
-            let kind = b.split_whitespace().next().unwrap_or("drift").to_string();
-            if self.state.drift_raised.insert(kind) {
-                self.alert(codes::LIVE_DRIFT, &format!("live session {} drifted from its shadow: {b}", self.s.id));
-            }
-        }
-        self.s.drift = Some(d);
-        Ok(())
     }
 
     /// The bar is handled: record it so a restart never acts on it again.
