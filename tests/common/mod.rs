@@ -6,6 +6,7 @@
 pub mod console;
 pub mod corridor;
 pub mod keypress;
+pub mod promotion;
 #[cfg(unix)]
 pub mod pty;
 pub mod rewrite;

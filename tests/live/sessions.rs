@@ -9,10 +9,13 @@ use quantlab::engine::execution::OperatorKey;
 use quantlab::engine::execution::{open_corridor, CorridorId, Venue};
 use quantlab::engine::live::{LiveError, LiveSession, LiveStartRequest};
 use quantlab::engine::paper::{Feed, FeedEvent, Status};
+use quantlab::engine::promotion::{Candidate, PromotionError, Stage};
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::{Engine, ErrorKind, Result};
 use rust_decimal::Decimal;
+
+use crate::common::promotion;
 
 const HOUR: i64 = 3_600_000;
 
@@ -72,7 +75,20 @@ impl Rig {
         std::fs::write(&csv, text).unwrap();
         engine.data().import(&csv, "BTC/USD", "1h").unwrap();
         let key = OperatorKey::load_or_create_as(store.as_ref(), engine.workspace(), "tester").unwrap();
-        Rig { _dir: dir, engine, key: Arc::new(key) }
+        // A session starts only for a candidate promoted to what its corridor needs: paper, for
+        // the fake venue. Research makes the candidate (a sweep); the operator's typed
+        // confirmation promotes it.
+        promotion::write_relaxed_gates(dir.path());
+        promotion::sweep(&engine, "BTC/USD:1h", "sma_cross", &["fast=2", "slow=4"]);
+        let r = Rig { _dir: dir, engine, key: Arc::new(key) };
+        promotion::promote_to(&r.engine, &r.candidate("1h"), Some(&Rig::corridor()), Stage::Paper);
+        r
+    }
+
+    /// The id of the candidate the rig's sessions trade, at `timeframe`.
+    fn candidate(&self, timeframe: &str) -> String {
+        let params = self.request().params;
+        Candidate::new("sma_cross", &params, "BTC/USD", timeframe).unwrap().id
     }
 
     fn request(&self) -> LiveStartRequest {
@@ -257,6 +273,32 @@ fn bad_starts_name_the_field_or_the_gate_and_write_nothing() {
     let kraken = text.split("[[corridor]]").nth(1).unwrap().replace("venue = \"fake\"", "venue = \"kraken\"");
     std::fs::write(&policy, format!("{text}\n[[corridor]]{kraken}")).unwrap();
     let req = LiveStartRequest { feed: "live:kraken/main:BTC/USD@1m".into(), venue: None, ..r.request() };
+    // Its minute candidate is on the board (a sweep) but was never promoted there: refused,
+    // naming the gate and where to look, nothing written.
+    let csv = r.engine.workspace().root().join("btc_1m.csv");
+    let rows: String = (0..10).map(|i| format!("2024-01-01T00:{i:02}:00Z,1,1,1,1,1\n")).collect();
+    std::fs::write(&csv, format!("time,open,high,low,close,volume\n{rows}")).unwrap();
+    r.engine.data().import(&csv, "BTC/USD", "1m").unwrap();
+    std::fs::remove_file(&csv).unwrap();
+    promotion::sweep(&r.engine, "BTC/USD:1m", "sma_cross", &["fast=2", "slow=4"]);
+    let minute = r.candidate("1m");
+    let e = refused(&r, req.clone());
+    assert_eq!(e.kind, ErrorKind::Refused, "{e:?}");
+    let Some(PromotionError::NotPromoted { stage, needed, .. }) = e.domain() else { panic!("{e:?}") };
+    assert_eq!((*stage, *needed), (Stage::Research, Stage::MicroLive));
+    assert!(
+        e.message.starts_with("promotion:") && e.message.contains(&format!("quantlab promote show {minute}")),
+        "{e}"
+    );
+    // Promoted to micro-live there (the corridor's policy stage is micro), it meets the next gate.
+    // (The corridor's endpoints are loopback, where a test build's typed keys may promote.)
+    std::fs::write(
+        r.engine.workspace().root().join("venues.toml"),
+        "[kraken.main]\nbase_url = \"http://127.0.0.1:9\"\n",
+    )
+    .unwrap();
+    let kraken = CorridorId::new(Venue::Kraken, "main").unwrap();
+    promotion::promote_to(&r.engine, &minute, Some(&kraken), Stage::MicroLive);
     let e = refused(&r, req);
     assert_eq!(e.kind, ErrorKind::Refused, "{e:?}");
     assert!(matches!(e.domain(), Some(LiveError::NotArmed { state: "disarmed", .. })), "{e:?}");

@@ -52,8 +52,8 @@ impl Promotion<'_> {
 
     /// Advancing from a script: always refused (exit 3). Promotion is the operator's typed
     /// confirmation in the console's Promotion tab.
-    pub fn advance_from_cli(&self, candidate: &str) -> Result<()> {
-        Err(PromotionError::FromCli { candidate: candidate.into() }.into())
+    pub fn advance_from_cli(&self, candidate: &str) -> crate::engine::Error {
+        PromotionError::FromCli { candidate: candidate.into() }.into()
     }
 
     /// Promote with the console's typed confirmation: the gate is evaluated again here, and any

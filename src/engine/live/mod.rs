@@ -32,7 +32,7 @@ use crate::engine::paper::live_feed::{self, LiveFeed, LiveSpec};
 use crate::engine::runtime::VenueRuntime;
 use crate::engine::secrets::CredentialStore;
 use crate::engine::strategy;
-use crate::engine::time::{fmt_ms, now_ms, parse_timeframe};
+use crate::engine::time::{fmt_ms, fmt_timeframe, now_ms, parse_timeframe};
 use crate::engine::workspace::Workspace;
 pub use error::LiveError;
 pub use session::{LiveConfig, LiveSession, PausedBy};
@@ -59,6 +59,9 @@ pub struct LiveStartRequest {
     /// The shadow paper session's costs, basis points.
     pub fee_bps: Option<f64>,
     pub slippage_bps: Option<f64>,
+    /// The promotion board's candidate this session trades (`--candidate`); it must be the one
+    /// the strategy, parameters, market and timeframe make. Derived from them when absent.
+    pub candidate: Option<String>,
 }
 
 /// What a session runs with; the engine's own.
@@ -104,6 +107,7 @@ pub fn create(env: &Env, req: &LiveStartRequest) -> Result<LiveSession> {
     if !cp.symbols.is_empty() && !cp.symbols.contains(&symbol) {
         return Err(LiveError::SymbolNotAllowed { corridor, symbol }.into());
     }
+    promotion_gate(ws, req, &corridor, cp.stage, &symbol, interval_ms)?;
     // One bar by default, never longer than an approval may wait (the policy's TTLs).
     let cap = (cp.approval_ttl_secs.min(cp.max_intent_ttl_secs) * 1000) as i64;
     let ttl = match &req.intent_ttl {
@@ -209,6 +213,49 @@ pub fn create(env: &Env, req: &LiveStartRequest) -> Result<LiveSession> {
     s.equity_at_start = equity_at_start.map(|e| e.to_string());
     s.save(ws)?;
     Ok(s)
+}
+
+/// A session starts only for a candidate promoted to the stage its corridor needs: micro-live
+/// under the policy's `micro` stage, supervised live under `full`; on the fake venue (a
+/// rehearsal) paper. Demotions the journals and alerts call for are made first, so a candidate
+/// a kill or drift took down does not start.
+fn promotion_gate(
+    ws: &Workspace,
+    req: &LiveStartRequest,
+    corridor: &CorridorId,
+    stage: policy::Stage,
+    symbol: &str,
+    interval_ms: i64,
+) -> Result<()> {
+    use crate::engine::promotion::{candidate, decisions, demotion, PromotionError, Stage};
+    let c = candidate::Candidate::new(&req.strategy, &req.params, symbol, &fmt_timeframe(interval_ms))?;
+    if let Some(given) = req.candidate.as_ref().filter(|g| **g != c.id) {
+        return Err(PromotionError::CandidateMismatch { given: given.clone(), expected: c.id }.into());
+    }
+    let live: Vec<_> = session::all(ws)?
+        .into_iter()
+        .map(|s| {
+            let c = candidate::of_live(ws, &s);
+            (s, c)
+        })
+        .collect();
+    demotion::sync(ws, &live)?;
+    let needed = match (corridor.venue.is_live(), stage) {
+        (false, _) => Stage::Paper,
+        (true, policy::Stage::Micro) => Stage::MicroLive,
+        (true, policy::Stage::Full) => Stage::SupervisedLive,
+    };
+    let at = decisions::stage_of(&decisions::read(ws)?, &c.id, Some(corridor));
+    if at < needed {
+        return Err(PromotionError::NotPromoted {
+            candidate: c.id,
+            stage: at,
+            corridor: corridor.clone(),
+            needed,
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// The feed a session trades from.

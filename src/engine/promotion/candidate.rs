@@ -134,12 +134,14 @@ pub fn discover(ws: &Workspace, extra: &[Candidate]) -> Result<Vec<Found>> {
             f.sources.push(source);
         }
     };
+    // Each sweep's best row: rank 1 even where the objective is undefined (so no best_params).
     for s in sweep::list(ws)? {
         if s.status != SweepStatus::Success {
             continue;
         }
-        if let Some(best) = &s.best_params {
-            if let Ok(c) = Candidate::new(&s.strategy, &text_params(best), &s.symbol, &s.timeframe) {
+        let report = sweep::load(ws, &s.sweep_id)?;
+        if let Some(best) = report.combinations.iter().min_by_key(|c| c.rank) {
+            if let Ok(c) = Candidate::new(&s.strategy, &text_params(&best.params), &s.symbol, &s.timeframe) {
                 add(c, s.sweep_id.clone());
             }
         }
