@@ -6,6 +6,7 @@
 
 use crate::common;
 use crate::common::console;
+use crate::common::promotion;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -118,6 +119,21 @@ fn setup() -> (Ws, Engine) {
     std::fs::write(&csv, text).unwrap();
     let engine = Engine::open(Workspace::at(ws.path()));
     engine.data().import(&csv, "BTC/USD", "1h").unwrap();
+    // Sessions start only for a promoted candidate: made by a sweep, promoted to paper (what the
+    // fake venue needs) by the typed confirmation, signed with a key this test keeps in memory.
+    promotion::write_relaxed_gates(ws.path());
+    let signer = Engine::with_credentials(
+        Workspace::at(ws.path()),
+        std::sync::Arc::new(quantlab::engine::secrets::MemoryStore::default()),
+    );
+    promotion::sweep(&signer, "BTC/USD:1h", "sma_cross", &["fast=2", "slow=4"]);
+    let params = [("fast".to_string(), "2".to_string()), ("slow".to_string(), "4".to_string())].into();
+    let id = quantlab::engine::promotion::Candidate::new("sma_cross", &params, "BTC/USD", "1h").unwrap().id;
+    let fake = quantlab::engine::execution::CorridorId::new(Venue::Fake, "main").unwrap();
+    promotion::promote_to(&signer, &id, Some(&fake), quantlab::engine::promotion::Stage::Paper);
+    // The promotion stands on its signed decision; the sweep that made the candidate goes, so
+    // the tab bar (whose counts would shorten its titles) draws as the snapshots have it.
+    std::fs::remove_dir_all(ws.path().join("sweeps")).unwrap();
     (ws, engine)
 }
 
