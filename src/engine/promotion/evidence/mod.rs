@@ -102,13 +102,18 @@ pub fn gate(r: &Reads, c: &Candidate, to: Stage, corridor: Option<&CorridorId>) 
             "not yet available: supervised live is the last stage today",
             Vec::new(),
         )],
-        (stage, None) => vec![GateLine::new(
-            stage,
-            "corridor",
-            false,
-            format!("{stage} is held per corridor: choose one (--venue V --account A)"),
-            Vec::new(),
-        )],
+        (stage, None) => {
+            // Paper's own evidence does not depend on a corridor: shown while none is chosen.
+            let mut lines = if stage == Stage::MicroLive { paper::lines(r, c) } else { Vec::new() };
+            lines.push(GateLine::new(
+                stage,
+                "corridor",
+                false,
+                format!("{stage} is held per corridor: no corridor of the policy moves money yet"),
+                Vec::new(),
+            ));
+            lines
+        }
     }
 }
 
