@@ -9,7 +9,7 @@ use quantlab::engine::execution::OperatorKey;
 use quantlab::engine::execution::{open_corridor, CorridorId, Venue};
 use quantlab::engine::live::{LiveError, LiveSession, LiveStartRequest};
 use quantlab::engine::paper::{Feed, FeedEvent, Status};
-use quantlab::engine::promotion::{Candidate, PromotionError, Stage};
+use quantlab::engine::promotion::{Candidate, CauseKind, PromotionError, Stage};
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::{Engine, ErrorKind, Result};
@@ -347,6 +347,11 @@ fn a_kill_pauses_the_session_which_makes_no_intent_and_resumes_only_once_rearmed
     assert_eq!(e.kind, ErrorKind::Refused);
     let alerts = std::fs::read_to_string(r.engine.workspace().root().join("alerts/alerts.jsonl")).unwrap();
     assert_eq!(alerts.matches("LIVE_SESSION_PAUSED").count(), 1, "said once: {alerts}");
+    // The kill took the candidate one stage down on the corridor, as the board says.
+    let board = r.engine.promotion().board(None).unwrap();
+    let d = board.demoted.first().unwrap_or_else(|| panic!("{board:#?}"));
+    assert_eq!((d.cause.as_ref().map(|c| c.kind), d.to), (Some(CauseKind::Kill), Stage::Research));
+    assert!(d.reason.as_deref().unwrap().contains("kill switch (drill)"), "{d:?}");
 }
 
 /// Fills far from the shadow's prices (the venue fills at 50000, the bars say 10): the session
@@ -372,4 +377,17 @@ fn fills_far_from_the_shadows_prices_raise_live_drift_once() {
     let alerts = std::fs::read_to_string(r.engine.workspace().root().join("alerts/alerts.jsonl")).unwrap();
     let drifts: Vec<&str> = alerts.lines().filter(|l| l.contains("LIVE_DRIFT")).collect();
     assert!(!drifts.is_empty() && drifts.iter().filter(|l| l.contains("slippage")).count() == 1, "{alerts}");
+    // A drift beyond the limit demotes the candidate on its corridor, saying why: the next
+    // session of it is refused until it is promoted again.
+    let board = r.engine.promotion().board(None).unwrap();
+    assert_eq!(board.demoted.len(), 1, "{board:#?}");
+    let d = &board.demoted[0];
+    assert_eq!((d.from, d.to, d.corridor.clone()), (Stage::Paper, Stage::Research, Some(Rig::corridor())));
+    assert_eq!(d.cause.as_ref().map(|c| c.kind), Some(CauseKind::Drift));
+    let why = d.reason.as_deref().unwrap();
+    assert!(why.contains("drift beyond the policy's limits") && why.contains("slippage"), "{why}");
+    let e =
+        r.engine.live().create(&LiveStartRequest { name: Some("again".into()), ..r.request() }).unwrap_err();
+    assert!(matches!(e.domain(), Some(PromotionError::NotPromoted { stage: Stage::Research, .. })), "{e:?}");
+    assert!(e.message.contains("quantlab promote show"), "{e}");
 }
