@@ -53,7 +53,7 @@ fn research_lines_name_the_sweeps_and_walk_forwards_they_read() {
     assert!(rank.passed && rank.detail.starts_with("best rank 1 of 1"), "{rank:?}");
     assert!(rank.artifacts.contains(&sweep), "{rank:?}");
     let w = line(row, "walkforward");
-    assert_eq!(w.artifacts, [wf.wf_id.clone()]);
+    assert_eq!(w.artifacts, std::slice::from_ref(&wf.wf_id));
     assert!(w.detail.contains("mean out-of-sample") && w.detail.contains("efficiency"), "{w:?}");
     assert_eq!(row.ready, row.gates.iter().all(|g| g.passed));
     // --stage keeps the rows at that stage.
