@@ -511,7 +511,8 @@ impl From<PromotionError> for Error {
             | P::SyntheticKey { .. }
             | P::LastStage { .. }
             | P::NoLiveStageOnFake { .. }
-            | P::NotPromoted { .. } => Refused,
+            | P::NotPromoted { .. }
+            | P::SessionCandidateUnknown(_) => Refused,
         };
         wrap(kind, e)
     }

@@ -313,7 +313,7 @@ fn bad_starts_name_the_field_or_the_gate_and_write_nothing() {
 fn a_kill_pauses_the_session_which_makes_no_intent_and_resumes_only_once_rearmed() {
     let r = Rig::new();
     let s = r.engine.live().create(&r.request()).unwrap();
-    let (engine, id) = (r.engine.clone(), s.id.clone());
+    let (engine, id, candidate) = (r.engine.clone(), s.id.clone(), r.candidate("1h"));
     let refusals: Arc<Mutex<Vec<quantlab::engine::Error>>> = Arc::default();
     let log = refusals.clone();
     let between = move |t: usize| {
@@ -328,6 +328,13 @@ fn a_kill_pauses_the_session_which_makes_no_intent_and_resumes_only_once_rearmed
             );
             log.lock().unwrap().push(engine.live().resume(&id).unwrap_err());
             engine.execution().rearm(None, None).unwrap();
+            // The kill demoted the candidate on the corridor: resuming needs it promoted again.
+            let e = engine.live().resume(&id).unwrap_err();
+            assert!(
+                matches!(e.domain(), Some(PromotionError::NotPromoted { stage: Stage::Research, .. })),
+                "{e:?}"
+            );
+            promotion::promote_to(&engine, &candidate, Some(&Rig::corridor()), Stage::Paper);
             engine.live().resume(&id).unwrap();
         }
     };
@@ -347,11 +354,13 @@ fn a_kill_pauses_the_session_which_makes_no_intent_and_resumes_only_once_rearmed
     assert_eq!(e.kind, ErrorKind::Refused);
     let alerts = std::fs::read_to_string(r.engine.workspace().root().join("alerts/alerts.jsonl")).unwrap();
     assert_eq!(alerts.matches("LIVE_SESSION_PAUSED").count(), 1, "said once: {alerts}");
-    // The kill took the candidate one stage down on the corridor, as the board says.
-    let board = r.engine.promotion().board(None).unwrap();
-    let d = board.demoted.first().unwrap_or_else(|| panic!("{board:#?}"));
+    // The kill took the candidate one stage down on the corridor, saying why; promoted again, it
+    // stays there.
+    let v = r.engine.promotion().show(&r.candidate("1h")).unwrap();
+    let d = v.decisions.iter().find(|d| d.kind == quantlab::engine::promotion::Kind::Demoted).unwrap();
     assert_eq!((d.cause.as_ref().map(|c| c.kind), d.to), (Some(CauseKind::Kill), Stage::Research));
     assert!(d.reason.as_deref().unwrap().contains("kill switch (drill)"), "{d:?}");
+    assert!(r.engine.promotion().board(None).unwrap().demoted.is_empty(), "once per promotion");
 }
 
 /// Fills far from the shadow's prices (the venue fills at 50000, the bars say 10): the session
@@ -385,7 +394,10 @@ fn fills_far_from_the_shadows_prices_raise_live_drift_once() {
     assert_eq!((d.from, d.to, d.corridor.clone()), (Stage::Paper, Stage::Research, Some(Rig::corridor())));
     assert_eq!(d.cause.as_ref().map(|c| c.kind), Some(CauseKind::Drift));
     let why = d.reason.as_deref().unwrap();
-    assert!(why.contains("drift beyond the policy's limits") && why.contains("slippage"), "{why}");
+    assert!(
+        why.contains("drift beyond the policy's limits") && why.contains("drifted from its shadow"),
+        "{why}"
+    );
     let e =
         r.engine.live().create(&LiveStartRequest { name: Some("again".into()), ..r.request() }).unwrap_err();
     assert!(matches!(e.domain(), Some(PromotionError::NotPromoted { stage: Stage::Research, .. })), "{e:?}");

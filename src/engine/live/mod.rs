@@ -107,7 +107,7 @@ pub fn create(env: &Env, req: &LiveStartRequest) -> Result<LiveSession> {
     if !cp.symbols.is_empty() && !cp.symbols.contains(&symbol) {
         return Err(LiveError::SymbolNotAllowed { corridor, symbol }.into());
     }
-    promotion_gate(ws, req, &corridor, cp.stage, &symbol, interval_ms)?;
+    promotion_gate(ws, &candidate_of(req, &symbol, interval_ms)?, &corridor, cp.stage)?;
     // One bar by default, never longer than an approval may wait (the policy's TTLs).
     let cap = (cp.approval_ttl_secs.min(cp.max_intent_ttl_secs) * 1000) as i64;
     let ttl = match &req.intent_ttl {
@@ -215,27 +215,21 @@ pub fn create(env: &Env, req: &LiveStartRequest) -> Result<LiveSession> {
     Ok(s)
 }
 
-/// A session starts only for a candidate promoted to the stage its corridor needs: micro-live
-/// under the policy's `micro` stage, supervised live under `full`; on the fake venue (a
-/// rehearsal) paper. Demotions the journals and alerts call for are made first, so a candidate
-/// a kill or drift took down does not start.
+/// A session starts (and resumes) only for a candidate promoted to the stage its corridor needs:
+/// micro-live under the policy's `micro` stage, supervised live under `full`; on the fake venue
+/// (a rehearsal) paper. Demotions the journals and alerts call for are made first, so a
+/// candidate a kill or drift took down does not trade again until it is promoted again.
 fn promotion_gate(
     ws: &Workspace,
-    req: &LiveStartRequest,
+    candidate: &str,
     corridor: &CorridorId,
     stage: policy::Stage,
-    symbol: &str,
-    interval_ms: i64,
 ) -> Result<()> {
-    use crate::engine::promotion::{candidate, decisions, demotion, PromotionError, Stage};
-    let c = candidate::Candidate::new(&req.strategy, &req.params, symbol, &fmt_timeframe(interval_ms))?;
-    if let Some(given) = req.candidate.as_ref().filter(|g| **g != c.id) {
-        return Err(PromotionError::CandidateMismatch { given: given.clone(), expected: c.id }.into());
-    }
+    use crate::engine::promotion::{candidate as cand, decisions, demotion, PromotionError, Stage};
     let live: Vec<_> = session::all(ws)?
         .into_iter()
         .map(|s| {
-            let c = candidate::of_live(ws, &s);
+            let c = cand::of_live(ws, &s);
             (s, c)
         })
         .collect();
@@ -245,17 +239,22 @@ fn promotion_gate(
         (true, policy::Stage::Micro) => Stage::MicroLive,
         (true, policy::Stage::Full) => Stage::SupervisedLive,
     };
-    let at = decisions::stage_of(&decisions::read(ws)?, &c.id, Some(corridor));
+    let at = decisions::stage_of(&decisions::read(ws)?, candidate, Some(corridor));
     if at < needed {
-        return Err(PromotionError::NotPromoted {
-            candidate: c.id,
-            stage: at,
-            corridor: corridor.clone(),
-            needed,
-        }
-        .into());
+        let (candidate, corridor) = (candidate.to_string(), corridor.clone());
+        return Err(PromotionError::NotPromoted { candidate, stage: at, corridor, needed }.into());
     }
     Ok(())
+}
+
+/// The candidate `req` trades on `symbol` at `interval_ms`: the one `--candidate` names must be it.
+fn candidate_of(req: &LiveStartRequest, symbol: &str, interval_ms: i64) -> Result<String> {
+    use crate::engine::promotion::{Candidate, PromotionError};
+    let c = Candidate::new(&req.strategy, &req.params, symbol, &fmt_timeframe(interval_ms))?;
+    if let Some(given) = req.candidate.as_ref().filter(|g| **g != c.id) {
+        return Err(PromotionError::CandidateMismatch { given: given.clone(), expected: c.id }.into());
+    }
+    Ok(c.id)
 }
 
 /// The feed a session trades from.
@@ -359,6 +358,13 @@ pub fn resume(ws: &Workspace, id: &str) -> Result<(LiveSession, bool)> {
             return Err(LiveError::NotArmed { corridor: corridor.clone(), state: arm.name() }.into());
         }
     }
+    // A candidate demoted while the session was paused trades again only once promoted again.
+    let loaded = policy::load(ws)?.ok_or_else(|| LiveError::NoPolicy(corridor.clone()))?;
+    let cp = loaded.corridor(corridor).ok_or_else(|| LiveError::NoPolicy(corridor.clone()))?;
+    let candidate = crate::engine::promotion::candidate::of_live(ws, &s).ok_or_else(|| {
+        LiveError::Unknown(format!("{id}: its candidate (strategy, market, timeframe) is unknown"))
+    })?;
+    promotion_gate(ws, &candidate.id, corridor, cp.stage)?;
     control::set_in(&session::dir(ws, id), Desired::Running)?;
     Ok((s, needs_runner))
 }

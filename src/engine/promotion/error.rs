@@ -42,6 +42,10 @@ pub enum PromotionError {
     /// A test build's synthetic key promotes only where no money moves.
     #[error("a synthetic key (test build) promotes nothing on {corridor}: {why}")]
     SyntheticKey { corridor: CorridorId, why: String },
+    /// A session whose candidate cannot be told (its replay's dataset is gone): the promotion
+    /// gate cannot be checked, so it is not passed.
+    #[error("promotion: the candidate of session {0} cannot be told (its feed's dataset is gone), so it is not promoted")]
+    SessionCandidateUnknown(String),
     /// The live-start gate: the candidate is not promoted to what the corridor needs.
     #[error(
         "promotion: candidate {candidate} is at {stage} on {corridor}; {needed} is needed (quantlab promote show {candidate})"
