@@ -203,11 +203,8 @@ pub fn last_applied<'a>(all: &'a [ReadDecision], candidate: &str, corridor: Opti
     let mut stage = Stage::Research;
     let mut last = None;
     for d in trusted(all).filter(|d| applies(d, candidate, corridor)) {
-        let moves = match d.kind {
-            Kind::Promoted => d.from == stage,
-            Kind::Demoted => d.from == stage,
-        };
-        if moves {
+        // A record made from another stage than the one folded so far moves nothing.
+        if d.from == stage {
             stage = d.to;
             last = Some(d);
         }
