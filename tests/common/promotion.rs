@@ -91,14 +91,12 @@ pub fn confirm(row: &Row) -> PromotionConfirmation {
 /// The row of candidate `id` in `scope` as the board reads it now.
 pub fn row(engine: &Engine, id: &str, scope: Option<&CorridorId>) -> Row {
     let v = engine.promotion().show(id).unwrap();
-    v.rows.iter().find(|r| r.corridor.as_ref() == scope).cloned().unwrap_or_else(|| {
-        // Paper holds everywhere: before it, the only row is the candidate's everywhere.
-        v.rows
-            .iter()
-            .find(|r| r.corridor.is_none())
-            .cloned()
-            .unwrap_or_else(|| panic!("no row in {scope:?}: {v:#?}"))
-    })
+    // Paper holds everywhere: before it, the only row is the candidate's everywhere; after it,
+    // each corridor's row starts from it.
+    let found = v.rows.iter().find(|r| r.corridor.as_ref() == scope);
+    let everywhere = || v.rows.iter().find(|r| r.corridor.is_none());
+    let any = || if scope.is_none() { v.rows.first() } else { None };
+    found.or_else(everywhere).or_else(any).cloned().unwrap_or_else(|| panic!("no row in {scope:?}: {v:#?}"))
 }
 
 /// Promote candidate `id` one typed confirmation at a time until it is at `to` in `scope`.

@@ -235,6 +235,17 @@ fn a_crash_after_the_intent_is_journaled_makes_no_second_intent_for_that_bar() {
     assert_eq!(journal.intents.len(), 1, "the bar's intent was found in the journal, not made twice");
     let restarts = std::fs::read_to_string(dir.join("restarts.jsonl")).unwrap();
     assert!(restarts.contains("\"intents\":[{"), "{restarts}");
+    // The rehearsal is the candidate's restart evidence for micro-live on a real corridor.
+    use quantlab::engine::promotion::{evidence, gates::Gates};
+    let gates = Gates::defaults();
+    let reads = evidence::Reads::read(r.engine.workspace(), &gates, r.engine.credentials()).unwrap();
+    let params = r.request().params;
+    let c = Candidate::new("sma_cross", &params, "BTC/USD", "1h").unwrap();
+    let kraken = CorridorId::new(Venue::Kraken, "main").unwrap();
+    let lines = evidence::micro_live::lines(&reads, &c, &kraken);
+    let restart = lines.iter().find(|l| l.item == "restart_evidence").unwrap();
+    assert!(restart.passed && restart.artifacts == [s.id.clone()], "{restart:?}");
+    assert!(restart.detail.contains("1 restart(s), no bar acted on twice"), "{restart:?}");
 }
 
 fn refused(r: &Rig, req: LiveStartRequest) -> quantlab::engine::Error {

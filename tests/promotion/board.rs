@@ -106,3 +106,56 @@ fn paper_lines_replay_each_session_and_count_its_bars_and_alerts() {
     let parity = line(&row, "replay_parity");
     assert!(!parity.passed && parity.detail.contains("the session has"), "{parity:?}");
 }
+
+#[test]
+fn micro_live_and_supervised_lines_say_what_is_missing() {
+    let rig = Rig::new();
+    rig.sweep();
+    // Research and paper pass; the corridor's own gates keep their defaults.
+    let relaxed = relaxed_gates();
+    let cut = |g: &str| g.split("[micro_live]").nth(1).unwrap().to_string();
+    std::fs::write(rig.ws.path().join(GATES_FILE), relaxed.replace(&cut(&relaxed), &cut(DEFAULT_GATES)))
+        .unwrap();
+    let kraken = rig.kraken_on_loopback();
+    let id = rig.candidate().id;
+    crate::common::promotion::promote_to(&rig.engine, &id, None, Stage::Paper);
+    let row = crate::common::promotion::row(&rig.engine, &id, Some(&kraken));
+    assert_eq!((row.stage, row.next), (Stage::Paper, Some(Stage::MicroLive)));
+    let policy = line(&row, "corridor_policy");
+    assert!(policy.passed && policy.detail.contains("at micro-live: order 600"), "{policy:?}");
+    assert!(line(&row, "allowlist").passed);
+    let recs = line(&row, "clean_reconciliations");
+    assert!(!recs.passed && recs.detail == "last 0 of 3 needed: 0 clean", "{recs:?}");
+    let restart = line(&row, "restart_evidence");
+    assert!(!restart.passed && restart.detail.starts_with("no live session of the candidate"), "{restart:?}");
+    let codes = line(&row, "alert_codes");
+    assert!(
+        !codes.passed && codes.detail.contains("ORDER_SUBMITTED, ORDER_REJECTED, ORDER_FILLED, VENUE_ERROR"),
+        "{codes:?}"
+    );
+    // No credential for kraken/main in the store: the keyring line cannot pass.
+    assert!(!line(&row, "credentials").passed, "{row:#?}");
+    assert!(line(&row, "no_open_incidents").passed);
+    assert!(!row.ready);
+
+    // At micro-live, the gate to supervised live reads what the candidate did there.
+    std::fs::write(
+        rig.ws.path().join(GATES_FILE),
+        relaxed_gates().replace("require_promotion_report = false", "require_promotion_report = true"),
+    )
+    .unwrap();
+    crate::common::promotion::promote_to(&rig.engine, &id, Some(&kraken), Stage::MicroLive);
+    let row = crate::common::promotion::row(&rig.engine, &id, Some(&kraken));
+    assert_eq!((row.stage, row.next), (Stage::MicroLive, Some(Stage::SupervisedLive)));
+    let items: Vec<&str> = row.gates.iter().map(|g| g.item.as_str()).collect();
+    assert_eq!(
+        items,
+        ["micro_sessions", "micro_bars", "drift_alerts", "promotion_report", "no_open_incidents"]
+    );
+    let report = line(&row, "promotion_report");
+    assert!(
+        !report.passed && report.detail.contains("quantlab promote check --venue kraken --account main"),
+        "{report:?}"
+    );
+    assert!(report.artifacts.is_empty());
+}

@@ -26,7 +26,7 @@ pub fn advance(ctx: &Ctx, c: PromotionConfirmation, key: &OperatorKey) -> Result
         }
     }
     let loaded = gates::load_or_init(ctx.ws)?;
-    let r = Reads::read(ctx.ws, &loaded.gates, ctx.venues, ctx.store)?;
+    let r = Reads::read(ctx.ws, &loaded.gates, ctx.store)?;
     demotion::sync(ctx.ws, &r.live)?;
     let all = decisions::read(ctx.ws)?;
     let found = candidate::discover(ctx.ws, &[])?;

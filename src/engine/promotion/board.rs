@@ -147,7 +147,7 @@ fn scopes(r: &Reads, all: &[ReadDecision], c: &Candidate) -> Vec<Option<Corridor
 /// Every candidate's rows (only those at `stage`, when given), after the demotions due.
 pub fn board(ctx: &Ctx, stage: Option<Stage>) -> Result<Board> {
     let loaded = gates::load_or_init(ctx.ws)?;
-    let r = Reads::read(ctx.ws, &loaded.gates, ctx.venues, ctx.store)?;
+    let r = Reads::read(ctx.ws, &loaded.gates, ctx.store)?;
     let demoted = demotion::sync(ctx.ws, &r.live)?;
     let all = decisions::read(ctx.ws)?;
     let mut rows = Vec::new();
@@ -171,7 +171,7 @@ pub fn board(ctx: &Ctx, stage: Option<Stage>) -> Result<Board> {
 /// One candidate by id: its rows and decisions.
 pub fn show(ctx: &Ctx, id: &str) -> Result<CandidateView> {
     let loaded = gates::load_or_init(ctx.ws)?;
-    let r = Reads::read(ctx.ws, &loaded.gates, ctx.venues, ctx.store)?;
+    let r = Reads::read(ctx.ws, &loaded.gates, ctx.store)?;
     demotion::sync(ctx.ws, &r.live)?;
     let all = decisions::read(ctx.ws)?;
     let found = candidate::discover(ctx.ws, &[])?;

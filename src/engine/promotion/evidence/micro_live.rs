@@ -17,6 +17,7 @@ use crate::engine::execution::paths;
 use crate::engine::execution::policy::Stage as PolicyStage;
 use crate::engine::execution::CorridorId;
 use crate::engine::live::session::{self as live_session, LiveSession};
+use crate::engine::secrets::CredentialKey;
 
 const GATE: Stage = Stage::MicroLive;
 
@@ -157,20 +158,21 @@ pub fn lines(r: &Reads, c: &Candidate, id: &CorridorId) -> Vec<GateLine> {
 
     out.push(match g.credentials {
         Credentials::Any => GateLine::new(GATE, "credentials", true, "any source (micro_live.credentials = \"any\")", Vec::new()),
-        Credentials::Keyring => match r.venues.connect(r.ws, id, r.store) {
-            Ok(conn) => {
-                let from = conn.credential_source.unwrap_or_else(|| "none".into());
-                let env = from.contains("environment") || !id.venue.is_live();
-                GateLine::new(
+        // Read from the store itself, not by connecting: a board read must raise no alert.
+        Credentials::Keyring => {
+            let key = CredentialKey::new(id.venue, &id.account);
+            match r.store.get(&key) {
+                Ok(Some(_)) => GateLine::new(GATE, "credentials", true, format!("{} holds {}", r.store.name(), key.name()), Vec::new()),
+                Ok(None) => GateLine::new(
                     GATE,
                     "credentials",
-                    !env,
-                    if env { format!("{from}: the keyring is needed") } else { from },
+                    false,
+                    format!("no {} in {}: micro-live takes the keyring's, never the environment's", key.name(), r.store.name()),
                     Vec::new(),
-                )
+                ),
+                Err(e) => GateLine::new(GATE, "credentials", false, format!("unknown: {}", e.message), Vec::new()),
             }
-            Err(e) => GateLine::new(GATE, "credentials", false, format!("cannot read: {}", e.message), Vec::new()),
-        },
+        }
     });
     out.push(open_incidents(r, GATE, id));
     out

@@ -12,7 +12,6 @@ use super::gates::Gates;
 use super::model::{GateLine, Stage};
 use crate::engine::alerts::{self, AlertView};
 use crate::engine::error::Result;
-use crate::engine::execution::adapter_factory::AdapterFactory;
 use crate::engine::execution::policy::{self, LoadedPolicy};
 use crate::engine::execution::CorridorId;
 use crate::engine::live::session::{self as live_session, LiveSession};
@@ -26,7 +25,6 @@ use crate::engine::workspace::Workspace;
 pub struct Reads<'a> {
     pub ws: &'a Workspace,
     pub gates: &'a Gates,
-    pub venues: &'a dyn AdapterFactory,
     pub store: &'a dyn CredentialStore,
     pub sweeps: Vec<SweepReport>,
     pub walkforwards: Vec<WalkForwardReport>,
@@ -42,7 +40,6 @@ impl<'a> Reads<'a> {
     pub fn read(
         ws: &'a Workspace,
         gates: &'a Gates,
-        venues: &'a dyn AdapterFactory,
         store: &'a dyn CredentialStore,
     ) -> Result<Reads<'a>> {
         let mut sweeps = Vec::new();
@@ -62,7 +59,6 @@ impl<'a> Reads<'a> {
         Ok(Reads {
             ws,
             gates,
-            venues,
             store,
             sweeps,
             walkforwards: candidate::walkforwards(ws),
