@@ -120,6 +120,9 @@ fn the_gate_is_evaluated_again_at_the_key() {
     assert!(
         matches!(type_and_enter(&r, &id), PromotionOutcome::Refused(ref why) if why.contains("no_open_incidents"))
     );
+    // The line names the incident by id, as `quantlab incidents list` does.
+    let open = r.gates.iter().find(|g| g.item == "no_open_incidents").unwrap();
+    assert!(open.artifacts.len() == 1 && open.artifacts[0].starts_with("inc_"), "{open:?}");
 }
 
 #[test]

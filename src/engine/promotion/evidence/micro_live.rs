@@ -191,7 +191,7 @@ pub fn open_incidents(r: &Reads, gate: Stage, id: &CorridorId) -> GateLine {
                 open.len(),
                 incident_ledger::describe_open(&open).join("; ")
             ),
-            Vec::new(),
+            r.open_incidents.iter().filter(|(_, cs)| cs.contains(id)).map(|(i, _)| i.clone()).collect(),
         ),
         Err(e) => GateLine::new(gate, "no_open_incidents", false, format!("open incidents unknown: {}", e.message), Vec::new()),
     }

@@ -14,6 +14,7 @@ use crate::engine::alerts::{self, AlertView};
 use crate::engine::error::Result;
 use crate::engine::execution::policy::{self, LoadedPolicy};
 use crate::engine::execution::CorridorId;
+use crate::engine::incidents;
 use crate::engine::live::session::{self as live_session, LiveSession};
 use crate::engine::paper::session::{self as paper_session, Session};
 use crate::engine::research::sweep::{self, SweepReport, SweepStatus};
@@ -34,6 +35,8 @@ pub struct Reads<'a> {
     pub live: Vec<(LiveSession, Option<Candidate>)>,
     pub alerts: Vec<AlertView>,
     pub policy: Option<LoadedPolicy>,
+    /// The open incidents, each with the corridors it touched: the ids the open-incident lines cite.
+    pub open_incidents: Vec<(String, Vec<CorridorId>)>,
 }
 
 impl<'a> Reads<'a> {
@@ -66,6 +69,11 @@ impl<'a> Reads<'a> {
             live: live.collect(),
             alerts: alerts::list(ws)?,
             policy: policy::load(ws)?,
+            open_incidents: incidents::scan::all(ws)?
+                .into_iter()
+                .filter(|i| i.status == incidents::Status::Open)
+                .map(|i| (i.id, i.corridors))
+                .collect(),
         })
     }
 
