@@ -2,8 +2,10 @@
 //! dialog cannot make a `Confirmation` for a live corridor (no constructor takes corridor,
 //! intent and digest alone; no struct literal compiles), cannot make the dialog's
 //! `KeypressWitness`, and cannot change what an open dialog or a pending intent shows after it
-//! was shown. Each file under tests/compile_fail/ tries one bypass and must fail to compile
-//! with the error recorded beside it (`TRYBUILD=overwrite` records them again).
+//! was shown; nor can it make the Promotion dialog's `PromotionWitness` or a
+//! `PromotionConfirmation` (a candidate is promoted only by its id typed in the console). Each
+//! file under tests/compile_fail/ tries one bypass and must fail to compile with the error
+//! recorded beside it (`TRYBUILD=overwrite` records them again).
 //!
 //! A binary of its own, not a group of tests/integration.rs: trybuild runs cargo to build the
 //! crate and each file, minutes of both cores on a fresh build, which would run on a test

@@ -19,6 +19,7 @@ mod console;
 mod execution;
 mod incidents;
 mod live;
+mod promotion;
 mod venues;
 
 /// The rule above, held: no test file calls what would change this process for every test

@@ -157,7 +157,8 @@ pub enum Command {
     /// Venue credentials in the OS keyring: set (from stdin, no echo), list names, delete.
     #[command(subcommand)]
     Secrets(SecretsCmd),
-    /// The promotion gate for the first live stage.
+    /// The promotion gate for the first live stage (check), and the promotion board (board,
+    /// show, advance).
     #[command(subcommand)]
     Promote(PromoteCmd),
     /// Incidents: every halt, kill, mismatch, breaker trip and critical alert, with its

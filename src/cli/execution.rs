@@ -443,5 +443,10 @@ pub fn promote(engine: &Engine, cmd: &PromoteCmd) -> (&'static str, Result<Outco
                 Ok(Outcome::ok("promote check", &r, text).with_exit(code))
             })(),
         ),
+        PromoteCmd::Board { stage } => ("promote board", super::promotion::board(engine, stage.as_deref())),
+        PromoteCmd::Show { candidate } => ("promote show", super::promotion::show(engine, candidate)),
+        PromoteCmd::Advance { candidate, venue, .. } => {
+            ("promote advance", super::promotion::advance(engine, candidate, venue.as_deref()))
+        }
     }
 }

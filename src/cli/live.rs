@@ -93,6 +93,7 @@ fn start(engine: &Engine, a: &LiveStartArgs) -> Result<Outcome> {
         name: a.name.clone(),
         fee_bps: a.fee_bps,
         slippage_bps: a.slippage_bps,
+        candidate: a.candidate.clone(),
     };
     let s = if a.foreground { engine.live().start_here(&req)? } else { engine.live().start(&req)? };
     Ok(finished("live start", s))

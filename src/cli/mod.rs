@@ -13,6 +13,7 @@ mod logging;
 mod output;
 mod paper;
 mod pretrade;
+mod promotion;
 mod read;
 mod request;
 mod research;

@@ -115,6 +115,10 @@ pub mod codes {
     pub const LIVE_PORTFOLIO_LOSS: (&str, Severity) = ("LIVE_PORTFOLIO_LOSS", Severity::Critical);
     /// The session's process died; `quantlab live resume` continues it.
     pub const LIVE_SESSION_ABORTED: (&str, Severity) = ("LIVE_SESSION_ABORTED", Severity::Critical);
+    /// A candidate went one stage down on the promotion board (a kill, a breaker trip, a
+    /// mismatch, a failed audit or drift on its corridor); its sessions there were paused. A
+    /// warning: what caused it raised its own critical alert and incident.
+    pub const PROMOTION_DEMOTED: (&str, Severity) = ("PROMOTION_DEMOTED", Severity::Warning);
 
     /// Every code with its severity, for docs and the promotion gate's coverage check.
     pub const EXECUTION: &[(&str, Severity)] = &[

@@ -16,6 +16,7 @@ use super::incidents::IncidentError;
 use super::live::LiveError;
 use super::paper::PaperError;
 use super::pretrade::PretradeError;
+use super::promotion::PromotionError;
 use super::research::sweep::SweepError;
 use super::research::ResearchError;
 use super::runtime_error::RuntimeError;
@@ -490,6 +491,30 @@ impl From<IncidentError> for Error {
             I::NoteEmpty => BadInput,
             I::NoIncident(_) => NotFound,
             I::AlreadyClosed { .. } => Refused,
+        };
+        wrap(kind, e)
+    }
+}
+
+impl From<PromotionError> for Error {
+    fn from(e: PromotionError) -> Self {
+        use PromotionError as P;
+        let kind = match &e {
+            // The gates file, a flag or a candidate's name is the caller's input.
+            P::Gates { .. } | P::BadStage(_) | P::CandidateMismatch { .. } | P::NeedsCorridor { .. } => {
+                BadInput
+            }
+            P::NoCandidate(_) => NotFound,
+            // A script's advance, a failing gate, a stale dialog, a test key off loopback, a stage
+            // with nothing above it, and a session for a candidate not promoted: safety gates.
+            P::FromCli { .. }
+            | P::GateFailed { .. }
+            | P::Stale { .. }
+            | P::SyntheticKey { .. }
+            | P::LastStage { .. }
+            | P::NoLiveStageOnFake { .. }
+            | P::NotPromoted { .. }
+            | P::SessionCandidateUnknown(_) => Refused,
         };
         wrap(kind, e)
     }

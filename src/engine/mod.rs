@@ -38,6 +38,7 @@ pub mod live;
 pub mod loopback;
 pub mod paper;
 pub mod pretrade;
+pub mod promotion;
 pub mod read;
 pub mod research;
 pub mod runtime;

@@ -7,6 +7,7 @@ pub mod console;
 pub mod corridor;
 pub mod intents;
 pub mod keypress;
+pub mod promotion;
 #[cfg(unix)]
 pub mod pty;
 pub mod rewrite;

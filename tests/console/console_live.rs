@@ -6,6 +6,7 @@
 
 use crate::common;
 use crate::common::console;
+use crate::common::promotion;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -118,7 +119,32 @@ fn setup() -> (Ws, Engine) {
     std::fs::write(&csv, text).unwrap();
     let engine = Engine::open(Workspace::at(ws.path()));
     engine.data().import(&csv, "BTC/USD", "1h").unwrap();
+    // Sessions start only for a promoted candidate: made by a sweep, promoted to paper (what the
+    // fake venue needs) by the typed confirmation, signed with a key this test keeps in memory.
+    promotion::write_relaxed_gates(ws.path());
+    promote(&ws);
     (ws, engine)
+}
+
+/// An engine on `ws` whose operator key is kept in memory (one store for every test, as one
+/// keyring for the operator: a workspace that trusts a key finds it again).
+fn signer(ws: &Ws) -> Engine {
+    static STORE: std::sync::OnceLock<std::sync::Arc<quantlab::engine::secrets::MemoryStore>> =
+        std::sync::OnceLock::new();
+    Engine::with_credentials(Workspace::at(ws.path()), STORE.get_or_init(Default::default).clone())
+}
+
+/// The sessions' candidate made by research (a sweep) and promoted (again) to paper on the fake
+/// venue by the typed confirmation. The promotion stands on its signed decision; the sweep goes
+/// afterwards, so the tab bar (whose counts would shorten its titles) draws as the snapshots
+/// have it.
+fn promote(ws: &Ws) {
+    promotion::sweep(&signer(ws), "BTC/USD:1h", "sma_cross", &["fast=2", "slow=4"]);
+    let params = [("fast".to_string(), "2".to_string()), ("slow".to_string(), "4".to_string())].into();
+    let id = quantlab::engine::promotion::Candidate::new("sma_cross", &params, "BTC/USD", "1h").unwrap().id;
+    let fake = quantlab::engine::execution::CorridorId::new(Venue::Fake, "main").unwrap();
+    promotion::promote_to(&signer(ws), &id, Some(&fake), quantlab::engine::promotion::Stage::Paper);
+    std::fs::remove_dir_all(ws.path().join("sweeps")).unwrap();
 }
 
 fn create(engine: &Engine, name: &str) -> LiveSession {
@@ -306,6 +332,11 @@ fn the_keys_pause_resume_and_stop_a_session_and_a_refused_resume_is_said() {
     assert!(h.screen(120, 40).contains("corridor_armed:"), "in the status bar");
     assert_eq!(engine.live().status("s2").unwrap().status, Status::Paused, "still paused");
     engine.execution().rearm(None, None).unwrap();
+    // The kill demoted the candidate on the corridor: promoted again, the session may resume.
+    h.key(KeyCode::Char('r'));
+    let (is_err, msg) = h.app.message.clone().expect("said");
+    assert!(is_err && msg.starts_with("promotion: candidate cand_sma_cross_BTC_1h_"), "{msg}");
+    promote(&ws);
     h.key(KeyCode::Char('r'));
     assert_eq!(h.app.message.clone().unwrap(), (false, "s2: resuming".to_string()));
     wait_for(&mut h, "s2", "resumed", |s| s.status == Status::Running);

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::common::{fixture, Ws};
+use crate::common::{fixture, promotion, Ws};
 
 fn valid(doc: &Value) {
     let path =
@@ -57,6 +57,27 @@ fn a_rehearsal_runs_in_its_own_process_and_its_intents_wait_for_the_operator() {
     assert!(v["error"]["message"].as_str().unwrap().starts_with("policy:"), "{v}");
     assert!(!ws.path().join("live_sessions").exists());
     assert_eq!(ws.json(&["policy", "init"]).0, 0);
+    // Not on the promotion board at paper yet: refused, naming the gate, nothing journaled.
+    let (code, v) = start(&ws, &data, "rehearsal");
+    assert_eq!(code, 3, "{v}");
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("promotion: candidate cand_sma_cross_BTC_1h_")
+            && message.contains("paper is needed"),
+        "{v}"
+    );
+    assert!(!ws.path().join("live_sessions").exists() && !ws.path().join("corridors").exists(), "{v}");
+    // Research makes the candidate, the operator's typed confirmation promotes it to paper.
+    let engine = quantlab::engine::Engine::with_credentials(
+        quantlab::engine::workspace::Workspace::at(ws.path()),
+        std::sync::Arc::new(quantlab::engine::secrets::MemoryStore::default()),
+    );
+    promotion::write_relaxed_gates(ws.path());
+    promotion::sweep(&engine, &data, "sma_cross", &["fast=5", "slow=20"]);
+    let fake = quantlab::engine::execution::CorridorId::new(quantlab::engine::execution::Venue::Fake, "main")
+        .unwrap();
+    let id = engine.promotion().board(None).unwrap().rows[0].candidate.id.clone();
+    promotion::promote_to(&engine, &id, Some(&fake), quantlab::engine::promotion::Stage::Paper);
 
     let (code, v) = start(&ws, &data, "rehearsal");
     assert_eq!(code, 0, "{v}");

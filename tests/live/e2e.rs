@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::common::corridor::*;
 use crate::common::pty::*;
-use crate::common::Ws;
+use crate::common::{promotion, Ws};
 
 fn status(ws: &Ws, id: &str) -> Value {
     let (code, v) = cli(ws, &["live", "status", id]);
@@ -58,10 +58,33 @@ fn session_position(s: &Value) -> f64 {
     s["position"].as_str().expect("known once a bar was read").parse().unwrap()
 }
 
+/// The session's candidate made by research (a sweep of the strategy on two-second XBT bars) and
+/// promoted to micro-live on the simulator's corridor (the policy's stage is micro) by the
+/// typed confirmation, as the console's Promotion tab does it (its keys synthetic: accepted on
+/// this loopback corridor only).
+fn promote_the_candidate(ws: &Ws) {
+    use quantlab::engine::execution::{CorridorId, Venue};
+    let csv = ws.path().join("xbt_2s.csv");
+    let rows: String = (0..10).map(|i| format!("2024-01-01T00:00:{:02}Z,1,1,1,1,1\n", i * 2)).collect();
+    std::fs::write(&csv, format!("time,open,high,low,close,volume\n{rows}")).unwrap();
+    let engine = quantlab::engine::Engine::with_credentials(
+        quantlab::engine::workspace::Workspace::at(ws.path()),
+        std::sync::Arc::new(quantlab::engine::secrets::MemoryStore::default()),
+    );
+    engine.data().import(&csv, "XBTUSD", "2s").unwrap();
+    promotion::write_relaxed_gates(ws.path());
+    promotion::sweep(&engine, "XBTUSD:2s", "sma_cross", &["fast=2", "slow=4"]);
+    let params = [("fast".to_string(), "2".to_string()), ("slow".to_string(), "4".to_string())].into();
+    let id = quantlab::engine::promotion::Candidate::new("sma_cross", &params, "XBTUSD", "2s").unwrap().id;
+    let kraken = CorridorId::new(Venue::Kraken, "main").unwrap();
+    promotion::promote_to(&engine, &id, Some(&kraken), quantlab::engine::promotion::Stage::MicroLive);
+}
+
 #[test]
 fn a_live_session_waits_for_the_keypress_lapses_unapproved_and_is_refused_by_preflight() {
     let sim = start_sim();
     let ws = armed_workspace(&sim);
+    promote_the_candidate(&ws);
     let start = |name: &str, ttl: &str| {
         let args = [
             "live",

@@ -17,6 +17,19 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::sessions::{approve_and_send, events, Rig, Script};
+use crate::common::promotion;
+use quantlab::engine::promotion::{Candidate, Stage};
+
+/// Sessions trading ETH/USD start only for their own candidate promoted, as every session does
+/// (the rig promotes BTC/USD's): research on an ETH/USD dataset, then the typed confirmation.
+fn promote_eth(r: &Rig) {
+    let root = r.engine.workspace().root().to_path_buf();
+    std::fs::copy(root.join("btc.csv"), root.join("eth.csv")).unwrap();
+    r.engine.data().import(&root.join("eth.csv"), "ETH/USD", "1h").unwrap();
+    promotion::sweep(&r.engine, "ETH/USD:1h", "sma_cross", &["fast=2", "slow=4"]);
+    let id = Candidate::new("sma_cross", &r.request().params, "ETH/USD", "1h").unwrap().id;
+    promotion::promote_to(&r.engine, &id, Some(&Rig::corridor()), Stage::Paper);
+}
 
 /// The example policy's `[portfolio]` replaced by `lines`.
 fn set_portfolio(engine: &Engine, lines: &str) {
@@ -116,6 +129,7 @@ fn walk(p: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn a_start_or_an_aborted_resume_beyond_max_live_sessions_is_refused_naming_the_rule_and_the_sessions() {
     let r = Rig::new();
+    promote_eth(&r);
     set_portfolio(&r.engine, "max_live_sessions = 1\n");
     r.engine.live().create(&named(&r, "s1", "BTC/USD")).unwrap();
     let before = tree(&r.engine);
@@ -194,6 +208,7 @@ fn an_intent_reducing_the_exposure_passes_even_above_the_limit() {
 #[test]
 fn other_sessions_exposure_counts_and_an_unknown_one_blocks_a_raise() {
     let r = Rig::new();
+    promote_eth(&r);
     set_portfolio(&r.engine, "max_gross_exposure = \"700\"\n");
     // a buys 0.01 BTC (500) and its runner dies holding it: its position is still the portfolio's.
     let a = r.engine.live().create(&named(&r, "a", "BTC/USD")).unwrap();
@@ -234,6 +249,7 @@ fn other_sessions_exposure_counts_and_an_unknown_one_blocks_a_raise() {
 #[test]
 fn the_daily_loss_limit_pauses_every_session_and_nothing_resumes_before_the_next_utc_day() {
     let r = Rig::new();
+    promote_eth(&r);
     set_portfolio(&r.engine, "daily_loss_limit = \"5\"\n");
     let a = r.engine.live().create(&named(&r, "a", "BTC/USD")).unwrap();
     // b is live too (created, its runner not started yet): it must be paused as well.

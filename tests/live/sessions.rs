@@ -9,10 +9,13 @@ use quantlab::engine::execution::OperatorKey;
 use quantlab::engine::execution::{open_corridor, CorridorId, Venue};
 use quantlab::engine::live::{LiveError, LiveSession, LiveStartRequest};
 use quantlab::engine::paper::{Feed, FeedEvent, Status};
+use quantlab::engine::promotion::{Candidate, CauseKind, PromotionError, Stage};
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::workspace::Workspace;
 use quantlab::engine::{Engine, ErrorKind, Result};
 use rust_decimal::Decimal;
+
+use crate::common::promotion;
 
 pub(super) const HOUR: i64 = 3_600_000;
 
@@ -72,7 +75,20 @@ impl Rig {
         std::fs::write(&csv, text).unwrap();
         engine.data().import(&csv, "BTC/USD", "1h").unwrap();
         let key = OperatorKey::load_or_create_as(store.as_ref(), engine.workspace(), "tester").unwrap();
-        Rig { _dir: dir, engine, key: Arc::new(key) }
+        // A session starts only for a candidate promoted to what its corridor needs: paper, for
+        // the fake venue. Research makes the candidate (a sweep); the operator's typed
+        // confirmation promotes it.
+        promotion::write_relaxed_gates(dir.path());
+        promotion::sweep(&engine, "BTC/USD:1h", "sma_cross", &["fast=2", "slow=4"]);
+        let r = Rig { _dir: dir, engine, key: Arc::new(key) };
+        promotion::promote_to(&r.engine, &r.candidate("1h"), Some(&Rig::corridor()), Stage::Paper);
+        r
+    }
+
+    /// The id of the candidate the rig's sessions trade, at `timeframe`.
+    fn candidate(&self, timeframe: &str) -> String {
+        let params = self.request().params;
+        Candidate::new("sma_cross", &params, "BTC/USD", timeframe).unwrap().id
     }
 
     pub(super) fn request(&self) -> LiveStartRequest {
@@ -219,6 +235,17 @@ fn a_crash_after_the_intent_is_journaled_makes_no_second_intent_for_that_bar() {
     assert_eq!(journal.intents.len(), 1, "the bar's intent was found in the journal, not made twice");
     let restarts = std::fs::read_to_string(dir.join("restarts.jsonl")).unwrap();
     assert!(restarts.contains("\"intents\":[{"), "{restarts}");
+    // The rehearsal is the candidate's restart evidence for micro-live on a real corridor.
+    use quantlab::engine::promotion::{evidence, gates::Gates};
+    let gates = Gates::defaults();
+    let reads = evidence::Reads::read(r.engine.workspace(), &gates, r.engine.credentials()).unwrap();
+    let params = r.request().params;
+    let c = Candidate::new("sma_cross", &params, "BTC/USD", "1h").unwrap();
+    let kraken = CorridorId::new(Venue::Kraken, "main").unwrap();
+    let lines = evidence::micro_live::lines(&reads, &c, &kraken);
+    let restart = lines.iter().find(|l| l.item == "restart_evidence").unwrap();
+    assert!(restart.passed && restart.artifacts == [s.id.clone()], "{restart:?}");
+    assert!(restart.detail.contains("1 restart(s), no bar acted on twice"), "{restart:?}");
 }
 
 fn refused(r: &Rig, req: LiveStartRequest) -> quantlab::engine::Error {
@@ -257,6 +284,32 @@ fn bad_starts_name_the_field_or_the_gate_and_write_nothing() {
     let kraken = text.split("[[corridor]]").nth(1).unwrap().replace("venue = \"fake\"", "venue = \"kraken\"");
     std::fs::write(&policy, format!("{text}\n[[corridor]]{kraken}")).unwrap();
     let req = LiveStartRequest { feed: "live:kraken/main:BTC/USD@1m".into(), venue: None, ..r.request() };
+    // Its minute candidate is on the board (a sweep) but was never promoted there: refused,
+    // naming the gate and where to look, nothing written.
+    let csv = r.engine.workspace().root().join("btc_1m.csv");
+    let rows: String = (0..10).map(|i| format!("2024-01-01T00:{i:02}:00Z,1,1,1,1,1\n")).collect();
+    std::fs::write(&csv, format!("time,open,high,low,close,volume\n{rows}")).unwrap();
+    r.engine.data().import(&csv, "BTC/USD", "1m").unwrap();
+    std::fs::remove_file(&csv).unwrap();
+    promotion::sweep(&r.engine, "BTC/USD:1m", "sma_cross", &["fast=2", "slow=4"]);
+    let minute = r.candidate("1m");
+    let e = refused(&r, req.clone());
+    assert_eq!(e.kind, ErrorKind::Refused, "{e:?}");
+    let Some(PromotionError::NotPromoted { stage, needed, .. }) = e.domain() else { panic!("{e:?}") };
+    assert_eq!((*stage, *needed), (Stage::Research, Stage::MicroLive));
+    assert!(
+        e.message.starts_with("promotion:") && e.message.contains(&format!("quantlab promote show {minute}")),
+        "{e}"
+    );
+    // Promoted to micro-live there (the corridor's policy stage is micro), it meets the next gate.
+    // (The corridor's endpoints are loopback, where a test build's typed keys may promote.)
+    std::fs::write(
+        r.engine.workspace().root().join("venues.toml"),
+        "[kraken.main]\nbase_url = \"http://127.0.0.1:9\"\n",
+    )
+    .unwrap();
+    let kraken = CorridorId::new(Venue::Kraken, "main").unwrap();
+    promotion::promote_to(&r.engine, &minute, Some(&kraken), Stage::MicroLive);
     let e = refused(&r, req);
     assert_eq!(e.kind, ErrorKind::Refused, "{e:?}");
     assert!(matches!(e.domain(), Some(LiveError::NotArmed { state: "disarmed", .. })), "{e:?}");
@@ -271,7 +324,7 @@ fn bad_starts_name_the_field_or_the_gate_and_write_nothing() {
 fn a_kill_pauses_the_session_which_makes_no_intent_and_resumes_only_once_rearmed() {
     let r = Rig::new();
     let s = r.engine.live().create(&r.request()).unwrap();
-    let (engine, id) = (r.engine.clone(), s.id.clone());
+    let (engine, id, candidate) = (r.engine.clone(), s.id.clone(), r.candidate("1h"));
     let refusals: Arc<Mutex<Vec<quantlab::engine::Error>>> = Arc::default();
     let log = refusals.clone();
     let between = move |t: usize| {
@@ -286,6 +339,13 @@ fn a_kill_pauses_the_session_which_makes_no_intent_and_resumes_only_once_rearmed
             );
             log.lock().unwrap().push(engine.live().resume(&id).unwrap_err());
             engine.execution().rearm(None, None).unwrap();
+            // The kill demoted the candidate on the corridor: resuming needs it promoted again.
+            let e = engine.live().resume(&id).unwrap_err();
+            assert!(
+                matches!(e.domain(), Some(PromotionError::NotPromoted { stage: Stage::Research, .. })),
+                "{e:?}"
+            );
+            promotion::promote_to(&engine, &candidate, Some(&Rig::corridor()), Stage::Paper);
             engine.live().resume(&id).unwrap();
         }
     };
@@ -305,6 +365,13 @@ fn a_kill_pauses_the_session_which_makes_no_intent_and_resumes_only_once_rearmed
     assert_eq!(e.kind, ErrorKind::Refused);
     let alerts = std::fs::read_to_string(r.engine.workspace().root().join("alerts/alerts.jsonl")).unwrap();
     assert_eq!(alerts.matches("LIVE_SESSION_PAUSED").count(), 1, "said once: {alerts}");
+    // The kill took the candidate one stage down on the corridor, saying why; promoted again, it
+    // stays there.
+    let v = r.engine.promotion().show(&r.candidate("1h")).unwrap();
+    let d = v.decisions.iter().find(|d| d.kind == quantlab::engine::promotion::Kind::Demoted).unwrap();
+    assert_eq!((d.cause.as_ref().map(|c| c.kind), d.to), (Some(CauseKind::Kill), Stage::Research));
+    assert!(d.reason.as_deref().unwrap().contains("kill switch (drill)"), "{d:?}");
+    assert!(r.engine.promotion().board(None).unwrap().demoted.is_empty(), "once per promotion");
 }
 
 /// Fills far from the shadow's prices (the venue fills at 50000, the bars say 10): the session
@@ -330,4 +397,20 @@ fn fills_far_from_the_shadows_prices_raise_live_drift_once() {
     let alerts = std::fs::read_to_string(r.engine.workspace().root().join("alerts/alerts.jsonl")).unwrap();
     let drifts: Vec<&str> = alerts.lines().filter(|l| l.contains("LIVE_DRIFT")).collect();
     assert!(!drifts.is_empty() && drifts.iter().filter(|l| l.contains("slippage")).count() == 1, "{alerts}");
+    // A drift beyond the limit demotes the candidate on its corridor, saying why: the next
+    // session of it is refused until it is promoted again.
+    let board = r.engine.promotion().board(None).unwrap();
+    assert_eq!(board.demoted.len(), 1, "{board:#?}");
+    let d = &board.demoted[0];
+    assert_eq!((d.from, d.to, d.corridor.clone()), (Stage::Paper, Stage::Research, Some(Rig::corridor())));
+    assert_eq!(d.cause.as_ref().map(|c| c.kind), Some(CauseKind::Drift));
+    let why = d.reason.as_deref().unwrap();
+    assert!(
+        why.contains("drift beyond the policy's limits") && why.contains("drifted from its shadow"),
+        "{why}"
+    );
+    let e =
+        r.engine.live().create(&LiveStartRequest { name: Some("again".into()), ..r.request() }).unwrap_err();
+    assert!(matches!(e.domain(), Some(PromotionError::NotPromoted { stage: Stage::Research, .. })), "{e:?}");
+    assert!(e.message.contains("quantlab promote show"), "{e}");
 }

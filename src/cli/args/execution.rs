@@ -143,4 +143,23 @@ pub enum PromoteCmd {
         #[arg(long)]
         account: String,
     },
+    /// The promotion board: every candidate's stage, the next one and the gate to it, line by
+    /// line with the artifacts each read (gates from promotion_gates.toml).
+    Board {
+        /// Only candidates at this stage: research, paper, micro_live, supervised_live, automation.
+        #[arg(long)]
+        stage: Option<String>,
+    },
+    /// One candidate: its stage in every scope, each gate's lines, its decisions.
+    Show { candidate: String },
+    /// Refused from scripts (exit 3): a promotion is the operator's typed confirmation in the
+    /// console's Promotion tab.
+    Advance {
+        candidate: String,
+        /// The corridor of a live stage.
+        #[arg(long)]
+        venue: Option<String>,
+        #[arg(long, requires = "venue")]
+        account: Option<String>,
+    },
 }

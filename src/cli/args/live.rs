@@ -77,6 +77,10 @@ pub struct LiveStartArgs {
     /// Session name (default live_<strategy>_<symbol>_<UTC stamp>); unique.
     #[arg(long)]
     pub name: Option<String>,
+    /// The promotion board's candidate the session trades (`quantlab promote board`); it must
+    /// be the one the strategy, parameters, market and timeframe make. Derived when absent.
+    #[arg(long)]
+    pub candidate: Option<String>,
     /// Run in this process until the session ends (for service managers and tests).
     #[arg(long)]
     pub foreground: bool,

@@ -211,7 +211,9 @@ impl CorridorState {
             | Event::OrderPreview { .. }
             | Event::PreviewResult { .. }
             // A closing is the operator's review, not a change of the corridor's state.
-            | Event::IncidentClosed { .. } => {}
+            | Event::IncidentClosed { .. }
+            // A promotion decision is the board's record, not a change of the corridor's state.
+            | Event::PromotionDecided { .. } => {}
             Event::Approved { approval } => self.update(&approval.intent_id, |r| {
                 r.status = IntentStatus::Approved;
                 r.approval = Some(approval.clone());

@@ -1,5 +1,5 @@
 //! The engine's sub-handles: `engine.data()`, `.research()`, `.paper()`, `.signals()`,
-//! `.pretrade()`, `.execution()`, `.venues()`, `.incidents()`. Each borrows the [`Engine`] and owns one
+//! `.pretrade()`, `.execution()`, `.venues()`, `.incidents()`, `.promotion()`. Each borrows the [`Engine`] and owns one
 //! subsystem's operations, so a client reaches the engine by domain instead of through one
 //! flat list of methods; the [`Engine`] itself keeps only what every domain shares (the
 //! workspace, credentials, the venue runtime, checks and alerts).
@@ -12,6 +12,7 @@ pub mod incidents;
 pub mod live;
 pub mod paper;
 pub mod pretrade;
+pub mod promotion;
 pub mod research;
 pub mod signals;
 pub mod venues;
@@ -24,6 +25,7 @@ pub use incidents::Incidents;
 pub use live::Live;
 pub use paper::Paper;
 pub use pretrade::Pretrade;
+pub use promotion::Promotion;
 pub use research::Research;
 pub use signals::Signals;
 pub use venues::{CredentialName, StreamEnd, Venues};

@@ -99,6 +99,9 @@ pub fn event(e: &Event) -> String {
         Event::IncidentClosed { incident_id, note, operator, .. } => {
             format!("incident {incident_id} closed by {operator}: {note}")
         }
+        Event::PromotionDecided { decision_id, candidate, from, to, .. } => {
+            format!("promotion {decision_id}: {candidate} {from} -> {to}")
+        }
     }
 }
 

@@ -34,7 +34,7 @@ use crate::engine::paper::live_feed::{self, LiveFeed, LiveSpec};
 use crate::engine::runtime::VenueRuntime;
 use crate::engine::secrets::CredentialStore;
 use crate::engine::strategy;
-use crate::engine::time::{now_ms, parse_timeframe};
+use crate::engine::time::{fmt_timeframe, now_ms, parse_timeframe};
 use crate::engine::workspace::Workspace;
 pub use book::Book;
 pub use drift::Drift;
@@ -64,6 +64,9 @@ pub struct LiveStartRequest {
     /// The shadow paper session's costs, basis points.
     pub fee_bps: Option<f64>,
     pub slippage_bps: Option<f64>,
+    /// The promotion board's candidate this session trades (`--candidate`); it must be the one
+    /// the strategy, parameters, market and timeframe make. Derived from them when absent.
+    pub candidate: Option<String>,
 }
 
 /// What a session runs with; the engine's own.
@@ -110,6 +113,7 @@ pub fn create(env: &Env, req: &LiveStartRequest) -> Result<LiveSession> {
     if !cp.symbols.is_empty() && !cp.symbols.contains(&symbol) {
         return Err(LiveError::SymbolNotAllowed { corridor, symbol }.into());
     }
+    promotion_gate(ws, &candidate_of(req, &symbol, interval_ms)?, &corridor, cp.stage)?;
     // One bar by default, never longer than an approval may wait (the policy's TTLs).
     let cap = (cp.approval_ttl_secs.min(cp.max_intent_ttl_secs) * 1000) as i64;
     let ttl = match &req.intent_ttl {
@@ -217,6 +221,48 @@ pub fn create(env: &Env, req: &LiveStartRequest) -> Result<LiveSession> {
     Ok(s)
 }
 
+/// A session starts (and resumes) only for a candidate promoted to the stage its corridor needs:
+/// micro-live under the policy's `micro` stage, supervised live under `full`; on the fake venue
+/// (a rehearsal) paper. Demotions the journals and alerts call for are made first, so a
+/// candidate a kill or drift took down does not trade again until it is promoted again.
+fn promotion_gate(
+    ws: &Workspace,
+    candidate: &str,
+    corridor: &CorridorId,
+    stage: policy::Stage,
+) -> Result<()> {
+    use crate::engine::promotion::{candidate as cand, decisions, demotion, PromotionError, Stage};
+    let live: Vec<_> = session::all(ws)?
+        .into_iter()
+        .map(|s| {
+            let c = cand::of_live(ws, &s);
+            (s, c)
+        })
+        .collect();
+    demotion::sync(ws, &live)?;
+    let needed = match (corridor.venue.is_live(), stage) {
+        (false, _) => Stage::Paper,
+        (true, policy::Stage::Micro) => Stage::MicroLive,
+        (true, policy::Stage::Full) => Stage::SupervisedLive,
+    };
+    let at = decisions::stage_of(&decisions::read(ws)?, candidate, Some(corridor));
+    if at < needed {
+        let (candidate, corridor) = (candidate.to_string(), corridor.clone());
+        return Err(PromotionError::NotPromoted { candidate, stage: at, corridor, needed }.into());
+    }
+    Ok(())
+}
+
+/// The candidate `req` trades on `symbol` at `interval_ms`: the one `--candidate` names must be it.
+fn candidate_of(req: &LiveStartRequest, symbol: &str, interval_ms: i64) -> Result<String> {
+    use crate::engine::promotion::{Candidate, PromotionError};
+    let c = Candidate::new(&req.strategy, &req.params, symbol, &fmt_timeframe(interval_ms))?;
+    if let Some(given) = req.candidate.as_ref().filter(|g| **g != c.id) {
+        return Err(PromotionError::CandidateMismatch { given: given.clone(), expected: c.id }.into());
+    }
+    Ok(c.id)
+}
+
 /// The feed a session trades from.
 fn open_feed(env: &Env, s: &LiveSession) -> Result<Box<dyn Feed>> {
     if LiveSpec::is_live(&s.config.feed) {
@@ -318,6 +364,13 @@ pub fn resume(ws: &Workspace, id: &str) -> Result<(LiveSession, bool)> {
             return Err(LiveError::NotArmed { corridor: corridor.clone(), state: arm.name() }.into());
         }
     }
+    // A candidate demoted while the session was paused trades again only once promoted again.
+    let loaded = policy::load(ws)?.ok_or_else(|| LiveError::NoPolicy(corridor.clone()))?;
+    let cp = loaded.corridor(corridor).ok_or_else(|| LiveError::NoPolicy(corridor.clone()))?;
+    let candidate = crate::engine::promotion::candidate::of_live(ws, &s).ok_or_else(|| {
+        LiveError::Unknown(format!("{id}: its candidate (strategy, market, timeframe) is unknown"))
+    })?;
+    promotion_gate(ws, &candidate.id, corridor, cp.stage)?;
     control::set_in(&session::dir(ws, id), Desired::Running)?;
     Ok((s, needs_runner))
 }

@@ -181,4 +181,14 @@ pub enum Event {
         /// The critical alert that opened it here, when an alert alone did.
         trigger_alert: Option<String>,
     },
+    /// A candidate moved between stages on this corridor (the promotion board): the decision's
+    /// id and the sha256 of its line in `promotion/decisions.jsonl`, so the record kept there
+    /// is tied to this hash chain. A record, not an order: it changes no state of the corridor.
+    PromotionDecided {
+        decision_id: String,
+        candidate: String,
+        from: String,
+        to: String,
+        record_sha256: String,
+    },
 }

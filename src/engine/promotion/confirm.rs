@@ -1,0 +1,60 @@
+//! The one way a candidate is promoted: a [`PromotionConfirmation`], made only from the
+//! [`PromotionWitness`] the console's typed-confirmation dialog makes when the operator typed
+//! the candidate's id and pressed Enter (its fields are private to `engine::gate`). The fields
+//! here are private too, and there is no other constructor, so no script and no struct literal
+//! can promote (tests/compile_fail). A witness of a synthetic key (a test build's) promotes only
+//! where no money moves: to paper, or on a corridor whose venue is fake or loopback.
+
+use super::model::Stage;
+use crate::engine::execution::CorridorId;
+use crate::engine::gate::{Origin, PromotionWitness};
+
+#[derive(Debug)]
+pub struct PromotionConfirmation {
+    candidate: String,
+    from: Stage,
+    to: Stage,
+    corridor: Option<CorridorId>,
+    by: String,
+    synthetic: bool,
+}
+
+impl PromotionConfirmation {
+    /// The dialog's id typed and Enter pressed: what the dialog showed, as its witness carries it.
+    pub fn typed(witness: PromotionWitness) -> PromotionConfirmation {
+        PromotionConfirmation {
+            candidate: witness.candidate().to_string(),
+            from: witness.from(),
+            to: witness.to(),
+            corridor: witness.corridor().cloned(),
+            by: format!("console typed confirmation ({})", witness.operator()),
+            synthetic: witness.origin() == Origin::Synthetic,
+        }
+    }
+
+    pub fn candidate(&self) -> &str {
+        &self.candidate
+    }
+
+    /// The stage the dialog showed the candidate at.
+    pub fn from(&self) -> Stage {
+        self.from
+    }
+
+    pub fn to(&self) -> Stage {
+        self.to
+    }
+
+    pub fn corridor(&self) -> Option<&CorridorId> {
+        self.corridor.as_ref()
+    }
+
+    pub fn by(&self) -> &str {
+        &self.by
+    }
+
+    /// Made from a key no terminal delivered (a `test-keys` build).
+    pub fn synthetic(&self) -> bool {
+        self.synthetic
+    }
+}

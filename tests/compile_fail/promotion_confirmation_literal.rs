@@ -1,0 +1,14 @@
+// Bypass: write the promotion confirmation as a struct literal, skipping the typed dialog.
+use quantlab::engine::execution::{CorridorId, Venue};
+use quantlab::engine::promotion::{PromotionConfirmation, Stage};
+
+fn main() {
+    let _ = PromotionConfirmation {
+        candidate: "cand_sma_cross_BTC_1h_00000000".into(),
+        from: Stage::Paper,
+        to: Stage::MicroLive,
+        corridor: Some(CorridorId::new(Venue::Kraken, "main").unwrap()),
+        by: "script".into(),
+        synthetic: false,
+    };
+}
