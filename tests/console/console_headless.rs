@@ -161,9 +161,11 @@ fn the_about_tab_says_what_this_console_is_and_reads() {
     assert_eq!(h.app.tab_title(), "About");
     h.key(KeyCode::Char('1'));
     h.key(KeyCode::Char('9'));
-    assert_eq!(h.app.tab_title(), "About", "9 goes to it");
+    assert_eq!(h.app.tab_title(), "Promotion", "9 goes to the tab before it");
+    h.key(KeyCode::Tab);
+    assert_eq!(h.app.tab_title(), "About", "the tenth");
     let s = h.screen(100, 24);
-    assert!(s.contains("9 About"), "{s}");
+    assert!(s.contains("10 About"), "{s}");
     assert!(s.contains(&format!("version    {}", env!("CARGO_PKG_VERSION"))), "{s}");
     assert!(s.contains("workspace  outputs"), "{s}");
     assert!(s.contains("keymap     none (the built-in keys are in use)"), "{s}");

@@ -200,7 +200,7 @@ fn a_session_shows_its_state_position_signal_and_the_intent_waiting_for_the_keyp
     h.key(KeyCode::Char('8'));
     assert_eq!(h.app.tab_title(), "Live");
     let s = h.screen(120, 40);
-    assert!(s.contains("8 Live") && s.contains("9 About"), "{s}");
+    assert!(s.contains("8 Live") && s.contains("9 Promo") && s.contains("10 About"), "{s}");
     assert!(s.contains("no live sessions"), "{s}");
     h.key(KeyCode::Char('p'));
     let (is_err, msg) = h.app.message.clone().expect("said");

@@ -97,7 +97,7 @@ pub(super) fn draw(f: &mut Frame, area: Rect, p: &PromotionScreen, t: &Theme) {
     if !wide {
         titles.remove(3);
         widths.remove(3);
-        widths[0] = Constraint::Length(26);
+        widths[0] = Constraint::Length(31);
         widths[2] = Constraint::Length(11);
     }
     let header = TableRow::new(titles).style(t.header.add_modifier(Modifier::BOLD));
