@@ -215,7 +215,9 @@ fn a_session_shows_its_state_position_signal_and_the_intent_waiting_for_the_keyp
     assert_eq!(cell(&s, "s1", "desired"), "0");
     assert!(s.contains("position    unknown (read on the session's first bar) · desired 0"), "{s}");
     assert!(s.contains("last signal none yet") && s.contains("pending     no intent waiting"), "{s}");
-    assert!(s.contains("Live (1 live)"), "the tab counts it: {s}");
+    // Ten tabs with their counts take more than 120 columns: the full titles on a wider one.
+    let wide = h.screen(160, 40);
+    assert!(wide.contains("Live (1 live)"), "the tab counts it: {wide}");
 
     // Run to the rise: one intent waits for the keypress.
     let runner = Runner::start(&engine, "s1");

@@ -129,7 +129,8 @@ fn a_promotion_on_a_corridor_is_journaled_there() {
     let lines = rig.decision_lines();
     assert_eq!(lines.len(), 2, "{:?}", h.app.message);
     let entries = journal::read(&paths::journal(rig.engine.workspace(), &kraken)).unwrap();
-    let Some(Event::PromotionDecided { decision_id, to, .. }) = entries.last().map(|e| e.event.clone()) else {
+    let Some(Event::PromotionDecided { decision_id, to, .. }) = entries.last().map(|e| e.event.clone())
+    else {
         panic!("{entries:?}")
     };
     assert_eq!((decision_id.as_str(), to.as_str()), (lines[1]["id"].as_str().unwrap(), "micro_live"));

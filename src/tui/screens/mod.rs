@@ -67,7 +67,7 @@ pub trait Screen: Any {
     fn short(&self) -> &'static str {
         self.title()
     }
-    /// The title when even the short ones do not fit (ten tabs on 80 columns).
+    /// The title when even the short ones do not fit (ten tabs on 70 columns).
     fn tiny(&self) -> &'static str {
         self.short()
     }
