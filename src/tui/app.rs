@@ -10,6 +10,7 @@ use super::keymap::{Context, Keymap};
 use super::panes::order_confirm::OrderDialog;
 use super::screens::{self, Cx, Effects, Question, Screen, Shared, Shown};
 use super::widgets::list_cursor::ListCursor;
+use crate::engine::gate::PromotionGate;
 
 /// A question the operator must answer before anything happens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +26,9 @@ pub enum Confirm {
     SendOrder,
     /// Disarm the selected corridor.
     Disarm,
+    /// Promote the candidate in [`App::promotion`]: the typed-confirmation dialog, which takes
+    /// every key itself.
+    Promote,
 }
 
 #[derive(Debug)]
@@ -77,6 +81,10 @@ pub struct App {
     pub(crate) question: Question,
     /// The open order confirm dialog (see [`Confirm::SendOrder`]).
     pub order: Option<OrderDialog>,
+    /// The open Promotion dialog (see [`Confirm::Promote`]), and why its last Enter was
+    /// refused, if it was (the dialog stays open to correct the id).
+    pub promotion: Option<PromotionGate>,
+    pub promotion_refused: Option<String>,
     /// The jobs in flight (the status bar shows the announced ones).
     pub jobs: Jobs,
     /// The last outcome worth telling the operator, and whether it is an error.
@@ -116,6 +124,8 @@ impl App {
             confirm: None,
             question: Question::default(),
             order: None,
+            promotion: None,
+            promotion_refused: None,
             jobs: Jobs::default(),
             message: None,
             clock,
@@ -136,12 +146,21 @@ impl App {
         self.fixed_instant.unwrap_or_else(Instant::now)
     }
 
-    /// A frame was drawn at `at`: an order dialog on screen starts its dwell from the first.
+    /// A frame was drawn at `at`: an order or Promotion dialog on screen starts its dwell from
+    /// the first.
     pub fn drawn(&mut self, at: Instant) {
-        if self.confirm == Some(Confirm::SendOrder) {
-            if let Some(d) = self.order.as_mut() {
-                d.shown(at);
+        match self.confirm {
+            Some(Confirm::SendOrder) => {
+                if let Some(d) = self.order.as_mut() {
+                    d.shown(at);
+                }
             }
+            Some(Confirm::Promote) => {
+                if let Some(g) = self.promotion.as_mut() {
+                    g.shown(at);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -250,6 +269,11 @@ impl App {
         if let Some(d) = fx.order {
             self.order = Some(d);
             self.confirm = Some(Confirm::SendOrder);
+        }
+        if let Some(g) = fx.promotion {
+            self.promotion = Some(g);
+            self.promotion_refused = None;
+            self.confirm = Some(Confirm::Promote);
         }
         if let Some(t) = fx.fill_received {
             self.fill_received = Some(t);

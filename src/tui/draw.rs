@@ -46,6 +46,11 @@ pub fn draw(f: &mut Frame, app: &App, cx: &Ctx) {
         (Some(Confirm::SendOrder), Some(d)) => {
             panes::order_confirm::draw(f, area, d, app.now_ms, cx.keymap, cx.theme)
         }
+        (Some(Confirm::Promote), _) if app.promotion.is_some() => {
+            if let Some(g) = &app.promotion {
+                panes::promotion_confirm::draw(f, area, g, app.promotion_refused.as_deref(), cx.theme)
+            }
+        }
         (Some(c), _) => panes::confirm::draw(f, area, c, app.question.subject.as_deref(), cx.theme),
         _ => {}
     }

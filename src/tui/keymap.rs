@@ -7,7 +7,8 @@
 //! [[bind]]
 //! context = "runs"        # global, runs, run_detail, compare, sweeps, sweep_detail, alerts,
 //!                         # pretrade, pretrade_form, paper, paper_detail, signals,
-//!                         # signal_detail, corridors, live, form, filter, confirm, help
+//!                         # signal_detail, corridors, live, promotion, form, filter,
+//!                         # confirm, help
 //! keys = ["o", "enter"]   # see KeyChord::parse; [] unbinds the action in that context
 //! action = "open"         # snake_case Action name
 //! desc = "open run"       # optional; defaults to the built-in description
@@ -30,17 +31,17 @@ use serde::Deserialize;
 #[rustfmt::skip]
 pub enum Context {
     Global, Runs, RunDetail, Compare, Sweeps, SweepDetail, Alerts, Pretrade, PretradeForm, Paper,
-    PaperDetail, Signals, SignalDetail, Corridors, Live, Form, Filter, Confirm, Help,
+    PaperDetail, Signals, SignalDetail, Corridors, Live, Promotion, Form, Filter, Confirm, Help,
 }
 
 impl Context {
     /// Every context, in help-overlay order.
     #[rustfmt::skip]
-    pub const ALL: [Context; 19] = [
+    pub const ALL: [Context; 20] = [
         Context::Global, Context::Runs, Context::RunDetail, Context::Compare, Context::Sweeps,
         Context::SweepDetail, Context::Alerts, Context::Pretrade, Context::PretradeForm, Context::Paper,
         Context::PaperDetail, Context::Signals, Context::SignalDetail, Context::Corridors, Context::Live,
-        Context::Form, Context::Filter, Context::Confirm, Context::Help,
+        Context::Promotion, Context::Form, Context::Filter, Context::Confirm, Context::Help,
     ];
 
     /// Config-file spelling, e.g. `run_detail`.
@@ -66,6 +67,7 @@ impl Context {
             Context::SignalDetail => "Signal",
             Context::Corridors => "Corridors",
             Context::Live => "Live",
+            Context::Promotion => "Promotion",
             Context::Form => "Form",
             Context::Filter => "Filter input",
             Context::Confirm => "Confirm dialog",
@@ -87,7 +89,7 @@ pub enum Action {
     Up, Down, PageUp, PageDown, Top, Bottom, Left, Right, Open, Back,
     SortNext, SortPrev, SortReverse, Filter, ClearFilter, Mark, Compare, NewRun, Refresh,
     Ack, AckAll, KillSwitch, Edit, SavePlan, ToIntent, Pause, Resume, Stop, Research, Triage, Arm,
-    Disarm,
+    Disarm, Promote,
     NextField, PrevField, Submit, Cancel, // form
     Confirm, Deny,                        // confirm dialog
 }
@@ -95,7 +97,7 @@ pub enum Action {
 impl Action {
     /// Every action, in declaration order (used to list valid names in errors).
     #[rustfmt::skip]
-    pub const ALL: [Action; 51] = [
+    pub const ALL: [Action; 52] = [
         Action::Quit, Action::Help, Action::NextTab, Action::PrevTab, Action::Tab1, Action::Tab2,
         Action::Tab3, Action::Tab4, Action::Tab5, Action::Tab6, Action::Tab7, Action::Tab8, Action::Tab9,
         Action::Up, Action::Down, Action::PageUp, Action::PageDown, Action::Top, Action::Bottom,
@@ -103,7 +105,7 @@ impl Action {
         Action::Filter, Action::ClearFilter, Action::Mark, Action::Compare, Action::NewRun,
         Action::Refresh, Action::Ack, Action::AckAll, Action::KillSwitch, Action::Edit,
         Action::SavePlan, Action::ToIntent, Action::Pause, Action::Resume, Action::Stop,
-        Action::Research, Action::Triage, Action::Arm, Action::Disarm, Action::NextField, Action::PrevField, Action::Submit,
+        Action::Research, Action::Triage, Action::Arm, Action::Disarm, Action::Promote, Action::NextField, Action::PrevField, Action::Submit,
         Action::Cancel, Action::Confirm, Action::Deny,
     ];
 
@@ -201,6 +203,7 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::Live, &["p"], A::Pause, "pause"),
     (C::Live, &["r"], A::Resume, "resume"),
     (C::Live, &["x"], A::Stop, "stop (asks first)"),
+    (C::Promotion, &["P"], A::Promote, "promote (type its id)"),
     (C::Form, &["tab"], A::NextField, "next field"),
     (C::Form, &["backtab"], A::PrevField, "previous field"),
     (C::Form, &["enter"], A::Submit, "submit"),

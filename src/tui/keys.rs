@@ -9,8 +9,10 @@ use super::app::{App, Confirm, Target};
 use super::jobs::Cmd;
 use super::keymap::{Action, Context, Keymap};
 use super::panes::order_confirm::{self, operator, GateOutcome};
+use super::panes::promotion_confirm;
 use super::screens::{help, Question};
 use super::widgets::list_cursor::ListCursor;
+use crate::engine::gate::PromotionOutcome;
 use crate::engine::gate::TerminalKey;
 
 impl App {
@@ -23,6 +25,8 @@ impl App {
             Context::Confirm if self.confirm == Some(Confirm::SendOrder) => {
                 return self.order_key(typed, keymap)
             }
+            // So is the Promotion dialog to a promotion: it takes every key, as typed text.
+            Context::Confirm if self.confirm == Some(Confirm::Promote) => return self.promotion_key(typed),
             // A held key's repeats never answer a question.
             Context::Confirm if ev.kind == KeyEventKind::Repeat => return,
             Context::Confirm => return self.confirm_key(action),
@@ -120,6 +124,39 @@ impl App {
                 self.help_scroll.apply(a, help::line_count(keymap), self.page);
             }
             None => {}
+        }
+    }
+
+    /// A key while the Promotion dialog is open: the dialog's handler decides. As for the order
+    /// dialog, a key the console made itself (`typed` is None) never types and never confirms.
+    fn promotion_key(&mut self, typed: Option<&TerminalKey>) {
+        let now = self.instant();
+        let Some(g) = self.promotion.as_mut() else {
+            self.confirm = None;
+            return;
+        };
+        let Some(typed) = typed else { return };
+        match promotion_confirm::key(g, typed, now, &operator()) {
+            PromotionOutcome::Ignored => {}
+            PromotionOutcome::Typing => self.promotion_refused = None,
+            PromotionOutcome::Cancelled => {
+                // Nothing is promoted, nothing written.
+                self.confirm = None;
+                self.promotion = None;
+                self.promotion_refused = None;
+            }
+            PromotionOutcome::Refused(why) => {
+                // The dialog stays open: a mistyped id can be corrected; a failing gate is shown.
+                self.message = Some((true, format!("not promoted: {why}")));
+                self.promotion_refused = Some(why);
+            }
+            PromotionOutcome::Confirmed(witness) => {
+                self.confirm = None;
+                self.promotion = None;
+                self.promotion_refused = None;
+                let c = crate::engine::promotion::PromotionConfirmation::typed(*witness);
+                self.want(Cmd::Promote(Box::new(c)), false);
+            }
         }
     }
 

@@ -200,7 +200,7 @@ fn a_session_shows_its_state_position_signal_and_the_intent_waiting_for_the_keyp
     h.key(KeyCode::Char('8'));
     assert_eq!(h.app.tab_title(), "Live");
     let s = h.screen(120, 40);
-    assert!(s.contains("8 Live") && s.contains("9 About"), "{s}");
+    assert!(s.contains("8 Live") && s.contains("9 Promo") && s.contains("10 About"), "{s}");
     assert!(s.contains("no live sessions"), "{s}");
     h.key(KeyCode::Char('p'));
     let (is_err, msg) = h.app.message.clone().expect("said");
@@ -215,7 +215,9 @@ fn a_session_shows_its_state_position_signal_and_the_intent_waiting_for_the_keyp
     assert_eq!(cell(&s, "s1", "desired"), "0");
     assert!(s.contains("position    unknown (read on the session's first bar) · desired 0"), "{s}");
     assert!(s.contains("last signal none yet") && s.contains("pending     no intent waiting"), "{s}");
-    assert!(s.contains("Live (1 live)"), "the tab counts it: {s}");
+    // Ten tabs with their counts take more than 120 columns: the full titles on a wider one.
+    let wide = h.screen(160, 40);
+    assert!(wide.contains("Live (1 live)"), "the tab counts it: {wide}");
     // Nor is its PnL zero before a bar measured it against the shadow.
     assert_eq!(cell(&s, "s1", "pnl"), "unknown", "{s}");
     assert_eq!(cell(&s, "s1", "drift"), "-", "{s}");

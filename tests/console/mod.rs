@@ -6,5 +6,6 @@ mod console_corridors;
 mod console_headless;
 mod console_live;
 mod console_paper;
+mod console_promotion;
 mod console_pty;
 mod console_signals;

@@ -47,6 +47,10 @@ pub enum Cmd {
     ReadVenueRuntime,
     /// Approve with the confirm dialog's confirmation, and send.
     SendConfirmed(Box<crate::engine::execution::Confirmation>),
+    /// The promotion board: every candidate's rows (the Promotion tab).
+    LoadPromotion,
+    /// Promote with the Promotion dialog's typed confirmation (signed and journaled).
+    Promote(Box<crate::engine::promotion::PromotionConfirmation>),
 }
 
 /// What the operator asked of a session, paper or live.
@@ -109,6 +113,8 @@ impl Cmd {
             Cmd::WatchFills(id) => K::Watch(id.clone()),
             Cmd::ReadVenueRuntime => K::VenueRuntime,
             Cmd::SendConfirmed(c) => K::Send(c.intent_id().to_string()),
+            Cmd::LoadPromotion => K::Promotion,
+            Cmd::Promote(c) => K::Promote(c.candidate().to_string()),
         }
     }
 

@@ -52,6 +52,10 @@ pub enum JobKey {
     VenueRuntime,
     /// Approve and send this intent.
     Send(String),
+    /// The promotion board.
+    Promotion,
+    /// Promote this candidate (the typed confirmation).
+    Promote(String),
 }
 
 impl JobKey {
@@ -66,6 +70,7 @@ impl JobKey {
             JobKey::Research(id) => Some(format!("researching signal {id}")),
             JobKey::Arm(id) => Some(format!("arming {id}")),
             JobKey::Send(intent) => Some(format!("sending {intent}")),
+            JobKey::Promote(candidate) => Some(format!("promoting {candidate}")),
             _ => None,
         }
     }
@@ -79,7 +84,8 @@ impl JobKey {
     pub fn lane(&self) -> Lane {
         match self {
             JobKey::Kill => Lane::Kill,
-            JobKey::Send(_) => Lane::Orders,
+            // A promotion is signed and journaled like an approval: never behind a slow read.
+            JobKey::Send(_) | JobKey::Promote(_) => Lane::Orders,
             JobKey::Watch(_) => Lane::Stream,
             JobKey::Run { .. } | JobKey::Research(_) => Lane::Research,
             JobKey::CorridorPoll | JobKey::CorridorDetail(_) | JobKey::Arm(_) | JobKey::Disarm(_) => {

@@ -82,4 +82,13 @@ pub enum Loaded {
     VenueRuntime(bool),
     /// A send that did not happen (refused or failed): why.
     SendFailed(String),
+    /// The promotion board as read (demotions made first).
+    Promotion(Box<crate::engine::promotion::Board>),
+    /// The board could not be read: why (the tab shows it unknown, not empty).
+    PromotionUnread(String),
+    /// A promotion written: the signed decision.
+    Promoted(Box<crate::engine::promotion::Decision>),
+    /// A promotion refused at the key or failed (the gate evaluated again, a stale dialog, the
+    /// key): the candidate, and why. Nothing was written.
+    PromotionRefused(String, String),
 }

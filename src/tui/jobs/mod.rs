@@ -162,6 +162,18 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             Ok(r) => Loaded::Sent(Box::new(r)),
             Err(e) => Loaded::SendFailed(e.message),
         },
+        Cmd::LoadPromotion => match engine.promotion().board(None) {
+            Ok(b) => Loaded::Promotion(Box::new(b)),
+            Err(e) => Loaded::PromotionUnread(e.message),
+        },
+        // A refusal is an outcome the tab shows, beside the row it concerns.
+        Cmd::Promote(c) => {
+            let candidate = c.candidate().to_string();
+            match engine.promotion().advance_confirmed(*c) {
+                Ok(d) => Loaded::Promoted(Box::new(d)),
+                Err(e) => Loaded::PromotionRefused(candidate, e.message),
+            }
+        }
         Cmd::Kill => {
             // The details are in the KILL_SWITCH alerts.
             engine.execution().kill(None, None, "console kill switch")?;

@@ -17,6 +17,8 @@ pub fn draw(f: &mut Frame, area: Rect, c: Confirm, subject: Option<&str>, t: &Th
         Confirm::KillSwitch => (" KILL SWITCH ", "Halt every corridor and cancel all open orders at every venue? Corridors stay halted, across restarts, until `quantlab rearm` reconciles them.\n\ny  kill now      n / Esc  cancel", t.critical),
         // The order dialog draws itself (panes::order_confirm); this is its fallback.
         Confirm::SendOrder => (" Send order? ", "y  send      n / Esc  cancel", t.critical),
+        // The Promotion dialog draws itself too (panes::promotion_confirm).
+        Confirm::Promote => (" Promote? ", "type the candidate's id, Enter      Esc  cancel", t.critical),
         Confirm::Disarm => (" Disarm? ", "Disarm the selected corridor? Nothing more is sent; the venue's dead-man timer runs out and cancels its open orders.\n\ny  disarm      n / Esc  keep it armed", t.warning),
         Confirm::StopPaper => {
             stop = format!("Stop paper session {}? It finishes its current bar, writes its artifacts and never runs again (pause keeps it resumable).\n\ny  stop it      n / Esc  keep it running", subject.unwrap_or("?"));

@@ -58,6 +58,7 @@ pub(crate) struct Effects {
     pub open: Option<Box<dyn Screen>>,
     pub close: bool,
     pub order: Option<OrderDialog>,
+    pub promotion: Option<crate::engine::gate::PromotionGate>,
     pub fill_received: Option<std::time::Instant>,
 }
 
@@ -121,6 +122,11 @@ impl<'a> Cx<'a> {
     /// Open the order confirm dialog on this snapshot of the order.
     pub fn order(&mut self, d: OrderDialog) {
         self.fx.order = Some(d);
+    }
+
+    /// Open the Promotion dialog (the typed confirmation) on this row's promotion.
+    pub fn promote(&mut self, g: crate::engine::gate::PromotionGate) {
+        self.fx.promotion = Some(g);
     }
 
     /// A venue's fill arrived at `at` (the event loop logs how long it took to show).

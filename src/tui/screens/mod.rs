@@ -29,6 +29,7 @@ pub mod corridors;
 pub mod live;
 pub mod paper;
 pub mod pretrade;
+pub mod promotion;
 pub mod runs;
 pub mod signals;
 pub mod sweeps;
@@ -53,6 +54,7 @@ pub fn tabs() -> Vec<Box<dyn Screen>> {
         Box::new(signals::SignalsScreen::default()),
         Box::new(corridors::CorridorsScreen::default()),
         Box::new(live::LiveScreen::default()),
+        Box::new(promotion::PromotionScreen::default()),
         Box::new(about::AboutScreen::default()),
     ]
 }
@@ -65,7 +67,7 @@ pub trait Screen: Any {
     fn short(&self) -> &'static str {
         self.title()
     }
-    /// The title when even the short ones do not fit (nine tabs on 70 columns).
+    /// The title when even the short ones do not fit (ten tabs on 70 columns).
     fn tiny(&self) -> &'static str {
         self.short()
     }

@@ -48,6 +48,11 @@ impl Screen for AboutScreen {
         "About"
     }
 
+    /// The tiniest title, so ten tabs fit on 70 columns.
+    fn tiny(&self) -> &'static str {
+        "Abt"
+    }
+
     /// Only the keys that work everywhere.
     fn context(&self) -> Context {
         Context::Global

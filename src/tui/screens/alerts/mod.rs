@@ -29,6 +29,11 @@ impl Screen for AlertsScreen {
         "Alerts"
     }
 
+    /// The tiniest title, so ten tabs fit on 70 columns.
+    fn tiny(&self) -> &'static str {
+        "Alrt"
+    }
+
     fn badge(&self, shared: &Shared) -> String {
         match open(shared) {
             0 => String::new(),

@@ -36,6 +36,11 @@ impl Screen for PaperScreen {
         "Paper"
     }
 
+    /// The tiniest title, so ten tabs fit on 70 columns.
+    fn tiny(&self) -> &'static str {
+        "Pap"
+    }
+
     fn badge(&self, _: &Shared) -> String {
         match (self.totals.live, self.sessions.len()) {
             (0, 0) => String::new(),

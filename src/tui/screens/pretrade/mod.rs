@@ -24,6 +24,11 @@ impl Screen for PretradeScreen {
         "Trade"
     }
 
+    /// The tiniest title, so ten tabs fit on 70 columns.
+    fn tiny(&self) -> &'static str {
+        "Trd"
+    }
+
     fn badge(&self, _: &Shared) -> String {
         match self.plans.len() {
             0 => String::new(),
