@@ -37,3 +37,59 @@ impl PromotionScreen {
         self.sel.get(self.rows())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::execution::{CorridorId, Venue};
+    use crate::engine::promotion::{Candidate, Stage};
+
+    fn row(slow: &str, corridor: Option<CorridorId>) -> Row {
+        let params = [("fast".to_string(), "2".to_string()), ("slow".to_string(), slow.to_string())].into();
+        let candidate = Candidate::new("sma_cross", &params, "BTCUSD", "1h").unwrap();
+        Row {
+            candidate,
+            sources: Vec::new(),
+            corridor,
+            stage: Stage::Paper,
+            next: None,
+            gates: Vec::new(),
+            ready: false,
+        }
+    }
+
+    fn board(rows: Vec<Row>) -> Board {
+        Board {
+            schema: "quantlab.promotion_board".into(),
+            schema_version: 1,
+            gates_file: "promotion_gates.toml".into(),
+            gates_fingerprint: "f".into(),
+            rows,
+            demoted: Vec::new(),
+            untrusted: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_selection_follows_its_candidate_and_scope_and_an_unread_board_is_unknown() {
+        let kraken = CorridorId::new(Venue::Kraken, "main").unwrap();
+        let mut p = PromotionScreen::default();
+        assert!(p.selected().is_none() && p.rows().is_empty());
+        assert!(
+            p.loaded(board(vec![row("4", None), row("8", Some(kraken.clone()))])),
+            "the first read is news"
+        );
+        p.sel.index = 1;
+        assert!(!p.loaded(board(vec![row("4", None), row("8", Some(kraken.clone()))])), "the same board");
+        assert!(p.loaded(board(vec![row("6", None), row("4", None), row("8", Some(kraken.clone()))])));
+        let s = p.selected().unwrap();
+        assert_eq!(
+            (s.candidate.params["slow"].as_str(), s.corridor.as_ref()),
+            ("8", Some(&kraken)),
+            "the row, not the index"
+        );
+        p.error = Some("gates: bad".into());
+        assert!(p.loaded(board(vec![row("4", None)])), "a read after a failed one is news");
+        assert!(p.error.is_none());
+    }
+}
