@@ -278,7 +278,11 @@ pub fn list(ws: &Workspace) -> Result<Vec<AlertView>> {
         .into_iter()
         .map(|a| AlertView { acknowledged_at: acks.get(&a.id).cloned(), alert: a })
         .collect();
-    out.sort_by(|a, b| raised_ms(b).cmp(&raised_ms(a)).then(b.alert.id.cmp(&a.alert.id)));
+    // Newest first; alerts raised in the same millisecond keep the log's order (the later line
+    // is the newer), never an order of their random ids: an incident's first alert is the one
+    // raised first.
+    out.reverse();
+    out.sort_by_key(|a| std::cmp::Reverse(raised_ms(a)));
     Ok(out)
 }
 
@@ -341,6 +345,29 @@ pub fn summary(views: &[AlertView]) -> (HashMap<Severity, usize>, Option<&AlertV
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alerts_of_one_millisecond_keep_the_logs_order_not_their_ids() {
+        let d = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(d.path());
+        let at = fmt_ms(1_700_000_000_000);
+        // Written first with the larger id: an order by id would put it first, wrongly.
+        for id in ["al_z", "al_a", "al_m"] {
+            let a = Alert {
+                schema: ALERT_SCHEMA.into(),
+                schema_version: CONTRACT_VERSION,
+                id: id.into(),
+                time: at.clone(),
+                severity: Severity::Critical,
+                code: "X".into(),
+                source: "s".into(),
+                message: id.into(),
+            };
+            append_line(&dir(&ws).join("alerts.jsonl"), &a).unwrap();
+        }
+        let ids: Vec<String> = list(&ws).unwrap().into_iter().map(|a| a.alert.id).collect();
+        assert_eq!(ids, ["al_m", "al_a", "al_z"], "newest (the later line) first");
+    }
 
     #[test]
     fn raise_once_waits_for_the_acknowledgement() {
