@@ -119,6 +119,9 @@ pub mod codes {
     /// mismatch, a failed audit or drift on its corridor); its sessions there were paused. A
     /// warning: what caused it raised its own critical alert and incident.
     pub const PROMOTION_DEMOTED: (&str, Severity) = ("PROMOTION_DEMOTED", Severity::Warning);
+    /// A live session saw a cause of demotion and could not record the demotion (the board,
+    /// `live start` and `live resume` try again on their next read).
+    pub const PROMOTION_DEMOTION_FAILED: (&str, Severity) = ("PROMOTION_DEMOTION_FAILED", Severity::Critical);
 
     /// Every code with its severity, for docs and the promotion gate's coverage check.
     pub const EXECUTION: &[(&str, Severity)] = &[

@@ -332,6 +332,15 @@ fn a_kill_pauses_the_session_which_makes_no_intent_and_resumes_only_once_rearmed
             engine.execution().kill(None, None, "drill").unwrap();
         }
         if t == 9 {
+            // The session demoted its candidate the moment it paused for the kill: the record
+            // is there before anything reads the board.
+            let root = engine.workspace().root().to_path_buf();
+            let decisions = std::fs::read_to_string(root.join("promotion/decisions.jsonl")).unwrap();
+            let alerts = std::fs::read_to_string(root.join("alerts/alerts.jsonl")).unwrap_or_default();
+            assert!(
+                decisions.contains("\"kind\":\"demoted\"") && decisions.contains("drill"),
+                "{decisions}\n{alerts}"
+            );
             let s = engine.live().status(&id).unwrap();
             assert_eq!(
                 (s.status, s.paused_by),
@@ -397,11 +406,18 @@ fn fills_far_from_the_shadows_prices_raise_live_drift_once() {
     let alerts = std::fs::read_to_string(r.engine.workspace().root().join("alerts/alerts.jsonl")).unwrap();
     let drifts: Vec<&str> = alerts.lines().filter(|l| l.contains("LIVE_DRIFT")).collect();
     assert!(!drifts.is_empty() && drifts.iter().filter(|l| l.contains("slippage")).count() == 1, "{alerts}");
-    // A drift beyond the limit demotes the candidate on its corridor, saying why: the next
-    // session of it is refused until it is promoted again.
+    // A drift beyond the limit demotes the candidate on its corridor, saying why, the moment
+    // the session sees it (the board finds nothing left to do); the session is paused by it and
+    // the next session of the candidate is refused until it is promoted again.
     let board = r.engine.promotion().board(None).unwrap();
-    assert_eq!(board.demoted.len(), 1, "{board:#?}");
-    let d = &board.demoted[0];
+    assert!(board.demoted.is_empty(), "{board:#?}");
+    let events = events(&r.engine, &s.id);
+    assert_eq!(events.last().map(String::as_str), Some("skipped"), "paused from the drift on: {events:?}");
+    let v = r.engine.promotion().show(&r.candidate("1h")).unwrap();
+    let demoted: Vec<_> =
+        v.decisions.iter().filter(|d| d.kind == quantlab::engine::promotion::Kind::Demoted).collect();
+    assert_eq!(demoted.len(), 1, "{demoted:#?}");
+    let d = demoted[0];
     assert_eq!((d.from, d.to, d.corridor.clone()), (Stage::Paper, Stage::Research, Some(Rig::corridor())));
     assert_eq!(d.cause.as_ref().map(|c| c.kind), Some(CauseKind::Drift));
     let why = d.reason.as_deref().unwrap();

@@ -231,15 +231,8 @@ fn promotion_gate(
     corridor: &CorridorId,
     stage: policy::Stage,
 ) -> Result<()> {
-    use crate::engine::promotion::{candidate as cand, decisions, demotion, PromotionError, Stage};
-    let live: Vec<_> = session::all(ws)?
-        .into_iter()
-        .map(|s| {
-            let c = cand::of_live(ws, &s);
-            (s, c)
-        })
-        .collect();
-    demotion::sync(ws, &live)?;
+    use crate::engine::promotion::{decisions, demotion, PromotionError, Stage};
+    demotion::sync_all(ws)?;
     let needed = match (corridor.venue.is_live(), stage) {
         (false, _) => Stage::Paper,
         (true, policy::Stage::Micro) => Stage::MicroLive,

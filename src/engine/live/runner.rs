@@ -97,6 +97,9 @@ struct Run<'a> {
     feed: Box<dyn Feed>,
     state: LiveState,
     last_save: i64,
+    /// A cause of demotion was seen during this bar: demote once the bar let go of the corridor
+    /// (a demotion journals in it).
+    demote_due: bool,
 }
 
 impl Run<'_> {
@@ -167,7 +170,35 @@ impl Run<'_> {
         let msg = format!("{why}: paused, no intent is made; resume once the corridor is armed again");
         self.alert(codes::LIVE_SESSION_PAUSED, &msg);
         control::set_in(&self.dir, Desired::Paused)?;
-        self.set_status(Status::Paused, Some(msg), Some(PausedBy::Corridor))
+        self.set_status(Status::Paused, Some(msg), Some(PausedBy::Corridor))?;
+        self.demote_due = true;
+        Ok(())
+    }
+
+    /// Demote now what a cause this session saw (a halt, a kill, a disarm after a mismatch,
+    /// its own drift) calls for, rather than at the board's next read. A demotion of its own
+    /// candidate on its corridor pauses it, saying why (a corridor's pause stays the corridor's:
+    /// it needs both the arming and the promotion). A failure is said, not fatal: every later
+    /// read of the board, `live start` and `live resume` tries again.
+    fn demote_now(&mut self) -> Result<()> {
+        use crate::engine::promotion::{candidate, demotion};
+        self.demote_due = false;
+        let made = match demotion::sync_all(self.parts.ws) {
+            Ok(made) => made,
+            Err(e) => {
+                let msg = format!("live session {}: could not record a demotion: {e}", self.s.id);
+                self.alert(codes::PROMOTION_DEMOTION_FAILED, &msg);
+                return Ok(());
+            }
+        };
+        let Some(mine) = candidate::of_live(self.parts.ws, &self.s) else { return Ok(()) };
+        let corridor = Some(&self.s.config.corridor);
+        if let Some(d) = made.iter().find(|d| d.candidate == mine.id && d.corridor.as_ref() == corridor) {
+            if self.s.paused_by != Some(PausedBy::Corridor) {
+                self.set_status(Status::Paused, d.reason.clone(), Some(PausedBy::Promotion))?;
+            }
+        }
+        Ok(())
     }
 
     /// Count what became of the session's intents since the last look, and withdraw one that
@@ -459,7 +490,7 @@ pub fn run(parts: &Parts, id: &str, strategy: Box<dyn Strategy>, feed: Box<dyn F
     s.pid = Some(std::process::id());
     s.started_at.get_or_insert_with(|| fmt_ms(now_ms()));
     s.ended_at = None;
-    let mut r = Run { parts, s, dir, strategy, feed, state, last_save: 0 };
+    let mut r = Run { parts, s, dir, strategy, feed, state, last_save: 0, demote_due: false };
     if restarted {
         let found = restart_report(&r)?;
         r.alert(codes::LIVE_SESSION_RESTARTED, &found);
@@ -493,7 +524,7 @@ pub fn run(parts: &Parts, id: &str, strategy: Box<dyn Strategy>, feed: Box<dyn F
         }
         match r.feed.poll(now_ms())? {
             FeedEvent::Bar { index, .. } => {
-                if let Err(e) = r.bar(index) {
+                if let Err(e) = r.bar(index).and_then(|_| if r.demote_due { r.demote_now() } else { Ok(()) }) {
                     r.alert(codes::LIVE_SESSION_FAILED, &format!("session failed: {}", e.message));
                     let _ = finish(r, Status::Failed, Some(e.message.clone()));
                     return Err(e);

@@ -49,6 +49,9 @@ pub enum PausedBy {
     /// The live sessions together hit the policy's `[portfolio] daily_loss_limit`: no session
     /// resumes before the next UTC day.
     Portfolio,
+    /// Its candidate was demoted on its corridor (a kill, a breaker trip, a mismatch or its
+    /// drift): it resumes only once the candidate is promoted there again.
+    Promotion,
 }
 
 /// The last change of the strategy's target, and why.

@@ -1,28 +1,42 @@
 //! Automatic demotion. A kill, a breaker trip, an unclean reconciliation or a failed audit on a
 //! corridor, or a LIVE_DRIFT alert of a candidate's session there, takes the candidate one stage
 //! down on that corridor, says why, pauses its sessions there and raises PROMOTION_DEMOTED.
-//! Found from the journals and the alert log (so a demotion happens even if no runner saw the
-//! cause) every time the board is read, and once per promotion: the first cause after the
-//! promotion that put the candidate where it is demotes it; what follows before it is promoted
-//! again is the same story.
+//! A live session's runner demotes the moment it sees the cause (it pauses for it); the board,
+//! `live start` and `live resume` find the causes again from the journals and the alert log, so
+//! a demotion happens even if no runner was there to see it.
+//! One story, one step down: the first cause after the decision that put the candidate where it
+//! is demotes it. After a demotion, what follows until the corridor is armed again is the same
+//! story (a kill's reconciliation, a second drift kind); a cause after that arming is a new one.
 
 use std::collections::BTreeSet;
 
 use super::candidate::Candidate;
 use super::decisions::{self, Cause, CauseKind, Decision, Kind, ReadDecision};
 use crate::engine::alerts::{self, codes, AlertView};
-use crate::engine::error::Result;
+use crate::engine::error::{Error, Result};
 use crate::engine::execution::journal;
-use crate::engine::execution::model::Event;
+use crate::engine::execution::model::{Entry, Event};
 use crate::engine::execution::{paths, CorridorId};
 use crate::engine::live::session::{self as live_session, LiveSession};
 use crate::engine::paper::control::{self, Desired};
 use crate::engine::time::parse_timestamp;
 use crate::engine::workspace::Workspace;
 
-/// The causes of demotion on `corridor`, oldest first: its journal's halts.
-fn halts(ws: &Workspace, corridor: &CorridorId) -> Vec<Cause> {
-    let Ok(entries) = journal::read(&paths::journal(ws, corridor)) else { return Vec::new() };
+/// What `corridor`'s journal says about demotion: its halts (the causes), oldest first, and the
+/// times it was armed (each starts a new story).
+#[derive(Clone, Default)]
+struct Story {
+    halts: Vec<Cause>,
+    armed_ms: Vec<i64>,
+}
+
+fn story(ws: &Workspace, corridor: &CorridorId) -> Story {
+    let Ok(entries) = journal::read(&paths::journal(ws, corridor)) else { return Story::default() };
+    let armed_ms = entries.iter().filter(|e| matches!(e.event, Event::Armed { .. })).map(|e| e.time_ms).collect();
+    Story { halts: halts(corridor, &entries), armed_ms }
+}
+
+fn halts(corridor: &CorridorId, entries: &[Entry]) -> Vec<Cause> {
     entries
         .iter()
         .filter_map(|e| {
@@ -98,8 +112,46 @@ pub fn demote(
     Ok(Some(d))
 }
 
-/// Demote every candidate a cause since its last promotion calls for; the demotions made.
+/// Whether `cause` demotes after `last`, the decision that put the candidate where it is: after
+/// a promotion, anything later does; after a demotion, only what follows an arming of the
+/// corridor after it (the demotion's own story is over once the operator armed again).
+fn opens_story(last: &Decision, armed_ms: &[i64], cause: &Cause) -> bool {
+    cause.time_ms > last.time_ms
+        && (last.kind != Kind::Demoted || armed_ms.iter().any(|&a| a > last.time_ms && a <= cause.time_ms))
+}
+
+/// Serializes demotions across processes (runners, the console, the CLI): each re-reads the
+/// decisions under it, so one cause never demotes twice.
+fn demotion_lock(ws: &Workspace) -> Result<std::fs::File> {
+    let path = decisions::path(ws).with_file_name(".demotion.lock");
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io("cannot open lock file", &path, e))?;
+    file.lock().map_err(|e| Error::io("cannot lock", &path, e))?;
+    Ok(file)
+}
+
+/// [`sync`] over every live session of the workspace and the candidate each trades.
+pub fn sync_all(ws: &Workspace) -> Result<Vec<Decision>> {
+    let live: Vec<_> = live_session::all(ws)?
+        .into_iter()
+        .map(|s| {
+            let c = super::candidate::of_live(ws, &s);
+            (s, c)
+        })
+        .collect();
+    sync(ws, &live)
+}
+
+/// Demote every candidate a cause since its last decision calls for; the demotions made.
 pub fn sync(ws: &Workspace, live: &[(LiveSession, Option<Candidate>)]) -> Result<Vec<Decision>> {
+    let _lock = demotion_lock(ws)?;
     let mut all = decisions::read(ws)?;
     let alerts = alerts::list(ws)?;
     // Each candidate with a decision or a session, on each corridor it has either on.
@@ -115,22 +167,18 @@ pub fn sync(ws: &Workspace, live: &[(LiveSession, Option<Candidate>)]) -> Result
         }
     }
     let mut made = Vec::new();
-    let mut halts_of: std::collections::BTreeMap<CorridorId, Vec<Cause>> = Default::default();
+    let mut stories: std::collections::BTreeMap<CorridorId, Story> = Default::default();
     for (cand, corridor) in pairs {
         let Some(last) = decisions::last_applied(&all, &cand, Some(&corridor)).cloned() else { continue };
-        // Once per promotion: a demotion since it is the story's.
-        if last.kind == Kind::Demoted {
-            continue;
-        }
         let sessions: Vec<&LiveSession> =
             live.iter().filter(|(_, c)| c.as_ref().is_some_and(|c| c.id == cand)).map(|(s, _)| s).collect();
-        let mut causes: Vec<Cause> =
-            halts_of.entry(corridor.clone()).or_insert_with(|| halts(ws, &corridor)).clone();
+        let story = stories.entry(corridor.clone()).or_insert_with(|| story(ws, &corridor));
+        let mut causes: Vec<Cause> = story.halts.clone();
         for s in sessions.iter().filter(|s| s.config.corridor == corridor) {
             causes.extend(drifts(&alerts, s));
         }
         causes.sort_by_key(|c| c.time_ms);
-        if let Some(cause) = causes.into_iter().find(|c| c.time_ms > last.time_ms) {
+        if let Some(cause) = causes.into_iter().find(|c| opens_story(&last, &story.armed_ms, c)) {
             if let Some(d) = demote(ws, &all, &cand, &sessions, &cause)? {
                 all = decisions::read(ws)?;
                 made.push(d);
@@ -138,4 +186,39 @@ pub fn sync(ws: &Workspace, live: &[(LiveSession, Option<Candidate>)]) -> Result
         }
     }
     Ok(made)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::execution::Venue;
+    use crate::engine::promotion::model::Stage;
+
+    fn at(kind: Kind, time_ms: i64) -> Decision {
+        let (from, to) = match kind {
+            Kind::Demoted => (Stage::SupervisedLive, Stage::MicroLive),
+            _ => (Stage::MicroLive, Stage::SupervisedLive),
+        };
+        let kraken = CorridorId::new(Venue::Kraken, "main").unwrap();
+        let mut d = decisions::new("cand_x", from, to, Some(&kraken), kind, Vec::new(), None, None, "t".into());
+        d.time_ms = time_ms;
+        d
+    }
+
+    fn cause(time_ms: i64) -> Cause {
+        let corridor = CorridorId::new(Venue::Kraken, "main").unwrap();
+        Cause { kind: CauseKind::Kill, corridor, journal_seq: Some(1), alert_id: None, time_ms, message: String::new() }
+    }
+
+    #[test]
+    fn a_cause_demotes_once_per_story_and_again_after_the_corridor_is_armed() {
+        let promoted = at(Kind::Promoted, 100);
+        assert!(!opens_story(&promoted, &[], &cause(100)), "what came before the promotion is not its story");
+        assert!(opens_story(&promoted, &[], &cause(101)));
+        let demoted = at(Kind::Demoted, 200);
+        assert!(!opens_story(&demoted, &[], &cause(300)), "the demotion's story goes on until an arming");
+        assert!(!opens_story(&demoted, &[150], &cause(300)), "an arming before the demotion starts nothing");
+        assert!(!opens_story(&demoted, &[400], &cause(300)), "the cause came before the arming");
+        assert!(opens_story(&demoted, &[250], &cause(300)), "armed again, then a new cause: a new story");
+    }
 }

@@ -133,12 +133,15 @@ impl Run<'_> {
         };
         let d = drift::measure(&inputs, &limits);
         self.state.drift_bars = d.position_drift_bars;
+        let mut raised = false;
         for b in &d.breaches {
             let kind = b.split_whitespace().next().unwrap_or("drift").to_string();
             if self.state.drift_raised.insert(kind) {
                 self.alert(codes::LIVE_DRIFT, &format!("live session {} drifted from its shadow: {b}", self.s.id));
+                raised = true;
             }
         }
+        self.demote_due |= raised;
         self.s.drift = Some(d);
         Ok(())
     }

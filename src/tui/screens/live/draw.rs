@@ -276,6 +276,10 @@ fn detail<'a>(s: &LiveSession, t: &Theme) -> Vec<Line<'a>> {
             " by the portfolio's daily loss limit: resumes no earlier than the next UTC day",
             mstyle,
         )),
+        Some(PausedBy::Promotion) => status.push(Span::styled(
+            " by its demotion: resumes once the candidate is promoted here again",
+            mstyle,
+        )),
         None => {}
     }
     let mut lines = vec![row("status", status, t)];
