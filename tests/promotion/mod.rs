@@ -6,6 +6,7 @@ mod advance;
 mod board;
 mod cli;
 mod demotion;
+mod supervised;
 
 use std::sync::Arc;
 
