@@ -105,6 +105,25 @@ fn paper_lines_replay_each_session_and_count_its_bars_and_alerts() {
     let row = crate::common::promotion::row(&rig.engine, &id, None);
     let parity = line(&row, "replay_parity");
     assert!(!parity.passed && parity.detail.contains("the session has"), "{parity:?}");
+    // The end restored, one fill's price edited: the end alone would pass, the fills do not.
+    doc["equity"] = serde_json::json!(doc["equity"].as_f64().unwrap() - 1000.0);
+    std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+    assert!(line(&crate::common::promotion::row(&rig.engine, &id, None), "replay_parity").passed);
+    let fills_path = rig.ws.path().join("paper_sessions/p1/fills.jsonl");
+    let fills = std::fs::read_to_string(&fills_path).unwrap();
+    let mut lines: Vec<serde_json::Value> = fills.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(lines.len() >= 2, "the session traded: {fills}");
+    lines[1]["price"] = serde_json::json!(lines[1]["price"].as_f64().unwrap() * 1.01);
+    let edited: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&fills_path, edited).unwrap();
+    let row = crate::common::promotion::row(&rig.engine, &id, None);
+    let parity = line(&row, "replay_parity");
+    assert!(!parity.passed && parity.detail.contains("p1: fill 2 differs"), "{parity:?}");
+    // A fill the session never recorded: the counts differ.
+    std::fs::write(&fills_path, fills.lines().next().map(|l| format!("{l}\n")).unwrap()).unwrap();
+    let row = crate::common::promotion::row(&rig.engine, &id, None);
+    let parity = line(&row, "replay_parity");
+    assert!(!parity.passed && parity.detail.contains("the session nothing"), "{parity:?}");
 }
 
 #[test]

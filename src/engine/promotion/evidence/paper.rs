@@ -5,7 +5,7 @@
 use super::super::candidate::Candidate;
 use super::super::model::{GateLine, Stage};
 use super::Reads;
-use crate::engine::backtest::simulate::Stepper;
+use crate::engine::backtest::simulate::{Fill, Stepper};
 use crate::engine::backtest::BacktestConfig;
 use crate::engine::data::catalog;
 use crate::engine::paper::feed::FeedSpec;
@@ -16,8 +16,8 @@ use crate::engine::workspace::Workspace;
 
 const DAY_MS: i64 = 86_400_000;
 
-/// Replay `s` through the backtest's own stepper on the dataset it pinned: its equity and
-/// position after its last bar, against the session's. `Err` says why it cannot be replayed.
+/// Replay `s` through the backtest's own stepper on the dataset it pinned: every fill, then
+/// its equity and position after its last bar, against the session's. `Err` says why it cannot be replayed.
 pub fn replay_parity(ws: &Workspace, s: &Session) -> Result<(bool, String), String> {
     let spec = FeedSpec::parse(&s.config.feed).map_err(|e| e.message)?;
     let data = catalog::resolve(ws, s.config.dataset.as_deref().unwrap_or(&spec.data)).map_err(|e| e.message)?;
@@ -37,16 +37,44 @@ pub fn replay_parity(ws: &Workspace, s: &Session) -> Result<(bool, String), Stri
     let targets = strat.targets(&bars);
     let cfg: &BacktestConfig = &s.config.backtest;
     let mut stepper = Stepper::new(cfg);
+    stepper.record_fills();
     let mut last = (0.0, 0.0);
+    let mut replayed = Vec::new();
     for (t, target) in targets.iter().enumerate().take(n) {
         last = stepper.on_bar(&bars, t, *target, n == all.len() && t + 1 == n);
+        replayed.extend(stepper.take_fills());
     }
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0);
+    // Fill by fill: the same bars, sides, quantities, prices and fees, not only the same end.
+    let recorded = session_fills(ws, s)?;
+    let same_fill = |a: &Fill, b: &Fill| {
+        a.bar == b.bar && a.side == b.side && a.kind == b.kind && close(a.qty, b.qty) && close(a.price, b.price) && close(a.fee, b.fee)
+    };
+    if let Some(i) = (0..replayed.len().max(recorded.len())).find(|&i| match (replayed.get(i), recorded.get(i)) {
+        (Some(a), Some(b)) => !same_fill(a, b),
+        _ => true,
+    }) {
+        let show = |f: Option<&Fill>| {
+            f.map_or("nothing".to_string(), |f| format!("{} {} {} at {} (bar {}, fee {})", f.kind, f.side, f.qty, f.price, f.bar, f.fee))
+        };
+        return Ok((
+            false,
+            format!(
+                "{}: fill {} differs: the replay has {}, the session {} ({} fills replayed, {} recorded)",
+                s.id,
+                i + 1,
+                show(replayed.get(i)),
+                show(recorded.get(i)),
+                replayed.len(),
+                recorded.len()
+            ),
+        ));
+    }
     let same = close(last.0, s.equity) && close(last.1, s.position);
     Ok((
         same,
         if same {
-            format!("{}: replayed {n} bars to its equity {:.2}", s.id, s.equity)
+            format!("{}: replayed {n} bars to its {} fills and equity {:.2}", s.id, recorded.len(), s.equity)
         } else {
             format!(
                 "{}: replayed {n} bars to equity {:.2} position {}, the session has {:.2} and {}",
@@ -54,6 +82,17 @@ pub fn replay_parity(ws: &Workspace, s: &Session) -> Result<(bool, String), Stri
             )
         },
     ))
+}
+
+/// The fills the session recorded (`fills.jsonl`), in order.
+fn session_fills(ws: &Workspace, s: &Session) -> Result<Vec<Fill>, String> {
+    let path = crate::engine::paper::session::dir(ws, &s.id).join("fills.jsonl");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: cannot read {}: {e}", s.id, path.display()))?;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("{}: fills.jsonl line {}: {e}", s.id, i + 1)))
+        .collect()
 }
 
 pub fn lines(r: &Reads, c: &Candidate) -> Vec<GateLine> {
