@@ -13,36 +13,22 @@ use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 use super::input::{Origin, TerminalKey};
 use super::order_gate::DWELL;
 use crate::engine::execution::model::CorridorId;
-use crate::engine::promotion::model::{GateLine, Stage};
+use crate::engine::promotion::model::{GateLine, PromotionTarget, Stage};
 
 /// Proof that the operator typed the candidate's id and pressed Enter in the dialog that showed
 /// its gate. Only [`PromotionGate::key`] makes one (the fields are private to this module);
 /// `PromotionConfirmation::typed` turns it into the engine's confirmation, and nothing else does.
 #[derive(Debug)]
 pub struct PromotionWitness {
-    candidate: String,
-    from: Stage,
-    to: Stage,
-    corridor: Option<CorridorId>,
+    target: PromotionTarget,
     operator: String,
     origin: Origin,
 }
 
 impl PromotionWitness {
-    pub fn candidate(&self) -> &str {
-        &self.candidate
-    }
-
-    pub fn from(&self) -> Stage {
-        self.from
-    }
-
-    pub fn to(&self) -> Stage {
-        self.to
-    }
-
-    pub fn corridor(&self) -> Option<&CorridorId> {
-        self.corridor.as_ref()
+    /// What the dialog showed.
+    pub fn target(&self) -> &PromotionTarget {
+        &self.target
     }
 
     pub fn operator(&self) -> &str {
@@ -83,10 +69,7 @@ pub enum PromotionOutcome {
 /// The dialog's state; read-only from outside this module.
 #[derive(Debug, PartialEq)]
 pub struct PromotionGate {
-    candidate: String,
-    from: Stage,
-    to: Stage,
-    corridor: Option<CorridorId>,
+    target: PromotionTarget,
     gates: Vec<GateLine>,
     typed: String,
     shown: Option<Instant>,
@@ -104,10 +87,7 @@ impl PromotionGate {
         gates: Vec<GateLine>,
     ) -> Self {
         PromotionGate {
-            candidate: candidate.into(),
-            from,
-            to,
-            corridor,
+            target: PromotionTarget { candidate: candidate.into(), from, to, corridor },
             gates,
             typed: String::new(),
             shown: None,
@@ -115,20 +95,9 @@ impl PromotionGate {
         }
     }
 
-    pub fn candidate(&self) -> &str {
-        &self.candidate
-    }
-
-    pub fn from(&self) -> Stage {
-        self.from
-    }
-
-    pub fn to(&self) -> Stage {
-        self.to
-    }
-
-    pub fn corridor(&self) -> Option<&CorridorId> {
-        self.corridor.as_ref()
+    /// What it would promote.
+    pub fn target(&self) -> &PromotionTarget {
+        &self.target
     }
 
     pub fn gates(&self) -> &[GateLine] {
@@ -152,10 +121,10 @@ impl PromotionGate {
             return Some("the gate has no lines to pass".into());
         }
         if !failing.is_empty() {
-            return Some(format!("the gate to {} fails: {}", self.to, failing.join(", ")));
+            return Some(format!("the gate to {} fails: {}", self.target.to, failing.join(", ")));
         }
-        if self.typed != self.candidate {
-            return Some(format!("type the candidate's id, {}, to promote it", self.candidate));
+        if self.typed != self.target.candidate {
+            return Some(format!("type the candidate's id, {}, to promote it", self.target.candidate));
         }
         None
     }
@@ -188,10 +157,7 @@ impl PromotionGate {
                 }
                 self.spent = true;
                 PromotionOutcome::Confirmed(Box::new(PromotionWitness {
-                    candidate: self.candidate.clone(),
-                    from: self.from,
-                    to: self.to,
-                    corridor: self.corridor.clone(),
+                    target: self.target.clone(),
                     operator: operator.to_string(),
                     origin: key.origin(),
                 }))
@@ -199,7 +165,7 @@ impl PromotionGate {
             None => match key.event().code {
                 KeyCode::Char(c)
                     if !key.event().modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                        && self.typed.len() < self.candidate.len() + 16 =>
+                        && self.typed.len() < self.target.candidate.len() + 16 =>
                 {
                     self.typed.push(c);
                     PromotionOutcome::Typing
@@ -246,7 +212,10 @@ mod tests {
         type_in(&mut g, "a", later);
         assert_eq!(g.typed(), "cand_a");
         let PromotionOutcome::Confirmed(w) = enter(&mut g) else { panic!() };
-        assert_eq!((w.candidate(), w.to(), w.origin()), ("cand_a", Stage::Paper, Origin::Synthetic));
+        assert_eq!(
+            (w.target().candidate.as_str(), w.target().to, w.origin()),
+            ("cand_a", Stage::Paper, Origin::Synthetic)
+        );
         assert!(matches!(enter(&mut g), PromotionOutcome::Ignored), "one dialog, one promotion");
     }
 

@@ -61,7 +61,7 @@ impl Promotion<'_> {
     /// Signed with the operator's key.
     pub fn advance_confirmed(&self, confirmation: PromotionConfirmation) -> Result<Decision> {
         let e = self.engine;
-        let key = match confirmation.corridor().filter(|c| c.venue.is_live()) {
+        let key = match confirmation.target().corridor.as_ref().filter(|c| c.venue.is_live()) {
             Some(c) => {
                 let loopback = || e.adapters().loopback(e.workspace(), c);
                 OperatorKey::for_live(e.credentials(), e.workspace(), loopback)?.0

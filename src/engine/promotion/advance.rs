@@ -16,8 +16,8 @@ use crate::engine::execution::approval_sign::OperatorKey;
 
 /// Promote as `c` says, signing with `key`; the decision written.
 pub fn advance(ctx: &Ctx, c: PromotionConfirmation, key: &OperatorKey) -> Result<Decision> {
-    let candidate = c.candidate().to_string();
-    let corridor = c.corridor().cloned();
+    let candidate = c.target().candidate.clone();
+    let corridor = c.target().corridor.clone();
     if let Some(id) = corridor.as_ref().filter(|id| id.venue.is_live()) {
         if c.synthetic() {
             if let Err(why) = ctx.venues.loopback(ctx.ws, id) {
@@ -32,12 +32,13 @@ pub fn advance(ctx: &Ctx, c: PromotionConfirmation, key: &OperatorKey) -> Result
     let found = candidate::discover(ctx.ws, &[])?;
     let f = found.iter().find(|f| f.candidate.id == candidate).ok_or_else(|| PromotionError::NoCandidate(candidate.clone()))?;
     let now = decisions::stage_of(&all, &candidate, corridor.as_ref());
-    if now != c.from() {
-        return Err(PromotionError::Stale { candidate, shown: c.from(), now }.into());
+    let shown = c.target().from;
+    if now != shown {
+        return Err(PromotionError::Stale { candidate, shown, now }.into());
     }
     let to = now.next().ok_or_else(|| PromotionError::LastStage { candidate: candidate.clone(), stage: now })?;
-    if to != c.to() {
-        return Err(PromotionError::Stale { candidate, shown: c.from(), now }.into());
+    if to != c.target().to {
+        return Err(PromotionError::Stale { candidate, shown, now }.into());
     }
     match &corridor {
         None if to.is_live() => return Err(PromotionError::NeedsCorridor { candidate, to }.into()),

@@ -5,16 +5,12 @@
 //! can promote (tests/compile_fail). A witness of a synthetic key (a test build's) promotes only
 //! where no money moves: to paper, or on a corridor whose venue is fake or loopback.
 
-use super::model::Stage;
-use crate::engine::execution::CorridorId;
+use super::model::PromotionTarget;
 use crate::engine::gate::{Origin, PromotionWitness};
 
 #[derive(Debug)]
 pub struct PromotionConfirmation {
-    candidate: String,
-    from: Stage,
-    to: Stage,
-    corridor: Option<CorridorId>,
+    target: PromotionTarget,
     by: String,
     synthetic: bool,
 }
@@ -23,30 +19,15 @@ impl PromotionConfirmation {
     /// The dialog's id typed and Enter pressed: what the dialog showed, as its witness carries it.
     pub fn typed(witness: PromotionWitness) -> PromotionConfirmation {
         PromotionConfirmation {
-            candidate: witness.candidate().to_string(),
-            from: witness.from(),
-            to: witness.to(),
-            corridor: witness.corridor().cloned(),
+            target: witness.target().clone(),
             by: format!("console typed confirmation ({})", witness.operator()),
             synthetic: witness.origin() == Origin::Synthetic,
         }
     }
 
-    pub fn candidate(&self) -> &str {
-        &self.candidate
-    }
-
-    /// The stage the dialog showed the candidate at.
-    pub fn from(&self) -> Stage {
-        self.from
-    }
-
-    pub fn to(&self) -> Stage {
-        self.to
-    }
-
-    pub fn corridor(&self) -> Option<&CorridorId> {
-        self.corridor.as_ref()
+    /// What the dialog showed: the candidate, the stage it was at, the next, the corridor.
+    pub fn target(&self) -> &PromotionTarget {
+        &self.target
     }
 
     pub fn by(&self) -> &str {

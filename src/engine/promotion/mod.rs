@@ -25,4 +25,4 @@ pub use confirm::PromotionConfirmation;
 pub use decisions::{Cause, CauseKind, Decision, Kind};
 pub use error::PromotionError;
 pub use gates::{Gates, GATES_FILE};
-pub use model::{GateLine, Stage};
+pub use model::{GateLine, PromotionTarget, Stage};

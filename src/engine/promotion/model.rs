@@ -4,6 +4,20 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::execution::model::CorridorId;
+
+/// One promotion as the dialog shows it and its witness and confirmation carry it: which
+/// candidate, from which stage to which, and where (a live stage's corridor; none: everywhere).
+/// Plain data anyone may write: what it names is promoted only through a
+/// `PromotionConfirmation`, which only the dialog's witness makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromotionTarget {
+    pub candidate: String,
+    pub from: Stage,
+    pub to: Stage,
+    pub corridor: Option<CorridorId>,
+}
+
 /// research -> paper -> micro_live -> supervised_live -> automation. The first two hold for a
 /// candidate everywhere; the live stages are held per corridor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -114,7 +114,7 @@ impl Cmd {
             Cmd::ReadVenueRuntime => K::VenueRuntime,
             Cmd::SendConfirmed(c) => K::Send(c.intent_id().to_string()),
             Cmd::LoadPromotion => K::Promotion,
-            Cmd::Promote(c) => K::Promote(c.candidate().to_string()),
+            Cmd::Promote(c) => K::Promote(c.target().candidate.clone()),
         }
     }
 

@@ -168,7 +168,7 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
         },
         // A refusal is an outcome the tab shows, beside the row it concerns.
         Cmd::Promote(c) => {
-            let candidate = c.candidate().to_string();
+            let candidate = c.target().candidate.clone();
             match engine.promotion().advance_confirmed(*c) {
                 Ok(d) => Loaded::Promoted(Box::new(d)),
                 Err(e) => Loaded::PromotionRefused(candidate, e.message),

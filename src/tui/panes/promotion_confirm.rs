@@ -53,13 +53,16 @@ pub fn gate_line<'a>(g: &GateLine, t: &Theme) -> Line<'a> {
 
 /// `refused`: why the last Enter promoted nothing, if it did not.
 pub fn draw(f: &mut Frame, area: Rect, g: &PromotionGate, refused: Option<&str>, t: &Theme) {
-    let place =
-        g.corridor().map_or("everywhere (research and paper hold for every corridor)".to_string(), |c| {
+    let place = g
+        .target()
+        .corridor
+        .as_ref()
+        .map_or("everywhere (research and paper hold for every corridor)".to_string(), |c| {
             format!("on corridor {c}")
         });
     let mut lines = vec![
-        Line::styled(g.candidate().to_string(), t.header),
-        Line::raw(format!("from {} to {}, {place}", g.from(), g.to())),
+        Line::styled(g.target().candidate.clone(), t.header),
+        Line::raw(format!("from {} to {}, {place}", g.target().from, g.target().to)),
         Line::raw(""),
     ];
     if g.gates().is_empty() {
