@@ -15,13 +15,13 @@ use crate::common::corridor::*;
 use crate::common::pty::*;
 use crate::common::{promotion, Ws};
 
-fn status(ws: &Ws, id: &str) -> Value {
+pub(super) fn status(ws: &Ws, id: &str) -> Value {
     let (code, v) = cli(ws, &["live", "status", id]);
     assert_eq!(code, 0, "{v}");
     v["result"].clone()
 }
 
-fn wait_status(ws: &Ws, id: &str, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
+pub(super) fn wait_status(ws: &Ws, id: &str, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let s = status(ws, id);
@@ -34,7 +34,7 @@ fn wait_status(ws: &Ws, id: &str, what: &str, ok: impl Fn(&Value) -> bool) -> Va
 }
 
 /// The venue's own XBT position (Kraken spot: the XBT balance), as `corridor status` reads it.
-fn venue_position(ws: &Ws) -> f64 {
+pub(super) fn venue_position(ws: &Ws) -> f64 {
     let (code, v) = cli(ws, &["corridor", "status", "--venue", "kraken", "--account", "main"]);
     assert_eq!(code, 0, "{v}");
     let positions = v["result"]["positions"].as_array().cloned().unwrap_or_default();
@@ -46,7 +46,7 @@ fn venue_position(ws: &Ws) -> f64 {
 }
 
 /// Stops a session's runner process however the test ends, so no runner outlives it.
-struct Stop<'a>(&'a Ws, &'static str);
+pub(super) struct Stop<'a>(pub(super) &'a Ws, pub(super) &'static str);
 
 impl Drop for Stop<'_> {
     fn drop(&mut self) {
@@ -54,7 +54,7 @@ impl Drop for Stop<'_> {
     }
 }
 
-fn session_position(s: &Value) -> f64 {
+pub(super) fn session_position(s: &Value) -> f64 {
     s["position"].as_str().expect("known once a bar was read").parse().unwrap()
 }
 
@@ -62,7 +62,7 @@ fn session_position(s: &Value) -> f64 {
 /// promoted to micro-live on the simulator's corridor (the policy's stage is micro) by the
 /// typed confirmation, as the console's Promotion tab does it (its keys synthetic: accepted on
 /// this loopback corridor only).
-fn promote_the_candidate(ws: &Ws) {
+pub(super) fn promote_the_candidate(ws: &Ws) {
     use quantlab::engine::execution::{CorridorId, Venue};
     let csv = ws.path().join("xbt_2s.csv");
     let rows: String = (0..10).map(|i| format!("2024-01-01T00:00:{:02}Z,1,1,1,1,1\n", i * 2)).collect();

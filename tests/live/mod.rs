@@ -3,5 +3,6 @@
 
 mod cli;
 mod e2e;
+mod e2e_restart;
 mod portfolio;
 mod sessions;

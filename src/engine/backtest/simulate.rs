@@ -14,6 +14,11 @@ pub struct Open {
     pub side: Side,
     pub qty: f64,
     pub entry_bar: usize,
+    /// When it was entered. Kept beside the index because a live session's shadow outlives its
+    /// bars' numbering: restarted, its feed counts bars from its restart, and `entry_bar` then
+    /// names a bar that is not there. Absent in states saved before it was kept.
+    #[serde(default)]
+    pub entry_ts: Option<i64>,
     pub entry_price: f64,
     pub entry_fee: f64,
 }
@@ -146,7 +151,7 @@ impl Book {
         }
         self.total_fees += fee;
         self.record(|| fill(bars, bar, side == Side::Long, qty, price, fee, "entry"));
-        self.open = Some(Open { side, qty, entry_bar: bar, entry_price: price, entry_fee: fee });
+        self.open = Some(Open { side, qty, entry_bar: bar, entry_ts: Some(bars.ts[bar]), entry_price: price, entry_fee: fee });
     }
 }
 
@@ -168,7 +173,7 @@ fn trade(bars: &Bars, o: Open, exit_bar: usize, exit_price: f64, exit_fee: f64, 
     Trade {
         side: o.side,
         entry_bar: o.entry_bar,
-        entry_ts: bars.ts[o.entry_bar],
+        entry_ts: o.entry_ts.unwrap_or_else(|| bars.ts[o.entry_bar]),
         entry_price: o.entry_price,
         exit_bar,
         exit_ts: bars.ts[exit_bar],

@@ -81,4 +81,23 @@ mod tests {
         assert!((sh.pnl() - (40.0 - fees)).abs() < 1e-9, "{}", sh.pnl());
         assert_eq!(sh.units, 0.0);
     }
+
+    #[test]
+    fn a_restored_shadow_closes_a_position_entered_before_its_bars_were_renumbered() {
+        // Entered at bar 6 of the first run; the restarted feed counts from 0 again.
+        let mut before = Bars::default();
+        let mut sh = Shadow::new(10_000.0, 0.0, 0.0, false);
+        for t in 0..7 {
+            before.push(t * 1000, 100.0, 100.0, 100.0, 100.0, 1.0);
+            sh.on_bar(&before, t as usize, i8::from(t == 6), 1.0);
+        }
+        assert_eq!(sh.units, 1.0);
+        let mut restored: Shadow = serde_json::from_str(&serde_json::to_string(&sh).unwrap()).unwrap();
+        let mut after = Bars::default();
+        after.push(60_000, 110.0, 110.0, 110.0, 110.0, 1.0);
+        restored.on_bar(&after, 0, 0, 1.0);
+        assert_eq!(restored.units, 0.0);
+        let t = restored.stepper.book.trades.last().unwrap();
+        assert_eq!((t.entry_ts, t.exit_ts, t.pnl), (6000, 60_000, 10.0));
+    }
 }
