@@ -61,8 +61,19 @@ impl Workspace {
     /// An exclusive, process-wide lock on the workspace for read-modify-write of shared files
     /// (the runs index, the data catalogue). Released when the guard drops.
     pub fn lock(&self) -> Result<WorkspaceLock> {
+        self.lock_file(".lock")
+    }
+
+    /// An exclusive, process-wide lock of its own (`.<name>.lock` at the root) for one kind of
+    /// decision that must not be made twice at once (a demotion, admitting a live session),
+    /// apart from the workspace lock that code inside it may take.
+    pub fn lock_named(&self, name: &str) -> Result<WorkspaceLock> {
+        self.lock_file(&format!(".{name}.lock"))
+    }
+
+    fn lock_file(&self, file: &str) -> Result<WorkspaceLock> {
         self.ensure()?;
-        let path = self.root.join(".lock");
+        let path = self.root.join(file);
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)

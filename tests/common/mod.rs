@@ -132,7 +132,8 @@ fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
     for e in entries.flatten() {
         let p = e.path();
         let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-        if rel == "logs" || rel == ".lock" {
+        // Locks are not artifacts: `.lock` and the named `.<name>.lock` at the root.
+        if rel == "logs" || (!rel.contains('/') && rel.starts_with('.') && rel.ends_with(".lock")) {
             continue;
         }
         if p.is_dir() {

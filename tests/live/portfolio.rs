@@ -162,6 +162,33 @@ fn a_start_or_an_aborted_resume_beyond_max_live_sessions_is_refused_naming_the_r
     assert_eq!(journaled(&r.engine), 0);
 }
 
+/// Two starts at the same moment (two terminals, a script and the console): admitted one at a
+/// time, so `max_live_sessions = 1` lets exactly one through, and the other names it.
+#[test]
+fn two_starts_at_once_are_admitted_one_at_a_time() {
+    let r = Rig::new();
+    promote_eth(&r);
+    set_portfolio(&r.engine, "max_live_sessions = 1\n");
+    let gate = std::sync::Barrier::new(2);
+    let (a, b) = (named(&r, "s1", "BTC/USD"), named(&r, "s2", "ETH/USD"));
+    let start = |req: &LiveStartRequest| {
+        gate.wait();
+        r.engine.live().create(req)
+    };
+    let results: Vec<quantlab::engine::Result<LiveSession>> = std::thread::scope(|s| {
+        let one = s.spawn(|| start(&a));
+        let two = s.spawn(|| start(&b));
+        vec![one.join().unwrap(), two.join().unwrap()]
+    });
+    let started: Vec<&LiveSession> = results.iter().filter_map(|x| x.as_ref().ok()).collect();
+    assert_eq!(started.len(), 1, "{results:#?}");
+    let refused = results.iter().find_map(|x| x.as_ref().err()).unwrap();
+    match refused.domain::<LiveError>() {
+        Some(LiveError::PortfolioSessions { max: 1, live }) => assert_eq!(live, &[started[0].id.clone()]),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn an_intent_raising_the_gross_exposure_past_the_limit_is_blocked_before_it_is_journaled() {
     let r = Rig::new();

@@ -249,10 +249,13 @@ fn a_crash_after_the_intent_is_journaled_makes_no_second_intent_for_that_bar() {
 }
 
 fn refused(r: &Rig, req: LiveStartRequest) -> quantlab::engine::Error {
-    // The venue's own state (the fake venue's file, as a Kraken nonce would be) is the venue's.
+    // The venue's own state (the fake venue's file, as a Kraken nonce would be) is the venue's;
+    // locks (`.lock`, `.<name>.lock`) are not artifacts.
     let names = || -> Vec<String> {
         let all = std::fs::read_dir(r.engine.workspace().root()).unwrap();
-        all.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n != "venues").collect()
+        all.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "venues" && !(n.starts_with('.') && n.ends_with(".lock")))
+            .collect()
     };
     let before = names();
     let e = r.engine.live().create(&req).unwrap_err();

@@ -32,8 +32,11 @@ impl Live<'_> {
         live::spawn_with(self.engine.workspace(), id, &exe)
     }
 
-    /// Check everything, create the session and launch its runner in the background.
+    /// Check everything, create the session and launch its runner in the background. Starts
+    /// and relaunches are admitted one at a time (`max_live_sessions` counts each the one
+    /// before it made), until the runner has taken its session.
     pub fn start(&self, req: &LiveStartRequest) -> Result<LiveSession> {
+        let _admit = self.engine.workspace().lock_named("live-admit")?;
         live::mark_dead(self.engine.workspace())?;
         let s = live::create(&self.env(), req)?;
         self.launch(&s.id)
@@ -41,8 +44,7 @@ impl Live<'_> {
 
     /// Create a session and run it in this process until it ends (a script's `--foreground`).
     pub fn start_here(&self, req: &LiveStartRequest) -> Result<LiveSession> {
-        live::mark_dead(self.engine.workspace())?;
-        let s = live::create(&self.env(), req)?;
+        let s = self.create(req)?;
         live::run(&self.env(), &s.id)
     }
 
@@ -58,6 +60,7 @@ impl Live<'_> {
 
     /// Create a session without launching it (a caller that runs it with [`Live::run_on`]).
     pub fn create(&self, req: &LiveStartRequest) -> Result<LiveSession> {
+        let _admit = self.engine.workspace().lock_named("live-admit")?;
         live::mark_dead(self.engine.workspace())?;
         live::create(&self.env(), req)
     }
@@ -77,6 +80,7 @@ impl Live<'_> {
 
     /// Resume a paused session (its corridor armed again), or relaunch an aborted one.
     pub fn resume(&self, id: &str) -> Result<LiveSession> {
+        let _admit = self.engine.workspace().lock_named("live-admit")?;
         let (s, needs_runner) = live::resume(self.engine.workspace(), id)?;
         if needs_runner {
             return self.launch(id);

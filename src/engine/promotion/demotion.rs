@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use super::candidate::Candidate;
 use super::decisions::{self, Cause, CauseKind, Decision, Kind, ReadDecision};
 use crate::engine::alerts::{self, codes, AlertView};
-use crate::engine::error::{Error, Result};
+use crate::engine::error::Result;
 use crate::engine::execution::journal;
 use crate::engine::execution::model::{Entry, Event};
 use crate::engine::execution::{paths, CorridorId};
@@ -120,23 +120,6 @@ fn opens_story(last: &Decision, armed_ms: &[i64], cause: &Cause) -> bool {
         && (last.kind != Kind::Demoted || armed_ms.iter().any(|&a| a > last.time_ms && a <= cause.time_ms))
 }
 
-/// Serializes demotions across processes (runners, the console, the CLI): each re-reads the
-/// decisions under it, so one cause never demotes twice.
-fn demotion_lock(ws: &Workspace) -> Result<std::fs::File> {
-    let path = decisions::path(ws).with_file_name(".demotion.lock");
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
-    }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::io("cannot open lock file", &path, e))?;
-    file.lock().map_err(|e| Error::io("cannot lock", &path, e))?;
-    Ok(file)
-}
-
 /// [`sync`] over every live session of the workspace and the candidate each trades.
 pub fn sync_all(ws: &Workspace) -> Result<Vec<Decision>> {
     let live: Vec<_> = live_session::all(ws)?
@@ -151,7 +134,9 @@ pub fn sync_all(ws: &Workspace) -> Result<Vec<Decision>> {
 
 /// Demote every candidate a cause since its last decision calls for; the demotions made.
 pub fn sync(ws: &Workspace, live: &[(LiveSession, Option<Candidate>)]) -> Result<Vec<Decision>> {
-    let _lock = demotion_lock(ws)?;
+    // Serialized across processes (runners, the console, the CLI), the decisions read again
+    // under it: one cause never demotes twice.
+    let _lock = ws.lock_named("demotion")?;
     let mut all = decisions::read(ws)?;
     let alerts = alerts::list(ws)?;
     // Each candidate with a decision or a session, on each corridor it has either on.
