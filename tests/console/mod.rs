@@ -7,5 +7,6 @@ mod console_headless;
 mod console_live;
 mod console_paper;
 mod console_promotion;
+mod console_promotion_pty;
 mod console_pty;
 mod console_signals;
