@@ -85,7 +85,7 @@ impl Context {
 #[serde(rename_all = "snake_case")]
 #[rustfmt::skip]
 pub enum Action {
-    Quit, Help, NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, Tab5, Tab6, Tab7, Tab8, Tab9,
+    Quit, Help, NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, Tab5, Tab6, Tab7, Tab8, Tab9, Tab10,
     Up, Down, PageUp, PageDown, Top, Bottom, Left, Right, Open, Back,
     SortNext, SortPrev, SortReverse, Filter, ClearFilter, Mark, Compare, NewRun, Refresh,
     Ack, AckAll, KillSwitch, Edit, SavePlan, ToIntent, Pause, Resume, Stop, Research, Triage, Arm,
@@ -97,9 +97,9 @@ pub enum Action {
 impl Action {
     /// Every action, in declaration order (used to list valid names in errors).
     #[rustfmt::skip]
-    pub const ALL: [Action; 52] = [
+    pub const ALL: [Action; 53] = [
         Action::Quit, Action::Help, Action::NextTab, Action::PrevTab, Action::Tab1, Action::Tab2,
-        Action::Tab3, Action::Tab4, Action::Tab5, Action::Tab6, Action::Tab7, Action::Tab8, Action::Tab9,
+        Action::Tab3, Action::Tab4, Action::Tab5, Action::Tab6, Action::Tab7, Action::Tab8, Action::Tab9, Action::Tab10,
         Action::Up, Action::Down, Action::PageUp, Action::PageDown, Action::Top, Action::Bottom,
         Action::Left, Action::Right, Action::Open, Action::Back, Action::SortNext, Action::SortPrev, Action::SortReverse,
         Action::Filter, Action::ClearFilter, Action::Mark, Action::Compare, Action::NewRun,
@@ -159,6 +159,9 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::Global, &["7"], A::Tab7, "go to tab"),
     (C::Global, &["8"], A::Tab8, "go to tab"),
     (C::Global, &["9"], A::Tab9, "go to tab"),
+    // The tenth tab (About) on the key after 9 on the keyboard's row, as terminals and
+    // browsers number a tenth tab.
+    (C::Global, &["0"], A::Tab10, "go to tab"),
     (C::Global, &["up", "k"], A::Up, "up"),
     (C::Global, &["down", "j"], A::Down, "down"),
     (C::Global, &["pgup", "ctrl+u"], A::PageUp, "page up"),
@@ -230,9 +233,9 @@ const ESSENTIAL: [(Context, Action); 8] = [
 /// Actions an operator's fingers make by reflex, moving about or leaving: their keys (in any
 /// context, as the defaults have them or as a keymap rebinds them) never approve an order.
 #[rustfmt::skip]
-const NAVIGATION: [Action; 27] = [
+const NAVIGATION: [Action; 28] = [
     A::Quit, A::Help, A::NextTab, A::PrevTab, A::Tab1, A::Tab2, A::Tab3, A::Tab4, A::Tab5, A::Tab6,
-    A::Tab7, A::Tab8, A::Tab9, A::Up, A::Down, A::PageUp, A::PageDown, A::Top, A::Bottom, A::Left,
+    A::Tab7, A::Tab8, A::Tab9, A::Tab10, A::Up, A::Down, A::PageUp, A::PageDown, A::Top, A::Bottom, A::Left,
     A::Right, A::Open, A::Back, A::NextField, A::PrevField, A::Submit, A::Cancel,
 ];
 
@@ -509,17 +512,22 @@ fn merge<'a>(rows: impl Iterator<Item = (Vec<KeyChord>, &'a str)>) -> Vec<(Vec<K
     out
 }
 
-/// "↑/k"; a run of three or more consecutive digits reads better as "1-5".
+/// "↑/k"; a run of three or more consecutive digits reads better as "1-5". `0` counts as the
+/// one after `9` (the tenth tab's key), so the tab keys read "1-9/0".
 pub fn keys_label(keys: &[KeyChord]) -> String {
     let digits: Vec<u32> = keys
         .iter()
         .filter_map(|k| match k.code {
+            KeyCode::Char('0') if k.mods.is_empty() => Some(10),
             KeyCode::Char(c) if k.mods.is_empty() => c.to_digit(10),
             _ => None,
         })
         .collect();
     if keys.len() >= 3 && digits.len() == keys.len() && digits.windows(2).all(|w| w[1] == w[0] + 1) {
-        return format!("{}-{}", digits[0], digits[digits.len() - 1]);
+        return match digits[digits.len() - 1] {
+            10 => format!("{}-9/0", digits[0]),
+            last => format!("{}-{last}", digits[0]),
+        };
     }
     keys.iter().map(KeyChord::label).collect::<Vec<_>>().join("/")
 }

@@ -59,6 +59,7 @@ impl App {
             Action::Tab7 => self.show(6),
             Action::Tab8 => self.show(7),
             Action::Tab9 => self.show(8),
+            Action::Tab10 => self.show(9),
             // Refresh reads again everything the console read at start.
             Action::Refresh => {
                 for c in self.reads() {
