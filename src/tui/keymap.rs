@@ -7,8 +7,8 @@
 //! [[bind]]
 //! context = "runs"        # global, runs, run_detail, compare, sweeps, sweep_detail, alerts,
 //!                         # pretrade, pretrade_form, paper, paper_detail, signals,
-//!                         # signal_detail, corridors, live, promotion, form, filter,
-//!                         # confirm, help
+//!                         # signal_detail, corridors, live, promotion, incidents,
+//!                         # incident, form, filter, confirm, help
 //! keys = ["o", "enter"]   # see KeyChord::parse; [] unbinds the action in that context
 //! action = "open"         # snake_case Action name
 //! desc = "open run"       # optional; defaults to the built-in description
@@ -31,17 +31,19 @@ use serde::Deserialize;
 #[rustfmt::skip]
 pub enum Context {
     Global, Runs, RunDetail, Compare, Sweeps, SweepDetail, Alerts, Pretrade, PretradeForm, Paper,
-    PaperDetail, Signals, SignalDetail, Corridors, Live, Promotion, Form, Filter, Confirm, Help,
+    PaperDetail, Signals, SignalDetail, Corridors, Live, Promotion, Incidents, Incident, Form,
+    Filter, Confirm, Help,
 }
 
 impl Context {
     /// Every context, in help-overlay order.
     #[rustfmt::skip]
-    pub const ALL: [Context; 20] = [
+    pub const ALL: [Context; 22] = [
         Context::Global, Context::Runs, Context::RunDetail, Context::Compare, Context::Sweeps,
         Context::SweepDetail, Context::Alerts, Context::Pretrade, Context::PretradeForm, Context::Paper,
         Context::PaperDetail, Context::Signals, Context::SignalDetail, Context::Corridors, Context::Live,
-        Context::Promotion, Context::Form, Context::Filter, Context::Confirm, Context::Help,
+        Context::Promotion, Context::Incidents, Context::Incident, Context::Form, Context::Filter,
+        Context::Confirm, Context::Help,
     ];
 
     /// Config-file spelling, e.g. `run_detail`.
@@ -68,6 +70,8 @@ impl Context {
             Context::Corridors => "Corridors",
             Context::Live => "Live",
             Context::Promotion => "Promotion",
+            Context::Incidents => "Incidents",
+            Context::Incident => "Incident",
             Context::Form => "Form",
             Context::Filter => "Filter input",
             Context::Confirm => "Confirm dialog",
@@ -89,7 +93,7 @@ pub enum Action {
     Up, Down, PageUp, PageDown, Top, Bottom, Left, Right, Open, Back,
     SortNext, SortPrev, SortReverse, Filter, ClearFilter, Mark, Compare, NewRun, Refresh,
     Ack, AckAll, KillSwitch, Edit, SavePlan, ToIntent, Pause, Resume, Stop, Research, Triage, Arm,
-    Disarm, Promote,
+    Disarm, Promote, Incidents, CloseIncident,
     NextField, PrevField, Submit, Cancel, // form
     Confirm, Deny,                        // confirm dialog
 }
@@ -97,7 +101,7 @@ pub enum Action {
 impl Action {
     /// Every action, in declaration order (used to list valid names in errors).
     #[rustfmt::skip]
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 55] = [
         Action::Quit, Action::Help, Action::NextTab, Action::PrevTab, Action::Tab1, Action::Tab2,
         Action::Tab3, Action::Tab4, Action::Tab5, Action::Tab6, Action::Tab7, Action::Tab8, Action::Tab9, Action::Tab10,
         Action::Up, Action::Down, Action::PageUp, Action::PageDown, Action::Top, Action::Bottom,
@@ -105,7 +109,8 @@ impl Action {
         Action::Filter, Action::ClearFilter, Action::Mark, Action::Compare, Action::NewRun,
         Action::Refresh, Action::Ack, Action::AckAll, Action::KillSwitch, Action::Edit,
         Action::SavePlan, Action::ToIntent, Action::Pause, Action::Resume, Action::Stop,
-        Action::Research, Action::Triage, Action::Arm, Action::Disarm, Action::Promote, Action::NextField, Action::PrevField, Action::Submit,
+        Action::Research, Action::Triage, Action::Arm, Action::Disarm, Action::Promote, Action::Incidents,
+        Action::CloseIncident, Action::NextField, Action::PrevField, Action::Submit,
         Action::Cancel, Action::Confirm, Action::Deny,
     ];
 
@@ -182,6 +187,9 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::Runs, &["n"], A::NewRun, "new run"),
     (C::Alerts, &["a"], A::Ack, "acknowledge"),
     (C::Alerts, &["A"], A::AckAll, "acknowledge all"),
+    (C::Alerts, &["i"], A::Incidents, "incidents"),
+    (C::Incidents, &["i"], A::Incidents, "back to the alerts"),
+    (C::Incident, &["c"], A::CloseIncident, "close with a note (journaled)"),
     (C::Pretrade, &["e"], A::Edit, "edit the plan"),
     (C::Pretrade, &["s"], A::SavePlan, "save the plan"),
     (C::Pretrade, &["i"], A::ToIntent, "draft intent from the selected saved plan"),

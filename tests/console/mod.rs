@@ -4,6 +4,7 @@
 
 mod console_corridors;
 mod console_headless;
+mod console_incidents;
 mod console_live;
 mod console_paper;
 mod console_promotion;
