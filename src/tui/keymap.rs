@@ -7,8 +7,8 @@
 //! [[bind]]
 //! context = "runs"        # global, runs, run_detail, compare, sweeps, sweep_detail, alerts,
 //!                         # pretrade, pretrade_form, paper, paper_detail, signals,
-//!                         # signal_detail, corridors, live, promotion, form, filter,
-//!                         # confirm, help
+//!                         # signal_detail, corridors, live, promotion, incidents,
+//!                         # incident, form, filter, confirm, help
 //! keys = ["o", "enter"]   # see KeyChord::parse; [] unbinds the action in that context
 //! action = "open"         # snake_case Action name
 //! desc = "open run"       # optional; defaults to the built-in description
@@ -31,17 +31,19 @@ use serde::Deserialize;
 #[rustfmt::skip]
 pub enum Context {
     Global, Runs, RunDetail, Compare, Sweeps, SweepDetail, Alerts, Pretrade, PretradeForm, Paper,
-    PaperDetail, Signals, SignalDetail, Corridors, Live, Promotion, Form, Filter, Confirm, Help,
+    PaperDetail, Signals, SignalDetail, Corridors, Live, Promotion, Incidents, Incident, Form,
+    Filter, Confirm, Help,
 }
 
 impl Context {
     /// Every context, in help-overlay order.
     #[rustfmt::skip]
-    pub const ALL: [Context; 20] = [
+    pub const ALL: [Context; 22] = [
         Context::Global, Context::Runs, Context::RunDetail, Context::Compare, Context::Sweeps,
         Context::SweepDetail, Context::Alerts, Context::Pretrade, Context::PretradeForm, Context::Paper,
         Context::PaperDetail, Context::Signals, Context::SignalDetail, Context::Corridors, Context::Live,
-        Context::Promotion, Context::Form, Context::Filter, Context::Confirm, Context::Help,
+        Context::Promotion, Context::Incidents, Context::Incident, Context::Form, Context::Filter,
+        Context::Confirm, Context::Help,
     ];
 
     /// Config-file spelling, e.g. `run_detail`.
@@ -68,6 +70,8 @@ impl Context {
             Context::Corridors => "Corridors",
             Context::Live => "Live",
             Context::Promotion => "Promotion",
+            Context::Incidents => "Incidents",
+            Context::Incident => "Incident",
             Context::Form => "Form",
             Context::Filter => "Filter input",
             Context::Confirm => "Confirm dialog",
@@ -85,11 +89,11 @@ impl Context {
 #[serde(rename_all = "snake_case")]
 #[rustfmt::skip]
 pub enum Action {
-    Quit, Help, NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, Tab5, Tab6, Tab7, Tab8, Tab9,
+    Quit, Help, NextTab, PrevTab, Tab1, Tab2, Tab3, Tab4, Tab5, Tab6, Tab7, Tab8, Tab9, Tab10,
     Up, Down, PageUp, PageDown, Top, Bottom, Left, Right, Open, Back,
     SortNext, SortPrev, SortReverse, Filter, ClearFilter, Mark, Compare, NewRun, Refresh,
     Ack, AckAll, KillSwitch, Edit, SavePlan, ToIntent, Pause, Resume, Stop, Research, Triage, Arm,
-    Disarm, Promote,
+    Disarm, Promote, Incidents, CloseIncident,
     NextField, PrevField, Submit, Cancel, // form
     Confirm, Deny,                        // confirm dialog
 }
@@ -97,15 +101,16 @@ pub enum Action {
 impl Action {
     /// Every action, in declaration order (used to list valid names in errors).
     #[rustfmt::skip]
-    pub const ALL: [Action; 52] = [
+    pub const ALL: [Action; 55] = [
         Action::Quit, Action::Help, Action::NextTab, Action::PrevTab, Action::Tab1, Action::Tab2,
-        Action::Tab3, Action::Tab4, Action::Tab5, Action::Tab6, Action::Tab7, Action::Tab8, Action::Tab9,
+        Action::Tab3, Action::Tab4, Action::Tab5, Action::Tab6, Action::Tab7, Action::Tab8, Action::Tab9, Action::Tab10,
         Action::Up, Action::Down, Action::PageUp, Action::PageDown, Action::Top, Action::Bottom,
         Action::Left, Action::Right, Action::Open, Action::Back, Action::SortNext, Action::SortPrev, Action::SortReverse,
         Action::Filter, Action::ClearFilter, Action::Mark, Action::Compare, Action::NewRun,
         Action::Refresh, Action::Ack, Action::AckAll, Action::KillSwitch, Action::Edit,
         Action::SavePlan, Action::ToIntent, Action::Pause, Action::Resume, Action::Stop,
-        Action::Research, Action::Triage, Action::Arm, Action::Disarm, Action::Promote, Action::NextField, Action::PrevField, Action::Submit,
+        Action::Research, Action::Triage, Action::Arm, Action::Disarm, Action::Promote, Action::Incidents,
+        Action::CloseIncident, Action::NextField, Action::PrevField, Action::Submit,
         Action::Cancel, Action::Confirm, Action::Deny,
     ];
 
@@ -159,6 +164,9 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::Global, &["7"], A::Tab7, "go to tab"),
     (C::Global, &["8"], A::Tab8, "go to tab"),
     (C::Global, &["9"], A::Tab9, "go to tab"),
+    // The tenth tab (About) on the key after 9 on the keyboard's row, as terminals and
+    // browsers number a tenth tab.
+    (C::Global, &["0"], A::Tab10, "go to tab"),
     (C::Global, &["up", "k"], A::Up, "up"),
     (C::Global, &["down", "j"], A::Down, "down"),
     (C::Global, &["pgup", "ctrl+u"], A::PageUp, "page up"),
@@ -179,6 +187,9 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::Runs, &["n"], A::NewRun, "new run"),
     (C::Alerts, &["a"], A::Ack, "acknowledge"),
     (C::Alerts, &["A"], A::AckAll, "acknowledge all"),
+    (C::Alerts, &["i"], A::Incidents, "incidents"),
+    (C::Incidents, &["i"], A::Incidents, "back to the alerts"),
+    (C::Incident, &["c"], A::CloseIncident, "close with a note (journaled)"),
     (C::Pretrade, &["e"], A::Edit, "edit the plan"),
     (C::Pretrade, &["s"], A::SavePlan, "save the plan"),
     (C::Pretrade, &["i"], A::ToIntent, "draft intent from the selected saved plan"),
@@ -230,9 +241,9 @@ const ESSENTIAL: [(Context, Action); 8] = [
 /// Actions an operator's fingers make by reflex, moving about or leaving: their keys (in any
 /// context, as the defaults have them or as a keymap rebinds them) never approve an order.
 #[rustfmt::skip]
-const NAVIGATION: [Action; 27] = [
+const NAVIGATION: [Action; 28] = [
     A::Quit, A::Help, A::NextTab, A::PrevTab, A::Tab1, A::Tab2, A::Tab3, A::Tab4, A::Tab5, A::Tab6,
-    A::Tab7, A::Tab8, A::Tab9, A::Up, A::Down, A::PageUp, A::PageDown, A::Top, A::Bottom, A::Left,
+    A::Tab7, A::Tab8, A::Tab9, A::Tab10, A::Up, A::Down, A::PageUp, A::PageDown, A::Top, A::Bottom, A::Left,
     A::Right, A::Open, A::Back, A::NextField, A::PrevField, A::Submit, A::Cancel,
 ];
 
@@ -509,17 +520,22 @@ fn merge<'a>(rows: impl Iterator<Item = (Vec<KeyChord>, &'a str)>) -> Vec<(Vec<K
     out
 }
 
-/// "↑/k"; a run of three or more consecutive digits reads better as "1-5".
+/// "↑/k"; a run of three or more consecutive digits reads better as "1-5". `0` counts as the
+/// one after `9` (the tenth tab's key), so the tab keys read "1-9/0".
 pub fn keys_label(keys: &[KeyChord]) -> String {
     let digits: Vec<u32> = keys
         .iter()
         .filter_map(|k| match k.code {
+            KeyCode::Char('0') if k.mods.is_empty() => Some(10),
             KeyCode::Char(c) if k.mods.is_empty() => c.to_digit(10),
             _ => None,
         })
         .collect();
     if keys.len() >= 3 && digits.len() == keys.len() && digits.windows(2).all(|w| w[1] == w[0] + 1) {
-        return format!("{}-{}", digits[0], digits[digits.len() - 1]);
+        return match digits[digits.len() - 1] {
+            10 => format!("{}-9/0", digits[0]),
+            last => format!("{}-{last}", digits[0]),
+        };
     }
     keys.iter().map(KeyChord::label).collect::<Vec<_>>().join("/")
 }

@@ -59,6 +59,7 @@ impl App {
             Action::Tab7 => self.show(6),
             Action::Tab8 => self.show(7),
             Action::Tab9 => self.show(8),
+            Action::Tab10 => self.show(9),
             // Refresh reads again everything the console read at start.
             Action::Refresh => {
                 for c in self.reads() {
@@ -69,7 +70,9 @@ impl App {
                 self.confirm = Some(Confirm::KillSwitch);
                 self.question = Question { subject: None, on_yes: Some(Cmd::Kill) };
             }
-            Action::Back => self.view = None,
+            // Back closes the view in front; with none, the tab hears it (a section of it, such
+            // as the Alerts tab's incidents, goes back to the tab's own list).
+            Action::Back if self.view.is_some() => self.view = None,
             _ => {
                 self.call(self.focused(), |s, cx| s.on_action(Some(action), &ev, cx));
             }

@@ -160,6 +160,9 @@ fn the_about_tab_says_what_this_console_is_and_reads() {
     h.key(KeyCode::BackTab);
     assert_eq!(h.app.tab_title(), "About");
     h.key(KeyCode::Char('1'));
+    h.key(KeyCode::Char('0'));
+    assert_eq!(h.app.tab_title(), "About", "0 goes to it");
+    h.key(KeyCode::Char('1'));
     h.key(KeyCode::Char('9'));
     assert_eq!(h.app.tab_title(), "Promotion", "9 goes to the tab before it");
     h.key(KeyCode::Tab);
@@ -170,6 +173,51 @@ fn the_about_tab_says_what_this_console_is_and_reads() {
     assert!(s.contains("workspace  outputs"), "{s}");
     assert!(s.contains("keymap     none (the built-in keys are in use)"), "{s}");
     assert!(s.contains("venues     running (2 quantlab-venue workers)"), "{s}");
+}
+
+/// `0` goes to About, the tenth tab, from any tab; where digits are text (the filter line, the
+/// new-run form) or a yes/no answer (a confirm dialog) it stays text, or does nothing.
+#[test]
+fn zero_opens_about_and_stays_text_where_digits_are_typed() {
+    let (ws, _) = workspace_with_runs();
+    let mut h = Harness::new(&ws);
+    h.key(KeyCode::Char('0'));
+    assert_eq!(h.app.tab_title(), "About");
+    assert!(h.screen(120, 40).contains("version    "));
+    h.key(KeyCode::Char('3'));
+    h.key(KeyCode::Char('0'));
+    assert_eq!(h.app.tab_title(), "About", "from another tab too");
+    let footer = h.screen(120, 40).lines().last().unwrap().to_string();
+    assert!(footer.contains("1-9/0 go to tab"), "{footer}");
+    // The filter line: `params~fast=10` filters, the tab stays.
+    h.key(KeyCode::Char('1'));
+    h.key(KeyCode::Char('/'));
+    h.text("params~fast=10");
+    assert_eq!(h.app.tab_title(), "Runs");
+    h.key(KeyCode::Enter);
+    assert_eq!(h.tab::<RunsScreen>().table.visible.len(), 1);
+    assert!(h.screen(120, 40).contains("filter: params~fast=10"));
+    h.key(KeyCode::Char('x'));
+    // The new-run form: fast 10, typed into its field.
+    h.key(KeyCode::Char('n'));
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Backspace);
+    h.key(KeyCode::Backspace);
+    h.text("10");
+    assert!(h.view::<NewRunScreen>().is_some(), "the form is still open");
+    assert_eq!(h.app.tab_title(), "Runs");
+    h.key(KeyCode::Enter);
+    assert!(h.app.view.is_none());
+    let e = h.tab::<RunsScreen>().table.selected_entry().unwrap();
+    assert_eq!(e.params, "fast=10 slow=30");
+    // A confirm dialog: 0 neither answers it nor leaves it.
+    h.key(KeyCode::Char('K'));
+    h.key(KeyCode::Char('0'));
+    assert!(h.app.confirm.is_some(), "0 does not answer");
+    assert_eq!(h.app.tab_title(), "Runs");
+    h.key(KeyCode::Char('n'));
+    assert!(h.app.confirm.is_none());
 }
 
 /// Tab and ] cycle forward through every tab and wrap; Shift-Tab and [ go back.

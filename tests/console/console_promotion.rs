@@ -107,6 +107,20 @@ fn only_the_id_typed_after_the_dwell_and_enter_promote() {
     assert!(p.rows().iter().all(|r| r.stage == Stage::Paper), "{:?}", p.rows());
 }
 
+/// Digits are characters of an id in the dialog: `0` is typed, not the About tab's key.
+#[test]
+fn a_digit_in_the_dialog_is_typed_not_a_tab_key() {
+    let (_rig, mut h) = open();
+    open_dialog(&mut h);
+    h.advance(DWELL);
+    h.text("0");
+    h.key(KeyCode::Char('1'));
+    assert_eq!((typed(&h), h.app.tab_title()), ("01".to_string(), "Promotion"));
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Char('0'));
+    assert_eq!(h.app.tab_title(), "About", "once it is closed, 0 is the tab key again");
+}
+
 #[test]
 fn a_promotion_on_a_corridor_is_journaled_there() {
     let (rig, mut h) = open();

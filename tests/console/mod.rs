@@ -4,8 +4,10 @@
 
 mod console_corridors;
 mod console_headless;
+mod console_incidents;
 mod console_live;
 mod console_paper;
 mod console_promotion;
+mod console_promotion_pty;
 mod console_pty;
 mod console_signals;

@@ -51,6 +51,15 @@ pub enum Cmd {
     LoadPromotion,
     /// Promote with the Promotion dialog's typed confirmation (signed and journaled).
     Promote(Box<crate::engine::promotion::PromotionConfirmation>),
+    /// Every incident, open and closed, newest first (the Alerts tab's incidents).
+    LoadIncidents,
+    /// One incident with its timeline, read again.
+    LoadIncident(String),
+    /// Close an incident with the operator's note (journaled, as `incidents close` does).
+    CloseIncident {
+        id: String,
+        note: String,
+    },
 }
 
 /// What the operator asked of a session, paper or live.
@@ -115,6 +124,9 @@ impl Cmd {
             Cmd::SendConfirmed(c) => K::Send(c.intent_id().to_string()),
             Cmd::LoadPromotion => K::Promotion,
             Cmd::Promote(c) => K::Promote(c.target().candidate.clone()),
+            Cmd::LoadIncidents => K::Incidents,
+            Cmd::LoadIncident(id) => K::Incident(id.clone()),
+            Cmd::CloseIncident { id, .. } => K::CloseIncident(id.clone()),
         }
     }
 

@@ -56,6 +56,12 @@ pub enum JobKey {
     Promotion,
     /// Promote this candidate (the typed confirmation).
     Promote(String),
+    /// Every incident.
+    Incidents,
+    /// One incident.
+    Incident(String),
+    /// Close this incident with a note.
+    CloseIncident(String),
 }
 
 impl JobKey {
@@ -71,6 +77,7 @@ impl JobKey {
             JobKey::Arm(id) => Some(format!("arming {id}")),
             JobKey::Send(intent) => Some(format!("sending {intent}")),
             JobKey::Promote(candidate) => Some(format!("promoting {candidate}")),
+            JobKey::CloseIncident(id) => Some(format!("closing incident {id}")),
             _ => None,
         }
     }

@@ -91,4 +91,15 @@ pub enum Loaded {
     /// A promotion refused at the key or failed (the gate evaluated again, a stale dialog, the
     /// key): the candidate, and why. Nothing was written.
     PromotionRefused(String, String),
+    /// Every incident, open and closed, newest first, each with its timeline.
+    Incidents(Vec<crate::engine::incidents::Incident>),
+    /// The incidents could not be read: why (shown unknown, not as none).
+    IncidentsUnread(String),
+    /// One incident read again.
+    Incident(Box<crate::engine::incidents::Incident>),
+    /// An incident closed: as it now reads, its closing journaled.
+    IncidentClosed(Box<crate::engine::incidents::Incident>),
+    /// A closing refused or failed (an empty note, closed already, a journal that cannot be
+    /// written): the incident, and why. Nothing was journaled.
+    IncidentNotClosed(String, String),
 }

@@ -174,6 +174,16 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
                 Err(e) => Loaded::PromotionRefused(candidate, e.message),
             }
         }
+        Cmd::LoadIncidents => match engine.incidents().list(true) {
+            Ok(all) => Loaded::Incidents(all),
+            Err(e) => Loaded::IncidentsUnread(e.message),
+        },
+        Cmd::LoadIncident(id) => Loaded::Incident(Box::new(engine.incidents().show(&id)?)),
+        // A refusal is an outcome the incident's view shows.
+        Cmd::CloseIncident { id, note } => match engine.incidents().close(&id, &note) {
+            Ok(i) => Loaded::IncidentClosed(Box::new(i)),
+            Err(e) => Loaded::IncidentNotClosed(id, e.message),
+        },
         Cmd::Kill => {
             // The details are in the KILL_SWITCH alerts.
             engine.execution().kill(None, None, "console kill switch")?;

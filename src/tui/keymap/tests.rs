@@ -255,7 +255,7 @@ fn footer_for_runs_lists_context_keys_first_then_global() {
     let km = Keymap::defaults();
     let footer = km.footer(C::Runs);
     let keys: Vec<&str> = footer.iter().map(|(k, _)| k.as_str()).collect();
-    for want in ["s", "S", "r", "/", "x", "Space", "c", "n", "?/F1", "q/^c", "1-9"] {
+    for want in ["s", "S", "r", "/", "x", "Space", "c", "n", "?/F1", "q/^c", "1-9/0"] {
         assert!(keys.contains(&want), "{want} missing from {footer:?}");
     }
     assert_eq!(footer[0], ("s".to_string(), "sort by next column"));
@@ -285,10 +285,10 @@ fn help_groups_every_binding_by_context() {
     assert!(titles.contains(&"Runs") && titles.contains(&"Confirm dialog"));
     assert!(!titles.contains(&"Run detail"), "contexts without own bindings are skipped");
     let global = &help[0].1;
-    assert!(global.contains(&("1-9".to_string(), "go to tab".to_string())));
+    assert!(global.contains(&("1-9/0".to_string(), "go to tab".to_string())));
     assert!(global.contains(&("↓/j".to_string(), "down".to_string())));
     let total: usize = help.iter().map(|(_, rows)| rows.len()).sum();
-    assert_eq!(total, DEFAULTS.len() - 8, "only the nine tab bindings merge");
+    assert_eq!(total, DEFAULTS.len() - 9, "only the ten tab bindings merge");
     assert!(titles.contains(&"Live"), "{titles:?}");
 }
 
@@ -306,6 +306,24 @@ fn names_match_serde_and_keys_for_hint() {
     let km = Keymap::defaults();
     assert_eq!(keys_label(&km.keys_for(C::Runs, A::Help)), "?/F1");
     assert_eq!(keys_label(&km.keys_for(C::Help, A::Quit)), "^c");
+}
+
+/// `0` goes to the tenth tab (About) wherever the global keys apply, and is typed text in the
+/// contexts that capture text or a yes/no answer; `0` after `9` reads as the tab run's end.
+#[test]
+fn zero_is_the_tenth_tab_outside_text_and_dialogs() {
+    let km = Keymap::defaults();
+    for ctx in [C::Global, C::Runs, C::Alerts, C::Corridors, C::Promotion, C::Help] {
+        assert_eq!(km.action(ctx, &ch('0')), Some(A::Tab10), "{ctx:?}");
+    }
+    for ctx in [C::Form, C::PretradeForm, C::Filter, C::Confirm] {
+        assert_eq!(km.action(ctx, &ch('0')), None, "{ctx:?} takes 0 as text (or ignores it)");
+    }
+    let keys = |ks: &[&str]| ks.iter().map(|k| KeyChord::parse(k).unwrap()).collect::<Vec<_>>();
+    assert_eq!(keys_label(&keys(&["1", "2", "3"])), "1-3");
+    assert_eq!(keys_label(&keys(&["7", "8", "9", "0"])), "7-9/0");
+    assert_eq!(keys_label(&keys(&["0", "1", "2"])), "0/1/2", "0 first is not a run");
+    assert_eq!(keys_label(&km.keys_for(C::Runs, A::Tab10)), "0");
 }
 
 /// Attack: a keymap makes the order dialog's confirm key one the operator presses by reflex
@@ -335,6 +353,7 @@ fn a_confirm_key_that_navigates_or_denies_is_refused_with_its_line() {
         "?",
         "1",
         "7",
+        "0",
         "]",
         "[",
         "space",

@@ -37,6 +37,7 @@ pub mod sweeps;
 // Views opened over a tab, and the help overlay.
 pub mod compare;
 pub mod help;
+pub mod incident;
 pub mod new_run;
 pub mod paper_session;
 pub mod run_detail;
