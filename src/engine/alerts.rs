@@ -120,6 +120,10 @@ pub mod codes {
     /// warning: what caused it raised its own critical alert and incident.
     pub const PROMOTION_DEMOTED: (&str, Severity) = ("PROMOTION_DEMOTED", Severity::Warning);
 
+    /// `quantlab demo` could not start its live part (the loopback simulator, its corridors or
+    /// its live session); the message says why. The research workspace works without it.
+    pub const DEMO_LIVE_OFF: (&str, Severity) = ("DEMO_LIVE_OFF", Severity::Warning);
+
     /// Every code with its severity, for docs and the promotion gate's coverage check.
     pub const EXECUTION: &[(&str, Severity)] = &[
         ORDER_SUBMITTED,

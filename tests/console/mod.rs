@@ -9,3 +9,4 @@ mod console_paper;
 mod console_promotion;
 mod console_pty;
 mod console_signals;
+mod demo_pty;
