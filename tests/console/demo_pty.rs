@@ -77,6 +77,9 @@ fn the_demo_shows_an_order_waiting_for_the_keypress_within_a_minute() {
     keys.write_all(b"y").unwrap();
     screen.wait_for("filled: signed order out");
     assert!(t0.elapsed() < Duration::from_secs(60), "took {:?}", t0.elapsed());
+    // The Pre-trade tab's plan is valid under the demo's policy.
+    keys.write_all(b"4").unwrap();
+    screen.wait_for(" VALID ");
     keys.write_all(b"q").unwrap();
     let status = wait_exit(&mut child);
     assert!(status.success(), "{status:?}");

@@ -130,16 +130,17 @@ pub fn draw(f: &mut Frame, area: Rect, d: &OrderDialog, now_ms: i64, keymap: &Ke
 fn wrapped_rows(text: &str, width: usize) -> usize {
     let (mut rows, mut used) = (1usize, 0usize);
     for word in text.split_whitespace().map(|w| w.chars().count()) {
-        let need = if used == 0 { word } else { used + 1 + word };
-        if need <= width {
-            used = need;
-        } else {
+        if used > 0 && used + 1 + word <= width {
+            used += 1 + word;
+            continue;
+        }
+        if used > 0 {
             rows += 1;
-            used = word;
-            while used > width {
-                rows += 1;
-                used -= width;
-            }
+        }
+        used = word;
+        while used > width {
+            rows += 1;
+            used -= width;
         }
     }
     rows
