@@ -3,7 +3,8 @@
 //! intent and digest alone; no struct literal compiles), cannot make the dialog's
 //! `KeypressWitness`, and cannot change what an open dialog or a pending intent shows after it
 //! was shown; nor can it make the Promotion dialog's `PromotionWitness` or a
-//! `PromotionConfirmation` (a candidate is promoted only by its id typed in the console). Each
+//! `PromotionConfirmation` (a candidate is promoted only by its id typed in the console, or by the
+//! demo's own path inside the engine, loopback only). Each
 //! file under tests/compile_fail/ tries one bypass and must fail to compile with the error
 //! recorded beside it (`TRYBUILD=overwrite` records them again).
 //!

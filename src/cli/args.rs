@@ -73,11 +73,19 @@ pub struct Cli {
 pub enum Command {
     /// Open the operator console (the default on a terminal with no subcommand).
     Console,
-    /// Build the demo workspace from the bundled data (once) and open the console on it.
+    /// Build the demo workspace from the bundled data (once) and open the console on it, with
+    /// the loopback simulator's corridors and a live session whose orders wait for your key.
     Demo {
         /// Build (or find) the demo workspace and print it; do not open the console.
         #[arg(long)]
         no_console: bool,
+        /// Open the research console only: no simulator, no venue corridors, no live session.
+        #[arg(long)]
+        no_live: bool,
+        /// Remove the demo workspace and build it again from scratch (only a workspace the demo
+        /// built on its own is removed).
+        #[arg(long)]
+        reset: bool,
     },
     /// Check the workspace, data, config and keyring; exit 0 only if all pass.
     Check,

@@ -5,6 +5,7 @@ mod args;
 mod audit;
 mod corridor;
 mod data;
+mod demo;
 mod error;
 mod execution;
 mod incidents;
@@ -106,10 +107,19 @@ pub(crate) fn execute(cli: &Cli, print_out: bool) -> (i32, serde_json::Value) {
     };
     // The console owns the screen: its logs go to files only, whatever -v says.
     let console =
-        matches!(cli.command, None | Some(Command::Console) | Some(Command::Demo { no_console: false }));
+        matches!(cli.command, None | Some(Command::Console) | Some(Command::Demo { no_console: false, .. }));
+    // `demo --reset` removes the demo's workspace before anything (its log) is opened in it.
+    let reset = demo::reset_first(&ws, cli);
     let _log = logging::init(&ws, if console { 0 } else { cli.verbose });
-    let engine = Engine::open(ws);
-    let (name, result) = dispatch(&engine, cli);
+    // The demo's engine gives its loopback simulator's accounts the demo's credentials and key.
+    let engine = match cli.command {
+        Some(Command::Demo { .. }) => Engine::for_demo(ws),
+        _ => Engine::open(ws),
+    };
+    let (name, result) = match reset {
+        Some(removed) => ("demo", removed.and_then(|removed| demo::demo(&engine, cli, Some(removed)))),
+        None => dispatch(&engine, cli),
+    };
     match result {
         Ok(o) => {
             if print_out {
@@ -208,11 +218,11 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         ),
         Some(Command::Check | Command::Version) => unreachable!("handled above"),
         Some(Command::Console) | None => ("console", console(engine, cli)),
-        Some(Command::Demo { no_console }) => ("demo", demo(engine, cli, *no_console)),
+        Some(Command::Demo { .. }) => ("demo", demo::demo(engine, cli, None)),
     }
 }
 
-fn is_terminal() -> bool {
+pub(crate) fn is_terminal() -> bool {
     std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
 }
 
@@ -227,31 +237,6 @@ fn console(engine: &Engine, cli: &Cli) -> Result<Outcome> {
     }
     crate::tui::run(engine, &crate::tui::Options { theme: cli.theme.clone(), keymap: None })?;
     Ok(Outcome::ok("console", &serde_json::json!({}), String::new()))
-}
-
-fn demo(engine: &Engine, cli: &Cli, no_console: bool) -> Result<Outcome> {
-    let (m, existed) = crate::engine::demo::ensure(engine)?;
-    if !no_console && is_terminal() && !cli.json {
-        crate::tui::run(engine, &crate::tui::Options { theme: cli.theme.clone(), keymap: None })?;
-        return Ok(Outcome::ok("demo", &m, String::new()));
-    }
-    let text = format!(
-        "demo workspace {} {}: {} datasets, {} runs, sweep {}, walk-forward {}, portfolio {}, paper session {}\nopen it with: quantlab --workspace {} console\n",
-        engine.workspace().root().display(),
-        if existed { "(already built)" } else { "built" },
-        m.datasets.len(),
-        m.runs.len(),
-        m.sweep,
-        m.walkforward,
-        m.portfolio,
-        m.paper.as_deref().unwrap_or("-"),
-        engine.workspace().root().display()
-    );
-    Ok(Outcome::ok(
-        "demo",
-        &serde_json::json!({ "workspace": engine.workspace().root(), "existing": existed, "manifest": m }),
-        text,
-    ))
 }
 
 fn version() -> Outcome {

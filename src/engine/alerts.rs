@@ -123,6 +123,10 @@ pub mod codes {
     /// `live start` and `live resume` try again on their next read).
     pub const PROMOTION_DEMOTION_FAILED: (&str, Severity) = ("PROMOTION_DEMOTION_FAILED", Severity::Critical);
 
+    /// `quantlab demo` could not start its live part (the loopback simulator, its corridors or
+    /// its live session); the message says why. The research workspace works without it.
+    pub const DEMO_LIVE_OFF: (&str, Severity) = ("DEMO_LIVE_OFF", Severity::Warning);
+
     /// Every code with its severity, for docs and the promotion gate's coverage check.
     pub const EXECUTION: &[(&str, Severity)] = &[
         ORDER_SUBMITTED,

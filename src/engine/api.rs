@@ -4,8 +4,10 @@ use std::path::Path;
 
 use crate::engine::alerts::{self, AlertView};
 use crate::engine::check::{run_checks, CheckLine};
+use crate::engine::demo::loopback::DemoLoopback;
 use crate::engine::error::Result;
 use crate::engine::execution::adapter_factory::AdapterFactory;
+use crate::engine::execution::approval_sign::OperatorKey;
 use crate::engine::runtime::VenueRuntime;
 use crate::engine::venues::factory::VenueAdapters;
 use crate::engine::workspace::Workspace;
@@ -21,6 +23,8 @@ pub struct Engine {
     /// The program that runs this engine's paper sessions, when it is not this one.
     runner: Option<std::path::PathBuf>,
     venues: VenueRuntime,
+    /// The demo's loopback credentials and operator key (`quantlab demo` only).
+    demo: Option<std::sync::Arc<DemoLoopback>>,
 }
 
 impl Engine {
@@ -40,6 +44,41 @@ impl Engine {
             venues: VenueRuntime::new(),
             adapters: std::sync::Arc::new(VenueAdapters),
             runner: None,
+            demo: None,
+        }
+    }
+
+    /// The demo's engine (`quantlab demo`): the OS keyring, except that the demo's simulator
+    /// accounts have the demo's throwaway credentials and approvals on them are signed with
+    /// the demo's in-memory key, each only while the account's endpoints are loopback
+    /// (engine/demo/loopback.rs). Real venues read the keyring as ever.
+    pub fn for_demo(ws: Workspace) -> Engine {
+        let store = crate::engine::demo::loopback::DemoStore {
+            inner: std::sync::Arc::new(crate::engine::secrets::KeyringStore),
+            ws: ws.clone(),
+        };
+        let mut e = Engine::with_credentials(ws, std::sync::Arc::new(store));
+        e.demo = Some(std::sync::Arc::new(DemoLoopback::new()));
+        e
+    }
+
+    /// The demo's loopback credentials, on the demo's engine only.
+    pub(crate) fn demo_loopback(&self) -> Option<&DemoLoopback> {
+        self.demo.as_deref()
+    }
+
+    /// The key approvals and promotions on the live corridor `id` are signed with: the
+    /// operator's from the keyring (or, for the loopback simulator where no keyring works, the
+    /// environment's); on the demo's engine, the demo's own key, for a loopback corridor only.
+    pub(crate) fn live_operator_key(&self, id: &crate::engine::execution::CorridorId) -> Result<OperatorKey> {
+        let loopback = || self.adapters.loopback(&self.ws, id);
+        match &self.demo {
+            Some(demo) => {
+                let (k, warning) = demo.operator_key(&self.ws, loopback)?;
+                tracing::info!("{warning}");
+                Ok(k)
+            }
+            None => Ok(OperatorKey::for_live(self.credentials(), &self.ws, loopback)?.0),
         }
     }
 

@@ -6,6 +6,7 @@
 use super::backtest::BacktestError;
 use super::config::TomlError;
 use super::data::DataError;
+use super::demo::error::DemoError;
 use super::error::{Error, ErrorKind};
 use super::execution::error::ExecutionError;
 use super::execution::journal_error::JournalError;
@@ -367,7 +368,7 @@ impl From<OperatorKeyError> for Error {
         use OperatorKeyError as K;
         let kind = match &e {
             K::BadName { .. } | K::BadOperator(_) | K::AlreadyHeld { .. } => BadInput,
-            K::EnvironmentOffLoopback { .. } => Refused,
+            K::EnvironmentOffLoopback { .. } | K::DemoOffLoopback { .. } => Refused,
             K::Store { .. } | K::Lost { .. } | K::NotReturned(_) | K::NotAKey(_) | K::TrustList { .. } => {
                 Runtime
             }
@@ -496,6 +497,17 @@ impl From<IncidentError> for Error {
     }
 }
 
+impl From<DemoError> for Error {
+    fn from(e: DemoError) -> Self {
+        let kind = match &e {
+            DemoError::NotItsOwn { .. } => BadInput,
+            DemoError::SessionsRunning { .. } => Refused,
+            DemoError::Remove { .. } => Runtime,
+        };
+        wrap(kind, e)
+    }
+}
+
 impl From<PromotionError> for Error {
     fn from(e: PromotionError) -> Self {
         use PromotionError as P;
@@ -511,6 +523,7 @@ impl From<PromotionError> for Error {
             | P::GateFailed { .. }
             | P::Stale { .. }
             | P::SyntheticKey { .. }
+            | P::DemoOffLoopback { .. }
             | P::LastStage { .. }
             | P::NoLiveStageOnFake { .. }
             | P::NotPromoted { .. }

@@ -5,6 +5,7 @@ mod alerts_cli;
 mod contract_requests;
 mod contracts;
 mod data_cli;
+mod demo_reset;
 mod paper;
 mod portfolio_cli;
 mod pretrade;

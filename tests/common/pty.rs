@@ -23,7 +23,12 @@ impl Screen {
     }
 
     pub fn wait_for(&self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.wait_for_within(needle, Duration::from_secs(20))
+    }
+
+    /// [`Screen::wait_for`] with a deadline of `within`.
+    pub fn wait_for_within(&self, needle: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
         loop {
             let t = self.text();
             if t.contains(needle) {
@@ -81,6 +86,28 @@ pub fn spawn_console_in(ws: &Ws, wrapper: &[&str], flags: &[&str], env: &[(&str,
     for (k, v) in env {
         cmd.env(k, v);
     }
+    launch(pty, cmd)
+}
+
+/// The real binary in a 120x40 pseudo-terminal, run in `cwd` with `args` (no `--workspace`
+/// added: the command chooses its own, e.g. the demo's `outputs/demo` under `cwd`).
+pub fn spawn_in_dir(cwd: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Console {
+    let pty = native_pty_system()
+        .openpty(PtySize { rows: 40, cols: 120, pixel_width: 0, pixel_height: 0 })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_quantlab"));
+    cmd.args(args);
+    cmd.cwd(cwd);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env_remove("NO_COLOR");
+    cmd.env_remove("QUANTLAB_WORKSPACE");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    launch(pty, cmd)
+}
+
+fn launch(pty: portable_pty::PtyPair, cmd: CommandBuilder) -> Console {
     let child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
     let fd = pty.master.as_raw_fd().expect("a unix pty");

@@ -11,3 +11,4 @@ mod console_promotion;
 mod console_promotion_pty;
 mod console_pty;
 mod console_signals;
+mod demo_pty;

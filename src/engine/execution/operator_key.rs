@@ -180,6 +180,28 @@ impl OperatorKey {
         }
     }
 
+    /// The demo's key (`quantlab demo`): `seed` drawn at random by the demo and kept in its
+    /// memory only, never in a keyring, a file or the environment; given only when `loopback`
+    /// says every URL of the corridor reaches this machine, and trusted in the workspace as a
+    /// loopback key (`loopback_environment`), which signs for no other corridor.
+    pub(crate) fn for_demo(
+        ws: &Workspace,
+        operator: &str,
+        seed: &[u8; 32],
+        loopback: impl FnOnce() -> std::result::Result<(), crate::engine::loopback::NotLoopback>,
+    ) -> Result<(OperatorKey, String)> {
+        if !valid_name(operator) {
+            return Err(OperatorKeyError::BadOperator(operator.into()).into());
+        }
+        loopback().map_err(|why| OperatorKeyError::DemoOffLoopback { why })?;
+        let k = OperatorKey { operator: operator.to_string(), key: SigningKey::from_bytes(seed) };
+        operators::ensure(ws, operator, &k.public_key(), Origin::LoopbackEnvironment)?;
+        let warning = "the demo signs approvals for its loopback simulator with a key of its own, kept in memory \
+                       only; real venues only ever use the keyring"
+            .to_string();
+        Ok((k, warning))
+    }
+
     pub fn operator(&self) -> &str {
         &self.operator
     }

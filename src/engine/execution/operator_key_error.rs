@@ -54,6 +54,10 @@ pub enum OperatorKeyError {
         source.message
     )]
     EnvironmentOffLoopback { env: &'static str, why: NotLoopback, source: Error },
+    /// The demo's key (made for its loopback simulator, kept in memory only) asked for on a
+    /// corridor that is not loopback (`why`): it signs nothing there.
+    #[error("the demo's operator key signs only for the loopback simulator, and {why}")]
+    DemoOffLoopback { why: NotLoopback },
     #[error("{} is not a list of trusted operator keys: {source}", path.display())]
     TrustList { path: PathBuf, source: std::sync::Arc<serde_json::Error> },
 }

@@ -29,7 +29,16 @@ impl Live<'_> {
             Some(exe) => exe.to_path_buf(),
             None => launch::runner_exe()?,
         };
-        live::spawn_with(self.engine.workspace(), id, &exe)
+        let ws = self.engine.workspace();
+        // The demo's runner reaches its simulator with the demo's loopback credential.
+        let demo_env = match self.engine.demo_loopback() {
+            Some(_) => {
+                let s = live::status(ws, id)?;
+                crate::engine::demo::loopback::DemoLoopback::runner_env(ws, &s.config.corridor)
+            }
+            None => None,
+        };
+        live::spawn_with_env(ws, id, &exe, demo_env.as_ref().map(|(n, v)| (*n, v)))
     }
 
     /// Check everything, create the session and launch its runner in the background. Starts

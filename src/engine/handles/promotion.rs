@@ -56,16 +56,29 @@ impl Promotion<'_> {
         PromotionError::FromCli { candidate: candidate.into() }.into()
     }
 
+    /// The demo's promotion of `candidate` to micro-live on `corridor`, on the demo's engine
+    /// only and only where the corridor is loopback (promotion/demo_path.rs); signed with the
+    /// demo's key. Engine-internal: the demo is its one caller.
+    pub(in crate::engine) fn advance_for_demo(
+        &self,
+        candidate: &str,
+        corridor: &crate::engine::execution::CorridorId,
+    ) -> Result<Vec<Decision>> {
+        if self.engine.demo_loopback().is_none() {
+            let why = "this is not the demo's engine".to_string();
+            return Err(PromotionError::DemoOffLoopback { corridor: corridor.clone(), why }.into());
+        }
+        let key = self.engine.live_operator_key(corridor)?;
+        crate::engine::promotion::demo_path::promote_for_demo(&self.ctx(), candidate, corridor, &key)
+    }
+
     /// Promote with the console's typed confirmation: the gate is evaluated again here, and any
     /// failing line (an open incident on the corridor among them) refuses with nothing written.
     /// Signed with the operator's key.
     pub fn advance_confirmed(&self, confirmation: PromotionConfirmation) -> Result<Decision> {
         let e = self.engine;
         let key = match confirmation.target().corridor.as_ref().filter(|c| c.venue.is_live()) {
-            Some(c) => {
-                let loopback = || e.adapters().loopback(e.workspace(), c);
-                OperatorKey::for_live(e.credentials(), e.workspace(), loopback)?.0
-            }
+            Some(c) => e.live_operator_key(c)?,
             // Always signed, even where no money moves: an unsigned one would promote nothing on read.
             None => OperatorKey::load_or_create(e.credentials(), e.workspace())?,
         };

@@ -386,7 +386,22 @@ pub fn stop(ws: &Workspace, id: &str) -> Result<LiveSession> {
 /// Launch the runner for `id` as a process of its own (`quantlab live run ID`), then wait
 /// until it has taken the session.
 pub fn spawn_with(ws: &Workspace, id: &str, exe: &std::path::Path) -> Result<LiveSession> {
+    spawn_with_env(ws, id, exe, None)
+}
+
+/// [`spawn_with`], the runner's environment given `var` too (the demo's loopback credential
+/// for its simulator, which the runner reads only for a loopback endpoint). Its value is set
+/// on this one child, never in this process's environment, and never logged.
+pub fn spawn_with_env(
+    ws: &Workspace,
+    id: &str,
+    exe: &std::path::Path,
+    var: Option<(&str, &crate::engine::secrets::Secret)>,
+) -> Result<LiveSession> {
     let mut cmd = std::process::Command::new(exe);
+    if let Some((name, value)) = var {
+        cmd.env(name, value.expose());
+    }
     cmd.arg("--workspace")
         .arg(ws.root())
         .args(["live", "run", id])

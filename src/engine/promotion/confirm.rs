@@ -3,10 +3,14 @@
 //! the candidate's id and pressed Enter (its fields are private to `engine::gate`). The fields
 //! here are private too, and there is no other constructor, so no script and no struct literal
 //! can promote (tests/compile_fail). A witness of a synthetic key (a test build's) promotes only
-//! where no money moves: to paper, or on a corridor whose venue is fake or loopback.
+//! where no money moves: to paper, or on a corridor whose venue is fake or loopback; so does
+//! the demo's own (`by_demo`, private to the board, see demo_path.rs).
 
 use super::model::PromotionTarget;
 use crate::engine::gate::{Origin, PromotionWitness};
+
+/// What a decision made by the demo records as its maker.
+pub const DEMO_BY: &str = "demo (loopback only)";
 
 #[derive(Debug)]
 pub struct PromotionConfirmation {
@@ -23,6 +27,14 @@ impl PromotionConfirmation {
             by: format!("console typed confirmation ({})", witness.operator()),
             synthetic: witness.origin() == Origin::Synthetic,
         }
+    }
+
+    /// The demo's promotion (`quantlab demo`), made by no key at all: synthetic, so
+    /// [`advance`](super::advance) takes it only to paper or on a corridor whose venue is
+    /// loopback, and recorded as made by the demo. Private to the promotion board: its one
+    /// caller is [`super::demo_path`], which refuses any corridor that is not loopback first.
+    pub(super) fn by_demo(target: PromotionTarget) -> Self {
+        PromotionConfirmation { target, by: DEMO_BY.to_string(), synthetic: true }
     }
 
     /// What the dialog showed: the candidate, the stage it was at, the next, the corridor.

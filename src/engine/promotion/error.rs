@@ -42,6 +42,10 @@ pub enum PromotionError {
     /// A test build's synthetic key promotes only where no money moves.
     #[error("a synthetic key (test build) promotes nothing on {corridor}: {why}")]
     SyntheticKey { corridor: CorridorId, why: String },
+    /// The demo's promotion (made by `quantlab demo`, not typed) asked for on a corridor that
+    /// is not the loopback simulator: it promotes nothing there.
+    #[error("the demo promotes only on the loopback simulator, and {corridor} is not loopback: {why}")]
+    DemoOffLoopback { corridor: CorridorId, why: String },
     /// A session whose candidate cannot be told (its replay's dataset is gone): the promotion
     /// gate cannot be checked, so it is not passed.
     #[error("promotion: the candidate of session {0} cannot be told (its feed's dataset is gone), so it is not promoted")]

@@ -14,6 +14,7 @@ inner_modules! {
     candidate,
     confirm,
     decisions,
+    demo_path,
     demotion,
     evidence,
     gates,

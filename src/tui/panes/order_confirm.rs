@@ -115,10 +115,35 @@ pub fn draw(f: &mut Frame, area: Rect, d: &OrderDialog, now_ms: i64, keymap: &Ke
             t.critical
         }
     };
-    let r = centered(area, 72, lines.len() as u16 + 2);
+    // Tall enough for every line as wrapped (a live session's origin line often takes two or
+    // three), so the approve line at the bottom is never cut off.
+    let inner = usize::from(area.width.min(72).saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| wrapped_rows(&l.to_string(), inner)).sum();
+    let r = centered(area, 72, rows as u16 + 2);
     f.render_widget(Clear, r);
     let block = Block::bordered().title(Line::styled(" Send this order? ", style)).border_style(style);
     f.render_widget(Paragraph::new(lines).style(t.base).wrap(Wrap { trim: true }).block(block), r);
+}
+
+/// Rows `text` takes wrapped at word boundaries into `width` columns (a word longer than a
+/// row is cut), as the dialog's paragraph wraps it; at least one.
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    let (mut rows, mut used) = (1usize, 0usize);
+    for word in text.split_whitespace().map(|w| w.chars().count()) {
+        if used > 0 && used + 1 + word <= width {
+            used += 1 + word;
+            continue;
+        }
+        if used > 0 {
+            rows += 1;
+        }
+        used = word;
+        while used > width {
+            rows += 1;
+            used -= width;
+        }
+    }
+    rows
 }
 
 /// Who is at the keyboard, for the approval record.
@@ -143,6 +168,17 @@ mod tests {
     use crate::engine::gate::PendingIntent;
     use crossterm::event::{KeyEvent, KeyEventKind};
     use std::time::Duration;
+
+    #[test]
+    fn rows_count_lines_as_they_wrap() {
+        assert_eq!(wrapped_rows("", 10), 1);
+        assert_eq!(wrapped_rows("abc def", 10), 1);
+        assert_eq!(wrapped_rows("abcde fghij", 10), 2, "the space does not fit");
+        assert_eq!(wrapped_rows("abcdefghijklmnopqrstuv", 10), 3, "a long word is cut");
+        let origin = "from live session live_donchian_breakout_xbtusd_20261206T052730, bar \
+                      2026-12-06T05:27:36Z: donchian_breakout 3: target 0 -> 1 at 2026-12-06T05:27:36Z";
+        assert_eq!(wrapped_rows(origin, 70), 3);
+    }
 
     fn dialog(exits: Option<AttachedExits>) -> OrderDialog {
         let intent = IntentSpec {

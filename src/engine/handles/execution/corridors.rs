@@ -194,8 +194,7 @@ impl Execution<'_> {
                 },
             );
         }
-        let loopback = || self.engine.adapters().loopback(self.engine.workspace(), corridor);
-        Ok(Some(OperatorKey::for_live(self.engine.credentials(), self.engine.workspace(), loopback)?.0))
+        Ok(Some(self.engine.live_operator_key(corridor)?))
     }
 
     /// Approving from a script: refused (exit 3) unless the policy enables automation for the

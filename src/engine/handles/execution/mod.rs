@@ -385,7 +385,6 @@ impl Execution<'_> {
                 },
             );
         }
-        let loopback = || self.engine.adapters().loopback(self.engine.workspace(), id);
-        Ok(Some(OperatorKey::for_live(self.engine.credentials(), self.engine.workspace(), loopback)?.0))
+        Ok(Some(self.engine.live_operator_key(id)?))
     }
 }

@@ -7,6 +7,7 @@ pub mod app;
 pub mod attached;
 pub mod book;
 pub mod config;
+pub mod embedded;
 pub mod error;
 pub mod exchange;
 pub mod faults;

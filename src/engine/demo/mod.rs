@@ -1,6 +1,15 @@
 //! `quantlab demo`: a workspace with real data, runs of several strategies, a sweep, a
 //! walk-forward, a portfolio, a paper session and research signals, built once from the data
-//! bundled in the binary.
+//! bundled in the binary; and, while its console is open, the live gate on a loopback
+//! simulator ([`live`]). docs/demo.md.
+
+pub mod error;
+mod files;
+pub mod live;
+pub mod loopback;
+mod reset;
+
+pub use reset::reset;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,13 +24,13 @@ use crate::engine::Engine;
 
 /// Real sample data, bundled so the demo works from any directory (see data/sample/NOTICE.md).
 const SAMPLES: [(&str, &str, &str, &[u8]); 5] = [
-    ("BTCUSD_1h.csv", "BTCUSD", "1h", include_bytes!("../../data/sample/BTCUSD_1h.csv")),
-    ("AAPL.csv", "AAPL", "1d", include_bytes!("../../data/sample/AAPL.csv")),
-    ("MSFT.csv", "MSFT", "1d", include_bytes!("../../data/sample/MSFT.csv")),
-    ("GOOG.csv", "GOOG", "1d", include_bytes!("../../data/sample/GOOG.csv")),
-    ("IBM.csv", "IBM", "1d", include_bytes!("../../data/sample/IBM.csv")),
+    ("BTCUSD_1h.csv", "BTCUSD", "1h", include_bytes!("../../../data/sample/BTCUSD_1h.csv")),
+    ("AAPL.csv", "AAPL", "1d", include_bytes!("../../../data/sample/AAPL.csv")),
+    ("MSFT.csv", "MSFT", "1d", include_bytes!("../../../data/sample/MSFT.csv")),
+    ("GOOG.csv", "GOOG", "1d", include_bytes!("../../../data/sample/GOOG.csv")),
+    ("IBM.csv", "IBM", "1d", include_bytes!("../../../data/sample/IBM.csv")),
 ];
-const NOTICE: &[u8] = include_bytes!("../../data/sample/NOTICE.md");
+const NOTICE: &[u8] = include_bytes!("../../../data/sample/NOTICE.md");
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DemoManifest {
@@ -39,6 +48,13 @@ pub struct DemoManifest {
     /// Research signals taken in, the first researched to a verdict (absent in older demos).
     #[serde(default)]
     pub signals: Vec<String>,
+    /// Built in a directory that was missing or empty, so `--reset` may remove it whole
+    /// (absent in demos built before `--reset`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dedicated: Option<bool>,
+    /// What the live part made the first time it started (absent until then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<live::DemoLive>,
 }
 
 /// Signals from a made-up desk, one per decision the triage can take, as JSON lines.
@@ -120,6 +136,17 @@ fn run(
     Ok(engine.research().run(&req)?.run_id)
 }
 
+/// Start the live part on the demo's engine ([`Engine::for_demo`]): the simulator, its
+/// corridors, and the candidate (made and recorded in `demo.json` the first time).
+pub fn start_live(engine: &Engine, manifest: &mut DemoManifest) -> Result<live::Running> {
+    let (running, made) = live::start(engine, manifest.live.clone())?;
+    if manifest.live.as_ref() != Some(&made) {
+        manifest.live = Some(made);
+        write_json(&engine.workspace().root().join("demo.json"), manifest)?;
+    }
+    Ok(running)
+}
+
 /// Build the demo once; later calls return the existing manifest untouched.
 pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
     let ws = engine.workspace();
@@ -127,6 +154,7 @@ pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
     if let Ok(m) = read_json::<DemoManifest>(&marker) {
         return Ok((m, true));
     }
+    let dedicated = std::fs::read_dir(ws.root()).map_or(true, |mut d| d.next().is_none());
     ws.ensure()?;
     let mut datasets = Vec::new();
     for (file, symbol, tf, bytes) in SAMPLES {
@@ -232,6 +260,8 @@ pub fn ensure(engine: &Engine) -> Result<(DemoManifest, bool)> {
         portfolio: pf.run_id,
         paper: Some(paper.id),
         signals,
+        dedicated: Some(dedicated),
+        live: None,
     };
     write_json(&marker, &manifest)?;
     Ok((manifest, false))
