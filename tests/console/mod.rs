@@ -7,6 +7,7 @@ mod console_headless;
 mod console_incidents;
 mod console_live;
 mod console_paper;
+mod console_pretrade;
 mod console_promotion;
 mod console_promotion_pty;
 mod console_pty;
