@@ -80,33 +80,37 @@ pub(super) fn promote_the_candidate(ws: &Ws) {
     promotion::promote_to(&engine, &id, Some(&kraken), quantlab::engine::promotion::Stage::MicroLive);
 }
 
+/// `live start` of the sma_cross 2/4 session on the simulator's two-second XBT bars, sized at
+/// 500 notional, its intents waiting `ttl`; it must start.
+pub(super) fn start_session(ws: &Ws, name: &str, ttl: &str) {
+    let args = [
+        "live",
+        "start",
+        "--strategy",
+        "sma_cross",
+        "--param",
+        "fast=2",
+        "--param",
+        "slow=4",
+        "--feed",
+        "live:kraken/main:XBTUSD@2s",
+        "--sizing",
+        "notional:500",
+        "--intent-ttl",
+        ttl,
+        "--name",
+        name,
+    ];
+    let (code, v) = cli(ws, &args);
+    assert_eq!(code, 0, "{v}");
+}
+
 #[test]
 fn a_live_session_waits_for_the_keypress_lapses_unapproved_and_is_refused_by_preflight() {
     let sim = start_sim();
     let ws = armed_workspace(&sim);
     promote_the_candidate(&ws);
-    let start = |name: &str, ttl: &str| {
-        let args = [
-            "live",
-            "start",
-            "--strategy",
-            "sma_cross",
-            "--param",
-            "fast=2",
-            "--param",
-            "slow=4",
-            "--feed",
-            "live:kraken/main:XBTUSD@2s",
-            "--sizing",
-            "notional:500",
-            "--intent-ttl",
-            ttl,
-            "--name",
-            name,
-        ];
-        let (code, v) = cli(&ws, &args);
-        assert_eq!(code, 0, "{v}");
-    };
+    let start = |name: &str, ttl: &str| start_session(&ws, name, ttl);
     start("e2e", "30s");
     let _stop = Stop(&ws, "e2e");
     let first = wait_status(&ws, "e2e", "an intent", |s| s["pending_intent"].is_string());

@@ -11,7 +11,7 @@ use quantlab::engine::execution::{CorridorId, Venue};
 use quantlab::engine::workspace::Workspace;
 use serde_json::Value;
 
-use super::e2e::{promote_the_candidate, status, wait_status, Stop};
+use super::e2e::{promote_the_candidate, start_session, status, wait_status, Stop};
 use crate::common::corridor::*;
 use crate::common::Ws;
 
@@ -36,26 +36,7 @@ fn a_runner_killed_mid_intent_resumes_without_a_second_intent_and_the_kill_switc
     let sim = start_sim();
     let ws = armed_workspace(&sim);
     promote_the_candidate(&ws);
-    let args = [
-        "live",
-        "start",
-        "--strategy",
-        "sma_cross",
-        "--param",
-        "fast=2",
-        "--param",
-        "slow=4",
-        "--feed",
-        "live:kraken/main:XBTUSD@2s",
-        "--sizing",
-        "notional:500",
-        "--intent-ttl",
-        "30s",
-        "--name",
-        "crash",
-    ];
-    let (code, v) = cli(&ws, &args);
-    assert_eq!(code, 0, "{v}");
+    start_session(&ws, "crash", "30s");
     let _stop = Stop(&ws, "crash");
     let waiting = wait_status(&ws, "crash", "an intent", |s| s["pending_intent"].is_string());
     let intent = waiting["pending_intent"].as_str().unwrap().to_string();
