@@ -45,14 +45,21 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             t.warning,
         ));
     }
+    // One message at a time: the operator's last action's outcome while it is fresh, else the
+    // worst alert's text. Both are cut to the room left, with an ellipsis, never run into the
+    // counts on the right.
+    let mut message = None;
     match worst {
         Some(a) => {
             let s = a.alert.severity;
             spans.push(Span::styled(format!(" {} {} ", symbol(s), s.word()), style(t, s)));
             spans.push(Span::styled(format!(" {} ", a.alert.code), t.status_bar));
-            spans.push(Span::styled(format!("{} ", a.alert.message), t.status_bar));
+            message = Some((a.alert.message.clone(), t.status_bar));
         }
         None => spans.push(Span::styled(" ✔ no unacknowledged alerts ", t.ok)),
+    }
+    if let Some((is_err, m)) = &app.message {
+        message = Some((m.clone(), if *is_err { t.negative } else { t.positive }));
     }
     let mut right = vec![];
     let busy = app.jobs.labels();
@@ -65,16 +72,6 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             ),
             t.accent,
         ));
-    }
-    if let Some((is_err, m)) = &app.message {
-        // At most a quarter of the bar, so the alert on the left stays readable.
-        let room = (area.width as usize / 4).max(12);
-        let shown: String = if m.chars().count() > room {
-            m.chars().take(room - 1).chain(std::iter::once('…')).collect()
-        } else {
-            m.clone()
-        };
-        right.push(Span::styled(format!(" {shown} "), if *is_err { t.negative } else { t.positive }));
     }
     for s in [Severity::Critical, Severity::Warning, Severity::Info] {
         let n = counts.get(&s).copied().unwrap_or(0);
@@ -89,6 +86,51 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
         ratatui::layout::Constraint::Length(rw),
     ])
     .areas(area);
+    if let Some((text, style)) = message {
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        let room = (left_area.width as usize).saturating_sub(used + 2);
+        if room > 1 {
+            spans.push(Span::styled(format!("{} ", cut(&text, room)), style));
+        }
+    }
     f.render_widget(Paragraph::new(Line::from(spans)).style(t.status_bar), left_area);
     f.render_widget(Paragraph::new(right).style(t.status_bar), right_area);
+}
+
+/// `text` in at most `room` columns: whole when it fits, else cut at the last space that leaves
+/// something (or mid-word when there is none) and ended with an ellipsis.
+fn cut(text: &str, room: usize) -> String {
+    let width = |s: &str| Span::raw(s).width();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if width(&text) <= room {
+        return text;
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        out.push(c);
+        if width(&out) + 1 > room {
+            out.pop();
+            break;
+        }
+    }
+    if let Some(i) = out.rfind(' ').filter(|&i| i >= room / 2) {
+        out.truncate(i);
+    }
+    format!("{}…", out.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cut;
+
+    #[test]
+    fn a_long_message_is_cut_at_a_word_with_an_ellipsis() {
+        assert_eq!(cut("filled: signed order out", 40), "filled: signed order out");
+        assert_eq!(
+            cut("STALE_STREAM no message from ws://127.0.0.1:8790 for 12 s", 30),
+            "STALE_STREAM no message from…"
+        );
+        assert_eq!(cut("ws://127.0.0.1:8790/averyverylongpath", 12), "ws://127.0.…");
+        assert!(cut("x y z ".repeat(40).as_str(), 20).chars().count() <= 20);
+    }
 }
