@@ -48,7 +48,12 @@ pub fn write_relaxed_gates(root: &std::path::Path) {
 
 /// A one-combination sweep of `strategy` with `grid` on dataset `data`: what makes a candidate.
 pub fn sweep(engine: &Engine, data: &str, strategy: &str, grid: &[&str]) -> String {
-    let req = SweepRequest {
+    engine.research().sweep(&sweep_request(data, strategy, grid), &|_, _| {}).unwrap().sweep_id
+}
+
+/// The sweep of `strategy` over `grid` on `data` the promotion tests run (by sharpe, one job).
+pub fn sweep_request(data: &str, strategy: &str, grid: &[&str]) -> SweepRequest {
+    SweepRequest {
         data: data.into(),
         strategy: strategy.into(),
         grid: grid.iter().map(|g| g.to_string()).collect(),
@@ -61,8 +66,7 @@ pub fn sweep(engine: &Engine, data: &str, strategy: &str, grid: &[&str]) -> Stri
         shard: None,
         save_top: None,
         label: None,
-    };
-    engine.research().sweep(&req, &|_, _| {}).unwrap().sweep_id
+    }
 }
 
 fn key(code: KeyCode) -> TerminalKey {

@@ -4,7 +4,7 @@
 use quantlab::engine::paper::StartRequest;
 use quantlab::engine::promotion::gates::{DEFAULT_GATES, GATES_FILE};
 use quantlab::engine::promotion::{Row, Stage};
-use quantlab::engine::research::{SweepRequest, WalkForwardRequest};
+use quantlab::engine::research::WalkForwardRequest;
 
 use super::Rig;
 use crate::common::promotion::{confirm, relaxed_gates};
@@ -17,20 +17,7 @@ fn line<'a>(r: &'a Row, item: &str) -> &'a quantlab::engine::promotion::GateLine
 fn research_lines_name_the_sweeps_and_walk_forwards_they_read() {
     let rig = Rig::new();
     let sweep = rig.sweep();
-    let req = SweepRequest {
-        data: "BTCUSD:1h".into(),
-        strategy: "sma_cross".into(),
-        grid: vec!["fast=5,10".into(), "slow=20".into()],
-        constraints: Vec::new(),
-        objective: "sharpe".into(),
-        backtest: Default::default(),
-        start: None,
-        end: None,
-        jobs: Some(1),
-        shard: None,
-        save_top: None,
-        label: None,
-    };
+    let req = crate::common::promotion::sweep_request("BTCUSD:1h", "sma_cross", &["fast=5,10", "slow=20"]);
     let wf = rig
         .engine
         .research()

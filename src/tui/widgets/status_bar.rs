@@ -105,13 +105,15 @@ fn cut(text: &str, room: usize) -> String {
     if width(&text) <= room {
         return text;
     }
-    let mut out = String::new();
+    // Width added a character at a time: the bar is drawn every frame.
+    let (mut out, mut used) = (String::new(), 0);
     for c in text.chars() {
-        out.push(c);
-        if width(&out) + 1 > room {
-            out.pop();
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if used + w + 1 > room {
             break;
         }
+        out.push(c);
+        used += w;
     }
     if let Some(i) = out.rfind(' ').filter(|&i| i >= room / 2) {
         out.truncate(i);
