@@ -6,7 +6,9 @@ use clap::{Args, Parser, Subcommand};
 
 mod execution;
 pub use execution::{ExitArgs, IntentCmd, IntentNewArgs, JournalCmd, PolicyCmd, PromoteCmd, SecretsCmd};
+mod grants;
 mod incidents;
+pub use grants::GrantsCmd;
 pub use incidents::IncidentsCmd;
 mod live;
 pub use live::{LiveCmd, LiveStartArgs};
@@ -173,6 +175,10 @@ pub enum Command {
     /// timeline; list, show, close with a note.
     #[command(subcommand)]
     Incidents(IncidentsCmd),
+    /// Grants of automation: list, show, revoke (made only in the console, by a typed
+    /// confirmation); inside a live grant a live session's intents need no keypress.
+    #[command(subcommand)]
+    Grants(GrantsCmd),
     /// Paper sessions: a strategy on a replayed (later live) feed, no capital at risk.
     #[command(subcommand)]
     Paper(PaperCmd),

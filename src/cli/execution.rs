@@ -173,7 +173,15 @@ pub fn intent(engine: &Engine, cmd: &IntentCmd) -> (&'static str, Result<Outcome
         ),
         IntentCmd::Approve { id } => (
             "intent approve",
-            engine.execution().intent_approve_from_cli(id).map(|_| unreachable!("always refused")),
+            engine.automation().intent_approve(id).map(|a| {
+                let text = format!(
+                    "{}: approved by {} (no keypress), until {}\n",
+                    a.intent_id,
+                    a.by,
+                    crate::engine::time::fmt_ms(a.expires_ms)
+                );
+                Outcome::ok("intent approve", &a, text)
+            }),
         ),
         IntentCmd::Cancel { id, reason } => (
             "intent cancel",

@@ -8,6 +8,7 @@ mod data;
 mod demo;
 mod error;
 mod execution;
+mod grants;
 mod incidents;
 mod live;
 mod logging;
@@ -200,6 +201,7 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Secrets(cmd)) => execution::secrets(engine, cmd),
         Some(Command::Promote(cmd)) => execution::promote(engine, cmd),
         Some(Command::Incidents(cmd)) => incidents::dispatch(engine, cmd),
+        Some(Command::Grants(cmd)) => grants::dispatch(engine, cmd),
         Some(Command::Pretrade(cmd)) => pretrade::dispatch(engine, cmd),
         Some(Command::Paper(cmd)) => paper::dispatch(engine, cmd),
         Some(Command::Live(cmd)) => live::dispatch(engine, cmd),

@@ -3,6 +3,7 @@
 //! [`Error`] made here keeps the typed error as its cause, so the source chain survives and
 //! tests can match the variant. The message is the domain error's text, unchanged.
 
+use super::automation::AutomationError;
 use super::backtest::BacktestError;
 use super::config::TomlError;
 use super::data::DataError;
@@ -503,6 +504,31 @@ impl From<DemoError> for Error {
             DemoError::NotItsOwn { .. } => BadInput,
             DemoError::SessionsRunning { .. } => Refused,
             DemoError::Remove { .. } => Runtime,
+        };
+        wrap(kind, e)
+    }
+}
+
+impl From<AutomationError> for Error {
+    fn from(e: AutomationError) -> Self {
+        use AutomationError as A;
+        let kind = match &e {
+            // A limit of the form, a reason left out, a grant file that does not read.
+            A::BadLimit { .. } | A::NoReason | A::Unreadable { .. } => BadInput,
+            A::NoGrant(_) => NotFound,
+            // A script's grant, limits beyond the policy, a corridor without automation, a
+            // candidate not promoted, a halt, a test key off loopback, a stale dialog, a grant
+            // no longer live, an intent no grant covers: safety gates.
+            A::FromCli { .. }
+            | A::BeyondPolicy { .. }
+            | A::NotAllowed { .. }
+            | A::NoPolicy(_)
+            | A::NotPromoted { .. }
+            | A::Halted { .. }
+            | A::SyntheticKey { .. }
+            | A::Stale { .. }
+            | A::NotLive { .. }
+            | A::NotCovered { .. } => Refused,
         };
         wrap(kind, e)
     }

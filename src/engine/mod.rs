@@ -20,6 +20,7 @@ macro_rules! inner_modules {
 }
 
 pub mod alerts;
+pub mod automation;
 pub mod backtest;
 pub mod check;
 pub mod config;

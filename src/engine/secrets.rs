@@ -136,6 +136,9 @@ pub enum CredentialKey {
     Venue { venue: crate::engine::execution::Venue, account: String },
     /// An operator's approval signing key (`execution::operator_key`).
     Operator { operator: String },
+    /// The key a grant's automated approvals are signed with (`automation::key`), made with
+    /// the grant and deleted when it is revoked.
+    Automation { grant: String },
 }
 
 impl CredentialKey {
@@ -147,11 +150,16 @@ impl CredentialKey {
         CredentialKey::Operator { operator: name.to_string() }
     }
 
-    /// The keyring user name: `venue/account`, or `operator/<name>`.
+    pub fn automation(grant: &str) -> CredentialKey {
+        CredentialKey::Automation { grant: grant.to_string() }
+    }
+
+    /// The keyring user name: `venue/account`, `operator/<name>` or `automation/<grant id>`.
     pub fn name(&self) -> String {
         match self {
             CredentialKey::Venue { venue, account } => format!("{venue}/{account}"),
             CredentialKey::Operator { operator } => format!("operator/{operator}"),
+            CredentialKey::Automation { grant } => format!("automation/{grant}"),
         }
     }
 }
@@ -289,6 +297,9 @@ fn store_hint(key: &CredentialKey) -> String {
             format!("store it with `quantlab secrets set {venue} --account {account}`")
         }
         CredentialKey::Operator { .. } => "it is created on the first approval".to_string(),
+        CredentialKey::Automation { grant } => {
+            format!("it is made with its grant: {grant} cannot automate without it; make a new grant in the console")
+        }
     }
 }
 

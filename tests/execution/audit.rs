@@ -390,6 +390,7 @@ async fn unsigned_approvals_are_tolerated_on_the_fake_venue_only() {
         operator: None,
         public_key: None,
         signature: None,
+        automation: None,
     };
     let seq = j.append(Event::Approved { approval: unsigned }, false).unwrap().seq;
     drop(j);

@@ -33,7 +33,9 @@ pub enum IntentCmd {
         #[arg(long, default_value = "cancelled by the operator")]
         reason: String,
     },
-    /// Refused (exit 3): live intents are approved only by the console's confirm key.
+    /// Approve without the keypress, only inside a live grant of automation that covers the
+    /// intent (a live session's, of the grant's candidate, within every limit); otherwise
+    /// refused (exit 3) naming the limit, and it waits for the console's confirm key.
     Approve { id: String },
 }
 

@@ -20,6 +20,32 @@ use crate::engine::workspace::Workspace;
 /// kind of record (or a later version of this one) never verifies as an approval.
 pub const RECORD_TAG: &str = "quantlab.approval.v1";
 
+/// The first line of an automated approval's record (made inside a grant, no keypress): its
+/// own tag, so an operator's approval and an automated one never read as the same bytes.
+pub const AUTOMATED_TAG: &str = "quantlab.automated_approval.v1";
+
+/// What signs approvals: an operator's key, or a grant's automation key (`automation::key`).
+pub trait ApprovalSigner {
+    /// The name the approval records as its `operator`.
+    fn signer(&self) -> &str;
+    /// The public key, hex.
+    fn public_key(&self) -> String;
+    /// An ed25519 signature over `bytes`, hex.
+    fn sign_bytes(&self, bytes: &[u8]) -> String;
+}
+
+impl ApprovalSigner for OperatorKey {
+    fn signer(&self) -> &str {
+        self.operator()
+    }
+    fn public_key(&self) -> String {
+        OperatorKey::public_key(self)
+    }
+    fn sign_bytes(&self, bytes: &[u8]) -> String {
+        OperatorKey::sign_bytes(self, bytes)
+    }
+}
+
 pub use super::operator_key::{
     operator_name, replace_lost, OperatorKey, RehearsalKey, LOOPBACK_OPERATOR_ENV, OPERATOR_ENV,
 };
@@ -38,13 +64,14 @@ pub use super::operator_key::{
 /// ```
 ///
 /// every line ending in `\n`, UTF-8. A value holding a line break is refused: it could make two
-/// different records read as the same bytes.
+/// different records read as the same bytes. An automated approval starts with
+/// [`AUTOMATED_TAG`] instead and adds `grant=`, `policy_fingerprint=` and `notional=` lines.
 pub fn signed_bytes(
     corridor: &CorridorId,
     a: &Approval,
     operator: &str,
 ) -> Result<Vec<u8>, SignatureProblem> {
-    let fields = [
+    let mut fields = vec![
         ("corridor", corridor.to_string()),
         ("intent_id", a.intent_id.clone()),
         ("intent_digest", a.intent_digest.clone()),
@@ -53,7 +80,16 @@ pub fn signed_bytes(
         ("approved_ms", a.approved_ms.to_string()),
         ("expires_ms", a.expires_ms.to_string()),
     ];
-    let mut out = format!("{RECORD_TAG}\n");
+    let tag = match &a.automation {
+        None => RECORD_TAG,
+        Some(auto) => {
+            fields.push(("grant", auto.grant.clone()));
+            fields.push(("policy_fingerprint", auto.policy_fingerprint.clone()));
+            fields.push(("notional", auto.notional.clone()));
+            AUTOMATED_TAG
+        }
+    };
+    let mut out = format!("{tag}\n");
     for (name, value) in fields {
         if value.contains(['\n', '\r']) {
             return Err(SignatureProblem::LineBreak(name));
@@ -64,10 +100,10 @@ pub fn signed_bytes(
 }
 
 /// Sign `a` for `corridor`: sets its operator, public key and signature.
-pub fn sign(corridor: &CorridorId, a: &mut Approval, key: &OperatorKey) -> Result<()> {
-    let bytes = signed_bytes(corridor, a, key.operator())
+pub fn sign(corridor: &CorridorId, a: &mut Approval, key: &dyn ApprovalSigner) -> Result<()> {
+    let bytes = signed_bytes(corridor, a, key.signer())
         .map_err(|problem| ExecutionError::Unsignable { intent_id: a.intent_id.clone(), problem })?;
-    a.operator = Some(key.operator().to_string());
+    a.operator = Some(key.signer().to_string());
     a.public_key = Some(key.public_key());
     a.signature = Some(key.sign_bytes(&bytes));
     Ok(())
@@ -139,6 +175,26 @@ pub fn check_for_submit(
         SignatureCheck::Valid => {}
     }
     let trusted = operators::load(ws).map_err(|source| ApprovalProblem::TrustUnreadable { source })?;
+    if a.automation.is_some() {
+        // Trusted through its grant, not the operator list: the grant live now, signed by a
+        // trusted operator, and the approval signed by the grant's own automation key.
+        let entries = super::journal::read(&super::paths::journal(ws, corridor))
+            .map_err(|source| ApprovalProblem::TrustUnreadable { source })?;
+        let policy_now = super::policy::load(ws).ok().flatten().map(|p| p.fingerprint);
+        let kill_all = super::global_halt::reason(ws);
+        let now = crate::engine::time::now_ms();
+        return crate::engine::automation::chain::check_live(
+            ws,
+            corridor,
+            a,
+            &entries,
+            &trusted,
+            policy_now.as_deref(),
+            kill_all.as_deref(),
+            now,
+        )
+        .map_err(|why| ApprovalProblem::Grant { intent_id, why });
+    }
     let (operator, key) = (a.operator.as_deref().unwrap_or(""), a.public_key.as_deref().unwrap_or(""));
     if !trusted.trusts(operator, key) {
         let operator = operator.to_string();
@@ -192,6 +248,7 @@ mod tests {
             operator: None,
             public_key: None,
             signature: None,
+            automation: None,
         }
     }
 

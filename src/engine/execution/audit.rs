@@ -15,6 +15,7 @@ use super::model::{CorridorId, Entry, Event};
 use super::operators::{self, Operators};
 use super::paths;
 use crate::engine::alerts::{self, codes};
+use crate::engine::automation::chain::{self, ChainProblem};
 use crate::engine::contract::CONTRACT_VERSION;
 use crate::engine::error::Result;
 use crate::engine::workspace::Workspace;
@@ -122,11 +123,14 @@ pub fn check_approvals(
     let (mut approvals, mut signed, mut unsigned_tolerated) = (0, 0, 0);
     // The digest of each intent as journaled: a signature over another intent covers nothing here.
     let mut digests = std::collections::HashMap::new();
+    // The intents themselves, for an automated approval's grant limits (symbol, order type).
+    let mut intents = std::collections::HashMap::new();
     // Whether the corridor's endpoints are loopback: read once, and only if an approval needs it.
     let loopback = std::cell::OnceCell::new();
     for e in entries {
         if let Event::IntentCreated { intent } = &e.event {
             digests.insert(intent.id.clone(), intent_digest(intent));
+            intents.insert(intent.id.clone(), intent);
             continue;
         }
         let Event::Approved { approval: a } = &e.event else { continue };
@@ -158,6 +162,15 @@ pub fn check_approvals(
             )),
             SignatureCheck::Invalid(why) => {
                 problems.push(problem(ProblemKind::SignatureInvalid, why.to_string()))
+            }
+            SignatureCheck::Valid if a.automation.is_some() => {
+                let intent = intents.get(&a.intent_id).copied();
+                match chain::check_at(ws, id, a, e.seq, entries, intent, trusted) {
+                    Ok(()) => signed += 1,
+                    Err(ChainProblem::GrantUntrusted(why)) => problems.push(problem(ProblemKind::GrantUntrusted, why)),
+                    Err(ChainProblem::OutsideGrant(why)) => problems.push(problem(ProblemKind::OutsideGrant, why)),
+                    Err(ChainProblem::RevokedKey(why)) => problems.push(problem(ProblemKind::RevokedKey, why)),
+                }
             }
             SignatureCheck::Valid => {
                 let operator = a.operator.as_deref().unwrap_or_default();

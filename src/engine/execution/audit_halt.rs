@@ -36,6 +36,10 @@ pub fn in_the_journal(p: &Problem, trust_ok: bool) -> bool {
         ProblemKind::SignatureInvalid | ProblemKind::Unsigned => true,
         ProblemKind::UnknownKey => trust_ok,
         ProblemKind::EnvironmentKey => false,
+        // An approval beyond its grant, or signed after the grant ended, is in the journal.
+        ProblemKind::OutsideGrant | ProblemKind::RevokedKey => true,
+        // A grant file changed since it was made is outside the journal: putting it back clears it.
+        ProblemKind::GrantUntrusted => false,
     }
 }
 

@@ -24,6 +24,14 @@ pub enum ProblemKind {
     /// A valid signature by the loopback simulator's environment key
     /// (`QUANTLAB_LOOPBACK_OPERATOR_KEY`), in a corridor whose endpoints are not loopback.
     EnvironmentKey,
+    /// An automated approval whose grant is forged, widened, signed by an untrusted key or
+    /// missing (docs/automation.md).
+    GrantUntrusted,
+    /// An automated approval beyond its grant: a symbol, order type, notional, the orders of
+    /// its day, another policy, a key that is not the grant's, or before the grant was made.
+    OutsideGrant,
+    /// An automated approval signed after its grant was revoked or expired.
+    RevokedKey,
 }
 
 impl ProblemKind {
@@ -34,6 +42,9 @@ impl ProblemKind {
             ProblemKind::UnknownKey => "unknown key",
             ProblemKind::Unsigned => "unsigned",
             ProblemKind::EnvironmentKey => "environment key",
+            ProblemKind::GrantUntrusted => "grant untrusted",
+            ProblemKind::OutsideGrant => "outside its grant",
+            ProblemKind::RevokedKey => "revoked key",
         }
     }
 }

@@ -9,7 +9,8 @@
 //! fails to compile each attempt).
 
 use super::error::ExecutionError;
-use super::model::CorridorId;
+use super::model::{Automated, CorridorId};
+use crate::engine::automation::GrantCover;
 use crate::engine::error::Result;
 use crate::engine::gate::{KeypressWitness, Origin};
 
@@ -23,6 +24,8 @@ pub struct Confirmation {
     by: String,
     /// Made from a key no terminal delivered (a `test-keys` build): loopback venues only.
     synthetic: bool,
+    /// Made inside a grant, without a keypress: what the approval records of it.
+    automation: Option<Automated>,
 }
 
 impl Confirmation {
@@ -34,6 +37,25 @@ impl Confirmation {
             intent_digest: witness.intent_digest().to_string(),
             by: format!("console keypress ({})", witness.operator()),
             synthetic: witness.origin() == Origin::Synthetic,
+            automation: None,
+        }
+    }
+
+    /// An approval without a keypress, inside the live grant `cover` proves covers the intent
+    /// (only `automation::cover` makes one). Signed with the grant's automation key by
+    /// `Corridor::approve_automated`, its one caller.
+    pub(crate) fn automated(cover: &GrantCover) -> Confirmation {
+        Confirmation {
+            corridor: cover.corridor().clone(),
+            intent_id: cover.intent_id().to_string(),
+            intent_digest: cover.intent_digest().to_string(),
+            by: format!("automation {}", cover.grant_id()),
+            synthetic: false,
+            automation: Some(Automated {
+                grant: cover.grant_id().to_string(),
+                policy_fingerprint: cover.policy_fingerprint().to_string(),
+                notional: cover.notional().normalize().to_string(),
+            }),
         }
     }
 
@@ -48,6 +70,7 @@ impl Confirmation {
             intent_digest: intent_digest.to_string(),
             by: "cli (fake venue)".to_string(),
             synthetic: false,
+            automation: None,
         })
     }
 
@@ -70,5 +93,9 @@ impl Confirmation {
     /// Whether it was made from a synthetic key rather than the terminal's.
     pub fn synthetic(&self) -> bool {
         self.synthetic
+    }
+
+    pub(crate) fn automation(&self) -> Option<&Automated> {
+        self.automation.as_ref()
     }
 }

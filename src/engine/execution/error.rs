@@ -121,8 +121,9 @@ pub enum ExecutionError {
     )]
     LiveSendFromCli(Venue),
     #[error(
-        "intents are approved only by the console's confirm key; automation is not enabled for {corridor} (a \
-         later stage). Open `quantlab console`, tab Corridors, select {intent_id} and press Enter"
+        "intents are approved by the console's confirm key, or without it only inside a grant of automation, \
+         and {corridor} has none (`quantlab grants list`; a grant is made in the console). Open `quantlab \
+         console`, tab Corridors, select {intent_id} and press Enter"
     )]
     ApproveOnlyByKey { corridor: CorridorId, intent_id: String },
     #[error("--account needs --venue")]

@@ -132,6 +132,42 @@ pub struct CorridorPolicy {
     /// LIVE_DRIFT is raised (`[corridor.live]`; defaults when absent).
     #[serde(default)]
     pub live: LiveLimits,
+    /// Whether grants of automation may be made on this corridor, and the anomaly checks that
+    /// pause a session under one (`[corridor.automation]`; absent: no grant can be made).
+    #[serde(default)]
+    pub automation: Option<AutomationPolicy>,
+}
+
+/// The longest a grant may last: one week.
+pub const MAX_GRANT_HOURS_LIMIT: u64 = 168;
+
+/// `[corridor.automation]` (docs/automation.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutomationPolicy {
+    /// The longest a grant may last, hours (1 to [`MAX_GRANT_HOURS_LIMIT`]).
+    pub max_grant_hours: u64,
+    /// Rejected orders among a session's last `reject_window` automated orders, percent, beyond
+    /// which the session pauses.
+    #[serde(default = "reject_rate")]
+    pub max_reject_rate_pct: Decimal,
+    #[serde(default = "six")]
+    pub reject_window: usize,
+    /// A feed silent for more than this many bar lengths is stale: the session pauses.
+    #[serde(default = "three_u32")]
+    pub max_feed_gap_bars: u32,
+}
+
+fn reject_rate() -> Decimal {
+    Decimal::from(34)
+}
+
+fn six() -> usize {
+    6
+}
+
+fn three_u32() -> u32 {
+    3
 }
 
 /// `max_intent_ttl_secs` when the policy does not say (and for a corridor with no policy).
@@ -333,6 +369,20 @@ impl CorridorPolicy {
         }
         if self.max_clock_skew_ms <= 0 || self.max_mark_age_ms <= 0 {
             return bad("max_clock_skew_ms", PolicyProblem::Staleness);
+        }
+        if let Some(a) = &self.automation {
+            if !(1..=MAX_GRANT_HOURS_LIMIT).contains(&a.max_grant_hours) {
+                return bad("automation.max_grant_hours", PolicyProblem::GrantHours);
+            }
+            if a.max_reject_rate_pct <= Decimal::ZERO || a.max_reject_rate_pct > Decimal::from(100) {
+                return bad("automation.max_reject_rate_pct", PolicyProblem::Percent(a.max_reject_rate_pct));
+            }
+            if a.reject_window == 0 {
+                return bad("automation.reject_window", PolicyProblem::BelowOne);
+            }
+            if a.max_feed_gap_bars == 0 {
+                return bad("automation.max_feed_gap_bars", PolicyProblem::BelowOne);
+            }
         }
         Ok(())
     }

@@ -47,4 +47,8 @@ pub enum PolicyProblem {
     Breaker,
     #[error("clock skew and mark age limits must be positive")]
     Staleness,
+    #[error("must be between 1 and 168 hours (one week)")]
+    GrantHours,
+    #[error("must be above 0 and at most 100 percent, got {0}")]
+    Percent(Decimal),
 }

@@ -53,6 +53,9 @@ pub enum ApprovalProblem {
         corridor: String,
         why: Box<NotLoopback>,
     },
+    /// An automated approval whose grant does not let it send now (`automation::chain`): why.
+    #[error("the automated approval of {intent_id} cannot send: {why}; it waits for the keypress")]
+    Grant { intent_id: String, why: String },
 }
 
 /// Why no promotion report lets a corridor above micro-live arm.

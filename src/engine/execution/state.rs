@@ -213,7 +213,10 @@ impl CorridorState {
             // A closing is the operator's review, not a change of the corridor's state.
             | Event::IncidentClosed { .. }
             // A promotion decision is the board's record, not a change of the corridor's state.
-            | Event::PromotionDecided { .. } => {}
+            | Event::PromotionDecided { .. }
+            // A grant is automation's record; a revoked one changes no order or halt.
+            | Event::GrantMade { .. }
+            | Event::GrantRevoked { .. } => {}
             Event::Approved { approval } => self.update(&approval.intent_id, |r| {
                 r.status = IntentStatus::Approved;
                 r.approval = Some(approval.clone());

@@ -8,10 +8,9 @@
 
 use std::time::Instant;
 
-use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
-
 use super::input::{Origin, TerminalKey};
-use super::order_gate::DWELL;
+pub use super::typed::PromotionAction;
+use super::typed::{Step, Typed};
 use crate::engine::execution::model::CorridorId;
 use crate::engine::promotion::model::{GateLine, PromotionTarget, Stage};
 
@@ -40,18 +39,6 @@ impl PromotionWitness {
     }
 }
 
-/// What the console's keymap makes of a key in the dialog; any other key is read as the
-/// character it types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PromotionAction {
-    /// Enter: promote, if the id typed is the candidate's.
-    Confirm,
-    /// Escape: close, nothing promoted.
-    Cancel,
-    /// Backspace: take back the last character typed.
-    Erase,
-}
-
 #[derive(Debug)]
 pub enum PromotionOutcome {
     /// Nothing: a repeat or release, a key inside the dwell, or one that types nothing.
@@ -71,9 +58,7 @@ pub enum PromotionOutcome {
 pub struct PromotionGate {
     target: PromotionTarget,
     gates: Vec<GateLine>,
-    typed: String,
-    shown: Option<Instant>,
-    spent: bool,
+    typed: Typed,
 }
 
 impl PromotionGate {
@@ -87,11 +72,9 @@ impl PromotionGate {
         gates: Vec<GateLine>,
     ) -> Self {
         PromotionGate {
+            typed: Typed::new(candidate.len() + 16),
             target: PromotionTarget { candidate: candidate.into(), from, to, corridor },
             gates,
-            typed: String::new(),
-            shown: None,
-            spent: false,
         }
     }
 
@@ -106,12 +89,12 @@ impl PromotionGate {
 
     /// What was typed so far.
     pub fn typed(&self) -> &str {
-        &self.typed
+        self.typed.text()
     }
 
     /// A frame showing the dialog was drawn at `at`; the first one starts the dwell.
     pub fn shown(&mut self, at: Instant) {
-        self.shown.get_or_insert(at);
+        self.typed.shown(at);
     }
 
     /// Why Enter would promote nothing now, if so.
@@ -123,7 +106,7 @@ impl PromotionGate {
         if !failing.is_empty() {
             return Some(format!("the gate to {} fails: {}", self.target.to, failing.join(", ")));
         }
-        if self.typed != self.target.candidate {
+        if self.typed.text() != self.target.candidate {
             return Some(format!("type the candidate's id, {}, to promote it", self.target.candidate));
         }
         None
@@ -138,40 +121,21 @@ impl PromotionGate {
         now: Instant,
         operator: &str,
     ) -> PromotionOutcome {
-        if key.event().kind != KeyEventKind::Press || self.spent {
-            return PromotionOutcome::Ignored;
-        }
-        match self.shown.and_then(|at| now.checked_duration_since(at)) {
-            Some(d) if d >= DWELL => {}
-            _ => return PromotionOutcome::Ignored,
-        }
-        match action {
-            Some(PromotionAction::Cancel) => PromotionOutcome::Cancelled,
-            Some(PromotionAction::Erase) => {
-                self.typed.pop();
-                PromotionOutcome::Typing
-            }
-            Some(PromotionAction::Confirm) => {
+        match self.typed.key(key, action, now) {
+            Step::Ignored => PromotionOutcome::Ignored,
+            Step::Typing => PromotionOutcome::Typing,
+            Step::Cancelled => PromotionOutcome::Cancelled,
+            Step::Enter => {
                 if let Some(why) = self.blocked() {
                     return PromotionOutcome::Refused(why);
                 }
-                self.spent = true;
+                self.typed.spend();
                 PromotionOutcome::Confirmed(Box::new(PromotionWitness {
                     target: self.target.clone(),
                     operator: operator.to_string(),
                     origin: key.origin(),
                 }))
             }
-            None => match key.event().code {
-                KeyCode::Char(c)
-                    if !key.event().modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                        && self.typed.len() < self.target.candidate.len() + 16 =>
-                {
-                    self.typed.push(c);
-                    PromotionOutcome::Typing
-                }
-                _ => PromotionOutcome::Ignored,
-            },
         }
     }
 }
@@ -179,7 +143,8 @@ impl PromotionGate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyEvent;
+    use crate::engine::gate::DWELL;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     fn k(code: KeyCode) -> TerminalKey {
         TerminalKey::synthetic(KeyEvent::new(code, KeyModifiers::NONE))

@@ -6,6 +6,7 @@
 //!
 //! [`Engine`]: crate::engine::Engine
 
+pub mod automation;
 pub mod data;
 pub mod execution;
 pub mod incidents;

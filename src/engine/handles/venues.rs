@@ -61,6 +61,7 @@ impl Venues<'_> {
                 let (venue, account, operator) = match &n.key {
                     CredentialKey::Venue { venue, account } => (Some(*venue), Some(account.clone()), None),
                     CredentialKey::Operator { operator } => (None, None, Some(operator.clone())),
+                    CredentialKey::Automation { .. } => (None, None, None),
                 };
                 CredentialName {
                     name: n.key.name(),

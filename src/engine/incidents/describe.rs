@@ -102,6 +102,8 @@ pub fn event(e: &Event) -> String {
         Event::PromotionDecided { decision_id, candidate, from, to, .. } => {
             format!("promotion {decision_id}: {candidate} {from} -> {to}")
         }
+        Event::GrantMade { grant_id, candidate, .. } => format!("grant {grant_id} made for {candidate}"),
+        Event::GrantRevoked { grant_id, reason, .. } => format!("grant {grant_id} revoked: {reason}"),
     }
 }
 
@@ -115,8 +117,11 @@ pub fn by_operator(e: &Event, state: &CorridorState) -> bool {
             .is_some_and(|r| matches!(r.intent.source, IntentSource::Operator | IntentSource::Plan))
     };
     match e {
-        Event::Approved { .. }
-        | Event::Killed { .. }
+        // An automated approval is the grant's doing, not a keypress.
+        Event::Approved { approval } => approval.automation.is_none(),
+        Event::GrantMade { .. } => true,
+        Event::GrantRevoked { by, .. } => by.starts_with("operator"),
+        Event::Killed { .. }
         | Event::Rearmed { .. }
         | Event::Armed { .. }
         | Event::OrderPreview { .. }

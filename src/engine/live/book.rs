@@ -21,6 +21,35 @@ pub struct Book {
     pub day: String,
     /// Since the session's last read before 00:00 UTC of `day` (or since it started, that day).
     pub pnl_today: Option<String>,
+    /// The best `pnl` so far (from 0 at the start): a grant's drawdown counts from it. Absent
+    /// in sessions written before it existed; `None` there: unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_pnl: Option<String>,
+}
+
+impl Book {
+    /// PnL today, as a number; `None`: unknown.
+    pub fn pnl_today(&self) -> Option<Decimal> {
+        self.pnl_today.as_deref().and_then(|p| p.parse().ok())
+    }
+
+    /// How far the PnL is below its best; `None`: unknown.
+    pub fn drawdown(&self) -> Option<Decimal> {
+        let pnl: Decimal = self.pnl.as_deref()?.parse().ok()?;
+        let peak: Decimal = self.peak_pnl.as_deref()?.parse().ok()?;
+        Some((peak - pnl).max(Decimal::ZERO))
+    }
+}
+
+/// The best PnL after a read that found `pnl`, the best before being `peak` (`None`: the
+/// session's first read, which starts from 0). Unknown stays what it was.
+pub fn peak(before: Option<Decimal>, pnl: Option<Decimal>, first: bool) -> Option<Decimal> {
+    let before = if first { Some(Decimal::ZERO) } else { before };
+    match (before, pnl) {
+        (Some(b), Some(p)) => Some(b.max(p)),
+        (b, None) => b,
+        (None, Some(_)) => None,
+    }
 }
 
 /// One of the session's orders as the journal has it.

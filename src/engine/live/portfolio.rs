@@ -351,6 +351,7 @@ mod tests {
             pnl: pnl_today.map(Into::into),
             day: utc_day(NOW),
             pnl_today: pnl_today.map(Into::into),
+            peak_pnl: None,
         });
         s
     }

@@ -1,7 +1,7 @@
 //! Approving an intent: only a [`Confirmation`] for this corridor and this exact intent, checked
 //! at the key (halt, arm state, expiry, preflight) before the signed approval is journaled.
 
-use super::super::approval_sign::{self, OperatorKey};
+use super::super::approval_sign::{self, ApprovalSigner, OperatorKey};
 use super::super::arm_state::ArmState;
 use super::super::confirmation::Confirmation;
 use super::super::error::{ApproveBlock, ExecutionError};
@@ -10,6 +10,7 @@ use super::super::model::{Approval, Event};
 use super::super::state::IntentStatus;
 use super::{Corridor, CrashPoint};
 use crate::engine::alerts::codes;
+use crate::engine::automation::GrantCover;
 use crate::engine::error::{Error, Result};
 
 impl Corridor {
@@ -31,7 +32,16 @@ impl Corridor {
     /// with `key` before it is journaled. Only a [`Confirmation`] for this corridor and this
     /// exact intent approves.
     pub fn approve(&mut self, confirmation: Confirmation, key: &OperatorKey) -> Result<Approval> {
-        self.record_approval(confirmation, Some(key))
+        self.record_approval(confirmation, Some(key as &dyn ApprovalSigner))
+    }
+
+    /// Approve without a keypress, inside the live grant `cover` proves covers the intent,
+    /// signed with the grant's automation key and journaled `by: automation <grant id>`. The
+    /// same checks at the key as any approval (halt, arm state, expiry); a submit checks the
+    /// grant again before it sends.
+    pub fn approve_automated(&mut self, cover: GrantCover) -> Result<Approval> {
+        let c = Confirmation::automated(&cover);
+        self.record_approval(c, Some(cover.key()))
     }
 
     /// Approve signed, or unsigned where no key can be kept (refused on live corridors).
@@ -40,10 +50,10 @@ impl Corridor {
         confirmation: Confirmation,
         key: Option<&OperatorKey>,
     ) -> Result<Approval> {
-        self.record_approval(confirmation, key)
+        self.record_approval(confirmation, key.map(|k| k as &dyn ApprovalSigner))
     }
 
-    fn record_approval(&mut self, confirmation: Confirmation, key: Option<&OperatorKey>) -> Result<Approval> {
+    fn record_approval(&mut self, confirmation: Confirmation, key: Option<&dyn ApprovalSigner>) -> Result<Approval> {
         if *confirmation.corridor() != self.id {
             let (confirmation, corridor) = (confirmation.corridor().clone(), self.id.clone());
             return Err(ExecutionError::OtherCorridorsConfirmation { confirmation, corridor }.into());
@@ -97,6 +107,7 @@ impl Corridor {
             operator: None,
             public_key: None,
             signature: None,
+            automation: confirmation.automation().cloned(),
         };
         match key {
             Some(k) => approval_sign::sign(&self.id, &mut approval, k)?,

@@ -23,4 +23,19 @@ pub struct Approval {
     /// ed25519 signature (hex) over `approval_sign::signed_bytes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
+    /// Set on an approval made without a keypress, inside a grant (docs/automation.md): signed
+    /// with the grant's automation key, and covered by the signature like every field here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automation: Option<Automated>,
+}
+
+/// What an automated approval was made under.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Automated {
+    /// The grant whose limits it fits.
+    pub grant: String,
+    /// The policy in force when it was made (the grant's own).
+    pub policy_fingerprint: String,
+    /// The order's notional as checked against the grant, quote currency.
+    pub notional: String,
 }

@@ -191,4 +191,17 @@ pub enum Event {
         to: String,
         record_sha256: String,
     },
+    /// A grant of automation on this corridor was made (docs/automation.md): its id, candidate,
+    /// expiry and limits as signed, and the sha256 of its file `automation/grants/<id>.json`, so
+    /// a grant file edited later is told apart from the one made.
+    GrantMade {
+        grant_id: String,
+        candidate: String,
+        expires_ms: i64,
+        limits: serde_json::Value,
+        record_sha256: String,
+    },
+    /// A grant was revoked by the operator (`quantlab grants revoke`) or by what revokes every
+    /// grant (a kill, a halt, a policy change, a demotion): from here its key approves nothing.
+    GrantRevoked { grant_id: String, reason: String, by: String },
 }

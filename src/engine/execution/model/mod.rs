@@ -14,7 +14,7 @@ pub mod order_error;
 pub mod order_terms;
 pub mod venue;
 
-pub use approval::Approval;
+pub use approval::{Approval, Automated};
 pub use balances::{Balance, Position};
 pub use corridor_id::CorridorId;
 pub use exits::{AttachedExits, ExitLeg};

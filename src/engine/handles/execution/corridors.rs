@@ -196,13 +196,6 @@ impl Execution<'_> {
         }
         Ok(Some(self.engine.live_operator_key(corridor)?))
     }
-
-    /// Approving from a script: refused (exit 3) unless the policy enables automation for the
-    /// corridor, which is a later stage; the console's confirm key is the gate.
-    pub fn intent_approve_from_cli(&self, intent_id: &str) -> Result<()> {
-        let row = self.intent(intent_id)?;
-        Err(ExecutionError::ApproveOnlyByKey { corridor: row.corridor, intent_id: intent_id.into() }.into())
-    }
 }
 
 /// A corridor's full status read (what `corridor status` and the Corridors tab show).

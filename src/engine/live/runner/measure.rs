@@ -46,6 +46,8 @@ impl Run<'_> {
                 if r.intent.side == Side::Buy { left } else { -left }
             })
             .unwrap_or_default();
+        let before = self.s.book.as_ref().map(|b| b.peak_pnl.as_deref().and_then(|p| p.parse().ok()));
+        let peak = book::peak(before.flatten(), pnl, before.is_none());
         self.s.book = Some(Book {
             as_of: fmt_ms(now),
             mark: mark.map(|m| m.to_string()),
@@ -53,6 +55,7 @@ impl Run<'_> {
             pnl: pnl.map(|p| p.to_string()),
             day,
             pnl_today: today.map(|p| p.to_string()),
+            peak_pnl: peak.map(|p| p.to_string()),
         });
         Ok(())
     }
