@@ -14,6 +14,7 @@
 mod common;
 
 mod adversarial;
+mod automation;
 mod cli;
 mod console;
 mod execution;

@@ -123,6 +123,19 @@ pub mod codes {
     /// `live start` and `live resume` try again on their next read).
     pub const PROMOTION_DEMOTION_FAILED: (&str, Severity) = ("PROMOTION_DEMOTION_FAILED", Severity::Critical);
 
+    // Automation inside grants (docs/automation.md).
+    /// A live session's intent was approved inside its grant, without a keypress, and sent.
+    pub const AUTOMATION_APPROVED: (&str, Severity) = ("AUTOMATION_APPROVED", Severity::Info);
+    /// A live session under a grant made an intent outside one of its limits: it waits for the
+    /// keypress; the message names the limit.
+    pub const AUTOMATION_WAITS: (&str, Severity) = ("AUTOMATION_WAITS", Severity::Warning);
+    /// A session under a grant paused for an anomaly or a failure (reject rate, an unexpected
+    /// fill, a stale feed, a refused preflight, a failed send): resuming needs the operator.
+    pub const AUTOMATION_PAUSED: (&str, Severity) = ("AUTOMATION_PAUSED", Severity::Warning);
+    /// A session's grant stopped being live (revoked, expired, untrusted): its intents wait
+    /// for the keypress again.
+    pub const AUTOMATION_REVOKED: (&str, Severity) = ("AUTOMATION_REVOKED", Severity::Warning);
+
     /// `quantlab demo` could not start its live part (the loopback simulator, its corridors or
     /// its live session); the message says why. The research workspace works without it.
     pub const DEMO_LIVE_OFF: (&str, Severity) = ("DEMO_LIVE_OFF", Severity::Warning);

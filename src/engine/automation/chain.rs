@@ -112,3 +112,22 @@ pub fn check_at(
     }
     Ok(())
 }
+
+/// The grant files of `corridor` that are not to be trusted (forged, widened, signed by a key
+/// not trusted, or never journaled as made): the journal line that made each (0 when none
+/// did) and why. `audit verify` names them even before any approval used them.
+pub fn untrusted_grants(ws: &Workspace, corridor: &CorridorId, entries: &[Entry], trusted: &Operators) -> Vec<(u64, String)> {
+    let grants = match store::all(ws) {
+        Ok(g) => g,
+        Err(e) => return vec![(0, e.message)],
+    };
+    grants
+        .iter()
+        .filter(|s| s.grant.corridor == *corridor)
+        .filter_map(|s| {
+            let why = status::untrusted(s, entries, trusted)?;
+            let line = status::made(entries, &s.grant.id).map_or(0, |m| m.seq);
+            Some((line, format!("grant {}: {why}", s.grant.id)))
+        })
+        .collect()
+}

@@ -91,14 +91,15 @@ pub fn untrusted(s: &Stored, entries: &[Entry], trusted: &Operators) -> Option<S
     }
 }
 
-/// The first thing in `entries` after the grant was made that revokes it: (why, when).
+/// The first thing in `entries` after the grant was made that revokes it: (why, when, whether
+/// a `grant_revoked` entry records the revocation, there or later).
 pub fn revocation(g: &Grant, entries: &[Entry]) -> Option<(String, i64, bool)> {
     let from = made(entries, &g.id)?.seq;
-    entries.iter().filter(|e| e.seq > from).find_map(|e| {
+    let after = entries.iter().filter(|e| e.seq > from);
+    let recorded = after.clone().any(|e| matches!(&e.event, Event::GrantRevoked { grant_id, .. } if *grant_id == g.id));
+    let first = after.clone().find_map(|e| {
         let why = match &e.event {
-            Event::GrantRevoked { grant_id, reason, .. } if *grant_id == g.id => {
-                return Some((reason.clone(), e.time_ms, true));
-            }
+            Event::GrantRevoked { grant_id, reason, .. } if *grant_id == g.id => reason.clone(),
             Event::Killed { reason, .. } => format!("kill switch: {reason}"),
             Event::BreakerTripped { failures, window_minutes } => {
                 format!("breaker tripped: {failures} rejects or errors within {window_minutes} min")
@@ -114,8 +115,9 @@ pub fn revocation(g: &Grant, entries: &[Entry]) -> Option<(String, i64, bool)> {
             }
             _ => return None,
         };
-        Some((why, e.time_ms, false))
-    })
+        Some((why, e.time_ms))
+    });
+    first.map(|(why, at)| (why, at, recorded))
 }
 
 /// The grant's state now: `policy_now` the fingerprint of the policy in force (`None`: no
@@ -167,4 +169,44 @@ pub fn orders_on_day(grant: &str, entries: &[Entry], now: i64) -> u32 {
             _ => false,
         })
         .count() as u32
+}
+
+/// The newest live grant on `corridor` for `candidate` at `now`, given the corridor's
+/// `entries`; `None` when there is none (or it cannot be read: then nothing is automated).
+pub fn live_for(
+    ws: &crate::engine::workspace::Workspace,
+    corridor: &crate::engine::execution::model::CorridorId,
+    candidate: &str,
+    entries: &[Entry],
+    kill_all: Option<&str>,
+    now: i64,
+) -> Option<Grant> {
+    let trusted = crate::engine::execution::operators::load(ws).ok()?;
+    let policy_now = crate::engine::execution::policy::load(ws).ok().flatten().map(|p| p.fingerprint);
+    super::store::all(ws)
+        .ok()?
+        .into_iter()
+        .filter(|s| s.grant.corridor == *corridor && s.grant.candidate == candidate)
+        .filter(|s| state(s, entries, &trusted, policy_now.as_deref(), kill_all, now) == GrantState::Live)
+        .map(|s| s.grant)
+        .next_back()
+}
+
+/// Why `grant` is no longer live, for the alert that says automation stopped.
+pub fn why_not_live(
+    ws: &crate::engine::workspace::Workspace,
+    grant: &str,
+    entries: &[Entry],
+    kill_all: Option<&str>,
+    now: i64,
+) -> String {
+    let Ok(s) = super::store::read(ws, grant) else { return format!("{grant} cannot be read") };
+    let trusted = crate::engine::execution::operators::load(ws).unwrap_or_default();
+    let policy_now = crate::engine::execution::policy::load(ws).ok().flatten().map(|p| p.fingerprint);
+    match state(&s, entries, &trusted, policy_now.as_deref(), kill_all, now) {
+        GrantState::Revoked { reason, .. } => format!("revoked: {reason}"),
+        GrantState::Untrusted { why } => format!("not to be trusted: {why}"),
+        GrantState::Expired => format!("expired at {}", s.grant.expires),
+        GrantState::Live => "live".to_string(),
+    }
 }

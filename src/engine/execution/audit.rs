@@ -82,6 +82,17 @@ fn audit_corridor(
     let c = check_approvals(ws, venues, id, &entries, trusted, trust_problem, 0);
     problems.extend(c.problems);
     let (approvals, signed, unsigned_tolerated) = (c.approvals, c.signed, c.unsigned_tolerated);
+    if trust_problem.is_none() {
+        for (seq, why) in chain::untrusted_grants(ws, id, &entries, trusted) {
+            problems.push(Problem {
+                line: seq as usize,
+                seq: (seq > 0).then_some(seq),
+                intent_id: None,
+                kind: ProblemKind::GrantUntrusted,
+                why,
+            });
+        }
+    }
     problems.sort_by_key(|p| p.line);
     Ok(CorridorAudit {
         corridor: id.clone(),

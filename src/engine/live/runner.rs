@@ -4,6 +4,7 @@
 //! never assumes a fill: every bar starts from the position the venue reports. It opens its
 //! corridor once per bar and lets go, so the console's polls and approvals are not held off.
 
+mod automate;
 mod measure;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -77,6 +78,18 @@ pub struct LiveState {
     /// is said once per run of blocked bars).
     #[serde(default)]
     pub exposure_blocked: bool,
+    /// The grant of automation the session last traded under (docs/automation.md).
+    #[serde(default)]
+    pub grant: Option<String>,
+    /// The venue's position (less the anchor) and the session's own filled quantity at the last
+    /// bar: a change of the one the other does not explain is a fill it did not expect.
+    #[serde(default)]
+    pub last_held: Option<Decimal>,
+    #[serde(default)]
+    pub last_filled: Option<Decimal>,
+    /// Its last automated orders (the reject rate's window).
+    #[serde(default)]
+    pub automated: Vec<String>,
 }
 
 /// The note every intent of this session carries: `live:<session>@<bar time>: <reason>`. It is
@@ -100,6 +113,10 @@ struct Run<'a> {
     /// A cause of demotion was seen during this bar: demote once the bar let go of the corridor
     /// (a demotion journals in it).
     demote_due: bool,
+    /// The grant it traded under stopped being live: record the revocation after the bar.
+    revocations_due: bool,
+    /// When the last bar arrived (wall clock): a feed silent too long is stale under a grant.
+    last_bar_wall_ms: Option<i64>,
 }
 
 impl Run<'_> {
@@ -196,6 +213,20 @@ impl Run<'_> {
         if let Some(d) = made.iter().find(|d| d.candidate == mine.id && d.corridor.as_ref() == corridor) {
             if self.s.paused_by != Some(PausedBy::Corridor) {
                 self.set_status(Status::Paused, d.reason.clone(), Some(PausedBy::Promotion))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// What waits for the bar to let go of the corridor: a demotion, the record of a revoked
+    /// grant (both journal in it).
+    fn after_bar(&mut self) -> Result<()> {
+        if self.demote_due {
+            self.demote_now()?;
+        }
+        if std::mem::take(&mut self.revocations_due) {
+            if let Err(e) = crate::engine::automation::revoke::sync(self.parts.ws, self.parts.store, now_ms()) {
+                tracing::warn!("recording a revoked grant: {}", e.message);
             }
         }
         Ok(())
@@ -328,6 +359,12 @@ impl Run<'_> {
         });
         self.measure_drift(&c, held, close, smallest)?;
         self.update_book(&c, held, ctx.marks.get(&symbol).map(|m| m.price), alive.as_deref())?;
+        let grant = self.grant_now(&c);
+        if let (Some(_), Some(why)) = (&grant, self.anomaly(&c, held)) {
+            drop(c);
+            self.pause_for_automation(why)?;
+            return self.done(t, ts, target, close);
+        }
         let (book, loss_hit) = self.portfolio_step()?;
         if loss_hit {
             self.record(&bar_time, "skipped", None, serde_json::json!({ "reason": "portfolio.daily_loss_limit" }))?;
@@ -422,8 +459,14 @@ impl Run<'_> {
                 }
                 self.state.seen.insert(intent.id.clone(), IntentStatus::Pending);
                 self.record(&bar_time, "created", Some(&intent.id), detail)?;
-                let side = if side == Side::Buy { "buy" } else { "sell" };
-                self.alert(codes::LIVE_INTENT_CREATED, &format!("{} {side} {quantity} {symbol} waits for the keypress in {id}: {reason}", intent.id));
+                let automated = match grant {
+                    Some(_) => self.automate(&mut c, &intent, mark, &bar_time)?,
+                    None => false,
+                };
+                if !automated {
+                    let side = if side == Side::Buy { "buy" } else { "sell" };
+                    self.alert(codes::LIVE_INTENT_CREATED, &format!("{} {side} {quantity} {symbol} waits for the keypress in {id}: {reason}", intent.id));
+                }
             } else {
                 let failed: Vec<String> = pf.checks.iter().filter(|k| !k.passed).map(|k| format!("{}: {}", k.rule, k.actual)).collect();
                 let why = format!("refused by preflight: {}", failed.join("; "));
@@ -432,6 +475,9 @@ impl Run<'_> {
                 self.s.intents.refused += 1;
                 self.record(&bar_time, "refused", Some(&intent.id), serde_json::json!({ "rules": failed }))?;
                 self.alert(codes::LIVE_INTENT_REFUSED, &format!("{}: {why}", intent.id));
+                if grant.is_some() {
+                    self.pause_for_automation(format!("{} {why}", intent.id))?;
+                }
             }
         }
         drop(c);
@@ -490,7 +536,18 @@ pub fn run(parts: &Parts, id: &str, strategy: Box<dyn Strategy>, feed: Box<dyn F
     s.pid = Some(std::process::id());
     s.started_at.get_or_insert_with(|| fmt_ms(now_ms()));
     s.ended_at = None;
-    let mut r = Run { parts, s, dir, strategy, feed, state, last_save: 0, demote_due: false };
+    let mut r = Run {
+        parts,
+        s,
+        dir,
+        strategy,
+        feed,
+        state,
+        last_save: 0,
+        demote_due: false,
+        revocations_due: false,
+        last_bar_wall_ms: None,
+    };
     if restarted {
         let found = restart_report(&r)?;
         r.alert(codes::LIVE_SESSION_RESTARTED, &found);
@@ -524,13 +581,17 @@ pub fn run(parts: &Parts, id: &str, strategy: Box<dyn Strategy>, feed: Box<dyn F
         }
         match r.feed.poll(now_ms())? {
             FeedEvent::Bar { index, .. } => {
-                if let Err(e) = r.bar(index).and_then(|_| if r.demote_due { r.demote_now() } else { Ok(()) }) {
+                r.last_bar_wall_ms = Some(now_ms());
+                if let Err(e) = r.bar(index).and_then(|_| r.after_bar()) {
                     r.alert(codes::LIVE_SESSION_FAILED, &format!("session failed: {}", e.message));
                     let _ = finish(r, Status::Failed, Some(e.message.clone()));
                     return Err(e);
                 }
             }
             FeedEvent::Idle => {
+                if let Some(why) = r.stale_feed(now_ms()).filter(|_| r.s.status == Status::Running) {
+                    r.pause_for_automation(why)?;
+                }
                 if now_ms() - r.last_save >= 1000 {
                     r.save()?;
                 }

@@ -52,6 +52,9 @@ pub enum PausedBy {
     /// Its candidate was demoted on its corridor (a kill, a breaker trip, a mismatch or its
     /// drift): it resumes only once the candidate is promoted there again.
     Promotion,
+    /// Under a grant of automation, an anomaly or a failure (docs/automation.md): it resumes
+    /// only by the operator (`live resume`).
+    Automation,
 }
 
 /// The last change of the strategy's target, and why.

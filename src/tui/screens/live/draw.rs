@@ -280,6 +280,9 @@ fn detail<'a>(s: &LiveSession, t: &Theme) -> Vec<Line<'a>> {
             " by its demotion: resumes once the candidate is promoted here again",
             mstyle,
         )),
+        Some(PausedBy::Automation) => {
+            status.push(Span::styled(" by automation's checks: resumes when the operator resumes it", mstyle))
+        }
         None => {}
     }
     let mut lines = vec![row("status", status, t)];

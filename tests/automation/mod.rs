@@ -1,0 +1,6 @@
+//! Automation inside signed grants (docs/automation.md): grants made by the typed confirmation,
+//! automated approvals inside every limit, what revokes a grant, and the chain operator ->
+//! grant -> approval that `audit verify` checks.
+
+mod grants;
+mod rig;
