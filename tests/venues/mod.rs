@@ -7,6 +7,7 @@ mod sim_corridor;
 mod sim_corridor_faults;
 mod sim_hyperliquid;
 mod sim_kraken;
+mod sim_network;
 mod sim_streams;
 mod venue_cli;
 mod venue_vectors;

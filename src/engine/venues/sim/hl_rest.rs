@@ -1,6 +1,7 @@
 //! Hyperliquid's `/info` and `/exchange` as the simulator serves them. Every action's signer is
-//! recovered from its EIP-712 signature over the msgpack action hash and must be the account
-//! or one of its agents; nonces follow the venue's per-signer rule; replies and error strings
+//! recovered from its EIP-712 signature over the msgpack action hash, for the network the
+//! simulator verifies (testnet unless its config says mainnet), and must be the account or
+//! one of its agents; nonces follow the venue's per-signer rule; replies and error strings
 //! take the venue's shapes.
 
 use axum::body::Bytes;
@@ -258,7 +259,9 @@ pub async fn exchange(State(app): State<App>, body: Bytes) -> Response {
             nonce: b.nonce,
             vault_address: b.vault_address,
             expires_after: b.expires_after,
-            is_mainnet: true,
+            // Signed for the other chain, a signature recovers some other address, which no
+            // account knows: refused below in the venue's words, as the real venue does.
+            is_mainnet: sim.hl_network.is_mainnet(),
         };
         let signer = match recover_l1_signer(&b.action, &params, &b.signature) {
             Ok(a) => a.to_lower_hex(),
