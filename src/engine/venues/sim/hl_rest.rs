@@ -76,6 +76,7 @@ fn info_reply(app: &App, req: &Value) -> Response {
                 .collect();
             Value::Object(mids)
         }
+        "metaAndAssetCtxs" => json!([hl_meta(), asset_ctxs(&sim)]),
         "clearinghouseState" => clearinghouse(&sim, user),
         "openOrders" | "frontendOpenOrders" => Value::Array(
             sim.ex.open_orders(SimVenue::Hyperliquid, user).iter().map(|o| order_json(o)).collect(),
@@ -131,6 +132,23 @@ fn info_reply(app: &App, req: &Value) -> Response {
         _ => return unprocessable(),
     };
     Json(reply).into_response()
+}
+
+/// Each perp's context in universe order, as `metaAndAssetCtxs` gives it: mark, mid and
+/// oracle are the simulator's mid; impact prices its best bid and ask; funding, premium,
+/// open interest and volumes are those of a venue where no one pays funding and nothing
+/// is counted: zero. A perp with no price yet has no context (null).
+fn asset_ctxs(sim: &Sim) -> Value {
+    let ctx = |coin: &str| -> Option<Value> {
+        let mid = *sim.ex.mids.get(coin)?;
+        let l = sim.ex.shape.ladder(mid, Decimal::new(1, 2), sim.ex.shape.level_qty);
+        let (bid, ask) = (l.bids.first()?.0, l.asks.first()?.0);
+        let m = mid.to_string();
+        Some(json!({"funding": "0.0", "openInterest": "0.0", "prevDayPx": m, "dayNtlVlm": "0.0",
+                    "premium": "0.0", "oraclePx": m, "markPx": m, "midPx": m,
+                    "impactPxs": [bid.to_string(), ask.to_string()], "dayBaseVlm": "0.0"}))
+    };
+    Value::Array(HL_PERPS.iter().map(|(n, ..)| ctx(n).unwrap_or(Value::Null)).collect())
 }
 
 fn interval_ms(i: &str) -> Option<i64> {
