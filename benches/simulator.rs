@@ -12,6 +12,7 @@ use quantlab::engine::venues::evm::signer::EvmSigner;
 use quantlab::engine::venues::http::Http;
 use quantlab::engine::venues::hyperliquid::action::*;
 use quantlab::engine::venues::hyperliquid::client::HlClient;
+use quantlab::engine::venues::hyperliquid::network::Network;
 use quantlab::engine::venues::kraken::auth::KrakenSecret;
 use quantlab::engine::venues::kraken::client::KrakenClient;
 use quantlab::engine::venues::kraken::nonce_store::PersistedNonce;
@@ -61,7 +62,7 @@ fn hl_client(s: &Running) -> HlClient {
         EvmSigner::from_hex(AGENT).unwrap(),
         account,
         None,
-        true,
+        Network::Testnet,
     )
 }
 

@@ -399,6 +399,9 @@ impl From<VenuesError> for Error {
             | V::FakeNotLive
             | V::Address { .. }
             | V::NoAccountAddress(_)
+            | V::NetworkValue { .. }
+            | V::NetworkContradiction { .. }
+            | V::NetworkNotHyperliquid(_)
             | V::QtyNotPositive(_)
             | V::PriceNotPositive(_)
             | V::NeedsLimitPrice(_)

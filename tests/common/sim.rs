@@ -16,6 +16,7 @@ use quantlab::engine::venues::evm::signer::EvmSigner;
 use quantlab::engine::venues::http::Http;
 use quantlab::engine::venues::hyperliquid::adapter::HlAdapter;
 use quantlab::engine::venues::hyperliquid::client::HlClient;
+use quantlab::engine::venues::hyperliquid::network::Network;
 use quantlab::engine::venues::kraken::adapter::KrakenAdapter;
 use quantlab::engine::venues::kraken::auth::KrakenSecret;
 use quantlab::engine::venues::kraken::client::KrakenClient;
@@ -69,6 +70,8 @@ pub struct Harness {
     pub app: App,
     market: Market,
     faults: String,
+    /// The chain whose signatures the simulator verifies.
+    network: Network,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<quantlab::engine::error::Result<()>>>,
 }
@@ -77,7 +80,7 @@ fn toml_path(p: &Path) -> String {
     format!("{:?}", p.display().to_string())
 }
 
-fn config_text(dir: &Path, market: Market, faults: &str) -> String {
+fn config_text(dir: &Path, market: Market, faults: &str, network: Network) -> String {
     let market = match market {
         Market::Walk => "seed = 7\nstep_bps = 2".to_string(),
         Market::Falling => {
@@ -113,7 +116,7 @@ level_qty = "{LEVEL_QTY}"
 api_key = "{KRAKEN_KEY}"
 api_secret = "{KRAKEN_SECRET}"
 balances = {{ ZUSD = "100000", XXBT = "1" }}
-[[hyperliquid.accounts]]
+{network}[[hyperliquid.accounts]]
 address = "{HL_ACCOUNT}"
 agents = ["{agent}"]
 usdc = "100000"
@@ -124,6 +127,12 @@ vaults = ["{HL_VAULT}"]
         state = toml_path(&dir.join("sim.state.json")),
         log = toml_path(&dir.join("sim.requests.jsonl")),
         agent = agent_address(),
+        // Testnet is the default: said only when it is not, so the default is what most
+        // tests run on.
+        network = match network {
+            Network::Testnet => String::new(),
+            other => format!("[hyperliquid]\nnetwork = \"{other}\"\n"),
+        },
     )
 }
 
@@ -134,12 +143,17 @@ impl Harness {
 
     /// `faults` is the body of the config's `[faults]` section.
     pub async fn start_with(market: Market, faults: &str) -> Harness {
-        Self::start_in(Arc::new(tempfile::tempdir().unwrap()), market, faults).await
+        Self::start_in(Arc::new(tempfile::tempdir().unwrap()), market, faults, Network::Testnet).await
     }
 
-    async fn start_in(dir: Arc<TempDir>, market: Market, faults: &str) -> Harness {
+    /// A simulator that verifies `network`'s signatures (the default is testnet).
+    pub async fn start_verifying(market: Market, network: Network) -> Harness {
+        Self::start_in(Arc::new(tempfile::tempdir().unwrap()), market, "", network).await
+    }
+
+    async fn start_in(dir: Arc<TempDir>, market: Market, faults: &str, network: Network) -> Harness {
         let config_path = dir.path().join("sim.toml");
-        let text = config_text(dir.path(), market, faults);
+        let text = config_text(dir.path(), market, faults, network);
         std::fs::write(&config_path, &text).unwrap();
         let cfg = SimConfig::parse(&config_path, &text).unwrap();
         let sim = Sim::open(&cfg, &config_path, &Workspace::at(dir.path())).unwrap();
@@ -150,7 +164,16 @@ impl Harness {
         let task = tokio::spawn(serve(app.clone(), listener, async move {
             let _ = stopped.await;
         }));
-        Harness { dir, url, app, market, faults: faults.to_string(), stop: Some(stop), task: Some(task) }
+        Harness {
+            dir,
+            url,
+            app,
+            market,
+            faults: faults.to_string(),
+            network,
+            stop: Some(stop),
+            task: Some(task),
+        }
     }
 
     /// Shut down (websockets first, then a graceful stop that saves state).
@@ -168,7 +191,7 @@ impl Harness {
     /// Stop this simulator and start a new one on the same state, request log and config.
     pub async fn restart(mut self) -> Harness {
         self.stop().await;
-        Self::start_in(self.dir.clone(), self.market, &self.faults).await
+        Self::start_in(self.dir.clone(), self.market, &self.faults, self.network).await
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -203,13 +226,18 @@ impl Harness {
     }
 
     pub fn hl_as(&self, key: &str, vault: Option<&str>) -> HlAdapter {
+        self.hl_signing(key, vault, self.network)
+    }
+
+    /// An adapter whose actions are signed for `network`, whatever the simulator verifies.
+    pub fn hl_signing(&self, key: &str, vault: Option<&str>, network: Network) -> HlAdapter {
         let client = HlClient::new(
             &self.url,
             Http::new(1000).unwrap(),
             EvmSigner::from_hex(key).unwrap(),
             Address::from_hex(HL_ACCOUNT).unwrap(),
             vault.map(|v| Address::from_hex(v).unwrap()),
-            true,
+            network,
         );
         HlAdapter::new(client, &self.hl_ws())
     }

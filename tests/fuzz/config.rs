@@ -175,7 +175,7 @@ fn venues_toml() {
                     // Every URL through the parser; names are not resolved (no DNS from a fuzz
                     // case: a resolver's timeout is not the parser's hang).
                     let no_dns = |h: &str, _: u16| Err(std::io::Error::other(format!("no DNS ({h})")));
-                    let _ = (e.loopback_check_with(&no_dns), e.is_mainnet());
+                    let _ = (e.loopback_check_with(&no_dns), e.network);
                 }
                 let _ = endpoints::resolve_public(&w, &id);
             }

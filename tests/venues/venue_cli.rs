@@ -188,6 +188,10 @@ fn doctor_passes_every_check_on_both_venues_in_json_and_in_text() {
         if venue == "hyperliquid" {
             let agent = pick(&case, &list, "agent").detail.to_lowercase();
             assert!(agent.contains(&agent_address()), "[{case}] the key's own address: {agent}");
+            assert!(
+                agent.ends_with("; actions signed for testnet"),
+                "[{case}] the loopback default network: {agent}"
+            );
         }
 
         let case = format!("{venue} doctor (text)");

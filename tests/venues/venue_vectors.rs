@@ -281,3 +281,60 @@ fn position_tpsl_grouping_name() {
         r#"{"type":"order","orders":[],"grouping":"positionTpsl"}"#
     );
 }
+
+/// User-signed actions on both networks: the mainnet case of hyperliquid.json and the SDK's
+/// testnet signature of the same approveAgent (hyperliquid_testnet_user_signed.json). The
+/// network is the signed `hyperliquidChain`; a signature for one recovers someone else under
+/// the other.
+#[test]
+fn hyperliquid_approve_agent_per_network() {
+    use quantlab::engine::venues::hyperliquid::network::Network;
+    let signer = hl_signer();
+    let mainnet = hl()["user_signed"][0].clone();
+    let testnet = fixture("hyperliquid_testnet_user_signed.json")["user_signed"][0].clone();
+    assert_eq!(fixture("hyperliquid_testnet_user_signed.json")["private_key"], hl()["private_key"]);
+    let mut seen = Vec::new();
+    for (network, c) in [(Network::Mainnet, &mainnet), (Network::Testnet, &testnet)] {
+        let name = c["name"].as_str().unwrap();
+        let action: ApproveAgent = serde_json::from_value(c["action"].clone()).unwrap();
+        assert_eq!(action.hyperliquid_chain, network.chain(), "{name}");
+        let built = ApproveAgent::new(
+            Address::from_hex(c["action"]["agentAddress"].as_str().unwrap()).unwrap(),
+            Some("quantlab".into()),
+            c["action"]["nonce"].as_u64().unwrap(),
+            network.is_mainnet(),
+        );
+        assert_eq!(built, action, "{name}");
+        let sig = sign_approve_agent(&signer, &built).unwrap();
+        let want: Signature = serde_json::from_value(c["signature"].clone()).unwrap();
+        assert_eq!(sig, want, "{name}");
+        assert_eq!(
+            (sig.r_hex(), sig.s_hex(), sig.v as u64),
+            (
+                c["signature"]["r"].as_str().unwrap().to_string(),
+                c["signature"]["s"].as_str().unwrap().to_string(),
+                c["signature"]["v"].as_u64().unwrap()
+            ),
+            "{name}: as the SDK writes it (no leading zero nibble)"
+        );
+        seen.push((built, sig));
+    }
+    let (main_action, main_sig) = &seen[0];
+    let (test_action, test_sig) = &seen[1];
+    assert_ne!(recover_approve_agent_signer(test_action, main_sig).unwrap(), signer.address());
+    assert_ne!(recover_approve_agent_signer(main_action, test_sig).unwrap(), signer.address());
+}
+
+/// Each L1 vector's phantom agent source is its network's.
+#[test]
+fn hyperliquid_l1_source_per_network() {
+    use quantlab::engine::venues::hyperliquid::network::Network;
+    let v = hl();
+    let mut networks = std::collections::BTreeSet::new();
+    for c in v["l1"].as_array().unwrap() {
+        let network = if c["is_mainnet"].as_bool().unwrap() { Network::Mainnet } else { Network::Testnet };
+        networks.insert(network.name());
+        assert_eq!(c["phantom_agent"]["source"].as_str().unwrap(), network.source(), "{}", c["name"]);
+    }
+    assert_eq!(networks.len(), 2, "vectors for both networks");
+}

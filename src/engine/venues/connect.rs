@@ -87,7 +87,8 @@ pub fn open(
             let signer = EvmSigner::from_hex(secret.expose().trim())
                 .map_err(|_| VenuesError::NotAnAgentKey(key.name()))?;
             let account = ep.address.expect("resolve requires it for Hyperliquid");
-            let client = HlClient::new(&ep.base_url, http, signer, account, ep.vault, ep.is_mainnet());
+            let network = ep.network.expect("resolve decides it for Hyperliquid");
+            let client = HlClient::new(&ep.base_url, http, signer, account, ep.vault, network);
             Live::Hyperliquid(Box::new(HlAdapter::new(client, &ep.ws_url).with_notifier(notifier(ws, id))))
         }
         Venue::Fake => return Err(VenuesError::FakeNotLive.into()),

@@ -140,7 +140,14 @@ pub fn doctor(
         // Hyperliquid: the agent must be approved for the account (or be the account).
         if let (Some(a), Some(s)) = (&hl, &signer) {
             checks.push(match a.agent_approved().await {
-                Ok(true) => check("agent", Verdict::Pass, format!("{s} may sign for {}", a.client.user())),
+                // The network is said here: the agent's approval is read unsigned, so it passes
+                // whichever network the key signs for, and a wrong one shows only at the first
+                // order (venues.toml `network`; docs/venues.md).
+                Ok(true) => check(
+                    "agent",
+                    Verdict::Pass,
+                    format!("{s} may sign for {}; actions signed for {}", a.client.user(), a.client.network()),
+                ),
                 Ok(false) => check(
                     "agent",
                     Verdict::Fail,

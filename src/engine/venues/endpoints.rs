@@ -15,7 +15,18 @@
 //! base_url = "http://127.0.0.1:8790"     # default https://api.hyperliquid.xyz
 //! account = "0x..."                      # the account the agent key trades for
 //! vault = "0x..."                        # optional: trade for a vault or subaccount
+//! network = "testnet"                    # optional: "mainnet" | "testnet" (below)
 //! ```
+//!
+//! A Hyperliquid account's `network` is the chain its actions are signed for
+//! ([`hl_network`]). Without it, it follows `base_url` as the official SDK does: mainnet only
+//! at mainnet's real API (also the default URL), testnet anywhere else: at the real testnet,
+//! at the loopback simulator (which verifies testnet by default), behind any other URL. So a
+//! mainnet signature, which would be valid at the real venue, goes nowhere but mainnet's API
+//! unless `network = "mainnet"` says so (a proxy in front of mainnet, or a simulator told to
+//! verify mainnet). `network = "testnet"` without `base_url` means the real testnet's API. A
+//! network that contradicts a real API's URL is refused, naming the file and the field.
+//! Deciding needs no DNS: only the URL's text is read.
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, ToSocketAddrs};
@@ -28,12 +39,13 @@ use crate::engine::execution::{CorridorId, Venue};
 use crate::engine::loopback::{NotLoopback, UrlProblem};
 use crate::engine::venues::error::VenuesError;
 use crate::engine::venues::evm::address::Address;
+use crate::engine::venues::hyperliquid::network::{self, Network};
 use crate::engine::workspace::Workspace;
 
 pub const KRAKEN_REST: &str = "https://api.kraken.com";
 pub const KRAKEN_WS: &str = "wss://ws.kraken.com/v2";
 pub const KRAKEN_WS_AUTH: &str = "wss://ws-auth.kraken.com/v2";
-pub const HYPERLIQUID_REST: &str = "https://api.hyperliquid.xyz";
+pub const HYPERLIQUID_REST: &str = network::MAINNET_API;
 pub const HYPERLIQUID_WS: &str = "wss://api.hyperliquid.xyz/ws";
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -45,6 +57,8 @@ struct Entry {
     account: Option<String>,
     vault: Option<String>,
     timeout_ms: Option<u64>,
+    /// Hyperliquid only: "mainnet" | "testnet".
+    network: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,6 +82,8 @@ pub struct Endpoint {
     /// Hyperliquid: the account address orders are for (the signer is the keyring key).
     pub address: Option<Address>,
     pub vault: Option<Address>,
+    /// Hyperliquid: the chain actions are signed for ([`hl_network`]); Kraken: `None`.
+    pub network: Option<Network>,
     pub timeout_ms: u64,
     /// The `venues.toml` these came from (named when a URL is refused).
     pub source: PathBuf,
@@ -105,9 +121,26 @@ impl Endpoint {
         }
         Ok(())
     }
+}
 
-    pub fn is_mainnet(&self) -> bool {
-        !self.base_url.contains("testnet")
+/// The network a Hyperliquid account signs for: `stated` (the `network` field, already
+/// parsed) or, without it, the one `base_url` implies: mainnet at mainnet's real API, testnet
+/// anywhere else (the official SDK's rule). A stated network that contradicts a real API's
+/// URL is refused; `at` names the file, table and field.
+pub fn hl_network(base_url: &str, stated: Option<Network>, at: &str) -> Result<Network> {
+    let host = url::Url::parse(base_url).ok().and_then(|u| u.host_str().map(str::to_string));
+    let implied = host.as_deref().and_then(Network::of_real_host);
+    match (stated, implied) {
+        (Some(s), Some(i)) if s != i => Err(VenuesError::NetworkContradiction {
+            at: at.to_string(),
+            network: s,
+            url: base_url.to_string(),
+            url_network: i,
+        }
+        .into()),
+        (Some(s), _) => Ok(s),
+        (None, Some(i)) => Ok(i),
+        (None, None) => Ok(Network::Testnet),
     }
 }
 
@@ -237,8 +270,20 @@ fn resolve_with(ws: &Workspace, id: &CorridorId, trading: bool) -> Result<Endpoi
         Venue::Fake => return Err(VenuesError::FakeHasNoEndpoints.into()),
     };
     let e = entry.cloned().unwrap_or_default();
+    let field = |f: &str| format!("{}: [{}.{}] {f}", p.display(), id.venue, id.account);
+    let stated = match (&e.network, id.venue) {
+        (None, _) => None,
+        (Some(_), Venue::Kraken) => return Err(VenuesError::NetworkNotHyperliquid(field("network")).into()),
+        (Some(v), _) => Some(
+            Network::parse(v)
+                .ok_or_else(|| VenuesError::NetworkValue { at: field("network"), value: v.clone() })?,
+        ),
+    };
+    // `network = "testnet"` alone means the real testnet.
+    let rest = if stated == Some(Network::Testnet) { network::TESTNET_API } else { rest };
     let base_url = e.base_url.clone().unwrap_or_else(|| rest.to_string()).trim_end_matches('/').to_string();
-    let custom = e.base_url.is_some();
+    // Websockets at the base URL's host (`/ws`) unless it is the venue's default.
+    let custom = e.base_url.is_some() || stated == Some(Network::Testnet);
     let suffix = if id.venue == Venue::Kraken { "/kraken/v2" } else { "/ws" };
     let ws_url =
         e.ws_url
@@ -246,7 +291,10 @@ fn resolve_with(ws: &Workspace, id: &CorridorId, trading: bool) -> Result<Endpoi
             .unwrap_or_else(|| if custom { ws_from(&base_url, suffix) } else { ws_default.into() });
     let ws_auth_url =
         e.ws_auth_url.clone().unwrap_or_else(|| if custom { ws_url.clone() } else { ws_auth_default.into() });
-    let field = |f: &str| format!("{}: [{}.{}] {f}", p.display(), id.venue, id.account);
+    let network = match id.venue {
+        Venue::Hyperliquid => Some(hl_network(&base_url, stated, &field("network"))?),
+        _ => None,
+    };
     let addr = |v: &Option<String>, f: &str| -> Result<Option<Address>> {
         v.as_deref()
             .map(|s| {
@@ -267,6 +315,7 @@ fn resolve_with(ws: &Workspace, id: &CorridorId, trading: bool) -> Result<Endpoi
         ws_auth_url,
         address,
         vault,
+        network,
         timeout_ms: e.timeout_ms.unwrap_or(10_000),
         source: p,
     })
@@ -299,6 +348,81 @@ mod tests {
         let h = CorridorId::new(Venue::Hyperliquid, "main").unwrap();
         let e = resolve(&ws, &h).unwrap_err();
         assert!(e.message.contains("[hyperliquid.main] account"), "{}", e.message);
+    }
+
+    fn hl_with(ws: &Workspace, table: &str) -> Result<Endpoint> {
+        let account = "account = \"0x00000000000000000000000000000000000000d1\"\n";
+        std::fs::write(path(ws), format!("[hyperliquid.main]\n{account}{table}")).unwrap();
+        resolve(ws, &CorridorId::new(Venue::Hyperliquid, "main").unwrap())
+    }
+
+    /// Without `network`, the URL decides as the official SDK does: mainnet only at mainnet's
+    /// real API, testnet anywhere else.
+    #[test]
+    fn the_network_follows_the_endpoint() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(dir.path());
+        for (table, want) in [
+            ("", Network::Mainnet),
+            ("base_url = \"https://api.hyperliquid.xyz/\"\n", Network::Mainnet),
+            ("base_url = \"https://API.hyperliquid.xyz\"\n", Network::Mainnet),
+            ("base_url = \"https://api.hyperliquid-testnet.xyz\"\n", Network::Testnet),
+            ("base_url = \"http://127.0.0.1:8790\"\n", Network::Testnet),
+            ("base_url = \"http://localhost:8790\"\n", Network::Testnet),
+            ("base_url = \"https://hl-proxy.example\"\n", Network::Testnet),
+            // Saying it outright: a simulator told to verify mainnet, a proxy before mainnet.
+            ("base_url = \"http://127.0.0.1:8790\"\nnetwork = \"mainnet\"\n", Network::Mainnet),
+            ("base_url = \"https://hl-proxy.example\"\nnetwork = \"mainnet\"\n", Network::Mainnet),
+            ("base_url = \"https://api.hyperliquid.xyz\"\nnetwork = \"mainnet\"\n", Network::Mainnet),
+            ("base_url = \"https://api.hyperliquid-testnet.xyz\"\nnetwork = \"testnet\"\n", Network::Testnet),
+        ] {
+            assert_eq!(hl_with(&ws, table).unwrap().network, Some(want), "{table}");
+        }
+        let real_testnet = hl_with(&ws, "network = \"testnet\"\n").unwrap();
+        assert_eq!(real_testnet.network, Some(Network::Testnet));
+        assert_eq!(real_testnet.base_url, network::TESTNET_API, "testnet alone is the real testnet");
+        assert_eq!(real_testnet.ws_url, "wss://api.hyperliquid-testnet.xyz/ws");
+        let mainnet = hl_with(&ws, "").unwrap();
+        assert_eq!((mainnet.base_url.as_str(), mainnet.ws_url.as_str()), (HYPERLIQUID_REST, HYPERLIQUID_WS));
+        std::fs::write(path(&ws), "[kraken.main]\nbase_url = \"http://127.0.0.1:8790\"\n").unwrap();
+        let k = resolve(&ws, &CorridorId::new(Venue::Kraken, "main").unwrap()).unwrap();
+        assert_eq!(k.network, None, "Kraken has no network");
+    }
+
+    #[test]
+    fn a_network_that_contradicts_the_url_or_is_misspelt_is_refused_by_file_and_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(dir.path());
+        let at_field = |at: &str| at.ends_with("venues.toml: [hyperliquid.main] network");
+        for (table, stated, implied) in [
+            ("base_url = \"https://api.hyperliquid-testnet.xyz\"\nnetwork = \"mainnet\"\n", Network::Mainnet, Network::Testnet),
+            ("base_url = \"https://api.hyperliquid.xyz\"\nnetwork = \"testnet\"\n", Network::Testnet, Network::Mainnet),
+        ] {
+            let e = hl_with(&ws, table).unwrap_err();
+            assert!(
+                matches!(e.domain::<VenuesError>(), Some(VenuesError::NetworkContradiction { at, network, url_network, .. })
+                    if at_field(at) && *network == stated && *url_network == implied),
+                "{table}: {e:?}"
+            );
+            assert_eq!(e.kind, crate::engine::error::ErrorKind::BadInput);
+        }
+        for bad in ["Mainnet", "main", "devnet", ""] {
+            let e = hl_with(&ws, &format!("network = \"{bad}\"\n")).unwrap_err();
+            assert!(
+                matches!(e.domain::<VenuesError>(), Some(VenuesError::NetworkValue { at, value }) if at_field(at) && value == bad),
+                "{bad}: {e:?}"
+            );
+        }
+        std::fs::write(path(&ws), "[kraken.main]\nnetwork = \"testnet\"\n").unwrap();
+        let e = resolve(&ws, &CorridorId::new(Venue::Kraken, "main").unwrap()).unwrap_err();
+        assert!(
+            matches!(e.domain::<VenuesError>(), Some(VenuesError::NetworkNotHyperliquid(at)) if at.ends_with("[kraken.main] network")),
+            "{e:?}"
+        );
+        // Market data alone (no account address) is decided the same way.
+        std::fs::write(path(&ws), "[hyperliquid.main]\nbase_url = \"https://api.hyperliquid.xyz\"\nnetwork = \"testnet\"\n").unwrap();
+        let public = resolve_public(&ws, &CorridorId::new(Venue::Hyperliquid, "main").unwrap());
+        assert!(matches!(public.unwrap_err().domain::<VenuesError>(), Some(VenuesError::NetworkContradiction { .. })));
     }
 
     /// A resolver that is never reached: no test here sends a DNS query.

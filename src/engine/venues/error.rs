@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use rust_decimal::Decimal;
 
 use super::evm::address::AddressError;
+use super::hyperliquid::network::Network;
 use crate::engine::execution::model::VenueError;
 use crate::engine::execution::Venue;
 
@@ -32,6 +33,20 @@ pub enum VenuesError {
     Address { at: String, source: AddressError },
     #[error("{0}: is missing: set the Hyperliquid account address the agent key trades for")]
     NoAccountAddress(String),
+    /// A Hyperliquid `network` that is neither `"mainnet"` nor `"testnet"` (`at`: the file, the
+    /// account's table and the field).
+    #[error("{at}: '{value}' is not a Hyperliquid network; say \"mainnet\" or \"testnet\"")]
+    NetworkValue { at: String, value: String },
+    /// `network` says one chain while `base_url` is the other chain's real API: actions would
+    /// be signed for a chain that is not the one they are sent to, and refused there.
+    #[error(
+        "{at}: network = \"{network}\" contradicts base_url {url}, Hyperliquid's {url_network} API; \
+         remove `network` (it follows the URL) or point base_url at the {network} API"
+    )]
+    NetworkContradiction { at: String, network: Network, url: String, url_network: Network },
+    /// `network` in a Kraken table: Kraken's API has no chains to choose between.
+    #[error("{0}: Kraken has no networks to choose between; remove the field")]
+    NetworkNotHyperliquid(String),
     #[error(
         "the credential {credential} is not API_KEY:API_SECRET; store it again with `quantlab secrets set \
          kraken --account {account}`"

@@ -19,9 +19,14 @@ fn assert_no_kraken_signature(case: &str, text: &str, body: &str) {
     assert!(!text.contains(&real), "[{case}] the real API-Sign ({real}) is printed:\n{text}");
 }
 
-/// The digest of the action in a printed Hyperliquid `body`, as the venue computes it, and
-/// the agent key's real signature of it.
+/// The digest of the action in a printed Hyperliquid `body`, as a testnet venue (the
+/// simulator) computes it, and the agent key's real signature of it.
 fn hl_digest_and_signature(body: &Value) -> ([u8; 32], Value) {
+    hl_digest_and_signature_on(body, false)
+}
+
+/// The same on mainnet (`is_mainnet`) or testnet.
+fn hl_digest_and_signature_on(body: &Value, is_mainnet: bool) -> ([u8; 32], Value) {
     use quantlab::engine::venues::hyperliquid::action::Action;
     use quantlab::engine::venues::hyperliquid::sign::{l1_action_digest, L1Params};
     let action: Action = serde_json::from_value(body["action"].clone()).unwrap();
@@ -29,7 +34,7 @@ fn hl_digest_and_signature(body: &Value) -> ([u8; 32], Value) {
         nonce: body["nonce"].as_u64().unwrap(),
         vault_address: None,
         expires_after: None,
-        is_mainnet: true,
+        is_mainnet,
     };
     let digest = l1_action_digest(&action, &params).unwrap();
     let sig = EvmSigner::from_hex(HL_AGENT_KEY).unwrap().sign_digest(&digest).unwrap();
@@ -247,6 +252,75 @@ fn a_previewed_order_replayed_to_the_venue_is_refused_and_nothing_rests() {
     let (status, reply) = replay(url, &headers, &signed.to_string());
     assert_eq!((status, &reply["status"]), (200, &json!("ok")), "[{case}, control] {reply}");
     assert_eq!(held_orders(&sim).as_object().map(|m| m.len()), Some(1), "[{case}, control]");
+}
+
+/// The adapter signs for its endpoint's network: testnet at the loopback simulator unless
+/// `venues.toml` says `network = "mainnet"`; a mainnet signature is refused by the simulator,
+/// which verifies testnet, in Hyperliquid's own words.
+#[test]
+fn preview_signs_for_the_network_of_the_endpoint() {
+    let sim = start_sim();
+    let ws = workspace(&sim.url, "main");
+    let digests = |o: &Out| {
+        assert_eq!(o.code, 0, "{}", o.stdout);
+        let p = o.json()["result"].clone();
+        let body: Value = serde_json::from_str(p["body"].as_str().unwrap()).unwrap();
+        let hex = |d: [u8; 32]| format!("0x{}", hex::encode(d));
+        let printed = p["signing_digest"].as_str().unwrap().to_string();
+        (
+            printed,
+            hex(hl_digest_and_signature_on(&body, false).0),
+            hex(hl_digest_and_signature_on(&body, true).0),
+            body,
+        )
+    };
+    let (printed, testnet, mainnet, _) = digests(&preview(&ws, "hyperliquid", &HL_BUY));
+    assert_eq!(printed, testnet, "a loopback endpoint signs for testnet");
+    assert_ne!(printed, mainnet);
+
+    let text = std::fs::read_to_string(ws.path().join("venues.toml")).unwrap();
+    let told = text.replace("account = ", "network = \"mainnet\"\naccount = ");
+    std::fs::write(ws.path().join("venues.toml"), told).unwrap();
+    let (printed, testnet, mainnet, body) = digests(&preview(&ws, "hyperliquid", &HL_BUY));
+    assert_eq!(printed, mainnet, "network = \"mainnet\" signs for mainnet");
+    assert_ne!(printed, testnet);
+    // Signed as the adapter would sign it, the simulator (testnet) recovers another signer.
+    let (_, sig) = hl_digest_and_signature_on(&body, true);
+    let mut signed = body.clone();
+    signed["signature"] = sig.clone();
+    let url = format!("{}/exchange", sim.url);
+    let headers = [("Content-Type".to_string(), "application/json".to_string())];
+    let (status, reply) = replay(&url, &headers, &signed.to_string());
+    let action: quantlab::engine::venues::hyperliquid::action::Action =
+        serde_json::from_value(body["action"].clone()).unwrap();
+    let params = quantlab::engine::venues::hyperliquid::sign::L1Params {
+        nonce: body["nonce"].as_u64().unwrap(),
+        vault_address: None,
+        expires_after: None,
+        is_mainnet: false,
+    };
+    let seen = quantlab::engine::venues::hyperliquid::sign::recover_l1_signer(
+        &action,
+        &params,
+        &serde_json::from_value(sig).unwrap(),
+    )
+    .unwrap()
+    .to_lower_hex();
+    assert_ne!(seen, agent_address());
+    let want = json!({"status": "err", "response": format!("User or API Wallet {seen} does not exist.")});
+    assert_eq!((status, reply), (200, want));
+
+    // A contradiction is refused by file and field before anything is signed.
+    let text = std::fs::read_to_string(ws.path().join("venues.toml")).unwrap();
+    let wrong = text.replace(
+        &format!("base_url = \"{}\"\nnetwork", sim.url),
+        "base_url = \"https://api.hyperliquid-testnet.xyz\"\nnetwork",
+    );
+    std::fs::write(ws.path().join("venues.toml"), wrong).unwrap();
+    let o = preview(&ws, "hyperliquid", &HL_BUY);
+    assert_eq!(o.code, 2, "{}", o.both());
+    let message = o.json()["error"]["message"].as_str().unwrap_or_default().to_string();
+    assert!(message.contains("venues.toml: [hyperliquid.main] network"), "{}", o.both());
 }
 
 #[test]

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::action::Action;
 use super::exchange_reply::{parse_exchange_reply, ExchangeReply, HlError};
+use super::network::Network;
 use super::sign::{exchange_body, l1_action_digest, signed_l1_body, L1Params};
 use crate::engine::execution::model::{VenueError, VenueResult};
 use crate::engine::venues::evm::address::Address;
@@ -22,7 +23,8 @@ pub struct HlClient {
     pub account: Address,
     pub vault: Option<Address>,
     nonce: NonceSource,
-    is_mainnet: bool,
+    /// The chain every action is signed for (the endpoint's: endpoints.rs decides it).
+    network: Network,
 }
 
 /// A signed action ready to POST. Never printed: on Hyperliquid the signature alone
@@ -63,7 +65,7 @@ impl HlClient {
         signer: EvmSigner,
         account: Address,
         vault: Option<Address>,
-        is_mainnet: bool,
+        network: Network,
     ) -> HlClient {
         HlClient {
             base_url: base_url.trim_end_matches('/').to_string(),
@@ -72,13 +74,18 @@ impl HlClient {
             account,
             vault,
             nonce: NonceSource::new(),
-            is_mainnet,
+            network,
         }
     }
 
     /// Whose state the info queries read: the vault when trading for one.
     pub fn user(&self) -> String {
         self.vault.unwrap_or(self.account).to_lower_hex()
+    }
+
+    /// The chain its actions are signed for.
+    pub fn network(&self) -> Network {
+        self.network
     }
 
     pub fn signer_address(&self) -> Address {
@@ -126,7 +133,7 @@ impl HlClient {
     pub fn sign(&self, action: &Action) -> VenueResult<SignedAction> {
         let nonce = self.nonce.next();
         let params =
-            L1Params { nonce, vault_address: self.vault, expires_after: None, is_mainnet: self.is_mainnet };
+            L1Params { nonce, vault_address: self.vault, expires_after: None, is_mainnet: self.network.is_mainnet() };
         let body = signed_l1_body(&self.signer, action, &params)
             .map_err(|e| VenueError::Rejected { reason: format!("cannot sign the action: {e}") })?;
         Ok(SignedAction {
@@ -141,7 +148,7 @@ impl HlClient {
     pub fn prepare(&self, action: &Action) -> VenueResult<PreparedAction> {
         let nonce = self.nonce.next();
         let params =
-            L1Params { nonce, vault_address: self.vault, expires_after: None, is_mainnet: self.is_mainnet };
+            L1Params { nonce, vault_address: self.vault, expires_after: None, is_mainnet: self.network.is_mainnet() };
         let fail = |e: super::sign::SignError| VenueError::Rejected {
             reason: format!("cannot encode the action: {e}"),
         };

@@ -7,6 +7,7 @@ pub mod adapter;
 pub mod client;
 pub mod exchange_reply;
 pub mod info;
+pub mod network;
 pub mod sign;
 pub mod streams;
 pub mod wire;

@@ -13,6 +13,7 @@ use super::faults::Faults;
 use crate::engine::config::toml_error;
 use crate::engine::error::{Error, Result};
 use crate::engine::venues::evm::address::Address;
+use crate::engine::venues::hyperliquid::network::Network;
 use crate::engine::venues::kraken::auth::KrakenSecret;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -78,6 +79,17 @@ pub struct KrakenAccount {
 pub struct HyperliquidConfig {
     #[serde(default)]
     pub accounts: Vec<HyperliquidAccount>,
+    /// The chain whose signatures the simulator verifies: "testnet" (default) or "mainnet".
+    /// A simulator is not mainnet: the official SDK, pointed at any URL but mainnet's, signs
+    /// for testnet, and so does QuantLab's adapter at a loopback URL (endpoints.rs).
+    pub network: Option<String>,
+}
+
+impl HyperliquidConfig {
+    /// The network verified (checked by [`SimConfig::parse`]; testnet when unset).
+    pub fn network(&self) -> Network {
+        self.network.as_deref().and_then(Network::parse).unwrap_or(Network::Testnet)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -178,6 +190,11 @@ impl SimConfig {
                 }
             }
         }
+        if let Some(n) = &self.hyperliquid.network {
+            if Network::parse(n).is_none() {
+                return Err(bad(path, "hyperliquid.network", format!("'{n}': say \"testnet\" or \"mainnet\"")));
+            }
+        }
         for (i, a) in self.hyperliquid.accounts.iter().enumerate() {
             let f = |n: &str| format!("hyperliquid.accounts[{i}].{n}");
             Address::from_hex(&a.address).map_err(|e| bad(path, &f("address"), e))?;
@@ -241,6 +258,20 @@ usdc = "10000"
         let c = SimConfig::parse(Path::new("sim.toml"), OK).unwrap();
         assert_eq!(c.kraken.accounts[0].balances["ZUSD"], Decimal::from(10_000));
         assert_eq!(c.market.tick_ms, 250);
+    }
+
+    #[test]
+    fn the_network_verified_defaults_to_testnet() {
+        let c = SimConfig::parse(Path::new("sim.toml"), OK).unwrap();
+        assert_eq!(c.hyperliquid.network(), Network::Testnet);
+        let with = |n: &str| OK.replace("[[hyperliquid.accounts]]", &format!("[hyperliquid]\nnetwork = \"{n}\"\n[[hyperliquid.accounts]]"));
+        assert_eq!(SimConfig::parse(Path::new("sim.toml"), &with("mainnet")).unwrap().hyperliquid.network(), Network::Mainnet);
+        assert_eq!(SimConfig::parse(Path::new("sim.toml"), &with("testnet")).unwrap().hyperliquid.network(), Network::Testnet);
+        let e = SimConfig::parse(Path::new("sim.toml"), &with("Mainnet")).unwrap_err();
+        assert!(
+            matches!(e.domain(), Some(SimError::ConfigField { field, path, .. }) if field == "hyperliquid.network" && path.ends_with("sim.toml")),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Hyperliquid's `/info` and `/exchange` as the simulator serves them. Every action's signer is
-//! recovered from its EIP-712 signature over the msgpack action hash and must be the account
-//! or one of its agents; nonces follow the venue's per-signer rule; replies and error strings
+//! recovered from its EIP-712 signature over the msgpack action hash, for the network the
+//! simulator verifies (testnet unless its config says mainnet), and must be the account or
+//! one of its agents; nonces follow the venue's per-signer rule; replies and error strings
 //! take the venue's shapes.
 
 use axum::body::Bytes;
@@ -75,6 +76,7 @@ fn info_reply(app: &App, req: &Value) -> Response {
                 .collect();
             Value::Object(mids)
         }
+        "metaAndAssetCtxs" => json!([hl_meta(), asset_ctxs(&sim)]),
         "clearinghouseState" => clearinghouse(&sim, user),
         "openOrders" | "frontendOpenOrders" => Value::Array(
             sim.ex.open_orders(SimVenue::Hyperliquid, user).iter().map(|o| order_json(o)).collect(),
@@ -130,6 +132,23 @@ fn info_reply(app: &App, req: &Value) -> Response {
         _ => return unprocessable(),
     };
     Json(reply).into_response()
+}
+
+/// Each perp's context in universe order, as `metaAndAssetCtxs` gives it: mark, mid and
+/// oracle are the simulator's mid; impact prices its best bid and ask; funding, premium,
+/// open interest and volumes are those of a venue where no one pays funding and nothing
+/// is counted: zero. A perp with no price yet has no context (null).
+fn asset_ctxs(sim: &Sim) -> Value {
+    let ctx = |coin: &str| -> Option<Value> {
+        let mid = *sim.ex.mids.get(coin)?;
+        let l = sim.ex.shape.ladder(mid, Decimal::new(1, 2), sim.ex.shape.level_qty);
+        let (bid, ask) = (l.bids.first()?.0, l.asks.first()?.0);
+        let m = mid.to_string();
+        Some(json!({"funding": "0.0", "openInterest": "0.0", "prevDayPx": m, "dayNtlVlm": "0.0",
+                    "premium": "0.0", "oraclePx": m, "markPx": m, "midPx": m,
+                    "impactPxs": [bid.to_string(), ask.to_string()], "dayBaseVlm": "0.0"}))
+    };
+    Value::Array(HL_PERPS.iter().map(|(n, ..)| ctx(n).unwrap_or(Value::Null)).collect())
 }
 
 fn interval_ms(i: &str) -> Option<i64> {
@@ -258,7 +277,9 @@ pub async fn exchange(State(app): State<App>, body: Bytes) -> Response {
             nonce: b.nonce,
             vault_address: b.vault_address,
             expires_after: b.expires_after,
-            is_mainnet: true,
+            // Signed for the other chain, a signature recovers some other address, which no
+            // account knows: refused below in the venue's words, as the real venue does.
+            is_mainnet: sim.hl_network.is_mainnet(),
         };
         let signer = match recover_l1_signer(&b.action, &params, &b.signature) {
             Ok(a) => a.to_lower_hex(),

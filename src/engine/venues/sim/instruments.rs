@@ -126,6 +126,32 @@ pub fn kraken_asset_pairs(filter: Option<&[&str]>) -> Value {
     Value::Object(m)
 }
 
+/// The assets the Kraken pairs are made of: (key, altname), as `Assets` names them.
+pub const KRAKEN_ASSETS: [(&str, &str); 4] = [("SOL", "SOL"), ("XETH", "ETH"), ("XXBT", "XBT"), ("ZUSD", "USD")];
+
+/// The `Assets` result, in Kraken's shape (`asset`: names or altnames to keep); `None` when a
+/// name is not listed (Kraken's `EQuery:Unknown asset`). Crypto assets carry 10 decimals
+/// (5 shown), USD 4 (2 shown), as Kraken lists them.
+pub fn kraken_assets(filter: Option<&[&str]>) -> Option<Value> {
+    let listed = |n: &str| KRAKEN_ASSETS.iter().find(|(k, alt)| *k == n || *alt == n);
+    if filter.is_some_and(|f| f.iter().any(|n| listed(n).is_none())) {
+        return None;
+    }
+    let mut m = serde_json::Map::new();
+    for (key, alt) in KRAKEN_ASSETS {
+        if filter.is_some_and(|f| !f.iter().any(|n| listed(n).is_some_and(|l| l.0 == key))) {
+            continue;
+        }
+        let (decimals, display) = if key == "ZUSD" { (4, 2) } else { (10, 5) };
+        m.insert(
+            key.to_string(),
+            json!({"aclass": "currency", "altname": alt, "decimals": decimals,
+                   "display_decimals": display, "status": "enabled"}),
+        );
+    }
+    Some(Value::Object(m))
+}
+
 /// The `meta` reply, in Hyperliquid's shape.
 pub fn hl_meta() -> Value {
     let universe: Vec<Value> = HL_PERPS
@@ -163,5 +189,18 @@ mod tests {
         assert_eq!(assets[0].name, "BTC");
         assert_eq!(hl_asset("ETH"), Some(1));
         assert!(kraken_pair("XBT/USD").is_some() && kraken_pair("BTC/USD").is_some());
+    }
+
+    #[test]
+    fn every_pair_is_made_of_listed_assets() {
+        let all = kraken_assets(None).unwrap();
+        for p in KRAKEN_PAIRS {
+            assert!(all.get(p.base).is_some() && all.get(p.quote).is_some(), "{}", p.key);
+        }
+        let some = kraken_assets(Some(&["XBT", "ZUSD"])).unwrap();
+        let keys: Vec<&String> = some.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["XXBT", "ZUSD"]);
+        assert_eq!(some["XXBT"]["altname"], "XBT");
+        assert!(kraken_assets(Some(&["XBT", "DOGE"])).is_none());
     }
 }

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::app::App;
 use super::exchange::{Fill, NewOrder, OrdKind, Order, Reject, SimVenue, Status, Tif};
-use super::instruments::{kraken_asset_pairs, kraken_pair};
+use super::instruments::{kraken_asset_pairs, kraken_assets, kraken_pair};
 use super::kraken_ids::{order_txid, parse_order_txid, trade_txid};
 use super::reqlog::Entry;
 use super::state::Sim;
@@ -76,6 +76,10 @@ pub async fn public(
             } else {
                 Ok(kraken_asset_pairs(None))
             }
+        }
+        "Assets" => {
+            let names: Option<Vec<&str>> = params.get("asset").map(|a| a.split(',').collect());
+            kraken_assets(names.as_deref()).ok_or_else(|| "EQuery:Unknown asset".to_string())
         }
         "Ticker" => ticker(&sim, params.get("pair")),
         "OHLC" => ohlc(&sim, &params, now),

@@ -98,7 +98,9 @@ async fn fault(
 /// Orders, fills and accounts as the simulator holds them (for tests and the operator).
 async fn state(axum::extract::State(app): axum::extract::State<App>) -> Response {
     let sim = app.lock();
-    Json(json!({ "exchange": sim.ex, "faults": sim.faults, "now_ms": sim.now_ms() })).into_response()
+    Json(json!({ "exchange": sim.ex, "faults": sim.faults, "now_ms": sim.now_ms(),
+                 "hyperliquid_network": sim.hl_network.name() }))
+    .into_response()
 }
 
 /// Refuse anything but a loopback address: the simulator holds test credentials in the clear.

@@ -20,6 +20,7 @@ use super::market::{native_feed, MarketFeed, MarketState, Source};
 use super::reqlog::{Entry, RequestLog};
 use crate::engine::data::catalog;
 use crate::engine::error::Result;
+use crate::engine::venues::hyperliquid::network::Network;
 use crate::engine::venues::kraken::auth::KrakenSecret;
 use crate::engine::workspace::{read_json, write_json, Workspace};
 
@@ -52,6 +53,8 @@ pub struct Sim {
     /// Lowercase account address -> who may sign for it.
     pub hl_accounts: BTreeMap<String, HlAccount>,
     pub hl_nonces: BTreeMap<String, BTreeSet<u64>>,
+    /// The chain whose signatures `/exchange` verifies (the config's, default testnet).
+    pub hl_network: Network,
     pub events: broadcast::Sender<Event>,
     /// Bumped to make every websocket close (the ws-disconnect fault).
     pub ws_generation: tokio::sync::watch::Sender<u64>,
@@ -157,6 +160,7 @@ impl Sim {
             ws_tokens: BTreeMap::new(),
             hl_accounts,
             hl_nonces: persisted.hl_nonces,
+            hl_network: cfg.hyperliquid.network(),
             events: broadcast::channel(4096).0,
             ws_generation: tokio::sync::watch::channel(0).0,
             tick_ms: cfg.market.tick_ms,
