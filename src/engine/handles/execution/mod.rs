@@ -243,11 +243,23 @@ impl Execution<'_> {
     }
 
     /// Send an intent from a script. A dry run (validate-only) works on every venue; a real
-    /// submit only on a venue that moves no money: live orders need the console's confirm key.
+    /// submit on a venue that moves no money, or of a live intent approved inside a grant of
+    /// automation (`intent approve`; the send checks the grant again): any other live order
+    /// needs the console's confirm key.
     pub fn submit(&self, intent_id: &str, dry_run: bool) -> Result<SubmitOutcome> {
         let row = self.intent(intent_id)?;
-        if row.corridor.venue.is_live() && !dry_run {
+        let automated = row.record.approval.as_ref().is_some_and(|a| a.automation.is_some());
+        if row.corridor.venue.is_live() && !dry_run && !automated {
             return Err(ExecutionError::LiveSendFromCli(row.corridor.venue).into());
+        }
+        if automated && !dry_run {
+            let mut c = ex::open_corridor(
+                self.engine.workspace(),
+                self.engine.adapters(),
+                &row.corridor,
+                self.engine.credentials(),
+            )?;
+            return self.engine.block_on(c.submit(intent_id, false))?;
         }
         let mut c = ex::open_corridor(
             self.engine.workspace(),
