@@ -4,7 +4,9 @@
 //! `KeypressWitness`, and cannot change what an open dialog or a pending intent shows after it
 //! was shown; nor can it make the Promotion dialog's `PromotionWitness` or a
 //! `PromotionConfirmation` (a candidate is promoted only by its id typed in the console, or by the
-//! demo's own path inside the engine, loopback only). Each
+//! demo's own path inside the engine, loopback only); nor the grant dialog's `GrantWitness` or a
+//! `GrantConfirmation` any way but `typed(witness)` (automation is granted only by the corridor's
+//! name typed in the console). Each
 //! file under tests/compile_fail/ tries one bypass and must fail to compile with the error
 //! recorded beside it (`TRYBUILD=overwrite` records them again).
 //!

@@ -29,6 +29,11 @@ pub enum Confirm {
     /// Promote the candidate in [`App::promotion`]: the typed-confirmation dialog, which takes
     /// every key itself.
     Promote,
+    /// Grant automation as [`App::grant`] shows it: the typed-confirmation dialog, which takes
+    /// every key itself.
+    Grant,
+    /// Revoke a live grant (the question's subject names it and the reason).
+    RevokeGrant,
 }
 
 #[derive(Debug)]
@@ -85,6 +90,9 @@ pub struct App {
     /// refused, if it was (the dialog stays open to correct the id).
     pub promotion: Option<PromotionGate>,
     pub promotion_refused: Option<String>,
+    /// The open grant dialog (see [`Confirm::Grant`]), and why its last Enter was refused.
+    pub grant: Option<crate::engine::gate::GrantGate>,
+    pub grant_refused: Option<String>,
     /// The jobs in flight (the status bar shows the announced ones).
     pub jobs: Jobs,
     /// The last outcome worth telling the operator, and whether it is an error.
@@ -126,6 +134,8 @@ impl App {
             order: None,
             promotion: None,
             promotion_refused: None,
+            grant: None,
+            grant_refused: None,
             jobs: Jobs::default(),
             message: None,
             clock,
@@ -146,8 +156,8 @@ impl App {
         self.fixed_instant.unwrap_or_else(Instant::now)
     }
 
-    /// A frame was drawn at `at`: an order or Promotion dialog on screen starts its dwell from
-    /// the first.
+    /// A frame was drawn at `at`: an order, Promotion or grant dialog on screen starts its dwell
+    /// from the first.
     pub fn drawn(&mut self, at: Instant) {
         match self.confirm {
             Some(Confirm::SendOrder) => {
@@ -157,6 +167,11 @@ impl App {
             }
             Some(Confirm::Promote) => {
                 if let Some(g) = self.promotion.as_mut() {
+                    g.shown(at);
+                }
+            }
+            Some(Confirm::Grant) => {
+                if let Some(g) = self.grant.as_mut() {
                     g.shown(at);
                 }
             }
@@ -274,6 +289,11 @@ impl App {
             self.promotion = Some(g);
             self.promotion_refused = None;
             self.confirm = Some(Confirm::Promote);
+        }
+        if let Some(g) = fx.grant {
+            self.grant = Some(g);
+            self.grant_refused = None;
+            self.confirm = Some(Confirm::Grant);
         }
         if let Some(t) = fx.fill_received {
             self.fill_received = Some(t);

@@ -33,7 +33,13 @@ pub fn draw(f: &mut Frame, app: &App, cx: &Ctx) {
     .areas(area);
     draw_header(f, header, app, cx.theme);
     draw_tabs(f, tabs, app, cx.theme);
-    let dcx = DrawCx { theme: cx.theme, keymap: cx.keymap, shared: &app.shared, jobs: &app.jobs };
+    let dcx = DrawCx {
+        theme: cx.theme,
+        keymap: cx.keymap,
+        shared: &app.shared,
+        jobs: &app.jobs,
+        now_ms: app.now_ms,
+    };
     if let Some(s) = app.screen(app.focused()) {
         s.draw(f, body, &dcx);
     }
@@ -49,6 +55,18 @@ pub fn draw(f: &mut Frame, app: &App, cx: &Ctx) {
         (Some(Confirm::Promote), _) if app.promotion.is_some() => {
             if let Some(g) = &app.promotion {
                 panes::promotion_confirm::draw(f, area, g, app.promotion_refused.as_deref(), cx.theme)
+            }
+        }
+        (Some(Confirm::Grant), _) if app.grant.is_some() => {
+            if let Some(g) = &app.grant {
+                screens::corridors::grant::dialog::draw(
+                    f,
+                    area,
+                    g,
+                    app.grant_refused.as_deref(),
+                    app.now_ms,
+                    cx.theme,
+                )
             }
         }
         (Some(c), _) => panes::confirm::draw(f, area, c, app.question.subject.as_deref(), cx.theme),
@@ -121,10 +139,20 @@ enum Size {
     Tiny,
 }
 
+/// The footer while a typed-confirmation dialog is open.
+const TYPED_KEYS: [(&str, &str); 3] = [("Enter", "confirm"), ("Backspace", "erase"), ("Esc/^c", "cancel")];
+
 fn draw_footer(f: &mut Frame, area: Rect, app: &App, cx: &Ctx) {
     let mut spans = Vec::new();
     let mut width = 0usize;
-    let mut entries = cx.keymap.footer(app.context());
+    let mut entries = match app.confirm {
+        // The typed-confirmation dialogs take every key themselves, not through the keymap
+        // (`panes::promotion_confirm::promotion_action`): their keys, not the question's y/n.
+        Some(Confirm::Promote | Confirm::Grant) => {
+            TYPED_KEYS.iter().map(|&(k, d)| (k.to_string(), d)).collect()
+        }
+        _ => cx.keymap.footer(app.context()),
+    };
     // Help first: whatever else is cut on a narrow terminal, the way to the full list is not.
     if let Some(i) = entries.iter().position(|(_, d)| *d == "help" || d.starts_with("help")) {
         let help = entries.remove(i);

@@ -93,7 +93,7 @@ pub enum Action {
     Up, Down, PageUp, PageDown, Top, Bottom, Left, Right, Open, Back,
     SortNext, SortPrev, SortReverse, Filter, ClearFilter, Mark, Compare, NewRun, Refresh,
     Ack, AckAll, KillSwitch, Edit, SavePlan, ToIntent, Pause, Resume, Stop, Research, Triage, Arm,
-    Disarm, Promote, Incidents, CloseIncident,
+    Disarm, Promote, Incidents, CloseIncident, Grant, RevokeGrant,
     NextField, PrevField, Submit, Cancel, // form
     Confirm, Deny,                        // confirm dialog
 }
@@ -101,7 +101,7 @@ pub enum Action {
 impl Action {
     /// Every action, in declaration order (used to list valid names in errors).
     #[rustfmt::skip]
-    pub const ALL: [Action; 55] = [
+    pub const ALL: [Action; 57] = [
         Action::Quit, Action::Help, Action::NextTab, Action::PrevTab, Action::Tab1, Action::Tab2,
         Action::Tab3, Action::Tab4, Action::Tab5, Action::Tab6, Action::Tab7, Action::Tab8, Action::Tab9, Action::Tab10,
         Action::Up, Action::Down, Action::PageUp, Action::PageDown, Action::Top, Action::Bottom,
@@ -110,7 +110,7 @@ impl Action {
         Action::Refresh, Action::Ack, Action::AckAll, Action::KillSwitch, Action::Edit,
         Action::SavePlan, Action::ToIntent, Action::Pause, Action::Resume, Action::Stop,
         Action::Research, Action::Triage, Action::Arm, Action::Disarm, Action::Promote, Action::Incidents,
-        Action::CloseIncident, Action::NextField, Action::PrevField, Action::Submit,
+        Action::CloseIncident, Action::Grant, Action::RevokeGrant, Action::NextField, Action::PrevField, Action::Submit,
         Action::Cancel, Action::Confirm, Action::Deny,
     ];
 
@@ -211,6 +211,9 @@ const DEFAULTS: &[(Context, &[&str], Action, &str)] = &[
     (C::SignalDetail, &["t"], A::Triage, "triage again"),
     (C::Corridors, &["a"], A::Arm, "arm"),
     (C::Corridors, &["d"], A::Disarm, "disarm (asks first)"),
+    // Not `g`: that is the global `top`, and no tab shadows a global key.
+    (C::Corridors, &["A"], A::Grant, "grant automation"),
+    (C::Corridors, &["x"], A::RevokeGrant, "revoke automation (asks first)"),
     (C::Live, &["p"], A::Pause, "pause"),
     (C::Live, &["r"], A::Resume, "resume"),
     (C::Live, &["x"], A::Stop, "stop (asks first)"),

@@ -10,10 +10,11 @@ use super::jobs::Cmd;
 use super::keymap::{Action, Context, Keymap};
 use super::panes::order_confirm::{self, operator, GateOutcome};
 use super::panes::promotion_confirm;
+use super::screens::corridors::grant::dialog as grant_dialog;
 use super::screens::{help, Question};
 use super::widgets::list_cursor::ListCursor;
-use crate::engine::gate::PromotionOutcome;
 use crate::engine::gate::TerminalKey;
+use crate::engine::gate::{GrantOutcome, PromotionOutcome};
 
 impl App {
     /// `ev`, typed as `typed` when the terminal delivered it (a paste's characters have none).
@@ -27,6 +28,8 @@ impl App {
             }
             // So is the Promotion dialog to a promotion: it takes every key, as typed text.
             Context::Confirm if self.confirm == Some(Confirm::Promote) => return self.promotion_key(typed),
+            // And the grant dialog to a grant of automation.
+            Context::Confirm if self.confirm == Some(Confirm::Grant) => return self.grant_key(typed),
             // A held key's repeats never answer a question.
             Context::Confirm if ev.kind == KeyEventKind::Repeat => return,
             Context::Confirm => return self.confirm_key(action),
@@ -159,6 +162,39 @@ impl App {
                 self.promotion_refused = None;
                 let c = crate::engine::promotion::PromotionConfirmation::typed(*witness);
                 self.want(Cmd::Promote(Box::new(c)), false);
+            }
+        }
+    }
+
+    /// A key while the grant dialog is open: the dialog's handler decides, as for the Promotion
+    /// dialog; a key the console made itself never types and never confirms.
+    fn grant_key(&mut self, typed: Option<&TerminalKey>) {
+        let now = self.instant();
+        let Some(g) = self.grant.as_mut() else {
+            self.confirm = None;
+            return;
+        };
+        let Some(typed) = typed else { return };
+        match grant_dialog::key(g, typed, now, &operator()) {
+            GrantOutcome::Ignored => {}
+            GrantOutcome::Typing => self.grant_refused = None,
+            GrantOutcome::Cancelled => {
+                // Nothing granted, nothing written; the form underneath stays to correct.
+                self.confirm = None;
+                self.grant = None;
+                self.grant_refused = None;
+            }
+            GrantOutcome::Refused(why) => {
+                // The dialog stays open: a mistyped name can be corrected; a problem is shown.
+                self.message = Some((true, format!("no grant: {why}")));
+                self.grant_refused = Some(why);
+            }
+            GrantOutcome::Confirmed(witness) => {
+                self.confirm = None;
+                self.grant = None;
+                self.grant_refused = None;
+                let c = crate::engine::automation::GrantConfirmation::typed(*witness);
+                self.want(Cmd::MakeGrant(Box::new(c)), false);
             }
         }
     }

@@ -3,6 +3,7 @@
 //! pseudo-terminal.
 
 mod console_corridors;
+mod console_grants;
 mod console_headless;
 mod console_incidents;
 mod console_live;

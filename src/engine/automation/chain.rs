@@ -24,6 +24,7 @@ pub enum ChainProblem {
 }
 
 /// For a submit: may automated approval `a` send now? `entries`: the corridor's journal.
+#[allow(clippy::too_many_arguments)]
 pub fn check_live(
     ws: &Workspace,
     corridor: &CorridorId,

@@ -90,6 +90,7 @@ fn notional(intent: &ExecutionIntent, mark: Option<Decimal>) -> Option<Decimal> 
 /// The live grant on `corridor` for `ask.candidate` that covers `intent` (journaled in
 /// `entries`) at `now`, with its key from `store`; or why none does. `kill_all`: the kill
 /// switch's reason when it is on (`execution::global_halt`).
+#[allow(clippy::too_many_arguments)]
 pub fn cover(
     ws: &Workspace,
     store: &dyn CredentialStore,
@@ -136,7 +137,7 @@ pub fn cover(
     };
     let id = Some(g.id.as_str());
     let l = &g.limits;
-    if !l.symbols.iter().any(|s| *s == intent.symbol) {
+    if !l.symbols.contains(&intent.symbol) {
         return Err(no(id, "symbols", format!("{} is not among {}", intent.symbol, l.symbols.join(", "))));
     }
     if !l.order_types.contains(&intent.order_type) {

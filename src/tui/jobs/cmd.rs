@@ -60,6 +60,20 @@ pub enum Cmd {
         id: String,
         note: String,
     },
+    /// What the grant form starts with for this corridor: the candidate promoted there, its
+    /// policy's allowlist and limits.
+    LoadGrantForm(CorridorId),
+    /// What the engine finds wrong with the grant the form asks for (the dialog shows it).
+    CheckGrant(Box<crate::engine::automation::GrantTarget>),
+    /// Make the grant with the grant dialog's typed confirmation (signed and journaled).
+    MakeGrant(Box<crate::engine::automation::GrantConfirmation>),
+    /// Every grant and its state (the Corridors tab shows the selected corridor's).
+    LoadGrants,
+    /// Revoke a live grant with the operator's reason (journaled, its key deleted).
+    RevokeGrant {
+        id: String,
+        reason: String,
+    },
 }
 
 /// What the operator asked of a session, paper or live.
@@ -127,6 +141,11 @@ impl Cmd {
             Cmd::LoadIncidents => K::Incidents,
             Cmd::LoadIncident(id) => K::Incident(id.clone()),
             Cmd::CloseIncident { id, .. } => K::CloseIncident(id.clone()),
+            Cmd::LoadGrantForm(id) => K::GrantForm(id.clone()),
+            Cmd::CheckGrant(t) => K::CheckGrant(t.corridor.clone()),
+            Cmd::MakeGrant(c) => K::MakeGrant(c.target().corridor.clone()),
+            Cmd::LoadGrants => K::Grants,
+            Cmd::RevokeGrant { id, .. } => K::RevokeGrant(id.clone()),
         }
     }
 

@@ -62,6 +62,16 @@ pub enum JobKey {
     Incident(String),
     /// Close this incident with a note.
     CloseIncident(String),
+    /// The grant form's starting values for this corridor.
+    GrantForm(CorridorId),
+    /// The engine's look at a grant the form asks for on this corridor.
+    CheckGrant(CorridorId),
+    /// Make a grant on this corridor (the typed confirmation).
+    MakeGrant(CorridorId),
+    /// Every grant.
+    Grants,
+    /// Revoke this grant.
+    RevokeGrant(String),
 }
 
 impl JobKey {
@@ -78,6 +88,8 @@ impl JobKey {
             JobKey::Send(intent) => Some(format!("sending {intent}")),
             JobKey::Promote(candidate) => Some(format!("promoting {candidate}")),
             JobKey::CloseIncident(id) => Some(format!("closing incident {id}")),
+            JobKey::MakeGrant(id) => Some(format!("granting automation on {id}")),
+            JobKey::RevokeGrant(id) => Some(format!("revoking {id}")),
             _ => None,
         }
     }
@@ -91,8 +103,11 @@ impl JobKey {
     pub fn lane(&self) -> Lane {
         match self {
             JobKey::Kill => Lane::Kill,
-            // A promotion is signed and journaled like an approval: never behind a slow read.
-            JobKey::Send(_) | JobKey::Promote(_) => Lane::Orders,
+            // A promotion or a grant is signed and journaled like an approval, and a revocation
+            // stops automation: never behind a slow read.
+            JobKey::Send(_) | JobKey::Promote(_) | JobKey::MakeGrant(_) | JobKey::RevokeGrant(_) => {
+                Lane::Orders
+            }
             JobKey::Watch(_) => Lane::Stream,
             JobKey::Run { .. } | JobKey::Research(_) => Lane::Research,
             JobKey::CorridorPoll | JobKey::CorridorDetail(_) | JobKey::Arm(_) | JobKey::Disarm(_) => {

@@ -11,12 +11,42 @@ use crate::tui::screens::run_detail::load::RunDetail;
 use crate::tui::screens::signal_detail::load::SignalDetailView;
 use crate::tui::screens::sweep::load::SweepView;
 
-/// What the status bar says of execution: what is halted, and how many intents wait for an
-/// operator's approval (pending and not expired).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What the status bar says of execution: what is halted, how many intents wait for an
+/// operator's approval (pending and not expired), and which corridors run under automation.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExecutionState {
     pub halted: Option<String>,
     pub awaiting_approval: usize,
+    /// The live grants, or why they could not be read (then automation is unknown, not off).
+    pub automation: Result<Vec<LiveGrant>, String>,
+}
+
+impl Default for ExecutionState {
+    /// Before the first poll: nothing known to be halted, waiting or automated.
+    fn default() -> ExecutionState {
+        ExecutionState { halted: None, awaiting_approval: 0, automation: Ok(Vec::new()) }
+    }
+}
+
+/// A live grant as the status bar shows it: where, today's budget left, and when it ends. Kept
+/// from the poll so drawing reads no file; the time left is counted from the app's clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveGrant {
+    pub corridor: crate::engine::execution::CorridorId,
+    pub orders_left_today: u32,
+    pub max_orders_per_day: u32,
+    pub expires_ms: i64,
+}
+
+impl LiveGrant {
+    pub fn of(v: &crate::engine::automation::GrantView) -> LiveGrant {
+        LiveGrant {
+            corridor: v.grant.corridor.clone(),
+            orders_left_today: v.orders_left_today,
+            max_orders_per_day: v.grant.limits.max_orders_per_day,
+            expires_ms: v.grant.expires_ms,
+        }
+    }
 }
 
 /// Everything a background job can hand back to the UI.
@@ -102,4 +132,19 @@ pub enum Loaded {
     /// A closing refused or failed (an empty note, closed already, a journal that cannot be
     /// written): the incident, and why. Nothing was journaled.
     IncidentNotClosed(String, String),
+    /// The grant form's starting values.
+    GrantSeed(Box<crate::tui::screens::corridors::grant::seed::GrantSeed>),
+    /// The grant the form asks for, and what the engine finds wrong with it (empty: nothing).
+    GrantChecked(Box<crate::engine::automation::GrantTarget>, Vec<String>),
+    /// A grant made: the signed record.
+    GrantMade(Box<crate::engine::automation::Grant>),
+    /// A grant refused at the key or failed (checked again by the engine, a halt, the
+    /// candidate's stage, the key): the corridor, and why. Nothing was written.
+    GrantRefused(crate::engine::execution::CorridorId, String),
+    /// Every grant with its state, or why they could not be read (shown unknown, not none).
+    Grants(Result<Vec<crate::engine::automation::GrantView>, String>),
+    /// A grant revoked: as it now reads.
+    GrantRevoked(Box<crate::engine::automation::GrantView>),
+    /// A revocation refused or failed: the grant, and why. Nothing was journaled.
+    GrantNotRevoked(String, String),
 }

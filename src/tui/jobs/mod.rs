@@ -11,7 +11,7 @@ mod loaded;
 pub use cmd::{Cmd, SessionOp};
 pub use flight::Jobs;
 pub use key::{JobKey, Lane};
-pub use loaded::{ExecutionState, Loaded};
+pub use loaded::{ExecutionState, LiveGrant, Loaded};
 
 use super::screens;
 use crate::engine::research::Query;
@@ -60,7 +60,9 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             Err(e) => Loaded::RunFailed(e.message),
         },
         Cmd::Ack(id) => Loaded::Acked(engine.ack_alerts(id.as_deref())?),
-        Cmd::LoadCorridors => Loaded::Corridors(execution_state(&engine.execution().corridor_snapshot()?)),
+        Cmd::LoadCorridors => {
+            Loaded::Corridors(execution_state(engine, &engine.execution().corridor_snapshot()?))
+        }
         Cmd::LoadPretrade => Loaded::Pretrade(
             engine.pretrade().plans()?,
             engine.execution().policy_if_written().map_err(|e| e.message),
@@ -139,7 +141,7 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             let detail = r.detail.map(|d| d.map(|d| Loaded::CorridorDetail(Box::new(d))));
             let snapshot = match r.snapshot {
                 Ok(s) => vec![
-                    Ok(Loaded::Corridors(execution_state(&s))),
+                    Ok(Loaded::Corridors(execution_state(engine, &s))),
                     Ok(Loaded::CorridorList(corridor_list(s.corridors))),
                 ],
                 Err(e) => vec![Err(e)],
@@ -184,6 +186,26 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             Ok(i) => Loaded::IncidentClosed(Box::new(i)),
             Err(e) => Loaded::IncidentNotClosed(id, e.message),
         },
+        Cmd::LoadGrantForm(id) => {
+            Loaded::GrantSeed(Box::new(screens::corridors::grant::seed::load(engine, &id)))
+        }
+        Cmd::CheckGrant(t) => {
+            let problems = engine.automation().problems(&t);
+            Loaded::GrantChecked(t, problems)
+        }
+        // A refusal is an outcome the tab shows, beside the form it concerns.
+        Cmd::MakeGrant(c) => {
+            let corridor = c.target().corridor.clone();
+            match engine.automation().make(*c) {
+                Ok(g) => Loaded::GrantMade(Box::new(g)),
+                Err(e) => Loaded::GrantRefused(corridor, e.message),
+            }
+        }
+        Cmd::LoadGrants => Loaded::Grants(engine.automation().grants().map_err(|e| e.message)),
+        Cmd::RevokeGrant { id, reason } => match engine.automation().revoke(&id, &reason) {
+            Ok(v) => Loaded::GrantRevoked(Box::new(v)),
+            Err(e) => Loaded::GrantNotRevoked(id, e.message),
+        },
         Cmd::Kill => {
             // The details are in the KILL_SWITCH alerts.
             engine.execution().kill(None, None, "console kill switch")?;
@@ -192,9 +214,9 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
     })
 }
 
-/// What is halted, in a few words for the status bar (the alert carries the details), and what
-/// awaits approval.
-fn execution_state(snap: &crate::engine::CorridorSnapshot) -> ExecutionState {
+/// What is halted, in a few words for the status bar (the alert carries the details), what
+/// awaits approval, and the live grants (read without writing: this runs on every poll).
+fn execution_state(engine: &Engine, snap: &crate::engine::CorridorSnapshot) -> ExecutionState {
     let halted = snap.halted();
     let halted = match halted.len() {
         _ if snap.kill_switch.is_some() => Some("all corridors (kill switch)".into()),
@@ -202,7 +224,12 @@ fn execution_state(snap: &crate::engine::CorridorSnapshot) -> ExecutionState {
         1 => Some(halted[0].to_string()),
         n => Some(format!("{} and {} more", halted[0], n - 1)),
     };
-    ExecutionState { halted, awaiting_approval: snap.awaiting_approval() }
+    let automation = engine.automation().live_now().map(|v| v.iter().map(LiveGrant::of).collect());
+    ExecutionState {
+        halted,
+        awaiting_approval: snap.awaiting_approval(),
+        automation: automation.map_err(|e| e.message),
+    }
 }
 
 /// The Corridors tab's rows: each corridor with its arm state.

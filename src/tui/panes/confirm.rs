@@ -19,6 +19,12 @@ pub fn draw(f: &mut Frame, area: Rect, c: Confirm, subject: Option<&str>, t: &Th
         Confirm::SendOrder => (" Send order? ", "y  send      n / Esc  cancel", t.critical),
         // The Promotion dialog draws itself too (panes::promotion_confirm).
         Confirm::Promote => (" Promote? ", "type the candidate's id, Enter      Esc  cancel", t.critical),
+        // The grant dialog draws itself too (screens::corridors::grant::dialog).
+        Confirm::Grant => (" Grant automation? ", "type the corridor's name, Enter      Esc  cancel", t.critical),
+        Confirm::RevokeGrant => {
+            stop = format!("Revoke grant {}? Automation on its corridor stops at once and its key is deleted; its intents wait for the keypress again.\n\ny  revoke      n / Esc  keep it", subject.unwrap_or("?"));
+            (" Revoke automation? ", stop.as_str(), t.warning)
+        }
         Confirm::Disarm => (" Disarm? ", "Disarm the selected corridor? Nothing more is sent; the venue's dead-man timer runs out and cancels its open orders.\n\ny  disarm      n / Esc  keep it armed", t.warning),
         Confirm::StopPaper => {
             stop = format!("Stop paper session {}? It finishes its current bar, writes its artifacts and never runs again (pause keeps it resumable).\n\ny  stop it      n / Esc  keep it running", subject.unwrap_or("?"));

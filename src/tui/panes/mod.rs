@@ -1,8 +1,9 @@
-//! The dialogs drawn over every screen (a question, the order confirm, the Promotion dialog), and the formatting
-//! helpers the screens share.
+//! The dialogs drawn over every screen (a question, the order confirm, the Promotion dialog),
+//! the frame they share ([`popup`]), and the formatting helpers the screens share.
 
 pub mod confirm;
 pub mod order_confirm;
+pub mod popup;
 pub mod promotion_confirm;
 
 use ratatui::layout::Rect;

@@ -11,16 +11,14 @@ use std::time::Instant;
 use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::centered;
 use crate::engine::gate::{PromotionAction, PromotionGate, PromotionOutcome, TerminalKey, DWELL};
 use crate::engine::promotion::GateLine;
 use crate::tui::theme::Theme;
 
 /// Enter confirms, Escape and Ctrl+C cancel, Backspace takes a character back; any other key
-/// is what it types.
+/// is what it types. The grant dialog's keys too (`screens::corridors::grant::dialog`).
 pub fn promotion_action(key: &TerminalKey) -> Option<PromotionAction> {
     let ev = key.event();
     match ev.code {
@@ -90,12 +88,5 @@ pub fn draw(f: &mut Frame, area: Rect, g: &PromotionGate, refused: Option<&str>,
         ));
         t.critical
     };
-    let width = area.width.saturating_sub(4).min(100);
-    // Rows for the lines as they wrap, counted by characters.
-    let inner = width.saturating_sub(2).max(1) as usize;
-    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
-    let r = centered(area, width, rows as u16 + 2);
-    f.render_widget(Clear, r);
-    let block = Block::bordered().title(Line::styled(" Promote this candidate? ", style)).border_style(style);
-    f.render_widget(Paragraph::new(lines).style(t.base).wrap(Wrap { trim: false }).block(block), r);
+    super::popup::draw(f, area, lines, Line::styled(" Promote this candidate? ", style), style, 100, t);
 }

@@ -40,6 +40,8 @@ pub struct DrawCx<'a> {
     pub keymap: &'a Keymap,
     pub shared: &'a Shared,
     pub jobs: &'a Jobs,
+    /// Wall clock as of the last message (a grant's time left); drawing never reads the clock.
+    pub now_ms: i64,
 }
 
 /// A question to answer before anything happens: what it is about, and the job a yes starts.
@@ -59,6 +61,7 @@ pub(crate) struct Effects {
     pub close: bool,
     pub order: Option<OrderDialog>,
     pub promotion: Option<crate::engine::gate::PromotionGate>,
+    pub grant: Option<crate::engine::gate::GrantGate>,
     pub fill_received: Option<std::time::Instant>,
 }
 
@@ -127,6 +130,11 @@ impl<'a> Cx<'a> {
     /// Open the Promotion dialog (the typed confirmation) on this row's promotion.
     pub fn promote(&mut self, g: crate::engine::gate::PromotionGate) {
         self.fx.promotion = Some(g);
+    }
+
+    /// Open the grant dialog (the typed confirmation) on the grant the form asked for.
+    pub fn grant(&mut self, g: crate::engine::gate::GrantGate) {
+        self.fx.grant = Some(g);
     }
 
     /// A venue's fill arrived at `at` (the event loop logs how long it took to show).

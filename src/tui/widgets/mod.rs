@@ -1,5 +1,6 @@
 //! Widgets shared by the screens.
 
+pub mod automation;
 pub mod columns;
 pub mod form;
 pub mod ladder;

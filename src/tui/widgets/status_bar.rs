@@ -1,5 +1,6 @@
-//! The persistent status bar: the most severe unacknowledged alert, counts by severity, jobs
-//! in progress, the last message. Severity is a symbol and a word as well as a colour.
+//! The persistent status bar: what is halted, what awaits approval, which corridors run under
+//! automation, the most severe unacknowledged alert, counts by severity, jobs in progress, the
+//! last message. Severity is a symbol and a word as well as a colour.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -45,6 +46,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             t.warning,
         ));
     }
+    // Where orders may go out without a keypress: always in sight, on every tab.
+    spans.extend(super::automation::spans(&app.shared.execution.automation, app.now_ms, t));
     // One message at a time: the operator's last action's outcome while it is fresh, else the
     // worst alert's text. Both are cut to the room left, with an ellipsis, never run into the
     // counts on the right.

@@ -114,7 +114,7 @@ mod tests {
 
     fn drawn(screen: &AboutScreen, shared: &Shared) -> String {
         let (theme, keymap, jobs) = (Theme::builtin("default").unwrap(), Keymap::defaults(), Jobs::default());
-        let cx = DrawCx { theme: &theme, keymap: &keymap, shared, jobs: &jobs };
+        let cx = DrawCx { theme: &theme, keymap: &keymap, shared, jobs: &jobs, now_ms: 0 };
         let mut term = Terminal::new(TestBackend::new(100, 8)).unwrap();
         term.draw(|f| screen.draw(f, f.area(), &cx)).unwrap();
         let buf = term.backend().buffer().clone();

@@ -1,6 +1,7 @@
 //! The Corridors tab: every corridor with its state (a symbol and a word), and the selected
-//! one's venue connection, balances, positions, open orders, recent fills and the intents
-//! waiting for approval, each with its preflight verdict and why it cannot be approved yet.
+//! one's venue connection, balances, positions, open orders, recent fills, its grants of
+//! automation, and the intents waiting for approval, each with its preflight verdict and why it
+//! cannot be approved yet.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -12,7 +13,8 @@ use super::CorridorsScreen;
 use crate::engine::execution::ArmState;
 use crate::engine::time::fmt_ms;
 use crate::engine::CorridorDetail;
-use crate::tui::jobs::{JobKey, Jobs};
+use crate::tui::jobs::JobKey;
+use crate::tui::screens::DrawCx;
 use crate::tui::theme::Theme;
 
 pub(super) fn state_mark(s: ArmState, t: &Theme) -> (String, Style) {
@@ -25,7 +27,8 @@ pub(super) fn state_mark(s: ArmState, t: &Theme) -> (String, Style) {
     (format!("{sym} {}", s.name().to_uppercase()), style)
 }
 
-pub(super) fn draw(f: &mut Frame, area: Rect, c: &CorridorsScreen, jobs: &Jobs, t: &Theme) {
+pub(super) fn draw(f: &mut Frame, area: Rect, c: &CorridorsScreen, cx: &DrawCx) {
+    let (jobs, t) = (cx.jobs, cx.theme);
     let [left, right] = Layout::horizontal([Constraint::Length(34), Constraint::Min(20)]).areas(area);
     let mut lines = Vec::new();
     for (i, (s, st)) in c.list.iter().enumerate() {
@@ -45,7 +48,13 @@ pub(super) fn draw(f: &mut Frame, area: Rect, c: &CorridorsScreen, jobs: &Jobs, 
     let block = Block::bordered().title(" Corridors (h/l) ").border_style(t.border);
     f.render_widget(Paragraph::new(lines).style(t.base).block(block), left);
     match &c.detail {
-        Some(d) => draw_detail(f, right, d, c.intent_sel.index, t),
+        Some(d) => {
+            let mut grants = super::grant::list::lines(c.grants.as_ref(), &d.corridor, cx.now_ms, t);
+            if let Some((refused, text)) = &c.grant_outcome {
+                grants.push(Line::styled(format!("  {text}"), if *refused { t.critical } else { t.ok }));
+            }
+            draw_detail(f, right, d, c.intent_sel.index, grants, t)
+        }
         None => {
             let block = Block::bordered().border_style(t.border);
             let text = if c.list.is_empty() { "" } else { "reading the corridor…" };
@@ -54,7 +63,8 @@ pub(super) fn draw(f: &mut Frame, area: Rect, c: &CorridorsScreen, jobs: &Jobs, 
     }
 }
 
-fn draw_detail(f: &mut Frame, area: Rect, d: &CorridorDetail, sel: usize, t: &Theme) {
+/// `grants`: the corridor's grants section, drawn above the intents awaiting approval.
+fn draw_detail(f: &mut Frame, area: Rect, d: &CorridorDetail, sel: usize, grants: Vec<Line>, t: &Theme) {
     let (mark, mstyle) = state_mark(d.state, t);
     let mut head = vec![Span::styled(mark, mstyle)];
     if let Some(l) = &d.lease {
@@ -121,6 +131,8 @@ fn draw_detail(f: &mut Frame, area: Rect, d: &CorridorDetail, sel: usize, t: &Th
             x.status
         )));
     }
+    lines.push(Line::raw(""));
+    lines.extend(grants);
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         format!("awaiting approval ({})  Enter reviews the selected one", d.pending.len()),

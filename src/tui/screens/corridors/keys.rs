@@ -1,5 +1,6 @@
 //! The Corridors tab's keys: Left/Right choose the corridor, Up/Down the pending intent, Enter
-//! reviews it in the order dialog, `a` arms, `d` disarms after asking.
+//! reviews it in the order dialog, `a` arms, `d` disarms after asking, `A` opens the grant
+//! form, `x` the revoke form.
 
 use super::CorridorsScreen;
 use crate::tui::app::Confirm;
@@ -44,6 +45,8 @@ impl CorridorsScreen {
                     cx.ask(Confirm::Disarm, Some(id.to_string()), Some(Cmd::Disarm(id)));
                 }
             }
+            Action::Grant => self.open_grant_form(cx),
+            Action::RevokeGrant => self.open_revoke_form(cx),
             _ => {}
         }
     }

@@ -1,6 +1,8 @@
-//! The Corridors tab: every corridor with its arm state, the selected one's venue view and
-//! pending intents. Enter on an intent opens the order confirm dialog (the app's: the gate
-//! between a keypress and a live order); `a` arms, `d` disarms after asking.
+//! The Corridors tab: every corridor with its arm state, the selected one's venue view, pending
+//! intents and grants of automation. Enter on an intent opens the order confirm dialog (the
+//! app's: the gate between a keypress and a live order); `a` arms, `d` disarms after asking;
+//! `A` grants automation through a form and the typed-confirmation dialog, `x` revokes it
+//! ([`grant`]).
 //!
 //! The screen also keeps armed corridors alive: it renews the dead-man timers of the ones it
 //! armed itself, arms again (reconciling first) those armed by another process before renewing
@@ -10,6 +12,7 @@
 //! read once.
 
 mod draw;
+pub mod grant;
 mod keys;
 mod results;
 mod state;
@@ -48,10 +51,19 @@ impl Screen for CorridorsScreen {
     }
 
     fn context(&self) -> Context {
-        Context::Corridors
+        match (&self.grant_form, &self.revoke_form) {
+            (None, None) => Context::Corridors,
+            _ => Context::Form,
+        }
     }
 
-    fn on_action(&mut self, action: Option<Action>, _: &KeyEvent, cx: &mut Cx) {
+    fn on_action(&mut self, action: Option<Action>, ev: &KeyEvent, cx: &mut Cx) {
+        if self.grant_form.is_some() {
+            return self.grant_form_key(action, ev, cx);
+        }
+        if self.revoke_form.is_some() {
+            return self.revoke_form_key(action, ev, cx);
+        }
         if let Some(action) = action {
             self.key(action, cx);
         }
@@ -64,6 +76,7 @@ impl Screen for CorridorsScreen {
     /// What the tab shows is read as it opens.
     fn on_show(&mut self, cx: &mut Cx) {
         cx.start(self.poll());
+        cx.poll(Cmd::LoadGrants);
     }
 
     fn on_tick(&mut self, shown: Shown, cx: &mut Cx) {
@@ -74,6 +87,11 @@ impl Screen for CorridorsScreen {
         let reading = |id: &CorridorId| cx.running(&JobKey::CorridorDetail(id.clone()));
         let detail = self.selected().filter(|id| shown == Shown::Yes && !reading(id)).cloned();
         if cx.ticks.is_multiple_of(5) {
+            // The grants with the summaries: a revocation from elsewhere (a kill, the CLI)
+            // shows within a poll.
+            if shown == Shown::Yes {
+                cx.poll(Cmd::LoadGrants);
+            }
             let keep_alive: Vec<_> = self.armed().into_iter().filter(|c| self.owned.contains(c)).collect();
             let renews = !keep_alive.is_empty();
             let poll = Cmd::PollCorridors(CorridorPoll { keep_alive, detail });
@@ -97,6 +115,12 @@ impl Screen for CorridorsScreen {
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, cx: &DrawCx) {
-        draw::draw(f, area, self, cx.jobs, cx.theme);
+        draw::draw(f, area, self, cx);
+        if let Some(g) = &self.grant_form {
+            grant::form::draw(f, area, g, cx.theme);
+        }
+        if let Some(r) = &self.revoke_form {
+            grant::revoke::draw(f, area, r, cx.theme);
+        }
     }
 }

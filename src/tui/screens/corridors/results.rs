@@ -11,6 +11,9 @@ use crate::tui::screens::Cx;
 impl CorridorsScreen {
     /// Returns whether what the tab draws changed.
     pub(super) fn result(&mut self, r: &mut Option<Loaded>, cx: &mut Cx) -> bool {
+        if let Some(changed) = self.grant_result(r, cx) {
+            return changed;
+        }
         match r.take() {
             Some(Loaded::CorridorList(l)) => {
                 let same = l == self.list;

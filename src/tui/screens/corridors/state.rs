@@ -30,6 +30,14 @@ pub struct CorridorsScreen {
     pub adopting: std::collections::BTreeSet<CorridorId>,
     /// Corridors whose account stream runs.
     pub watching: std::collections::BTreeSet<CorridorId>,
+    /// Every grant as last read (None: not yet; Err: unknown), the selected corridor's shown.
+    pub grants: Option<Result<Vec<crate::engine::automation::GrantView>, String>>,
+    /// The grant form, while open (see `grant`).
+    pub grant_form: Option<super::grant::form::GrantForm>,
+    /// The revoke form, while open.
+    pub revoke_form: Option<super::grant::revoke::RevokeForm>,
+    /// The last grant or revocation asked for: whether it was refused, and what to say.
+    pub grant_outcome: Option<(bool, String)>,
 }
 
 impl CorridorsScreen {

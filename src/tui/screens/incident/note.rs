@@ -5,11 +5,10 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::tui::keymap::Action;
-use crate::tui::panes::centered;
+use crate::tui::panes::popup;
 use crate::tui::theme::Theme;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -68,12 +67,5 @@ pub fn draw(f: &mut Frame, area: Rect, id: &str, places: &str, n: &Note, t: &The
         lines.push(Line::styled(format!("not closed: {why}"), t.critical));
     }
     lines.push(Line::styled("Enter  close with this note      Esc  cancel", t.dim));
-    let width = area.width.saturating_sub(4).min(96);
-    let inner = width.saturating_sub(2).max(1) as usize;
-    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
-    let r = centered(area, width, rows as u16 + 2);
-    f.render_widget(Clear, r);
-    let block =
-        Block::bordered().title(Line::styled(" Close with a note ", t.title)).border_style(t.border_focus);
-    f.render_widget(Paragraph::new(lines).style(t.base).wrap(Wrap { trim: false }).block(block), r);
+    popup::draw(f, area, lines, Line::styled(" Close with a note ", t.title), t.border_focus, 96, t);
 }
