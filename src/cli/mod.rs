@@ -11,6 +11,7 @@ mod execution;
 mod incidents;
 mod live;
 mod logging;
+mod notify;
 mod output;
 mod paper;
 mod pretrade;
@@ -208,6 +209,7 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Order(cmd)) => venues::order(engine, cmd),
         Some(Command::Corridor(cmd)) => corridor::dispatch(engine, cmd),
         Some(Command::Signals(cmd)) => signals::dispatch(engine, cmd),
+        Some(Command::Notify(cmd)) => notify::dispatch(engine, cmd),
         Some(Command::Report { id, out, .. }) => (
             "report",
             (|| {

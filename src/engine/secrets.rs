@@ -136,6 +136,9 @@ pub enum CredentialKey {
     Venue { venue: crate::engine::execution::Venue, account: String },
     /// An operator's approval signing key (`execution::operator_key`).
     Operator { operator: String },
+    /// A notification channel's secret (a bot token, an SMTP password, a bearer token), named
+    /// by the channel of notify.toml.
+    Notify { notify: String },
 }
 
 impl CredentialKey {
@@ -147,11 +150,16 @@ impl CredentialKey {
         CredentialKey::Operator { operator: name.to_string() }
     }
 
-    /// The keyring user name: `venue/account`, or `operator/<name>`.
+    pub fn notify(channel: &str) -> CredentialKey {
+        CredentialKey::Notify { notify: channel.to_string() }
+    }
+
+    /// The keyring user name: `venue/account`, `operator/<name>` or `notify/<channel>`.
     pub fn name(&self) -> String {
         match self {
             CredentialKey::Venue { venue, account } => format!("{venue}/{account}"),
             CredentialKey::Operator { operator } => format!("operator/{operator}"),
+            CredentialKey::Notify { notify } => format!("notify/{notify}"),
         }
     }
 }
@@ -289,6 +297,7 @@ fn store_hint(key: &CredentialKey) -> String {
             format!("store it with `quantlab secrets set {venue} --account {account}`")
         }
         CredentialKey::Operator { .. } => "it is created on the first approval".to_string(),
+        CredentialKey::Notify { notify } => format!("store it with `quantlab notify secret set {notify}`"),
     }
 }
 

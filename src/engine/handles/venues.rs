@@ -61,6 +61,8 @@ impl Venues<'_> {
                 let (venue, account, operator) = match &n.key {
                     CredentialKey::Venue { venue, account } => (Some(*venue), Some(account.clone()), None),
                     CredentialKey::Operator { operator } => (None, None, Some(operator.clone())),
+                    // A notification channel's secret: its name (`notify/<channel>`) says it.
+                    CredentialKey::Notify { .. } => (None, None, None),
                 };
                 CredentialName {
                     name: n.key.name(),
