@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::config::{self, Channel, NotifyConfig};
 use super::error::NotifyError;
 use super::log::{self, DeliveryRecord, DeliveryStatus, Outcome};
-use super::message::{Message, MessageKind};
+use super::message::Message;
 use super::state::{self, Job, State};
 use super::{channel, quiet, route, summary};
 use crate::engine::alerts::{self, codes, Ack, Alert, Severity};
@@ -144,9 +144,9 @@ impl Dispatcher {
             }
         };
         let mut report = TickReport::default();
-        let mut st = match state::load(&self.ws) {
-            Some(s) => s,
-            None => self.fresh(&cfg, now),
+        let (mut st, fresh) = match state::load(&self.ws) {
+            Some(s) => (s, false),
+            None => (self.fresh(&cfg, now), true),
         };
         let before = st.clone();
         self.route_new(&cfg, &mut st, now, &mut report)?;
@@ -155,7 +155,8 @@ impl Dispatcher {
         self.deliver(&cfg, &mut st, now, &mut report)?;
         st.dedup.prune(i64::from(cfg.dedup_minutes) * 60_000, now);
         st.rate.prune(now);
-        if st != before {
+        // A fresh state is saved at once: its cursor is where the next pass starts reading.
+        if fresh || st != before {
             state::save(&self.ws, &st)?;
         }
         Ok(report)
@@ -252,7 +253,16 @@ impl Dispatcher {
             }
             st.dedup.record(name, &a.code, &a.source, now);
             st.rate.record(name, now);
-            st.queue.push(Job { channel: name.clone(), message: msg.clone(), attempts: 0, next_ms: now });
+            let mut message = msg.clone();
+            // The first message through after some were held back says so.
+            if let Some(h) = st.rate.take_held(name) {
+                message.body.push_str(&format!(
+                    "\n\n(+{} alert(s) held back by this channel's max_per_hour since {}: `quantlab notify log`)",
+                    h.count,
+                    fmt_ms(h.since_ms)
+                ));
+            }
+            st.queue.push(Job { channel: name.clone(), message, attempts: 0, next_ms: now });
             report.queued += 1;
             queued_to.push(name.clone());
         }
@@ -327,7 +337,7 @@ impl Dispatcher {
         }
         // A channel taken out of the file takes its waiting messages with it.
         let mut groups: Vec<(Channel, Vec<Job>)> = Vec::new();
-        for mut job in due.drain(..) {
+        for job in due.drain(..) {
             let Some(ch) = cfg.channel(&job.channel).cloned() else {
                 tracing::warn!("notify: channel {} is no longer in notify.toml; its message is dropped", job.channel);
                 continue;
@@ -335,18 +345,7 @@ impl Dispatcher {
             match groups.iter_mut().find(|(c, _)| c.name == ch.name) {
                 Some((_, jobs)) if jobs.len() >= PER_PASS => st.queue.push(job),
                 Some((_, jobs)) => jobs.push(job),
-                None => {
-                    if job.message.kind == MessageKind::Alert {
-                        if let Some(h) = st.rate.take_held(&ch.name) {
-                            job.message.body.push_str(&format!(
-                                "\n\n(+{} alert(s) held back by this channel's max_per_hour since {}: `quantlab notify log`)",
-                                h.count,
-                                fmt_ms(h.since_ms)
-                            ));
-                        }
-                    }
-                    groups.push((ch, vec![job]));
-                }
+                None => groups.push((ch, vec![job])),
             }
         }
         let http = self.http(cfg.delivery.timeout_seconds)?;
