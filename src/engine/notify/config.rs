@@ -755,7 +755,7 @@ channels = ["mail"]
     }
 
     #[test]
-    fn the_documented_example_parses() {
+    fn a_file_with_every_kind_of_channel_parses() {
         let c = parse(GOOD, Path::new("notify.toml")).unwrap();
         assert_eq!(c.utc_offset_minutes, 60);
         assert_eq!(c.channels.len(), 4);
@@ -806,6 +806,16 @@ channels = ["mail"]
         assert_eq!(key, "channels.phone.max_per_hour");
         let (_, key, _) = field(&format!("{GOOD}\n[delivery]\nmax_attempts = 0\n"));
         assert_eq!(key, "delivery.max_attempts");
+    }
+
+    #[test]
+    fn the_example_in_the_docs_parses() {
+        let doc = include_str!("../../../docs/notifications.md");
+        let block = doc.split("```toml").nth(1).and_then(|b| b.split("```").next()).unwrap();
+        let c = parse(block, Path::new("notify.toml")).unwrap();
+        assert_eq!(c.channels.len(), 4);
+        assert_eq!(c.routes.len(), 2);
+        assert_eq!(c.escalation.unwrap().chain, ["tg", "phone", "mail"]);
     }
 
     #[test]

@@ -22,6 +22,7 @@ use super::error::NotifyError;
 use super::log::{self, DeliveryRecord, DeliveryStatus, Outcome};
 use super::message::Message;
 use super::state::{self, Job, State};
+use super::quiet::local_day;
 use super::{channel, quiet, route, summary};
 use crate::engine::alerts::{self, codes, Ack, Alert, Severity};
 use crate::engine::error::{Error, Result};
@@ -56,12 +57,6 @@ pub struct Dispatcher {
 
 fn alerts_log(ws: &Workspace) -> std::path::PathBuf {
     ws.root().join("alerts").join("alerts.jsonl")
-}
-
-/// The local day (YYYY-MM-DD) at `now` in `offset` minutes east of UTC.
-pub fn local_day(now: i64, offset_minutes: i32) -> String {
-    let local = now + i64::from(offset_minutes) * 60_000;
-    fmt_ms(local.div_euclid(crate::engine::time::MS_PER_DAY) * crate::engine::time::MS_PER_DAY)[..10].to_string()
 }
 
 impl Dispatcher {

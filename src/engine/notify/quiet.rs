@@ -9,6 +9,13 @@ pub fn local_minute(now_ms: i64, utc_offset_minutes: i32) -> u32 {
     m.rem_euclid(1440) as u32
 }
 
+/// The local day (YYYY-MM-DD) at `now_ms`.
+pub fn local_day(now_ms: i64, utc_offset_minutes: i32) -> String {
+    use crate::engine::time::{fmt_ms, MS_PER_DAY};
+    let local = now_ms + i64::from(utc_offset_minutes) * 60_000;
+    fmt_ms(local.div_euclid(MS_PER_DAY) * MS_PER_DAY)[..10].to_string()
+}
+
 /// Whether `channel` is inside its quiet hours at `now_ms`.
 pub fn is_quiet(q: &Quiet, utc_offset_minutes: i32, channel: &str, now_ms: i64) -> bool {
     if !q.channels.iter().any(|c| c == channel) {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::dispatch::local_day;
+use super::quiet::local_day;
 use super::message::{Message, MessageKind};
 use crate::engine::alerts::{self, codes, Alert, Severity};
 use crate::engine::contract::CONTRACT_VERSION;
