@@ -307,3 +307,27 @@ fn test_message() -> quantlab::engine::notify::message::Message {
         alert: None,
     }
 }
+
+#[test]
+fn an_invalid_file_sends_nothing_and_says_so_once() {
+    let http = HttpReceiver::start();
+    let smtp = SmtpSink::start();
+    let good = config(&http, &smtp, "[[route]]\nchannels = [\"hook\"]\n");
+    let mut s = Setup::new(&good.replace("channels = [\"hook\"]", "channels = [\"hoook\"]"));
+    for i in 0..3 {
+        let e = s.d.tick(NOON + i * 1000).unwrap_err();
+        let Some(quantlab::engine::notify::NotifyError::Field { key, .. }) = e.domain() else {
+            panic!("{e:?}")
+        };
+        assert_eq!(key, "route[1].channels");
+    }
+    let raised: Vec<_> = s.alerts().into_iter().filter(|a| a.alert.code == "NOTIFY_CONFIG").collect();
+    assert_eq!(raised.len(), 1);
+    assert!(raised[0].alert.message.contains("'hoook'"));
+    // Fixed: the pass works, and the alert about the file goes out like any other.
+    std::fs::write(s.dir.path().join("notify.toml"), &good).unwrap();
+    s.d.tick(NOON + 5000).unwrap();
+    s.raise(codes::ORDER_REJECTED, "kraken:main", "rejected");
+    s.d.tick(NOON + 6000).unwrap();
+    assert_eq!(http.at("/hook").len(), 1);
+}

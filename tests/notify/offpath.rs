@@ -91,3 +91,14 @@ fn two_dispatchers_on_one_workspace_deliver_each_alert_once() {
     assert!(by[0] != holder.by && by[1..].iter().all(|b| *b == holder.by), "{by:?}");
     drop(rest);
 }
+
+#[test]
+fn without_notify_toml_the_dispatcher_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::with_credentials(Workspace::at(dir.path()), Arc::new(MemoryStore::default()));
+    let bg = engine.notify().background("console");
+    quantlab::engine::alerts::raise(engine.workspace(), codes::ORDER_REJECTED, "kraken:main", "r").unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    drop(bg);
+    assert!(!dir.path().join("notify").exists(), "notifications are off: nothing under notify/");
+}

@@ -75,7 +75,8 @@ fn serve(ws: &Workspace, store: &Arc<dyn CredentialStore>, by: &str, stop: &Atom
     let mut dispatcher: Option<Dispatcher> = None;
     let mut last_error: Option<String> = None;
     while !stop.load(Ordering::Relaxed) {
-        if lock.is_none() {
+        // Without notify.toml notifications are off: nothing is locked or written.
+        if lock.is_none() && super::config::path(ws).exists() {
             match try_lock(ws, by) {
                 Ok(l) => lock = l,
                 Err(e) => tracing::warn!("notify: {e}"),

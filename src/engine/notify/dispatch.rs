@@ -53,6 +53,8 @@ pub struct Dispatcher {
     rt: tokio::runtime::Runtime,
     http: Option<(u32, reqwest::Client)>,
     config: Option<(String, NotifyConfig)>,
+    /// The last invalid notify.toml's error, raised as NOTIFY_CONFIG.
+    config_error: Option<String>,
 }
 
 fn alerts_log(ws: &Workspace) -> std::path::PathBuf {
@@ -68,7 +70,7 @@ impl Dispatcher {
             .enable_all()
             .build()
             .map_err(|e| NotifyError::Start(e.to_string()))?;
-        Ok(Dispatcher { ws, store, by: by.into(), rt, http: None, config: None })
+        Ok(Dispatcher { ws, store, by: by.into(), rt, http: None, config: None, config_error: None })
     }
 
     /// notify.toml as it is now; `None` when there is none. Parsed again only when its text
@@ -131,10 +133,17 @@ impl Dispatcher {
     /// acknowledged) and is returned as the error; nothing is sent until it is fixed.
     pub fn tick(&mut self, now: i64) -> Result<TickReport> {
         let cfg = match self.reload() {
-            Ok(Some(c)) => c,
+            Ok(Some(c)) => {
+                self.config_error = None;
+                c
+            }
             Ok(None) => return Ok(TickReport { idle: true, ..TickReport::default() }),
             Err(e) => {
-                let _ = alerts::raise_once(&self.ws, codes::NOTIFY_CONFIG, "notify", &e.message);
+                // Raised when the error is new to this dispatcher, not looked up every pass.
+                if self.config_error.as_deref() != Some(e.message.as_str()) {
+                    let _ = alerts::raise_once(&self.ws, codes::NOTIFY_CONFIG, "notify", &e.message);
+                    self.config_error = Some(e.message.clone());
+                }
                 return Err(e);
             }
         };
