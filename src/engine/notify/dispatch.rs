@@ -106,6 +106,9 @@ impl Dispatcher {
             .timeout(t)
             .connect_timeout(t)
             .user_agent(concat!("quantlab-notify/", env!("CARGO_PKG_VERSION")))
+            // A redirect is a failure, not a second request: a token or bearer header is sent
+            // only to the URL the operator wrote.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| NotifyError::Start(e.without_url().to_string()))?;
         self.http = Some((timeout_seconds, c.clone()));
