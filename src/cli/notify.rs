@@ -34,7 +34,8 @@ pub fn dispatch(engine: &Engine, cmd: &NotifyCmd) -> (&'static str, Result<Outco
         NotifyCmd::Test { channel } => (
             "notify test",
             n.test(channel).map(|r| {
-                let text = format!("delivered a test message on {} ({}) in {} ms\n", r.channel, r.channel_kind, r.duration_ms.unwrap_or(0));
+                let took = r.duration_ms.map_or("unknown".to_string(), |ms| format!("{ms} ms"));
+                let text = format!("delivered a test message on {} ({}) in {took}\n", r.channel, r.channel_kind);
                 Outcome::ok("notify test", &r, text)
             }),
         ),

@@ -171,3 +171,47 @@ fn a_telegram_token_in_the_keyring_is_used_and_never_shown() {
     assert!(names.contains(&format!("notify/{ch}").as_str()), "{names:?}");
     assert_no_secret_under(ws.path());
 }
+
+#[cfg(unix)]
+#[test]
+fn notify_run_delivers_from_its_own_process_until_sigterm() {
+    let http = HttpReceiver::start();
+    let ws = Ws::new();
+    let toml = format!(
+        "schema_version = 1\n\n[channels.hook]\nkind = \"webhook\"\nurl = \"{}/in\"\n\n[[route]]\nchannels = [\"hook\"]\n",
+        http.base
+    );
+    std::fs::write(ws.path().join("notify.toml"), toml).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_quantlab"))
+        .arg("--workspace")
+        .arg(ws.path())
+        .args(["--json", "notify", "run"])
+        .env_remove("QUANTLAB_WORKSPACE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let workspace = quantlab::engine::workspace::Workspace::at(ws.path());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !ws.path().join("notify/state.json").exists() {
+        assert!(std::time::Instant::now() < deadline, "notify run never made its first pass");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let (_, v) = ws.json(&["notify", "status"]);
+    assert_eq!(v["result"]["dispatcher"]["by"], "daemon", "{v}");
+    quantlab::engine::alerts::raise(&workspace, quantlab::engine::alerts::codes::KILL_SWITCH, "all", "halt")
+        .unwrap();
+    while http.at("/in").is_empty() {
+        assert!(std::time::Instant::now() < deadline, "never delivered");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(http.at("/in")[0].json()["alert"]["code"], "KILL_SWITCH");
+    // SIGTERM: it stops after its pass, exit 0.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["result"]["stopped"], true);
+    let (_, v) = ws.json(&["notify", "status"]);
+    assert!(v["result"]["dispatcher"].is_null(), "nothing delivers after it stopped: {v}");
+}

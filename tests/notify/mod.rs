@@ -2,7 +2,7 @@
 //! for the webhook, ntfy and the Telegram Bot API, and an SMTP sink. The dispatcher runs in
 //! process with an injected clock (routing, dedup, rate limits, quiet hours, escalation,
 //! retries), in its background thread (off the trading path), and through the binary
-//! (`notify test`, `log`, `status`).
+//! (`notify test`, `log`, `status`, `run`).
 
 mod cli;
 mod delivery;
