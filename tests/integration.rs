@@ -20,6 +20,7 @@ mod console;
 mod execution;
 mod incidents;
 mod live;
+mod notify;
 mod promotion;
 mod venues;
 

@@ -22,6 +22,8 @@ mod audit;
 pub use audit::AuditCmd;
 mod signals;
 pub use signals::SignalsCmd;
+mod notify;
+pub use notify::{NotifyCmd, NotifySecretCmd};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -203,6 +205,10 @@ pub enum Command {
     /// Research signals from upstream desks: intake, list, show, triage, research, rules.
     #[command(subcommand)]
     Signals(SignalsCmd),
+    /// Notifications: alerts routed from notify.toml to a webhook, ntfy, Telegram or email;
+    /// test a channel, the delivery log, status, the daily summary, the dispatcher, secrets.
+    #[command(subcommand)]
+    Notify(NotifyCmd),
     /// Write a self-contained HTML tearsheet of a run, portfolio or sweep.
     Report {
         /// Run id, portfolio id, sweep id (or unique prefixes).

@@ -352,7 +352,7 @@ pub fn reconcile(engine: &Engine, v: &str, account: &str) -> Result<Outcome> {
 }
 
 /// The secret from stdin: without echo on a terminal, the first line otherwise (pipes).
-fn read_secret() -> Result<Secret> {
+pub(super) fn read_secret() -> Result<Secret> {
     let s = if std::io::stdin().is_terminal() {
         rpassword::prompt_password("secret (not echoed): ")
             .map_err(|source| SecretsError::Unreadable { from: "", source })?

@@ -109,7 +109,11 @@ pub fn dispatch(engine: &Engine, cmd: &LiveCmd) -> (&'static str, Result<Outcome
     let live = engine.live();
     match cmd {
         LiveCmd::Start(a) => ("live start", start(engine, a)),
-        LiveCmd::Run { id } => ("live run", live.run(id).map(|s| finished("live run", s))),
+        LiveCmd::Run { id } => {
+            // A runner delivers notifications while it trades (one process at a time does).
+            let _notify = engine.notify().background(&format!("live:{id}"));
+            ("live run", live.run(id).map(|s| finished("live run", s)))
+        }
         LiveCmd::List => (
             "live list",
             live.list().map(|all| {

@@ -12,6 +12,7 @@ mod grants;
 mod incidents;
 mod live;
 mod logging;
+mod notify;
 mod output;
 mod paper;
 mod pretrade;
@@ -210,6 +211,7 @@ fn dispatch(engine: &Engine, cli: &Cli) -> (&'static str, Result<Outcome>) {
         Some(Command::Order(cmd)) => venues::order(engine, cmd),
         Some(Command::Corridor(cmd)) => corridor::dispatch(engine, cmd),
         Some(Command::Signals(cmd)) => signals::dispatch(engine, cmd),
+        Some(Command::Notify(cmd)) => notify::dispatch(engine, cmd),
         Some(Command::Report { id, out, .. }) => (
             "report",
             (|| {

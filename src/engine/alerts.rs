@@ -140,6 +140,16 @@ pub mod codes {
     /// its live session); the message says why. The research workspace works without it.
     pub const DEMO_LIVE_OFF: (&str, Severity) = ("DEMO_LIVE_OFF", Severity::Warning);
 
+    // Notifications (docs/notifications.md). Warnings, never critical: a channel that cannot
+    // deliver is not an incident of the trading, and each is routed to the other channels only.
+    /// A notification channel failed a delivery (raised when it starts failing); it retries
+    /// with backoff.
+    pub const NOTIFY_FAILED: (&str, Severity) = ("NOTIFY_FAILED", Severity::Warning);
+    /// A notification was given up after its last attempt; the delivery log has each attempt.
+    pub const NOTIFY_UNDELIVERED: (&str, Severity) = ("NOTIFY_UNDELIVERED", Severity::Warning);
+    /// notify.toml does not validate: nothing is sent until it is fixed.
+    pub const NOTIFY_CONFIG: (&str, Severity) = ("NOTIFY_CONFIG", Severity::Warning);
+
     /// Every code with its severity, for docs and the promotion gate's coverage check.
     pub const EXECUTION: &[(&str, Severity)] = &[
         ORDER_SUBMITTED,

@@ -130,6 +130,12 @@ impl Engine {
         self.credentials.as_ref()
     }
 
+    /// The credential store, shared: for a thread of this engine's (the notification
+    /// dispatcher) that outlives a borrow.
+    pub(crate) fn credentials_shared(&self) -> std::sync::Arc<dyn crate::engine::secrets::CredentialStore> {
+        self.credentials.clone()
+    }
+
     pub fn workspace(&self) -> &Workspace {
         &self.ws
     }

@@ -16,6 +16,7 @@ use super::execution::operator_key_error::OperatorKeyError;
 use super::execution::policy_error::PolicyError;
 use super::incidents::IncidentError;
 use super::live::LiveError;
+use super::notify::NotifyError;
 use super::paper::PaperError;
 use super::pretrade::PretradeError;
 use super::promotion::PromotionError;
@@ -557,6 +558,20 @@ impl From<PromotionError> for Error {
             | P::NoLiveStageOnFake { .. }
             | P::NotPromoted { .. }
             | P::SessionCandidateUnknown(_) => Refused,
+        };
+        wrap(kind, e)
+    }
+}
+
+impl From<NotifyError> for Error {
+    fn from(e: NotifyError) -> Self {
+        use NotifyError as N;
+        let kind = match &e {
+            // notify.toml and a channel's name are the operator's input.
+            N::Field { .. } | N::BadName(_) => BadInput,
+            N::NoConfig(_) | N::UnknownChannel { .. } => NotFound,
+            // The channel did not take the message (its server, the network, a missing secret).
+            N::Delivery { .. } | N::Start(_) => Runtime,
         };
         wrap(kind, e)
     }

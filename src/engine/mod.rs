@@ -37,6 +37,7 @@ pub mod indicator_spec;
 pub mod indicators;
 pub mod live;
 pub mod loopback;
+pub mod notify;
 pub mod paper;
 pub mod pretrade;
 pub mod promotion;

@@ -139,6 +139,9 @@ pub enum CredentialKey {
     /// The key a grant's automated approvals are signed with (`automation::key`), made with
     /// the grant and deleted when it is revoked.
     Automation { grant: String },
+    /// A notification channel's secret (a bot token, an SMTP password, a bearer token), named
+    /// by the channel of notify.toml.
+    Notify { notify: String },
 }
 
 impl CredentialKey {
@@ -154,12 +157,18 @@ impl CredentialKey {
         CredentialKey::Automation { grant: grant.to_string() }
     }
 
-    /// The keyring user name: `venue/account`, `operator/<name>` or `automation/<grant id>`.
+    pub fn notify(channel: &str) -> CredentialKey {
+        CredentialKey::Notify { notify: channel.to_string() }
+    }
+
+    /// The keyring user name: `venue/account`, `operator/<name>`, `automation/<grant id>` or
+    /// `notify/<channel>`.
     pub fn name(&self) -> String {
         match self {
             CredentialKey::Venue { venue, account } => format!("{venue}/{account}"),
             CredentialKey::Operator { operator } => format!("operator/{operator}"),
             CredentialKey::Automation { grant } => format!("automation/{grant}"),
+            CredentialKey::Notify { notify } => format!("notify/{notify}"),
         }
     }
 }
@@ -300,6 +309,7 @@ fn store_hint(key: &CredentialKey) -> String {
         CredentialKey::Automation { grant } => {
             format!("it is made with its grant: {grant} cannot automate without it; make a new grant in the console")
         }
+        CredentialKey::Notify { notify } => format!("store it with `quantlab notify secret set {notify}`"),
     }
 }
 

@@ -83,6 +83,8 @@ pub fn run(engine: &Engine, opts: &Options) -> Result<()> {
     // Readable panic reports; the terminal hook installed next restores the screen first.
     let _ = color_eyre::install();
     let (theme, keymap) = setup(engine, opts)?;
+    // Notifications are delivered while the console is open (one process at a time does).
+    let _notify = engine.notify().background("console");
     let stop =
         terminal::termination_flag().map_err(|e| Error::runtime(format!("cannot watch signals: {e}")))?;
     let mut term = terminal::enter().map_err(|e| Error::runtime(format!("cannot open the console: {e}")))?;

@@ -1,5 +1,5 @@
 //! The operator's TOML files: the execution policy (also as loaded by a command that then
-//! writes), the console keymap and themes, `venues.toml` and `quantlab.toml`.
+//! writes), the console keymap and themes, `venues.toml`, `quantlab.toml` and `notify.toml`.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -199,4 +199,23 @@ fn quantlab_toml() {
         Ok(())
     });
     check("quantlab.toml", res);
+}
+
+#[test]
+fn notify_toml() {
+    let doc = std::fs::read_to_string(root().join("docs/notifications.md")).unwrap();
+    let seed = doc.split("```toml").nth(1).and_then(|b| b.split("```").next()).unwrap().as_bytes().to_vec();
+    let mut r = runner(1_000);
+    let res = r.run(&text_inputs(vec![seed]), |Input(bytes)| {
+        let input = bytes.clone();
+        bounded("notify.toml", &bytes, move || {
+            let text = String::from_utf8_lossy(&input).into_owned();
+            // Parsed, or refused naming the file.
+            if let Err(e) = quantlab::engine::notify::config::parse(&text, Path::new("notify.toml")) {
+                assert!(e.message.starts_with("notify.toml"), "{}", e.message);
+            }
+        });
+        Ok(())
+    });
+    check("notify.toml", res);
 }

@@ -62,6 +62,8 @@ impl Venues<'_> {
                     CredentialKey::Venue { venue, account } => (Some(*venue), Some(account.clone()), None),
                     CredentialKey::Operator { operator } => (None, None, Some(operator.clone())),
                     CredentialKey::Automation { .. } => (None, None, None),
+                    // A notification channel's secret: its name (`notify/<channel>`) says it.
+                    CredentialKey::Notify { .. } => (None, None, None),
                 };
                 CredentialName {
                     name: n.key.name(),
