@@ -91,3 +91,39 @@ fn intent_approve_without_a_grant_is_refused_and_sends_nothing() {
     assert_eq!(cli(&r.ws, &["submit", &id]).0, 3, "a live order from a script needs an automated approval");
     assert!(r.sim.placed_kraken_orders().is_empty());
 }
+
+/// The shipped systemd unit's command line, and the machine-contract requests docs/automation.md
+/// shows, are ones the CLI takes: on a session that does not exist they say "not found" (5),
+/// never "usage" (2).
+#[test]
+fn the_unit_example_and_the_documented_requests_are_commands_the_cli_takes() {
+    let ws = crate::common::Ws::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let unit = std::fs::read_to_string(root.join("examples/quantlab-live@.service")).unwrap();
+    let exec = unit.lines().find_map(|l| l.strip_prefix("ExecStart=")).expect("an ExecStart line");
+    let args: Vec<String> =
+        exec.split_whitespace().skip(1).map(|a| a.replace("%i", "no_such_session")).collect();
+    // As the unit runs it: its own flags, the workspace from the environment.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quantlab"))
+        .args(&args)
+        .env("QUANTLAB_WORKSPACE", ws.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{exec}: {}", String::from_utf8_lossy(&out.stdout));
+    let docs = std::fs::read_to_string(root.join("docs/automation.md")).unwrap();
+    let requests: Vec<&str> = docs
+        .lines()
+        .filter_map(|l| l.strip_prefix("echo '")?.split("' | quantlab --json-request -").next())
+        .collect();
+    assert_eq!(requests.len(), 3, "{requests:?}");
+    for r in requests {
+        let doc = r.replace("nightly", "no_such_session");
+        let out = ws.cmd().args(["--json-request", "-"]).write_stdin(doc.clone()).output().unwrap();
+        let code = out.status.code();
+        assert!(
+            code == Some(5) || code == Some(0),
+            "{doc}: {code:?} {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}

@@ -79,7 +79,8 @@ max_drift_alerts = 0
 # A passed promotion report (`quantlab promote check`) for the corridor under its current policy.
 require_promotion_report = true
 
-# supervised_live -> automation: a later stage. It always fails "not yet available".
+# supervised_live -> automation: a grant (docs/automation.md) automates, not a promotion: this
+# gate always fails.
 [automation]
 enabled = false
 "#;
@@ -212,7 +213,7 @@ pub fn parse(text: &str, file: &std::path::Path) -> Result<Gates> {
         }
     }
     if g.automation.enabled {
-        return Err(bad(file, "automation.enabled", "automation is not yet available: leave it false"));
+        return Err(bad(file, "automation.enabled", "a grant, not a promotion, automates (docs/automation.md): leave it false"));
     }
     Ok(g)
 }

@@ -103,7 +103,7 @@ pub fn gate(r: &Reads, c: &Candidate, to: Stage, corridor: Option<&CorridorId>) 
             Stage::Automation,
             "automation",
             false,
-            "not yet available: supervised live is the last stage today",
+            "a grant, not a promotion, automates: make one in the console (tab Corridors, A; docs/automation.md)",
             Vec::new(),
         )],
         (stage, None) => {
