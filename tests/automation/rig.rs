@@ -11,11 +11,10 @@ use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use quantlab::engine::automation::{Grant, GrantConfirmation, GrantLimits, GrantTarget};
-use quantlab::engine::data::Bars;
 use quantlab::engine::execution::{open_corridor, CorridorId, OrderType, Venue};
 use quantlab::engine::gate::{GrantGate, GrantOutcome, PromotionAction, TerminalKey, DWELL};
 use quantlab::engine::live::{LiveSession, LiveStartRequest};
-use quantlab::engine::paper::{Feed, FeedEvent};
+
 use quantlab::engine::promotion::{Candidate, Stage};
 use quantlab::engine::secrets::{CredentialKey, CredentialStore, MemoryStore, Secret};
 use quantlab::engine::workspace::Workspace;
@@ -24,10 +23,9 @@ use rust_decimal::Decimal;
 
 use crate::common::corridor::{self, CREDENTIAL};
 use crate::common::promotion;
+use crate::common::script::Script;
 use crate::common::sim_process::SimProcess;
 use crate::common::Ws;
-
-pub const HOUR: i64 = 3_600_000;
 
 /// sma_cross 2/4 on these closes wants (a cross is strictly below, then strictly above): long
 /// from bar 6, flat from 10, long from 16, flat from 21: four orders.
@@ -35,41 +33,6 @@ pub const FOUR_ORDERS: [f64; 27] = [
     12.0, 11.0, 10.0, 9.0, 8.0, 10.0, 13.0, 15.0, 15.0, 15.0, 12.0, 9.0, 7.0, 7.0, 7.0, 6.0, 9.0, 12.0, 15.0,
     16.0, 15.0, 13.0, 10.0, 8.0, 7.0, 7.0, 7.0,
 ];
-
-/// Bars revealed one a poll; `between(t)` runs before bar `t` is known (the operator's turn).
-pub struct Script {
-    pub all: Vec<f64>,
-    pub known: Bars,
-    pub between: Box<dyn FnMut(usize) + Send>,
-}
-
-impl Feed for Script {
-    fn bars(&self) -> &Bars {
-        &self.known
-    }
-    fn poll(&mut self, _now_ms: i64) -> Result<FeedEvent> {
-        let t = self.known.len();
-        if t >= self.all.len() {
-            return Ok(FeedEvent::End);
-        }
-        (self.between)(t);
-        let c = self.all[t];
-        self.known.push(1_700_000_000_000 + t as i64 * HOUR, c, c, c, c, 1.0);
-        Ok(FeedEvent::Bar { index: t, last: t + 1 == self.all.len() })
-    }
-    fn interval_ms(&self) -> i64 {
-        HOUR
-    }
-    fn cadence_ms(&self) -> i64 {
-        0
-    }
-    fn weekend_bars(&self) -> bool {
-        true
-    }
-    fn symbol(&self) -> &str {
-        "XBTUSD"
-    }
-}
 
 pub struct Rig {
     pub sim: SimProcess,
@@ -143,7 +106,7 @@ impl Rig {
         let s = self.engine.live().create(&request()).unwrap();
         let base = self.mark() - 10.0;
         let all = closes.iter().map(|c| base + c).collect();
-        let feed = Script { all, known: Bars::default(), between: Box::new(between) };
+        let feed = Script::new(all, "XBTUSD", between);
         self.engine.live().run_on(&s.id, Box::new(feed)).unwrap()
     }
 

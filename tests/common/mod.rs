@@ -11,6 +11,7 @@ pub mod promotion;
 #[cfg(unix)]
 pub mod pty;
 pub mod rewrite;
+pub mod script;
 pub mod sim;
 pub mod sim_process;
 

@@ -6,7 +6,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use quantlab::engine::data::Bars;
 use quantlab::engine::execution::paths;
 use quantlab::engine::live::{LiveError, LiveSession, LiveStartRequest, LossHit, PausedBy, Portfolio};
 use quantlab::engine::paper::control::{self, Desired};
@@ -66,7 +65,7 @@ fn closes() -> Vec<f64> {
 }
 
 fn run(r: &Rig, id: &str, closes: Vec<f64>, between: impl FnMut(usize) + Send + 'static) -> LiveSession {
-    let feed = Script { all: closes, known: Bars::default(), between: Box::new(between) };
+    let feed = Script::new(closes, "BTC/USD", between);
     r.engine.live().run_on(id, Box::new(feed)).unwrap()
 }
 

@@ -4,55 +4,19 @@
 
 use std::sync::{Arc, Mutex};
 
-use quantlab::engine::data::Bars;
 use quantlab::engine::execution::OperatorKey;
 use quantlab::engine::execution::{open_corridor, CorridorId, Venue};
 use quantlab::engine::live::{LiveError, LiveSession, LiveStartRequest};
-use quantlab::engine::paper::{Feed, FeedEvent, Status};
+use quantlab::engine::paper::Status;
 use quantlab::engine::promotion::{Candidate, CauseKind, PromotionError, Stage};
 use quantlab::engine::secrets::MemoryStore;
 use quantlab::engine::workspace::Workspace;
-use quantlab::engine::{Engine, ErrorKind, Result};
+use quantlab::engine::{Engine, ErrorKind};
 use rust_decimal::Decimal;
 
 use crate::common::promotion;
 
-pub(super) const HOUR: i64 = 3_600_000;
-
-/// Bars revealed one a poll; `between(t)` runs before bar `t` is known (the operator's turn).
-pub(super) struct Script {
-    pub(super) all: Vec<f64>,
-    pub(super) known: Bars,
-    pub(super) between: Box<dyn FnMut(usize) + Send>,
-}
-
-impl Feed for Script {
-    fn bars(&self) -> &Bars {
-        &self.known
-    }
-    fn poll(&mut self, _now_ms: i64) -> Result<FeedEvent> {
-        let t = self.known.len();
-        if t >= self.all.len() {
-            return Ok(FeedEvent::End);
-        }
-        (self.between)(t);
-        let c = self.all[t];
-        self.known.push(1_700_000_000_000 + t as i64 * HOUR, c, c, c, c, 1.0);
-        Ok(FeedEvent::Bar { index: t, last: t + 1 == self.all.len() })
-    }
-    fn interval_ms(&self) -> i64 {
-        HOUR
-    }
-    fn cadence_ms(&self) -> i64 {
-        0
-    }
-    fn weekend_bars(&self) -> bool {
-        true
-    }
-    fn symbol(&self) -> &str {
-        "BTC/USD"
-    }
-}
+pub(super) use crate::common::script::Script;
 
 pub(super) struct Rig {
     _dir: tempfile::TempDir,
@@ -169,7 +133,7 @@ fn target_changes_become_intents_that_wait_for_the_operator_and_lapse_when_misse
             }
         }
     };
-    let feed = Script { all: closes, known: Bars::default(), between: Box::new(between) };
+    let feed = Script::new(closes, "BTC/USD", between);
     let end = r.engine.live().run_on(&s.id, Box::new(feed)).unwrap();
     assert_eq!(end.status, Status::Completed, "{end:?}");
     assert_eq!(
@@ -217,7 +181,7 @@ fn a_crash_after_the_intent_is_journaled_makes_no_second_intent_for_that_bar() {
     let s =
         r.engine.live().create(&LiveStartRequest { intent_ttl: Some("10m".into()), ..r.request() }).unwrap();
     let rising = vec![12.0, 11.0, 10.0, 9.0, 8.0, 10.0, 13.0, 15.0];
-    let feed = Script { all: rising.clone(), known: Bars::default(), between: Box::new(|_| {}) };
+    let feed = Script::new(rising.clone(), "BTC/USD", |_| {});
     r.engine.live().run_on(&s.id, Box::new(feed)).unwrap();
     assert_eq!(events(&r.engine, &s.id), ["created"]);
     // The process "died" after journaling, before recording the bar: state.json is rolled
@@ -229,7 +193,7 @@ fn a_crash_after_the_intent_is_journaled_makes_no_second_intent_for_that_bar() {
         serde_json::from_slice(&std::fs::read(dir.join("session.json")).unwrap()).unwrap();
     session.status = Status::Running;
     std::fs::write(dir.join("session.json"), serde_json::to_vec(&session).unwrap()).unwrap();
-    let feed = Script { all: rising, known: Bars::default(), between: Box::new(|_| {}) };
+    let feed = Script::new(rising, "BTC/USD", |_| {});
     r.engine.live().run_on(&s.id, Box::new(feed)).unwrap();
     let journal = quantlab::engine::execution::replay(r.engine.workspace(), &Rig::corridor()).unwrap();
     assert_eq!(journal.intents.len(), 1, "the bar's intent was found in the journal, not made twice");
@@ -364,7 +328,7 @@ fn a_kill_pauses_the_session_which_makes_no_intent_and_resumes_only_once_rearmed
     // The rise that made an intent above comes after the kill: none while halted; once
     // rearmed and resumed, the next bar brings the venue to the target in force.
     let closes = vec![12.0, 11.0, 10.0, 9.0, 8.0, 10.0, 13.0, 15.0, 15.0, 15.0, 15.0];
-    let feed = Script { all: closes, known: Bars::default(), between: Box::new(between) };
+    let feed = Script::new(closes, "BTC/USD", between);
     r.engine.live().run_on(&s.id, Box::new(feed)).unwrap();
     // The resume lands during bar 9's poll: bar 9 is still skipped, bar 10 makes the intent.
     assert_eq!(events(&r.engine, &s.id), ["skipped", "created"], "one intent, after the resume");
@@ -402,7 +366,7 @@ fn fills_far_from_the_shadows_prices_raise_live_drift_once() {
         }
     };
     let closes = vec![12.0, 11.0, 10.0, 9.0, 8.0, 10.0, 13.0, 15.0, 15.0, 15.0, 12.0, 9.0, 7.0, 7.0];
-    let feed = Script { all: closes, known: Bars::default(), between: Box::new(between) };
+    let feed = Script::new(closes, "BTC/USD", between);
     let end = r.engine.live().run_on(&s.id, Box::new(feed)).unwrap();
     let drift = end.drift.expect("measured");
     assert!(drift.breaches.iter().any(|b| b.starts_with("slippage")), "{drift:?}");
