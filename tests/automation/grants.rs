@@ -231,3 +231,27 @@ fn a_refused_preflight_pauses_a_session_under_automation_until_the_operator_resu
         r.alerts("AUTOMATION_PAUSED")
     );
 }
+
+#[test]
+fn an_expired_grant_covers_nothing_and_its_revocation_is_recorded() {
+    use quantlab::engine::automation::{revoke, status};
+    let r = Rig::new();
+    let g = r.grant(limits(10), 1).unwrap();
+    let ws = r.engine.workspace();
+    let later = g.expires_ms + 1;
+    let v = revoke::views(ws, later).unwrap();
+    assert_eq!(v[0].state, GrantState::Expired);
+    let entries = r.engine.execution().journal_entries(Venue::Kraken, "main").unwrap();
+    assert!(status::live_for(ws, &kraken(), &r.candidate(), &entries, None, later).is_none());
+    assert!(status::live_for(ws, &kraken(), &r.candidate(), &entries, None, later - 2).is_some());
+    // The first look after the expiry records it and deletes the key.
+    assert_eq!(revoke::sync(ws, r.store.as_ref(), later).unwrap(), vec![g.id.clone()]);
+    let v = revoke::views(ws, later).unwrap();
+    assert!(
+        matches!(&v[0].state, GrantState::Revoked { reason, recorded: true, .. } if reason == "expired"),
+        "{v:#?}"
+    );
+    assert!(quantlab::engine::automation::key::AutomationKey::load(r.store.as_ref(), &g.id)
+        .unwrap()
+        .is_none());
+}

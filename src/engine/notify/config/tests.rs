@@ -116,7 +116,7 @@ fn a_value_that_parses_but_cannot_work_names_its_line_and_key() {
 
 #[test]
 fn the_example_in_the_docs_parses() {
-    let doc = include_str!("../../../docs/notifications.md");
+    let doc = include_str!("../../../../docs/notifications.md");
     let block = doc.split("```toml").nth(1).and_then(|b| b.split("```").next()).unwrap();
     let c = parse(block, Path::new("notify.toml")).unwrap();
     assert_eq!(c.channels.len(), 4);
