@@ -255,3 +255,42 @@ fn an_expired_grant_covers_nothing_and_its_revocation_is_recorded() {
         .unwrap()
         .is_none());
 }
+
+#[test]
+fn a_fill_the_session_did_not_expect_pauses_it_under_automation() {
+    use crate::common::intents::buy;
+    use crate::common::keypress::keypress;
+    use quantlab::engine::execution::{open_corridor, OperatorKey, OrderType};
+    let r = Rig::new();
+    r.grant(limits(10), 2).unwrap();
+    let engine = r.engine.clone();
+    let seen = Arc::new(Mutex::new(None));
+    let at_5 = seen.clone();
+    let end = r.run(&FOUR_ORDERS[..6], move |t| match t {
+        // The operator buys on the same account and symbol by hand (the keypress, signed):
+        // the venue's position moves by what the session's own orders do not explain.
+        3 => {
+            let i = engine
+                .execution()
+                .intent_new(buy(Venue::Kraken, "XBTUSD", "0.001", OrderType::Market, None))
+                .unwrap();
+            let ws = engine.workspace();
+            let mut c = open_corridor(ws, engine.adapters(), &kraken(), engine.credentials()).unwrap();
+            let key = OperatorKey::load_or_create_as(engine.credentials(), ws, "tester").unwrap();
+            c.approve(keypress(&c, &i.id), &key).unwrap();
+            engine.venue_runtime().block_on(c.submit(&i.id, false)).unwrap().unwrap();
+        }
+        5 => {
+            let s = engine.live().list().unwrap().into_iter().last().unwrap();
+            *at_5.lock().unwrap() = Some((s.status, s.paused_by, s.reason));
+        }
+        _ => {}
+    });
+    let seen = seen.lock().unwrap().clone();
+    assert!(
+        matches!(&seen, Some((Status::Paused, Some(PausedBy::Automation), Some(why))) if why.contains("did not expect")),
+        "{seen:?} {:#?}",
+        r.events(&end.id)
+    );
+    assert_eq!(r.sim.placed_kraken_orders().len(), 1, "only the operator's own order");
+}
