@@ -242,8 +242,9 @@ fn an_expired_grant_covers_nothing_and_its_revocation_is_recorded() {
     let v = revoke::views(ws, later).unwrap();
     assert_eq!(v[0].state, GrantState::Expired);
     let entries = r.engine.execution().journal_entries(Venue::Kraken, "main").unwrap();
-    assert!(status::live_for(ws, &kraken(), &r.candidate(), &entries, None, later).is_none());
-    assert!(status::live_for(ws, &kraken(), &r.candidate(), &entries, None, later - 2).is_some());
+    let at = |ms| status::Now::read(ws, None, ms).unwrap();
+    assert!(status::live_for(ws, &kraken(), &r.candidate(), &entries, &at(later)).is_none());
+    assert!(status::live_for(ws, &kraken(), &r.candidate(), &entries, &at(later - 2)).is_some());
     // The first look after the expiry records it and deletes the key.
     assert_eq!(revoke::sync(ws, r.store.as_ref(), later).unwrap(), vec![g.id.clone()]);
     let v = revoke::views(ws, later).unwrap();

@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 
 use super::grant::signer_name;
-use super::status::{self, GrantState};
+use super::status::{self, GrantState, Now};
 use super::store;
 use crate::engine::execution::model::{Approval, CorridorId, Entry, ExecutionIntent};
 use crate::engine::execution::operators::Operators;
@@ -24,16 +24,12 @@ pub enum ChainProblem {
 }
 
 /// For a submit: may automated approval `a` send now? `entries`: the corridor's journal.
-#[allow(clippy::too_many_arguments)]
 pub fn check_live(
     ws: &Workspace,
     corridor: &CorridorId,
     a: &Approval,
     entries: &[Entry],
-    trusted: &Operators,
-    policy_now: Option<&str>,
-    kill_all: Option<&str>,
-    now: i64,
+    now: &Now,
 ) -> Result<(), String> {
     let Some(auto) = &a.automation else { return Ok(()) };
     let s = store::read(ws, &auto.grant).map_err(|e| e.message)?;
@@ -41,7 +37,7 @@ pub fn check_live(
         return Err(format!("{} is a grant on {}, not {corridor}", s.grant.id, s.grant.corridor));
     }
     signed_by_its_key(a, &s.grant)?;
-    match status::state(&s, entries, trusted, policy_now, kill_all, now) {
+    match status::state(&s, entries, now) {
         GrantState::Live => Ok(()),
         GrantState::Revoked { reason, .. } => Err(format!("grant {} is revoked: {reason}", s.grant.id)),
         GrantState::Untrusted { why } => Err(format!("grant {} is not to be trusted: {why}", s.grant.id)),

@@ -9,10 +9,10 @@ use rust_decimal::Decimal;
 
 use super::grant::Grant;
 use super::key::AutomationKey;
-use super::status::{self, GrantState};
+use super::status::{self, GrantState, Now};
 use super::store;
 use crate::engine::execution::model::{CorridorId, Entry, ExecutionIntent, OrderType};
-use crate::engine::execution::{intent::intent_digest, operators, policy};
+use crate::engine::execution::intent::intent_digest;
 use crate::engine::secrets::CredentialStore;
 use crate::engine::workspace::Workspace;
 
@@ -88,9 +88,7 @@ fn notional(intent: &ExecutionIntent, mark: Option<Decimal>) -> Option<Decimal> 
 }
 
 /// The live grant on `corridor` for `ask.candidate` that covers `intent` (journaled in
-/// `entries`) at `now`, with its key from `store`; or why none does. `kill_all`: the kill
-/// switch's reason when it is on (`execution::global_halt`).
-#[allow(clippy::too_many_arguments)]
+/// `entries`) against `now`, with its key from `store`; or why none does.
 pub fn cover(
     ws: &Workspace,
     store: &dyn CredentialStore,
@@ -98,8 +96,7 @@ pub fn cover(
     entries: &[Entry],
     intent: &ExecutionIntent,
     ask: &Ask,
-    kill_all: Option<&str>,
-    now: i64,
+    now: &Now,
 ) -> Result<GrantCover, NotCovered> {
     let grants = store::all(ws).map_err(|e| no(None, "grant", e.message))?;
     let mine: Vec<&store::Stored> = grants.iter().filter(|s| s.grant.corridor == *corridor).collect();
@@ -109,12 +106,10 @@ pub fn cover(
     let Some(candidate) = ask.candidate.as_deref() else {
         return Err(no(None, "candidate", "not made by a live session: a grant covers only its candidate's sessions".into()));
     };
-    let trusted = operators::load(ws).map_err(|e| no(None, "grant", e.message))?;
-    let policy_now = policy::load(ws).ok().flatten().map(|p| p.fingerprint);
     let mut last_state = None;
     let mut live: Option<&Grant> = None;
     for s in mine.iter().filter(|s| s.grant.candidate == candidate) {
-        let st = status::state(s, entries, &trusted, policy_now.as_deref(), kill_all, now);
+        let st = status::state(s, entries, now);
         if st == GrantState::Live {
             // The newest live grant (ids sort by time).
             live = Some(&s.grant);
@@ -149,7 +144,7 @@ pub fn cover(
     if n > l.max_order_notional {
         return Err(no(id, "max_order_notional", format!("{} > {} per order", n.round_dp(2), l.max_order_notional)));
     }
-    let used = status::orders_on_day(&g.id, entries, now);
+    let used = status::orders_on_day(&g.id, entries, now.at_ms);
     if used >= l.max_orders_per_day {
         return Err(no(id, "max_orders_per_day", format!("{used} automated orders today, the grant allows {}", l.max_orders_per_day)));
     }

@@ -9,12 +9,12 @@ use serde::Serialize;
 
 use super::error::AutomationError;
 use super::key::AutomationKey;
-use super::status::{self, GrantState};
+use super::status::{self, GrantState, Now};
 use super::store::{self, Stored};
 use crate::engine::error::Result;
 use crate::engine::execution::journal::{self, Journal};
 use crate::engine::execution::model::{Entry, Event};
-use crate::engine::execution::{global_halt, operators, paths, policy};
+use crate::engine::execution::{global_halt, paths};
 use crate::engine::secrets::CredentialStore;
 use crate::engine::workspace::Workspace;
 
@@ -40,14 +40,12 @@ fn entries_of(ws: &Workspace, s: &Stored) -> Result<Vec<Entry>> {
 
 /// Every grant with its state at `now`, oldest first.
 pub fn views(ws: &Workspace, now: i64) -> Result<Vec<GrantView>> {
-    let trusted = operators::load(ws)?;
-    let policy_now = policy::load(ws).ok().flatten().map(|p| p.fingerprint);
-    let kill_all = global_halt::reason(ws);
+    let now = Now::read(ws, global_halt::reason(ws), now)?;
     let mut out = Vec::new();
     for s in store::all(ws)? {
         let entries = entries_of(ws, &s)?;
-        let state = status::state(&s, &entries, &trusted, policy_now.as_deref(), kill_all.as_deref(), now);
-        let used = status::orders_on_day(&s.grant.id, &entries, now);
+        let state = status::state(&s, &entries, &now);
+        let used = status::orders_on_day(&s.grant.id, &entries, now.at_ms);
         out.push(GrantView {
             orders_left_today: if state == GrantState::Live { s.grant.limits.max_orders_per_day.saturating_sub(used) } else { 0 },
             orders_today: used,

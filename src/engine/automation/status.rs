@@ -120,34 +120,57 @@ pub fn revocation(g: &Grant, entries: &[Entry]) -> Option<(String, i64, bool)> {
     first.map(|(why, at)| (why, at, recorded))
 }
 
-/// The grant's state now: `policy_now` the fingerprint of the policy in force (`None`: no
-/// policy), `kill_all` the kill switch's reason when it is on.
-pub fn state(
-    s: &Stored,
-    entries: &[Entry],
-    trusted: &Operators,
-    policy_now: Option<&str>,
-    kill_all: Option<&str>,
-    now: i64,
-) -> GrantState {
+/// What every grant's state is read against, read once: the trusted operator keys, the policy
+/// in force, the kill switch, and the time.
+#[derive(Debug, Clone)]
+pub struct Now {
+    pub trusted: Operators,
+    /// The policy file's fingerprint; `None`: no policy.
+    pub policy: Option<String>,
+    /// The kill switch's reason when it is on.
+    pub kill_all: Option<String>,
+    pub at_ms: i64,
+}
+
+impl Now {
+    /// Read from the workspace at `at_ms`; `kill_all` is `execution::global_halt::reason` (read
+    /// by the caller: this module is below the execution boundary's own). A policy that cannot be
+    /// read is no policy (every grant revoked); trusted keys that cannot be read are an error.
+    pub fn read(
+        ws: &crate::engine::workspace::Workspace,
+        kill_all: Option<String>,
+        at_ms: i64,
+    ) -> crate::engine::error::Result<Now> {
+        use crate::engine::execution::{operators, policy};
+        Ok(Now {
+            trusted: operators::load(ws)?,
+            policy: policy::load(ws).ok().flatten().map(|p| p.fingerprint),
+            kill_all,
+            at_ms,
+        })
+    }
+}
+
+/// The grant's state against `now`, given its corridor's `entries`.
+pub fn state(s: &Stored, entries: &[Entry], now: &Now) -> GrantState {
     let g = &s.grant;
-    if let Some(why) = untrusted(s, entries, trusted) {
+    if let Some(why) = untrusted(s, entries, &now.trusted) {
         return GrantState::Untrusted { why };
     }
     if let Some((reason, at, recorded)) = revocation(g, entries) {
         return GrantState::Revoked { reason, at_ms: Some(at), recorded };
     }
-    if let Some(why) = kill_all {
+    if let Some(why) = &now.kill_all {
         return GrantState::Revoked { reason: format!("kill switch (all corridors): {why}"), at_ms: None, recorded: false };
     }
-    if policy_now != Some(g.policy_fingerprint.as_str()) {
-        let reason = match policy_now {
+    if now.policy.as_deref() != Some(g.policy_fingerprint.as_str()) {
+        let reason = match &now.policy {
             Some(fp) => format!("the policy changed (fingerprint {} now, {} when granted)", short(fp), short(&g.policy_fingerprint)),
             None => "the policy file is gone".to_string(),
         };
         return GrantState::Revoked { reason, at_ms: None, recorded: false };
     }
-    if now >= g.expires_ms {
+    if now.at_ms >= g.expires_ms {
         return GrantState::Expired;
     }
     GrantState::Live
@@ -171,39 +194,28 @@ pub fn orders_on_day(grant: &str, entries: &[Entry], now: i64) -> u32 {
         .count() as u32
 }
 
-/// The newest live grant on `corridor` for `candidate` at `now`, given the corridor's
-/// `entries`; `None` when there is none (or it cannot be read: then nothing is automated).
+/// The newest live grant on `corridor` for `candidate` against `now`, given the corridor's
+/// `entries`; `None` when there is none (or the grants cannot be read: then nothing is automated).
 pub fn live_for(
     ws: &crate::engine::workspace::Workspace,
     corridor: &crate::engine::execution::model::CorridorId,
     candidate: &str,
     entries: &[Entry],
-    kill_all: Option<&str>,
-    now: i64,
+    now: &Now,
 ) -> Option<Grant> {
-    let trusted = crate::engine::execution::operators::load(ws).ok()?;
-    let policy_now = crate::engine::execution::policy::load(ws).ok().flatten().map(|p| p.fingerprint);
     super::store::all(ws)
         .ok()?
         .into_iter()
         .filter(|s| s.grant.corridor == *corridor && s.grant.candidate == candidate)
-        .filter(|s| state(s, entries, &trusted, policy_now.as_deref(), kill_all, now) == GrantState::Live)
+        .filter(|s| state(s, entries, now) == GrantState::Live)
         .map(|s| s.grant)
         .next_back()
 }
 
 /// Why `grant` is no longer live, for the alert that says automation stopped.
-pub fn why_not_live(
-    ws: &crate::engine::workspace::Workspace,
-    grant: &str,
-    entries: &[Entry],
-    kill_all: Option<&str>,
-    now: i64,
-) -> String {
+pub fn why_not_live(ws: &crate::engine::workspace::Workspace, grant: &str, entries: &[Entry], now: &Now) -> String {
     let Ok(s) = super::store::read(ws, grant) else { return format!("{grant} cannot be read") };
-    let trusted = crate::engine::execution::operators::load(ws).unwrap_or_default();
-    let policy_now = crate::engine::execution::policy::load(ws).ok().flatten().map(|p| p.fingerprint);
-    match state(&s, entries, &trusted, policy_now.as_deref(), kill_all, now) {
+    match state(&s, entries, now) {
         GrantState::Revoked { reason, .. } => format!("revoked: {reason}"),
         GrantState::Untrusted { why } => format!("not to be trusted: {why}"),
         GrantState::Expired => format!("expired at {}", s.grant.expires),

@@ -180,19 +180,13 @@ pub fn check_for_submit(
         // trusted operator, and the approval signed by the grant's own automation key.
         let entries = super::journal::read(&super::paths::journal(ws, corridor))
             .map_err(|source| ApprovalProblem::TrustUnreadable { source })?;
-        let policy_now = super::policy::load(ws).ok().flatten().map(|p| p.fingerprint);
-        let kill_all = super::global_halt::reason(ws);
-        let now = crate::engine::time::now_ms();
-        return crate::engine::automation::chain::check_live(
-            ws,
-            corridor,
-            a,
-            &entries,
-            &trusted,
-            policy_now.as_deref(),
-            kill_all.as_deref(),
-            now,
-        )
+        let now = crate::engine::automation::status::Now {
+            trusted: trusted.clone(),
+            policy: super::policy::load(ws).ok().flatten().map(|p| p.fingerprint),
+            kill_all: super::global_halt::reason(ws),
+            at_ms: crate::engine::time::now_ms(),
+        };
+        return crate::engine::automation::chain::check_live(ws, corridor, a, &entries, &now)
         .map_err(|why| ApprovalProblem::Grant { intent_id, why });
     }
     let (operator, key) = (a.operator.as_deref().unwrap_or(""), a.public_key.as_deref().unwrap_or(""));

@@ -573,5 +573,19 @@ mod tests {
                 assert!(e.to_string().contains("dead_man_secs"), "{e}");
             }
         }
+        // [corridor.automation]: each value out of its bounds is refused, naming it.
+        for (line, field) in [
+            ("max_grant_hours = 0", "automation.max_grant_hours"),
+            ("max_grant_hours = 169", "automation.max_grant_hours"),
+            ("max_grant_hours = 8\nmax_reject_rate_pct = \"0\"", "automation.max_reject_rate_pct"),
+            ("max_grant_hours = 8\nreject_window = 0", "automation.reject_window"),
+            ("max_grant_hours = 8\nmax_feed_gap_bars = 0", "automation.max_feed_gap_bars"),
+        ] {
+            let text = format!("{EXAMPLE}\n[corridor.automation]\n{line}\n");
+            let e = parse(text.as_bytes(), Path::new("p.toml")).unwrap_err().to_string();
+            assert!(e.contains(field), "{line}: {e}");
+        }
+        let ok = format!("{EXAMPLE}\n[corridor.automation]\nmax_grant_hours = 8\n");
+        assert_eq!(parse(ok.as_bytes(), Path::new("p.toml")).unwrap().policy.corridors[0].automation.as_ref().unwrap().reject_window, 6);
     }
 }

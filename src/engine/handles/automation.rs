@@ -4,6 +4,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::engine::automation::status::Now;
 use crate::engine::automation::{
     cover, make, revoke, store, Ask, AutomationError, Grant, GrantConfirmation, GrantState, GrantTarget,
     GrantView,
@@ -128,17 +129,10 @@ impl Automation<'_> {
             drawdown: book.as_ref().and_then(|b| b.drawdown()),
         };
         let intent = row.record.intent.clone();
-        let granted = cover::cover(
-            ws,
-            e.credentials(),
-            &corridor,
-            c.entries(),
-            &intent,
-            &ask,
-            ex::global_halt::reason(ws).as_deref(),
-            now_ms(),
-        )
-        .map_err(|n| not(&n.limit, n.why))?;
+        let now =
+            Now::read(ws, ex::global_halt::reason(ws), now_ms()).map_err(|e| not("grant", e.message))?;
+        let granted = cover::cover(ws, e.credentials(), &corridor, c.entries(), &intent, &ask, &now)
+            .map_err(|n| not(&n.limit, n.why))?;
         c.approve_automated(granted)
     }
 }

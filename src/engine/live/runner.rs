@@ -118,6 +118,10 @@ struct Run<'a> {
     revocations_due: bool,
     /// When the last bar arrived (wall clock): a feed silent too long is stale under a grant.
     last_bar_wall_ms: Option<i64>,
+    /// `[corridor.automation]` and what the grants' state was read against, as of this bar's
+    /// start (`grant_now`): the idle polls between bars read no file.
+    automation: Option<crate::engine::execution::policy::AutomationPolicy>,
+    grant_reading: Option<crate::engine::automation::status::Now>,
 }
 
 impl Run<'_> {
@@ -497,6 +501,8 @@ pub fn run(parts: &Parts, id: &str, strategy: Box<dyn Strategy>, feed: Box<dyn F
         demote_due: false,
         revocations_due: false,
         last_bar_wall_ms: None,
+        automation: None,
+        grant_reading: None,
     };
     if restarted {
         let found = restart_report(&r)?;

@@ -23,20 +23,28 @@ use crate::engine::time::now_ms;
 impl Run<'_> {
     /// The live grant this session trades under now, if any; says so when the one it traded
     /// under stopped being live (and asks for the revocation to be recorded after the bar).
+    /// Reads what the grants' state depends on, and `[corridor.automation]`, once for the bar.
     pub(super) fn grant_now(&mut self, c: &Corridor) -> Option<String> {
-        let kill_all = global_halt::reason(self.parts.ws);
-        let live = crate::engine::promotion::candidate::of_live(self.parts.ws, &self.s).and_then(|cand| {
-            status::live_for(self.parts.ws, &self.s.config.corridor, &cand.id, c.entries(), kill_all.as_deref(), now_ms())
+        let ws = self.parts.ws;
+        let now = status::Now::read(ws, global_halt::reason(ws), now_ms()).ok();
+        self.automation = self.read_automation_policy();
+        let live = now.as_ref().and_then(|now| {
+            let cand = crate::engine::promotion::candidate::of_live(ws, &self.s)?;
+            status::live_for(ws, &self.s.config.corridor, &cand.id, c.entries(), now)
         });
-        let now = live.as_ref().map(|g| g.id.clone());
-        if let Some(before) = self.state.grant.clone().filter(|b| Some(b) != now.as_ref()) {
-            let why = status::why_not_live(self.parts.ws, &before, c.entries(), kill_all.as_deref(), now_ms());
+        let id = live.as_ref().map(|g| g.id.clone());
+        if let Some(before) = self.state.grant.clone().filter(|b| Some(b) != id.as_ref()) {
+            let why = match &now {
+                Some(now) => status::why_not_live(ws, &before, c.entries(), now),
+                None => "the trusted operator keys cannot be read".to_string(),
+            };
             let msg = format!("grant {before} no longer covers live session {}: {why}; its intents wait for the keypress", self.s.id);
             self.alert(codes::AUTOMATION_REVOKED, &msg);
             self.revocations_due = true;
         }
-        self.state.grant = now.clone();
-        now
+        self.state.grant = id.clone();
+        self.grant_reading = now;
+        id
     }
 
     /// What the anomaly checks find wrong, for a session under a grant; `None`: nothing.
@@ -59,7 +67,7 @@ impl Run<'_> {
                 ));
             }
         }
-        let checks = self.automation_policy()?;
+        let checks = self.automation.clone()?;
         let recent: Vec<IntentStatus> = self
             .state
             .automated
@@ -83,7 +91,7 @@ impl Run<'_> {
     }
 
     /// `[corridor.automation]` of the session's corridor, as the policy reads now.
-    pub(super) fn automation_policy(&self) -> Option<policy::AutomationPolicy> {
+    fn read_automation_policy(&self) -> Option<policy::AutomationPolicy> {
         let loaded = policy::load(self.parts.ws).ok().flatten()?;
         loaded.corridor(&self.s.config.corridor).and_then(|p| p.automation.clone())
     }
@@ -98,17 +106,15 @@ impl Run<'_> {
             pnl_today: book.and_then(|b| b.pnl_today()),
             drawdown: book.and_then(|b| b.drawdown()),
         };
-        let kill_all = global_halt::reason(self.parts.ws);
-        let covered = cover::cover(
-            self.parts.ws,
-            self.parts.store,
-            &self.s.config.corridor,
-            c.entries(),
-            intent,
-            &ask,
-            kill_all.as_deref(),
-            now_ms(),
-        );
+        // Read at this bar's start (grant_now), like the grant the session trades under.
+        let covered = match &self.grant_reading {
+            Some(now) => cover::cover(self.parts.ws, self.parts.store, &self.s.config.corridor, c.entries(), intent, &ask, now),
+            None => Err(cover::NotCovered {
+                grant: None,
+                limit: "grant".into(),
+                why: "the trusted operator keys cannot be read".into(),
+            }),
+        };
         let cover = match covered {
             Ok(cover) => cover,
             Err(n) => {
@@ -125,7 +131,7 @@ impl Run<'_> {
         c.approve_automated(cover)?;
         let sent = self.parts.rt.block_on(c.submit(&intent.id, false))?;
         self.state.automated.push(intent.id.clone());
-        let window = self.automation_policy().map_or(6, |p| p.reject_window);
+        let window = self.automation.as_ref().map_or(6, |p| p.reject_window);
         let excess = self.state.automated.len().saturating_sub(window);
         self.state.automated.drain(..excess);
         match sent {
@@ -163,7 +169,7 @@ impl Run<'_> {
     pub(super) fn stale_feed(&self, now: i64) -> Option<String> {
         self.state.grant.as_ref()?;
         let last = self.last_bar_wall_ms?;
-        let gap_bars = self.automation_policy()?.max_feed_gap_bars as i64;
+        let gap_bars = self.automation.as_ref()?.max_feed_gap_bars as i64;
         let limit = gap_bars * self.feed.interval_ms();
         (now - last > limit).then(|| format!("the feed is stale: no bar for {} s, beyond {gap_bars} bar lengths", (now - last) / 1000))
     }
