@@ -62,7 +62,7 @@ impl Found {
 pub struct Inputs<'a> {
     /// Each corridor's journal entries.
     pub journals: &'a [(CorridorId, Vec<Entry>)],
-    /// Every alert, with its acknowledgement.
+    /// Every alert, with its acknowledgement, newest first as `alerts::list` gives them.
     pub alerts: &'a [AlertView],
     /// Closings of incidents of no corridor, by the id of the alert that opened each.
     pub closings: BTreeMap<String, Closing>,
@@ -101,7 +101,11 @@ pub fn derive(inputs: Inputs<'_>) -> Vec<Found> {
     }
     let mut closings = inputs.closings;
     for (source, mut alerts) in by_source {
-        alerts.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.alert.id.cmp(&b.1.alert.id)));
+        // `inputs.alerts` is newest first with same-millisecond alerts in the log's order
+        // (`alerts::list`): reversed and stably sorted by time, the first raised opens the story,
+        // never the one whose random id sorts first.
+        alerts.reverse();
+        alerts.sort_by_key(|a| a.0);
         if source == KILL_SOURCE {
             // The all-corridor kill switch's alert joins the incident of the corridors it halted.
             alerts.retain(|&(t, a)| match out.iter().rposition(|f| announces(f, t, &a.alert.message)) {
@@ -245,6 +249,20 @@ mod tests {
         assert_eq!(ids, again.iter().map(|f| &f.id).collect::<Vec<_>>());
         assert!(ids.iter().all(|id| id.starts_with("inc_")), "{ids:?}");
         assert_eq!(ids.iter().collect::<std::collections::BTreeSet<_>>().len(), ids.len(), "{ids:?}");
+    }
+
+    #[test]
+    fn alerts_of_one_millisecond_open_the_story_in_the_order_raised_not_by_id() {
+        // Newest first, as the alert log is listed: "al_a" was raised after "al_z".
+        let mut later = alert("al_a", T, "paper:p1", "failed again");
+        let mut first = alert("al_z", T, "paper:p1", "failed");
+        for a in [&mut later, &mut first] {
+            a.alert.code = "PAPER_SESSION_FAILED".into();
+        }
+        let got = derive_all(&[], &[later, first]);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].first().alert_id.as_deref(), Some("al_z"));
+        assert_eq!(got[0].members[0].episode.joined.len(), 1);
     }
 
     #[test]
