@@ -358,16 +358,12 @@ pub fn summary(views: &[AlertView]) -> (HashMap<Severity, usize>, Option<&AlertV
     for a in &open {
         *counts.entry(a.alert.severity).or_insert(0) += 1;
     }
+    // The most severe, then the newest: `views` is newest first with same-millisecond alerts in
+    // the log's order, and `max_by` keeps the last of equals, so walk it oldest first.
     let worst = open
         .iter()
-        .max_by(|a, b| {
-            // The most severe, then the newest (ids are only second-resolution).
-            a.alert
-                .severity
-                .cmp(&b.alert.severity)
-                .then(raised_ms(a).cmp(&raised_ms(b)))
-                .then(a.alert.id.cmp(&b.alert.id))
-        })
+        .rev()
+        .max_by(|a, b| a.alert.severity.cmp(&b.alert.severity).then(raised_ms(a).cmp(&raised_ms(b))))
         .copied();
     (counts, worst)
 }

@@ -243,7 +243,9 @@ pub fn derive(id: &CorridorId, entries: &[Entry], alerts: &[AlertView]) -> Vec<E
         .filter(|a| a.alert.severity == Severity::Critical && alert_corridor(&a.alert.source).as_ref() == Some(id))
         .filter_map(|a| Some((raised_ms(a)?, a)))
         .collect();
-    mine.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.alert.id.cmp(&b.1.alert.id)));
+    // Newest first in, oldest first out; same-millisecond alerts in the order raised.
+    mine.reverse();
+    mine.sort_by_key(|a| a.0);
     let journaled = out.len();
     let mut rest = Vec::new();
     for (t, a) in mine {
