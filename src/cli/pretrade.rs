@@ -8,7 +8,8 @@ use super::output::Outcome;
 use crate::engine::execution::parse_decimal;
 use crate::engine::execution::{Side, Venue};
 use crate::engine::pretrade::{
-    EntryKind, Market, Plan, PlanInput, PlanProblem as P, PretradeError, Risk, Rules, Target,
+    EntryKind, Fact, FromVenue, Market, Plan, PlanInput, PlanProblem as P, PretradeError, Risk, Rules,
+    Target, VenueFacts,
 };
 use crate::engine::{Engine, Error, ErrorKind, Result};
 
@@ -38,25 +39,69 @@ fn input(engine: &Engine, a: &PlanArgs) -> Result<PlanInput> {
         (None, Some(c)) => Risk::Cash(parse_decimal("--risk-cash", c)?),
         (None, None) => return Err(missing("risk-pct", "--risk-pct or --risk-cash")),
     };
-    let known = engine.pretrade().instrument_rules(venue, &a.account, &a.symbol);
+    let mut venue_said =
+        Lookup { engine, venue, account: &a.account, symbol: &a.symbol, facts: None, used: vec![] };
     let lot = match (&a.lot, a.size_decimals) {
         (Some(l), _) => Some(parse_decimal("--lot", l)?),
         (None, Some(d)) if d <= 18 => Some(Decimal::new(1, d)),
         (None, Some(d)) => return Err(PretradeError::field("size-decimals", P::SizeDecimals(d)).into()),
-        (None, None) => known.map(|r| r.lot_size),
+        (None, None) => None,
     };
-    let lot = lot.ok_or_else(|| missing("lot", "the instrument's lot size (or --size-decimals)"))?;
-    let tick = match &a.tick {
-        Some(t) => parse_decimal("--tick", t)?,
-        None => known.map(|r| r.tick_size).ok_or_else(|| missing("tick", "the instrument's tick size"))?,
+    let tick = a.tick.as_deref().map(|t| parse_decimal("--tick", t)).transpose()?;
+    // Rules given whole (tick and lot) are the operator's: the venue is not asked for them, and
+    // the minimums default to one lot and no notional, as before the venue could be read.
+    let rules = match (tick, lot) {
+        (Some(tick), Some(lot)) => Rules {
+            tick_size: tick,
+            lot_size: lot,
+            min_size: lot,
+            min_notional: Decimal::ZERO,
+            max_price_sig_figs: None,
+        },
+        (tick, lot) => {
+            let field = if lot.is_none() { "lot" } else { "tick" };
+            let venue_rules = venue_said.rules(field)?;
+            let mut r = venue_rules.clone();
+            match tick {
+                // The operator's tick is the whole price rule: the venue's figures rule goes too.
+                Some(t) => {
+                    r.tick_size = t;
+                    r.max_price_sig_figs = None;
+                }
+                None => venue_said.used.push("tick"),
+            }
+            match lot {
+                Some(l) => r.lot_size = l,
+                None => venue_said.used.push("lot"),
+            }
+            venue_said.used.extend(["min-size", "min-notional"]);
+            r
+        }
     };
-    let min_size = match &a.min_size {
-        Some(m) => parse_decimal("--min-size", m)?,
-        None => known.map_or(lot, |r| r.min_size),
+    let rules = Rules {
+        min_size: match &a.min_size {
+            Some(m) => {
+                venue_said.used.retain(|f| *f != "min-size");
+                parse_decimal("--min-size", m)?
+            }
+            None => rules.min_size,
+        },
+        min_notional: match &a.min_notional {
+            Some(m) => {
+                venue_said.used.retain(|f| *f != "min-notional");
+                parse_decimal("--min-notional", m)?
+            }
+            None => rules.min_notional,
+        },
+        ..rules
     };
-    let min_notional = match &a.min_notional {
-        Some(m) => parse_decimal("--min-notional", m)?,
-        None => known.map_or(Decimal::ZERO, |r| r.min_notional),
+    let equity = match &a.equity {
+        Some(e) => parse_decimal("--equity", e)?,
+        None => venue_said.equity()?,
+    };
+    let current_exposure = match &a.exposure {
+        Some(e) => parse_decimal("--exposure", e)?,
+        None => venue_said.exposure()?,
     };
     Ok(PlanInput {
         venue,
@@ -68,20 +113,80 @@ fn input(engine: &Engine, a: &PlanArgs) -> Result<PlanInput> {
         entry,
         stop: parse_decimal("--stop", &a.stop)?,
         targets,
-        equity: match &a.equity {
-            Some(e) => parse_decimal("--equity", e)?,
-            None => engine
-                .pretrade()
-                .venue_equity(venue, &a.account)
-                .ok_or_else(|| missing("equity", "the account equity (this venue cannot report it yet)"))?,
-        },
+        equity,
         risk,
         fee_bps: parse_decimal("--fee-bps", &a.fee_bps)?,
         leverage: a.leverage.as_deref().map(|l| parse_decimal("--leverage", l)).transpose()?,
         maintenance_margin_rate: parse_decimal("--mmr", &a.mmr)?,
-        current_exposure: parse_decimal("--exposure", &a.exposure)?,
-        rules: Rules { tick_size: tick, lot_size: lot, min_size, min_notional },
+        current_exposure,
+        rules,
+        from_venue: venue_said.record(),
     })
+}
+
+/// The corridor's venue, asked once and only for what the operator did not give; `used`
+/// names the inputs it gave, for the plan's record.
+struct Lookup<'a> {
+    engine: &'a Engine,
+    venue: Venue,
+    account: &'a str,
+    symbol: &'a str,
+    facts: Option<VenueFacts>,
+    used: Vec<&'static str>,
+}
+
+impl Lookup<'_> {
+    fn facts(&mut self) -> Result<&VenueFacts> {
+        if self.facts.is_none() {
+            self.facts = Some(self.engine.pretrade().venue_facts(self.venue, self.account, self.symbol)?);
+        }
+        Ok(self.facts.as_ref().expect("just read"))
+    }
+
+    fn take<T: Clone>(
+        &mut self,
+        field: &'static str,
+        what: &'static str,
+        pick: impl Fn(&VenueFacts) -> &Fact<T>,
+    ) -> Result<T> {
+        let f = self.facts()?;
+        match pick(f) {
+            Fact::Known(v) => Ok(v.clone()),
+            Fact::Unknown { unknown, kind } => Err(PretradeError::Unread {
+                field,
+                what,
+                corridor: f.corridor.to_string(),
+                why: unknown.clone(),
+                kind: *kind,
+            }
+            .into()),
+        }
+    }
+
+    fn rules(&mut self, field: &'static str) -> Result<Rules> {
+        self.take(field, "the instrument's rules", |f| &f.rules)
+    }
+
+    fn equity(&mut self) -> Result<Decimal> {
+        let v = self.take("equity", "the account's equity", |f| &f.equity)?;
+        self.used.push("equity");
+        Ok(v)
+    }
+
+    fn exposure(&mut self) -> Result<Decimal> {
+        let v = self.take("exposure", "the gross exposure held", |f| &f.exposure)?;
+        self.used.push("exposure");
+        Ok(v)
+    }
+
+    fn record(&self) -> Option<FromVenue> {
+        let f = self.facts.as_ref().filter(|_| !self.used.is_empty())?;
+        Some(FromVenue {
+            corridor: f.corridor.to_string(),
+            as_of: f.as_of.clone(),
+            fields: self.used.iter().map(|s| s.to_string()).collect(),
+        })
+    }
 }
 
 pub fn text(p: &Plan) -> String {

@@ -257,6 +257,7 @@ impl From<PretradeError> for Error {
             P::NoPlan(_) => NotFound,
             // A plan the policy or its sizing rules out never becomes an intent.
             P::Rejected { .. } | P::SizesToZero(_) => Refused,
+            P::Unread { kind, .. } => *kind,
         };
         wrap(kind, e)
     }

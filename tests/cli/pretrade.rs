@@ -40,7 +40,14 @@ fn base() -> PlanInput {
         leverage: None,
         maintenance_margin_rate: d("0.005"),
         current_exposure: Decimal::ZERO,
-        rules: Rules { tick_size: d("0.1"), lot_size: d("0.01"), min_size: d("0.01"), min_notional: d("5") },
+        rules: Rules {
+            tick_size: d("0.1"),
+            lot_size: d("0.01"),
+            min_size: d("0.01"),
+            min_notional: d("5"),
+            max_price_sig_figs: None,
+        },
+        from_venue: None,
     }
 }
 
@@ -116,6 +123,7 @@ fn perpetual_short_worked_by_hand() {
             lot_size: d("0.001"),
             min_size: d("0.001"),
             min_notional: d("10"),
+            max_price_sig_figs: None,
         },
         ..base()
     };
@@ -233,7 +241,19 @@ fn impossible_plans_name_their_field() {
         (PlanInput { market: Market::Perp, ..base() }, "leverage", |p| *p == PlanProblem::PerpNeedsLeverage),
         (PlanInput { entry: d("100.05"), ..base() }, "entry", |p| matches!(p, PlanProblem::OffTick { .. })),
         (PlanInput { fee_bps: d("-1"), ..base() }, "fee-bps", |p| *p == PlanProblem::Negative(d("-1"))),
+        // Hyperliquid's figures rule: 100.1 has 4, so at most 3 refuses it; an integer always passes.
+        (
+            PlanInput {
+                entry: d("100.1"),
+                rules: Rules { max_price_sig_figs: Some(3), ..base().rules },
+                ..base()
+            },
+            "entry",
+            |p| *p == PlanProblem::SigFigs { price: d("100.1"), max: 3 },
+        ),
     ];
+    let integer = PlanInput { rules: Rules { max_price_sig_figs: Some(2), ..base().rules }, ..base() };
+    e.pretrade().evaluate(integer).expect("integer prices pass the figures rule whatever their digits");
     for (input, want_field, want) in cases {
         let err = e.pretrade().evaluate(input).unwrap_err();
         assert_eq!(err.kind, ErrorKind::BadInput);
@@ -291,17 +311,26 @@ fn the_cli_writes_deterministic_plans_and_drafts_intents() {
     assert_eq!(code, 0);
     let (ida, idb) = (a["result"]["id"].as_str().unwrap(), b["result"]["id"].as_str().unwrap());
     assert_ne!(ida, idb);
-    // The same inputs give the same bytes, apart from the id and the time.
-    let strip = |id: &str, created: &str| {
+    // The same inputs give the same bytes, apart from the id and the times (made, and the
+    // venue's rules and exposure read).
+    let strip = |v: &serde_json::Value| {
+        let (id, created) = (v["id"].as_str().unwrap(), v["created_at"].as_str().unwrap());
+        let read = v["input"]["from_venue"]["as_of"].as_str().expect("the fake venue gave the rules");
         let dir = ws.path().join("pretrade_sessions").join(id);
-        let json =
-            std::fs::read_to_string(dir.join("plan.json")).unwrap().replace(id, "ID").replace(created, "T");
-        let md = std::fs::read_to_string(dir.join("plan.md")).unwrap().replace(id, "ID");
-        (json, md)
+        let text = |f: &str| {
+            std::fs::read_to_string(dir.join(f))
+                .unwrap()
+                .replace(id, "ID")
+                .replace(created, "T")
+                .replace(read, "R")
+        };
+        (text("plan.json"), text("plan.md"))
     };
+    assert_eq!(strip(&a["result"]), strip(&b["result"]));
     assert_eq!(
-        strip(ida, a["result"]["created_at"].as_str().unwrap()),
-        strip(idb, b["result"]["created_at"].as_str().unwrap())
+        a["result"]["input"]["from_venue"]["fields"],
+        serde_json::json!(["tick", "lot", "min-size", "min-notional", "exposure"]),
+        "the equity was given"
     );
     let (_, list) = ws.json(&["pretrade", "list"]);
     assert_eq!(list["result"]["count"], 2);

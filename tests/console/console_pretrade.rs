@@ -21,8 +21,11 @@ fn the_pretrade_form_recomputes_as_you_type() {
     h.key(KeyCode::Char('4'));
     assert_eq!(h.app.tab_title(), "Pre-trade");
     let s = h.screen(120, 40);
-    // Defaults: long 50,000, stop 49,500, 1,000 equity, 0.5% risk, 10 bps: 0.00834 BTC.
+    // Defaults: long 50,000, stop 49,500, 5 of risk, 10 bps: 0.00834 BTC; the rules, the
+    // equity (10,000) and the exposure (none) are the fake venue's, and the tab says so.
     assert!(s.contains("VALID") && s.contains("buy 0.00834 BTC/USD limit 50000"), "{s}");
+    assert!(s.contains("◆ from fake/main at"), "{s}");
+    assert_eq!(h.tab::<PretradeScreen>().form.get("equity"), "10000");
     assert!(
         s.contains("Ladder") && s.contains("E  50000") && s.contains("S  49500") && s.contains("T2 52000"),
         "{s}"
@@ -66,13 +69,15 @@ fn the_pretrade_form_recomputes_as_you_type() {
     // 20x is above the policy's max_leverage of 3: rejected, the rule named inline.
     assert!(s.contains("REJECTED") && s.contains("max_leverage"), "{s}");
     // Exposure already held counts in the exposure after the trade (227 notional + 500).
-    assert!(s.contains("22.7% of equity"), "{s}");
+    assert!(s.contains("2.27% of equity"), "{s}");
     h.key(KeyCode::BackTab);
     h.key(KeyCode::BackTab);
     assert_eq!(h.tab::<PretradeScreen>().form.focused().unwrap().key, "exposure");
     h.key(KeyCode::Backspace);
     h.text("500");
-    assert!(h.screen(120, 40).contains("72.7% of equity"), "{}", h.screen(120, 40));
+    assert!(h.screen(120, 40).contains("7.27% of equity"), "{}", h.screen(120, 40));
+    // Typed over the venue's value, the exposure is the operator's: a new read leaves it.
+    assert!(h.tab::<PretradeScreen>().venue.typed.contains("exposure"));
     h.key(KeyCode::Esc);
     assert!(!h.tab::<PretradeScreen>().editing);
 
@@ -128,4 +133,54 @@ fn intents_awaiting_approval_stay_in_the_status_bar() {
         h.tick();
     }
     assert!(!h.screen(120, 40).contains("awaiting approval"));
+}
+
+/// A venue the tab cannot read (kraken/main has no `venues.toml` entry here): its fields are
+/// emptied rather than left at the fake venue's values, the tab names what is unknown and why,
+/// and the plan asks for them; typed in, the plan sizes, and records only what the venue gave.
+#[test]
+fn what_the_venue_cannot_tell_is_emptied_and_named_not_guessed() {
+    let ws = Ws::new();
+    let engine = Engine::open(Workspace::at(ws.path()));
+    engine.execution().policy_init().unwrap();
+    let mut h = Harness::new(&ws);
+    h.key(KeyCode::Char('4'));
+    h.key(KeyCode::Char('e'));
+    assert_eq!(h.tab::<PretradeScreen>().form.focused().unwrap().key, "venue");
+    h.key(KeyCode::Right);
+    assert_eq!(h.tab::<PretradeScreen>().form.get("venue"), "kraken");
+    // Editing ends: the venue is read for kraken/main BTC/USD.
+    h.key(KeyCode::Esc);
+    let s = h.screen(120, 40);
+    assert!(s.contains("▲ tick, lot, min-size, min-notional, equity,"), "{s}");
+    assert!(s.contains("exposure unknown from kraken/main: no credential"), "{s}");
+    assert!(
+        s.contains("cannot size this plan") && s.contains("unknown from the venue (no credential"),
+        "{s}"
+    );
+    let form = &h.tab::<PretradeScreen>().form;
+    assert_eq!(
+        (form.get("tick"), form.get("lot"), form.get("equity")),
+        ("", "", ""),
+        "never the fake venue's"
+    );
+    // The operator types them: the plan sizes, and nothing is recorded as the venue's.
+    h.key(KeyCode::Char('e'));
+    for (field, value) in [
+        ("equity", "1000"),
+        ("exposure", "0"),
+        ("tick", "0.1"),
+        ("lot", "0.00001"),
+        ("min_size", "0.0001"),
+        ("min_notional", "5"),
+    ] {
+        while h.tab::<PretradeScreen>().form.focused().unwrap().key != field {
+            h.key(KeyCode::Tab);
+        }
+        h.text(value);
+    }
+    let s = h.screen(120, 40);
+    assert!(s.contains("buy 0.00834 BTC/USD"), "{s}");
+    let input = h.tab::<PretradeScreen>().input().unwrap();
+    assert_eq!(input.from_venue, None);
 }

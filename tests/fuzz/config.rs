@@ -73,7 +73,14 @@ fn plan() -> PlanInput {
         leverage: None,
         maintenance_margin_rate: d("0.005"),
         current_exposure: Decimal::ZERO,
-        rules: Rules { tick_size: d("0.1"), lot_size: d("0.01"), min_size: d("0.01"), min_notional: d("5") },
+        rules: Rules {
+            tick_size: d("0.1"),
+            lot_size: d("0.01"),
+            min_size: d("0.01"),
+            min_notional: d("5"),
+            max_price_sig_figs: None,
+        },
+        from_venue: None,
     }
 }
 

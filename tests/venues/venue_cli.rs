@@ -334,4 +334,5 @@ fn with<'a>(base: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
     [base, more].concat()
 }
 
+mod pretrade;
 mod preview;

@@ -41,7 +41,7 @@ pub struct PlanArgs {
     /// PRICE:SHARE_PCT, up to three, e.g. --target 110:50 --target 120:50.
     #[arg(long, allow_hyphen_values = true)]
     pub target: Vec<String>,
-    /// Account equity in the quote currency (default for the fake venue: what it reports).
+    /// Account equity in the quote currency (default: what the corridor's venue reports).
     #[arg(long, allow_hyphen_values = true)]
     pub equity: Option<String>,
     /// Risk per trade, percent of equity.
@@ -65,20 +65,23 @@ pub struct PlanArgs {
     /// Maintenance margin rate for the liquidation estimate (perpetuals).
     #[arg(long, default_value = "0.005", allow_hyphen_values = true)]
     pub mmr: String,
-    /// Gross exposure already held, quote currency.
-    #[arg(long, default_value = "0", allow_hyphen_values = true)]
-    pub exposure: String,
-    /// Price increment (default: the venue's, for the fake venue).
+    /// Gross exposure already held, quote currency (default: the positions the corridor's
+    /// venue reports, at their marks).
+    #[arg(long, allow_hyphen_values = true)]
+    pub exposure: Option<String>,
+    /// Price increment (default: the instrument's, from the corridor's venue).
     #[arg(long, allow_hyphen_values = true)]
     pub tick: Option<String>,
-    /// Quantity increment.
+    /// Quantity increment (default: the instrument's, from the corridor's venue).
     #[arg(long, allow_hyphen_values = true, conflicts_with = "size_decimals")]
     pub lot: Option<String>,
     /// Quantity decimals (a lot of 10^-N), as Hyperliquid states it.
     #[arg(long)]
     pub size_decimals: Option<u32>,
+    /// Smallest order quantity (default: the instrument's, from the corridor's venue).
     #[arg(long, allow_hyphen_values = true)]
     pub min_size: Option<String>,
+    /// Smallest order value (default: the instrument's, from the corridor's venue).
     #[arg(long, allow_hyphen_values = true)]
     pub min_notional: Option<String>,
 }

@@ -69,6 +69,11 @@ impl ExecutionContext {
         })
     }
 
+    /// The account's equity in the quote currency (see [`super::model::balances::account_equity`]).
+    pub fn equity(&self) -> Option<Decimal> {
+        super::model::balances::account_equity(self.corridor.venue, &self.balances, &self.positions, &self.marks)
+    }
+
     pub fn position(&self, symbol: &str) -> Decimal {
         self.positions.iter().filter(|p| p.symbol == symbol).map(|p| p.quantity).sum()
     }

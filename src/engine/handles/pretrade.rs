@@ -1,11 +1,14 @@
 //! `engine.pretrade()`: plans (sized and checked against the policy), and the venue facts
 //! they are sized from.
 
+use crate::engine::execution::broker::BrokerAdapter;
 use crate::engine::execution::intent::IntentSpec;
 use crate::engine::execution::model::AttachedExits;
 use crate::engine::execution::model::ExecutionIntent;
-use crate::engine::execution::{paths, IntentSource, OrderType, TimeInForce, Venue};
-use crate::engine::pretrade::{self, EntryKind, Plan, PlanInput, Rules};
+use crate::engine::execution::{paths, CorridorId, IntentSource, OrderType, TimeInForce, Venue};
+use crate::engine::pretrade::venue_facts::{self, VenueFacts};
+use crate::engine::pretrade::{self, EntryKind, Plan, PlanInput};
+use crate::engine::venues::fake::FakeVenue;
 use crate::engine::{Engine, Result};
 
 /// Pre-trade plans: size, check and draft an intent from them.
@@ -41,34 +44,24 @@ impl Pretrade<'_> {
         pretrade::show(self.engine.workspace(), id)
     }
 
-    /// The instrument rules the fake venue knows for `symbol`; live venues' rules come from
-    /// their adapters once they exist, until then from the command line.
-    pub fn instrument_rules(&self, venue: Venue, account: &str, symbol: &str) -> Option<Rules> {
-        if venue != Venue::Fake {
-            return None;
-        }
-        let path = paths::fake_venue(self.engine.workspace(), account);
-        let state: crate::engine::venues::fake::FakeState =
-            crate::engine::workspace::read_json(&path).unwrap_or_default();
-        state.rules(symbol).map(|r| Rules {
-            tick_size: r.tick_size,
-            lot_size: r.lot_size,
-            min_size: r.min_quantity,
-            min_notional: r.min_notional,
-        })
-    }
-
-    /// Account equity as the venue reports it: the fake venue's account value (cash plus
-    /// unrealized PnL at the marks). Live venues report theirs once their adapters exist; until
-    /// then it is typed in.
-    pub fn venue_equity(&self, venue: Venue, account: &str) -> Option<rust_decimal::Decimal> {
-        if venue != Venue::Fake {
-            return None;
-        }
-        let path = paths::fake_venue(self.engine.workspace(), account);
-        let s: crate::engine::venues::fake::FakeState =
-            crate::engine::workspace::read_json(&path).unwrap_or_default();
-        Some(s.equity())
+    /// What the corridor `venue`/`account` says of `symbol` now: the instrument's rules, the
+    /// account's equity and the gross exposure held, each known or why not. Read through the
+    /// corridor's adapter (a live venue's needs its `venues.toml` entry and credential); the
+    /// fake venue's from its state, which the read never writes. Nothing is sent.
+    pub fn venue_facts(&self, venue: Venue, account: &str, symbol: &str) -> Result<VenueFacts> {
+        let id = CorridorId::new(venue, account)?;
+        let ws = self.engine.workspace();
+        let adapter: std::sync::Arc<dyn BrokerAdapter> = match venue {
+            Venue::Fake => match FakeVenue::snapshot(&paths::fake_venue(ws, account)) {
+                Ok(v) => std::sync::Arc::new(v),
+                Err(e) => return Ok(VenueFacts::unreachable(id, symbol, &e)),
+            },
+            _ => match self.engine.adapters().connect(ws, &id, self.engine.credentials()) {
+                Ok(c) => c.adapter,
+                Err(e) => return Ok(VenueFacts::unreachable(id, symbol, &e)),
+            },
+        };
+        self.engine.block_on(venue_facts::read(adapter.as_ref(), &id, symbol))
     }
 
     /// A draft intent from a valid plan: journaled as pending in its corridor, never sent until

@@ -46,6 +46,7 @@ mod tests {
             lot_size: Decimal::new(1, 3),
             min_quantity: Decimal::new(1, 3),
             min_notional: Decimal::from(5),
+            max_price_sig_figs: None,
         }
     }
     fn d(s: &str) -> Decimal {

@@ -151,8 +151,7 @@ pub fn create(env: &Env, req: &LiveStartRequest) -> Result<LiveSession> {
         std::slice::from_ref(&symbol),
     ))??;
     let anchor = ctx.position(&symbol);
-    let equity_at_start =
-        sizing::equity(&ctx.balances, &ctx.positions, &ctx.marks, &["USD", "ZUSD", "USDC", "USDT"]);
+    let equity_at_start = ctx.equity();
     let (fee_bps, slippage_bps) = (req.fee_bps.unwrap_or(0.0), req.slippage_bps.unwrap_or(0.0));
     for (flag, v) in [("--fee-bps", fee_bps), ("--slippage-bps", slippage_bps)] {
         if !(0.0..1000.0).contains(&v) {
@@ -162,9 +161,7 @@ pub fn create(env: &Env, req: &LiveStartRequest) -> Result<LiveSession> {
     if let (Some(mark), Some(rules)) = (ctx.marks.get(&symbol).map(|m| m.price), ctx.instruments.get(&symbol))
     {
         if !matches!(sizing, LiveSizing::Risk { .. }) {
-            let equity =
-                sizing::equity(&ctx.balances, &ctx.positions, &ctx.marks, &["USD", "ZUSD", "USDC", "USDT"]);
-            let sized = sizing::quantity(&sizing, equity, mark, None, rules)?;
+            let sized = sizing::quantity(&sizing, ctx.equity(), mark, None, rules)?;
             if sized.quantity.is_zero() {
                 return Err(LiveError::SizesToZero(Box::new(error::ZeroSized {
                     sizing: req.sizing.clone(),

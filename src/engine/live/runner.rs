@@ -38,9 +38,6 @@ use crate::engine::strategy::Strategy;
 use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::{read_json, write_json, Workspace};
 
-/// Quote assets an account's equity is counted in (Kraken's ZUSD and USD, Hyperliquid's USDC).
-const QUOTE_ASSETS: &[&str] = &["USD", "ZUSD", "USDC", "USDT"];
-
 /// What the session runs with: the engine's workspace, venue runtime, adapters and keyring.
 pub struct Parts<'a> {
     pub ws: &'a Workspace,
@@ -336,7 +333,7 @@ impl Run<'_> {
             t => d.is_zero() || d.is_sign_negative() != (t < 0),
         };
         if changed || stale {
-            let equity = sizing::equity(&ctx.balances, &ctx.positions, &ctx.marks, QUOTE_ASSETS);
+            let equity = ctx.equity();
             self.state.desired = match sizing::quantity(&self.s.config.sizing, equity, mark, atr, rules) {
                 Ok(sized) if sized.quantity.is_zero() && target != 0 => {
                     if changed {

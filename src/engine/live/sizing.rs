@@ -111,23 +111,6 @@ pub fn floor_to(x: Decimal, step: Decimal) -> Decimal {
     ((x / step).floor() * step).normalize()
 }
 
-/// The account's equity in the quote currency, as the venue reports it: the quote balance plus
-/// each position at its mark. `None` when a held position has no mark (unknown, not zero).
-pub fn equity(
-    balances: &[crate::engine::execution::model::Balance],
-    positions: &[crate::engine::execution::model::Position],
-    marks: &std::collections::BTreeMap<String, crate::engine::execution::model::Mark>,
-    quote: &[&str],
-) -> Option<Decimal> {
-    let cash: Decimal = balances.iter().filter(|b| quote.contains(&b.asset.as_str())).map(|b| b.total).sum();
-    let mut held = Decimal::ZERO;
-    for p in positions.iter().filter(|p| !p.quantity.is_zero()) {
-        held += p.quantity * marks.get(&p.symbol)?.price;
-    }
-    let total = cash + held;
-    (!balances.is_empty()).then_some(total)
-}
-
 /// A float ATR for the sizing's period, from the bars so far.
 pub fn last_atr(bars: &crate::engine::data::Bars, period: usize) -> Option<f64> {
     let atr = crate::engine::indicators::atr(&bars.high, &bars.low, &bars.close, period);
@@ -150,6 +133,7 @@ mod tests {
             lot_size: Decimal::new(1, 4),
             min_quantity: Decimal::new(1, 4),
             min_notional: Decimal::from(5),
+            max_price_sig_figs: None,
         }
     }
 
@@ -192,14 +176,5 @@ mod tests {
         assert!(matches!(quantity(&f, Some(Decimal::ONE), Decimal::ZERO, None, &rules()), Err(LiveError::Unknown(_))));
         let r = LiveSizing::Risk { pct: Decimal::ONE, atr_mult: Decimal::ONE, atr_period: 14 };
         assert!(matches!(quantity(&r, Some(Decimal::ONE), Decimal::ONE, None, &rules()), Err(LiveError::Unknown(_))));
-        let marks = std::collections::BTreeMap::new();
-        let pos = [crate::engine::execution::model::Position { symbol: "X".into(), quantity: Decimal::ONE }];
-        let bal = [crate::engine::execution::model::Balance {
-            asset: "USD".into(),
-            total: Decimal::from(5),
-            available: Decimal::from(5),
-        }];
-        assert_eq!(equity(&bal, &pos, &marks, &["USD"]), None, "a position without a mark");
-        assert_eq!(equity(&bal, &[], &marks, &["USD"]), Some(Decimal::from(5)));
     }
 }

@@ -17,6 +17,16 @@ pub enum PretradeError {
     Rejected { id: String, failed: Vec<String> },
     #[error("plan {0} sizes to zero; no intent made")]
     SizesToZero(String),
+    /// A value the operator did not give and the corridor's venue could not tell; `kind`
+    /// says whose problem that is (a setup to fix, or the venue).
+    #[error("--{field}: not given, and {corridor} could not tell {what}: {why}; give --{field}")]
+    Unread {
+        field: &'static str,
+        what: &'static str,
+        corridor: String,
+        why: String,
+        kind: crate::engine::error::ErrorKind,
+    },
 }
 
 impl PretradeError {
@@ -70,6 +80,9 @@ pub enum PlanProblem {
     OffTick { price: Decimal, tick: Decimal },
     #[error("{0} is more than 18")]
     SizeDecimals(u32),
+    /// A price the venue refuses: not an integer and more significant figures than it takes.
+    #[error("{price} has more than {max} significant figures and is not an integer")]
+    SigFigs { price: Decimal, max: u32 },
 }
 
 fn side(long: bool) -> &'static str {

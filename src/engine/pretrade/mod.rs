@@ -10,8 +10,10 @@ inner_modules! {
     plan,
 }
 mod store;
+pub mod venue_facts;
 
 pub use compute::{size, Sizing, TargetResult};
 pub use error::{PlanProblem, PretradeError};
-pub use plan::{EntryKind, Market, PlanInput, Risk, Rules, Target};
+pub use plan::{EntryKind, FromVenue, Market, PlanInput, Risk, Rules, Target};
 pub use store::*;
+pub use venue_facts::{Fact, VenueFacts};

@@ -49,6 +49,16 @@ pub struct Rules {
     pub lot_size: Decimal,
     pub min_size: Decimal,
     pub min_notional: Decimal,
+    /// Most significant figures of a price that is not an integer (Hyperliquid: 5); absent
+    /// where the tick is the only price rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_price_sig_figs: Option<u32>,
+}
+
+/// Significant figures of `x` written without trailing zeros (`50000.5` has 6, `0.00012` 2).
+pub fn significant_figures(x: Decimal) -> u32 {
+    let digits = x.normalize().mantissa().unsigned_abs().to_string();
+    digits.trim_start_matches('0').len() as u32
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +82,19 @@ pub struct PlanInput {
     /// Gross exposure already held, quote currency, for the exposure after the trade.
     pub current_exposure: Decimal,
     pub rules: Rules,
+    /// Which of these inputs the corridor's venue gave, and when; absent when the operator
+    /// gave them all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_venue: Option<FromVenue>,
+}
+
+/// Inputs read from the corridor's venue rather than given: `fields` by their flag names
+/// (`tick`, `lot`, `min-size`, `min-notional`, `equity`, `exposure`), as of `as_of`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FromVenue {
+    pub corridor: String,
+    pub as_of: String,
+    pub fields: Vec<String>,
 }
 
 fn bad(field: &'static str, problem: P) -> Error {
@@ -171,6 +194,12 @@ impl PlanInput {
         {
             if !(p % self.rules.tick_size).is_zero() {
                 return Err(bad(field, P::OffTick { price: p, tick: self.rules.tick_size }));
+            }
+            // The venue's other price rule: an integer price is always allowed.
+            if let Some(max) = self.rules.max_price_sig_figs {
+                if !p.fract().is_zero() && significant_figures(p) > max {
+                    return Err(bad(field, P::SigFigs { price: p, max }));
+                }
             }
         }
         Ok(())

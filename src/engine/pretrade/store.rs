@@ -161,6 +161,9 @@ pub fn markdown(p: &Plan) -> String {
             c.limit
         ));
     }
+    if let Some(v) = &i.from_venue {
+        m.push_str(&format!("\nFrom {} as of {}: {}.\n", v.corridor, v.as_of, v.fields.join(", ")));
+    }
     if !p.warnings.is_empty() {
         m.push_str("\nWarnings:\n");
         for w in &p.warnings {

@@ -20,6 +20,8 @@ pub enum Cmd {
     /// The kill switch, after its confirm.
     Kill,
     LoadPretrade,
+    /// What a corridor's venue says of an instrument and its account (the Pre-trade form).
+    ReadVenueFacts(crate::engine::execution::Venue, String, String),
     SavePlan(Box<crate::engine::pretrade::PlanInput>),
     PlanToIntent(String),
     LoadPaper,
@@ -116,6 +118,7 @@ impl Cmd {
             Cmd::LoadCorridors => K::Execution,
             Cmd::Kill => K::Kill,
             Cmd::LoadPretrade => K::Pretrade,
+            Cmd::ReadVenueFacts(..) => K::VenueFacts,
             Cmd::SavePlan(_) => K::SavePlan,
             Cmd::PlanToIntent(id) => K::PlanToIntent(id.clone()),
             Cmd::LoadPaper => K::Paper,

@@ -27,6 +27,8 @@ pub enum JobKey {
     Ack(Option<String>),
     Kill,
     Pretrade,
+    /// One at a time: a newer form's read replaces one held behind it.
+    VenueFacts,
     SavePlan,
     PlanToIntent(String),
     Paper,

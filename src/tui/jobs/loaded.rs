@@ -72,6 +72,7 @@ pub enum Loaded {
         Vec<crate::engine::pretrade::Plan>,
         Result<Option<crate::engine::execution::LoadedPolicy>, String>,
     ),
+    VenueFacts(Box<crate::engine::pretrade::VenueFacts>),
     /// A plan was written: its id, and whether the policy accepted it.
     PlanSaved(String, bool),
     IntentDrafted(String),

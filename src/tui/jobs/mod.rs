@@ -67,6 +67,9 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             engine.pretrade().plans()?,
             engine.execution().policy_if_written().map_err(|e| e.message),
         ),
+        Cmd::ReadVenueFacts(venue, account, symbol) => {
+            Loaded::VenueFacts(Box::new(engine.pretrade().venue_facts(venue, &account, &symbol)?))
+        }
         Cmd::SavePlan(input) => {
             let p = engine.pretrade().plan(*input)?;
             Loaded::PlanSaved(p.id.clone(), p.valid())

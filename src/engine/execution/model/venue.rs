@@ -41,6 +41,13 @@ impl Venue {
     pub fn is_live(self) -> bool {
         !matches!(self, Venue::Fake)
     }
+
+    /// Does the venue hold positions as margined contracts (a perpetual's value is its
+    /// unrealized PnL, already in the margin balance) rather than as assets bought with cash
+    /// (Kraken spot: a position is worth its quantity at the mark)?
+    pub fn margined(self) -> bool {
+        matches!(self, Venue::Fake | Venue::Hyperliquid)
+    }
 }
 
 impl fmt::Display for Venue {
@@ -69,6 +76,10 @@ pub struct InstrumentRules {
     pub min_quantity: Decimal,
     /// Smallest order value in the quote currency.
     pub min_notional: Decimal,
+    /// Most significant figures of a price that is not an integer (Hyperliquid: 5), beyond
+    /// the tick; `None` where the tick is the only price rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_price_sig_figs: Option<u32>,
 }
 
 /// A mark price and when it was observed (epoch ms).

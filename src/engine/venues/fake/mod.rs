@@ -172,6 +172,7 @@ impl FakeState {
                 lot_size: i.lot,
                 min_quantity: i.min_qty,
                 min_notional: i.min_notional,
+                max_price_sig_figs: None,
             })
             .collect()
     }
@@ -345,6 +346,13 @@ impl FakeVenue {
     /// promotion gate). It still moves no money; only tests build one.
     pub fn posing_as(venue: Venue) -> FakeVenue {
         FakeVenue { venue, ..FakeVenue::default() }
+    }
+
+    /// The venue as its state in `path` reads now (defaults when absent), for reads only:
+    /// nothing it does is saved.
+    pub fn snapshot(path: &std::path::Path) -> crate::engine::error::Result<FakeVenue> {
+        let state = if path.exists() { read_json(path)? } else { FakeState::default() };
+        Ok(FakeVenue { state: Mutex::new(state), path: None, venue: Venue::Fake })
     }
 
     /// A venue whose state lives in `path` (created with defaults when absent).

@@ -218,6 +218,7 @@ fn rules(symbol: &str, sz_decimals: u32, kind: MarketKind) -> InstrumentRules {
         // The smallest size the lot rule lets through; the real floor is the $10 value.
         min_quantity: lot,
         min_notional: MIN_ORDER_VALUE_USDC,
+        max_price_sig_figs: Some(wire::MAX_PRICE_SIG_FIGS),
     }
 }
 

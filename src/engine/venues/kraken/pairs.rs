@@ -146,6 +146,7 @@ fn parse_pair(name: &str, entry: &Value) -> Result<KrakenPair, PairError> {
         lot_size: Decimal::new(1, lot_decimals),
         min_quantity,
         min_notional,
+        max_price_sig_figs: None,
     };
     Ok(KrakenPair {
         name: name.to_string(),

@@ -52,11 +52,20 @@ fn draw_results(f: &mut Frame, area: Rect, s: &PretradeScreen, t: &Theme) {
     let block = Block::bordered().title(Line::styled(" Sizing and policy ", t.title)).border_style(t.border);
     let inner = block.inner(area);
     f.render_widget(block, area);
+    // Where the rules, equity and exposure came from, or which the venue could not tell.
+    let venue_line = s.venue.summary().map(|(text, ok)| {
+        if ok {
+            Line::styled(format!("◆ {text}"), t.dim)
+        } else {
+            Line::styled(format!("▲ {text}"), t.warning)
+        }
+    });
     let p = match &s.result {
         Ok(p) => p,
         Err(e) => {
-            let lines =
+            let mut lines =
                 vec![Line::styled("cannot size this plan", t.negative), Line::styled(e.clone(), t.negative)];
+            lines.extend(venue_line);
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
             return;
         }
@@ -113,6 +122,7 @@ fn draw_results(f: &mut Frame, area: Rect, s: &PretradeScreen, t: &Theme) {
     if let Some(e) = &s.policy_error {
         lines.push(Line::styled(format!("▲ policy unreadable: {e}"), t.warning));
     }
+    lines.extend(venue_line);
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 

@@ -4,6 +4,7 @@
 
 mod draw;
 mod state;
+mod venue;
 
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -37,7 +38,9 @@ impl Screen for PretradeScreen {
     }
 
     fn startup(&self) -> Vec<Cmd> {
-        vec![Cmd::LoadPretrade]
+        let mut cmds = vec![Cmd::LoadPretrade];
+        cmds.extend(self.subject().map(|(v, a, s)| Cmd::ReadVenueFacts(v, a, s)));
+        cmds
     }
 
     fn context(&self) -> Context {
@@ -50,7 +53,10 @@ impl Screen for PretradeScreen {
 
     fn on_action(&mut self, action: Option<Action>, ev: &KeyEvent, cx: &mut Cx) {
         if self.editing {
-            return self.form_key(action, ev);
+            if let Some(read) = self.form_key(action, ev) {
+                cx.start(read);
+            }
+            return;
         }
         let Some(action) = action else { return };
         if self.sel.apply(action, self.plans.len(), cx.page) {
@@ -75,6 +81,7 @@ impl Screen for PretradeScreen {
     fn on_result(&mut self, _: &JobKey, r: &mut Option<Loaded>, cx: &mut Cx) -> bool {
         match r.take() {
             Some(Loaded::Pretrade(plans, policy)) => self.loaded(plans, policy),
+            Some(Loaded::VenueFacts(facts)) => self.facts_loaded(*facts),
             Some(Loaded::PlanSaved(id, valid)) => {
                 let said = format!("saved {id}{}", if valid { "" } else { " (rejected by the policy)" });
                 if valid {

@@ -6,10 +6,13 @@ use crossterm::event::KeyEvent;
 use crate::engine::execution::parse_decimal;
 use crate::engine::execution::LoadedPolicy;
 use crate::engine::execution::{Side, Venue};
-use crate::engine::pretrade::{self, EntryKind, Market, Plan, PlanInput, Risk, Rules, Target};
+use crate::engine::pretrade::{self, EntryKind, Market, Plan, PlanInput, Risk, Rules, Target, VenueFacts};
+use crate::tui::jobs::Cmd;
 use crate::tui::keymap::Action;
 use crate::tui::widgets::form::{Edit, Field, Form};
 use crate::tui::widgets::list_cursor::ListCursor;
+
+use super::venue::{Subject, VenueSide, FILLED};
 
 pub struct PretradeScreen {
     pub form: Form,
@@ -23,6 +26,8 @@ pub struct PretradeScreen {
     pub policy_error: Option<String>,
     /// A plan to select once the list is reloaded (the one just saved).
     pub pending_select: Option<String>,
+    /// What the corridor's venue said, and which fields the operator typed over it.
+    pub venue: VenueSide,
 }
 
 fn text(key: &str, label: &str, value: &str) -> Field {
@@ -54,7 +59,9 @@ impl PretradeScreen {
             text("t2", "target 2", "52000:50"),
             text("t3", "target 3", ""),
             text("equity", "equity", "1000"),
-            text("risk", "risk (% or cash)", "0.5%"),
+            // Cash: the same risk whatever the venue reports as equity (the demo's plan stays
+            // inside its micro-live notional).
+            text("risk", "risk (% or cash)", "5"),
             text("exposure", "exposure now", "0"),
             text("fee_bps", "fee bps", "10"),
             text("leverage", "leverage (perp)", ""),
@@ -73,6 +80,7 @@ impl PretradeScreen {
             policy: None,
             policy_error: None,
             pending_select: None,
+            venue: VenueSide::default(),
         };
         s.recompute();
         s
@@ -82,9 +90,51 @@ impl PretradeScreen {
         self.form.get(key)
     }
 
+    /// The venue, account and symbol on the form, when the venue is one.
+    pub fn subject(&self) -> Option<Subject> {
+        let venue = Venue::parse(self.get("venue")).ok()?;
+        Some((venue, self.get("account").to_string(), self.get("symbol").to_string()))
+    }
+
+    /// A read of the venue's facts when the form names another instrument or account than the
+    /// last read (at startup, and when editing ends).
+    pub fn venue_read(&mut self) -> Option<Cmd> {
+        let now = self.subject()?;
+        if let Some(old) = &self.venue.asked {
+            if *old == now {
+                return None;
+            }
+            let old = old.clone();
+            self.venue.subject_changed(&old, &now);
+        }
+        self.venue.asked = Some(now.clone());
+        Some(Cmd::ReadVenueFacts(now.0, now.1, now.2))
+    }
+
+    /// The venue's answer: into the fields the operator has not typed, if it is still about
+    /// the form's instrument and account.
+    pub fn facts_loaded(&mut self, facts: VenueFacts) {
+        let about = (facts.corridor.venue, facts.corridor.account.clone(), facts.symbol.clone());
+        if self.subject().as_ref() != Some(&about) {
+            return;
+        }
+        self.venue.asked = Some(about);
+        for (key, v) in self.venue.fill(facts) {
+            self.form.set(key, v.unwrap_or_default());
+        }
+        self.recompute();
+    }
+
     /// The form as a plan input; errors name the field as the form labels it.
     pub fn input(&self) -> Result<PlanInput, String> {
-        let dec = |key: &str, label: &str| parse_decimal(label, self.get(key)).map_err(|e| e.message);
+        let dec = |key: &str, label: &str| {
+            if self.get(key).is_empty() {
+                if let Some(why) = self.venue.unknown(key) {
+                    return Err(format!("{label}: unknown from the venue ({why}); type it"));
+                }
+            }
+            parse_decimal(label, self.get(key)).map_err(|e| e.message)
+        };
         let mut targets = Vec::new();
         for (k, label) in [("t1", "target 1"), ("t2", "target 2"), ("t3", "target 3")] {
             let v = self.get(k);
@@ -128,7 +178,9 @@ impl PretradeScreen {
                 lot_size: dec("lot", "lot size")?,
                 min_size: dec("min_size", "min size")?,
                 min_notional: dec("min_notional", "min notional")?,
+                max_price_sig_figs: self.venue.max_price_sig_figs(),
             },
+            from_venue: self.venue.record(),
         })
     }
 
@@ -196,14 +248,26 @@ impl PretradeScreen {
         for (k, v) in values {
             self.form.set(k, v);
         }
+        // The saved plan's values are the operator's now: no venue read overwrites them.
+        self.venue.typed.extend(FILLED.iter().map(|(k, _)| *k));
         self.recompute();
     }
 
-    /// Keys while editing: move between fields, cycle choices, type; recompute after each.
-    pub fn form_key(&mut self, action: Option<Action>, ev: &KeyEvent) {
-        if let Edit::Action(Action::Back) = self.form.key(action, ev) {
-            self.editing = false;
+    /// Keys while editing: move between fields, cycle choices, type; recompute after each. A
+    /// field the venue fills that the operator changes is theirs from then on. When editing
+    /// ends, the venue is read again if the form names another instrument or account.
+    pub fn form_key(&mut self, action: Option<Action>, ev: &KeyEvent) -> Option<Cmd> {
+        let edit = self.form.key(action, ev);
+        if let Edit::Changed(key) = &edit {
+            if let Some((k, _)) = FILLED.iter().find(|(k, _)| k == key) {
+                self.venue.typed.insert(k);
+            }
         }
         self.recompute();
+        if let Edit::Action(Action::Back) = edit {
+            self.editing = false;
+            return self.venue_read();
+        }
+        None
     }
 }
