@@ -116,7 +116,8 @@ impl VenueSide {
         let f = self.facts.as_ref()?;
         let unknown: Vec<&str> = self.filled.iter().filter(|(_, v)| v.is_err()).map(|(k, _)| *k).collect();
         let flag = |k: &str| FILLED.iter().find(|(key, _)| *key == k).map_or(k, |(_, f)| *f).to_string();
-        let at = f.as_of.get(11..19).unwrap_or(&f.as_of);
+        // The date too: a read left on screen overnight must not look like today's.
+        let at = f.as_of.get(..19).map_or(f.as_of.clone(), |t| t.replace('T', " "));
         Some(match unknown.first() {
             None => (format!("from {} at {at}: rules, equity, exposure", f.corridor), true),
             Some(k) => (
