@@ -60,8 +60,7 @@ fn input(engine: &Engine, a: &PlanArgs) -> Result<PlanInput> {
         },
         (tick, lot) => {
             let field = if lot.is_none() { "lot" } else { "tick" };
-            let venue_rules = venue_said.rules(field)?;
-            let mut r = venue_rules.clone();
+            let mut r = venue_said.rules(field)?;
             match tick {
                 // The operator's tick is the whole price rule: the venue's figures rule goes too.
                 Some(t) => {
