@@ -2,6 +2,7 @@
 
 pub mod automation;
 pub mod columns;
+pub mod fit;
 pub mod form;
 pub mod ladder;
 pub mod line_chart;
