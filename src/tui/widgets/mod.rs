@@ -7,5 +7,6 @@ pub mod form;
 pub mod ladder;
 pub mod line_chart;
 pub mod list_cursor;
+pub mod progress;
 pub mod series;
 pub mod status_bar;
