@@ -8,6 +8,7 @@ use super::args::{BacktestArgs, GridArgs, SweepCmd, SweepSub, SweepsCmd, Walkfor
 use super::output::Outcome;
 use super::research::backtest_config;
 use crate::engine::research::parse_shard;
+use crate::engine::research::{Eta, ProgressTracker};
 use crate::engine::research::{SweepError, SweepReport, SweepRequest, SweepStatus};
 use crate::engine::research::{WalkForwardReport, WalkForwardRequest};
 use crate::engine::{Engine, Result};
@@ -78,8 +79,12 @@ fn run(engine: &Engine, cmd: &SweepCmd) -> Result<Outcome> {
         Some(m @ ("bar" | "json" | "none")) => m,
         Some(other) => return Err(SweepError::Progress(other.into()).into()),
     };
+    // The engine's tracker measures the rate the time left is estimated from.
+    let tracker = ProgressTracker::new();
+    tracker.begin("sweep");
     let shown = std::sync::Mutex::new((0usize, usize::MAX));
     let progress = |done: usize, total: usize| {
+        tracker.report(done, total);
         let pct = done * 100 / total.max(1);
         // Workers finish in any order: report each percent once and never a count below one
         // already reported, deciding under one lock so the lines stay in order.
@@ -88,26 +93,29 @@ fn run(engine: &Engine, cmd: &SweepCmd) -> Result<Outcome> {
             return;
         }
         *last = (done, pct);
+        let eta = tracker.view().map_or(Eta::Unknown, |v| v.eta(std::time::Instant::now()));
         let mut err = std::io::stderr().lock();
         match mode {
             "bar" => {
                 let filled = pct / 4;
+                // Padded: a shorter estimate overwrites a longer one on the same line.
                 let _ = write!(
                     err,
-                    "\rsweep [{}{}] {done}/{total} {pct:>3}%",
+                    "\rsweep [{}{}] {done}/{total} {pct:>3}% {:<12}",
                     "#".repeat(filled),
-                    " ".repeat(25 - filled)
+                    " ".repeat(25 - filled),
+                    eta.to_string()
                 );
                 if done == total {
                     let _ = writeln!(err);
                 }
             }
             "json" => {
-                let _ = writeln!(
-                    err,
-                    "{}",
-                    json!({ "event": "progress", "done": done, "total": total, "percent": pct })
-                );
+                // eta_secs: the time left rounded up to the second, null while unknown.
+                let line = json!({
+                    "event": "progress", "done": done, "total": total, "percent": pct, "eta_secs": eta.secs()
+                });
+                let _ = writeln!(err, "{line}");
             }
             _ => {}
         }

@@ -105,7 +105,7 @@ pub struct App {
     /// Ticks seen, to poll slower things every few ticks.
     pub ticks: u64,
     /// The oldest announced job's age as of the last tick (shown beside the busy marker;
-    /// drawing never reads the clock).
+    /// drawing never reads the clock). A job that reports progress shows its bar instead.
     pub busy_secs: u64,
     /// Wall clock as of the last message (the order dialog's countdown; drawing never reads
     /// the clock itself).
@@ -240,7 +240,7 @@ impl App {
     /// else runs once that one is done).
     pub(super) fn want(&mut self, cmd: Cmd, poll: bool) {
         let idle = !self.jobs.busy();
-        if let Some(cmd) = self.jobs.request(cmd, poll) {
+        if let Some(cmd) = self.jobs.request_at(cmd, poll, self.instant()) {
             if idle && self.jobs.busy() {
                 self.busy_secs = 0;
             }
@@ -347,7 +347,8 @@ impl App {
     /// A job finished: what was asked of it meanwhile starts, and its result goes to the
     /// screen that keeps it (a poll that found nothing new draws nothing).
     fn done(&mut self, Done { key, result }: Done) {
-        self.out.extend(self.jobs.finish(&key));
+        let now = self.instant();
+        self.out.extend(self.jobs.finish_at(&key, now));
         match result {
             // One corridor poll's parts, each as if it came alone.
             Ok(Loaded::CorridorPoll(parts)) => parts.into_iter().for_each(|r| self.result(&key, r)),
@@ -413,10 +414,14 @@ impl App {
     /// (see [`Screen::on_tick`]), the Corridors tab the halts with its corridors every five.
     fn tick(&mut self) {
         self.ticks += 1;
+        let now = self.instant();
         if let Some(t) = self.jobs.busy_since() {
-            self.busy_secs = t.elapsed().as_secs();
+            self.busy_secs = now.saturating_duration_since(t).as_secs();
             self.dirty = true;
         }
+        // Long research reports how far it has got: read once a tick, so drawing reads neither
+        // the trackers nor the clock.
+        self.dirty |= self.jobs.read_progress(now);
         // Alerts raised elsewhere (paper runners, the CLI, cron) reach the status bar within a
         // tick; halts within five (the corridor poll).
         self.want(Cmd::LoadAlerts, true);

@@ -136,6 +136,9 @@ fn progress_json_goes_to_stderr_as_json_lines() {
     let events: Vec<Value> = err.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert!(!events.is_empty());
     assert_eq!(events.last().unwrap()["done"], 18);
+    // The time left, added beside the counts: seconds once a rate is measured, 0 when done.
+    assert!(events.iter().all(|e| e["eta_secs"].is_null() || e["eta_secs"].is_u64()), "{err}");
+    assert_eq!(events.last().unwrap()["eta_secs"], 0);
     serde_json::from_slice::<Value>(&out.stdout).expect("stdout stays one JSON document");
 }
 

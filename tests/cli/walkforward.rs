@@ -204,3 +204,49 @@ fn walkforward_has_a_machine_contract_in_report_and_response() {
     assert_eq!(resp["machine_contract"]["folds"], 3);
     assert_eq!(resp["machine_contract"]["chosen_params"], mc["chosen_params"]);
 }
+
+/// Runs report progress, reachable without the console: a sweep says its total before the
+/// first combination and then each one done, a walk-forward each fold, into the engine's
+/// tracker as any client reads it.
+#[test]
+fn a_sweep_and_a_walkforward_report_progress_from_nothing_to_all() {
+    use quantlab::engine::research::{Eta, ProgressTracker, SweepRequest, WalkForwardRequest};
+    use quantlab::engine::workspace::Workspace;
+    use quantlab::engine::Engine;
+    use std::sync::Mutex;
+
+    let ws = Ws::new();
+    let id = ws.import_btc();
+    let engine = Engine::open(Workspace::at(ws.path()));
+    let sweep = SweepRequest {
+        data: id,
+        strategy: "sma_cross".into(),
+        grid: vec!["fast=10,20,30".into(), "slow=100,200".into()],
+        objective: "sharpe".into(),
+        jobs: Some(2),
+        ..SweepRequest::default()
+    };
+    let seen = Mutex::new(Vec::new());
+    let tracker = ProgressTracker::new();
+    tracker.begin("sweep sma_cross");
+    let report = |done: usize, total: usize| {
+        tracker.report(done, total);
+        seen.lock().unwrap().push((done, total));
+    };
+    engine.research().sweep(&sweep, &report).unwrap();
+    let mut calls = std::mem::take(&mut *seen.lock().unwrap());
+    assert_eq!(calls.first(), Some(&(0, 6)), "the total before any combination: {calls:?}");
+    calls.sort();
+    assert_eq!(calls, (0..=6).map(|d| (d, 6)).collect::<Vec<_>>(), "then each combination once");
+    let v = tracker.view().unwrap();
+    assert_eq!((v.what.as_str(), v.done, v.total, v.percent()), ("sweep sma_cross", 6, Some(6), Some(100)));
+    assert_eq!(v.eta(std::time::Instant::now()), Eta::Done);
+
+    let walk = WalkForwardRequest { sweep, train: 4000, test: 4000, step: None, anchored: false };
+    tracker.begin("walk-forward sma_cross");
+    engine.research().walkforward(&walk, &report).unwrap();
+    let calls = std::mem::take(&mut *seen.lock().unwrap());
+    assert_eq!(calls, [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)], "fold by fold, in order");
+    let v = tracker.view().unwrap();
+    assert_eq!((v.what.as_str(), v.done, v.total), ("walk-forward sma_cross", 4, Some(4)));
+}

@@ -139,6 +139,19 @@ pub fn normalize(screen: &str) -> String {
                 continue 'scan;
             }
         }
+        // A run's short id, its hash's first 6 to 8 hex digits, first in a runs table's row
+        // (after the border and the mark column).
+        if c[i] == '│' && i + 2 < c.len() && matches!(c[i + 1], ' ' | '●') {
+            let hex =
+                c[i + 2..].iter().take_while(|x| x.is_ascii_digit() || ('a'..='f').contains(*x)).count();
+            if (6..=8).contains(&hex) && c.get(i + 2 + hex) == Some(&' ') {
+                out.push(c[i]);
+                out.push(c[i + 1]);
+                out.push_str("<ID>");
+                i += 2 + hex;
+                continue;
+            }
+        }
         // yyyymmddThhmmssZ_xxxxxxxx without its kind (the runs table trims it).
         if i + 9 <= c.len() && digits(&c[i..i + 8]) && c[i + 8] == 'T' {
             out.push_str("<ID>");

@@ -107,8 +107,9 @@ fn navigation_sorting_and_filtering() {
     assert_eq!(h.tab::<RunsScreen>().table.selected.index, 0);
     h.key(KeyCode::Char('G'));
     assert_eq!(h.tab::<RunsScreen>().table.selected.index, 4);
-    // Sort by sharpe (column 6): s moves one column at a time.
-    for _ in 0..6 {
+    // Sort by sharpe (column 7, after run, status, strategy, params, data, return, cagr): s moves
+    // one column at a time.
+    for _ in 0..7 {
         h.key(KeyCode::Char('s'));
     }
     let sharpe = |h: &Harness| -> Vec<f64> {
@@ -468,7 +469,7 @@ fn screens_match_their_snapshots() {
     let (ws, _) = workspace_with_runs();
     let mut h = Harness::new(&ws);
     // Sort by Sharpe so the order does not depend on run ids.
-    for _ in 0..6 {
+    for _ in 0..7 {
         h.key(KeyCode::Char('s'));
     }
     h.key(KeyCode::Char('g'));

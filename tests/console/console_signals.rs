@@ -159,3 +159,76 @@ fn a_refused_research_is_reported_and_a_triage_again_follows_new_data() {
     assert_eq!(h.tab::<SignalsScreen>().rows.len(), 4);
     assert!(h.screen(120, 40).contains("qp-2026-0105-goog-trend"));
 }
+
+/// A running research shows its stage's bar, percentage and time left, in the status bar and
+/// on the Signals tab, driven here through the job's tracker on the console's fixed clock (no
+/// sleeping): unknown until a unit is done, then the rate so far; then the research itself
+/// reports into the same tracker, fold by fold to the last.
+#[test]
+fn a_running_research_shows_a_bar_a_percentage_and_an_eta() {
+    use quantlab::engine::research::Eta;
+    use std::time::Duration;
+
+    let ws = workspace();
+    let mut h = Harness::new(&ws);
+    h.key(KeyCode::Char('6'));
+    let cmds = h.app.update(
+        Msg::Key(TerminalKey::synthetic(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE))),
+        &h.keymap,
+    );
+    let tracker = cmds.iter().find_map(|c| c.tracker()).expect("the research reports its progress");
+    let t0 = h.app.instant();
+
+    tracker.begin_at("sweep sma_cross on GOOG 1d", t0);
+    h.tick();
+    let s = h.screen(120, 40);
+    let bar = s.lines().rev().nth(1).unwrap().to_string();
+    assert!(bar.contains("◐") && bar.contains("sweep sma_cross on GOOG 1d"), "{bar}");
+    assert!(bar.contains("?%") && bar.contains("ETA unknown"), "no total yet: {bar}");
+
+    tracker.report(0, 4);
+    h.advance(Duration::from_secs(20));
+    h.tick();
+    let bar = h.screen(120, 40).lines().rev().nth(1).unwrap().to_string();
+    assert!(bar.contains("  0%") && bar.contains("ETA unknown"), "nothing done: no rate yet: {bar}");
+
+    tracker.report(1, 4);
+    h.advance(Duration::from_secs(10));
+    h.tick();
+    let progress =
+        h.app.jobs.progress(&quantlab::tui::jobs::JobKey::Research("qp-goog-trend".into())).unwrap();
+    assert_eq!(progress.eta, Eta::Left(Duration::from_secs(90)), "30 s for one of four");
+    let s = h.screen(120, 40);
+    let bar = s.lines().rev().nth(1).unwrap().to_string();
+    assert!(
+        bar.contains("◐ sweep sma_cross on GOOG 1d") && bar.contains(" 25% ━") && bar.contains("─ ETA 1m30s"),
+        "{bar}"
+    );
+    assert!(s.contains("◐ sweep sma_cross on GOOG 1d 1/4") && s.contains("ETA 1m30s"), "the tab's line: {s}");
+    snapshot("research_progress_120x40", &s);
+    let s = h.screen(80, 24);
+    let bar = s.lines().rev().nth(1).unwrap().to_string();
+    assert!(bar.contains(" 25% ━") && bar.contains("ETA 1m30s"), "{bar}");
+    snapshot("research_progress_80x24", &s);
+
+    // A clock that does not move changes nothing; the stage's last unit reads done.
+    h.tick();
+    assert_eq!(
+        h.app.jobs.progress(&quantlab::tui::jobs::JobKey::Research("qp-goog-trend".into())).unwrap().eta,
+        Eta::Left(Duration::from_secs(90))
+    );
+    tracker.report(4, 4);
+    h.tick();
+    let bar = h.screen(120, 40).lines().rev().nth(1).unwrap().to_string();
+    assert!(bar.contains("100% ━━") && bar.contains(" done "), "{bar}");
+
+    // The research itself reports into the tracker: its last stage, the walk-forward, fold by
+    // fold to the last.
+    h.run_cmds(cmds);
+    assert!(!h.app.jobs.busy());
+    let v = tracker.view().unwrap();
+    assert_eq!(v.what, "walk-forward sma_cross on GOOG 1d");
+    assert!(v.total.is_some_and(|n| n > 0) && Some(v.done) == v.total, "{v:?}");
+    let s = h.screen(120, 40);
+    assert!(!s.contains("ETA"), "no bar once it is done: {s}");
+}

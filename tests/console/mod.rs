@@ -12,5 +12,6 @@ mod console_pretrade;
 mod console_promotion;
 mod console_promotion_pty;
 mod console_pty;
+mod console_runs;
 mod console_signals;
 mod demo_pty;

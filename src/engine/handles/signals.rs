@@ -2,6 +2,7 @@
 
 use crate::engine::data::catalog;
 use crate::engine::error::Result;
+use crate::engine::research::ProgressTracker;
 use crate::engine::signals::error::SignalError;
 use crate::engine::signals::rules::{self, Loaded};
 use crate::engine::signals::store::{self, Record, SignalRow, Triage};
@@ -62,6 +63,12 @@ impl Signals<'_> {
     /// Research a signal (triaged again first): its sweeps, walk-forwards and verdict. Only a
     /// `test` signal is researched; anything else is refused (exit 3) with its reason.
     pub fn research(&self, id: &str) -> Result<Verdict> {
+        self.research_tracked(id, &ProgressTracker::new())
+    }
+
+    /// [`research`](Self::research), reporting each sweep's combinations and each walk-forward's
+    /// folds into `progress` as they are done (a console reads it from another thread).
+    pub fn research_tracked(&self, id: &str, progress: &ProgressTracker) -> Result<Verdict> {
         let ws = self.engine.workspace();
         let mut r = store::load(ws, id)?;
         let rules = rules::load_or_init(ws)?;
@@ -76,7 +83,7 @@ impl Signals<'_> {
             }
             .into());
         }
-        let v = research::run(ws, &r.signal, a, &rules)?;
+        let v = research::run(ws, &r.signal, a, &rules, progress)?;
         store::write_verdict(ws, &v)?;
         Ok(v)
     }

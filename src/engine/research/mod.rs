@@ -1,4 +1,5 @@
-//! Research: runs and their artifacts, the runs index, queries, comparison, sweeps.
+//! Research: runs and their artifacts, the runs index, queries, comparison, sweeps, and the
+//! progress of long research while it runs.
 
 pub mod error;
 inner_modules! {
@@ -8,6 +9,7 @@ inner_modules! {
     html_report,
     index,
     portfolio,
+    progress,
     query,
     report,
     run,
@@ -21,6 +23,7 @@ pub use compare::Comparison;
 pub use error::ResearchError;
 pub use index::IndexEntry;
 pub use portfolio::{PortfolioRequest, Rebalance};
+pub use progress::{Eta, ProgressTracker, ProgressView};
 pub use query::{Filter, Query};
 pub use report::{RunReport, RunStatus};
 pub use run::{run, RunRequest};

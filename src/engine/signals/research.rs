@@ -17,6 +17,7 @@ use crate::engine::config::Config;
 use crate::engine::contract::{make_id, CONTRACT_VERSION, SIGNAL_VERDICT_SCHEMA};
 use crate::engine::error::Result;
 use crate::engine::research::sweep::{self, rank::score, SweepRequest};
+use crate::engine::research::ProgressTracker;
 use crate::engine::research::walkforward::{self, WalkForwardRequest};
 use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::Workspace;
@@ -59,7 +60,8 @@ fn request(
     }
 }
 
-/// Research one symbol: its sweeps, the walk-forward of the best, and its outcome.
+/// Research one symbol: its sweeps, the walk-forward of the best, and its outcome. Each sweep
+/// and the walk-forward is a stage of `progress` (combinations, then folds).
 #[allow(clippy::too_many_arguments)]
 fn symbol(
     ws: &Workspace,
@@ -70,12 +72,17 @@ fn symbol(
     rules: &Loaded,
     goal: &Goal,
     invalidation: &Goal,
+    progress: &ProgressTracker,
 ) -> SymbolResult {
     let mut sweeps = Vec::new();
     let mut best: Option<(f64, usize)> = None;
+    let report = |done: usize, total: usize| {
+        progress.report(done, total);
+    };
     for p in &a.strategies {
         let req = SweepRequest { save_top: Some(1), ..request(id, d, p, &a.objective, bt) };
-        match sweep::sweep(ws, &req, &|_, _| {}) {
+        progress.begin(format!("sweep {} on {} {}", p.strategy, d.symbol, d.timeframe));
+        match sweep::sweep(ws, &req, &report) {
             Ok(r) => {
                 let top = r.combinations.iter().find(|c| c.rank == 1);
                 if let Some(s) = top.and_then(|c| score(&a.objective, Some(&c.metrics))) {
@@ -141,7 +148,8 @@ fn symbol(
         step: None,
         anchored: wf.anchored,
     };
-    match walkforward::walkforward(ws, &req, &|_, _| {}) {
+    progress.begin(format!("walk-forward {} on {} {}", p.strategy, d.symbol, d.timeframe));
+    match walkforward::walkforward(ws, &req, &report) {
         Ok(r) => {
             let (outcome, reason, gc, ic) =
                 judge(goal, invalidation, &r.out_of_sample, rules.rules.verdict.min_trades);
@@ -167,8 +175,15 @@ fn symbol(
     out
 }
 
-/// Run the research a `test` assessment implies and return the verdict (not yet stored).
-pub fn run(ws: &Workspace, stored: &StoredSignal, a: &Assessment, rules: &Loaded) -> Result<Verdict> {
+/// Run the research a `test` assessment implies and return the verdict (not yet stored),
+/// reporting each sweep's and walk-forward's progress into `progress` as it runs.
+pub fn run(
+    ws: &Workspace,
+    stored: &StoredSignal,
+    a: &Assessment,
+    rules: &Loaded,
+    progress: &ProgressTracker,
+) -> Result<Verdict> {
     let started = Instant::now();
     let sig = &stored.signal;
     let goal = goal::parse(&sig.validation_goal).map_err(|e| Error::from(e).with_field("validation_goal"))?;
@@ -179,7 +194,7 @@ pub fn run(ws: &Workspace, stored: &StoredSignal, a: &Assessment, rules: &Loaded
     let symbols: Vec<SymbolResult> = a
         .datasets
         .iter()
-        .map(|d| symbol(ws, &sig.signal_id, d, a, &bt, rules, &goal, &invalidation))
+        .map(|d| symbol(ws, &sig.signal_id, d, a, &bt, rules, &goal, &invalidation, progress))
         .collect();
     let outcomes: Vec<VerdictKind> = symbols.iter().map(|s| s.outcome).collect();
     let (verdict, tally, counts) = aggregate(&outcomes, rules.rules.verdict.min_support_share);

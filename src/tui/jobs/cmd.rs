@@ -1,7 +1,10 @@
 //! What the console asks of the engine: one [`Cmd`] per kind of work, and the job each is.
 
+use std::sync::Arc;
+
 use super::JobKey;
 use crate::engine::execution::CorridorId;
+use crate::engine::research::ProgressTracker;
 use crate::engine::research::RunRequest;
 
 // Not Clone: a SendConfirmed carries the operator's one-time Confirmation.
@@ -34,8 +37,12 @@ pub enum Cmd {
     Live(SessionOp, String),
     LoadSignals,
     LoadSignalDetail(String),
-    /// Research a signal in the background (sweeps, walk-forward, verdict).
-    ResearchSignal(String),
+    /// Research a signal in the background (sweeps, walk-forward, verdict), reporting each
+    /// sweep's and walk-forward's progress into `progress` (the status bar reads it).
+    ResearchSignal {
+        id: String,
+        progress: Arc<ProgressTracker>,
+    },
     TriageSignal(String),
     /// Renew armed corridors' dead-man timers, read one corridor's detail, and summarise them
     /// all (the status bar's halts and approvals, the Corridors list), each journal read once.
@@ -112,7 +119,7 @@ impl Cmd {
             Cmd::StartRun(r) => K::Run {
                 strategy: r.strategy.clone(),
                 data: r.data.clone(),
-                params: format!("{:?}", r.params),
+                params: r.params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" "),
             },
             Cmd::Ack(id) => K::Ack(id.clone()),
             Cmd::LoadCorridors => K::Execution,
@@ -130,7 +137,7 @@ impl Cmd {
             Cmd::Live(op, id) => K::LiveOp(*op, id.clone()),
             Cmd::LoadSignals => K::Signals,
             Cmd::LoadSignalDetail(id) => K::SignalDetail(id.clone()),
-            Cmd::ResearchSignal(id) => K::Research(id.clone()),
+            Cmd::ResearchSignal { id, .. } => K::Research(id.clone()),
             Cmd::TriageSignal(id) => K::Triage(id.clone()),
             Cmd::PollCorridors(_) => K::CorridorPoll,
             Cmd::LoadCorridorDetail(id) => K::CorridorDetail(id.clone()),
@@ -149,6 +156,14 @@ impl Cmd {
             Cmd::MakeGrant(c) => K::MakeGrant(c.target().corridor.clone()),
             Cmd::LoadGrants => K::Grants,
             Cmd::RevokeGrant { id, .. } => K::RevokeGrant(id.clone()),
+        }
+    }
+
+    /// Where the job reports its progress, if it does.
+    pub fn tracker(&self) -> Option<Arc<ProgressTracker>> {
+        match self {
+            Cmd::ResearchSignal { progress, .. } => Some(Arc::clone(progress)),
+            _ => None,
         }
     }
 

@@ -21,7 +21,8 @@ pub enum JobKey {
     Run {
         strategy: String,
         data: String,
-        /// The parameters as the request has them: another set is another run.
+        /// The parameters as the request has them (`k=v`, space separated, in name order, as
+        /// the runs index writes them): another set is another run.
         params: String,
     },
     Ack(Option<String>),

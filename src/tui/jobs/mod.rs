@@ -9,7 +9,7 @@ mod key;
 mod loaded;
 
 pub use cmd::{Cmd, SessionOp};
-pub use flight::Jobs;
+pub use flight::{Jobs, Progress};
 pub use key::{JobKey, Lane};
 pub use loaded::{ExecutionState, LiveGrant, Loaded};
 
@@ -125,9 +125,12 @@ fn run(engine: &Engine, cmd: Cmd) -> Result<Loaded> {
             Loaded::SignalDetail(Box::new(screens::signal_detail::load::load(engine, &id)?))
         }
         // A refusal is an outcome the UI reports.
-        Cmd::ResearchSignal(id) => {
-            let outcome =
-                engine.signals().research(&id).map(|v| (v.verdict, v.verdict_id)).map_err(|e| e.message);
+        Cmd::ResearchSignal { id, progress } => {
+            let outcome = engine
+                .signals()
+                .research_tracked(&id, &progress)
+                .map(|v| (v.verdict, v.verdict_id))
+                .map_err(|e| e.message);
             Loaded::SignalResearched { id, outcome }
         }
         Cmd::TriageSignal(id) => {

@@ -10,6 +10,7 @@ use ratatui::Frame;
 use crate::engine::alerts::{summary, Severity};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::fit;
 
 pub fn symbol(s: Severity) -> &'static str {
     match s {
@@ -32,7 +33,7 @@ pub fn style(t: &Theme, s: Severity) -> ratatui::style::Style {
 const BUSY: &str = "◐";
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
-    let (counts, worst) = summary(&app.shared.alerts);
+    let (counts_by, worst) = summary(&app.shared.alerts);
     let mut spans = Vec::new();
     // A halt outranks any alert: nothing can be sent until it is lifted, so it leads.
     if let Some(h) = &app.shared.execution.halted {
@@ -64,29 +65,22 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
     if let Some((is_err, m)) = &app.message {
         message = Some((m.clone(), if *is_err { t.negative } else { t.positive }));
     }
-    let mut right = vec![];
-    let busy = app.jobs.labels();
-    if let Some(job) = busy.first() {
-        right.push(Span::styled(
-            format!(
-                " {BUSY} {job}{}{} ",
-                if busy.len() > 1 { " …" } else { "" },
-                if app.busy_secs > 0 { format!(" · {}s", app.busy_secs) } else { String::new() }
-            ),
-            t.accent,
-        ));
-    }
+    let mut counts = vec![];
     for s in [Severity::Critical, Severity::Warning, Severity::Info] {
-        let n = counts.get(&s).copied().unwrap_or(0);
+        let n = counts_by.get(&s).copied().unwrap_or(0);
         let st = if n > 0 { style(t, s) } else { t.dim };
-        right.push(Span::styled(format!(" {} {} {n} ", symbol(s), s.word()), st));
+        counts.push(Span::styled(format!(" {} {} {n} ", symbol(s), s.word()), st));
     }
-    // The counts keep their place; the alert text is cut to the space left of them.
-    let right = Line::from(right).right_aligned();
-    let rw = (right.width() as u16).min(area.width);
-    let [left_area, right_area] = ratatui::layout::Layout::horizontal([
+    let counts = Line::from(counts);
+    // The job in progress before the counts: its bar while it reports progress, else how long
+    // it has run. It may take all but a few cells of the left's: it is what is happening now.
+    let counts_w = (counts.width() as u16).min(area.width);
+    let busy = busy(app, area.width.saturating_sub(counts_w + LEFT_KEPT), t);
+    let busy_w = busy.as_ref().map_or(0, |b| b.cells).min(area.width - counts_w);
+    let [left_area, busy_area, counts_area] = ratatui::layout::Layout::horizontal([
         ratatui::layout::Constraint::Min(0),
-        ratatui::layout::Constraint::Length(rw),
+        ratatui::layout::Constraint::Length(busy_w),
+        ratatui::layout::Constraint::Length(counts_w),
     ])
     .areas(area);
     if let Some((text, style)) = message {
@@ -96,8 +90,71 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, t: &Theme) {
             spans.push(Span::styled(format!("{} ", cut(&text, room)), style));
         }
     }
+    f.render_widget(Paragraph::new("").style(t.status_bar), area);
     f.render_widget(Paragraph::new(Line::from(spans)).style(t.status_bar), left_area);
-    f.render_widget(Paragraph::new(right).style(t.status_bar), right_area);
+    if let Some(b) = busy {
+        let [head, bar] = ratatui::layout::Layout::horizontal([
+            ratatui::layout::Constraint::Length(b.head.width() as u16),
+            ratatui::layout::Constraint::Min(0),
+        ])
+        .areas(busy_area);
+        f.render_widget(Paragraph::new(b.head), head);
+        if let Some(p) = b.progress {
+            super::progress::draw(f, bar, p, t);
+        }
+    }
+    f.render_widget(Paragraph::new(counts.right_aligned()).style(t.status_bar), counts_area);
+}
+
+/// Cells the status bar keeps left of the job in progress, however long the job's text: the
+/// worst alert's symbol, word and code, or ` ✔ no unacknowledged alerts ` whole.
+const LEFT_KEPT: u16 = 28;
+
+/// The bar of a job that reports progress takes this many cells, fewer on a narrow terminal.
+const BAR: u16 = 12;
+const BAR_MIN: u16 = 4;
+
+/// The job in progress as the status bar shows it.
+struct Busy<'a> {
+    /// ` ◐ label` (and ` · Ns` when it reports no progress), in the accent style.
+    head: Span<'static>,
+    progress: Option<&'a crate::tui::jobs::Progress>,
+    cells: u16,
+}
+
+/// The oldest announced job in at most `room` cells: what runs (the job, then its stage, cut at
+/// a word), then the bar, its percentage and time left when it reports progress; how long it
+/// has run when it does not.
+fn busy<'a>(app: &'a App, room: u16, t: &Theme) -> Option<Busy<'a>> {
+    let (_, label, progress) = app.jobs.first_announced()?;
+    let more = if app.jobs.labels().len() > 1 { " …" } else { "" };
+    let Some(p) = progress else {
+        let secs = if app.busy_secs > 0 { format!(" · {}s", app.busy_secs) } else { String::new() };
+        let text = fit::fit(&format!("{label}{more}{secs}"), (room as usize).saturating_sub(4));
+        let head = Span::styled(format!(" {BUSY} {text} "), t.accent);
+        let cells = head.width() as u16;
+        return Some(Busy { head, progress: None, cells });
+    };
+    // The bar, its percentage and the time left come first: the bar takes what is left of the
+    // room after them (a space before), from BAR_MIN to BAR cells.
+    let fixed = super::progress::cells(p, 0) + 1;
+    let bar = room.saturating_sub(fixed).clamp(BAR_MIN, BAR);
+    let line = super::progress::cells(p, bar);
+    // Then what runs, in ` ◐ TEXT `: the job and its stage, else the stage, cut between words,
+    // or nothing (a narrow terminal: the bar says enough).
+    let text_room = room.saturating_sub(line + 4) as usize;
+    let what = &p.view.what;
+    let cut = fit::fit(what, text_room);
+    let text = [format!("{label}{more}: {what}"), format!("{what}{more}")]
+        .into_iter()
+        .find(|s| fit::width(s) <= text_room)
+        .or_else(|| cut.ends_with(" …").then_some(cut));
+    let head = match text {
+        Some(text) => Span::styled(format!(" {BUSY} {text} "), t.accent),
+        None => Span::raw(" "),
+    };
+    let cells = head.width() as u16 + line;
+    Some(Busy { head, progress: Some(p), cells })
 }
 
 /// `text` in at most `room` columns: whole when it fits, else cut at the last space that leaves

@@ -132,7 +132,8 @@ pub fn evaluate(bars: &Bars, inputs: &Inputs, s: &dyn Strategy, cfg: &BacktestCo
     simulate_metrics(bars, &s.decide(bars, inputs), cfg, ppy)
 }
 
-/// Progress callback: (done, total). Called from worker threads.
+/// Progress callback: (done, total), once with 0 before the first combination, then from worker
+/// threads as each is done (in any order).
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
 /// Evaluate every combination of the plan and rank them. Pure compute: no files.
@@ -167,6 +168,8 @@ pub fn evaluate_all(
         .map_err(|source| SweepError::Workers { jobs, source })?;
     let done = AtomicUsize::new(0);
     let n = combos.len();
+    // The total before the first result: a reader shows 0 of n, not an unknown size.
+    progress(0, n);
     let evaluated: Vec<(usize, Params, Metrics)> = pool.install(|| {
         let inputs = shared_inputs(bars, combos);
         combos

@@ -78,6 +78,7 @@ pub fn compute(
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut oos_trades = Vec::new();
     let mut equity = cfg.cash;
+    progress(0, folds.len());
     for (k, f) in folds.iter().enumerate() {
         let train = bars.slice(f.train_start, f.train_end);
         let ranked = evaluate_all(&train, combos, cfg, ppy, objective, jobs, &|_, _| {})?;

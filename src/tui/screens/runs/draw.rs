@@ -1,17 +1,72 @@
-//! The runs index as a table: sort by any column, filter, mark, page through thousands.
+//! The runs index as a table: sort by any column, filter, mark, page through thousands. Every
+//! cell is made to fit its column ([`fit`]): ids short, parameters abbreviated and cut between
+//! parameters, a run's status a symbol and a word in a column of its own, so nothing is cut
+//! mid-word at any width.
 
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
+use super::compact::abbreviate_params;
+use super::table::{data, status_word, Widest, COLUMNS};
 use super::RunsScreen;
+use crate::engine::research::{IndexEntry, RunStatus};
+use crate::tui::jobs::{JobKey, Jobs};
 use crate::tui::panes::{num, pct};
-use crate::tui::screens::runs::table::COLUMNS;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::fit::{fit, width};
 
-pub(super) fn draw(f: &mut Frame, area: Rect, s: &RunsScreen, t: &Theme) {
+// Indices into COLUMNS.
+const RUN: usize = 0;
+const STATUS: usize = 1;
+const STRATEGY: usize = 2;
+const PARAMS: usize = 3;
+const DATA: usize = 4;
+
+/// Columns by priority: narrow terminals drop the least essential ones; the status and the
+/// parameters stay down to 80 columns.
+fn columns(width: u16) -> &'static [usize] {
+    match width {
+        135.. => &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        116.. => &[0, 1, 2, 3, 4, 5, 7, 9, 10, 11],
+        96.. => &[0, 1, 2, 3, 5, 7, 9, 10],
+        80.. => &[0, 1, 2, 3, 5, 7, 9],
+        _ => &[0, 1, 2, 3, 5],
+    }
+}
+
+/// Cells a column takes; the parameters take what the others leave. Each fits its header with
+/// the sort arrow (`sharpe ▼`), the strategy and data columns their widest value up to a cap.
+fn fixed_width(c: usize, w: &Widest) -> usize {
+    match c {
+        RUN => (w.id + 1).clamp(7, 13),
+        STATUS => 9,
+        STRATEGY => w.strategy.clamp(10, 19),
+        DATA => w.data.clamp(6, 12),
+        5 | 8 => 9,
+        11 => 7,
+        _ => 8,
+    }
+}
+
+/// A run started from the console, in the table until it is done (it has no id or metrics yet).
+struct Running<'a> {
+    strategy: &'a str,
+    params: &'a str,
+}
+
+/// A status as a symbol and a word, and its style.
+fn status_mark(s: Option<RunStatus>, t: &Theme) -> (String, Style) {
+    match s {
+        None => ("▶ running".into(), t.accent),
+        Some(RunStatus::Success) => (format!("✔ {}", status_word(RunStatus::Success)), t.ok),
+        Some(RunStatus::Failed) => (format!("✖ {}", status_word(RunStatus::Failed)), t.negative),
+    }
+}
+
+pub(super) fn draw(f: &mut Frame, area: Rect, s: &RunsScreen, jobs: &Jobs, t: &Theme) {
     let rt = &s.table;
     let filter = match (&s.filter_edit, rt.filter.is_empty()) {
         (Some(buf), _) => format!(" filter: {buf}▏ "),
@@ -29,81 +84,102 @@ pub(super) fn draw(f: &mut Frame, area: Rect, s: &RunsScreen, t: &Theme) {
         Span::styled(rt.filter_error.as_deref().map(|e| format!(" {e} ")).unwrap_or_default(), t.negative),
     ]);
     let block = Block::bordered().title(title).border_style(t.border_focus);
+    let running: Vec<Running> = jobs
+        .keys()
+        .filter_map(|k| match k {
+            JobKey::Run { strategy, params, .. } => Some(Running { strategy, params }),
+            _ => None,
+        })
+        .collect();
     if !s.loaded {
         f.render_widget(Paragraph::new(" loading the runs index…").style(t.dim).block(block), area);
         return;
     }
-    if rt.all.is_empty() {
+    if rt.all.is_empty() && running.is_empty() {
         let msg = " no runs yet: press n for a new run, or run `quantlab run` / `quantlab demo`";
         f.render_widget(Paragraph::new(msg).style(t.dim).block(block), area);
         return;
     }
-    // Columns by priority: narrow terminals drop the least essential ones.
-    let cols: Vec<usize> = match area.width {
-        w if w >= 135 => (0..COLUMNS.len()).collect(),
-        w if w >= 116 => vec![0, 1, 2, 3, 4, 6, 8, 9, 10],
-        w if w >= 96 => vec![0, 1, 3, 4, 6, 8, 9],
-        _ => vec![0, 1, 4, 6, 8],
-    };
+    let cols = columns(area.width);
+    let mut widest = rt.widest;
+    widest.strategy = running.iter().map(|r| width(r.strategy)).fold(widest.strategy, usize::max);
+    let inner = area.width.saturating_sub(2) as usize;
+    let others: usize = cols.iter().filter(|&&c| c != PARAMS).map(|&c| fixed_width(c, &widest)).sum();
+    let params_w = inner.saturating_sub(others + cols.len().saturating_sub(1));
+    let col_w = |c: usize| if c == PARAMS { params_w } else { fixed_width(c, &widest) };
+
     let header = Row::new(cols.iter().map(|&i| {
-        let arrow = if i == rt.sort {
-            if rt.desc {
-                " ▼"
-            } else {
-                " ▲"
-            }
-        } else {
-            ""
+        let arrow = match (i == rt.sort, rt.desc) {
+            (false, _) => "",
+            (true, true) => " ▼",
+            (true, false) => " ▲",
         };
-        Cell::from(format!("{}{arrow}", COLUMNS[i].0))
+        Cell::from(fit(&format!("{}{arrow}", COLUMNS[i].0), col_w(i)))
     }))
     .style(t.header.add_modifier(Modifier::BOLD));
-    let rows_fit = area.height.saturating_sub(3) as usize;
+
+    // Runs in progress first, then the page of the index the selection is on.
+    let rows_fit = (area.height.saturating_sub(3) as usize).saturating_sub(running.len());
     let first = rt.selected.top(rows_fit);
+    let running_rows = running.iter().map(|r| {
+        let cell = |c: usize| -> Cell {
+            match c {
+                RUN => Cell::from(" -"),
+                STATUS => {
+                    let (m, st) = status_mark(None, t);
+                    Cell::from(m).style(st)
+                }
+                STRATEGY => Cell::from(fit(r.strategy, col_w(c))),
+                PARAMS => Cell::from(fit(&abbreviate_params(r.params), col_w(c))),
+                _ => Cell::from("-"),
+            }
+        };
+        Row::new(cols.iter().map(|&c| cell(c))).style(t.dim)
+    });
     // Only the rows on screen are built: paging through 10,000 runs costs what one page costs.
     let rows = rt.visible.iter().enumerate().skip(first).take(rows_fit).map(|(pos, &i)| {
         let e = &rt.all[i];
-        let m = |k: &str| e.metrics.get(k).copied().flatten();
-        let signed = |v: Option<f64>| if v.unwrap_or(0.0) < 0.0 { t.negative } else { t.positive };
-        let mark = if rt.marked.contains(&e.run_id) { "●" } else { " " };
-        let failed = e.status == crate::engine::research::RunStatus::Failed;
-        let cell = |c: usize| -> Cell {
-            match c {
-                0 => Cell::from(format!("{mark}{}", e.run_id.trim_start_matches("run_"))),
-                1 => Cell::from(if failed { format!("{} (failed)", e.strategy) } else { e.strategy.clone() }),
-                2 => Cell::from(e.params.clone()),
-                3 => Cell::from(format!("{} {}", e.symbol, e.timeframe)),
-                4 => Cell::from(pct(m("total_return"))).style(signed(m("total_return"))),
-                5 => Cell::from(pct(m("cagr"))),
-                6 => Cell::from(num(m("sharpe"), 2)),
-                7 => Cell::from(num(m("sortino"), 2)),
-                8 => Cell::from(pct(m("max_drawdown"))),
-                9 => Cell::from(num(m("trade_count"), 0)),
-                _ => Cell::from(pct(m("win_rate"))),
-            }
-        };
+        let marked = rt.marked.contains(&e.run_id);
         let style = if rt.selected.is(pos) {
             t.selected
-        } else if rt.marked.contains(&e.run_id) {
+        } else if marked {
             t.marked
-        } else if failed {
+        } else if e.status == RunStatus::Failed {
             t.dim
         } else {
             t.base
         };
-        Row::new(cols.iter().map(|&c| cell(c))).style(style)
+        let mark = if marked { "●" } else { " " };
+        let short = rt.short.get(i).map_or("", String::as_str);
+        Row::new(cols.iter().map(|&c| match c {
+            RUN => Cell::from(format!("{mark}{}", fit(short, col_w(c).saturating_sub(1)))),
+            _ => cell(e, c, col_w(c), t),
+        }))
+        .style(style)
     });
-    let width_of = |c: usize| match c {
-        0 => Constraint::Length(26),
-        1 => Constraint::Length(19),
-        2 => Constraint::Min(14),
-        3 => Constraint::Length(10),
-        4 => Constraint::Length(9),
-        5 | 8 => Constraint::Length(8),
-        6 | 7 => Constraint::Length(9),
-        9 => Constraint::Length(6),
-        _ => Constraint::Length(7),
-    };
-    let widths: Vec<Constraint> = cols.iter().map(|&c| width_of(c)).collect();
-    f.render_widget(Table::new(rows, widths).header(header).block(block).column_spacing(1), area);
+    let widths: Vec<Constraint> = cols.iter().map(|&c| Constraint::Length(col_w(c) as u16)).collect();
+    let table = Table::new(running_rows.chain(rows), widths).header(header).block(block).column_spacing(1);
+    f.render_widget(table, area);
+}
+
+/// One cell of a run of the index, made to fit `room` cells.
+fn cell(e: &IndexEntry, c: usize, room: usize, t: &Theme) -> Cell<'static> {
+    let m = |k: &str| e.metrics.get(k).copied().flatten();
+    let signed = |v: Option<f64>| if v.unwrap_or(0.0) < 0.0 { t.negative } else { t.positive };
+    match c {
+        STATUS => {
+            let (m, st) = status_mark(Some(e.status), t);
+            Cell::from(m).style(st)
+        }
+        STRATEGY => Cell::from(fit(&e.strategy, room)),
+        PARAMS => Cell::from(fit(&abbreviate_params(&e.params), room)),
+        DATA => Cell::from(fit(&data(e), room)),
+        5 => Cell::from(pct(m("total_return"))).style(signed(m("total_return"))),
+        6 => Cell::from(pct(m("cagr"))),
+        7 => Cell::from(num(m("sharpe"), 2)),
+        8 => Cell::from(num(m("sortino"), 2)),
+        9 => Cell::from(pct(m("max_drawdown"))),
+        10 => Cell::from(num(m("trade_count"), 0)),
+        _ => Cell::from(pct(m("win_rate"))),
+    }
 }

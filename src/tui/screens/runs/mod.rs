@@ -1,6 +1,7 @@
 //! The Runs tab: every run in the index, sorted, filtered and marked for compare; Enter opens a
 //! run's detail, `n` the new-run form.
 
+mod compact;
 mod draw;
 mod table;
 
@@ -157,6 +158,6 @@ impl Screen for RunsScreen {
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, cx: &DrawCx) {
-        draw::draw(f, area, self, cx.theme);
+        draw::draw(f, area, self, cx.jobs, cx.theme);
     }
 }

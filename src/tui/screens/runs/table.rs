@@ -4,11 +4,14 @@ use std::collections::BTreeSet;
 
 use crate::engine::research::Filter;
 use crate::engine::research::IndexEntry;
+use crate::engine::research::RunStatus;
+use crate::tui::widgets::fit::width;
 use crate::tui::widgets::list_cursor::ListCursor;
 
 /// Columns shown, in order: (header, index field or metric name, is a metric).
-pub(super) const COLUMNS: [(&str, &str, bool); 11] = [
+pub(super) const COLUMNS: [(&str, &str, bool); 12] = [
     ("run", "run_id", false),
+    ("status", "status", false),
     ("strategy", "strategy", false),
     ("params", "params", false),
     ("data", "symbol", false),
@@ -21,9 +24,22 @@ pub(super) const COLUMNS: [(&str, &str, bool); 11] = [
     ("win", "win_rate", true),
 ];
 
+/// Widths in display cells.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Widest {
+    pub id: usize,
+    pub strategy: usize,
+    pub data: usize,
+}
+
 #[derive(Debug, Default)]
 pub struct RunsTable {
     pub all: Vec<IndexEntry>,
+    /// Each run's short id, as `all` ([`super::compact::short_ids`]): unique among them.
+    pub short: Vec<String>,
+    /// The widest short id, strategy and data (`SYMBOL TIMEFRAME`) among `all`, in cells: the
+    /// columns are sized once per read, not per frame.
+    pub widest: Widest,
     /// Indices into `all`, filtered and sorted.
     pub visible: Vec<usize>,
     pub selected: ListCursor,
@@ -42,6 +58,12 @@ impl RunsTable {
     pub fn set_runs(&mut self, runs: Vec<IndexEntry>) {
         let keep = self.selected_id();
         self.all = runs;
+        self.short = super::compact::short_ids(self.all.iter().map(|r| r.run_id.as_str()));
+        self.widest = Widest {
+            id: self.short.iter().map(|s| width(s)).max().unwrap_or(0),
+            strategy: self.all.iter().map(|r| width(&r.strategy)).max().unwrap_or(0),
+            data: self.all.iter().map(|r| width(&data(r))).max().unwrap_or(0),
+        };
         let ids: BTreeSet<&str> = self.all.iter().map(|r| r.run_id.as_str()).collect();
         self.marked.retain(|m| ids.contains(m.as_str()));
         self.refresh();
@@ -146,7 +168,21 @@ fn text(e: &IndexEntry, field: &str) -> String {
         "run_id" => e.run_id.clone(),
         "strategy" => e.strategy.clone(),
         "params" => e.params.clone(),
-        "symbol" => format!("{} {}", e.symbol, e.timeframe),
+        "status" => status_word(e.status).to_string(),
+        "symbol" => data(e),
         _ => String::new(),
     }
+}
+
+/// A finished run's status as a word (the table's status column sorts by it).
+pub(super) fn status_word(s: RunStatus) -> &'static str {
+    match s {
+        RunStatus::Success => "ok",
+        RunStatus::Failed => "failed",
+    }
+}
+
+/// What a run ran on, as the data column shows it: `BTCUSD 1h`.
+pub(super) fn data(e: &IndexEntry) -> String {
+    format!("{} {}", e.symbol, e.timeframe)
 }

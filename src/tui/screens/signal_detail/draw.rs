@@ -13,6 +13,7 @@ use crate::tui::jobs::{JobKey, Jobs};
 use crate::tui::screens::signals::draw::{decision_mark, priority_mark, verdict_mark};
 use crate::tui::screens::signals::state::age;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::progress;
 
 const KEY: usize = 10;
 
@@ -87,6 +88,13 @@ pub(super) fn draw(f: &mut Frame, area: ratatui::layout::Rect, d: &SignalDetailV
             triage.extend(kv("why", &v.reason, t.base, w, t));
         }
         None => triage.extend(kv("verdict", &vm, vs, w, t)),
+    }
+    // Research running now: how far it has got (the Signals tab and the status bar draw the bar).
+    if let Some(p) = jobs.progress(&JobKey::Research(s.signal_id.clone())) {
+        let count =
+            p.view.total.map_or_else(|| format!("{}/?", p.view.done), |n| format!("{}/{n}", p.view.done));
+        let line = format!("{} {count} · {} · {}", p.view.what, progress::percent(p).trim_start(), p.eta);
+        triage.extend(kv("progress", &line, t.accent, w, t));
     }
 
     // The panels take what their text needs; the research table keeps at least half.

@@ -12,6 +12,8 @@ use super::SignalsScreen;
 use crate::engine::signals::{Decision, Priority, SignalRow, VerdictKind};
 use crate::tui::jobs::{JobKey, Jobs};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::fit::{fit, width};
+use crate::tui::widgets::progress;
 
 pub(crate) fn priority_mark(p: Priority, t: &Theme) -> (String, Style) {
     match p {
@@ -139,9 +141,9 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, s: &SignalsScreen, jobs: &Jobs, t:
         _ => &[C::Signal, C::Priority, C::Decision, C::Verdict, C::Age],
     };
     let header = Row::new(cols.iter().map(|c| c.title())).style(t.header.add_modifier(Modifier::BOLD));
-    let fit = table.height.saturating_sub(3) as usize;
-    let first = s.sel.top(fit);
-    let rows = s.rows.iter().enumerate().skip(first).take(fit).map(|(i, r)| {
+    let rows_fit = table.height.saturating_sub(3) as usize;
+    let first = s.sel.top(rows_fit);
+    let rows = s.rows.iter().enumerate().skip(first).take(rows_fit).map(|(i, r)| {
         let researching = jobs.running(&JobKey::Research(r.signal_id.clone()));
         Row::new(cols.iter().map(|c| c.cell(r, s.read_at_ms, researching, t))).style(if s.sel.is(i) {
             t.selected
@@ -151,8 +153,28 @@ pub(crate) fn draw(f: &mut Frame, area: Rect, s: &SignalsScreen, jobs: &Jobs, t:
     });
     let widths: Vec<Constraint> = cols.iter().map(|c| c.width()).collect();
     f.render_widget(Table::new(rows, widths).header(header).block(block), table);
-    if let Some(r) = s.selected() {
-        let line = Line::from(vec![Span::styled(" reason ", t.dim), Span::styled(r.reason.clone(), t.base)]);
-        f.render_widget(Paragraph::new(line), reason);
+    let Some(r) = s.selected() else { return };
+    // While the selected signal is researched, the line says how far: the stage, its count, the
+    // bar, the percentage and the time left.
+    if let Some(p) = jobs.progress(&JobKey::Research(r.signal_id.clone())) {
+        let count = match p.view.total {
+            Some(n) => format!("{}/{n}", p.view.done),
+            None => format!("{}/?", p.view.done),
+        };
+        let bar = 24.min(reason.width / 3);
+        let line_w = progress::cells(p, bar);
+        let room = (reason.width.saturating_sub(line_w) as usize).saturating_sub(4 + width(&count));
+        let text = format!(" ◐ {} {count} ", fit(&p.view.what, room));
+        let [left, right, _] = Layout::horizontal([
+            Constraint::Length(width(&text) as u16),
+            Constraint::Length(line_w),
+            Constraint::Min(0),
+        ])
+        .areas(reason);
+        f.render_widget(Paragraph::new(Span::styled(text, t.accent)), left);
+        progress::draw(f, right, p, t);
+        return;
     }
+    let line = Line::from(vec![Span::styled(" reason ", t.dim), Span::styled(r.reason.clone(), t.base)]);
+    f.render_widget(Paragraph::new(line), reason);
 }

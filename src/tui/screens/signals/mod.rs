@@ -22,7 +22,7 @@ pub fn signal_op(action: Action, id: String, cx: &mut Cx) {
         Action::Research if cx.running(&JobKey::Research(id.clone())) => {
             cx.error(format!("signal {id} is already being researched"))
         }
-        Action::Research => cx.start(Cmd::ResearchSignal(id)),
+        Action::Research => cx.start(Cmd::ResearchSignal { id, progress: Default::default() }),
         Action::Triage => cx.start(Cmd::TriageSignal(id)),
         _ => {}
     }
