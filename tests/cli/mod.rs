@@ -14,5 +14,6 @@ mod report_html;
 mod run_cli;
 mod signals;
 mod strategy_causality;
+mod strategy_incremental;
 mod sweep_cli;
 mod walkforward;
