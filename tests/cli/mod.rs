@@ -7,6 +7,7 @@ mod contracts;
 mod data_cli;
 mod demo_reset;
 mod paper;
+mod paper_commit;
 mod portfolio_cli;
 mod pretrade;
 mod read_models;

@@ -48,7 +48,12 @@ impl Appender {
         }
         let out = self.out.as_mut().expect("opened above");
         self.dirty = true;
-        out.write_all(line.as_bytes()).and_then(|_| out.write_all(b"\n")).map_err(|e| Error::io("append to", &self.path, e))
+        // One write of the whole line: the buffer spills whole lines only, so a crash leaves
+        // at most a torn last line (which a resume drops), never half a line mid-file.
+        let mut whole = String::with_capacity(line.len() + 1);
+        whole.push_str(line);
+        whole.push('\n');
+        out.write_all(whole.as_bytes()).map_err(|e| Error::io("append to", &self.path, e))
     }
 
     /// Write the buffered lines and fsync them: once this returns, they survive a crash of

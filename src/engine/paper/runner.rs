@@ -72,21 +72,34 @@ pub fn append(path: &Path, line: &str) -> Result<()> {
 }
 
 /// Keep only the lines of `path` for bars up to `last` (lines of later bars were written by a
-/// process that died before its snapshot: they will be written again).
-fn truncate_after(path: &Path, last: Option<usize>, bar_of: impl Fn(&str) -> Option<usize>) -> Result<()> {
-    let Ok(text) = std::fs::read_to_string(path) else { return Ok(()) };
-    let kept: Vec<&str> = text
+/// process that died before its snapshot: they will be written again), and its header line
+/// when it has one. A last line without its newline was torn by a crash in the middle of a
+/// write, and a line that names no bar is not one the runner wrote whole (what a machine's
+/// crash can leave after the last fsync): both are dropped. The snapshot's own lines were
+/// complete and fsynced before it was written, so nothing of them is lost.
+fn truncate_after(
+    path: &Path,
+    last: Option<usize>,
+    header: bool,
+    bar_of: impl Fn(&str) -> Option<usize>,
+) -> Result<()> {
+    let Ok(bytes) = std::fs::read(path) else { return Ok(()) };
+    let text = String::from_utf8_lossy(&bytes);
+    let complete = text.rfind('\n').map_or("", |i| &text[..=i]);
+    let kept: Vec<&str> = complete
         .lines()
-        .filter(|l| match bar_of(l) {
+        .enumerate()
+        .filter(|(i, l)| match bar_of(l) {
             Some(b) => last.is_some_and(|x| b <= x),
-            None => true, // a header
+            None => header && *i == 0,
         })
+        .map(|(_, l)| l)
         .collect();
     let mut body = kept.join("\n");
     if !body.is_empty() {
         body.push('\n');
     }
-    if body.len() != text.len() {
+    if body.len() != bytes.len() {
         write_atomic(path, body.as_bytes())?;
     }
     Ok(())
@@ -283,12 +296,12 @@ pub fn run(
     for (file, json) in [("orders.jsonl", true), ("fills.jsonl", true), ("equity.csv", false)] {
         let p = dir.join(file);
         if json {
-            truncate_after(&p, snap.last_bar, json_bar)?;
+            truncate_after(&p, snap.last_bar, false, json_bar)?;
         } else {
-            truncate_after(&p, snap.last_bar, csv_bar)?;
+            truncate_after(&p, snap.last_bar, true, csv_bar)?;
         }
     }
-    if !dir.join("equity.csv").exists() {
+    if std::fs::metadata(dir.join("equity.csv")).map_or(true, |m| m.len() == 0) {
         std::fs::write(dir.join("equity.csv"), "bar,time,close,equity,position\n")
             .map_err(|e| Error::io("write", &dir, e))?;
     }
