@@ -47,7 +47,7 @@ impl WindowMoments {
         }
         let i = self.seen;
         self.seen += 1;
-        if i % n == 0 {
+        if i.is_multiple_of(n) {
             // A block starts: the one before it (held in `block`, empty at the first bar)
             // becomes the suffixes, summed from its end as the kernel does.
             self.c = x;
