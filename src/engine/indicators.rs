@@ -383,5 +383,7 @@ pub fn roc(x: &[f64], n: usize) -> Vec<f64> {
     out
 }
 
+pub mod incremental;
+
 #[cfg(test)]
 mod tests;

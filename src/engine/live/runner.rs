@@ -1,4 +1,6 @@
-//! The live session's loop: bars from the feed, the strategy on the bars so far, and on each
+//! The live session's loop: bars from the feed, the strategy following them one bar at a time
+//! (each bar taken once: a restarted runner rebuilds its state from the feed's bars in one
+//! pass), and on each
 //! closed bar the one intent (if any) that brings the venue's position to the strategy's, made
 //! in the session's corridor to wait for the operator's keypress like any intent. The session
 //! never assumes a fill: every bar starts from the position the venue reports. It opens its
@@ -8,7 +10,6 @@ mod automate;
 mod follow;
 mod measure;
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,6 +35,7 @@ use crate::engine::paper::feed::{Feed, FeedEvent};
 use crate::engine::paper::runner::{append, Signals};
 use crate::engine::runtime::VenueRuntime;
 use crate::engine::secrets::CredentialStore;
+use crate::engine::strategy::follow::{Fault, Follower};
 use crate::engine::strategy::Strategy;
 use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::{read_json, write_json, Workspace};
@@ -104,7 +106,9 @@ struct Run<'a> {
     parts: &'a Parts<'a>,
     s: LiveSession,
     dir: std::path::PathBuf,
-    strategy: Box<dyn Strategy>,
+    strategy: Follower,
+    /// The ATR a risk sizing reads, following the same bars.
+    atr: Option<sizing::AtrFollower>,
     feed: Box<dyn Feed>,
     state: LiveState,
     last_save: i64,
@@ -242,21 +246,18 @@ impl Run<'_> {
         }
         let bar_time = fmt_ms(ts);
         let close = bars.close[t];
-        // The strategy sees exactly the bars known so far; a panic or a wrong answer fails the
-        // session rather than trading on garbage.
-        let strat = &self.strategy;
-        let decided = catch_unwind(AssertUnwindSafe(|| strat.targets(bars)));
-        let raw = match decided {
-            Ok(v) if v.len() == t + 1 => v[t],
-            Ok(v) => return Err(LiveError::Strategy { bar: t, why: format!("{} targets for {} bars", v.len(), t + 1) }.into()),
-            Err(p) => return Err(LiveError::Strategy { bar: t, why: crate::engine::error::panic_message(&*p) }.into()),
+        // The strategy sees exactly the bars known so far, each once; a panic or a wrong answer
+        // fails the session rather than trading on garbage.
+        let raw = match self.strategy.target_at(bars, t) {
+            Ok(target) => target,
+            Err(Fault::Targets { targets, bars }) => {
+                return Err(LiveError::Strategy { bar: t, why: format!("{targets} targets for {bars} bars") }.into())
+            }
+            Err(Fault::Panicked(why)) => return Err(LiveError::Strategy { bar: t, why }.into()),
         };
         let target = if self.s.config.allow_short { raw.signum() } else { raw.max(0) };
         let changed = target != self.state.target;
-        let atr = match self.s.config.sizing {
-            sizing::LiveSizing::Risk { atr_period, .. } => sizing::last_atr(bars, atr_period),
-            _ => None,
-        };
+        let atr = self.atr.as_mut().and_then(|a| a.last(bars, t));
         if changed {
             let reason = format!(
                 "{} {}: target {} -> {target} at {bar_time}",
@@ -487,11 +488,16 @@ pub fn run(parts: &Parts, id: &str, strategy: Box<dyn Strategy>, feed: Box<dyn F
     s.pid = Some(std::process::id());
     s.started_at.get_or_insert_with(|| fmt_ms(now_ms()));
     s.ended_at = None;
+    let atr = match s.config.sizing {
+        sizing::LiveSizing::Risk { atr_period, .. } => Some(sizing::AtrFollower::new(atr_period)),
+        _ => None,
+    };
     let mut r = Run {
         parts,
         s,
         dir,
-        strategy,
+        strategy: Follower::new(strategy),
+        atr,
         feed,
         state,
         last_save: 0,

@@ -111,10 +111,44 @@ pub fn floor_to(x: Decimal, step: Decimal) -> Decimal {
     ((x / step).floor() * step).normalize()
 }
 
-/// A float ATR for the sizing's period, from the bars so far.
-pub fn last_atr(bars: &crate::engine::data::Bars, period: usize) -> Option<f64> {
-    let atr = crate::engine::indicators::atr(&bars.high, &bars.low, &bars.close, period);
-    atr.last().copied().filter(|a| a.is_finite())
+/// The ATR a risk sizing reads, following the feed's bars one at a time (each bar taken once,
+/// O(1)), with the `atr` kernel's values bit for bit. A series that is not the one followed
+/// (an earlier bar asked for, the last bar taken no longer there) is followed again from its
+/// first bar.
+#[derive(Debug, Clone)]
+pub struct AtrFollower {
+    period: usize,
+    atr: crate::engine::indicators::incremental::Atr,
+    taken: usize,
+    last_ts: i64,
+    value: f64,
+}
+
+impl AtrFollower {
+    pub fn new(period: usize) -> AtrFollower {
+        AtrFollower {
+            period,
+            atr: crate::engine::indicators::incremental::Atr::new(period),
+            taken: 0,
+            last_ts: 0,
+            value: f64::NAN,
+        }
+    }
+
+    /// The ATR at bar `t` of `bars` (the bars so far); `None` while it is not known yet.
+    pub fn last(&mut self, bars: &crate::engine::data::Bars, t: usize) -> Option<f64> {
+        let same_series = self.taken == 0 || bars.ts.get(self.taken - 1) == Some(&self.last_ts);
+        if !same_series || t + 1 < self.taken {
+            *self = AtrFollower::new(self.period);
+        }
+        for i in self.taken..=t {
+            self.value = self.atr.update(bars.high[i], bars.low[i], bars.close[i]);
+        }
+        if self.taken <= t {
+            (self.taken, self.last_ts) = (t + 1, bars.ts[t]);
+        }
+        Some(self.value).filter(|a| a.is_finite())
+    }
 }
 
 /// `x` as f64 for artifacts (NaN for the unrepresentable, which never happens for quantities).
@@ -176,5 +210,23 @@ mod tests {
         assert!(matches!(quantity(&f, Some(Decimal::ONE), Decimal::ZERO, None, &rules()), Err(LiveError::Unknown(_))));
         let r = LiveSizing::Risk { pct: Decimal::ONE, atr_mult: Decimal::ONE, atr_period: 14 };
         assert!(matches!(quantity(&r, Some(Decimal::ONE), Decimal::ONE, None, &rules()), Err(LiveError::Unknown(_))));
+    }
+
+    #[test]
+    fn the_followed_atr_is_the_kernels_on_the_bars_so_far() {
+        let mut bars = crate::engine::data::Bars::default();
+        for i in 0..60 {
+            let p = 100.0 + (i as f64 * 0.9).sin() * 4.0;
+            bars.push(i * 60_000, p, p + 1.0 + (i % 3) as f64, p - 1.0, p + 0.25, 1.0);
+        }
+        let whole = |t: usize| {
+            let b = bars.slice(0, t + 1);
+            crate::engine::indicators::atr(&b.high, &b.low, &b.close, 14).last().copied().filter(|a| a.is_finite())
+        };
+        let mut f = AtrFollower::new(14);
+        assert_eq!(f.last(&bars, 5), None, "not known before bar 14");
+        for t in [13, 14, 15, 15, 30, 59, 20] {
+            assert_eq!(f.last(&bars, t).map(f64::to_bits), whole(t).map(f64::to_bits), "bar {t}");
+        }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod error;
 inner_modules! {
+    commit,
     control,
     feed,
     gaps,

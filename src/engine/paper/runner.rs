@@ -1,16 +1,21 @@
-//! The session loop: bars from the feed, the strategy on the bars so far, the backtest's own
-//! [`Stepper`] for fills, fees and sizing, and after every bar the artifacts and a state
-//! snapshot, so a resumed session continues from its last persisted bar without losing or
-//! duplicating an order or a fill.
+//! The session loop: bars from the feed, the strategy following them one bar at a time, the
+//! backtest's own [`Stepper`] for fills, fees and sizing, each bar's lines buffered and made
+//! durable with a state snapshot (group commit, `commit.rs`), so a resumed session continues
+//! from its last durable bar without losing or duplicating an order or a fill.
+//!
+//! When a commit happens: after every bar of a paced feed (a replay at a finite speed, a live
+//! feed), so each bar is durable as it is processed; every [`COMMIT_EVERY_MS`] of a replay as
+//! fast as possible (an fsync per bar would cost more than the bar), and at the last bar, on
+//! every change of status and before the runner ends.
 
 use std::fs::OpenOptions;
 use std::io::Write;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::commit::Appender;
 use super::control::{self, Desired};
 use super::feed::{Feed, FeedEvent};
 use super::session::{self, Session, Status};
@@ -18,6 +23,7 @@ use super::PaperError;
 use crate::engine::alerts::{self, codes, Severity};
 use crate::engine::backtest::simulate::Stepper;
 use crate::engine::error::{Error, Result};
+use crate::engine::strategy::follow::{Fault, Follower};
 use crate::engine::strategy::{Strategy, Target};
 use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::{read_json, write_atomic, write_json, Workspace};
@@ -50,6 +56,10 @@ pub struct Health {
 
 pub const HEALTH_SCHEMA: &str = "quantlab.paper_health";
 
+/// How long a replay as fast as possible runs between commits: what a crash can make it
+/// process again (at most this much work, never a fill counted twice).
+pub const COMMIT_EVERY_MS: i64 = 250;
+
 pub fn snapshot_path(ws: &Workspace, id: &str) -> std::path::PathBuf {
     session::dir(ws, id).join("state.json")
 }
@@ -62,21 +72,34 @@ pub fn append(path: &Path, line: &str) -> Result<()> {
 }
 
 /// Keep only the lines of `path` for bars up to `last` (lines of later bars were written by a
-/// process that died before its snapshot: they will be written again).
-fn truncate_after(path: &Path, last: Option<usize>, bar_of: impl Fn(&str) -> Option<usize>) -> Result<()> {
-    let Ok(text) = std::fs::read_to_string(path) else { return Ok(()) };
-    let kept: Vec<&str> = text
+/// process that died before its snapshot: they will be written again), and its header line
+/// when it has one. A last line without its newline was torn by a crash in the middle of a
+/// write, and a line that names no bar is not one the runner wrote whole (what a machine's
+/// crash can leave after the last fsync): both are dropped. The snapshot's own lines were
+/// complete and fsynced before it was written, so nothing of them is lost.
+fn truncate_after(
+    path: &Path,
+    last: Option<usize>,
+    header: bool,
+    bar_of: impl Fn(&str) -> Option<usize>,
+) -> Result<()> {
+    let Ok(bytes) = std::fs::read(path) else { return Ok(()) };
+    let text = String::from_utf8_lossy(&bytes);
+    let complete = text.rfind('\n').map_or("", |i| &text[..=i]);
+    let kept: Vec<&str> = complete
         .lines()
-        .filter(|l| match bar_of(l) {
+        .enumerate()
+        .filter(|(i, l)| match bar_of(l) {
             Some(b) => last.is_some_and(|x| b <= x),
-            None => true, // a header
+            None => header && *i == 0,
         })
+        .map(|(_, l)| l)
         .collect();
     let mut body = kept.join("\n");
     if !body.is_empty() {
         body.push('\n');
     }
-    if body.len() != text.len() {
+    if body.len() != bytes.len() {
         write_atomic(path, body.as_bytes())?;
     }
     Ok(())
@@ -94,9 +117,17 @@ struct Run<'a> {
     ws: &'a Workspace,
     s: Session,
     dir: std::path::PathBuf,
-    strategy: Box<dyn Strategy>,
+    strategy: Follower,
     feed: Box<dyn Feed>,
+    /// The snapshot of the last bar processed; on disk as of the last commit.
     snap: Snapshot,
+    /// The lines of bars processed since the last commit are buffered in these.
+    orders: Appender,
+    fills: Appender,
+    equity: Appender,
+    signals: Option<Appender>,
+    /// Bars processed since the last commit.
+    uncommitted: bool,
     last_bar_wall: i64,
     stale_raised: bool,
     last_save: i64,
@@ -120,10 +151,29 @@ impl Run<'_> {
         self.save()
     }
 
+    /// Commit, then write session.json and health.json (which then count no bar that is not
+    /// durable).
     fn save(&mut self) -> Result<()> {
         self.last_save = now_ms();
+        self.commit()?;
         self.s.save(self.ws)?;
         self.health()
+    }
+
+    /// Make the bars processed so far durable: their lines flushed and fsynced, then the
+    /// snapshot that counts them written (atomically, fsynced). Never the other order: a
+    /// snapshot on disk is always covered by the lines on disk.
+    fn commit(&mut self) -> Result<()> {
+        if !std::mem::take(&mut self.uncommitted) {
+            return Ok(());
+        }
+        self.orders.sync()?;
+        self.fills.sync()?;
+        self.equity.sync()?;
+        if let Some(out) = self.signals.as_mut() {
+            out.sync()?;
+        }
+        write_json(&self.dir.join("state.json"), &self.snap)
     }
 
     fn health(&self) -> Result<()> {
@@ -158,17 +208,14 @@ impl Run<'_> {
             let msg = format!("{} bars missing before {}", gap / self.feed.interval_ms() - 1, fmt_ms(ts));
             self.alert(codes::PAPER_DATA_GAP, &msg);
         }
-        // The strategy sees exactly the bars known so far; a panic or a wrong answer fails
-        // the session rather than trading on garbage.
-        let strat = &self.strategy;
-        let decided = catch_unwind(AssertUnwindSafe(|| strat.targets(bars)));
-        let target = match decided {
-            Ok(v) if v.len() == t + 1 => v[t],
-            Ok(v) => {
-                return Err(PaperError::StrategyTargets { targets: v.len(), bars: t + 1 }.into());
+        // The strategy sees exactly the bars known so far, each once; a panic or a wrong
+        // answer fails the session rather than trading on garbage.
+        let target = match self.strategy.target_at(bars, t) {
+            Ok(target) => target,
+            Err(Fault::Targets { targets, bars }) => {
+                return Err(PaperError::StrategyTargets { targets, bars }.into());
             }
-            Err(p) => {
-                let why = crate::engine::error::panic_message(&*p);
+            Err(Fault::Panicked(why)) => {
                 return Err(PaperError::StrategyPanicked { bar: t, at: fmt_ms(ts), why }.into());
             }
         };
@@ -180,29 +227,30 @@ impl Run<'_> {
                 "bar": t, "ts": fmt_ms(ts), "from": self.snap.target, "to": clamped,
                 "fill": self.s.config.backtest.fill.as_str(),
             });
-            append(&self.dir.join("orders.jsonl"), &order.to_string())?;
-            if let Some(out) = &self.s.config.signal_out {
+            self.orders.line(&order.to_string())?;
+            if let Some(out) = self.signals.as_mut() {
                 let sig = serde_json::json!({
                     "schema": "quantlab.paper_signal", "schema_version": crate::engine::contract::CONTRACT_VERSION, "session": self.s.id,
                     "symbol": self.s.symbol, "bar_time": fmt_ms(ts), "time": fmt_ms(now_ms()),
                     "from": self.snap.target, "to": clamped, "close": bars.close[t],
                 });
-                append(Path::new(out), &sig.to_string())?;
+                out.line(&sig.to_string())?;
             }
             self.snap.target = clamped;
         }
         for f in &fills {
             let mut v = serde_json::to_value(f).unwrap_or_default();
             v["time"] = serde_json::Value::String(fmt_ms(f.ts));
-            append(&self.dir.join("fills.jsonl"), &v.to_string())?;
+            self.fills.line(&v.to_string())?;
         }
-        append(
-            &self.dir.join("equity.csv"),
-            &format!("{t},{},{},{equity},{units}", fmt_ms(ts), bars.close[t]),
-        )?;
+        self.equity.line(&format!("{t},{},{},{equity},{units}", fmt_ms(ts), bars.close[t]))?;
         self.snap.peak_equity = self.snap.peak_equity.max(equity);
         self.snap.last_bar = Some(t);
-        write_json(&self.dir.join("state.json"), &self.snap)?;
+        self.uncommitted = true;
+        if self.feed.cadence_ms() > 0 {
+            // A paced feed: each bar durable as it is processed.
+            self.commit()?;
+        }
         self.s.bars_processed = t + 1;
         self.s.last_bar_time = Some(fmt_ms(ts));
         self.s.equity = equity;
@@ -226,7 +274,7 @@ impl Run<'_> {
                 return self.set_status(Status::Paused, Some(why));
             }
         }
-        if now_ms() - self.last_save >= 250 || last {
+        if now_ms() - self.last_save >= COMMIT_EVERY_MS || last {
             self.save()?;
         }
         Ok(())
@@ -248,19 +296,37 @@ pub fn run(
     for (file, json) in [("orders.jsonl", true), ("fills.jsonl", true), ("equity.csv", false)] {
         let p = dir.join(file);
         if json {
-            truncate_after(&p, snap.last_bar, json_bar)?;
+            truncate_after(&p, snap.last_bar, false, json_bar)?;
         } else {
-            truncate_after(&p, snap.last_bar, csv_bar)?;
+            truncate_after(&p, snap.last_bar, true, csv_bar)?;
         }
     }
-    if !dir.join("equity.csv").exists() {
+    if std::fs::metadata(dir.join("equity.csv")).map_or(true, |m| m.len() == 0) {
         std::fs::write(dir.join("equity.csv"), "bar,time,close,equity,position\n")
             .map_err(|e| Error::io("write", &dir, e))?;
     }
     s.pid = Some(std::process::id());
     s.started_at.get_or_insert_with(|| fmt_ms(now_ms()));
     s.ended_at = None;
-    let mut r = Run { ws, s, dir, strategy, feed, snap, last_bar_wall: 0, stale_raised: false, last_save: 0 };
+    let (orders, fills, equity) =
+        (Appender::new(dir.join("orders.jsonl")), Appender::new(dir.join("fills.jsonl")), Appender::new(dir.join("equity.csv")));
+    let signal_out = s.config.signal_out.as_ref().map(Appender::new);
+    let mut r = Run {
+        ws,
+        s,
+        dir,
+        strategy: Follower::new(strategy),
+        feed,
+        snap,
+        orders,
+        fills,
+        equity,
+        signals: signal_out,
+        uncommitted: false,
+        last_bar_wall: 0,
+        stale_raised: false,
+        last_save: 0,
+    };
     r.snap.stepper.record_fills();
     if control::get(ws, id) == Desired::Paused {
         r.set_status(Status::Paused, r.s.reason.clone())?;

@@ -1,7 +1,9 @@
 //! The built-in strategies.
 
-use super::{cross_targets, Inputs, Key, Strategy, Target, FLAT, LONG, SHORT};
+use super::{cross_targets, Incremental, Inputs, Key, Strategy, Target, FLAT, LONG, SHORT};
 use crate::engine::data::Bars;
+
+mod incremental;
 
 pub struct BuyAndHold;
 
@@ -14,6 +16,9 @@ impl Strategy for BuyAndHold {
     }
     fn decide(&self, bars: &Bars, _: &Inputs) -> Vec<Target> {
         vec![LONG; bars.len()]
+    }
+    fn incremental(&self) -> Option<Box<dyn Incremental>> {
+        Some(Box::new(incremental::BuyAndHold))
     }
 }
 
@@ -32,6 +37,9 @@ impl Strategy for SmaCross {
     fn decide(&self, _: &Bars, inp: &Inputs) -> Vec<Target> {
         cross_targets(inp.line(Key::Sma(self.fast)), inp.line(Key::Sma(self.slow)))
     }
+    fn incremental(&self) -> Option<Box<dyn Incremental>> {
+        Some(Box::new(incremental::SmaCross::new(self.fast, self.slow)))
+    }
 }
 
 pub struct EmaCross {
@@ -48,6 +56,9 @@ impl Strategy for EmaCross {
     }
     fn decide(&self, _: &Bars, inp: &Inputs) -> Vec<Target> {
         cross_targets(inp.line(Key::Ema(self.fast)), inp.line(Key::Ema(self.slow)))
+    }
+    fn incremental(&self) -> Option<Box<dyn Incremental>> {
+        Some(Box::new(incremental::EmaCross::new(self.fast, self.slow)))
     }
 }
 
@@ -73,6 +84,9 @@ impl Strategy for MacdCross {
     fn decide(&self, _: &Bars, inp: &Inputs) -> Vec<Target> {
         let m = inp.macd(self.key());
         cross_targets(&m.line, &m.signal)
+    }
+    fn incremental(&self) -> Option<Box<dyn Incremental>> {
+        Some(Box::new(incremental::MacdCross::new(self.fast, self.slow, self.signal)))
     }
 }
 
@@ -101,6 +115,9 @@ impl Strategy for RsiReversion {
                 None
             }
         })
+    }
+    fn incremental(&self) -> Option<Box<dyn Incremental>> {
+        Some(Box::new(incremental::RsiReversion::new(self.period, self.lower, self.upper)))
     }
 }
 
@@ -135,6 +152,9 @@ impl Strategy for BollingerReversion {
         }
         out
     }
+    fn incremental(&self) -> Option<Box<dyn Incremental>> {
+        Some(Box::new(incremental::BollingerReversion::new(self.period, self.k)))
+    }
 }
 
 /// Long when the close breaks above the highest high of the previous `period` bars, short
@@ -165,6 +185,9 @@ impl Strategy for DonchianBreakout {
                 None
             }
         })
+    }
+    fn incremental(&self) -> Option<Box<dyn Incremental>> {
+        Some(Box::new(incremental::DonchianBreakout::new(self.period)))
     }
 }
 

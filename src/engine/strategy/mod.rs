@@ -6,13 +6,16 @@
 
 mod builtins;
 pub mod error;
+pub mod incremental;
 inner_modules! {
+    follow,
     inputs,
     params,
 }
 mod registry;
 
 pub use error::StrategyError;
+pub use incremental::{Bar, Incremental};
 pub use inputs::{Inputs, Key};
 pub use params::parse_pairs;
 pub use params::{ParamKind, ParamSpec, Params};
@@ -37,6 +40,14 @@ pub trait Strategy: Send + Sync {
     /// Compute the inputs, then decide: the single-run path.
     fn targets(&self, bars: &Bars) -> Vec<Target> {
         self.decide(bars, &Inputs::compute(bars, &self.needs()))
+    }
+    /// The same decisions one bar at a time (O(1) per bar), made from the same parameters:
+    /// what paper and live sessions follow a growing series with. `None` for a strategy that
+    /// only decides over a whole series, which a session then evaluates on all the bars so far
+    /// on every bar. Every built-in has one, giving the same target on every bar as
+    /// [`Strategy::decide`] (tests/cli/strategy_incremental.rs).
+    fn incremental(&self) -> Option<Box<dyn Incremental>> {
+        None
     }
 }
 
