@@ -1,10 +1,10 @@
 //! The live session's loop: bars from the feed, the strategy following them one bar at a time
 //! (each bar taken once: a restarted runner rebuilds its state from the feed's bars in one
-//! pass), and on each
-//! closed bar the one intent (if any) that brings the venue's position to the strategy's, made
-//! in the session's corridor to wait for the operator's keypress like any intent. The session
-//! never assumes a fill: every bar starts from the position the venue reports. It opens its
-//! corridor once per bar and lets go, so the console's polls and approvals are not held off.
+//! pass), and on each closed bar the one intent (if any) that brings the venue's position to
+//! the strategy's, made in the session's corridor to wait for the operator's keypress like any
+//! intent. The session never assumes a fill: every bar starts from the position the venue
+//! reports. It opens its corridor once per bar and lets go, so the console's polls and approvals
+//! are not held off.
 
 mod automate;
 mod follow;
