@@ -23,18 +23,32 @@ use crate::common::pty::{spawn_console_in, wait_exit, Screen};
 use crate::common::{keyctl, promotion::write_relaxed_gates};
 use crate::promotion::Rig;
 
-/// Waits until `ok` holds of the screen; before each look, `nudge` may press a key (moving the
-/// selection). Fails after 20 s naming `what`.
-fn wait_until(screen: &Screen, what: &str, mut nudge: impl FnMut(), ok: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
+/// Moves the selection until `ok` holds of the screen: one key at a time (`j`, or `k` once the
+/// list ends), each time waiting for the screen to show the move before looking again, so a slow
+/// redraw cannot make it step past the row it looks for. Fails after 30 s naming `what`.
+fn select_row(
+    screen: &Screen,
+    what: &str,
+    send: &mut impl FnMut(&[u8]),
+    ok: impl Fn(&str) -> bool,
+) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut key: &[u8] = b"j";
     loop {
         let t = screen.text();
         if ok(&t) {
             return t;
         }
         assert!(Instant::now() < deadline, "never {what}; screen:\n{t}");
-        nudge();
-        std::thread::sleep(Duration::from_millis(150));
+        send(key);
+        let moved = Instant::now() + Duration::from_secs(3);
+        while screen.text() == t && Instant::now() < moved {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if screen.text() == t {
+            // Nothing moved: the end of the list. Walk back the other way.
+            key = if key == b"j" { b"k" } else { b"j" };
+        }
     }
 }
 
@@ -76,7 +90,7 @@ fn promotion_from_the_console_in_a_terminal_is_typed_signed_and_journaled() {
     screen.wait_for(&id);
     // The selected row's gate is titled with its candidate: move down until it is ours.
     let gate_of = format!("gate of {id}");
-    wait_until(&screen, "selected the candidate", || send(b"j"), |t| t.contains(&gate_of));
+    select_row(&screen, "selected the candidate", &mut send, |t| t.contains(&gate_of));
     screen.wait_for("✓ ready");
 
     // P, then a wrong id: refused in the dialog, which stays open; nothing written.
@@ -98,12 +112,9 @@ fn promotion_from_the_console_in_a_terminal_is_typed_signed_and_journaled() {
     send(b"\r");
     screen.wait_for("promoted from research to paper");
     // Paper holds everywhere; the next stage is the corridor's row: select it, promote again.
-    wait_until(
-        &screen,
-        "selected the corridor's row",
-        || send(b"j"),
-        |t| t.contains(&gate_of) && t.contains("kraken/main · paper → micro_live") && t.contains("✓ ready"),
-    );
+    select_row(&screen, "selected the corridor's row", &mut send, |t| {
+        t.contains(&gate_of) && t.contains("kraken/main · paper → micro_live") && t.contains("✓ ready")
+    });
     send(b"P");
     screen.wait_for("from paper to micro_live, on corridor kraken/main");
     past_the_dwell();
