@@ -199,6 +199,7 @@ impl From<SweepError> for Error {
             | S::OtherSweep(_)
             | S::ShardTwice { .. }
             | S::ShardsMissing(_)
+            | S::ShardUnverified { .. }
             | S::SaveRuns(_)
             | S::Progress(_)
             | S::EmptyFold

@@ -15,4 +15,5 @@ mod run_cli;
 mod signals;
 mod strategy_causality;
 mod sweep_cli;
+mod sweep_manifest;
 mod walkforward;

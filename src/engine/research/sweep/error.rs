@@ -75,6 +75,15 @@ pub enum SweepError {
     /// Every shard is there, but they hold fewer or more results than the sweep has.
     #[error("shards hold {held} combinations but the sweep has {total}")]
     ShardsIncomplete { held: usize, total: usize },
+    /// A shard given to merge whose folder does not hold what its manifest says it wrote (or
+    /// holds no manifest: the shard did not finish). `dir` is the shard's folder, `shard` its
+    /// index and count when its manifest or sweep.json says. (Boxed: the problem names files
+    /// and hashes, and every `SweepError` would otherwise be as large.)
+    #[error(
+        "{}{problem}; rerun that shard",
+        shard.as_ref().map(|s| format!("shard {}/{}: ", s.index, s.count)).unwrap_or_default()
+    )]
+    ShardUnverified { dir: PathBuf, shard: Option<super::types::Shard>, problem: Box<ManifestProblem> },
     #[error("no sweep '{0}'")]
     NoSweep(String),
     /// A `--save-runs` that is not `top:N`.
@@ -126,4 +135,30 @@ pub enum GridProblem {
     /// A constraint operand that is neither a number nor a swept parameter (`swept` lists those).
     #[error("'{operand}' in '{text}' is neither a number nor a swept parameter ({swept})")]
     UnknownOperand { operand: String, text: String, swept: String },
+}
+
+/// Why a shard's folder does not verify against its `shard_manifest.json`: the shard did not
+/// finish (a lost node, a killed job), or a file changed or was cut short after it did.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestProblem {
+    #[error("no shard_manifest.json (the shard did not finish)")]
+    NoManifest,
+    #[error("cannot read shard_manifest.json: {0}")]
+    Unreadable(std::io::Error),
+    #[error("shard_manifest.json is not a shard manifest ({0})")]
+    NotAManifest(String),
+    /// A file the manifest lists that is not in the folder.
+    #[error("{file} is missing")]
+    FileMissing { file: String },
+    #[error("cannot read {file}: {source}")]
+    FileUnreadable { file: String, source: std::io::Error },
+    /// A file whose bytes are not those the shard wrote (truncated, rewritten).
+    #[error("{file} does not match the manifest ({found_bytes} bytes, sha256 {found}; the manifest says {bytes} bytes, sha256 {sha256})")]
+    FileChanged { file: String, bytes: u64, sha256: String, found_bytes: u64, found: String },
+    /// An artifact sweep.json names that the manifest does not cover.
+    #[error("{file} is not in the manifest")]
+    NotCovered { file: String },
+    /// The manifest and the sweep.json it hashes disagree on the sweep, its spec or the shard.
+    #[error("the manifest is of {manifest}, sweep.json of {sweep}")]
+    Disagrees { manifest: String, sweep: String },
 }

@@ -4,22 +4,43 @@
 use std::path::Path;
 use std::time::Instant;
 
-use super::error::SweepError;
+use super::error::{ManifestProblem, SweepError};
 use super::exec::rank_all;
+use super::manifest::{self, MANIFEST_FILE};
 use super::types::{SweepConfig, SweepReport};
 use crate::engine::error::Result;
 use crate::engine::workspace::Workspace;
 
-/// One shard: a folder holding sweep.json, or the file itself. Anything else (a folder without
-/// one, an unreadable file, not JSON, another artifact) is the caller's bad input, not a runtime
-/// failure; a path that does not exist is not found.
+/// One shard: its folder, its sweep.json or its shard_manifest.json. A shard's folder must
+/// verify against its manifest (every file it lists, as the shard wrote it); a sweep that is not
+/// a shard is read as before, for the merge to say it is not one. Anything else (a folder
+/// without sweep.json, an unreadable file, not JSON, another artifact) is the caller's bad
+/// input, not a runtime failure; a path that does not exist is not found.
 fn read_shard(given: &Path) -> Result<SweepReport> {
     if !given.exists() {
         return Err(SweepError::ShardMissing(given.into()).into());
     }
-    let file = if given.is_dir() { given.join("sweep.json") } else { given.to_path_buf() };
+    let (dir, file) = if given.is_dir() {
+        (given.to_path_buf(), given.join("sweep.json"))
+    } else {
+        (given.parent().unwrap_or(Path::new(".")).to_path_buf(), given.to_path_buf())
+    };
+    let named_manifest = file.file_name().is_some_and(|n| n == MANIFEST_FILE);
+    if named_manifest || dir.join(MANIFEST_FILE).exists() {
+        return manifest::verify(&dir).map(|v| v.report).map_err(|problem| {
+            let shard = manifest::read(&dir).ok().map(|m| m.shard);
+            SweepError::ShardUnverified { dir, shard, problem: Box::new(problem) }.into()
+        });
+    }
     let bytes = std::fs::read(&file).map_err(|source| SweepError::ShardUnreadable { path: file, source })?;
-    Ok(serde_json::from_slice(&bytes).map_err(|source| SweepError::ShardNotJson { source })?)
+    let report: SweepReport =
+        serde_json::from_slice(&bytes).map_err(|source| SweepError::ShardNotJson { source })?;
+    if report.shard.is_some() {
+        // A shard that never wrote its manifest did not finish (or predates manifests).
+        let (shard, problem) = (report.shard, Box::new(ManifestProblem::NoManifest));
+        return Err(SweepError::ShardUnverified { dir, shard, problem }.into());
+    }
+    Ok(report)
 }
 
 pub fn merge(ws: &Workspace, dirs: &[impl AsRef<Path>]) -> Result<SweepReport> {
