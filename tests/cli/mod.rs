@@ -16,4 +16,5 @@ mod signals;
 mod strategy_causality;
 mod sweep_cli;
 mod sweep_manifest;
+mod sweep_shards;
 mod walkforward;

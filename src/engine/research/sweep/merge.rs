@@ -116,3 +116,6 @@ pub fn merge(ws: &Workspace, dirs: &[impl AsRef<Path>]) -> Result<SweepReport> {
     super::write(ws, &mut report, started)?;
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests;
