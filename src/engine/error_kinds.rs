@@ -200,6 +200,8 @@ impl From<SweepError> for Error {
             | S::ShardTwice { .. }
             | S::ShardsMissing(_)
             | S::ShardUnverified { .. }
+            | S::NotASweepConfig(_)
+            | S::ForeignCombination { .. }
             | S::SaveRuns(_)
             | S::Progress(_)
             | S::EmptyFold

@@ -67,6 +67,14 @@ pub enum SweepError {
     ShardCount { sweep_id: String, index: usize, count: usize, expected: usize },
     #[error("{0} is a shard of a different sweep (config or data differ)")]
     OtherSweep(String),
+    /// A shard whose config no sweep could have run (no grid, a grid over the `--grid` limit,
+    /// more combinations than its grid has): its sweep.json was not written by a sweep.
+    #[error("{0}: its grid and combination count are not those of a sweep")]
+    NotASweepConfig(String),
+    /// A shard holding a combination that is not its own (another shard's index, beyond the
+    /// grid) or whose parameters are not the swept ones.
+    #[error("{sweep_id} holds combination {index}, which is not one of its shard's or lacks the swept parameters")]
+    ForeignCombination { sweep_id: String, index: usize },
     #[error("shard {index}/{count} is given twice")]
     ShardTwice { index: usize, count: usize },
     /// The shards not given, as `K/N`.

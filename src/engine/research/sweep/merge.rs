@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use super::error::{ManifestProblem, SweepError};
 use super::exec::rank_all;
+use super::grid::MAX_COMBINATIONS;
 use super::manifest::{self, MANIFEST_FILE};
 use super::types::{SweepConfig, SweepReport};
 use crate::engine::error::Result;
@@ -43,6 +44,37 @@ fn read_shard(given: &Path) -> Result<SweepReport> {
     Ok(report)
 }
 
+/// A sweep could have run this config: a grid within the limits of `--grid`, and no more
+/// combinations than it has. (A shard's sweep.json comes from another machine; the merge writes
+/// a heatmap over the grid.)
+fn check_config(r: &SweepReport) -> Result<()> {
+    let points = r.config.grid.iter().fold(1usize, |n, (_, v)| n.saturating_mul(v.len()));
+    if r.config.grid.is_empty() || points > MAX_COMBINATIONS || r.total_combinations > points {
+        return Err(SweepError::NotASweepConfig(r.sweep_id.clone()).into());
+    }
+    Ok(())
+}
+
+/// Every combination a shard holds is one of its own (`index % count == shard`, within the
+/// grid, once: a shard lists them by index) with a value for each swept parameter and no other.
+fn check_combinations(r: &SweepReport, shard: usize, count: usize) -> Result<()> {
+    let axes: Vec<&String> = r.config.grid.iter().map(|(n, _)| n).collect();
+    let mut previous = None;
+    let foreign = r.combinations.iter().find(|c| {
+        let repeated = previous.is_some_and(|p| c.index <= p);
+        previous = Some(c.index);
+        repeated
+            || c.index >= r.total_combinations
+            || c.index % count != shard
+            || c.params.len() != axes.len()
+            || axes.iter().any(|a| !c.params.contains_key(*a))
+    });
+    match foreign {
+        Some(c) => Err(SweepError::ForeignCombination { sweep_id: r.sweep_id.clone(), index: c.index }.into()),
+        None => Ok(()),
+    }
+}
+
 pub fn merge(ws: &Workspace, dirs: &[impl AsRef<Path>]) -> Result<SweepReport> {
     let started = Instant::now();
     if dirs.is_empty() {
@@ -61,7 +93,8 @@ pub fn merge(ws: &Workspace, dirs: &[impl AsRef<Path>]) -> Result<SweepReport> {
         .as_ref()
         .map(|s| s.count)
         .ok_or_else(|| SweepError::FirstNotShard(first.sweep_id.clone()))?;
-    let mut seen = vec![false; count];
+    check_config(first)?;
+    let mut seen = std::collections::BTreeSet::new();
     for s in &shards {
         let sh = s.shard.as_ref().ok_or_else(|| SweepError::NotShard(s.sweep_id.clone()))?;
         if sh.count != count {
@@ -74,6 +107,9 @@ pub fn merge(ws: &Workspace, dirs: &[impl AsRef<Path>]) -> Result<SweepReport> {
             }
             .into());
         }
+        if sh.index >= sh.count {
+            return Err(SweepError::NotAShard { index: sh.index, count: sh.count }.into());
+        }
         let same_config = SweepConfig { save_top: None, ..s.config.clone() }
             == SweepConfig { save_top: None, ..first.config.clone() };
         if !same_config
@@ -82,13 +118,20 @@ pub fn merge(ws: &Workspace, dirs: &[impl AsRef<Path>]) -> Result<SweepReport> {
         {
             return Err(SweepError::OtherSweep(s.sweep_id.clone()).into());
         }
-        if std::mem::replace(&mut seen[sh.index], true) {
+        if !seen.insert(sh.index) {
             return Err(SweepError::ShardTwice { index: sh.index, count }.into());
         }
+        check_combinations(s, sh.index, count)?;
     }
-    let missing: Vec<String> =
-        seen.iter().enumerate().filter(|(_, s)| !**s).map(|(i, _)| format!("{i}/{count}")).collect();
-    if !missing.is_empty() {
+    if seen.len() < count {
+        // The count is the shards' word: list a few missing, not all of a billion.
+        const SHOWN: usize = 20;
+        let absent = count - seen.len();
+        let mut missing: Vec<String> =
+            (0..count).filter(|i| !seen.contains(i)).take(SHOWN).map(|i| format!("{i}/{count}")).collect();
+        if absent > SHOWN {
+            missing.push(format!("and {} more", absent - SHOWN));
+        }
         return Err(SweepError::ShardsMissing(missing).into());
     }
     let evaluated: Vec<_> = shards
@@ -109,7 +152,7 @@ pub fn merge(ws: &Workspace, dirs: &[impl AsRef<Path>]) -> Result<SweepReport> {
         first.skipped_invalid,
         None,
         shards.iter().map(|s| s.sweep_id.clone()).collect(),
-        shards.iter().map(|s| s.jobs).sum(),
+        shards.iter().fold(0usize, |n, s| n.saturating_add(s.jobs)),
         combos,
         first.label.clone(),
     );

@@ -138,3 +138,58 @@ fn the_reported_win_rate_survives_the_merge() {
     assert_eq!(back.to_bits(), x.to_bits(), "{x} came back as {back}");
 }
 
+/// Rewrite the shard in `dir` as `edit` makes it, with a manifest that matches (a forged but
+/// consistent shard from another machine); the merge must refuse it, not panic.
+fn forged(ws: &Workspace, written: &SweepReport, edit: impl FnOnce(&mut SweepReport)) -> std::path::PathBuf {
+    let mut r = written.clone();
+    edit(&mut r);
+    let dir = ws.root().join("sweeps").join(&r.sweep_id);
+    crate::engine::workspace::write_json(&dir.join("sweep.json"), &r).unwrap();
+    manifest::write(ws, &r, r.shard.as_ref().unwrap()).unwrap();
+    dir
+}
+
+fn refusal(dir: &std::path::Path) -> SweepError {
+    let into = tempfile::tempdir().unwrap();
+    let e = merge(&Workspace::at(into.path()), &[dir]).unwrap_err();
+    assert!(!into.path().join("sweeps").exists(), "a refused merge wrote something");
+    match e.domain::<SweepError>() {
+        Some(SweepError::NotAShard { index, count }) => SweepError::NotAShard { index: *index, count: *count },
+        Some(SweepError::ShardsMissing(m)) => SweepError::ShardsMissing(m.clone()),
+        Some(SweepError::ForeignCombination { sweep_id, index }) => {
+            SweepError::ForeignCombination { sweep_id: sweep_id.clone(), index: *index }
+        }
+        Some(SweepError::NotASweepConfig(id)) => SweepError::NotASweepConfig(id.clone()),
+        _ => panic!("{e:?}"),
+    }
+}
+
+/// Shards a sweep never writes: each was a panic, an abort or a wrong merge before the merge
+/// checked what a shard holds.
+#[test]
+fn forged_shards_are_refused_not_panicked_on() {
+    let a = tempfile::tempdir().unwrap();
+    let ws = Workspace::at(a.path());
+    let (_, written) = written_shard(&ws, &[0.25; 3 * PER_COMBINATION]);
+    // Shard 5 of 3: indexed past the shards it counts (was an index out of bounds).
+    let dir = forged(&ws, &written, |r| r.shard = Some(Shard { index: 5, count: 3 }));
+    assert!(matches!(refusal(&dir), SweepError::NotAShard { index: 5, count: 3 }));
+    // One of a near-infinite number of shards (was an allocation of that many flags).
+    let dir = forged(&ws, &written, |r| {
+        r.shard = Some(Shard { index: 0, count: usize::MAX / 2 });
+        r.combinations.truncate(1); // index 0: the only one of shard 0 of so many
+    });
+    let e = refusal(&dir);
+    let SweepError::ShardsMissing(missing) = e else { panic!("{e:?}") };
+    assert_eq!(missing.len(), 21, "{missing:?}");
+    assert_eq!(missing[0], format!("1/{}", usize::MAX / 2));
+    // A combination without the swept parameter (was a panic writing results.csv).
+    let dir = forged(&ws, &written, |r| r.combinations[1].params.clear());
+    assert!(matches!(refusal(&dir), SweepError::ForeignCombination { index: 1, .. }));
+    // The same combination twice in place of another (was a merged sweep missing one).
+    let dir = forged(&ws, &written, |r| r.combinations[2] = r.combinations[1].clone());
+    assert!(matches!(refusal(&dir), SweepError::ForeignCombination { index: 1, .. }));
+    // A grid far past the --grid limit (a merge would write a heatmap over it).
+    let dir = forged(&ws, &written, |r| r.config.grid.push(("slow".into(), vec![1.0; 2_000_000])));
+    assert!(matches!(refusal(&dir), SweepError::NotASweepConfig(_)));
+}
