@@ -156,6 +156,16 @@ fn summary(r: &SweepReport) -> String {
         ));
     }
     s.push_str(&format!("results: {}\n", r.artifacts.results_csv));
+    if let Some(resume) = &r.resume {
+        if resume.skipped {
+            s.push_str(&format!("skipped: this shard was already done ({} verified)\n", resume.manifest));
+        } else {
+            s.push_str(&format!("manifest: {}\n", resume.manifest));
+        }
+        for d in &resume.replaced {
+            s.push_str(&format!("replaced an unfinished or corrupt attempt: {d}\n"));
+        }
+    }
     s
 }
 

@@ -9,6 +9,7 @@ pub const RUNS_INDEX_SCHEMA: &str = "quantlab.runs_index";
 pub const RUN_COMPARE_SCHEMA: &str = "quantlab.run_compare";
 pub const CHECK_SCHEMA: &str = "quantlab.check";
 pub const SWEEP_SCHEMA: &str = "quantlab.sweep";
+pub const SHARD_MANIFEST_SCHEMA: &str = "quantlab.shard_manifest";
 pub const WALKFORWARD_SCHEMA: &str = "quantlab.walkforward";
 pub const PORTFOLIO_SCHEMA: &str = "quantlab.portfolio";
 pub const RESPONSE_SCHEMA: &str = "quantlab.response";

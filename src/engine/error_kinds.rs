@@ -199,6 +199,9 @@ impl From<SweepError> for Error {
             | S::OtherSweep(_)
             | S::ShardTwice { .. }
             | S::ShardsMissing(_)
+            | S::ShardUnverified { .. }
+            | S::NotASweepConfig(_)
+            | S::ForeignCombination { .. }
             | S::SaveRuns(_)
             | S::Progress(_)
             | S::EmptyFold

@@ -62,6 +62,27 @@ fn artifacts_match_their_schemas() {
     assert_valid("check.schema.json", &check["result"]);
 }
 
+/// A shard's manifest, and the shard's response with its `resume`, against their schemas; the
+/// manifest schema refuses a file outside the shard's folder and a manifest without sweep.json.
+#[test]
+fn a_shard_manifest_matches_its_schema() {
+    let ws = Ws::new();
+    let id = ws.import_btc();
+    let args =
+        ["sweep", "--data", &id, "--strategy", "sma_cross", "--grid", "fast=10,20", "--grid", "slow=50,100"];
+    let (code, sw) = ws.json(&[&args[..], &["--progress", "none", "--shard", "1/2"]].concat());
+    assert_eq!(code, 0, "{sw}");
+    assert_valid("sweep.schema.json", &sw["result"]);
+    let manifest = read(&ws, sw["result"]["resume"]["manifest"].as_str().unwrap());
+    assert_valid("shard_manifest.schema.json", &manifest);
+    let mut outside = manifest.clone();
+    outside["files"][1]["name"] = "../results.csv".into();
+    assert!(!schema("shard_manifest.schema.json").is_valid(&outside));
+    let mut no_sweep = manifest.clone();
+    no_sweep["files"].as_array_mut().unwrap().remove(0);
+    assert!(!schema("shard_manifest.schema.json").is_valid(&no_sweep));
+}
+
 #[test]
 fn schemas_reject_a_broken_report() {
     // The contract test must be able to fail: a report without its machine contract is invalid.

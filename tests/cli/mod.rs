@@ -17,4 +17,6 @@ mod signals;
 mod strategy_causality;
 mod strategy_incremental;
 mod sweep_cli;
+mod sweep_manifest;
+mod sweep_shards;
 mod walkforward;

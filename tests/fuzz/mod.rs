@@ -7,5 +7,6 @@ mod config;
 mod data;
 mod regressions;
 mod request;
+mod shards;
 mod signals;
 mod venues;

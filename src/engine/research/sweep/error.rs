@@ -67,6 +67,14 @@ pub enum SweepError {
     ShardCount { sweep_id: String, index: usize, count: usize, expected: usize },
     #[error("{0} is a shard of a different sweep (config or data differ)")]
     OtherSweep(String),
+    /// A shard whose config no sweep could have run (no grid, a grid over the `--grid` limit,
+    /// more combinations than its grid has): its sweep.json was not written by a sweep.
+    #[error("{0}: its grid and combination count are not those of a sweep")]
+    NotASweepConfig(String),
+    /// A shard holding a combination that is not its own (another shard's index, beyond the
+    /// grid) or whose parameters are not the swept ones.
+    #[error("{sweep_id} holds combination {index}, which is not one of its shard's or lacks the swept parameters")]
+    ForeignCombination { sweep_id: String, index: usize },
     #[error("shard {index}/{count} is given twice")]
     ShardTwice { index: usize, count: usize },
     /// The shards not given, as `K/N`.
@@ -75,6 +83,15 @@ pub enum SweepError {
     /// Every shard is there, but they hold fewer or more results than the sweep has.
     #[error("shards hold {held} combinations but the sweep has {total}")]
     ShardsIncomplete { held: usize, total: usize },
+    /// A shard given to merge whose folder does not hold what its manifest says it wrote (or
+    /// holds no manifest: the shard did not finish). `dir` is the shard's folder, `shard` its
+    /// index and count when its manifest or sweep.json says. (Boxed: the problem names files
+    /// and hashes, and every `SweepError` would otherwise be as large.)
+    #[error(
+        "{}{problem}; rerun that shard",
+        shard.as_ref().map(|s| format!("shard {}/{}: ", s.index, s.count)).unwrap_or_default()
+    )]
+    ShardUnverified { dir: PathBuf, shard: Option<super::types::Shard>, problem: Box<ManifestProblem> },
     #[error("no sweep '{0}'")]
     NoSweep(String),
     /// A `--save-runs` that is not `top:N`.
@@ -126,4 +143,30 @@ pub enum GridProblem {
     /// A constraint operand that is neither a number nor a swept parameter (`swept` lists those).
     #[error("'{operand}' in '{text}' is neither a number nor a swept parameter ({swept})")]
     UnknownOperand { operand: String, text: String, swept: String },
+}
+
+/// Why a shard's folder does not verify against its `shard_manifest.json`: the shard did not
+/// finish (a lost node, a killed job), or a file changed or was cut short after it did.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestProblem {
+    #[error("no shard_manifest.json (the shard did not finish)")]
+    NoManifest,
+    #[error("cannot read shard_manifest.json: {0}")]
+    Unreadable(std::io::Error),
+    #[error("shard_manifest.json is not a shard manifest ({0})")]
+    NotAManifest(String),
+    /// A file the manifest lists that is not in the folder.
+    #[error("{file} is missing")]
+    FileMissing { file: String },
+    #[error("cannot read {file}: {source}")]
+    FileUnreadable { file: String, source: std::io::Error },
+    /// A file whose bytes are not those the shard wrote (truncated, rewritten).
+    #[error("{file} does not match the manifest ({found_bytes} bytes, sha256 {found}; the manifest says {bytes} bytes, sha256 {sha256})")]
+    FileChanged { file: String, bytes: u64, sha256: String, found_bytes: u64, found: String },
+    /// An artifact sweep.json names that the manifest does not cover.
+    #[error("{file} is not in the manifest")]
+    NotCovered { file: String },
+    /// The manifest and the sweep.json it hashes disagree on the sweep, its spec or the shard.
+    #[error("the manifest is of {manifest}, sweep.json of {sweep}")]
+    Disagrees { manifest: String, sweep: String },
 }

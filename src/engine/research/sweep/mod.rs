@@ -4,14 +4,16 @@ mod artifacts;
 pub mod error;
 pub mod exec;
 pub mod grid;
+pub mod manifest;
 mod merge;
 pub mod rank;
+pub mod resume;
 pub mod shard;
 pub mod types;
 
 use std::time::Instant;
 
-pub use error::{GridProblem, SweepError};
+pub use error::{GridProblem, ManifestProblem, SweepError};
 pub use exec::{Progress, SweepRequest};
 pub use merge::merge;
 pub use types::*;
@@ -23,13 +25,29 @@ use crate::engine::research::{run, RunRequest};
 use crate::engine::time::{fmt_ms, now_ms};
 use crate::engine::workspace::{read_json, write_atomic, write_json, Workspace};
 
-/// Validate, evaluate every combination of this shard, write the artifacts.
+/// Validate, evaluate every combination of this shard, write the artifacts. A shard also
+/// writes its manifest, last; a shard already done in this workspace (its manifest verifies)
+/// is not run again, and earlier attempts of it that are not done are removed once this one is.
 pub fn sweep(ws: &Workspace, req: &SweepRequest, progress: Progress) -> Result<SweepReport> {
     let started = Instant::now();
     let plan = exec::plan(ws, req)?;
+    let data = DataRef::of(&plan.data, &plan.bars);
+    let attempts = req.shard.as_ref().map(|sh| {
+        let fp = manifest::spec_fingerprint(&plan.config, &data.fingerprint, plan.total);
+        resume::scan(ws, &fp, sh, req.save_top)
+    });
+    let (done, stale) = attempts.map(|a| (a.done, a.stale)).unwrap_or_default();
+    if let Some(done) = done {
+        let mut report = done.report;
+        report.resume = Some(ShardResume {
+            skipped: true,
+            manifest: format!("sweeps/{}/{}", report.sweep_id, manifest::MANIFEST_FILE),
+            replaced: Vec::new(),
+        });
+        return Ok(report);
+    }
     let jobs = req.jobs.unwrap_or_else(exec::default_jobs);
     let combos = exec::execute(&plan, jobs, progress)?;
-    let data = DataRef::of(&plan.data, &plan.bars);
     let mut report = assemble(
         plan.config,
         data,
@@ -49,6 +67,11 @@ pub fn sweep(ws: &Workspace, req: &SweepRequest, progress: Progress) -> Result<S
     write(ws, &mut report, started)?;
     if let Some(n) = req.save_top {
         save_top(ws, req, &mut report, n, started)?;
+    }
+    if let Some(shard) = &req.shard {
+        let manifest = manifest::write(ws, &report, shard)?;
+        let replaced = resume::remove(ws, &stale);
+        report.resume = Some(ShardResume { skipped: false, manifest, replaced });
     }
     Ok(report)
 }
@@ -98,6 +121,7 @@ pub(crate) fn assemble(
         jobs,
         saved_runs: Vec::new(),
         duration_ms: 0,
+        resume: None,
         machine_contract: SweepMachineContract {
             contract_version: CONTRACT_VERSION,
             sweep_id: sweep_id.clone(),

@@ -103,4 +103,23 @@ pub struct SweepReport {
     pub artifacts: SweepArtifacts,
     pub duration_ms: u64,
     pub machine_contract: SweepMachineContract,
+    /// `--shard` only, and only in the command's response (never in sweep.json, which the
+    /// shard's manifest hashes before this is known): what the run found of this shard's
+    /// earlier attempts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<ShardResume>,
+}
+
+/// What a `--shard` run did about earlier attempts of the same shard in its workspace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShardResume {
+    /// The shard was already done (its manifest found and every file it lists still hashing to
+    /// it): nothing was computed or written, and this is that sweep as stored.
+    pub skipped: bool,
+    /// The shard's manifest, relative to the workspace.
+    pub manifest: String,
+    /// Earlier attempts of this shard removed once this one was complete: folders whose files
+    /// no longer match their manifest, or that a killed run left without one. Sweep folders,
+    /// relative to the workspace.
+    pub replaced: Vec<String>,
 }
