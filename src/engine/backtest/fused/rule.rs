@@ -38,29 +38,59 @@ pub(super) struct Crossing {
 impl Crossing {
     const START: Crossing = Crossing { cur: FLAT, prev: FLAT };
 
-    /// `out` holds each bar's side (`(a > b) - (a < b)`); leaves the position in it, as
-    /// `cross_targets`' scan does: the position moves to the side of a bar whose side is
+    /// The position after each bar of `a` against `b` into `out`, as `cross_targets` gives
+    /// it: the position moves to the side (`(a > b) - (a < b)`) of a bar whose side is
     /// non-zero and opposite to the previous bar's, and holds otherwise.
+    ///
+    /// Every such cross flips `a > b` from one bar to the next. So eight bars at a time, one
+    /// test (comparisons and bit operations the compiler vectorizes, nothing packed) says
+    /// whether `a > b` flips anywhere in them; mostly it does not and the eight hold the
+    /// position. Only eight bars holding a flip are looked at one by one, with both
+    /// comparisons: a flip to or from a tie (or a NaN) is no cross.
     #[inline]
-    fn scan(&mut self, out: &mut [Target], marks: &mut [Target]) {
+    fn scan(&mut self, a: &[f64], b: &[f64], out: &mut [Target]) {
         let len = out.len();
-        let Some(&last) = out.last() else { return };
-        let marks = &mut marks[..len];
-        marks[0] = cross_mark(self.prev, out[0]);
-        for ((m, &now), &before) in marks[1..].iter_mut().zip(&out[1..]).zip(&out[..len - 1]) {
-            *m = cross_mark(before, now);
+        if len == 0 {
+            return;
         }
-        self.cur = hold_marks(marks, out, self.cur);
-        self.prev = last;
+        let (a, b) = (&a[..len], &b[..len]);
+        let side = |t: usize| (a[t] > b[t]) as Target - (a[t] < b[t]) as Target;
+        let mut cur = self.cur;
+        // Bar `t` given the side of the bar before it.
+        let step = |t: usize, before: Target, cur: &mut Target| {
+            let now = side(t);
+            if now != FLAT && before == -now {
+                *cur = now;
+            }
+        };
+        step(0, self.prev, &mut cur);
+        out[0] = cur;
+        let mut t = 1;
+        while t + 8 <= len {
+            let (x, y) = (&a[t - 1..t + 8], &b[t - 1..t + 8]);
+            let mut flips = 0u64;
+            for i in 0..8 {
+                flips |= ((x[i + 1] > y[i + 1]) as u64) ^ ((x[i] > y[i]) as u64);
+            }
+            if flips != 0 {
+                for i in t..t + 8 {
+                    if (a[i] > b[i]) != (a[i - 1] > b[i - 1]) {
+                        step(i, side(i - 1), &mut cur);
+                    }
+                    out[i] = cur;
+                }
+            } else {
+                out[t..t + 8].fill(cur);
+            }
+            t += 8;
+        }
+        for i in t..len {
+            step(i, side(i - 1), &mut cur);
+            out[i] = cur;
+        }
+        self.prev = side(len - 1);
+        self.cur = cur;
     }
-}
-
-/// `now` when the side moved from `before` to its opposite (a cross), else 0. Sides are -1, 0
-/// or 1, so "opposite" is a zero sum; written without branches so the pass vectorizes.
-#[inline(always)]
-fn cross_mark(before: Target, now: Target) -> Target {
-    let crossed = (now != FLAT) & (before.wrapping_add(now) == 0);
-    now & -(crossed as Target)
 }
 
 /// The position after each bar when each mark (non-zero) moves it and every other bar holds
@@ -96,14 +126,6 @@ fn hold_marks(marks: &[Target], out: &mut [Target], mut cur: Target) -> Target {
 #[inline(always)]
 fn mark(long: bool, short: bool) -> Target {
     (long as Target) | (-((short & !long) as Target))
-}
-
-/// The sides of `a` against `b`, as `cross_targets` writes them before its scan.
-#[inline]
-fn sides(a: &[f64], b: &[f64], out: &mut [Target]) {
-    for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
-        *o = (x > y) as Target - (x < y) as Target;
-    }
 }
 
 /// The MACD signal line: seeded on bar `first` with the mean of the MACD line over bars
@@ -216,14 +238,12 @@ impl Rule {
         match self {
             Rule::Long => out.fill(LONG),
             Rule::Cross { a: x, b: y, cross } => {
-                sides(&lines[x.0].out[x.1][..len], &lines[y.0].out[y.1][..len], out);
-                cross.scan(out, &mut s.marks);
+                cross.scan(&lines[x.0].out[x.1], &lines[y.0].out[y.1], out);
             }
             Rule::Macd { line, signal, cross } => {
                 let (shown, sig) = (&mut s.a[..len], &mut s.b[..len]);
                 signal.fill(&lines[*line].out[0][..len], a, shown, sig);
-                sides(shown, sig, out);
-                cross.scan(out, &mut s.marks);
+                cross.scan(shown, sig, out);
             }
             Rule::Rsi { line, lower, upper, cur } => {
                 let (lower, upper) = (*lower, *upper);

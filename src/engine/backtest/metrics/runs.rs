@@ -72,27 +72,51 @@ impl Accumulator<'_> {
         let mut underwater = self.underwater;
         let mut trough = self.trough;
         let mut i = self.n;
-        for &c in close {
-            let equity = cash + units * c;
-            defined &= prev > 0.0;
-            let r = equity / prev - 1.0;
-            prev = equity;
-            sum += r;
-            sq += r * r;
-            down += r.min(0.0) * r.min(0.0);
-            if equity >= peak {
-                if underwater {
-                    (self.peak, self.peak_idx, self.trough) = (peak, peak_idx, trough);
-                    self.record_spell(i);
-                    underwater = false;
+        // One bar, its equity, the base of its return and the return: `push` from its second
+        // line on, with the shifted sums as the plain ones.
+        macro_rules! bar {
+            ($equity:expr, $base:expr, $r:expr) => {{
+                let (equity, r) = ($equity, $r);
+                defined &= $base > 0.0;
+                sum += r;
+                sq += r * r;
+                // `r.min(0.0)`: r is never -0 (`x - 1` is +0 when x is 1), and NaN gives 0 either way.
+                let neg = if r < 0.0 { r } else { 0.0 };
+                down += neg * neg;
+                if equity >= peak {
+                    if underwater {
+                        (self.peak, self.peak_idx, self.trough) = (peak, peak_idx, trough);
+                        self.record_spell(i);
+                        underwater = false;
+                    }
+                    peak = equity;
+                    peak_idx = i as isize;
+                } else if !underwater {
+                    trough = equity;
+                    underwater = true;
+                } else if !(trough < equity) {
+                    // `trough.min(equity)` moves only on a new low (or a NaN): a branch rarely
+                    // taken, rather than a select on every bar that chains each bar to the last.
+                    std::hint::cold_path();
+                    trough = trough.min(equity);
                 }
-                peak = equity;
-                peak_idx = i as isize;
-            } else {
-                trough = if underwater { trough.min(equity) } else { equity };
-                underwater = true;
-            }
-            i += 1;
+                i += 1;
+            }};
+        }
+        // Two bars at a time: their two divisions are independent, so they go side by side.
+        let mut pairs = close.chunks_exact(2);
+        for p in pairs.by_ref() {
+            let e = [cash + units * p[0], cash + units * p[1]];
+            let base = [prev, e[0]];
+            let q = [e[0] / base[0], e[1] / base[1]];
+            bar!(e[0], base[0], q[0] - 1.0);
+            bar!(e[1], base[1], q[1] - 1.0);
+            prev = e[1];
+        }
+        for &c in pairs.remainder() {
+            let equity = cash + units * c;
+            bar!(equity, prev, equity / prev - 1.0);
+            prev = equity;
         }
         self.prev = prev;
         self.returns_defined = defined;
