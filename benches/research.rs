@@ -1,4 +1,5 @@
 //! Research speed: indicators over 1M bars, one sma_cross backtest over 1M bars in memory,
+//! the fused backtest of sma_cross, ema_cross and donchian_breakout against the generic path,
 //! the whole `run` (load Parquet, simulate, metrics, artifacts, index) on 1M bars, and a
 //! 1,000-combination sweep over 1M bars.
 //!
@@ -8,7 +9,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use quantlab::engine::backtest::{simulate, simulate_into, simulate_metrics, BacktestConfig};
+use quantlab::engine::backtest::fused::{self, Spec};
+use quantlab::engine::backtest::{simulate, simulate_into, simulate_metrics, BacktestConfig, BacktestResult};
 use quantlab::engine::data::{store, synth, Bars};
 use quantlab::engine::indicators as ind;
 use quantlab::engine::research::sweep::SweepRequest;
@@ -58,7 +60,7 @@ fn backtest(c: &mut Criterion) {
     g.bench_function("simulate_sma_cross", |x| x.iter(|| simulate(black_box(&b), &targets, &cfg)));
     // Series into buffers that are reused, so the figure is the simulation itself rather
     // than the kernel faulting in 16 MB of fresh pages.
-    let mut buf = quantlab::engine::backtest::BacktestResult::default();
+    let mut buf = BacktestResult::default();
     g.bench_function("simulate_into_reused_buffers", |x| {
         x.iter(|| simulate_into(black_box(&b), &targets, &cfg, &mut buf))
     });
@@ -69,6 +71,44 @@ fn backtest(c: &mut Criterion) {
     g.bench_function("signals_and_simulate_sma_cross", |x| {
         x.iter(|| simulate(black_box(&b), &s.targets(&b), &cfg))
     });
+    g.finish();
+}
+
+/// From bars to a backtest, per strategy: the generic path (indicators stored, targets
+/// stored, then the simulation) against the fused one, into reused buffers so the figures are
+/// the computation rather than the kernel faulting in 16 MB of fresh pages (`fused_fresh`
+/// shows that cost); and the sweep's path, metrics with no series stored.
+fn fused_backtest(c: &mut Criterion) {
+    let b = bars();
+    let cfg = BacktestConfig { fee_bps: 10.0, slippage_bps: 2.0, ..BacktestConfig::default() };
+    let cases: [(&str, &[(&str, &str)]); 3] = [
+        ("sma_cross", &[("fast", "20"), ("slow", "100")]),
+        ("ema_cross", &[("fast", "20"), ("slow", "100")]),
+        ("donchian_breakout", &[("period", "20")]),
+    ];
+    let mut g = c.benchmark_group("fused_1m");
+    g.throughput(Throughput::Elements(n() as u64)).sample_size(20);
+    for (name, pairs) in cases {
+        let params = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let (s, resolved) = strategy::build(name, &params).unwrap();
+        let spec = Spec::of(name, &resolved).unwrap();
+        let mut buf = BacktestResult::default();
+        g.bench_function(format!("{name}/generic"), |x| {
+            x.iter(|| simulate_into(black_box(&b), &s.targets(&b), &cfg, &mut buf))
+        });
+        g.bench_function(format!("{name}/fused"), |x| {
+            x.iter(|| fused::simulate_into(black_box(&b), &spec, &cfg, &mut buf))
+        });
+        g.bench_function(format!("{name}/fused_fresh"), |x| {
+            x.iter(|| fused::simulate(black_box(&b), &spec, &cfg))
+        });
+        g.bench_function(format!("{name}/generic_metrics"), |x| {
+            x.iter(|| simulate_metrics(black_box(&b), &s.targets(&b), &cfg, 525_600.0))
+        });
+        g.bench_function(format!("{name}/fused_metrics"), |x| {
+            x.iter(|| fused::simulate_metrics(black_box(&b), &spec, &cfg, 525_600.0))
+        });
+    }
     g.finish();
 }
 
@@ -123,5 +163,5 @@ fn sweep_1000(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, indicators, backtest, whole_run, sweep_1000);
+criterion_group!(benches, indicators, backtest, fused_backtest, whole_run, sweep_1000);
 criterion_main!(benches);

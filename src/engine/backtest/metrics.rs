@@ -179,6 +179,18 @@ pub fn summarize(
     trades: &[Trade],
     ppy: f64,
 ) -> Metrics {
+    summarize_tally(acc, exposure_bars, close, &TradeTally::of(trades), ppy)
+}
+
+/// [`summarize`] with the trades already folded into a [`TradeTally`] (the sweep folds them
+/// as they close).
+pub fn summarize_tally(
+    acc: Accumulator,
+    exposure_bars: usize,
+    close: &[f64],
+    tally: &TradeTally,
+    ppy: f64,
+) -> Metrics {
     let n = acc.n;
     let ts = &acc.ts[..n];
     let initial = acc.initial;
@@ -202,8 +214,8 @@ pub fn summarize(
         _ => None,
     };
     let exposure_share = if exposure_bars == 0 { 0.0 } else { acc.exposed as f64 / exposure_bars as f64 };
-    let total_fees = finite_or_zero(trades.iter().map(|t| t.fees).sum());
-    let trades = trade_stats(trades);
+    let total_fees = finite_or_zero(tally.total_fees());
+    let trades = tally.stats();
 
     let close = &close[..close.len().min(n)];
     let buy_and_hold_return = match (close.first(), close.last()) {
@@ -252,9 +264,6 @@ fn finite_or_zero(x: f64) -> f64 {
     }
 }
 
-fn mean(xs: &[f64]) -> f64 {
-    xs.iter().sum::<f64>() / xs.len() as f64
-}
 
 /// The per-bar statistics of an equity curve, gathered bar by bar as the simulation
 /// produces it: a sweep evaluates a thousand combinations over a million bars and stores no
@@ -433,27 +442,9 @@ struct TradeStats {
     worst_return: Option<f64>,
 }
 
-/// Statistics over closed trades; an open trade's marked pnl is not a realized result.
-fn trade_stats(trades: &[Trade]) -> TradeStats {
-    let closed: Vec<&Trade> = trades.iter().filter(|t| !t.open).collect();
-    let open = trades.len() - closed.len();
-    let pnl: Vec<f64> = closed.iter().map(|t| t.pnl).collect();
-    let ret: Vec<f64> = closed.iter().map(|t| t.ret).collect();
-    let gross_profit: f64 = pnl.iter().filter(|&&p| p > 0.0).sum();
-    let gross_loss: f64 = -pnl.iter().filter(|&&p| p < 0.0).sum::<f64>();
-    let any = !closed.is_empty();
-
-    TradeStats {
-        closed: closed.len(),
-        open,
-        win_rate: any.then(|| pnl.iter().filter(|&&p| p > 0.0).count() as f64 / pnl.len() as f64),
-        profit_factor: (gross_loss > 0.0).then(|| finite(gross_profit / gross_loss)).flatten(),
-        expectancy: any.then(|| finite(mean(&pnl))).flatten(),
-        avg_return: any.then(|| finite(mean(&ret))).flatten(),
-        best_return: finite(ret.iter().copied().fold(f64::NEG_INFINITY, f64::max)),
-        worst_return: finite(ret.iter().copied().fold(f64::INFINITY, f64::min)),
-    }
-}
+mod runs;
+mod tally;
+pub use tally::TradeTally;
 
 #[cfg(test)]
 mod tests;

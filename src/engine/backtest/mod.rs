@@ -3,6 +3,7 @@
 pub mod error;
 inner_modules! {
     config,
+    fused,
     metrics,
     result,
     simulate,

@@ -167,7 +167,7 @@ fn fill(bars: &Bars, bar: usize, buy: bool, qty: f64, price: f64, fee: f64, kind
     }
 }
 
-fn trade(bars: &Bars, o: Open, exit_bar: usize, exit_price: f64, exit_fee: f64, open: bool) -> Trade {
+pub(super) fn trade(bars: &Bars, o: Open, exit_bar: usize, exit_price: f64, exit_fee: f64, open: bool) -> Trade {
     let fees = o.entry_fee + exit_fee;
     let pnl = o.side.sign() * (exit_price - o.entry_price) * o.qty - fees;
     Trade {
@@ -195,10 +195,10 @@ pub struct Stepper {
     allow_short: bool,
     close_at_end: bool,
     /// Direction held, mirrored from the book.
-    dir: Target,
-    units: f64,
+    pub(super) dir: Target,
+    pub(super) units: f64,
     /// The target decided on the previous bar's close (next-open fills act on it).
-    decided: Target,
+    pub(super) decided: Target,
 }
 
 impl Stepper {
@@ -206,7 +206,7 @@ impl Stepper {
         Stepper::with_trades(cfg, Vec::new())
     }
 
-    fn with_trades(cfg: &BacktestConfig, trades: Vec<Trade>) -> Stepper {
+    pub(super) fn with_trades(cfg: &BacktestConfig, trades: Vec<Trade>) -> Stepper {
         Stepper {
             book: Book::new(cfg, trades),
             next_open: cfg.fill == FillMode::NextOpen,
@@ -241,7 +241,7 @@ impl Stepper {
     /// The per-bar rule. Most bars do not trade, so the book is only consulted when the
     /// target moves; direction and units are mirrored in fields.
     #[inline(always)]
-    fn step<const NEXT_OPEN: bool, const SHORT: bool>(
+    pub(super) fn step<const NEXT_OPEN: bool, const SHORT: bool>(
         &mut self,
         bars: &Bars,
         t: usize,

@@ -309,3 +309,111 @@ fn periods_per_year_by_calendar() {
     approx(periods_per_year(7 * DAY, false), 365.25 / 7.0);
     approx(periods_per_year(0, true), 0.0);
 }
+
+/// The trade statistics as they were written over lists (filter, sum, fold), kept here as the
+/// reference the one-trade-at-a-time tally must equal to the bit.
+fn stats_by_lists(trades: &[Trade]) -> Vec<Option<u64>> {
+    let closed: Vec<&Trade> = trades.iter().filter(|t| !t.open).collect();
+    let pnl: Vec<f64> = closed.iter().map(|t| t.pnl).collect();
+    let ret: Vec<f64> = closed.iter().map(|t| t.ret).collect();
+    let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
+    let gross_profit: f64 = pnl.iter().filter(|&&p| p > 0.0).sum();
+    let gross_loss: f64 = -pnl.iter().filter(|&&p| p < 0.0).sum::<f64>();
+    let any = !closed.is_empty();
+    [
+        Some(closed.len() as f64),
+        Some((trades.len() - closed.len()) as f64),
+        any.then(|| pnl.iter().filter(|&&p| p > 0.0).count() as f64 / pnl.len() as f64),
+        (gross_loss > 0.0).then(|| finite(gross_profit / gross_loss)).flatten(),
+        any.then(|| finite(mean(&pnl))).flatten(),
+        any.then(|| finite(mean(&ret))).flatten(),
+        finite(ret.iter().copied().fold(f64::NEG_INFINITY, f64::max)),
+        finite(ret.iter().copied().fold(f64::INFINITY, f64::min)),
+        Some(finite_or_zero(trades.iter().map(|t| t.fees).sum())),
+    ]
+    .iter()
+    .map(|v| v.map(f64::to_bits))
+    .collect()
+}
+
+#[test]
+fn trade_statistics_folded_one_at_a_time_equal_the_list_formulas() {
+    let sets: Vec<Vec<Trade>> = vec![
+        vec![],
+        vec![trade(5.0, 0.05, 0.1, true)],
+        // Only losers: the gross profit is an empty sum, whose sign a profit factor shows.
+        vec![trade(-2.0, -0.02, 0.1, false), trade(-3.5, -0.035, 0.2, false)],
+        vec![trade(0.0, 0.0, 0.0, false), trade(-0.0, -0.0, 0.0, false)],
+        vec![
+            trade(10.0, 0.1, 0.3, false),
+            trade(-4.0, -0.04, 0.3, false),
+            trade(0.0, 0.0, 0.3, false),
+            trade(1e-9, 1e-11, 0.3, false),
+            trade(7.25, 0.0725, 0.3, true),
+        ],
+        (0..500).map(|i| trade(((i * 37) % 23) as f64 - 11.3, ((i * 13) % 7) as f64 / 100.0 - 0.03, 0.01 * i as f64, i == 499)).collect(),
+    ];
+    let names =
+        ["trade_count", "open_trades", "win_rate", "profit_factor", "expectancy", "avg_trade_return", "best_trade_return", "worst_trade_return", "total_fees"];
+    for trades in &sets {
+        let m = compute(&MetricsInput {
+            ts: &[0, DAY],
+            equity: &[100.0, 101.0],
+            exposure: &[0.0, 1.0],
+            close: &[1.0, 1.0],
+            trades,
+            initial_cash: 100.0,
+            periods_per_year: 365.0,
+        });
+        let got: Vec<Option<u64>> = names.iter().map(|n| m.get(n).map(f64::to_bits)).collect();
+        assert_eq!(got, stats_by_lists(trades), "{} trades", trades.len());
+    }
+}
+
+/// Every metric of an accumulator, to the bit.
+fn acc_bits(acc: Accumulator) -> Vec<Option<u64>> {
+    let m = summarize(acc, acc.n, &[], &[], 525_600.0);
+    METRIC_NAMES.iter().map(|n| m.get(n).map(f64::to_bits)).collect()
+}
+
+#[test]
+fn runs_pushed_at_once_equal_bars_pushed_one_by_one() {
+    let ts: Vec<i64> = (0..400).map(|i| i * 60_000).collect();
+    // Histories before the run: at the peak, under water, ruined, a non-zero first return,
+    // nothing yet.
+    let histories: Vec<(f64, Vec<f64>)> = vec![
+        (100.0, vec![100.0, 101.0, 103.0]),
+        (100.0, vec![100.0, 104.0, 99.0, 98.5]),
+        (100.0, vec![100.0, -5.0, 0.0]),
+        (100.0, vec![102.0, 101.0]),
+        (100.0, vec![]),
+    ];
+    for (initial, history) in &histories {
+        for cash in [103.0, 98.5, 100.0, 120.0, 0.0] {
+            for count in [0, 1, 2, 5, 50] {
+                let start = {
+                    let mut a = Accumulator::new(&ts, *initial);
+                    for &e in history {
+                        a.push(e, true);
+                    }
+                    a
+                };
+                let (mut one, mut run) = (start, start);
+                for _ in 0..count {
+                    one.push(cash, false);
+                }
+                run.push_flat(cash, count);
+                assert_eq!(acc_bits(run), acc_bits(one), "flat {cash} x{count} after {history:?}");
+                // Then held bars, and a last flat bar: the state after the run carries on alike.
+                let close = [10.0, 10.5, 9.0, 12.0];
+                for &c in &close {
+                    one.push(cash + 2.0 * c, true);
+                }
+                run.push_held(cash, 2.0, &close);
+                one.push(cash, false);
+                run.push_flat(cash, 1);
+                assert_eq!(acc_bits(run), acc_bits(one), "then held, after flat {cash} x{count} after {history:?}");
+            }
+        }
+    }
+}

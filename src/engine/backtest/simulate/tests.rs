@@ -200,10 +200,13 @@ fn exposure_tracks_the_position() {
 
 /// The sweep path (metrics gathered bar by bar, no series stored) and the single-run path
 /// (series stored, then measured) must agree to the last bit, for every setting that changes
-/// the loop, on a random walk with many trades and drawdowns.
+/// the loop, on a random walk with many trades and drawdowns: for the targets of every
+/// built-in strategy, on the generic path and on the fused one.
 #[test]
 fn sweep_metrics_equal_run_metrics_bit_for_bit() {
-    use crate::engine::backtest::metrics::{compute, MetricsInput};
+    use crate::engine::backtest::fused;
+    use crate::engine::backtest::metrics::{compute, MetricsInput, METRIC_NAMES};
+    use std::collections::BTreeMap;
     let mut b = Bars::default();
     let mut x: u64 = 7;
     let mut p = 100.0;
@@ -214,33 +217,53 @@ fn sweep_metrics_equal_run_metrics_bit_for_bit() {
         p = (p + step).max(1.0);
         b.push(i * 60_000, o, o.max(p) + 0.5, o.min(p) - 0.5, p, 1.0);
     }
-    let fast = crate::engine::indicators::sma(&b.close, 5);
-    let slow = crate::engine::indicators::sma(&b.close, 40);
-    let targets = crate::engine::strategy::cross_targets(&fast, &slow);
-    for fill in [FillMode::NextOpen, FillMode::Close] {
-        for allow_short in [true, false] {
-            for close_at_end in [true, false] {
-                let c = BacktestConfig {
-                    fill,
-                    allow_short,
-                    close_at_end,
-                    fee_bps: 10.0,
-                    slippage_bps: 3.0,
-                    ..cfg()
-                };
-                let r = simulate(&b, &targets, &c);
-                let stored = compute(&MetricsInput {
-                    ts: &b.ts,
-                    equity: &r.equity,
-                    exposure: &r.position,
-                    close: &b.close,
-                    trades: &r.trades,
-                    initial_cash: r.initial_cash,
-                    periods_per_year: 525_600.0,
-                });
-                let streamed = simulate_metrics(&b, &targets, &c, 525_600.0);
-                assert_eq!(stored, streamed, "{fill:?} short={allow_short} close_at_end={close_at_end}");
-                assert!(stored.trade_count > 20 && stored.max_drawdown > 0.0);
+    let bits = |m: &crate::engine::backtest::metrics::Metrics| -> Vec<Option<u64>> {
+        METRIC_NAMES.iter().map(|n| m.get(n).map(f64::to_bits)).collect()
+    };
+    let strategies: [(&str, &[(&str, &str)]); 7] = [
+        ("sma_cross", &[("fast", "5"), ("slow", "40")]),
+        ("ema_cross", &[("fast", "5"), ("slow", "40")]),
+        ("macd_cross", &[("fast", "8"), ("slow", "21"), ("signal", "5")]),
+        ("rsi_reversion", &[("period", "10"), ("lower", "35"), ("upper", "65")]),
+        ("bollinger_reversion", &[("period", "20"), ("k", "1.5")]),
+        ("donchian_breakout", &[("period", "15")]),
+        ("buy_and_hold", &[]),
+    ];
+    for (name, pairs) in strategies {
+        let given: BTreeMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let (strat, params) = crate::engine::strategy::build(name, &given).unwrap();
+        let spec = fused::Spec::of(name, &params).unwrap();
+        let targets = strat.targets(&b);
+        for fill in [FillMode::NextOpen, FillMode::Close] {
+            for allow_short in [true, false] {
+                for close_at_end in [true, false] {
+                    let c = BacktestConfig {
+                        fill,
+                        allow_short,
+                        close_at_end,
+                        fee_bps: 10.0,
+                        slippage_bps: 3.0,
+                        ..cfg()
+                    };
+                    let r = simulate(&b, &targets, &c);
+                    let stored = compute(&MetricsInput {
+                        ts: &b.ts,
+                        equity: &r.equity,
+                        exposure: &r.position,
+                        close: &b.close,
+                        trades: &r.trades,
+                        initial_cash: r.initial_cash,
+                        periods_per_year: 525_600.0,
+                    });
+                    let what = format!("{name} {fill:?} short={allow_short} close_at_end={close_at_end}");
+                    let streamed = simulate_metrics(&b, &targets, &c, 525_600.0);
+                    assert_eq!(bits(&stored), bits(&streamed), "{what}: generic");
+                    let fused = fused::simulate_metrics(&b, &spec, &c, 525_600.0);
+                    assert_eq!(bits(&stored), bits(&fused), "{what}: fused");
+                    if name != "buy_and_hold" {
+                        assert!(stored.trade_count > 20 && stored.max_drawdown > 0.0, "{what}");
+                    }
+                }
             }
         }
     }

@@ -11,6 +11,7 @@ use super::error::SweepError;
 use super::grid::{combinations, parse_axis, parse_constraint};
 use super::rank::{check_objective, ranks, score};
 use super::types::*;
+use crate::engine::backtest::fused::{self, Spec};
 use crate::engine::backtest::metrics::{self, Metrics};
 use crate::engine::backtest::{simulate_metrics, BacktestConfig};
 use crate::engine::data::catalog::{resolve, ResolvedData};
@@ -153,6 +154,12 @@ pub fn execute(plan: &Plan, jobs: usize, progress: Progress) -> Result<Vec<Combi
 
 /// Evaluate `combos` over `bars` on `jobs` threads, indicators computed once, and rank them.
 /// Sees nothing but `bars`: walk-forward relies on that to keep test windows out of sight.
+///
+/// Built-in strategies take the fused path ([`fused::evaluate`]): combinations in groups, each
+/// group walking the bars chunk by chunk with every line it reads computed once per chunk and
+/// every combination advancing through the chunk while it is in cache. A group's results are
+/// the same as a single run of each combination to the bit; progress moves a group at a time.
+/// Any other strategy is evaluated on its own from indicators computed once for the grid.
 pub fn evaluate_all(
     bars: &Bars,
     combos: &[(usize, &Params, &dyn Strategy)],
@@ -170,19 +177,44 @@ pub fn evaluate_all(
     let n = combos.len();
     // The total before the first result: a reader shows 0 of n, not an unknown size.
     progress(0, n);
+    let tick = |k: usize| progress(done.fetch_add(k, Ordering::Relaxed) + k, n);
+    let specs: Vec<Option<Spec>> = combos.iter().map(|(_, p, s)| Spec::of(s.name(), p)).collect();
+    let (fusable, generic): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| specs[i].is_some());
+    let tasks: Vec<&[usize]> = fusable
+        .chunks(group_size(fusable.len(), jobs))
+        .chain(generic.chunks(1))
+        .collect();
     let evaluated: Vec<(usize, Params, Metrics)> = pool.install(|| {
-        let inputs = shared_inputs(bars, combos);
-        combos
+        let generic_combos: Vec<_> = generic.iter().map(|&i| combos[i]).collect();
+        let inputs = shared_inputs(bars, &generic_combos);
+        tasks
             .par_iter()
-            .map(|(i, p, s)| {
-                let m = evaluate(bars, &inputs, *s, cfg, ppy);
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1, n);
-                (*i, (*p).clone(), m)
+            .flat_map_iter(|task| {
+                let metrics: Vec<Metrics> = match specs[task[0]] {
+                    Some(_) => {
+                        let group: Vec<Spec> = task.iter().filter_map(|&i| specs[i]).collect();
+                        fused::evaluate(bars, &group, cfg, ppy)
+                    }
+                    None => task.iter().map(|&i| evaluate(bars, &inputs, combos[i].2, cfg, ppy)).collect(),
+                };
+                tick(task.len());
+                task.iter().zip(metrics).map(|(&i, m)| (combos[i].0, combos[i].1.clone(), m)).collect::<Vec<_>>()
             })
             .collect()
     });
     Ok(rank_all(evaluated, objective))
 }
+
+/// Combinations per fused group: about four groups per worker, so the workers stay busy to
+/// the end and progress moves in steps of a few percent, and at most [`MAX_GROUP`], so a
+/// group's line chunks stay in a core's cache. Larger groups share more: each group computes
+/// every line it reads over all the bars.
+fn group_size(combos: usize, jobs: usize) -> usize {
+    combos.div_ceil(4 * jobs.max(1)).clamp(1, MAX_GROUP)
+}
+
+/// The most combinations one fused group evaluates together.
+const MAX_GROUP: usize = 256;
 
 /// The indicator series the whole grid reads, each distinct key computed once: sma_cross
 /// fast=10,20 slow=20,50 (3 valid pairs) needs SMA(10), SMA(20) and SMA(50), not 6 series.

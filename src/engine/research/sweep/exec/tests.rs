@@ -84,3 +84,63 @@ fn each_distinct_indicator_is_computed_once_for_the_grid() {
         assert_eq!(c.metrics, simulate_metrics(&bars, &s.targets(&bars), &cfg, 8_760.0), "{:?}", c.params);
     }
 }
+
+/// Every built-in strategy's sweep (fused, in groups, on two workers) scores each combination
+/// exactly as a single run of it records: every metric to the bit, for each fill mode and
+/// shorting rule.
+#[test]
+fn sweep_equals_a_run_of_each_combination_for_every_built_in() {
+    use crate::engine::backtest::metrics::{compute, MetricsInput, METRIC_NAMES};
+    use crate::engine::backtest::{simulate, FillMode};
+    let bars = random_walk(6_000, 0, 3_600_000, 0.01, 21);
+    let grids: [(&str, &[(&str, &[&str])]); 7] = [
+        ("sma_cross", &[("fast", &["1", "5", "9"]), ("slow", &["10", "30"])]),
+        ("ema_cross", &[("fast", &["1", "5", "9"]), ("slow", &["10", "30"])]),
+        ("macd_cross", &[("fast", &["5", "12"]), ("slow", &["26"]), ("signal", &["1", "9"])]),
+        ("rsi_reversion", &[("period", &["7", "14"]), ("lower", &["30", "40"]), ("upper", &["60", "70"])]),
+        ("bollinger_reversion", &[("period", &["10", "20"]), ("k", &["1", "2.5"])]),
+        ("donchian_breakout", &[("period", &["1", "5", "20", "100"])]),
+        ("buy_and_hold", &[]),
+    ];
+    let bits = |m: &Metrics| -> Vec<Option<u64>> { METRIC_NAMES.iter().map(|n| m.get(n).map(f64::to_bits)).collect() };
+    for (name, axes) in grids {
+        // Every point of the grid, as the sweep builds them.
+        let mut points: Vec<BTreeMap<String, String>> = vec![BTreeMap::new()];
+        for (axis, values) in axes {
+            points = points
+                .into_iter()
+                .flat_map(|p| values.iter().map(move |v| {
+                    let mut p = p.clone();
+                    p.insert(axis.to_string(), v.to_string());
+                    p
+                }))
+                .collect();
+        }
+        let built: Vec<(Params, Box<dyn Strategy>)> = points
+            .iter()
+            .filter_map(|p| strategy::build(name, p).ok())
+            .map(|(s, params)| (params, s))
+            .collect();
+        let combos: Vec<(usize, &Params, &dyn Strategy)> =
+            built.iter().enumerate().map(|(i, (p, s))| (i, p, s.as_ref())).collect();
+        for (fill, allow_short) in [(FillMode::NextOpen, false), (FillMode::Close, true)] {
+            let cfg = BacktestConfig { fill, allow_short, fee_bps: 10.0, slippage_bps: 2.0, ..BacktestConfig::default() };
+            let ranked = evaluate_all(&bars, &combos, &cfg, 8_760.0, "sharpe", 2, &|_, _| {}).unwrap();
+            assert_eq!(ranked.len(), combos.len(), "{name}");
+            for (c, (_, p, s)) in ranked.iter().zip(&combos) {
+                assert_eq!(&c.params, *p);
+                let r = simulate(&bars, &s.targets(&bars), &cfg);
+                let run = compute(&MetricsInput {
+                    ts: &bars.ts,
+                    equity: &r.equity,
+                    exposure: &r.position,
+                    close: &bars.close,
+                    trades: &r.trades,
+                    initial_cash: r.initial_cash,
+                    periods_per_year: 8_760.0,
+                });
+                assert_eq!(bits(&c.metrics), bits(&run), "{name} {p:?} {fill:?} short={allow_short}");
+            }
+        }
+    }
+}
