@@ -84,9 +84,9 @@ impl Crossing {
             }
             t += 8;
         }
-        for i in t..len {
+        for (i, o) in out.iter_mut().enumerate().skip(t) {
             step(i, side(i - 1), &mut cur);
-            out[i] = cur;
+            *o = cur;
         }
         self.prev = side(len - 1);
         self.cur = cur;

@@ -94,10 +94,9 @@ impl Accumulator<'_> {
                 } else if !underwater {
                     trough = equity;
                     underwater = true;
-                } else if !(trough < equity) {
+                } else if trough.partial_cmp(&equity) != Some(std::cmp::Ordering::Less) {
                     // `trough.min(equity)` moves only on a new low (or a NaN): a branch rarely
                     // taken, rather than a select on every bar that chains each bar to the last.
-                    std::hint::cold_path();
                     trough = trough.min(equity);
                 }
                 i += 1;

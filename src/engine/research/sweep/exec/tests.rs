@@ -93,7 +93,9 @@ fn sweep_equals_a_run_of_each_combination_for_every_built_in() {
     use crate::engine::backtest::metrics::{compute, MetricsInput, METRIC_NAMES};
     use crate::engine::backtest::{simulate, FillMode};
     let bars = random_walk(6_000, 0, 3_600_000, 0.01, 21);
-    let grids: [(&str, &[(&str, &[&str])]); 7] = [
+    /// A strategy's grid: each parameter with its values.
+    type Grid = &'static [(&'static str, &'static [&'static str])];
+    let grids: [(&str, Grid); 7] = [
         ("sma_cross", &[("fast", &["1", "5", "9"]), ("slow", &["10", "30"])]),
         ("ema_cross", &[("fast", &["1", "5", "9"]), ("slow", &["10", "30"])]),
         ("macd_cross", &[("fast", &["5", "12"]), ("slow", &["26"]), ("signal", &["1", "9"])]),
