@@ -243,8 +243,9 @@ def report(d):
             f"| {span(loads, '{:.2f}')} |"
         )
     print()
-    print("in-call s: quantlab's own duration_ms (load, simulate, metrics, artifacts, index);")
-    print("the peers' library calls after their imports and the Parquet read.")
+    print("in-call s: quantlab's own duration_ms (from the Parquet read to the last artifact but")
+    print("report.json/sweep.json and the runs index); the peers' library calls after their imports")
+    print("and the Parquet read.")
     print()
     sanity(d)
 

@@ -100,7 +100,7 @@ for n in $(seq "$runs"); do
 done
 
 echo
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores; $(tr '\n' ' ' <"$work/versions.txt")"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores; $("$bin" --version); $(tr '\n' ' ' <"$work/versions.txt")"
 echo
 "$py" "$here/peers.py" report "$work"
 echo
