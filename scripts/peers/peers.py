@@ -16,7 +16,7 @@ the seconds of the library calls alone (after the imports and the Parquet read).
 The semantics follow docs/backtest-semantics.md as far as each peer allows: a target decided
 on a bar's close, filled at the next bar's open; long-only; all the equity in on entry, the
 fee on both fills and charged to cash; a trade still open after the last bar marked at the
-last close with no exit fee. run.sh says where a peer differs.
+last close with no exit fee. docs/performance.md ("Peers") says where a peer differs.
 """
 
 import json
@@ -32,7 +32,7 @@ CASH = 10_000.0  # quantlab run's default --cash
 SWEEP_FAST = range(1, 51)  # --grid fast=1:50:1
 SWEEP_SLOW = range(60, 251, 10)  # --grid slow=60:250:10
 # backtesting.py trades whole units only; FractionalBacktest scales prices so that one unit is
-# this fraction of the asset. The bars' prices run from about 0.7 to 421,000 while equity ends
+# this fraction of the asset. The bars' prices run from about 0.67 to 423,000 while equity ends
 # near 50, so whole units would not buy anything; 1e-8 units leave a rounding of at most about
 # 0.004 of cash per entry.
 FRACTION = 1e-8
@@ -176,7 +176,7 @@ def run_vectorbt_sweep(path, out):
         rows.extend(zip([fast] * len(SWEEP_SLOW), SWEEP_SLOW, closed, finals))
         # A portfolio's arrays sit in reference cycles, which the collector's object-count
         # thresholds leave for many chunks: without this the peak grew to 8.5 GB, with it
-        # it stays near 2.3 GB.
+        # it stays under 2 GB.
         del pf
         gc.collect()
     call_s = time.perf_counter() - started
@@ -300,9 +300,12 @@ def sweep_sanity(d):
 
 
 def main(argv):
-    usage = "usage: peers.py backtesting|vectorbt BARS | vectorbt-sweep BARS OUT | report DIR"
+    def usage():
+        print("usage: peers.py backtesting|vectorbt BARS | vectorbt-sweep BARS OUT | report DIR", file=sys.stderr)
+        sys.exit(2)
+
     if len(argv) < 2:
-        sys.exit(usage)
+        usage()
     cmd, args = argv[1], argv[2:]
     if cmd == "backtesting" and len(args) == 1:
         run_backtesting(*args)
@@ -313,7 +316,7 @@ def main(argv):
     elif cmd == "report" and len(args) == 1:
         report(*args)
     else:
-        sys.exit(usage)
+        usage()
 
 
 if __name__ == "__main__":
