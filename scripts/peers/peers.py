@@ -278,7 +278,7 @@ def sweep_sanity(d):
         key = (int(c["params"]["fast"]), int(c["params"]["slow"]))
         ql[key] = (c["metrics"]["trade_count"], c["metrics"]["final_equity"])
     # Split at a millionth of the starting cash: below it vectorbt's size tolerances (orders
-    # under min_size=1e-8 units are refused; cash within 1e-12 of zero is zero) stop it
+    # under min_size=1e-8 units are refused; amounts within 1e-12 of zero are zero) stop it
     # trading while QuantLab goes on with ever smaller fractions.
     floor = CASH * 1e-6
     groups = {True: [], False: []}
