@@ -51,6 +51,11 @@ work="$(outside_repo "${PEERS_WORK:-$(mktemp -d -t quantlab-peers.XXXXXX)}" PEER
 stamp="$venv/.requirements.sha256"
 want="$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)"
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  # --clear empties the folder: only one that is empty or already a virtual environment.
+  if [ -n "$(ls -A "$venv")" ] && [ ! -f "$venv/pyvenv.cfg" ]; then
+    echo "peers: PEERS_VENV ($venv) is neither empty nor a virtual environment" >&2
+    exit 2
+  fi
   echo "peers: installing requirements.txt into $venv" >&2
   python3 -m venv --clear "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
