@@ -59,7 +59,7 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
     req.backtest.validate()?;
     let (strat, params) = strategy::build(&req.strategy, &req.params)?;
     let (start, end) = parse_window(req.start.as_deref(), req.end.as_deref())?;
-    let data = resolve(ws, &req.data)?;
+    let mut data = resolve(ws, &req.data)?;
     ws.ensure()?;
 
     let created = now_ms();
@@ -76,7 +76,7 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
         created,
         format!("{}{}{}", serde_json::to_string(&config)?, data.fingerprint, created).as_bytes(),
     );
-    let bars = data.bars.slice_time(start, end);
+    let bars = std::mem::take(&mut data.bars).into_time_window(start, end);
     let dir = ws.run_dir(&run_id);
     let rel = |f: &str| format!("runs/{run_id}/{f}");
     let mut report = RunReport {
@@ -141,7 +141,7 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
         let csv = trades_csv(&result.trades);
         write_atomic(&dir.join("trades.csv"), csv.as_bytes())?;
         report.artifacts.trades_csv = Some(rel("trades.csv"));
-        write_equity(&dir.join("equity.parquet"), &bars, &result)?;
+        write_equity(&dir.join("equity.parquet"), &bars, result)?;
         report.artifacts.equity_parquet = Some(rel("equity.parquet"));
         report.trades_hash = Some(sha256_hex(csv.as_bytes()));
         report.metrics = Some(m);
