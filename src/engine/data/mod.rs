@@ -3,6 +3,7 @@
 pub mod error;
 inner_modules! {
     bars,
+    cache,
     catalog,
     columns,
     load,
