@@ -7,6 +7,7 @@ inner_modules! {
     catalog,
     columns,
     load,
+    plain_parquet,
     resample,
     store,
     synth,

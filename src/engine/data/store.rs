@@ -73,24 +73,11 @@ pub fn to_frame(bars: &Bars) -> Result<DataFrame> {
     ])?)
 }
 
-/// Write any frame as Parquet, atomically, zstd-compressed (files kept for long: datasets,
-/// sweep tables).
+/// Write any frame as Parquet, atomically.
 pub fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
-    write_parquet_with(path, df, ParquetCompression::Zstd(None), StatisticsOptions::default())
-}
-
-/// [`write_parquet`] with the codec and statistics chosen by the caller: a per-run series that
-/// is written on every run and read whole favours a fast codec and no statistics.
-pub fn write_parquet_with(
-    path: &Path,
-    df: &mut DataFrame,
-    codec: ParquetCompression,
-    statistics: StatisticsOptions,
-) -> Result<()> {
     write_atomic_with(path, |f| {
         ParquetWriter::new(f)
-            .with_compression(codec)
-            .with_statistics(statistics)
+            .with_compression(ParquetCompression::Zstd(None))
             .finish(df)
             .map(|_| ())
             .map_err(|e| DataError::Write { path: path.into(), source: e }.into())

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::report::RunReport;
 use crate::engine::backtest::{BacktestResult, Trade};
-use crate::engine::data::store::write_parquet_with;
+use crate::engine::data::plain_parquet::write_plain;
 use crate::engine::data::Bars;
 use crate::engine::error::Result;
 use crate::engine::time::fmt_ms;
@@ -47,12 +47,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Per-bar equity, drawdown from the running peak, position and exposure. Takes the result:
-/// its vectors become the file's columns without a copy.
-pub fn write_equity(path: &std::path::Path, bars: &Bars, r: BacktestResult) -> Result<()> {
-    let exposure = r.exposure(&bars.close);
+/// Per-bar equity, drawdown from the running peak, position and exposure. Takes the bars and
+/// the result: their vectors become the file's columns without a copy, and what the file does
+/// not hold is freed first (a 1M-bar run's peak memory is here).
+pub fn write_equity(path: &std::path::Path, bars: Bars, r: BacktestResult) -> Result<()> {
+    let Bars { ts, close, open, high, low, volume } = bars;
+    drop((open, high, low, volume));
+    let exposure = r.exposure(&close);
+    drop(close);
     let drawdown = drawdown(&r.equity, r.initial_cash);
-    write_equity_columns(path, bars.ts.clone(), r.equity, drawdown, r.position, exposure)
+    write_equity_columns(path, ts, r.equity, drawdown, r.position, exposure)
 }
 
 /// The equity.parquet layout: timestamp, equity, drawdown (from the running peak, which
@@ -86,15 +90,16 @@ fn write_equity_columns(
         f64_col("position", position),
         f64_col("exposure", exposure),
     ])?;
-    write_parquet_with(path, &mut df, EQUITY_CODEC, StatisticsOptions::empty())
+    write_plain(path, &mut df, EQUITY_CODEC)
 }
 
 /// equity.parquet's codec. zstd took a fifth of a 1M-bar run for a file that is written on
-/// every run and read by a chart or a notebook: LZ4_RAW (the Parquet format's own LZ4 codec,
-/// read by pyarrow, DuckDB, Spark 3.3+, polars) compresses at memory speed and stays a Parquet
-/// file any of them opens. Without column statistics (min/max, computed over every value on
-/// every run) for the same reason: the file is read whole, never filtered by them.
-pub const EQUITY_CODEC: ParquetCompression = ParquetCompression::Lz4Raw;
+/// every run and read whole by a chart or a notebook: LZ4_RAW (the Parquet format's own LZ4
+/// codec, read by pyarrow, DuckDB, Spark 3.3+, polars) compresses at memory speed and stays a
+/// Parquet file any of them opens. Plain-encoded, without column statistics (see
+/// [`write_plain`]): neither a dictionary nor min/max helps a series read whole.
+pub const EQUITY_CODEC: polars_parquet::write::CompressionOptions =
+    polars_parquet::write::CompressionOptions::Lz4Raw;
 
 /// equity / running peak - 1, the peak starting at `initial`.
 pub fn drawdown(equity: &[f64], initial: f64) -> Vec<f64> {
