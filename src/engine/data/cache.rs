@@ -28,7 +28,9 @@ use super::store::{to_frame, COLUMNS};
 /// The cache's file name, beside `bars.parquet`.
 pub const CACHE_FILE: &str = "bars.arrow";
 
-/// Bumped when what the metadata vouches for changes; an older cache is then rebuilt.
+/// Bumped when what the metadata vouches for changes, or when the loader would read a source
+/// file into different bars (a file cache holds the loader's output); an older cache is then
+/// rebuilt.
 const LAYOUT: &str = "1";
 
 const KEY_LAYOUT: &str = "quantlab.cache_layout";
