@@ -135,6 +135,12 @@ fn whole_run(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
+    // The same file again in one workspace: every run after the first reads the file's Arrow
+    // IPC cache instead of decoding, validating and hashing the Parquet (the usual case).
+    let ws = tempfile::tempdir().unwrap();
+    let engine = Engine::open(Workspace::at(ws.path()));
+    engine.research().run(&req).unwrap();
+    g.bench_function("quantlab_run_sma_cross_cached", |x| x.iter(|| engine.research().run(&req).unwrap()));
     g.finish();
 }
 

@@ -273,6 +273,12 @@ pub enum DataCmd {
     },
     /// List the stored datasets.
     List,
+    /// Re-hash a dataset against its recorded fingerprint (runs trust a dataset whose file is
+    /// unchanged in size and modification time since it was verified).
+    Verify {
+        /// Dataset id, unique prefix, or SYMBOL:TIMEFRAME.
+        id: String,
+    },
     /// Aggregate a dataset to a coarser timeframe (stored as a new dataset).
     Resample {
         /// Dataset id, unique prefix, or SYMBOL:TIMEFRAME.

@@ -33,6 +33,14 @@ pub fn dispatch(engine: &Engine, cmd: &DataCmd) -> (&'static str, Result<Outcome
                 Ok(Outcome::ok("data list", &json!({ "datasets": sets }), text))
             })(),
         ),
+        DataCmd::Verify { id } => (
+            "data verify",
+            (|| {
+                let meta = engine.data().verify(id)?;
+                let text = format!("{} matches its fingerprint\n{}", meta.id, describe(&meta));
+                Ok(Outcome::ok("data verify", &json!({ "dataset": meta, "verified": true }), text))
+            })(),
+        ),
         DataCmd::Resample { id, to } => (
             "data resample",
             (|| {

@@ -184,13 +184,13 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
 
 /// Temporary files are created 0600; artifacts are reports people open and share (0644).
 #[cfg(unix)]
-fn make_readable(f: &File) {
+pub(crate) fn make_readable(f: &File) {
     use std::os::unix::fs::PermissionsExt;
     let _ = f.set_permissions(std::fs::Permissions::from_mode(0o644));
 }
 
 #[cfg(not(unix))]
-fn make_readable(_f: &File) {}
+pub(crate) fn make_readable(_f: &File) {}
 
 #[cfg(unix)]
 fn sync_dir(dir: &Path) {

@@ -293,3 +293,79 @@ mod parquet {
         refused(&f, "1h", &["row 2", "column 'date'"]);
     }
 }
+
+/// The stored Parquet of dataset `id`, and its Arrow IPC cache beside it.
+fn stored(ws: &Ws, id: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = ws.path().join("data").join(id);
+    (dir.join("bars.parquet"), dir.join("bars.arrow"))
+}
+
+fn run_on(ws: &Ws, id: &str) -> (i32, serde_json::Value) {
+    ws.json(&["run", "--data", id, "--strategy", "sma_cross", "--param", "fast=5", "--param", "slow=20"])
+}
+
+#[test]
+fn a_dataset_edited_after_import_is_refused_naming_the_file() {
+    let ws = Ws::new();
+    let id = ws.import_btc();
+    let (parquet, cache) = stored(&ws, &id);
+    assert!(cache.exists(), "import writes the cache");
+    let (code, before) = run_on(&ws, &id);
+    assert_eq!(code, 0, "{before}");
+    // Other bars written over the dataset's file behind the workspace's back.
+    let other = ws.path().join("other.parquet");
+    let (code, v) =
+        ws.json(&["data", "synth", "--out", other.to_str().unwrap(), "--bars", "500", "--timeframe", "1h"]);
+    assert_eq!(code, 0, "{v}");
+    std::fs::copy(&other, &parquet).unwrap();
+    let (code, v) = run_on(&ws, &id);
+    assert_ne!(code, 0, "{v}");
+    let msg = v["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("fingerprint") && msg.contains(parquet.to_str().unwrap()), "{msg}");
+}
+
+#[test]
+fn a_cache_that_fails_its_checks_falls_back_to_the_same_bars() {
+    let ws = Ws::new();
+    let id = ws.import_btc();
+    let (_, cache) = stored(&ws, &id);
+    let (code, clean) = run_on(&ws, &id);
+    assert_eq!(code, 0, "{clean}");
+    let good = std::fs::read(&cache).unwrap();
+    // Truncated, emptied, a byte flipped in the middle of the bars: each run reads the Parquet,
+    // gets the metrics of the clean run, and leaves a rebuilt cache.
+    let mut flipped = good.clone();
+    flipped[good.len() / 2] ^= 0x40;
+    for bad in [good[..good.len() / 3].to_vec(), Vec::new(), flipped] {
+        std::fs::write(&cache, &bad).unwrap();
+        let (code, v) = run_on(&ws, &id);
+        assert_eq!(code, 0, "{v}");
+        assert_eq!(v["result"]["metrics"], clean["result"]["metrics"]);
+        assert_eq!(v["result"]["trades_hash"], clean["result"]["trades_hash"]);
+        assert_eq!(std::fs::read(&cache).unwrap(), good, "the cache is rebuilt");
+    }
+}
+
+#[test]
+fn data_verify_rehashes_a_file_whose_size_and_time_were_kept() {
+    let ws = Ws::new();
+    let id = ws.import_btc();
+    let (parquet, _) = stored(&ws, &id);
+    let (code, v) = ws.json(&["data", "verify", &id]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["result"]["verified"], true);
+    // A byte changed in place with the modification time put back: a run trusts the cache
+    // (size and time are its cheap check), `data verify` reads the file and refuses it.
+    let when = std::fs::metadata(&parquet).unwrap().modified().unwrap();
+    let mut bytes = std::fs::read(&parquet).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&parquet, &bytes).unwrap();
+    std::fs::File::options().write(true).open(&parquet).unwrap().set_modified(when).unwrap();
+    let (code, v) = run_on(&ws, &id);
+    assert_eq!(code, 0, "{v}");
+    let (code, v) = ws.json(&["data", "verify", &id]);
+    assert_ne!(code, 0, "{v}");
+    let msg = v["error"]["message"].as_str().unwrap();
+    assert!(msg.contains(parquet.to_str().unwrap()), "{msg}");
+}

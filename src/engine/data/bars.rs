@@ -54,6 +54,16 @@ impl Bars {
         self.slice(lo, hi)
     }
 
+    /// [`Bars::slice_time`] that keeps the vectors when the window holds every bar: a run over
+    /// a whole 1M-bar series would otherwise copy 48 MB it already owns.
+    pub fn into_time_window(self, start: Option<i64>, end: Option<i64>) -> Bars {
+        if start.is_none() && end.is_none() {
+            self
+        } else {
+            self.slice_time(start, end)
+        }
+    }
+
     /// Rows `lo..hi`.
     pub fn slice(&self, lo: usize, hi: usize) -> Bars {
         Bars {

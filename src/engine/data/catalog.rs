@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::bars::Bars;
+use super::cache::{cache_path, file_cache_path, read as read_cache, write as write_cache, Stamp};
 use super::error::DataError;
 use super::load::{load_file, load_file_with, LoadOptions};
 use super::store::{fingerprint, read_bars, write_bars};
@@ -170,7 +171,10 @@ fn store(
         path: format!("data/{id}/bars.parquet"),
     };
     // Bars first, metadata last: a dataset is listed only once its data is complete.
-    write_bars(&dir.join("bars.parquet"), bars)?;
+    let parquet = dir.join("bars.parquet");
+    write_bars(&parquet, bars)?;
+    // The fingerprint was just computed from these bars: the cache vouches for it from now on.
+    write_cache(&parquet, Stamp::of(&parquet), &cache_path(&parquet), bars, fp);
     write_json(&dir.join("dataset.json"), &meta)?;
     Ok(meta)
 }
@@ -230,13 +234,13 @@ pub fn resolve(ws: &Workspace, spec: &str) -> Result<ResolvedData> {
         matches!(e.to_str().map(str::to_ascii_lowercase).as_deref(), Some("csv" | "parquet" | "pq" | "txt"))
     });
     if looks_like_file {
-        let loaded = load_file(as_path)?;
+        let (bars, fp) = load_direct(ws, as_path)?;
         let symbol = as_path.file_stem().and_then(|s| s.to_str()).unwrap_or("data").to_string();
         return Ok(ResolvedData {
-            fingerprint: fingerprint(&loaded.bars),
-            timeframe_ms: infer_timeframe(&loaded.bars),
-            weekend_bars: has_weekend_bars(&loaded.bars),
-            bars: loaded.bars,
+            fingerprint: fp,
+            timeframe_ms: infer_timeframe(&bars),
+            weekend_bars: has_weekend_bars(&bars),
+            bars,
             id: None,
             path: spec.to_string(),
             symbol,
@@ -244,19 +248,13 @@ pub fn resolve(ws: &Workspace, spec: &str) -> Result<ResolvedData> {
     }
     let meta = find(ws, spec)?;
     let path = ws.root().join(&meta.path);
-    let bars = read_bars(&path)?;
-    let fp = fingerprint(&bars);
-    if fp != meta.fingerprint {
-        let msg =
-            format!("dataset {} ({}) no longer matches its recorded fingerprint", meta.id, path.display());
-        crate::engine::alerts::raise(
-            ws,
-            crate::engine::alerts::codes::DATA_FINGERPRINT_MISMATCH,
-            &meta.id,
-            &msg,
-        )?;
-        return Err(DataError::FingerprintMismatch { id: meta.id, path }.into());
-    }
+    // The fingerprint was verified when the cache was written; an unchanged Parquet and a cache
+    // that passes its checksum are trusted without hashing 48 bytes a bar again.
+    let bars = match read_cache(&path, &cache_path(&path), Some(&meta.fingerprint)) {
+        Some((bars, _)) => bars,
+        None => read_verified(ws, &meta, &path)?,
+    };
+    let fp = meta.fingerprint.clone();
     Ok(ResolvedData {
         weekend_bars: meta.calendar == "24/7",
         timeframe_ms: parse_timeframe(&meta.timeframe)?,
@@ -266,6 +264,52 @@ pub fn resolve(ws: &Workspace, spec: &str) -> Result<ResolvedData> {
         symbol: meta.symbol,
         fingerprint: fp,
     })
+}
+
+/// A file a run reads directly, and its fingerprint: from the workspace's cache of that file
+/// while the file keeps its size and modification time, else loaded, validated and hashed
+/// (and cached for the next run).
+fn load_direct(ws: &Workspace, file: &Path) -> Result<(Bars, String)> {
+    let cache = file_cache_path(ws.root(), file);
+    if let Some(found) = cache.as_ref().and_then(|c| read_cache(file, c, None)) {
+        return Ok(found);
+    }
+    let read_at = Stamp::of(file);
+    let bars = load_file(file)?.bars;
+    let fp = fingerprint(&bars);
+    if let Some(c) = &cache {
+        write_cache(file, read_at, c, &bars, &fp);
+    }
+    Ok((bars, fp))
+}
+
+/// A stored dataset's bars read from its Parquet and hashed: refused (with an alert) when they
+/// no longer match the recorded fingerprint, else cached for the loads after this one.
+fn read_verified(ws: &Workspace, meta: &DatasetMeta, path: &Path) -> Result<Bars> {
+    let read_at = Stamp::of(path);
+    let bars = read_bars(path)?;
+    if fingerprint(&bars) != meta.fingerprint {
+        let msg =
+            format!("dataset {} ({}) no longer matches its recorded fingerprint", meta.id, path.display());
+        crate::engine::alerts::raise(
+            ws,
+            crate::engine::alerts::codes::DATA_FINGERPRINT_MISMATCH,
+            &meta.id,
+            &msg,
+        )?;
+        return Err(DataError::FingerprintMismatch { id: meta.id.clone(), path: path.into() }.into());
+    }
+    write_cache(path, read_at, &cache_path(path), &bars, &meta.fingerprint);
+    Ok(bars)
+}
+
+/// Re-hash a stored dataset's Parquet whatever its cache says, and rebuild the cache: the
+/// check for a file rewritten with its size and modification time kept.
+pub fn verify(ws: &Workspace, spec: &str) -> Result<DatasetMeta> {
+    let meta = find(ws, spec)?;
+    let path = ws.root().join(&meta.path);
+    read_verified(ws, &meta, &path)?;
+    Ok(meta)
 }
 
 /// Aggregate a stored dataset to a coarser timeframe and store the result as a new dataset.

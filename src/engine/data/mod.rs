@@ -3,9 +3,11 @@
 pub mod error;
 inner_modules! {
     bars,
+    cache,
     catalog,
     columns,
     load,
+    plain_parquet,
     resample,
     store,
     synth,

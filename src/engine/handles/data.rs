@@ -43,6 +43,12 @@ impl Data<'_> {
         catalog::list(self.engine.workspace())
     }
 
+    /// Re-hash a stored dataset's bars against its recorded fingerprint, whatever its cache
+    /// says (a run trusts an unchanged file), and rebuild the cache.
+    pub fn verify(&self, id: &str) -> Result<DatasetMeta> {
+        catalog::verify(self.engine.workspace(), id)
+    }
+
     pub fn resample(&self, id: &str, to: &str) -> Result<(DatasetMeta, bool)> {
         catalog::resample(self.engine.workspace(), id, to)
     }

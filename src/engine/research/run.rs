@@ -59,7 +59,7 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
     req.backtest.validate()?;
     let (strat, params) = strategy::build(&req.strategy, &req.params)?;
     let (start, end) = parse_window(req.start.as_deref(), req.end.as_deref())?;
-    let data = resolve(ws, &req.data)?;
+    let mut data = resolve(ws, &req.data)?;
     ws.ensure()?;
 
     let created = now_ms();
@@ -76,7 +76,7 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
         created,
         format!("{}{}{}", serde_json::to_string(&config)?, data.fingerprint, created).as_bytes(),
     );
-    let bars = data.bars.slice_time(start, end);
+    let mut bars = std::mem::take(&mut data.bars).into_time_window(start, end);
     let dir = ws.run_dir(&run_id);
     let rel = |f: &str| format!("runs/{run_id}/{f}");
     let mut report = RunReport {
@@ -125,6 +125,7 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
         }
         let targets = strat.targets(&bars);
         let result = simulate(&bars, &targets, &report.config.backtest);
+        drop(targets);
         let m = metrics::compute(&MetricsInput {
             ts: &bars.ts,
             equity: &result.equity,
@@ -141,7 +142,9 @@ pub fn run(ws: &Workspace, req: &RunRequest) -> Result<RunReport> {
         let csv = trades_csv(&result.trades);
         write_atomic(&dir.join("trades.csv"), csv.as_bytes())?;
         report.artifacts.trades_csv = Some(rel("trades.csv"));
-        write_equity(&dir.join("equity.parquet"), &bars, &result)?;
+        // The bars go with the result: their times become the file's first column, the prices
+        // are freed before the file's columns are built.
+        write_equity(&dir.join("equity.parquet"), std::mem::take(&mut bars), result)?;
         report.artifacts.equity_parquet = Some(rel("equity.parquet"));
         report.trades_hash = Some(sha256_hex(csv.as_bytes()));
         report.metrics = Some(m);

@@ -100,8 +100,8 @@ pub fn plan(ws: &crate::engine::workspace::Workspace, req: &SweepRequest) -> Res
             SweepError::NoValidCombination { enumerated, constrained: !constraints.is_empty() }.into()
         );
     }
-    let data = resolve(ws, &req.data)?;
-    let bars = data.bars.slice_time(start, end);
+    let mut data = resolve(ws, &req.data)?;
+    let bars = std::mem::take(&mut data.bars).into_time_window(start, end);
     if bars.is_empty() {
         return Err(SweepError::EmptyWindow.into());
     }
