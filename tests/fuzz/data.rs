@@ -201,6 +201,32 @@ fn corrupted_parquet_bytes_are_refused_not_panicked_on() {
     check("Parquet bytes", res);
 }
 
+/// The corruption that once aborted the whole process (polars reserved memory for a page whose
+/// value count was negative, and the failed allocation aborts): every byte of the first page
+/// headers set in turn to a varint that decodes to a small negative number. Each load must
+/// return, and the page check must be what refuses some of them.
+#[test]
+fn a_page_counting_negative_values_is_refused_not_aborted_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let bars = load_file(&fixtures_dir().join("BTCUSD_1h_head.csv")).unwrap().bars;
+    let seed_path = dir.path().join("seed.parquet");
+    write_bars(&seed_path, &bars).unwrap();
+    let seed = std::fs::read(&seed_path).unwrap();
+    let file = dir.path().join("input.parquet");
+    let mut refused_by_the_check = 0;
+    for at in 4..seed.len().min(160) {
+        for value in [0x01u8, 0x03, 0x7f] {
+            let mut bytes = seed.clone();
+            bytes[at] = value;
+            std::fs::write(&file, &bytes).unwrap();
+            if let Err(e) = load_file(&file) {
+                refused_by_the_check += e.to_string().contains("counts more values than its column") as usize;
+            }
+        }
+    }
+    assert!(refused_by_the_check > 0, "no mutation reached the page check");
+}
+
 #[test]
 fn timestamp_and_timeframe_cells() {
     let seeds: Vec<Vec<u8>> = [

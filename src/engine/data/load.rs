@@ -243,6 +243,9 @@ fn load_parquet(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
         .into()
     };
     let polars = |e: PolarsError| unreadable(e.to_string(), Some(e));
+    let bytes = std::fs::read(path)
+        .map_err(|e| DataError::FileUnreadable { path: path.into(), action: "read", source: e })?;
+    super::parquet_pages::check(bytes).map_err(|problem| unreadable(problem, None))?;
     let mut reader = ParquetReader::new(open_data(path)?);
     let schema = reader.schema().map_err(polars)?;
     let fields: Vec<&ArrowField> = schema.iter_values().collect();

@@ -7,6 +7,7 @@ inner_modules! {
     catalog,
     columns,
     load,
+    parquet_pages,
     plain_parquet,
     resample,
     store,
