@@ -159,6 +159,13 @@ fn list_sort_filter_show_compare_and_rebuild() {
     assert_eq!(show["result"]["run_id"], ids[0].as_str());
     let (code, _) = ws.json(&["runs", "show", "run_19990101T000000Z_deadbeef"]);
     assert_eq!(code, 5);
+    // The console's short id (the hash's first digits) finds the run too; a prefix shared by
+    // two runs is ambiguous (exit 2), never one of them.
+    let hash = ids[0].rsplit_once('_').unwrap().1;
+    let (code, show) = ws.json(&["runs", "show", &hash[..6]]);
+    assert_eq!((code, &show["result"]["run_id"]), (0, &serde_json::json!(ids[0])), "{show}");
+    let (code, shown) = ws.json(&["runs", "show", ""]);
+    assert_eq!(code, 2, "an empty id matches every run: {shown}");
 
     let (code, cmp) = ws.json(&["runs", "compare", &ids[0], &ids[1]]);
     assert_eq!(code, 0, "{cmp}");

@@ -41,7 +41,8 @@ impl Research<'_> {
         select(&index::load(self.engine.workspace())?.runs, q)
     }
 
-    /// A run's report by id or unique id prefix.
+    /// A run's report by id, unique id prefix, or unique prefix of its hash (the console's
+    /// short id, `ab12cd` for `run_20260125T120000Z_ab12cd34`).
     pub fn show_run(&self, id: &str) -> Result<RunReport> {
         let full = self.resolve_run_id(id)?;
         read_json(&self.engine.workspace().run_dir(&full).join("report.json"))
@@ -99,7 +100,12 @@ impl Research<'_> {
             return Ok(id.to_string());
         }
         let runs = index::load(self.engine.workspace())?.runs;
-        let hits: Vec<&IndexEntry> = runs.iter().filter(|r| r.run_id.starts_with(id)).collect();
+        let mut hits: Vec<&IndexEntry> = runs.iter().filter(|r| r.run_id.starts_with(id)).collect();
+        if hits.is_empty() {
+            // The console's short id: the first digits of the id's last part, its hash.
+            let hash_of = |r: &&IndexEntry| r.run_id.rsplit_once('_').is_some_and(|(_, h)| h.starts_with(id));
+            hits = runs.iter().filter(hash_of).collect();
+        }
         match hits.as_slice() {
             [one] => Ok(one.run_id.clone()),
             [] => Err(ResearchError::NoRun { id: id.into(), dir: self.engine.workspace().runs_dir() }.into()),
