@@ -40,16 +40,7 @@ fn a_changed_dataset_raises_a_critical_alert() {
     let ws = Ws::new();
     let id = ws.import_btc();
     // Replace the stored bars with another dataset's bars: the fingerprint no longer matches.
-    let other = ws.json(&[
-        "data",
-        "import",
-        common::fixture("BTCUSD_1h_head.csv").to_str().unwrap(),
-        "--symbol",
-        "BTCSHORT",
-        "--timeframe",
-        "1h",
-    ]);
-    let other_id = other.1["result"]["dataset"]["id"].as_str().unwrap().to_string();
+    let other_id = ws.import(&common::fixture("BTCUSD_1h_head.csv"), "BTCSHORT", "1h");
     std::fs::copy(
         ws.path().join(format!("data/{other_id}/bars.parquet")),
         ws.path().join(format!("data/{id}/bars.parquet")),

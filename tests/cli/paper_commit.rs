@@ -78,16 +78,7 @@ fn lines(dir: &Path, file: &str) -> Vec<String> {
 #[test]
 fn a_crash_between_group_commits_resumes_to_the_artifacts_of_an_uninterrupted_session() {
     let ws = Ws::new();
-    let (code, v) = ws.json(&[
-        "data",
-        "import",
-        fixture("BTCUSD_1h_head.csv").to_str().unwrap(),
-        "--symbol",
-        "BTCUSD",
-        "--timeframe",
-        "1h",
-    ]);
-    assert_eq!(code, 0, "{v}");
+    ws.import(&fixture("BTCUSD_1h_head.csv"), "BTCUSD", "1h");
     let engine_ws = Workspace::at(ws.path());
     let rt = VenueRuntime::new();
     let req = StartRequest {

@@ -114,15 +114,13 @@ impl Ws {
 
     /// Import the bundled hourly BTC series and return its dataset id.
     pub fn import_btc(&self) -> String {
-        let (code, v) = self.json(&[
-            "data",
-            "import",
-            sample("BTCUSD_1h.csv").to_str().unwrap(),
-            "--symbol",
-            "BTCUSD",
-            "--timeframe",
-            "1h",
-        ]);
+        self.import(&sample("BTCUSD_1h.csv"), "BTCUSD", "1h")
+    }
+
+    /// Import `file` as `symbol` at `timeframe` (it must succeed) and return its dataset id.
+    pub fn import(&self, file: &Path, symbol: &str, timeframe: &str) -> String {
+        let args = ["data", "import", file.to_str().unwrap(), "--symbol", symbol, "--timeframe", timeframe];
+        let (code, v) = self.json(&args);
         assert_eq!(code, 0, "{v}");
         v["result"]["dataset"]["id"].as_str().unwrap().to_string()
     }

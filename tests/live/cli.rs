@@ -41,17 +41,7 @@ fn start(ws: &Ws, data: &str, name: &str) -> (i32, Value) {
 #[test]
 fn a_rehearsal_runs_in_its_own_process_and_its_intents_wait_for_the_operator() {
     let ws = Ws::new();
-    let (code, v) = ws.json(&[
-        "data",
-        "import",
-        fixture("BTCUSD_1h_head.csv").to_str().unwrap(),
-        "--symbol",
-        "BTCUSD",
-        "--timeframe",
-        "1h",
-    ]);
-    assert_eq!(code, 0, "{v}");
-    let data = v["result"]["dataset"]["id"].as_str().unwrap().to_string();
+    let data = ws.import(&fixture("BTCUSD_1h_head.csv"), "BTCUSD", "1h");
     let (code, v) = start(&ws, &data, "rehearsal");
     assert_eq!(code, 3, "no policy yet: refused, naming the gate: {v}");
     assert!(v["error"]["message"].as_str().unwrap().starts_with("policy:"), "{v}");

@@ -448,3 +448,30 @@ pub use tally::TradeTally;
 
 #[cfg(test)]
 mod tests;
+
+/// Test support for the paths that must give a run's metrics to the last bit (streamed,
+/// fused, a sweep's).
+#[cfg(test)]
+pub(crate) mod check {
+    use super::{compute, Metrics, MetricsInput, METRIC_NAMES};
+    use crate::engine::backtest::BacktestResult;
+    use crate::engine::data::Bars;
+
+    /// The metrics a run records for its simulation `r` of `bars`: `compute` over the stored series.
+    pub fn of_run(bars: &Bars, r: &BacktestResult, periods_per_year: f64) -> Metrics {
+        compute(&MetricsInput {
+            ts: &bars.ts,
+            equity: &r.equity,
+            exposure: &r.position,
+            close: &bars.close,
+            trades: &r.trades,
+            initial_cash: r.initial_cash,
+            periods_per_year,
+        })
+    }
+
+    /// Every metric's bits, in `METRIC_NAMES` order (None where undefined).
+    pub fn bits(m: &Metrics) -> Vec<Option<u64>> {
+        METRIC_NAMES.iter().map(|n| m.get(n).map(f64::to_bits)).collect()
+    }
+}

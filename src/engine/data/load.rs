@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use polars::prelude::*;
+use polars_buffer::Buffer;
 
 use super::bars::Bars;
 use super::columns::{looks_like_header, map_columns, ColumnMap};
@@ -243,10 +244,12 @@ fn load_parquet(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
         .into()
     };
     let polars = |e: PolarsError| unreadable(e.to_string(), Some(e));
+    // Read once: the page check and polars decode the same bytes.
     let bytes = std::fs::read(path)
         .map_err(|e| DataError::FileUnreadable { path: path.into(), action: "read", source: e })?;
-    super::parquet_pages::check(bytes).map_err(|problem| unreadable(problem, None))?;
-    let mut reader = ParquetReader::new(open_data(path)?);
+    let bytes = Buffer::from_vec(bytes);
+    super::parquet_pages::check(&bytes).map_err(|problem| unreadable(problem, None))?;
+    let mut reader = ParquetReader::new(std::io::Cursor::new(bytes));
     let schema = reader.schema().map_err(polars)?;
     let fields: Vec<&ArrowField> = schema.iter_values().collect();
     let cells: Vec<String> = fields.iter().map(|f| f.name.to_string()).collect();

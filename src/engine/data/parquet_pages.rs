@@ -11,10 +11,9 @@ use polars_parquet::parquet::page::CompressedPage;
 use polars_parquet::parquet::read::{get_page_iterator, read_metadata};
 
 /// What is wrong with the first page or chunk that fails, in words for the file's error.
-pub fn check(bytes: Vec<u8>) -> Result<(), String> {
-    let meta = read_metadata(&mut Cursor::new(&bytes[..])).map_err(|e| e.to_string())?;
-    let len = bytes.len();
-    let buffer = Buffer::from_vec(bytes);
+pub fn check(buffer: &Buffer<u8>) -> Result<(), String> {
+    let meta = read_metadata(&mut Cursor::new(&buffer[..])).map_err(|e| e.to_string())?;
+    let len = buffer.len();
     for (g, group) in meta.row_groups.iter().enumerate() {
         for column in group.parquet_columns() {
             let name = column.descriptor().path_in_schema.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(".");

@@ -11,7 +11,8 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::engine::backtest::config::Sizing;
-use crate::engine::backtest::metrics::{compute, MetricsInput, METRIC_NAMES};
+use crate::engine::backtest::metrics::check::of_run;
+use crate::engine::backtest::metrics::METRIC_NAMES;
 use crate::engine::backtest::{simulate as generic_simulate, simulate_metrics as generic_metrics, Trade};
 use crate::engine::data::load::load_file;
 use crate::engine::data::synth::random_walk;
@@ -111,16 +112,7 @@ fn check_run(what: &str, bars: &Bars, s: &dyn Trading, spec: &Spec, cfg: &Backte
 
 /// The metrics a run records (`compute` over the stored series) and the sweep's.
 fn run_metrics(bars: &Bars, s: &dyn Trading, cfg: &BacktestConfig) -> Metrics {
-    let r = generic_simulate(bars, &s.targets(bars), cfg);
-    compute(&MetricsInput {
-        ts: &bars.ts,
-        equity: &r.equity,
-        exposure: &r.position,
-        close: &bars.close,
-        trades: &r.trades,
-        initial_cash: r.initial_cash,
-        periods_per_year: PPY,
-    })
+    of_run(bars, &generic_simulate(bars, &s.targets(bars), cfg), PPY)
 }
 
 /// One combination at a time, then all cases in one pass: each equals its generic metrics.

@@ -205,7 +205,7 @@ fn exposure_tracks_the_position() {
 #[test]
 fn sweep_metrics_equal_run_metrics_bit_for_bit() {
     use crate::engine::backtest::fused;
-    use crate::engine::backtest::metrics::{compute, MetricsInput, METRIC_NAMES};
+    use crate::engine::backtest::metrics::check::{bits, of_run};
     use std::collections::BTreeMap;
     let mut b = Bars::default();
     let mut x: u64 = 7;
@@ -217,9 +217,6 @@ fn sweep_metrics_equal_run_metrics_bit_for_bit() {
         p = (p + step).max(1.0);
         b.push(i * 60_000, o, o.max(p) + 0.5, o.min(p) - 0.5, p, 1.0);
     }
-    let bits = |m: &crate::engine::backtest::metrics::Metrics| -> Vec<Option<u64>> {
-        METRIC_NAMES.iter().map(|n| m.get(n).map(f64::to_bits)).collect()
-    };
     let strategies: [(&str, &[(&str, &str)]); 7] = [
         ("sma_cross", &[("fast", "5"), ("slow", "40")]),
         ("ema_cross", &[("fast", "5"), ("slow", "40")]),
@@ -246,15 +243,7 @@ fn sweep_metrics_equal_run_metrics_bit_for_bit() {
                         ..cfg()
                     };
                     let r = simulate(&b, &targets, &c);
-                    let stored = compute(&MetricsInput {
-                        ts: &b.ts,
-                        equity: &r.equity,
-                        exposure: &r.position,
-                        close: &b.close,
-                        trades: &r.trades,
-                        initial_cash: r.initial_cash,
-                        periods_per_year: 525_600.0,
-                    });
+                    let stored = of_run(&b, &r, 525_600.0);
                     let what = format!("{name} {fill:?} short={allow_short} close_at_end={close_at_end}");
                     let streamed = simulate_metrics(&b, &targets, &c, 525_600.0);
                     assert_eq!(bits(&stored), bits(&streamed), "{what}: generic");

@@ -90,7 +90,7 @@ fn each_distinct_indicator_is_computed_once_for_the_grid() {
 /// shorting rule.
 #[test]
 fn sweep_equals_a_run_of_each_combination_for_every_built_in() {
-    use crate::engine::backtest::metrics::{compute, MetricsInput, METRIC_NAMES};
+    use crate::engine::backtest::metrics::check::{bits, of_run};
     use crate::engine::backtest::{simulate, FillMode};
     let bars = random_walk(6_000, 0, 3_600_000, 0.01, 21);
     /// A strategy's grid: each parameter with its values.
@@ -104,7 +104,6 @@ fn sweep_equals_a_run_of_each_combination_for_every_built_in() {
         ("donchian_breakout", &[("period", &["1", "5", "20", "100"])]),
         ("buy_and_hold", &[]),
     ];
-    let bits = |m: &Metrics| -> Vec<Option<u64>> { METRIC_NAMES.iter().map(|n| m.get(n).map(f64::to_bits)).collect() };
     for (name, axes) in grids {
         // Every point of the grid, as the sweep builds them.
         let mut points: Vec<BTreeMap<String, String>> = vec![BTreeMap::new()];
@@ -131,16 +130,7 @@ fn sweep_equals_a_run_of_each_combination_for_every_built_in() {
             assert_eq!(ranked.len(), combos.len(), "{name}");
             for (c, (_, p, s)) in ranked.iter().zip(&combos) {
                 assert_eq!(&c.params, *p);
-                let r = simulate(&bars, &s.targets(&bars), &cfg);
-                let run = compute(&MetricsInput {
-                    ts: &bars.ts,
-                    equity: &r.equity,
-                    exposure: &r.position,
-                    close: &bars.close,
-                    trades: &r.trades,
-                    initial_cash: r.initial_cash,
-                    periods_per_year: 8_760.0,
-                });
+                let run = of_run(&bars, &simulate(&bars, &s.targets(&bars), &cfg), 8_760.0);
                 assert_eq!(bits(&c.metrics), bits(&run), "{name} {p:?} {fill:?} short={allow_short}");
             }
         }
