@@ -2,6 +2,7 @@
 //! automated approvals inside every limit, what revokes a grant, and the chain operator ->
 //! grant -> approval that `audit verify` checks.
 
+mod anomalies;
 mod chain;
 mod cli;
 mod grants;
