@@ -6,4 +6,4 @@ mod anomalies;
 mod chain;
 mod cli;
 mod grants;
-mod rig;
+pub mod rig;
