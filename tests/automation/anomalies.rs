@@ -58,7 +58,9 @@ fn a_reject_rate_beyond_the_policy_pauses_a_session_under_automation_until_resum
             18 => {
                 let now = s();
                 log.lock().unwrap().push((t, now.clone(), created(&root, &now.id)));
-                // The operator reviews and resumes: bar 18 is still skipped, bar 19 trades.
+                // The operator reviews and resumes: bar 18 is still skipped, bar 19 trades. (Not
+                // later: flat while the shadow is long from bar 16, more than three bars of it
+                // would be position drift, which demotes the candidate.)
                 if now.status == Status::Paused {
                     engine.live().resume(&now.id).unwrap();
                 }
