@@ -36,13 +36,15 @@ fn created(root: &Path, id: &str) -> usize {
         .count()
 }
 
-/// The policy's defaults: a session pauses once more than 34% of its last 6 automated orders
-/// (those whose fate is known) were rejected. Two fills, then the venue rejects two buys: the
-/// first makes 1 of 3 (33.3%, it goes on and buys again on the next bar), the second 2 of 4
-/// (50%): paused at once, no intent until the operator resumes it; then it trades again.
+/// With `pause_on_reject = false` and the rate's defaults: a session pauses once more than 34%
+/// of its last 6 automated orders (those whose fate is known) were rejected. Two fills, then the
+/// venue rejects two buys: the first makes 1 of 3 (33.3%, it goes on and buys again on the next
+/// bar), the second 2 of 4 (50%): paused at once, no intent until the operator resumes it; then
+/// it trades again.
 #[test]
 fn a_reject_rate_beyond_the_policy_pauses_a_session_under_automation_until_resumed() {
     let r = Rig::new();
+    rejects_to_the_rate(&r);
     let g = r.grant(limits(10), 2).unwrap();
     let (engine, root) = (r.engine.clone(), r.ws.path().to_path_buf());
     let sim_url = r.sim.url.clone();
@@ -97,6 +99,57 @@ fn a_reject_rate_beyond_the_policy_pauses_a_session_under_automation_until_resum
     let automated = kinds(&r, &end.id, "automated");
     assert_eq!(automated.iter().filter(|e| e["detail"]["status"] == "rejected").count(), 2, "{automated:#?}");
     assert!(automated.iter().all(|e| e["detail"]["grant"] == g.id.as_str()), "{automated:#?}");
+    assert_eq!(end.status, Status::Completed, "{end:#?}");
+    assert_eq!(r.engine.automation().grant(&g.id).unwrap().state, GrantState::Live);
+}
+
+/// The rig's policy with `pause_on_reject = false` (its `[corridor.automation]` is the file's
+/// last section), written before any grant: a new policy revokes the grants made under another.
+fn rejects_to_the_rate(r: &Rig) {
+    let p = r.ws.path().join("execution_policy.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.trim_end().ends_with("max_grant_hours = 8"), "{text}");
+    std::fs::write(&p, format!("{text}pause_on_reject = false\n")).unwrap();
+}
+
+/// The default: the venue's first rejection of an automated order pauses the session at once,
+/// however many fills came before it (two here: 1 of 3 is within the rate), naming the order
+/// and the venue's reason; nothing more is sent until the operator resumes it.
+#[test]
+fn a_venue_rejection_pauses_a_session_under_automation_at_once_by_default() {
+    let r = Rig::new();
+    let g = r.grant(limits(10), 2).unwrap();
+    let (engine, root) = (r.engine.clone(), r.ws.path().to_path_buf());
+    let sim_url = r.sim.url.clone();
+    let seen: Arc<Mutex<Vec<(usize, LiveSession, usize)>>> = Arc::default();
+    let log = seen.clone();
+    let end = r.run(&FOUR_ORDERS[..20], move |t| {
+        let s = || session(&engine);
+        match t {
+            16 => sim_fault(&sim_url, "reject-order", "1"),
+            17 | 19 => log.lock().unwrap().push((t, s(), created(&root, &s().id))),
+            _ => {}
+        }
+    });
+    let seen = seen.lock().unwrap().clone();
+    let at = |t: usize| {
+        seen.iter().find(|(b, ..)| *b == t).cloned().unwrap_or_else(|| panic!("bar {t}: {seen:#?}"))
+    };
+    let (_, s17, made_17) = at(17);
+    assert_eq!((s17.status, s17.paused_by), (Status::Paused, Some(PausedBy::Automation)), "{s17:#?}");
+    assert!(
+        s17.reason.as_deref().unwrap_or("").contains("the venue rejected the automated order"),
+        "{s17:#?}"
+    );
+    let paused = r.alerts("AUTOMATION_PAUSED");
+    assert!(paused.len() == 1 && paused[0].contains("rejected"), "{paused:?}");
+    // Not resumed: the bars after it make nothing, and the venue saw one refusal and the two
+    // orders before it.
+    let (_, _, made_19) = at(19);
+    assert_eq!(made_17, made_19, "no intent while paused: {:#?}", r.events(&end.id));
+    let refused = r.sim.orders().into_iter().filter(|o| o["accepted"] == false).count();
+    assert_eq!((refused, r.sim.placed_kraken_orders().len()), (1, 2), "{:#?}", r.events(&end.id));
+    // The feed's end completes it, paused or not; the grant stays live for the operator.
     assert_eq!(end.status, Status::Completed, "{end:#?}");
     assert_eq!(r.engine.automation().grant(&g.id).unwrap().state, GrantState::Live);
 }

@@ -154,11 +154,18 @@ impl Run<'_> {
                 Ok(true)
             }
             Err(e) if matches!(e.domain::<ExecutionError>(), Some(ExecutionError::VenueRejected { .. })) => {
-                // The venue refused it and nothing was placed: the reject rate decides, so an
-                // occasional reject does not stop the session but a run of them does, at once.
+                // The venue refused it and nothing was placed. By default that pauses at once,
+                // like every failure; with `pause_on_reject = false` the reject rate decides,
+                // so an occasional reject does not stop the session but a run of them does.
                 let detail = serde_json::json!({ "grant": grant, "status": "rejected", "error": e.message });
                 self.record(bar_time, "automated", Some(&intent.id), detail)?;
-                if let Some(why) = self.reject_rate(c) {
+                let at_once = self.automation.as_ref().is_none_or(|p| p.pause_on_reject);
+                let why = if at_once {
+                    Some(format!("the venue rejected the automated order {}: {}", intent.id, e.message))
+                } else {
+                    self.reject_rate(c)
+                };
+                if let Some(why) = why {
                     self.pause_for_automation(why)?;
                 }
                 Ok(true)
