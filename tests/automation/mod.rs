@@ -2,7 +2,8 @@
 //! automated approvals inside every limit, what revokes a grant, and the chain operator ->
 //! grant -> approval that `audit verify` checks.
 
+mod anomalies;
 mod chain;
 mod cli;
 mod grants;
-mod rig;
+pub mod rig;

@@ -103,10 +103,20 @@ impl Rig {
     /// Run a session of `request()` on `closes` (moves around the venue's price: each close is
     /// added to the mark less 10), `between` playing the operator before each bar.
     pub fn run(&self, closes: &[f64], between: impl FnMut(usize) + Send + 'static) -> LiveSession {
+        self.run_with(closes, between, |feed| feed)
+    }
+
+    /// [`Rig::run`], the scripted feed shaped by `shape` (its bar length, a silence).
+    pub fn run_with(
+        &self,
+        closes: &[f64],
+        between: impl FnMut(usize) + Send + 'static,
+        shape: impl FnOnce(Script) -> Script,
+    ) -> LiveSession {
         let s = self.engine.live().create(&request()).unwrap();
         let base = self.mark() - 10.0;
         let all = closes.iter().map(|c| base + c).collect();
-        let feed = Script::new(all, "XBTUSD", between);
+        let feed = shape(Script::new(all, "XBTUSD", between));
         self.engine.live().run_on(&s.id, Box::new(feed)).unwrap()
     }
 

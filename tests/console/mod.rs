@@ -4,6 +4,7 @@
 
 mod console_corridors;
 mod console_grants;
+mod console_grants_pty;
 mod console_headless;
 mod console_incidents;
 mod console_live;

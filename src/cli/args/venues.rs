@@ -20,7 +20,8 @@ pub struct SimArgs {
 #[derive(Debug, Subcommand)]
 pub enum SimCmd {
     /// Inject a fault into a running simulator: latency MS, drop-ack [N], http-5xx [N],
-    /// rate-limit [N], drop-fill-event [N], clock-offset MS, ws-disconnect, clear.
+    /// rate-limit [N], drop-fill-event [N], reject-order [N], clock-offset MS, ws-disconnect,
+    /// clear.
     Fault {
         /// The running simulator.
         #[arg(long, default_value = "http://127.0.0.1:8790", value_name = "URL")]

@@ -156,6 +156,15 @@ pub struct AutomationPolicy {
     /// A feed silent for more than this many bar lengths is stale: the session pauses.
     #[serde(default = "three_u32")]
     pub max_feed_gap_bars: u32,
+    /// A venue's rejection of an automated order pauses the session at once (the default:
+    /// every failure pauses). `false` leaves rejections, where nothing was placed, to the
+    /// reject rate.
+    #[serde(default = "yes")]
+    pub pause_on_reject: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn reject_rate() -> Decimal {

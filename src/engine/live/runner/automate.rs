@@ -3,8 +3,9 @@
 //! keypress; any other waits for the keypress as before. Before each automated action the
 //! risk gates run (preflight, the grant's limits, the portfolio's and the breaker's, which
 //! revoke the grant by halting the corridor), and anomaly checks that pause the session and
-//! alert: the reject rate of its automated orders, a fill it did not expect, a stale feed; a
-//! refused preflight (the clock's skew among its rules) or a failed send pauses it too. Drift
+//! alert: the reject rate of its automated orders (a venue's rejection counts there, checked at
+//! once), a fill it did not expect, a stale feed; a refused preflight (the clock's skew among
+//! its rules) or any other failed send pauses it too. Drift
 //! from its shadow demotes the candidate, which revokes the grant. Resuming needs the operator.
 
 use rust_decimal::Decimal;
@@ -16,7 +17,7 @@ use crate::engine::automation::{cover, status, Ask};
 use crate::engine::error::Result;
 use crate::engine::execution::model::ExecutionIntent;
 use crate::engine::execution::state::IntentStatus;
-use crate::engine::execution::{global_halt, policy, Corridor, Side};
+use crate::engine::execution::{global_halt, policy, Corridor, ExecutionError, Side};
 use crate::engine::paper::control::{self, Desired};
 use crate::engine::time::now_ms;
 
@@ -67,6 +68,14 @@ impl Run<'_> {
                 ));
             }
         }
+        self.reject_rate(c)
+    }
+
+    /// The reject rate of the session's last `reject_window` automated orders (those whose
+    /// fate is known), when it is above the policy's `max_reject_rate_pct`: `Some(why)`. The
+    /// window then starts again, so the operator's resume is not paused at once by the same
+    /// rejects it reviewed.
+    fn reject_rate(&mut self, c: &Corridor) -> Option<String> {
         let checks = self.automation.clone()?;
         let recent: Vec<IntentStatus> = self
             .state
@@ -76,18 +85,20 @@ impl Run<'_> {
             .filter(|s| s.is_final())
             .collect();
         let rejected = recent.iter().filter(|s| **s == IntentStatus::Rejected).count();
-        if rejected > 0 {
-            let rate = Decimal::from(rejected * 100) / Decimal::from(recent.len());
-            if rate > checks.max_reject_rate_pct {
-                return Some(format!(
-                    "reject rate {}% of its last {} automated orders, beyond the policy's {}%",
-                    rate.round_dp(1),
-                    recent.len(),
-                    checks.max_reject_rate_pct
-                ));
-            }
+        if rejected == 0 {
+            return None;
         }
-        None
+        let rate = Decimal::from(rejected * 100) / Decimal::from(recent.len());
+        if rate <= checks.max_reject_rate_pct {
+            return None;
+        }
+        self.state.automated.clear();
+        Some(format!(
+            "reject rate {}% of its last {} automated orders, beyond the policy's {}%",
+            rate.round_dp(1),
+            recent.len(),
+            checks.max_reject_rate_pct
+        ))
     }
 
     /// `[corridor.automation]` of the session's corridor, as the policy reads now.
@@ -142,8 +153,25 @@ impl Run<'_> {
                 self.alert(codes::AUTOMATION_APPROVED, &msg);
                 Ok(true)
             }
+            Err(e) if matches!(e.domain::<ExecutionError>(), Some(ExecutionError::VenueRejected { .. })) => {
+                // The venue refused it and nothing was placed. By default that pauses at once,
+                // like every failure; with `pause_on_reject = false` the reject rate decides,
+                // so an occasional reject does not stop the session but a run of them does.
+                let detail = serde_json::json!({ "grant": grant, "status": "rejected", "error": e.message });
+                self.record(bar_time, "automated", Some(&intent.id), detail)?;
+                let at_once = self.automation.as_ref().is_none_or(|p| p.pause_on_reject);
+                let why = if at_once {
+                    Some(format!("the venue rejected the automated order {}: {}", intent.id, e.message))
+                } else {
+                    self.reject_rate(c)
+                };
+                if let Some(why) = why {
+                    self.pause_for_automation(why)?;
+                }
+                Ok(true)
+            }
             Err(e) => {
-                // The send failed: pause, whatever the class of the error.
+                // Any other failure leaves the order's fate or the corridor in doubt: pause.
                 let detail = serde_json::json!({ "grant": grant, "error": e.message });
                 self.record(bar_time, "automated", Some(&intent.id), detail)?;
                 self.pause_for_automation(format!("the automated send of {} failed: {}", intent.id, e.message))?;

@@ -37,7 +37,7 @@ pub enum SimError {
     Fault { fault: String, problem: FaultProblem },
     #[error(
         "sim fault: unknown fault '{0}'; known: latency, drop-ack, http-5xx, rate-limit, \
-         drop-fill-event, clock-offset, ws-disconnect, clear"
+         drop-fill-event, reject-order, clock-offset, ws-disconnect, clear"
     )]
     UnknownFault(String),
     /// The running simulator's control path did not answer (`endpoint`: the URL asked).

@@ -21,6 +21,9 @@ pub struct Faults {
     pub rate_limit: u32,
     /// The next N fills are never pushed on a websocket.
     pub drop_fill_event: u32,
+    /// The next N order placements (not a validate-only one) are refused as a venue refuses
+    /// an order it cannot take: insufficient funds, nothing placed (a definite rejection).
+    pub reject_order: u32,
     /// The simulator's clock runs this far ahead (negative: behind) of the machine's.
     pub clock_offset_ms: i64,
 }
@@ -46,6 +49,9 @@ pub enum FaultChange {
     DropFillEvent {
         count: u32,
     },
+    RejectOrder {
+        count: u32,
+    },
     ClockOffset {
         ms: i64,
     },
@@ -57,7 +63,7 @@ pub enum FaultChange {
 
 impl FaultChange {
     /// From the command line: `latency 200`, `drop-ack [N]`, `http-5xx [N]`, `rate-limit [N]`,
-    /// `drop-fill-event [N]`, `clock-offset MS`, `ws-disconnect`, `clear`.
+    /// `drop-fill-event [N]`, `reject-order [N]`, `clock-offset MS`, `ws-disconnect`, `clear`.
     pub fn parse(kind: &str, value: Option<&str>) -> Result<FaultChange> {
         let refuse = |problem| SimError::Fault { fault: kind.to_string(), problem };
         let count = || -> Result<u32, SimError> {
@@ -73,6 +79,7 @@ impl FaultChange {
             "http-5xx" => Http5xx { count: count()? },
             "rate-limit" => RateLimit { count: count()? },
             "drop-fill-event" => DropFillEvent { count: count()? },
+            "reject-order" => RejectOrder { count: count()? },
             "clock-offset" => ClockOffset { ms: ms()? },
             "ws-disconnect" => WsDisconnect,
             "clear" => Clear,
@@ -92,6 +99,7 @@ impl Faults {
             Http5xx { count } => self.http_5xx = count,
             RateLimit { count } => self.rate_limit = count,
             DropFillEvent { count } => self.drop_fill_event = count,
+            RejectOrder { count } => self.reject_order = count,
             ClockOffset { ms } => self.clock_offset_ms = ms,
             WsDisconnect => return true,
             Clear => *self = Faults::default(),
@@ -126,6 +134,7 @@ mod tests {
     #[test]
     fn parse_names_what_is_wrong() {
         assert_eq!(FaultChange::parse("drop-ack", None).unwrap(), FaultChange::DropAck { count: 1 });
+        assert_eq!(FaultChange::parse("reject-order", Some("2")).unwrap(), FaultChange::RejectOrder { count: 2 });
         use crate::engine::venues::sim::error::{FaultProblem, SimError};
         let e = FaultChange::parse("latency", None).unwrap_err();
         assert!(

@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 
 use super::app::App;
 use super::exchange::{Event, Fill, NewOrder, OrdKind, Order, Reject, SimVenue, Status, Tif};
+use super::faults::Faults;
 use super::instruments::{hl_meta, hl_name, hl_spot_meta, HL_PERPS};
 use super::reqlog::Entry;
 use super::state::Sim;
@@ -432,6 +433,9 @@ fn place_grouped(sim: &mut Sim, trader: &str, orders: &[OrderWire], now: i64) ->
         }
     }
     let first = match new_order(trader, entry) {
+        Ok(_) if Faults::take(&mut sim.faults.reject_order) => {
+            e(&reject_text(Reject::InsufficientFunds, entry.a, sim, hl_name(entry.a).unwrap_or("")))
+        }
         Ok(req) => match sim.ex.place_with_exits(SimVenue::Hyperliquid, req, children, now) {
             Ok((o, events)) => {
                 sim.publish(events);
@@ -506,6 +510,9 @@ fn place(sim: &mut Sim, trader: &str, w: &OrderWire, now: i64) -> Value {
         Ok(r) => r,
         Err(v) => return v,
     };
+    if Faults::take(&mut sim.faults.reject_order) {
+        return json!({ "error": reject_text(Reject::InsufficientFunds, w.a, sim, hl_name(w.a).unwrap_or("")) });
+    }
     match sim.ex.place(SimVenue::Hyperliquid, req, now) {
         Ok((o, events)) => {
             sim.publish(events);

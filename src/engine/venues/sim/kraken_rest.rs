@@ -505,6 +505,9 @@ fn add_order(sim: &mut Sim, key: &str, p: &Params, now: i64) -> Result<Value, St
         sim.ex.validate(SimVenue::Kraken, req, exits, now).map_err(reject_text)?;
         return Ok(json!({ "descr": descr }));
     }
+    if super::faults::Faults::take(&mut sim.faults.reject_order) {
+        return Err(reject_text(Reject::InsufficientFunds));
+    }
     let (order, events) = sim.ex.place_with_exits(SimVenue::Kraken, req, exits, now).map_err(reject_text)?;
     sim.publish(events);
     Ok(json!({ "descr": descr, "txid": [order_txid(order.id)] }))
