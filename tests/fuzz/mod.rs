@@ -3,6 +3,7 @@
 pub mod harness;
 pub mod mutate;
 
+mod cache;
 mod config;
 mod data;
 mod regressions;

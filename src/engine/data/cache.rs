@@ -6,8 +6,8 @@
 //! A cache is written when its bars' fingerprint has just been computed from the source (at
 //! import, or by the first load that had to read the source) and vouches for three things in
 //! its schema metadata: the source file it was made from (size and modification time), the
-//! fingerprint of the bars, and an xxh3 checksum of the bars it holds. A load uses it only when
-//! all three still hold; anything else (no cache, a changed source, a corrupt or truncated
+//! fingerprint of the bars, and an xxh3 checksum of that fingerprint and the bars it holds. A
+//! load uses it only when all three still hold; anything else (no cache, a changed source, a corrupt or truncated
 //! cache, a reader error or panic) sends the load back to the source. A cache is never synced
 //! to disk: one lost or torn by a crash fails its checksum and is rebuilt.
 
@@ -31,7 +31,7 @@ pub const CACHE_FILE: &str = "bars.arrow";
 /// Bumped when what the metadata vouches for changes, or when the loader would read a source
 /// file into different bars (a file cache holds the loader's output); an older cache is then
 /// rebuilt.
-const LAYOUT: &str = "1";
+const LAYOUT: &str = "2";
 
 const KEY_LAYOUT: &str = "quantlab.cache_layout";
 const KEY_SOURCE_LEN: &str = "quantlab.source_len";
@@ -69,11 +69,15 @@ impl Stamp {
     }
 }
 
-/// xxh3-64 of the bars in the fingerprint's column order, each column's values as they lie in
-/// memory: catches a flipped byte or a truncated column at memory speed. The cache is a
-/// machine-local file, so the machine's byte order is its byte order.
-fn checksum(bars: &Bars) -> String {
+/// xxh3-64 of what the cache vouches for: the fingerprint it records, then the bars in the
+/// fingerprint's column order, each column's values as they lie in memory. Catches a flipped
+/// byte or a truncated column at memory speed, and a fingerprint altered in the metadata (a
+/// run would otherwise record the wrong one). The cache is a machine-local file, so the
+/// machine's byte order is its byte order.
+fn checksum(fingerprint: &str, bars: &Bars) -> String {
     let mut h = Xxh3::new();
+    h.update(&(fingerprint.len() as u64).to_le_bytes());
+    h.update(fingerprint.as_bytes());
     h.update(bytemuck::cast_slice(&bars.ts));
     for col in [&bars.open, &bars.high, &bars.low, &bars.close, &bars.volume] {
         h.update(bytemuck::cast_slice(col));
@@ -106,7 +110,7 @@ fn try_write(
         (KEY_SOURCE_LEN, stamp.len.to_string()),
         (KEY_SOURCE_MTIME, stamp.mtime_ns.to_string()),
         (KEY_FINGERPRINT, fingerprint.to_string()),
-        (KEY_CHECKSUM, checksum(bars)),
+        (KEY_CHECKSUM, checksum(fingerprint, bars)),
     ]
     .into_iter()
     .map(|(k, v)| (k.into(), v.into()))
@@ -168,7 +172,7 @@ fn try_read(source: &Path, cache: &Path, fingerprint: Option<&str>) -> std::resu
     let want = get(KEY_CHECKSUM)?.to_string();
     let df = reader.finish().map_err(|e| e.to_string())?;
     let bars = bars_of(df)?;
-    if checksum(&bars) != want {
+    if checksum(&recorded, &bars) != want {
         return Err("its bars fail their checksum (corrupt)".into());
     }
     Ok((bars, recorded))
