@@ -321,13 +321,7 @@ impl BrokerAdapter for KrakenAdapter {
     async fn positions(&self) -> VenueResult<Vec<Position>> {
         let balances = self.balances().await?;
         let pairs = self.pairs().await?;
-        let mut out = Vec::new();
-        for p in pairs.iter() {
-            if let Some(b) = balances.iter().find(|b| b.asset == p.base).filter(|b| !b.total.is_zero()) {
-                out.push(Position { symbol: p.altname.clone(), quantity: b.total });
-            }
-        }
-        Ok(out)
+        Ok(super::holdings::positions(&balances, &pairs))
     }
 
     async fn open_orders(&self) -> VenueResult<Vec<OrderReport>> {

@@ -8,6 +8,7 @@ pub mod adapter;
 pub mod auth;
 pub mod client;
 pub mod errors;
+pub mod holdings;
 pub mod nonce;
 pub mod nonce_store;
 pub mod pairs;
