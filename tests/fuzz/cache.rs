@@ -80,7 +80,7 @@ fn corrupted_cache_bytes_are_refused_or_give_the_same_bars() {
     let cache_file = dir.path().join("input.arrow");
     let mut r = runner(300);
     let res = r.run(&text_inputs(vec![seed]), |Input(bytes)| {
-        judge(&source, &cache_file, &bars, &bytes).map_err(|e| proptest::test_runner::TestCaseError::fail(e))
+        judge(&source, &cache_file, &bars, &bytes).map_err(proptest::test_runner::TestCaseError::fail)
     });
     check("bars cache bytes", res);
 }

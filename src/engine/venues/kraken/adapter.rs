@@ -321,7 +321,7 @@ impl BrokerAdapter for KrakenAdapter {
     async fn positions(&self) -> VenueResult<Vec<Position>> {
         let balances = self.balances().await?;
         let pairs = self.pairs().await?;
-        Ok(super::holdings::positions(&balances, &pairs))
+        Ok(super::holdings::positions(&balances, pairs))
     }
 
     async fn open_orders(&self) -> VenueResult<Vec<OrderReport>> {
