@@ -52,14 +52,94 @@ fn advise(p: *mut u8, len: usize) {
         return;
     }
     #[cfg(target_os = "linux")]
-    {
-        let start = (p as usize).next_multiple_of(HUGE_PAGE);
-        let end = (p as usize + len) / HUGE_PAGE * HUGE_PAGE;
-        if end > start {
-            // SAFETY: the range lies inside the block just allocated (rounded inwards to whole
-            // huge pages); MADV_HUGEPAGE is advice, it neither frees nor changes memory.
-            // A refusal (an old kernel, THP disabled) is ignored: the block works either way.
-            unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE) };
+    if let Some((start, end)) = whole_huge_pages(p as usize, len) {
+        // SAFETY: the range lies inside the block just allocated (rounded inwards to whole
+        // huge pages); MADV_HUGEPAGE is advice, it neither frees nor changes memory.
+        // A refusal (an old kernel, THP disabled) is ignored: the block works either way.
+        unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE) };
+    }
+}
+
+/// The whole huge pages inside `[p, p + len)`: its start rounded up and its end rounded down
+/// to 2 MB, if any page is left between them.
+#[cfg(target_os = "linux")]
+fn whole_huge_pages(p: usize, len: usize) -> Option<(usize, usize)> {
+    let start = p.checked_next_multiple_of(HUGE_PAGE)?;
+    let end = p.checked_add(len)? / HUGE_PAGE * HUGE_PAGE;
+    (end > start).then_some((start, end))
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    const MB: usize = 1 << 20;
+
+    #[test]
+    fn the_advice_covers_only_whole_huge_pages_inside_the_block() {
+        assert_eq!(whole_huge_pages(2 * MB, 4 * MB), Some((2 * MB, 6 * MB)));
+        // Unaligned on both ends: rounded inwards, never past the block.
+        assert_eq!(whole_huge_pages(2 * MB + 16, 4 * MB), Some((4 * MB, 6 * MB)));
+        assert_eq!(whole_huge_pages(MB, 4 * MB), Some((2 * MB, 4 * MB)));
+        // No whole huge page inside, or an address space edge: nothing advised.
+        assert_eq!(whole_huge_pages(2 * MB + 16, 2 * MB), None);
+        assert_eq!(whole_huge_pages(usize::MAX - MB, 4 * MB), None);
+    }
+
+    /// Blocks through the allocator keep their contents across a reallocation and come back
+    /// zeroed when asked; and where the kernel backs advised memory with huge pages (its
+    /// setting `madvise` or `always`), a large block touched is backed by some.
+    #[test]
+    fn large_blocks_work_and_are_backed_by_huge_pages_where_the_kernel_allows() {
+        let a = HugePages;
+        let layout = Layout::from_size_align(16 * MB, 8).unwrap();
+        // SAFETY: non-zero size; every pointer is used within its layout and freed once.
+        unsafe {
+            let z = a.alloc_zeroed(layout);
+            assert!(!z.is_null());
+            assert!(std::slice::from_raw_parts(z, layout.size()).iter().all(|&b| b == 0));
+            a.dealloc(z, layout);
+            let p = a.alloc(layout);
+            assert!(!p.is_null());
+            for i in (0..layout.size()).step_by(4096) {
+                *p.add(i) = (i / 4096) as u8;
+            }
+            let thp =
+                std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled").unwrap_or_default();
+            if thp.contains("[madvise]") || thp.contains("[always]") {
+                // The first whole huge page of the block: its advised mapping, split off at
+                // the advice (the block's first bytes may share a page with others).
+                let (start, _) = whole_huge_pages(p as usize, layout.size()).unwrap();
+                assert!(huge_kb_at(start) > 0, "no huge page backs an advised block (THP: {thp})");
+            }
+            let q = a.realloc(p, layout, 32 * MB);
+            assert!(!q.is_null());
+            for i in (0..layout.size()).step_by(4096) {
+                assert_eq!(*q.add(i), (i / 4096) as u8);
+            }
+            a.dealloc(q, Layout::from_size_align(32 * MB, 8).unwrap());
         }
+    }
+
+    /// `AnonHugePages` of the mapping holding `addr`, in kB, from /proc/self/smaps.
+    fn huge_kb_at(addr: usize) -> u64 {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        let mut inside = false;
+        for line in smaps.lines() {
+            if let Some((range, _)) = line.split_once(' ') {
+                if let Some((lo, hi)) = range.split_once('-') {
+                    if let (Ok(lo), Ok(hi)) = (usize::from_str_radix(lo, 16), usize::from_str_radix(hi, 16)) {
+                        inside = (lo..hi).contains(&addr);
+                        continue;
+                    }
+                }
+            }
+            if inside {
+                if let Some(kb) = line.strip_prefix("AnonHugePages:") {
+                    return kb.trim().trim_end_matches("kB").trim().parse().unwrap_or(0);
+                }
+            }
+        }
+        0
     }
 }
