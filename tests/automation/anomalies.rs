@@ -17,10 +17,6 @@ use super::rig::{kraken, limits, Rig, FOUR_ORDERS};
 use crate::common::corridor::cli;
 use crate::common::promotion;
 
-fn kinds(r: &Rig, session: &str, event: &str) -> Vec<serde_json::Value> {
-    r.events(session).into_iter().filter(|e| e["event"] == event).collect()
-}
-
 /// The last live session made (each test runs one).
 fn session(engine: &Engine) -> LiveSession {
     engine.live().list().unwrap().into_iter().last().unwrap()
@@ -36,6 +32,36 @@ fn created(root: &Path, id: &str) -> usize {
         .count()
 }
 
+/// What the operator saw before chosen bars: the session, and how many intents it had made.
+#[derive(Clone)]
+struct BarLog {
+    seen: Arc<Mutex<Vec<(usize, LiveSession, usize)>>>,
+    engine: Engine,
+    root: std::path::PathBuf,
+}
+
+impl BarLog {
+    fn new(r: &Rig) -> BarLog {
+        BarLog { seen: Arc::default(), engine: r.engine.clone(), root: r.ws.path().to_path_buf() }
+    }
+
+    /// Note the session before bar `t`; returns it.
+    fn note(&self, t: usize) -> LiveSession {
+        let s = session(&self.engine);
+        let made = created(&self.root, &s.id);
+        self.seen.lock().unwrap().push((t, s.clone(), made));
+        s
+    }
+
+    /// The session and its intents as noted before bar `t`.
+    fn at(&self, t: usize) -> (LiveSession, usize) {
+        let seen = self.seen.lock().unwrap();
+        let (_, s, made) =
+            seen.iter().find(|(b, ..)| *b == t).cloned().unwrap_or_else(|| panic!("bar {t}: {seen:#?}"));
+        (s, made)
+    }
+}
+
 /// With `pause_on_reject = false` and the rate's defaults: a session pauses once more than 34%
 /// of its last 6 automated orders (those whose fate is known) were rejected. Two fills, then the
 /// venue rejects two buys: the first makes 1 of 3 (33.3%, it goes on and buys again on the next
@@ -46,39 +72,32 @@ fn a_reject_rate_beyond_the_policy_pauses_a_session_under_automation_until_resum
     let r = Rig::new();
     rejects_to_the_rate(&r);
     let g = r.grant(limits(10), 2).unwrap();
-    let (engine, root) = (r.engine.clone(), r.ws.path().to_path_buf());
     let sim_url = r.sim.url.clone();
     // What the operator saw before bars 17, 18 and 19: the session and its intents so far.
-    let seen: Arc<Mutex<Vec<(usize, LiveSession, usize)>>> = Arc::default();
-    let log = seen.clone();
-    let end = r.run(&FOUR_ORDERS[..23], move |t| {
-        let s = || session(&engine);
-        match t {
-            // The venue rejects the next two orders: the buy of bar 16 and its retry at 17.
-            16 => sim_fault(&sim_url, "reject-order", "2"),
-            17 | 19 => log.lock().unwrap().push((t, s(), created(&root, &s().id))),
-            18 => {
-                let now = s();
-                log.lock().unwrap().push((t, now.clone(), created(&root, &now.id)));
-                // The operator reviews and resumes: bar 18 is still skipped, bar 19 trades. (Not
-                // later: flat while the shadow is long from bar 16, more than three bars of it
-                // would be position drift, which demotes the candidate.)
-                if now.status == Status::Paused {
-                    engine.live().resume(&now.id).unwrap();
-                }
-            }
-            _ => {}
+    let log = BarLog::new(&r);
+    let (turn, engine) = (log.clone(), r.engine.clone());
+    let end = r.run(&FOUR_ORDERS[..23], move |t| match t {
+        // The venue rejects the next two orders: the buy of bar 16 and its retry at 17.
+        16 => sim_fault(&sim_url, "reject-order", "2"),
+        17 | 19 => {
+            turn.note(t);
         }
+        18 => {
+            let now = turn.note(t);
+            // The operator reviews and resumes: bar 18 is still skipped, bar 19 trades. (Not
+            // later: flat while the shadow is long from bar 16, more than three bars of it
+            // would be position drift, which demotes the candidate.)
+            if now.status == Status::Paused {
+                engine.live().resume(&now.id).unwrap();
+            }
+        }
+        _ => {}
     });
-    let seen = seen.lock().unwrap().clone();
-    let at = |t: usize| {
-        seen.iter().find(|(b, ..)| *b == t).cloned().unwrap_or_else(|| panic!("bar {t}: {seen:#?}"))
-    };
     // One reject in three: below the rate, the session goes on.
-    let (_, s17, _) = at(17);
+    let (s17, _) = log.at(17);
     assert_eq!((s17.status, s17.paused_by), (Status::Running, None), "{s17:#?}");
     // Two in four: paused by automation, the rate named.
-    let (_, s18, made_18) = at(18);
+    let (s18, made_18) = log.at(18);
     assert_eq!((s18.status, s18.paused_by), (Status::Paused, Some(PausedBy::Automation)), "{s18:#?}");
     assert!(s18.reason.as_deref().unwrap_or("").contains("reject rate 50%"), "{s18:#?}");
     let paused = r.alerts("AUTOMATION_PAUSED");
@@ -89,14 +108,14 @@ fn a_reject_rate_beyond_the_policy_pauses_a_session_under_automation_until_resum
         "{paused:?}"
     );
     // Bar 18 wanted the buy again (flat, the target long) but made nothing: it was paused.
-    let (_, _, made_19) = at(19);
+    let (_, made_19) = log.at(19);
     assert_eq!(made_18, made_19, "no intent while paused: {:#?}", r.events(&end.id));
-    assert!(kinds(&r, &end.id, "skipped").iter().any(|e| e["detail"]["reason"] == "paused"));
+    assert!(r.kinds(&end.id, "skipped").iter().any(|e| e["detail"]["reason"] == "paused"));
     // The venue saw two refused placements and four orders placed: bars 6 and 10 before, 19
     // (the buy, after the resume: the rejects reviewed do not pause it again) and 21 after.
     let refused = r.sim.orders().into_iter().filter(|o| o["accepted"] == false).count();
     assert_eq!((refused, r.sim.placed_kraken_orders().len()), (2, 4), "{:#?}", r.events(&end.id));
-    let automated = kinds(&r, &end.id, "automated");
+    let automated = r.kinds(&end.id, "automated");
     assert_eq!(automated.iter().filter(|e| e["detail"]["status"] == "rejected").count(), 2, "{automated:#?}");
     assert!(automated.iter().all(|e| e["detail"]["grant"] == g.id.as_str()), "{automated:#?}");
     assert_eq!(end.status, Status::Completed, "{end:#?}");
@@ -119,23 +138,17 @@ fn rejects_to_the_rate(r: &Rig) {
 fn a_venue_rejection_pauses_a_session_under_automation_at_once_by_default() {
     let r = Rig::new();
     let g = r.grant(limits(10), 2).unwrap();
-    let (engine, root) = (r.engine.clone(), r.ws.path().to_path_buf());
     let sim_url = r.sim.url.clone();
-    let seen: Arc<Mutex<Vec<(usize, LiveSession, usize)>>> = Arc::default();
-    let log = seen.clone();
-    let end = r.run(&FOUR_ORDERS[..20], move |t| {
-        let s = || session(&engine);
-        match t {
-            16 => sim_fault(&sim_url, "reject-order", "1"),
-            17 | 19 => log.lock().unwrap().push((t, s(), created(&root, &s().id))),
-            _ => {}
+    let log = BarLog::new(&r);
+    let turn = log.clone();
+    let end = r.run(&FOUR_ORDERS[..20], move |t| match t {
+        16 => sim_fault(&sim_url, "reject-order", "1"),
+        17 | 19 => {
+            turn.note(t);
         }
+        _ => {}
     });
-    let seen = seen.lock().unwrap().clone();
-    let at = |t: usize| {
-        seen.iter().find(|(b, ..)| *b == t).cloned().unwrap_or_else(|| panic!("bar {t}: {seen:#?}"))
-    };
-    let (_, s17, made_17) = at(17);
+    let (s17, made_17) = log.at(17);
     assert_eq!((s17.status, s17.paused_by), (Status::Paused, Some(PausedBy::Automation)), "{s17:#?}");
     assert!(
         s17.reason.as_deref().unwrap_or("").contains("the venue rejected the automated order"),
@@ -145,7 +158,7 @@ fn a_venue_rejection_pauses_a_session_under_automation_at_once_by_default() {
     assert!(paused.len() == 1 && paused[0].contains("rejected"), "{paused:?}");
     // Not resumed: the bars after it make nothing, and the venue saw one refusal and the two
     // orders before it.
-    let (_, _, made_19) = at(19);
+    let (_, made_19) = log.at(19);
     assert_eq!(made_17, made_19, "no intent while paused: {:#?}", r.events(&end.id));
     let refused = r.sim.orders().into_iter().filter(|o| o["accepted"] == false).count();
     assert_eq!((refused, r.sim.placed_kraken_orders().len()), (1, 2), "{:#?}", r.events(&end.id));
@@ -227,7 +240,7 @@ fn a_feed_silent_beyond_the_policys_gap_pauses_a_session_under_automation_until_
     // Nothing was made while paused; after the resume, one buy by automation.
     assert_eq!(seen.made_before_resume, Some(0), "{:#?}", r.events(&end.id));
     assert_eq!(r.sim.placed_kraken_orders().len(), 1, "{:#?}", r.events(&end.id));
-    assert_eq!(kinds(&r, &end.id, "automated").len(), 1);
+    assert_eq!(r.kinds(&end.id, "automated").len(), 1);
     assert_eq!(end.status, Status::Completed, "{end:#?}");
 }
 
@@ -274,13 +287,8 @@ fn fills_worse_than_the_shadow_beyond_the_slippage_band_revoke_the_grant_and_pau
     assert!(listed["reason"].as_str().unwrap_or("").contains("demoted"), "{v:#}");
     // One order by automation (the buy of bar 6); the sell of bar 10 waits for the keypress.
     assert_eq!(r.sim.placed_kraken_orders().len(), 1, "{:#?}", r.events(&end.id));
-    assert_eq!(kinds(&r, &end.id, "automated").len(), 1);
-    let sell = end.pending_intent.clone().expect("the sell waits for the keypress");
-    assert!(
-        r.alerts("LIVE_INTENT_CREATED").iter().any(|m| m.contains(&sell)),
-        "{:?}",
-        r.alerts("LIVE_INTENT_CREATED")
-    );
+    assert_eq!(r.kinds(&end.id, "automated").len(), 1);
+    let sell = r.waiting(&end, "the sell waits for the keypress");
     assert_eq!(r.engine.execution().intent(&sell).unwrap().record.status.name(), "pending");
     assert!(
         r.alerts("AUTOMATION_REVOKED").iter().any(|m| m.contains(&g.id)),

@@ -130,6 +130,23 @@ impl Rig {
             .collect()
     }
 
+    /// The session's recorded events of kind `event`.
+    pub fn kinds(&self, session: &str, event: &str) -> Vec<serde_json::Value> {
+        self.events(session).into_iter().filter(|e| e["event"] == event).collect()
+    }
+
+    /// The intent a finished session left waiting for the keypress, which its
+    /// LIVE_INTENT_CREATED alert names; `what` says which intent, if there is none.
+    pub fn waiting(&self, end: &LiveSession, what: &str) -> String {
+        let id = end.pending_intent.clone().expect(what);
+        assert!(
+            self.alerts("LIVE_INTENT_CREATED").iter().any(|m| m.contains(&id)),
+            "{:?}",
+            self.alerts("LIVE_INTENT_CREATED")
+        );
+        id
+    }
+
     /// Alerts raised so far with `code`, their messages.
     pub fn alerts(&self, code: &str) -> Vec<String> {
         let text = std::fs::read_to_string(self.ws.path().join("alerts/alerts.jsonl")).unwrap_or_default();

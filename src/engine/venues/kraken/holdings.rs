@@ -15,7 +15,7 @@ use crate::engine::execution::model::{Balance, Position};
 pub fn positions(balances: &[Balance], pairs: &KrakenPairs) -> Vec<Position> {
     let mut out = Vec::new();
     for b in balances.iter().filter(|b| !b.total.is_zero() && !QUOTE_ASSETS.contains(&b.asset.as_str())) {
-        if let Some(p) = pairs.iter().filter(|p| p.base == b.asset).min_by_key(|p| preference(p)) {
+        if let Some(p) = pairs.iter().filter(|p| p.base == b.asset).min_by(|a, b| preference(a).cmp(&preference(b))) {
             out.push(Position { symbol: p.altname.clone(), quantity: b.total });
         }
     }
@@ -25,12 +25,12 @@ pub fn positions(balances: &[Balance], pairs: &KrakenPairs) -> Vec<Position> {
 /// Lower is preferred: the quote's rank among the quote assets (USD and Kraken's ZUSD alike),
 /// then online pairs, then the shorter name (XBTUSD before the dark pool's XBTUSD.d), then the
 /// name, so the choice never depends on the order Kraken lists pairs in.
-fn preference(p: &KrakenPair) -> (usize, bool, usize, String) {
+fn preference(p: &KrakenPair) -> (usize, bool, usize, &str) {
     let quote = match p.quote.as_str() {
         "USD" | "ZUSD" => 0,
         q => QUOTE_ASSETS.iter().position(|a| *a == q).unwrap_or(QUOTE_ASSETS.len()),
     };
-    (quote, !p.is_online(), p.altname.len(), p.altname.clone())
+    (quote, !p.is_online(), p.altname.len(), &p.altname)
 }
 
 #[cfg(test)]
