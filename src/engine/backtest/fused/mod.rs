@@ -11,6 +11,7 @@
 //! close. [`evaluate`] runs many combinations together, each distinct line computed once per
 //! chunk for all of them: the sweep's evaluation.
 
+mod by_bar;
 pub mod lines;
 mod rule;
 mod sim;
@@ -98,16 +99,16 @@ pub fn simulate_into(bars: &Bars, spec: &Spec, cfg: &BacktestConfig, out: &mut B
 
 fn simulate_chunked(bars: &Bars, spec: &Spec, cfg: &BacktestConfig, out: &mut BacktestResult, chunk: usize) {
     let n = bars.len();
-    let mut curves = Curves { equity: std::mem::take(&mut out.equity), position: std::mem::take(&mut out.position) };
-    for v in [&mut curves.equity, &mut curves.position] {
-        v.clear();
-        v.reserve(n);
-    }
+    let mut sink = Curves::sized(std::mem::take(&mut out.equity), std::mem::take(&mut out.position), n);
     let mut trades = std::mem::take(&mut out.trades);
     trades.clear();
-    let mut runners = vec![Runner { st: Stepper::with_trades(cfg, trades), rule: None, sink: curves }];
-    walk(bars, std::slice::from_ref(spec), cfg, &mut runners, chunk, |_| {});
-    let Runner { mut st, sink, .. } = runners.pop().expect("one runner");
+    let mut st = Stepper::with_trades(cfg, trades);
+    if !by_bar::run(bars, spec, cfg, &mut st, &mut sink, chunk) {
+        let mut runners = vec![Runner { st, rule: None, sink }];
+        walk(bars, std::slice::from_ref(spec), cfg, &mut runners, chunk, |_| {});
+        let r = runners.pop().expect("one runner");
+        (st, sink) = (r.st, r.sink);
+    }
     if let Some(o) = st.book.open {
         // Still open: marked to the last close, no exit fee charged.
         let last = n - 1;

@@ -36,7 +36,18 @@ pub(super) struct Crossing {
 }
 
 impl Crossing {
-    const START: Crossing = Crossing { cur: FLAT, prev: FLAT };
+    pub(super) const START: Crossing = Crossing { cur: FLAT, prev: FLAT };
+
+    /// One bar of `a` against `b`: the position after it, as [`Crossing::scan`] gives it.
+    #[inline(always)]
+    pub(super) fn step(&mut self, a: f64, b: f64) -> Target {
+        let now = (a > b) as Target - (a < b) as Target;
+        if now != FLAT && self.prev == -now {
+            self.cur = now;
+        }
+        self.prev = now;
+        self.cur
+    }
 
     /// The position after each bar of `a` against `b` into `out`, as `cross_targets` gives
     /// it: the position moves to the side (`(a > b) - (a < b)`) of a bar whose side is
@@ -124,7 +135,7 @@ fn hold_marks(marks: &[Target], out: &mut [Target], mut cur: Target) -> Target {
 
 /// `LONG` when `long`, else `SHORT` when `short`, else 0: a rule's mark, without branches.
 #[inline(always)]
-fn mark(long: bool, short: bool) -> Target {
+pub(super) fn mark(long: bool, short: bool) -> Target {
     (long as Target) | (-((short & !long) as Target))
 }
 
