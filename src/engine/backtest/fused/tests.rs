@@ -163,6 +163,30 @@ fn fused_equals_generic_when_the_account_is_ruined_or_a_close_is_missing() {
 }
 
 #[test]
+fn a_result_reused_from_a_longer_or_shorter_run_is_written_over_whole() {
+    // `simulate_into` keeps the buffers it is given: none of their old values may survive,
+    // whether they held more bars, fewer, or as many.
+    let long = random_walk(6_000, 0, 3_600_000, 0.01, 7);
+    let cfg = BacktestConfig { fee_bps: 10.0, ..BacktestConfig::default() };
+    for (name, pairs) in cases() {
+        let (_, spec) = both(name, &pairs);
+        for n in [3_000, 6_000, 5_000] {
+            let bars = long.slice(0, n);
+            let fresh = simulate(&bars, &spec, &cfg);
+            for before in [0, 2_000, 6_000, n] {
+                let mut out = simulate(&long.slice(0, before), &spec, &cfg);
+                out.equity.iter_mut().for_each(|e| *e = -1.0);
+                simulate_into(&bars, &spec, &cfg, &mut out);
+                let what = format!("{spec:?}: {n} bars into a result of {before}");
+                assert_eq!(bits(&out.equity), bits(&fresh.equity), "{what}: equity");
+                assert_eq!(bits(&out.position), bits(&fresh.position), "{what}: position");
+                assert_eq!(out.trades.len(), fresh.trades.len(), "{what}: trades");
+            }
+        }
+    }
+}
+
+#[test]
 fn empty_and_one_bar_series() {
     for n in [0, 1, 2] {
         let bars = random_walk(n, 0, 60_000, 0.01, 1);
