@@ -155,7 +155,7 @@ impl Line {
     /// An EMA line whose every bar from `a` on runs the recurrence (past its seed): its factor
     /// and its last value, for a caller that runs the recurrence itself and writes the last
     /// value back.
-    pub fn ema_running(&mut self, a: usize) -> Option<(f64, &mut f64)> {
+    pub(super) fn ema_running(&mut self, a: usize) -> Option<(f64, &mut f64)> {
         match &mut self.state {
             State::Ema(e) if e.mode == EmaMode::Run && a >= e.n => Some((e.k, &mut e.prev)),
             _ => None,
