@@ -57,6 +57,15 @@ pub type Console = (
     Box<dyn portable_pty::MasterPty + Send>,
 );
 
+/// A console's keyboard as a function that types each key sequence at once (written and
+/// flushed), for tests that press keys.
+pub fn typist(mut keys: Box<dyn Write + Send>) -> impl FnMut(&[u8]) {
+    move |b| {
+        keys.write_all(b).unwrap();
+        keys.flush().unwrap();
+    }
+}
+
 /// The real binary's console on `ws` in a 120x40 pseudo-terminal.
 pub fn spawn_console(ws: &Ws) -> Console {
     spawn_console_env(ws, &[])

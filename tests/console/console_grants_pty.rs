@@ -10,7 +10,6 @@
 
 #![cfg(unix)]
 
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 use quantlab::engine::gate::DWELL;
@@ -19,7 +18,7 @@ use serde_json::Value;
 use crate::automation::rig::Rig;
 use crate::common::corridor::{cli, CREDENTIAL};
 use crate::common::keyctl;
-use crate::common::pty::{spawn_console_in, wait_exit, Screen};
+use crate::common::pty::{spawn_console_in, typist, wait_exit, Screen};
 
 /// Press `key` once and wait (up to 20 s) until the screen shows `ok`, naming `what` if never.
 fn press(screen: &Screen, send: &mut impl FnMut(&[u8]), key: &[u8], what: &str, ok: impl Fn(&str) -> bool) {
@@ -61,12 +60,9 @@ fn a_grant_made_in_the_console_in_a_terminal_is_typed_signed_and_listed() {
     let r = Rig::new();
     assert!(grants(&r).is_empty());
     let env = [("QUANTLAB_OPERATOR", "e2e"), ("QUANTLAB_LOOPBACK_CREDENTIAL", CREDENTIAL)];
-    let (mut child, screen, mut keys, _fd, _master) =
+    let (mut child, screen, keys, _fd, _master) =
         spawn_console_in(&r.ws, &["keyctl", "session", "-"], &[], &env);
-    let mut send = |b: &[u8]| {
-        keys.write_all(b).unwrap();
-        keys.flush().unwrap();
-    };
+    let mut send = typist(keys);
     // The tab bar shortens its titles when counts make it too wide: wait for the prefix.
     screen.wait_for("7 Corr");
     press(&screen, &mut send, b"7", "showed the corridor", |t| {

@@ -8,7 +8,6 @@
 
 #![cfg(unix)]
 
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 use quantlab::engine::execution::journal;
@@ -19,7 +18,7 @@ use quantlab::engine::workspace::Workspace;
 use serde_json::Value;
 
 use crate::common::corridor::past_the_dwell;
-use crate::common::pty::{spawn_console_in, wait_exit, Screen};
+use crate::common::pty::{spawn_console_in, typist, wait_exit, Screen};
 use crate::common::{keyctl, promotion::write_relaxed_gates};
 use crate::promotion::Rig;
 
@@ -79,12 +78,9 @@ fn promotion_from_the_console_in_a_terminal_is_typed_signed_and_journaled() {
     assert_eq!(before["rows"][0]["stage"], "research", "{before:#}");
 
     let env = [("QUANTLAB_OPERATOR", "e2e")];
-    let (mut child, screen, mut keys, _fd, _master) =
+    let (mut child, screen, keys, _fd, _master) =
         spawn_console_in(&rig.ws, &["keyctl", "session", "-"], &[], &env);
-    let mut send = |b: &[u8]| {
-        keys.write_all(b).unwrap();
-        keys.flush().unwrap();
-    };
+    let mut send = typist(keys);
     screen.wait_for("9 Pro");
     send(b"9");
     screen.wait_for(&id);

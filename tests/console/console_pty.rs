@@ -7,7 +7,6 @@
 use crate::common;
 use crate::common::pty;
 
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 use common::Ws;
@@ -24,11 +23,8 @@ fn the_kill_switch_from_the_keyboard() {
     let id = v["result"]["id"].as_str().unwrap().to_string();
     assert_eq!(ws.json(&["submit", &id]).0, 0);
 
-    let (mut child, screen, mut writer, _, _master) = spawn_console(&ws);
-    let mut send = |s: &[u8]| {
-        writer.write_all(s).unwrap();
-        writer.flush().unwrap();
-    };
+    let (mut child, screen, writer, _, _master) = spawn_console(&ws);
+    let mut send = typist(writer);
     screen.wait_for("QuantLab");
     send(b"K");
     screen.wait_for("KILL SWITCH");
@@ -51,11 +47,8 @@ fn console_opens_switches_tabs_shows_help_quits_and_restores_the_terminal() {
     let (code, _) = ws.json(&["run", "--data", &id, "--strategy", "sma_cross"]);
     assert_eq!(code, 0);
 
-    let (mut child, screen, mut writer, fd, _master) = spawn_console(&ws);
-    let mut send = |s: &[u8]| {
-        writer.write_all(s).unwrap();
-        writer.flush().unwrap();
-    };
+    let (mut child, screen, writer, fd, _master) = spawn_console(&ws);
+    let mut send = typist(writer);
 
     let first = screen.wait_for("sma_cross");
     assert!(first.contains("QuantLab") && first.contains("1 Runs (1)"), "{first}");

@@ -41,10 +41,8 @@ impl Crossing {
     /// One bar of `a` against `b`: the position after it, as [`Crossing::scan`] gives it.
     #[inline(always)]
     pub(super) fn step(&mut self, a: f64, b: f64) -> Target {
-        let now = (a > b) as Target - (a < b) as Target;
-        if now != FLAT && self.prev == -now {
-            self.cur = now;
-        }
+        let now = side(a, b);
+        self.cur = crossed(now, self.prev, self.cur);
         self.prev = now;
         self.cur
     }
@@ -65,15 +63,10 @@ impl Crossing {
             return;
         }
         let (a, b) = (&a[..len], &b[..len]);
-        let side = |t: usize| (a[t] > b[t]) as Target - (a[t] < b[t]) as Target;
+        let side_at = |t: usize| side(a[t], b[t]);
         let mut cur = self.cur;
         // Bar `t` given the side of the bar before it.
-        let step = |t: usize, before: Target, cur: &mut Target| {
-            let now = side(t);
-            if now != FLAT && before == -now {
-                *cur = now;
-            }
-        };
+        let step = |t: usize, before: Target, cur: &mut Target| *cur = crossed(side_at(t), before, *cur);
         step(0, self.prev, &mut cur);
         out[0] = cur;
         let mut t = 1;
@@ -86,7 +79,7 @@ impl Crossing {
             if flips != 0 {
                 for i in t..t + 8 {
                     if (a[i] > b[i]) != (a[i - 1] > b[i - 1]) {
-                        step(i, side(i - 1), &mut cur);
+                        step(i, side_at(i - 1), &mut cur);
                     }
                     out[i] = cur;
                 }
@@ -96,11 +89,28 @@ impl Crossing {
             t += 8;
         }
         for (i, o) in out.iter_mut().enumerate().skip(t) {
-            step(i, side(i - 1), &mut cur);
+            step(i, side_at(i - 1), &mut cur);
             *o = cur;
         }
-        self.prev = side(len - 1);
+        self.prev = side_at(len - 1);
         self.cur = cur;
+    }
+}
+
+/// The side of `a` against `b`: 1 above, -1 below, 0 tied or unordered (a NaN).
+#[inline(always)]
+fn side(a: f64, b: f64) -> Target {
+    (a > b) as Target - (a < b) as Target
+}
+
+/// The position after a bar on side `now` that follows a bar on side `before`, holding `cur`:
+/// it moves to a non-zero side opposite to the previous bar's, and holds otherwise.
+#[inline(always)]
+fn crossed(now: Target, before: Target, cur: Target) -> Target {
+    if now != FLAT && before == -now {
+        now
+    } else {
+        cur
     }
 }
 
