@@ -162,6 +162,16 @@ impl Line {
         }
     }
 
+    /// A window line (SMA, moments) placed so that its next `fill` starts at bar `a`, with the
+    /// values a fill of every chunk before would give.
+    pub(super) fn seek(&mut self, bars: &Bars, a: usize) {
+        match &mut self.state {
+            State::Sma(m) => m.seek(&bars.close, a),
+            State::Moments(m) => m.seek(&bars.close, a),
+            _ => unreachable!("only window lines seek: {:?}", self.key),
+        }
+    }
+
     fn ema(&self) -> &Ema {
         match &self.state {
             State::Ema(e) => e,

@@ -9,8 +9,9 @@
 //! each strategy's rule ([`rule`]) turns the lines into targets, and the simulation
 //! ([`sim`]) walks the targets a stretch at a time: between two trades nothing moves but the
 //! close. [`evaluate`] runs many combinations together, each distinct line computed once per
-//! chunk for all of them: the sweep's evaluation. A single run of ema_cross or
-//! donchian_breakout goes by bar instead ([`by_bar`]): its rule and simulation in one loop.
+//! chunk for all of them: the sweep's evaluation. A single run of sma_cross,
+//! ema_cross or donchian_breakout goes by bar instead ([`by_bar`]): its rule and simulation
+//! in one loop.
 
 mod by_bar;
 pub mod lines;

@@ -41,7 +41,12 @@ impl Crossing {
     /// One bar of `a` against `b`: the position after it, as [`Crossing::scan`] gives it.
     #[inline(always)]
     pub(super) fn step(&mut self, a: f64, b: f64) -> Target {
-        let now = side(a, b);
+        self.step_side(side(a, b))
+    }
+
+    /// One bar whose side (`side(a, b)`) is `now`: the position after it.
+    #[inline(always)]
+    pub(super) fn step_side(&mut self, now: Target) -> Target {
         self.cur = crossed(now, self.prev, self.cur);
         self.prev = now;
         self.cur
@@ -99,7 +104,7 @@ impl Crossing {
 
 /// The side of `a` against `b`: 1 above, -1 below, 0 tied or unordered (a NaN).
 #[inline(always)]
-fn side(a: f64, b: f64) -> Target {
+pub(super) fn side(a: f64, b: f64) -> Target {
     (a > b) as Target - (a < b) as Target
 }
 

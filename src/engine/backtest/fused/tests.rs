@@ -162,6 +162,36 @@ fn fused_equals_generic_when_the_account_is_ruined_or_a_close_is_missing() {
     check_all("walk with a NaN close", &hole, &[CHUNK, 64]);
 }
 
+/// sma_cross by bar decides from running means wherever they are far enough apart, and from
+/// the kernel's SMAs elsewhere: on prices in whole cents with long flat stretches (where both
+/// SMAs tie exactly and the running sums differ from them in the last bits) and around a NaN
+/// and an infinite close, every run still equals the generic one, in every chunk size.
+#[test]
+fn sma_cross_by_bar_takes_the_kernels_side_at_ties() {
+    let mut bars = random_walk(6_000, 0, 3_600_000, 0.002, 21);
+    for (i, c) in bars.close.iter_mut().enumerate() {
+        // Flat for 300 bars in every 1,000, at a price no binary fraction holds exactly.
+        *c = if i % 1_000 >= 700 { 123.37 } else { (*c * 100.0).round() / 100.0 };
+    }
+    let mut holes = bars.clone();
+    holes.close[2_500] = f64::NAN;
+    holes.close[4_200] = f64::INFINITY;
+    let cfgs = [
+        BacktestConfig { fee_bps: 10.0, ..BacktestConfig::default() },
+        BacktestConfig { fill: FillMode::Close, allow_short: true, ..BacktestConfig::default() },
+    ];
+    for (name, b) in [("cents", &bars), ("cents with holes", &holes)] {
+        for (fast, slow) in [("5", "20"), ("20", "100"), ("1", "2"), ("3", "700"), ("50", "6000"), ("50", "7000")] {
+            let (s, spec) = both("sma_cross", &[("fast", fast), ("slow", slow)]);
+            for cfg in &cfgs {
+                for chunk in [CHUNK, 4, 19, 256] {
+                    check_run(&format!("{name} {spec:?} chunk {chunk}"), b, s.as_ref(), &spec, cfg, chunk);
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn a_result_reused_from_a_longer_or_shorter_run_is_written_over_whole() {
     // `simulate_into` keeps the buffers it is given: none of their old values may survive,

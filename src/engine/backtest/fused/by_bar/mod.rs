@@ -1,16 +1,21 @@
 //! One combination's run into curves, its rule and the simulation in one loop per bar, for
-//! the strategies where that pays: ema_cross and donchian_breakout. Between trades a bar's
-//! work is the rule's few comparisons and selects, a held bar's equity and two stores, each
-//! bar independent of the one before; in one loop the core runs them in the shadow of the
-//! lines' chains of dependent operations (an EMA bar waits on the bar before through a
-//! subtraction, a multiplication and an addition), where in passes of their own each pass
-//! waited on its own. Measured on a million bars in docs/performance.md.
+//! sma_cross, ema_cross and donchian_breakout. Between trades a bar's work is the rule's few
+//! comparisons and selects, a held bar's equity and two stores, each bar independent of the
+//! one before; in one loop the core runs them in the shadow of the lines' chains of dependent
+//! operations (an EMA bar waits on the bar before through a subtraction, a multiplication and
+//! an addition), where in passes of their own each pass waited on its own. Measured on a
+//! million bars in docs/performance.md.
 //!
-//! Every value is the one the chunked path gives (the same operations in the same order); the
-//! fused tests compare both with the generic path bit for bit.
+//! Every target, fill and metric is the one the chunked path gives. The EMA recurrences and
+//! the Donchian channel are the kernels' own operations in their order; sma_cross compares
+//! running means whose distance from the kernel's SMAs is bounded ([`running_mean`]), and
+//! takes the kernel's values wherever the bound leaves a bar's side in doubt. The fused tests
+//! compare every run with the generic path bit for bit.
 
 mod donchian;
 mod ema_cross;
+mod running_mean;
+mod sma_cross;
 
 use super::sim::{prefetch, Curves};
 use super::Spec;
@@ -29,6 +34,7 @@ const AHEAD: usize = 64;
 pub(super) fn run(bars: &Bars, spec: &Spec, cfg: &BacktestConfig, st: &mut Stepper, curves: &mut Curves, chunk: usize) -> bool {
     let chunk = chunk.min(bars.len()).max(1);
     match *spec {
+        Spec::SmaCross { fast, slow } => sma_cross::run(bars, [fast, slow], cfg, st, curves, chunk),
         Spec::EmaCross { fast, slow } => ema_cross::run(bars, [fast, slow], cfg, st, curves, chunk),
         Spec::DonchianBreakout { period } => donchian::run(bars, period, cfg, st, curves, chunk),
         _ => return false,
@@ -65,21 +71,25 @@ fn bars_as<const NEXT_OPEN: bool, const SHORT: bool>(
     curves: &mut Curves,
     mut decide: impl FnMut(usize) -> Target,
 ) {
-    let last = bars.len() - 1;
     let close = &bars.close[a..a + len];
     let (eq, pos) = curves.next(len);
+    // The series' last bar always goes through `trade` (it may close the position): it is
+    // taken after the loop, so the loop tests no bar for being the last.
+    let body = if a + len == bars.len() { len - 1 } else { len };
     // The stepper's state that a bar without a trade reads, held in registers.
     let (mut cash, mut units, mut dir, mut decided) = (st.book.cash, st.units, st.dir, st.decided);
-    for j in 0..len {
-        prefetch(&bars.open, a + j + AHEAD);
-        prefetch(&bars.ts, a + j + AHEAD);
+    for j in 0..body {
+        // One prefetch per cache line of each series (eight bars), not one per bar.
+        if j % 8 == 0 {
+            prefetch(&bars.open, a + j + AHEAD);
+            prefetch(&bars.ts, a + j + AHEAD);
+        }
         // Long-only: a short target means flat, as the loop's clamp makes it.
         let target = if SHORT { decide(j) } else { decide(j).max(FLAT) };
-        let t = a + j;
         let want = if NEXT_OPEN { decided } else { target };
-        if want != dir || t == last {
+        if want != dir {
             st.decided = decided;
-            let (e, u) = trade::<NEXT_OPEN, SHORT>(st, bars, t, target, t == last);
+            let (e, u) = trade::<NEXT_OPEN, SHORT>(st, bars, a + j, target, false);
             eq[j] = e;
             pos[j] = u;
             (cash, units, dir, decided) = (st.book.cash, st.units, st.dir, st.decided);
@@ -92,6 +102,10 @@ fn bars_as<const NEXT_OPEN: bool, const SHORT: bool>(
         }
     }
     st.decided = decided;
+    if body < len {
+        let target = if SHORT { decide(body) } else { decide(body).max(FLAT) };
+        (eq[body], pos[body]) = trade::<NEXT_OPEN, SHORT>(st, bars, a + body, target, true);
+    }
 }
 
 /// A bar that may trade, out of the loop's way.

@@ -162,25 +162,23 @@ impl Channel {
         // Offset 0 starts the running extremes; the suffix from the last bar back to offset 1.
         up[0] = later_max(self.hi_suf[1], h);
         lo[0] = later_min(self.lo_suf[1], l);
-        let fwd = high[1..head]
-            .iter()
-            .zip(&low[1..head])
-            .zip(self.hi_suf[2..].iter().zip(&self.lo_suf[2..]))
-            .zip(up[1..head].iter_mut().zip(lo[1..head].iter_mut()));
-        let back = high[1..head]
-            .iter()
-            .rev()
-            .zip(low[1..head].iter().rev())
-            .zip(self.hi_next[1..head].iter_mut().rev().zip(self.lo_next[1..head].iter_mut().rev()));
-        for ((((&vh, &vl), (&fh, &fl)), (ou, ol)), ((&uh, &ul), (qh, ql))) in fwd.zip(back) {
-            h = later_max(h, vh);
-            l = later_min(l, vl);
-            *ou = later_max(fh, h);
-            *ol = later_min(fl, l);
-            sh = later_max(uh, sh);
-            sl = later_min(ul, sl);
-            *qh = sh;
-            *ql = sl;
+        // Offsets 1..head forward (`j`) and the same bars backward (`r`), every slice cut to
+        // their count so the loop indexes without checks.
+        let m = head - 1;
+        let (hs, ls) = (&high[1..head], &low[1..head]);
+        let (fh, fl) = (&self.hi_suf[2..head + 1], &self.lo_suf[2..head + 1]);
+        let (ou, ol) = (&mut up[1..head], &mut lo[1..head]);
+        let (qh, ql) = (&mut self.hi_next[1..head], &mut self.lo_next[1..head]);
+        for j in 0..m {
+            let r = m - 1 - j;
+            h = later_max(h, hs[j]);
+            l = later_min(l, ls[j]);
+            ou[j] = later_max(fh[j], h);
+            ol[j] = later_min(fl[j], l);
+            sh = later_max(hs[r], sh);
+            sl = later_min(ls[r], sl);
+            qh[r] = sh;
+            ql[r] = sl;
         }
         // The block's last bar: its window is the block itself. The suffix from offset 0.
         h = later_max(h, high[head]);

@@ -107,6 +107,26 @@ impl<const VAR: bool> Moments<VAR> {
         }
     }
 
+    /// Place the walk at bar `a`, whatever it walked before: the block holding `a`, the
+    /// previous block's suffix sums and this block's prefix sums up to `a`, each by the
+    /// operations and in the order a walk from bar 0 gives them, so `fill` from `a` gives the
+    /// kernel's values. For a caller that needs the exact values of some chunks only.
+    pub(super) fn seek(&mut self, x: &[f64], a: usize) {
+        if !self.active {
+            return;
+        }
+        self.next_built = false;
+        self.enter_block(x, a - a % self.n);
+        let c = self.c;
+        for &v in &x[self.start..a] {
+            let d = v - c;
+            self.p1 += d;
+            if VAR {
+                self.p2 += d * d;
+            }
+        }
+    }
+
     /// Prefix sums of the block's bars at offsets `k0..`, plus the previous block's suffix
     /// sum for every window that reaches into it (all but the block's last bar).
     fn prefix(&mut self, xs: &[f64], k0: usize, t1: &mut [f64], t2: &mut [f64]) {

@@ -158,3 +158,31 @@ fn lines_filled_together_equal_their_kernels() {
         }
     }
 }
+
+/// A window line placed at any bar (after filling some chunks, or none) fills from there with
+/// the kernel's values: the same as a walk of every chunk before.
+#[test]
+fn window_lines_seek_to_any_bar() {
+    for (name, b) in series() {
+        let len = b.len();
+        let want_sma = |n: usize| ind::sma(&b.close, n);
+        for n in periods(len) {
+            let (sma, bands) = (want_sma(n), ind::bollinger(&b.close, n, 1.0));
+            for (key, want) in [(LineKey::Sma(n), &sma), (LineKey::Moments(n), &bands.mid)] {
+                for chunk in [1, 5, 64] {
+                    let mut line = Line::new(key, &b, chunk);
+                    // Walk the first chunk, then jump about: forward, back, to the end.
+                    let mut at = vec![0];
+                    at.extend((0..len).step_by(37).rev().chain([3, len / 2, len - 1]));
+                    for a in at {
+                        let l = chunk.min(len - a);
+                        line.seek(&b, a);
+                        line.fill(&b, a, l);
+                        let what = format!("{key:?} on {name}, seek to {a}, chunk {chunk}");
+                        same_bits(&what, &line.out[0][..l], &want[a..a + l]);
+                    }
+                }
+            }
+        }
+    }
+}
