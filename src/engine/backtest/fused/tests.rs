@@ -164,8 +164,9 @@ fn fused_equals_generic_when_the_account_is_ruined_or_a_close_is_missing() {
 
 /// sma_cross by bar decides from running means wherever they are far enough apart, and from
 /// the kernel's SMAs elsewhere: on prices in whole cents with long flat stretches (where both
-/// SMAs tie exactly and the running sums differ from them in the last bits) and around a NaN
-/// and an infinite close, every run still equals the generic one, in every chunk size.
+/// SMAs tie exactly and the running sums differ from them in the last bits) and around a NaN,
+/// an infinite close and a sudden tripled price, every run still equals the generic one, in
+/// every chunk size.
 #[test]
 fn sma_cross_by_bar_takes_the_kernels_side_at_ties() {
     let mut bars = random_walk(6_000, 0, 3_600_000, 0.002, 21);
@@ -176,6 +177,8 @@ fn sma_cross_by_bar_takes_the_kernels_side_at_ties() {
     let mut holes = bars.clone();
     holes.close[2_500] = f64::NAN;
     holes.close[4_200] = f64::INFINITY;
+    // A close three times the price: beyond the twice-the-price room the bound assumes.
+    holes.close[5_300] *= 3.0;
     let cfgs = [
         BacktestConfig { fee_bps: 10.0, ..BacktestConfig::default() },
         BacktestConfig { fill: FillMode::Close, allow_short: true, ..BacktestConfig::default() },

@@ -56,9 +56,20 @@ impl RunningMean {
 }
 
 /// The largest magnitude among `xs`, NaNs left out (a NaN close makes its sums NaN, which no
-/// tolerance makes certain).
+/// tolerance makes certain). Eight running maxima, so the compiler's vector maxima do not each
+/// wait on the one before.
 pub(super) fn max_abs(xs: &[f64]) -> f64 {
-    xs.iter().fold(0.0, |m: f64, v| m.max(v.abs()))
+    // `a > m` is false for a NaN `a`, which leaves it out.
+    let larger = |m: f64, a: f64| if a > m { a } else { m };
+    let mut acc = [0.0f64; 8];
+    let mut blocks = xs.chunks_exact(8);
+    for b in blocks.by_ref() {
+        for (m, v) in acc.iter_mut().zip(b) {
+            *m = larger(*m, v.abs());
+        }
+    }
+    let tail = blocks.remainder().iter().fold(0.0, |m, v| larger(m, v.abs()));
+    acc.iter().fold(tail, |m, &a| larger(m, a))
 }
 
 #[cfg(test)]
@@ -105,6 +116,22 @@ mod tests {
     }
 
     #[test]
+    fn max_abs_is_the_largest_magnitude_nan_left_out() {
+        for len in [0, 1, 7, 8, 9, 31] {
+            for at in 0..len {
+                let mut x: Vec<f64> = (0..len).map(|i| (i as f64 * 0.7).sin()).collect();
+                x[at] = -5.0;
+                assert_eq!(max_abs(&x), 5.0, "len {len}, -5 at {at}");
+                if len > 1 {
+                    x[(at + 1) % len] = f64::NAN;
+                    assert_eq!(max_abs(&x), 5.0, "len {len}, -5 at {at}: a NaN is left out");
+                }
+            }
+        }
+        assert_eq!(max_abs(&[]), 0.0);
+    }
+
+    #[test]
     fn a_nan_close_makes_no_comparison_certain() {
         let mut x: Vec<f64> = (0..100).map(|i| 100.0 + i as f64).collect();
         x[50] = f64::NAN;
@@ -115,7 +142,7 @@ mod tests {
             r.sum += x[i] - x[i - 10];
         }
         let d = r.sum * r.inv - 100.0;
-        assert!(!(d > tol) && !(d < -tol), "a sum that read a NaN compares as uncertain");
+        assert!(d.is_nan() && d.partial_cmp(&tol).is_none(), "a sum that read a NaN compares as uncertain");
         let mut inf = x.clone();
         inf[50] = f64::INFINITY;
         assert_eq!(max_abs(&inf), f64::INFINITY, "an infinite close makes the tolerance infinite");
