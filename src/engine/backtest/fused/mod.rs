@@ -2,8 +2,11 @@
 //! that stay in cache, for the built-in strategies. Results are bit for bit those of the
 //! generic path (`Strategy::targets`, then [`super::simulate`] and the metrics): every
 //! indicator value, target, fill and metric is computed by the same operations in the same
-//! order; only what is stored in between changes. `tests.rs` checks it on real data and random
-//! walks, for every strategy and every setting that changes the loop.
+//! order; only what is stored in between changes. (One exception, in the targets' route only:
+//! a single sma_cross run compares running means whose distance from the kernel's SMAs is
+//! bounded, and the kernel's own values where that leaves a bar's side in doubt; `by_bar`.)
+//! `tests.rs` checks it on real data and random walks, for every strategy and every setting
+//! that changes the loop.
 //!
 //! Per chunk of [`CHUNK`] bars: each line (an indicator series, [`lines`]) fills its chunk,
 //! each strategy's rule ([`rule`]) turns the lines into targets, and the simulation
