@@ -36,8 +36,12 @@ const BAR: &str = "2s";
 const BAR_MS: i64 = 2_000;
 const TICK_MS: u64 = 100;
 const PER_BAR: usize = (BAR_MS as u64 / TICK_MS) as usize;
-/// An order the policy's micro-live limits allow, and time to read it before it lapses.
-const SIZING: &str = "notional:500";
+/// An order the policy's micro-live limits allow (600 an order), and time to read it before it
+/// lapses. Half the limit: the preflight values a pending order at the venue's mark each time
+/// it is shown, and in the 30 s an operator may take to read it the demo's market moves some
+/// twelve days of BTC (20% and more, in the replayed data); at 500 such an order failed its
+/// preflight before the keypress.
+const SIZING: &str = "notional:300";
 const INTENT_TTL: &str = "30s";
 
 /// What the live part made once (in `demo.json`): the candidate, its research and where it
@@ -201,5 +205,26 @@ fn supervise(engine: &Engine, stop: &AtomicBool) {
     let deadline = Instant::now() + Duration::from_secs(BAR_MS as u64 / 1000 + 5);
     while started.iter().any(live) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::live::LiveSizing;
+    use rust_decimal::Decimal;
+
+    /// The demo's orders leave room under the corridor's micro-live limit for its fast market
+    /// to double between the intent and the keypress: an order over the limit by then fails its
+    /// preflight, and the tour's `y` would send nothing.
+    #[test]
+    fn the_demo_orders_leave_room_for_the_price_to_double() {
+        let loaded = policy::parse(files::policy().unwrap().as_bytes(), std::path::Path::new("p")).unwrap();
+        let c = loaded.policy.corridors.iter().find(|c| c.venue == Venue::Kraken).unwrap();
+        let limit = c.limits().max_order_notional;
+        let LiveSizing::Notional { notional } = LiveSizing::parse(SIZING, None, None).unwrap() else {
+            panic!("the demo sizes by notional: {SIZING}");
+        };
+        assert!(notional * Decimal::TWO <= limit, "{SIZING} against a limit of {limit}");
     }
 }
