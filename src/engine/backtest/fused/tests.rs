@@ -177,7 +177,7 @@ fn sma_cross_by_bar_takes_the_kernels_side_at_ties() {
     let mut holes = bars.clone();
     holes.close[2_500] = f64::NAN;
     holes.close[4_200] = f64::INFINITY;
-    // A close three times the price: beyond the twice-the-price room the bound assumes.
+    // A close three times the price: the chunk's largest close, and so its bound, jumps.
     holes.close[5_300] *= 3.0;
     let cfgs = [
         BacktestConfig { fee_bps: 10.0, ..BacktestConfig::default() },

@@ -2,21 +2,17 @@
 //! (`prev = (v - prev) * k + prev`, the kernel's operations); before that the lines fill
 //! their chunk as the chunked walk fills them and the loop reads them from there.
 
-use super::super::lines::{self, Line, LineKey};
+use super::super::lines::{self, LineKey};
 use super::super::rule::Crossing;
 use super::super::sim::Curves;
-use super::bars_of;
+use super::{bars_of, crossing_lines};
 use crate::engine::backtest::config::BacktestConfig;
 use crate::engine::backtest::simulate::Stepper;
 use crate::engine::data::Bars;
 
 pub(super) fn run(bars: &Bars, periods: [usize; 2], cfg: &BacktestConfig, st: &mut Stepper, curves: &mut Curves, chunk: usize) {
     let n = bars.len();
-    // The same period twice is one line read on both sides.
-    let mut ls: Vec<Line> = vec![Line::new(LineKey::Ema(periods[0]), bars, chunk)];
-    if periods[1] != periods[0] {
-        ls.push(Line::new(LineKey::Ema(periods[1]), bars, chunk));
-    }
+    let mut ls = crossing_lines(LineKey::Ema, periods, bars, chunk);
     let (ia, ib) = (0, ls.len() - 1);
     let mut cross = Crossing::START;
     let x = &bars.close;

@@ -17,6 +17,7 @@ mod ema_cross;
 mod running_mean;
 mod sma_cross;
 
+use super::lines::{Line, LineKey};
 use super::sim::{prefetch, Curves};
 use super::Spec;
 use crate::engine::backtest::config::{BacktestConfig, FillMode};
@@ -40,6 +41,16 @@ pub(super) fn run(bars: &Bars, spec: &Spec, cfg: &BacktestConfig, st: &mut Stepp
         _ => return false,
     }
     true
+}
+
+/// The lines a crossing of `key(periods[0])` against `key(periods[1])` reads: one, read on
+/// both sides, when the periods are the same; the fast is the first, the slow the last.
+fn crossing_lines(key: fn(usize) -> LineKey, periods: [usize; 2], bars: &Bars, chunk: usize) -> Vec<Line> {
+    let mut lines = vec![Line::new(key(periods[0]), bars, chunk)];
+    if periods[1] != periods[0] {
+        lines.push(Line::new(key(periods[1]), bars, chunk));
+    }
+    lines
 }
 
 /// Bars `[a, a + len)`: each one's target from `decide` (called once per bar, in order, with
@@ -71,6 +82,8 @@ fn bars_as<const NEXT_OPEN: bool, const SHORT: bool>(
     curves: &mut Curves,
     mut decide: impl FnMut(usize) -> Target,
 ) {
+    // Long-only: a short target means flat, as the loop's clamp makes it.
+    let mut target_of = |j: usize| if SHORT { decide(j) } else { decide(j).max(FLAT) };
     let close = &bars.close[a..a + len];
     let (eq, pos) = curves.next(len);
     // The series' last bar always goes through `trade` (it may close the position): it is
@@ -84,8 +97,7 @@ fn bars_as<const NEXT_OPEN: bool, const SHORT: bool>(
             prefetch(&bars.open, a + j + AHEAD);
             prefetch(&bars.ts, a + j + AHEAD);
         }
-        // Long-only: a short target means flat, as the loop's clamp makes it.
-        let target = if SHORT { decide(j) } else { decide(j).max(FLAT) };
+        let target = target_of(j);
         let want = if NEXT_OPEN { decided } else { target };
         if want != dir {
             st.decided = decided;
@@ -103,8 +115,7 @@ fn bars_as<const NEXT_OPEN: bool, const SHORT: bool>(
     }
     st.decided = decided;
     if body < len {
-        let target = if SHORT { decide(body) } else { decide(body).max(FLAT) };
-        (eq[body], pos[body]) = trade::<NEXT_OPEN, SHORT>(st, bars, a + body, target, true);
+        (eq[body], pos[body]) = trade::<NEXT_OPEN, SHORT>(st, bars, a + body, target_of(body), true);
     }
 }
 

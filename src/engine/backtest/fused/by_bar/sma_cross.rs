@@ -9,7 +9,7 @@
 use super::super::lines::{Line, LineKey};
 use super::super::rule::{side, Crossing};
 use super::super::sim::Curves;
-use super::bars_of;
+use super::{bars_of, crossing_lines};
 use super::running_mean::{max_abs, RunningMean};
 use crate::engine::backtest::config::BacktestConfig;
 use crate::engine::backtest::simulate::Stepper;
@@ -77,11 +77,7 @@ struct Exact<'b> {
 
 impl<'b> Exact<'b> {
     fn new(bars: &'b Bars, periods: [usize; 2], chunk: usize) -> Exact<'b> {
-        let mut lines = vec![Line::new(LineKey::Sma(periods[0]), bars, chunk)];
-        if periods[1] != periods[0] {
-            lines.push(Line::new(LineKey::Sma(periods[1]), bars, chunk));
-        }
-        Exact { bars, lines, at: 0 }
+        Exact { bars, lines: crossing_lines(LineKey::Sma, periods, bars, chunk), at: 0 }
     }
 
     fn fill(&mut self, a: usize, len: usize) {
