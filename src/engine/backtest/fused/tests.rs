@@ -195,6 +195,61 @@ fn sma_cross_by_bar_takes_the_kernels_side_at_ties() {
     }
 }
 
+/// donchian_breakout by bar passes over blocks of bars its vector check finds holding: on
+/// prices in whole cents (closes that tie the channel exactly), around NaN and infinite
+/// highs, lows and closes, upside-down bars (high below low, so a close can be above the
+/// channel and below it), and zero and negative prices, every run still equals the generic
+/// one, for both fills, long-only and short, in chunks that cut blocks anywhere.
+#[test]
+fn donchian_by_bar_holds_only_blocks_the_generic_path_holds() {
+    let mut bars = random_walk(5_000, 0, 3_600_000, 0.004, 33);
+    let cents = |x: &mut f64| *x = (*x * 100.0).round() / 100.0;
+    for i in 0..bars.len() {
+        cents(&mut bars.close[i]);
+        cents(&mut bars.high[i]);
+        cents(&mut bars.low[i]);
+        if i % 7 == 0 {
+            // A close at the bar's high: ties with the next bar's channel where it holds.
+            bars.close[i] = bars.high[i];
+        }
+    }
+    let mut holes = bars.clone();
+    holes.high[900] = f64::NAN;
+    holes.low[1_400] = f64::NAN;
+    holes.close[1_900] = f64::NAN;
+    holes.high[2_300] = f64::INFINITY;
+    holes.close[2_600] = f64::INFINITY;
+    holes.close[2_601] = f64::NEG_INFINITY;
+    holes.low[2_900] = f64::NEG_INFINITY;
+    for i in 3_200..3_260 {
+        // Upside down: high below low.
+        (holes.high[i], holes.low[i]) = (holes.low[i] - 1.0, holes.high[i] + 1.0);
+    }
+    for i in 4_000..4_100 {
+        // Through zero: prices of -0.5 to 0.5, a negative zero among them.
+        holes.close[i] = ((i as f64) - 4_050.0) / 100.0;
+        holes.high[i] = holes.close[i] + 0.01;
+        holes.low[i] = holes.close[i] - 0.01;
+    }
+    holes.close[4_050] = -0.0;
+    let cfgs = [
+        BacktestConfig { fee_bps: 10.0, ..BacktestConfig::default() },
+        BacktestConfig { allow_short: true, ..BacktestConfig::default() },
+        BacktestConfig { fill: FillMode::Close, allow_short: true, ..BacktestConfig::default() },
+        BacktestConfig { fill: FillMode::Close, ..BacktestConfig::default() },
+    ];
+    for (name, b) in [("cents", &bars), ("cents with holes", &holes)] {
+        for period in ["1", "2", "9", "20", "300"] {
+            let (s, spec) = both("donchian_breakout", &[("period", period)]);
+            for cfg in &cfgs {
+                for chunk in [CHUNK, 9, 17, 64, 1_000] {
+                    check_run(&format!("{name} {spec:?} chunk {chunk}"), b, s.as_ref(), &spec, cfg, chunk);
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn a_result_reused_from_a_longer_or_shorter_run_is_written_over_whole() {
     // `simulate_into` keeps the buffers it is given: none of their old values may survive,

@@ -12,8 +12,10 @@
 //! takes the kernel's values wherever the bound leaves a bar's side in doubt. The fused tests
 //! compare every run with the generic path bit for bit.
 
+mod ahead;
 mod donchian;
 mod ema_cross;
+mod held;
 mod running_mean;
 mod sma_cross;
 
@@ -24,6 +26,7 @@ use crate::engine::backtest::config::{BacktestConfig, FillMode};
 use crate::engine::backtest::simulate::Stepper;
 use crate::engine::data::Bars;
 use crate::engine::strategy::{Target, FLAT};
+use held::Held;
 
 /// How many bars ahead of the loop a bar's open and timestamp are prefetched: a trade reads
 /// them, nothing else in the loop does, and a trade found bar by bar would otherwise wait on
@@ -89,31 +92,16 @@ fn bars_as<const NEXT_OPEN: bool, const SHORT: bool>(
     // The series' last bar always goes through `trade` (it may close the position): it is
     // taken after the loop, so the loop tests no bar for being the last.
     let body = if a + len == bars.len() { len - 1 } else { len };
-    // The stepper's state that a bar without a trade reads, held in registers.
-    let (mut cash, mut units, mut dir, mut decided) = (st.book.cash, st.units, st.dir, st.decided);
+    let mut r = Held::of(st);
     for j in 0..body {
         // One prefetch per cache line of each series (eight bars), not one per bar.
         if j % 8 == 0 {
             prefetch(&bars.open, a + j + AHEAD);
             prefetch(&bars.ts, a + j + AHEAD);
         }
-        let target = target_of(j);
-        let want = if NEXT_OPEN { decided } else { target };
-        if want != dir {
-            st.decided = decided;
-            let (e, u) = trade::<NEXT_OPEN, SHORT>(st, bars, a + j, target, false);
-            eq[j] = e;
-            pos[j] = u;
-            (cash, units, dir, decided) = (st.book.cash, st.units, st.dir, st.decided);
-        } else {
-            eq[j] = cash + units * close[j];
-            pos[j] = units;
-            if NEXT_OPEN {
-                decided = target;
-            }
-        }
+        r.bar::<NEXT_OPEN, SHORT>(st, bars, a + j, target_of(j), close[j], &mut eq[j], &mut pos[j]);
     }
-    st.decided = decided;
+    r.store(st);
     if body < len {
         (eq[body], pos[body]) = trade::<NEXT_OPEN, SHORT>(st, bars, a + body, target_of(body), true);
     }

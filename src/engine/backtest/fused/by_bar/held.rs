@@ -1,0 +1,71 @@
+//! The stepper's state that a bar without a trade reads, kept in registers through a by-bar
+//! loop, and what such a bar (or a block of them) writes.
+
+use super::ahead::BLOCK;
+use super::trade;
+use crate::engine::backtest::simulate::Stepper;
+use crate::engine::data::Bars;
+use crate::engine::strategy::Target;
+
+/// The stepper's state that a bar without a trade reads, kept in registers through a loop
+/// and read back from the stepper after each trade.
+pub(super) struct Held {
+    cash: f64,
+    units: f64,
+    pub(super) dir: Target,
+    pub(super) decided: Target,
+}
+
+impl Held {
+    #[inline(always)]
+    pub(super) fn of(st: &Stepper) -> Held {
+        Held { cash: st.book.cash, units: st.units, dir: st.dir, decided: st.decided }
+    }
+
+    /// Bar `t`, closing at `close`, toward `target` (already clamped): its equity and units
+    /// into `e` and `p`, through the stepper when the bar may trade.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    pub(super) fn bar<const NEXT_OPEN: bool, const SHORT: bool>(
+        &mut self,
+        st: &mut Stepper,
+        bars: &Bars,
+        t: usize,
+        target: Target,
+        close: f64,
+        e: &mut f64,
+        p: &mut f64,
+    ) {
+        let want = if NEXT_OPEN { self.decided } else { target };
+        if want != self.dir {
+            st.decided = self.decided;
+            (*e, *p) = trade::<NEXT_OPEN, SHORT>(st, bars, t, target, false);
+            *self = Held::of(st);
+        } else {
+            *e = self.cash + self.units * close;
+            *p = self.units;
+            if NEXT_OPEN {
+                self.decided = target;
+            }
+        }
+    }
+
+    /// A block of bars that hold the position (each one's target is the one held, and was
+    /// decided): what `bar` gives each of them.
+    #[inline(always)]
+    pub(super) fn hold(&self, close: &[f64], eq: &mut [f64], pos: &mut [f64]) {
+        let c: &[f64; BLOCK] = close.try_into().expect("a block of closes");
+        let e: &mut [f64; BLOCK] = eq.try_into().expect("a block of equity");
+        let p: &mut [f64; BLOCK] = pos.try_into().expect("a block of units");
+        for k in 0..BLOCK {
+            e[k] = self.cash + self.units * c[k];
+            p[k] = self.units;
+        }
+    }
+
+    /// The loop's state back into the stepper.
+    #[inline(always)]
+    pub(super) fn store(&self, st: &mut Stepper) {
+        st.decided = self.decided;
+    }
+}
