@@ -5,15 +5,12 @@
 //! move goes bar by bar as in [`super::bars_as`].
 
 use super::super::sim::{prefetch, Curves};
-use super::held::Held;
+use super::held::{Held, BLOCK};
 use super::AHEAD;
 use crate::engine::backtest::config::{BacktestConfig, FillMode};
 use crate::engine::backtest::simulate::Stepper;
 use crate::engine::data::Bars;
 use crate::engine::strategy::{Target, FLAT};
-
-/// Bars a block holds: one cache line of closes, equity and units each.
-pub(super) const BLOCK: usize = 8;
 
 /// A rule read bar by bar that can also look a block ahead, over one chunk of bars.
 pub(super) trait Ahead {

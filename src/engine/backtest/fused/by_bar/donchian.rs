@@ -6,7 +6,8 @@
 use super::super::lines::{Line, LineKey};
 use super::super::rule::mark;
 use super::super::sim::Curves;
-use super::ahead::{bars_ahead, Ahead, BLOCK};
+use super::ahead::{bars_ahead, Ahead};
+use super::held::BLOCK;
 use crate::engine::backtest::config::BacktestConfig;
 use crate::engine::backtest::simulate::Stepper;
 use crate::engine::data::Bars;

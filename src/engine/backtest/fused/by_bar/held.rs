@@ -1,11 +1,13 @@
 //! The stepper's state that a bar without a trade reads, kept in registers through a by-bar
 //! loop, and what such a bar (or a block of them) writes.
 
-use super::ahead::BLOCK;
 use super::trade;
 use crate::engine::backtest::simulate::Stepper;
 use crate::engine::data::Bars;
 use crate::engine::strategy::Target;
+
+/// Bars a block holds: one cache line of closes, equity and units each.
+pub(super) const BLOCK: usize = 8;
 
 /// The stepper's state that a bar without a trade reads, kept in registers through a loop
 /// and read back from the stepper after each trade.
