@@ -19,9 +19,10 @@ pub(super) trait Ahead {
     fn target(&mut self, j: usize) -> Target;
     /// The target the bars so far leave the rule at: what a bar that does not move it gives.
     fn current(&self) -> Target;
-    /// Whether every bar of `j..j + BLOCK` (`j` at least 1) would leave the target at [`Ahead::current`].
-    /// When it is true the block is passed over: `target` is next called for a bar after it,
-    /// and must give what it would have given after the block bar by bar.
+    /// Whether every bar of `j..j + BLOCK` (`j` at least 1) would leave the target at
+    /// [`Ahead::current`]. When it is true the block is passed over: `target` is next called
+    /// for a bar after it, and must give what it would have given after the block bar by
+    /// bar. False where it is not sure: the block then goes bar by bar.
     fn holds(&self, j: usize) -> bool;
 }
 

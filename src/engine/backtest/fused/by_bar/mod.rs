@@ -6,6 +6,10 @@
 //! an addition), where in passes of their own each pass waited on its own. Measured on a
 //! million bars in docs/performance.md.
 //!
+//! donchian_breakout goes further ([`ahead`]): where a vector check finds that no close of a
+//! block of eight bars would move the position, the block's equity and units are written at
+//! once, with no compare per bar.
+//!
 //! Every target, fill and metric is the one the chunked path gives. The EMA recurrences and
 //! the Donchian channel are the kernels' own operations in their order; sma_cross compares
 //! running means whose distance from the kernel's SMAs is bounded ([`running_mean`]), and
