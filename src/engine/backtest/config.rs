@@ -5,6 +5,21 @@ use serde::{Deserialize, Serialize};
 use super::error::BacktestError;
 use crate::engine::error::Result;
 
+/// `$f::<NEXT_OPEN, SHORT, ..>(args)` for the config's fill mode and shorting rule: one
+/// monomorphized loop per setting, so a hot loop holds no setting checks.
+macro_rules! per_setting {
+    ($cfg:expr, $f:ident::<$($g:ty),*>($($arg:expr),* $(,)?)) => {{
+        use $crate::engine::backtest::config::FillMode as Fill;
+        match ($cfg.fill, $cfg.allow_short) {
+            (Fill::NextOpen, true) => $f::<true, true, $($g),*>($($arg),*),
+            (Fill::NextOpen, false) => $f::<true, false, $($g),*>($($arg),*),
+            (Fill::Close, true) => $f::<false, true, $($g),*>($($arg),*),
+            (Fill::Close, false) => $f::<false, false, $($g),*>($($arg),*),
+        }
+    }};
+}
+pub(crate) use per_setting;
+
 /// When a decision taken on bar t's close is filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FillMode {

@@ -1,6 +1,6 @@
 //! The simulation loop. Semantics are documented in docs/backtest-semantics.md.
 
-use super::config::{BacktestConfig, FillMode, Sizing};
+use super::config::{per_setting, BacktestConfig, FillMode, Sizing};
 use super::metrics::{self, Accumulator, Metrics};
 use super::result::BacktestResult;
 use super::trade::{Side, Trade};
@@ -356,12 +356,7 @@ fn simulate_with<S: BarSink>(
     trades.clear();
     let mut st = Stepper::with_trades(cfg, trades);
     // One loop per fill mode and shorting rule, so the hot loop holds no setting checks.
-    match (cfg.fill, cfg.allow_short) {
-        (FillMode::NextOpen, true) => run::<true, true, S>(&mut st, bars, targets, sink),
-        (FillMode::NextOpen, false) => run::<true, false, S>(&mut st, bars, targets, sink),
-        (FillMode::Close, true) => run::<false, true, S>(&mut st, bars, targets, sink),
-        (FillMode::Close, false) => run::<false, false, S>(&mut st, bars, targets, sink),
-    }
+    per_setting!(cfg, run::<S>(&mut st, bars, targets, sink));
     if let Some(o) = st.book.open {
         // Still open: marked to the last close, no exit fee charged.
         let last = bars.len() - 1;

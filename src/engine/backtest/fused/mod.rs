@@ -25,7 +25,7 @@ use lines::{Line, LineKey};
 use rule::{Rule, Scratch};
 use sim::{run_chunk, Curves, Measure, Sink};
 
-use super::config::{BacktestConfig, FillMode};
+use super::config::{per_setting, BacktestConfig};
 use super::metrics::{self, Accumulator, Metrics, TradeTally};
 use super::result::BacktestResult;
 use super::simulate::{trade, Stepper};
@@ -222,12 +222,7 @@ fn walk<S: Sink>(
             if !stream {
                 sim::warm_changes(bars, a, tg, &mut changes);
             }
-            match (cfg.fill, cfg.allow_short) {
-                (FillMode::NextOpen, true) => run_chunk::<true, true, S>(&mut r.st, bars, a, tg, &mut r.sink),
-                (FillMode::NextOpen, false) => run_chunk::<true, false, S>(&mut r.st, bars, a, tg, &mut r.sink),
-                (FillMode::Close, true) => run_chunk::<false, true, S>(&mut r.st, bars, a, tg, &mut r.sink),
-                (FillMode::Close, false) => run_chunk::<false, false, S>(&mut r.st, bars, a, tg, &mut r.sink),
-            }
+            per_setting!(cfg, run_chunk::<S>(&mut r.st, bars, a, tg, &mut r.sink));
             after(r);
         }
         a += len;

@@ -10,7 +10,7 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use super::*;
-use crate::engine::backtest::config::Sizing;
+use crate::engine::backtest::config::{FillMode, Sizing};
 use crate::engine::backtest::metrics::check::of_run;
 use crate::engine::backtest::metrics::METRIC_NAMES;
 use crate::engine::backtest::{simulate as generic_simulate, simulate_metrics as generic_metrics, Trade};

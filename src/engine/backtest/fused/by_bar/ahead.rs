@@ -7,7 +7,7 @@
 use super::super::sim::{prefetch, Curves};
 use super::held::{Held, BLOCK};
 use super::AHEAD;
-use crate::engine::backtest::config::{BacktestConfig, FillMode};
+use crate::engine::backtest::config::{per_setting, BacktestConfig};
 use crate::engine::backtest::simulate::Stepper;
 use crate::engine::data::Bars;
 use crate::engine::strategy::{Target, FLAT};
@@ -38,12 +38,7 @@ pub(super) fn bars_ahead(
     curves: &mut Curves,
     rule: &mut impl Ahead,
 ) {
-    match (cfg.fill, cfg.allow_short) {
-        (FillMode::NextOpen, true) => ahead_as::<true, true, _>(st, bars, a, len, curves, rule),
-        (FillMode::NextOpen, false) => ahead_as::<true, false, _>(st, bars, a, len, curves, rule),
-        (FillMode::Close, true) => ahead_as::<false, true, _>(st, bars, a, len, curves, rule),
-        (FillMode::Close, false) => ahead_as::<false, false, _>(st, bars, a, len, curves, rule),
-    }
+    per_setting!(cfg, ahead_as::<_>(st, bars, a, len, curves, rule))
 }
 
 #[inline(always)]

@@ -26,7 +26,7 @@ mod sma_cross;
 use super::lines::{Line, LineKey};
 use super::sim::{prefetch, Curves};
 use super::Spec;
-use crate::engine::backtest::config::{BacktestConfig, FillMode};
+use crate::engine::backtest::config::{per_setting, BacktestConfig};
 use crate::engine::backtest::simulate::Stepper;
 use crate::engine::data::Bars;
 use crate::engine::strategy::{Target, FLAT};
@@ -72,12 +72,7 @@ fn bars_of(
     curves: &mut Curves,
     decide: impl FnMut(usize) -> Target,
 ) {
-    match (cfg.fill, cfg.allow_short) {
-        (FillMode::NextOpen, true) => bars_as::<true, true>(st, bars, a, len, curves, decide),
-        (FillMode::NextOpen, false) => bars_as::<true, false>(st, bars, a, len, curves, decide),
-        (FillMode::Close, true) => bars_as::<false, true>(st, bars, a, len, curves, decide),
-        (FillMode::Close, false) => bars_as::<false, false>(st, bars, a, len, curves, decide),
-    }
+    per_setting!(cfg, bars_as::<>(st, bars, a, len, curves, decide))
 }
 
 #[inline(always)]
