@@ -7,7 +7,6 @@
 use super::super::sim::{prefetch, Curves};
 use super::held::{Held, BLOCK};
 use super::AHEAD;
-use crate::engine::backtest::config::{per_setting, BacktestConfig};
 use crate::engine::backtest::simulate::Stepper;
 use crate::engine::data::Bars;
 use crate::engine::strategy::{Target, FLAT};
@@ -29,20 +28,7 @@ pub(super) trait Ahead {
 /// Bars `[a, a + len)` of `bars`, their targets from `rule`, into `curves`; the same
 /// equity, units and trades as `super::bars_of` gives from the same targets.
 #[inline(always)]
-pub(super) fn bars_ahead(
-    st: &mut Stepper,
-    bars: &Bars,
-    cfg: &BacktestConfig,
-    a: usize,
-    len: usize,
-    curves: &mut Curves,
-    rule: &mut impl Ahead,
-) {
-    per_setting!(cfg, ahead_as::<_>(st, bars, a, len, curves, rule))
-}
-
-#[inline(always)]
-fn ahead_as<const NEXT_OPEN: bool, const SHORT: bool, R: Ahead>(
+pub(super) fn bars_ahead<const NEXT_OPEN: bool, const SHORT: bool, R: Ahead>(
     st: &mut Stepper,
     bars: &Bars,
     a: usize,

@@ -8,7 +8,7 @@ use super::super::rule::mark;
 use super::super::sim::Curves;
 use super::ahead::{bars_ahead, Ahead};
 use super::held::BLOCK;
-use crate::engine::backtest::config::BacktestConfig;
+use crate::engine::backtest::config::{per_setting, BacktestConfig};
 use crate::engine::backtest::simulate::Stepper;
 use crate::engine::data::Bars;
 use crate::engine::strategy::{Target, FLAT, LONG, SHORT};
@@ -26,7 +26,7 @@ pub(super) fn run(bars: &Bars, period: usize, cfg: &BacktestConfig, st: &mut Ste
         let (up, lo) = (&line.out[0][..len], &line.out[1][..len]);
         let close = &bars.close[a..a + len];
         let mut rule = Breakout { close, up, lo, upper, lower, cur };
-        bars_ahead(st, bars, cfg, a, len, curves, &mut rule);
+        per_setting!(cfg, bars_ahead::<_>(st, bars, a, len, curves, &mut rule));
         (upper, lower, cur) = (up[len - 1], lo[len - 1], rule.cur);
         a += len;
     }
