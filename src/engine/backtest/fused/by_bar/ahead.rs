@@ -5,11 +5,11 @@
 //! move goes bar by bar as in [`super::bars_as`].
 
 use super::super::sim::{prefetch, Curves};
-use super::held::{Held, BLOCK};
+use super::held::{clamp, Held, BLOCK};
 use super::AHEAD;
 use crate::engine::backtest::simulate::Stepper;
 use crate::engine::data::Bars;
-use crate::engine::strategy::{Target, FLAT};
+use crate::engine::strategy::Target;
 
 /// A rule read bar by bar that can also look a block ahead, over one chunk of bars.
 pub(super) trait Ahead {
@@ -50,8 +50,7 @@ pub(super) fn bars_ahead<const NEXT_OPEN: bool, const SHORT: bool, R: Ahead>(
         prefetch(&bars.ts, a + j + AHEAD);
         // A block holds when nothing in it would trade: the target it keeps is the one
         // held, and on next-open fills the one decided on the bar before as well.
-        let held = clamp::<SHORT>(rule.current());
-        if held == r.dir && (!NEXT_OPEN || r.decided == held) && rule.holds(j) {
+        if r.settled::<NEXT_OPEN>(clamp::<SHORT>(rule.current())) && rule.holds(j) {
             r.hold(&close[j..j + BLOCK], &mut eq[j..j + BLOCK], &mut pos[j..j + BLOCK]);
         } else {
             one_by_one::<NEXT_OPEN, SHORT, R>(&mut r, st, bars, a, rule, (close, eq, pos), j..j + BLOCK);
@@ -83,12 +82,3 @@ fn one_by_one<const NEXT_OPEN: bool, const SHORT: bool, R: Ahead>(
     }
 }
 
-/// Long-only: a short target means flat, as the loop's clamp makes it.
-#[inline(always)]
-fn clamp<const SHORT: bool>(t: Target) -> Target {
-    if SHORT {
-        t
-    } else {
-        t.max(FLAT)
-    }
-}

@@ -4,7 +4,7 @@
 use super::trade;
 use crate::engine::backtest::simulate::Stepper;
 use crate::engine::data::Bars;
-use crate::engine::strategy::Target;
+use crate::engine::strategy::{Target, FLAT};
 
 /// Bars a block holds: one cache line of closes, equity and units each.
 pub(super) const BLOCK: usize = 8;
@@ -14,8 +14,8 @@ pub(super) const BLOCK: usize = 8;
 pub(super) struct Held {
     cash: f64,
     units: f64,
-    pub(super) dir: Target,
-    pub(super) decided: Target,
+    dir: Target,
+    decided: Target,
 }
 
 impl Held {
@@ -52,6 +52,13 @@ impl Held {
         }
     }
 
+    /// Whether a bar whose target is `target` (clamped) trades nothing: the position is the
+    /// target, and on next-open fills the target decided on the bar before is too.
+    #[inline(always)]
+    pub(super) fn settled<const NEXT_OPEN: bool>(&self, target: Target) -> bool {
+        target == self.dir && (!NEXT_OPEN || self.decided == target)
+    }
+
     /// A block of bars that hold the position (each one's target is the one held, and was
     /// decided): what `bar` gives each of them.
     #[inline(always)]
@@ -69,5 +76,15 @@ impl Held {
     #[inline(always)]
     pub(super) fn store(&self, st: &mut Stepper) {
         st.decided = self.decided;
+    }
+}
+
+/// A target as the loop fills it: long-only, a short target means flat.
+#[inline(always)]
+pub(super) fn clamp<const SHORT: bool>(t: Target) -> Target {
+    if SHORT {
+        t
+    } else {
+        t.max(FLAT)
     }
 }

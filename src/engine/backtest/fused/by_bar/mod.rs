@@ -29,8 +29,8 @@ use super::Spec;
 use crate::engine::backtest::config::{per_setting, BacktestConfig};
 use crate::engine::backtest::simulate::Stepper;
 use crate::engine::data::Bars;
-use crate::engine::strategy::{Target, FLAT};
-use held::Held;
+use crate::engine::strategy::Target;
+use held::{clamp, Held, BLOCK};
 
 /// How many bars ahead of the loop a bar's open and timestamp are prefetched: a trade reads
 /// them, nothing else in the loop does, and a trade found bar by bar would otherwise wait on
@@ -84,8 +84,7 @@ fn bars_as<const NEXT_OPEN: bool, const SHORT: bool>(
     curves: &mut Curves,
     mut decide: impl FnMut(usize) -> Target,
 ) {
-    // Long-only: a short target means flat, as the loop's clamp makes it.
-    let mut target_of = |j: usize| if SHORT { decide(j) } else { decide(j).max(FLAT) };
+    let mut target_of = |j: usize| clamp::<SHORT>(decide(j));
     let close = &bars.close[a..a + len];
     let (eq, pos) = curves.next(len);
     // The series' last bar always goes through `trade` (it may close the position): it is
@@ -94,7 +93,7 @@ fn bars_as<const NEXT_OPEN: bool, const SHORT: bool>(
     let mut r = Held::of(st);
     for j in 0..body {
         // One prefetch per cache line of each series (eight bars), not one per bar.
-        if j % 8 == 0 {
+        if j % BLOCK == 0 {
             prefetch(&bars.open, a + j + AHEAD);
             prefetch(&bars.ts, a + j + AHEAD);
         }
