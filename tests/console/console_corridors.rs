@@ -101,9 +101,15 @@ fn only_the_confirm_key_sends_and_esc_or_n_send_nothing() {
     assert_eq!(sends(&ws), 1, "the confirm key sends exactly one order");
     let msg = h.app.message.clone().unwrap();
     assert!(!msg.0 && msg.1.contains(&id) && msg.1.contains("after the key"), "{msg:?}");
-    // The intent is no longer pending: Enter has nothing to review, a second y nothing to send.
+    // The intent is no longer pending: Enter has nothing to review, and says where the next
+    // one comes from; a second y sends nothing.
     h.tick();
     review(&mut h);
+    let msg = h.app.message.clone().unwrap();
+    assert!(
+        msg.0 && msg.1.contains("no intent is waiting on fake/main") && msg.1.contains("live session"),
+        "{msg:?}"
+    );
     h.key(KeyCode::Char('y'));
     assert_eq!(sends(&ws), 1);
 }

@@ -33,7 +33,14 @@ impl CorridorsScreen {
                     (Some(corridor), Some(pending), Some(d)) => {
                         cx.order(OrderDialog::open(corridor, d.state, pending))
                     }
-                    _ => cx.error("no pending intent selected (create one: quantlab intent new ...)"),
+                    (None, ..) => cx.error("no corridor selected"),
+                    (Some(corridor), _, None) => cx.error(format!("{corridor} is still loading")),
+                    // Also where the intent just reviewed was approved, expired or superseded
+                    // by a live session's next one: say where the next comes from.
+                    (Some(corridor), None, Some(_)) => cx.error(format!(
+                        "no intent is waiting on {corridor}: a live session proposes its next order here, \
+                         or make one with `quantlab intent new ...`"
+                    )),
                 }
             }
             Action::Arm => match self.selected().cloned() {
