@@ -285,6 +285,16 @@ impl App {
             self.order = Some(d);
             self.confirm = Some(Confirm::SendOrder);
         }
+        for (corridor, ids) in fx.waiting {
+            if let Some(d) = self.order.as_mut().filter(|d| d.corridor() == &corridor) {
+                if !ids.contains(&d.pending().intent().id) {
+                    d.withdraw(format!(
+                        "it no longer waits on {corridor} (approved, expired, cancelled or superseded since \
+                         this opened): close this and review the next"
+                    ));
+                }
+            }
+        }
         if let Some(g) = fx.promotion {
             self.promotion = Some(g);
             self.promotion_refused = None;

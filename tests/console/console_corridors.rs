@@ -121,6 +121,30 @@ fn review(h: &mut Harness) {
     h.advance(DWELL);
 }
 
+/// Attack: the intent under review leaves the corridor while its dialog is open (cancelled
+/// here; a live session's next order supersedes it alike). The next read of the corridor
+/// marks the dialog, which says so before any key, and its confirm key sends nothing.
+#[test]
+fn an_intent_gone_while_its_dialog_is_open_cannot_be_approved() {
+    let ws = setup();
+    let id = new_intent(&ws, None);
+    let mut h = open_tab(&ws);
+    review(&mut h);
+    assert_eq!(h.app.confirm, Some(Confirm::SendOrder));
+    let dialog = h.screen(120, 40);
+    assert!(dialog.contains("APPROVE AND SEND"), "{dialog}");
+    let (code, v) = ws.json(&["intent", "cancel", &id]);
+    assert_eq!(code, 0, "{v}");
+    h.tick();
+    let dialog = h.screen(120, 40);
+    assert!(dialog.contains("cannot be approved: it no longer waits on fake/main"), "{dialog}");
+    assert!(!dialog.contains("APPROVE AND SEND"), "{dialog}");
+    h.key(KeyCode::Char('y'));
+    assert_eq!(sends(&ws), 0);
+    let msg = h.app.message.clone().unwrap();
+    assert!(msg.0 && msg.1.contains("no longer waits"), "{msg:?}");
+}
+
 #[test]
 fn an_expired_intent_or_a_halt_cannot_be_approved() {
     let ws = setup();

@@ -5,7 +5,7 @@
 //! - after the dialog has been drawn and [`DWELL`] has passed since (keys typed ahead, before
 //!   the operator could see what they approve, are ignored),
 //! - once per dialog, and while the intent is not blocked (expired, halted, not armed,
-//!   failed preflight).
+//!   failed preflight, or withdrawn: no longer waiting on the corridor when last read).
 
 use std::time::{Duration, Instant};
 
@@ -87,12 +87,22 @@ pub struct OrderGate {
     shown: Option<Instant>,
     /// Set once its confirm key made a confirmation: one dialog, one approval.
     spent: bool,
+    /// Why the intent no longer waits, once a read of the corridor found it gone.
+    withdrawn: Option<String>,
 }
 
 impl OrderGate {
     /// The dialog on `pending` (as read from the corridor) in `corridor`, whose state is `state`.
     pub fn open(corridor: CorridorId, state: ArmState, pending: PendingIntent) -> OrderGate {
-        OrderGate { corridor, state, pending, shown: None, spent: false }
+        OrderGate { corridor, state, pending, shown: None, spent: false, withdrawn: None }
+    }
+
+    /// A read of the corridor after the dialog opened no longer lists its intent (approved,
+    /// expired, cancelled or superseded meanwhile): it cannot be approved from here, and the
+    /// dialog says so before a key is pressed. It only ever refuses more; the execution
+    /// boundary refuses such an intent at the send as well.
+    pub fn withdraw(&mut self, why: impl Into<String>) {
+        self.withdrawn.get_or_insert_with(|| why.into());
     }
 
     pub fn corridor(&self) -> &CorridorId {
@@ -115,6 +125,9 @@ impl OrderGate {
 
     /// Why its subject cannot be approved now (checked again at the confirm key).
     pub fn blocked(&self, now_ms: i64) -> Option<String> {
+        if let Some(why) = &self.withdrawn {
+            return Some(why.clone());
+        }
         let i = self.pending.intent();
         if i.expires_ms <= now_ms {
             return Some("the intent expired".into());

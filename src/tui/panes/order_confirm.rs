@@ -293,4 +293,24 @@ mod tests {
             other => panic!("{other:?}"),
         }
     }
+
+    /// Attack: an intent that left the corridor while its dialog was open (superseded by a
+    /// live session's next one, cancelled elsewhere) is shown as such and its confirm key
+    /// refused, however long the dialog has been up.
+    #[test]
+    fn a_withdrawn_intent_is_shown_and_its_confirm_key_refused() {
+        let km = Keymap::defaults();
+        let mut d = dialog(None);
+        let t0 = Instant::now();
+        d.shown(t0);
+        d.withdraw("no longer waiting on hyperliquid/main");
+        d.withdraw("a later reason does not replace the first");
+        let text = screen(&d, &km);
+        assert!(text.contains("cannot be approved: no longer waiting on hyperliquid/main"), "{text}");
+        assert!(!text.contains("APPROVE AND SEND"), "{text}");
+        match key(&mut d, &y(KeyEventKind::Press), &km, t0 + DWELL * 4, 2_000, "op") {
+            GateOutcome::Refused(why) => assert!(why.contains("no longer waiting"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+    }
 }

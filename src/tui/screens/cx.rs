@@ -4,6 +4,7 @@
 
 use super::Screen;
 use crate::engine::alerts::AlertView;
+use crate::engine::execution::CorridorId;
 use crate::tui::app::Confirm;
 use crate::tui::jobs::ExecutionState;
 use crate::tui::jobs::{Cmd, JobKey, Jobs};
@@ -63,6 +64,9 @@ pub(crate) struct Effects {
     pub promotion: Option<crate::engine::gate::PromotionGate>,
     pub grant: Option<crate::engine::gate::GrantGate>,
     pub fill_received: Option<std::time::Instant>,
+    /// A corridor read's waiting intents: an order dialog open on another of its intents
+    /// is withdrawn.
+    pub waiting: Vec<(CorridorId, Vec<String>)>,
 }
 
 /// What a screen handling a key, a result or a tick may read, and what it may ask of the app.
@@ -123,6 +127,11 @@ impl<'a> Cx<'a> {
     }
 
     /// Open the order confirm dialog on this snapshot of the order.
+    /// `corridor` was read with `ids` waiting for approval.
+    pub fn waiting(&mut self, corridor: CorridorId, ids: Vec<String>) {
+        self.fx.waiting.push((corridor, ids));
+    }
+
     pub fn order(&mut self, d: OrderDialog) {
         self.fx.order = Some(d);
     }

@@ -25,7 +25,12 @@ impl CorridorsScreen {
                 }
                 return !same;
             }
-            Some(Loaded::CorridorDetail(d)) => self.loaded_detail(*d),
+            Some(Loaded::CorridorDetail(d)) => {
+                // An order dialog open on an intent this read no longer lists can no longer
+                // approve it, and says so before its key is pressed.
+                cx.waiting(d.corridor.clone(), d.pending.iter().map(|p| p.intent().id.clone()).collect());
+                self.loaded_detail(*d)
+            }
             Some(Loaded::Armed(r)) => {
                 let id = self.adopting.iter().find(|c| c.to_string() == r.corridor).cloned();
                 let id = id.or_else(|| self.selected().filter(|c| c.to_string() == r.corridor).cloned());
