@@ -281,17 +281,23 @@ mod tests {
         assert!(matches!(key(&mut d, &press, &km, after, 2_000, "op"), GateOutcome::Ignored), "one approval");
     }
 
-    #[test]
-    fn the_confirm_key_on_an_expired_intent_is_refused() {
-        let km = Keymap::defaults();
-        let mut d = dialog(None);
-        let t0 = Instant::now();
+    /// A dialog drawn at `t0`, and the confirm key pressed on it at `at` (wall time `now_ms`):
+    /// why it was refused.
+    fn refused_at(d: &mut OrderDialog, t0: Instant, at: Instant, now_ms: i64) -> String {
         d.shown(t0);
-        let expired = d.pending().intent().expires_ms;
-        match key(&mut d, &y(KeyEventKind::Press), &km, t0 + DWELL, expired, "op") {
-            GateOutcome::Refused(why) => assert!(why.contains("expired"), "{why}"),
+        match key(d, &y(KeyEventKind::Press), &Keymap::defaults(), at, now_ms, "op") {
+            GateOutcome::Refused(why) => why,
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_confirm_key_on_an_expired_intent_is_refused() {
+        let mut d = dialog(None);
+        let t0 = Instant::now();
+        let expired = d.pending().intent().expires_ms;
+        let why = refused_at(&mut d, t0, t0 + DWELL, expired);
+        assert!(why.contains("expired"), "{why}");
     }
 
     /// Attack: an intent that left the corridor while its dialog was open (superseded by a
@@ -299,18 +305,14 @@ mod tests {
     /// refused, however long the dialog has been up.
     #[test]
     fn a_withdrawn_intent_is_shown_and_its_confirm_key_refused() {
-        let km = Keymap::defaults();
         let mut d = dialog(None);
-        let t0 = Instant::now();
-        d.shown(t0);
         d.withdraw("no longer waiting on hyperliquid/main");
         d.withdraw("a later reason does not replace the first");
-        let text = screen(&d, &km);
+        let text = screen(&d, &Keymap::defaults());
         assert!(text.contains("cannot be approved: no longer waiting on hyperliquid/main"), "{text}");
         assert!(!text.contains("APPROVE AND SEND"), "{text}");
-        match key(&mut d, &y(KeyEventKind::Press), &km, t0 + DWELL * 4, 2_000, "op") {
-            GateOutcome::Refused(why) => assert!(why.contains("no longer waiting"), "{why}"),
-            other => panic!("{other:?}"),
-        }
+        let t0 = Instant::now();
+        let why = refused_at(&mut d, t0, t0 + DWELL * 4, 2_000);
+        assert!(why.contains("no longer waiting"), "{why}");
     }
 }
