@@ -64,8 +64,8 @@ pub(crate) struct Effects {
     pub promotion: Option<crate::engine::gate::PromotionGate>,
     pub grant: Option<crate::engine::gate::GrantGate>,
     pub fill_received: Option<std::time::Instant>,
-    /// A corridor read's waiting intents: an order dialog open on another of its intents
-    /// is withdrawn.
+    /// A corridor read's waiting intents: an order dialog open on an intent of that corridor
+    /// not among them is withdrawn.
     pub waiting: Vec<(CorridorId, Vec<String>)>,
 }
 
@@ -126,12 +126,12 @@ impl<'a> Cx<'a> {
         self.fx.close = true;
     }
 
-    /// Open the order confirm dialog on this snapshot of the order.
     /// `corridor` was read with `ids` waiting for approval.
     pub fn waiting(&mut self, corridor: CorridorId, ids: Vec<String>) {
         self.fx.waiting.push((corridor, ids));
     }
 
+    /// Open the order confirm dialog on this snapshot of the order.
     pub fn order(&mut self, d: OrderDialog) {
         self.fx.order = Some(d);
     }
